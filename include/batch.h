@@ -1,0 +1,34 @@
+/* batch.h - the plain-text renderer and the script runner (--batch).
+ * Reads the session log and prints what each command did: the C call and its
+ * result, the sockaddr_in bytes, the changed 5-tuple rows, the frames. */
+#ifndef SOCKSTEP_BATCH_H
+#define SOCKSTEP_BATCH_H
+
+#include <stdio.h>
+
+#include "engine.h"
+#include "session.h"
+
+struct batch_opts {
+	unsigned wait_ms;      /* how long a blocked call is waited for */
+	bool interactive;      /* a person at a terminal: prompt, no exit on error */
+};
+
+/* Print the events appended since the last call. Errors go to err_out. */
+struct batch_printer {
+	FILE *out;
+	size_t next;           /* index of the first event not printed */
+	bool in_table;         /* the last line printed was a table row */
+};
+
+void batch_print(struct batch_printer *p, const struct session *s);
+
+/* Run every line of `in` (named `name` in error lines) through parser and
+ * engine. Returns the number of errors (bad lines, failed expectations). */
+int batch_run(FILE *in, const char *name, struct engine *e, struct session *s,
+	      const struct batch_opts *o);
+
+/* Let blocked calls and the network progress after command seq. */
+void batch_settle(struct engine *e, unsigned seq, unsigned wait_ms, unsigned run_ms);
+
+#endif

@@ -1,0 +1,117 @@
+/* decode.h - bounds-checked dissectors for the frames sockstep relays or reads:
+ * Ethernet II, ARP, IPv4 (options, fragments), IPv6 (basic), TCP, UDP, ICMP.
+ *
+ * Pure: bytes in, text and fields out; no I/O, no allocation. Packet bytes are
+ * only ever read through the accessors in decode.c, which check the window they
+ * are given (tcpdump's GET_BE_U_2 idea); each layer narrows the window to its
+ * own length so padding is never read as payload. A frame cut short is
+ * DEC_TRUNCATED, one whose fields contradict each other is DEC_MALFORMED; both
+ * are shown as such in the summary ("[truncated]", "[bad length]"). */
+#ifndef SOCKSTEP_DECODE_H
+#define SOCKSTEP_DECODE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define DEC_SUMMARY_MAX 256
+#define DEC_FLOWS 64 /* TCP conversations remembered for relative sequence numbers */
+
+enum dec_flag {
+	DEC_TRUNCATED = 1u << 0, /* captured bytes end before a header or stated length */
+	DEC_MALFORMED = 1u << 1, /* a length or field is impossible (bad IHL, tot_len < IHL, ...) */
+};
+
+/* TCP flag bits as on the wire (byte 13 of the header). */
+enum { TF_FIN = 0x01, TF_SYN = 0x02, TF_RST = 0x04, TF_PSH = 0x08, TF_ACK = 0x10,
+       TF_URG = 0x20, TF_ECE = 0x40, TF_CWR = 0x80 };
+
+/* Per-direction initial sequence numbers, so that seq/ack are shown relative
+ * to the first of each direction, as Wireshark does. The *_isn fields are the
+ * base subtracted from that side's numbers, learnt as Wireshark's packet-tcp.c
+ * does: the seq of the side's SYN; seq - 1 when its first segment seen is not
+ * a SYN (mid-stream starts at 1, e.g. "[RST, ACK] seq=1 ack=1"); ack - 1 of
+ * the peer's first ACK when the side has not spoken yet. A SYN carrying a new
+ * ISN restarts the conversation. */
+struct dec_flow {
+	bool used;
+	uint8_t a_ip[16], b_ip[16]; /* a = the endpoint seen first as source */
+	uint16_t a_port, b_port;
+	uint8_t family;             /* 4 or 6 */
+	bool a_isn_set, b_isn_set;
+	uint32_t a_isn, b_isn;
+};
+
+struct dec_ctx {
+	struct dec_flow flows[DEC_FLOWS];
+	unsigned next_victim;       /* round-robin replacement when full */
+};
+
+/* The fields tests and renderers need, decoded from one frame. */
+struct dec_result {
+	unsigned flags;             /* enum dec_flag */
+	uint16_t ethertype;         /* 0x0800, 0x0806, 0x86DD, ... (0 if truncated) */
+	uint8_t src_mac[6], dst_mac[6];
+	uint8_t ipver;              /* 4, 6 or 0 */
+	uint8_t ipproto;            /* 6 TCP, 17 UDP, 1 ICMP, 58 ICMPv6, 0 none */
+	char src[46], dst[46];      /* IP addresses as text ("" when none) */
+	bool has_ports;
+	uint16_t sport, dport;
+	uint8_t tcp_flags;
+	uint32_t seq, ack;          /* relative (Wireshark's "relative sequence number") */
+	uint32_t seq_raw, ack_raw;  /* as on the wire */
+	uint16_t window;
+	unsigned payload_len;       /* TCP/UDP payload bytes within the IP length (UDP:
+	                             * its length field - 8; ICMP echo: data bytes) */
+	bool is_frag;               /* IPv4 fragment other than a whole datagram */
+	uint8_t icmp_type, icmp_code;  /* ICMP, ICMPv6 */
+	bool has_vlan;              /* added: an 802.1Q/802.1ad tag was skipped */
+	uint16_t vlan_id;           /* added: VLAN ID of the outermost tag */
+	char summary[DEC_SUMMARY_MAX];
+};
+
+/* Summary lines (added documentation; "→" is UTF-8 U+2192):
+ *   ARP who has 200.0.0.2? tell 100.0.0.1
+ *   ARP 200.0.0.2 is at 02:00:00:00:00:02
+ *   ARP op 1 hw 6 proto 0x0800                  (not Ethernet/IPv4)
+ *   TCP 100.0.0.1:9000 → 200.0.0.2:80 [SYN] seq=0 win=64240 len=0 MSS=1460 SACK_PERM TS WS=128
+ *   TCP 100.0.0.1:9000 → 200.0.0.2:80 [ACK] seq=1 ack=1 win=502 len=0 SACK=1001-2001
+ *   TCP [2001:db8::1]:9000 → [2001:db8::2]:80 [SYN] ...
+ *   UDP 100.0.0.1:9000 → 200.0.0.2:5000 len=4
+ *   ICMP 200.0.0.2 → 100.0.0.1 destination unreachable (port unreachable) for UDP a:p → b:q
+ *   ICMP 100.0.0.1 → 200.0.0.2 echo request id=1 seq=1
+ *   ICMP a → b type 13 code 0                   (no name)
+ *   IPv4 1.2.3.4 → 5.6.7.8 proto 47 len=20      (len = IP payload bytes)
+ *   IPv4 a → b proto 17 len=528 frag off=1480   (non-first fragment: no L4)
+ *   UDP a:p → b:q len=2000 frag off=0 MF        (first fragment: L4 decoded)
+ *   IPv6 fe80::1 → ff02::2 ICMPv6 type 133
+ *   IPv6 a → b next header 59 len=0
+ *   ETH 02:00:00:00:00:01 → ff:ff:ff:ff:ff:ff type 0x88cc len=60
+ * ack= only with the ACK flag; urg=N after len= with URG; SYN options only on
+ * SYN segments, SACK blocks on any. Problems are appended last, in this order:
+ * " [bad length]" or " [malformed: <why>]", then " [truncated]"; a frame cut
+ * before a layer's addresses shows just the layer ("ETH [truncated]",
+ * "IPv4 [truncated]", "TCP a → b [truncated]"). */
+
+void dec_init(struct dec_ctx *ctx);
+
+/* Decode one Ethernet frame: caplen bytes present at p, wirelen bytes it had
+ * on the wire (wirelen > caplen means the capture was cut: DEC_TRUNCATED where
+ * that cuts a layer). Fills *r, including r->summary; returns 0. The context
+ * is updated with TCP initial sequence numbers (ctx may be NULL: raw numbers). */
+int dec_frame(struct dec_ctx *ctx, const uint8_t *p, size_t caplen, size_t wirelen,
+	      struct dec_result *r);
+
+/* Layer-by-layer detail, one line per field group, lines separated by '\n',
+ * written into buf (always NUL-terminated, cut at buflen). Returns the number
+ * of bytes written without the NUL. ctx as for dec_frame (not updated). */
+size_t dec_detail(const struct dec_ctx *ctx, const uint8_t *p, size_t caplen, size_t wirelen,
+		  char *buf, size_t buflen);
+
+/* Hex dump, 16 bytes per line: "0000  45 00 00 3c ...  E..<" ; returns bytes written. */
+size_t dec_hex(const uint8_t *p, size_t len, char *buf, size_t buflen);
+
+/* "SYN", "SYN, ACK", "FIN, ACK", "RST, ACK", ... in Wireshark's order. */
+void dec_tcp_flags_str(uint8_t flags, char *buf, size_t len);
+
+#endif

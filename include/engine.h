@@ -1,0 +1,99 @@
+/* engine.h - executes commands with the real calls, in the hosts of the lab.
+ *
+ * Every socket is non-blocking underneath. A call that would block (accept
+ * with no client, recv with no data, connect in progress) is recorded as
+ * blocked; the event loop polls engine_pollfds() and calls engine_progress(),
+ * which finishes whatever the kernel now allows. Everything that happens is
+ * appended to the session log; the engine never prints. */
+#ifndef SOCKSTEP_ENGINE_H
+#define SOCKSTEP_ENGINE_H
+
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdbool.h>
+
+#include "cmd.h"
+#include "lab.h"
+#include "session.h"
+#include "sockaddr.h"
+#include "tuple.h"
+
+#define ENGINE_MAX_SOCKS 64
+
+struct wire; /* wire.h, NET_LAB only */
+
+/* One socket of one side, open or closed (closed ones stay for the table). */
+struct esock {
+	bool used, closed;
+	enum side side;
+	int fd;
+	enum proto proto;
+	char var[16];               /* the C variable naming it: sock, csock */
+	bool listening;
+	unsigned closed_at;         /* seq of the close */
+	/* the call waiting on this socket, if any */
+	enum verb pending;          /* V_COUNT_ when none */
+	unsigned pending_seq;
+	size_t pending_max;
+	struct sockaddr_in pending_dest; /* connect/sendto destination */
+	unsigned char pending_data[CMD_DATA_MAX];
+	size_t pending_len;
+	/* what the kernel said last (for spotting changes) and the last row shown */
+	struct tuple_row kernel;
+	struct tuple_row shown;
+	bool has_shown;
+	/* after close: the 4-tuple, to ask sock_diag what became of it */
+	struct sockaddr_in last_local, last_remote;
+	bool connected_once;
+	bool pending_max_tried;       /* engine_progress: tried in this round */
+};
+
+struct side_result {
+	bool set;
+	long ret;
+	int err;
+};
+
+struct engine {
+	struct lab *lab;
+	struct session *log;
+	struct wire *wire;          /* NULL without a lab wire */
+	struct esock socks[ENGINE_MAX_SOCKS];
+	struct side_result last[3]; /* per side: the last finished call */
+	unsigned char data[3][CMD_DATA_MAX]; /* per side: the last bytes received */
+	size_t data_len[3];
+	bool data_set[3];
+	struct sa_build sa;         /* the last sockaddr_in built */
+	bool sa_set;
+	int diag_fd[3];             /* NETLINK_SOCK_DIAG socket per host, -1 if none */
+	unsigned frames_seen_from;  /* wire frame number where this command began */
+};
+
+void engine_init(struct engine *e, struct lab *lab, struct session *log);
+void engine_free(struct engine *e);
+
+/* Execute one parsed command. Returns 0 when it ran (a kernel error is a
+ * result, not a failure), -EINVAL when it was refused (bad target, nothing
+ * changed; one line in err), 1 when it was an expect that did not hold. */
+int engine_exec(struct engine *e, const struct cmd *c, char *err, size_t errlen);
+
+/* Descriptors the blocked calls wait on; returns how many were written. */
+int engine_pollfds(const struct engine *e, struct pollfd *pfd, int max);
+
+/* Finish every blocked call the kernel now allows and notice state changes
+ * the kernel made by itself. Returns how many calls completed. */
+int engine_progress(struct engine *e);
+
+/* Re-read every socket and log the rows that changed (peer's FIN, timers). */
+void engine_refresh(struct engine *e);
+
+/* A TCP socket is in a state that normally ends within a round trip. */
+bool engine_transient(const struct engine *e);
+
+/* How many calls are still blocked; seq_only: only the one of command seq. */
+int engine_blocked(const struct engine *e, unsigned seq_only);
+
+/* Batch: mark still-blocked calls of command seq as such in the log. */
+void engine_note_still_blocked(struct engine *e, unsigned seq, unsigned waited_ms);
+
+#endif

@@ -1,0 +1,23 @@
+/* tcpstate.h - the kernel's own state of a socket: TCP_INFO for a socket we
+ * hold, sock_diag (NETLINK_SOCK_DIAG) for one whose descriptor is gone
+ * (FIN_WAIT2, TIME_WAIT, LAST_ACK after close). */
+#ifndef SOCKSTEP_TCPSTATE_H
+#define SOCKSTEP_TCPSTATE_H
+
+#include <netinet/in.h>
+#include <stddef.h>
+
+#include "cmd.h"
+
+/* State name of an open socket into out: TCP states as in tuple.h; UDP
+ * "UNCONN" or "CONNECTED" (a UDP socket has a peer only after connect()).
+ * Returns 0 or negative errno. */
+int tcpstate_of_fd(int fd, enum proto proto, char *out, size_t len);
+
+/* Look a TCP socket up by its 4-tuple in the namespace of diag_fd (a
+ * NETLINK_SOCK_DIAG socket created in that namespace). Returns the TCP
+ * state number (TCP_ESTABLISHED...) or -ENOENT when the kernel no longer
+ * has it, or another negative errno. */
+int tcpstate_diag(int diag_fd, const struct sockaddr_in *local, const struct sockaddr_in *remote);
+
+#endif

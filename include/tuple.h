@@ -1,0 +1,68 @@
+/* tuple.h - the lecture's 5-tuple table: one row per step, named as the
+ * lecture names them, with the values the kernel reports. Pure: the engine
+ * reads the kernel (getsockname, getpeername, TCP_INFO) and hands the values
+ * here to be named, formatted and compared. */
+#ifndef SOCKSTEP_TUPLE_H
+#define SOCKSTEP_TUPLE_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cmd.h"
+
+/* Which lecture step a row records. */
+enum tstep {
+	TS_SOCKET,    /* STEP1 (server) / STEP3 (client) PROTOCOL DEFINITION */
+	TS_BIND,      /* STEP 2 SOCKET BINDING / STEP4 LOCAL PARAMETERS */
+	TS_LISTEN,    /* STEP 2B ready to accept (TCP) */
+	TS_WAITMSG,   /* STEP 2B waiting for a message (UDP recvfrom blocked) */
+	TS_REMOTE,    /* STEP5 REMOTE PARAMETERS CONFIGURATION */
+	TS_CONNECTED, /* STEP6 CONNECTION REQUEST (ACCEPTED) (TCP) */
+	TS_FAILED,    /* STEP6 CONNECTION REQUEST (FAILED): refused, timed out */
+	TS_SENT,      /* STEP6 SEND MESSAGE TO PEER (UDP) */
+	TS_ACCEPTED,  /* STEP7 CONNECTION REQUEST ACCEPTED (TCP) */
+	TS_RECEIVED,  /* STEP7 MESSAGE RECEIVED FROM PEER (UDP) */
+	TS_SHUTDOWN,  /* after shutdown() */
+	TS_CLOSE,     /* after close(): the descriptor is gone */
+	TS_STATE,     /* the kernel changed something by itself (peer's FIN, ...) */
+	TS_COUNT_
+};
+
+/* Column bits, for "which cells did this step change". */
+enum tcol { TC_PROTO = 1, TC_LIP = 2, TC_LPORT = 4, TC_RIP = 8, TC_RPORT = 16, TC_STATE = 32 };
+
+struct tuple_row {
+	enum tstep step;
+	enum side side;
+	int fd;
+	enum proto proto;
+	char lip[16], lport[8];   /* "" = not set yet */
+	char rip[16], rport[8];   /* "" = none, "?" = any peer (listening / waiting) */
+	char state[16];
+	char note[96];            /* where a value came from, when not the obvious */
+	unsigned changed;         /* enum tcol bits vs the socket's previous row */
+};
+
+/* "STEP1 PROTOCOL DEFINITION", ... (the lecture's words) and a short form for narrow panes. */
+const char *tuple_step_label(enum tstep st, enum side side, enum proto proto);
+const char *tuple_step_short(enum tstep st, enum side side, enum proto proto);
+
+/* Fill the address columns from a sockaddr_in: port 0 and address 0 mean unset. */
+void tuple_set_local(struct tuple_row *r, const struct sockaddr_in *sin);
+void tuple_set_remote(struct tuple_row *r, const struct sockaddr_in *sin);
+void tuple_set_unknown_remote(struct tuple_row *r); /* "?" "?" as the lecture prints */
+
+/* Set r->changed against prev (NULL: everything non-empty counts as changed). */
+void tuple_diff(struct tuple_row *r, const struct tuple_row *prev);
+
+/* TCP states as ss/netstat name them: 1 ESTABLISHED ... 10 LISTEN, 7 CLOSED. */
+const char *tuple_tcp_state_name(int st);
+/* Inverse (accepts "ESTAB", "SYN-SENT" too); -EINVAL if unknown. */
+int tuple_tcp_state_parse(const char *name);
+
+/* Table header and one row as fixed-width text; changed cells get a '*'. */
+void tuple_header(char *out, size_t len);
+void tuple_format(const struct tuple_row *r, char *out, size_t len);
+
+#endif
