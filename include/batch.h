@@ -6,11 +6,10 @@
 
 #include <stdio.h>
 
-#include "engine.h"
+#include "app.h"
 #include "session.h"
 
 struct batch_opts {
-	unsigned wait_ms;      /* how long a blocked call is waited for */
 	bool interactive;      /* a person at a terminal: prompt, no exit on error */
 };
 
@@ -25,10 +24,6 @@ void batch_print(struct batch_printer *p, const struct session *s);
 
 /* Run every line of `in` (named `name` in error lines) through parser and
  * engine. Returns the number of errors (bad lines, failed expectations). */
-int batch_run(FILE *in, const char *name, struct engine *e, struct session *s,
-	      const struct batch_opts *o);
-
-/* Let blocked calls and the network progress after command seq. */
-void batch_settle(struct engine *e, unsigned seq, unsigned wait_ms, unsigned run_ms);
+int batch_run(FILE *in, const char *name, struct app *a, const struct batch_opts *o);
 
 #endif

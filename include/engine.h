@@ -66,7 +66,7 @@ struct engine {
 	struct sa_build sa;         /* the last sockaddr_in built */
 	bool sa_set;
 	int diag_fd[3];             /* NETLINK_SOCK_DIAG socket per host, -1 if none */
-	unsigned frames_seen_from;  /* wire frame number where this command began */
+	unsigned long frames_seen_from; /* newest frame before the last non-expect command */
 };
 
 void engine_init(struct engine *e, struct lab *lab, struct session *log);
@@ -80,8 +80,8 @@ int engine_exec(struct engine *e, const struct cmd *c, char *err, size_t errlen)
 /* Descriptors the blocked calls wait on; returns how many were written. */
 int engine_pollfds(const struct engine *e, struct pollfd *pfd, int max);
 
-/* Finish every blocked call the kernel now allows and notice state changes
- * the kernel made by itself. Returns how many calls completed. */
+/* Finish every blocked call the kernel now allows, oldest first. Returns how
+ * many completed. (engine_refresh notices what the kernel changed by itself.) */
 int engine_progress(struct engine *e);
 
 /* Re-read every socket and log the rows that changed (peer's FIN, timers). */

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "tcpstate.h"
+#include "wire.h"
 
 #define ERR(...) (snprintf(err, errlen, __VA_ARGS__), -EINVAL)
 
@@ -586,8 +587,13 @@ static void do_connect(struct engine *e, struct esock *s, const struct cmd *c)
 		s->pending = V_CONNECT;
 		s->pending_seq = e->log->seq;
 		log_result(e, s, code, 0, 0, CS_BLOCKED, 0);
-		session_add(e->log, EV_INFO, s->side, s->fd,
-			    "connect() in progress: the SYN is out, the call waits for the answer");
+		/* The kernel's state now (SYN_SENT), before any answer can arrive. */
+		struct tuple_row r;
+		snapshot(s, &r);
+		s->kernel = r;
+		tuple_set_remote(&r, &dst);
+		snprintf(r.note, sizeof(r.note), "the SYN is sent; connect() waits for the answer");
+		show_row(e, s, &r, TS_STATE);
 		return;
 	}
 	log_result(e, s, code, rc, er, CS_DONE, 0);
@@ -779,8 +785,22 @@ static int do_expect(struct engine *e, const struct cmd *c, char *err, size_t er
 	}
 	case EX_WIRE_SAW:
 	case EX_WIRE_HELD:
-		snprintf(have, sizeof(have), "no wire in --net %s (the wire exists only in --net lab)",
-			 lab_mode_name(e->lab->mode));
+		if (!e->wire) {
+			snprintf(have, sizeof(have), "no wire in --net %s", lab_mode_name(e->lab->mode));
+			break;
+		}
+		if (x->what == EX_WIRE_HELD) {
+			snprintf(have, sizeof(have), "%u held", wire_held(e->wire));
+			ok = wire_held(e->wire) == c->num;
+		} else {
+			char want[CMD_DATA_MAX + 1];
+			memcpy(want, c->data, c->data_len);
+			want[c->data_len] = '\0';
+			ok = wire_saw_since(e->wire, e->frames_seen_from, want);
+			snprintf(have, sizeof(have), "not among the %lu frame%s since the last command",
+				 wire_last_no(e->wire) - e->frames_seen_from,
+				 wire_last_no(e->wire) - e->frames_seen_from == 1 ? "" : "s");
+		}
 		break;
 	}
 	struct event *ev = session_add(e->log, EV_EXPECT, c->t.side, s ? s->fd : -1, "%s: %s%s%s", desc,
@@ -818,11 +838,6 @@ int engine_exec(struct engine *e, const struct cmd *c, char *err, size_t errlen)
 	case V_WAIT:
 		session_add(e->log, EV_INFO, SIDE_NONE, -1, "waiting %u ms", c->ms);
 		return 0;
-	case V_WIRE:
-		if (!e->wire)
-			return ERR("the wire exists only in --net lab; this session runs --net %s",
-				   lab_mode_name(e->lab->mode));
-		return ERR("wire commands are not available yet");
 	default:
 		break;
 	}
@@ -996,7 +1011,6 @@ int engine_progress(struct engine *e)
 	}
 	for (int i = 0; i < ENGINE_MAX_SOCKS; i++)
 		e->socks[i].pending_max_tried = false;
-	engine_refresh(e);
 	return done;
 }
 

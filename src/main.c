@@ -1,4 +1,4 @@
-/* main.c - options, the order of start-up, and the mode: batch or interactive. */
+/* main.c - options, the order of start-up, and the mode: batch, read or interactive. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -10,16 +10,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "app.h"
 #include "batch.h"
+#include "capture.h"
 #include "cmd.h"
 #include "config.h"
-#include "engine.h"
 #include "lab.h"
 #include "session.h"
 
 struct options {
 	bool batch;
 	const char *script;
+	const char *write_path;
+	const char *read_path;
 	struct lab_config lab;
 	unsigned wait_ms;
 };
@@ -30,44 +33,81 @@ static void usage(FILE *f)
 	      "Teach the BSD socket API with real system calls, one step at a time.\n"
 	      "\n"
 	      "  -b, --batch            run commands without a terminal: from --script, else stdin;\n"
-	      "                         print each C call, its result, the sockaddr_in bytes and\n"
-	      "                         the 5-tuple rows it changed; exit 1 if any line failed\n"
+	      "                         print each C call, its result, the sockaddr_in bytes, the\n"
+	      "                         5-tuple rows it changed and the frames it caused;\n"
+	      "                         exit 1 if any line failed\n"
 	      "  -s, --script FILE      read commands from FILE (with --batch)\n"
-	      "  -n, --net MODE         where the sockets live (default loopback):\n"
-	      "                           loopback  a private network namespace, both sides on 127.0.0.1\n"
+	      "  -n, --net MODE         where the sockets live:\n"
+	      "                           lab       (default) two private hosts, client and server,\n"
+	      "                                     joined by sockstep itself as the wire\n"
+	      "                           loopback  one private host, both sides on 127.0.0.1\n"
 	      "                           host      the machine's own network stack\n"
+	      "      --client-ip IP     the lab client's address (default 100.0.0.1)\n"
+	      "      --server-ip IP     the lab server's address (default 200.0.0.2)\n"
 	      "  -w, --wait DURATION    batch: how long a blocked call is waited for before it is\n"
 	      "                         reported still blocked (default 2s; e.g. 500ms, 0)\n"
+	      "  -W, --write FILE       write every frame on the wire to a pcap file\n"
+	      "  -r, --read FILE        print the frames of a pcap file, one line each, and exit\n"
 	      "  -h, --help             show this help and exit\n"
 	      "  -V, --version          show the version and exit\n"
 	      "\n"
 	      "Commands (one per line; see sockstep(1)):\n"
-	      "  server socket tcp            server bind 127.0.0.1 1000     server listen 5\n"
-	      "  server accept                client socket tcp              client connect 127.0.0.1 1000\n"
+	      "  server socket tcp            server bind 200.0.0.2 80       server listen 5\n"
+	      "  server accept                client socket tcp              client connect 200.0.0.2 80\n"
 	      "  client send \"hola\"           server recv                    client close\n"
-	      "  server socket udp            server recvfrom                client sendto 127.0.0.1 5000 \"hola\"\n"
+	      "  server socket udp            server recvfrom                client sendto 200.0.0.2 5000 \"hola\"\n"
+	      "  wire hold | step | drop | pass | delay 300ms | save FILE | status\n"
 	      "  inet_addr 255.255.255.255    htons 1000                     expect client state ESTABLISHED\n"
 	      "\n"
 	      "Example:\n"
-	      "  printf 'server socket tcp\\nserver bind 127.0.0.1 1000\\n' | sockstep --batch\n",
+	      "  printf 'server socket tcp\\nserver bind 127.0.0.1 1000\\n' | sockstep --batch --net loopback\n",
 	      f);
+}
+
+/* A lab address: a unicast dotted quad, not 0.0.0.0, loopback or multicast. */
+static int parse_lab_ip(const char *opt, const char *s, struct in_addr *out)
+{
+	if (inet_pton(AF_INET, s, out) != 1) {
+		fprintf(stderr, "sockstep: bad %s \"%s\": expected four numbers 0-255 separated by dots, e.g. 100.0.0.1\n",
+			opt, s);
+		return -EINVAL;
+	}
+	uint32_t h = ntohl(out->s_addr);
+	const char *why = h == 0 ? "0.0.0.0 means any address"
+			: (h >> 24) == 127 ? "127.0.0.0/8 is loopback (use --net loopback for that)"
+			: (h >> 28) == 14 ? "multicast addresses cannot be a host's address"
+			: h == 0xFFFFFFFF ? "255.255.255.255 is the broadcast address"
+			: (h >> 24) == 0 ? "0.0.0.0/8 means this network"
+					  : NULL;
+	if (why) {
+		fprintf(stderr, "sockstep: bad %s \"%s\": %s; expected a unicast address, e.g. 100.0.0.1\n", opt, s,
+			why);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 /* Parse argv; returns 0, or 2 after printing one line for a bad option. */
 static int parse_options(int argc, char **argv, struct options *o)
 {
+	enum { OPT_CLIENT_IP = 256, OPT_SERVER_IP };
 	static const struct option longs[] = {
-		{ "batch", no_argument, NULL, 'b' },   { "script", required_argument, NULL, 's' },
-		{ "net", required_argument, NULL, 'n' }, { "wait", required_argument, NULL, 'w' },
-		{ "help", no_argument, NULL, 'h' },    { "version", no_argument, NULL, 'V' },
+		{ "batch", no_argument, NULL, 'b' },         { "script", required_argument, NULL, 's' },
+		{ "net", required_argument, NULL, 'n' },     { "wait", required_argument, NULL, 'w' },
+		{ "write", required_argument, NULL, 'W' },   { "read", required_argument, NULL, 'r' },
+		{ "client-ip", required_argument, NULL, OPT_CLIENT_IP },
+		{ "server-ip", required_argument, NULL, OPT_SERVER_IP },
+		{ "help", no_argument, NULL, 'h' },          { "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	memset(o, 0, sizeof(*o));
-	o->lab.mode = NET_LOOPBACK;
+	o->lab.mode = NET_LAB;
+	inet_pton(AF_INET, "100.0.0.1", &o->lab.client_ip);
+	inet_pton(AF_INET, "200.0.0.2", &o->lab.server_ip);
 	o->wait_ms = 2000;
 	opterr = 0;
 	int ch;
-	while ((ch = getopt_long(argc, argv, ":bs:n:w:hV", longs, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":bs:n:w:W:r:hV", longs, NULL)) != -1) {
 		switch (ch) {
 		case 'b':
 			o->batch = true;
@@ -76,8 +116,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 			o->script = optarg;
 			break;
 		case 'n':
-			if (lab_parse_mode(optarg, &o->lab.mode) < 0 || o->lab.mode == NET_LAB) {
-				fprintf(stderr, "sockstep: bad --net \"%s\": expected loopback or host\n", optarg);
+			if (lab_parse_mode(optarg, &o->lab.mode) < 0) {
+				fprintf(stderr, "sockstep: bad --net \"%s\": expected lab, loopback or host\n", optarg);
 				return 2;
 			}
 			break;
@@ -87,6 +127,20 @@ static int parse_options(int argc, char **argv, struct options *o)
 					optarg);
 				return 2;
 			}
+			break;
+		case 'W':
+			o->write_path = optarg;
+			break;
+		case 'r':
+			o->read_path = optarg;
+			break;
+		case OPT_CLIENT_IP:
+			if (parse_lab_ip("--client-ip", optarg, &o->lab.client_ip) < 0)
+				return 2;
+			break;
+		case OPT_SERVER_IP:
+			if (parse_lab_ip("--server-ip", optarg, &o->lab.server_ip) < 0)
+				return 2;
 			break;
 		case 'h':
 			usage(stdout);
@@ -109,6 +163,11 @@ static int parse_options(int argc, char **argv, struct options *o)
 	}
 	if (o->script && !o->batch) {
 		fprintf(stderr, "sockstep: --script needs --batch\n");
+		return 2;
+	}
+	if (o->lab.client_ip.s_addr == o->lab.server_ip.s_addr) {
+		fprintf(stderr, "sockstep: --client-ip and --server-ip are both %s; expected two different addresses\n",
+			inet_ntoa(o->lab.client_ip));
 		return 2;
 	}
 	return 0;
@@ -143,12 +202,47 @@ static FILE *open_script(const char *path)
 	return f;
 }
 
+/* While the lab and the wire are set up, occupy the low descriptors, so that
+ * what libpcap and libnl open lands at 100 and up and the lesson's first
+ * socket is 3, as in the lecture's output. Returns how many were taken. */
+static int reserve_low_fds(int fds[], int max)
+{
+	int n = 0, fd;
+	while (n < max && (fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0) {
+		if (fd >= 100) {
+			close(fd);
+			break;
+		}
+		fds[n++] = fd;
+	}
+	return n;
+}
+
+static const char *mode_blurb(const struct lab *lab)
+{
+	static char buf[128];
+	char c[16], s[16];
+	switch (lab->mode) {
+	case NET_LAB:
+		inet_ntop(AF_INET, &lab->ip[SIDE_CLIENT], c, sizeof(c));
+		inet_ntop(AF_INET, &lab->ip[SIDE_SERVER], s, sizeof(s));
+		snprintf(buf, sizeof(buf), " (client %s, server %s, sockstep is the wire)", c, s);
+		return buf;
+	case NET_LOOPBACK:
+		return " (a private network namespace; both sides on 127.0.0.1)";
+	default:
+		return " (the machine's own network stack)";
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct options o;
 	int rc = parse_options(argc, argv, &o);
 	if (rc)
 		return rc;
+	if (o.read_path)
+		return capture_print(o.read_path, stdout) < 0 ? 1 : 0;
 
 	FILE *in = stdin;
 	const char *name = "stdin";
@@ -163,7 +257,6 @@ int main(int argc, char **argv)
 		fprintf(stderr, "sockstep: stdin is not a terminal; use --batch to run commands from a pipe or --script\n");
 		return 2;
 	}
-
 	/* A send on a closed connection is a lesson (EPIPE), not a reason to die. */
 	signal(SIGPIPE, SIG_IGN);
 
@@ -174,33 +267,50 @@ int main(int argc, char **argv)
 		fprintf(stderr, "sockstep: falling back to --net host (the machine's own network stack)\n");
 		o.lab.mode = NET_HOST;
 	}
-	struct lab lab;
-	if (lab_setup(&lab, &o.lab, err, sizeof(err)) < 0) {
+	static struct app a; /* large; one per process */
+	a.wait_ms = o.wait_ms;
+	int low[100];
+	int nlow = reserve_low_fds(low, 100);
+	if (lab_setup(&a.lab, &o.lab, err, sizeof(err)) < 0) {
 		fprintf(stderr, "sockstep: %s\n", err);
 		return 2;
 	}
-
-	struct session log;
-	struct engine eng;
-	session_init(&log);
-	engine_init(&eng, &lab, &log);
+	session_init(&a.log);
+	engine_init(&a.eng, &a.lab, &a.log);
+	a.wire = wire_open(&a.lab, &a.log, a.wire_why, sizeof(a.wire_why));
+	if (!a.wire && a.lab.mode == NET_LAB) {
+		fprintf(stderr, "sockstep: the lab needs its wire: %s\n", a.wire_why);
+		return 2;
+	}
+	a.eng.wire = a.wire;
+	while (nlow)
+		close(low[--nlow]);
+	if (o.write_path) {
+		if (!a.wire) {
+			fprintf(stderr, "sockstep: --write: there is no capture: %s\n", a.wire_why);
+			return 2;
+		}
+		if (wire_write_to(a.wire, o.write_path, err, sizeof(err)) < 0) {
+			fprintf(stderr, "sockstep: --write: %s\n", err);
+			return 2;
+		}
+	}
 	if (o.batch)
-		printf("sockstep %s batch, --net %s%s\n", SOCKSTEP_VERSION, lab_mode_name(lab.mode),
-		       lab.mode == NET_LOOPBACK ? " (a private network namespace; both sides on 127.0.0.1)"
-		       : lab.mode == NET_HOST   ? " (the machine's own network stack)"
-						: "");
+		printf("sockstep %s batch, --net %s%s\n", SOCKSTEP_VERSION, lab_mode_name(a.lab.mode),
+		       mode_blurb(&a.lab));
 	else
-		printf("sockstep %s, --net %s. Type commands (\"server socket tcp\"), Ctrl-D to quit.\n",
-		       SOCKSTEP_VERSION, lab_mode_name(lab.mode));
+		printf("sockstep %s, --net %s%s. Type commands (\"server socket tcp\"), Ctrl-D to quit.\n",
+		       SOCKSTEP_VERSION, lab_mode_name(a.lab.mode), mode_blurb(&a.lab));
 
-	struct batch_opts bo = { .wait_ms = o.wait_ms, .interactive = !o.batch };
-	int errors = batch_run(in, name, &eng, &log, &bo);
+	struct batch_opts bo = { .interactive = !o.batch };
+	int errors = batch_run(in, name, &a, &bo);
 	if (o.batch && errors)
 		fprintf(stderr, "sockstep: %d line%s of %s failed\n", errors, errors == 1 ? "" : "s", name);
 
-	engine_free(&eng);
-	session_free(&log);
-	lab_teardown(&lab);
+	wire_close(a.wire);
+	engine_free(&a.eng);
+	session_free(&a.log);
+	lab_teardown(&a.lab);
 	if (in != stdin)
 		fclose(in);
 	return o.batch && errors ? 1 : 0;

@@ -1,0 +1,49 @@
+/* app.h - one sockstep session: the lab, the wire, the engine and the log,
+ * and the one way every front end (batch, curses) runs a command line and
+ * lets the network progress. Front ends own only their input and output. */
+#ifndef SOCKSTEP_APP_H
+#define SOCKSTEP_APP_H
+
+#include <poll.h>
+#include <stdbool.h>
+
+#include "cmd.h"
+#include "engine.h"
+#include "lab.h"
+#include "session.h"
+#include "wire.h"
+
+#define APP_MAX_POLL (ENGINE_MAX_SOCKS + 8)
+
+struct app {
+	struct lab lab;
+	struct session log;
+	struct engine eng;
+	struct wire *wire;        /* NULL when there is no capture (--net host without the right) */
+	char wire_why[256];       /* why there is no wire, for the wire pane */
+	unsigned wait_ms;         /* batch: how long a blocked call is waited for */
+	bool live;                /* a screen: show every state change as it happens */
+	unsigned run_ms;          /* the last command was "wait N": let the network run N ms */
+};
+
+/* Parse and run one line. Returns 1 when a command ran, 0 for a blank or
+ * comment line, -EINVAL when refused (err holds one line; nothing changed),
+ * 2 when an expect did not hold (err says why). The command's events are in
+ * the log; frames it causes arrive through app_service. */
+int app_exec_line(struct app *a, const char *line, char *err, size_t errlen);
+
+/* Whether a line's command touches the network (not expect, say or a
+ * conversion), so that batch mode lets the network settle after it. */
+bool app_line_acts(const char *line);
+
+/* The descriptors to poll: blocked calls, the wire's captures and timer. */
+int app_pollfds(const struct app *a, struct pollfd *pfd, int max);
+
+/* After poll: relay frames, finish blocked calls, and (live) notice state changes. */
+void app_service(struct app *a);
+
+/* Batch: let the network run after command seq until it settles (or the
+ * call of that command has waited wait_ms; run_ms: "wait" commands). */
+void app_settle(struct app *a, unsigned seq, unsigned run_ms);
+
+#endif

@@ -1,0 +1,13 @@
+/* capture.h - reading saved captures (--read): the frames of a pcap or
+ * pcapng file, decoded one summary line each, as tcpdump -r would list them. */
+#ifndef SOCKSTEP_CAPTURE_H
+#define SOCKSTEP_CAPTURE_H
+
+#include <stdio.h>
+
+/* Print every frame of path to out: number, time since the first frame,
+ * summary. A file that is missing, empty, not a capture or cut short gets
+ * one line on stderr (after the frames that could be read). 0 or -errno. */
+int capture_print(const char *path, FILE *out);
+
+#endif

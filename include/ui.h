@@ -1,0 +1,22 @@
+/* ui.h - the curses explorer: panes that read the session log, keys and the
+ * ':' command line that feed app_exec_line, all in one poll loop. */
+#ifndef SOCKSTEP_UI_H
+#define SOCKSTEP_UI_H
+
+#include <stdbool.h>
+
+#include "app.h"
+
+struct ui_opts {
+	const char *theme;    /* "default", "projector" or "mono" (NO_COLOR forces mono) */
+	const char *log_path; /* --log FILE: diagnostics while curses owns the screen, or NULL */
+};
+
+/* Run until the user quits; returns the exit status. The terminal is
+ * restored on every path out (q, Ctrl-C, SIGTERM, SIGHUP, a crash signal). */
+int ui_run(struct app *a, const struct ui_opts *o);
+
+/* Validate a --theme value: 0 or -EINVAL. */
+int ui_parse_theme(const char *s);
+
+#endif

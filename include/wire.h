@@ -1,0 +1,93 @@
+/* wire.h - sockstep as the wire between the lab's two hosts.
+ *
+ * A libpcap handle on the wire end of each veth (immediate mode, inbound
+ * direction only, non-blocking, its selectable fd in the one poll loop)
+ * receives what a host sent; the relay injects it on the other end with
+ * pcap_inject, or holds, delays or drops it by policy. In --net loopback one
+ * handle on lo only observes. Every frame is decoded, numbered, tied to the
+ * command whose step caused it, appended to the session log and kept in a
+ * bounded ring (memory stays flat however long the session). */
+#ifndef SOCKSTEP_WIRE_H
+#define SOCKSTEP_WIRE_H
+
+#include <poll.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/time.h>
+
+#include "cmd.h"
+#include "decode.h"
+#include "lab.h"
+#include "session.h"
+
+#define WIRE_RING 2048     /* frames kept for display and "wire save" */
+#define WIRE_SNAP 1600     /* bytes kept of each frame in the ring (veth MTU 1500 + headers) */
+#define WIRE_HELD_MAX 1024 /* frames that may wait on a held wire */
+
+enum wire_policy { WP_PASS, WP_HOLD, WP_DELAY };
+
+/* Which way a frame went: sent by the client's host, or by the server's. */
+enum wire_dir { WD_C2S = 0, WD_S2C = 1, WD_LOCAL = 2 /* loopback: seen on lo */ };
+
+enum frame_fate {
+	FF_PASSED,  /* relayed at once */
+	FF_HELD,    /* waiting on the wire */
+	FF_DELAYED, /* will be relayed when its delay ends */
+	FF_RELEASED,/* was held or delayed, then relayed */
+	FF_DROPPED, /* discarded on purpose (wire drop) */
+	FF_LOST,    /* could not be relayed (inject failed, held queue full) */
+	FF_SEEN,    /* observed only (loopback) */
+};
+
+struct wire_frame {
+	unsigned long no;          /* 1-based, in order of capture */
+	unsigned seq;              /* the command whose step caused it */
+	enum wire_dir dir;
+	enum frame_fate fate;
+	struct timeval ts;
+	unsigned caplen, len;      /* bytes kept here (<= WIRE_SNAP), bytes on the wire */
+	unsigned char data[WIRE_SNAP];
+	struct dec_result dec;     /* decoded at capture, with relative TCP numbers */
+};
+
+struct wire_counters {
+	unsigned long seen, relayed, held, released, dropped, delayed, lost;
+};
+
+struct wire;
+
+/* Open the capture (and, in the lab, the relay). Returns NULL with one line
+ * in err when it cannot (no lab, capture refused). */
+struct wire *wire_open(struct lab *lab, struct session *log, char *err, size_t errlen);
+void wire_close(struct wire *w);
+
+/* Write every frame from now on to a pcap file (--write). 0 or -errno. */
+int wire_write_to(struct wire *w, const char *path, char *err, size_t errlen);
+
+/* Descriptors to poll: the pcap handles and the delay timer. */
+int wire_pollfds(const struct wire *w, struct pollfd *pfd, int max);
+
+/* Read whatever arrived, relay by policy, release delayed frames whose time
+ * has come. Returns the number of frames handled. */
+int wire_service(struct wire *w);
+
+/* The wire commands: pass, hold, step, drop, delay, save, status. 0, or
+ * -EINVAL with one line in err (e.g. "wire step: no frame is held"). */
+int wire_exec(struct wire *w, const struct cmd *c, char *err, size_t errlen);
+
+/* Expectations about the wire. */
+bool wire_saw_since(const struct wire *w, unsigned long from_no, const char *text);
+unsigned wire_held(const struct wire *w);
+bool wire_busy(const struct wire *w);                      /* delayed frames still to go */
+
+/* State for renderers. */
+enum wire_policy wire_policy(const struct wire *w, unsigned *delay_ms);
+const struct wire_counters *wire_counters(const struct wire *w);
+unsigned long wire_last_no(const struct wire *w);           /* number of the newest frame, 0 if none */
+const struct wire_frame *wire_frame(const struct wire *w, unsigned long no); /* NULL when rolled out */
+bool wire_relays(const struct wire *w);                     /* false: observe only (loopback) */
+const char *wire_dir_name(enum wire_dir d);                 /* "cli→srv", "srv→cli", "lo" */
+const char *wire_fate_name(enum frame_fate f);              /* "", "held", "dropped", ... */
+
+#endif

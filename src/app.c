@@ -1,0 +1,141 @@
+/* app.c - running command lines and letting the network progress (see app.h). */
+#include "app.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* No frame for this long after a command: the network has settled. Longer
+ * than TCP's 40 ms delayed-ACK timer, so a delayed ACK is not left over. */
+#define QUIET_MS 60
+
+int app_exec_line(struct app *a, const char *line, char *err, size_t errlen)
+{
+	struct cmd *c = calloc(1, sizeof(*c)); /* struct cmd is large: not on the stack */
+	if (!c) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	int rc = cmd_parse(line, c, err, errlen);
+	if (rc <= 0) {
+		free(c);
+		return rc;
+	}
+	char text[CMD_LINE_MAX + 64];
+	size_t mark = a->log.n;
+	a->run_ms = c->verb == V_WAIT ? c->ms : 0;
+	a->log.seq++;
+	cmd_format(c, text, sizeof(text));
+	session_add(&a->log, EV_COMMAND, c->t.side, -1, "%s", text);
+	if (c->verb != V_EXPECT && a->wire)
+		a->eng.frames_seen_from = wire_last_no(a->wire); /* "expect wire saw" looks from here */
+	if (c->verb == V_WIRE) {
+		if (a->wire)
+			rc = wire_exec(a->wire, c, err, errlen);
+		else {
+			snprintf(err, errlen, "there is no wire: %s", a->wire_why);
+			rc = -EINVAL;
+		}
+	} else {
+		rc = engine_exec(&a->eng, c, err, errlen);
+	}
+	if (rc == -EINVAL) {
+		/* Refused: nothing happened, so it leaves no trace but its error. */
+		session_truncate(&a->log, mark);
+		a->log.seq--;
+	}
+	free(c);
+	return rc == 0 ? 1 : rc == 1 ? 2 : rc;
+}
+
+bool app_line_acts(const char *line)
+{
+	static const char *const quiet[] = { "expect", "say", "inet_addr", "inet_pton", "htons", "htonl" };
+	line += strspn(line, " \t");
+	for (size_t i = 0; i < sizeof(quiet) / sizeof(quiet[0]); i++) {
+		size_t n = strlen(quiet[i]);
+		if (!strncmp(line, quiet[i], n) && (line[n] == ' ' || line[n] == '\t' || !line[n] || line[n] == '\n'))
+			return false;
+	}
+	return true;
+}
+
+int app_pollfds(const struct app *a, struct pollfd *pfd, int max)
+{
+	int n = engine_pollfds(&a->eng, pfd, max);
+	if (a->wire)
+		n += wire_pollfds(a->wire, pfd + n, max - n);
+	return n;
+}
+
+void app_service(struct app *a)
+{
+	if (a->wire)
+		wire_service(a->wire);
+	engine_progress(&a->eng);
+	if (a->live)
+		engine_refresh(&a->eng);
+}
+
+static unsigned long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (unsigned long)ts.tv_sec * 1000 + (unsigned long)ts.tv_nsec / 1000000;
+}
+
+/* Batch output must not depend on timing. So frames are relayed as they come,
+ * but blocked calls are finished only once the wire has been quiet for a
+ * moment (all at once, oldest first), and states are read at the end. */
+void app_settle(struct app *a, unsigned seq, unsigned run_ms)
+{
+	unsigned long start = now_ms();
+	for (;;) {
+		struct pollfd pfd[APP_MAX_POLL];
+		int n = app_pollfds(a, pfd, APP_MAX_POLL);
+		unsigned long el = now_ms() - start;
+		int timeout = QUIET_MS;
+		if (el < run_ms && run_ms - el < QUIET_MS)
+			timeout = (int)(run_ms - el);
+		int r = n ? poll(pfd, (nfds_t)n, timeout) : 0;
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r > 0 && a->wire && wire_service(a->wire) > 0)
+			continue; /* frames moved: wait for quiet again */
+		if (r > 0 && engine_progress(&a->eng) > 0)
+			continue;
+		if (r > 0) {
+			/* Woken by a timer or a socket whose call is not ready yet. */
+			poll(NULL, 0, 1);
+			continue;
+		}
+		/* Quiet. Finish what the kernel allows now. */
+		if (engine_progress(&a->eng) > 0)
+			continue;
+		el = now_ms() - start;
+		if (el < run_ms || (a->wire && wire_busy(a->wire)))
+			continue;
+		if (engine_blocked(&a->eng, seq) && el < a->wait_ms) {
+			/* Sleep until something happens or the wait is over. */
+			int left = (int)(a->wait_ms - el);
+			r = n ? poll(pfd, (nfds_t)n, left) : poll(NULL, 0, left);
+			if (r > 0 && a->wire)
+				wire_service(a->wire);
+			continue;
+		}
+		break;
+	}
+	engine_refresh(&a->eng);
+	/* A FIN waiting for its ACK settles within microseconds here; give it a
+	 * few short chances so that the printed state does not depend on timing. */
+	for (int i = 0; i < 5 && engine_transient(&a->eng); i++) {
+		poll(NULL, 0, QUIET_MS / 4);
+		if (a->wire)
+			wire_service(a->wire);
+		engine_refresh(&a->eng);
+	}
+	if (engine_blocked(&a->eng, seq))
+		engine_note_still_blocked(&a->eng, seq, a->wait_ms);
+}

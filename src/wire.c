@@ -1,0 +1,521 @@
+/* wire.c - the relay between the lab's hosts, and the frame log (see wire.h). */
+#include "wire.h"
+
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#define FRAMES_LISTED_PER_STEP 100 /* a flood is counted, not listed frame by frame */
+
+/* A frame waiting on the wire (held or delayed): a full copy, for injection. */
+struct pending {
+	unsigned long no;
+	enum wire_dir dir;
+	unsigned len;
+	unsigned long long due_ms; /* delayed: when it goes */
+	unsigned char *data;
+};
+
+struct queue {
+	struct pending q[WIRE_HELD_MAX];
+	unsigned head, n;
+};
+
+struct wire {
+	struct lab *lab;
+	struct session *log;
+	bool relay;                 /* lab: relay between two handles; loopback: observe lo */
+	pcap_t *h[2];               /* [WD_C2S]: capture on the client's wire end, [WD_S2C]: server's */
+	int fd[2];
+	int nh;
+	int timer;                  /* timerfd for delayed frames */
+	enum wire_policy policy;
+	unsigned delay_ms;
+	struct queue held, delayed;
+	struct wire_frame *ring;    /* WIRE_RING frames, allocated once */
+	unsigned long last_no;
+	struct wire_counters cnt;
+	struct dec_ctx dec;
+	pcap_t *dead;               /* for --write */
+	pcap_dumper_t *dump;
+	unsigned listed_seq;        /* frames listed in the log for this command */
+	unsigned listed;
+};
+
+static unsigned long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (unsigned long long)ts.tv_sec * 1000 + (unsigned long long)ts.tv_nsec / 1000000;
+}
+
+const char *wire_dir_name(enum wire_dir d)
+{
+	return d == WD_C2S ? "cli→srv" : d == WD_S2C ? "srv→cli" : "lo";
+}
+
+const char *wire_fate_name(enum frame_fate f)
+{
+	static const char *const names[] = {
+		[FF_PASSED] = "", [FF_HELD] = "held", [FF_DELAYED] = "delayed",
+		[FF_RELEASED] = "released", [FF_DROPPED] = "dropped", [FF_LOST] = "lost", [FF_SEEN] = "",
+	};
+	return (unsigned)f < sizeof(names) / sizeof(names[0]) ? names[f] : "";
+}
+
+/* Open one capture handle: immediate, inbound only, non-blocking. */
+static pcap_t *open_handle(const char *ifname, int *fd, char *err, size_t errlen)
+{
+	char eb[PCAP_ERRBUF_SIZE] = "";
+	pcap_t *h = pcap_create(ifname, eb);
+	if (!h) {
+		snprintf(err, errlen, "cannot capture on %s: %s", ifname, eb);
+		return NULL;
+	}
+	pcap_set_snaplen(h, 65535);
+	pcap_set_immediate_mode(h, 1);
+	pcap_set_promisc(h, 1);
+	int rc = pcap_activate(h);
+	if (rc < 0) {
+		snprintf(err, errlen, "cannot capture on %s: %s%s", ifname, pcap_statustostr(rc),
+			 rc == PCAP_ERROR_PERM_DENIED ? " (capturing needs root or cap_net_raw)" : "");
+		pcap_close(h);
+		return NULL;
+	}
+	/* Only what the host sent: what we inject goes out, and must not loop. */
+	if (pcap_setdirection(h, PCAP_D_IN) < 0 || pcap_setnonblock(h, 1, eb) < 0) {
+		snprintf(err, errlen, "cannot set up the capture on %s: %s", ifname, pcap_geterr(h));
+		pcap_close(h);
+		return NULL;
+	}
+	*fd = pcap_get_selectable_fd(h);
+	if (*fd < 0) {
+		snprintf(err, errlen, "the capture on %s has no descriptor to poll", ifname);
+		pcap_close(h);
+		return NULL;
+	}
+	return h;
+}
+
+struct wire *wire_open(struct lab *lab, struct session *log, char *err, size_t errlen)
+{
+	if (lab->mode == NET_HOST) {
+		snprintf(err, errlen, "--net host: no capture");
+		return NULL;
+	}
+	struct wire *w = calloc(1, sizeof(*w));
+	if (w)
+		w->ring = calloc(WIRE_RING, sizeof(*w->ring));
+	if (!w || !w->ring) {
+		free(w);
+		snprintf(err, errlen, "out of memory for the wire's frame ring");
+		return NULL;
+	}
+	w->lab = lab;
+	w->log = log;
+	w->timer = -1;
+	w->relay = lab->mode == NET_LAB;
+	dec_init(&w->dec);
+	if (w->relay) {
+		for (int d = 0; d < 2; d++) {
+			enum side s = d == WD_C2S ? SIDE_CLIENT : SIDE_SERVER;
+			w->h[d] = open_handle(lab->wire_if[s], &w->fd[d], err, errlen);
+			if (!w->h[d]) {
+				wire_close(w);
+				return NULL;
+			}
+			w->nh++;
+		}
+		w->timer = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	} else {
+		w->h[0] = open_handle("lo", &w->fd[0], err, errlen);
+		if (!w->h[0]) {
+			wire_close(w);
+			return NULL;
+		}
+		w->nh = 1;
+	}
+	return w;
+}
+
+static void queue_free(struct queue *q)
+{
+	for (unsigned i = 0; i < q->n; i++)
+		free(q->q[(q->head + i) % WIRE_HELD_MAX].data);
+	q->n = 0;
+}
+
+void wire_close(struct wire *w)
+{
+	if (!w)
+		return;
+	for (int i = 0; i < 2; i++)
+		if (w->h[i])
+			pcap_close(w->h[i]);
+	if (w->dump)
+		pcap_dump_close(w->dump);
+	if (w->dead)
+		pcap_close(w->dead);
+	if (w->timer >= 0)
+		close(w->timer);
+	queue_free(&w->held);
+	queue_free(&w->delayed);
+	free(w->ring);
+	free(w);
+}
+
+int wire_write_to(struct wire *w, const char *path, char *err, size_t errlen)
+{
+	if (!w->dead)
+		w->dead = pcap_open_dead(DLT_EN10MB, 65535);
+	pcap_dumper_t *d = w->dead ? pcap_dump_open(w->dead, path) : NULL;
+	if (!d) {
+		snprintf(err, errlen, "cannot write capture \"%s\": %s", path,
+			 w->dead ? pcap_geterr(w->dead) : "out of memory");
+		return -EIO;
+	}
+	if (w->dump)
+		pcap_dump_close(w->dump);
+	w->dump = d;
+	return 0;
+}
+
+int wire_pollfds(const struct wire *w, struct pollfd *pfd, int max)
+{
+	int n = 0;
+	for (int i = 0; i < w->nh && n < max; i++)
+		pfd[n++] = (struct pollfd){ .fd = w->fd[i], .events = POLLIN };
+	if (w->timer >= 0 && w->delayed.n && n < max)
+		pfd[n++] = (struct pollfd){ .fd = w->timer, .events = POLLIN };
+	return n;
+}
+
+static struct wire_frame *slot(const struct wire *w, unsigned long no)
+{
+	if (!no || no > w->last_no || w->last_no - no >= WIRE_RING)
+		return NULL;
+	return &w->ring[no % WIRE_RING];
+}
+
+const struct wire_frame *wire_frame(const struct wire *w, unsigned long no)
+{
+	return slot(w, no);
+}
+
+static void set_fate(struct wire *w, unsigned long no, enum frame_fate f)
+{
+	struct wire_frame *fr = slot(w, no);
+	if (fr)
+		fr->fate = f;
+}
+
+/* Put a frame on the other host's wire end. */
+static bool inject(struct wire *w, enum wire_dir dir, const unsigned char *p, unsigned len)
+{
+	pcap_t *out = w->h[dir == WD_C2S ? WD_S2C : WD_C2S];
+	return pcap_inject(out, p, len) == (int)len;
+}
+
+static bool enqueue(struct queue *q, unsigned long no, enum wire_dir dir, const unsigned char *p,
+		    unsigned len, unsigned long long due)
+{
+	if (q->n == WIRE_HELD_MAX)
+		return false;
+	unsigned char *copy = malloc(len);
+	if (!copy)
+		return false;
+	memcpy(copy, p, len);
+	q->q[(q->head + q->n) % WIRE_HELD_MAX] =
+		(struct pending){ .no = no, .dir = dir, .len = len, .due_ms = due, .data = copy };
+	q->n++;
+	return true;
+}
+
+static struct pending dequeue(struct queue *q)
+{
+	struct pending p = q->q[q->head];
+	q->head = (q->head + 1) % WIRE_HELD_MAX;
+	q->n--;
+	return p;
+}
+
+static void arm_timer(struct wire *w)
+{
+	if (w->timer < 0)
+		return;
+	struct itimerspec its = { 0 };
+	if (w->delayed.n) {
+		unsigned long long due = w->delayed.q[w->delayed.head].due_ms, now = now_ms();
+		unsigned long long in = due > now ? due - now : 1;
+		its.it_value.tv_sec = (time_t)(in / 1000);
+		its.it_value.tv_nsec = (long)(in % 1000) * 1000000L;
+	}
+	timerfd_settime(w->timer, 0, &its, NULL);
+}
+
+/* A line for the log about one frame: direction, summary, what became of it. */
+static void log_frame(struct wire *w, const struct wire_frame *f)
+{
+	if (w->log->seq != w->listed_seq) {
+		w->listed_seq = w->log->seq;
+		w->listed = 0;
+	}
+	if (++w->listed > FRAMES_LISTED_PER_STEP) {
+		if (w->listed == FRAMES_LISTED_PER_STEP + 1)
+			session_add(w->log, EV_WIRE, SIDE_NONE, -1,
+				    "more frames follow; the list stops here (\"wire status\" counts them)");
+		return;
+	}
+	const char *fate = wire_fate_name(f->fate);
+	struct event *ev = session_add(w->log, EV_FRAME, f->dir == WD_C2S ? SIDE_CLIENT : SIDE_SERVER, -1,
+				       "%-7s %s%s%s%s", wire_dir_name(f->dir), f->dec.summary,
+				       fate[0] ? "  (" : "", fate, fate[0] ? ")" : "");
+	if (ev)
+		ev->ret = (long)f->no;
+}
+
+/* One frame arrived from a host: record it, then relay, hold or delay it. */
+static void on_frame(struct wire *w, enum wire_dir dir, const struct pcap_pkthdr *h,
+		     const unsigned char *p)
+{
+	unsigned long no = ++w->last_no;
+	struct wire_frame *f = &w->ring[no % WIRE_RING];
+	f->no = no;
+	f->seq = w->log->seq;
+	f->dir = w->relay ? dir : WD_LOCAL;
+	f->ts = h->ts;
+	f->len = h->len;
+	f->caplen = h->caplen < WIRE_SNAP ? h->caplen : WIRE_SNAP;
+	memcpy(f->data, p, f->caplen);
+	dec_frame(&w->dec, p, h->caplen, h->len, &f->dec);
+	w->cnt.seen++;
+	if (w->dump)
+		pcap_dump((unsigned char *)w->dump, h, p);
+
+	if (!w->relay)
+		f->fate = FF_SEEN;
+	else if (w->policy == WP_PASS) {
+		bool ok = inject(w, dir, p, h->caplen);
+		f->fate = ok ? FF_PASSED : FF_LOST;
+		ok ? w->cnt.relayed++ : w->cnt.lost++;
+	} else if (w->policy == WP_HOLD) {
+		bool ok = enqueue(&w->held, no, dir, p, h->caplen, 0);
+		f->fate = ok ? FF_HELD : FF_LOST;
+		ok ? w->cnt.held++ : w->cnt.lost++;
+	} else {
+		bool ok = enqueue(&w->delayed, no, dir, p, h->caplen, now_ms() + w->delay_ms);
+		f->fate = ok ? FF_DELAYED : FF_LOST;
+		ok ? w->cnt.delayed++ : w->cnt.lost++;
+		if (ok && w->delayed.n == 1)
+			arm_timer(w);
+	}
+	log_frame(w, f);
+}
+
+struct dispatch_ctx {
+	struct wire *w;
+	enum wire_dir dir;
+};
+
+static void pcap_cb(unsigned char *user, const struct pcap_pkthdr *h, const unsigned char *p)
+{
+	struct dispatch_ctx *c = (struct dispatch_ctx *)user;
+	on_frame(c->w, c->dir, h, p);
+}
+
+/* Relay a frame that waited; log what happened to it. */
+static void release(struct wire *w, struct pending *p, const char *why)
+{
+	bool ok = inject(w, p->dir, p->data, p->len);
+	set_fate(w, p->no, ok ? FF_RELEASED : FF_LOST);
+	ok ? w->cnt.released++ : w->cnt.lost++;
+	const struct wire_frame *f = slot(w, p->no);
+	session_add(w->log, EV_WIRE, SIDE_NONE, -1, "%s #%lu %s %s%s", why, p->no, wire_dir_name(p->dir),
+		    f ? f->dec.summary : "", ok ? "" : " (inject failed: lost)");
+	free(p->data);
+}
+
+int wire_service(struct wire *w)
+{
+	int n = 0;
+	for (int i = 0; i < w->nh; i++) {
+		struct dispatch_ctx c = { w, (enum wire_dir)i };
+		int r;
+		while ((r = pcap_dispatch(w->h[i], 64, pcap_cb, (unsigned char *)&c)) > 0)
+			n += r;
+	}
+	if (w->timer >= 0 && w->delayed.n) {
+		uint64_t ticks;
+		if (read(w->timer, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
+			return n;
+		unsigned long long now = now_ms();
+		while (w->delayed.n && w->delayed.q[w->delayed.head].due_ms <= now) {
+			struct pending p = dequeue(&w->delayed);
+			release(w, &p, "delay over:");
+			n++;
+		}
+		arm_timer(w);
+	}
+	return n;
+}
+
+bool wire_busy(const struct wire *w)
+{
+	return w->delayed.n > 0;
+}
+
+/* "wire save FILE": the frames still in the ring, as a pcap file. */
+static int save(struct wire *w, const char *path, char *err, size_t errlen)
+{
+	pcap_t *dead = pcap_open_dead(DLT_EN10MB, WIRE_SNAP);
+	pcap_dumper_t *d = dead ? pcap_dump_open(dead, path) : NULL;
+	if (!d) {
+		snprintf(err, errlen, "wire save: cannot write \"%s\": %s", path,
+			 dead ? pcap_geterr(dead) : "out of memory");
+		if (dead)
+			pcap_close(dead);
+		return -EINVAL;
+	}
+	unsigned long first = w->last_no >= WIRE_RING ? w->last_no - WIRE_RING + 1 : 1, count = 0;
+	for (unsigned long no = first; no && no <= w->last_no; no++) {
+		const struct wire_frame *f = slot(w, no);
+		if (!f)
+			continue;
+		struct pcap_pkthdr h = { .ts = f->ts, .caplen = f->caplen, .len = f->len };
+		pcap_dump((unsigned char *)d, &h, f->data);
+		count++;
+	}
+	pcap_dump_close(d);
+	pcap_close(dead);
+	session_add(w->log, EV_WIRE, SIDE_NONE, -1, "saved %lu frame%s to %s", count, count == 1 ? "" : "s",
+		    path);
+	return 0;
+}
+
+static void status(struct wire *w)
+{
+	const struct wire_counters *c = &w->cnt;
+	if (!w->relay) {
+		session_add(w->log, EV_WIRE, SIDE_NONE, -1, "observing lo: %lu frame%s seen", c->seen,
+			    c->seen == 1 ? "" : "s");
+		return;
+	}
+	char pol[32];
+	if (w->policy == WP_DELAY)
+		snprintf(pol, sizeof(pol), "DELAY %ums", w->delay_ms);
+	else
+		snprintf(pol, sizeof(pol), "%s", w->policy == WP_HOLD ? "HOLD" : "PASS");
+	session_add(w->log, EV_WIRE, SIDE_NONE, -1,
+		    "policy %s; %lu frames: %lu relayed, %lu held (%u waiting), %lu released, %lu delayed, "
+		    "%lu dropped, %lu lost",
+		    pol, c->seen, c->relayed, c->held, w->held.n, c->released, c->delayed, c->dropped, c->lost);
+}
+
+int wire_exec(struct wire *w, const struct cmd *c, char *err, size_t errlen)
+{
+	if (c->wop == W_SAVE)
+		return save(w, c->path, err, errlen);
+	if (c->wop == W_STATUS) {
+		status(w);
+		return 0;
+	}
+	if (!w->relay) {
+		snprintf(err, errlen, "wire %s: in --net %s sockstep only observes lo; holding, stepping, "
+			 "dropping and delaying frames need --net lab", c->wop == W_PASS ? "pass"
+			 : c->wop == W_HOLD ? "hold" : c->wop == W_STEP ? "step" : c->wop == W_DROP ? "drop" : "delay",
+			 lab_mode_name(w->lab->mode));
+		return -EINVAL;
+	}
+	switch (c->wop) {
+	case W_PASS: {
+		unsigned n = w->held.n + w->delayed.n;
+		w->policy = WP_PASS;
+		session_add(w->log, EV_WIRE, SIDE_NONE, -1, "policy PASS%s", n ? ": releasing what waits" : "");
+		while (w->delayed.n || w->held.n) {
+			/* Oldest first, whichever queue it waits in. */
+			struct queue *q = !w->held.n ? &w->delayed
+					 : !w->delayed.n ? &w->held
+					 : w->held.q[w->held.head].no < w->delayed.q[w->delayed.head].no ? &w->held
+					 : &w->delayed;
+			struct pending p = dequeue(q);
+			release(w, &p, "released");
+		}
+		arm_timer(w);
+		return 0;
+	}
+	case W_HOLD:
+		w->policy = WP_HOLD;
+		session_add(w->log, EV_WIRE, SIDE_NONE, -1, "policy HOLD: frames wait on the wire (step releases one, drop discards one)");
+		return 0;
+	case W_DELAY:
+		w->policy = c->ms ? WP_DELAY : WP_PASS;
+		w->delay_ms = c->ms;
+		session_add(w->log, EV_WIRE, SIDE_NONE, -1, "policy DELAY %u ms", c->ms);
+		return 0;
+	case W_STEP:
+	case W_DROP: {
+		if (!w->held.n) {
+			snprintf(err, errlen, "wire %s: no frame is held; expected \"wire hold\" and a frame on the wire first",
+				 c->wop == W_STEP ? "step" : "drop");
+			return -EINVAL;
+		}
+		struct pending p = dequeue(&w->held);
+		if (c->wop == W_STEP) {
+			release(w, &p, "released");
+		} else {
+			set_fate(w, p.no, FF_DROPPED);
+			w->cnt.dropped++;
+			const struct wire_frame *f = slot(w, p.no);
+			session_add(w->log, EV_WIRE, SIDE_NONE, -1, "dropped #%lu %s %s", p.no, wire_dir_name(p.dir),
+				    f ? f->dec.summary : "");
+			free(p.data);
+		}
+		return 0;
+	}
+	default:
+		snprintf(err, errlen, "unknown wire command");
+		return -EINVAL;
+	}
+}
+
+bool wire_saw_since(const struct wire *w, unsigned long from_no, const char *text)
+{
+	for (unsigned long no = from_no + 1; no <= w->last_no; no++) {
+		const struct wire_frame *f = slot(w, no);
+		if (f && strstr(f->dec.summary, text))
+			return true;
+	}
+	return false;
+}
+
+unsigned wire_held(const struct wire *w)
+{
+	return w->held.n;
+}
+
+enum wire_policy wire_policy(const struct wire *w, unsigned *delay_ms)
+{
+	if (delay_ms)
+		*delay_ms = w->delay_ms;
+	return w->policy;
+}
+
+const struct wire_counters *wire_counters(const struct wire *w)
+{
+	return &w->cnt;
+}
+
+unsigned long wire_last_no(const struct wire *w)
+{
+	return w->last_no;
+}
+
+bool wire_relays(const struct wire *w)
+{
+	return w->relay;
+}
