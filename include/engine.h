@@ -45,6 +45,8 @@ struct esock {
 	/* after close: the 4-tuple, to ask sock_diag what became of it */
 	struct sockaddr_in last_local, last_remote;
 	bool connected_once;
+	struct tuple_row close_row;  /* the row close() leaves, shown by engine_refresh */
+	bool close_row_due;
 	bool pending_max_tried;       /* engine_progress: tried in this round */
 };
 
@@ -57,7 +59,8 @@ struct side_result {
 struct engine {
 	struct lab *lab;
 	struct session *log;
-	struct wire *wire;          /* NULL without a lab wire */
+	struct wire *wire;          /* NULL without a capture */
+	bool live;                  /* a screen: show passing states (SYN_SENT) at once */
 	struct esock socks[ENGINE_MAX_SOCKS];
 	struct side_result last[3]; /* per side: the last finished call */
 	unsigned char data[3][CMD_DATA_MAX]; /* per side: the last bytes received */

@@ -587,6 +587,8 @@ static void do_connect(struct engine *e, struct esock *s, const struct cmd *c)
 		s->pending = V_CONNECT;
 		s->pending_seq = e->log->seq;
 		log_result(e, s, code, 0, 0, CS_BLOCKED, 0);
+		if (!e->live)
+			return; /* batch: engine_refresh shows the state once settled */
 		/* The kernel's state now (SYN_SENT), before any answer can arrive. */
 		struct tuple_row r;
 		snapshot(s, &r);
@@ -628,12 +630,10 @@ static void do_close(struct engine *e, struct esock *s)
 	log_result(e, s, code, rc, er, CS_DONE, 0);
 	s->closed = true;
 	s->closed_at = e->log->seq;
-	closed_state(e, s, r.state, sizeof(r.state));
-	snprintf(r.note, sizeof(r.note), "%s",
-		 s->proto == PROTO_TCP && s->connected_once
-			 ? "descriptor released; the kernel's state from sock_diag"
-			 : "descriptor released");
-	show_row(e, s, &r, TS_CLOSE);
+	/* The row comes from engine_refresh: what close() starts (FIN, ACK) takes
+	 * a moment, and the state shown must not depend on how long. */
+	s->close_row = r;
+	s->close_row_due = true;
 }
 
 /* ---- conversions and expectations ------------------------------------- */
@@ -1020,6 +1020,17 @@ void engine_refresh(struct engine *e)
 		struct esock *s = &e->socks[i];
 		if (!s->used || !s->has_shown)
 			continue;
+		if (s->closed && s->close_row_due) {
+			struct tuple_row r = s->close_row;
+			closed_state(e, s, r.state, sizeof(r.state));
+			snprintf(r.note, sizeof(r.note), "%s",
+				 s->proto == PROTO_TCP && s->connected_once
+					 ? "descriptor released; the kernel's state from sock_diag"
+					 : "descriptor released");
+			s->close_row_due = false;
+			show_row(e, s, &r, TS_CLOSE);
+			continue;
+		}
 		if (s->closed) {
 			if (s->proto != PROTO_TCP || !s->connected_once || !strcmp(s->shown.state, "CLOSED"))
 				continue;

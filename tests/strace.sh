@@ -6,8 +6,9 @@ bin=$1 dir=$2
 command -v strace >/dev/null || { echo "strace not installed"; exit 77; }
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 fails=0 passed=0
-trace() { strace -f -qq -e trace=socket,bind,listen,accept4,connect,sendto,recvfrom,shutdown,setsockopt,close \
-  -o "$tmp/trace" "$bin" --batch --wait 100ms --script "$1" >"$tmp/out" 2>"$tmp/err"
+trace() { # shellcheck disable=SC2046
+  strace -f -qq -e trace=socket,bind,listen,accept4,connect,sendto,recvfrom,shutdown,setsockopt,close \
+  -o "$tmp/trace" "$bin" --batch $(sed -n 's/^# sockstep-options: //p' "$1") --script "$1" >"$tmp/out" 2>"$tmp/err"
   sed -Ei "s/\) +=/) =/" "$tmp/trace"; }
 want() { # the sockstep line (fixed string) and the system call (fixed string) it must match
   if ! grep -qF -- "$1" "$tmp/out"; then echo "FAIL: sockstep did not print: $1"; fails=$((fails+1)); return; fi
