@@ -38,6 +38,8 @@ struct esock {
 	struct sockaddr_in pending_dest; /* connect/sendto destination */
 	unsigned char pending_data[CMD_DATA_MAX];
 	size_t pending_len;
+	unsigned long flood_total, flood_left, flood_sent, flood_fail; /* flood in progress */
+	int flood_err;
 	/* what the kernel said last (for spotting changes) and the last row shown */
 	struct tuple_row kernel;
 	struct tuple_row shown;

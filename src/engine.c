@@ -362,6 +362,10 @@ static void call_code(char *buf, size_t len, const struct esock *s, const struct
 	case V_CLOSE:
 		snprintf(buf, len, "close(%s);", v);
 		break;
+	case V_FLOOD:
+		snprintf(buf, len, "for (i = 0; i < %lu; i++) sendto(%s, &i, 8, 0, (struct sockaddr *)&%s, sizeof(%s));",
+			 s->flood_total, v, remote_var(s->side), remote_var(s->side));
+		break;
 	case V_SETSOCKOPT:
 		snprintf(buf, len, "setsockopt(%s, SOL_SOCKET, SO_REUSEADDR, &(int){%d}, sizeof(int));", v,
 			 c->optval);
@@ -532,6 +536,30 @@ static bool attempt(struct engine *e, struct esock *s, enum verb v, unsigned ori
 			}
 			show_row(e, s, &r, TS_SENT);
 		}
+		return true;
+	case V_FLOOD:
+		/* A chunk at a time, so the wire relays between chunks (one poll loop). */
+		for (int k = 0; k < 256 && s->flood_left; k++) {
+			unsigned long i = s->flood_total - s->flood_left;
+			unsigned char payload[8];
+			memcpy(payload, &i, sizeof(payload));
+			n = sendto(s->fd, payload, sizeof(payload), 0, (struct sockaddr *)&s->pending_dest,
+				   sizeof(s->pending_dest));
+			if (n < 0 && (errno == EAGAIN || errno == ENOBUFS))
+				return false;
+			if (n < 0) {
+				s->flood_fail++;
+				s->flood_err = errno;
+			} else
+				s->flood_sent++;
+			s->flood_left--;
+		}
+		if (s->flood_left)
+			return false;
+		log_result(e, s, code, (long)s->flood_sent, s->flood_fail ? s->flood_err : 0, done, origin);
+		session_add(e->log, EV_INFO, s->side, s->fd, "flood: %lu datagrams sent, %lu failed%s%s",
+			    s->flood_sent, s->flood_fail, s->flood_fail ? " with " : "",
+			    s->flood_fail ? errno_name(s->flood_err) : "");
 		return true;
 	default:
 		return true;
@@ -937,36 +965,14 @@ int engine_exec(struct engine *e, const struct cmd *c, char *err, size_t errlen)
 		log_result(e, s, code, rc, er, CS_DONE, 0);
 		return 0;
 	}
-	case V_FLOOD: {
-		struct sockaddr_in dst = { .sin_family = AF_INET, .sin_port = htons(c->port),
-					   .sin_addr = c->addr };
-		unsigned long sent = 0, fails = 0;
-		int last_err = 0;
-		for (unsigned long i = 0; i < c->count; i++) {
-			unsigned char payload[8];
-			memcpy(payload, &i, sizeof(payload) < sizeof(i) ? sizeof(payload) : sizeof(i));
-			ssize_t n = sendto(s->fd, payload, sizeof(payload), 0, (struct sockaddr *)&dst,
-					   sizeof(dst));
-			if (n < 0 && errno == EAGAIN) {
-				struct pollfd p = { .fd = s->fd, .events = POLLOUT };
-				poll(&p, 1, 100);
-				i--;
-				continue;
-			}
-			if (n < 0) {
-				fails++;
-				last_err = errno;
-			} else
-				sent++;
-		}
-		snprintf(code, sizeof(code),
-			 "for (i = 0; i < %lu; i++) sendto(%s, &i, 8, 0, (struct sockaddr *)&%s, sizeof(%s));",
-			 c->count, s->var, remote_var(s->side), remote_var(s->side));
-		log_result(e, s, code, (long)sent, fails ? last_err : 0, CS_DONE, 0);
-		session_add(e->log, EV_INFO, s->side, s->fd, "flood: %lu datagrams sent, %lu failed%s%s", sent,
-			    fails, fails ? " with " : "", fails ? errno_name(last_err) : "");
+	case V_FLOOD:
+		s->pending_dest = (struct sockaddr_in){ .sin_family = AF_INET, .sin_port = htons(c->port),
+							.sin_addr = c->addr };
+		s->flood_total = s->flood_left = c->count;
+		s->flood_sent = s->flood_fail = 0;
+		s->flood_err = 0;
+		start(e, s, c);
 		return 0;
-	}
 	default:
 		return ERR("%s is not a socket call", cmd_verb_name(c->verb));
 	}
@@ -979,7 +985,8 @@ int engine_pollfds(const struct engine *e, struct pollfd *pfd, int max)
 		const struct esock *s = &e->socks[i];
 		if (!s->used || s->closed || s->pending == V_COUNT_)
 			continue;
-		bool out = s->pending == V_CONNECT || s->pending == V_SEND || s->pending == V_SENDTO;
+		bool out = s->pending == V_CONNECT || s->pending == V_SEND || s->pending == V_SENDTO ||
+			   s->pending == V_FLOOD;
 		pfd[n].fd = s->fd;
 		pfd[n].events = out ? POLLOUT : POLLIN;
 		pfd[n].revents = 0;
