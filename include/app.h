@@ -32,6 +32,9 @@ struct app {
  * the log; frames it causes arrive through app_service. */
 int app_exec_line(struct app *a, const char *line, char *err, size_t errlen);
 
+/* In --net host, show only the frames of sockstep's own sockets. */
+void app_filter_host(struct app *a);
+
 /* Whether a line's command touches the network (not expect, say or a
  * conversion), so that batch mode lets the network settle after it. */
 bool app_line_acts(const char *line);

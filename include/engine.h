@@ -92,6 +92,9 @@ int engine_progress(struct engine *e);
 /* Re-read every socket and log the rows that changed (peer's FIN, timers). */
 void engine_refresh(struct engine *e);
 
+/* Whether one of our sockets, open or closed, has this local port. */
+bool engine_owns_port(const struct engine *e, uint16_t port);
+
 /* A TCP socket is in a state that normally ends within a round trip. */
 bool engine_transient(const struct engine *e);
 

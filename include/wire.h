@@ -28,7 +28,8 @@
 enum wire_policy { WP_PASS, WP_HOLD, WP_DELAY };
 
 /* Which way a frame went: sent by the client's host, or by the server's. */
-enum wire_dir { WD_C2S = 0, WD_S2C = 1, WD_LOCAL = 2 /* loopback: seen on lo */ };
+enum wire_dir { WD_C2S = 0, WD_S2C = 1, WD_LOCAL = 2 /* loopback: seen on lo */,
+		WD_HOST = 3 /* --net host: seen on the machine's interfaces */ };
 
 enum frame_fate {
 	FF_PASSED,  /* relayed at once */
@@ -62,6 +63,10 @@ struct wire;
 struct wire *wire_open(struct lab *lab, struct session *log, char *err, size_t errlen);
 void wire_close(struct wire *w);
 
+/* Keep only the frames keep() accepts (host mode: the frames of sockstep's
+ * own sockets, not the rest of the machine's traffic). */
+void wire_set_filter(struct wire *w, bool (*keep)(void *ctx, const struct dec_result *r), void *ctx);
+
 /* Write every frame from now on to a pcap file (--write). 0 or -errno. */
 int wire_write_to(struct wire *w, const char *path, char *err, size_t errlen);
 
@@ -87,7 +92,7 @@ const struct wire_counters *wire_counters(const struct wire *w);
 unsigned long wire_last_no(const struct wire *w);           /* number of the newest frame, 0 if none */
 const struct wire_frame *wire_frame(const struct wire *w, unsigned long no); /* NULL when rolled out */
 bool wire_relays(const struct wire *w);                     /* false: observe only (loopback) */
-const char *wire_dir_name(enum wire_dir d);                 /* "cli→srv", "srv→cli", "lo" */
+const char *wire_dir_name(enum wire_dir d);                 /* "cli→srv", "srv→cli", "lo", "host" */
 const char *wire_fate_name(enum frame_fate f);              /* "", "held", "dropped", ... */
 
 #endif

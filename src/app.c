@@ -50,6 +50,19 @@ int app_exec_line(struct app *a, const char *line, char *err, size_t errlen)
 	return rc == 0 ? 1 : rc == 1 ? 2 : rc;
 }
 
+/* --net host: the wire shows our sockets' frames, not the machine's traffic. */
+static bool keep_ours(void *ctx, const struct dec_result *r)
+{
+	const struct engine *e = ctx;
+	return r->has_ports && (engine_owns_port(e, r->sport) || engine_owns_port(e, r->dport));
+}
+
+void app_filter_host(struct app *a)
+{
+	if (a->wire && a->lab.mode == NET_HOST)
+		wire_set_filter(a->wire, keep_ours, &a->eng);
+}
+
 bool app_line_acts(const char *line)
 {
 	static const char *const quiet[] = { "expect", "say", "inet_addr", "inet_pton", "htons", "htonl" };

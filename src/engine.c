@@ -1086,6 +1086,22 @@ bool engine_transient(const struct engine *e)
 	return false;
 }
 
+bool engine_owns_port(const struct engine *e, uint16_t port)
+{
+	for (int i = 0; i < ENGINE_MAX_SOCKS; i++) {
+		const struct esock *s = &e->socks[i];
+		if (!s->used)
+			continue;
+		struct sockaddr_in sin = s->last_local;
+		socklen_t sl = sizeof(sin);
+		if (!s->closed && getsockname(s->fd, (struct sockaddr *)&sin, &sl) < 0)
+			continue;
+		if (sin.sin_port && ntohs(sin.sin_port) == port)
+			return true;
+	}
+	return false;
+}
+
 int engine_blocked(const struct engine *e, unsigned seq_only)
 {
 	int n = 0;

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -218,6 +219,31 @@ static int reserve_low_fds(int fds[], int max)
 	return n;
 }
 
+/* Become SUDO_UID/SUDO_GID (else nobody), with no supplementary groups;
+ * leaving uid 0 clears every capability. */
+static int drop_root(char *err, size_t errlen)
+{
+	const char *su = getenv("SUDO_UID"), *sg = getenv("SUDO_GID");
+	char *end;
+	unsigned long uid = 65534, gid = 65534;
+	if (su && *su) {
+		unsigned long v = strtoul(su, &end, 10);
+		if (!*end && v > 0)
+			uid = v;
+	}
+	if (sg && *sg) {
+		unsigned long v = strtoul(sg, &end, 10);
+		if (!*end && v > 0)
+			gid = v;
+	}
+	if (setgroups(0, NULL) < 0 || setresgid((gid_t)gid, (gid_t)gid, (gid_t)gid) < 0 ||
+	    setresuid((uid_t)uid, (uid_t)uid, (uid_t)uid) < 0) {
+		snprintf(err, errlen, "cannot drop root to uid %lu: %s", uid, errno_name(errno));
+		return -errno;
+	}
+	return 0;
+}
+
 static const char *mode_blurb(const struct lab *lab)
 {
 	static char buf[128];
@@ -281,6 +307,16 @@ int main(int argc, char **argv)
 	if (!a.wire && a.lab.mode == NET_LAB) {
 		fprintf(stderr, "sockstep: the lab needs its wire: %s\n", a.wire_why);
 		return 2;
+	}
+	if (a.lab.mode == NET_HOST) {
+		app_filter_host(&a);
+		if (!a.wire && o.batch)
+			fprintf(stderr, "sockstep: no capture: %s\n", a.wire_why);
+		/* As tcpdump -Z: the capture is open, root is no longer needed. */
+		if (geteuid() == 0 && drop_root(err, sizeof(err)) < 0) {
+			fprintf(stderr, "sockstep: %s\n", err);
+			return 2;
+		}
 	}
 	a.eng.wire = a.wire;
 	while (nlow)

@@ -44,6 +44,9 @@ struct wire {
 	struct dec_ctx dec;
 	pcap_t *dead;               /* for --write */
 	pcap_dumper_t *dump;
+	bool cooked;                /* Linux cooked headers ("any"): made Ethernet for the decoder */
+	bool (*keep)(void *ctx, const struct dec_result *r); /* host: only our sockets' frames */
+	void *keep_ctx;
 	unsigned listed_seq;        /* frames listed in the log for this command */
 	unsigned listed;
 };
@@ -57,7 +60,7 @@ static unsigned long long now_ms(void)
 
 const char *wire_dir_name(enum wire_dir d)
 {
-	return d == WD_C2S ? "cli→srv" : d == WD_S2C ? "srv→cli" : "lo";
+	return d == WD_C2S ? "cli→srv" : d == WD_S2C ? "srv→cli" : d == WD_LOCAL ? "lo" : "host";
 }
 
 const char *wire_fate_name(enum frame_fate f)
@@ -109,10 +112,6 @@ static pcap_t *open_handle(const char *ifname, int *fd, char *err, size_t errlen
 
 struct wire *wire_open(struct lab *lab, struct session *log, char *err, size_t errlen)
 {
-	if (lab->mode == NET_HOST) {
-		snprintf(err, errlen, "--net host: no capture");
-		return NULL;
-	}
 	struct wire *w = calloc(1, sizeof(*w));
 	if (w)
 		w->ring = calloc(WIRE_RING, sizeof(*w->ring));
@@ -138,14 +137,30 @@ struct wire *wire_open(struct lab *lab, struct session *log, char *err, size_t e
 		}
 		w->timer = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	} else {
-		w->h[0] = open_handle("lo", &w->fd[0], err, errlen);
+		/* Loopback: lo of our own namespace. Host: every interface of the
+		 * machine ("any", Linux cooked headers), in both directions. */
+		bool host = lab->mode == NET_HOST;
+		w->h[0] = open_handle(host ? "any" : "lo", &w->fd[0], err, errlen);
 		if (!w->h[0]) {
+			if (host)
+				snprintf(err, errlen, "capturing on the host needs root or cap_net_raw: run it with sudo "
+					 "(sockstep then drops to your user) or grant it once with "
+					 "'sudo setcap cap_net_raw+ep %s'", "build/sockstep");
 			wire_close(w);
 			return NULL;
 		}
+		if (host)
+			pcap_setdirection(w->h[0], PCAP_D_INOUT);
+		w->cooked = pcap_datalink(w->h[0]) == DLT_LINUX_SLL;
 		w->nh = 1;
 	}
 	return w;
+}
+
+void wire_set_filter(struct wire *w, bool (*keep)(void *ctx, const struct dec_result *r), void *ctx)
+{
+	w->keep = keep;
+	w->keep_ctx = ctx;
 }
 
 static void queue_free(struct queue *q)
@@ -288,11 +303,38 @@ static void log_frame(struct wire *w, const struct wire_frame *f)
 static void on_frame(struct wire *w, enum wire_dir dir, const struct pcap_pkthdr *h,
 		     const unsigned char *p)
 {
+	unsigned char eth[WIRE_CAP_SNAP + 14];
+	struct pcap_pkthdr eh;
+	if (w->cooked) {
+		/* Linux cooked header (16 bytes): type, ARPHRD, address length,
+		 * address, protocol. lo shows each packet going out and coming in:
+		 * keep one. Rebuild an Ethernet header so one decoder serves all. */
+		if (h->caplen < 16 || h->caplen - 16 > WIRE_CAP_SNAP)
+			return;
+		unsigned pkttype = (unsigned)p[0] << 8 | p[1], hatype = (unsigned)p[2] << 8 | p[3];
+		if (pkttype == 4 /* PACKET_OUTGOING */ && hatype == 772 /* ARPHRD_LOOPBACK */)
+			return;
+		memset(eth, 0, 12);
+		memcpy(eth + 6, p + 6, 6);
+		memcpy(eth + 12, p + 14, 2);
+		memcpy(eth + 14, p + 16, h->caplen - 16);
+		eh = *h;
+		eh.caplen = h->caplen - 2;
+		eh.len = h->len - 2;
+		h = &eh;
+		p = eth;
+	}
+	if (w->keep) {
+		struct dec_result r;
+		dec_frame(NULL, p, h->caplen, h->len, &r);
+		if (!w->keep(w->keep_ctx, &r))
+			return;
+	}
 	unsigned long no = ++w->last_no;
 	struct wire_frame *f = &w->ring[no % WIRE_RING];
 	f->no = no;
 	f->seq = w->log->seq;
-	f->dir = w->relay ? dir : WD_LOCAL;
+	f->dir = w->relay ? dir : w->cooked ? WD_HOST : WD_LOCAL;
 	f->ts = h->ts;
 	f->len = h->len;
 	f->caplen = h->caplen < WIRE_SNAP ? h->caplen : WIRE_SNAP;
@@ -410,8 +452,8 @@ static void status(struct wire *w)
 {
 	const struct wire_counters *c = &w->cnt;
 	if (!w->relay) {
-		session_add(w->log, EV_WIRE, SIDE_NONE, -1, "observing lo: %lu frame%s seen", c->seen,
-			    c->seen == 1 ? "" : "s");
+		session_add(w->log, EV_WIRE, SIDE_NONE, -1, "observing %s: %lu frame%s seen",
+			    w->cooked ? "the host's interfaces" : "lo", c->seen, c->seen == 1 ? "" : "s");
 		return;
 	}
 	char pol[32];
@@ -442,7 +484,7 @@ int wire_exec(struct wire *w, const struct cmd *c, char *err, size_t errlen)
 		return 0;
 	}
 	if (!w->relay) {
-		snprintf(err, errlen, "wire %s: in --net %s sockstep only observes lo; holding, stepping, "
+		snprintf(err, errlen, "wire %s: in --net %s sockstep only observes; holding, stepping, "
 			 "dropping and delaying frames need --net lab", c->wop == W_PASS ? "pass"
 			 : c->wop == W_HOLD ? "hold" : c->wop == W_STEP ? "step" : c->wop == W_DROP ? "drop" : "delay",
 			 lab_mode_name(w->lab->mode));
