@@ -219,6 +219,19 @@ static int reserve_low_fds(int fds[], int max)
 	return n;
 }
 
+/* Real root, or root of a user namespace (a container, "unshare -r") whose
+ * uid 0 has no power over the host and no other uid to become? */
+static bool in_initial_userns(void)
+{
+	FILE *f = fopen("/proc/self/uid_map", "re");
+	unsigned long inside = 1, outside = 1, count = 0;
+	if (!f)
+		return true;
+	int n = fscanf(f, "%lu %lu %lu", &inside, &outside, &count);
+	fclose(f);
+	return n == 3 && inside == 0 && outside == 0 && count == 4294967295UL;
+}
+
 /* Become SUDO_UID/SUDO_GID (else nobody), with no supplementary groups;
  * leaving uid 0 clears every capability. */
 static int drop_root(char *err, size_t errlen)
@@ -313,7 +326,7 @@ int main(int argc, char **argv)
 		if (!a.wire && o.batch)
 			fprintf(stderr, "sockstep: no capture: %s\n", a.wire_why);
 		/* As tcpdump -Z: the capture is open, root is no longer needed. */
-		if (geteuid() == 0 && drop_root(err, sizeof(err)) < 0) {
+		if (geteuid() == 0 && in_initial_userns() && drop_root(err, sizeof(err)) < 0) {
 			fprintf(stderr, "sockstep: %s\n", err);
 			return 2;
 		}
