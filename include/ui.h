@@ -4,12 +4,16 @@
 #define SOCKSTEP_UI_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "app.h"
 
 struct ui_opts {
 	const char *theme;    /* "default", "projector" or "mono" (NO_COLOR forces mono) */
 	const char *log_path; /* --log FILE: diagnostics while curses owns the screen, or NULL */
+	FILE *log;            /* the --log file already opened by main (before the namespaces,
+	                       * where the file may no longer be writable), or NULL: then
+	                       * ui_run opens log_path itself. ui_run does not close it. */
 };
 
 /* Run until the user quits; returns the exit status. The terminal is

@@ -91,7 +91,9 @@ enum wire_policy wire_policy(const struct wire *w, unsigned *delay_ms);
 const struct wire_counters *wire_counters(const struct wire *w);
 unsigned long wire_last_no(const struct wire *w);           /* number of the newest frame, 0 if none */
 const struct wire_frame *wire_frame(const struct wire *w, unsigned long no); /* NULL when rolled out */
-bool wire_relays(const struct wire *w);                     /* false: observe only (loopback) */
+bool wire_relays(const struct wire *w);
+/* The decoder's conversation state, for dec_detail with relative numbers. */
+const struct dec_ctx *wire_dec_ctx(const struct wire *w);                     /* false: observe only (loopback) */
 const char *wire_dir_name(enum wire_dir d);                 /* "cli→srv", "srv→cli", "lo", "host" */
 const char *wire_fate_name(enum frame_fate f);              /* "", "held", "dropped", ... */
 

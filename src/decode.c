@@ -393,18 +393,23 @@ static void tcp_relative(struct dis *d, uint32_t seq, uint32_t ack, uint8_t fl,
 	int i = flow_find(d->ctx_ro, fam, d->sip, d->dip, r->sport, r->dport, &from_a);
 	struct dec_flow tmp, *f;
 	if (d->ctx_rw) {
-		if (i < 0) {
-			struct dec_ctx *c = d->ctx_rw;
-			for (i = 0; i < DEC_FLOWS && c->flows[i].used; i++)
-				;
-			if (i == DEC_FLOWS) {
-				i = (int)(c->next_victim % DEC_FLOWS);
-				c->next_victim = (unsigned)(i + 1) % DEC_FLOWS;
-			}
-			flow_start(&c->flows[i], fam, d->sip, d->dip, r->sport, r->dport);
+		/* Most recently used first: a flow seen is moved to the front and a
+		 * new one pushes out the least recently used (the last), so a
+		 * long-lived conversation survives many short ones (round-robin
+		 * replacement forgot live flows once 64 had been seen). */
+		struct dec_ctx *c = d->ctx_rw;
+		struct dec_flow keep;
+		if (i < 0)
+			flow_start(&keep, fam, d->sip, d->dip, r->sport, r->dport);
+		else
+			keep = c->flows[i];
+		int n = i < 0 ? DEC_FLOWS - 1 : i;
+		memmove(&c->flows[1], &c->flows[0], (size_t)n * sizeof c->flows[0]);
+		c->flows[0] = keep;
+		if (i < 0)
 			from_a = true;
-		}
-		f = &d->ctx_rw->flows[i];
+		i = 0;
+		f = &c->flows[0];
 	} else {
 		/* Read-only: learn on a copy so the numbers match dec_frame's. */
 		if (i >= 0)

@@ -1064,7 +1064,10 @@ void engine_refresh(struct engine *e)
 		if (!r.rip[0] && s->shown.rip[0]) {
 			strcpy(r.rip, s->shown.rip);
 			strcpy(r.rport, s->shown.rport);
-			strcpy(r.note, s->shown.note);
+			if (s->proto == PROTO_TCP && !strcmp(r.state, "SYN_SENT"))
+				snprintf(r.note, sizeof(r.note), "the SYN is sent; connect() waits for the answer");
+			else
+				strcpy(r.note, s->shown.note);
 		}
 		show_row(e, s, &r, TS_STATE);
 	}

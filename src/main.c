@@ -18,12 +18,15 @@
 #include "config.h"
 #include "lab.h"
 #include "session.h"
+#include "ui.h"
 
 struct options {
 	bool batch;
 	const char *script;
 	const char *write_path;
 	const char *read_path;
+	const char *theme;
+	const char *log_path;
 	struct lab_config lab;
 	unsigned wait_ms;
 };
@@ -49,6 +52,9 @@ static void usage(FILE *f)
 	      "                         reported still blocked (default 2s; e.g. 500ms, 0)\n"
 	      "  -W, --write FILE       write every frame on the wire to a pcap file\n"
 	      "  -r, --read FILE        print the frames of a pcap file, one line each, and exit\n"
+	      "  -t, --theme NAME       screen colours: default, projector (high contrast) or mono;\n"
+	      "                         NO_COLOR in the environment means mono\n"
+	      "  -l, --log FILE         write diagnostics to FILE while the screen is in use\n"
 	      "  -h, --help             show this help and exit\n"
 	      "  -V, --version          show the version and exit\n"
 	      "\n"
@@ -98,6 +104,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "write", required_argument, NULL, 'W' },   { "read", required_argument, NULL, 'r' },
 		{ "client-ip", required_argument, NULL, OPT_CLIENT_IP },
 		{ "server-ip", required_argument, NULL, OPT_SERVER_IP },
+		{ "theme", required_argument, NULL, 't' },   { "log", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },          { "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -108,7 +115,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	o->wait_ms = 2000;
 	opterr = 0;
 	int ch;
-	while ((ch = getopt_long(argc, argv, ":bs:n:w:W:r:hV", longs, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":bs:n:w:W:r:t:l:hV", longs, NULL)) != -1) {
 		switch (ch) {
 		case 'b':
 			o->batch = true;
@@ -134,6 +141,16 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'r':
 			o->read_path = optarg;
+			break;
+		case 't':
+			if (ui_parse_theme(optarg) < 0) {
+				fprintf(stderr, "sockstep: bad --theme \"%s\": expected default, projector or mono\n", optarg);
+				return 2;
+			}
+			o->theme = optarg;
+			break;
+		case 'l':
+			o->log_path = optarg;
 			break;
 		case OPT_CLIENT_IP:
 			if (parse_lab_ip("--client-ip", optarg, &o->lab.client_ip) < 0)
@@ -296,6 +313,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "sockstep: stdin is not a terminal; use --batch to run commands from a pipe or --script\n");
 		return 2;
 	}
+	/* The log is opened now: once in the namespaces, as root we are nobody. */
+	FILE *logf = NULL;
+	if (o.log_path && !(logf = fopen(o.log_path, "ae"))) {
+		fprintf(stderr, "sockstep: cannot write log \"%s\": %s (%s)\n", o.log_path, strerror(errno),
+			errno_name(errno));
+		return 2;
+	}
 	/* A send on a closed connection is a lesson (EPIPE), not a reason to die. */
 	signal(SIGPIPE, SIG_IGN);
 
@@ -344,17 +368,20 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (o.batch)
+	int status = 0;
+	if (o.batch) {
 		printf("sockstep %s batch, --net %s%s\n", SOCKSTEP_VERSION, lab_mode_name(a.lab.mode),
 		       mode_blurb(&a.lab));
-	else
-		printf("sockstep %s, --net %s%s. Type commands (\"server socket tcp\"), Ctrl-D to quit.\n",
-		       SOCKSTEP_VERSION, lab_mode_name(a.lab.mode), mode_blurb(&a.lab));
-
-	struct batch_opts bo = { .interactive = !o.batch };
-	int errors = batch_run(in, name, &a, &bo);
-	if (o.batch && errors)
-		fprintf(stderr, "sockstep: %d line%s of %s failed\n", errors, errors == 1 ? "" : "s", name);
+		struct batch_opts bo = { .interactive = false };
+		int errors = batch_run(in, name, &a, &bo);
+		if (errors)
+			fprintf(stderr, "sockstep: %d line%s of %s failed\n", errors, errors == 1 ? "" : "s", name);
+		status = errors ? 1 : 0;
+	} else {
+		a.live = a.eng.live = true;
+		struct ui_opts uo = { .theme = o.theme, .log_path = o.log_path, .log = logf };
+		status = ui_run(&a, &uo);
+	}
 
 	wire_close(a.wire);
 	engine_free(&a.eng);
@@ -362,5 +389,7 @@ int main(int argc, char **argv)
 	lab_teardown(&a.lab);
 	if (in != stdin)
 		fclose(in);
-	return o.batch && errors ? 1 : 0;
+	if (logf)
+		fclose(logf);
+	return status;
 }

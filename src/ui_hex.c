@@ -1,2 +1,147 @@
-/* being written */
-#include "cmd.h"
+/* ui_hex.c - the newest struct sockaddr_in, as the lecture dumps it: one
+ * row per statement (memset, sin_family, sin_addr, sin_port) with the 16
+ * bytes in memory after it, the bytes that statement wrote marked, each
+ * byte coloured by the field it belongs to and a legend naming the fields
+ * (so that colour is never the only clue), then the host/network order
+ * explanation. */
+#include "ui_pane.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const stage_name[SA_NSTAGES] = { "memset", "sin_family", "sin_addr", "sin_port" };
+#define LABEL_W 11
+
+struct newest {
+	size_t ev;
+	bool set;
+	size_t next;
+};
+
+static struct newest nw;
+
+static const struct event *newest_sa(const struct session *s)
+{
+	if (s->n < nw.next)
+		nw.set = false, nw.next = 0;
+	for (; nw.next < s->n; nw.next++)
+		if (s->ev[nw.next].kind == EV_SOCKADDR && s->ev[nw.next].sa) {
+			nw.ev = nw.next;
+			nw.set = true;
+		}
+	return nw.set ? &s->ev[nw.ev] : NULL;
+}
+
+static enum ui_role field_role(int i)
+{
+	const char *f = sa_field(i);
+	if (strstr(f, "family"))
+		return R_FAMILY;
+	if (strstr(f, "port"))
+		return R_PORT;
+	if (strstr(f, "addr"))
+		return R_ADDR;
+	return R_ZERO;
+}
+
+/* The variable the statements fill: "echoserver" from "memset(&echoserver, ...". */
+static void var_name(const struct sa_build *b, char *buf, size_t len)
+{
+	const char *a = strchr(b->code[SA_MEMSET], '&');
+	size_t n = a ? strcspn(a + 1, ",) ") : 0;
+	snprintf(buf, len, "%.*s", (int)n, a ? a + 1 : "");
+}
+
+static void hex_title(struct ui *u, struct ui_pane *p, char *buf, size_t len)
+{
+	(void)p;
+	const struct event *e = newest_sa(&u->a->log);
+	if (!e) {
+		snprintf(buf, len, "sockaddr_in (16 bytes)");
+		return;
+	}
+	char var[40];
+	var_name(e->sa, var, sizeof(var));
+	snprintf(buf, len, "sockaddr_in %s %s %s", var, ui_glyph(u, G_DOT), side_name(e->side));
+}
+
+static void hex_draw(struct ui *u, struct ui_pane *p)
+{
+	const struct event *e = newest_sa(&u->a->log);
+	if (!e) {
+		ui_wrap(u, p->win, 0, 1, p->w - 1, p->h, 0,
+			"no sockaddr_in yet: bind, connect and sendto build one, statement by statement",
+			u->attr[R_DIM]);
+		return;
+	}
+	const struct sa_build *b = e->sa;
+	/* How many bytes fit; the cut ones are the sin_zero padding. */
+	int nb = (p->w - LABEL_W) / 3;
+	if (nb >= 16)
+		nb = 16;
+	else if (nb >= 8)
+		nb = 8; /* family, port and address; the padding is summed up by the ellipsis */
+	else
+		while (nb > 0 && LABEL_W + nb * 3 + 1 > p->w)
+			nb--;
+	int y = 0;
+	/* Wide panes show each statement's code beside its bytes. */
+	int codex = LABEL_W + 16 * 3 + 1;
+	bool code = nb == 16 && p->w - codex >= 24;
+	for (int st = 0; st < SA_NSTAGES && y < p->h; st++, y++) {
+		bool last = st == SA_NSTAGES - 1;
+		ui_put(u, p->win, y, 0, LABEL_W, stage_name[st], u->attr[last ? R_CURRENT : R_TEXT]);
+		for (int i = 0; i < nb; i++) {
+			char hx[4];
+			snprintf(hx, sizeof(hx), "%02X", b->bytes[st][i]);
+			bool wrote = st == SA_MEMSET || b->bytes[st][i] != b->bytes[st - 1][i];
+			attr_t at = u->attr[field_role(i)];
+			if (wrote)
+				at |= u->attr[R_NEWBYTE];
+			ui_put(u, p->win, y, LABEL_W + i * 3, 2, hx, at);
+		}
+		if (nb < 16)
+			ui_put(u, p->win, y, LABEL_W + nb * 3, 1, ui_glyph(u, G_ELLIPSIS), u->attr[R_DIM]);
+		if (code)
+			ui_put(u, p->win, y, codex, p->w - codex, b->code[st], u->attr[R_DIM]);
+	}
+	if (y < p->h) {
+		char leg[160];
+		sa_legend(leg, sizeof(leg));
+		int lw = nb * 3;
+		ui_put(u, p->win, y, 0, LABEL_W, "field", u->attr[R_DIM]);
+		ui_put(u, p->win, y++, LABEL_W, lw, leg, u->attr[R_DIM]);
+	}
+	char line[320];
+	sa_order_port(b->port_host, b->nohtons, line, sizeof(line));
+	y += ui_wrap(u, p->win, y, 0, p->w, p->h - y, 2, line, u->attr[R_TEXT]);
+	sa_order_addr(b->addr_host, line, sizeof(line));
+	y += ui_wrap(u, p->win, y, 0, p->w, p->h - y, 2, line, u->attr[R_TEXT]);
+	if (b->conv_failed && y < p->h)
+		ui_wrap(u, p->win, y, 0, p->w, p->h - y, 2,
+			b->conv == CONV_INET_ADDR ? "inet_addr() failed: it returned INADDR_NONE (255.255.255.255)"
+						  : "inet_pton() failed: it returned 0 (not an address)",
+			u->attr[R_ERRNO]);
+}
+
+static bool hex_key(struct ui *u, struct ui_pane *p, int key)
+{
+	(void)u;
+	(void)p;
+	(void)key;
+	return false; /* everything fits or is cut on purpose: nothing to scroll */
+}
+
+static void hex_resize(struct ui *u, struct ui_pane *p)
+{
+	(void)u;
+	(void)p;
+}
+
+const struct ui_pane_ops ui_hex_ops = {
+	.name = "sockaddr_in",
+	.title = hex_title,
+	.draw = hex_draw,
+	.key = hex_key,
+	.resize = hex_resize,
+};

@@ -1,2 +1,225 @@
-/* being written */
-#include "cmd.h"
+/* ui_program.c - a program pane per side: the C code of every call so far,
+ * as the lecture writes it (the sockaddr_in statements before bind and
+ * connect, the call itself, what recv brought back), each call with its
+ * return value or errno name. A call that blocked says "blocked" until it
+ * completes, then shows its result in place. */
+#include "ui_pane.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum pl_kind { PL_CALL, PL_STMT, PL_DATA };
+
+struct pline {
+	enum pl_kind kind;
+	size_t ev;      /* the EV_CALL, EV_SOCKADDR or EV_DATA event */
+	int stage;      /* PL_STMT: which sockaddr statement */
+	size_t done;    /* PL_CALL that blocked: the completing event, or 0 */
+	bool has_done;
+};
+
+/* Lines derived from the log, per side, kept up to date incrementally so
+ * that a long session does not make every redraw walk the whole log. */
+struct prog {
+	struct pline *l;
+	size_t n, cap;
+	size_t next;    /* first log event not looked at */
+	enum proto proto;
+};
+
+static struct prog progs[3];
+
+static void add_line(struct prog *pg, struct pline pl)
+{
+	if (pg->n == pg->cap) {
+		size_t cap = pg->cap ? pg->cap * 2 : 64;
+		struct pline *l = realloc(pg->l, cap * sizeof(*l));
+		if (!l)
+			return; /* out of memory: the line is not shown, nothing breaks */
+		pg->l = l;
+		pg->cap = cap;
+	}
+	pg->l[pg->n++] = pl;
+}
+
+static void sync_prog(const struct session *s, enum side side, struct prog *pg)
+{
+	if (s->n < pg->next) { /* the log was cut back: start over */
+		pg->n = 0;
+		pg->next = 0;
+		pg->proto = PROTO_NONE;
+	}
+	for (; pg->next < s->n; pg->next++) {
+		size_t i = pg->next;
+		const struct event *e = &s->ev[i];
+		if (e->side != side)
+			continue;
+		switch (e->kind) {
+		case EV_CALL:
+			if (e->status == CS_STILL)
+				break; /* batch's "still blocked": the line already says so */
+			if (e->status == CS_COMPLETED) {
+				bool found = false;
+				for (size_t k = pg->n; k-- > 0 && !found;) {
+					struct pline *pl = &pg->l[k];
+					const struct event *b = &s->ev[pl->ev];
+					if (pl->kind == PL_CALL && !pl->has_done && b->status == CS_BLOCKED &&
+					    b->seq == e->origin && b->fd == e->fd) {
+						pl->done = i;
+						pl->has_done = true;
+						found = true;
+					}
+				}
+				if (found)
+					break;
+			}
+			add_line(pg, (struct pline){ .kind = PL_CALL, .ev = i });
+			break;
+		case EV_SOCKADDR:
+			if (!e->sa)
+				break;
+			for (int st = 0; st < SA_NSTAGES; st++)
+				add_line(pg, (struct pline){ .kind = PL_STMT, .ev = i, .stage = st });
+			break;
+		case EV_DATA:
+			add_line(pg, (struct pline){ .kind = PL_DATA, .ev = i });
+			break;
+		case EV_ROW:
+			if (e->row && e->row->proto != PROTO_NONE)
+				pg->proto = e->row->proto;
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+static struct prog *prog_of(struct ui *u, struct ui_pane *p)
+{
+	struct prog *pg = &progs[p->side == SIDE_CLIENT ? SIDE_CLIENT : SIDE_SERVER];
+	sync_prog(&u->a->log, p->side, pg);
+	return pg;
+}
+
+static void program_title(struct ui *u, struct ui_pane *p, char *buf, size_t len)
+{
+	struct prog *pg = prog_of(u, p);
+	char ip[16] = "";
+	const struct in_addr *a = &u->a->lab.ip[p->side];
+	if (a->s_addr)
+		inet_ntop(AF_INET, a, ip, sizeof(ip));
+	const char *dot = ui_glyph(u, G_DOT);
+	int n = snprintf(buf, len, "%s%s%s", side_name(p->side), ip[0] ? " " : "", ip);
+	if (pg->proto != PROTO_NONE && n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, " %s %s", dot, proto_name(pg->proto));
+}
+
+/* The result column of a call: "→ 3", "→ -1 ECONNREFUSED", "blocked". */
+static const char *result_text(struct ui *u, const struct event *call, const struct event *done,
+			       char *buf, size_t len, enum ui_role *role)
+{
+	const struct event *r = done ? done : call;
+	if (!done && call->status == CS_BLOCKED) {
+		*role = R_BLOCKED;
+		return "blocked";
+	}
+	if (r->err) {
+		*role = R_ERRNO;
+		snprintf(buf, len, "%s -1 %s", ui_glyph(u, G_ARROW), errno_name(r->err));
+	} else {
+		*role = R_RET;
+		snprintf(buf, len, "%s %ld%s", ui_glyph(u, G_ARROW), r->ret, done ? " (waited)" : "");
+	}
+	return buf;
+}
+
+static void program_draw(struct ui *u, struct ui_pane *p)
+{
+	struct prog *pg = prog_of(u, p);
+	const struct session *s = &u->a->log;
+	if (!pg->n) {
+		ui_wrap(u, p->win, 0, 1, p->w - 1, p->h, 0,
+			p->side == SIDE_SERVER ? "no calls yet: press s and type \"socket tcp\""
+					       : "no calls yet: press c and type \"socket tcp\"",
+			u->attr[R_DIM]);
+		return;
+	}
+	ui_scroll_fix(p, (int)pg->n, p->h);
+	/* The current line: the side's newest call. */
+	size_t cur = pg->n;
+	for (size_t k = pg->n; k-- > 0;)
+		if (pg->l[k].kind == PL_CALL) {
+			cur = k;
+			break;
+		}
+	const char *mark = ui_glyph(u, G_CURRENT);
+	for (int row = 0; row < p->h && (size_t)(p->top + row) < pg->n; row++) {
+		size_t k = (size_t)(p->top + row);
+		const struct pline *pl = &pg->l[k];
+		const struct event *e = &s->ev[pl->ev];
+		bool is_cur = k == cur;
+		if (is_cur)
+			ui_put(u, p->win, row, 0, 2, mark, u->attr[R_CURRENT]);
+		int x = 2, avail = p->w - x;
+		char code[512];
+		enum ui_role code_role = is_cur ? R_CURRENT : R_TEXT;
+		char rbuf[64];
+		const char *res = NULL;
+		enum ui_role rrole = R_RET;
+		switch (pl->kind) {
+		case PL_CALL:
+			snprintf(code, sizeof(code), "%s", e->text ? e->text : "");
+			res = result_text(u, e, pl->has_done ? &s->ev[pl->done] : NULL, rbuf, sizeof(rbuf), &rrole);
+			break;
+		case PL_STMT:
+			snprintf(code, sizeof(code), "%s", e->sa->code[pl->stage]);
+			code_role = R_DIM;
+			break;
+		case PL_DATA:
+			snprintf(code, sizeof(code), "/* %s */", e->text ? e->text : "");
+			code_role = R_DIM;
+			break;
+		}
+		int rw = res ? ui_width(u, res) + 1 : 0;
+		if (rw > avail / 2 && res && pl->has_done) { /* drop "(waited)" before cutting the code */
+			char *w = strstr(rbuf, " (waited)");
+			if (w)
+				*w = '\0';
+			rw = ui_width(u, res) + 1;
+		}
+		int cw = avail - rw;
+		int used;
+		if (ui_width(u, code) > cw) {
+			used = ui_put(u, p->win, row, x, cw - 1, code, u->attr[code_role]);
+			used += ui_put(u, p->win, row, x + used, 1, ui_glyph(u, G_ELLIPSIS), u->attr[R_DIM]);
+		} else {
+			used = ui_put(u, p->win, row, x, cw, code, u->attr[code_role]);
+		}
+		if (res)
+			ui_put(u, p->win, row, p->w - rw + 1 > x + used ? p->w - rw + 1 : x + used + 1, rw, res,
+			       u->attr[rrole]);
+	}
+}
+
+static bool program_key(struct ui *u, struct ui_pane *p, int key)
+{
+	struct prog *pg = prog_of(u, p);
+	return ui_scroll_key(p, key, (int)pg->n, p->h);
+}
+
+static void program_resize(struct ui *u, struct ui_pane *p)
+{
+	(void)u;
+	if (p->follow)
+		p->top = 0; /* recomputed against the new height when drawn */
+}
+
+const struct ui_pane_ops ui_program_ops = {
+	.name = "program",
+	.title = program_title,
+	.draw = program_draw,
+	.key = program_key,
+	.resize = program_resize,
+};

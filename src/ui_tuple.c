@@ -1,2 +1,230 @@
-/* being written */
-#include "cmd.h"
+/* ui_tuple.c - the lecture's 5-tuple table, one row per step, from the
+ * EV_ROW events. The cells the last step changed are bold and reversed as
+ * well as coloured, so that they still stand out on a washed-out projector
+ * or a monochrome terminal. Narrow panes use the short step names. */
+#include "ui_pane.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct rows {
+	size_t *ev;     /* indices of EV_ROW events */
+	size_t n, cap;
+	size_t next;
+};
+
+static struct rows rows;
+
+static void sync_rows(const struct session *s)
+{
+	if (s->n < rows.next)
+		rows.n = rows.next = 0;
+	for (; rows.next < s->n; rows.next++) {
+		if (s->ev[rows.next].kind != EV_ROW || !s->ev[rows.next].row)
+			continue;
+		if (rows.n == rows.cap) {
+			size_t cap = rows.cap ? rows.cap * 2 : 64;
+			size_t *ev = realloc(rows.ev, cap * sizeof(*ev));
+			if (!ev)
+				return;
+			rows.ev = ev;
+			rows.cap = cap;
+		}
+		rows.ev[rows.n++] = rows.next;
+	}
+}
+
+enum col { C_STEP, C_SIDE, C_FD, C_PROTO, C_LIP, C_LPORT, C_RIP, C_RPORT, C_STATE, C_COUNT_ };
+
+static const char *const head_wide[C_COUNT_] = { "STEP", "SIDE", "FD", "PROTOCOL", "LOCAL-IP",
+						  "LOCAL-PORT", "REMOTE-IP", "REMOTE-PORT", "STATE" };
+static const char *const head_narrow[C_COUNT_] = { "STEP", "SIDE", "", "PROTO", "LOCAL-IP",
+						    "LPORT", "REMOTE-IP", "RPORT", "STATE" };
+static const unsigned col_bit[C_COUNT_] = { 0, 0, 0, TC_PROTO, TC_LIP, TC_LPORT, TC_RIP, TC_RPORT, TC_STATE };
+
+/* The text of one cell; a value the step took away shows as "-" so that
+ * the change has somewhere to be seen (as tuple_format does). */
+static void cell(const struct tuple_row *r, enum col c, bool narrow, bool short_step, char *buf,
+		 size_t len)
+{
+	const char *v = "";
+	switch (c) {
+	case C_STEP:
+		v = short_step ? tuple_step_short(r->step, r->side, r->proto)
+			   : tuple_step_label(r->step, r->side, r->proto);
+		break;
+	case C_SIDE:
+		if (narrow) /* side and descriptor in one column: "srv 3" */
+			snprintf(buf, len, "%s %d", r->side == SIDE_SERVER ? "srv" : "cli", r->fd);
+		else
+			snprintf(buf, len, "%s", side_name(r->side));
+		return;
+	case C_FD:
+		if (narrow)
+			v = "";
+		else {
+			snprintf(buf, len, "%d", r->fd);
+			return;
+		}
+		break;
+	case C_PROTO: v = proto_name(r->proto); break;
+	case C_LIP: v = r->lip; break;
+	case C_LPORT: v = r->lport; break;
+	case C_RIP: v = r->rip; break;
+	case C_RPORT: v = r->rport; break;
+	case C_STATE: v = r->state; break;
+	case C_COUNT_: break;
+	}
+	if (!v[0] && col_bit[c] && (r->changed & col_bit[c]))
+		v = "-";
+	snprintf(buf, len, "%s", v);
+}
+
+struct widths {
+	bool narrow, short_step;
+	int w[C_COUNT_];
+};
+
+/* Column widths that fit the pane, trying in turn: wide headers with the
+ * lecture's full step names, narrow columns with full names, narrow
+ * columns with the short names. The step column takes what is left. */
+static void fit(struct ui *u, const struct session *s, int width, struct widths *wd)
+{
+	for (int pass = 0; pass < 3; pass++) {
+		bool narrow = pass > 0, short_step = pass == 2;
+		const char *const *head = narrow ? head_narrow : head_wide;
+		int fixed = 0, stepw = 0;
+		for (int c = 0; c < C_COUNT_; c++)
+			wd->w[c] = (int)strlen(head[c]);
+		for (size_t i = 0; i < rows.n; i++) {
+			const struct tuple_row *r = s->ev[rows.ev[i]].row;
+			char buf[64];
+			for (int c = 0; c < C_COUNT_; c++) {
+				cell(r, (enum col)c, narrow, short_step, buf, sizeof(buf));
+				int w = ui_width(u, buf);
+				if (c == C_STEP)
+					stepw = w > stepw ? w : stepw;
+				else if (w > wd->w[c])
+					wd->w[c] = w;
+			}
+		}
+		for (int c = 1; c < C_COUNT_; c++)
+			fixed += wd->w[c] ? wd->w[c] + 1 : 0;
+		wd->narrow = narrow;
+		wd->short_step = short_step;
+		wd->w[C_STEP] = width - 1 - fixed - 1;
+		if (short_step || wd->w[C_STEP] >= stepw)
+			return;
+	}
+}
+
+static void tuple_title(struct ui *u, struct ui_pane *p, char *buf, size_t len)
+{
+	(void)p;
+	sync_rows(&u->a->log);
+	snprintf(buf, len, "5-tuple %s %zu row%s", ui_glyph(u, G_DOT), rows.n, rows.n == 1 ? "" : "s");
+}
+
+/* Rows and the note lines of the last step, as display lines. */
+struct dline {
+	size_t row;  /* index into rows.ev */
+	bool note;
+};
+
+static void tuple_draw(struct ui *u, struct ui_pane *p)
+{
+	const struct session *s = &u->a->log;
+	sync_rows(s);
+	struct widths wd;
+	fit(u, s, p->w, &wd);
+	const char *const *head = wd.narrow ? head_narrow : head_wide;
+	int x = 1;
+	for (int c = 0; c < C_COUNT_; c++) {
+		if (!wd.w[c])
+			continue;
+		ui_put(u, p->win, 0, x, wd.w[c], head[c], u->attr[R_HEADER]);
+		x += wd.w[c] + 1;
+	}
+	if (!rows.n) {
+		ui_put(u, p->win, 1, 1, p->w - 2, "no sockets yet: each step adds a row here, as in the lecture's tables",
+		       u->attr[R_DIM]);
+		return;
+	}
+	/* The last step: the command whose rows came last. Its changed cells
+	 * are marked; its notes (where a value came from) are shown when
+	 * there is room. */
+	unsigned last = s->ev[rows.ev[rows.n - 1]].seq;
+	bool notes = p->h >= 8;
+	size_t nlines = 0;
+	struct dline *dl = malloc((rows.n * 2 + 1) * sizeof(*dl));
+	if (!dl)
+		return;
+	for (size_t i = 0; i < rows.n; i++) {
+		const struct event *e = &s->ev[rows.ev[i]];
+		dl[nlines++] = (struct dline){ .row = i };
+		if (notes && e->seq == last && e->row->note[0])
+			dl[nlines++] = (struct dline){ .row = i, .note = true };
+	}
+	int vis = p->h - 1;
+	ui_scroll_fix(p, (int)nlines, vis);
+	for (int y = 0; y < vis && (size_t)(p->top + y) < nlines; y++) {
+		const struct dline *d = &dl[p->top + y];
+		const struct event *e = &s->ev[rows.ev[d->row]];
+		const struct tuple_row *r = e->row;
+		bool recent = e->seq == last;
+		if (d->note) {
+			int nx = 1 + wd.w[C_STEP] + 1;
+			ui_putf(u, p->win, y + 1, nx, p->w - nx, u->attr[R_DIM], "(%s)", r->note);
+			continue;
+		}
+		x = 1;
+		for (int c = 0; c < C_COUNT_; c++) {
+			if (!wd.w[c])
+				continue;
+			char buf[64];
+			cell(r, (enum col)c, wd.narrow, wd.short_step, buf, sizeof(buf));
+			attr_t at = u->attr[c == C_STATE ? R_STATE : R_TEXT];
+			if (c == C_STEP && recent)
+				at = u->attr[R_CURRENT];
+			if (recent && col_bit[c] && (r->changed & col_bit[c]))
+				at = u->attr[R_CHANGED] | A_BOLD | A_REVERSE;
+			bool right = c == C_FD;
+			int w = ui_width(u, buf);
+			int cx = right && w < wd.w[c] ? x + wd.w[c] - w : x;
+			ui_put(u, p->win, y + 1, cx, wd.w[c], buf, at);
+			x += wd.w[c] + 1;
+		}
+	}
+	free(dl);
+}
+
+static bool tuple_key(struct ui *u, struct ui_pane *p, int key)
+{
+	sync_rows(&u->a->log);
+	/* Notes add at most one line per row: scroll over rows plus notes. */
+	size_t total = rows.n;
+	if (p->h >= 8 && rows.n) {
+		const struct session *s = &u->a->log;
+		unsigned last = s->ev[rows.ev[rows.n - 1]].seq;
+		for (size_t i = 0; i < rows.n; i++) {
+			const struct event *e = &s->ev[rows.ev[i]];
+			total += e->seq == last && e->row->note[0];
+		}
+	}
+	return ui_scroll_key(p, key, (int)total, p->h - 1);
+}
+
+static void tuple_resize(struct ui *u, struct ui_pane *p)
+{
+	(void)u;
+	(void)p;
+}
+
+const struct ui_pane_ops ui_tuple_ops = {
+	.name = "5-tuple",
+	.title = tuple_title,
+	.draw = tuple_draw,
+	.key = tuple_key,
+	.resize = tuple_resize,
+};

@@ -578,3 +578,8 @@ bool wire_relays(const struct wire *w)
 {
 	return w->relay;
 }
+
+const struct dec_ctx *wire_dec_ctx(const struct wire *w)
+{
+	return &w->dec;
+}

@@ -1,0 +1,102 @@
+#!/bin/bash
+# idle.sh - what an idle sockstep costs, next to htop as the reference, and
+# how long a key takes to reach the screen when the step puts frames on the
+# wire. A benchmark, not a test: it prints figures and judges nothing.
+#
+# Usage: bench/idle.sh path/to/sockstep [idle-seconds]
+set -u
+
+BIN=$(realpath "${1:?usage: idle.sh path/to/sockstep [seconds]}")
+SECS=${2:-10}
+command -v tmux >/dev/null 2>&1 || { echo "needs tmux"; exit 2; }
+if ! command -v htop >/dev/null 2>&1; then
+	echo "htop missing: installing it as the reference (apt-get install -y htop)"
+	apt-get install -y htop >/dev/null 2>&1 || { echo "could not install htop"; exit 2; }
+fi
+
+SOCK="sockstep-bench-$$"
+T=(tmux -L "$SOCK" -f /dev/null)
+cleanup() {
+	"${T[@]}" kill-server >/dev/null 2>&1
+	rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK"
+}
+trap cleanup EXIT
+HZ=$(getconf CLK_TCK)
+
+screen() { "${T[@]}" capture-pane -t "$1" -p 2>/dev/null; }
+wait_for() {
+	for _ in $(seq 1 200); do
+		screen "$1" | grep -qF -- "$2" && return 0
+		sleep 0.025
+	done
+	return 1
+}
+cmd() {
+	"${T[@]}" send-keys -t "$1" ':'
+	"${T[@]}" send-keys -t "$1" -l -- "$2"
+	"${T[@]}" send-keys -t "$1" Enter
+}
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+# CPU ticks (utime + stime) and context switches (voluntary, involuntary) of a pid.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+ctxt() { awk '/^voluntary_ctxt_switches/ { v = $2 } /^nonvoluntary_ctxt_switches/ { n = $2 } END { print v, n }' "/proc/$1/status"; }
+
+# Both in their own 120x40 terminal; exec so that the pane's pid is the program's.
+"${T[@]}" new-session -d -s ss -x 120 -y 40 "exec env LANG=C.UTF-8 $BIN --net loopback"
+"${T[@]}" new-session -d -s ht -x 120 -y 40 "exec env LANG=C.UTF-8 htop"
+wait_for ss "5-tuple" || { echo "sockstep did not start"; screen ss; exit 1; }
+sleep 1 # let htop settle too
+PS=$("${T[@]}" display-message -p -t ss '#{pane_pid}')
+PH=$("${T[@]}" display-message -p -t ht '#{pane_pid}')
+
+# A session in progress, so that idle means "idle with sockets open".
+cmd ss "server socket tcp"
+cmd ss "server bind 127.0.0.1 80"
+cmd ss "server listen"
+cmd ss "server accept"
+wait_for ss "blocked" || echo "warning: the accept did not show as blocked"
+sleep 0.5
+
+s0=$(cpu_ticks "$PS"); h0=$(cpu_ticks "$PH")
+read -r sv0 sn0 < <(ctxt "$PS"); read -r hv0 hn0 < <(ctxt "$PH")
+sleep "$SECS"
+s1=$(cpu_ticks "$PS"); h1=$(cpu_ticks "$PH")
+read -r sv1 sn1 < <(ctxt "$PS"); read -r hv1 hn1 < <(ctxt "$PH")
+
+echo "idle for ${SECS} s (CLK_TCK=$HZ), same run:"
+printf '  %-9s cpu %6d ms   voluntary ctx switches %6d   involuntary %4d\n' \
+	sockstep $(((s1 - s0) * 1000 / HZ)) $((sv1 - sv0)) $((sn1 - sn0))
+printf '  %-9s cpu %6d ms   voluntary ctx switches %6d   involuntary %4d\n' \
+	htop $(((h1 - h0) * 1000 / HZ)) $((hv1 - hv0)) $((hn1 - hn0))
+
+# Key to screen: a step that produces frames. Time from sending the keys to
+# the screen showing the result, polling the terminal as fast as tmux answers.
+seen() { screen ss | grep -oE 'wire [^ ]+ [^0-9]*[0-9]+ seen' | grep -oE '[0-9]+ seen' | grep -oE '[0-9]+'; }
+cmd ss "client socket tcp"
+wait_for ss "3 protocol definition" || wait_for ss "STEP3 PROTOCOL DEFINITION"
+t0=$(now_ms)
+cmd ss "client connect 127.0.0.1 80"
+if wait_for ss "ESTABLISHED"; then
+	echo "key to screen: ':client connect' until ESTABLISHED shows: $(($(now_ms) - t0)) ms"
+else
+	echo "key to screen: ESTABLISHED did not show within 5 s"
+fi
+# Then a few more rounds of frames: data sent until the wire counter moves.
+tot=0
+n=0
+for i in 1 2 3 4 5; do
+	before=$(seen)
+	t0=$(now_ms)
+	cmd ss "client send \"ping $i\""
+	for _ in $(seq 1 400); do
+		cur=$(seen)
+		[ -n "$cur" ] && [ -n "$before" ] && [ "$cur" -gt "$before" ] && break
+	done
+	dt=$(($(now_ms) - t0))
+	tot=$((tot + dt))
+	n=$((n + 1))
+	echo "key to screen: ':client send' round $i until the frame shows on the wire: $dt ms"
+done
+echo "key to screen: mean of $n send rounds: $((tot / n)) ms (includes tmux send-keys and capture-pane)"
+"${T[@]}" send-keys -t ss q

@@ -1,0 +1,71 @@
+/* lesson_run.h - finding, loading, listing and running lessons (the format
+ * and the pure parser are in lesson.h).
+ *
+ * Where lessons are found, for --lesson NAME (a NAME with a '/' or ending in
+ * ".lesson" is a path and is opened as given):
+ *   1. each directory of $SOCKSTEP_LESSONS (a colon-separated list), if set;
+ *   2. the source tree's assets/lessons (SOCKSTEP_SRC_LESSONDIR, when meson
+ *      defines it), so that build/sockstep finds them before installation;
+ *   3. the installed SOCKSTEP_LESSONDIR (config.h).
+ * The first NAME.lesson found wins.
+ *
+ * Running: every command goes through app_exec_line, and after a command that
+ * acts on the network the app settles (app_settle), exactly as --batch does,
+ * so that the step's expect lines see the network's answer.
+ *
+ * For a screen (n / b / r keys):
+ *   n  lesson_run_step(a, l, k) for the next step k (0-based);
+ *   b  kernels cannot undo a step: lesson_replay(a, l, k - 1) rebuilds the
+ *      lab (app_reset: new namespaces, new wire, empty log) and runs steps
+ *      0 .. k-2 again, so the screen shows the state after step k-1 (1-based).
+ *      The screen must then re-read the log from index 0 (its old indices
+ *      are gone) and set its current step to k - 1;
+ *   r  lesson_replay(a, l, 0): the lab as at start, step 0 next.
+ * These block while the network settles (up to a->wait_ms per blocked call,
+ * and the duration of a "wait" command); a screen may lower a->wait_ms. */
+#ifndef SOCKSTEP_LESSON_RUN_H
+#define SOCKSTEP_LESSON_RUN_H
+
+#include <stdio.h>
+
+#include "app.h"
+#include "lesson.h"
+
+/* Find and parse a lesson. Returns 0 and *out, or negative errno with one
+ * line in err, e.g.
+ *   tcp.lesson:12: unknown server command "lisen": expected ...; did you mean "listen"?
+ *   no lesson "tpc": expected one of byteorder, errors, ..., udp; did you mean "tcp"? */
+int lesson_load(const char *name_or_path, struct lesson **out, char *err, size_t errlen);
+
+/* The directories searched, in order, for error lines and --list-lessons:
+ * fills up to max entries (pointers valid until the next call) and returns
+ * how many. */
+int lesson_dirs(const char **dirs, int max);
+
+/* `sockstep --list-lessons`: one line per lesson found, "NAME  SUMMARY",
+ * sorted by name; a lesson that does not load says why instead of its
+ * summary. Returns the number of lessons listed. */
+int lesson_list(FILE *out);
+
+/* The handout (--batch --lesson): the lesson's title and summary, then each
+ * step: its title, its narration, and the real results of each command as
+ * --batch prints them, expect lines as "expect ...: ok" or "...: FAILED";
+ * a last line counts the expectations. Lines that were refused or did not
+ * hold are also reported on stderr as FILE:LINE: message. Returns the number
+ * of failures (0: the lesson checks out). */
+int lesson_batch(struct app *a, const struct lesson *l, FILE *out);
+
+int lesson_step_count(const struct lesson *l);
+const struct lesson_step *lesson_step(const struct lesson *l, int step); /* NULL outside 0..count-1 */
+
+/* Run the commands of one step (0-based). Returns the number of failures
+ * (refused lines, expects that did not hold; err holds the first as
+ * "FILE:LINE: message"), or -EINVAL for a step that does not exist. */
+int lesson_run_step(struct app *a, const struct lesson *l, int step, char *err, size_t errlen);
+
+/* Rebuild the lab (app_reset) and run steps 0 .. upto-1 again. Returns the
+ * number of failures, or negative errno when the lab could not be rebuilt
+ * (err says why; the app then has no lab). */
+int lesson_replay(struct app *a, const struct lesson *l, int upto, char *err, size_t errlen);
+
+#endif

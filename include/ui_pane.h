@@ -1,0 +1,139 @@
+/* ui_pane.h - the contract between the curses shell (ui.c) and its panes
+ * (ui_*.c). A pane is one const ops table, like tmux's window modes: it
+ * draws itself from the session log and the wire accessors (read only),
+ * handles the keys of the focused pane, and learns its new size. Only ui.c
+ * talks to the engine, through app_exec_line. */
+#ifndef SOCKSTEP_UI_PANE_H
+#define SOCKSTEP_UI_PANE_H
+
+#include <curses.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "app.h"
+
+/* Colours by semantic role (htop's ColorElements); a theme maps each role
+ * to an attribute. Meaning never rests on colour alone: every role that
+ * marks something also carries bold, reverse or a glyph. */
+enum ui_role {
+	R_TEXT,       /* ordinary text */
+	R_DIM,        /* secondary: comments, notes, empty cells */
+	R_BORDER,     /* pane frames */
+	R_TITLE,      /* pane title */
+	R_FOCUS,      /* title of the focused pane */
+	R_HEADER,     /* table headers */
+	R_CURRENT,    /* the current line of a program (with the ▶ mark) */
+	R_RET,         /* a call's return value */
+	R_ERRNO,      /* a failed call's errno */
+	R_BLOCKED,    /* a call waiting for the peer */
+	R_CHANGED,    /* cells the last step changed (with bold+reverse) */
+	R_STATE,      /* kernel socket state */
+	R_FAMILY,     /* sockaddr_in fields, byte by byte */
+	R_PORT,
+	R_ADDR,
+	R_ZERO,
+	R_NEWBYTE,    /* bytes the stage's statement wrote */
+	R_C2S,        /* frame direction: sent by the client */
+	R_S2C,        /* sent by the server */
+	R_HELD,       /* held or delayed on the wire */
+	R_DROPPED,    /* dropped or lost */
+	R_SELECTED,   /* the selected frame */
+	R_NARRATE,    /* narration line */
+	R_WARN,       /* an error line from the command line */
+	R_KEY,        /* key names in the hint line */
+	R_PROMPT,     /* the ':' command line */
+	R_COUNT_
+};
+
+/* Glyphs that degrade to ASCII when the locale is not UTF-8. */
+enum ui_glyph { G_CURRENT, G_DOT, G_ARROW, G_ELLIPSIS, G_COUNT_ };
+
+/* The five tiled panes take focus in this order; the help overlay and the
+ * ':' line are panes too, shown on demand. */
+enum ui_pane_id { P_SERVER, P_CLIENT, P_TUPLE, P_HEX, P_WIRE, P_TILED_, P_HELP = P_TILED_, P_PROMPT,
+		  P_COUNT_ };
+
+/* Keys reach panes as ints: characters as their code point, curses
+ * function keys (KEY_UP, ...) with this bit, so that no character can be
+ * mistaken for a function key. */
+#define UI_FKEY(k) ((k) | 0x1000000)
+
+struct ui_pane;
+struct ui;
+
+struct ui_pane_ops {
+	const char *name;
+	/* Title text for the pane's frame. */
+	void (*title)(struct ui *u, struct ui_pane *p, char *buf, size_t len);
+	/* Draw the content into p->win (already erased). */
+	void (*draw)(struct ui *u, struct ui_pane *p);
+	/* A key for the focused pane: true when it was used. */
+	bool (*key)(struct ui *u, struct ui_pane *p, int key);
+	/* The pane got a new size (p->win is new). */
+	void (*resize)(struct ui *u, struct ui_pane *p);
+	/* A mouse click at (y, x) inside the content; may be NULL. */
+	void (*click)(struct ui *u, struct ui_pane *p, int y, int x);
+};
+
+struct ui_pane {
+	const struct ui_pane_ops *ops;
+	enum side side;       /* program panes: whose program */
+	WINDOW *win;          /* content area (inside the frame), NULL when hidden */
+	int y, x, h, w;       /* content rectangle on the screen */
+	int top;              /* first visible line */
+	bool follow;          /* keep the newest line in view */
+	unsigned long sel;    /* wire pane: selected frame number, 0 = follow the newest */
+};
+
+struct ui {
+	struct app *a;
+	attr_t attr[R_COUNT_];
+	bool utf8;
+	bool color;
+	struct ui_pane pane[P_COUNT_];
+	int focus;            /* enum ui_pane_id */
+	bool zoom;
+	bool help;            /* the '?' overlay is open */
+	bool prompting;       /* the ':' line is open */
+	bool quit;            /* leave the loop */
+	/* the narration line */
+	char notice[CMD_ERR_MAX + 32];
+	bool notice_warn;
+	size_t notice_at;     /* log length when the notice was set: newer events replace it */
+};
+
+extern const struct ui_pane_ops ui_program_ops, ui_tuple_ops, ui_hex_ops, ui_wire_ops, ui_help_ops,
+	ui_prompt_ops;
+
+/* Write text at (y, x) of win, at most width columns, in attr; UTF-8 is
+ * transliterated to ASCII on a non-UTF-8 locale. Returns the columns used. */
+int ui_put(struct ui *u, WINDOW *win, int y, int x, int width, const char *text, attr_t attr);
+/* printf into ui_put. */
+int ui_putf(struct ui *u, WINDOW *win, int y, int x, int width, attr_t attr, const char *fmt, ...)
+	__attribute__((format(printf, 7, 8)));
+/* Word-wrap text into rows y..y+maxrows-1 of win, indent for continuation
+ * lines. Returns the rows used. */
+int ui_wrap(struct ui *u, WINDOW *win, int y, int x, int width, int maxrows, int indent,
+	    const char *text, attr_t attr);
+/* Columns text takes on screen. */
+int ui_width(struct ui *u, const char *text);
+const char *ui_glyph(const struct ui *u, enum ui_glyph g);
+
+/* Shared scrolling for line lists: arrows, PgUp/PgDn, Home/End. true if used. */
+bool ui_scroll_key(struct ui_pane *p, int key, int total, int visible);
+/* Fix p->top for total lines in visible rows (following the end if asked). */
+void ui_scroll_fix(struct ui_pane *p, int total, int visible);
+
+/* Diagnostics to --log FILE (nothing while curses owns the screen otherwise). */
+void ui_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Open the ':' line with text already typed (ui_prompt.c). */
+void ui_prompt_open(struct ui *u, const char *prefill);
+/* Where the prompt wants the cursor (screen coordinates). */
+void ui_prompt_cursor(const struct ui *u, int *y, int *x);
+/* Run one command line as the user typed it (ui.c): errors go to the narration. */
+void ui_run_line(struct ui *u, const char *line);
+/* Set the narration line to a notice (warn: the warning style). */
+void ui_notice(struct ui *u, bool warn, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+#endif
