@@ -417,6 +417,25 @@ static void got_data(struct engine *e, struct esock *s, const unsigned char *buf
 	}
 }
 
+/* The common ending of a data call: would it block (false, still pending),
+ * or log its result (and a hint for an error). *ok says it succeeded. */
+static bool settled(struct engine *e, struct esock *s, const char *code, ssize_t n, enum verb v,
+		    enum call_status done, unsigned origin, bool *ok)
+{
+	*ok = false;
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return false;
+	if (n < 0) {
+		int er = errno;
+		log_result(e, s, code, -1, er, done, origin);
+		log_error_hint(e, s, v, er);
+		return true;
+	}
+	log_result(e, s, code, n, 0, done, origin);
+	*ok = true;
+	return true;
+}
+
 /* Try the call once; returns true when it finished (successfully or not). */
 static bool attempt(struct engine *e, struct esock *s, enum verb v, unsigned origin)
 {
@@ -427,6 +446,7 @@ static bool attempt(struct engine *e, struct esock *s, enum verb v, unsigned ori
 	struct sockaddr_in from;
 	socklen_t fl = sizeof(from);
 	ssize_t n;
+	bool ok;
 
 	switch (v) {
 	case V_ACCEPT: {
@@ -458,29 +478,18 @@ static bool attempt(struct engine *e, struct esock *s, enum verb v, unsigned ori
 	}
 	case V_RECV:
 		n = recv(s->fd, buf, s->pending_max, 0);
-		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		if (!settled(e, s, code, n, v, done, origin, &ok))
 			return false;
-		if (n < 0) {
-			int er = errno;
-			log_result(e, s, code, -1, er, done, origin);
-			log_error_hint(e, s, v, er);
-			return true;
-		}
-		log_result(e, s, code, n, 0, done, origin);
-		got_data(e, s, buf, n, NULL);
+		if (ok)
+			got_data(e, s, buf, n, NULL);
 		return true;
 	case V_RECVFROM: {
 		memset(&from, 0, sizeof(from));
 		n = recvfrom(s->fd, buf, s->pending_max, 0, (struct sockaddr *)&from, &fl);
-		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		if (!settled(e, s, code, n, v, done, origin, &ok))
 			return false;
-		if (n < 0) {
-			int er = errno;
-			log_result(e, s, code, -1, er, done, origin);
-			log_error_hint(e, s, v, er);
+		if (!ok)
 			return true;
-		}
-		log_result(e, s, code, n, 0, done, origin);
 		got_data(e, s, buf, n, s->proto == PROTO_UDP ? &from : NULL);
 		if (s->proto == PROTO_UDP) {
 			struct tuple_row r;
@@ -516,16 +525,9 @@ static bool attempt(struct engine *e, struct esock *s, enum verb v, unsigned ori
 		else
 			n = sendto(s->fd, s->pending_data, s->pending_len, 0,
 				   (struct sockaddr *)&s->pending_dest, sizeof(s->pending_dest));
-		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		if (!settled(e, s, code, n, v, done, origin, &ok))
 			return false;
-		if (n < 0) {
-			int er = errno;
-			log_result(e, s, code, -1, er, done, origin);
-			log_error_hint(e, s, v, er);
-			return true;
-		}
-		log_result(e, s, code, n, 0, done, origin);
-		if (v == V_SENDTO && s->proto == PROTO_UDP) {
+		if (ok && v == V_SENDTO && s->proto == PROTO_UDP) {
 			struct tuple_row r;
 			snapshot(s, &r);
 			s->kernel = r;
