@@ -44,7 +44,7 @@ struct dec_flow {
 
 struct dec_ctx {
 	struct dec_flow flows[DEC_FLOWS];
-	unsigned next_victim;       /* round-robin replacement when full */
+	unsigned next_victim;       /* unused: flows are kept most recently used first */
 };
 
 /* The fields tests and renderers need, decoded from one frame. */

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/time.h>
 
 #include "cmd.h"
@@ -67,8 +68,10 @@ void wire_close(struct wire *w);
  * own sockets, not the rest of the machine's traffic). */
 void wire_set_filter(struct wire *w, bool (*keep)(void *ctx, const struct dec_result *r), void *ctx);
 
-/* Write every frame from now on to a pcap file (--write). 0 or -errno. */
-int wire_write_to(struct wire *w, const char *path, char *err, size_t errlen);
+/* Write every frame from now on to a pcap file (--write), already opened
+ * (before the namespaces: as root sockstep is nobody there). The wire owns f.
+ * 0 or -errno. */
+int wire_write_to(struct wire *w, FILE *f, const char *path, char *err, size_t errlen);
 
 /* Descriptors to poll: the pcap handles and the delay timer. */
 int wire_pollfds(const struct wire *w, struct pollfd *pfd, int max);

@@ -313,7 +313,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "sockstep: stdin is not a terminal; use --batch to run commands from a pipe or --script\n");
 		return 2;
 	}
-	/* The log is opened now: once in the namespaces, as root we are nobody. */
+	/* Files are opened now: once in the namespaces, as root we are nobody. */
+	FILE *pcapf = NULL;
+	if (o.write_path && !(pcapf = fopen(o.write_path, "we"))) {
+		fprintf(stderr, "sockstep: cannot write capture \"%s\": %s (%s)\n", o.write_path, strerror(errno),
+			errno_name(errno));
+		return 2;
+	}
 	FILE *logf = NULL;
 	if (o.log_path && !(logf = fopen(o.log_path, "ae"))) {
 		fprintf(stderr, "sockstep: cannot write log \"%s\": %s (%s)\n", o.log_path, strerror(errno),
@@ -363,7 +369,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "sockstep: --write: there is no capture: %s\n", a.wire_why);
 			return 2;
 		}
-		if (wire_write_to(a.wire, o.write_path, err, sizeof(err)) < 0) {
+		if (wire_write_to(a.wire, pcapf, o.write_path, err, sizeof(err)) < 0) {
 			fprintf(stderr, "sockstep: --write: %s\n", err);
 			return 2;
 		}

@@ -189,11 +189,11 @@ void wire_close(struct wire *w)
 	free(w);
 }
 
-int wire_write_to(struct wire *w, const char *path, char *err, size_t errlen)
+int wire_write_to(struct wire *w, FILE *f, const char *path, char *err, size_t errlen)
 {
 	if (!w->dead)
 		w->dead = pcap_open_dead(DLT_EN10MB, 65535);
-	pcap_dumper_t *d = w->dead ? pcap_dump_open(w->dead, path) : NULL;
+	pcap_dumper_t *d = w->dead ? pcap_dump_fopen(w->dead, f) : NULL;
 	if (!d) {
 		snprintf(err, errlen, "cannot write capture \"%s\": %s", path,
 			 w->dead ? pcap_geterr(w->dead) : "out of memory");
