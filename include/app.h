@@ -6,6 +6,7 @@
 
 #include <poll.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "cmd.h"
 #include "engine.h"
@@ -16,6 +17,7 @@
 #define APP_MAX_POLL (ENGINE_MAX_SOCKS + 8)
 
 struct app {
+	struct lab_config cfg;    /* how the lab was asked for, to build it again */
 	struct lab lab;
 	struct session log;
 	struct engine eng;
@@ -24,7 +26,26 @@ struct app {
 	unsigned wait_ms;         /* batch: how long a blocked call is waited for */
 	bool live;                /* a screen: show every state change as it happens */
 	unsigned run_ms;          /* the last command was "wait N": let the network run N ms */
+	FILE *pcap;               /* --write: the file, to be opened as a capture by app_init */
+	void *writer;             /* its pcap writer, kept across app_reset */
 };
+
+/* Build the lab (in a network namespace of its own when new_netns: a second
+ * lab, or a rebuilt one, must not meet the first one's links), the wire and
+ * the engine. The process must already be in its own user namespace for lab
+ * and loopback modes. 0, or negative errno with one line in err. */
+int app_init(struct app *a, const struct lab_config *cfg, bool new_netns, char *err, size_t errlen);
+
+/* Everything gone: sockets closed, wire closed, namespaces released, log freed. */
+void app_free(struct app *a);
+
+/* The end: app_free, and the --write file closed. */
+void app_close(struct app *a);
+
+/* Kernels cannot undo a step: to go back, close everything and build the
+ * same lab again, empty (lessons' "back" and "restart"). Keeps wait_ms, live
+ * and the --write file. 0 or negative errno with one line in err. */
+int app_reset(struct app *a, char *err, size_t errlen);
 
 /* Parse and run one line. Returns 1 when a command ran, 0 for a blank or
  * comment line, -EINVAL when refused (err holds one line; nothing changed),

@@ -73,6 +73,12 @@ void wire_set_filter(struct wire *w, bool (*keep)(void *ctx, const struct dec_re
  * 0 or -errno. */
 int wire_write_to(struct wire *w, FILE *f, const char *path, char *err, size_t errlen);
 
+/* Hand the --write file's writer from one wire to the next (app_reset), so
+ * the file goes on as one capture: take returns it (or NULL), give installs it. */
+void *wire_take_writer(struct wire *w);
+void wire_give_writer(struct wire *w, void *writer);
+void wire_writer_close(void *writer); /* NULL: nothing */
+
 /* Descriptors to poll: the pcap handles and the delay timer. */
 int wire_pollfds(const struct wire *w, struct pollfd *pfd, int max);
 

@@ -2,6 +2,8 @@
 #include "app.h"
 
 #include <errno.h>
+#include <sched.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +12,71 @@
 /* No frame for this long after a command: the network has settled. Longer
  * than TCP's 40 ms delayed-ACK timer, so a delayed ACK is not left over. */
 #define QUIET_MS 60
+
+int app_init(struct app *a, const struct lab_config *cfg, bool new_netns, char *err, size_t errlen)
+{
+	a->cfg = *cfg;
+	/* A namespace of its own for the wire: a rebuilt or second lab must not
+	 * meet the links of the one before (their removal is asynchronous). */
+	if (new_netns && cfg->mode != NET_HOST && unshare(CLONE_NEWNET) < 0) {
+		snprintf(err, errlen, "cannot make a new network namespace for the lab: %s", errno_name(errno));
+		return -errno;
+	}
+	int rc = lab_setup(&a->lab, cfg, err, errlen);
+	if (rc < 0)
+		return rc;
+	session_init(&a->log);
+	engine_init(&a->eng, &a->lab, &a->log);
+	a->eng.live = a->live;
+	a->wire = wire_open(&a->lab, &a->log, a->wire_why, sizeof(a->wire_why));
+	if (!a->wire && a->lab.mode == NET_LAB) {
+		snprintf(err, errlen, "the lab needs its wire: %s", a->wire_why);
+		app_free(a);
+		return -EIO;
+	}
+	a->eng.wire = a->wire;
+	if (a->lab.mode == NET_HOST)
+		app_filter_host(a);
+	if (a->writer && a->wire) {
+		wire_give_writer(a->wire, a->writer);
+		a->writer = NULL;
+	} else if (a->pcap && a->wire) {
+		rc = wire_write_to(a->wire, a->pcap, "", err, errlen);
+		a->pcap = NULL; /* the wire owns it now */
+		if (rc < 0) {
+			app_free(a);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+void app_free(struct app *a)
+{
+	if (a->wire)
+		a->writer = wire_take_writer(a->wire);
+	wire_close(a->wire);
+	a->wire = NULL;
+	engine_free(&a->eng);
+	session_free(&a->log);
+	lab_teardown(&a->lab);
+}
+
+int app_reset(struct app *a, char *err, size_t errlen)
+{
+	app_free(a);
+	return app_init(a, &a->cfg, true, err, errlen);
+}
+
+void app_close(struct app *a)
+{
+	app_free(a);
+	wire_writer_close(a->writer); /* the capture file ends here */
+	a->writer = NULL;
+	if (a->pcap)
+		fclose(a->pcap);
+	a->pcap = NULL;
+}
 
 int app_exec_line(struct app *a, const char *line, char *err, size_t errlen)
 {

@@ -338,39 +338,26 @@ int main(int argc, char **argv)
 	}
 	static struct app a; /* large; one per process */
 	a.wait_ms = o.wait_ms;
+	a.live = !o.batch;
+	a.pcap = pcapf;
 	int low[100];
 	int nlow = reserve_low_fds(low, 100);
-	if (lab_setup(&a.lab, &o.lab, err, sizeof(err)) < 0) {
+	if (app_init(&a, &o.lab, false, err, sizeof(err)) < 0) {
 		fprintf(stderr, "sockstep: %s\n", err);
 		return 2;
 	}
-	session_init(&a.log);
-	engine_init(&a.eng, &a.lab, &a.log);
-	a.wire = wire_open(&a.lab, &a.log, a.wire_why, sizeof(a.wire_why));
-	if (!a.wire && a.lab.mode == NET_LAB) {
-		fprintf(stderr, "sockstep: the lab needs its wire: %s\n", a.wire_why);
+	while (nlow)
+		close(low[--nlow]);
+	if (o.write_path && !a.wire) {
+		fprintf(stderr, "sockstep: --write: there is no capture: %s\n", a.wire_why);
 		return 2;
 	}
 	if (a.lab.mode == NET_HOST) {
-		app_filter_host(&a);
 		if (!a.wire && o.batch)
 			fprintf(stderr, "sockstep: no capture: %s\n", a.wire_why);
 		/* As tcpdump -Z: the capture is open, root is no longer needed. */
 		if (geteuid() == 0 && in_initial_userns() && drop_root(err, sizeof(err)) < 0) {
 			fprintf(stderr, "sockstep: %s\n", err);
-			return 2;
-		}
-	}
-	a.eng.wire = a.wire;
-	while (nlow)
-		close(low[--nlow]);
-	if (o.write_path) {
-		if (!a.wire) {
-			fprintf(stderr, "sockstep: --write: there is no capture: %s\n", a.wire_why);
-			return 2;
-		}
-		if (wire_write_to(a.wire, pcapf, o.write_path, err, sizeof(err)) < 0) {
-			fprintf(stderr, "sockstep: --write: %s\n", err);
 			return 2;
 		}
 	}
@@ -384,15 +371,11 @@ int main(int argc, char **argv)
 			fprintf(stderr, "sockstep: %d line%s of %s failed\n", errors, errors == 1 ? "" : "s", name);
 		status = errors ? 1 : 0;
 	} else {
-		a.live = a.eng.live = true;
 		struct ui_opts uo = { .theme = o.theme, .log_path = o.log_path, .log = logf };
 		status = ui_run(&a, &uo);
 	}
 
-	wire_close(a.wire);
-	engine_free(&a.eng);
-	session_free(&a.log);
-	lab_teardown(&a.lab);
+	app_close(&a);
 	if (in != stdin)
 		fclose(in);
 	if (logf)

@@ -205,6 +205,28 @@ int wire_write_to(struct wire *w, FILE *f, const char *path, char *err, size_t e
 	return 0;
 }
 
+void *wire_take_writer(struct wire *w)
+{
+	pcap_dumper_t *d = w->dump;
+	if (d)
+		pcap_dump_flush(d);
+	w->dump = NULL;
+	return d;
+}
+
+void wire_writer_close(void *writer)
+{
+	if (writer)
+		pcap_dump_close(writer);
+}
+
+void wire_give_writer(struct wire *w, void *writer)
+{
+	if (w->dump)
+		pcap_dump_close(w->dump);
+	w->dump = writer;
+}
+
 int wire_pollfds(const struct wire *w, struct pollfd *pfd, int max)
 {
 	int n = 0;
