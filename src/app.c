@@ -2,6 +2,7 @@
 #include "app.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <unistd.h>
 #include <stdio.h>
@@ -65,7 +66,21 @@ void app_free(struct app *a)
 int app_reset(struct app *a, char *err, size_t errlen)
 {
 	app_free(a);
-	return app_init(a, &a->cfg, true, err, errlen);
+	/* As at start-up (main.c): while the lab and the wire are built again,
+	 * hold the low descriptors, so that what libpcap opens lands at 100 and
+	 * up and the lesson's first socket is 3 again, as in the lecture. */
+	int low[100], n = 0, fd;
+	while (n < 100 && (fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0) {
+		if (fd >= 100) {
+			close(fd);
+			break;
+		}
+		low[n++] = fd;
+	}
+	int rc = app_init(a, &a->cfg, true, err, errlen);
+	while (n)
+		close(low[--n]);
+	return rc;
 }
 
 void app_close(struct app *a)

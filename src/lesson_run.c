@@ -282,7 +282,7 @@ int lesson_run_step(struct app *a, const struct lesson *l, int step, char *err, 
 
 int lesson_replay(struct app *a, const struct lesson *l, int upto, char *err, size_t errlen)
 {
-	int r = app_reset(a, NULL, err, errlen);
+	int r = app_reset(a, err, errlen);
 	if (r < 0)
 		return r;
 	int fails = 0;
@@ -339,6 +339,8 @@ int lesson_batch(struct app *a, const struct lesson *l, FILE *out)
 			} else {
 				refused += f;
 			}
+			if (f && !it->expect)
+				fprintf(out, "\n  refused: %s\n", err); /* the handout shows the hole too */
 			if (f) {
 				fflush(out);
 				fprintf(stderr, "sockstep: %s\n", err);

@@ -1,0 +1,111 @@
+/* lesson.h - lesson files: what they look like, and the parser (pure: text
+ * in, struct lesson out; no I/O). Loading, finding and running lessons is in
+ * lesson_run.h.
+ *
+ * A lesson is a plain text file NAME.lesson that a teacher can edit or write
+ * anew. It has a header, then steps. Example:
+ *
+ *     # tcp.lesson - lines starting with # are notes for the teacher only
+ *     title: TCP, the 5-tuple step by step
+ *     summary: the lecture's TCP table, STEP1 to STEP7, then data and close
+ *     net: lab
+ *
+ *     step: STEP1 PROTOCOL DEFINITION (server)
+ *     The server asks its operating system for a TCP socket.
+ *     Only the PROTOCOL column is known so far.
+ *     > server socket tcp
+ *     > expect server state CLOSED
+ *
+ *     step: STEP 2 SOCKET BINDING (server)
+ *     ...
+ *
+ * Header (before the first step), one "key: value" a line:
+ *     title:    the lesson's title (required)
+ *     summary:  one line for `sockstep --list-lessons` (default: the title)
+ *     lesson:   the lesson's name; optional, must equal the file name
+ *     net:      lab | loopback: the network the lesson is written for
+ *               (default lab; an explicit --net must agree)
+ *     wait:     how long batch mode waits for a call that blocks, e.g. 200ms
+ *               (default: --wait, 2s)
+ * Steps:
+ *     step: TITLE    starts a step (at most LESSON_MAX_STEPS)
+ *     > COMMAND      a command of the command language (see sockstep(1)),
+ *                    expect lines included: "> expect client state ESTABLISHED".
+ *                    Every command is checked when the lesson is loaded.
+ *     anything else  narration, shown as written; blank lines separate
+ *                    paragraphs. A leading backslash is dropped, so that
+ *                    narration may start with #, > or "step:" ("\# not a note").
+ *     # ...          a note for the teacher, never shown.
+ * Limits: lines up to CMD_LINE_MAX bytes; text only (no NUL bytes); at least
+ * one step, and every step needs at least one command or line of narration.
+ * `wire save` is refused in lessons: a lesson does not write files.
+ *
+ * Errors are one line, "FILE:LINE: what was wrong: expected what". */
+#ifndef SOCKSTEP_LESSON_H
+#define SOCKSTEP_LESSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cmd.h"
+
+#define LESSON_MAX_STEPS 200
+#define LESSON_MAX_BYTES (1024 * 1024) /* a lesson file larger than this is refused */
+#define LESSON_NAME_MAX 64             /* bytes of a lesson's name */
+
+enum lesson_net { LESSON_NET_LAB = 0, LESSON_NET_LOOPBACK };
+
+enum lesson_item_kind {
+	LI_TEXT,    /* narration: one line as written ("" for a paragraph break) */
+	LI_COMMAND, /* a command line (without "> "), validated with cmd_parse */
+};
+
+struct lesson_item {
+	enum lesson_item_kind kind;
+	unsigned line;    /* line number in the file, for error lines */
+	bool expect;      /* LI_COMMAND: an expect line (checked, not acted) */
+	char *text;
+};
+
+struct lesson_step {
+	char *title;
+	unsigned line;    /* the "step:" line */
+	struct lesson_item *items;
+	size_t nitems;
+	size_t ncommands; /* how many items are commands */
+};
+
+struct lesson {
+	char *name;       /* "tcp" */
+	char *file;       /* as given to the parser, for error lines ("tcp.lesson") */
+	char *title;
+	char *summary;
+	enum lesson_net net;
+	bool net_set;     /* the lesson has a net: line */
+	unsigned wait_ms;
+	bool wait_set;    /* the lesson has a wait: line */
+	struct lesson_step *steps;
+	int nsteps;
+};
+
+/* Parse a whole lesson. text need not be NUL-terminated (len bytes); file
+ * names the lesson in error lines, name is its name (the file name without
+ * directory and ".lesson"). Returns 0 and *out (free with lesson_free), or
+ * -EINVAL (bad lesson) / -ENOMEM with one line in err:
+ *   tcp.lesson:12: unknown server command "lisen": expected ...; did you mean "listen"? */
+int lesson_parse(const char *text, size_t len, const char *file, const char *name,
+		 struct lesson **out, char *err, size_t errlen);
+
+void lesson_free(struct lesson *l);
+
+/* The lesson name of a path: "assets/lessons/tcp.lesson" -> "tcp". Returns
+ * 0, or -EINVAL when the name is empty or longer than LESSON_NAME_MAX - 1. */
+int lesson_name_of(const char *path, char *name, size_t len);
+
+/* "; did you mean "title"?" when one of n candidates is close to word (a
+ * typo of one or two letters), else "". */
+void lesson_suggest(const char *word, const char *const *cands, size_t n, char *out, size_t len);
+
+const char *lesson_net_name(enum lesson_net n); /* "lab", "loopback" */
+
+#endif

@@ -1,0 +1,421 @@
+/* lesson.c - the lesson parser (see lesson.h for the format). Pure: it reads
+ * only the text it is given, so a typo in a lesson fails before class starts,
+ * in a unit test, with no network or terminal. */
+#include "lesson.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const char *const header_keys[] = { "title", "summary", "lesson", "net", "wait", "step" };
+#define NKEYS (sizeof(header_keys) / sizeof(header_keys[0]))
+
+const char *lesson_net_name(enum lesson_net n)
+{
+	return n == LESSON_NET_LOOPBACK ? "loopback" : "lab";
+}
+
+void lesson_free(struct lesson *l)
+{
+	if (!l)
+		return;
+	for (int i = 0; i < l->nsteps; i++) {
+		struct lesson_step *s = &l->steps[i];
+		for (size_t j = 0; j < s->nitems; j++)
+			free(s->items[j].text);
+		free(s->items);
+		free(s->title);
+	}
+	free(l->steps);
+	free(l->name);
+	free(l->file);
+	free(l->title);
+	free(l->summary);
+	free(l);
+}
+
+int lesson_name_of(const char *path, char *name, size_t len)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	size_t n = strlen(base);
+	if (n >= 7 && !strcmp(base + n - 7, ".lesson"))
+		n -= 7;
+	if (n == 0 || n >= LESSON_NAME_MAX || n >= len)
+		return -EINVAL;
+	memcpy(name, base, n);
+	name[n] = '\0';
+	return 0;
+}
+
+/* ---- error lines ------------------------------------------------------ */
+
+struct parser {
+	const char *file;
+	unsigned line;
+	char *err;
+	size_t errlen;
+	struct lesson *l;
+	struct cmd *cmd;          /* scratch for cmd_parse (large: not on the stack) */
+	struct lesson_step *cur;  /* the step being filled, NULL in the header */
+	size_t steps_cap, items_cap;
+	bool pending_blank;       /* a blank line seen inside a step's narration */
+};
+
+static int fail(struct parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Writes "FILE:LINE: message" and returns -EINVAL. */
+static int fail(struct parser *p, const char *fmt, ...)
+{
+	char msg[CMD_ERR_MAX + 64];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(p->err, p->errlen, "%s:%u: %s", p->file, p->line, msg);
+	return -EINVAL;
+}
+
+static int oom(struct parser *p)
+{
+	snprintf(p->err, p->errlen, "%s:%u: out of memory", p->file, p->line);
+	return -ENOMEM;
+}
+
+/* Edit distance of two short words, case-insensitive, for "did you mean". */
+static unsigned distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	unsigned row[32];
+	if (la >= 31 || lb >= 31)
+		return 99;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = (unsigned)j;
+	for (size_t i = 1; i <= la; i++) {
+		unsigned diag = row[0];
+		row[0] = (unsigned)i;
+		for (size_t j = 1; j <= lb; j++) {
+			unsigned up = row[j];
+			unsigned cost = (a[i - 1] | 0x20) == (b[j - 1] | 0x20) ? 0 : 1;
+			unsigned best = diag + cost;
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+void lesson_suggest(const char *word, const char *const *cands, size_t n, char *out, size_t len)
+{
+	const char *best = NULL;
+	unsigned bd = 3;
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		unsigned d = distance(word, cands[i]);
+		if (d < bd && d < strlen(cands[i])) {
+			bd = d;
+			best = cands[i];
+		}
+	}
+	if (best)
+		snprintf(out, len, "; did you mean \"%s\"?", best);
+}
+
+/* ---- building --------------------------------------------------------- */
+
+static char *dup_n(const char *s, size_t n)
+{
+	char *d = malloc(n + 1);
+	if (d) {
+		memcpy(d, s, n);
+		d[n] = '\0';
+	}
+	return d;
+}
+
+static int add_step(struct parser *p, const char *title)
+{
+	struct lesson *l = p->l;
+	if (l->nsteps >= LESSON_MAX_STEPS)
+		return fail(p, "too many steps: expected at most %d in one lesson (split it in two)",
+			    LESSON_MAX_STEPS);
+	if ((size_t)l->nsteps == p->steps_cap) {
+		size_t cap = p->steps_cap ? p->steps_cap * 2 : 16;
+		struct lesson_step *s = realloc(l->steps, cap * sizeof(*s));
+		if (!s)
+			return oom(p);
+		l->steps = s;
+		p->steps_cap = cap;
+	}
+	struct lesson_step *s = &l->steps[l->nsteps];
+	memset(s, 0, sizeof(*s));
+	s->line = p->line;
+	if (!(s->title = strdup(title)))
+		return oom(p);
+	l->nsteps++;
+	p->cur = s;
+	p->items_cap = 0;
+	p->pending_blank = false;
+	return 0;
+}
+
+static int add_item(struct parser *p, enum lesson_item_kind kind, const char *text, size_t n, bool expect)
+{
+	struct lesson_step *s = p->cur;
+	if (s->nitems == p->items_cap) {
+		size_t cap = p->items_cap ? p->items_cap * 2 : 8;
+		struct lesson_item *it = realloc(s->items, cap * sizeof(*it));
+		if (!it)
+			return oom(p);
+		s->items = it;
+		p->items_cap = cap;
+	}
+	struct lesson_item *it = &s->items[s->nitems];
+	it->kind = kind;
+	it->line = p->line;
+	it->expect = expect;
+	if (!(it->text = dup_n(text, n)))
+		return oom(p);
+	s->nitems++;
+	if (kind == LI_COMMAND)
+		s->ncommands++;
+	return 0;
+}
+
+/* A step's narration keeps one blank line between paragraphs, none at its
+ * start or end, so the handout and the screen look the same whatever the
+ * spacing of the file. */
+static int add_text(struct parser *p, const char *text, size_t n)
+{
+	if (n == 0) {
+		if (p->cur->nitems)
+			p->pending_blank = true;
+		return 0;
+	}
+	if (p->pending_blank) {
+		p->pending_blank = false;
+		struct lesson_item *last = &p->cur->items[p->cur->nitems - 1];
+		/* Only narration is separated by paragraphs; commands need no gap. */
+		if (last->kind == LI_TEXT) {
+			int r = add_item(p, LI_TEXT, "", 0, false);
+			if (r < 0)
+				return r;
+		}
+	}
+	return add_item(p, LI_TEXT, text, n, false);
+}
+
+static int end_step(struct parser *p)
+{
+	if (p->cur && p->cur->nitems == 0) {
+		p->line = p->cur->line;
+		return fail(p, "step \"%s\" is empty: expected lines of narration or \"> command\" lines after it",
+			    p->cur->title);
+	}
+	return 0;
+}
+
+static int command_line(struct parser *p, const char *cmdtext)
+{
+	char err[CMD_ERR_MAX];
+	if (!p->cur)
+		return fail(p, "a command before the first step: expected \"step: TITLE\" first, e.g. "
+			       "step: STEP1 PROTOCOL DEFINITION (server)");
+	int r = cmd_parse(cmdtext, p->cmd, err, sizeof(err));
+	if (r < 0)
+		return fail(p, "%s", err);
+	if (r == 0)
+		return fail(p, "nothing after \">\": expected a command, e.g. > server socket tcp");
+	if (p->cmd->verb == V_WIRE && p->cmd->wop == W_SAVE)
+		return fail(p, "\"wire save\" in a lesson: lessons do not write files; expected another command "
+			       "(run sockstep with --write FILE to keep a capture)");
+	p->pending_blank = false;
+	return add_item(p, LI_COMMAND, cmdtext, strlen(cmdtext), p->cmd->verb == V_EXPECT);
+}
+
+static int set_field(struct parser *p, char **field, const char *key, const char *value)
+{
+	if (*field)
+		return fail(p, "a second \"%s:\" line: expected each header field once", key);
+	if (!(*field = strdup(value)))
+		return oom(p);
+	return 0;
+}
+
+/* A "key: value" line of the header. */
+static int header_line(struct parser *p, const char *key, const char *value, const char *name)
+{
+	struct lesson *l = p->l;
+	if (!value[0])
+		return fail(p, "\"%s:\" has no value: expected text after the colon", key);
+	if (!strcmp(key, "title"))
+		return set_field(p, &l->title, key, value);
+	if (!strcmp(key, "summary"))
+		return set_field(p, &l->summary, key, value);
+	if (!strcmp(key, "lesson")) {
+		if (name && strcmp(value, name))
+			return fail(p, "lesson: \"%s\" is not this file's name: expected \"%s\" "
+				       "(lessons are found by their file name)", value, name);
+		return set_field(p, &l->name, key, value);
+	}
+	if (!strcmp(key, "net")) {
+		static const char *const nets[] = { "lab", "loopback" };
+		if (l->net_set)
+			return fail(p, "a second \"net:\" line: expected each header field once");
+		if (!strcmp(value, "lab"))
+			l->net = LESSON_NET_LAB;
+		else if (!strcmp(value, "loopback"))
+			l->net = LESSON_NET_LOOPBACK;
+		else {
+			char hint[64];
+			lesson_suggest(value, nets, 2, hint, sizeof(hint));
+			return fail(p, "unknown net \"%s\": expected lab or loopback%s", value, hint);
+		}
+		l->net_set = true;
+		return 0;
+	}
+	if (!strcmp(key, "wait")) {
+		if (l->wait_set)
+			return fail(p, "a second \"wait:\" line: expected each header field once");
+		if (cmd_parse_ms(value, &l->wait_ms) < 0)
+			return fail(p, "bad wait \"%s\": expected a duration such as 200ms, 2s or 0", value);
+		l->wait_set = true;
+		return 0;
+	}
+	char hint[64];
+	lesson_suggest(key, header_keys, NKEYS, hint, sizeof(hint));
+	return fail(p, "unknown header field \"%s:\": expected title:, summary:, lesson:, net:, wait: or step:%s",
+		    key, hint);
+}
+
+/* Splits "key: value" with key a lower-case word; false when it is not one. */
+static bool split_key(char *line, char **key, char **value)
+{
+	size_t n = 0;
+	while ((line[n] >= 'a' && line[n] <= 'z') || (line[n] >= 'A' && line[n] <= 'Z') || line[n] == '_' ||
+	       line[n] == '-')
+		n++;
+	if (n == 0 || line[n] != ':')
+		return false;
+	line[n] = '\0';
+	char *v = line + n + 1;
+	v += strspn(v, " \t");
+	*key = line;
+	*value = v;
+	return true;
+}
+
+static int one_line(struct parser *p, char *line, const char *name)
+{
+	/* Trailing blanks (and the \r of a file written on Windows) mean nothing. */
+	size_t n = strlen(line);
+	while (n && (line[n - 1] == ' ' || line[n - 1] == '\t' || line[n - 1] == '\r'))
+		line[--n] = '\0';
+	const char *lead = line + strspn(line, " \t");
+
+	if (*lead == '#')
+		return 0; /* the teacher's note */
+	if (*lead == '>')
+		return command_line(p, lead + 1 + strspn(lead + 1, " \t"));
+	if (!strncmp(line, "step:", 5)) {
+		int r = end_step(p);
+		if (r < 0)
+			return r;
+		const char *title = line + 5 + strspn(line + 5, " \t");
+		if (!*title)
+			return fail(p, "\"step:\" has no title: expected e.g. step: STEP1 PROTOCOL DEFINITION (server)");
+		return add_step(p, title);
+	}
+	if (!p->cur) {
+		if (!*lead)
+			return 0;
+		char *key, *value;
+		char copy[CMD_LINE_MAX + 1];
+		snprintf(copy, sizeof(copy), "%s", lead);
+		if (split_key(copy, &key, &value))
+			return header_line(p, key, value, name);
+		return fail(p, "narration before the first step: expected a header line (title:, summary:, "
+			       "lesson:, net:, wait:) or \"step: TITLE\"");
+	}
+	if (*lead == '\\')
+		lead++; /* escaped narration: "\# ..." */
+	else if (*lead)
+		lead = line; /* narration keeps its indentation */
+	return add_text(p, lead, strlen(lead));
+}
+
+int lesson_parse(const char *text, size_t len, const char *file, const char *name,
+		 struct lesson **out, char *err, size_t errlen)
+{
+	struct parser p = { .file = file ? file : "lesson", .err = err, .errlen = errlen };
+	*out = NULL;
+	if (errlen)
+		err[0] = '\0';
+	if (len > LESSON_MAX_BYTES) {
+		p.line = 1;
+		return fail(&p, "the lesson is %zu bytes: expected at most %d", len, LESSON_MAX_BYTES);
+	}
+	const char *nul = memchr(text, '\0', len);
+	if (nul) {
+		p.line = 1;
+		for (const char *c = text; c < nul; c++)
+			p.line += *c == '\n';
+		return fail(&p, "a NUL byte: expected text (is this a binary file?)");
+	}
+	p.l = calloc(1, sizeof(*p.l));
+	p.cmd = malloc(sizeof(*p.cmd));
+	char *line = malloc(CMD_LINE_MAX + 1);
+	int r = 0;
+	if (!p.l || !p.cmd || !line) {
+		r = oom(&p);
+		goto out;
+	}
+	size_t pos = 0;
+	while (pos < len && r == 0) {
+		const char *nl = memchr(text + pos, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
+		p.line++;
+		if (n > CMD_LINE_MAX) {
+			r = fail(&p, "a line of %zu bytes: expected at most %d", n, CMD_LINE_MAX);
+			break;
+		}
+		memcpy(line, text + pos, n);
+		line[n] = '\0';
+		r = one_line(&p, line, name);
+		pos += n + (nl ? 1 : 0);
+	}
+	if (r == 0)
+		r = end_step(&p);
+	if (r == 0 && p.l->nsteps == 0) {
+		if (!p.line)
+			p.line = 1;
+		r = fail(&p, p.line == 1 && len == 0 ? "the lesson is empty: expected a header (title: ...) and steps "
+						       "(step: TITLE)"
+						     : "no steps: expected at least one \"step: TITLE\" line");
+	}
+	if (r == 0 && !p.l->title) {
+		p.line = 1;
+		r = fail(&p, "no title: expected a \"title: ...\" line before the first step");
+	}
+	if (r == 0 && !p.l->name && !(p.l->name = strdup(name ? name : p.file)))
+		r = oom(&p);
+	if (r == 0 && !p.l->summary && !(p.l->summary = strdup(p.l->title)))
+		r = oom(&p);
+	if (r == 0 && !(p.l->file = strdup(p.file)))
+		r = oom(&p);
+out:
+	free(line);
+	free(p.cmd);
+	if (r < 0)
+		lesson_free(p.l);
+	else
+		*out = p.l;
+	return r;
+}

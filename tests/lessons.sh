@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# Every shipped lesson runs as a handout (--batch --lesson NAME) with exit 0
+# and every expect line holding, as the current user and, when run as root,
+# as uid 65534; plus the lesson command line: parse errors name FILE:LINE, a
+# missing name lists the lessons, --list-lessons lists them all.
+#   lessons.sh SOCKSTEP
+set -u
+bin=$1
+src=$(cd "$(dirname "$0")/.." && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+
+ok() { pass=$((pass + 1)); echo "ok    $1"; }
+bad() {
+  fail=$((fail + 1)); echo "FAIL  $1"
+  [ -n "${2:-}" ] && [ -s "$2" ] && head -n 15 "$2" | sed 's/^/      /'
+  return 0
+}
+
+# The lessons of this source tree, readable by the unprivileged user too.
+chmod 755 "$tmp"
+mkdir "$tmp/lessons"
+cp "$src"/assets/lessons/*.lesson "$tmp/lessons/"
+chmod 755 "$tmp/lessons"; chmod 644 "$tmp/lessons"/*.lesson
+export SOCKSTEP_LESSONS=$tmp/lessons
+names=()
+for f in "$tmp"/lessons/*.lesson; do names+=("$(basename "$f" .lesson)"); done
+
+users=(self)
+if [ "$(id -u)" = 0 ]; then
+  if command -v setpriv >/dev/null; then users+=(nobody); else echo "note: no setpriv, uid 65534 skipped"; fi
+fi
+run_as() {
+  local who=$1; shift
+  if [ "$who" = nobody ]; then setpriv --reuid=65534 --regid=65534 --clear-groups "$bin" "$@"
+  else "$bin" "$@"; fi
+}
+
+# 1. Every lesson checks out.
+for name in "${names[@]}"; do
+  want=$(grep -c '^[[:space:]]*>[[:space:]]*expect ' "$tmp/lessons/$name.lesson")
+  for who in "${users[@]}"; do
+    what="lesson $name as $who"
+    run_as "$who" --batch --lesson "$name" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    held=$(grep -c '^  expect .*: ok$' "$tmp/out")
+    if [ "$rc" != 0 ]; then bad "$what: exit $rc" "$tmp/err"
+    elif [ -s "$tmp/err" ]; then bad "$what: wrote to stderr" "$tmp/err"
+    elif grep -q "^  expect .*: FAILED" "$tmp/out"; then grep "^  expect .*: FAILED" "$tmp/out" >"$tmp/f"; bad "$what: an expect FAILED" "$tmp/f"
+    elif [ "$held" != "$want" ]; then bad "$what: $held expects ok, the lesson has $want"
+    elif ! tail -n 1 "$tmp/out" | grep -q "^LESSON $name: .* $want expectations\?, all held$"; then
+      tail -n 1 "$tmp/out" >"$tmp/f"; bad "$what: last line" "$tmp/f"
+    else ok "$what: $want expectations held"; fi
+  done
+done
+
+# 2. A typo in a lesson fails at load time, naming file and line.
+cat >"$tmp/typo.lesson" <<'EOF'
+title: a lesson with a typo
+summary: for the test
+
+step: STEP1
+> server socket tcp
+> server lisen 5
+EOF
+"$bin" --batch --lesson "$tmp/typo.lesson" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ "$rc" = 2 ] && [ "$(wc -l <"$tmp/err")" = 1 ] && [ ! -s "$tmp/out" ] &&
+   grep -q "^sockstep: $tmp/typo.lesson:6: unknown server command \"lisen\": expected .*did you mean \"listen\"?$" "$tmp/err"
+then ok "parse error names file:line and the fix"; else bad "parse error (exit $rc)" "$tmp/err"; fi
+
+# The same lesson found by name through SOCKSTEP_LESSONS.
+SOCKSTEP_LESSONS=$tmp "$bin" --batch --lesson typo >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ "$rc" = 2 ] && grep -q "^sockstep: $tmp/typo.lesson:6: " "$tmp/err"
+then ok "lesson found by name in \$SOCKSTEP_LESSONS"; else bad "lookup by name (exit $rc)" "$tmp/err"; fi
+
+# A binary file and an empty one are refused with file:line.
+printf 'title: x\n\0step: y\n' >"$tmp/bin.lesson"
+"$bin" --batch --lesson "$tmp/bin.lesson" >/dev/null 2>"$tmp/err"
+rc=$?
+if [ "$rc" = 2 ] && grep -q "^sockstep: $tmp/bin.lesson:2: a NUL byte: expected text" "$tmp/err"
+then ok "binary lesson refused"; else bad "binary lesson (exit $rc)" "$tmp/err"; fi
+: >"$tmp/empty.lesson"
+"$bin" --batch --lesson "$tmp/empty.lesson" >/dev/null 2>"$tmp/err"
+rc=$?
+if [ "$rc" = 2 ] && grep -q "^sockstep: $tmp/empty.lesson:1: the lesson is empty" "$tmp/err"
+then ok "empty lesson refused"; else bad "empty lesson (exit $rc)" "$tmp/err"; fi
+
+# 3. A missing name: one line that lists the lessons there are.
+"$bin" --batch --lesson tpc >"$tmp/out" 2>"$tmp/err"
+rc=$?
+miss=""
+for name in "${names[@]}"; do grep -q "\b$name\b" "$tmp/err" || miss="$miss $name"; done
+if [ "$rc" = 2 ] && [ "$(wc -l <"$tmp/err")" = 1 ] && [ -z "$miss" ] && grep -q 'did you mean "tcp"?' "$tmp/err"
+then ok "missing lesson lists the ${#names[@]} lessons and suggests tcp"; else bad "missing lesson (exit $rc; not listed:$miss)" "$tmp/err"; fi
+
+# 4. --list-lessons: one line per lesson, name then summary.
+"$bin" --list-lessons >"$tmp/out" 2>"$tmp/err"
+rc=$?
+miss=""
+for name in "${names[@]}"; do grep -q "^$name  *[^ (]" "$tmp/out" || miss="$miss $name"; done
+if [ "$rc" = 0 ] && [ "$(wc -l <"$tmp/out")" = "${#names[@]}" ] && [ -z "$miss" ]
+then ok "--list-lessons lists all ${#names[@]}"; else bad "--list-lessons (exit $rc; missing:$miss)" "$tmp/out"; fi
+
+# Without SOCKSTEP_LESSONS the binary finds the source tree's lessons.
+env -u SOCKSTEP_LESSONS "$bin" --list-lessons >"$tmp/out" 2>"$tmp/err"
+n=$(wc -l <"$tmp/out")
+if [ "$n" -ge "${#names[@]}" ] && grep -q '^tcp ' "$tmp/out"
+then ok "--list-lessons without \$SOCKSTEP_LESSONS ($n lessons)"; else bad "--list-lessons built-in dirs" "$tmp/err"; fi
+
+# 5. A lesson whose expectation does not hold: exit 1, FAILED, file:line on stderr.
+cat >"$tmp/wrong.lesson" <<'EOF'
+title: a lesson that is wrong about the kernel
+wait: 100ms
+step: one
+> server socket tcp
+> expect server state LISTEN
+EOF
+"$bin" --batch --lesson "$tmp/wrong.lesson" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ "$rc" = 1 ] && grep -q '^  expect server state LISTEN: FAILED' "$tmp/out" &&
+   grep -q "^sockstep: $tmp/wrong.lesson:5: " "$tmp/err"
+then ok "a failed expect: exit 1, FAILED, file:line"; else bad "failed expect (exit $rc)" "$tmp/err"; fi
+
+# 6. Options that do not go together.
+"$bin" --batch --lesson tcp --script /dev/null >/dev/null 2>"$tmp/err"
+rc=$?
+if [ "$rc" = 2 ] && [ "$(wc -l <"$tmp/err")" = 1 ]; then ok "--lesson with --script refused"; else bad "--lesson --script (exit $rc)" "$tmp/err"; fi
+"$bin" --batch --net loopback --lesson tcp >/dev/null 2>"$tmp/err"
+rc=$?
+if [ "$rc" = 2 ] && grep -q 'written for --net lab' "$tmp/err"
+then ok "--net that contradicts the lesson's net: refused"; else bad "--net conflict (exit $rc)" "$tmp/err"; fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]

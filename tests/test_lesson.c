@@ -1,0 +1,273 @@
+/* test_lesson.c - the lesson parser as a teacher meets it: a lesson reads as
+ * written (header, steps, narration, commands in order), and every mistake is
+ * one line naming the file, the line and what was expected. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "lesson.h"
+
+static char err[CMD_ERR_MAX + 128];
+
+static struct lesson *parse_ok(const char *text)
+{
+	struct lesson *l = NULL;
+	int r = lesson_parse(text, strlen(text), "t.lesson", "t", &l, err, sizeof err);
+	if (r != 0)
+		fail_msg("lesson_parse -> %d: %s", r, err);
+	assert_non_null(l);
+	return l;
+}
+
+/* A bad lesson: -EINVAL, no lesson, and an error line starting "t.lesson:LINE: "
+ * that contains phrase. */
+static void parse_bad(const char *text, size_t len, unsigned line, const char *phrase)
+{
+	struct lesson *l = (struct lesson *)1;
+	char where[32];
+	int r = lesson_parse(text, len, "t.lesson", "t", &l, err, sizeof err);
+	if (r != -EINVAL)
+		fail_msg("\"%.40s...\" -> %d, expected -EINVAL (%s)", text, r, err);
+	assert_null(l);
+	snprintf(where, sizeof where, "t.lesson:%u: ", line);
+	if (strncmp(err, where, strlen(where)))
+		fail_msg("error \"%s\" does not start with \"%s\"", err, where);
+	if (!strstr(err, phrase))
+		fail_msg("error \"%s\" lacks \"%s\"", err, phrase);
+	if (strchr(err, '\n'))
+		fail_msg("error \"%s\" is more than one line", err);
+}
+
+#define BAD(text, line, phrase) parse_bad(text, strlen(text), line, phrase)
+
+static void test_whole_lesson(void **state)
+{
+	(void)state;
+	struct lesson *l = parse_ok("# a note for the teacher\n"
+				    "lesson: t\n"
+				    "title: TCP, step by step\n"
+				    "summary: the lecture's table\n"
+				    "net: loopback\n"
+				    "wait: 200ms\n"
+				    "\n"
+				    "step: STEP1 PROTOCOL DEFINITION (server)\n"
+				    "The server asks for a socket.\n"
+				    "\n"
+				    "\n"
+				    "Only the PROTOCOL is known.\n"
+				    "> server socket tcp\n"
+				    ">expect server state CLOSED\n"
+				    "   # not shown\n"
+				    "After it.\n"
+				    "\n"
+				    "step:   STEP 2 SOCKET BINDING\n"
+				    "  > server bind 127.0.0.1 1000\n");
+	assert_string_equal(l->name, "t");
+	assert_string_equal(l->file, "t.lesson");
+	assert_string_equal(l->title, "TCP, step by step");
+	assert_string_equal(l->summary, "the lecture's table");
+	assert_int_equal(l->net, LESSON_NET_LOOPBACK);
+	assert_true(l->net_set);
+	assert_true(l->wait_set);
+	assert_int_equal(l->wait_ms, 200);
+	assert_int_equal(l->nsteps, 2);
+
+	const struct lesson_step *s = &l->steps[0];
+	assert_string_equal(s->title, "STEP1 PROTOCOL DEFINITION (server)");
+	assert_int_equal(s->line, 8);
+	assert_int_equal(s->nitems, 6);
+	assert_int_equal(s->ncommands, 2);
+	assert_int_equal(s->items[0].kind, LI_TEXT);
+	assert_string_equal(s->items[0].text, "The server asks for a socket.");
+	/* Two blank lines become one paragraph break. */
+	assert_int_equal(s->items[1].kind, LI_TEXT);
+	assert_string_equal(s->items[1].text, "");
+	assert_string_equal(s->items[2].text, "Only the PROTOCOL is known.");
+	assert_int_equal(s->items[3].kind, LI_COMMAND);
+	assert_string_equal(s->items[3].text, "server socket tcp");
+	assert_int_equal(s->items[3].line, 13);
+	assert_false(s->items[3].expect);
+	assert_string_equal(s->items[4].text, "expect server state CLOSED");
+	assert_true(s->items[4].expect);
+	assert_string_equal(s->items[5].text, "After it.");
+
+	s = &l->steps[1];
+	assert_string_equal(s->title, "STEP 2 SOCKET BINDING");
+	assert_int_equal(s->nitems, 1);
+	assert_string_equal(s->items[0].text, "server bind 127.0.0.1 1000");
+	lesson_free(l);
+}
+
+static void test_defaults_and_escapes(void **state)
+{
+	(void)state;
+	/* No summary: the title. No lesson:, net:, wait:: the defaults. CRLF is fine. */
+	struct lesson *l = parse_ok("title: T\r\n"
+				    "step: one\r\n"
+				    "\\# this is narration, not a note\r\n"
+				    "\\> nor a command\r\n"
+				    "\\step: nor a step\r\n"
+				    "    indented narration keeps its indentation   \r\n");
+	assert_string_equal(l->summary, "T");
+	assert_string_equal(l->name, "t");
+	assert_false(l->net_set);
+	assert_int_equal(l->net, LESSON_NET_LAB);
+	assert_false(l->wait_set);
+	assert_int_equal(l->nsteps, 1);
+	assert_int_equal(l->steps[0].nitems, 4);
+	assert_int_equal(l->steps[0].ncommands, 0);
+	assert_string_equal(l->steps[0].items[0].text, "# this is narration, not a note");
+	assert_string_equal(l->steps[0].items[1].text, "> nor a command");
+	assert_string_equal(l->steps[0].items[2].text, "step: nor a step");
+	assert_string_equal(l->steps[0].items[3].text, "    indented narration keeps its indentation");
+	lesson_free(l);
+
+	/* No newline at the end of the file. */
+	l = parse_ok("title: T\nstep: one\n> server socket udp");
+	assert_int_equal(l->steps[0].ncommands, 1);
+	lesson_free(l);
+
+	/* Lesson NULL-safe. */
+	lesson_free(NULL);
+}
+
+static void test_command_errors(void **state)
+{
+	(void)state;
+	BAD("title: T\nstep: one\n> server socket tcp\n> server lisen 5\n", 4,
+	    "unknown server command \"lisen\": expected");
+	BAD("title: T\nstep: one\n> server lisen 5\n", 3, "did you mean \"listen\"?");
+	BAD("title: T\nstep: one\n> servr listen\n", 3, "did you mean \"server\"?");
+	BAD("title: T\nstep: one\n> server bind 300.1.2.3 80\n", 3, "300.1.2.3");
+	BAD("title: T\nstep: one\n> expect server stat LISTEN\n", 3, "did you mean \"state\"?");
+	BAD("title: T\nstep: one\n>\n", 3, "expected a command");
+	BAD("title: T\nstep: one\n> # only a comment\n", 3, "expected a command");
+	BAD("title: T\nstep: one\n> wire save /tmp/x.pcap\n", 3, "lessons do not write files");
+	BAD("title: T\n> server socket tcp\nstep: one\n", 2, "expected \"step: TITLE\" first");
+}
+
+static void test_header_errors(void **state)
+{
+	(void)state;
+	BAD("titel: T\nstep: one\nx\n", 1, "unknown header field \"titel:\"");
+	BAD("titel: T\nstep: one\nx\n", 1, "did you mean \"title\"?");
+	BAD("Step: one\nx\n", 1, "did you mean \"step\"?");
+	BAD("title: T\ntitle: U\nstep: one\nx\n", 2, "a second \"title:\"");
+	BAD("title:\nstep: one\nx\n", 1, "has no value");
+	BAD("title: T\nnet: lob\nstep: one\nx\n", 2, "expected lab or loopback; did you mean \"lab\"?");
+	BAD("title: T\nnet: host\nstep: one\nx\n", 2, "expected lab or loopback");
+	BAD("title: T\nwait: soon\nstep: one\nx\n", 2, "bad wait \"soon\"");
+	BAD("lesson: udp\ntitle: T\nstep: one\nx\n", 1, "expected \"t\"");
+	BAD("title: T\nSome narration too early.\nstep: one\nx\n", 2, "narration before the first step");
+	BAD("summary: S\nstep: one\nx\n", 1, "no title");
+}
+
+static void test_structure_errors(void **state)
+{
+	(void)state;
+	parse_bad("", 0, 1, "the lesson is empty");
+	BAD("# only notes\n\n", 2, "no steps");
+	BAD("title: T\n", 1, "no steps");
+	BAD("title: T\nstep: one\nstep: two\nx\n", 2, "step \"one\" is empty");
+	BAD("title: T\nstep: one\nx\nstep: two\n# a note only\n", 4, "step \"two\" is empty");
+	BAD("title: T\nstep:\nx\n", 2, "has no title");
+	BAD("title: T\nstep:   \nx\n", 2, "has no title");
+
+	static const char bin[] = "title: T\nstep: one\nab\0cd\n";
+	parse_bad(bin, sizeof bin - 1, 3, "a NUL byte: expected text");
+
+	/* A line longer than CMD_LINE_MAX. */
+	size_t n = CMD_LINE_MAX + 40;
+	char *big = malloc(n + 64);
+	assert_non_null(big);
+	int o = snprintf(big, 64, "title: T\nstep: one\n");
+	memset(big + o, 'a', CMD_LINE_MAX + 1);
+	strcpy(big + o + CMD_LINE_MAX + 1, "\n");
+	BAD(big, 3, "expected at most 4096");
+	free(big);
+
+	/* At most LESSON_MAX_STEPS steps. */
+	size_t cap = (LESSON_MAX_STEPS + 2) * 32 + 32;
+	char *many = malloc(cap);
+	assert_non_null(many);
+	size_t len = (size_t)snprintf(many, cap, "title: T\n");
+	for (int i = 0; i <= LESSON_MAX_STEPS; i++)
+		len += (size_t)snprintf(many + len, cap - len, "step: %d\nx\n", i + 1);
+	BAD(many, 2 + 2 * LESSON_MAX_STEPS, "too many steps");
+	/* Exactly the limit is fine. */
+	many[strstr(many, "step: 201") - many] = '\0';
+	struct lesson *l = parse_ok(many);
+	assert_int_equal(l->nsteps, LESSON_MAX_STEPS);
+	lesson_free(l);
+	free(many);
+}
+
+static void test_name_of(void **state)
+{
+	(void)state;
+	char name[LESSON_NAME_MAX];
+	assert_int_equal(lesson_name_of("assets/lessons/tcp.lesson", name, sizeof name), 0);
+	assert_string_equal(name, "tcp");
+	assert_int_equal(lesson_name_of("udp", name, sizeof name), 0);
+	assert_string_equal(name, "udp");
+	assert_int_equal(lesson_name_of("dir/.lesson", name, sizeof name), -EINVAL);
+	assert_int_equal(lesson_name_of("dir/", name, sizeof name), -EINVAL);
+	char longname[LESSON_NAME_MAX + 16];
+	memset(longname, 'x', sizeof longname - 1);
+	longname[sizeof longname - 1] = '\0';
+	assert_int_equal(lesson_name_of(longname, name, sizeof name), -EINVAL);
+	assert_string_equal(lesson_net_name(LESSON_NET_LAB), "lab");
+	assert_string_equal(lesson_net_name(LESSON_NET_LOOPBACK), "loopback");
+}
+
+/* Whatever the bytes, the parser returns 0 or -EINVAL, never crashes. */
+static void test_no_crash(void **state)
+{
+	(void)state;
+	static const char *const pieces[] = { "title: T\n", "step: s\n", "> server socket tcp\n", "\n", "#\n",
+					      "narration\n", "> \n", "\\\n", "step:\n", ">expect wire held 1\n",
+					      "net: lab\n", "\r\n", "wait: 0\n", "summary: x" };
+	char buf[512];
+	unsigned seed = 1;
+	for (int i = 0; i < 3000; i++) {
+		size_t len = 0;
+		int n = (int)(seed % 12);
+		for (int j = 0; j < n; j++) {
+			seed = seed * 1103515245u + 12345u;
+			const char *p = pieces[(seed >> 16) % (sizeof pieces / sizeof pieces[0])];
+			size_t pl = strlen(p);
+			if (len + pl >= sizeof buf)
+				break;
+			memcpy(buf + len, p, pl);
+			len += pl;
+		}
+		seed = seed * 1103515245u + 12345u;
+		struct lesson *l = NULL;
+		int r = lesson_parse(buf, len, "t.lesson", "t", &l, err, sizeof err);
+		assert_true(r == 0 || r == -EINVAL);
+		assert_true((r == 0) == (l != NULL));
+		lesson_free(l);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_whole_lesson),
+		cmocka_unit_test(test_defaults_and_escapes),
+		cmocka_unit_test(test_command_errors),
+		cmocka_unit_test(test_header_errors),
+		cmocka_unit_test(test_structure_errors),
+		cmocka_unit_test(test_name_of),
+		cmocka_unit_test(test_no_crash),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
