@@ -41,6 +41,7 @@ enum verb {
 	V_HTONS,      /* htons N   (0..65535)                                   */
 	V_HTONL,      /* htonl N   (0..4294967295)                              */
 	V_WAIT,       /* wait DURATION   (let the network run, e.g. retransmits) */
+	V_SYSCTL,     /* SIDE sysctl net.NAME   (show a setting of the side's host) */
 	V_COUNT_
 };
 
@@ -55,7 +56,7 @@ enum sockopt_name { OPT_REUSEADDR };
 enum expect_what {
 	EX_STATE,    /* expect SIDE state NAME        TCP state or UNCONN/CONNECTED (UDP), CLOSED */
 	EX_RESULT,   /* expect SIDE result N|ERRNAME  the side's last call: return value or errno */
-	EX_LOCAL,    /* expect SIDE local IP|* PORT|*                          */
+	EX_LOCAL,    /* expect SIDE local IP|* PORT|*|LOW-HIGH                 */
 	EX_REMOTE,   /* expect SIDE remote IP|?|* PORT|?|*                     */
 	EX_DATA,     /* expect SIDE data "TEXT"       last bytes received on the side */
 	EX_BLOCKED,  /* expect SIDE blocked yes|no    a call still waiting       */
@@ -95,7 +96,7 @@ struct cmd {
 	int optval;
 	enum wire_op wop;        /* wire */
 	unsigned ms;             /* wire delay, wait: milliseconds */
-	char path[CMD_PATH_MAX]; /* wire save */
+	char path[CMD_PATH_MAX]; /* wire save; sysctl name */
 	unsigned long count;     /* flood */
 	uint32_t num;            /* htons/htonl argument */
 	char text[CMD_LINE_MAX]; /* inet_addr/inet_pton argument exactly as typed */

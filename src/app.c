@@ -148,6 +148,8 @@ void app_filter_host(struct app *a)
 bool app_line_acts(const char *line)
 {
 	static const char *const quiet[] = { "expect", "say", "inet_addr", "inet_pton", "htons", "htonl" };
+	if (strstr(line, " sysctl "))
+		return false;
 	line += strspn(line, " \t");
 	for (size_t i = 0; i < sizeof(quiet) / sizeof(quiet[0]); i++) {
 		size_t n = strlen(quiet[i]);

@@ -697,6 +697,25 @@ static int p_flood(struct ctx *x, struct cmd *c, const struct tok *a, size_t n)
 	return want_ip_port(x, c, &a[2], &a[3]);
 }
 
+/* A network setting of the side's host: "net." and then [a-z0-9_.] words,
+ * so that it can only name a file under /proc/sys/net. */
+static int p_sysctl(struct ctx *x, struct cmd *c, const struct tok *a, size_t n)
+{
+	const struct tok *t = &a[0];
+	bool ok = t->len > 4 && t->len < 128 && !strncmp(t->s, "net.", 4) && t->s[t->len - 1] != '.';
+	for (size_t i = 0; ok && i < t->len; i++) {
+		char ch = t->s[i];
+		ok = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' ||
+		     (ch == '.' && t->s[i + 1] != '.');
+	}
+	(void)n;
+	if (!ok)
+		return fail(x, "bad setting \"%s\": expected a net.* name such as net.ipv4.ip_local_port_range",
+			    show(t).s);
+	memcpy(c->path, t->s, t->len + 1);
+	return 0;
+}
+
 static const struct verb_def side_verbs[] = {
 	{ "socket", V_SOCKET, 1, 1, "a protocol, tcp or udp", "socket tcp", p_socket },
 	{ "bind", V_BIND, 2, 4, "an address and a port", "bind " EXAMPLE_IP " 80", p_addr },
@@ -714,12 +733,13 @@ static const struct verb_def side_verbs[] = {
 	  p_setsockopt },
 	{ "flood", V_FLOOD, 4, 4, "a count, udp, an address and a port",
 	  "flood 1000 udp " EXAMPLE_IP " 5000", p_flood },
+	{ "sysctl", V_SYSCTL, 1, 1, "a setting name", "sysctl net.ipv4.ip_local_port_range", p_sysctl },
 };
 #define N_SIDE_VERBS (sizeof side_verbs / sizeof side_verbs[0])
 
 static const char *const side_verb_words[] = {
 	"socket", "bind", "listen", "accept", "connect", "send", "recv", "sendto",
-	"recvfrom", "shutdown", "close", "setsockopt", "flood", NULL,
+	"recvfrom", "shutdown", "close", "setsockopt", "flood", "sysctl", NULL,
 };
 
 static const struct verb_def *find_side_verb(const struct tok *t)
@@ -869,6 +889,30 @@ static int ex_endpoint(struct ctx *x, struct cmd *c, const struct tok *a, bool u
 
 	if (!ip_wild && want_ip(x, &a[0], &ia) < 0)
 		return -EINVAL;
+	const char *dash = memchr(a[1].s, '-', a[1].len);
+	if (!port_wild && !unknown_ok && dash && dash != a[1].s) {
+		/* A range, LOW-HIGH: the port the kernel picked, checked against its range. */
+		struct tok lo = { a[1].s, (size_t)(dash - a[1].s), false, 0 };
+		struct tok hi = { dash + 1, a[1].len - lo.len - 1, false, 0 };
+		char lotxt[8], hitxt[8];
+		uint16_t l = 0, h = 0;
+		if (lo.len >= sizeof lotxt || hi.len >= sizeof hitxt)
+			return fail(x, "bad port range \"%s\": expected LOW-HIGH, e.g. 32768-60999", show(&a[1]).s);
+		memcpy(lotxt, lo.s, lo.len);
+		lotxt[lo.len] = '\0';
+		memcpy(hitxt, hi.s, hi.len);
+		hitxt[hi.len] = '\0';
+		lo.s = lotxt;
+		hi.s = hitxt;
+		if (want_port(x, &lo, &l) < 0 || want_port(x, &hi, &h) < 0)
+			return -EINVAL;
+		if (l > h)
+			return fail(x, "bad port range \"%s\": the low end is above the high end; expected LOW-HIGH, "
+				    "e.g. 32768-60999", show(&a[1]).s);
+		memcpy(c->ex.a, a[0].s, a[0].len + 1);
+		snprintf(c->ex.b, sizeof c->ex.b, "%u-%u", (unsigned)l, (unsigned)h);
+		return 0;
+	}
 	if (!port_wild && want_port(x, &a[1], &port) < 0)
 		return -EINVAL;
 	memcpy(c->ex.a, a[0].s, a[0].len + 1); /* validated: short */
@@ -1185,7 +1229,7 @@ static const char *const verb_names[V_COUNT_] = {
 	[V_ACCEPT] = "accept",   [V_CONNECT] = "connect",   [V_SEND] = "send",
 	[V_RECV] = "recv",       [V_SENDTO] = "sendto",     [V_RECVFROM] = "recvfrom",
 	[V_SHUTDOWN] = "shutdown", [V_CLOSE] = "close",     [V_SETSOCKOPT] = "setsockopt",
-	[V_FLOOD] = "flood",     [V_WIRE] = "wire",         [V_SAY] = "say",
+	[V_FLOOD] = "flood",     [V_SYSCTL] = "sysctl",     [V_WIRE] = "wire",         [V_SAY] = "say",
 	[V_EXPECT] = "expect",   [V_INET_ADDR] = "inet_addr", [V_INET_PTON] = "inet_pton",
 	[V_HTONS] = "htons",     [V_HTONL] = "htonl",       [V_WAIT] = "wait",
 };
@@ -1358,6 +1402,9 @@ static void format_side(struct out *o, const struct cmd *c)
 		break;
 	case V_FLOOD:
 		emit(o, " %lu udp %s %u", c->count, c->addr_text, (unsigned)c->port);
+		break;
+	case V_SYSCTL:
+		emit(o, " %s", c->path);
 		break;
 	default:
 		break;

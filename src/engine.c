@@ -723,7 +723,41 @@ static void do_convert(struct engine *e, const struct cmd *c)
 
 static bool match(const char *want, const char *have)
 {
+	unsigned lo, hi, v;
+	char end;
+	/* "32768-60999": a port in the range (the parser checked the numbers). */
+	if (sscanf(want, "%u-%u%c", &lo, &hi, &end) == 2)
+		return sscanf(have, "%u%c", &v, &end) == 1 && v >= lo && v <= hi;
 	return !strcmp(want, "*") || !strcmp(want, have);
+}
+
+/* "client sysctl net.ipv4.ip_local_port_range": read in the side's host. */
+static int do_sysctl(struct engine *e, const struct cmd *c, char *err, size_t errlen)
+{
+	char path[CMD_PATH_MAX + 16], val[256] = "";
+	snprintf(path, sizeof(path), "/proc/sys/%s", c->path);
+	for (char *p = path + 10; *p; p++)
+		if (*p == '.')
+			*p = '/';
+	/* /proc/sys/net shows the namespace of whoever opens it. */
+	int in = lab_enter(e->lab, c->t.side);
+	FILE *f = in == 0 || e->lab->mode == NET_HOST ? fopen(path, "re") : NULL;
+	int er = errno;
+	if (in == 0)
+		lab_leave(e->lab);
+	if (!f)
+		return ERR("%s sysctl %s: %s (%s); expected a setting under /proc/sys/net",
+			   side_name(c->t.side), c->path, strerror(er), errno_name(er));
+	size_t n = fread(val, 1, sizeof(val) - 1, f);
+	fclose(f);
+	val[n] = '\0';
+	for (char *p = val; *p; p++)
+		if (*p == '\n' || *p == '\t')
+			*p = ' ';
+	while (n && val[n - 1] == ' ')
+		val[--n] = '\0';
+	session_add(e->log, EV_INFO, c->t.side, -1, "%s = %s", c->path, val);
+	return 0;
 }
 
 static int do_expect(struct engine *e, const struct cmd *c, char *err, size_t errlen)
@@ -868,6 +902,8 @@ int engine_exec(struct engine *e, const struct cmd *c, char *err, size_t errlen)
 	case V_WAIT:
 		session_add(e->log, EV_INFO, SIDE_NONE, -1, "waiting %u ms", c->ms);
 		return 0;
+	case V_SYSCTL:
+		return do_sysctl(e, c, err, errlen);
 	default:
 		break;
 	}

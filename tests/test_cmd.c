@@ -325,6 +325,32 @@ static void test_expect(void **state)
 	assert_int_equal(c.num, 2);
 }
 
+/* A host's setting and a port range: what the ephemeral lesson checks. */
+static void test_sysctl_and_port_range(void **state)
+{
+	char text[CMD_LINE_MAX];
+
+	(void)state;
+	ok("client sysctl net.ipv4.ip_local_port_range");
+	assert_int_equal(c.verb, V_SYSCTL);
+	assert_int_equal(c.t.side, SIDE_CLIENT);
+	assert_string_equal(c.path, "net.ipv4.ip_local_port_range");
+	cmd_format(&c, text, sizeof text);
+	assert_string_equal(text, "client sysctl net.ipv4.ip_local_port_range");
+	bad("client sysctl kernel.hostname", "expected a net.* name");
+	bad("client sysctl net.ipv4.../x", "expected a net.* name");
+	bad("client sysctl net.", "expected a net.* name");
+	bad("client sysctl", "needs a setting name");
+
+	ok("expect client local 100.0.0.1 32768-60999");
+	assert_int_equal(c.ex.what, EX_LOCAL);
+	assert_string_equal(c.ex.b, "32768-60999");
+	cmd_format(&c, text, sizeof text);
+	assert_string_equal(text, "expect client local 100.0.0.1 32768-60999");
+	bad("expect client local 100.0.0.1 9-8", "the low end is above the high end");
+	bad("expect client local 100.0.0.1 1-70000", "expected a number from 0 to 65535");
+}
+
 static void test_lexing(void **state)
 {
 	(void)state;
@@ -684,9 +710,9 @@ static void test_complete(void **state)
 	completes("", "server client wire say expect inet_addr inet_pton htons htonl wait");
 	completes("s", "server say");
 	completes("inet_", "inet_addr inet_pton");
-	completes("server ", "socket bind listen accept connect send recv sendto recvfrom shutdown close setsockopt flood");
+	completes("server ", "socket bind listen accept connect send recv sendto recvfrom shutdown close setsockopt flood sysctl");
 	completes("server b", "bind");
-	completes("server s", "socket send sendto shutdown setsockopt");
+	completes("server s", "socket send sendto shutdown setsockopt sysctl");
 	completes("server#4 re", "recv recvfrom");
 	completes("  cli   c", "connect close");
 	completes("server socket ", "tcp udp");
@@ -766,6 +792,7 @@ int main(void)
 		cmocka_unit_test(test_wire),
 		cmocka_unit_test(test_say_conversions_wait),
 		cmocka_unit_test(test_expect),
+		cmocka_unit_test(test_sysctl_and_port_range),
 		cmocka_unit_test(test_lexing),
 		cmocka_unit_test(test_parse_ms),
 		cmocka_unit_test(test_round_trip),
