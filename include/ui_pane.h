@@ -48,10 +48,12 @@ enum ui_role {
 /* Glyphs that degrade to ASCII when the locale is not UTF-8. */
 enum ui_glyph { G_CURRENT, G_DOT, G_ARROW, G_ELLIPSIS, G_COUNT_ };
 
-/* The five tiled panes take focus in this order; the help overlay and the
- * ':' line are panes too, shown on demand. */
-enum ui_pane_id { P_SERVER, P_CLIENT, P_TUPLE, P_HEX, P_WIRE, P_TILED_, P_HELP = P_TILED_, P_PROMPT,
-		  P_COUNT_ };
+/* The tiled panes take focus in this order (those shown: the lesson pane
+ * only with a lesson; in --compare the left half is P_TUPLE over P_WIRE of
+ * the first lab, the right half P_TUPLE_B over P_WIRE_B of the second); the
+ * help overlay and the ':' line are panes too, shown on demand. */
+enum ui_pane_id { P_SERVER, P_CLIENT, P_LESSON, P_TUPLE, P_HEX, P_WIRE, P_TUPLE_B, P_WIRE_B, P_TILED_,
+		  P_HELP = P_TILED_, P_PROMPT, P_COUNT_ };
 
 /* Keys reach panes as ints: characters as their code point, curses
  * function keys (KEY_UP, ...) with this bit, so that no character can be
@@ -73,10 +75,16 @@ struct ui_pane_ops {
 	void (*resize)(struct ui *u, struct ui_pane *p);
 	/* A mouse click at (y, x) inside the content; may be NULL. */
 	void (*click)(struct ui *u, struct ui_pane *p, int y, int x);
+	/* Drop whatever the pane derived from its app's log (p->priv): the log
+	 * was rebuilt from index 0 (a lesson went back or restarted), or the
+	 * screen is closing. May be NULL. */
+	void (*forget)(struct ui *u, struct ui_pane *p);
 };
 
 struct ui_pane {
 	const struct ui_pane_ops *ops;
+	struct app *a;        /* the lab whose log and wire this pane shows (--compare: one of two) */
+	void *priv;           /* the pane's own cache of its log, freed by ops->forget */
 	enum side side;       /* program panes: whose program */
 	WINDOW *win;          /* content area (inside the frame), NULL when hidden */
 	int y, x, h, w;       /* content rectangle on the screen */
@@ -85,8 +93,24 @@ struct ui_pane {
 	unsigned long sel;    /* wire pane: selected frame number, 0 = follow the newest */
 };
 
-struct ui {
+struct lesson;
+struct lesson_step;
+
+/* A lesson being walked with n / b / r: one lab and its lesson (two in --compare). */
+struct ui_lesson {
+	const struct lesson *l;   /* NULL: no lesson */
 	struct app *a;
+};
+
+struct ui {
+	struct app *a;        /* the lab the keys and the ':' line act on */
+	struct ui_lesson les[2];  /* [0] the lesson (TCP in --compare), [1] --compare's second (UDP) */
+	int nles;             /* 0 no lesson, 1 a lesson, 2 --compare */
+	bool compare;         /* --compare: two labs side by side */
+	int step;             /* lesson steps run so far (the next one is step + 1, 1-based) */
+	int fails;            /* failures of the steps run (refused lines, expects not held) */
+	unsigned lesson_seq[2];   /* each lab's log.seq after the last step: a command typed since? */
+	bool broken;          /* a lab could not be rebuilt: the lesson cannot go on */
 	attr_t attr[R_COUNT_];
 	bool utf8;
 	bool color;
@@ -103,7 +127,13 @@ struct ui {
 };
 
 extern const struct ui_pane_ops ui_program_ops, ui_tuple_ops, ui_hex_ops, ui_wire_ops, ui_help_ops,
-	ui_prompt_ops;
+	ui_prompt_ops, ui_lesson_ops;
+
+/* Rows the lesson pane wants at this content width: the longest step's
+ * narration (ui_lesson.c), so that the layout does not jump between steps. */
+int ui_lesson_rows(struct ui *u, int width);
+/* The lesson step shown now (the last one run; NULL before the first). */
+const struct lesson_step *ui_lesson_current(const struct ui *u, int which);
 
 /* Write text at (y, x) of win, at most width columns, in attr; UTF-8 is
  * transliterated to ASCII on a non-UTF-8 locale. Returns the columns used. */

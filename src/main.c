@@ -31,6 +31,7 @@ struct options {
 	struct lab_config lab;
 	unsigned wait_ms;
 	const char *lesson;         /* --lesson NAME|FILE */
+	bool compare;               /* --compare: TCP and UDP labs side by side */
 	bool list_lessons;
 	bool net_given, wait_given; /* a lesson's net: and wait: apply only when these were not given */
 };
@@ -62,6 +63,7 @@ static void usage(FILE *f)
 	      "  -t, --theme NAME       screen colours: default, projector (high contrast) or mono;\n"
 	      "                         NO_COLOR in the environment means mono\n"
 	      "  -l, --log FILE         write diagnostics to FILE while the screen is in use\n"
+	      "      --compare          TCP and UDP side by side: two labs, one key per lecture step\n"
 	      "  -h, --help             show this help and exit\n"
 	      "  -V, --version          show the version and exit\n"
 	      "\n"
@@ -104,7 +106,7 @@ static int parse_lab_ip(const char *opt, const char *s, struct in_addr *out)
 /* Parse argv; returns 0, or 2 after printing one line for a bad option. */
 static int parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_CLIENT_IP = 256, OPT_SERVER_IP, OPT_LESSON, OPT_LIST_LESSONS };
+	enum { OPT_CLIENT_IP = 256, OPT_SERVER_IP, OPT_LESSON, OPT_LIST_LESSONS, OPT_COMPARE };
 	static const struct option longs[] = {
 		{ "batch", no_argument, NULL, 'b' },         { "script", required_argument, NULL, 's' },
 		{ "net", required_argument, NULL, 'n' },     { "wait", required_argument, NULL, 'w' },
@@ -113,6 +115,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "server-ip", required_argument, NULL, OPT_SERVER_IP },
 		{ "lesson", required_argument, NULL, OPT_LESSON },
 		{ "list-lessons", no_argument, NULL, OPT_LIST_LESSONS },
+		{ "compare", no_argument, NULL, OPT_COMPARE },
 		{ "theme", required_argument, NULL, 't' },   { "log", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },          { "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -134,6 +137,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_LESSON:
 			o->lesson = optarg;
+			break;
+		case OPT_COMPARE:
+			o->compare = true;
 			break;
 		case OPT_LIST_LESSONS:
 			o->list_lessons = true;
@@ -200,9 +206,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		fprintf(stderr, "sockstep: --script and --lesson both given; expected one of them\n");
 		return 2;
 	}
-	if (o->lesson && !o->batch) {
-		/* Until the screen takes a lesson (n, b, r keys): see lesson_run.h. */
-		fprintf(stderr, "sockstep: --lesson needs --batch for now (the screen's lesson mode is not there yet)\n");
+	if (o->compare && (o->batch || o->lesson || o->script)) {
+		fprintf(stderr, "sockstep: --compare is a screen of its own; expected no --batch, --lesson or --script\n");
 		return 2;
 	}
 	if (o->script && !o->batch) {
@@ -217,6 +222,21 @@ static int parse_options(int argc, char **argv, struct options *o)
 	return 0;
 }
 
+/* A file opened before the lab moves to descriptor 100 and up, out of the way
+ * of the lesson's sockets (the first one is 3, as in the lecture). */
+static FILE *keep_high(FILE *f, const char *mode)
+{
+	int high = f ? fcntl(fileno(f), F_DUPFD_CLOEXEC, 100) : -1;
+	FILE *g = high >= 0 ? fdopen(high, mode) : NULL;
+	if (!g) {
+		if (high >= 0)
+			close(high);
+		return f;
+	}
+	fclose(f);
+	return g;
+}
+
 /* Open the script, refusing what is not a file of text lines. */
 static FILE *open_script(const char *path)
 {
@@ -227,16 +247,7 @@ static FILE *open_script(const char *path)
 			path, strerror(er), errno_name(er));
 		return NULL;
 	}
-	/* Keep the script's descriptor out of the way of the lesson's sockets. */
-	int high = fcntl(fileno(f), F_DUPFD_CLOEXEC, 100);
-	if (high >= 0) {
-		FILE *g = fdopen(high, "r");
-		if (g) {
-			fclose(f);
-			f = g;
-		} else
-			close(high);
-	}
+	f = keep_high(f, "r");
 	struct stat st;
 	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
 		fprintf(stderr, "sockstep: script \"%s\" is a directory; expected a file of commands\n", path);
@@ -332,8 +343,22 @@ int main(int argc, char **argv)
 	 * namespaces, as root we are nobody. Its net: and wait: lines are
 	 * defaults that --net and --wait override; a --net that contradicts the
 	 * lesson's net: line is refused rather than failing in class. */
-	struct lesson *lesson = NULL;
-	if (o.lesson) {
+	struct lesson *lesson = NULL, *lesson_b = NULL;
+	if (o.compare) {
+		char lerr[CMD_ERR_MAX + CMD_PATH_MAX];
+		if (lesson_load("compare-tcp", &lesson, lerr, sizeof(lerr)) < 0 ||
+		    lesson_load("compare-udp", &lesson_b, lerr, sizeof(lerr)) < 0) {
+			fprintf(stderr, "sockstep: %s\n", lerr);
+			lesson_free(lesson);
+			return 2;
+		}
+		if (o.lab.mode != NET_LAB) {
+			fprintf(stderr, "sockstep: --compare runs two labs; expected --net lab or no --net\n");
+			lesson_free(lesson);
+			lesson_free(lesson_b);
+			return 2;
+		}
+	} else if (o.lesson) {
 		char lerr[CMD_ERR_MAX + CMD_PATH_MAX];
 		if (lesson_load(o.lesson, &lesson, lerr, sizeof(lerr)) < 0) {
 			fprintf(stderr, "sockstep: %s\n", lerr);
@@ -367,13 +392,13 @@ int main(int argc, char **argv)
 	}
 	/* Files are opened now: once in the namespaces, as root we are nobody. */
 	FILE *pcapf = NULL;
-	if (o.write_path && !(pcapf = fopen(o.write_path, "we"))) {
+	if (o.write_path && !(pcapf = keep_high(fopen(o.write_path, "we"), "w"))) {
 		fprintf(stderr, "sockstep: cannot write capture \"%s\": %s (%s)\n", o.write_path, strerror(errno),
 			errno_name(errno));
 		return 2;
 	}
 	FILE *logf = NULL;
-	if (o.log_path && !(logf = fopen(o.log_path, "ae"))) {
+	if (o.log_path && !(logf = keep_high(fopen(o.log_path, "ae"), "a"))) {
 		fprintf(stderr, "sockstep: cannot write log \"%s\": %s (%s)\n", o.log_path, strerror(errno),
 			errno_name(errno));
 		return 2;
@@ -429,14 +454,33 @@ int main(int argc, char **argv)
 			fprintf(stderr, "sockstep: %d line%s of %s failed\n", errors, errors == 1 ? "" : "s", name);
 		status = errors ? 1 : 0;
 	} else {
-		struct ui_opts uo = { .theme = o.theme, .log_path = o.log_path, .log = logf };
+		struct ui_opts uo = { .theme = o.theme, .log_path = o.log_path, .log = logf, .lesson = lesson };
+		static struct app b; /* --compare: the second lab, UDP */
+		if (lesson_b) {
+			b.wait_ms = o.wait_ms;
+			b.live = true;
+			nlow = reserve_low_fds(low, 100);
+			int r = app_init(&b, &o.lab, true, err, sizeof(err));
+			while (nlow)
+				close(low[--nlow]);
+			if (r < 0) {
+				fprintf(stderr, "sockstep: %s\n", err);
+				app_close(&a);
+				return 2;
+			}
+			uo.compare = &b;
+			uo.compare_lesson = lesson_b;
+		}
 		status = ui_run(&a, &uo);
+		if (lesson_b)
+			app_close(&b);
 	}
 
 	app_close(&a);
 	if (in != stdin)
 		fclose(in);
 	lesson_free(lesson);
+	lesson_free(lesson_b);
 	if (logf)
 		fclose(logf);
 	return status;

@@ -19,6 +19,9 @@
 #include <unistd.h>
 #include <wchar.h>
 
+#include "lesson.h"
+#include "lesson_run.h"
+
 #define MIN_COLS 80
 #define MIN_LINES 24
 
@@ -461,10 +464,18 @@ void ui_notice(struct ui *u, bool warn, const char *fmt, ...)
 	u->notice_at = u->a->log.n;
 }
 
+/* The lab that keys and the ':' line act on: in --compare, the focused half's. */
+static struct app *target(struct ui *u)
+{
+	if (u->compare && (u->focus == P_TUPLE_B || u->focus == P_WIRE_B))
+		return u->les[1].a;
+	return u->a;
+}
+
 void ui_run_line(struct ui *u, const char *line)
 {
 	char err[CMD_ERR_MAX] = "";
-	int rc = app_exec_line(u->a, line, err, sizeof(err));
+	int rc = app_exec_line(target(u), line, err, sizeof(err));
 	ui_log("exec \"%s\" -> %d%s%s", line, rc, err[0] ? ": " : "", err);
 	u->notice[0] = '\0';
 	if (rc < 0 || rc == 2)
@@ -491,6 +502,31 @@ static const struct event *blocked_call(const struct session *s, enum side side)
 
 /* What the narration line says now: an error, this command's narration or
  * explanation, else a hint for the situation. */
+/* The narration line of a lesson: where it is, what the keys do next. */
+static void lesson_line(struct ui *u, char *buf, size_t len)
+{
+	const struct lesson *l = u->les[0].l;
+	int n = lesson_step_count(l);
+	if (u->step == 0) {
+		const struct lesson_step *first = lesson_step(l, 0);
+		if (u->compare)
+			snprintf(buf, len, "TCP and UDP side by side, %d steps of the lecture: n runs step 1 on both", n);
+		else
+			snprintf(buf, len, "lesson %s, %d steps: n (or space) runs step 1: %s", l->name, n,
+				 first ? first->title : "");
+		return;
+	}
+	const struct lesson_step *s0 = ui_lesson_current(u, 0);
+	if (u->compare) {
+		const struct lesson_step *s1 = ui_lesson_current(u, 1);
+		snprintf(buf, len, "step %d/%d  TCP: %s  %s  UDP: %s", u->step, n, s0 ? s0->title : "",
+			 "\u2502", s1 ? s1->title : "");
+		return;
+	}
+	snprintf(buf, len, "step %d/%d: %s %s %s", u->step, n, s0 ? s0->title : "", ui_glyph(u, G_DOT),
+		 u->step < n ? "n next, b back, r restart" : "the end: b back, r restart");
+}
+
 static void narration(struct ui *u, char *buf, size_t len, attr_t *attr)
 {
 	const struct session *s = &u->a->log;
@@ -499,6 +535,12 @@ static void narration(struct ui *u, char *buf, size_t len, attr_t *attr)
 		snprintf(buf, len, "%s", u->notice);
 		if (u->notice_warn)
 			*attr = u->attr[R_WARN];
+		return;
+	}
+	/* A lesson speaks until a command is typed by hand. */
+	if (u->nles && u->a->log.seq == u->lesson_seq[0] &&
+	    (u->nles < 2 || u->les[1].a->log.seq == u->lesson_seq[1])) {
+		lesson_line(u, buf, len);
 		return;
 	}
 	const struct event *say = NULL, *info = NULL;
@@ -565,12 +607,20 @@ static void draw_hints(struct ui *u, int y, int width)
 		{ ".", "step", false },   { "x", "drop", false },    { "Tab", "focus", true },
 		{ "z", "zoom", false },   { "w", "save pcap", true }, { "q", "quit", false },
 	};
+	static const struct hint lesson[] = {
+		{ "n", "next", false },   { "b", "back", false },     { "r", "restart", false },
+		{ "?", "help", false },   { ":", "command", false },  { "s", "server", true },
+		{ "c", "client", true },  { "h", "hold", true },       { ".", "step", true },
+		{ "Tab", "focus", true }, { "z", "zoom", false },      { "q", "quit", false },
+	};
 	static const struct hint prompting[] = {
 		{ "Enter", "run", false }, { "Esc", "cancel", false }, { "Tab", "complete", false },
 		{ "Up/Down", "history", false },
 	};
-	const struct hint *h = u->prompting ? prompting : normal;
-	size_t n = u->prompting ? sizeof(prompting) / sizeof(prompting[0]) : sizeof(normal) / sizeof(normal[0]);
+	const struct hint *h = u->prompting ? prompting : u->nles ? lesson : normal;
+	size_t n = u->prompting ? sizeof(prompting) / sizeof(prompting[0])
+		 : u->nles	 ? sizeof(lesson) / sizeof(lesson[0])
+				 : sizeof(normal) / sizeof(normal[0]);
 	bool show[16];
 	int used = 1;
 	for (size_t i = 0; i < n; i++) {
@@ -598,9 +648,10 @@ static void draw_hints(struct ui *u, int y, int width)
 struct layout {
 	bool small;
 	int rows, cols;
-	int xs;          /* column of the line between the program panes */
+	int xs;          /* column of the line between the program panes (--compare: the halves) */
 	int xh;          /* column of the line between the sockaddr and wire panes */
-	int y_tuple;     /* border row above the 5-tuple pane */
+	int y_lesson;    /* border row above the lesson pane, 0 without a lesson */
+	int y_tuple;     /* border row above the 5-tuple pane(s) */
 	int y_bottom;    /* border row above the bottom panes */
 	int y_end;       /* bottom border row */
 };
@@ -620,6 +671,63 @@ static void pane_place(struct ui *u, int id, int y, int x, int h, int w)
 		p->ops->resize(u, p);
 }
 
+/* The explorer: programs over the 5-tuple over sockaddr_in and the wire;
+ * with a lesson, its narration between the programs and the table. */
+static void layout_explorer(struct ui *u, int W, int F)
+{
+	int rows = F - 4, lh = 0;
+	if (u->nles) {
+		rows--; /* one more border: above the lesson pane */
+		int want = ui_lesson_rows(u, W - 2), most = rows * 30 / 100;
+		lh = want < 3 ? 3 : want > most ? most : want;
+		if (lh < 3)
+			lh = 3;
+		rows -= lh;
+	}
+	int ph = rows * 30 / 100, th = rows * 33 / 100;
+	if (u->nles) {
+		ph = rows * 28 / 100;
+		th = rows * 38 / 100;
+		ph = ph < 3 ? 3 : ph;
+	} else if (ph < 4) {
+		ph = 4;
+	}
+	if (th < 5)
+		th = 5;
+	int bh = rows - ph - th;
+	lay.xs = W / 2;
+	int hexw = W * 42 / 100;
+	hexw = hexw < 36 ? 36 : hexw > 60 ? 60 : hexw;
+	lay.xh = hexw + 1;
+	lay.y_lesson = u->nles ? ph + 1 : 0;
+	lay.y_tuple = u->nles ? lay.y_lesson + lh + 1 : ph + 1;
+	lay.y_bottom = lay.y_tuple + th + 1;
+	pane_place(u, P_SERVER, 1, 1, ph, lay.xs - 1);
+	pane_place(u, P_CLIENT, 1, lay.xs + 1, ph, W - 2 - lay.xs);
+	if (u->nles)
+		pane_place(u, P_LESSON, lay.y_lesson + 1, 1, lh, W - 2);
+	pane_place(u, P_TUPLE, lay.y_tuple + 1, 1, th, W - 2);
+	pane_place(u, P_HEX, lay.y_bottom + 1, 1, bh, hexw);
+	pane_place(u, P_WIRE, lay.y_bottom + 1, lay.xh + 1, bh, W - 2 - lay.xh);
+}
+
+/* --compare: two halves, TCP on the left and UDP on the right, each a
+ * heading line, its 5-tuple pane and its wire pane. */
+static void layout_compare(struct ui *u, int W, int F)
+{
+	int rows = F - 5; /* borders: top, above the tables, above the wires, bottom; the heading line */
+	int th = rows * 55 / 100;
+	th = th < 5 ? 5 : th;
+	int wh = rows - th;
+	lay.xs = W / 2;
+	lay.y_tuple = 2;
+	lay.y_bottom = lay.y_tuple + th + 1;
+	pane_place(u, P_TUPLE, lay.y_tuple + 1, 1, th, lay.xs - 1);
+	pane_place(u, P_TUPLE_B, lay.y_tuple + 1, lay.xs + 1, th, W - 2 - lay.xs);
+	pane_place(u, P_WIRE, lay.y_bottom + 1, 1, wh, lay.xs - 1);
+	pane_place(u, P_WIRE_B, lay.y_bottom + 1, lay.xs + 1, wh, W - 2 - lay.xs);
+}
+
 static void layout(struct ui *u)
 {
 	for (int i = 0; i < P_COUNT_; i++)
@@ -636,28 +744,12 @@ static void layout(struct ui *u)
 	}
 	int W = COLS, F = LINES - 2; /* the frame; two lines below it */
 	lay.y_end = F - 1;
-	if (u->zoom) {
+	if (u->zoom)
 		pane_place(u, u->focus, 1, 1, F - 2, W - 2);
-	} else {
-		int rows = F - 4;
-		int ph = rows * 30 / 100, th = rows * 33 / 100;
-		if (ph < 4)
-			ph = 4;
-		if (th < 5)
-			th = 5;
-		int bh = rows - ph - th;
-		lay.xs = W / 2;
-		int hexw = W * 42 / 100;
-		hexw = hexw < 36 ? 36 : hexw > 60 ? 60 : hexw;
-		lay.xh = hexw + 1;
-		lay.y_tuple = ph + 1;
-		lay.y_bottom = ph + th + 2;
-		pane_place(u, P_SERVER, 1, 1, ph, lay.xs - 1);
-		pane_place(u, P_CLIENT, 1, lay.xs + 1, ph, W - 2 - lay.xs);
-		pane_place(u, P_TUPLE, lay.y_tuple + 1, 1, th, W - 2);
-		pane_place(u, P_HEX, lay.y_bottom + 1, 1, bh, hexw);
-		pane_place(u, P_WIRE, lay.y_bottom + 1, lay.xh + 1, bh, W - 2 - lay.xh);
-	}
+	else if (u->compare)
+		layout_compare(u, W, F);
+	else
+		layout_explorer(u, W, F);
 	pane_place(u, P_PROMPT, LINES - 2, 0, 1, W);
 	/* The help overlay floats over the panes in a window of its own. */
 	struct ui_pane *hp = &u->pane[P_HELP];
@@ -669,7 +761,7 @@ static void layout(struct ui *u)
 	hp->win = newwin(hh, hw, hp->y, hp->x);
 	if (hp->win && hp->ops->resize)
 		hp->ops->resize(u, hp);
-	ui_log("layout %dx%d%s", COLS, LINES, u->zoom ? " zoomed" : "");
+	ui_log("layout %dx%d%s%s", COLS, LINES, u->zoom ? " zoomed" : "", u->compare ? " compare" : "");
 }
 
 static void frame_title(struct ui *u, int id, int y)
@@ -684,6 +776,57 @@ static void frame_title(struct ui *u, int id, int y)
 	char s[300];
 	snprintf(s, sizeof(s), focus ? "[ %s ]" : " %s ", t);
 	ui_put(u, stdscr, y, p->x + 1, p->w - 2, s, u->attr[focus ? R_FOCUS : R_TITLE]);
+}
+
+/* A half's heading: which protocol, and the step it has just run. */
+static void draw_heading(struct ui *u, int half, int x, int w)
+{
+	static const char *const proto[2] = { "TCP", "UDP" }, *const what[2] = { "connection-oriented", "connectionless" };
+	char head[64];
+	snprintf(head, sizeof(head), "%s %s %s", proto[half], ui_glyph(u, G_DOT), what[half]);
+	wattrset(stdscr, u->attr[R_FOCUS]);
+	mvwhline(stdscr, 1, x, ' ', w);
+	wattrset(stdscr, A_NORMAL);
+	int used = ui_put(u, stdscr, 1, x + 1, w - 2, head, u->attr[R_FOCUS]);
+	const struct lesson_step *st = ui_lesson_current(u, half);
+	char step[256];
+	const struct lesson_step *first = lesson_step(u->les[half].l, 0);
+	if (st)
+		snprintf(step, sizeof(step), "step %d/%d: %s", u->step, lesson_step_count(u->les[half].l), st->title);
+	else
+		snprintf(step, sizeof(step), "n runs %s", first ? first->title : "");
+	if (step[0] && used + 4 < w)
+		ui_put(u, stdscr, 1, x + used + 3, w - used - 4, step, u->attr[R_FOCUS]);
+}
+
+static void draw_frame_compare(struct ui *u)
+{
+	int W = lay.cols;
+	wattrset(stdscr, u->attr[R_BORDER]);
+	int rows[] = { 0, lay.y_tuple, lay.y_bottom, lay.y_end };
+	for (int i = 0; i < 4; i++)
+		mvwhline(stdscr, rows[i], 1, ACS_HLINE, W - 2);
+	mvwvline(stdscr, 1, 0, ACS_VLINE, lay.y_end - 1);
+	mvwvline(stdscr, 1, W - 1, ACS_VLINE, lay.y_end - 1);
+	mvwvline(stdscr, 1, lay.xs, ACS_VLINE, lay.y_end - 1);
+	mvwaddch(stdscr, 0, 0, ACS_ULCORNER);
+	mvwaddch(stdscr, 0, W - 1, ACS_URCORNER);
+	mvwaddch(stdscr, 0, lay.xs, ACS_TTEE);
+	for (int i = 1; i < 3; i++) {
+		mvwaddch(stdscr, rows[i], 0, ACS_LTEE);
+		mvwaddch(stdscr, rows[i], W - 1, ACS_RTEE);
+		mvwaddch(stdscr, rows[i], lay.xs, ACS_PLUS);
+	}
+	mvwaddch(stdscr, lay.y_end, 0, ACS_LLCORNER);
+	mvwaddch(stdscr, lay.y_end, W - 1, ACS_LRCORNER);
+	mvwaddch(stdscr, lay.y_end, lay.xs, ACS_BTEE);
+	wattrset(stdscr, A_NORMAL);
+	draw_heading(u, 0, 1, lay.xs - 1);
+	draw_heading(u, 1, lay.xs + 1, W - 2 - lay.xs);
+	frame_title(u, P_TUPLE, lay.y_tuple);
+	frame_title(u, P_TUPLE_B, lay.y_tuple);
+	frame_title(u, P_WIRE, lay.y_bottom);
+	frame_title(u, P_WIRE_B, lay.y_bottom);
 }
 
 static void draw_frame(struct ui *u)
@@ -704,19 +847,30 @@ static void draw_frame(struct ui *u)
 		frame_title(u, u->focus, 0);
 		return;
 	}
-	int rows[] = { 0, lay.y_tuple, lay.y_bottom, lay.y_end };
-	for (int i = 0; i < 4; i++)
+	if (u->compare) {
+		draw_frame_compare(u);
+		return;
+	}
+	int rows[] = { 0, lay.y_tuple, lay.y_bottom, lay.y_end, lay.y_lesson };
+	for (int i = 0; i < (lay.y_lesson ? 5 : 4); i++)
 		mvwhline(stdscr, rows[i], 1, ACS_HLINE, W - 2);
 	mvwvline(stdscr, 1, 0, ACS_VLINE, lay.y_end - 1);
 	mvwvline(stdscr, 1, W - 1, ACS_VLINE, lay.y_end - 1);
-	mvwvline(stdscr, 1, lay.xs, ACS_VLINE, lay.y_tuple - 1);
+	int y_split = lay.y_lesson ? lay.y_lesson : lay.y_tuple; /* the programs' dividing line ends here */
+	mvwvline(stdscr, 1, lay.xs, ACS_VLINE, y_split - 1);
+	if (lay.y_lesson) {
+		mvwaddch(stdscr, lay.y_lesson, 0, ACS_LTEE);
+		mvwaddch(stdscr, lay.y_lesson, W - 1, ACS_RTEE);
+		mvwaddch(stdscr, lay.y_lesson, lay.xs, ACS_BTEE);
+	}
 	mvwvline(stdscr, lay.y_bottom + 1, lay.xh, ACS_VLINE, lay.y_end - lay.y_bottom - 1);
 	mvwaddch(stdscr, 0, 0, ACS_ULCORNER);
 	mvwaddch(stdscr, 0, W - 1, ACS_URCORNER);
 	mvwaddch(stdscr, 0, lay.xs, ACS_TTEE);
 	mvwaddch(stdscr, lay.y_tuple, 0, ACS_LTEE);
 	mvwaddch(stdscr, lay.y_tuple, W - 1, ACS_RTEE);
-	mvwaddch(stdscr, lay.y_tuple, lay.xs, ACS_BTEE);
+	if (!lay.y_lesson)
+		mvwaddch(stdscr, lay.y_tuple, lay.xs, ACS_BTEE);
 	mvwaddch(stdscr, lay.y_bottom, 0, ACS_LTEE);
 	mvwaddch(stdscr, lay.y_bottom, W - 1, ACS_RTEE);
 	mvwaddch(stdscr, lay.y_bottom, lay.xh, ACS_TTEE);
@@ -726,6 +880,8 @@ static void draw_frame(struct ui *u)
 	wattrset(stdscr, A_NORMAL);
 	frame_title(u, P_SERVER, 0);
 	frame_title(u, P_CLIENT, 0);
+	if (lay.y_lesson)
+		frame_title(u, P_LESSON, lay.y_lesson);
 	frame_title(u, P_TUPLE, lay.y_tuple);
 	frame_title(u, P_HEX, lay.y_bottom);
 	frame_title(u, P_WIRE, lay.y_bottom);
@@ -816,11 +972,186 @@ static void draw(struct ui *u)
 
 /* ---- keys --------------------------------------------------------------- */
 
+/* Is this tiled pane part of the screen (zoomed or not)? */
+static bool pane_shown(const struct ui *u, int id)
+{
+	if (u->compare)
+		return id == P_TUPLE || id == P_WIRE || id == P_TUPLE_B || id == P_WIRE_B;
+	if (id == P_LESSON)
+		return u->nles > 0;
+	return id != P_TUPLE_B && id != P_WIRE_B;
+}
+
 static void focus_step(struct ui *u, int d)
 {
-	u->focus = (u->focus + d + P_TILED_) % P_TILED_;
+	do
+		u->focus = (u->focus + d + P_TILED_) % P_TILED_;
+	while (!pane_shown(u, u->focus));
 	if (u->zoom)
 		layout(u);
+}
+
+/* ---- lessons: n, b, r ------------------------------------------------- */
+
+/* Every pane forgets what it read: the logs were rebuilt from index 0. */
+static void panes_forget(struct ui *u)
+{
+	for (int i = 0; i < P_COUNT_; i++)
+		if (u->pane[i].ops && u->pane[i].ops->forget)
+			u->pane[i].ops->forget(u, &u->pane[i]);
+}
+
+/* app_reset, with the low descriptors taken while the new lab and wire
+ * open theirs (as main does at start), so that what libpcap and libnl open
+ * lands above them and the lesson's first socket is 3 again. */
+static int lab_rebuild(struct app *a, char *err, size_t errlen)
+{
+	int low[100], n = 0, fd;
+	while (n < 100 && (fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0) {
+		if (fd >= 100) {
+			close(fd);
+			break;
+		}
+		low[n++] = fd;
+	}
+	int r = app_reset(a, err, errlen);
+	while (n)
+		close(low[--n]);
+	return r;
+}
+
+/* After the last step: the lesson's verdict on the narration line (in the
+ * warning style when anything failed). Before it, nothing: the lesson's
+ * own line speaks. */
+static void step_verdict(struct ui *u)
+{
+	u->notice[0] = '\0';
+	if (u->step < lesson_step_count(u->les[0].l))
+		return;
+	int held = 0, failed = 0;
+	for (int k = 0; k < u->nles; k++) {
+		const struct session *s = &u->les[k].a->log;
+		for (size_t i = 0; i < s->n; i++)
+			if (s->ev[i].kind == EV_EXPECT) {
+				held += s->ev[i].ret == 1;
+				failed += s->ev[i].ret != 1;
+			}
+	}
+	int refused = u->fails - failed;
+	char more[64] = "";
+	if (refused > 0)
+		snprintf(more, sizeof(more), ", %d command%s refused", refused, refused == 1 ? "" : "s");
+	ui_notice(u, failed || refused > 0, "lesson complete: %d expectation%s held, %d failed%s%s", held,
+		  held == 1 ? "" : "s", failed, more, failed || refused > 0 ? "" : "  (b back, r restart)");
+}
+
+static void lesson_mark(struct ui *u)
+{
+	for (int k = 0; k < u->nles; k++)
+		u->lesson_seq[k] = u->les[k].a->log.seq;
+	if (u->pane[P_LESSON].ops->forget)
+		u->pane[P_LESSON].ops->forget(u, &u->pane[P_LESSON]);
+}
+
+static void draw(struct ui *u);
+
+/* Run step k (0-based) on every lab; failures are added to u->fails, the
+ * first one's line is left in err. */
+static void run_step(struct ui *u, int k, char *err, size_t errlen)
+{
+	for (int i = 0; i < u->nles; i++) {
+		char e[CMD_ERR_MAX + CMD_PATH_MAX] = "";
+		int f = lesson_run_step(u->les[i].a, u->les[i].l, k, e, sizeof(e));
+		ui_log("lesson %s step %d -> %d%s%s", u->les[i].l->name, k + 1, f, e[0] ? ": " : "", e);
+		if (f > 0)
+			u->fails += f;
+		if (f != 0 && !err[0])
+			snprintf(err, errlen, "%s", e);
+	}
+}
+
+static void lesson_next(struct ui *u)
+{
+	int n = lesson_step_count(u->les[0].l);
+	if (u->broken) {
+		ui_notice(u, true, "the lab could not be rebuilt: restart sockstep");
+		return;
+	}
+	if (u->step >= n) {
+		step_verdict(u);
+		if (!u->notice[0])
+			ui_notice(u, false, "the lesson is over: b goes back a step, r restarts it");
+		return;
+	}
+	const struct lesson_step *st = lesson_step(u->les[0].l, u->step);
+	ui_notice(u, false, "running step %d/%d%s %s", u->step + 1, n, ui_glyph(u, G_ELLIPSIS),
+		  st ? st->title : "");
+	draw(u); /* before the network settles: a step may wait for it */
+	char err[CMD_ERR_MAX + CMD_PATH_MAX] = "";
+	int before = u->fails;
+	run_step(u, u->step, err, sizeof(err));
+	u->step++;
+	lesson_mark(u);
+	u->notice[0] = '\0';
+	if (u->fails > before && err[0])
+		ui_notice(u, true, "step %d: %s", u->step, err); /* a failed expect: the warning style */
+	else
+		step_verdict(u);
+}
+
+/* Rebuild every lab and run the first upto steps again. */
+static void lesson_goto(struct ui *u, int upto)
+{
+	int n = lesson_step_count(u->les[0].l);
+	if (upto == 0)
+		ui_notice(u, false, "restarting the lesson: building the lab%s anew%s", u->nles > 1 ? "s" : "",
+			  ui_glyph(u, G_ELLIPSIS));
+	else
+		ui_notice(u, false, "back to step %d/%d: building the lab%s anew and running steps 1-%d again%s", upto,
+			  n, u->nles > 1 ? "s" : "", upto, ui_glyph(u, G_ELLIPSIS));
+	draw(u);
+	char err[CMD_ERR_MAX + CMD_PATH_MAX] = "";
+	for (int i = 0; i < u->nles; i++) {
+		char e[CMD_ERR_MAX] = "";
+		if (lab_rebuild(u->les[i].a, e, sizeof(e)) < 0) {
+			u->broken = true;
+			panes_forget(u);
+			ui_notice(u, true, "cannot build the lab again: %s", e);
+			ui_log("lesson: rebuild failed: %s", e);
+			return;
+		}
+	}
+	panes_forget(u);
+	u->fails = 0;
+	u->step = 0;
+	for (int k = 0; k < upto; k++)
+		run_step(u, k, err, sizeof(err));
+	u->step = upto;
+	lesson_mark(u);
+	u->notice[0] = '\0';
+	if (err[0])
+		ui_notice(u, true, "step %d: %s", upto, err);
+	else if (upto == 0)
+		ui_notice(u, false, "the lesson starts again: n runs step 1");
+}
+
+static void lesson_key(struct ui *u, int k)
+{
+	if (!u->nles) {
+		ui_notice(u, false, "no lesson loaded (start with --lesson NAME)");
+		return;
+	}
+	if (k == 'b') {
+		if (u->step == 0) {
+			ui_notice(u, false, "this is the start of the lesson: n runs step 1");
+			return;
+		}
+		lesson_goto(u, u->step - 1);
+	} else if (k == 'r') {
+		lesson_goto(u, 0);
+	} else {
+		lesson_next(u);
+	}
 }
 
 static void mouse(struct ui *u)
@@ -911,7 +1242,13 @@ static void key(struct ui *u, int k)
 		return;
 	case 'n':
 	case ' ':
-		ui_notice(u, false, "no lesson loaded (start with --lesson NAME)");
+		lesson_key(u, 'n');
+		return;
+	case 'b':
+	case 'r':
+		if (!u->nles)
+			break; /* without a lesson they are the focused pane's */
+		lesson_key(u, k);
 		return;
 	case UI_FKEY(KEY_MOUSE):
 		mouse(u);
@@ -954,18 +1291,22 @@ static void resize_from_tty(struct ui *u)
 
 static int loop(struct ui *u)
 {
-	struct app *a = u->a;
+	struct app *labs[2] = { u->a, u->compare ? u->les[1].a : NULL };
 	bool dirty = true;
 	while (!u->quit && !got_quit) {
 		if (dirty) {
 			draw(u);
 			dirty = false;
 		}
-		struct pollfd pfd[APP_MAX_POLL + 2];
+		struct pollfd pfd[2 * APP_MAX_POLL + 2];
 		pfd[0] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
 		pfd[1] = (struct pollfd){ .fd = sig_pipe[0], .events = POLLIN };
-		int n = app_pollfds(a, pfd + 2, APP_MAX_POLL);
-		n = 2 + (n > 0 ? n : 0);
+		int n = 2, end[2] = { 2, 2 }; /* each lab's descriptors end before end[k] */
+		for (int k = 0; k < 2; k++) {
+			int m = labs[k] ? app_pollfds(labs[k], pfd + n, APP_MAX_POLL) : 0;
+			n += m > 0 ? m : 0;
+			end[k] = n;
+		}
 		/* Nothing to time: an idle sockstep sleeps until something happens. */
 		int r = poll(pfd, (nfds_t)n, -1);
 		if (r < 0) {
@@ -984,12 +1325,14 @@ static int loop(struct ui *u)
 			}
 			dirty = true;
 		}
-		bool ready = false;
-		for (int i = 2; i < n; i++)
-			ready |= pfd[i].revents != 0;
-		if (ready) {
-			app_service(a);
-			dirty = true;
+		for (int k = 0, i = 2; k < 2; k++) {
+			bool ready = false;
+			for (; i < end[k]; i++)
+				ready |= pfd[i].revents != 0;
+			if (ready) {
+				app_service(labs[k]);
+				dirty = true;
+			}
 		}
 		if (pfd[0].revents & POLLIN) {
 			read_keys(u);
@@ -1008,6 +1351,7 @@ static int loop(struct ui *u)
 
 static void teardown(struct ui *u, SCREEN *scr)
 {
+	panes_forget(u);
 	for (int i = 0; i < P_COUNT_; i++)
 		if (u->pane[i].win) {
 			delwin(u->pane[i].win);
@@ -1044,6 +1388,28 @@ int ui_run(struct app *a, const struct ui_opts *o)
 	static struct ui u;
 	memset(&u, 0, sizeof(u));
 	u.a = a;
+	if (o && o->lesson) {
+		u.les[0] = (struct ui_lesson){ .l = o->lesson, .a = a };
+		u.nles = 1;
+		if (o->compare && o->compare_lesson) {
+			u.les[1] = (struct ui_lesson){ .l = o->compare_lesson, .a = o->compare };
+			u.nles = 2;
+			u.compare = true;
+		}
+	}
+	/* On screen a blocked call of a lesson step is waited for briefly: the
+	 * screen goes on showing it blocked, and it completes when it can. */
+	unsigned saved_wait[2] = { 0, 0 };
+	for (int k = 0; k < u.nles; k++) {
+		struct app *la = u.les[k].a;
+		const struct lesson *l = u.les[k].l;
+		saved_wait[k] = la->wait_ms;
+		la->wait_ms = o->lesson_wait_ms ? o->lesson_wait_ms : l->wait_set ? l->wait_ms : 300;
+		if (!la->live) { /* a screen shows every state change as it happens */
+			la->live = true;
+			la->eng.live = true;
+		}
+	}
 	int th = ui_parse_theme(o && o->theme ? o->theme : "default");
 	if (th < 0)
 		th = TH_DEFAULT;
@@ -1083,14 +1449,18 @@ int ui_run(struct app *a, const struct ui_opts *o)
 	signals_install();
 
 	static const struct ui_pane_ops *const ops[P_COUNT_] = {
-		[P_SERVER] = &ui_program_ops, [P_CLIENT] = &ui_program_ops, [P_TUPLE] = &ui_tuple_ops,
-		[P_HEX] = &ui_hex_ops,        [P_WIRE] = &ui_wire_ops,      [P_HELP] = &ui_help_ops,
+		[P_SERVER] = &ui_program_ops, [P_CLIENT] = &ui_program_ops, [P_LESSON] = &ui_lesson_ops,
+		[P_TUPLE] = &ui_tuple_ops,    [P_HEX] = &ui_hex_ops,        [P_WIRE] = &ui_wire_ops,
+		[P_TUPLE_B] = &ui_tuple_ops,  [P_WIRE_B] = &ui_wire_ops,    [P_HELP] = &ui_help_ops,
 		[P_PROMPT] = &ui_prompt_ops,
 	};
 	for (int i = 0; i < P_COUNT_; i++) {
 		u.pane[i].ops = ops[i];
 		u.pane[i].follow = true;
+		u.pane[i].a = a;
 	}
+	if (u.compare)
+		u.pane[P_TUPLE_B].a = u.pane[P_WIRE_B].a = u.les[1].a;
 	u.pane[P_SERVER].side = SIDE_SERVER;
 	u.pane[P_CLIENT].side = SIDE_CLIENT;
 	u.focus = P_TUPLE;
@@ -1128,5 +1498,7 @@ int ui_run(struct app *a, const struct ui_opts *o)
 
 	int rc = loop(&u);
 	teardown(&u, scr);
+	for (int k = 0; k < u.nles; k++)
+		u.les[k].a->wait_ms = saved_wait[k];
 	return rc;
 }

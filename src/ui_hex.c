@@ -7,6 +7,7 @@
 #include "ui_pane.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const stage_name[SA_NSTAGES] = { "memset", "sin_family", "sin_addr", "sin_port" };
@@ -18,18 +19,28 @@ struct newest {
 	size_t next;
 };
 
-static struct newest nw;
-
-static const struct event *newest_sa(const struct session *s)
+/* The pane's own (p->priv): where it has read its log up to. */
+static const struct event *newest_sa(struct ui_pane *p)
 {
-	if (s->n < nw.next)
-		nw.set = false, nw.next = 0;
-	for (; nw.next < s->n; nw.next++)
-		if (s->ev[nw.next].kind == EV_SOCKADDR && s->ev[nw.next].sa) {
-			nw.ev = nw.next;
-			nw.set = true;
+	const struct session *s = &p->a->log;
+	struct newest *nw = p->priv;
+	if (!nw && !(nw = p->priv = calloc(1, sizeof(*nw))))
+		return NULL;
+	if (s->n < nw->next)
+		nw->set = false, nw->next = 0;
+	for (; nw->next < s->n; nw->next++)
+		if (s->ev[nw->next].kind == EV_SOCKADDR && s->ev[nw->next].sa) {
+			nw->ev = nw->next;
+			nw->set = true;
 		}
-	return nw.set ? &s->ev[nw.ev] : NULL;
+	return nw->set ? &s->ev[nw->ev] : NULL;
+}
+
+static void hex_forget(struct ui *u, struct ui_pane *p)
+{
+	(void)u;
+	free(p->priv);
+	p->priv = NULL;
 }
 
 static enum ui_role field_role(int i)
@@ -54,8 +65,7 @@ static void var_name(const struct sa_build *b, char *buf, size_t len)
 
 static void hex_title(struct ui *u, struct ui_pane *p, char *buf, size_t len)
 {
-	(void)p;
-	const struct event *e = newest_sa(&u->a->log);
+	const struct event *e = newest_sa(p);
 	if (!e) {
 		snprintf(buf, len, "sockaddr_in (16 bytes)");
 		return;
@@ -67,7 +77,7 @@ static void hex_title(struct ui *u, struct ui_pane *p, char *buf, size_t len)
 
 static void hex_draw(struct ui *u, struct ui_pane *p)
 {
-	const struct event *e = newest_sa(&u->a->log);
+	const struct event *e = newest_sa(p);
 	if (!e) {
 		ui_wrap(u, p->win, 0, 1, p->w - 1, p->h, 0,
 			"no sockaddr_in yet: bind, connect and sendto build one, statement by statement",
@@ -144,4 +154,5 @@ const struct ui_pane_ops ui_hex_ops = {
 	.draw = hex_draw,
 	.key = hex_key,
 	.resize = hex_resize,
+	.forget = hex_forget,
 };

@@ -29,7 +29,6 @@ struct prog {
 	enum proto proto;
 };
 
-static struct prog progs[3];
 
 static void add_line(struct prog *pg, struct pline pl)
 {
@@ -96,18 +95,37 @@ static void sync_prog(const struct session *s, enum side side, struct prog *pg)
 	}
 }
 
+/* Each program pane keeps its own lines (p->priv). */
 static struct prog *prog_of(struct ui *u, struct ui_pane *p)
 {
-	struct prog *pg = &progs[p->side == SIDE_CLIENT ? SIDE_CLIENT : SIDE_SERVER];
-	sync_prog(&u->a->log, p->side, pg);
+	static struct prog none;
+	(void)u;
+	struct prog *pg = p->priv;
+	if (!pg && !(pg = p->priv = calloc(1, sizeof(*pg)))) {
+		none.n = 0;
+		return &none; /* out of memory: an empty pane, nothing breaks */
+	}
+	sync_prog(&p->a->log, p->side, pg);
 	return pg;
+}
+
+static void program_forget(struct ui *u, struct ui_pane *p)
+{
+	(void)u;
+	struct prog *pg = p->priv;
+	if (pg)
+		free(pg->l);
+	free(pg);
+	p->priv = NULL;
+	p->top = 0;
+	p->follow = true;
 }
 
 static void program_title(struct ui *u, struct ui_pane *p, char *buf, size_t len)
 {
 	struct prog *pg = prog_of(u, p);
 	char ip[16] = "";
-	const struct in_addr *a = &u->a->lab.ip[p->side];
+	const struct in_addr *a = &p->a->lab.ip[p->side];
 	if (a->s_addr)
 		inet_ntop(AF_INET, a, ip, sizeof(ip));
 	const char *dot = ui_glyph(u, G_DOT);
@@ -138,11 +156,12 @@ static const char *result_text(struct ui *u, const struct event *call, const str
 static void program_draw(struct ui *u, struct ui_pane *p)
 {
 	struct prog *pg = prog_of(u, p);
-	const struct session *s = &u->a->log;
+	const struct session *s = &p->a->log;
 	if (!pg->n) {
 		ui_wrap(u, p->win, 0, 1, p->w - 1, p->h, 0,
-			p->side == SIDE_SERVER ? "no calls yet: press s and type \"socket tcp\""
-					       : "no calls yet: press c and type \"socket tcp\"",
+			u->nles ? "no calls yet: n runs the lesson's next step"
+			: p->side == SIDE_SERVER ? "no calls yet: press s and type \"socket tcp\""
+						 : "no calls yet: press c and type \"socket tcp\"",
 			u->attr[R_DIM]);
 		return;
 	}
@@ -222,4 +241,5 @@ const struct ui_pane_ops ui_program_ops = {
 	.draw = program_draw,
 	.key = program_key,
 	.resize = program_resize,
+	.forget = program_forget,
 };

@@ -14,25 +14,42 @@ struct rows {
 	size_t next;
 };
 
-static struct rows rows;
-
-static void sync_rows(const struct session *s)
+/* Each 5-tuple pane keeps its own (--compare shows two, of two labs). */
+static struct rows *sync_rows(struct ui_pane *p)
 {
-	if (s->n < rows.next)
-		rows.n = rows.next = 0;
-	for (; rows.next < s->n; rows.next++) {
-		if (s->ev[rows.next].kind != EV_ROW || !s->ev[rows.next].row)
-			continue;
-		if (rows.n == rows.cap) {
-			size_t cap = rows.cap ? rows.cap * 2 : 64;
-			size_t *ev = realloc(rows.ev, cap * sizeof(*ev));
-			if (!ev)
-				return;
-			rows.ev = ev;
-			rows.cap = cap;
-		}
-		rows.ev[rows.n++] = rows.next;
+	static struct rows none;
+	const struct session *s = &p->a->log;
+	struct rows *r = p->priv;
+	if (!r && !(r = p->priv = calloc(1, sizeof(*r)))) {
+		none.n = 0;
+		return &none; /* out of memory: an empty table, nothing breaks */
 	}
+	if (s->n < r->next)
+		r->n = r->next = 0;
+	for (; r->next < s->n; r->next++) {
+		if (s->ev[r->next].kind != EV_ROW || !s->ev[r->next].row)
+			continue;
+		if (r->n == r->cap) {
+			size_t cap = r->cap ? r->cap * 2 : 64;
+			size_t *ev = realloc(r->ev, cap * sizeof(*ev));
+			if (!ev)
+				return r;
+			r->ev = ev;
+			r->cap = cap;
+		}
+		r->ev[r->n++] = r->next;
+	}
+	return r;
+}
+
+static void tuple_forget(struct ui *u, struct ui_pane *p)
+{
+	(void)u;
+	struct rows *r = p->priv;
+	if (r)
+		free(r->ev);
+	free(r);
+	p->priv = NULL;
 }
 
 enum col { C_STEP, C_SIDE, C_FD, C_PROTO, C_LIP, C_LPORT, C_RIP, C_RPORT, C_STATE, C_COUNT_ };
@@ -45,14 +62,21 @@ static const unsigned col_bit[C_COUNT_] = { 0, 0, 0, TC_PROTO, TC_LIP, TC_LPORT,
 
 /* The text of one cell; a value the step took away shows as "-" so that
  * the change has somewhere to be seen (as tuple_format does). */
-static void cell(const struct tuple_row *r, enum col c, bool narrow, bool short_step, char *buf,
+enum steplab { SL_FULL, SL_SHORT, SL_NUMBER };
+
+static void cell(const struct tuple_row *r, enum col c, bool narrow, enum steplab sl, char *buf,
 		 size_t len)
 {
 	const char *v = "";
 	switch (c) {
 	case C_STEP:
-		v = short_step ? tuple_step_short(r->step, r->side, r->proto)
-			   : tuple_step_label(r->step, r->side, r->proto);
+		if (sl == SL_NUMBER) { /* the short name's first word: "2B", "7", "close" */
+			v = tuple_step_short(r->step, r->side, r->proto);
+			snprintf(buf, len, "%.*s", (int)strcspn(v, " "), v);
+			return;
+		}
+		v = sl == SL_SHORT ? tuple_step_short(r->step, r->side, r->proto)
+				   : tuple_step_label(r->step, r->side, r->proto);
 		break;
 	case C_SIDE:
 		if (narrow) /* side and descriptor in one column: "srv 3" */
@@ -82,26 +106,39 @@ static void cell(const struct tuple_row *r, enum col c, bool narrow, bool short_
 }
 
 struct widths {
-	bool narrow, short_step;
+	bool narrow;
+	enum steplab sl;
 	int w[C_COUNT_];
 };
 
 /* Column widths that fit the pane, trying in turn: wide headers with the
  * lecture's full step names, narrow columns with full names, narrow
- * columns with the short names. The step column takes what is left. */
-static void fit(struct ui *u, const struct session *s, int width, struct widths *wd)
+ * columns with the short names; then (half a screen in --compare) without
+ * the PROTOCOL column, whose value the half's heading names, with the step
+ * numbers only ("2B"), and last without the addresses. The step column
+ * takes what is left. */
+static void fit(struct ui *u, const struct session *s, const struct rows *rs, int width, struct widths *wd)
 {
-	for (int pass = 0; pass < 3; pass++) {
-		bool narrow = pass > 0, short_step = pass == 2;
+	static const struct { bool narrow, noproto, noip; enum steplab sl; } passes[] = {
+		{ false, false, false, SL_FULL }, { true, false, false, SL_FULL },
+		{ true, false, false, SL_SHORT }, { true, true, false, SL_SHORT },
+		{ true, true, false, SL_NUMBER },
+		/* Last resort (half of an 80-column screen): ports and state without
+		 * the addresses, rather than the state cut off at the edge. */
+		{ true, true, true, SL_NUMBER },
+	};
+	const int np = (int)(sizeof(passes) / sizeof(passes[0]));
+	for (int pass = 0; pass < np; pass++) {
+		bool narrow = passes[pass].narrow;
 		const char *const *head = narrow ? head_narrow : head_wide;
 		int fixed = 0, stepw = 0;
 		for (int c = 0; c < C_COUNT_; c++)
 			wd->w[c] = (int)strlen(head[c]);
-		for (size_t i = 0; i < rows.n; i++) {
-			const struct tuple_row *r = s->ev[rows.ev[i]].row;
+		for (size_t i = 0; i < rs->n; i++) {
+			const struct tuple_row *r = s->ev[rs->ev[i]].row;
 			char buf[64];
 			for (int c = 0; c < C_COUNT_; c++) {
-				cell(r, (enum col)c, narrow, short_step, buf, sizeof(buf));
+				cell(r, (enum col)c, narrow, passes[pass].sl, buf, sizeof(buf));
 				int w = ui_width(u, buf);
 				if (c == C_STEP)
 					stepw = w > stepw ? w : stepw;
@@ -109,35 +146,41 @@ static void fit(struct ui *u, const struct session *s, int width, struct widths 
 					wd->w[c] = w;
 			}
 		}
+		if (passes[pass].noproto)
+			wd->w[C_PROTO] = 0;
+		if (passes[pass].noip)
+			wd->w[C_LIP] = wd->w[C_RIP] = 0;
 		for (int c = 1; c < C_COUNT_; c++)
 			fixed += wd->w[c] ? wd->w[c] + 1 : 0;
 		wd->narrow = narrow;
-		wd->short_step = short_step;
+		wd->sl = passes[pass].sl;
 		wd->w[C_STEP] = width - 1 - fixed - 1;
-		if (short_step || wd->w[C_STEP] >= stepw)
+		if (pass == np - 1 || wd->w[C_STEP] >= stepw) {
+			if (wd->w[C_STEP] < 2) /* the right-hand columns are cut at the edge instead */
+				wd->w[C_STEP] = 2;
 			return;
+		}
 	}
 }
 
 static void tuple_title(struct ui *u, struct ui_pane *p, char *buf, size_t len)
 {
-	(void)p;
-	sync_rows(&u->a->log);
-	snprintf(buf, len, "5-tuple %s %zu row%s", ui_glyph(u, G_DOT), rows.n, rows.n == 1 ? "" : "s");
+	const struct rows *rs = sync_rows(p);
+	snprintf(buf, len, "5-tuple %s %zu row%s", ui_glyph(u, G_DOT), rs->n, rs->n == 1 ? "" : "s");
 }
 
 /* Rows and the note lines of the last step, as display lines. */
 struct dline {
-	size_t row;  /* index into rows.ev */
+	size_t row;  /* index into rs->ev */
 	bool note;
 };
 
 static void tuple_draw(struct ui *u, struct ui_pane *p)
 {
-	const struct session *s = &u->a->log;
-	sync_rows(s);
+	const struct session *s = &p->a->log;
+	const struct rows *rs = sync_rows(p);
 	struct widths wd;
-	fit(u, s, p->w, &wd);
+	fit(u, s, rs, p->w, &wd);
 	const char *const *head = wd.narrow ? head_narrow : head_wide;
 	int x = 1;
 	for (int c = 0; c < C_COUNT_; c++) {
@@ -146,7 +189,7 @@ static void tuple_draw(struct ui *u, struct ui_pane *p)
 		ui_put(u, p->win, 0, x, wd.w[c], head[c], u->attr[R_HEADER]);
 		x += wd.w[c] + 1;
 	}
-	if (!rows.n) {
+	if (!rs->n) {
 		ui_put(u, p->win, 1, 1, p->w - 2, "no sockets yet: each step adds a row here, as in the lecture's tables",
 		       u->attr[R_DIM]);
 		return;
@@ -154,14 +197,14 @@ static void tuple_draw(struct ui *u, struct ui_pane *p)
 	/* The last step: the command whose rows came last. Its changed cells
 	 * are marked; its notes (where a value came from) are shown when
 	 * there is room. */
-	unsigned last = s->ev[rows.ev[rows.n - 1]].seq;
-	bool notes = p->h >= 8;
+	unsigned last = s->ev[rs->ev[rs->n - 1]].seq;
+	bool notes = p->h >= 8 && wd.sl != SL_NUMBER; /* compact: rows before notes */
 	size_t nlines = 0;
-	struct dline *dl = malloc((rows.n * 2 + 1) * sizeof(*dl));
+	struct dline *dl = malloc((rs->n * 2 + 1) * sizeof(*dl));
 	if (!dl)
 		return;
-	for (size_t i = 0; i < rows.n; i++) {
-		const struct event *e = &s->ev[rows.ev[i]];
+	for (size_t i = 0; i < rs->n; i++) {
+		const struct event *e = &s->ev[rs->ev[i]];
 		dl[nlines++] = (struct dline){ .row = i };
 		if (notes && e->seq == last && e->row->note[0])
 			dl[nlines++] = (struct dline){ .row = i, .note = true };
@@ -170,7 +213,7 @@ static void tuple_draw(struct ui *u, struct ui_pane *p)
 	ui_scroll_fix(p, (int)nlines, vis);
 	for (int y = 0; y < vis && (size_t)(p->top + y) < nlines; y++) {
 		const struct dline *d = &dl[p->top + y];
-		const struct event *e = &s->ev[rows.ev[d->row]];
+		const struct event *e = &s->ev[rs->ev[d->row]];
 		const struct tuple_row *r = e->row;
 		bool recent = e->seq == last;
 		if (d->note) {
@@ -183,7 +226,7 @@ static void tuple_draw(struct ui *u, struct ui_pane *p)
 			if (!wd.w[c])
 				continue;
 			char buf[64];
-			cell(r, (enum col)c, wd.narrow, wd.short_step, buf, sizeof(buf));
+			cell(r, (enum col)c, wd.narrow, wd.sl, buf, sizeof(buf));
 			attr_t at = u->attr[c == C_STATE ? R_STATE : R_TEXT];
 			if (c == C_STEP && recent)
 				at = u->attr[R_CURRENT];
@@ -201,14 +244,15 @@ static void tuple_draw(struct ui *u, struct ui_pane *p)
 
 static bool tuple_key(struct ui *u, struct ui_pane *p, int key)
 {
-	sync_rows(&u->a->log);
+	(void)u;
+	const struct rows *rs = sync_rows(p);
 	/* Notes add at most one line per row: scroll over rows plus notes. */
-	size_t total = rows.n;
-	if (p->h >= 8 && rows.n) {
-		const struct session *s = &u->a->log;
-		unsigned last = s->ev[rows.ev[rows.n - 1]].seq;
-		for (size_t i = 0; i < rows.n; i++) {
-			const struct event *e = &s->ev[rows.ev[i]];
+	size_t total = rs->n;
+	if (p->h >= 8 && rs->n) {
+		const struct session *s = &p->a->log;
+		unsigned last = s->ev[rs->ev[rs->n - 1]].seq;
+		for (size_t i = 0; i < rs->n; i++) {
+			const struct event *e = &s->ev[rs->ev[i]];
 			total += e->seq == last && e->row->note[0];
 		}
 	}
@@ -227,4 +271,5 @@ const struct ui_pane_ops ui_tuple_ops = {
 	.draw = tuple_draw,
 	.key = tuple_key,
 	.resize = tuple_resize,
+	.forget = tuple_forget,
 };

@@ -29,7 +29,7 @@ static unsigned long selected(const struct wire *w, const struct ui_pane *p)
 
 static void wire_title(struct ui *u, struct ui_pane *p, char *buf, size_t len)
 {
-	const struct wire *w = u->a->wire;
+	const struct wire *w = p->a->wire;
 	const char *dot = ui_glyph(u, G_DOT);
 	if (!w) {
 		snprintf(buf, len, "wire %s no capture", dot);
@@ -100,7 +100,7 @@ static int frame_text(const struct wire *w, const struct wire_frame *f)
 static int list_rows(struct ui *u, const struct ui_pane *p)
 {
 	bool focus = &u->pane[u->focus] == p;
-	const struct wire *w = u->a->wire;
+	const struct wire *w = p->a->wire;
 	int min;
 	if (p->h >= 16 || (u->zoom && p->h >= 8))
 		min = p->h * 2 / 5;
@@ -159,7 +159,7 @@ static void draw_detail(struct ui *u, struct ui_pane *p, int y, const struct wir
 	wattrset(p->win, A_NORMAL);
 	ui_put(u, p->win, y++, 1, p->w - 2, head, u->attr[R_HEADER]);
 	/* Layer detail first, then the bytes, as far as the pane goes. */
-	frame_text(u->a->wire, f);
+	frame_text(p->a->wire, f);
 	char *save = NULL;
 	for (char *l = strtok_r(detail_buf, "\n", &save); l && y < p->h; l = strtok_r(NULL, "\n", &save))
 		ui_put(u, p->win, y++, 1, p->w - 1, l, u->attr[R_TEXT]);
@@ -169,10 +169,10 @@ static void draw_detail(struct ui *u, struct ui_pane *p, int y, const struct wir
 
 static void wire_draw(struct ui *u, struct ui_pane *p)
 {
-	const struct wire *w = u->a->wire;
+	const struct wire *w = p->a->wire;
 	if (!w) {
 		ui_wrap(u, p->win, 0, 1, p->w - 1, p->h, 2,
-			u->a->wire_why[0] ? u->a->wire_why : "no capture on this network", u->attr[R_DIM]);
+			p->a->wire_why[0] ? p->a->wire_why : "no capture on this network", u->attr[R_DIM]);
 		return;
 	}
 	unsigned long last = wire_last_no(w);
@@ -210,7 +210,7 @@ static void wire_draw(struct ui *u, struct ui_pane *p)
 
 static bool wire_key(struct ui *u, struct ui_pane *p, int key)
 {
-	const struct wire *w = u->a->wire;
+	const struct wire *w = p->a->wire;
 	if (!w || !wire_last_no(w))
 		return false;
 	unsigned long last = wire_last_no(w), first = first_no(w), sel = selected(w, p);
@@ -242,7 +242,7 @@ static bool wire_key(struct ui *u, struct ui_pane *p, int key)
 static void wire_click(struct ui *u, struct ui_pane *p, int y, int x)
 {
 	(void)x;
-	const struct wire *w = u->a->wire;
+	const struct wire *w = p->a->wire;
 	if (!w || !wire_last_no(w) || y >= list_rows(u, p))
 		return;
 	unsigned long no = first_no(w) + (unsigned long)p->top + (unsigned long)y;
@@ -256,6 +256,15 @@ static void wire_resize(struct ui *u, struct ui_pane *p)
 	p->top = 0;
 }
 
+/* A new wire numbers its frames from 1 again: follow the newest. */
+static void wire_forget(struct ui *u, struct ui_pane *p)
+{
+	(void)u;
+	p->sel = 0;
+	p->top = 0;
+	p->follow = true;
+}
+
 const struct ui_pane_ops ui_wire_ops = {
 	.name = "wire",
 	.title = wire_title,
@@ -263,4 +272,5 @@ const struct ui_pane_ops ui_wire_ops = {
 	.key = wire_key,
 	.resize = wire_resize,
 	.click = wire_click,
+	.forget = wire_forget,
 };

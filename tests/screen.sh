@@ -2,8 +2,9 @@
 # screen.sh - drive the real sockstep in a real terminal (tmux) and check
 # what a person would see: the TCP exchange typed at the ':' prompt filling
 # the 5-tuple table, the sockaddr_in bytes, the kernel states; resizing;
-# the too-small screen; help; a bad command; themes without colour; and a
-# sane terminal after q, Ctrl-C and SIGTERM.
+# the too-small screen; help; a bad command; themes without colour; a sane
+# terminal after q, Ctrl-C and SIGTERM; a lesson walked with n, b and r;
+# and --compare, the TCP and UDP tables side by side.
 #
 # Usage: tests/screen.sh path/to/sockstep      (exit 77: no tmux)
 set -u
@@ -12,6 +13,9 @@ BIN=${1:?usage: screen.sh path/to/sockstep}
 command -v tmux >/dev/null 2>&1 || { echo "tmux not installed: skipped"; exit 77; }
 BIN=$(realpath "$BIN")
 [ -x "$BIN" ] || { echo "not an executable: $BIN"; exit 1; }
+
+# The source tree's lessons, whatever the binary was built to look for.
+LESSONS=$(cd "$(dirname "$0")/../assets/lessons" 2>/dev/null && pwd)
 
 WORK=$(mktemp -d)
 chmod 755 "$WORK"
@@ -90,6 +94,45 @@ run() {
 	"${T[@]}" send-keys -t "$S" Enter
 	wait_for "5-tuple"
 }
+
+# As run, but in the lab (lessons are written for it): no --net.
+run_lab() {
+	rm -f "$WORK"/stty.before "$WORK"/stty.after "$WORK"/rc "$WORK"/err
+	"${T[@]}" send-keys -t "$S" -l -- \
+		"stty -a > $WORK/stty.before; SOCKSTEP_LESSONS=$LESSONS $BIN $1 2>$WORK/err; echo \$? > $WORK/rc; stty -a > $WORK/stty.after; clear"
+	"${T[@]}" send-keys -t "$S" Enter
+	wait_for "5-tuple"
+}
+
+# As wait_for (fixed string), up to ~8 s: a lesson step lets the network settle.
+wait_long() {
+	for _ in $(seq 1 160); do
+		screen | grep -qF -- "$1" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+wait_gone_long() {
+	for _ in $(seq 1 160); do
+		screen | grep -qF -- "$1" || return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# Press n and wait until step $1 (e.g. "step 3/") has run: its title
+# "step 3/14: ..." is shown (while it runs the screen says "running step 3/14…").
+next_step() {
+	"${T[@]}" send-keys -t "$S" n
+	for _ in $(seq 1 160); do
+		screen | grep -qE -- "$1[0-9]+:" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# The number of rows the (first) 5-tuple pane's title counts.
+tuple_rows() { screen | sed -n 's/.*5-tuple · \([0-9]*\) rows*.*/\1/p' | head -n1; }
 
 sockstep_pid() {
 	local sh
@@ -256,6 +299,120 @@ check "NO_COLOR=1: the table still fills in" 'wait_for -i "protocol definition"'
 check "NO_COLOR=1: no colour escape sequences" '! has_colour'
 "${T[@]}" send-keys -t "$S" q
 check_exit "NO_COLOR" 0
+
+# ---- a lesson on screen: n, b, r --------------------------------------------
+
+start_shell 120 34
+run_lab "--lesson tcp"
+check "--lesson tcp: the lesson pane with the lesson's title" \
+	'wait_for "lesson tcp" && screen | grep -q "TCP: the 5-tuple of a connection"'
+check "--lesson tcp: the hint line names n, b and r" \
+	'screen | grep -q "n next" && screen | grep -q "b back" && screen | grep -q "r restart"'
+check "--lesson tcp: before step 1 the table is empty" 'screen | grep -q "5-tuple · 0 rows"'
+
+check "n: step 1 runs (the step counter in the lesson's title)" \
+	'next_step "step 1/" && wait_for "STEP1 PROTOCOL DEFINITION (server)"'
+check "n: step 1's narration is shown" 'wait_for "The SERVER is the callee"'
+check "n: the STEP1 row with its state" \
+	'wait_for "STEP1 PROTOCOL DEFINITION  " && screen | grep "STEP1 PROTOCOL DEFINITION  " | grep -q CLOSED'
+check "n: the server's socket() call in its program pane" 'wait_for "socket(PF_INET, SOCK_STREAM"'
+next_step "step 2/" >/dev/null
+check "n n n: step 3, STEP 2B, LISTEN" \
+	'next_step "step 3/" && wait_for "STEP 2B READY TO ACCEPT CONNECTIONS" && wait_for "LISTEN"'
+check "n n n: accept() shown blocked" 'wait_for "blocked"'
+rows3=$(tuple_rows)
+check "the narration line names the step and the keys" 'wait_for "step 3/" && screen | grep -q "n next, b back, r restart"'
+next_step "step 4/" >/dev/null
+check "n: the client's STEP3 row" 'wait_for "STEP3 PROTOCOL DEFINITION  "'
+next_step "step 5/" >/dev/null
+next_step "step 6/" >/dev/null
+check "n (step 7): connect, the handshake, ESTABLISHED on both sides" \
+	'next_step "step 7/" && wait_for "ESTABLISHED" && wait_for "[SYN]" && wait_for "STEP6 CONNECTION REQUEST (ACCEPTED)"'
+check "step 7: the accept completed (STEP7 row)" 'wait_for "STEP7 CONNECTION REQUEST ACCEPTED  "'
+rows7=$(tuple_rows)
+
+"${T[@]}" send-keys -t "$S" b
+check "b: back to step 6 (the counter decreases)" \
+	'wait_long "step 6/" && wait_gone_long "step 7/"'
+check "b: the rows of step 7 are gone (no ESTABLISHED, no handshake)" \
+	'wait_gone_long "ESTABLISHED" && ! screen | grep -qF "[SYN]" && ! screen | grep -q "STEP6 CONNECTION REQUEST"'
+check "b: fewer rows than at step 7 ($rows7), the earlier ones still there" \
+	'[ -n "$rows7" ] && [ "$(tuple_rows)" -lt "$rows7" ] && wait_for "STEP4 LOCAL PARAMETERS CONFIGURATION"'
+check "b: the descriptors are the lecture's again (server 3, client 4)" \
+	'screen | grep "STEP1 PROTOCOL DEFINITION  " | grep -qE "server +3 " && screen | grep "STEP3 PROTOCOL DEFINITION  " | grep -qE "client +4 "'
+"${T[@]}" send-keys -t "$S" b
+"${T[@]}" send-keys -t "$S" b
+check "b b: step 4; the client's bind row is gone" \
+	'wait_long "step 4/" && wait_gone_long "STEP4 LOCAL PARAMETERS CONFIGURATION  "'
+check "n after b: forward again to step 5" 'next_step "step 5/" && wait_for "STEP4 LOCAL PARAMETERS CONFIGURATION  "'
+
+"${T[@]}" send-keys -t "$S" r
+check "r: the table is empty again" 'wait_long "5-tuple · 0 rows" && wait_for "no sockets yet"'
+check "r: the lesson starts again (n starts)" 'wait_for "n starts" && ! screen | grep -q "STEP1 PROTOCOL DEFINITION  "'
+check "r: the wire is empty again" 'wait_for "no frames yet"'
+check "n after r: step 1 again, the server socket is 3" \
+	'next_step "step 1/" && wait_for "STEP1 PROTOCOL DEFINITION  " && screen | grep "STEP1 PROTOCOL DEFINITION  " | grep -qE "server +3 "'
+"${T[@]}" send-keys -t "$S" q
+check_exit "--lesson tcp" 0
+
+# A lesson whose expectation does not hold: the warning on the narration line.
+cat > "$WORK/bad.lesson" <<'LESSON'
+title: an expectation that does not hold
+step: one socket
+> server socket tcp
+> expect server state LISTEN
+step: the end
+> server close
+LESSON
+run_lab "--lesson $WORK/bad.lesson"
+check "a failed expect: its file:line on the narration line" \
+	'next_step "step 1/" && wait_for "bad.lesson:4:"'
+check "a failed expect: shown in the warning style (reverse or colour)" \
+	'screen_e | grep "bad.lesson:4:" | grep -qE $'"'"'\e\[[0-9;]*(7|41)[;m]'"'"''
+check "the end: lesson complete, with the failure counted" \
+	'next_step "step 2/" && wait_for "lesson complete: 0 expectations held, 1 failed"'
+"${T[@]}" send-keys -t "$S" q
+check_exit "a failing lesson" 0
+
+# ---- --compare: TCP and UDP side by side -----------------------------------
+
+start_shell 200 50
+run_lab "--compare"
+check "--compare: a heading per half" \
+	'wait_for "TCP · connection-oriented" && screen | grep "TCP · connection-oriented" | grep -q "UDP · connectionless"'
+check "--compare: two 5-tuple tables and two wires side by side" \
+	'[ "$(screen | grep -o "5-tuple · 0 rows" | wc -l)" = 2 ] && [ "$(screen | grep -o "wire · PASS" | wc -l)" = 2 ]'
+for k in 1 2 3 4 5 6; do next_step "step $k/" >/dev/null; done
+check "--compare: STEP 2B of both tables on one line (LISTEN beside UDP's recvfrom)" \
+	'screen | grep "STEP 2B READY TO ACCEPT CONNECTIONS" | grep -q "STEP 2B WAITING FOR A MESSAGE FROM PEER" && screen | grep "STEP 2B READY" | grep -q LISTEN'
+check "--compare: 7 x n: step 7 on both sides" \
+	'next_step "step 7/" && [ "$(screen | grep -oE "step 7/[0-9]+:" | wc -l)" -ge 2 ]'
+check "--compare: TCP side ESTABLISHED after the handshake" \
+	'wait_for "STEP6 CONNECTION REQUEST (ACCEPTED)" && screen | grep "STEP6 CONNECTION REQUEST (ACCEPTED)" | grep -q ESTABLISHED'
+check "--compare: UDP side: STEP7 MESSAGE RECEIVED FROM PEER, UNCONN" \
+	'wait_for "STEP7 MESSAGE RECEIVED FROM PEER  " && screen | grep "STEP7 MESSAGE RECEIVED FROM PEER  " | grep -q UNCONN'
+check "--compare: the STEP7 rows of both tables" \
+	'screen | grep -q "STEP7 CONNECTION REQUEST ACCEPTED  " && screen | grep -q "STEP6 SEND MESSAGE TO PEER"'
+check "--compare: each wire its own frames (handshake left, one datagram right)" \
+	'screen | grep "\[SYN\]" | grep -q "UDP 100.0.0.1:9000" || screen | grep -q "len=4"'
+check "--compare: the narration line shows both step titles" \
+	'screen | grep "TCP: STEP6" | grep -q "UDP: STEP6"'
+"${T[@]}" send-keys -t "$S" b
+check "--compare b: back to step 6 on both sides, both STEP6 rows gone" \
+	'wait_long "step 6/" && wait_gone_long "STEP6 CONNECTION REQUEST" && ! screen | grep -q "STEP6 SEND MESSAGE"'
+"${T[@]}" send-keys -t "$S" r
+check "--compare r: both tables empty again" \
+	'wait_long "5-tuple · 0 rows" && [ "$(screen | grep -o "5-tuple · 0 rows" | wc -l)" = 2 ]'
+"${T[@]}" resize-window -t "$S" -x 120 -y 34
+check "--compare at 120x34: both halves still drawn" \
+	'wait_for "TCP · connection-oriented" && screen | grep "TCP · connection" | grep -q "UDP · connectionless"'
+for k in 1 2 3; do next_step "step $k/" >/dev/null; done
+check "--compare at 120x34: LISTEN beside UNCONN in the STEP 2B row" \
+	'wait_for "LISTEN" && screen | grep -E "LISTEN" | grep -q "UNCONN"'
+"${T[@]}" resize-window -t "$S" -x 200 -y 50 # the size stty -a saw at the start
+wait_for "TCP · connection-oriented" >/dev/null
+"${T[@]}" send-keys -t "$S" q
+check_exit "--compare" 0
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

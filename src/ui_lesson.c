@@ -1,0 +1,208 @@
+/* ui_lesson.c - the lesson pane: the narration of the step just run, large
+ * enough to be read from the back of a classroom (bold, word-wrapped, one
+ * paragraph after another), under a title with the step counter
+ * ("lesson tcp · step 3/12: STEP 2 SOCKET BINDING ..."). Before the first
+ * step it shows the lesson's title and summary and what n will do. The
+ * lesson's commands are not repeated here: the program panes show them as
+ * C code, with their results. */
+#include "ui_pane.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lesson.h"
+#include "lesson_run.h"
+
+const struct lesson_step *ui_lesson_current(const struct ui *u, int which)
+{
+	if (which < 0 || which >= u->nles || u->step <= 0)
+		return NULL;
+	return lesson_step(u->les[which].l, u->step - 1);
+}
+
+/* The text shown for a step, or for the lesson before its first step:
+ * paragraphs of joined narration lines, '\n' between paragraphs. */
+static void step_text(const struct lesson *l, const struct lesson_step *s, char *out, size_t len)
+{
+	size_t o = 0;
+	out[0] = '\0';
+	if (!s) {
+		const struct lesson_step *first = lesson_step(l, 0);
+		snprintf(out, len, "%s\n%s\nPress n (or space) to run step 1: %s.  b goes back a step, r restarts.",
+			 l->title, l->summary && strcmp(l->summary, l->title) ? l->summary : "",
+			 first ? first->title : "");
+		return;
+	}
+	bool para = false; /* inside a paragraph: the next line joins it with a space */
+	for (size_t i = 0; i < s->nitems && o + 1 < len; i++) {
+		const struct lesson_item *it = &s->items[i];
+		if (it->kind != LI_TEXT)
+			continue;
+		if (!it->text[0]) {
+			if (para)
+				o += (size_t)snprintf(out + o, len - o, "\n");
+			para = false;
+			continue;
+		}
+		o += (size_t)snprintf(out + o, len - o, "%s%s", para ? " " : "", it->text);
+		para = true;
+		if (o >= len)
+			o = len - 1;
+	}
+	if (!out[0])
+		snprintf(out, len, "(this step has no narration: its commands speak for themselves)");
+}
+
+/* Word-wrap text into lines of at most width columns; a '\n' starts a new
+ * line. Calls put(line, ctx) for each line (when put is not NULL) and
+ * returns how many lines it made. */
+static int wrap_lines(struct ui *u, const char *text, int width, void (*put)(const char *, void *), void *ctx)
+{
+	char line[1024];
+	size_t ll = 0;
+	int cols = 0, n = 0;
+	const char *s = text;
+	if (width < 8)
+		width = 8;
+	for (;;) {
+		while (*s == ' ')
+			s++;
+		if (!*s || *s == '\n') {
+			if (ll || *s == '\n') {
+				line[ll] = '\0';
+				if (put)
+					put(line, ctx);
+				n++;
+			}
+			ll = 0;
+			cols = 0;
+			if (!*s)
+				break;
+			s++;
+			continue;
+		}
+		size_t wl = strcspn(s, " \n");
+		char word[512];
+		snprintf(word, sizeof(word), "%.*s", (int)(wl < sizeof(word) ? wl : sizeof(word) - 1), s);
+		int ww = ui_width(u, word);
+		if (ll && cols + 1 + ww > width) {
+			line[ll] = '\0';
+			if (put)
+				put(line, ctx);
+			n++;
+			ll = 0;
+			cols = 0;
+		}
+		if (ll + 1 + strlen(word) < sizeof(line)) {
+			if (ll) {
+				line[ll++] = ' ';
+				cols++;
+			}
+			memcpy(line + ll, word, strlen(word));
+			ll += strlen(word);
+			cols += ww;
+		}
+		s += wl;
+	}
+	return n;
+}
+
+int ui_lesson_rows(struct ui *u, int width)
+{
+	static char text[16384];
+	if (!u->nles)
+		return 0;
+	const struct lesson *l = u->les[0].l;
+	step_text(l, NULL, text, sizeof(text));
+	int most = wrap_lines(u, text, width - 2, NULL, NULL);
+	for (int i = 0; i < lesson_step_count(l); i++) {
+		step_text(l, lesson_step(l, i), text, sizeof(text));
+		int n = wrap_lines(u, text, width - 2, NULL, NULL);
+		most = n > most ? n : most;
+	}
+	return most;
+}
+
+static void lesson_title(struct ui *u, struct ui_pane *p, char *buf, size_t len)
+{
+	(void)p;
+	const struct lesson *l = u->les[0].l;
+	const char *dot = ui_glyph(u, G_DOT);
+	int n = lesson_step_count(l);
+	const struct lesson_step *s = ui_lesson_current(u, 0);
+	if (!l)
+		snprintf(buf, len, "lesson");
+	else if (!s)
+		snprintf(buf, len, "lesson %s %s %d step%s %s n starts", l->name, dot, n, n == 1 ? "" : "s", dot);
+	else
+		snprintf(buf, len, "lesson %s %s step %d/%d: %s", l->name, dot, u->step, n, s->title);
+}
+
+struct drawing {
+	struct ui *u;
+	struct ui_pane *p;
+	int line, y;
+};
+
+static void put_line(const char *line, void *ctx)
+{
+	struct drawing *d = ctx;
+	if (d->line++ < d->p->top || d->y >= d->p->h)
+		return;
+	ui_put(d->u, d->p->win, d->y++, 1, d->p->w - 2, line, d->u->attr[R_NARRATE]);
+}
+
+static void lesson_draw(struct ui *u, struct ui_pane *p)
+{
+	static char text[16384];
+	if (!u->nles)
+		return;
+	step_text(u->les[0].l, ui_lesson_current(u, 0), text, sizeof(text));
+	int total = wrap_lines(u, text, p->w - 2, NULL, NULL);
+	if (p->top > total - p->h)
+		p->top = total - p->h;
+	if (p->top < 0)
+		p->top = 0;
+	struct drawing d = { .u = u, .p = p };
+	wrap_lines(u, text, p->w - 2, put_line, &d);
+	if (total > p->h) /* more below: say so in the last column */
+		ui_put(u, p->win, p->h - 1, p->w - 1, 1, ui_glyph(u, G_ELLIPSIS), u->attr[R_DIM]);
+}
+
+static bool lesson_key(struct ui *u, struct ui_pane *p, int key)
+{
+	static char text[16384];
+	if (!u->nles)
+		return false;
+	step_text(u->les[0].l, ui_lesson_current(u, 0), text, sizeof(text));
+	int total = wrap_lines(u, text, p->w - 2, NULL, NULL);
+	p->follow = false;
+	bool used = ui_scroll_key(p, key, total, p->h);
+	p->follow = false;
+	return used;
+}
+
+static void lesson_resize(struct ui *u, struct ui_pane *p)
+{
+	(void)u;
+	p->top = 0;
+	p->follow = false;
+}
+
+/* A new step: its narration from the top. */
+static void lesson_forget(struct ui *u, struct ui_pane *p)
+{
+	(void)u;
+	p->top = 0;
+	p->follow = false;
+}
+
+const struct ui_pane_ops ui_lesson_ops = {
+	.name = "lesson",
+	.title = lesson_title,
+	.draw = lesson_draw,
+	.key = lesson_key,
+	.resize = lesson_resize,
+	.forget = lesson_forget,
+};
