@@ -1036,13 +1036,17 @@ int engine_pollfds(const struct engine *e, struct pollfd *pfd, int max)
 int engine_progress(struct engine *e)
 {
 	int done = 0;
-	/* Oldest blocked call first, so output order does not depend on poll's. */
+	/* A fixed order, so output does not depend on poll's: connects first (a
+	 * handshake completes at the client, STEP6, before the server's accept
+	 * sees it, STEP7), then the oldest blocked call first. */
 	for (;;) {
 		struct esock *next = NULL;
 		for (int i = 0; i < ENGINE_MAX_SOCKS; i++) {
 			struct esock *s = &e->socks[i];
-			if (s->used && !s->closed && s->pending != V_COUNT_ && !s->pending_max_tried &&
-			    (!next || s->pending_seq < next->pending_seq))
+			if (!s->used || s->closed || s->pending == V_COUNT_ || s->pending_max_tried)
+				continue;
+			bool sc = s->pending == V_CONNECT, nc = next && next->pending == V_CONNECT;
+			if (!next || (sc && !nc) || (sc == nc && s->pending_seq < next->pending_seq))
 				next = s;
 		}
 		if (!next)
