@@ -14,7 +14,35 @@
  * than TCP's 40 ms delayed-ACK timer, so a delayed ACK is not left over. */
 #define QUIET_MS 60
 
+/* While a lab and its wire are built, the low descriptors are taken, so that
+ * what libpcap and libnl open lands at 100 and up and the lesson's first
+ * socket is 3, as in the lecture's output. */
+static int hold_low_fds(int fds[100])
+{
+	int n = 0, fd;
+	while (n < 100 && (fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0) {
+		if (fd >= 100) {
+			close(fd);
+			break;
+		}
+		fds[n++] = fd;
+	}
+	return n;
+}
+
+static int build(struct app *a, const struct lab_config *cfg, bool new_netns, char *err, size_t errlen);
+
 int app_init(struct app *a, const struct lab_config *cfg, bool new_netns, char *err, size_t errlen)
+{
+	int low[100];
+	int n = hold_low_fds(low);
+	int rc = build(a, cfg, new_netns, err, errlen);
+	while (n)
+		close(low[--n]);
+	return rc;
+}
+
+static int build(struct app *a, const struct lab_config *cfg, bool new_netns, char *err, size_t errlen)
 {
 	a->cfg = *cfg;
 	/* A namespace of its own for the wire: a rebuilt or second lab must not
@@ -66,21 +94,7 @@ void app_free(struct app *a)
 int app_reset(struct app *a, char *err, size_t errlen)
 {
 	app_free(a);
-	/* As at start-up (main.c): while the lab and the wire are built again,
-	 * hold the low descriptors, so that what libpcap opens lands at 100 and
-	 * up and the lesson's first socket is 3 again, as in the lecture. */
-	int low[100], n = 0, fd;
-	while (n < 100 && (fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0) {
-		if (fd >= 100) {
-			close(fd);
-			break;
-		}
-		low[n++] = fd;
-	}
-	int rc = app_init(a, &a->cfg, true, err, errlen);
-	while (n)
-		close(low[--n]);
-	return rc;
+	return app_init(a, &a->cfg, true, err, errlen);
 }
 
 void app_close(struct app *a)

@@ -257,22 +257,6 @@ static FILE *open_script(const char *path)
 	return f;
 }
 
-/* While the lab and the wire are set up, occupy the low descriptors, so that
- * what libpcap and libnl open lands at 100 and up and the lesson's first
- * socket is 3, as in the lecture's output. Returns how many were taken. */
-static int reserve_low_fds(int fds[], int max)
-{
-	int n = 0, fd;
-	while (n < max && (fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0) {
-		if (fd >= 100) {
-			close(fd);
-			break;
-		}
-		fds[n++] = fd;
-	}
-	return n;
-}
-
 /* Real root, or root of a user namespace (a container, "unshare -r") whose
  * uid 0 has no power over the host and no other uid to become? */
 static bool in_initial_userns(void)
@@ -417,14 +401,10 @@ int main(int argc, char **argv)
 	a.wait_ms = o.wait_ms;
 	a.live = !o.batch;
 	a.pcap = pcapf;
-	int low[100];
-	int nlow = reserve_low_fds(low, 100);
 	if (app_init(&a, &o.lab, false, err, sizeof(err)) < 0) {
 		fprintf(stderr, "sockstep: %s\n", err);
 		return 2;
 	}
-	while (nlow)
-		close(low[--nlow]);
 	if (o.write_path && !a.wire) {
 		fprintf(stderr, "sockstep: --write: there is no capture: %s\n", a.wire_why);
 		return 2;
@@ -459,10 +439,7 @@ int main(int argc, char **argv)
 		if (lesson_b) {
 			b.wait_ms = o.wait_ms;
 			b.live = true;
-			nlow = reserve_low_fds(low, 100);
 			int r = app_init(&b, &o.lab, true, err, sizeof(err));
-			while (nlow)
-				close(low[--nlow]);
 			if (r < 0) {
 				fprintf(stderr, "sockstep: %s\n", err);
 				app_close(&a);

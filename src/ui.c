@@ -1001,25 +1001,6 @@ static void panes_forget(struct ui *u)
 			u->pane[i].ops->forget(u, &u->pane[i]);
 }
 
-/* app_reset, with the low descriptors taken while the new lab and wire
- * open theirs (as main does at start), so that what libpcap and libnl open
- * lands above them and the lesson's first socket is 3 again. */
-static int lab_rebuild(struct app *a, char *err, size_t errlen)
-{
-	int low[100], n = 0, fd;
-	while (n < 100 && (fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0) {
-		if (fd >= 100) {
-			close(fd);
-			break;
-		}
-		low[n++] = fd;
-	}
-	int r = app_reset(a, err, errlen);
-	while (n)
-		close(low[--n]);
-	return r;
-}
-
 /* After the last step: the lesson's verdict on the narration line (in the
  * warning style when anything failed). Before it, nothing: the lesson's
  * own line speaks. */
@@ -1113,7 +1094,7 @@ static void lesson_goto(struct ui *u, int upto)
 	char err[CMD_ERR_MAX + CMD_PATH_MAX] = "";
 	for (int i = 0; i < u->nles; i++) {
 		char e[CMD_ERR_MAX] = "";
-		if (lab_rebuild(u->les[i].a, e, sizeof(e)) < 0) {
+		if (app_reset(u->les[i].a, e, sizeof(e)) < 0) {
 			u->broken = true;
 			panes_forget(u);
 			ui_notice(u, true, "cannot build the lab again: %s", e);
