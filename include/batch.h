@@ -9,11 +9,8 @@
 #include "app.h"
 #include "session.h"
 
-struct batch_opts {
-	bool interactive;      /* a person at a terminal: prompt, no exit on error */
-};
-
-/* Print the events appended since the last call. Errors go to err_out. */
+/* Prints the events appended since its last call (errors are not printed
+ * here: the runner reports them on stderr with the file and line). */
 struct batch_printer {
 	FILE *out;
 	size_t next;           /* index of the first event not printed */
@@ -24,6 +21,6 @@ void batch_print(struct batch_printer *p, const struct session *s);
 
 /* Run every line of `in` (named `name` in error lines) through parser and
  * engine. Returns the number of errors (bad lines, failed expectations). */
-int batch_run(FILE *in, const char *name, struct app *a, const struct batch_opts *o);
+int batch_run(FILE *in, const char *name, struct app *a);
 
 #endif

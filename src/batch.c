@@ -111,7 +111,7 @@ static bool has_nul(const char *line, size_t len)
 	return memchr(line, '\0', len) != NULL;
 }
 
-int batch_run(FILE *in, const char *name, struct app *a, const struct batch_opts *o)
+int batch_run(FILE *in, const char *name, struct app *a)
 {
 	struct batch_printer p = { .out = stdout, .next = a->log.n };
 	char *line = NULL;
@@ -121,10 +121,6 @@ int batch_run(FILE *in, const char *name, struct app *a, const struct batch_opts
 	int errors = 0;
 	batch_print(&p, &a->log);
 	for (;;) {
-		if (o->interactive) {
-			fputs("sockstep> ", stdout);
-			fflush(stdout);
-		}
 		len = getline(&line, &cap, in);
 		if (len < 0)
 			break;
@@ -137,16 +133,12 @@ int batch_run(FILE *in, const char *name, struct app *a, const struct batch_opts
 		} else {
 			rc = app_exec_line(a, line, err, sizeof(err));
 		}
-		if (rc > 0 && app_line_acts(line)) {
+		if (rc > 0 && app_line_acts(line))
 			app_settle(a, a->log.seq, a->run_ms);
-		}
 		batch_print(&p, &a->log);
 		if (rc < 0 || rc == 2) {
 			fflush(stdout);
-			if (o->interactive)
-				fprintf(stderr, "sockstep: %s\n", err);
-			else
-				fprintf(stderr, "sockstep: %s:%u: %s\n", name, lineno, err);
+			fprintf(stderr, "sockstep: %s:%u: %s\n", name, lineno, err);
 			errors++;
 		}
 	}

@@ -1,4 +1,4 @@
-/* main.c - options, the order of start-up, and the mode: batch, read or interactive. */
+/* main.c - options, the order of start-up, and the mode: batch, read or the screen. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -422,13 +422,12 @@ int main(int argc, char **argv)
 	if (o.batch) {
 		printf("sockstep %s batch, --net %s%s\n", SOCKSTEP_VERSION, lab_mode_name(a.lab.mode),
 		       mode_blurb(&a.lab));
-		struct batch_opts bo = { .interactive = false };
 		int errors;
 		if (lesson) {
 			name = lesson->file;
 			errors = lesson_batch(&a, lesson, stdout);
 		} else {
-			errors = batch_run(in, name, &a, &bo);
+			errors = batch_run(in, name, &a);
 		}
 		if (errors)
 			fprintf(stderr, "sockstep: %d line%s of %s failed\n", errors, errors == 1 ? "" : "s", name);
