@@ -71,7 +71,7 @@ struct ui_pane_ops {
 	void (*draw)(struct ui *u, struct ui_pane *p);
 	/* A key for the focused pane: true when it was used. */
 	bool (*key)(struct ui *u, struct ui_pane *p, int key);
-	/* The pane got a new size (p->win is new). */
+	/* The pane got a new size (p->win is new); may be NULL. */
 	void (*resize)(struct ui *u, struct ui_pane *p);
 	/* A mouse click at (y, x) inside the content; may be NULL. */
 	void (*click)(struct ui *u, struct ui_pane *p, int y, int x);

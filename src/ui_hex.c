@@ -142,17 +142,10 @@ static bool hex_key(struct ui *u, struct ui_pane *p, int key)
 	return false; /* everything fits or is cut on purpose: nothing to scroll */
 }
 
-static void hex_resize(struct ui *u, struct ui_pane *p)
-{
-	(void)u;
-	(void)p;
-}
-
 const struct ui_pane_ops ui_hex_ops = {
 	.name = "sockaddr_in",
 	.title = hex_title,
 	.draw = hex_draw,
 	.key = hex_key,
-	.resize = hex_resize,
 	.forget = hex_forget,
 };

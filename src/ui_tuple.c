@@ -259,17 +259,10 @@ static bool tuple_key(struct ui *u, struct ui_pane *p, int key)
 	return ui_scroll_key(p, key, (int)total, p->h - 1);
 }
 
-static void tuple_resize(struct ui *u, struct ui_pane *p)
-{
-	(void)u;
-	(void)p;
-}
-
 const struct ui_pane_ops ui_tuple_ops = {
 	.name = "5-tuple",
 	.title = tuple_title,
 	.draw = tuple_draw,
 	.key = tuple_key,
-	.resize = tuple_resize,
 	.forget = tuple_forget,
 };
