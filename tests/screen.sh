@@ -4,7 +4,8 @@
 # the 5-tuple table, the sockaddr_in bytes, the kernel states; resizing;
 # the too-small screen; help; a bad command; themes without colour; a sane
 # terminal after q, Ctrl-C and SIGTERM; a lesson walked with n, b and r;
-# and --compare, the TCP and UDP tables side by side.
+# --compare, the TCP and UDP tables side by side; and the wire held, stepped,
+# dropped and passed again from the keys, in the lab.
 #
 # Usage: tests/screen.sh path/to/sockstep      (exit 77: no tmux)
 set -u
@@ -413,6 +414,37 @@ check "--compare at 120x34: LISTEN beside UNCONN in the STEP 2B row" \
 wait_for "TCP · connection-oriented" >/dev/null
 "${T[@]}" send-keys -t "$S" q
 check_exit "--compare" 0
+
+# ---- the wire from keys, in the lab: hold, step (.), drop (x), pass (p) ----
+start_shell 120 36
+run_lab ""
+cmd 'server socket tcp'
+cmd 'server bind 200.0.0.2 80'
+cmd 'server listen'
+cmd 'client socket udp'
+cmd 'client sendto 200.0.0.2 7 "warm up ARP"'
+wait_for "port unreachable" >/dev/null
+"${T[@]}" send-keys -t "$S" h
+check "h: the wire pane's title says HOLD" 'wait_for "wire · HOLD"'
+cmd 'client socket tcp'
+cmd 'client connect 200.0.0.2 80'
+check "hold: the SYN waits on the wire, shown as held" \
+	'wait_for "[SYN]" && screen | grep "\[SYN\]" | grep -q held'
+check "hold: the title counts 1 held frame" 'wait_for "1 held"'
+check "hold: the client is in SYN_SENT" 'wait_for "SYN_SENT"'
+"${T[@]}" send-keys -t "$S" x
+check "x: the held SYN is dropped (shown as dropped, 0 held)" \
+	'wait_for "dropped" && wait_for "0 held"'
+check "x: after the client's retransmission timeout a new SYN is held" \
+	'wait_long "1 held" && [ "$(screen | grep -c "\[SYN\]")" -ge 2 ]'
+"${T[@]}" send-keys -t "$S" .
+check ".: the SYN is released and the SYN/ACK now waits" \
+	'wait_long "SYN, ACK" && screen | grep "SYN, ACK" | grep -q held'
+"${T[@]}" send-keys -t "$S" p
+check "p: the wire passes again and the connection is ESTABLISHED" \
+	'wait_for "wire · PASS" && wait_long "ESTABLISHED"'
+"${T[@]}" send-keys -t "$S" q
+check_exit "the wire keys" 0
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
