@@ -5,7 +5,7 @@
 # the too-small screen; help; a bad command; themes without colour; a sane
 # terminal after q, Ctrl-C and SIGTERM; a lesson walked with n, b and r;
 # --compare, the TCP and UDP tables side by side; and the wire held, stepped,
-# dropped and passed again from the keys, in the lab.
+# dropped and passed again from the keys, in the lab; a mouse click focusing a pane.
 #
 # Usage: tests/screen.sh path/to/sockstep      (exit 77: no tmux)
 set -u
@@ -445,6 +445,25 @@ check "p: the wire passes again and the connection is ESTABLISHED" \
 	'wait_for "wire · PASS" && wait_long "ESTABLISHED"'
 "${T[@]}" send-keys -t "$S" q
 check_exit "the wire keys" 0
+
+# ---- the mouse: a click focuses the pane under it (X10 mouse reports) ----
+# tmux's own mouse handling is off (-f /dev/null), so the report reaches
+# sockstep as a terminal would send it: ESC [ M, button+32, column+33, row+33.
+chr() { printf "\\$(printf %03o "$1")"; }
+click() { # column, row (0-based): a press and a release of button 1
+	"${T[@]}" send-keys -t "$S" -l -- "$(printf '\033[M ')$(chr $(($1 + 33)))$(chr $(($2 + 33)))"
+	"${T[@]}" send-keys -t "$S" -l -- "$(printf '\033[M#')$(chr $(($1 + 33)))$(chr $(($2 + 33)))"
+}
+start_shell 100 30
+run "" ""
+cmd 'server socket tcp'
+wait_for "STEP1 PROTOCOL DEFINITION" >/dev/null
+click 70 25
+check "mouse: a click in the wire pane focuses it" 'wait_for "─[ wire"'
+click 10 11
+check "mouse: a click in the table focuses it again" 'wait_for "─[ 5-tuple"'
+"${T[@]}" send-keys -t "$S" q
+check_exit "the mouse" 0
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
