@@ -7,7 +7,7 @@ build=$1 secs=${2:-120}
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 status=0
-for name in decode cmd; do
+for name in decode cmd lesson; do
   mkdir -p "$work/$name"; cp "$here/corpus/$name"/* "$work/$name/"
   echo "fuzz_$name: ${secs}s"
   if ! "$build/tests/fuzz/fuzz_$name" -max_total_time="$secs" -print_final_stats=1 \
