@@ -93,6 +93,17 @@ void app_free(struct app *a)
 
 int app_reset(struct app *a, char *err, size_t errlen)
 {
+	if (a->lab.mode == NET_HOST) {
+		/* No lab to rebuild, and the capture cannot be opened again once
+		 * root is dropped: keep the wire, start the sockets and log afresh. */
+		engine_free(&a->eng);
+		session_free(&a->log);
+		session_init(&a->log);
+		engine_init(&a->eng, &a->lab, &a->log);
+		a->eng.live = a->live;
+		a->eng.wire = a->wire;
+		return 0;
+	}
 	app_free(a);
 	return app_init(a, &a->cfg, true, err, errlen);
 }

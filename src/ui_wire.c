@@ -38,7 +38,7 @@ static void wire_title(struct ui *u, struct ui_pane *p, char *buf, size_t len)
 	const struct wire_counters *c = wire_counters(w);
 	char pol[64];
 	if (!wire_relays(w)) {
-		snprintf(pol, sizeof(pol), "lo (observe only)");
+		snprintf(pol, sizeof(pol), "%s (observe only)", p->a->lab.mode == NET_HOST ? "host" : "lo");
 	} else {
 		unsigned ms = 0;
 		switch (wire_policy(w, &ms)) {
