@@ -451,18 +451,15 @@ static bool attempt(struct engine *e, struct esock *s, enum verb v, unsigned ori
 	switch (v) {
 	case V_ACCEPT: {
 		int fd = accept4(s->fd, (struct sockaddr *)&from, &fl, SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (fd < 0 && (errno == EAGAIN || errno == EINTR))
+		if (!settled(e, s, code, fd, V_ACCEPT, done, origin, &ok))
 			return false;
-		if (fd < 0) {
-			int er = errno;
-			log_result(e, s, code, -1, er, done, origin);
-			log_error_hint(e, s, V_ACCEPT, er);
+		if (!ok)
 			return true;
-		}
 		struct esock *ns = new_sock(e);
 		if (!ns) {
 			close(fd);
-			log_result(e, s, code, -1, EMFILE, done, origin);
+			session_add(e->log, EV_INFO, s->side, fd, "the table holds %d sockets: descriptor %d closed again",
+				    ENGINE_MAX_SOCKS, fd);
 			return true;
 		}
 		memset(ns, 0, sizeof(*ns));
@@ -472,7 +469,6 @@ static bool attempt(struct engine *e, struct esock *s, enum verb v, unsigned ori
 		ns->proto = s->proto;
 		ns->pending = V_COUNT_;
 		snprintf(ns->var, sizeof(ns->var), "csock");
-		log_result(e, s, code, fd, 0, done, origin);
 		kernel_row(e, ns, TS_ACCEPTED, "a new socket: the listening one keeps waiting");
 		return true;
 	}

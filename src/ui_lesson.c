@@ -54,14 +54,32 @@ static void step_text(const struct lesson *l, const struct lesson_step *s, char 
 		snprintf(out, len, "(this step has no narration: its commands speak for themselves)");
 }
 
+/* A line being filled by wrap_lines. */
+struct wrap {
+	char line[1024];
+	size_t ll;  /* bytes in line */
+	int cols;   /* columns they take */
+	int n;      /* lines made */
+	void (*put)(const char *, void *);
+	void *ctx;
+};
+
+static void wrap_flush(struct wrap *w)
+{
+	w->line[w->ll] = '\0';
+	if (w->put)
+		w->put(w->line, w->ctx);
+	w->n++;
+	w->ll = 0;
+	w->cols = 0;
+}
+
 /* Word-wrap text into lines of at most width columns; a '\n' starts a new
  * line. Calls put(line, ctx) for each line (when put is not NULL) and
  * returns how many lines it made. */
 static int wrap_lines(struct ui *u, const char *text, int width, void (*put)(const char *, void *), void *ctx)
 {
-	char line[1024];
-	size_t ll = 0;
-	int cols = 0, n = 0;
+	struct wrap w = { .put = put, .ctx = ctx };
 	const char *s = text;
 	if (width < 8)
 		width = 8;
@@ -69,14 +87,8 @@ static int wrap_lines(struct ui *u, const char *text, int width, void (*put)(con
 		while (*s == ' ')
 			s++;
 		if (!*s || *s == '\n') {
-			if (ll || *s == '\n') {
-				line[ll] = '\0';
-				if (put)
-					put(line, ctx);
-				n++;
-			}
-			ll = 0;
-			cols = 0;
+			if (w.ll || *s == '\n')
+				wrap_flush(&w);
 			if (!*s)
 				break;
 			s++;
@@ -86,26 +98,21 @@ static int wrap_lines(struct ui *u, const char *text, int width, void (*put)(con
 		char word[512];
 		snprintf(word, sizeof(word), "%.*s", (int)(wl < sizeof(word) ? wl : sizeof(word) - 1), s);
 		int ww = ui_width(u, word);
-		if (ll && cols + 1 + ww > width) {
-			line[ll] = '\0';
-			if (put)
-				put(line, ctx);
-			n++;
-			ll = 0;
-			cols = 0;
-		}
-		if (ll + 1 + strlen(word) < sizeof(line)) {
-			if (ll) {
-				line[ll++] = ' ';
-				cols++;
+		if (w.ll && w.cols + 1 + ww > width)
+			wrap_flush(&w);
+		size_t len = strlen(word);
+		if (w.ll + 1 + len < sizeof(w.line)) {
+			if (w.ll) {
+				w.line[w.ll++] = ' ';
+				w.cols++;
 			}
-			memcpy(line + ll, word, strlen(word));
-			ll += strlen(word);
-			cols += ww;
+			memcpy(w.line + w.ll, word, len);
+			w.ll += len;
+			w.cols += ww;
 		}
 		s += wl;
 	}
-	return n;
+	return w.n;
 }
 
 int ui_lesson_rows(struct ui *u, int width)

@@ -45,18 +45,19 @@ check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
 screen() { "${T[@]}" capture-pane -t "$S" -p 2>/dev/null; }
 screen_e() { "${T[@]}" capture-pane -t "$S" -p -e 2>/dev/null; }
 
-# Poll the screen until TEXT (fixed string, case-insensitive with -i) shows, up to ~5 s.
+# Poll the screen until TEXT (fixed string, case-insensitive with -i) shows,
+# up to ~5 s (WAIT_TRIES polls of 50 ms).
 wait_for() {
 	local opt=-F
 	[ "$1" = -i ] && { opt=-Fi; shift; }
-	for _ in $(seq 1 100); do
+	for _ in $(seq 1 "${WAIT_TRIES:-100}"); do
 		screen | grep -q $opt -- "$1" && return 0
 		sleep 0.05
 	done
 	return 1
 }
 wait_gone() {
-	for _ in $(seq 1 100); do
+	for _ in $(seq 1 "${WAIT_TRIES:-100}"); do
 		screen | grep -qF -- "$1" || return 0
 		sleep 0.05
 	done
@@ -105,21 +106,9 @@ run_lab() {
 	wait_for "5-tuple"
 }
 
-# As wait_for (fixed string), up to ~8 s: a lesson step lets the network settle.
-wait_long() {
-	for _ in $(seq 1 160); do
-		screen | grep -qF -- "$1" && return 0
-		sleep 0.05
-	done
-	return 1
-}
-wait_gone_long() {
-	for _ in $(seq 1 160); do
-		screen | grep -qF -- "$1" || return 0
-		sleep 0.05
-	done
-	return 1
-}
+# As wait_for and wait_gone, up to ~8 s: a lesson step lets the network settle.
+wait_long() { WAIT_TRIES=160 wait_for "$@"; }
+wait_gone_long() { WAIT_TRIES=160 wait_gone "$@"; }
 
 # Press n and wait until step $1 (e.g. "step 3/") has run: its title
 # "step 3/14: ..." is shown (while it runs the screen says "running step 3/14…").
