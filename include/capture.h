@@ -5,9 +5,11 @@
 
 #include <stdio.h>
 
-/* Print every frame of path to out: number, time since the first frame,
- * summary. A file that is missing, empty, not a capture or cut short gets
- * one line on stderr (after the frames that could be read). 0 or -errno. */
-int capture_print(const char *path, FILE *out);
+/* Print every frame of the capture read from in (named path in messages;
+ * closed here in every case) to out: number, time since the first frame,
+ * summary. A file that is empty, not a capture or cut short gets one line
+ * on stderr (after the frames that could be read). 0 or -errno. The caller
+ * opens the file, with the rights of the user who asked. */
+int capture_print(FILE *in, const char *path, FILE *out);
 
 #endif

@@ -7,11 +7,12 @@
 
 #include "decode.h"
 
-int capture_print(const char *path, FILE *out)
+int capture_print(FILE *in, const char *path, FILE *out)
 {
 	char eb[PCAP_ERRBUF_SIZE] = "";
-	pcap_t *p = pcap_open_offline(path, eb);
+	pcap_t *p = pcap_fopen_offline(in, eb); /* pcap_close closes in; on failure it is ours */
 	if (!p) {
+		fclose(in);
 		fprintf(stderr, "sockstep: cannot read capture \"%s\": %s; expected a pcap or pcapng file\n", path,
 			eb);
 		return -EINVAL;

@@ -318,8 +318,15 @@ int main(int argc, char **argv)
 	int rc = parse_options(argc, argv, &o);
 	if (rc)
 		return rc;
-	if (o.read_path)
-		return capture_print(o.read_path, stdout) < 0 ? 1 : 0;
+	if (o.read_path) {
+		FILE *rf = strcmp(o.read_path, "-") ? fopen(o.read_path, "re") : stdin;
+		if (!rf) {
+			fprintf(stderr, "sockstep: cannot read capture \"%s\": %s (%s); expected a pcap or pcapng file\n",
+				o.read_path, strerror(errno), errno_name(errno));
+			return 1;
+		}
+		return capture_print(rf, o.read_path, stdout) < 0 ? 1 : 0;
+	}
 	if (o.list_lessons)
 		return lesson_list(stdout) > 0 ? 0 : 1;
 
