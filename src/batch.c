@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "linein.h"
 
 static const char *side_tag(enum side s)
 {
@@ -105,30 +106,48 @@ void batch_print(struct batch_printer *p, const struct session *s)
 	fflush(f);
 }
 
-/* True when the line holds a NUL before its end: a binary file. */
-static bool has_nul(const char *line, size_t len)
+/* The line reader says why a line is not run, in one line with the file and
+ * line number; false when the rest of the input must not be read. */
+static bool bad_line(enum linein_status st, size_t len, int rerr, char *err, size_t errlen)
 {
-	return memchr(line, '\0', len) != NULL;
+	switch (st) {
+	case LINEIN_LONG:
+		snprintf(err, errlen, "line is %zu bytes; at most %d expected", len, CMD_LINE_MAX);
+		return true;
+	case LINEIN_BINARY:
+		snprintf(err, errlen, "line is longer than %d bytes and holds a NUL byte: expected text "
+			 "(is this a binary file?); nothing after it is read", CMD_LINE_MAX);
+		return false;
+	case LINEIN_ERROR:
+		snprintf(err, errlen, "cannot read: %s (%s); nothing after it is read", strerror(rerr),
+			 errno_name(rerr));
+		return false;
+	default: /* a line with a NUL byte */
+		snprintf(err, errlen, "line contains a NUL byte: expected text (is this a binary file?); "
+			 "nothing after it is read");
+		return false;
+	}
 }
 
 int batch_run(FILE *in, const char *name, struct app *a)
 {
 	struct batch_printer p = { .out = stdout, .next = a->log.n };
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
+	/* At most CMD_LINE_MAX bytes of a line are ever held: see linein.h. */
+	char line[CMD_LINE_MAX + 1];
 	unsigned lineno = 0;
 	int errors = 0;
 	batch_print(&p, &a->log);
-	for (;;) {
-		len = getline(&line, &cap, in);
-		if (len < 0)
+	for (bool more = true; more;) {
+		size_t len;
+		int rerr;
+		enum linein_status st = linein_read(in, line, CMD_LINE_MAX, &len, &rerr);
+		if (st == LINEIN_END)
 			break;
 		lineno++;
 		char err[CMD_ERR_MAX] = "";
 		int rc;
-		if (has_nul(line, (size_t)len)) {
-			snprintf(err, sizeof(err), "line contains a NUL byte: expected text (is this a binary file?)");
+		if (st != LINEIN_LINE || memchr(line, '\0', len)) {
+			more = bad_line(st, len, rerr, err, sizeof(err));
 			rc = -EINVAL;
 		} else {
 			rc = app_exec_line(a, line, err, sizeof(err));
@@ -142,6 +161,5 @@ int batch_run(FILE *in, const char *name, struct app *a)
 			errors++;
 		}
 	}
-	free(line);
 	return errors;
 }
