@@ -90,7 +90,8 @@ struct lesson {
 
 /* Parse a whole lesson. text need not be NUL-terminated (len bytes); file
  * names the lesson in error lines, name is its name (the file name without
- * directory and ".lesson"). Returns 0 and *out (free with lesson_free), or
+ * directory and ".lesson"), which a "lesson:" line must equal; NULL: no file
+ * name to agree with (any "lesson:" line is taken as the name). Returns 0 and *out (free with lesson_free), or
  * -EINVAL (bad lesson) / -ENOMEM with one line in err:
  *   tcp.lesson:12: unknown server command "lisen": expected ...; did you mean "listen"? */
 int lesson_parse(const char *text, size_t len, const char *file, const char *name,
@@ -105,6 +106,11 @@ int lesson_name_of(const char *path, char *name, size_t len);
 /* "; did you mean "title"?" when one of n candidates is close to word (a
  * typo of one or two letters), else "". */
 void lesson_suggest(const char *word, const char *const *cands, size_t n, char *out, size_t len);
+
+/* Joins n words into out: "a, b or c" with sep ", " and last " or ". When
+ * they do not all fit in len bytes, as many as fit and then how many more:
+ * "a, b and 298 more" (never a word cut in two, never past len). */
+void lesson_join(const char *const *words, size_t n, const char *sep, const char *last, char *out, size_t len);
 
 const char *lesson_net_name(enum lesson_net n); /* "lab", "loopback" */
 

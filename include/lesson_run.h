@@ -37,14 +37,16 @@
  *   no lesson "tpc": expected one of byteorder, errors, ..., udp; did you mean "tcp"? */
 int lesson_load(const char *name_or_path, struct lesson **out, char *err, size_t errlen);
 
-/* The directories searched, in order, for error lines and --list-lessons:
- * fills up to max entries (pointers valid until the next call) and returns
- * how many. */
-int lesson_dirs(const char **dirs, int max);
+/* The directories searched, in order, for error lines and --list-lessons,
+ * all of them (no limit on how many): *dirs is an array valid until the next
+ * call. Returns how many, or -ENOMEM. */
+int lesson_dirs(const char *const **dirs);
 
 /* `sockstep --list-lessons`: one line per lesson found, "NAME  SUMMARY",
- * sorted by name; a lesson that does not load says why instead of its
- * summary. Returns the number of lessons listed. */
+ * sorted by name; a lesson that does not load (not a regular file, a parse
+ * error) says why instead of its summary. A directory that cannot be read,
+ * or no lessons at all, is said in one line on stderr. Returns the number of
+ * lessons listed, 0 or negative errno when there are none. */
 int lesson_list(FILE *out);
 
 /* The handout (--batch --lesson): the lesson's title and summary, then each

@@ -89,8 +89,8 @@ static int oom(struct parser *p)
 static unsigned distance(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);
-	unsigned row[32];
-	if (la >= 31 || lb >= 31)
+	unsigned row[LESSON_NAME_MAX + 1]; /* words as long as a lesson's name */
+	if (la > LESSON_NAME_MAX || lb > LESSON_NAME_MAX)
 		return 99;
 	for (size_t j = 0; j <= lb; j++)
 		row[j] = (unsigned)j;
@@ -126,6 +126,25 @@ void lesson_suggest(const char *word, const char *const *cands, size_t n, char *
 	}
 	if (best)
 		snprintf(out, len, "; did you mean \"%s\"?", best);
+}
+
+void lesson_join(const char *const *words, size_t n, const char *sep, const char *last, char *out, size_t len)
+{
+	/* Room kept after each word to say how many did not fit. */
+	enum { TAIL = sizeof(" and 18446744073709551615 more") };
+	size_t o = 0;
+	if (!len)
+		return;
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		const char *pre = i == 0 ? "" : i == n - 1 ? last : sep;
+		size_t need = strlen(pre) + strlen(words[i]), tail = i == n - 1 ? 0 : TAIL;
+		if (o + need + tail >= len) {
+			snprintf(out + o, len - o, "%s%zu more", i ? " and " : "", n - i);
+			return;
+		}
+		o += (size_t)snprintf(out + o, len - o, "%s%s", pre, words[i]);
+	}
 }
 
 /* ---- building --------------------------------------------------------- */

@@ -11,28 +11,41 @@
 
 #include "batch.h"
 #include "config.h"
-
-#define MAX_DIRS 16
-#define MAX_LESSONS 256
+#include "priv.h"
 
 /* ---- where lessons are ------------------------------------------------ */
 
-int lesson_dirs(const char **dirs, int max)
+/* No limit on the directories or the lessons in them: a limit reached in
+ * silence drops lessons without a word (issue 8). Only memory bounds them,
+ * and running out of it is said. */
+int lesson_dirs(const char *const **dirs)
 {
-	static char env[4096];
-	int n = 0;
+	static char *env;
+	static const char **d;
+	free(env);
+	free(d);
+	env = NULL;
+	d = NULL;
+	*dirs = NULL;
 	const char *e = getenv("SOCKSTEP_LESSONS");
+	size_t max = 2 + 1;
 	if (e && *e) {
-		snprintf(env, sizeof(env), "%s", e);
-		for (char *save = NULL, *d = strtok_r(env, ":", &save); d && n < max; d = strtok_r(NULL, ":", &save))
-			dirs[n++] = d;
+		if (!(env = strdup(e)))
+			return -ENOMEM;
+		for (const char *c = e; *c; c++)
+			max += *c == ':';
 	}
+	if (!(d = malloc(max * sizeof(*d))))
+		return -ENOMEM;
+	int n = 0;
+	if (env)
+		for (char *save = NULL, *t = strtok_r(env, ":", &save); t; t = strtok_r(NULL, ":", &save))
+			d[n++] = t;
 #ifdef SOCKSTEP_SRC_LESSONDIR
-	if (n < max)
-		dirs[n++] = SOCKSTEP_SRC_LESSONDIR;
+	d[n++] = SOCKSTEP_SRC_LESSONDIR;
 #endif
-	if (n < max)
-		dirs[n++] = SOCKSTEP_LESSONDIR;
+	d[n++] = SOCKSTEP_LESSONDIR;
+	*dirs = d;
 	return n;
 }
 
@@ -44,107 +57,206 @@ static bool is_path(const char *s)
 }
 
 struct found {
-	char name[LESSON_NAME_MAX];
-	char path[CMD_PATH_MAX];
+	char *name;
+	char *path;
+	int dir; /* index in the search path: the first directory wins */
 };
 
 static int by_name(const void *x, const void *y)
 {
-	return strcmp(((const struct found *)x)->name, ((const struct found *)y)->name);
+	const struct found *a = x, *b = y;
+	int c = strcmp(a->name, b->name);
+	return c ? c : a->dir - b->dir;
 }
 
-/* Every NAME.lesson in the search path, the first of each name only, sorted.
- * Returns how many (at most max). */
-static int find_all(struct found *f, int max)
+static void free_found(struct found *f, int n)
 {
-	const char *dirs[MAX_DIRS];
-	int nd = lesson_dirs(dirs, MAX_DIRS), n = 0;
-	for (int i = 0; i < nd; i++) {
-		DIR *d = opendir(dirs[i]);
-		if (!d)
-			continue; /* a missing directory is normal (not installed, no source tree) */
-		struct dirent *de;
-		while ((de = readdir(d)) && n < max) {
-			char name[LESSON_NAME_MAX];
-			size_t len = strlen(de->d_name);
-			if (de->d_name[0] == '.' || len <= 7 || strcmp(de->d_name + len - 7, ".lesson"))
-				continue;
-			if (lesson_name_of(de->d_name, name, sizeof(name)) < 0)
-				continue;
-			bool dup = false;
-			for (int j = 0; j < n && !dup; j++)
-				dup = !strcmp(f[j].name, name);
-			if (dup)
-				continue;
-			snprintf(f[n].name, sizeof(f[n].name), "%s", name);
-			snprintf(f[n].path, sizeof(f[n].path), "%s/%s", dirs[i], de->d_name);
-			n++;
-		}
-		closedir(d);
+	for (int i = 0; i < n && f; i++) {
+		free(f[i].name);
+		free(f[i].path);
 	}
-	qsort(f, (size_t)n, sizeof(*f), by_name);
-	return n;
+	free(f);
 }
 
-/* "no lesson "tpc": expected one of a, b, c; did you mean "tcp"?" */
+/* One directory's NAME.lesson files appended to *f. The directory is opened
+ * with the user's rights (priv_open), and without blocking on what is not a
+ * directory. Returns 0, or negative errno (a missing directory is 0: not
+ * installed, no source tree). */
+static int read_dir(const char *dir, int di, struct found **f, int *n, size_t *cap)
+{
+	int fd = priv_open(dir, O_RDONLY | O_DIRECTORY | O_NONBLOCK, 0);
+	if (fd == -ENOENT)
+		return 0;
+	if (fd < 0)
+		return fd;
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		int e = errno;
+		close(fd);
+		return -e;
+	}
+	int r = 0;
+	struct dirent *de;
+	errno = 0;
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+		if (de->d_name[0] == '.' || len <= 7 || strcmp(de->d_name + len - 7, ".lesson"))
+			continue;
+		if ((size_t)*n == *cap) {
+			size_t c = *cap ? *cap * 2 : 64;
+			struct found *g = realloc(*f, c * sizeof(*g));
+			if (!g) {
+				r = -ENOMEM;
+				break;
+			}
+			*f = g;
+			*cap = c;
+		}
+		struct found *x = &(*f)[*n];
+		x->dir = di;
+		x->name = strndup(de->d_name, len - 7);
+		if (!x->name || asprintf(&x->path, "%s/%s", dir, de->d_name) < 0) {
+			free(x->name);
+			r = -ENOMEM;
+			break;
+		}
+		(*n)++;
+		errno = 0;
+	}
+	if (!de && errno && !r)
+		r = -errno;
+	closedir(d);
+	return r;
+}
+
+/* Every NAME.lesson in the search path, the first of each name only, sorted
+ * by name. Returns how many, in *out (free with free_found), or negative
+ * errno with one line in err. A directory that cannot be read is said on
+ * warn (when not NULL) and the others are still read. */
+static int find_all(struct found **out, FILE *warn, char *err, size_t errlen)
+{
+	const char *const *dirs;
+	int nd = lesson_dirs(&dirs), n = 0;
+	size_t cap = 0;
+	struct found *f = NULL;
+	*out = NULL;
+	for (int i = 0; i < nd; i++) {
+		int r = read_dir(dirs[i], i, &f, &n, &cap);
+		if (r == -ENOMEM) {
+			nd = -ENOMEM;
+			break;
+		}
+		if (r < 0 && warn)
+			fprintf(warn, "sockstep: cannot read lesson directory \"%s\": %s (%s); its lessons are "
+				"left out\n", dirs[i], strerror(-r), errno_name(-r));
+	}
+	if (nd < 0) {
+		free_found(f, n);
+		snprintf(err, errlen, "out of memory while looking for lessons");
+		return -ENOMEM;
+	}
+	if (n)
+		qsort(f, (size_t)n, sizeof(*f), by_name);
+	int k = 0;
+	for (int i = 0; i < n; i++) {
+		if (k && !strcmp(f[k - 1].name, f[i].name)) { /* found earlier in the path */
+			free(f[i].name);
+			free(f[i].path);
+			continue;
+		}
+		f[k++] = f[i];
+	}
+	*out = f;
+	return k;
+}
+
+/* "there are no lessons in DIR:DIR:...; expected ..." */
+static void no_lessons(char *err, size_t errlen)
+{
+	const char *const *dirs;
+	char list[1024];
+	int nd = lesson_dirs(&dirs);
+	lesson_join(dirs, nd < 0 ? 0 : (size_t)nd, ":", ":", list, sizeof(list));
+	snprintf(err, errlen, "there are no lessons in %s; expected NAME.lesson files there, or set "
+		 "SOCKSTEP_LESSONS to a directory of them", nd < 0 ? "(out of memory)" : list);
+}
+
+/* "no lesson "tpc": expected one of a, b or c; did you mean "tcp"?" */
 static int not_found(const char *name, char *err, size_t errlen)
 {
-	static struct found f[MAX_LESSONS];
-	const char *names[MAX_LESSONS];
-	int n = find_all(f, MAX_LESSONS);
-	char list[1024] = "", hint[96] = "";
-	size_t o = 0;
-	for (int i = 0; i < n && o < sizeof(list); i++) {
-		names[i] = f[i].name;
-		o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s", i == 0 ? "" : i == n - 1 ? " or " : ", ",
-				      f[i].name);
+	struct found *f;
+	int n = find_all(&f, NULL, err, errlen);
+	if (n < 0)
+		return n;
+	const char **names = malloc(((size_t)n + 1) * sizeof(*names));
+	if (!names) {
+		free_found(f, n);
+		snprintf(err, errlen, "out of memory while looking for lessons");
+		return -ENOMEM;
 	}
+	for (int i = 0; i < n; i++)
+		names[i] = f[i].name; /* every name, however many the list below can show */
+	char list[1024], hint[96] = "";
+	lesson_join(names, (size_t)n, ", ", " or ", list, sizeof(list));
 	lesson_suggest(name, names, (size_t)n, hint, sizeof(hint));
+	free(names);
+	free_found(f, n);
 	if (n == 0) {
-		const char *dirs[MAX_DIRS];
-		int nd = lesson_dirs(dirs, MAX_DIRS);
-		o = 0;
-		for (int i = 0; i < nd && o < sizeof(list); i++)
-			o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s", i ? ":" : "", dirs[i]);
-		snprintf(err, errlen, "no lesson \"%s\": there are no lessons in %s; expected NAME.lesson files "
-			 "there, or set SOCKSTEP_LESSONS to a directory of them", name, list);
+		char why[sizeof(list) + 128];
+		no_lessons(why, sizeof(why));
+		snprintf(err, errlen, "no lesson \"%s\": %s", name, why);
 	} else {
 		snprintf(err, errlen, "no lesson \"%s\": expected one of %s%s (see --list-lessons)", name, list, hint);
 	}
 	return -ENOENT;
 }
 
-/* Read a whole lesson file, refusing directories and files too large to be
- * a lesson. Returns the length, or negative errno with err set. */
+static const char *file_kind(mode_t m)
+{
+	return S_ISDIR(m) ? "a directory" : S_ISFIFO(m) ? "a FIFO" : S_ISCHR(m) ? "a character device"
+	     : S_ISBLK(m) ? "a block device" : S_ISSOCK(m) ? "a socket" : "not a regular file";
+}
+
+/* Read a whole lesson file, refusing what is not a regular file (a FIFO
+ * would block, /dev/zero never ends) and files too large to be a lesson.
+ * Opened with the user's rights, without blocking. Returns the length, or
+ * negative errno with err set. */
 static long read_lesson(const char *path, char **out, char *err, size_t errlen)
 {
 	*out = NULL;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = priv_open(path, O_RDONLY | O_NONBLOCK, 0);
 	if (fd < 0) {
-		int e = errno;
 		snprintf(err, errlen, "cannot open lesson \"%s\": %s (%s); expected a readable .lesson file", path,
-			 strerror(e), errno_name(e));
-		return -e;
+			 strerror(-fd), errno_name(-fd));
+		return fd;
 	}
 	struct stat st;
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-		snprintf(err, errlen, "lesson \"%s\" is a directory; expected a .lesson file", path);
+	if (fstat(fd, &st) < 0) {
+		int e = errno;
+		snprintf(err, errlen, "cannot read lesson \"%s\": %s (%s)", path, strerror(e), errno_name(e));
 		close(fd);
-		return -EISDIR;
+		return -e;
 	}
-	size_t cap = 8192, len = 0;
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "lesson \"%s\" is %s: expected a regular .lesson file", path,
+			 file_kind(st.st_mode));
+		close(fd);
+		return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+	}
+	if (st.st_size > LESSON_MAX_BYTES) {
+		snprintf(err, errlen, "%s:1: the lesson is %lld bytes: expected at most %d", path,
+			 (long long)st.st_size, LESSON_MAX_BYTES);
+		close(fd);
+		return -EFBIG;
+	}
+	/* One byte more than the limit: a file that grew since fstat is refused
+	 * by the parser with its size. */
+	size_t cap = (size_t)st.st_size + 1, len = 0;
+	if (cap > LESSON_MAX_BYTES + 1)
+		cap = LESSON_MAX_BYTES + 1;
 	char *buf = malloc(cap);
 	long r = 0;
-	while (buf) {
-		if (len == cap) {
-			if (cap > LESSON_MAX_BYTES)
-				break; /* the parser refuses it with its size */
-			char *b = realloc(buf, cap * 2);
-			if (!b)
-				break;
-			buf = b;
-			cap *= 2;
-		}
+	while (buf && len < cap) {
 		ssize_t got = read(fd, buf + len, cap - len);
 		if (got < 0 && errno == EINTR)
 			continue;
@@ -157,6 +269,16 @@ static long read_lesson(const char *path, char **out, char *err, size_t errlen)
 		if (got == 0)
 			break;
 		len += (size_t)got;
+		if (len == cap && cap <= LESSON_MAX_BYTES) { /* it grew: room for one byte past the limit */
+			char *b = realloc(buf, LESSON_MAX_BYTES + 1);
+			if (!b) {
+				free(buf);
+				buf = NULL;
+				break;
+			}
+			buf = b;
+			cap = LESSON_MAX_BYTES + 1;
+		}
 	}
 	close(fd);
 	if (!buf) {
@@ -199,21 +321,39 @@ int lesson_load(const char *name_or_path, struct lesson **out, char *err, size_t
 		return load_path(name_or_path, out, err, errlen);
 	if (strlen(name_or_path) >= LESSON_NAME_MAX)
 		return not_found(name_or_path, err, errlen);
-	const char *dirs[MAX_DIRS];
-	int nd = lesson_dirs(dirs, MAX_DIRS);
+	const char *const *dirs;
+	int nd = lesson_dirs(&dirs);
 	for (int i = 0; i < nd; i++) {
-		char path[CMD_PATH_MAX];
-		snprintf(path, sizeof(path), "%s/%s.lesson", dirs[i], name_or_path);
-		if (access(path, F_OK) == 0)
-			return load_path(path, out, err, errlen);
+		char *path;
+		if (asprintf(&path, "%s/%s.lesson", dirs[i], name_or_path) < 0) {
+			nd = -ENOMEM;
+			break;
+		}
+		/* Here or not (as the real user); load_path opens it with the user's rights. */
+		int r = access(path, F_OK) == 0 ? load_path(path, out, err, errlen) : 1;
+		free(path);
+		if (r <= 0)
+			return r;
+	}
+	if (nd < 0) {
+		snprintf(err, errlen, "out of memory while looking for lesson \"%s\"", name_or_path);
+		return -ENOMEM;
 	}
 	return not_found(name_or_path, err, errlen);
 }
 
 int lesson_list(FILE *out)
 {
-	static struct found f[MAX_LESSONS];
-	int n = find_all(f, MAX_LESSONS);
+	struct found *f;
+	char ferr[CMD_ERR_MAX];
+	int n = find_all(&f, stderr, ferr, sizeof(ferr));
+	if (n <= 0) {
+		char why[CMD_ERR_MAX + 1024];
+		if (n == 0)
+			no_lessons(why, sizeof(why));
+		fprintf(stderr, "sockstep: %s\n", n < 0 ? ferr : why);
+		return n;
+	}
 	int w = 0;
 	for (int i = 0; i < n; i++)
 		if ((int)strlen(f[i].name) > w)
@@ -228,6 +368,7 @@ int lesson_list(FILE *out)
 			fprintf(out, "%-*s  (does not load: %s)\n", w, f[i].name, err);
 		}
 	}
+	free_found(f, n);
 	return n;
 }
 

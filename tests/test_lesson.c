@@ -257,6 +257,120 @@ static void test_no_crash(void **state)
 	}
 }
 
+/* Hundreds of long lesson names (issue 8, item 5: --lesson nosuch crashed
+ * with 35 names of 32 characters, reading names it had not filled in): the
+ * list of what was expected never runs past its buffer, never cuts a name,
+ * and says how many it left out; the suggestion sees every name. */
+static void test_many_long_names(void **state)
+{
+	(void)state;
+	enum { N = 600 };
+	static char store[N][LESSON_NAME_MAX];
+	const char *names[N];
+	for (int i = 0; i < N; i++) {
+		/* 32 to 63 characters, as a course's files are named. */
+		snprintf(store[i], sizeof store[i], "sockets-chapter-%03d-exercise-text%.*s", i, i % 31,
+			 "-with-a-longer-tail-for-this-one");
+		names[i] = store[i];
+	}
+	size_t sizes[] = { 0, 1, 5, 40, 64, 100, 1024, 4096, 65536 };
+	for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+		for (size_t n = 0; n <= N; n += n < 40 ? 1 : 37) {
+			size_t len = sizes[k];
+			char *out = malloc(len ? len : 1); /* exact size: ASan sees any write past it */
+			assert_non_null(out);
+			lesson_join(names, n, ", ", " or ", out, len);
+			if (len == 0) {
+				free(out);
+				continue;
+			}
+			size_t got = strlen(out);
+			assert_true(got < len);
+			/* Every name shown is whole, in order; the rest is counted. */
+			size_t shown = 0;
+			const char *c = out;
+			while (shown < n && !strncmp(c, names[shown], strlen(names[shown]))) {
+				c += strlen(names[shown++]);
+				if (!strncmp(c, ", ", 2))
+					c += 2;
+				else if (!strncmp(c, " or ", 4))
+					c += 4;
+				else
+					break;
+			}
+			if (shown < n && len >= 40) {
+				char more[64];
+				snprintf(more, sizeof more, "%s%zu more", shown ? " and " : "", n - shown);
+				assert_string_equal(c, more);
+			} else if (len >= 40) {
+				assert_string_equal(c, ""); /* all of them */
+			}
+			free(out);
+		}
+	}
+	/* The last of 600 long names, with a typo, is found. */
+	char hint[128];
+	char typo[LESSON_NAME_MAX];
+	snprintf(typo, sizeof typo, "%s", names[N - 1]);
+	typo[3] = 'X';
+	lesson_suggest(typo, names, N, hint, sizeof hint);
+	char want[128];
+	snprintf(want, sizeof want, "; did you mean \"%s\"?", names[N - 1]);
+	assert_string_equal(hint, want);
+	lesson_suggest("nosuch", names, N, hint, sizeof hint);
+	assert_string_equal(hint, "");
+	/* Small lists read as a sentence. */
+	const char *three[] = { "tcp", "udp", "errors" };
+	char out[64];
+	lesson_join(three, 3, ", ", " or ", out, sizeof out);
+	assert_string_equal(out, "tcp, udp or errors");
+	lesson_join(three, 1, ", ", " or ", out, sizeof out);
+	assert_string_equal(out, "tcp");
+	lesson_join(three, 0, ", ", " or ", out, sizeof out);
+	assert_string_equal(out, "");
+}
+
+/* Without a file name (a fuzzer, a lesson from a pipe) any lesson: line
+ * names the lesson, so the rest of the grammar is parsed. */
+static void test_no_file_name(void **state)
+{
+	(void)state;
+	struct lesson *l = NULL;
+	const char *t = "lesson: tcp\ntitle: T\nstep: one\n> server socket tcp\n";
+	assert_int_equal(lesson_parse(t, strlen(t), "fuzz.lesson", NULL, &l, err, sizeof err), 0);
+	assert_string_equal(l->name, "tcp");
+	assert_int_equal(l->nsteps, 1);
+	lesson_free(l);
+	t = "title: T\nstep: one\nnarration\n";
+	assert_int_equal(lesson_parse(t, strlen(t), "fuzz.lesson", NULL, &l, err, sizeof err), 0);
+	assert_string_equal(l->name, "fuzz.lesson");
+	lesson_free(l);
+}
+
+/* Lines just under, at and over CMD_LINE_MAX: the limit is exact. */
+static void test_line_limit(void **state)
+{
+	(void)state;
+	for (size_t n = CMD_LINE_MAX - 1; n <= CMD_LINE_MAX + 1; n++) {
+		char *t = malloc(n + 64);
+		assert_non_null(t);
+		int o = sprintf(t, "title: T\nstep: one\n");
+		memset(t + o, 'a', n);
+		strcpy(t + o + n, "\n");
+		struct lesson *l = NULL;
+		int r = lesson_parse(t, strlen(t), "t.lesson", "t", &l, err, sizeof err);
+		if (n <= CMD_LINE_MAX) {
+			assert_int_equal(r, 0);
+			assert_int_equal(strlen(l->steps[0].items[0].text), n);
+			lesson_free(l);
+		} else {
+			assert_int_equal(r, -EINVAL);
+			assert_non_null(strstr(err, "t.lesson:3: a line of 4097 bytes: expected at most 4096"));
+		}
+		free(t);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -267,6 +381,9 @@ int main(void)
 		cmocka_unit_test(test_structure_errors),
 		cmocka_unit_test(test_name_of),
 		cmocka_unit_test(test_no_crash),
+		cmocka_unit_test(test_many_long_names),
+		cmocka_unit_test(test_no_file_name),
+		cmocka_unit_test(test_line_limit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
