@@ -10,14 +10,16 @@
 
 #define HIST_MAX 200
 
+/* A line holds at most CMD_LINE_MAX bytes, as a script's line does; a key
+ * past that is refused with a notice, never dropped in silence. */
 static struct {
-	char buf[CMD_LINE_MAX];
+	char buf[CMD_LINE_MAX + 1];
 	size_t len, cur;       /* bytes; cur always at a character boundary */
 	int scroll;            /* first column shown when the line is wider than the screen */
 	char *hist[HIST_MAX];
 	int nhist;
 	int hpos;              /* nhist: the line being typed */
-	char draft[CMD_LINE_MAX];
+	char draft[CMD_LINE_MAX + 1];
 } pr;
 
 void ui_prompt_open(struct ui *u, const char *prefill)
@@ -41,10 +43,12 @@ static void set_line(const char *s)
 	pr.len = pr.cur = strlen(pr.buf);
 }
 
-static void insert(const char *s, size_t n)
+static void insert(struct ui *u, const char *s, size_t n)
 {
-	if (pr.len + n >= sizeof(pr.buf))
+	if (pr.len + n > CMD_LINE_MAX) {
+		ui_notice(u, true, "the line is full: at most %d bytes; Enter runs it, Esc cancels", CMD_LINE_MAX);
 		return;
+	}
 	memmove(pr.buf + pr.cur + n, pr.buf + pr.cur, pr.len - pr.cur + 1);
 	memcpy(pr.buf + pr.cur, s, n);
 	pr.len += n;
@@ -104,7 +108,7 @@ static void history_move(int d)
  * extend to what they share and list them in the narration line. */
 static void complete(struct ui *u)
 {
-	char prefix[CMD_LINE_MAX];
+	char prefix[CMD_LINE_MAX + 1];
 	snprintf(prefix, sizeof(prefix), "%.*s", (int)pr.cur, pr.buf);
 	const char *w[64];
 	int n = cmd_complete(prefix, w, 64);
@@ -124,10 +128,10 @@ static void complete(struct ui *u)
 		common = k;
 	}
 	if (common > typed)
-		insert(w[0] + typed, common - typed);
+		insert(u, w[0] + typed, common - typed);
 	if (n == 1) {
 		if (pr.cur == pr.len || pr.buf[pr.cur] != ' ')
-			insert(" ", 1);
+			insert(u, " ", 1);
 		u->notice[0] = '\0';
 		return;
 	}
@@ -152,7 +156,7 @@ static void prompt_title(struct ui *u, struct ui_pane *p, char *buf, size_t len)
 /* Columns of buf[0..end). */
 static int cols_to(struct ui *u, size_t end)
 {
-	char tmp[CMD_LINE_MAX];
+	char tmp[CMD_LINE_MAX + 1];
 	snprintf(tmp, sizeof(tmp), "%.*s", (int)end, pr.buf);
 	return ui_width(u, tmp);
 }
@@ -160,6 +164,15 @@ static int cols_to(struct ui *u, size_t end)
 static void prompt_draw(struct ui *u, struct ui_pane *p)
 {
 	int avail = p->w - 3; /* ':' and a margin on both sides */
+	/* A warning (the line is full) takes the right of the row, where it is
+	 * seen even when the line is scrolled to its end. */
+	int warn = 0;
+	if (u->notice[0] && u->notice_warn) {
+		warn = ui_width(u, u->notice) + 2;
+		if (warn > avail / 2)
+			warn = avail / 2;
+		avail -= warn;
+	}
 	int cc = cols_to(u, pr.cur);
 	if (cc - pr.scroll >= avail)
 		pr.scroll = cc - avail + 1;
@@ -171,7 +184,9 @@ static void prompt_draw(struct ui *u, struct ui_pane *p)
 	while (i < pr.len && cols_to(u, i) < pr.scroll)
 		i = next_char(i);
 	ui_put(u, p->win, 0, 2, avail, pr.buf + i, u->attr[R_TEXT]);
-	if (u->notice[0]) { /* completion candidates go after the line if they fit */
+	if (warn > 1) {
+		ui_put(u, p->win, 0, 2 + avail + 1, warn - 1, u->notice, u->attr[R_WARN]);
+	} else if (u->notice[0]) { /* completion candidates go after the line if they fit */
 		int x = 3 + cols_to(u, pr.len) - pr.scroll + 2;
 		if (x < p->w - 10)
 			ui_put(u, p->win, 0, x, p->w - x - 1, u->notice, u->attr[R_DIM]);
@@ -198,7 +213,7 @@ static bool prompt_key(struct ui *u, struct ui_pane *p, int key)
 	case '\r':
 	case '\n':
 	case UI_FKEY(KEY_ENTER): {
-		char line[CMD_LINE_MAX];
+		char line[CMD_LINE_MAX + 1];
 		snprintf(line, sizeof(line), "%s", pr.buf);
 		u->prompting = false;
 		if (strspn(line, " \t") == strlen(line))
@@ -272,7 +287,7 @@ static bool prompt_key(struct ui *u, struct ui_pane *p, int key)
 		memset(&st, 0, sizeof(st));
 		size_t n = wcrtomb(mb, (wchar_t)key, &st);
 		if (n != (size_t)-1)
-			insert(mb, n);
+			insert(u, mb, n);
 		return true;
 	}
 	return false;
