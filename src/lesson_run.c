@@ -330,7 +330,7 @@ int lesson_load(const char *name_or_path, struct lesson **out, char *err, size_t
 			break;
 		}
 		/* Here or not (as the real user); load_path opens it with the user's rights. */
-		int r = access(path, F_OK) == 0 ? load_path(path, out, err, errlen) : 1;
+		int r = faccessat(AT_FDCWD, path, F_OK, AT_SYMLINK_NOFOLLOW) == 0 ? load_path(path, out, err, errlen) : 1;
 		free(path);
 		if (r <= 0)
 			return r;
