@@ -1,7 +1,9 @@
 /* libFuzzer harness for the lesson parser: any bytes must give a lesson or
- * one error line, and never a crash, a leak or a read past the input. */
+ * one error line, and never a crash, a leak or a read past the input.
+ * tests/fuzz/run.sh checks that the fuzzing reaches the step parser. */
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,10 +21,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	if (!text)
 		return 0;
 	memcpy(text, d, n);
-	int r = lesson_parse(text, n, "fuzz.lesson", "fuzz", &l, err, sizeof(err));
+	/* No file name to agree with: a "lesson:" line must not stop the parser
+	 * at the header (with a name, every seed did, and the steps were never
+	 * fuzzed). */
+	int r = lesson_parse(text, n, "fuzz.lesson", NULL, &l, err, sizeof(err));
+	/* FUZZ_SEEDS_MUST_PARSE=1 (run.sh, the seed test): every seed is a valid
+	 * lesson, and a seed the harness refuses fuzzes nothing past that line. */
+	static int strict = -1;
+	if (strict < 0)
+		strict = getenv("FUZZ_SEEDS_MUST_PARSE") != NULL;
+	if (strict && n && r != 0) { /* libFuzzer tries an empty input first */
+		fprintf(stderr, "fuzz_lesson: a seed does not parse: %s\n", err);
+		abort();
+	}
 	if (r == 0) {
-		if (!l || l->nsteps < 1)
+		/* What the parser promises of a lesson it accepts. */
+		if (!l || l->nsteps < 1 || !l->name || !l->title || !l->summary)
 			abort();
+		for (int i = 0; i < l->nsteps; i++) {
+			const struct lesson_step *s = &l->steps[i];
+			if (!s->title[0] || s->nitems < 1 || s->ncommands > s->nitems)
+				abort();
+			for (size_t j = 0; j < s->nitems; j++)
+				if (strchr(s->items[j].text, '\n') || strlen(s->items[j].text) > CMD_LINE_MAX)
+					abort();
+		}
 		lesson_free(l);
 	} else if ((r != -EINVAL && r != -ENOMEM) || !err[0] || strchr(err, '\n')) {
 		abort();
