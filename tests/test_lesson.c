@@ -352,11 +352,13 @@ static void test_line_limit(void **state)
 {
 	(void)state;
 	for (size_t n = CMD_LINE_MAX - 1; n <= CMD_LINE_MAX + 1; n++) {
-		char *t = malloc(n + 64);
-		assert_non_null(t);
-		int o = sprintf(t, "title: T\nstep: one\n");
+		static char t[CMD_LINE_MAX + 64];
+		const char head[] = "title: T\nstep: one\n";
+		size_t o = sizeof head - 1;
+		memcpy(t, head, o);
 		memset(t + o, 'a', n);
-		strcpy(t + o + n, "\n");
+		t[o + n] = '\n';
+		t[o + n + 1] = '\0';
 		struct lesson *l = NULL;
 		int r = lesson_parse(t, strlen(t), "t.lesson", "t", &l, err, sizeof err);
 		if (n <= CMD_LINE_MAX) {
@@ -367,7 +369,6 @@ static void test_line_limit(void **state)
 			assert_int_equal(r, -EINVAL);
 			assert_non_null(strstr(err, "t.lesson:3: a line of 4097 bytes: expected at most 4096"));
 		}
-		free(t);
 	}
 }
 
