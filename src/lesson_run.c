@@ -62,6 +62,7 @@ struct found {
 	int dir; /* index in the search path: the first directory wins */
 };
 
+/* By name, then by place in the search path. */
 static int by_name(const void *x, const void *y)
 {
 	const struct found *a = x, *b = y;
@@ -69,6 +70,7 @@ static int by_name(const void *x, const void *y)
 	return c ? c : a->dir - b->dir;
 }
 
+/* Frees what find_all returned. */
 static void free_found(struct found *f, int n)
 {
 	for (int i = 0; i < n && f; i++) {
@@ -211,6 +213,7 @@ static int not_found(const char *name, char *err, size_t errlen)
 	return -ENOENT;
 }
 
+/* What a file that is not a lesson is, for the line that refuses it. */
 static const char *file_kind(mode_t m)
 {
 	return S_ISDIR(m) ? "a directory" : S_ISFIFO(m) ? "a FIFO" : S_ISCHR(m) ? "a character device"
