@@ -24,6 +24,11 @@ const char *tesc(const char *s);
 /* Write s escaped to f. Returns what fputs returns. */
 int text_fputs(const char *s, FILE *f);
 
+/* Bytes of the printable character at s (n bytes available): 1 for
+ * printable ASCII, 2-4 for valid UTF-8 that is not a C1 control, 0 for a byte
+ * that text_escape writes as \xNN. For stream filters (see out.h). */
+size_t text_printable_len(const char *s, size_t n);
+
 /* True when s holds nothing that text_escape would change. */
 int text_is_safe(const char *s);
 

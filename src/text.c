@@ -103,6 +103,11 @@ int text_fputs(const char *s, FILE *f)
 	return 0;
 }
 
+size_t text_printable_len(const char *s, size_t n)
+{
+	return n ? utf8_printable((const unsigned char *)s, n) : 0;
+}
+
 int text_is_safe(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
