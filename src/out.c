@@ -53,14 +53,9 @@ bool out_stopped(void)
 
 /* ---- stderr: escaped on its way out ------------------------------------ */
 
-/* The bytes of a UTF-8 character cut at the end of one write, kept for the next. */
-struct err_state {
-	char carry[4];
-	size_t ncarry;
-};
-
-static int write_all(const char *p, size_t n)
+static int write_all(void *ctx, const char *p, size_t n)
 {
+	(void)ctx;
 	while (n) {
 		ssize_t w = write(STDERR_FILENO, p, n);
 		if (w < 0 && errno == EINTR)
@@ -73,84 +68,18 @@ static int write_all(const char *p, size_t n)
 	return 0;
 }
 
-/* A valid start of a UTF-8 character that the buffer cuts short. */
-static bool cut_short(const unsigned char *p, size_t n)
-{
-	size_t need = p[0] >= 0xc2 && p[0] <= 0xdf ? 2 : p[0] >= 0xe0 && p[0] <= 0xef ? 3
-		    : p[0] >= 0xf0 && p[0] <= 0xf4 ? 4 : 0;
-	if (n >= need)
-		return false;
-	for (size_t i = 1; i < n; i++)
-		if ((p[i] & 0xc0) != 0x80)
-			return false;
-	return true;
-}
-
-/* Escape p[0..n) into fd 2: controls (but newline and tab), C1 and invalid
- * UTF-8 as \xNN. With final unset, a character cut short at the end is kept. */
-static int escape_out(struct err_state *st, const char *p, size_t n, bool final)
-{
-	char out[1024];
-	size_t o = 0;
-	for (size_t i = 0; i < n;) {
-		size_t t = text_printable_len(p + i, n - i);
-		if (!t && !final && cut_short((const unsigned char *)p + i, n - i)) {
-			memcpy(st->carry, p + i, n - i);
-			st->ncarry = n - i;
-			break;
-		}
-		if (o + 4 > sizeof(out)) {
-			if (write_all(out, o) < 0)
-				return -1;
-			o = 0;
-		}
-		if (t) {
-			memcpy(out + o, p + i, t);
-			o += t;
-			i += t;
-		} else if (p[i] == '\n' || p[i] == '\t') {
-			out[o++] = p[i++];
-		} else {
-			o += (size_t)snprintf(out + o, 5, "\\x%02x", (unsigned char)p[i++]);
-		}
-	}
-	return write_all(out, o);
-}
-
 static ssize_t err_write(void *cookie, const char *buf, size_t size)
 {
-	struct err_state *st = cookie;
-	size_t taken = 0;
-	if (st->ncarry) { /* complete the cut character first */
-		char c[8];
-		size_t k = st->ncarry;
-		memcpy(c, st->carry, k);
-		while (k < 4 && taken < size && ((unsigned char)buf[taken] & 0xc0) == 0x80)
-			c[k++] = buf[taken++];
-		st->ncarry = 0;
-		size_t t = text_printable_len(c, k);
-		if (!t && k < 4 && taken == size && cut_short((unsigned char *)c, k)) {
-			memcpy(st->carry, c, k); /* still cut short */
-			st->ncarry = k;
-			return (ssize_t)size;
-		}
-		if (escape_out(st, c, k, true) < 0)
-			return -1;
-	}
-	if (escape_out(st, buf + taken, size - taken, false) < 0)
-		return -1;
-	return (ssize_t)size;
+	return text_stream(cookie, buf, size, 0, write_all, NULL) < 0 ? -1 : (ssize_t)size;
 }
 
+/* What is left at exit: a character still cut short is shown as \xNN. */
 static int err_close(void *cookie)
 {
-	struct err_state *st = cookie;
-	int r = st->ncarry ? escape_out(st, st->carry, st->ncarry, true) : 0;
-	st->ncarry = 0;
-	return r;
+	return text_stream(cookie, "", 0, 1, write_all, NULL);
 }
 
-static struct err_state err_st;
+static struct text_stream err_st;
 
 static void escape_stderr(void)
 {

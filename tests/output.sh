@@ -178,7 +178,6 @@ if command -v tmux >/dev/null; then
 		"${T[@]}" send-keys -t scr Enter
 		wait_for "PWNED" && ok "screen: the say line is shown" || bad "screen: the say line is not shown"
 		sleep 0.5 # the rest of the redraw; the checks below do not depend on it
-		screen >"$tmp/tty.screen"
 		title=$("${T[@]}" display-message -p -t scr '#{pane_title}')
 		"${T[@]}" pipe-pane -t scr # what follows is checked on its own
 		"${T[@]}" send-keys -t scr ':'
