@@ -103,16 +103,24 @@ safe "batch: error lines on stderr (unknown command, raw ESC, unwritable file)" 
 
 # File names and option values in command-line errors.
 cl=0
-for args in "--batch --script $tmp/nope$RAW" "--batch --write $tmp/none$RAW/w.pcap" \
-	"--batch --log $tmp/none$RAW/l.log" "--read $tmp/nope$RAW" "--batch --lesson $tmp/nope$RAW.lesson" \
-	"--batch --lesson nope$RAW" "--batch --net $RAW" "--batch --wait $RAW" "--theme $RAW" \
-	"--client-ip $RAW" "--$RAW" "--batch $RAW"; do
+cl_case() { # the arguments; stdin is a say line for those that get that far
 	cl=$((cl + 1))
-	IFS=' ' read -r -a argv <<<"$args"
-	printf 'say hi\n' | "$bin" "${argv[@]}" >"$tmp/out.$cl" 2>"$tmp/err.$cl"
-	safe "command line $cl ($(printf %q "${argv[0]}") ...): the error line" "$tmp/err.$cl" 'PWNED'
-	safe "command line $cl ($(printf %q "${argv[0]}") ...): stdout" "$tmp/out.$cl"
-done
+	printf 'say hi\n' | "$bin" "$@" >"$tmp/out.$cl" 2>"$tmp/err.$cl"
+	safe "command line $cl ($1 ...): the error line" "$tmp/err.$cl" 'PWNED'
+	safe "command line $cl ($1 ...): stdout" "$tmp/out.$cl"
+}
+cl_case --batch --script "$tmp/nope$RAW"
+cl_case --batch --write "$tmp/none$RAW/w.pcap"
+cl_case --batch --log "$tmp/none$RAW/l.log"
+cl_case --read "$tmp/nope$RAW"
+cl_case --batch --lesson "$tmp/nope$RAW.lesson"
+cl_case --batch --lesson "nope$RAW"
+cl_case --batch --net "$RAW"
+cl_case --batch --wait "$RAW"
+cl_case --theme "$RAW"
+cl_case --client-ip "$RAW"
+cl_case --batch "--$RAW"
+cl_case --batch "$RAW"
 
 # A lesson whose every text is the attack, in a directory named with it.
 mkdir "$tmp/L" "$tmp/L$RAW"
@@ -165,10 +173,15 @@ if command -v tmux >/dev/null; then
 	"${T[@]}" new-session -d -s scr -x 120 -y 40 \
 		"env -u NO_COLOR LANG=C.UTF-8 LC_ALL=C.UTF-8 PS1='$ ' bash --norc --noprofile"
 	for _ in $(seq 1 100); do screen | grep -q '\$' && break; sleep 0.05; done
+	# The lesson from the directory named with the attack: its errors,
+	# shown on the screen and written to the log, quote that path.
+	"${T[@]}" set-environment -g LESSON "$tmp/L$RAW/evil.lesson"
+	"${T[@]}" send-keys -t scr -l -- 'LESSON=$(tmux -L '"$SOCK"' show-environment -g LESSON | cut -d= -f2-)'
+	"${T[@]}" send-keys -t scr Enter
 	# Everything the program writes to the terminal, byte for byte.
 	"${T[@]}" pipe-pane -t scr -o "cat >$tmp/tty.raw"
 	"${T[@]}" send-keys -t scr -l -- \
-		"$bin --lesson '$tmp/L/evil.lesson' --log '$tmp/log' 2>$tmp/tty.err; echo \$? >$tmp/tty.rc"
+		"$bin --lesson \"\$LESSON\" --log '$tmp/log' 2>$tmp/tty.err; echo \$? >$tmp/tty.rc"
 	"${T[@]}" send-keys -t scr Enter
 	if wait_for "5-tuple"; then
 		"${T[@]}" send-keys -t scr n
@@ -193,10 +206,24 @@ if command -v tmux >/dev/null; then
 		elif ! iconv -f UTF-8 -t UTF-8 "$tmp/tty.raw" >/dev/null 2>&1; then bad "screen: invalid UTF-8 reached the terminal"
 		elif LC_ALL=C.UTF-8 grep -aqP '[\x{80}-\x{9f}]' "$tmp/tty.raw"; then bad "screen: a C1 control reached the terminal"
 		else ok "screen: no retitle, C1 control or invalid UTF-8 in what reached the terminal"; fi
-		safe "--log file: the lesson's and the prompt's text" "$tmp/log" "evil.lesson:9:" "$SHOWN_ESC" "$SHOWN_C1"
+		safe "--log file: the lesson's and the prompt's text" "$tmp/log" "L$SHOWN_ESC" "evil.lesson:9:" "$SHOWN_C1"
 		[ "$(cat "$tmp/tty.rc" 2>/dev/null)" = 0 ] && ok "screen: exit status 0" || bad "screen: exit status $(cat "$tmp/tty.rc" 2>/dev/null)" "$tmp/tty.err"
 	else
 		bad "screen: did not come up" "$tmp/tty.err"
+	fi
+	# A --log that cannot be written: said once after the screen, status 1.
+	"${T[@]}" send-keys -t scr -l -- \
+		"clear; $bin --net loopback --log /dev/full 2>$tmp/full.err; echo \$? >$tmp/full.rc"
+	"${T[@]}" send-keys -t scr Enter
+	if wait_for "5-tuple"; then
+		"${T[@]}" send-keys -t scr q
+		for _ in $(seq 1 100); do [ -s "$tmp/full.rc" ] && break; sleep 0.05; done
+		n=$(grep -c 'write error: the --log file: .*ENOSPC' "$tmp/full.err")
+		if [ "$(cat "$tmp/full.rc")" != 1 ]; then bad "--log /dev/full: exit status $(cat "$tmp/full.rc"), expected 1" "$tmp/full.err"
+		elif [ "$n" != 1 ] || [ "$(wc -l <"$tmp/full.err")" != 1 ]; then bad "--log /dev/full: expected one write error line" "$tmp/full.err"
+		else ok "--log /dev/full: one write error line after the screen, status 1"; fi
+	else
+		bad "--log /dev/full: the screen did not come up"
 	fi
 else
 	echo "note: no tmux: the screen and --log checks are skipped"
