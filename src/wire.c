@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -492,10 +493,23 @@ static FILE *open_save(const char *path, char *err, size_t errlen)
 		if (fd < 0)
 			fd = -errno;
 	} else {
-		fd = priv_open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		/* Non-blocking open: a FIFO nobody reads fails (ENXIO) instead of
+		 * hanging the session; the writes themselves block as usual. */
+		fd = priv_open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK | O_NOCTTY, 0644);
+		if (fd >= 0 && isatty(fd)) {
+			close(fd);
+			snprintf(err, errlen, "wire save: \"%s\" is a terminal; expected a file name", tesc(path));
+			return NULL;
+		}
+		if (fd >= 0)
+			fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	}
 	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-	if (!f) {
+	struct stat st;
+	if (fd == -ENXIO && stat(path, &st) == 0 && S_ISFIFO(st.st_mode)) {
+		snprintf(err, errlen, "wire save: \"%s\" is a FIFO that nobody reads; expected a file, or a reader "
+			 "on the FIFO first", tesc(path));
+	} else if (!f) {
 		int e = fd < 0 ? -fd : errno;
 		if (fd >= 0)
 			close(fd);

@@ -278,6 +278,15 @@ else ok "| head -1: stops at the closed pipe, status ${st[0]}, one line: $(grep 
 
 # ---- 3. wire save - ----------------------------------------------------------
 
+# Where a pcap makes no sense or would hang: a FIFO nobody reads, a terminal.
+mkfifo -m 666 "$tmp/w/fifo"
+printf 'wire save %s\nsay after\n' "$tmp/w/fifo" >"$tmp/fifo.s"
+timeout 60 "$bin" --batch --net loopback --script "$tmp/fifo.s" >"$tmp/out" 2>"$tmp/err"; rc=$?
+if [ "$rc" = 124 ]; then bad "wire save to a FIFO nobody reads: hangs"
+elif ! grep -q 'is a FIFO that nobody reads' "$tmp/err"; then bad "wire save to a FIFO nobody reads: not refused by name" "$tmp/err"
+elif ! grep -q '>> after' "$tmp/out"; then bad "wire save to a FIFO nobody reads: the rest is lost" "$tmp/out"
+else ok "wire save to a FIFO nobody reads: refused in one line, no hang"; fi
+
 { printf "$udp"; printf 'wire save -\nsay after\n'; } >"$tmp/dash"
 "$bin" --batch --net loopback --script "$tmp/dash" >"$tmp/out" 2>"$tmp/err"; rc=$?
 if [ "$rc" != 0 ]; then bad "wire save - to a file: exit status $rc" "$tmp/err"
@@ -291,6 +300,11 @@ if command -v script >/dev/null; then
 	elif ! grep -aq 'wire save -: standard output is a terminal' "$tmp/out"; then bad "wire save - on a terminal: not refused" "$tmp/out"
 	elif ! grep -aq '>> after' "$tmp/out"; then bad "wire save - on a terminal: the rest is lost" "$tmp/out"
 	else ok "wire save - on a terminal: refused in one line, the script goes on"; fi
+	printf 'wire save /dev/tty\nsay after\n' >"$tmp/tty.s"
+	script -qec "$bin --batch --net loopback --script $tmp/tty.s" /dev/null >"$tmp/out" 2>&1
+	if LC_ALL=C grep -aqF $'\xd4\xc3\xb2\xa1' "$tmp/out"; then bad "wire save /dev/tty: the pcap was thrown at the terminal"
+	elif ! grep -aq 'is a terminal; expected a file name' "$tmp/out"; then bad "wire save /dev/tty: not refused" "$tmp/out"
+	else ok "wire save /dev/tty: refused in one line"; fi
 else
 	echo "note: no script(1): wire save - on a terminal not checked"
 fi
