@@ -101,6 +101,17 @@ safe "batch: error lines on stderr (unknown command, raw ESC, unwritable file)" 
 [ -s "$tmp/d$RAW/f.pcap" ] && ok "batch: the pcap was written to the oddly named directory" ||
 	bad "batch: no pcap in the oddly named directory"
 
+# Random bytes, many times over: 400 say lines with every byte value as a
+# "\xNN" escape, 400 raw lines of random bytes (commands, or refused with a
+# message quoting them), 100 unknown commands. Fixed seed: reproducible.
+LC_ALL=C awk 'BEGIN { srand(8);
+	for (i = 0; i < 400; i++) { printf "say \""; for (k = 0; k < 24; k++) printf "\\x%02x", int(rand() * 256); print "\"" }
+	for (i = 0; i < 400; i++) { printf "say "; for (k = 0; k < 24; k++) { c = 1 + int(rand() * 255); if (c == 10) c = 9; printf "%c", c }; print "" }
+	for (i = 0; i < 100; i++) { printf "x"; for (k = 0; k < 16; k++) { c = 128 + int(rand() * 128); printf "%c", c }; print "" } }' >"$tmp/random"
+run "$tmp/out" "$tmp/err" "$bin" --batch --net loopback --script "$tmp/random"
+safe "900 lines of random bytes: stdout" "$tmp/out" "[400] say"
+safe "900 lines of random bytes: stderr" "$tmp/err" "random:900:"
+
 # File names and option values in command-line errors.
 cl=0
 cl_case() { # the arguments; stdin is a say line for those that get that far
