@@ -481,8 +481,8 @@ static FILE *open_save(const char *path, char *err, size_t errlen)
 	int fd;
 	if (!strcmp(path, "-")) {
 		if (isatty(STDOUT_FILENO)) {
-			snprintf(err, errlen, "wire save -: standard output is a terminal (the screen); expected a file "
-				 "name, or - with --batch and stdout sent to a file or a pipe");
+			snprintf(err, errlen, "wire save -: standard output is a terminal; expected a file name "
+				 "(- is for --batch with stdout sent to a file or a pipe)");
 			return NULL;
 		}
 		if (out_flush(stdout) < 0) {
