@@ -17,7 +17,10 @@ struct batch_printer {
 	bool in_table;         /* the last line printed was a table row */
 };
 
-void batch_print(struct batch_printer *p, const struct session *s);
+/* Returns 0, or -1 when the output failed (see out.h: the failure is said
+ * at exit; on stdout out_stopped() then says to stop). Text from the user is
+ * written escaped (text.h). */
+int batch_print(struct batch_printer *p, const struct session *s);
 
 /* Run every line of `in` (named `name` in error lines) through parser and
  * engine. Returns the number of errors (bad lines, failed expectations). */

@@ -24,6 +24,21 @@ const char *tesc(const char *s);
 /* Write s escaped to f. Returns what fputs returns. */
 int text_fputs(const char *s, FILE *f);
 
+/* A stream escaped as it goes by, in pieces of any size (stderr, see out.h):
+ * as text_escape, but newlines and tabs are kept (they end and align
+ * messages), and a UTF-8 character cut at the end of one piece is completed
+ * by the next, so that where a writer splits its text changes nothing. */
+struct text_stream {
+	char carry[4];  /* the start of a character cut at the end of the last piece */
+	size_t ncarry;
+};
+
+/* Escape n bytes of s, handing the result to put(ctx, bytes, len) (which
+ * returns a negative value to stop). final: no piece follows, so a character
+ * still cut short is shown as \xNN. Returns 0, or put's negative value. */
+int text_stream(struct text_stream *st, const char *s, size_t n, int final,
+		int (*put)(void *ctx, const char *p, size_t len), void *ctx);
+
 /* True when s holds nothing that text_escape would change. */
 int text_is_safe(const char *s);
 

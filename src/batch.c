@@ -7,21 +7,33 @@
 #include <unistd.h>
 
 #include "linein.h"
+#include "out.h"
+#include "text.h"
+
 
 static const char *side_tag(enum side s)
 {
 	return s == SIDE_SERVER ? "server" : s == SIDE_CLIENT ? "client" : "";
 }
 
+/* Event text is written escaped: it quotes what the user typed (say lines,
+ * file names), which must not reach the terminal as escape sequences. */
+static void put(FILE *f, const char *text)
+{
+	text_fputs(text ? text : "", f);
+}
+
 static void print_call(FILE *f, const struct event *ev)
 {
 	const char *tag = side_tag(ev->side);
+	fprintf(f, "  %-6s  ", tag);
+	put(f, ev->text);
 	switch (ev->status) {
 	case CS_BLOCKED:
-		fprintf(f, "  %-6s  %s  -> blocked (would block; waits for the peer)\n", tag, ev->text);
+		fputs("  -> blocked (would block; waits for the peer)\n", f);
 		return;
 	case CS_STILL:
-		fprintf(f, "  %-6s  %s  -> still blocked after %ld ms\n", tag, ev->text, ev->ret);
+		fprintf(f, "  -> still blocked after %ld ms\n", ev->ret);
 		return;
 	default:
 		break;
@@ -32,9 +44,9 @@ static void print_call(FILE *f, const struct event *ev)
 	else
 		snprintf(res, sizeof(res), "%ld", ev->ret);
 	if (ev->status == CS_COMPLETED)
-		fprintf(f, "  %-6s  %s  -> %s  (blocked since [%u])\n", tag, ev->text, res, ev->origin);
+		fprintf(f, "  -> %s  (blocked since [%u])\n", res, ev->origin);
 	else
-		fprintf(f, "  %-6s  %s  -> %s\n", tag, ev->text, res);
+		fprintf(f, "  -> %s\n", res);
 }
 
 static void print_sockaddr(FILE *f, const struct event *ev)
@@ -43,7 +55,7 @@ static void print_sockaddr(FILE *f, const struct event *ev)
 	char hex[SA_HEX_MAX], line[320];
 	for (int i = 0; i < SA_NSTAGES; i++) {
 		sa_hex(b->bytes[i], hex);
-		fprintf(f, "  %-6s  %s\n  %-6s    %s\n", side_tag(ev->side), b->code[i], "", hex);
+		fprintf(f, "  %-6s  %s\n  %-6s    %s\n", side_tag(ev->side), tesc(b->code[i]), "", hex);
 	}
 	sa_legend(line, sizeof(line));
 	fprintf(f, "  %-6s    %s\n", "", line);
@@ -53,11 +65,11 @@ static void print_sockaddr(FILE *f, const struct event *ev)
 	fprintf(f, "  %-6s    %s\n", "", line);
 }
 
-void batch_print(struct batch_printer *p, const struct session *s)
+int batch_print(struct batch_printer *p, const struct session *s)
 {
 	FILE *f = p->out;
 	char line[512];
-	for (; p->next < s->n; p->next++) {
+	for (; p->next < s->n && !out_stopped(); p->next++) {
 		const struct event *ev = &s->ev[p->next];
 		bool row = ev->kind == EV_ROW;
 		if (row && !p->in_table) {
@@ -67,7 +79,9 @@ void batch_print(struct batch_printer *p, const struct session *s)
 		p->in_table = row;
 		switch (ev->kind) {
 		case EV_COMMAND:
-			fprintf(f, "\n[%u] %s\n", ev->seq, ev->text ? ev->text : "");
+			fprintf(f, "\n[%u] ", ev->seq);
+			put(f, ev->text);
+			fputc('\n', f);
 			break;
 		case EV_ERROR:
 			break; /* errors go to stderr, with the file and line */
@@ -79,31 +93,43 @@ void batch_print(struct batch_printer *p, const struct session *s)
 			break;
 		case EV_ROW:
 			tuple_format(ev->row, line, sizeof(line));
-			fprintf(f, "    %s\n", line);
+			fprintf(f, "    %s\n", tesc(line));
 			if (ev->row->note[0])
-				fprintf(f, "    %-40s (%s)\n", "", ev->row->note);
+				fprintf(f, "    %-40s (%s)\n", "", tesc(ev->row->note));
 			break;
 		case EV_DATA:
-			fprintf(f, "  %-6s  %s\n", side_tag(ev->side), ev->text);
+			fprintf(f, "  %-6s  ", side_tag(ev->side));
+			put(f, ev->text);
+			fputc('\n', f);
 			break;
 		case EV_INFO:
-			fprintf(f, "  %-6s  note: %s\n", side_tag(ev->side), ev->text);
+			fprintf(f, "  %-6s  note: ", side_tag(ev->side));
+			put(f, ev->text);
+			fputc('\n', f);
 			break;
 		case EV_SAY:
-			fprintf(f, "  >> %s\n", ev->text);
+			fputs("  >> ", f);
+			put(f, ev->text);
+			fputc('\n', f);
 			break;
 		case EV_EXPECT:
-			fprintf(f, "  %s\n", ev->text);
+			fputs("  ", f);
+			put(f, ev->text);
+			fputc('\n', f);
 			break;
 		case EV_FRAME:
-			fprintf(f, "  wire    #%-3ld %s\n", ev->ret, ev->text ? ev->text : "");
+			fprintf(f, "  wire    #%-3ld ", ev->ret);
+			put(f, ev->text);
+			fputc('\n', f);
 			break;
 		case EV_WIRE:
-			fprintf(f, "  wire    %s\n", ev->text ? ev->text : "");
+			fputs("  wire    ", f);
+			put(f, ev->text);
+			fputc('\n', f);
 			break;
 		}
 	}
-	fflush(f);
+	return out_flush(f);
 }
 
 /* The line reader says why a line is not run, in one line with the file and
@@ -154,10 +180,12 @@ int batch_run(FILE *in, const char *name, struct app *a)
 		}
 		if (rc > 0 && app_line_acts(line))
 			app_settle(a, a->log.seq, a->run_ms);
-		batch_print(&p, &a->log);
+		if (batch_print(&p, &a->log) < 0 && out_stopped())
+			break; /* nobody reads the output any more (| head): stop */
 		if (rc < 0 || rc == 2) {
-			fflush(stdout);
-			fprintf(stderr, "sockstep: %s:%u: %s\n", name, lineno, err);
+			fprintf(stderr, "sockstep: %s:%u: ", tesc(name), lineno);
+			text_fputs(err, stderr);
+			fputc('\n', stderr);
 			errors++;
 		}
 	}

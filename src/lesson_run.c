@@ -12,6 +12,8 @@
 #include "batch.h"
 #include "config.h"
 #include "priv.h"
+#include "out.h"
+#include "text.h"
 
 /* ---- where lessons are ------------------------------------------------ */
 
@@ -365,10 +367,14 @@ int lesson_list(FILE *out)
 		struct lesson *l;
 		char err[CMD_ERR_MAX + CMD_PATH_MAX];
 		if (load_path(f[i].path, &l, err, sizeof(err)) == 0) {
-			fprintf(out, "%-*s  %s\n", w, f[i].name, l->summary);
+			fprintf(out, "%-*s  ", w, tesc(f[i].name));
+			text_fputs(l->summary, out);
+			fputc('\n', out);
 			lesson_free(l);
 		} else {
-			fprintf(out, "%-*s  (does not load: %s)\n", w, f[i].name, err);
+			fprintf(out, "%-*s  (does not load: ", w, tesc(f[i].name));
+			text_fputs(err, out);
+			fputs(")\n", out);
 		}
 	}
 	free_found(f, n);
@@ -450,12 +456,20 @@ int lesson_batch(struct app *a, const struct lesson *l, FILE *out)
 {
 	struct batch_printer p = { .out = out, .next = a->log.n };
 	int fails = 0, expects = 0, expects_failed = 0, refused = 0;
-	fprintf(out, "\nLESSON %s: %s\n%s\n", l->name, l->title, l->summary);
-	for (int i = 0; i < l->nsteps; i++) {
+	/* Title, summary, step titles and narration are the lesson file's
+	 * text: written escaped (text.h), as everything a user wrote. */
+	fprintf(out, "\nLESSON %s: ", tesc(l->name));
+	text_fputs(l->title, out);
+	fputc('\n', out);
+	text_fputs(l->summary, out);
+	fputc('\n', out);
+	for (int i = 0; i < l->nsteps && !out_stopped(); i++) {
 		const struct lesson_step *s = &l->steps[i];
 		fputc('\n', out);
 		rule(out);
-		fprintf(out, "Step %d of %d: %s\n", i + 1, l->nsteps, s->title);
+		fprintf(out, "Step %d of %d: ", i + 1, l->nsteps);
+		text_fputs(s->title, out);
+		fputc('\n', out);
 		rule(out);
 		bool after_text = false;
 		for (size_t j = 0; j < s->nitems; j++) {
@@ -463,7 +477,8 @@ int lesson_batch(struct app *a, const struct lesson *l, FILE *out)
 			if (it->kind == LI_TEXT) {
 				if (!after_text)
 					fputc('\n', out); /* the narration stands apart from the output */
-				fprintf(out, "%s\n", it->text);
+				text_fputs(it->text, out);
+				fputc('\n', out);
 				after_text = true;
 				p.in_table = false; /* a table after narration needs its header again */
 				continue;
@@ -476,28 +491,34 @@ int lesson_batch(struct app *a, const struct lesson *l, FILE *out)
 			 * output it checks: the "[n] expect ..." line would say it twice. */
 			if (it->expect && mark < a->log.n && a->log.ev[mark].kind == EV_COMMAND)
 				p.next = mark + 1;
-			batch_print(&p, &a->log);
+			if (batch_print(&p, &a->log) < 0 && out_stopped())
+				break; /* nobody reads the handout any more (| head): stop */
 			if (it->expect) {
 				expects++;
 				expects_failed += f;
 			} else {
 				refused += f;
 			}
-			if (f && !it->expect)
-				fprintf(out, "\n  refused: %s\n", err); /* the handout shows the hole too */
+			if (f && !it->expect) { /* the handout shows the hole too */
+				fputs("\n  refused: ", out);
+				text_fputs(err, out);
+				fputc('\n', out);
+			}
 			if (f) {
-				fflush(out);
-				fprintf(stderr, "sockstep: %s\n", err);
+				out_flush(out);
+				fputs("sockstep: ", stderr);
+				text_fputs(err, stderr);
+				fputc('\n', stderr);
 				fails++;
 			}
 		}
 	}
-	fprintf(out, "\nLESSON %s: %d step%s, %d expectation%s", l->name, l->nsteps, l->nsteps == 1 ? "" : "s",
+	fprintf(out, "\nLESSON %s: %d step%s, %d expectation%s", tesc(l->name), l->nsteps, l->nsteps == 1 ? "" : "s",
 		expects, expects == 1 ? "" : "s");
 	if (!fails)
 		fprintf(out, ", all held\n");
 	else
 		fprintf(out, ", %d FAILED; %d command%s refused\n", expects_failed, refused, refused == 1 ? "" : "s");
-	fflush(out);
+	out_flush(out);
 	return fails;
 }

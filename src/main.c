@@ -18,6 +18,7 @@
 #include "config.h"
 #include "lab.h"
 #include "lesson_run.h"
+#include "out.h"
 #include "session.h"
 #include "ui.h"
 
@@ -314,6 +315,7 @@ static const char *mode_blurb(const struct lab *lab)
 
 int main(int argc, char **argv)
 {
+	out_init(); /* stderr escaped; stdout checked at exit, as close_stdout does */
 	struct options o;
 	int rc = parse_options(argc, argv, &o);
 	if (rc)

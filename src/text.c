@@ -1,6 +1,7 @@
 /* text.c - user text made safe for a terminal (see text.h). */
 #include "text.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -101,6 +102,100 @@ int text_fputs(const char *s, FILE *f)
 		}
 	}
 	return 0;
+}
+
+/* How long the UTF-8 character that lead byte c starts would be, 0 if none. */
+static size_t utf8_len(unsigned char c)
+{
+	return c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+}
+
+/* A valid start of a character that the n bytes at p cut short. */
+static bool cut_short(const unsigned char *p, size_t n)
+{
+	if (n >= utf8_len(p[0]))
+		return false;
+	for (size_t i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return false;
+	return true;
+}
+
+struct sink {
+	char buf[512];
+	size_t o;
+	int (*put)(void *ctx, const char *p, size_t len);
+	void *ctx;
+	int err;
+};
+
+static void sink_add(struct sink *k, const char *p, size_t n)
+{
+	if (k->err)
+		return;
+	if (k->o + n > sizeof(k->buf)) {
+		int r = k->put(k->ctx, k->buf, k->o);
+		k->o = 0;
+		if (r < 0) {
+			k->err = r;
+			return;
+		}
+	}
+	memcpy(k->buf + k->o, p, n);
+	k->o += n;
+}
+
+/* Escape the n bytes at p whole (nothing follows them in this call). */
+static size_t stream_some(struct sink *k, const unsigned char *p, size_t n, bool keep_cut)
+{
+	size_t i = 0;
+	while (i < n) {
+		size_t t = utf8_printable(p + i, n - i);
+		if (!t && keep_cut && cut_short(p + i, n - i))
+			break; /* the rest of this character comes with the next piece */
+		if (t) {
+			sink_add(k, (const char *)p + i, t);
+			i += t;
+		} else if (p[i] == '\n' || p[i] == '\t') {
+			sink_add(k, (const char *)p + i++, 1);
+		} else {
+			static const char hex[] = "0123456789abcdef";
+			char e[4] = { '\\', 'x', hex[p[i] >> 4], hex[p[i] & 15] };
+			sink_add(k, e, 4);
+			i++;
+		}
+	}
+	return i;
+}
+
+int text_stream(struct text_stream *st, const char *s, size_t n, int final,
+		int (*put)(void *ctx, const char *p, size_t len), void *ctx)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	struct sink k = { .put = put, .ctx = ctx };
+	size_t i = 0;
+	if (st->ncarry) { /* complete the character cut last time, or show it */
+		unsigned char c[4];
+		size_t m = st->ncarry;
+		memcpy(c, st->carry, m);
+		while (i < n && m < utf8_len(c[0]) && (p[i] & 0xc0) == 0x80)
+			c[m++] = p[i++];
+		st->ncarry = 0;
+		if (i == n && !final && cut_short(c, m)) {
+			memcpy(st->carry, c, m); /* still cut short: wait for more */
+			st->ncarry = m;
+			return 0;
+		}
+		stream_some(&k, c, m, false);
+	}
+	size_t done = i + stream_some(&k, p + i, n - i, !final);
+	if (done < n) {
+		memcpy(st->carry, p + done, n - done);
+		st->ncarry = n - done;
+	}
+	if (!k.err && k.o)
+		k.err = put(ctx, k.buf, k.o);
+	return k.err;
 }
 
 int text_is_safe(const char *s)

@@ -21,6 +21,8 @@
 
 #include "lesson.h"
 #include "lesson_run.h"
+#include "out.h"
+#include "text.h"
 
 #define MIN_COLS 80
 #define MIN_LINES 24
@@ -30,19 +32,26 @@
 static FILE *log_file;
 static bool own_log; /* opened here from log_path: closed here too */
 
+/* One line: the message quotes what the user typed (commands, lesson
+ * names, errors), so it is written escaped (text.h), as on a terminal: a log
+ * is read with cat and tail -f. A log that cannot be written is said at exit. */
 void ui_log(const char *fmt, ...)
 {
 	if (!log_file)
 		return;
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	fprintf(log_file, "%lld.%03ld ", (long long)ts.tv_sec, ts.tv_nsec / 1000000);
+	char *msg = NULL;
 	va_list ap;
 	va_start(ap, fmt);
-	vfprintf(log_file, fmt, ap);
+	int n = vasprintf(&msg, fmt, ap);
 	va_end(ap);
+	fprintf(log_file, "%lld.%03ld ", (long long)ts.tv_sec, ts.tv_nsec / 1000000);
+	text_fputs(n < 0 ? "(out of memory)" : msg, log_file);
+	free(n < 0 ? NULL : msg);
 	fputc('\n', log_file);
-	fflush(log_file);
+	if (out_flush(log_file) < 0)
+		out_write_error("the --log file", errno);
 }
 
 /* ---- signals: a flag and a byte down the self-pipe ---------------------- */
@@ -1405,7 +1414,7 @@ int ui_run(struct app *a, const struct ui_opts *o)
 		own_log = true;
 		int fd = open(o->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 		if (fd < 0 || !(log_file = fdopen(fd, "a"))) {
-			fprintf(stderr, "sockstep: cannot open --log \"%s\": %s\n", o->log_path, strerror(errno));
+			fprintf(stderr, "sockstep: cannot open --log \"%s\": %s\n", tesc(o->log_path), strerror(errno));
 			if (fd >= 0)
 				close(fd);
 			return 2;

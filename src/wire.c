@@ -2,13 +2,19 @@
 #include "wire.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "out.h"
+#include "priv.h"
+#include "text.h"
 
 #define FRAMES_LISTED_PER_STEP 100
 #define WIRE_CAP_SNAP 2048 /* bytes captured per frame: a whole veth frame */ /* a flood is counted, not listed frame by frame */
@@ -170,6 +176,28 @@ static void queue_free(struct queue *q)
 	q->n = 0;
 }
 
+/* Flush a capture file and say whether every write reached it: pcap_dump
+ * does not report errors, the stream keeps them. 0 or -errno. */
+static int dump_check(pcap_dumper_t *d)
+{
+	FILE *f = pcap_dump_file(d);
+	errno = 0;
+	if (fflush(f) == 0 && !ferror(f))
+		return 0;
+	return errno ? -errno : -EIO;
+}
+
+/* Close the --write capture, saying at exit when it could not be written. */
+static void dump_close(pcap_dumper_t *d)
+{
+	if (!d)
+		return;
+	int r = dump_check(d);
+	if (r < 0)
+		out_write_error("the --write capture", -r);
+	pcap_dump_close(d);
+}
+
 void wire_close(struct wire *w)
 {
 	if (!w)
@@ -177,8 +205,7 @@ void wire_close(struct wire *w)
 	for (int i = 0; i < 2; i++)
 		if (w->h[i])
 			pcap_close(w->h[i]);
-	if (w->dump)
-		pcap_dump_close(w->dump);
+	dump_close(w->dump);
 	if (w->dead)
 		pcap_close(w->dead);
 	if (w->timer >= 0)
@@ -199,8 +226,7 @@ int wire_write_to(struct wire *w, FILE *f, const char *path, char *err, size_t e
 			 w->dead ? pcap_geterr(w->dead) : "out of memory");
 		return -EIO;
 	}
-	if (w->dump)
-		pcap_dump_close(w->dump);
+	dump_close(w->dump);
 	w->dump = d;
 	return 0;
 }
@@ -208,22 +234,21 @@ int wire_write_to(struct wire *w, FILE *f, const char *path, char *err, size_t e
 void *wire_take_writer(struct wire *w)
 {
 	pcap_dumper_t *d = w->dump;
-	if (d)
-		pcap_dump_flush(d);
+	int r = d ? dump_check(d) : 0;
+	if (r < 0) /* said at exit */
+		out_write_error("the --write capture", -r);
 	w->dump = NULL;
 	return d;
 }
 
 void wire_writer_close(void *writer)
 {
-	if (writer)
-		pcap_dump_close(writer);
+	dump_close(writer);
 }
 
 void wire_give_writer(struct wire *w, void *writer)
 {
-	if (w->dump)
-		pcap_dump_close(w->dump);
+	dump_close(w->dump);
 	w->dump = writer;
 }
 
@@ -363,8 +388,11 @@ static void on_frame(struct wire *w, enum wire_dir dir, const struct pcap_pkthdr
 	memcpy(f->data, p, f->caplen);
 	dec_frame(&w->dec, p, h->caplen, h->len, &f->dec);
 	w->cnt.seen++;
-	if (w->dump)
+	if (w->dump) {
 		pcap_dump((unsigned char *)w->dump, h, p);
+		if (ferror(pcap_dump_file(w->dump))) /* said at exit, with this errno (dump_close) */
+			out_write_error("the --write capture", errno);
+	}
 
 	if (!w->relay)
 		f->fate = FF_SEEN;
@@ -442,31 +470,89 @@ bool wire_busy(const struct wire *w)
 	return w->delayed.n > 0;
 }
 
+/* Open where "wire save" writes: a file, with the rights of the user who
+ * asked (priv.h); "-" is standard output, as in tcpdump -w -, but only where
+ * stdout is a file or a pipe: on a terminal (the screen, or --batch on a
+ * terminal) the pcap's bytes would be thrown at the terminal. stdout itself
+ * is never closed: the pcap goes through a copy of its descriptor, after
+ * what was printed before it. NULL with err set. */
+static FILE *open_save(const char *path, char *err, size_t errlen)
+{
+	int fd;
+	if (!strcmp(path, "-")) {
+		if (isatty(STDOUT_FILENO)) {
+			snprintf(err, errlen, "wire save -: standard output is a terminal; expected a file name "
+				 "(- is for --batch with stdout sent to a file or a pipe)");
+			return NULL;
+		}
+		if (out_flush(stdout) < 0) {
+			snprintf(err, errlen, "wire save -: standard output has failed; expected a file name");
+			return NULL;
+		}
+		fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+		if (fd < 0)
+			fd = -errno;
+	} else {
+		/* Non-blocking open: a FIFO nobody reads fails (ENXIO) instead of
+		 * hanging the session; the writes themselves block as usual. */
+		fd = priv_open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK | O_NOCTTY, 0644);
+		if (fd >= 0 && isatty(fd)) {
+			close(fd);
+			snprintf(err, errlen, "wire save: \"%s\" is a terminal; expected a file name", tesc(path));
+			return NULL;
+		}
+		if (fd >= 0)
+			fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	}
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	struct stat st;
+	if (fd == -ENXIO && stat(path, &st) == 0 && S_ISFIFO(st.st_mode)) {
+		snprintf(err, errlen, "wire save: \"%s\" is a FIFO that nobody reads; expected a file, or a reader "
+			 "on the FIFO first", tesc(path));
+	} else if (!f) {
+		int e = fd < 0 ? -fd : errno;
+		if (fd >= 0)
+			close(fd);
+		snprintf(err, errlen, "wire save: cannot write \"%s\": %s (%s)", tesc(path), strerror(e), errno_name(e));
+	}
+	return f;
+}
+
 /* "wire save FILE": the frames still in the ring, as a pcap file. */
 static int save(struct wire *w, const char *path, char *err, size_t errlen)
 {
+	FILE *f = open_save(path, err, errlen);
+	if (!f)
+		return -EINVAL;
 	pcap_t *dead = pcap_open_dead(DLT_EN10MB, WIRE_SNAP);
-	pcap_dumper_t *d = dead ? pcap_dump_open(dead, path) : NULL;
+	pcap_dumper_t *d = dead ? pcap_dump_fopen(dead, f) : NULL;
 	if (!d) {
-		snprintf(err, errlen, "wire save: cannot write \"%s\": %s", path,
+		snprintf(err, errlen, "wire save: cannot write \"%s\": %s", tesc(path),
 			 dead ? pcap_geterr(dead) : "out of memory");
 		if (dead)
 			pcap_close(dead);
+		fclose(f);
 		return -EINVAL;
 	}
 	unsigned long first = w->last_no >= WIRE_RING ? w->last_no - WIRE_RING + 1 : 1, count = 0;
 	for (unsigned long no = first; no && no <= w->last_no; no++) {
-		const struct wire_frame *f = slot(w, no);
-		if (!f)
+		const struct wire_frame *fr = slot(w, no);
+		if (!fr)
 			continue;
-		struct pcap_pkthdr h = { .ts = f->ts, .caplen = f->caplen, .len = f->len };
-		pcap_dump((unsigned char *)d, &h, f->data);
+		struct pcap_pkthdr h = { .ts = fr->ts, .caplen = fr->caplen, .len = fr->len };
+		pcap_dump((unsigned char *)d, &h, fr->data);
 		count++;
 	}
-	pcap_dump_close(d);
+	int r = dump_check(d);
+	pcap_dump_close(d); /* closes f: a file, or the copy of stdout's descriptor */
 	pcap_close(dead);
+	if (r < 0) {
+		snprintf(err, errlen, "wire save: write error: \"%s\": %s (%s); the capture is incomplete",
+			 strcmp(path, "-") ? tesc(path) : "standard output", strerror(-r), errno_name(-r));
+		return -EINVAL;
+	}
 	session_add(w->log, EV_WIRE, SIDE_NONE, -1, "saved %lu frame%s to %s", count, count == 1 ? "" : "s",
-		    path);
+		    strcmp(path, "-") ? tesc(path) : "standard output");
 	return 0;
 }
 

@@ -98,6 +98,115 @@ static void fputs_matches_escape(void **state)
 	assert_string_equal(got, want);
 }
 
+/* text_stream's output, collected. */
+struct collect {
+	char buf[8192];
+	size_t n;
+	int fail_after; /* put fails from this call on (0: never) */
+	int calls;
+};
+
+static int collect_put(void *ctx, const char *p, size_t len)
+{
+	struct collect *c = ctx;
+	if (c->fail_after && ++c->calls >= c->fail_after)
+		return -5;
+	assert_true(c->n + len < sizeof(c->buf));
+	memcpy(c->buf + c->n, p, len);
+	c->n += len;
+	c->buf[c->n] = '\0';
+	return 0;
+}
+
+/* s given in pieces cut at the offsets in cuts (ascending, ncuts of them). */
+static void stream_pieces(const char *s, size_t n, const size_t *cuts, int ncuts, struct collect *c)
+{
+	struct text_stream st = { .ncarry = 0 };
+	size_t from = 0;
+	memset(c, 0, sizeof(*c));
+	for (int i = 0; i <= ncuts; i++) {
+		size_t to = i < ncuts ? cuts[i] : n;
+		assert_int_equal(text_stream(&st, s + from, to - from, 0, collect_put, c), 0);
+		from = to;
+	}
+	assert_int_equal(text_stream(&st, "", 0, 1, collect_put, c), 0);
+}
+
+static void stream_keeps_lines_and_escapes_the_rest(void **state)
+{
+	(void)state;
+	struct collect c;
+	const char *in = "sockstep: bad \"\x1b]2;T\x07\"\n\tcaf\xc3\xa9 \xc2\x9b \x9b \xff\n";
+	stream_pieces(in, strlen(in), NULL, 0, &c);
+	assert_string_equal(c.buf, "sockstep: bad \"\\x1b]2;T\\x07\"\n\tcaf\xc3\xa9 \\xc2\\x9b \\x9b \\xff\n");
+	/* A character cut at the very end is shown once nothing follows. */
+	stream_pieces("ab\xe2\x86", 4, NULL, 0, &c);
+	assert_string_equal(c.buf, "ab\\xe2\\x86");
+}
+
+/* The class of bug: wherever a writer splits its text (fprintf pieces,
+ * buffer boundaries), the result is the same as in one piece, and safe. */
+static void stream_split_anywhere_is_the_same(void **state)
+{
+	(void)state;
+	static const char *const ins[] = {
+		"caf\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x98\x80 end",
+		"\x1b]2;PWNED\x07\x1b[2J\x1b[31mred\xc2\x9b" "c1\x9blone\xff" "bad\xed\xa0\x80sur\xe2\x82",
+		"\xe2\x86x\xf0\x9f\x98y\xc3\n\xc3",
+	};
+	struct collect whole, c;
+	for (size_t k = 0; k < sizeof(ins) / sizeof(ins[0]); k++) {
+		size_t n = strlen(ins[k]);
+		stream_pieces(ins[k], n, NULL, 0, &whole);
+		for (size_t a = 0; a <= n; a++) /* every cut in two */
+			for (size_t b = a; b <= n; b++) { /* and in three */
+				size_t cuts[2] = { a, b };
+				stream_pieces(ins[k], n, cuts, 2, &c);
+				assert_string_equal(c.buf, whole.buf);
+			}
+		size_t every[128]; /* byte by byte */
+		for (size_t i = 0; i < n; i++)
+			every[i] = i;
+		stream_pieces(ins[k], n, every, (int)n, &c);
+		assert_string_equal(c.buf, whole.buf);
+	}
+	srand(2);
+	for (int i = 0; i < 5000; i++) {
+		char s[40];
+		size_t cuts[4];
+		for (size_t j = 0; j < sizeof(s); j++)
+			s[j] = (char)(rand() % 256);
+		for (int j = 0; j < 4; j++)
+			cuts[j] = (size_t)(rand() % 41);
+		for (int x = 0; x < 4; x++) /* ascending */
+			for (int y = x + 1; y < 4; y++)
+				if (cuts[y] < cuts[x]) {
+					size_t t = cuts[x];
+					cuts[x] = cuts[y];
+					cuts[y] = t;
+				}
+		stream_pieces(s, sizeof(s), NULL, 0, &whole);
+		stream_pieces(s, sizeof(s), cuts, 4, &c);
+		assert_string_equal(c.buf, whole.buf);
+		for (char *p = c.buf; *p; p++) /* newline and tab are the only controls left */
+			if (*p == '\n' || *p == '\t')
+				*p = ' ';
+		assert_true(text_is_safe(c.buf));
+	}
+}
+
+static void stream_stops_when_put_fails(void **state)
+{
+	(void)state;
+	struct collect c;
+	struct text_stream st = { .ncarry = 0 };
+	char big[3000];
+	memset(&c, 0, sizeof(c));
+	memset(big, 0x1b, sizeof(big)); /* 12000 bytes escaped: several puts */
+	c.fail_after = 2;
+	assert_int_equal(text_stream(&st, big, sizeof(big), 1, collect_put, &c), -5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -107,6 +216,9 @@ int main(void)
 		cmocka_unit_test(every_byte_is_safe_after_escaping),
 		cmocka_unit_test(long_text_is_cut_visibly),
 		cmocka_unit_test(fputs_matches_escape),
+		cmocka_unit_test(stream_keeps_lines_and_escapes_the_rest),
+		cmocka_unit_test(stream_split_anywhere_is_the_same),
+		cmocka_unit_test(stream_stops_when_put_fails),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
