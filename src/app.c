@@ -15,13 +15,13 @@
 #define QUIET_MS 60
 
 /* While a lab and its wire are built, the low descriptors are taken, so that
- * what libpcap and libnl open lands at 100 and up and the lesson's first
- * socket is 3, as in the lecture's output. */
+ * what libpcap and libnl open lands at lab_fd_base() and up and the lesson's
+ * first socket is 3, as in the lecture's output. */
 static int hold_low_fds(int fds[100])
 {
-	int n = 0, fd;
+	int n = 0, fd, base = lab_fd_base();
 	while (n < 100 && (fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0) {
-		if (fd >= 100) {
+		if (fd >= base) {
 			close(fd);
 			break;
 		}

@@ -223,7 +223,7 @@ static int diag_fd(struct engine *e, enum side side)
 	if (e->diag_fd[side] < 0) {
 		int fd = lab_socket(e->lab, side, AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
 		/* Out of the way of the lesson's own descriptors (see lab.c). */
-		int high = fd >= 0 ? fcntl(fd, F_DUPFD_CLOEXEC, 100) : -1;
+		int high = fd >= 0 ? fcntl(fd, F_DUPFD_CLOEXEC, lab_fd_base()) : -1;
 		if (high >= 0) {
 			close(fd);
 			fd = high;
