@@ -90,7 +90,6 @@ static int open_as_user(const char *path, int flags, mode_t mode)
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return -errno;
-	fflush(NULL); /* nothing buffered may be written twice */
 	pid_t pid = fork();
 	if (pid < 0) {
 		int e = errno;
