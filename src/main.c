@@ -399,6 +399,58 @@ static int std_fds_open(void)
 	return 0;
 }
 
+/* Every file named on the command line is opened now, with the rights of
+ * the user who asked (priv_open); inputs before outputs, so that an output
+ * that is an input is refused before anything is written. 0, or -1 after
+ * one line, with nothing left open. */
+static int open_files(const struct options *o, const struct lesson *lesson, FILE **in, const char **name,
+		      FILE **pcapf, FILE **logf)
+{
+	struct inputs ins = { 0 };
+	if (o->script) {
+		*in = open_script(o->script);
+		if (!*in)
+			return -1;
+		*name = o->script;
+		add_input(&ins, "--script", fileno(*in));
+	} else if (lesson) {
+		int lfd = priv_open(lesson->file, O_PATH, 0);
+		add_input(&ins, "--lesson", lfd);
+		if (lfd >= 0)
+			close(lfd);
+	} else if (o->batch) {
+		add_input(&ins, "stdin", STDIN_FILENO);
+	}
+	bool tty = isatty(STDIN_FILENO) && !o->script;
+	if (!o->batch && !tty) {
+		fprintf(stderr, "sockstep: stdin is not a terminal; use --batch to run commands from a pipe or --script\n");
+		goto fail;
+	}
+	if (o->write_path) {
+		int fd = open_output("--write", o->write_path, false, &ins);
+		if (fd >= 0 && !(*pcapf = fdopen(fd, "w")))
+			close(fd);
+		if (!*pcapf)
+			goto fail;
+	}
+	if (o->log_path) {
+		int fd = open_output("--log", o->log_path, true, &ins);
+		if (fd >= 0 && !(*logf = fdopen(fd, "a")))
+			close(fd);
+		if (!*logf)
+			goto fail;
+	}
+	return 0;
+fail:
+	if (*in != stdin)
+		fclose(*in);
+	*in = stdin;
+	if (*pcapf)
+		fclose(*pcapf);
+	*pcapf = NULL;
+	return -1;
+}
+
 static const char *mode_blurb(const struct lab *lab)
 {
 	static char buf[128];
@@ -491,52 +543,12 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
-	/* Every file named on the command line is opened now, with the rights
-	 * of the user who asked (priv_open); inputs before outputs, so that an
-	 * output that is an input is refused before anything is written. */
-	struct inputs ins = { 0 };
-	FILE *in = stdin;
+	FILE *in = stdin, *pcapf = NULL, *logf = NULL;
 	const char *name = "stdin";
-	if (o.script) {
-		in = open_script(o.script);
-		if (!in) {
-			lesson_free(lesson);
-			return 2;
-		}
-		name = o.script;
-		add_input(&ins, "--script", fileno(in));
-	} else if (lesson) {
-		int lfd = priv_open(lesson->file, O_PATH, 0);
-		add_input(&ins, "--lesson", lfd);
-		if (lfd >= 0)
-			close(lfd);
-	} else if (o.batch) {
-		add_input(&ins, "stdin", STDIN_FILENO);
-	}
-	bool tty = isatty(STDIN_FILENO) && !o.script;
-	if (!o.batch && !tty) {
-		fprintf(stderr, "sockstep: stdin is not a terminal; use --batch to run commands from a pipe or --script\n");
+	if (open_files(&o, lesson, &in, &name, &pcapf, &logf) < 0) {
+		lesson_free(lesson);
+		lesson_free(lesson_b);
 		return 2;
-	}
-	FILE *pcapf = NULL;
-	if (o.write_path) {
-		int fd = open_output("--write", o.write_path, false, &ins);
-		if (fd < 0 || !(pcapf = fdopen(fd, "w"))) {
-			if (fd >= 0)
-				close(fd);
-			return 2;
-		}
-	}
-	FILE *logf = NULL;
-	if (o.log_path) {
-		int fd = open_output("--log", o.log_path, true, &ins);
-		if (fd < 0 || !(logf = fdopen(fd, "a"))) {
-			if (fd >= 0)
-				close(fd);
-			if (pcapf)
-				fclose(pcapf);
-			return 2;
-		}
 	}
 	/* A send on a closed connection is a lesson (EPIPE), not a reason to die. */
 	signal(SIGPIPE, SIG_IGN);
@@ -551,13 +563,18 @@ int main(int argc, char **argv)
 	a.wait_ms = o.wait_ms;
 	a.live = !o.batch;
 	a.pcap = pcapf;
+	int status = 2;
 	if (app_init(&a, &o.lab, false, err, sizeof(err)) < 0) {
 		fprintf(stderr, "sockstep: %s\n", err);
-		return 2;
+		if (a.pcap)
+			fclose(a.pcap);
+		a.pcap = NULL;
+		goto out;
 	}
 	if (o.write_path && !a.wire) {
 		fprintf(stderr, "sockstep: --write: there is no capture: %s\n", a.wire_why);
-		return 2;
+		app_close(&a);
+		goto out;
 	}
 	if (a.lab.mode == NET_HOST) {
 		if (!a.wire && o.batch)
@@ -568,7 +585,7 @@ int main(int argc, char **argv)
 		if (rc < 0) {
 			fprintf(stderr, "sockstep: %s\n", err);
 			app_close(&a);
-			return 2;
+			goto out;
 		}
 	} else {
 		/* In our own user namespace the capabilities count only there; still,
@@ -576,7 +593,7 @@ int main(int argc, char **argv)
 		 * descriptors. */
 		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	}
-	int status = 0;
+	status = 0;
 	if (o.batch) {
 		printf("sockstep %s batch, --net %s%s\n", SOCKSTEP_VERSION, lab_mode_name(a.lab.mode),
 		       mode_blurb(&a.lab));
@@ -600,7 +617,8 @@ int main(int argc, char **argv)
 			if (r < 0) {
 				fprintf(stderr, "sockstep: %s\n", err);
 				app_close(&a);
-				return 2;
+				status = 2;
+				goto out;
 			}
 			uo.compare = &b;
 			uo.compare_lesson = lesson_b;
@@ -611,6 +629,7 @@ int main(int argc, char **argv)
 	}
 
 	app_close(&a);
+out:
 	if (in != stdin)
 		fclose(in);
 	lesson_free(lesson);
