@@ -86,6 +86,16 @@ EOPY
   if grep -q "TCP" "$tmp/fout"; then bad "foreign flow: the transcript shows another process's frames"; else ok; fi
   grep -q "UDP 127.0.0.1:[0-9]* → 127.0.0.1:$fport len=4" "$tmp/fout" && ok || bad "foreign flow: the transcript lacks sockstep's own datagram"
 fi
+# What refers to our sockets still shows: the ICMP error quoting our datagram,
+# the RST refusing our connect.
+if [ "$(id -u)" = 0 ]; then
+  printf 'client socket udp\nclient sendto 127.0.0.1 9 "hola"\nclient socket tcp\nclient connect 127.0.0.1 9\n' >"$tmp/i"
+  chmod 644 "$tmp/i"
+  SUDO_UID=65534 SUDO_GID=65534 "$bin" --batch --net host --wait 200ms --script "$tmp/i" >"$tmp/iout" 2>&1
+  grep -q "ICMP 127.0.0.1 → 127.0.0.1 destination unreachable (port unreachable) for UDP 127.0.0.1:[0-9]* → 127.0.0.1:9" \
+    "$tmp/iout" && ok || bad "our datagram's ICMP port unreachable is not shown"
+  grep -q "TCP 127.0.0.1:9 → 127.0.0.1:[0-9]* \[RST, ACK\]" "$tmp/iout" && ok || bad "the RST refusing our connect is not shown"
+fi
 setpriv --reuid=65534 --regid=65534 --clear-groups "$bin" --batch --net host --wait 200ms --script "$tmp/s" \
   >"$tmp/out" 2>"$tmp/err"
 [ "$(grep -c 'needs root or cap_net_raw' "$tmp/err")" = 1 ] && ok || { bad "nobody: no one-line reason"; cat "$tmp/err"; }
