@@ -95,6 +95,16 @@ void engine_refresh(struct engine *e);
 /* Whether one of our sockets, open or closed, has this local port. */
 bool engine_owns_port(const struct engine *e, uint16_t port);
 
+/* --net host: whether a TCP or UDP frame from src to dst belongs to one of
+ * our sockets: same protocol, and the full local and remote address and
+ * port, in either direction (is_local says which addresses 0.0.0.0 stands
+ * for). A closed TCP socket counts while the kernel holds its connection. */
+bool engine_owns_flow(const struct engine *e, enum proto proto, const struct sockaddr_in *src,
+		      const struct sockaddr_in *dst, bool (*is_local)(struct in_addr));
+
+/* Whether one of our sockets talks to (or last sent to) this address: for ARP. */
+bool engine_talks_to(const struct engine *e, struct in_addr addr);
+
 /* A TCP socket is in a state that normally ends within a round trip. */
 bool engine_transient(const struct engine *e);
 

@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ifaddrs.h>
+#include <arpa/inet.h>
 #include <sched.h>
 #include <unistd.h>
 #include <stdio.h>
@@ -15,13 +17,13 @@
 #define QUIET_MS 60
 
 /* While a lab and its wire are built, the low descriptors are taken, so that
- * what libpcap and libnl open lands at 100 and up and the lesson's first
- * socket is 3, as in the lecture's output. */
+ * what libpcap and libnl open lands at lab_fd_base() and up and the lesson's
+ * first socket is 3, as in the lecture's output. */
 static int hold_low_fds(int fds[100])
 {
-	int n = 0, fd;
+	int n = 0, fd, base = lab_fd_base();
 	while (n < 100 && (fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0) {
-		if (fd >= 100) {
+		if (fd >= base) {
 			close(fd);
 			break;
 		}
@@ -157,11 +159,101 @@ int app_exec_line(struct app *a, const char *line, char *err, size_t errlen)
 	return rc == 0 ? 1 : rc == 1 ? 2 : rc;
 }
 
-/* --net host: the wire shows our sockets' frames, not the machine's traffic. */
-static bool keep_ours(void *ctx, const struct dec_result *r)
+/* --net host: the addresses of this host, for sockets bound to 0.0.0.0
+ * (a frame forwarded for a container is not for them). Read again at most
+ * once a second when an address is not found. */
+static bool host_local(struct in_addr a)
+{
+	static struct in_addr addrs[64];
+	static int n;
+	static struct timespec read_at;
+	if ((ntohl(a.s_addr) >> 24) == 127)
+		return true;
+	for (int i = 0; i < n; i++)
+		if (addrs[i].s_addr == a.s_addr)
+			return true;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (read_at.tv_sec && now.tv_sec - read_at.tv_sec < 1)
+		return false;
+	read_at = now;
+	struct ifaddrs *ifa = NULL;
+	if (getifaddrs(&ifa) < 0)
+		return false;
+	n = 0;
+	for (struct ifaddrs *i = ifa; i && n < 64; i = i->ifa_next)
+		if (i->ifa_addr && i->ifa_addr->sa_family == AF_INET)
+			addrs[n++] = ((struct sockaddr_in *)i->ifa_addr)->sin_addr;
+	freeifaddrs(ifa);
+	for (int i = 0; i < n; i++)
+		if (addrs[i].s_addr == a.s_addr)
+			return true;
+	return false;
+}
+
+static unsigned be16(const unsigned char *p)
+{
+	return (unsigned)p[0] << 8 | p[1];
+}
+
+/* The addresses and ports of a TCP or UDP header in an IPv4 packet of len
+ * bytes at p. Returns the protocol, or PROTO_NONE (not TCP/UDP, cut short,
+ * or a fragment after the first, which has no ports). */
+static enum proto ip_flow(const unsigned char *p, size_t len, struct sockaddr_in *src, struct sockaddr_in *dst)
+{
+	if (len < 20 || p[0] >> 4 != 4)
+		return PROTO_NONE;
+	size_t ihl = (size_t)(p[0] & 15) * 4;
+	if (ihl < 20 || len < ihl + 4 || (be16(p + 6) & 0x1fff))
+		return PROTO_NONE;
+	enum proto pr = p[9] == 6 ? PROTO_TCP : p[9] == 17 ? PROTO_UDP : PROTO_NONE;
+	*src = (struct sockaddr_in){ .sin_family = AF_INET, .sin_port = htons((uint16_t)be16(p + ihl)) };
+	*dst = (struct sockaddr_in){ .sin_family = AF_INET, .sin_port = htons((uint16_t)be16(p + ihl + 2)) };
+	memcpy(&src->sin_addr, p + 12, 4);
+	memcpy(&dst->sin_addr, p + 16, 4);
+	return pr;
+}
+
+/* --net host: the wire shows the frames of our sockets, nothing else: TCP
+ * and UDP by protocol and full addresses and ports, ICMP errors by the
+ * datagram they quote, ARP by the address it asks about. Everything else
+ * (IPv6, other protocols, fragments without ports, other users' flows on the
+ * same port) is dropped before it reaches the ring, the screen or a file. */
+static bool keep_ours(void *ctx, const struct dec_result *r, const unsigned char *p, size_t caplen)
 {
 	const struct engine *e = ctx;
-	return r->has_ports && (engine_owns_port(e, r->sport) || engine_owns_port(e, r->dport));
+	if (r->has_vlan || caplen < 14)
+		return false;
+	p += 14;
+	caplen -= 14;
+	unsigned type = be16(p - 2);
+	if (type == 0x0806) {
+		/* Ethernet/IPv4 ARP: the sender's and the target's addresses. */
+		if (caplen < 28 || be16(p) != 1 || be16(p + 2) != 0x0800 || p[4] != 6 || p[5] != 4)
+			return false;
+		struct in_addr spa, tpa;
+		memcpy(&spa, p + 14, 4);
+		memcpy(&tpa, p + 24, 4);
+		return engine_talks_to(e, spa) || engine_talks_to(e, tpa);
+	}
+	if (type != 0x0800)
+		return false;
+	struct sockaddr_in src, dst;
+	enum proto pr = ip_flow(p, caplen, &src, &dst);
+	if (pr != PROTO_NONE)
+		return engine_owns_flow(e, pr, &src, &dst, host_local);
+	if (caplen < 20 || p[9] != 1)
+		return false;
+	/* ICMP: only errors (unreachable, source quench, redirect, time
+	 * exceeded, parameter problem) about a datagram of ours (RFC 792). */
+	size_t ihl = (size_t)(p[0] & 15) * 4;
+	if (ihl < 20 || caplen < ihl + 8 || (be16(p + 6) & 0x1fff))
+		return false;
+	unsigned t = p[ihl];
+	if (t != 3 && t != 4 && t != 5 && t != 11 && t != 12)
+		return false;
+	pr = ip_flow(p + ihl + 8, caplen - ihl - 8, &src, &dst);
+	return pr != PROTO_NONE && engine_owns_flow(e, pr, &src, &dst, host_local);
 }
 
 void app_filter_host(struct app *a)

@@ -3,11 +3,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <grp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -19,7 +19,9 @@
 #include "lab.h"
 #include "lesson_run.h"
 #include "out.h"
+#include "priv.h"
 #include "session.h"
+#include "text.h"
 #include "ui.h"
 
 struct options {
@@ -35,6 +37,7 @@ struct options {
 	bool compare;               /* --compare: TCP and UDP labs side by side */
 	bool list_lessons;
 	bool net_given, wait_given; /* a lesson's net: and wait: apply only when these were not given */
+	const char *ip_given;       /* --client-ip or --server-ip, when given */
 };
 
 static void usage(FILE *f)
@@ -99,6 +102,45 @@ static int parse_lab_ip(const char *opt, const char *s, struct in_addr *out)
 	if (why) {
 		fprintf(stderr, "sockstep: bad %s \"%s\": %s; expected a unicast address, e.g. 100.0.0.1\n", opt, s,
 			why);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Options that cannot go together are refused in one line, rather than one
+ * of them being ignored without a word. --read and --list-lessons print and
+ * exit: nothing else applies to them. --theme and --log are the screen's. */
+static int refuse_contradictions(const struct options *o)
+{
+	const struct {
+		bool given;
+		const char *name;
+	} opts[] = {
+		{ o->batch, "--batch" },          { o->script, "--script" },
+		{ o->lesson, "--lesson" },        { o->list_lessons, "--list-lessons" },
+		{ o->compare, "--compare" },      { o->net_given, "--net" },
+		{ o->ip_given, o->ip_given },     { o->wait_given, "--wait" },
+		{ o->write_path, "--write" },     { o->read_path, "--read" },
+		{ o->theme, "--theme" },          { o->log_path, "--log" },
+	};
+	const char *alone = o->read_path ? "--read" : o->list_lessons ? "--list-lessons" : NULL;
+	for (size_t i = 0; alone && i < sizeof(opts) / sizeof(opts[0]); i++) {
+		if (opts[i].given && strcmp(opts[i].name, alone)) {
+			fprintf(stderr, "sockstep: %s cannot go with %s: %s; expected %s alone\n", alone, opts[i].name,
+				o->read_path ? "--read only prints a saved capture and exits"
+					     : "--list-lessons only lists the lessons and exits",
+				o->read_path ? "--read FILE" : "--list-lessons");
+			return -EINVAL;
+		}
+	}
+	if (o->batch && (o->theme || o->log_path)) {
+		fprintf(stderr, "sockstep: %s cannot go with --batch: it is for the screen, and --batch has none\n",
+			o->theme ? "--theme" : "--log");
+		return -EINVAL;
+	}
+	if (o->ip_given && o->net_given && o->lab.mode != NET_LAB) {
+		fprintf(stderr, "sockstep: %s cannot go with --net %s: only the lab has client and server addresses\n",
+			o->ip_given, lab_mode_name(o->lab.mode));
 		return -EINVAL;
 	}
 	return 0;
@@ -177,10 +219,12 @@ static int parse_options(int argc, char **argv, struct options *o)
 			o->log_path = optarg;
 			break;
 		case OPT_CLIENT_IP:
+			o->ip_given = "--client-ip";
 			if (parse_lab_ip("--client-ip", optarg, &o->lab.client_ip) < 0)
 				return 2;
 			break;
 		case OPT_SERVER_IP:
+			o->ip_given = "--server-ip";
 			if (parse_lab_ip("--server-ip", optarg, &o->lab.server_ip) < 0)
 				return 2;
 			break;
@@ -203,6 +247,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 			argv[optind]);
 		return 2;
 	}
+	if (refuse_contradictions(o) < 0)
+		return 2;
 	if (o->script && o->lesson) {
 		fprintf(stderr, "sockstep: --script and --lesson both given; expected one of them\n");
 		return 2;
@@ -223,77 +269,187 @@ static int parse_options(int argc, char **argv, struct options *o)
 	return 0;
 }
 
-/* A file opened before the lab moves to descriptor 100 and up, out of the way
- * of the lesson's sockets (the first one is 3, as in the lecture). */
-static FILE *keep_high(FILE *f, const char *mode)
+/* A descriptor opened before the lab moves to lab_fd_base() and up, out of
+ * the way of the lesson's sockets (the first one is 3, as in the lecture). */
+static int keep_high(int fd)
 {
-	int high = f ? fcntl(fileno(f), F_DUPFD_CLOEXEC, 100) : -1;
-	FILE *g = high >= 0 ? fdopen(high, mode) : NULL;
-	if (!g) {
-		if (high >= 0)
-			close(high);
-		return f;
-	}
-	fclose(f);
-	return g;
+	int high = fcntl(fd, F_DUPFD_CLOEXEC, lab_fd_base());
+	if (high < 0)
+		return fd;
+	close(fd);
+	return high;
 }
 
-/* Open the script, refusing what is not a file of text lines. */
+/* One line for a file that could not be opened. Under sudo the file was
+ * opened as the user who asked: say so when that user may not open it. */
+static void open_failed(const char *what, const char *path, int e, const char *expected)
+{
+	char who[96] = "";
+	if ((e == EACCES || e == EPERM) && priv_real_root()) {
+		uid_t uid;
+		gid_t gid;
+		priv_user(&uid, &gid);
+		snprintf(who, sizeof(who), "; uid %lu, the user sockstep acts for, may not open it",
+			 (unsigned long)uid);
+	} else if (e == EACCES || e == EPERM) {
+		snprintf(who, sizeof(who), "; you may not open it");
+	}
+	fprintf(stderr, "sockstep: cannot open %s \"%s\": %s (%s)%s; expected %s\n", what, tesc(path), strerror(e),
+		errno_name(e), who, expected);
+}
+
+static const char *file_kind(mode_t m)
+{
+	return S_ISDIR(m) ? "a directory" : S_ISFIFO(m) ? "a FIFO" : S_ISCHR(m) ? "a character device"
+	     : S_ISBLK(m) ? "a block device" : S_ISSOCK(m) ? "a socket" : "not a regular file";
+}
+
+/* Open the script with the user's rights, refusing what is not a regular
+ * file (a FIFO or a device would block or never end). */
 static FILE *open_script(const char *path)
 {
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		int er = errno;
-		fprintf(stderr, "sockstep: cannot open script \"%s\": %s (%s); expected a readable file of commands\n",
-			path, strerror(er), errno_name(er));
+	int fd = priv_open(path, O_RDONLY | O_NONBLOCK, 0);
+	if (fd < 0) {
+		open_failed("script", path, -fd, "a readable file of commands");
 		return NULL;
 	}
-	f = keep_high(f, "r");
 	struct stat st;
-	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "sockstep: script \"%s\" is a directory; expected a file of commands\n", path);
-		fclose(f);
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		fprintf(stderr, "sockstep: script \"%s\" is %s; expected a file of commands\n", tesc(path),
+			fstat(fd, &st) < 0 ? "unreadable" : file_kind(st.st_mode));
+		close(fd);
 		return NULL;
 	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	fd = keep_high(fd);
+	FILE *f = fdopen(fd, "r");
+	if (!f)
+		close(fd);
 	return f;
 }
 
-/* Real root, or root of a user namespace (a container, "unshare -r") whose
- * uid 0 has no power over the host and no other uid to become? */
-static bool in_initial_userns(void)
+/* The files read at start, to refuse an output that would overwrite one. */
+struct inputs {
+	int n;
+	const char *name[4];
+	struct stat st[4];
+};
+
+static void add_input(struct inputs *in, const char *name, int fd)
 {
-	FILE *f = fopen("/proc/self/uid_map", "re");
-	unsigned long inside = 1, outside = 1, count = 0;
-	if (!f)
-		return true;
-	int n = fscanf(f, "%lu %lu %lu", &inside, &outside, &count);
-	fclose(f);
-	return n == 3 && inside == 0 && outside == 0 && count == 4294967295UL;
+	struct stat st;
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && in->n < 4) {
+		in->name[in->n] = name;
+		in->st[in->n++] = st;
+	}
 }
 
-/* Become SUDO_UID/SUDO_GID (else nobody), with no supplementary groups;
- * leaving uid 0 clears every capability. */
-static int drop_root(char *err, size_t errlen)
+/* Open an output (--write, --log) with the user's rights. Nothing is
+ * truncated before it is known not to be an input: --write S --script S
+ * must leave S as it was. Returns the descriptor, or -1 after one line. */
+static int open_output(const char *opt, const char *path, bool append, struct inputs *in)
 {
-	const char *su = getenv("SUDO_UID"), *sg = getenv("SUDO_GID");
-	char *end;
-	unsigned long uid = 65534, gid = 65534;
-	if (su && *su) {
-		unsigned long v = strtoul(su, &end, 10);
-		if (!*end && v > 0)
-			uid = v;
+	int fd = priv_open(path, O_WRONLY | O_CREAT | O_NONBLOCK | (append ? O_APPEND : 0), 0666);
+	if (fd < 0) {
+		open_failed(append ? "log" : "capture file", path, -fd,
+			    -fd == ENXIO ? "a file, or a FIFO with a reader" : "a file you may write");
+		return -1;
 	}
-	if (sg && *sg) {
-		unsigned long v = strtoul(sg, &end, 10);
-		if (!*end && v > 0)
-			gid = v;
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		close(fd);
+		return -1;
 	}
-	if (setgroups(0, NULL) < 0 || setresgid((gid_t)gid, (gid_t)gid, (gid_t)gid) < 0 ||
-	    setresuid((uid_t)uid, (uid_t)uid, (uid_t)uid) < 0) {
-		snprintf(err, errlen, "cannot drop root to uid %lu: %s", uid, errno_name(errno));
-		return -errno;
+	for (int i = 0; S_ISREG(st.st_mode) && i < in->n; i++) {
+		if (st.st_dev == in->st[i].st_dev && st.st_ino == in->st[i].st_ino) {
+			fprintf(stderr, "sockstep: %s \"%s\" is the same file as %s; expected another file "
+				"(it was left as it was)\n", opt, tesc(path), in->name[i]);
+			close(fd);
+			return -1;
+		}
+	}
+	if (!append && S_ISREG(st.st_mode) && ftruncate(fd, 0) < 0) {
+		fprintf(stderr, "sockstep: cannot empty %s \"%s\": %s\n", opt, tesc(path), errno_name(errno));
+		close(fd);
+		return -1;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	/* Nor may two outputs be one file (--write S --log S). */
+	if (in->n < 4 && S_ISREG(st.st_mode)) {
+		in->name[in->n] = opt;
+		in->st[in->n++] = st;
+	}
+	return keep_high(fd);
+}
+
+/* Descriptors 0, 1 and 2 must be open before anything else is: else the
+ * first file or socket opened becomes "stdout", and the transcript would be
+ * written into it (as OpenBSD's daemons and git do, /dev/null fills them). */
+static int std_fds_open(void)
+{
+	for (int fd = 0; fd < 3; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		int n = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+		if (n != fd) {
+			if (n >= 0)
+				close(n);
+			return -1;
+		}
 	}
 	return 0;
+}
+
+/* Every file named on the command line is opened now, with the rights of
+ * the user who asked (priv_open); inputs before outputs, so that an output
+ * that is an input is refused before anything is written. 0, or -1 after
+ * one line, with nothing left open. */
+static int open_files(const struct options *o, const struct lesson *lesson, FILE **in, const char **name,
+		      FILE **pcapf, FILE **logf)
+{
+	struct inputs ins = { 0 };
+	if (o->script) {
+		*in = open_script(o->script);
+		if (!*in)
+			return -1;
+		*name = o->script;
+		add_input(&ins, "--script", fileno(*in));
+	} else if (lesson) {
+		int lfd = priv_open(lesson->file, O_PATH, 0);
+		add_input(&ins, "--lesson", lfd);
+		if (lfd >= 0)
+			close(lfd);
+	} else if (o->batch) {
+		add_input(&ins, "stdin", STDIN_FILENO);
+	}
+	bool tty = isatty(STDIN_FILENO) && !o->script;
+	if (!o->batch && !tty) {
+		fprintf(stderr, "sockstep: stdin is not a terminal; use --batch to run commands from a pipe or --script\n");
+		goto fail;
+	}
+	if (o->write_path) {
+		int fd = open_output("--write", o->write_path, false, &ins);
+		if (fd >= 0 && !(*pcapf = fdopen(fd, "w")))
+			close(fd);
+		if (!*pcapf)
+			goto fail;
+	}
+	if (o->log_path) {
+		int fd = open_output("--log", o->log_path, true, &ins);
+		if (fd >= 0 && !(*logf = fdopen(fd, "a")))
+			close(fd);
+		if (!*logf)
+			goto fail;
+	}
+	return 0;
+fail:
+	if (*in != stdin)
+		fclose(*in);
+	*in = stdin;
+	if (*pcapf)
+		fclose(*pcapf);
+	*pcapf = NULL;
+	return -1;
 }
 
 static const char *mode_blurb(const struct lab *lab)
@@ -315,16 +471,21 @@ static const char *mode_blurb(const struct lab *lab)
 
 int main(int argc, char **argv)
 {
+	if (std_fds_open() < 0)
+		return 2; /* no /dev/null: nowhere to say so either */
 	out_init(); /* stderr escaped; stdout checked at exit, as close_stdout does */
 	struct options o;
 	int rc = parse_options(argc, argv, &o);
 	if (rc)
 		return rc;
 	if (o.read_path) {
-		FILE *rf = strcmp(o.read_path, "-") ? fopen(o.read_path, "re") : stdin;
+		/* "-" is stdin; a FIFO is a capture source too (as in tcpdump). */
+		int fd = strcmp(o.read_path, "-") ? priv_open(o.read_path, O_RDONLY, 0) : dup(STDIN_FILENO);
+		FILE *rf = fd >= 0 ? fdopen(fd, "r") : NULL;
 		if (!rf) {
-			fprintf(stderr, "sockstep: cannot read capture \"%s\": %s (%s); expected a pcap or pcapng file\n",
-				o.read_path, strerror(errno), errno_name(errno));
+			open_failed("capture", o.read_path, fd < 0 ? -fd : errno, "a pcap or pcapng file");
+			if (fd >= 0)
+				close(fd);
 			return 1;
 		}
 		return capture_print(rf, o.read_path, stdout) < 0 ? 1 : 0;
@@ -370,37 +531,31 @@ int main(int argc, char **argv)
 			o.wait_ms = lesson->wait_ms;
 	}
 
-	FILE *in = stdin;
+	if (lesson && o.ip_given && o.lab.mode != NET_LAB) {
+		fprintf(stderr, "sockstep: %s cannot go with lesson %s: it runs on --net %s, where there are no "
+			"client and server addresses\n", o.ip_given, tesc(lesson->name), lab_mode_name(o.lab.mode));
+		lesson_free(lesson);
+		return 2;
+	}
+	char err[256];
+	if (lab_fd_check(err, sizeof(err)) < 0) {
+		fprintf(stderr, "sockstep: %s\n", err);
+		lesson_free(lesson);
+		lesson_free(lesson_b);
+		return 2;
+	}
+
+	FILE *in = stdin, *pcapf = NULL, *logf = NULL;
 	const char *name = "stdin";
-	if (o.script) {
-		in = open_script(o.script);
-		if (!in)
-			return 2;
-		name = o.script;
-	}
-	bool tty = isatty(STDIN_FILENO) && !o.script;
-	if (!o.batch && !tty) {
-		fprintf(stderr, "sockstep: stdin is not a terminal; use --batch to run commands from a pipe or --script\n");
-		return 2;
-	}
-	/* Files are opened now: once in the namespaces, as root we are nobody. */
-	FILE *pcapf = NULL;
-	if (o.write_path && !(pcapf = keep_high(fopen(o.write_path, "we"), "w"))) {
-		fprintf(stderr, "sockstep: cannot write capture \"%s\": %s (%s)\n", o.write_path, strerror(errno),
-			errno_name(errno));
-		return 2;
-	}
-	FILE *logf = NULL;
-	if (o.log_path && !(logf = keep_high(fopen(o.log_path, "ae"), "a"))) {
-		fprintf(stderr, "sockstep: cannot write log \"%s\": %s (%s)\n", o.log_path, strerror(errno),
-			errno_name(errno));
+	if (open_files(&o, lesson, &in, &name, &pcapf, &logf) < 0) {
+		lesson_free(lesson);
+		lesson_free(lesson_b);
 		return 2;
 	}
 	/* A send on a closed connection is a lesson (EPIPE), not a reason to die. */
 	signal(SIGPIPE, SIG_IGN);
 
 	/* Namespaces first: unshare(CLONE_NEWUSER) needs a single-threaded process. */
-	char err[256];
 	if (o.lab.mode != NET_HOST && lab_enter_userns(err, sizeof(err)) < 0) {
 		fprintf(stderr, "sockstep: %s\n", err);
 		fprintf(stderr, "sockstep: falling back to --net host (the machine's own network stack)\n");
@@ -410,24 +565,37 @@ int main(int argc, char **argv)
 	a.wait_ms = o.wait_ms;
 	a.live = !o.batch;
 	a.pcap = pcapf;
+	int status = 2;
 	if (app_init(&a, &o.lab, false, err, sizeof(err)) < 0) {
 		fprintf(stderr, "sockstep: %s\n", err);
-		return 2;
+		if (a.pcap)
+			fclose(a.pcap);
+		a.pcap = NULL;
+		goto out;
 	}
 	if (o.write_path && !a.wire) {
 		fprintf(stderr, "sockstep: --write: there is no capture: %s\n", a.wire_why);
-		return 2;
+		app_close(&a);
+		goto out;
 	}
 	if (a.lab.mode == NET_HOST) {
 		if (!a.wire && o.batch)
 			fprintf(stderr, "sockstep: no capture: %s\n", a.wire_why);
-		/* As tcpdump -Z: the capture is open, root is no longer needed. */
-		if (geteuid() == 0 && in_initial_userns() && drop_root(err, sizeof(err)) < 0) {
+		/* As tcpdump -Z: the capture is open, root and every capability
+		 * (also those of 'setcap cap_net_raw+ep') are no longer needed. */
+		rc = priv_real_root() ? priv_drop_root(err, sizeof(err)) : priv_drop_caps(err, sizeof(err));
+		if (rc < 0) {
 			fprintf(stderr, "sockstep: %s\n", err);
-			return 2;
+			app_close(&a);
+			goto out;
 		}
+	} else {
+		/* In our own user namespace the capabilities count only there; still,
+		 * no other process of this uid (nobody) may read our memory or
+		 * descriptors. */
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	}
-	int status = 0;
+	status = 0;
 	if (o.batch) {
 		printf("sockstep %s batch, --net %s%s\n", SOCKSTEP_VERSION, lab_mode_name(a.lab.mode),
 		       mode_blurb(&a.lab));
@@ -451,7 +619,8 @@ int main(int argc, char **argv)
 			if (r < 0) {
 				fprintf(stderr, "sockstep: %s\n", err);
 				app_close(&a);
-				return 2;
+				status = 2;
+				goto out;
 			}
 			uo.compare = &b;
 			uo.compare_lesson = lesson_b;
@@ -462,6 +631,7 @@ int main(int argc, char **argv)
 	}
 
 	app_close(&a);
+out:
 	if (in != stdin)
 		fclose(in);
 	lesson_free(lesson);

@@ -1,12 +1,195 @@
-/* priv.c - privileges (see priv.h). */
+/* priv.c - privileges (see priv.h). As tcpdump -Z does: root is used only
+ * for what needs it (the capture), never to open a file a user named. */
 #include "priv.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
-/* FIXME(issue 8): not yet with the user's rights under sudo. */
+#include "session.h" /* errno_name */
+
+#define NOBODY 65534
+
+bool priv_real_root(void)
+{
+	if (getuid() != 0 && geteuid() != 0)
+		return false;
+	FILE *f = fopen("/proc/self/uid_map", "re");
+	unsigned long in = 1, out = 1, count = 0;
+	if (!f)
+		return true; /* no user namespaces at all: this is the only one */
+	if (fscanf(f, "%lu %lu %lu", &in, &out, &count) != 3)
+		count = 0;
+	fclose(f);
+	return in == 0 && out == 0 && count == 4294967295UL;
+}
+
+/* A decimal id other than 0 (sudo run by root names root: act as nobody). */
+static bool parse_id(const char *s, unsigned long *out)
+{
+	char *end;
+	if (!s || !*s)
+		return false;
+	errno = 0;
+	unsigned long v = strtoul(s, &end, 10);
+	if (errno || *end || v == 0 || v >= 4294967295UL)
+		return false;
+	*out = v;
+	return true;
+}
+
+void priv_user(uid_t *uid, gid_t *gid)
+{
+	unsigned long u = NOBODY, g = NOBODY;
+	/* A real uid other than root (a set-uid start) is the user who asked. */
+	if (getuid() != 0) {
+		u = getuid();
+		g = getgid();
+	} else if (parse_id(getenv("SUDO_UID"), &u)) {
+		if (!parse_id(getenv("SUDO_GID"), &g))
+			g = NOBODY;
+	}
+	*uid = (uid_t)u;
+	*gid = (gid_t)g;
+}
+
+/* In the child: become the user, with the supplementary groups the system
+ * gives them (so a file their group may read opens, as it would for them). */
+static int become_user(void)
+{
+	uid_t uid;
+	gid_t gid;
+	priv_user(&uid, &gid);
+	gid_t groups[256];
+	int n = 0;
+	struct passwd *pw = getpwuid(uid);
+	if (pw) {
+		n = (int)(sizeof(groups) / sizeof(groups[0]));
+		if (getgrouplist(pw->pw_name, gid, groups, &n) < 0)
+			n = 0; /* more than 256: the primary group only */
+	}
+	if (setgroups((size_t)n, groups) < 0 || setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0)
+		return -errno;
+	return 0;
+}
+
+/* Fork a child that drops to the user, opens path and passes the descriptor
+ * back over a socket pair (SCM_RIGHTS), or its errno. */
+static int open_as_user(const char *path, int flags, mode_t mode)
+{
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return -errno;
+	pid_t pid = fork();
+	if (pid < 0) {
+		int e = errno;
+		close(sv[0]);
+		close(sv[1]);
+		return -e;
+	}
+	if (pid == 0) {
+		close(sv[0]);
+		int r = become_user();
+		int fd = r < 0 ? -1 : open(path, flags, mode);
+		int e = r < 0 ? -r : fd < 0 ? errno : 0;
+		char cbuf[CMSG_SPACE(sizeof(int))];
+		memset(cbuf, 0, sizeof(cbuf));
+		struct iovec iov = { .iov_base = &e, .iov_len = sizeof(e) };
+		struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
+		if (fd >= 0) {
+			m.msg_control = cbuf;
+			m.msg_controllen = sizeof(cbuf);
+			struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+			c->cmsg_level = SOL_SOCKET;
+			c->cmsg_type = SCM_RIGHTS;
+			c->cmsg_len = CMSG_LEN(sizeof(int));
+			memcpy(CMSG_DATA(c), &fd, sizeof(int));
+		}
+		_exit(sendmsg(sv[1], &m, 0) < 0 ? 1 : 0);
+	}
+	close(sv[1]);
+	int e = EIO, fd = -1;
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { .iov_base = &e, .iov_len = sizeof(e) };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+			    .msg_controllen = sizeof(cbuf) };
+	ssize_t n;
+	while ((n = recvmsg(sv[0], &m, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
+		;
+	if (n == (ssize_t)sizeof(e)) {
+		for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))
+			if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+				memcpy(&fd, CMSG_DATA(c), sizeof(int));
+	} else {
+		e = EIO;
+	}
+	close(sv[0]);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	if (fd >= 0)
+		return fd;
+	return -(e ? e : EIO);
+}
+
 int priv_open(const char *path, int flags, mode_t mode)
 {
-	int fd = open(path, flags | O_CLOEXEC, mode);
+	flags |= O_CLOEXEC | O_NOCTTY;
+	if (priv_real_root())
+		return open_as_user(path, flags, mode);
+	int fd = open(path, flags, mode);
 	return fd < 0 ? -errno : fd;
+}
+
+static int fail(char *err, size_t errlen, int e, const char *what)
+{
+	snprintf(err, errlen, "%s: %s", what, errno_name(e));
+	return -e;
+}
+
+int priv_drop_caps(char *err, size_t errlen)
+{
+	/* Ambient first (it needs the capability still permitted to matter),
+	 * then every set of the process. A kernel without ambient capabilities
+	 * (before 4.3) says EINVAL: there is nothing to clear then. */
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+		return fail(err, errlen, errno, "cannot clear the ambient capabilities");
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+	memset(data, 0, sizeof(data));
+	if (syscall(SYS_capset, &hdr, data) < 0)
+		return fail(err, errlen, errno, "cannot drop the capabilities (capset)");
+	/* No exec may give any back, and no other process of this uid may read
+	 * the capture's memory or descriptors. */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return fail(err, errlen, errno, "cannot set no_new_privs");
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		return fail(err, errlen, errno, "cannot make the process non-dumpable");
+	return 0;
+}
+
+int priv_drop_root(char *err, size_t errlen)
+{
+	uid_t uid;
+	gid_t gid;
+	priv_user(&uid, &gid);
+	/* While still root: empty the bounding set, so that nothing can come back. */
+	for (int c = 0; c <= 63; c++)
+		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno == EINVAL)
+			break; /* past the last capability this kernel knows */
+	if (setgroups(0, NULL) < 0 || setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0) {
+		int e = errno;
+		snprintf(err, errlen, "cannot drop root to uid %lu: %s", (unsigned long)uid, errno_name(e));
+		return -e;
+	}
+	return priv_drop_caps(err, errlen);
 }

@@ -1427,9 +1427,9 @@ int ui_run(struct app *a, const struct ui_opts *o)
 		teardown(&u, NULL);
 		return 1;
 	}
-	/* Our own descriptors live at 100 and up: the lesson's sockets start at 3. */
+	/* Our own descriptors live at lab_fd_base() and up: the lesson's sockets start at 3. */
 	for (int i = 0; i < 2; i++) {
-		int high = fcntl(sig_pipe[i], F_DUPFD_CLOEXEC, 100);
+		int high = fcntl(sig_pipe[i], F_DUPFD_CLOEXEC, lab_fd_base());
 		if (high >= 0) {
 			close(sig_pipe[i]);
 			sig_pipe[i] = high;
@@ -1466,7 +1466,7 @@ int ui_run(struct app *a, const struct ui_opts *o)
 	curses_on = 1;
 	/* From here on stderr belongs to the log (or nowhere): a stray message
 	 * from a library must not scribble over the screen. */
-	saved_stderr = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 100);
+	saved_stderr = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, lab_fd_base());
 	int sink = log_file ? fileno(log_file) : open("/dev/null", O_WRONLY | O_CLOEXEC);
 	if (saved_stderr >= 0 && sink >= 0)
 		dup2(sink, STDERR_FILENO);

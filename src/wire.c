@@ -51,7 +51,7 @@ struct wire {
 	pcap_t *dead;               /* for --write */
 	pcap_dumper_t *dump;
 	bool cooked;                /* Linux cooked headers ("any"): made Ethernet for the decoder */
-	bool (*keep)(void *ctx, const struct dec_result *r); /* host: only our sockets' frames */
+	wire_keep_fn *keep;         /* host: only our sockets' frames */
 	void *keep_ctx;
 	unsigned listed_seq;        /* frames listed in the log for this command */
 	unsigned listed;
@@ -163,7 +163,7 @@ struct wire *wire_open(struct lab *lab, struct session *log, char *err, size_t e
 	return w;
 }
 
-void wire_set_filter(struct wire *w, bool (*keep)(void *ctx, const struct dec_result *r), void *ctx)
+void wire_set_filter(struct wire *w, wire_keep_fn *keep, void *ctx)
 {
 	w->keep = keep;
 	w->keep_ctx = ctx;
@@ -374,7 +374,7 @@ static void on_frame(struct wire *w, enum wire_dir dir, const struct pcap_pkthdr
 	if (w->keep) {
 		struct dec_result r;
 		dec_frame(NULL, p, h->caplen, h->len, &r);
-		if (!w->keep(w->keep_ctx, &r))
+		if (!w->keep(w->keep_ctx, &r, p, h->caplen))
 			return;
 	}
 	unsigned long no = ++w->last_no;

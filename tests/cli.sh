@@ -5,6 +5,8 @@
 set -u
 bin=$1
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+# As root without SUDO_UID, sockstep opens the files it is named as nobody.
+chmod 755 "$tmp"
 fails=0 passed=0
 check() { # name, expected status, stderr pattern, command...
   local name=$1 want=$2 pat=$3; shift 3

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Options that cannot go together, and outputs that are inputs (issue 8,
+# items 11 and 14): each refused in one line on stderr with status 2, before
+# anything is written: no output file is created, none is truncated.
+# options.sh SOCKSTEP [--as-nobody]
+set -u
+bin=$1
+if [ "${2:-}" = --as-nobody ]; then
+  command -v setpriv >/dev/null || { echo "no setpriv"; exit 77; }
+  [ "$(id -u)" = 0 ] || { echo "--as-nobody needs root"; exit 77; }
+  run=(setpriv --reuid=65534 --regid=65534 --clear-groups "$bin")
+else
+  run=("$bin")
+fi
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+chmod 777 "$tmp"             # as root sockstep opens files as nobody
+fails=0 passed=0
+printf 'server socket udp\nserver bind 127.0.0.1 9\n' >"$tmp/s"
+cp "$tmp/s" "$tmp/s.orig"
+printf '\xd4\xc3\xb2\xa1\x02\x00\x04\x00\x00\x00\x00\x00\x00\x00\x00\x00\xff\xff\x00\x00\x01\x00\x00\x00' >"$tmp/cap.pcap"
+chmod 666 "$tmp/s" "$tmp/cap.pcap"
+# refuse NAME PATTERN [--unchanged FILE] [--absent FILE] -- COMMAND...
+refuse() {
+  local name=$1 pat=$2; shift 2
+  local unchanged=() absent=()
+  while [ "$1" != -- ]; do
+    case $1 in --unchanged) unchanged+=("$2");; --absent) absent+=("$2");; esac; shift 2
+  done; shift
+  local before=()
+  for f in "${unchanged[@]}"; do before+=("$(sha256sum <"$f")"); done
+  "$@" >"$tmp/out" 2>"$tmp/err" </dev/null; local rc=$?
+  local why=""
+  [ "$rc" = 2 ] || why="exit $rc, expected 2"
+  [ -z "$why" ] && [ "$(wc -l <"$tmp/err")" != 1 ] && why="expected one line on stderr"
+  [ -z "$why" ] && ! grep -qE -- "$pat" "$tmp/err" && why="stderr lacks /$pat/"
+  [ -z "$why" ] && [ -s "$tmp/out" ] && why="something went to stdout"
+  local i=0
+  for f in "${unchanged[@]}"; do
+    [ -z "$why" ] && [ "$(sha256sum <"$f")" != "${before[$i]}" ] && why="$f was changed"
+    i=$((i+1))
+  done
+  for f in "${absent[@]}"; do [ -z "$why" ] && [ -e "$f" ] && why="$f was created"; done
+  if [ -n "$why" ]; then echo "FAIL $name: $why"; cat "$tmp/err"; fails=$((fails+1)); else passed=$((passed+1)); fi
+  rm -f "${absent[@]}"
+}
+w=$tmp/new.pcap
+
+# Item 11: contradictory options.
+refuse read+batch '--read cannot go with --batch' -- "${run[@]}" --read "$tmp/cap.pcap" --batch
+refuse read+script '--read cannot go with --script' -- "${run[@]}" --read "$tmp/cap.pcap" --script "$tmp/s"
+refuse read+write '--read cannot go with --write' --absent "$w" -- "${run[@]}" --read "$tmp/cap.pcap" --write "$w"
+refuse read+lesson '--read cannot go with --lesson' -- "${run[@]}" --read "$tmp/cap.pcap" --lesson tcp
+refuse read+net '--read cannot go with --net' -- "${run[@]}" --net host --read "$tmp/cap.pcap"
+refuse read+log '--read cannot go with --log' --absent "$tmp/l" -- "${run[@]}" --read "$tmp/cap.pcap" --log "$tmp/l"
+refuse read+wait '--read cannot go with --wait' -- "${run[@]}" --read "$tmp/cap.pcap" --wait 1s
+refuse list+batch '--list-lessons cannot go with --batch' -- "${run[@]}" --list-lessons --batch
+refuse list+read '--read cannot go with --list-lessons' -- "${run[@]}" --list-lessons --read "$tmp/cap.pcap"
+refuse list+write '--list-lessons cannot go with --write' --absent "$w" -- "${run[@]}" --list-lessons --write "$w"
+refuse batch+theme '--theme cannot go with --batch' -- "${run[@]}" --batch --theme mono --script "$tmp/s"
+refuse batch+log '--log cannot go with --batch' --absent "$tmp/l" -- "${run[@]}" --batch --log "$tmp/l" --script "$tmp/s"
+refuse loopback+client-ip '--client-ip cannot go with --net loopback' -- \
+  "${run[@]}" --batch --net loopback --client-ip 10.1.1.1 --script "$tmp/s"
+refuse host+server-ip '--server-ip cannot go with --net host' -- \
+  "${run[@]}" --batch --server-ip 10.2.2.2 --net host --script "$tmp/s"
+refuse loopback-lesson+client-ip '--client-ip cannot go with lesson sockaddr' --absent "$w" -- \
+  "${run[@]}" --batch --lesson sockaddr --client-ip 10.1.1.1 --write "$w"
+
+# Item 14: an output that is the same file (device and inode) as an input.
+refuse write=script 'is the same file as --script' --unchanged "$tmp/s" -- \
+  "${run[@]}" --batch --net loopback --write "$tmp/s" --script "$tmp/s"
+ln -s s "$tmp/link"; ln "$tmp/s" "$tmp/hard"
+refuse write=script-symlink 'is the same file as --script' --unchanged "$tmp/s" -- \
+  "${run[@]}" --batch --net loopback --write "$tmp/link" --script "$tmp/s"
+refuse write=script-hardlink 'is the same file as --script' --unchanged "$tmp/s" -- \
+  "${run[@]}" --batch --net loopback --write "$tmp/hard" --script "$tmp/s"
+# stdin as the script (refuse reads </dev/null, so run this one by hand)
+"${run[@]}" --batch --net loopback --write "$tmp/s" <"$tmp/s" >"$tmp/out" 2>"$tmp/err"; rc=$?
+if [ "$rc" = 2 ] && grep -q 'is the same file as stdin' "$tmp/err" && cmp -s "$tmp/s" "$tmp/s.orig"; then
+  passed=$((passed+1)); else echo "FAIL write=stdin: exit $rc"; cat "$tmp/err"; fails=$((fails+1)); fi
+cp "$(dirname "$0")/../assets/lessons/sockaddr.lesson" "$tmp/sockaddr.lesson"; chmod 666 "$tmp/sockaddr.lesson"
+refuse write=lesson 'is the same file as --lesson' --unchanged "$tmp/sockaddr.lesson" -- \
+  "${run[@]}" --batch --lesson "$tmp/sockaddr.lesson" --write "$tmp/sockaddr.lesson"
+cmp -s "$tmp/s" "$tmp/s.orig" || { echo "FAIL: the script changed"; fails=$((fails+1)); }
+
+echo "$passed passed, $fails failed"
+[ "$fails" = 0 ]
