@@ -122,7 +122,11 @@ cl_case() { # the arguments; stdin is a say line for those that get that far
 }
 cl_case --batch --script "$tmp/nope$RAW"
 cl_case --batch --write "$tmp/none$RAW/w.pcap"
-cl_case --batch --log "$tmp/none$RAW/l.log"
+# --log is for the screen (with --batch it is refused before the file is
+# named): a terminal from script(1), the path through the environment.
+cl=$((cl + 1))
+LOGP="$tmp/none$RAW/l.log" script -qec "\"$bin\" --log \"\$LOGP\"" /dev/null </dev/null 2>&1 | tr -d '\r' >"$tmp/err.$cl"
+safe "command line $cl (--log ...): the error line" "$tmp/err.$cl" 'PWNED'
 cl_case --read "$tmp/nope$RAW"
 cl_case --batch --lesson "$tmp/nope$RAW.lesson"
 cl_case --batch --lesson "nope$RAW"
@@ -180,6 +184,9 @@ wait_for() {
 	done
 	return 1
 }
+# The log is written as the user sockstep acts for (nobody, as root without
+# SUDO_UID): it must be able to write it.
+: >"$tmp/log" && chmod 666 "$tmp/log"
 if command -v tmux >/dev/null; then
 	"${T[@]}" new-session -d -s scr -x 120 -y 40 \
 		"env -u NO_COLOR LANG=C.UTF-8 LC_ALL=C.UTF-8 PS1='$ ' bash --norc --noprofile"
