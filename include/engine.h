@@ -18,7 +18,10 @@
 #include "sockaddr.h"
 #include "tuple.h"
 
-#define ENGINE_MAX_SOCKS 64
+#define ENGINE_SIDE_SOCKS 64 /* open sockets a side may hold */
+/* Slots: room for both sides' open sockets; closed ones stay for the table
+ * until a slot is needed. */
+#define ENGINE_MAX_SOCKS (2 * ENGINE_SIDE_SOCKS)
 
 struct wire; /* wire.h, NET_LAB only */
 

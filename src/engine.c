@@ -274,8 +274,23 @@ static const char *remote_var(enum side side)
 
 /* ---- the calls ---------------------------------------------------------- */
 
-static struct esock *new_sock(struct engine *e)
+/* How many open sockets a side holds. */
+static int open_socks(const struct engine *e, enum side side)
 {
+	int n = 0;
+	for (int i = 0; i < ENGINE_MAX_SOCKS; i++)
+		n += e->socks[i].used && !e->socks[i].closed && e->socks[i].side == side;
+	return n;
+}
+
+/* A slot for a new socket of a side, or NULL when that side holds
+ * ENGINE_SIDE_SOCKS open ones already. The limit is per side, so that one
+ * side's sockets never take the other's room: with both sides at most at
+ * their limit, a free or closed slot is always left. */
+static struct esock *new_sock(struct engine *e, enum side side)
+{
+	if (open_socks(e, side) >= ENGINE_SIDE_SOCKS)
+		return NULL;
 	for (int i = 0; i < ENGINE_MAX_SOCKS; i++)
 		if (!e->socks[i].used)
 			return &e->socks[i];
@@ -292,10 +307,10 @@ static struct esock *new_sock(struct engine *e)
 
 static int do_socket(struct engine *e, const struct cmd *c, char *err, size_t errlen)
 {
-	struct esock *s = new_sock(e);
+	struct esock *s = new_sock(e, c->t.side);
 	if (!s)
-		return ERR("%s holds %d sockets already; expected a close first", side_name(c->t.side),
-			   ENGINE_MAX_SOCKS);
+		return ERR("%s holds %d open sockets already, the most one side may hold; expected "
+			   "\"%s close\" first", side_name(c->t.side), ENGINE_SIDE_SOCKS, side_name(c->t.side));
 	bool tcp = c->proto == PROTO_TCP;
 	int fd = lab_socket(e->lab, c->t.side, AF_INET,
 			    (tcp ? SOCK_STREAM : SOCK_DGRAM) | SOCK_NONBLOCK | SOCK_CLOEXEC,
@@ -455,11 +470,13 @@ static bool attempt(struct engine *e, struct esock *s, enum verb v, unsigned ori
 			return false;
 		if (!ok)
 			return true;
-		struct esock *ns = new_sock(e);
+		struct esock *ns = new_sock(e, s->side);
 		if (!ns) {
 			close(fd);
-			session_add(e->log, EV_INFO, s->side, fd, "the table holds %d sockets: descriptor %d closed again",
-				    ENGINE_MAX_SOCKS, fd);
+			session_add(e->log, EV_INFO, s->side, fd,
+				    "%s holds %d open sockets already, the most one side may hold: "
+				    "descriptor %d that accept() returned is closed again",
+				    side_name(s->side), ENGINE_SIDE_SOCKS, fd);
 			return true;
 		}
 		memset(ns, 0, sizeof(*ns));
