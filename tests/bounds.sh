@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Bounded resources (issue 8, items 17 and 18), driven through the real binary:
+#  - the socket limit is per side: one side at its limit leaves the other
+#    side all its room, and the refusal names the side that is full;
+#  - the session log is a bounded history: 50,000 "say" lines of 2 KB each
+#    keep the peak resident memory under 64 MiB (it was 223 MB), the memory
+#    stays flat between the 20,000th and the 50,000th line, and every line
+#    is still printed.
+# Memory is read from /proc (VmHWM, VmRSS) while sockstep waits for more
+# input, so that no other tool is needed. No timing decides anything.
+set -u
+bin=$1
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+chmod 755 "$tmp"
+fails=0 passed=0
+ok() { passed=$((passed+1)); }
+bad() { echo "FAIL: $*"; fails=$((fails+1)); }
+
+# ---- 17: the socket limit is per side ------------------------------------
+{
+  for _ in $(seq 64); do echo 'server socket udp'; done
+  echo 'server socket udp'   # the 65th: refused, naming the server
+  echo 'client socket tcp'   # the client holds none: it must get one
+  echo 'expect client state CLOSED'
+  echo 'server close'
+  echo 'server socket udp'   # room again after a close
+} >"$tmp/limit"
+"$bin" --batch --net loopback --script "$tmp/limit" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ "$rc" = 1 ] && ok || bad "limit: exit $rc, expected 1 (one refused line): $(cat "$tmp/err")"
+n=$(grep -c 'limit:' "$tmp/err")
+[ "$n" = 1 ] && ok || bad "limit: $n refused lines, expected 1: $(cat "$tmp/err")"
+grep -q 'limit:65: server holds 64 open sockets already, the most one side may hold; expected "server close" first' "$tmp/err" \
+  && ok || bad "limit: the 65th server socket is not refused by name: $(cat "$tmp/err")"
+grep -q 'client holds' "$tmp/err" && bad "limit: the client was refused though it held no socket: $(cat "$tmp/err")" || ok
+grep -qE '^\[65\] client socket tcp$' "$tmp/out" && grep -A1 '^\[65\] client socket tcp' "$tmp/out" | grep -qE 'socket\(PF_INET, SOCK_STREAM, IPPROTO_TCP\);  -> [0-9]+$' \
+  && ok || bad "limit: the client's socket() did not run: $(grep -A2 '^\[65\]' "$tmp/out")"
+grep -q 'expect client state CLOSED: ok' "$tmp/out" && ok || bad "limit: no client socket to check"
+grep -A1 '^\[68\] server socket udp' "$tmp/out" | grep -qE 'SOCK_DGRAM, IPPROTO_UDP\);  -> [0-9]+$' \
+  && ok || bad "limit: no new server socket after a close"
+
+# The same limit where the kernel makes the socket: accept() on a side
+# that is full closes the new descriptor again, and says why.
+{
+  for _ in $(seq 63); do echo 'server socket udp'; done
+  echo 'server socket tcp'; echo 'server bind 127.0.0.1 7000'; echo 'server listen'
+  echo 'client socket tcp'; echo 'client connect 127.0.0.1 7000'
+  echo 'server accept'
+  echo 'client socket udp'
+} >"$tmp/accept"
+"$bin" --batch --net loopback --wait 500ms --script "$tmp/accept" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ "$rc" = 0 ] && ok || bad "accept-limit: exit $rc, expected 0: $(cat "$tmp/err")"
+grep -qE 'note: server holds 64 open sockets already, the most one side may hold: descriptor [0-9]+ that accept\(\) returned is closed again' "$tmp/out" \
+  && ok || bad "accept-limit: no note that the accepted descriptor was closed again: $(grep -A3 'server accept' "$tmp/out")"
+
+# ---- 18: the session log keeps a bounded history --------------------------
+# Lines go in through a FIFO: sockstep waits for more input after each batch,
+# so its memory can be read while it is alive. grep keeps the start of each
+# printed "say" line (it passes on what it reads at once; awk may wait for a
+# full buffer), to count them and to see the marks.
+mkfifo "$tmp/in"
+"$bin" --batch --net loopback <"$tmp/in" 2>"$tmp/say-err" \
+  > >(grep --line-buffered -o '^  >> [0-9A-Z-]*' >"$tmp/said") &
+pid=$!
+exec 3>"$tmp/in"
+says() { # from, to: 2 KB lines
+  awk -v a="$1" -v b="$2" 'BEGIN { s = sprintf("%2000s", ""); gsub(/ /, "x", s)
+    for (i = a; i < b; i++) printf "say \"%05d %s\"\n", i, s }' >&3
+}
+wait_mark() { # name: until awk saw it (at most 300 s; the run takes seconds)
+  for _ in $(seq 3000); do
+    grep -qx "  >> $1" "$tmp/said" 2>/dev/null && return 0
+    kill -0 "$pid" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  return 1
+}
+mem() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$pid/status"; } # kB
+says 0 20000; echo 'say "MARK-1"' >&3
+if wait_mark MARK-1; then
+  rss1=$(mem VmRSS)
+  says 20000 50000; echo 'say "MARK-2"' >&3
+  if wait_mark MARK-2; then
+    rss2=$(mem VmRSS); hwm=$(mem VmHWM)
+    echo "50,000 say lines of 2 KB: peak resident ${hwm} kB; resident ${rss1} kB after 20,000, ${rss2} kB after 50,000"
+    [ "$hwm" -lt $((64 * 1024)) ] && ok || bad "say-flood: peak resident memory ${hwm} kB, expected under 64 MiB"
+    [ $((rss2 - rss1)) -lt 4096 ] && ok || bad "say-flood: resident memory grew by $((rss2 - rss1)) kB from the 20,000th to the 50,000th line, expected flat (under 4 MiB)"
+    printed=$(grep -c '^  >> ' "$tmp/said")
+    [ "$printed" = 50002 ] && ok || bad "say-flood: $printed say lines printed, expected 50002"
+  else
+    bad "say-flood: sockstep stopped before the 50,000th line: $(head -n3 "$tmp/say-err")"
+  fi
+else
+  bad "say-flood: sockstep stopped before the 20,000th line: $(head -n3 "$tmp/say-err")"
+fi
+exec 3>&-
+wait "$pid"; rc=$?
+[ "$rc" = 0 ] && ok || bad "say-flood: exit $rc, expected 0: $(head -n3 "$tmp/say-err")"
+
+echo "$passed passed, $fails failed"
+[ "$fails" = 0 ]
