@@ -553,8 +553,9 @@ static bool attempt(struct engine *e, struct esock *s, enum verb v, unsigned ori
 		}
 		return true;
 	case V_FLOOD:
-		/* A chunk at a time, so the wire relays between chunks (one poll loop). */
-		for (int k = 0; k < 256 && s->flood_left; k++) {
+		/* A chunk at a time, so the wire relays between chunks (one poll
+		 * loop): half a capture ring, so that the ring never overflows. */
+		for (int k = 0; k < WIRE_CAP_FRAMES / 2 && s->flood_left; k++) {
 			unsigned long i = s->flood_total - s->flood_left;
 			unsigned char payload[8];
 			memcpy(payload, &i, sizeof(payload));
