@@ -101,6 +101,43 @@ exec 3>&-
 wait "$pid"; rc=$?
 [ "$rc" = 0 ] && ok || bad "say-flood: exit $rc, expected 0: $(head -n3 "$tmp/say-err")"
 
+# ---- 18 on screen: the panes keep their own bounded lines and say so -------
+# 1,100 sockets opened and closed at the ':' prompt, with the 5-tuple pane
+# zoomed so that the program panes are not drawn meanwhile: they must still
+# read every event before the log drops it. Then the table's title and the
+# top of the server's program say how many of their own lines were dropped.
+if command -v tmux >/dev/null 2>&1; then
+  T=(tmux -L "sockstep-bounds-$$" -f /dev/null)
+  "${T[@]}" new-session -d -s b -x 120 -y 40 "exec env LANG=C.UTF-8 $(realpath "$bin") --net loopback"
+  scr() { "${T[@]}" capture-pane -t b -p 2>/dev/null; }
+  until_shown() { for _ in $(seq 600); do scr | grep -qF -- "$1" && return 0; sleep 0.1; done; return 1; }
+  until_shown '5-tuple' || bad "screen: sockstep did not start"
+  "${T[@]}" send-keys -t b z # the 5-tuple pane (focused first) fills the screen
+  for _ in $(seq 110); do
+    keys=()
+    for _ in $(seq 10); do keys+=(':' 'server socket udp' Enter ':' 'server close' Enter); done
+    "${T[@]}" send-keys -t b "${keys[@]}"
+  done
+  "${T[@]}" send-keys -t b ':' 'say "ALL-TYPED"' Enter
+  if until_shown 'ALL-TYPED'; then
+    "${T[@]}" send-keys -t b z Tab Tab Tab Home # back to the tiles; the server's program, from its top
+    sleep 0.5
+    until_shown 'older lines dropped'
+    scr | grep -qF '5-tuple · 844 rows · 256 older dropped' && ok \
+      || bad "screen: the 5-tuple title does not say 256 older rows were dropped: $(scr | grep '5-tuple')"
+    scr | grep -qE '^│  … 1792 older lines dropped +│' && ok \
+      || bad "screen: the server's program does not say 1792 older lines were dropped: $(scr | sed -n 2p)"
+    scr | sed -n 3p | grep -qF 'sock = socket(PF_INET, SOCK_DGRAM, IPPROTO_UDP);' && ok \
+      || bad "screen: no program line under the notice: $(scr | sed -n 3p)"
+  else
+    bad "screen: the commands did not all run: $(scr | tail -n 3)"
+  fi
+  "${T[@]}" kill-server >/dev/null 2>&1
+  rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/sockstep-bounds-$$"
+else
+  echo "tmux not installed: the screen part is skipped"
+fi
+
 # ---- 19: the capture rings hold what the relay needs, not megabytes --------
 # An idle lab: the two capture rings (the kernel's, mapped into sockstep as
 # "socket:" mappings) were 15.4 MiB each, 31 of its 37 MiB resident.
