@@ -45,8 +45,10 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 ctxt() { awk '/^voluntary_ctxt_switches/ { v = $2 } /^nonvoluntary_ctxt_switches/ { n = $2 } END { print v, n }' "/proc/$1/status"; }
 
 # Both in their own 120x40 terminal; exec so that the pane's pid is the program's.
-"${T[@]}" new-session -d -s ss -x 120 -y 40 "exec env LANG=C.UTF-8 $BIN --net lab"
-"${T[@]}" new-session -d -s ht -x 120 -y 40 "exec env LANG=C.UTF-8 htop"
+# Without MALLOC_PERTURB_ (meson sets it): it makes calloc write the memory it
+# returns, so memory that a user's run touches only when needed would count.
+"${T[@]}" new-session -d -s ss -x 120 -y 40 "exec env -u MALLOC_PERTURB_ LANG=C.UTF-8 $BIN --net lab"
+"${T[@]}" new-session -d -s ht -x 120 -y 40 "exec env -u MALLOC_PERTURB_ LANG=C.UTF-8 htop"
 wait_for ss "5-tuple" || { echo "sockstep did not start"; screen ss; exit 1; }
 sleep 1 # let htop settle too
 PS=$("${T[@]}" display-message -p -t ss '#{pane_pid}')
