@@ -28,7 +28,7 @@
 /* Frames a capture ring holds (the kernel's, mapped into sockstep: resident
  * memory). The poll loop drains the rings at every turn, and a flood sends
  * at most half a ring per turn (engine.c), so a ring never overflows. */
-#define WIRE_CAP_FRAMES 256
+#define WIRE_CAP_FRAMES 384
 
 enum wire_policy { WP_PASS, WP_HOLD, WP_DELAY };
 
