@@ -75,6 +75,7 @@ struct engine {
 	bool sa_set;
 	int diag_fd[3];             /* NETLINK_SOCK_DIAG socket per host, -1 if none */
 	unsigned long frames_seen_from; /* newest frame before the last non-expect command */
+	unsigned flood_budget;      /* datagrams the floods may still send before the wire is drained */
 };
 
 void engine_init(struct engine *e, struct lab *lab, struct session *log);

@@ -554,8 +554,9 @@ static bool attempt(struct engine *e, struct esock *s, enum verb v, unsigned ori
 		return true;
 	case V_FLOOD:
 		/* A chunk at a time, so the wire relays between chunks (one poll
-		 * loop): half a capture ring, so that the ring never overflows. */
-		for (int k = 0; k < WIRE_CAP_FRAMES / 2 && s->flood_left; k++) {
+		 * loop): all floods together send at most half a capture ring per
+		 * turn (engine_progress), so that the ring never overflows. */
+		for (; e->flood_budget && s->flood_left; e->flood_budget--) {
 			unsigned long i = s->flood_total - s->flood_left;
 			unsigned char payload[8];
 			memcpy(payload, &i, sizeof(payload));
@@ -1050,6 +1051,7 @@ int engine_pollfds(const struct engine *e, struct pollfd *pfd, int max)
 int engine_progress(struct engine *e)
 {
 	int done = 0;
+	e->flood_budget = WIRE_CAP_FRAMES / 2; /* the wire has just been drained */
 	/* A fixed order, so output does not depend on poll's: connects first (a
 	 * handshake completes at the client, STEP6, before the server's accept
 	 * sees it, STEP7), then the oldest blocked call first. */

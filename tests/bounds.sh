@@ -142,6 +142,25 @@ if command -v tmux >/dev/null 2>&1; then
     bad "screen: the commands did not all run: $(scr | tail -n 3)"
   fi
   "${T[@]}" kill-server >/dev/null 2>&1
+
+  # 19 on screen: three floods at once (the screen does not wait for one to
+  # end before the next command) share one budget of half a capture ring per
+  # turn of the poll loop; paced per socket they overflowed the smaller ring.
+  "${T[@]}" new-session -d -s f -x 120 -y 40 "exec env LANG=C.UTF-8 $(realpath "$bin")"
+  scr() { "${T[@]}" capture-pane -t f -p 2>/dev/null; }
+  until_shown '5-tuple' || bad "screen: sockstep did not start in the lab"
+  keys=(':' 'server socket udp' Enter ':' 'server bind 200.0.0.2 5000' Enter)
+  for _ in 1 2 3; do keys+=(':' 'client socket udp' Enter); done
+  "${T[@]}" send-keys -t f "${keys[@]}"
+  until_shown 'client 100.0.0.1 · UDP' || bad "screen: the client sockets were not made"
+  sleep 0.5
+  fds=$(scr | grep -oE 'STEP3 PROTOCOL DEFINITION +client +[0-9]+' | awk '{ print $NF }' | tail -n 3)
+  keys=()
+  for fd in $fds; do keys+=(':' "client#$fd flood 100000 udp 200.0.0.2 5000" Enter); done
+  "${T[@]}" send-keys -t f "${keys[@]}"
+  if until_shown '300002 seen 300002 passed'; then ok; else
+    bad "screen: three floods of 100,000 were not all relayed: $(scr | grep -o 'wire · PASS[^─]*')"; fi
+  "${T[@]}" kill-server >/dev/null 2>&1
   rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/sockstep-bounds-$$"
 else
   echo "tmux not installed: the screen part is skipped"
