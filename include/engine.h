@@ -18,7 +18,10 @@
 #include "sockaddr.h"
 #include "tuple.h"
 
-#define ENGINE_MAX_SOCKS 64
+#define ENGINE_SIDE_SOCKS 64 /* open sockets a side may hold */
+/* Slots: room for both sides' open sockets; closed ones stay for the table
+ * until a slot is needed. */
+#define ENGINE_MAX_SOCKS (2 * ENGINE_SIDE_SOCKS)
 
 struct wire; /* wire.h, NET_LAB only */
 
@@ -72,6 +75,7 @@ struct engine {
 	bool sa_set;
 	int diag_fd[3];             /* NETLINK_SOCK_DIAG socket per host, -1 if none */
 	unsigned long frames_seen_from; /* newest frame before the last non-expect command */
+	unsigned flood_budget;      /* datagrams the floods may still send before the wire is drained */
 };
 
 void engine_init(struct engine *e, struct lab *lab, struct session *log);

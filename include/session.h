@@ -1,7 +1,21 @@
 /* session.h - the session log: everything that happened, as events, in
  * order. The engine and the wire append; renderers (batch printer, curses
  * panes) only read. Events point nowhere outside themselves, so a renderer
- * can start reading at any index. */
+ * can start reading at any index.
+ *
+ * The log is a bounded history, like the wire's frame ring: it keeps the
+ * newest SESSION_KEEP_EVENTS events and at most SESSION_KEEP_BYTES of their
+ * text and attachments, whichever bound comes first, so that memory stays
+ * flat however long a session runs. Events keep their absolute index for
+ * life: index i is the i-th event appended (0-based); the oldest kept one is
+ * s->first, one past the newest is s->n. A reader keeps the index of the
+ * next event it wants and reads through session_at(), which returns NULL
+ * for an event already dropped; a reader that finds its index below
+ * s->first has missed s->first - index events and should say so. What the
+ * screen must show for ever (the table's rows, the sockaddr_in, the program
+ * lines) the panes copy out as they read; the few facts about the whole
+ * session that readers ask for (the last narration, whether any call was
+ * made, the expectations' verdicts) survive dropping here. */
 #ifndef SOCKSTEP_SESSION_H
 #define SOCKSTEP_SESSION_H
 
@@ -47,9 +61,25 @@ struct event {
 	struct tuple_row *row;/* EV_ROW, owned */
 };
 
+#define SESSION_KEEP_EVENTS 2048
+#define SESSION_KEEP_BYTES (2u << 20) /* text and attachments of the events kept */
+
+/* What the dropped events leave behind for the readers that ask about the
+ * whole session. */
+struct session_gone {
+	unsigned long calls;          /* EV_CALL events */
+	unsigned long held, failed;   /* EV_EXPECT verdicts */
+	char *say;                    /* the newest EV_SAY text dropped (owned), or NULL */
+};
+
 struct session {
-	struct event *ev;
-	size_t n, cap;
+	struct event *ring;   /* cap slots; the oldest kept event is at ring[head] */
+	size_t cap, head;
+	size_t first;         /* absolute index of the oldest event kept = events dropped */
+	size_t n;             /* absolute index one past the newest event */
+	size_t settled;       /* events below it are final and counted in bytes */
+	size_t bytes;         /* text and attachments of the settled events kept */
+	struct session_gone gone;
 	unsigned seq;         /* number of the command being executed */
 };
 
@@ -57,12 +87,29 @@ void session_init(struct session *s);
 void session_free(struct session *s);
 
 /* Append an event; text is printf-formatted (NULL for none). Returns the
- * event (valid until the next append) or NULL when memory ran out. */
+ * event (valid until the next append, which may drop the oldest events to
+ * keep the bounds) or NULL when memory ran out. */
 struct event *session_add(struct session *s, enum ev_kind kind, enum side side, int fd,
 			  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-/* Drop the events from index n on (a refused command leaves no trace). */
+/* Drop the events from absolute index n on (a refused command leaves no
+ * trace); events already dropped stay counted, so s->n never goes below
+ * s->first. */
 void session_truncate(struct session *s, size_t n);
+
+/* The event at absolute index i, or NULL when it was dropped (i < s->first)
+ * or does not exist yet (i >= s->n). */
+const struct event *session_at(const struct session *s, size_t i);
+
+/* How many events were dropped from the start of the session. */
+size_t session_dropped(const struct session *s);
+
+/* Facts about the whole session, dropped events included: the newest
+ * narration (EV_SAY) text or NULL, whether any C call was made, and the
+ * expectations that held and failed. */
+const char *session_last_say(const struct session *s);
+bool session_any_call(const struct session *s);
+void session_expects(const struct session *s, unsigned long *held, unsigned long *failed);
 
 /* Attach copies of a sockaddr build or a row to the last event. */
 int session_attach_sa(struct event *e, const struct sa_build *sa);

@@ -75,6 +75,11 @@ struct ui_pane_ops {
 	void (*resize)(struct ui *u, struct ui_pane *p);
 	/* A mouse click at (y, x) inside the content; may be NULL. */
 	void (*click)(struct ui *u, struct ui_pane *p, int y, int x);
+	/* The log may have grown: read its new events into the pane's own
+	 * state (p->priv). Called before every redraw for each pane of the
+	 * screen, drawn or not (zoom hides some), so that no pane misses the
+	 * events the bounded log then drops. May be NULL. */
+	void (*update)(struct ui *u, struct ui_pane *p);
 	/* Drop whatever the pane derived from its app's log (p->priv): the log
 	 * was rebuilt from index 0 (a lesson went back or restarted), or the
 	 * screen is closing. May be NULL. */

@@ -25,6 +25,10 @@
 #define WIRE_RING 2048     /* frames kept for display and "wire save" */
 #define WIRE_SNAP 1600     /* bytes kept of each frame in the ring (veth MTU 1500 + headers) */
 #define WIRE_HELD_MAX 1024 /* frames that may wait on a held wire */
+/* Frames a capture ring holds (the kernel's, mapped into sockstep: resident
+ * memory). The poll loop drains the rings at every turn, and a flood sends
+ * at most half a ring per turn (engine.c), so a ring never overflows. */
+#define WIRE_CAP_FRAMES 384
 
 enum wire_policy { WP_PASS, WP_HOLD, WP_DELAY };
 

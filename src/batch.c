@@ -69,8 +69,16 @@ int batch_print(struct batch_printer *p, const struct session *s)
 {
 	FILE *f = p->out;
 	char line[512];
+	if (p->next < s->first) {
+		/* The log kept only its newest events: say what this output lacks. */
+		size_t lost = s->first - p->next;
+		fprintf(f, "  (%zu event%s not shown: the session log keeps the newest %d events and %u MiB of text)\n",
+			lost, lost == 1 ? "" : "s", SESSION_KEEP_EVENTS, SESSION_KEEP_BYTES >> 20);
+		p->next = s->first;
+		p->in_table = false;
+	}
 	for (; p->next < s->n && !out_stopped(); p->next++) {
-		const struct event *ev = &s->ev[p->next];
+		const struct event *ev = session_at(s, p->next);
 		bool row = ev->kind == EV_ROW;
 		if (row && !p->in_table) {
 			tuple_header(line, sizeof(line));

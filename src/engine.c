@@ -274,8 +274,23 @@ static const char *remote_var(enum side side)
 
 /* ---- the calls ---------------------------------------------------------- */
 
-static struct esock *new_sock(struct engine *e)
+/* How many open sockets a side holds. */
+static int open_socks(const struct engine *e, enum side side)
 {
+	int n = 0;
+	for (int i = 0; i < ENGINE_MAX_SOCKS; i++)
+		n += e->socks[i].used && !e->socks[i].closed && e->socks[i].side == side;
+	return n;
+}
+
+/* A slot for a new socket of a side, or NULL when that side holds
+ * ENGINE_SIDE_SOCKS open ones already. The limit is per side, so that one
+ * side's sockets never take the other's room: with both sides at most at
+ * their limit, a free or closed slot is always left. */
+static struct esock *new_sock(struct engine *e, enum side side)
+{
+	if (open_socks(e, side) >= ENGINE_SIDE_SOCKS)
+		return NULL;
 	for (int i = 0; i < ENGINE_MAX_SOCKS; i++)
 		if (!e->socks[i].used)
 			return &e->socks[i];
@@ -292,10 +307,10 @@ static struct esock *new_sock(struct engine *e)
 
 static int do_socket(struct engine *e, const struct cmd *c, char *err, size_t errlen)
 {
-	struct esock *s = new_sock(e);
+	struct esock *s = new_sock(e, c->t.side);
 	if (!s)
-		return ERR("%s holds %d sockets already; expected a close first", side_name(c->t.side),
-			   ENGINE_MAX_SOCKS);
+		return ERR("%s holds %d open sockets already, the most one side may hold; expected "
+			   "\"%s close\" first", side_name(c->t.side), ENGINE_SIDE_SOCKS, side_name(c->t.side));
 	bool tcp = c->proto == PROTO_TCP;
 	int fd = lab_socket(e->lab, c->t.side, AF_INET,
 			    (tcp ? SOCK_STREAM : SOCK_DGRAM) | SOCK_NONBLOCK | SOCK_CLOEXEC,
@@ -455,11 +470,13 @@ static bool attempt(struct engine *e, struct esock *s, enum verb v, unsigned ori
 			return false;
 		if (!ok)
 			return true;
-		struct esock *ns = new_sock(e);
+		struct esock *ns = new_sock(e, s->side);
 		if (!ns) {
 			close(fd);
-			session_add(e->log, EV_INFO, s->side, fd, "the table holds %d sockets: descriptor %d closed again",
-				    ENGINE_MAX_SOCKS, fd);
+			session_add(e->log, EV_INFO, s->side, fd,
+				    "%s holds %d open sockets already, the most one side may hold: "
+				    "descriptor %d that accept() returned is closed again",
+				    side_name(s->side), ENGINE_SIDE_SOCKS, fd);
 			return true;
 		}
 		memset(ns, 0, sizeof(*ns));
@@ -536,8 +553,10 @@ static bool attempt(struct engine *e, struct esock *s, enum verb v, unsigned ori
 		}
 		return true;
 	case V_FLOOD:
-		/* A chunk at a time, so the wire relays between chunks (one poll loop). */
-		for (int k = 0; k < 256 && s->flood_left; k++) {
+		/* A chunk at a time, so the wire relays between chunks (one poll
+		 * loop): all floods together send at most half a capture ring per
+		 * turn (engine_progress), so that the ring never overflows. */
+		for (; e->flood_budget && s->flood_left; e->flood_budget--) {
 			unsigned long i = s->flood_total - s->flood_left;
 			unsigned char payload[8];
 			memcpy(payload, &i, sizeof(payload));
@@ -1032,6 +1051,7 @@ int engine_pollfds(const struct engine *e, struct pollfd *pfd, int max)
 int engine_progress(struct engine *e)
 {
 	int done = 0;
+	e->flood_budget = WIRE_CAP_FRAMES / 2; /* the wire has just been drained */
 	/* A fixed order, so output does not depend on poll's: connects first (a
 	 * handshake completes at the client, STEP6, before the server's accept
 	 * sees it, STEP7), then the oldest blocked call first. */

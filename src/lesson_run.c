@@ -489,7 +489,8 @@ int lesson_batch(struct app *a, const struct lesson *l, FILE *out)
 			int f = run_command(a, l, it, err, sizeof(err));
 			/* An expect prints only its verdict, "expect ...: ok", under the
 			 * output it checks: the "[n] expect ..." line would say it twice. */
-			if (it->expect && mark < a->log.n && a->log.ev[mark].kind == EV_COMMAND)
+			const struct event *cmd = session_at(&a->log, mark);
+			if (it->expect && cmd && cmd->kind == EV_COMMAND)
 				p.next = mark + 1;
 			if (batch_print(&p, &a->log) < 0 && out_stopped())
 				break; /* nobody reads the handout any more (| head): stop */

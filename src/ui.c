@@ -494,12 +494,12 @@ void ui_run_line(struct ui *u, const char *line)
 /* Is a call of this side still waiting? Returns the blocked call's event. */
 static const struct event *blocked_call(const struct session *s, enum side side)
 {
-	for (size_t i = s->n; i-- > 0;) {
-		const struct event *e = &s->ev[i];
+	for (size_t i = s->n; i-- > s->first;) {
+		const struct event *e = session_at(s, i);
 		if (e->kind != EV_CALL || e->side != side || e->status != CS_BLOCKED)
 			continue;
 		for (size_t j = i + 1; j < s->n; j++) {
-			const struct event *f = &s->ev[j];
+			const struct event *f = session_at(s, j);
 			if (f->kind == EV_CALL && f->side == side && f->status == CS_COMPLETED &&
 			    f->origin == e->seq && f->fd == e->fd)
 				return NULL;
@@ -553,8 +553,8 @@ static void narration(struct ui *u, char *buf, size_t len, attr_t *attr)
 		return;
 	}
 	const struct event *say = NULL, *info = NULL;
-	for (size_t i = s->n; i-- > 0 && s->ev[i].seq == s->seq && s->seq;) {
-		const struct event *e = &s->ev[i];
+	for (size_t i = s->n; i-- > s->first && session_at(s, i)->seq == s->seq && s->seq;) {
+		const struct event *e = session_at(s, i);
 		if (e->kind == EV_SAY && !say)
 			say = e;
 		else if ((e->kind == EV_INFO || e->kind == EV_EXPECT || e->kind == EV_DATA) && !info && e->text)
@@ -585,17 +585,12 @@ static void narration(struct ui *u, char *buf, size_t len, attr_t *attr)
 			return;
 		}
 	}
-	bool any_call = false;
-	const struct event *last_say = NULL;
-	for (size_t i = 0; i < s->n; i++) {
-		any_call |= s->ev[i].kind == EV_CALL;
-		if (s->ev[i].kind == EV_SAY)
-			last_say = &s->ev[i];
-	}
+	/* The whole session's, even when the log has dropped the events. */
+	const char *last_say = session_last_say(s);
 	if (last_say) {
-		snprintf(buf, len, "%s", last_say->text);
+		snprintf(buf, len, "%s", last_say);
 		*attr = u->attr[R_NARRATE];
-	} else if (!any_call)
+	} else if (!session_any_call(s))
 		snprintf(buf, len, "Start with the server: press s, type socket tcp, Enter.  ? lists every command");
 	else
 		snprintf(buf, len, "s or c picks a side, then type its next call; : runs any command; ? help");
@@ -918,8 +913,20 @@ static void draw_small(struct ui *u)
 	}
 }
 
+static bool pane_shown(const struct ui *u, int id);
+
+/* Every pane of the screen reads the new events of its log, drawn or not
+ * (zoom hides some): the log is bounded, and drops what is not read. */
+static void panes_update(struct ui *u)
+{
+	for (int i = 0; i < P_TILED_; i++)
+		if (pane_shown(u, i) && u->pane[i].ops && u->pane[i].ops->update)
+			u->pane[i].ops->update(u, &u->pane[i]);
+}
+
 static void draw(struct ui *u)
 {
+	panes_update(u);
 	werase(stdscr);
 	if (lay.small) {
 		curs_set(0);
@@ -1020,12 +1027,10 @@ static void step_verdict(struct ui *u)
 		return;
 	int held = 0, failed = 0;
 	for (int k = 0; k < u->nles; k++) {
-		const struct session *s = &u->les[k].a->log;
-		for (size_t i = 0; i < s->n; i++)
-			if (s->ev[i].kind == EV_EXPECT) {
-				held += s->ev[i].ret == 1;
-				failed += s->ev[i].ret != 1;
-			}
+		unsigned long h, f;
+		session_expects(&u->les[k].a->log, &h, &f);
+		held += (int)h;
+		failed += (int)f;
 	}
 	int refused = u->fails - failed;
 	char more[64] = "";

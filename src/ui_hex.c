@@ -13,27 +13,46 @@
 static const char *const stage_name[SA_NSTAGES] = { "memset", "sin_family", "sin_addr", "sin_port" };
 #define LABEL_W 11
 
+/* The pane's own (p->priv): a copy of the newest sockaddr_in built, so that
+ * it stays on screen after the log has dropped its event. */
 struct newest {
-	size_t ev;
+	struct sa_build sa;
+	enum side side;
 	bool set;
-	size_t next;
+	size_t at;      /* the log event it came from */
+	size_t next;    /* the first log event not looked at */
 };
 
-/* The pane's own (p->priv): where it has read its log up to. */
-static const struct event *newest_sa(struct ui_pane *p)
+static const struct newest *newest_sa(struct ui_pane *p)
 {
 	const struct session *s = &p->a->log;
 	struct newest *nw = p->priv;
 	if (!nw && !(nw = p->priv = calloc(1, sizeof(*nw))))
 		return NULL;
-	if (s->n < nw->next)
-		nw->set = false, nw->next = 0;
-	for (; nw->next < s->n; nw->next++)
-		if (s->ev[nw->next].kind == EV_SOCKADDR && s->ev[nw->next].sa) {
-			nw->ev = nw->next;
+	if (s->n < nw->next) { /* the log was cut back */
+		if (nw->set && nw->at >= s->n)
+			nw->set = false, nw->next = s->first; /* its build went too: look again */
+		else
+			nw->next = s->n;
+	}
+	if (nw->next < s->first)
+		nw->next = s->first; /* missed: the newest build is among the kept ones, if any */
+	for (; nw->next < s->n; nw->next++) {
+		const struct event *e = session_at(s, nw->next);
+		if (e->kind == EV_SOCKADDR && e->sa) {
+			nw->sa = *e->sa;
+			nw->side = e->side;
+			nw->at = nw->next;
 			nw->set = true;
 		}
-	return nw->set ? &s->ev[nw->ev] : NULL;
+	}
+	return nw->set ? nw : NULL;
+}
+
+static void hex_update(struct ui *u, struct ui_pane *p)
+{
+	(void)u;
+	newest_sa(p);
 }
 
 static void hex_forget(struct ui *u, struct ui_pane *p)
@@ -65,26 +84,26 @@ static void var_name(const struct sa_build *b, char *buf, size_t len)
 
 static void hex_title(struct ui *u, struct ui_pane *p, char *buf, size_t len)
 {
-	const struct event *e = newest_sa(p);
+	const struct newest *e = newest_sa(p);
 	if (!e) {
 		snprintf(buf, len, "sockaddr_in (16 bytes)");
 		return;
 	}
 	char var[40];
-	var_name(e->sa, var, sizeof(var));
+	var_name(&e->sa, var, sizeof(var));
 	snprintf(buf, len, "sockaddr_in %s %s %s", var, ui_glyph(u, G_DOT), side_name(e->side));
 }
 
 static void hex_draw(struct ui *u, struct ui_pane *p)
 {
-	const struct event *e = newest_sa(p);
+	const struct newest *e = newest_sa(p);
 	if (!e) {
 		ui_wrap(u, p->win, 0, 1, p->w - 1, p->h, 0,
 			"no sockaddr_in yet: bind, connect and sendto build one, statement by statement",
 			u->attr[R_DIM]);
 		return;
 	}
-	const struct sa_build *b = e->sa;
+	const struct sa_build *b = &e->sa;
 	/* How many bytes fit; the cut ones are the sin_zero padding. */
 	int nb = (p->w - LABEL_W) / 3;
 	if (nb >= 16)
@@ -147,5 +166,6 @@ const struct ui_pane_ops ui_hex_ops = {
 	.title = hex_title,
 	.draw = hex_draw,
 	.key = hex_key,
+	.update = hex_update,
 	.forget = hex_forget,
 };

@@ -12,26 +12,48 @@
 
 enum pl_kind { PL_CALL, PL_STMT, PL_DATA };
 
+/* One line of a program, copied out of the log: the log drops its oldest
+ * events, the program keeps its lines. */
 struct pline {
 	enum pl_kind kind;
-	size_t ev;      /* the EV_CALL, EV_SOCKADDR or EV_DATA event */
-	int stage;      /* PL_STMT: which sockaddr statement */
-	size_t done;    /* PL_CALL that blocked: the completing event, or 0 */
-	bool has_done;
+	char *text;     /* owned: the call's code, the sockaddr statement or the payload note */
+	size_t at;      /* the log event it came from */
+	/* PL_CALL */
+	bool blocked;   /* it blocked (CS_BLOCKED) */
+	unsigned seq;   /* the command that made it, and its descriptor: to find its completion */
+	int fd;
+	long ret;       /* its result, when it did not block */
+	int err;
+	bool has_done;  /* a blocked call completed: */
+	size_t done_at; /* the completing event, */
+	long done_ret;  /* and its result */
+	int done_err;
 };
 
 /* Lines derived from the log, per side, kept up to date incrementally so
- * that a long session does not make every redraw walk the whole log. */
+ * that a long session does not make every redraw walk the whole log; at
+ * most PROG_KEEP, then the oldest go and the pane says how many. */
+#define PROG_KEEP 512
+
 struct prog {
 	struct pline *l;
 	size_t n, cap;
-	size_t next;    /* first log event not looked at */
+	size_t next;            /* first log event not looked at */
 	enum proto proto;
+	unsigned long dropped;  /* lines dropped to keep PROG_KEEP */
+	bool missed;            /* the log dropped events before they were read */
 };
 
-
-static void add_line(struct prog *pg, struct pline pl)
+static void add_line(struct prog *pg, struct pline pl, const char *text)
 {
+	if (pg->n == PROG_KEEP) { /* drop a quarter at once: one move per PROG_KEEP / 4 lines */
+		size_t k = PROG_KEEP / 4;
+		for (size_t i = 0; i < k; i++)
+			free(pg->l[i].text);
+		memmove(pg->l, pg->l + k, (pg->n - k) * sizeof(*pg->l));
+		pg->n -= k;
+		pg->dropped += k;
+	}
 	if (pg->n == pg->cap) {
 		size_t cap = pg->cap ? pg->cap * 2 : 64;
 		struct pline *l = realloc(pg->l, cap * sizeof(*l));
@@ -40,19 +62,34 @@ static void add_line(struct prog *pg, struct pline pl)
 		pg->l = l;
 		pg->cap = cap;
 	}
+	pl.text = strdup(text ? text : "");
+	if (!pl.text)
+		return;
 	pg->l[pg->n++] = pl;
+}
+
+/* The log was cut back to n events: so are the lines and completions it had made. */
+static void cut_back(struct prog *pg, size_t n)
+{
+	while (pg->n && pg->l[pg->n - 1].at >= n)
+		free(pg->l[--pg->n].text);
+	for (size_t k = 0; k < pg->n; k++)
+		if (pg->l[k].has_done && pg->l[k].done_at >= n)
+			pg->l[k].has_done = false;
+	pg->next = n;
 }
 
 static void sync_prog(const struct session *s, enum side side, struct prog *pg)
 {
-	if (s->n < pg->next) { /* the log was cut back: start over */
-		pg->n = 0;
-		pg->next = 0;
-		pg->proto = PROTO_NONE;
+	if (s->n < pg->next)
+		cut_back(pg, s->n);
+	if (pg->next < s->first) {
+		pg->missed = true;
+		pg->next = s->first;
 	}
 	for (; pg->next < s->n; pg->next++) {
 		size_t i = pg->next;
-		const struct event *e = &s->ev[i];
+		const struct event *e = session_at(s, i);
 		if (e->side != side)
 			continue;
 		switch (e->kind) {
@@ -63,27 +100,31 @@ static void sync_prog(const struct session *s, enum side side, struct prog *pg)
 				bool found = false;
 				for (size_t k = pg->n; k-- > 0 && !found;) {
 					struct pline *pl = &pg->l[k];
-					const struct event *b = &s->ev[pl->ev];
-					if (pl->kind == PL_CALL && !pl->has_done && b->status == CS_BLOCKED &&
-					    b->seq == e->origin && b->fd == e->fd) {
-						pl->done = i;
+					if (pl->kind == PL_CALL && !pl->has_done && pl->blocked &&
+					    pl->seq == e->origin && pl->fd == e->fd) {
 						pl->has_done = true;
+						pl->done_at = i;
+						pl->done_ret = e->ret;
+						pl->done_err = e->err;
 						found = true;
 					}
 				}
 				if (found)
 					break;
 			}
-			add_line(pg, (struct pline){ .kind = PL_CALL, .ev = i });
+			add_line(pg,
+				 (struct pline){ .kind = PL_CALL, .at = i, .blocked = e->status == CS_BLOCKED,
+						 .seq = e->seq, .fd = e->fd, .ret = e->ret, .err = e->err },
+				 e->text);
 			break;
 		case EV_SOCKADDR:
 			if (!e->sa)
 				break;
 			for (int st = 0; st < SA_NSTAGES; st++)
-				add_line(pg, (struct pline){ .kind = PL_STMT, .ev = i, .stage = st });
+				add_line(pg, (struct pline){ .kind = PL_STMT, .at = i }, e->sa->code[st]);
 			break;
 		case EV_DATA:
-			add_line(pg, (struct pline){ .kind = PL_DATA, .ev = i });
+			add_line(pg, (struct pline){ .kind = PL_DATA, .at = i }, e->text);
 			break;
 		case EV_ROW:
 			if (e->row && e->row->proto != PROTO_NONE)
@@ -109,12 +150,20 @@ static struct prog *prog_of(struct ui *u, struct ui_pane *p)
 	return pg;
 }
 
+static void program_update(struct ui *u, struct ui_pane *p)
+{
+	prog_of(u, p);
+}
+
 static void program_forget(struct ui *u, struct ui_pane *p)
 {
 	(void)u;
 	struct prog *pg = p->priv;
-	if (pg)
+	if (pg) {
+		for (size_t k = 0; k < pg->n; k++)
+			free(pg->l[k].text);
 		free(pg->l);
+	}
 	free(pg);
 	p->priv = NULL;
 	p->top = 0;
@@ -135,20 +184,20 @@ static void program_title(struct ui *u, struct ui_pane *p, char *buf, size_t len
 }
 
 /* The result column of a call: "→ 3", "→ -1 ECONNREFUSED", "blocked". */
-static const char *result_text(struct ui *u, const struct event *call, const struct event *done,
-			       char *buf, size_t len, enum ui_role *role)
+static const char *result_text(struct ui *u, const struct pline *pl, char *buf, size_t len, enum ui_role *role)
 {
-	const struct event *r = done ? done : call;
-	if (!done && call->status == CS_BLOCKED) {
+	if (!pl->has_done && pl->blocked) {
 		*role = R_BLOCKED;
 		return "blocked";
 	}
-	if (r->err) {
+	long ret = pl->has_done ? pl->done_ret : pl->ret;
+	int err = pl->has_done ? pl->done_err : pl->err;
+	if (err) {
 		*role = R_ERRNO;
-		snprintf(buf, len, "%s -1 %s", ui_glyph(u, G_ARROW), errno_name(r->err));
+		snprintf(buf, len, "%s -1 %s", ui_glyph(u, G_ARROW), errno_name(err));
 	} else {
 		*role = R_RET;
-		snprintf(buf, len, "%s %ld%s", ui_glyph(u, G_ARROW), r->ret, done ? " (waited)" : "");
+		snprintf(buf, len, "%s %ld%s", ui_glyph(u, G_ARROW), ret, pl->has_done ? " (waited)" : "");
 	}
 	return buf;
 }
@@ -156,7 +205,6 @@ static const char *result_text(struct ui *u, const struct event *call, const str
 static void program_draw(struct ui *u, struct ui_pane *p)
 {
 	struct prog *pg = prog_of(u, p);
-	const struct session *s = &p->a->log;
 	if (!pg->n) {
 		ui_wrap(u, p->win, 0, 1, p->w - 1, p->h, 0,
 			u->nles ? "no calls yet: n runs the lesson's next step"
@@ -165,7 +213,9 @@ static void program_draw(struct ui *u, struct ui_pane *p)
 			u->attr[R_DIM]);
 		return;
 	}
-	ui_scroll_fix(p, (int)pg->n, p->h);
+	/* A bounded history: when its top is gone, the first line says so. */
+	size_t head = pg->dropped || pg->missed ? 1 : 0, total = pg->n + head;
+	ui_scroll_fix(p, (int)total, p->h);
 	/* The current line: the side's newest call. */
 	size_t cur = pg->n;
 	for (size_t k = pg->n; k-- > 0;)
@@ -174,10 +224,20 @@ static void program_draw(struct ui *u, struct ui_pane *p)
 			break;
 		}
 	const char *mark = ui_glyph(u, G_CURRENT);
-	for (int row = 0; row < p->h && (size_t)(p->top + row) < pg->n; row++) {
-		size_t k = (size_t)(p->top + row);
+	for (int row = 0; row < p->h && (size_t)(p->top + row) < total; row++) {
+		size_t line = (size_t)(p->top + row);
+		if (line < head) {
+			if (pg->dropped)
+				ui_putf(u, p->win, row, 2, p->w - 2, u->attr[R_DIM], "%s %lu older line%s dropped%s",
+					ui_glyph(u, G_ELLIPSIS), pg->dropped, pg->dropped == 1 ? "" : "s",
+					pg->missed ? " and more" : "");
+			else
+				ui_putf(u, p->win, row, 2, p->w - 2, u->attr[R_DIM], "%s older lines dropped",
+					ui_glyph(u, G_ELLIPSIS));
+			continue;
+		}
+		size_t k = line - head;
 		const struct pline *pl = &pg->l[k];
-		const struct event *e = &s->ev[pl->ev];
 		bool is_cur = k == cur;
 		if (is_cur)
 			ui_put(u, p->win, row, 0, 2, mark, u->attr[R_CURRENT]);
@@ -189,15 +249,15 @@ static void program_draw(struct ui *u, struct ui_pane *p)
 		enum ui_role rrole = R_RET;
 		switch (pl->kind) {
 		case PL_CALL:
-			snprintf(code, sizeof(code), "%s", e->text ? e->text : "");
-			res = result_text(u, e, pl->has_done ? &s->ev[pl->done] : NULL, rbuf, sizeof(rbuf), &rrole);
+			snprintf(code, sizeof(code), "%s", pl->text);
+			res = result_text(u, pl, rbuf, sizeof(rbuf), &rrole);
 			break;
 		case PL_STMT:
-			snprintf(code, sizeof(code), "%s", e->sa->code[pl->stage]);
+			snprintf(code, sizeof(code), "%s", pl->text);
 			code_role = R_DIM;
 			break;
 		case PL_DATA:
-			snprintf(code, sizeof(code), "/* %s */", e->text ? e->text : "");
+			snprintf(code, sizeof(code), "/* %s */", pl->text);
 			code_role = R_DIM;
 			break;
 		}
@@ -225,7 +285,7 @@ static void program_draw(struct ui *u, struct ui_pane *p)
 static bool program_key(struct ui *u, struct ui_pane *p, int key)
 {
 	struct prog *pg = prog_of(u, p);
-	return ui_scroll_key(p, key, (int)pg->n, p->h);
+	return ui_scroll_key(p, key, (int)(pg->n + (pg->dropped || pg->missed ? 1 : 0)), p->h);
 }
 
 static void program_resize(struct ui *u, struct ui_pane *p)
@@ -241,5 +301,6 @@ const struct ui_pane_ops ui_program_ops = {
 	.draw = program_draw,
 	.key = program_key,
 	.resize = program_resize,
+	.update = program_update,
 	.forget = program_forget,
 };

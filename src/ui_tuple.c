@@ -8,11 +8,43 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct rows {
-	size_t *ev;     /* indices of EV_ROW events */
-	size_t n, cap;
-	size_t next;
+/* The table's rows, copied out of the log as they come: the log drops its
+ * oldest events, the table keeps its rows (up to TUPLE_KEEP, then it too
+ * drops the oldest, and says how many in its title). */
+#define TUPLE_KEEP 1024
+
+struct trow {
+	struct tuple_row row;
+	unsigned seq;   /* the command that made it */
+	size_t at;      /* its log event */
 };
+
+struct rows {
+	struct trow *r;
+	size_t n, cap;
+	size_t next;            /* the first log event not looked at */
+	unsigned long dropped;  /* rows dropped to keep TUPLE_KEEP */
+	bool missed;            /* the log dropped events before they were read */
+};
+
+static void add_row(struct rows *r, const struct event *e, size_t at)
+{
+	if (r->n == TUPLE_KEEP) { /* drop a quarter at once: one move per TUPLE_KEEP / 4 rows */
+		size_t k = TUPLE_KEEP / 4;
+		memmove(r->r, r->r + k, (r->n - k) * sizeof(*r->r));
+		r->n -= k;
+		r->dropped += k;
+	}
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 64;
+		struct trow *t = realloc(r->r, cap * sizeof(*t));
+		if (!t)
+			return; /* out of memory: the row is not shown, nothing breaks */
+		r->r = t;
+		r->cap = cap;
+	}
+	r->r[r->n++] = (struct trow){ .row = *e->row, .seq = e->seq, .at = at };
+}
 
 /* Each 5-tuple pane keeps its own (--compare shows two, of two labs). */
 static struct rows *sync_rows(struct ui_pane *p)
@@ -24,22 +56,27 @@ static struct rows *sync_rows(struct ui_pane *p)
 		none.n = 0;
 		return &none; /* out of memory: an empty table, nothing breaks */
 	}
-	if (s->n < r->next)
-		r->n = r->next = 0;
+	if (s->n < r->next) { /* the log was cut back: so are the rows it had made */
+		while (r->n && r->r[r->n - 1].at >= s->n)
+			r->n--;
+		r->next = s->n;
+	}
+	if (r->next < s->first) {
+		r->missed = true;
+		r->next = s->first;
+	}
 	for (; r->next < s->n; r->next++) {
-		if (s->ev[r->next].kind != EV_ROW || !s->ev[r->next].row)
-			continue;
-		if (r->n == r->cap) {
-			size_t cap = r->cap ? r->cap * 2 : 64;
-			size_t *ev = realloc(r->ev, cap * sizeof(*ev));
-			if (!ev)
-				return r;
-			r->ev = ev;
-			r->cap = cap;
-		}
-		r->ev[r->n++] = r->next;
+		const struct event *e = session_at(s, r->next);
+		if (e->kind == EV_ROW && e->row)
+			add_row(r, e, r->next);
 	}
 	return r;
+}
+
+static void tuple_update(struct ui *u, struct ui_pane *p)
+{
+	(void)u;
+	sync_rows(p);
 }
 
 static void tuple_forget(struct ui *u, struct ui_pane *p)
@@ -47,7 +84,7 @@ static void tuple_forget(struct ui *u, struct ui_pane *p)
 	(void)u;
 	struct rows *r = p->priv;
 	if (r)
-		free(r->ev);
+		free(r->r);
 	free(r);
 	p->priv = NULL;
 }
@@ -117,7 +154,7 @@ struct widths {
  * the PROTOCOL column, whose value the half's heading names, with the step
  * numbers only ("2B"), and last without the addresses. The step column
  * takes what is left. */
-static void fit(struct ui *u, const struct session *s, const struct rows *rs, int width, struct widths *wd)
+static void fit(struct ui *u, const struct rows *rs, int width, struct widths *wd)
 {
 	static const struct { bool narrow, noproto, noip; enum steplab sl; } passes[] = {
 		{ false, false, false, SL_FULL }, { true, false, false, SL_FULL },
@@ -135,7 +172,7 @@ static void fit(struct ui *u, const struct session *s, const struct rows *rs, in
 		for (int c = 0; c < C_COUNT_; c++)
 			wd->w[c] = (int)strlen(head[c]);
 		for (size_t i = 0; i < rs->n; i++) {
-			const struct tuple_row *r = s->ev[rs->ev[i]].row;
+			const struct tuple_row *r = &rs->r[i].row;
 			char buf[64];
 			for (int c = 0; c < C_COUNT_; c++) {
 				cell(r, (enum col)c, narrow, passes[pass].sl, buf, sizeof(buf));
@@ -166,21 +203,28 @@ static void fit(struct ui *u, const struct session *s, const struct rows *rs, in
 static void tuple_title(struct ui *u, struct ui_pane *p, char *buf, size_t len)
 {
 	const struct rows *rs = sync_rows(p);
-	snprintf(buf, len, "5-tuple %s %zu row%s", ui_glyph(u, G_DOT), rs->n, rs->n == 1 ? "" : "s");
+	int o = snprintf(buf, len, "5-tuple %s %zu row%s", ui_glyph(u, G_DOT), rs->n, rs->n == 1 ? "" : "s");
+	if (o < 0 || (size_t)o >= len)
+		return;
+	/* The table is a bounded history too: say when its top is gone. */
+	if (rs->dropped)
+		snprintf(buf + o, len - (size_t)o, " %s %lu older dropped%s", ui_glyph(u, G_DOT), rs->dropped,
+			 rs->missed ? " and more" : "");
+	else if (rs->missed)
+		snprintf(buf + o, len - (size_t)o, " %s older rows dropped", ui_glyph(u, G_DOT));
 }
 
 /* Rows and the note lines of the last step, as display lines. */
 struct dline {
-	size_t row;  /* index into rs->ev */
+	size_t row;  /* index into rs->r */
 	bool note;
 };
 
 static void tuple_draw(struct ui *u, struct ui_pane *p)
 {
-	const struct session *s = &p->a->log;
 	const struct rows *rs = sync_rows(p);
 	struct widths wd;
-	fit(u, s, rs, p->w, &wd);
+	fit(u, rs, p->w, &wd);
 	const char *const *head = wd.narrow ? head_narrow : head_wide;
 	int x = 1;
 	for (int c = 0; c < C_COUNT_; c++) {
@@ -197,24 +241,24 @@ static void tuple_draw(struct ui *u, struct ui_pane *p)
 	/* The last step: the command whose rows came last. Its changed cells
 	 * are marked; its notes (where a value came from) are shown when
 	 * there is room. */
-	unsigned last = s->ev[rs->ev[rs->n - 1]].seq;
+	unsigned last = rs->r[rs->n - 1].seq;
 	bool notes = p->h >= 8 && wd.sl != SL_NUMBER; /* compact: rows before notes */
 	size_t nlines = 0;
 	struct dline *dl = malloc((rs->n * 2 + 1) * sizeof(*dl));
 	if (!dl)
 		return;
 	for (size_t i = 0; i < rs->n; i++) {
-		const struct event *e = &s->ev[rs->ev[i]];
+		const struct trow *e = &rs->r[i];
 		dl[nlines++] = (struct dline){ .row = i };
-		if (notes && e->seq == last && e->row->note[0])
+		if (notes && e->seq == last && e->row.note[0])
 			dl[nlines++] = (struct dline){ .row = i, .note = true };
 	}
 	int vis = p->h - 1;
 	ui_scroll_fix(p, (int)nlines, vis);
 	for (int y = 0; y < vis && (size_t)(p->top + y) < nlines; y++) {
 		const struct dline *d = &dl[p->top + y];
-		const struct event *e = &s->ev[rs->ev[d->row]];
-		const struct tuple_row *r = e->row;
+		const struct trow *e = &rs->r[d->row];
+		const struct tuple_row *r = &e->row;
 		bool recent = e->seq == last;
 		if (d->note) {
 			int nx = 1 + wd.w[C_STEP] + 1;
@@ -249,12 +293,9 @@ static bool tuple_key(struct ui *u, struct ui_pane *p, int key)
 	/* Notes add at most one line per row: scroll over rows plus notes. */
 	size_t total = rs->n;
 	if (p->h >= 8 && rs->n) {
-		const struct session *s = &p->a->log;
-		unsigned last = s->ev[rs->ev[rs->n - 1]].seq;
-		for (size_t i = 0; i < rs->n; i++) {
-			const struct event *e = &s->ev[rs->ev[i]];
-			total += e->seq == last && e->row->note[0];
-		}
+		unsigned last = rs->r[rs->n - 1].seq;
+		for (size_t i = 0; i < rs->n; i++)
+			total += rs->r[i].seq == last && rs->r[i].row.note[0];
 	}
 	return ui_scroll_key(p, key, (int)total, p->h - 1);
 }
@@ -264,5 +305,6 @@ const struct ui_pane_ops ui_tuple_ops = {
 	.title = tuple_title,
 	.draw = tuple_draw,
 	.key = tuple_key,
+	.update = tuple_update,
 	.forget = tuple_forget,
 };

@@ -17,7 +17,10 @@
 #include "text.h"
 
 #define FRAMES_LISTED_PER_STEP 100
-#define WIRE_CAP_SNAP 2048 /* bytes captured per frame: a whole veth frame */ /* a flood is counted, not listed frame by frame */
+#define WIRE_CAP_SNAP 1600 /* bytes captured per frame: a whole veth frame (MTU 1500) */
+/* libpcap's slot for a frame: the snapshot plus its tpacket and link headers,
+ * aligned (1680 bytes for 1600 with libpcap 1.10; a little more is asked). */
+#define WIRE_CAP_SLOT (WIRE_CAP_SNAP + 128)
 
 /* A frame waiting on the wire (held or delayed): a full copy, for injection. */
 struct pending {
@@ -78,8 +81,9 @@ const char *wire_fate_name(enum frame_fate f)
 	return (unsigned)f < sizeof(names) / sizeof(names[0]) ? names[f] : "";
 }
 
-/* Open one capture handle: immediate, inbound only, non-blocking. */
-static pcap_t *open_handle(const char *ifname, int *fd, char *err, size_t errlen)
+/* Open one capture handle: immediate, inbound only, non-blocking, with a
+ * ring of `frames` slots. */
+static pcap_t *open_handle(const char *ifname, unsigned frames, int *fd, char *err, size_t errlen)
 {
 	char eb[PCAP_ERRBUF_SIZE] = "";
 	pcap_t *h = pcap_create(ifname, eb);
@@ -87,13 +91,16 @@ static pcap_t *open_handle(const char *ifname, int *fd, char *err, size_t errlen
 		snprintf(err, errlen, "cannot capture on %s: %s", ifname, eb);
 		return NULL;
 	}
-	/* In immediate mode libpcap's ring has one slot of snaplen bytes per
-	 * frame: a veth frame fits in 2 KiB (MTU 1500), and 8 MiB then holds
-	 * 4096 frames, enough for a flood between two turns of the poll loop. */
+	/* In immediate mode libpcap's ring (TPACKET_V2) has one slot per frame,
+	 * of snaplen plus headers, two to a 4 KiB page. The ring is resident
+	 * for as long as the capture is open, so it holds what one turn of the
+	 * poll loop can bring (WIRE_CAP_FRAMES, see wire.h), not megabytes. A
+	 * snaplen of 1600 keeps a whole veth frame and two slots in a page
+	 * (2048 took a page per frame). */
 	pcap_set_snaplen(h, WIRE_CAP_SNAP);
 	pcap_set_immediate_mode(h, 1);
 	pcap_set_promisc(h, 1);
-	pcap_set_buffer_size(h, 8 << 20);
+	pcap_set_buffer_size(h, (int)(frames * WIRE_CAP_SLOT));
 	int rc = pcap_activate(h);
 	if (rc < 0) {
 		snprintf(err, errlen, "cannot capture on %s: %s%s", ifname, pcap_statustostr(rc),
@@ -134,7 +141,7 @@ struct wire *wire_open(struct lab *lab, struct session *log, char *err, size_t e
 	if (w->relay) {
 		for (int d = 0; d < 2; d++) {
 			enum side s = d == WD_C2S ? SIDE_CLIENT : SIDE_SERVER;
-			w->h[d] = open_handle(lab->wire_if[s], &w->fd[d], err, errlen);
+			w->h[d] = open_handle(lab->wire_if[s], WIRE_CAP_FRAMES, &w->fd[d], err, errlen);
 			if (!w->h[d]) {
 				wire_close(w);
 				return NULL;
@@ -146,7 +153,10 @@ struct wire *wire_open(struct lab *lab, struct session *log, char *err, size_t e
 		/* Loopback: lo of our own namespace. Host: every interface of the
 		 * machine ("any", Linux cooked headers), in both directions. */
 		bool host = lab->mode == NET_HOST;
-		w->h[0] = open_handle(host ? "any" : "lo", &w->fd[0], err, errlen);
+		/* The host's other traffic shares the ring until the filter
+		 * drops it: a bigger ring there. */
+		w->h[0] = open_handle(host ? "any" : "lo", host ? 4 * WIRE_CAP_FRAMES : WIRE_CAP_FRAMES, &w->fd[0],
+				      err, errlen);
 		if (!w->h[0]) {
 			if (host)
 				snprintf(err, errlen, "capturing on the host needs root or cap_net_raw: run it with sudo "
