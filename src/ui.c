@@ -129,10 +129,12 @@ static void signals_install(void)
 			continue;
 		if (sigaction(sig, NULL, &old_act[sig]) < 0)
 			continue;
-		/* A signal the caller ignores (nohup, SIGPIPE, an '&' job's SIGQUIT)
-		 * stays ignored. SIGINT, SIGTERM and SIGHUP always leave, as before. */
-		if (old_act[sig].sa_handler == SIG_IGN && !is_crash_sig(sig) && sig != SIGINT &&
-		    sig != SIGTERM && sig != SIGHUP && sig != SIGWINCH)
+		/* A signal the caller ignores (nohup's SIGHUP aside: SIGPIPE, an '&'
+		 * job's SIGQUIT, SIGUSR1 under a supervisor) stays ignored. SIGINT,
+		 * SIGTERM and SIGHUP always leave, as before; faults always count. */
+		bool fault = is_crash_sig(sig) && sig != SIGQUIT;
+		if (old_act[sig].sa_handler == SIG_IGN && !fault && sig != SIGINT && sig != SIGTERM &&
+		    sig != SIGHUP && sig != SIGWINCH)
 			continue;
 		const struct sigaction *sa = sig == SIGWINCH ? &winch : is_crash_sig(sig) ? &crash : &quit;
 		installed[sig] = sigaction(sig, sa, NULL) == 0;

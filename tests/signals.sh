@@ -4,8 +4,9 @@
 # send it the signal, and check with `stty -a` in the same pane that the
 # shell's terminal is as it was (icanon echo, not raw), that the exit status
 # says which signal ended it, and that nothing was written to stderr. Also
-# Ctrl-\ from the keyboard, and q under TERM=linux (ncurses' GPM mouse code:
-# an ASan build must exit 0, see tests/lsan.supp).
+# Ctrl-\ from the keyboard; signals the caller ignores stay ignored; and q
+# under TERM=linux (ncurses' GPM mouse code: an ASan build must exit 0, see
+# tests/lsan.supp).
 #
 # Usage: tests/signals.sh path/to/sockstep      (exit 77: no tmux)
 set -u
@@ -48,6 +49,13 @@ wait_for() {
 	done
 	return 1
 }
+wait_gone() {
+	for _ in $(seq 1 160); do
+		screen | grep -qF -- "$1" || return 0
+		sleep 0.05
+	done
+	return 1
+}
 wait_file() {
 	for _ in $(seq 1 160); do
 		[ -s "$1" ] && return 0
@@ -72,7 +80,7 @@ for _ in $(seq 1 100); do screen | grep -q '\$' && break; sleep 0.05; done
 run() {
 	rm -f "$WORK"/stty.before "$WORK"/stty.after "$WORK"/rc "$WORK"/err
 	"${T[@]}" send-keys -t "$S" -l -- \
-		"sh -c 'trap : INT QUIT; stty -a > $WORK/stty.before; $1 $BIN --net loopback 2>$WORK/err; echo \$? > $WORK/rc; stty -a > $WORK/stty.after'; stty sane; clear"
+		"sh -c 'trap : INT QUIT; ${2:-} stty -a > $WORK/stty.before; $1 $BIN --net loopback 2>$WORK/err; echo \$? > $WORK/rc; stty -a > $WORK/stty.after'; stty sane; clear"
 	"${T[@]}" send-keys -t "$S" Enter
 	wait_for "5-tuple"
 }
@@ -143,6 +151,23 @@ if run ""; then
 	check_exit "Ctrl-\\" "$((128 + $(kill -l QUIT)))" QUIT
 else
 	bad "Ctrl-\\: sockstep did not show its screen"
+fi
+
+# A signal that sockstep's caller ignores stays ignored (as under nohup, or
+# SIGQUIT for a job started with '&' by a script): sockstep goes on, q leaves.
+if run "" 'trap "" USR1 QUIT ALRM;'; then
+	pid=$(sockstep_pid)
+	[ -n "$pid" ] && kill -USR1 "$pid" && kill -QUIT "$pid" && kill -ALRM "$pid"
+	# A key sent after the signals is answered only once they were delivered.
+	"${T[@]}" send-keys -t "$S" '?'
+	check "ignored SIGUSR1, SIGQUIT, SIGALRM: sockstep still runs and answers keys" \
+		'wait_for "sockstep help" && kill -0 "$pid" 2>/dev/null'
+	"${T[@]}" send-keys -t "$S" Escape
+	wait_gone "sockstep help"
+	"${T[@]}" send-keys -t "$S" q
+	check_exit "q after ignored signals" 0
+else
+	bad "ignored signals: sockstep did not show its screen"
 fi
 
 # q with TERM=linux: ncurses loads libgpm for the console mouse, which leaks a
