@@ -2,15 +2,46 @@
 #include "capture.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <pcap/pcap.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "decode.h"
 
+/* Wide enough for any difference of two timestamps in nanoseconds. */
+__extension__ typedef __int128 ns_t;
+__extension__ typedef unsigned __int128 uns_t;
+
+/* A frame's time in nanoseconds. libpcap hands the fraction as it is in the
+ * file (nanoseconds, as asked for), not normalised: 97 s + 1000001 us is
+ * 98.000001 s. A classic pcap's seconds are unsigned 32 bits (RFC 9700's
+ * format; tshark reads them so), which libpcap sign-extends. */
+static ns_t frame_ns(const struct pcap_pkthdr *h, bool classic)
+{
+	ns_t sec = (ns_t)h->ts.tv_sec;
+	if (classic && sec < 0)
+		sec += (ns_t)1 << 32;
+	return sec * 1000000000 + (ns_t)h->ts.tv_usec;
+}
+
+/* Signed seconds with nine decimals, as tshark prints frame.time_relative:
+ * "-989.000001000", "-0.000000001". */
+static void reltime(ns_t d, char *buf, size_t len)
+{
+	bool neg = d < 0;
+	uns_t m = neg ? (uns_t)-d : (uns_t)d;
+	snprintf(buf, len, "%s%" PRIu64 ".%09" PRIu64, neg ? "-" : "", (uint64_t)(m / 1000000000),
+		 (uint64_t)(m % 1000000000));
+}
+
 int capture_print(FILE *in, const char *path, FILE *out)
 {
 	char eb[PCAP_ERRBUF_SIZE] = "";
-	pcap_t *p = pcap_fopen_offline(in, eb); /* pcap_close closes in; on failure it is ours */
+	/* Nanoseconds whatever the file holds: relative times are computed
+	 * exactly, in signed nanoseconds, and nanosecond captures lose nothing. */
+	pcap_t *p = pcap_fopen_offline_with_tstamp_precision(in, PCAP_TSTAMP_PRECISION_NANO, eb);
+	/* pcap_close closes in; on failure it is ours */
 	if (!p) {
 		fclose(in);
 		fprintf(stderr, "sockstep: cannot read capture \"%s\": %s; expected a pcap or pcapng file\n", path,
@@ -33,15 +64,17 @@ int capture_print(FILE *in, const char *path, FILE *out)
 	struct pcap_pkthdr *h;
 	const unsigned char *data;
 	unsigned long no = 0;
-	struct timeval t0 = { 0, 0 };
+	bool classic = pcap_major_version(p) == 2; /* pcapng reads as 1 */
+	ns_t t0 = 0;
+	char rel[48];
 	int rc;
 	while ((rc = pcap_next_ex(p, &h, &data)) == 1) {
+		ns_t t = frame_ns(h, classic);
 		if (++no == 1)
-			t0 = h->ts;
-		struct timeval d;
-		timersub(&h->ts, &t0, &d);
+			t0 = t;
+		reltime(t - t0, rel, sizeof(rel));
 		dec_frame(&ctx, data, h->caplen, h->len, &r);
-		fprintf(out, "%6lu %ld.%06ld %s\n", no, (long)d.tv_sec, (long)d.tv_usec, r.summary);
+		fprintf(out, "%6lu %s %s\n", no, rel, r.summary);
 	}
 	fflush(out);
 	int ret = 0;

@@ -56,7 +56,7 @@ void ui_log(const char *fmt, ...)
 
 /* ---- signals: a flag and a byte down the self-pipe ---------------------- */
 
-static volatile sig_atomic_t got_quit;   /* SIGINT, SIGTERM, SIGHUP: the signal number */
+static volatile sig_atomic_t got_quit;   /* a signal that ends the program: its number */
 static volatile sig_atomic_t got_winch;
 static volatile sig_atomic_t curses_on;
 static int sig_pipe[2] = { -1, -1 };
@@ -88,37 +88,75 @@ static void on_crash(int sig)
 	raise(sig);
 }
 
-static const int quit_sigs[] = { SIGINT, SIGTERM, SIGHUP };
-static const int crash_sigs[] = { SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL };
-#define NSIG_SAVED (sizeof(quit_sigs) / sizeof(quit_sigs[0]) + sizeof(crash_sigs) / sizeof(crash_sigs[0]) + 1)
-static struct sigaction old_act[NSIG_SAVED];
+/* Every signal whose default action ends the process must give the terminal
+ * back first. Faults, and SIGQUIT (Ctrl-\, asked for when the program hangs),
+ * end it at once through on_crash and are raised again with their default
+ * action. Every other one, SIGINT, SIGTERM, SIGHUP, SIGUSR1, SIGALRM, the
+ * real-time signals..., leaves through the loop like q: exit status 128+N. */
+static const int crash_sigs[] = { SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL, SIGQUIT, SIGTRAP, SIGSYS };
+
+static bool is_crash_sig(int sig)
+{
+	for (size_t i = 0; i < sizeof(crash_sigs) / sizeof(crash_sigs[0]); i++)
+		if (crash_sigs[i] == sig)
+			return true;
+	return false;
+}
+
+/* Signals that do not end the process (or cannot be caught): left alone. */
+static bool is_harmless_sig(int sig)
+{
+	switch (sig) {
+	case SIGKILL: case SIGSTOP: case SIGCHLD: case SIGCONT: case SIGTSTP:
+	case SIGTTIN: case SIGTTOU: case SIGURG: case SIGWINCH:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static struct sigaction old_act[NSIG];
+static bool installed[NSIG];
 
 static void signals_install(void)
 {
-	struct sigaction sa;
-	size_t k = 0;
-	memset(&sa, 0, sizeof(sa));
-	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = on_signal;
-	/* No SA_RESTART: poll must wake up. Installed before newterm, so that
-	 * ncurses keeps its own hands off SIGINT, SIGTERM and SIGWINCH. */
-	for (size_t i = 0; i < sizeof(quit_sigs) / sizeof(quit_sigs[0]); i++)
-		sigaction(quit_sigs[i], &sa, &old_act[k++]);
-	sigaction(SIGWINCH, &sa, &old_act[k++]);
-	sa.sa_handler = on_crash;
-	sa.sa_flags = SA_RESETHAND | SA_NODEFER;
-	for (size_t i = 0; i < sizeof(crash_sigs) / sizeof(crash_sigs[0]); i++)
-		sigaction(crash_sigs[i], &sa, &old_act[k++]);
+	struct sigaction quit, crash, winch;
+	memset(&quit, 0, sizeof(quit));
+	sigemptyset(&quit.sa_mask);
+	quit.sa_handler = on_signal; /* no SA_RESTART: poll must wake up */
+	winch = quit;
+	crash = quit;
+	crash.sa_handler = on_crash;
+	crash.sa_flags = SA_RESETHAND | SA_NODEFER;
+
+	/* Installed before newterm, so that ncurses keeps its own hands off
+	 * SIGINT, SIGTERM and SIGWINCH. The real-time signals count too; the
+	 * two that glibc keeps for itself refuse, and stay as they are. */
+	memset(installed, 0, sizeof(installed));
+	for (int sig = 1; sig < NSIG; sig++) {
+		if (is_harmless_sig(sig) && sig != SIGWINCH)
+			continue;
+		if (sigaction(sig, NULL, &old_act[sig]) < 0)
+			continue;
+		/* A signal the caller ignores (nohup's SIGHUP aside: SIGPIPE, an '&'
+		 * job's SIGQUIT, SIGUSR1 under a supervisor) stays ignored. SIGINT,
+		 * SIGTERM and SIGHUP always leave, as before; faults always count. */
+		bool fault = is_crash_sig(sig) && sig != SIGQUIT;
+		if (old_act[sig].sa_handler == SIG_IGN && !fault && sig != SIGINT && sig != SIGTERM &&
+		    sig != SIGHUP && sig != SIGWINCH)
+			continue;
+		const struct sigaction *sa = sig == SIGWINCH ? &winch : is_crash_sig(sig) ? &crash : &quit;
+		installed[sig] = sigaction(sig, sa, NULL) == 0;
+	}
 }
 
 static void signals_restore(void)
 {
-	size_t k = 0;
-	for (size_t i = 0; i < sizeof(quit_sigs) / sizeof(quit_sigs[0]); i++)
-		sigaction(quit_sigs[i], &old_act[k++], NULL);
-	sigaction(SIGWINCH, &old_act[k++], NULL);
-	for (size_t i = 0; i < sizeof(crash_sigs) / sizeof(crash_sigs[0]); i++)
-		sigaction(crash_sigs[i], &old_act[k++], NULL);
+	for (int sig = 1; sig < NSIG; sig++)
+		if (installed[sig]) {
+			sigaction(sig, &old_act[sig], NULL);
+			installed[sig] = false;
+		}
 }
 
 /* ---- themes -------------------------------------------------------------- */

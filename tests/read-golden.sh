@@ -1,10 +1,23 @@
 #!/usr/bin/env bash
 # Golden test of `sockstep --read`: list a committed capture and compare with
-# the expected listing (exit status 0, nothing on stderr).
-#   read-golden.sh SOCKSTEP CAPTURE EXPECTED [--as-nobody]
+# the expected listing (exit status 0, nothing on stderr). The same capture
+# read from standard input (`--read -`) and from a FIFO (a pipe is a capture
+# source, as for tcpdump -r) must list the same. With --wireshark, its pcapng
+# copy (editcap) must list the same too, and every frame's relative time must
+# equal tshark's frame.time_relative for the same file.
+#   read-golden.sh SOCKSTEP CAPTURE EXPECTED [--as-nobody] [--wireshark]
 # READ_GOLDEN_UPDATE=1 rewrites EXPECTED.
 set -u
-bin=$1 pcap=$2 want=$3 mode=${4:-}
+bin=$1 pcap=$2 want=$3
+shift 3
+mode='' wireshark=''
+for a in "$@"; do
+  case $a in
+    --as-nobody) mode=$a ;;
+    --wireshark) wireshark=1 ;;
+    *) echo "unknown option $a"; exit 2 ;;
+  esac
+done
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 run=("$bin")
 if [ "$mode" = --as-nobody ]; then
@@ -23,4 +36,50 @@ fail=0
 [ -s "$tmp/err" ] && { echo "unexpected stderr:"; cat "$tmp/err"; fail=1; }
 diff -u "$want" "$tmp/out" || { echo "listing differs from $want"; fail=1; }
 [ "$fail" = 0 ] && echo "ok: $(wc -l <"$tmp/out") frames as expected"
+
+# The same listing from another source: its name in $1, the command in $2...
+same() {
+  local what=$1 rc
+  shift
+  "$@" >"$tmp/o2" 2>"$tmp/e2"
+  rc=$?
+  if [ "$rc" = 0 ] && [ ! -s "$tmp/e2" ] && cmp -s "$want" "$tmp/o2"; then
+    echo "ok: $what lists the same frames"
+  else
+    echo "not ok: $what: exit status $rc, stderr: $(head -c 300 "$tmp/e2")"
+    diff -u "$want" "$tmp/o2" | head -n 20
+    fail=1
+  fi
+}
+# A FIFO: generous timeout, so that a reader that never returns fails.
+same "--read - (standard input)" timeout 60 "${run[@]}" --read - <"$pcap"
+mkfifo -m 644 "$tmp/fifo"
+cat "$pcap" >"$tmp/fifo" 2>/dev/null &
+writer=$!
+same "--read FIFO" timeout 60 "${run[@]}" --read "$tmp/fifo"
+# A writer still waiting for a reader (sockstep refused the FIFO): release it.
+kill -0 "$writer" 2>/dev/null && timeout 10 cat "$tmp/fifo" >/dev/null
+wait "$writer" 2>/dev/null
+
+[ -z "$wireshark" ] && exit $fail
+
+if command -v editcap >/dev/null && editcap -F pcapng "$pcap" "$tmp/c.pcapng" 2>/dev/null; then
+  chmod 644 "$tmp/c.pcapng"
+  same "the pcapng copy (editcap)" timeout 60 "${run[@]}" --read "$tmp/c.pcapng"
+fi
+
+# Relative times as tshark computes them, to the nanosecond.
+if command -v tshark >/dev/null; then
+  tshark -r "$pcap" -T fields -e frame.time_relative >"$tmp/tshark" 2>/dev/null
+  awk '{ print $2 }' "$tmp/out" >"$tmp/ours"
+  if [ -s "$tmp/tshark" ] && cmp -s "$tmp/tshark" "$tmp/ours"; then
+    echo "ok: relative times equal tshark's frame.time_relative"
+  else
+    echo "not ok: relative times differ from tshark's frame.time_relative (< tshark, > sockstep):"
+    diff "$tmp/tshark" "$tmp/ours" | head -n 20
+    fail=1
+  fi
+else
+  echo "# no tshark: relative times not compared"
+fi
 exit $fail

@@ -1,6 +1,7 @@
 /* test_cmd.c - the command language as a user meets it: every form parses to
- * what the engine needs, prints back to text that parses the same, and every
- * mistake gets one line naming what was expected. */
+ * what the engine needs, prints back to text that parses to the same command
+ * (compared field by field) and prints the same again, and every mistake gets
+ * one line naming what was expected. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -417,6 +418,64 @@ static void test_parse_ms(void **state)
 	assert_int_equal(cmd_parse_ms(NULL, &ms), -EINVAL);
 }
 
+/* The first field in which two parsed commands differ, or NULL. Field by
+ * field, so that a failure names what the printed text lost; then the whole
+ * struct, so that a field added later and not listed here still counts
+ * (cmd_parse clears the struct first, padding included). */
+static const char *cmd_diff(const struct cmd *a, const struct cmd *b)
+{
+#define SAME(f) if (memcmp(&a->f, &b->f, sizeof a->f) != 0) return #f
+	SAME(verb);
+	SAME(t.side);
+	SAME(t.fd);
+	SAME(proto);
+	SAME(addr_text);
+	SAME(addr);
+	SAME(port);
+	SAME(conv);
+	SAME(nohtons);
+	SAME(backlog);
+	SAME(maxlen);
+	SAME(data_len);
+	SAME(data);
+	SAME(how);
+	SAME(opt);
+	SAME(optval);
+	SAME(wop);
+	SAME(ms);
+	SAME(path);
+	SAME(count);
+	SAME(num);
+	SAME(text);
+	SAME(ex.what);
+	SAME(ex.a);
+	SAME(ex.b);
+#undef SAME
+	if (memcmp(a, b, sizeof *a) != 0)
+		return "(a field cmd_diff does not list)";
+	return NULL;
+}
+
+/* parse(line) -> format -> parse again: the two parsed commands must be the
+ * same, field by field, and the printed text must print back to itself. */
+static void round_trip(const char *line)
+{
+	static char text[CMD_LINE_MAX + 64], again[CMD_LINE_MAX + 64];
+	const char *field;
+
+	if (cmd_parse(line, &c, err, sizeof err) != 1)
+		fail_msg("\"%.200s\" does not parse: %s", line, err);
+	cmd_format(&c, text, sizeof text);
+	if (cmd_parse(text, &c2, err, sizeof err) != 1)
+		fail_msg("\"%.200s\" formats as \"%.200s\", which fails: %s", line, text, err);
+	if ((field = cmd_diff(&c, &c2)) != NULL)
+		fail_msg("\"%.200s\" formats as \"%.200s\", which parses with a different %s", line, text,
+			 field);
+	cmd_format(&c2, again, sizeof again);
+	if (strcmp(text, again) != 0)
+		fail_msg("\"%.200s\" formats as \"%.200s\", then as \"%.200s\"", line, text, again);
+}
+
 /* parse -> format -> parse gives the same struct, and formatting is stable. */
 static void test_round_trip(void **state)
 {
@@ -438,20 +497,48 @@ static void test_round_trip(void **state)
 		"expect client remote ? ?", "expect client remote 200.0.0.2 080",
 		"expect server data \"GET /\\r\\n\"", "expect server blocked yes",
 		"expect sockaddr \"02 00 00 50\"", "expect wire saw \"RST\"", "expect wire held 0",
+		"client sysctl net.ipv4.ip_local_port_range", "server#3 sysctl net.core.somaxconn",
+		"expect client local 100.0.0.1 32768-60999", "server#5 recv 1", "client#3 connect 1.2.3.4 65535",
+		"client sendto 10.0.0.1 53 \"\\xff\\x80 a\\xc3\\xb1o\" inet_pton", "expect client state CONNECTED",
+		"expect server state SYN-RECV", "expect client remote * ?", "expect server data \"\"",
+		"expect client blocked no", "expect wire saw \"[SYN, ACK]\"", "expect wire held 12",
+		"htons 0", "htonl 0", "wait 0", "wire delay 0", "inet_pton \"\\x1b[2J\"",
 	};
-	char text[CMD_LINE_MAX + 64], again[CMD_LINE_MAX + 64];
+	char text[CMD_LINE_MAX + 64];
+	bool verb[V_COUNT_] = { false }, wop[W_STATUS + 1] = { false }, ex[EX_WIRE_HELD + 1] = { false };
+	bool how[3] = { false }, conv[2] = { false }, nohtons = false, opt[2] = { false }, fd = false;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
-		ok(lines[i]);
-		cmd_format(&c, text, sizeof text);
-		if (cmd_parse(text, &c2, err, sizeof err) != 1)
-			fail_msg("\"%s\" formats as \"%s\", which fails: %s", lines[i], text, err);
-		if (memcmp(&c, &c2, sizeof c) != 0)
-			fail_msg("\"%s\" formats as \"%s\", which parses differently", lines[i], text);
-		cmd_format(&c2, again, sizeof again);
-		assert_string_equal(text, again);
+		round_trip(lines[i]);
+		verb[c.verb] = true;
+		if (c.verb == V_WIRE)
+			wop[c.wop] = true;
+		if (c.verb == V_EXPECT)
+			ex[c.ex.what] = true;
+		if (c.verb == V_SHUTDOWN)
+			how[c.how] = true;
+		if (c.verb == V_SETSOCKOPT)
+			opt[c.optval] = true;
+		if (c.verb == V_BIND || c.verb == V_CONNECT || c.verb == V_SENDTO) {
+			conv[c.conv] = true;
+			nohtons |= c.nohtons;
+		}
+		fd |= c.t.fd >= 0;
 	}
+	/* Every form of the language is in the list: a new verb, wire operation
+	 * or check needs its line here. */
+	for (int v = 0; v < V_COUNT_; v++)
+		if (!verb[v])
+			fail_msg("no round-trip line for the verb \"%s\"", cmd_verb_name((enum verb)v));
+	for (int w = 0; w <= W_STATUS; w++)
+		if (!wop[w])
+			fail_msg("no round-trip line for wire operation %d", w);
+	for (int e = 0; e <= EX_WIRE_HELD; e++)
+		if (!ex[e])
+			fail_msg("no round-trip line for expect check %d", e);
+	assert_true(how[SHUT_RD] && how[SHUT_WR] && how[SHUT_RDWR]);
+	assert_true(conv[CONV_INET_ADDR] && conv[CONV_INET_PTON] && nohtons && opt[0] && opt[1] && fd);
 	/* Canonical forms: defaults spelled out, one blank between words. */
 	ok("server   listen");
 	cmd_format(&c, text, sizeof text);
@@ -473,6 +560,307 @@ static void test_round_trip(void **state)
 	cmd_format(&c, small, 8);
 	assert_int_equal(strlen(small), 7);
 	assert_int_equal(small[8], 'Z');
+}
+
+/* ---- random lines of every form, for the round trip ---------------------- */
+
+static unsigned rng = 2024;
+
+static unsigned rnd(unsigned n)
+{
+	rng = rng * 1103515245u + 12345u;
+	return ((rng >> 8) ^ (rng << 7)) % n;
+}
+
+struct buf {
+	char s[CMD_LINE_MAX];
+	size_t n;
+};
+
+__attribute__((format(printf, 2, 3)))
+static void put(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int k = vsnprintf(b->s + b->n, sizeof b->s - b->n, fmt, ap);
+	va_end(ap);
+	assert_true(k >= 0 && (size_t)k < sizeof b->s - b->n);
+	b->n += (size_t)k;
+}
+
+static void put_target(struct buf *b)
+{
+	static const char *const sides[] = { "server", "client", "srv", "cli" };
+	put(b, "%s", sides[rnd(4)]);
+	if (rnd(3) == 0)
+		put(b, "#%u", rnd(4) ? rnd(100) : rnd(65536));
+}
+
+static void put_ip(struct buf *b)
+{
+	put(b, " %u.%u.%u.%u", rnd(256), rnd(256), rnd(256), rnd(256));
+}
+
+static unsigned some_port(void)
+{
+	switch (rnd(4)) {
+	case 0: return rnd(1024);
+	case 1: return 65535 - rnd(4);
+	default: return rnd(65536);
+	}
+}
+
+/* Quoted text of any bytes (but \0 where nul is false): plain, escaped the
+ * ways the lexer knows, or \xHH. */
+static void put_text(struct buf *b, size_t max, bool nul)
+{
+	size_t n = rnd(4) == 0 ? 0 : rnd((unsigned)max + 1);
+	put(b, " \"");
+	for (size_t i = 0; i < n; i++) {
+		unsigned ch = rnd(3) ? 0x20 + rnd(95) : nul ? rnd(256) : 1 + rnd(255);
+		if (ch == '"' || ch == '\\')
+			put(b, "\\%c", (char)ch);
+		else if (ch == '\n' && rnd(2))
+			put(b, "\\n");
+		else if (ch == 0 && rnd(2))
+			put(b, "\\0");
+		else if (ch >= 0x20 && ch < 0x7f)
+			put(b, "%c", (char)ch);
+		else
+			put(b, rnd(2) ? "\\x%02x" : "\\x%02X", ch);
+	}
+	put(b, "\"");
+}
+
+/* A bare word of printable text (no quote, no blank, no leading '#'). */
+static void put_word(struct buf *b, const char *extra)
+{
+	static const char chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./:,+%@";
+	size_t n = 1 + rnd(20);
+	put(b, " ");
+	for (size_t i = 0; i < n; i++)
+		put(b, "%c", chars[rnd(sizeof chars - 1)]);
+	put(b, "%s", extra);
+}
+
+static void put_duration(struct buf *b)
+{
+	switch (rnd(4)) {
+	case 0: put(b, " %u", rnd(600001)); break;
+	case 1: put(b, " %ums", rnd(600001)); break;
+	case 2: put(b, " %us", rnd(601)); break;
+	default: put(b, " %u.%us", rnd(600), rnd(10)); break;
+	}
+}
+
+static void put_opts(struct buf *b)
+{
+	switch (rnd(6)) {
+	case 0: put(b, " inet_pton"); break;
+	case 1: put(b, " inet_addr"); break;
+	case 2: put(b, " nohtons"); break;
+	case 3: put(b, " nohtons inet_pton"); break;
+	case 4: put(b, " inet_addr nohtons"); break;
+	default: break;
+	}
+}
+
+static void put_port_pattern(struct buf *b, bool remote)
+{
+	unsigned lo;
+
+	switch (rnd(remote ? 3 : 4)) {
+	case 0:
+		put(b, " *");
+		break;
+	case 1:
+		put(b, " %s", remote ? "?" : "*");
+		break;
+	case 2:
+		put(b, " %u", some_port());
+		break;
+	default: /* a range: local only */
+		lo = some_port();
+		put(b, " %u-%u", lo, lo + rnd(65536 - lo));
+		break;
+	}
+}
+
+/* One valid line of a random form, with random values. */
+static void random_line(struct buf *b, int form)
+{
+	static const char *const states[] = { "CLOSED", "LISTEN", "SYN_SENT", "SYN_RECV", "ESTABLISHED",
+					      "FIN_WAIT1", "FIN_WAIT2", "CLOSE_WAIT", "CLOSING", "LAST_ACK",
+					      "TIME_WAIT", "UNCONN", "CONNECTED", "ESTAB", "SYN-SENT" };
+	static const char *const errs[] = { "ECONNREFUSED", "EAGAIN", "EADDRINUSE", "EINVAL", "ETIMEDOUT" };
+	static const char *const wires[] = { "pass", "hold", "step", "drop", "status" };
+
+	b->n = 0;
+	b->s[0] = '\0';
+	if (form <= 10) /* SIDE verb ... */
+		put_target(b);
+	switch (form) {
+	case 0:
+		put(b, " socket %s", rnd(2) ? "tcp" : "udp");
+		break;
+	case 1:
+		put(b, rnd(2) ? " bind" : " connect");
+		put_ip(b);
+		put(b, " %u", some_port());
+		put_opts(b);
+		break;
+	case 2:
+		put(b, " listen");
+		if (rnd(2))
+			put(b, " %u", rnd(4097));
+		break;
+	case 3:
+		put(b, rnd(2) ? " accept" : " close");
+		break;
+	case 4:
+		put(b, " send");
+		if (rnd(4))
+			put_text(b, 60, true);
+		else
+			put_word(b, "");
+		break;
+	case 5:
+		put(b, rnd(2) ? " recv" : " recvfrom");
+		if (rnd(2))
+			put(b, " %u", 1 + rnd(65536));
+		break;
+	case 6:
+		put(b, " sendto");
+		put_ip(b);
+		put(b, " %u", some_port());
+		put_text(b, 60, true);
+		put_opts(b);
+		break;
+	case 7:
+		put(b, " shutdown %s", rnd(3) == 0 ? "rd" : rnd(2) ? "wr" : "both");
+		break;
+	case 8:
+		put(b, " setsockopt reuseaddr %s", rnd(2) ? "on" : "off");
+		break;
+	case 9:
+		put(b, " flood %u udp", 1 + rnd(10000000));
+		put_ip(b);
+		put(b, " %u", some_port());
+		break;
+	case 10:
+		put(b, " sysctl net.%s.x_%u", rnd(2) ? "ipv4" : "core", rnd(1000));
+		break;
+	case 11:
+		put(b, "wire %s", wires[rnd(5)]);
+		break;
+	case 12:
+		put(b, "wire delay");
+		put_duration(b);
+		break;
+	case 13:
+		put(b, "wire save");
+		if (rnd(2))
+			put_word(b, ".pcap");
+		else
+			put(b, " \"%s dir/#%u capture.pcap\"", rnd(2) ? "/tmp/my" : "ño", rnd(100));
+		break;
+	case 14:
+		put(b, "say");
+		put_text(b, 200, true);
+		break;
+	case 15:
+		put(b, "%s", rnd(2) ? "inet_addr" : "inet_pton");
+		if (rnd(2))
+			put_word(b, "");
+		else
+			put_text(b, 30, false);
+		break;
+	case 16:
+		put(b, "htons %u", rnd(65536));
+		break;
+	case 17:
+		put(b, rnd(2) ? "htonl %u" : "htonl 0x%X", rnd(0xFFFFFFFFu) + rnd(2));
+		break;
+	case 18:
+		put(b, "wait");
+		put_duration(b);
+		break;
+	case 19:
+		put(b, "expect ");
+		put_target(b);
+		put(b, " state %s", states[rnd(15)]);
+		break;
+	case 20:
+		put(b, "expect ");
+		put_target(b);
+		if (rnd(2))
+			put(b, " result %s", errs[rnd(5)]);
+		else
+			put(b, " result %d", (int)rnd(70000) - 1);
+		break;
+	case 21:
+		put(b, "expect ");
+		put_target(b);
+		put(b, " local");
+		if (rnd(3))
+			put_ip(b);
+		else
+			put(b, " *");
+		put_port_pattern(b, false);
+		break;
+	case 22:
+		put(b, "expect ");
+		put_target(b);
+		put(b, " remote");
+		if (rnd(3))
+			put_ip(b);
+		else
+			put(b, rnd(2) ? " *" : " ?");
+		put_port_pattern(b, true);
+		break;
+	case 23:
+		put(b, "expect ");
+		put_target(b);
+		put(b, " data");
+		put_text(b, 60, true);
+		break;
+	case 24:
+		put(b, "expect ");
+		put_target(b);
+		put(b, " blocked %s", rnd(2) ? "yes" : "no");
+		break;
+	case 25: {
+		unsigned n = 1 + rnd(16);
+		put(b, "expect sockaddr \"");
+		for (unsigned i = 0; i < n; i++)
+			put(b, rnd(2) ? "%s%02x" : "%s%02X", i ? " " : "", rnd(256));
+		put(b, "\"");
+		break;
+	}
+	case 26:
+		put(b, "expect wire saw");
+		put_text(b, 40, true);
+		break;
+	default:
+		put(b, "expect wire held %u", rnd(3) ? rnd(10) : rnd(100000));
+		break;
+	}
+	if (rnd(8) == 0)
+		put(b, "   # a comment");
+}
+#define FORMS 28
+
+/* Thousands of random lines of every form: what parses prints back to the
+ * same command, field by field, and the printed text is stable. */
+static void test_round_trip_random(void **state)
+{
+	static struct buf b;
+
+	(void)state;
+	for (int round = 0; round < 20000; round++) {
+		random_line(&b, round % FORMS);
+		round_trip(b.s);
+	}
 }
 
 /* At least thirty mistakes, each with the phrase a user needs to fix it. */
@@ -773,11 +1161,8 @@ static void test_no_crash(void **state)
 		buf[n] = '\0';
 		int r = cmd_parse(buf, &c, err, sizeof err);
 		assert_true(r == 0 || r == 1 || r == -EINVAL);
-		if (r == 1) { /* whatever parses must print back to itself */
-			char text[CMD_LINE_MAX + 64];
-			cmd_format(&c, text, sizeof text);
-			assert_int_equal(cmd_parse(text, &c2, err, sizeof err), 1);
-		}
+		if (r == 1) /* whatever parses must print back to itself */
+			round_trip(buf);
 	}
 }
 
@@ -796,6 +1181,7 @@ int main(void)
 		cmocka_unit_test(test_lexing),
 		cmocka_unit_test(test_parse_ms),
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_round_trip_random),
 		cmocka_unit_test(test_bad_inputs),
 		cmocka_unit_test(test_error_messages),
 		cmocka_unit_test(test_names),

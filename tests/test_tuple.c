@@ -1,0 +1,317 @@
+/* test_tuple.c - the lecture's 5-tuple table: each row named as the lecture
+ * names the step, addresses filled from what getsockname/getpeername return,
+ * the cells a step changed marked, and the columns lined up under the header. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
+#include <cmocka.h>
+
+#include "tuple.h"
+
+static struct sockaddr_in sin_of(const char *ip, uint16_t port)
+{
+	struct sockaddr_in s;
+
+	memset(&s, 0, sizeof s);
+	s.sin_family = AF_INET;
+	assert_int_equal(inet_pton(AF_INET, ip, &s.sin_addr), 1);
+	s.sin_port = htons(port);
+	return s;
+}
+
+/* The lecture's tables ("SOCKET 5-TUPLE PARAMETERS CONFIGURATION"): the
+ * server's steps are 1, 2, 2B and 7, the client's 3 to 6. */
+static void test_lecture_step_names(void **state)
+{
+	(void)state;
+	/* TCP, server */
+	assert_string_equal(tuple_step_label(TS_SOCKET, SIDE_SERVER, PROTO_TCP), "STEP1 PROTOCOL DEFINITION");
+	assert_string_equal(tuple_step_label(TS_BIND, SIDE_SERVER, PROTO_TCP), "STEP 2 SOCKET BINDING");
+	assert_string_equal(tuple_step_label(TS_LISTEN, SIDE_SERVER, PROTO_TCP),
+			    "STEP 2B READY TO ACCEPT CONNECTIONS");
+	assert_string_equal(tuple_step_label(TS_ACCEPTED, SIDE_SERVER, PROTO_TCP),
+			    "STEP7 CONNECTION REQUEST ACCEPTED");
+	/* TCP, client */
+	assert_string_equal(tuple_step_label(TS_SOCKET, SIDE_CLIENT, PROTO_TCP), "STEP3 PROTOCOL DEFINITION");
+	assert_string_equal(tuple_step_label(TS_BIND, SIDE_CLIENT, PROTO_TCP),
+			    "STEP4 LOCAL PARAMETERS CONFIGURATION");
+	assert_string_equal(tuple_step_label(TS_REMOTE, SIDE_CLIENT, PROTO_TCP),
+			    "STEP5 REMOTE PARAMETERS CONFIGURATION");
+	assert_string_equal(tuple_step_label(TS_CONNECTED, SIDE_CLIENT, PROTO_TCP),
+			    "STEP6 CONNECTION REQUEST (ACCEPTED)");
+	assert_string_equal(tuple_step_label(TS_FAILED, SIDE_CLIENT, PROTO_TCP),
+			    "STEP6 CONNECTION REQUEST (FAILED)");
+	/* UDP */
+	assert_string_equal(tuple_step_label(TS_SOCKET, SIDE_SERVER, PROTO_UDP), "STEP1 PROTOCOL DEFINITION");
+	assert_string_equal(tuple_step_label(TS_WAITMSG, SIDE_SERVER, PROTO_UDP),
+			    "STEP 2B WAITING FOR A MESSAGE FROM PEER");
+	assert_string_equal(tuple_step_label(TS_RECEIVED, SIDE_SERVER, PROTO_UDP),
+			    "STEP7 MESSAGE RECEIVED FROM PEER");
+	assert_string_equal(tuple_step_label(TS_SENT, SIDE_CLIENT, PROTO_UDP), "STEP6 SEND MESSAGE TO PEER");
+	/* Beyond the lecture's steps. */
+	assert_string_equal(tuple_step_label(TS_SHUTDOWN, SIDE_CLIENT, PROTO_TCP), "SHUTDOWN");
+	assert_string_equal(tuple_step_label(TS_CLOSE, SIDE_SERVER, PROTO_TCP), "CLOSE");
+	assert_string_equal(tuple_step_label(TS_STATE, SIDE_SERVER, PROTO_TCP), "KERNEL STATE CHANGE");
+
+	/* Short forms for narrow panes keep the step number. */
+	assert_string_equal(tuple_step_short(TS_SOCKET, SIDE_SERVER, PROTO_TCP), "1 protocol definition");
+	assert_string_equal(tuple_step_short(TS_SOCKET, SIDE_CLIENT, PROTO_TCP), "3 protocol definition");
+	assert_string_equal(tuple_step_short(TS_BIND, SIDE_CLIENT, PROTO_UDP), "4 local parameters");
+	assert_string_equal(tuple_step_short(TS_LISTEN, SIDE_SERVER, PROTO_TCP), "2B ready to accept");
+	assert_string_equal(tuple_step_short(TS_ACCEPTED, SIDE_SERVER, PROTO_TCP), "7 accepted");
+
+	/* Every step has both names, for both sides; the labels fit the STEP column. */
+	for (int st = 0; st < TS_COUNT_; st++)
+		for (int side = SIDE_SERVER; side <= SIDE_CLIENT; side++) {
+			const char *l = tuple_step_label((enum tstep)st, (enum side)side, PROTO_TCP);
+			const char *s = tuple_step_short((enum tstep)st, (enum side)side, PROTO_TCP);
+			assert_true(strlen(l) > 4 && strlen(l) <= 40);
+			assert_true(strlen(s) > 4 && strlen(s) < strlen(l) + 1);
+		}
+	assert_string_equal(tuple_step_label(TS_COUNT_, SIDE_SERVER, PROTO_TCP), "");
+	assert_string_equal(tuple_step_short((enum tstep)-1, SIDE_SERVER, PROTO_TCP), "");
+}
+
+/* Addresses as the kernel returns them: 0.0.0.0:0 is "not set yet". */
+static void test_addresses(void **state)
+{
+	struct tuple_row r;
+	struct sockaddr_in s;
+
+	(void)state;
+	memset(&r, 0, sizeof r);
+	s = sin_of("200.0.0.2", 80);
+	tuple_set_local(&r, &s);
+	assert_string_equal(r.lip, "200.0.0.2");
+	assert_string_equal(r.lport, "80");
+	s = sin_of("100.0.0.1", 9000);
+	tuple_set_remote(&r, &s);
+	assert_string_equal(r.rip, "100.0.0.1");
+	assert_string_equal(r.rport, "9000");
+
+	/* The widest values fit their cells. */
+	s = sin_of("255.255.255.255", 65535);
+	tuple_set_local(&r, &s);
+	assert_string_equal(r.lip, "255.255.255.255");
+	assert_string_equal(r.lport, "65535");
+
+	/* Bound to INADDR_ANY: the port is set, the address is 0.0.0.0. */
+	s = sin_of("0.0.0.0", 7777);
+	tuple_set_local(&r, &s);
+	assert_string_equal(r.lip, "0.0.0.0");
+	assert_string_equal(r.lport, "7777");
+
+	/* Nothing yet (getsockname before bind, getpeername unconnected). */
+	s = sin_of("0.0.0.0", 0);
+	tuple_set_local(&r, &s);
+	assert_string_equal(r.lip, "");
+	assert_string_equal(r.lport, "");
+	tuple_set_remote(&r, NULL);
+	assert_string_equal(r.rip, "");
+	assert_string_equal(r.rport, "");
+
+	/* Listening / waiting: any peer, as the lecture's "?". */
+	tuple_set_unknown_remote(&r);
+	assert_string_equal(r.rip, "?");
+	assert_string_equal(r.rport, "?");
+}
+
+/* Which cells a step changed, against the same socket's previous row. */
+static void test_diff(void **state)
+{
+	struct tuple_row a, b2;
+	struct sockaddr_in s;
+
+	(void)state;
+	memset(&a, 0, sizeof a);
+	a.proto = PROTO_TCP;
+	tuple_diff(&a, NULL); /* STEP1: only the protocol */
+	assert_int_equal(a.changed, TC_PROTO);
+
+	b2 = a;
+	s = sin_of("200.0.0.2", 80);
+	tuple_set_local(&b2, &s);
+	tuple_diff(&b2, &a); /* STEP 2: local address and port */
+	assert_int_equal(b2.changed, TC_LIP | TC_LPORT);
+
+	a = b2;
+	tuple_set_unknown_remote(&b2);
+	strcpy(b2.state, "LISTEN");
+	tuple_diff(&b2, &a); /* STEP 2B: ? ? and LISTEN */
+	assert_int_equal(b2.changed, TC_RIP | TC_RPORT | TC_STATE);
+
+	a = b2;
+	tuple_diff(&b2, &a); /* nothing new */
+	assert_int_equal(b2.changed, 0);
+
+	/* A first row counts every filled cell. */
+	tuple_diff(&b2, NULL);
+	assert_int_equal(b2.changed, TC_PROTO | TC_LIP | TC_LPORT | TC_RIP | TC_RPORT | TC_STATE);
+
+	/* close(): values disappear, which is a change too. */
+	a = b2;
+	memset(b2.lip, 0, sizeof b2.lip);
+	memset(b2.lport, 0, sizeof b2.lport);
+	tuple_diff(&b2, &a);
+	assert_int_equal(b2.changed, TC_LIP | TC_LPORT);
+}
+
+/* TCP states by the names ss and netstat print. */
+static void test_tcp_states(void **state)
+{
+	(void)state;
+	assert_string_equal(tuple_tcp_state_name(TCP_ESTABLISHED), "ESTABLISHED");
+	assert_string_equal(tuple_tcp_state_name(TCP_SYN_SENT), "SYN_SENT");
+	assert_string_equal(tuple_tcp_state_name(TCP_SYN_RECV), "SYN_RECV");
+	assert_string_equal(tuple_tcp_state_name(TCP_FIN_WAIT1), "FIN_WAIT1");
+	assert_string_equal(tuple_tcp_state_name(TCP_FIN_WAIT2), "FIN_WAIT2");
+	assert_string_equal(tuple_tcp_state_name(TCP_TIME_WAIT), "TIME_WAIT");
+	assert_string_equal(tuple_tcp_state_name(TCP_CLOSE), "CLOSED");
+	assert_string_equal(tuple_tcp_state_name(TCP_CLOSE_WAIT), "CLOSE_WAIT");
+	assert_string_equal(tuple_tcp_state_name(TCP_LAST_ACK), "LAST_ACK");
+	assert_string_equal(tuple_tcp_state_name(TCP_LISTEN), "LISTEN");
+	assert_string_equal(tuple_tcp_state_name(TCP_CLOSING), "CLOSING");
+	assert_string_equal(tuple_tcp_state_name(0), "UNKNOWN");
+	assert_string_equal(tuple_tcp_state_name(-1), "UNKNOWN");
+	assert_string_equal(tuple_tcp_state_name(TCP_CLOSING + 1), "UNKNOWN");
+	assert_string_equal(tuple_tcp_state_name(1 << 30), "UNKNOWN");
+
+	/* Every name reads back to its state, in any case. */
+	for (int st = TCP_ESTABLISHED; st <= TCP_CLOSING; st++)
+		assert_int_equal(tuple_tcp_state_parse(tuple_tcp_state_name(st)), st);
+	assert_int_equal(tuple_tcp_state_parse("established"), TCP_ESTABLISHED);
+	/* ss's spellings. */
+	assert_int_equal(tuple_tcp_state_parse("ESTAB"), TCP_ESTABLISHED);
+	assert_int_equal(tuple_tcp_state_parse("SYN-SENT"), TCP_SYN_SENT);
+	assert_int_equal(tuple_tcp_state_parse("fin-wait-2"), TCP_FIN_WAIT2);
+	assert_int_equal(tuple_tcp_state_parse("TIME-WAIT"), TCP_TIME_WAIT);
+	assert_int_equal(tuple_tcp_state_parse("UNCONN"), TCP_CLOSE);
+	assert_int_equal(tuple_tcp_state_parse("CLOSE"), TCP_CLOSE);
+	assert_int_equal(tuple_tcp_state_parse("UNKNOWN"), -EINVAL);
+	assert_int_equal(tuple_tcp_state_parse("ESTABLISHE"), -EINVAL);
+	assert_int_equal(tuple_tcp_state_parse(""), -EINVAL);
+}
+
+/* Where each column starts in the header line. */
+static const char *const cols[] = { "STEP", "SIDE", "FD", "PROTO", "LOCAL-IP", "LOCAL-PORT",
+				    "REMOTE-IP", "REMOTE-PORT", "STATE" };
+
+static void test_header(void **state)
+{
+	char h[256];
+
+	(void)state;
+	tuple_header(h, sizeof h);
+	assert_string_equal(h, "STEP                                     SIDE    FD PROTO LOCAL-IP        "
+			       "LOCAL-PORT REMOTE-IP       REMOTE-PORT STATE");
+	/* The lecture's five columns are all there, in its order. */
+	const char *p = h;
+	for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
+		const char *q = strstr(p, cols[i]);
+		assert_non_null(q);
+		p = q + strlen(cols[i]);
+	}
+}
+
+/* A row's cells start where the header's columns start (FD is right-aligned). */
+static void aligned(const char *row)
+{
+	static const size_t starts[] = { 0, 41, 49, 52, 58, 74, 85, 101, 113 };
+	char h[256];
+
+	tuple_header(h, sizeof h);
+	for (size_t i = 0; i < sizeof starts / sizeof starts[0]; i++) {
+		assert_true(strncmp(h + starts[i], cols[i], strlen(cols[i])) == 0);
+		if (i == 2 || strlen(row) <= starts[i])
+			continue;
+		if (row[starts[i]] == ' ' || (i > 0 && row[starts[i] - 1] != ' '))
+			fail_msg("column %s is not at %zu in \"%s\"", cols[i], starts[i], row);
+	}
+}
+
+/* The lecture's rows, formatted. */
+static void test_rows(void **state)
+{
+	struct tuple_row r;
+	struct sockaddr_in s;
+	char out[256];
+
+	(void)state;
+	/* STEP 2B on the server: listening, any peer. */
+	memset(&r, 0, sizeof r);
+	r.step = TS_LISTEN;
+	r.side = SIDE_SERVER;
+	r.fd = 3;
+	r.proto = PROTO_TCP;
+	s = sin_of("200.0.0.2", 80);
+	tuple_set_local(&r, &s);
+	tuple_set_unknown_remote(&r);
+	strcpy(r.state, "LISTEN");
+	r.changed = TC_RIP | TC_RPORT | TC_STATE;
+	tuple_format(&r, out, sizeof out);
+	assert_string_equal(out, "STEP 2B READY TO ACCEPT CONNECTIONS      server   3 TCP   200.0.0.2       "
+				 "80         ?*              ?*          LISTEN*");
+	aligned(out);
+
+	/* STEP7 on the server: the accepted socket, with the client's address. */
+	r.step = TS_ACCEPTED;
+	r.fd = 4;
+	s = sin_of("100.0.0.1", 9000);
+	tuple_set_remote(&r, &s);
+	strcpy(r.state, "ESTABLISHED");
+	tuple_diff(&r, NULL);
+	tuple_format(&r, out, sizeof out);
+	assert_string_equal(out, "STEP7 CONNECTION REQUEST ACCEPTED        server   4 TCP*  200.0.0.2*      "
+				 "80*        100.0.0.1*      9000*       ESTABLISHED*");
+	aligned(out);
+
+	/* STEP3 on a UDP client: only the protocol, no trailing blanks. */
+	memset(&r, 0, sizeof r);
+	r.step = TS_SOCKET;
+	r.side = SIDE_CLIENT;
+	r.fd = 3;
+	r.proto = PROTO_UDP;
+	tuple_diff(&r, NULL);
+	tuple_format(&r, out, sizeof out);
+	assert_string_equal(out, "STEP3 PROTOCOL DEFINITION                client   3 UDP*");
+
+	/* close(): the vanished cells show "-*" so the change is visible. */
+	struct tuple_row prev = r;
+	s = sin_of("100.0.0.1", 9000);
+	tuple_set_local(&prev, &s);
+	r.step = TS_CLOSE;
+	tuple_diff(&r, &prev);
+	tuple_format(&r, out, sizeof out);
+	assert_string_equal(out, "CLOSE                                    client   3 UDP   -*              -*");
+
+	/* A short buffer is cut, never overrun, and stays a string. */
+	char tiny[16];
+	memset(tiny, 'Z', sizeof tiny);
+	tuple_format(&r, tiny, 5);
+	assert_string_equal(tiny, "CLOS");
+	assert_int_equal(tiny[5], 'Z');
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lecture_step_names),
+		cmocka_unit_test(test_addresses),
+		cmocka_unit_test(test_diff),
+		cmocka_unit_test(test_tcp_states),
+		cmocka_unit_test(test_header),
+		cmocka_unit_test(test_rows),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
