@@ -638,13 +638,5 @@ out:
 	lesson_free(lesson_b);
 	if (logf)
 		fclose(logf);
-	/* The screen ended on a signal (128 + N): the terminal is back and
-	 * everything is closed; now die of that signal, so that the shell and
-	 * any parent see what ended sockstep, as its default action would. */
-	if (!o.batch && status > 128 && status - 128 < NSIG) {
-		fflush(stdout);
-		signal(status - 128, SIG_DFL);
-		raise(status - 128);
-	}
 	return status;
 }

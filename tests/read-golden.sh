@@ -19,6 +19,8 @@ for a in "$@"; do
   esac
 done
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+# As root without SUDO_UID, files are opened as nobody (sockstep(1), PRIVILEGES).
+chmod 755 "$tmp"
 run=("$bin")
 if [ "$mode" = --as-nobody ]; then
   if [ "$(id -u)" != 0 ]; then echo "not root: already unprivileged"; exit 77; fi
