@@ -75,6 +75,8 @@ int capture_print(FILE *in, const char *path, FILE *out)
 		reltime(t - t0, rel, sizeof(rel));
 		dec_frame(&ctx, data, h->caplen, h->len, &r);
 		fprintf(out, "%6lu %s %s\n", no, rel, r.summary);
+		if (ferror(out))
+			break; /* full, or nobody reads any more (| head): said at exit */
 	}
 	fflush(out);
 	int ret = 0;
