@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "decode.h"
+#include "out.h"
 
 /* Wide enough for any difference of two timestamps in nanoseconds. */
 __extension__ typedef __int128 ns_t;
@@ -74,9 +75,12 @@ int capture_print(FILE *in, const char *path, FILE *out)
 			t0 = t;
 		reltime(t - t0, rel, sizeof(rel));
 		dec_frame(&ctx, data, h->caplen, h->len, &r);
-		fprintf(out, "%6lu %s %s\n", no, rel, r.summary);
-		if (ferror(out))
-			break; /* full, or nobody reads any more (| head): said at exit */
+		errno = 0;
+		if (fprintf(out, "%6lu %s %s\n", no, rel, r.summary) < 0 || ferror(out)) {
+			/* Full, or nobody reads any more: stop, and say why at exit. */
+			out_write_error(out == stdout ? "standard output" : "the listing", errno);
+			break;
+		}
 	}
 	fflush(out);
 	int ret = 0;
