@@ -1,5 +1,6 @@
 /* app.c - running command lines and letting the network progress (see app.h). */
 #include "app.h"
+#include "flowkey.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -191,69 +192,29 @@ static bool host_local(struct in_addr a)
 	return false;
 }
 
-static unsigned be16(const unsigned char *p)
-{
-	return (unsigned)p[0] << 8 | p[1];
-}
-
-/* The addresses and ports of a TCP or UDP header in an IPv4 packet of len
- * bytes at p. Returns the protocol, or PROTO_NONE (not TCP/UDP, cut short,
- * or a fragment after the first, which has no ports). */
-static enum proto ip_flow(const unsigned char *p, size_t len, struct sockaddr_in *src, struct sockaddr_in *dst)
-{
-	if (len < 20 || p[0] >> 4 != 4)
-		return PROTO_NONE;
-	size_t ihl = (size_t)(p[0] & 15) * 4;
-	if (ihl < 20 || len < ihl + 4 || (be16(p + 6) & 0x1fff))
-		return PROTO_NONE;
-	enum proto pr = p[9] == 6 ? PROTO_TCP : p[9] == 17 ? PROTO_UDP : PROTO_NONE;
-	*src = (struct sockaddr_in){ .sin_family = AF_INET, .sin_port = htons((uint16_t)be16(p + ihl)) };
-	*dst = (struct sockaddr_in){ .sin_family = AF_INET, .sin_port = htons((uint16_t)be16(p + ihl + 2)) };
-	memcpy(&src->sin_addr, p + 12, 4);
-	memcpy(&dst->sin_addr, p + 16, 4);
-	return pr;
-}
-
 /* --net host: the wire shows the frames of our sockets, nothing else: TCP
  * and UDP by protocol and full addresses and ports, ICMP errors by the
- * datagram they quote, ARP by the address it asks about. Everything else
- * (IPv6, other protocols, fragments without ports, other users' flows on the
- * same port) is dropped before it reaches the ring, the screen or a file. */
+ * datagram they quote, ARP by the addresses it is about. Everything else
+ * (IPv6, VLANs, other protocols, fragments without ports, other users' flows
+ * on the same port) is dropped before it reaches the ring, the screen or a
+ * file. The frame is read by flowkey.c (pure, bounds-checked, fuzzed). */
 static bool keep_ours(void *ctx, const struct dec_result *r, const unsigned char *p, size_t caplen)
 {
 	const struct engine *e = ctx;
-	if (r->has_vlan || caplen < 14)
+	struct flowkey k;
+	(void)r;
+	switch (flowkey_read(p, caplen, &k)) {
+	case FK_TCP:
+	case FK_ICMP_TCP:
+		return engine_owns_flow(e, PROTO_TCP, &k.src, &k.dst, host_local);
+	case FK_UDP:
+	case FK_ICMP_UDP:
+		return engine_owns_flow(e, PROTO_UDP, &k.src, &k.dst, host_local);
+	case FK_ARP:
+		return engine_talks_to(e, k.src.sin_addr) || engine_talks_to(e, k.dst.sin_addr);
+	default:
 		return false;
-	p += 14;
-	caplen -= 14;
-	unsigned type = be16(p - 2);
-	if (type == 0x0806) {
-		/* Ethernet/IPv4 ARP: the sender's and the target's addresses. */
-		if (caplen < 28 || be16(p) != 1 || be16(p + 2) != 0x0800 || p[4] != 6 || p[5] != 4)
-			return false;
-		struct in_addr spa, tpa;
-		memcpy(&spa, p + 14, 4);
-		memcpy(&tpa, p + 24, 4);
-		return engine_talks_to(e, spa) || engine_talks_to(e, tpa);
 	}
-	if (type != 0x0800)
-		return false;
-	struct sockaddr_in src, dst;
-	enum proto pr = ip_flow(p, caplen, &src, &dst);
-	if (pr != PROTO_NONE)
-		return engine_owns_flow(e, pr, &src, &dst, host_local);
-	if (caplen < 20 || p[9] != 1)
-		return false;
-	/* ICMP: only errors (unreachable, source quench, redirect, time
-	 * exceeded, parameter problem) about a datagram of ours (RFC 792). */
-	size_t ihl = (size_t)(p[0] & 15) * 4;
-	if (ihl < 20 || caplen < ihl + 8 || (be16(p + 6) & 0x1fff))
-		return false;
-	unsigned t = p[ihl];
-	if (t != 3 && t != 4 && t != 5 && t != 11 && t != 12)
-		return false;
-	pr = ip_flow(p + ihl + 8, caplen - ihl - 8, &src, &dst);
-	return pr != PROTO_NONE && engine_owns_flow(e, pr, &src, &dst, host_local);
 }
 
 void app_filter_host(struct app *a)

@@ -2,8 +2,10 @@
  * captured Ethernet frame. The context persists across inputs so the flow
  * table (relative sequence numbers, replacement when full) is exercised too.
  * The first input byte, when present, also picks a wirelen larger than the
- * capture so the "cut by the snaplen" paths run. */
+ * capture so the "cut by the snaplen" paths run. The same frame goes through
+ * flowkey_read, --net host's filter, which must never read past it. */
 #include "decode.h"
+#include "flowkey.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -39,5 +41,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		__builtin_trap();
 	dec_hex(data, size, small, sizeof small);
 	dec_tcp_flags_str(r.tcp_flags, flags, sizeof flags);
+	struct flowkey k;
+	if (flowkey_read(data, size, &k) == FK_NONE && (k.src.sin_port || k.dst.sin_addr.s_addr))
+		__builtin_trap(); /* nothing is half-filled */
 	return 0;
 }

@@ -1,0 +1,31 @@
+/* flowkey.h - which socket a frame is about, for --net host's filter: the
+ * IPv4 addresses and ports of a TCP or UDP packet, of the datagram an ICMP
+ * error quotes, or the two addresses of an ARP packet. Pure, bounds-checked
+ * (the frame is hostile input), fuzzed with the decoder. */
+#ifndef SOCKSTEP_FLOWKEY_H
+#define SOCKSTEP_FLOWKEY_H
+
+#include <netinet/in.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum flowkey_kind {
+	FK_NONE,      /* anything else: IPv6, VLAN, other protocols, later fragments, cut short */
+	FK_TCP,       /* src/dst: the packet's addresses and ports */
+	FK_UDP,
+	FK_ICMP_TCP,  /* an ICMP error (RFC 792: unreachable, source quench, redirect,
+	               * time exceeded, parameter problem) quoting a TCP/UDP datagram:
+	               * src/dst are the quoted datagram's */
+	FK_ICMP_UDP,
+	FK_ARP,       /* Ethernet/IPv4 ARP: src = sender's address, dst = target's (ports 0) */
+};
+
+struct flowkey {
+	enum flowkey_kind kind;
+	struct sockaddr_in src, dst; /* network byte order, as a socket has them */
+};
+
+/* Read the Ethernet frame of caplen bytes at p. Returns k->kind. */
+enum flowkey_kind flowkey_read(const uint8_t *p, size_t caplen, struct flowkey *k);
+
+#endif
