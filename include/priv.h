@@ -25,6 +25,20 @@ void priv_user(uid_t *uid, gid_t *gid);
  * negative errno (EACCES: that user may not open it). */
 int priv_open(const char *path, int flags, mode_t mode);
 
+/* The files in use (--script, --lesson, stdin, --write, --log): an output
+ * opened later must not be one of them, or it would overwrite what is being
+ * read or written. Records fd's file under name (only regular files; a
+ * fixed table of 8, enough for every option). */
+void priv_in_use(const char *name, int fd);
+
+/* The name of the file in use that fd is (same device and inode), or NULL. */
+const char *priv_same_file(int fd);
+
+/* The end of a "cannot open" line for error e: under sudo "; uid N, the
+ * user sockstep acts for, may not open it", else "; you may not open it";
+ * "" when e is not a refusal (EACCES, EPERM). A static buffer. */
+const char *priv_denied(int e);
+
 /* Give up every capability: the effective, permitted, inheritable and
  * ambient sets, and the bounding set where allowed; keep the process
  * non-dumpable (no ptrace, no /proc/PID/fd by other processes of the same

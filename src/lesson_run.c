@@ -231,8 +231,8 @@ static long read_lesson(const char *path, char **out, char *err, size_t errlen)
 	*out = NULL;
 	int fd = priv_open(path, O_RDONLY | O_NONBLOCK, 0);
 	if (fd < 0) {
-		snprintf(err, errlen, "cannot open lesson \"%s\": %s (%s); expected a readable .lesson file", path,
-			 strerror(-fd), errno_name(-fd));
+		snprintf(err, errlen, "cannot open lesson \"%s\": %s (%s)%s; expected a readable .lesson file", path,
+			 strerror(-fd), errno_name(-fd), priv_denied(-fd));
 		return fd;
 	}
 	struct stat st;

@@ -284,18 +284,8 @@ static int keep_high(int fd)
  * opened as the user who asked: say so when that user may not open it. */
 static void open_failed(const char *what, const char *path, int e, const char *expected)
 {
-	char who[96] = "";
-	if ((e == EACCES || e == EPERM) && priv_real_root()) {
-		uid_t uid;
-		gid_t gid;
-		priv_user(&uid, &gid);
-		snprintf(who, sizeof(who), "; uid %lu, the user sockstep acts for, may not open it",
-			 (unsigned long)uid);
-	} else if (e == EACCES || e == EPERM) {
-		snprintf(who, sizeof(who), "; you may not open it");
-	}
 	fprintf(stderr, "sockstep: cannot open %s \"%s\": %s (%s)%s; expected %s\n", what, tesc(path), strerror(e),
-		errno_name(e), who, expected);
+		errno_name(e), priv_denied(e), expected);
 }
 
 static const char *file_kind(mode_t m)
@@ -328,26 +318,10 @@ static FILE *open_script(const char *path)
 	return f;
 }
 
-/* The files read at start, to refuse an output that would overwrite one. */
-struct inputs {
-	int n;
-	const char *name[4];
-	struct stat st[4];
-};
-
-static void add_input(struct inputs *in, const char *name, int fd)
-{
-	struct stat st;
-	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && in->n < 4) {
-		in->name[in->n] = name;
-		in->st[in->n++] = st;
-	}
-}
-
 /* Open an output (--write, --log) with the user's rights. Nothing is
  * truncated before it is known not to be an input: --write S --script S
  * must leave S as it was. Returns the descriptor, or -1 after one line. */
-static int open_output(const char *opt, const char *path, bool append, struct inputs *in)
+static int open_output(const char *opt, const char *path, bool append)
 {
 	int fd = priv_open(path, O_WRONLY | O_CREAT | O_NONBLOCK | (append ? O_APPEND : 0), 0666);
 	if (fd < 0) {
@@ -360,13 +334,12 @@ static int open_output(const char *opt, const char *path, bool append, struct in
 		close(fd);
 		return -1;
 	}
-	for (int i = 0; S_ISREG(st.st_mode) && i < in->n; i++) {
-		if (st.st_dev == in->st[i].st_dev && st.st_ino == in->st[i].st_ino) {
-			fprintf(stderr, "sockstep: %s \"%s\" is the same file as %s; expected another file "
-				"(it was left as it was)\n", opt, tesc(path), in->name[i]);
-			close(fd);
-			return -1;
-		}
+	const char *same = priv_same_file(fd);
+	if (same) {
+		fprintf(stderr, "sockstep: %s \"%s\" is the same file as %s; expected another file "
+			"(it was left as it was)\n", opt, tesc(path), same);
+		close(fd);
+		return -1;
 	}
 	if (!append && S_ISREG(st.st_mode) && ftruncate(fd, 0) < 0) {
 		fprintf(stderr, "sockstep: cannot empty %s \"%s\": %s\n", opt, tesc(path), errno_name(errno));
@@ -374,11 +347,8 @@ static int open_output(const char *opt, const char *path, bool append, struct in
 		return -1;
 	}
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-	/* Nor may two outputs be one file (--write S --log S). */
-	if (in->n < 4 && S_ISREG(st.st_mode)) {
-		in->name[in->n] = opt;
-		in->st[in->n++] = st;
-	}
+	/* Nor may two outputs be one file (--write S --log S, wire save S). */
+	priv_in_use(opt, fd);
 	return keep_high(fd);
 }
 
@@ -407,20 +377,19 @@ static int std_fds_open(void)
 static int open_files(const struct options *o, const struct lesson *lesson, FILE **in, const char **name,
 		      FILE **pcapf, FILE **logf)
 {
-	struct inputs ins = { 0 };
 	if (o->script) {
 		*in = open_script(o->script);
 		if (!*in)
 			return -1;
 		*name = o->script;
-		add_input(&ins, "--script", fileno(*in));
+		priv_in_use("--script", fileno(*in));
 	} else if (lesson) {
 		int lfd = priv_open(lesson->file, O_PATH, 0);
-		add_input(&ins, "--lesson", lfd);
+		priv_in_use("--lesson", lfd);
 		if (lfd >= 0)
 			close(lfd);
 	} else if (o->batch) {
-		add_input(&ins, "stdin", STDIN_FILENO);
+		priv_in_use("stdin", STDIN_FILENO);
 	}
 	bool tty = isatty(STDIN_FILENO) && !o->script;
 	if (!o->batch && !tty) {
@@ -428,14 +397,14 @@ static int open_files(const struct options *o, const struct lesson *lesson, FILE
 		goto fail;
 	}
 	if (o->write_path) {
-		int fd = open_output("--write", o->write_path, false, &ins);
+		int fd = open_output("--write", o->write_path, false);
 		if (fd >= 0 && !(*pcapf = fdopen(fd, "w")))
 			close(fd);
 		if (!*pcapf)
 			goto fail;
 	}
 	if (o->log_path) {
-		int fd = open_output("--log", o->log_path, true, &ins);
+		int fd = open_output("--log", o->log_path, true);
 		if (fd >= 0 && !(*logf = fdopen(fd, "a")))
 			close(fd);
 		if (!*logf)

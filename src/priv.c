@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -192,4 +193,46 @@ int priv_drop_root(char *err, size_t errlen)
 		return -e;
 	}
 	return priv_drop_caps(err, errlen);
+}
+
+const char *priv_denied(int e)
+{
+	static char who[96];
+	if (e != EACCES && e != EPERM)
+		return "";
+	if (!priv_real_root())
+		return "; you may not open it";
+	uid_t uid;
+	gid_t gid;
+	priv_user(&uid, &gid);
+	snprintf(who, sizeof(who), "; uid %lu, the user sockstep acts for, may not open it", (unsigned long)uid);
+	return who;
+}
+
+static struct {
+	const char *name;
+	dev_t dev;
+	ino_t ino;
+} in_use[8];
+static int n_in_use;
+
+void priv_in_use(const char *name, int fd)
+{
+	struct stat st;
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && n_in_use < 8) {
+		in_use[n_in_use].name = name;
+		in_use[n_in_use].dev = st.st_dev;
+		in_use[n_in_use++].ino = st.st_ino;
+	}
+}
+
+const char *priv_same_file(int fd)
+{
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return NULL;
+	for (int i = 0; i < n_in_use; i++)
+		if (st.st_dev == in_use[i].dev && st.st_ino == in_use[i].ino)
+			return in_use[i].name;
+	return NULL;
 }

@@ -505,10 +505,27 @@ static FILE *open_save(const char *path, char *err, size_t errlen)
 	} else {
 		/* Non-blocking open: a FIFO nobody reads fails (ENXIO) instead of
 		 * hanging the session; the writes themselves block as usual. */
-		fd = priv_open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK | O_NOCTTY, 0644);
+		fd = priv_open(path, O_WRONLY | O_CREAT | O_NONBLOCK | O_NOCTTY, 0644);
 		if (fd >= 0 && isatty(fd)) {
 			close(fd);
 			snprintf(err, errlen, "wire save: \"%s\" is a terminal; expected a file name", tesc(path));
+			return NULL;
+		}
+		/* Emptied only once it is known not to be a file in use: the
+		 * --script being read, the --write capture, the --log. */
+		const char *same = fd >= 0 ? priv_same_file(fd) : NULL;
+		if (same) {
+			close(fd);
+			snprintf(err, errlen, "wire save: \"%s\" is the same file as %s; expected another file "
+				 "(it was left as it was)", tesc(path), same);
+			return NULL;
+		}
+		struct stat fst;
+		if (fd >= 0 && fstat(fd, &fst) == 0 && S_ISREG(fst.st_mode) && ftruncate(fd, 0) < 0) {
+			int e = errno;
+			close(fd);
+			snprintf(err, errlen, "wire save: cannot empty \"%s\": %s (%s)", tesc(path), strerror(e),
+				 errno_name(e));
 			return NULL;
 		}
 		if (fd >= 0)
