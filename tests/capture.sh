@@ -8,17 +8,12 @@
 set -u
 export LC_ALL=C
 bin=$1
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
 # Run as root, sockstep may write files as the user it maps itself to.
 chmod 1777 "$tmp"
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok   $*"; }
-ko() { fail=$((fail + 1)); echo "FAIL $*"; }
 
 nobody=()
-if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
-  nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
-fi
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then nobody=("${NOBODY[@]}"); fi
 
 # ---- pcap files by hand ---------------------------------------------------
 le32() { printf '\\x%02x\\x%02x\\x%02x\\x%02x' $(($1 & 255)) $(($1 >> 8 & 255)) \
@@ -63,52 +58,52 @@ mkdir "$tmp/dir.pcap"
 printf '\xd4\xc3\xb2' >"$tmp/short-hdr.pcap"
 chmod 644 "$tmp"/*.pcap 2>/dev/null; chmod 755 "$tmp/dir.pcap"
 
-# bad NAME FILE WHAT-IN-MESSAGE [EXPECTED-STDOUT-LINES]
-bad() {
+# bad_read NAME FILE WHAT-IN-MESSAGE [EXPECTED-STDOUT-LINES]
+bad_read() {
   local name=$1 file=$2 what=$3 lines=${4:-0}
   "$bin" --read "$file" >"$tmp/o" 2>"$tmp/e"
   local rc=$? nerr nout
   nerr=$(wc -l <"$tmp/e"); nout=$(wc -l <"$tmp/o")
-  if [ "$rc" -ge 128 ]; then ko "$name: killed by signal $((rc - 128))"; return; fi
-  if [ "$rc" = 0 ]; then ko "$name: exit 0, expected an error"; return; fi
-  if [ "$nerr" != 1 ]; then ko "$name: $nerr lines on stderr, expected 1:"; sed 's/^/       /' "$tmp/e"; return; fi
-  if ! grep -q "^sockstep: .*$what" "$tmp/e"; then ko "$name: stderr lacks \"$what\": $(cat "$tmp/e")"; return; fi
-  if [ "$nout" != "$lines" ]; then ko "$name: $nout frames listed, expected $lines"; return; fi
+  if [ "$rc" -ge 128 ]; then bad "$name: killed by signal $((rc - 128))"; return; fi
+  if [ "$rc" = 0 ]; then bad "$name: exit 0, expected an error"; return; fi
+  if [ "$nerr" != 1 ]; then bad "$name: $nerr lines on stderr, expected 1:" "$tmp/e"; return; fi
+  if ! grep -q "^sockstep: .*$what" "$tmp/e"; then bad "$name: stderr lacks \"$what\": $(cat "$tmp/e")"; return; fi
+  if [ "$nout" != "$lines" ]; then bad "$name: $nout frames listed, expected $lines"; return; fi
   ok "$name: exit $rc, $nout frames, \"$(cat "$tmp/e")\""
 }
 
-bad "missing file" "$tmp/nonexistent.pcap" "No such file"
-bad "empty file" "$tmp/empty.pcap" "expected a pcap"
-bad "file shorter than a header" "$tmp/short-hdr.pcap" "expected a pcap"
-bad "text file" "$tmp/text.pcap" "expected a pcap"
-bad "directory" "$tmp/dir.pcap" "directory"
-bad "link type 113" "$tmp/sll.pcap" "link type .*expected Ethernet"
-bad "cut inside a record's data" "$tmp/cut-data.pcap" "damaged after frame 2" 2
-bad "cut inside a record header" "$tmp/cut-hdr.pcap" "damaged after frame 2" 2
+bad_read "missing file" "$tmp/nonexistent.pcap" "No such file"
+bad_read "empty file" "$tmp/empty.pcap" "expected a pcap"
+bad_read "file shorter than a header" "$tmp/short-hdr.pcap" "expected a pcap"
+bad_read "text file" "$tmp/text.pcap" "expected a pcap"
+bad_read "directory" "$tmp/dir.pcap" "directory"
+bad_read "link type 113" "$tmp/sll.pcap" "link type .*expected Ethernet"
+bad_read "cut inside a record's data" "$tmp/cut-data.pcap" "damaged after frame 2" 2
+bad_read "cut inside a record header" "$tmp/cut-hdr.pcap" "damaged after frame 2" 2
 if [ ${#nobody[@]} -gt 0 ]; then
   cp "$tmp/odd.pcap" "$tmp/secret.pcap"; chmod 600 "$tmp/secret.pcap"
   "${nobody[@]}" "$bin" --read "$tmp/secret.pcap" >"$tmp/o" 2>"$tmp/e"; rc=$?
   if [ "$rc" != 0 ] && [ "$rc" -lt 128 ] && [ "$(wc -l <"$tmp/e")" = 1 ] && grep -q 'Permission denied' "$tmp/e"
   then ok "unreadable file (uid 65534): \"$(cat "$tmp/e")\""
-  else ko "unreadable file (uid 65534): exit $rc, stderr: $(cat "$tmp/e")"; fi
+  else bad "unreadable file (uid 65534): exit $rc, stderr: $(cat "$tmp/e")"; fi
 fi
 
 # The frames before the cut are listed as in the whole file.
 "$bin" --read "$tmp/odd.pcap" >"$tmp/odd.out" 2>"$tmp/odd.err"; rc=$?
 "$bin" --read "$tmp/cut-data.pcap" >"$tmp/cut.out" 2>/dev/null
 if head -n 2 "$tmp/odd.out" | cmp -s - "$tmp/cut.out"; then ok "cut capture: frames before the cut listed as in the whole file"
-else ko "cut capture: frames before the cut differ:"; diff "$tmp/cut.out" <(head -n 2 "$tmp/odd.out") | sed 's/^/       /'; fi
+else bad "cut capture: frames before the cut differ:"; diff "$tmp/cut.out" <(head -n 2 "$tmp/odd.out") | sed 's/^/       /'; fi
 
 # ---- problems inside frames are shown, not fatal -------------------------
 if [ "$rc" = 0 ] && [ ! -s "$tmp/odd.err" ] && [ "$(wc -l <"$tmp/odd.out")" = 8 ]; then
   ok "odd frames: exit 0, 8 frames listed"
-else ko "odd frames: exit $rc, $(wc -l <"$tmp/odd.out") frames, stderr: $(cat "$tmp/odd.err")"; fi
+else bad "odd frames: exit $rc, $(wc -l <"$tmp/odd.out") frames, stderr: $(cat "$tmp/odd.err")"; fi
 # expect_line N PATTERN (an extended regex on frame N's summary)
 expect_line() {
   local line
   line=$(awk -v n="$1" '$1 == n' "$tmp/odd.out")
   if printf '%s\n' "$line" | grep -Eq -- "$2"; then ok "frame $1: $(printf '%s' "$line" | cut -c17-)"
-  else ko "frame $1: \"$line\" does not match /$2/"; fi
+  else bad "frame $1: \"$line\" does not match /$2/"; fi
 }
 expect_line 1 'ARP who has 200\.0\.0\.2\? tell 100\.0\.0\.1$'
 expect_line 2 'TCP 100\.0\.0\.1:9000 .* 200\.0\.0\.2:80 .*\[truncated\]$'
@@ -122,7 +117,7 @@ if command -v editcap >/dev/null; then
   # The same capture as pcapng lists the same frames.
   editcap -F pcapng "$tmp/odd.pcap" "$tmp/odd.pcapng" 2>/dev/null
   if "$bin" --read "$tmp/odd.pcapng" 2>&1 | cmp -s - "$tmp/odd.out"; then ok "pcapng: the same listing"
-  else ko "pcapng listing differs"; fi
+  else bad "pcapng listing differs"; fi
 fi
 
 # ---- --client-ip / --server-ip ---------------------------------------------
@@ -131,7 +126,7 @@ badip() {
   "$bin" --batch "$@" </dev/null >"$tmp/o" 2>"$tmp/e"; rc=$?
   n=$(wc -l <"$tmp/e")
   if [ "$rc" = 2 ] && [ "$n" = 1 ] && grep -q '^sockstep: .*expected' "$tmp/e"; then ok "$*: \"$(cat "$tmp/e")\""
-  else ko "$*: exit $rc (expected 2), $n lines on stderr (expected 1): $(cat "$tmp/e")"; fi
+  else bad "$*: exit $rc (expected 2), $n lines on stderr (expected 1): $(cat "$tmp/e")"; fi
 }
 badip --client-ip 300.1.2.3
 badip --client-ip 1.2.3
@@ -181,12 +176,12 @@ lab() {
      ! grep -q 'FAIL\|failed' "$tmp/lab.out"; then
     ok "lab with --client-ip 10.1.1.1 --server-ip 10.2.2.2 ($who): connect completed"
   else
-    ko "lab with custom addresses ($who): exit $rc: $(head -n 3 "$tmp/lab.err")"
+    bad "lab with custom addresses ($who): exit $rc: $(head -n 3 "$tmp/lab.err")"
     grep -i 'fail' "$tmp/lab.out" | head -n 5 | sed 's/^/       /'
   fi
   if "$bin" --read "$tmp/custom-$who.pcap" 2>/dev/null | grep -q '10\.2\.2\.2:80 .* 10\.1\.1\.1:9000 \[SYN, ACK\]'; then
     ok "lab with custom addresses ($who): the capture shows the SYN-ACK from 10.2.2.2"
-  else ko "lab with custom addresses ($who): no SYN-ACK from 10.2.2.2 in the capture"; fi
+  else bad "lab with custom addresses ($who): no SYN-ACK from 10.2.2.2 in the capture"; fi
 }
 lab "uid $(id -u)"
 [ ${#nobody[@]} -gt 0 ] && lab "uid 65534" "${nobody[@]}"
@@ -194,8 +189,7 @@ links >"$tmp/links.after"
 if cmp -s "$tmp/links.before" "$tmp/links.after"; then
   ok "host links unchanged after the lab runs ($(wc -l <"$tmp/links.after") links)"
 else
-  ko "host links changed:"; diff "$tmp/links.before" "$tmp/links.after" | sed 's/^/       /'
+  bad "host links changed:"; diff "$tmp/links.before" "$tmp/links.after" | sed 's/^/       /'
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish

@@ -8,15 +8,12 @@ bin=$1 script=$2 mode=${3:-}
 dir=$(dirname "$script") name=$(basename "$script" .script)
 exp_out=$dir/$name.out exp_err=$dir/$name.err exp_rc=$dir/$name.rc
 opts=$(sed -n 's/^# sockstep-options: //p' "$script" | head -n1)
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
 
-run=("$bin")
+set_runner "$mode"
 if [ "$mode" = --as-nobody ]; then
-  if [ "$(id -u)" != 0 ]; then echo "not root: already unprivileged"; exit 77; fi
-  command -v setpriv >/dev/null || { echo "no setpriv"; exit 77; }
-  # The unprivileged user must be able to read the script and run the binary.
-  cp "$script" "$tmp/s"; chmod 755 "$tmp"; chmod 644 "$tmp/s"; script=$tmp/s
-  run=(setpriv --reuid=65534 --regid=65534 --clear-groups "$bin")
+  # The unprivileged user must be able to read the script.
+  cp "$script" "$tmp/s"; chmod 644 "$tmp/s"; script=$tmp/s
 fi
 
 # shellcheck disable=SC2086
@@ -36,13 +33,12 @@ if [ -n "${GOLDEN_UPDATE:-}" ] && [ "$mode" != --as-nobody ]; then
   echo "updated $name"; exit 0
 fi
 
-fail=0
 want_rc=0; [ -f "$exp_rc" ] && want_rc=$(cat "$exp_rc")
-if [ "$rc" != "$want_rc" ]; then echo "exit status $rc, expected $want_rc"; fail=1; fi
-if ! diff -u "$exp_out" "$tmp/out"; then echo "stdout differs from $exp_out"; fail=1; fi
+[ "$rc" = "$want_rc" ] && ok || bad "exit status $rc, expected $want_rc"
+diff -u "$exp_out" "$tmp/out" && ok || bad "stdout differs from $exp_out"
 if [ -f "$exp_err" ]; then
-  diff -u "$exp_err" "$tmp/err" || { echo "stderr differs from $exp_err"; fail=1; }
+  diff -u "$exp_err" "$tmp/err" && ok || bad "stderr differs from $exp_err"
 elif [ -s "$tmp/err" ]; then
-  echo "unexpected stderr:"; cat "$tmp/err"; fail=1
-fi
-exit $fail
+  bad "unexpected stderr:"; cat "$tmp/err"
+else ok; fi
+finish

@@ -5,11 +5,7 @@
 # and everything else works. Traffic stays on 127.0.0.1.
 set -u
 bin=$1
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-chmod 755 "$tmp"
-fails=0 passed=0
-ok() { passed=$((passed+1)); }
-bad() { echo "FAIL: $*"; fails=$((fails+1)); }
+. "$(dirname "$0")/lib.sh"
 port=$((38000 + RANDOM % 1000))
 cat >"$tmp/s" <<EOS
 server socket tcp
@@ -96,10 +92,9 @@ if [ "$(id -u)" = 0 ]; then
     "$tmp/iout" && ok || bad "our datagram's ICMP port unreachable is not shown"
   grep -q "TCP 127.0.0.1:9 → 127.0.0.1:[0-9]* \[RST, ACK\]" "$tmp/iout" && ok || bad "the RST refusing our connect is not shown"
 fi
-setpriv --reuid=65534 --regid=65534 --clear-groups "$bin" --batch --net host --wait 200ms --script "$tmp/s" \
+"${NOBODY[@]}" "$bin" --batch --net host --wait 200ms --script "$tmp/s" \
   >"$tmp/out" 2>"$tmp/err"
-[ "$(grep -c 'needs root or cap_net_raw' "$tmp/err")" = 1 ] && ok || { bad "nobody: no one-line reason"; cat "$tmp/err"; }
+[ "$(grep -c 'needs root or cap_net_raw' "$tmp/err")" = 1 ] && ok || bad "nobody: no one-line reason" "$tmp/err"
 grep -q "expect client state ESTABLISHED: ok" "$tmp/out" && ok || bad "nobody: the sockets did not work without capture"
 grep -q "EACCES" "$tmp/out" && ok || bad "nobody: bind to port 80 did not fail with EACCES"
-echo "$passed passed, $fails failed"
-[ "$fails" = 0 ]
+finish

@@ -6,20 +6,9 @@
 #   lessons.sh SOCKSTEP
 set -u
 bin=$1
-src=$(cd "$(dirname "$0")/.." && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-
-ok() { pass=$((pass + 1)); echo "ok    $1"; }
-bad() {
-  fail=$((fail + 1)); echo "FAIL  $1"
-  [ -n "${2:-}" ] && [ -s "$2" ] && head -n 15 "$2" | sed 's/^/      /'
-  return 0
-}
+. "$(dirname "$0")/lib.sh"
 
 # The lessons of this source tree, readable by the unprivileged user too.
-chmod 755 "$tmp"
 mkdir "$tmp/lessons"
 cp "$src"/assets/lessons/*.lesson "$tmp/lessons/"
 chmod 755 "$tmp/lessons"; chmod 644 "$tmp/lessons"/*.lesson
@@ -33,7 +22,7 @@ if [ "$(id -u)" = 0 ]; then
 fi
 run_as() {
   local who=$1; shift
-  if [ "$who" = nobody ]; then setpriv --reuid=65534 --regid=65534 --clear-groups "$bin" "$@"
+  if [ "$who" = nobody ]; then "${NOBODY[@]}" "$bin" "$@"
   else "$bin" "$@"; fi
 }
 
@@ -133,5 +122,4 @@ rc=$?
 if [ "$rc" = 2 ] && grep -q 'written for --net lab' "$tmp/err"
 then ok "--net that contradicts the lesson's net: refused"; else bad "--net conflict (exit $rc)" "$tmp/err"; fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish

@@ -5,16 +5,9 @@
 # options.sh SOCKSTEP [--as-nobody]
 set -u
 bin=$1
-if [ "${2:-}" = --as-nobody ]; then
-  command -v setpriv >/dev/null || { echo "no setpriv"; exit 77; }
-  [ "$(id -u)" = 0 ] || { echo "--as-nobody needs root"; exit 77; }
-  run=(setpriv --reuid=65534 --regid=65534 --clear-groups "$bin")
-else
-  run=("$bin")
-fi
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
+set_runner "${2:-}"
 chmod 777 "$tmp"             # as root sockstep opens files as nobody
-fails=0 passed=0
 printf 'server socket udp\nserver bind 127.0.0.1 9\n' >"$tmp/s"
 cp "$tmp/s" "$tmp/s.orig"
 printf '\xd4\xc3\xb2\xa1\x02\x00\x04\x00\x00\x00\x00\x00\x00\x00\x00\x00\xff\xff\x00\x00\x01\x00\x00\x00' >"$tmp/cap.pcap"
@@ -40,7 +33,7 @@ refuse() {
     i=$((i+1))
   done
   for f in "${absent[@]}"; do [ -z "$why" ] && [ -e "$f" ] && why="$f was created"; done
-  if [ -n "$why" ]; then echo "FAIL $name: $why"; cat "$tmp/err"; fails=$((fails+1)); else passed=$((passed+1)); fi
+  if [ -n "$why" ]; then bad "$name: $why" "$tmp/err"; else ok; fi
   rm -f "${absent[@]}"
 }
 w=$tmp/new.pcap
@@ -76,11 +69,10 @@ refuse write=script-hardlink 'is the same file as --script' --unchanged "$tmp/s"
 # stdin as the script (refuse reads </dev/null, so run this one by hand)
 "${run[@]}" --batch --net loopback --write "$tmp/s" <"$tmp/s" >"$tmp/out" 2>"$tmp/err"; rc=$?
 if [ "$rc" = 2 ] && grep -q 'is the same file as stdin' "$tmp/err" && cmp -s "$tmp/s" "$tmp/s.orig"; then
-  passed=$((passed+1)); else echo "FAIL write=stdin: exit $rc"; cat "$tmp/err"; fails=$((fails+1)); fi
-cp "$(dirname "$0")/../assets/lessons/sockaddr.lesson" "$tmp/sockaddr.lesson"; chmod 666 "$tmp/sockaddr.lesson"
+  ok; else bad "write=stdin: exit $rc" "$tmp/err"; fi
+cp "$src/assets/lessons/sockaddr.lesson" "$tmp/sockaddr.lesson"; chmod 666 "$tmp/sockaddr.lesson"
 refuse write=lesson 'is the same file as --lesson' --unchanged "$tmp/sockaddr.lesson" -- \
   "${run[@]}" --batch --lesson "$tmp/sockaddr.lesson" --write "$tmp/sockaddr.lesson"
-cmp -s "$tmp/s" "$tmp/s.orig" || { echo "FAIL: the script changed"; fails=$((fails+1)); }
+cmp -s "$tmp/s" "$tmp/s.orig" || bad "the script changed"
 
-echo "$passed passed, $fails failed"
-[ "$fails" = 0 ]
+finish

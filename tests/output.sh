@@ -17,24 +17,7 @@
 # Usage: tests/output.sh path/to/sockstep
 set -u
 bin=$(realpath "${1:?usage: output.sh path/to/sockstep}")
-src=$(cd "$(dirname "$0")/.." && pwd)
-tmp=$(mktemp -d)
-chmod 755 "$tmp"
-SOCK="sockstep-output-$$"
-T=(tmux -L "$SOCK" -f /dev/null)
-cleanup() {
-	command -v tmux >/dev/null && "${T[@]}" kill-server >/dev/null 2>&1
-	rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK"
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok    $1"; }
-bad() {
-	fail=$((fail + 1)); echo "FAIL  $1"
-	[ -n "${2:-}" ] && [ -s "$2" ] && head -c 1500 "$2" | cat -v | head -n 12 | sed 's/^/      /'
-	return 0
-}
+. "$(dirname "$0")/lib.sh"
 
 # The payload: retitle the terminal, clear it, paint red; then the C1 CSI
 # U+009B encoded, a lone 0x9b, an invalid 0xff, a surrogate and a cut
@@ -176,48 +159,32 @@ safe "--list-lessons: stderr" "$tmp/err"
 
 # ---- the screen and the --log file (tmux) ------------------------------------
 
-screen() { "${T[@]}" capture-pane -t scr -p 2>/dev/null; }
-wait_for() {
-	for _ in $(seq 1 160); do
-		screen | grep -qF -- "$1" && return 0
-		sleep 0.05
-	done
-	return 1
-}
 # The log is written as the user sockstep acts for (nobody, as root without
 # SUDO_UID): it must be able to write it.
 : >"$tmp/log" && chmod 666 "$tmp/log"
 if command -v tmux >/dev/null; then
-	"${T[@]}" new-session -d -s scr -x 120 -y 40 \
-		"env -u NO_COLOR LANG=C.UTF-8 LC_ALL=C.UTF-8 PS1='$ ' bash --norc --noprofile"
-	for _ in $(seq 1 100); do screen | grep -q '\$' && break; sleep 0.05; done
+	tmux_server output
+	tmux_shell scr 120 40
 	# The lesson from the directory named with the attack: its errors,
 	# shown on the screen and written to the log, quote that path.
 	"${T[@]}" set-environment -g LESSON "$tmp/L$RAW/evil.lesson"
-	"${T[@]}" send-keys -t scr -l -- 'LESSON=$(tmux -L '"$SOCK"' show-environment -g LESSON | cut -d= -f2-)'
-	"${T[@]}" send-keys -t scr Enter
+	send_line 'LESSON=$(tmux -L '"$TMUX_SOCK"' show-environment -g LESSON | cut -d= -f2-)'
 	# Everything the program writes to the terminal, byte for byte.
-	"${T[@]}" pipe-pane -t scr -o "cat >$tmp/tty.raw"
-	"${T[@]}" send-keys -t scr -l -- \
-		"$bin --lesson \"\$LESSON\" --log '$tmp/log' 2>$tmp/tty.err; echo \$? >$tmp/tty.rc"
-	"${T[@]}" send-keys -t scr Enter
+	"${T[@]}" pipe-pane -t "$S" -o "cat >$tmp/tty.raw"
+	send_line "$bin --lesson \"\$LESSON\" --log '$tmp/log' 2>$tmp/tty.err; echo \$? >$tmp/tty.rc"
 	if wait_for "5-tuple"; then
-		"${T[@]}" send-keys -t scr n
+		send n
 		sleep 2 # the step runs: its say and its refused command reach the panes and the log
-		"${T[@]}" send-keys -t scr ':'
-		"${T[@]}" send-keys -t scr -l -- "say \"$QUOTED\""
-		"${T[@]}" send-keys -t scr Enter
+		cmd "say \"$QUOTED\""
 		wait_for "PWNED" && ok "screen: the say line is shown" || bad "screen: the say line is not shown"
 		sleep 0.5 # the rest of the redraw; the checks below do not depend on it
-		title=$("${T[@]}" display-message -p -t scr '#{pane_title}')
-		"${T[@]}" pipe-pane -t scr # what follows is checked on its own
-		"${T[@]}" send-keys -t scr ':'
-		"${T[@]}" send-keys -t scr -l -- "wire save -"
-		"${T[@]}" send-keys -t scr Enter
+		title=$("${T[@]}" display-message -p -t "$S" '#{pane_title}')
+		"${T[@]}" pipe-pane -t "$S" # what follows is checked on its own
+		cmd "wire save -"
 		wait_for "standard output is a terminal" && ok "screen: wire save - is refused in one line" ||
 			bad "screen: wire save - not refused"
-		"${T[@]}" send-keys -t scr q
-		for _ in $(seq 1 100); do [ -s "$tmp/tty.rc" ] && break; sleep 0.05; done
+		send q
+		wait_file "$tmp/tty.rc"
 		case $title in *PWNED*) bad "screen: the terminal was retitled to \"$title\"" ;;
 		*) ok "screen: the terminal title is untouched" ;; esac
 		if LC_ALL=C grep -aqF $'\e]2;PWNED' "$tmp/tty.raw"; then bad "screen: the retitle sequence reached the terminal"
@@ -230,12 +197,10 @@ if command -v tmux >/dev/null; then
 		bad "screen: did not come up" "$tmp/tty.err"
 	fi
 	# A --log that cannot be written: said once after the screen, status 1.
-	"${T[@]}" send-keys -t scr -l -- \
-		"clear; $bin --net loopback --log /dev/full 2>$tmp/full.err; echo \$? >$tmp/full.rc"
-	"${T[@]}" send-keys -t scr Enter
+	send_line "clear; $bin --net loopback --log /dev/full 2>$tmp/full.err; echo \$? >$tmp/full.rc"
 	if wait_for "5-tuple"; then
-		"${T[@]}" send-keys -t scr q
-		for _ in $(seq 1 100); do [ -s "$tmp/full.rc" ] && break; sleep 0.05; done
+		send q
+		wait_file "$tmp/full.rc"
 		n=$(grep -c 'write error: the --log file: .*ENOSPC' "$tmp/full.err")
 		if [ "$(cat "$tmp/full.rc")" != 1 ]; then bad "--log /dev/full: exit status $(cat "$tmp/full.rc"), expected 1" "$tmp/full.err"
 		elif [ "$n" != 1 ] || [ "$(wc -l <"$tmp/full.err")" != 1 ]; then bad "--log /dev/full: expected one write error line" "$tmp/full.err"
@@ -327,5 +292,4 @@ else
 	echo "note: no script(1): wire save - on a terminal not checked"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish

@@ -16,14 +16,9 @@
 # Run as root (CI); the parts that need root say so and are skipped otherwise.
 set -u
 bin=$(realpath "$1")
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-chmod 755 "$tmp"
+. "$(dirname "$0")/lib.sh"
 mkdir -m 777 "$tmp/w"        # where uid 65534 may write
-fails=0 passed=0
-ok() { passed=$((passed+1)); }
-bad() { echo "FAIL: $*"; fails=$((fails+1)); }
 root=0; [ "$(id -u)" = 0 ] && root=1
-nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 asuser=(env SUDO_UID=65534 SUDO_GID=65534)
 
 # A script every mode can run: a TCP exchange on loopback, then a pause.
@@ -52,8 +47,8 @@ if [ "$root" = 1 ]; then
     local name=$1 want=$2 gone=$3; shift 3
     "$@" >"$tmp/o" 2>"$tmp/e" </dev/null; local rc=$?
     [ "$rc" = "$want" ] && ok || bad "$name: exit $rc, expected $want"
-    [ "$(wc -l <"$tmp/e")" = 1 ] && ok || { bad "$name: expected one line on stderr:"; cat "$tmp/e"; }
-    grep -q "uid 65534.*may not open it" "$tmp/e" && ok || { bad "$name: the line does not say the user may not open it:"; cat "$tmp/e"; }
+    [ "$(wc -l <"$tmp/e")" = 1 ] && ok || bad "$name: expected one line on stderr:" "$tmp/e"
+    grep -q "uid 65534.*may not open it" "$tmp/e" && ok || bad "$name: the line does not say the user may not open it:" "$tmp/e"
     if [ -n "$gone" ] && [ -e "$gone" ]; then bad "$name: $gone was created"; ls -l "$gone"; else ok; fi
     if grep -q TOPSECRET "$tmp/o" "$tmp/e"; then bad "$name: the file's content was printed"; else ok; fi
   }
@@ -68,7 +63,7 @@ if [ "$root" = 1 ]; then
   TERM=xterm timeout 20 script -qec "env SUDO_UID=65534 SUDO_GID=65534 '$bin' --net loopback --log '$pub/link' 2>'$tmp/e'" \
     /dev/null </dev/null >/dev/null 2>&1
   if [ -e "$priv/made" ]; then bad "--log through a symlink: $priv/made was created"; else ok; fi
-  grep -q "cannot open log .*uid 65534.*may not open it" "$tmp/e" && ok || { bad "--log through a symlink: no clear line"; cat "$tmp/e"; }
+  grep -q "cannot open log .*uid 65534.*may not open it" "$tmp/e" && ok || bad "--log through a symlink: no clear line" "$tmp/e"
   # And what the user may write is written, and is the user's.
   "${asuser[@]}" "$bin" --batch --net loopback --write "$pub/mine.pcap" --script "$tmp/tcp" >/dev/null 2>&1
   [ "$(stat -c %u "$pub/mine.pcap" 2>/dev/null)" = 65534 ] && ok || bad "--write under sudo: the file is not the user's"
@@ -101,17 +96,17 @@ chmod 644 "$tmp/hostwait"
 if [ "$root" = 1 ] && command -v setcap >/dev/null; then
   cp "$bin" "$tmp/sockcap"; chmod 755 "$tmp/sockcap"
   if setcap cap_net_raw+ep "$tmp/sockcap" 2>/dev/null; then
-    "${nobody[@]}" "$tmp/sockcap" --batch --net host --script "$tmp/hostwait" >"$tmp/co" 2>"$tmp/ce" &
+    "${NOBODY[@]}" "$tmp/sockcap" --batch --net host --script "$tmp/hostwait" >"$tmp/co" 2>"$tmp/ce" &
     pid=$!
     last=""
     if watch "$pid" sockcap; then ok; else bad "setcap cap_net_raw+ep, as uid 65534: capabilities still held: $last"; fi
     # Another process of the same uid may not open its descriptors (the capture).
-    if "${nobody[@]}" ls "/proc/$pid/fd" >/dev/null 2>&1; then
+    if "${NOBODY[@]}" ls "/proc/$pid/fd" >/dev/null 2>&1; then
       kill -0 "$pid" 2>/dev/null && bad "setcap: another uid 65534 process can list its descriptors" || ok
     else ok; fi
     wait "$pid"
     grep -q "UDP 127.0.0.1:[0-9]* → 127.0.0.1:$port len=4" "$tmp/co" && ok \
-      || { bad "setcap: the capture did not work"; cat "$tmp/ce"; }
+      || bad "setcap: the capture did not work" "$tmp/ce"
   else
     echo "skip: setcap refused here (no file capabilities on this file system)"
   fi
@@ -125,14 +120,14 @@ if [ "$root" = 1 ] && command -v setcap >/dev/null; then
   [ "$(awk '/^Uid/ { print $2 $3 $4 }' "/proc/$pid/status" 2>/dev/null)" = 655346553465534 ] && ok \
     || bad "sudo --net host: not running as SUDO_UID"
   wait "$pid"
-  grep -q "UDP 127.0.0.1:[0-9]* → 127.0.0.1:$port len=4" "$tmp/co" && ok || { bad "sudo --net host: no capture"; cat "$tmp/ce"; }
+  grep -q "UDP 127.0.0.1:[0-9]* → 127.0.0.1:$port len=4" "$tmp/co" && ok || bad "sudo --net host: no capture" "$tmp/ce"
 fi
 
 # Another process of the same uid (nobody, here) may not open sockstep's
 # descriptors or read its memory, in every mode (item 4).
 printf 'client socket udp\nwait 4s\n' >"$tmp/idle"; chmod 644 "$tmp/idle"
 for mode in lab loopback host; do
-  [ "$root" = 1 ] && pre=("${nobody[@]}") || pre=()
+  [ "$root" = 1 ] && pre=("${NOBODY[@]}") || pre=()
   "${pre[@]}" "$bin" --batch --net "$mode" --script "$tmp/idle" >/dev/null 2>&1 &
   pid=$!
   # Refused from the moment start-up is done: wait for that, as long as it runs.
@@ -157,13 +152,13 @@ done
 chmod 644 "$tmp/long"
 payload() { "$bin" --read "$1" 2>/dev/null | awk '/^ *[0-9]+ .* TCP / { for (i = 1; i <= NF; i++) if ($i ~ /^len=/) { sub("len=", "", $i); n += $i } } END { print n + 0 }'; }
 for who in root nobody; do
-  run=("$bin"); [ "$who" = nobody ] && run=("${nobody[@]}" "$bin")
+  run=("$bin"); [ "$who" = nobody ] && run=("${NOBODY[@]}" "$bin")
   [ "$who" = root ] && [ "$root" = 0 ] && continue
   [ "$who" = nobody ] && [ "$root" = 0 ] && run=("$bin")
   rm -f "$tmp/w/c.pcap"
   "${run[@]}" --batch --net loopback --write "$tmp/w/c.pcap" <"$tmp/long" >&- 2>"$tmp/e"
   rc=$?
-  [ "$rc" = 0 ] && ok || { bad "$who, stdout closed: exit $rc"; cat "$tmp/e"; }
+  [ "$rc" = 0 ] && ok || bad "$who, stdout closed: exit $rc" "$tmp/e"
   n=$(payload "$tmp/w/c.pcap")
   [ "$n" = 4 ] && ok || bad "$who, stdout closed: $n payload bytes crossed the wire, expected the 4 of \"hola\""
   "${run[@]}" --batch --net loopback --script "$tmp/tcp" <&- >"$tmp/o" 2>&-
@@ -173,20 +168,19 @@ done
 # ---- a low descriptor limit (item 16)
 for who in root nobody; do
   [ "$root" = 0 ] && [ "$who" = root ] && continue
-  pre=(); [ "$who" = nobody ] && [ "$root" = 1 ] && pre=("${nobody[@]}")
+  pre=(); [ "$who" = nobody ] && [ "$root" = 1 ] && pre=("${NOBODY[@]}")
   for mode in lab loopback; do
     s=$tmp/tcp; [ "$mode" = lab ] && s=$tmp/tcp-lab
     (ulimit -n 64 && exec "${pre[@]}" "$bin" --batch --net "$mode" --script "$s") >"$tmp/o" 2>"$tmp/e"
     rc=$?
     [ "$rc" = 0 ] && grep -q 'recv(.*-> 4' "$tmp/o" && ok \
-      || { bad "$who, ulimit -n 64, --net $mode: exit $rc, no exchange"; head -3 "$tmp/e"; }
+      || bad "$who, ulimit -n 64, --net $mode: exit $rc, no exchange" "$tmp/e"
     grep -q '^  server  .*accept(.*-> 5$' "$tmp/o" && ok || bad "$who, ulimit -n 64, --net $mode: the sockets do not start at 3"
   done
   (ulimit -n 20 && exec "${pre[@]}" "$bin" --batch --net loopback --script "$tmp/tcp") >"$tmp/o" 2>"$tmp/e"
   rc=$?
   [ "$rc" = 2 ] && [ "$(wc -l <"$tmp/e")" = 1 ] && grep -q "needs 32 open file descriptors and the limit is 20" "$tmp/e" && ok \
-    || { bad "$who, ulimit -n 20: exit $rc, expected one line naming 32 descriptors:"; cat "$tmp/e"; }
+    || bad "$who, ulimit -n 20: exit $rc, expected one line naming 32 descriptors:" "$tmp/e"
 done
 
-echo "$passed passed, $fails failed"
-[ "$fails" = 0 ]
+finish

@@ -18,26 +18,19 @@ for a in "$@"; do
     *) echo "unknown option $a"; exit 2 ;;
   esac
 done
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-# As root without SUDO_UID, files are opened as nobody (sockstep(1), PRIVILEGES).
-chmod 755 "$tmp"
-run=("$bin")
+. "$(dirname "$0")/lib.sh"
+set_runner "$mode"
 if [ "$mode" = --as-nobody ]; then
-  if [ "$(id -u)" != 0 ]; then echo "not root: already unprivileged"; exit 77; fi
-  command -v setpriv >/dev/null || { echo "no setpriv"; exit 77; }
-  chmod 755 "$tmp"; cp "$pcap" "$tmp/c.pcap"; chmod 644 "$tmp/c.pcap"; pcap=$tmp/c.pcap
-  run=(setpriv --reuid=65534 --regid=65534 --clear-groups "$bin")
+  cp "$pcap" "$tmp/c.pcap"; chmod 644 "$tmp/c.pcap"; pcap=$tmp/c.pcap
 fi
 "${run[@]}" --read "$pcap" >"$tmp/out" 2>"$tmp/err"
 rc=$?
 if [ -n "${READ_GOLDEN_UPDATE:-}" ] && [ "$mode" != --as-nobody ]; then
   cp "$tmp/out" "$want"; echo "updated $want"; exit "$rc"
 fi
-fail=0
-[ "$rc" = 0 ] || { echo "exit status $rc, expected 0"; fail=1; }
-[ -s "$tmp/err" ] && { echo "unexpected stderr:"; cat "$tmp/err"; fail=1; }
-diff -u "$want" "$tmp/out" || { echo "listing differs from $want"; fail=1; }
-[ "$fail" = 0 ] && echo "ok: $(wc -l <"$tmp/out") frames as expected"
+[ "$rc" = 0 ] && ok || bad "exit status $rc, expected 0"
+[ -s "$tmp/err" ] && bad "unexpected stderr:" "$tmp/err" || ok
+diff -u "$want" "$tmp/out" && ok "$(wc -l <"$tmp/out") frames as expected" || bad "listing differs from $want"
 
 # The same listing from another source: its name in $1, the command in $2...
 same() {
@@ -46,11 +39,10 @@ same() {
   "$@" >"$tmp/o2" 2>"$tmp/e2"
   rc=$?
   if [ "$rc" = 0 ] && [ ! -s "$tmp/e2" ] && cmp -s "$want" "$tmp/o2"; then
-    echo "ok: $what lists the same frames"
+    ok "$what lists the same frames"
   else
-    echo "not ok: $what: exit status $rc, stderr: $(head -c 300 "$tmp/e2")"
+    bad "$what: exit status $rc, stderr: $(head -c 300 "$tmp/e2")"
     diff -u "$want" "$tmp/o2" | head -n 20
-    fail=1
   fi
 }
 # A FIFO: generous timeout, so that a reader that never returns fails.
@@ -63,7 +55,7 @@ same "--read FIFO" timeout 60 "${run[@]}" --read "$tmp/fifo"
 kill -0 "$writer" 2>/dev/null && timeout 10 cat "$tmp/fifo" >/dev/null
 wait "$writer" 2>/dev/null
 
-[ -z "$wireshark" ] && exit $fail
+[ -z "$wireshark" ] && finish
 
 if command -v editcap >/dev/null && editcap -F pcapng "$pcap" "$tmp/c.pcapng" 2>/dev/null; then
   chmod 644 "$tmp/c.pcapng"
@@ -75,13 +67,12 @@ if command -v tshark >/dev/null; then
   tshark -r "$pcap" -T fields -e frame.time_relative >"$tmp/tshark" 2>/dev/null
   awk '{ print $2 }' "$tmp/out" >"$tmp/ours"
   if [ -s "$tmp/tshark" ] && cmp -s "$tmp/tshark" "$tmp/ours"; then
-    echo "ok: relative times equal tshark's frame.time_relative"
+    ok "relative times equal tshark's frame.time_relative"
   else
-    echo "not ok: relative times differ from tshark's frame.time_relative (< tshark, > sockstep):"
+    bad "relative times differ from tshark's frame.time_relative (< tshark, > sockstep):"
     diff "$tmp/tshark" "$tmp/ours" | head -n 20
-    fail=1
   fi
 else
   echo "# no tshark: relative times not compared"
 fi
-exit $fail
+finish

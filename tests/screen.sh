@@ -9,117 +9,33 @@
 #
 # Usage: tests/screen.sh path/to/sockstep      (exit 77: no tmux)
 set -u
+bin=$(realpath "${1:?usage: screen.sh path/to/sockstep}")
+[ -x "$bin" ] || { echo "not an executable: $bin"; exit 1; }
+. "$(dirname "$0")/lib.sh"
+screen_test screen
 
-BIN=${1:?usage: screen.sh path/to/sockstep}
-command -v tmux >/dev/null 2>&1 || { echo "tmux not installed: skipped"; exit 77; }
-BIN=$(realpath "$BIN")
-[ -x "$BIN" ] || { echo "not an executable: $BIN"; exit 1; }
-
-# The source tree's lessons, whatever the binary was built to look for.
-LESSONS=$(cd "$(dirname "$0")/../assets/lessons" 2>/dev/null && pwd)
-
-WORK=$(mktemp -d)
-chmod 755 "$WORK"
-# A private tmux server: nothing of the user's own sessions is touched.
-SOCK="sockstep-screen-$$"
-T=(tmux -L "$SOCK" -f /dev/null)
-S=scr
-cleanup() {
-	"${T[@]}" kill-server >/dev/null 2>&1
-	rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK" # the server leaves its socket behind
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok $((pass + fail)) - $1"; }
-bad() {
-	fail=$((fail + 1))
-	echo "not ok $((pass + fail)) - $1"
-	echo "# screen was:"
-	screen | sed 's/^/#   /'
-}
-check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
-
-screen() { "${T[@]}" capture-pane -t "$S" -p 2>/dev/null; }
+# The screen with its colour and attribute escapes.
 screen_e() { "${T[@]}" capture-pane -t "$S" -p -e 2>/dev/null; }
-
-# Poll the screen until TEXT (fixed string, case-insensitive with -i) shows,
-# up to ~5 s (WAIT_TRIES polls of 50 ms).
-wait_for() {
-	local opt=-F
-	[ "$1" = -i ] && { opt=-Fi; shift; }
-	for _ in $(seq 1 "${WAIT_TRIES:-100}"); do
-		screen | grep -q $opt -- "$1" && return 0
-		sleep 0.05
-	done
-	return 1
-}
-wait_gone() {
-	for _ in $(seq 1 "${WAIT_TRIES:-100}"); do
-		screen | grep -qF -- "$1" || return 0
-		sleep 0.05
-	done
-	return 1
-}
-wait_file() {
-	for _ in $(seq 1 100); do
-		[ -s "$1" ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
-# A command typed at the ':' prompt, as a person would.
-cmd() {
-	"${T[@]}" send-keys -t "$S" ':'
-	"${T[@]}" send-keys -t "$S" -l -- "$1"
-	"${T[@]}" send-keys -t "$S" Enter
-}
-
-# Start a shell in a fresh terminal of WxH; sockstep runs inside it so that
-# the terminal modes can be compared before and after.
-start_shell() {
-	"${T[@]}" kill-session -t "$S" >/dev/null 2>&1
-	"${T[@]}" new-session -d -s "$S" -x "$1" -y "$2" \
-		"env -u NO_COLOR LANG=C.UTF-8 LC_ALL=C.UTF-8 PS1='$ ' bash --norc --noprofile"
-	for _ in $(seq 1 100); do screen | grep -q '\$' && break; sleep 0.05; done
-}
 
 # Run sockstep (extra options in $1, environment in $2) from the shell;
 # records stty before and after, the exit status and anything on stderr.
 run() {
-	rm -f "$WORK"/stty.before "$WORK"/stty.after "$WORK"/rc "$WORK"/err
-	"${T[@]}" send-keys -t "$S" -l -- \
-		"stty -a > $WORK/stty.before; $2 $BIN --net loopback $1 2>$WORK/err; echo \$? > $WORK/rc; stty -a > $WORK/stty.after; clear"
-	"${T[@]}" send-keys -t "$S" Enter
+	rm -f "$tmp"/stty.before "$tmp"/stty.after "$tmp"/rc "$tmp"/err
+	send_line "stty -a > $tmp/stty.before; $2 $bin --net loopback $1 2>$tmp/err; echo \$? > $tmp/rc; stty -a > $tmp/stty.after; clear"
 	wait_for "5-tuple"
 }
 
-# As run, but in the lab (lessons are written for it): no --net.
+# As run, but in the lab (lessons are written for it): no --net; the source
+# tree's lessons, whatever the binary was built to look for.
 run_lab() {
-	rm -f "$WORK"/stty.before "$WORK"/stty.after "$WORK"/rc "$WORK"/err
-	"${T[@]}" send-keys -t "$S" -l -- \
-		"stty -a > $WORK/stty.before; SOCKSTEP_LESSONS=$LESSONS $BIN $1 2>$WORK/err; echo \$? > $WORK/rc; stty -a > $WORK/stty.after; clear"
-	"${T[@]}" send-keys -t "$S" Enter
+	rm -f "$tmp"/stty.before "$tmp"/stty.after "$tmp"/rc "$tmp"/err
+	send_line "stty -a > $tmp/stty.before; SOCKSTEP_LESSONS=$src/assets/lessons $bin $1 2>$tmp/err; echo \$? > $tmp/rc; stty -a > $tmp/stty.after; clear"
 	wait_for "5-tuple"
 }
-
-# As wait_for and wait_gone, up to ~8 s: a lesson step lets the network settle.
-wait_long() { WAIT_TRIES=160 wait_for "$@"; }
-wait_gone_long() { WAIT_TRIES=160 wait_gone "$@"; }
 
 # Press n and wait until step $1 (e.g. "step 3/") has run: its title
 # "step 3/14: ..." is shown (while it runs the screen says "running step 3/14…").
-next_step() {
-	"${T[@]}" send-keys -t "$S" n
-	for _ in $(seq 1 160); do
-		screen | grep -qE -- "$1[0-9]+:" && return 0
-		sleep 0.05
-	done
-	return 1
-}
+next_step() { send n; wait_until shown -E -- "$1[0-9]+:"; }
 
 # The number of rows the (first) 5-tuple pane's title counts.
 tuple_rows() { screen | sed -n 's/.*5-tuple · \([0-9]*\) rows*.*/\1/p' | head -n1; }
@@ -132,13 +48,8 @@ sockstep_pid() {
 
 # Leaving must give back the terminal exactly as it was, and say nothing on stderr.
 check_exit() {
-	local what=$1 want=$2
-	wait_file "$WORK/rc" && wait_file "$WORK/stty.after"
-	local rc
-	rc=$(cat "$WORK/rc" 2>/dev/null)
-	check "$what: exit status $want (got ${rc:-none})" '[ "$rc" = "$want" ]'
-	check "$what: terminal modes restored (stty -a identical)" 'cmp -s "$WORK/stty.before" "$WORK/stty.after"'
-	check "$what: nothing written to stderr" '[ ! -s "$WORK/err" ]'
+	check_exit_modes "$1" "$2"
+	check "$1: nothing written to stderr" '[ ! -s "$tmp/err" ]'
 }
 
 # Colour escapes in the captured screen: SGR parameters 30-49 or 90-107.
@@ -149,17 +60,18 @@ has_colour() {
 
 # ---- the TCP exchange, typed ------------------------------------------------
 
-start_shell 100 30
+# sockstep runs in a shell, so that the terminal modes can be compared before and after.
+tmux_shell scr 100 30
 run "" ""
 check "the screen comes up with its panes" \
 	'screen | grep -q "server 127.0.0.1" && screen | grep -q "client 127.0.0.1" && screen | grep -q "sockaddr_in" && screen | grep -q "wire"'
 check "the key hint line is shown" 'screen | grep -q "? help"'
 
 # s: the prompt is opened with "server " typed.
-"${T[@]}" send-keys -t "$S" s
+send s
 check "s opens the command line for the server" 'wait_for ":server"'
-"${T[@]}" send-keys -t "$S" -l "socket tcp"
-"${T[@]}" send-keys -t "$S" Enter
+send_text "socket tcp"
+send Enter
 check "server socket tcp: STEP1 row" 'wait_for -i "protocol definition"'
 check "server socket tcp: the C call and its descriptor" 'wait_for "socket(PF_INET, SOCK_STREAM"'
 
@@ -177,12 +89,12 @@ cmd "server accept"
 check "server accept: shown as blocked" 'wait_for "blocked"'
 
 # Tab completion: "client so" + Tab becomes "client socket ".
-"${T[@]}" send-keys -t "$S" ':'
-"${T[@]}" send-keys -t "$S" -l "client so"
-"${T[@]}" send-keys -t "$S" Tab
+send ':'
+send_text "client so"
+send Tab
 check "Tab completes a command word" 'wait_for ":client socket"'
-"${T[@]}" send-keys -t "$S" -l "tcp"
-"${T[@]}" send-keys -t "$S" Enter
+send_text "tcp"
+send Enter
 check "client socket tcp: STEP3 row" 'wait_for -i "3 protocol definition" || wait_for -i "step3 protocol definition"'
 
 cmd "client bind 127.0.0.1 9000"
@@ -236,23 +148,23 @@ check "back to 100x30: the panes return" 'wait_for "5-tuple" && wait_gone "termi
 
 # ---- help, zoom, lesson keys ---------------------------------------------
 
-"${T[@]}" send-keys -t "$S" '?'
+send '?'
 check "? opens the help overlay" 'wait_for "sockstep help" && screen | grep -q "quit (Ctrl-C too)"'
-"${T[@]}" send-keys -t "$S" Escape
+send Escape
 check "any key closes the help" 'wait_gone "sockstep help"'
 
-"${T[@]}" send-keys -t "$S" z
+send z
 check "z zooms the focused pane (the 5-tuple) to the whole screen" \
 	'wait_gone "sockaddr_in" && screen | grep -q "5-tuple" && screen | grep -q "STEP 2B READY TO ACCEPT CONNECTIONS"'
-"${T[@]}" send-keys -t "$S" z
+send z
 check "z again: back to all panes" 'wait_for "sockaddr_in"'
 
-"${T[@]}" send-keys -t "$S" n
+send n
 check "n without a lesson says how to load one" 'wait_for "no lesson loaded (start with --lesson NAME)"'
 
 # ---- leaving: q -----------------------------------------------------------
 
-"${T[@]}" send-keys -t "$S" q
+send q
 check_exit "q" 0
 
 # ---- leaving: SIGTERM, Ctrl-C ---------------------------------------------
@@ -264,7 +176,7 @@ check "SIGTERM: found the sockstep process" '[ -n "$pid" ]'
 check_exit "SIGTERM" 143
 
 run "" ""
-"${T[@]}" send-keys -t "$S" C-c
+send C-c
 check_exit "Ctrl-C" 130
 
 # ---- themes ------------------------------------------------------------------
@@ -273,26 +185,26 @@ run "" ""
 cmd "server socket tcp"
 wait_for -i "protocol definition" >/dev/null
 check "default theme: colour is used (control for the checks below)" 'has_colour'
-"${T[@]}" send-keys -t "$S" q
+send q
 check_exit "default theme" 0
 
 run "--theme mono" ""
 cmd "server socket tcp"
 check "--theme mono: the table still fills in" 'wait_for -i "protocol definition"'
 check "--theme mono: no colour escape sequences" '! has_colour'
-"${T[@]}" send-keys -t "$S" q
+send q
 check_exit "--theme mono" 0
 
 run "" "NO_COLOR=1"
 cmd "server socket tcp"
 check "NO_COLOR=1: the table still fills in" 'wait_for -i "protocol definition"'
 check "NO_COLOR=1: no colour escape sequences" '! has_colour'
-"${T[@]}" send-keys -t "$S" q
+send q
 check_exit "NO_COLOR" 0
 
 # ---- a lesson on screen: n, b, r --------------------------------------------
 
-start_shell 120 34
+tmux_shell scr 120 34
 run_lab "--lesson tcp"
 check "--lesson tcp: the lesson pane with the lesson's title" \
 	'wait_for "lesson tcp" && screen | grep -q "TCP: the 5-tuple of a connection"'
@@ -321,32 +233,32 @@ check "n (step 7): connect, the handshake, ESTABLISHED on both sides" \
 check "step 7: the accept completed (STEP7 row)" 'wait_for "STEP7 CONNECTION REQUEST ACCEPTED  "'
 rows7=$(tuple_rows)
 
-"${T[@]}" send-keys -t "$S" b
+send b
 check "b: back to step 6 (the counter decreases)" \
-	'wait_long "step 6/" && wait_gone_long "step 7/"'
+	'wait_for "step 6/" && wait_gone "step 7/"'
 check "b: the rows of step 7 are gone (no ESTABLISHED, no handshake)" \
-	'wait_gone_long "ESTABLISHED" && ! screen | grep -qF "[SYN]" && ! screen | grep -q "STEP6 CONNECTION REQUEST"'
+	'wait_gone "ESTABLISHED" && ! screen | grep -qF "[SYN]" && ! screen | grep -q "STEP6 CONNECTION REQUEST"'
 check "b: fewer rows than at step 7 ($rows7), the earlier ones still there" \
 	'[ -n "$rows7" ] && [ "$(tuple_rows)" -lt "$rows7" ] && wait_for "STEP4 LOCAL PARAMETERS CONFIGURATION"'
 check "b: the descriptors are the lecture's again (server 3, client 4)" \
 	'screen | grep "STEP1 PROTOCOL DEFINITION  " | grep -qE "server +3 " && screen | grep "STEP3 PROTOCOL DEFINITION  " | grep -qE "client +4 "'
-"${T[@]}" send-keys -t "$S" b
-"${T[@]}" send-keys -t "$S" b
+send b
+send b
 check "b b: step 4; the client's bind row is gone" \
-	'wait_long "step 4/" && wait_gone_long "STEP4 LOCAL PARAMETERS CONFIGURATION  "'
+	'wait_for "step 4/" && wait_gone "STEP4 LOCAL PARAMETERS CONFIGURATION  "'
 check "n after b: forward again to step 5" 'next_step "step 5/" && wait_for "STEP4 LOCAL PARAMETERS CONFIGURATION  "'
 
-"${T[@]}" send-keys -t "$S" r
-check "r: the table is empty again" 'wait_long "5-tuple · 0 rows" && wait_for "no sockets yet"'
+send r
+check "r: the table is empty again" 'wait_for "5-tuple · 0 rows" && wait_for "no sockets yet"'
 check "r: the lesson starts again (n starts)" 'wait_for "n starts" && ! screen | grep -q "STEP1 PROTOCOL DEFINITION  "'
 check "r: the wire is empty again" 'wait_for "no frames yet"'
 check "n after r: step 1 again, the server socket is 3" \
 	'next_step "step 1/" && wait_for "STEP1 PROTOCOL DEFINITION  " && screen | grep "STEP1 PROTOCOL DEFINITION  " | grep -qE "server +3 "'
-"${T[@]}" send-keys -t "$S" q
+send q
 check_exit "--lesson tcp" 0
 
 # A lesson whose expectation does not hold: the warning on the narration line.
-cat > "$WORK/bad.lesson" <<'LESSON'
+cat > "$tmp/bad.lesson" <<'LESSON'
 title: an expectation that does not hold
 step: one socket
 > server socket tcp
@@ -354,19 +266,19 @@ step: one socket
 step: the end
 > server close
 LESSON
-run_lab "--lesson $WORK/bad.lesson"
+run_lab "--lesson $tmp/bad.lesson"
 check "a failed expect: its file:line on the narration line" \
 	'next_step "step 1/" && wait_for "bad.lesson:4:"'
 check "a failed expect: shown in the warning style (reverse or colour)" \
 	'screen_e | grep "bad.lesson:4:" | grep -qE $'"'"'\e\[[0-9;]*(7|41)[;m]'"'"''
 check "the end: lesson complete, with the failure counted" \
 	'next_step "step 2/" && wait_for "lesson complete: 0 expectations held, 1 failed"'
-"${T[@]}" send-keys -t "$S" q
+send q
 check_exit "a failing lesson" 0
 
 # ---- --compare: TCP and UDP side by side -----------------------------------
 
-start_shell 200 50
+tmux_shell scr 200 50
 run_lab "--compare"
 check "--compare: a heading per half" \
 	'wait_for "TCP · connection-oriented" && screen | grep "TCP · connection-oriented" | grep -q "UDP · connectionless"'
@@ -387,12 +299,12 @@ check "--compare: each wire its own frames (handshake left, one datagram right)"
 	'screen | grep "\[SYN\]" | grep -q "UDP 100.0.0.1:9000" || screen | grep -q "len=4"'
 check "--compare: the narration line shows both step titles" \
 	'screen | grep "TCP: STEP6" | grep -q "UDP: STEP6"'
-"${T[@]}" send-keys -t "$S" b
+send b
 check "--compare b: back to step 6 on both sides, both STEP6 rows gone" \
-	'wait_long "step 6/" && wait_gone_long "STEP6 CONNECTION REQUEST" && ! screen | grep -q "STEP6 SEND MESSAGE"'
-"${T[@]}" send-keys -t "$S" r
+	'wait_for "step 6/" && wait_gone "STEP6 CONNECTION REQUEST" && ! screen | grep -q "STEP6 SEND MESSAGE"'
+send r
 check "--compare r: both tables empty again" \
-	'wait_long "5-tuple · 0 rows" && [ "$(screen | grep -o "5-tuple · 0 rows" | wc -l)" = 2 ]'
+	'wait_for "5-tuple · 0 rows" && [ "$(screen | grep -o "5-tuple · 0 rows" | wc -l)" = 2 ]'
 "${T[@]}" resize-window -t "$S" -x 120 -y 34
 check "--compare at 120x34: both halves still drawn" \
 	'wait_for "TCP · connection-oriented" && screen | grep "TCP · connection" | grep -q "UDP · connectionless"'
@@ -401,11 +313,11 @@ check "--compare at 120x34: LISTEN beside UNCONN in the STEP 2B row" \
 	'wait_for "LISTEN" && screen | grep -E "LISTEN" | grep -q "UNCONN"'
 "${T[@]}" resize-window -t "$S" -x 200 -y 50 # the size stty -a saw at the start
 wait_for "TCP · connection-oriented" >/dev/null
-"${T[@]}" send-keys -t "$S" q
+send q
 check_exit "--compare" 0
 
 # ---- the wire from keys, in the lab: hold, step (.), drop (x), pass (p) ----
-start_shell 120 36
+tmux_shell scr 120 36
 run_lab ""
 cmd 'server socket tcp'
 cmd 'server bind 200.0.0.2 80'
@@ -413,7 +325,7 @@ cmd 'server listen'
 cmd 'client socket udp'
 cmd 'client sendto 200.0.0.2 7 "warm up ARP"'
 wait_for "port unreachable" >/dev/null
-"${T[@]}" send-keys -t "$S" h
+send h
 check "h: the wire pane's title says HOLD" 'wait_for "wire · HOLD"'
 cmd 'client socket tcp'
 cmd 'client connect 200.0.0.2 80'
@@ -421,18 +333,18 @@ check "hold: the SYN waits on the wire, shown as held" \
 	'wait_for "[SYN]" && screen | grep "\[SYN\]" | grep -q held'
 check "hold: the title counts 1 held frame" 'wait_for "1 held"'
 check "hold: the client is in SYN_SENT" 'wait_for "SYN_SENT"'
-"${T[@]}" send-keys -t "$S" x
+send x
 check "x: the held SYN is dropped (shown as dropped, 0 held)" \
 	'wait_for "dropped" && wait_for "0 held"'
 check "x: after the client's retransmission timeout a new SYN is held" \
-	'wait_long "1 held" && [ "$(screen | grep -c "\[SYN\]")" -ge 2 ]'
-"${T[@]}" send-keys -t "$S" .
+	'wait_for "1 held" && [ "$(screen | grep -c "\[SYN\]")" -ge 2 ]'
+send .
 check ".: the SYN is released and the SYN/ACK now waits" \
-	'wait_long "SYN, ACK" && screen | grep "SYN, ACK" | grep -q held'
-"${T[@]}" send-keys -t "$S" p
+	'wait_for "SYN, ACK" && screen | grep "SYN, ACK" | grep -q held'
+send p
 check "p: the wire passes again and the connection is ESTABLISHED" \
-	'wait_for "wire · PASS" && wait_long "ESTABLISHED"'
-"${T[@]}" send-keys -t "$S" q
+	'wait_for "wire · PASS" && wait_for "ESTABLISHED"'
+send q
 check_exit "the wire keys" 0
 
 # ---- the mouse: a click focuses the pane under it (X10 mouse reports) ----
@@ -440,10 +352,10 @@ check_exit "the wire keys" 0
 # sockstep as a terminal would send it: ESC [ M, button+32, column+33, row+33.
 chr() { printf "\\$(printf %03o "$1")"; }
 click() { # column, row (0-based): a press and a release of button 1
-	"${T[@]}" send-keys -t "$S" -l -- "$(printf '\033[M ')$(chr $(($1 + 33)))$(chr $(($2 + 33)))"
-	"${T[@]}" send-keys -t "$S" -l -- "$(printf '\033[M#')$(chr $(($1 + 33)))$(chr $(($2 + 33)))"
+	send -l -- "$(printf '\033[M ')$(chr $(($1 + 33)))$(chr $(($2 + 33)))"
+	send -l -- "$(printf '\033[M#')$(chr $(($1 + 33)))$(chr $(($2 + 33)))"
 }
-start_shell 100 30
+tmux_shell scr 100 30
 run "" ""
 cmd 'server socket tcp'
 wait_for "STEP1 PROTOCOL DEFINITION" >/dev/null
@@ -451,8 +363,7 @@ click 70 25
 check "mouse: a click in the wire pane focuses it" 'wait_for "─[ wire"'
 click 10 11
 check "mouse: a click in the table focuses it again" 'wait_for "─[ 5-tuple"'
-"${T[@]}" send-keys -t "$S" q
+send q
 check_exit "the mouse" 0
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish

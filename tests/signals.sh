@@ -10,66 +10,14 @@
 #
 # Usage: tests/signals.sh path/to/sockstep      (exit 77: no tmux)
 set -u
-
-BIN=${1:?usage: signals.sh path/to/sockstep}
-command -v tmux >/dev/null 2>&1 || { echo "tmux not installed: skipped"; exit 77; }
-BIN=$(realpath "$BIN")
-[ -x "$BIN" ] || { echo "not an executable: $BIN"; exit 1; }
-
-WORK=$(mktemp -d)
-chmod 755 "$WORK"
-# A private tmux server: nothing of the user's own sessions is touched.
-SOCK="sockstep-signals-$$"
-T=(tmux -L "$SOCK" -f /dev/null)
-S=sig
-cleanup() {
-	"${T[@]}" kill-server >/dev/null 2>&1
-	rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK" # the server leaves its socket behind
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok $((pass + fail)) - $1"; }
-bad() {
-	fail=$((fail + 1))
-	echo "not ok $((pass + fail)) - $1"
-	echo "# screen was:"
-	screen | sed 's/^/#   /'
-}
-check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
-screen() { "${T[@]}" capture-pane -t "$S" -p 2>/dev/null; }
-
-# Poll (50 ms) up to ~8 s: a loaded machine may be slow, the result is not timed.
-wait_for() {
-	for _ in $(seq 1 160); do
-		screen | grep -qF -- "$1" && return 0
-		sleep 0.05
-	done
-	return 1
-}
-wait_gone() {
-	for _ in $(seq 1 160); do
-		screen | grep -qF -- "$1" || return 0
-		sleep 0.05
-	done
-	return 1
-}
-wait_file() {
-	for _ in $(seq 1 160); do
-		[ -s "$1" ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
+bin=$(realpath "${1:?usage: signals.sh path/to/sockstep}")
+[ -x "$bin" ] || { echo "not an executable: $bin"; exit 1; }
+. "$(dirname "$0")/lib.sh"
+screen_test signals
 
 # One shell in a terminal for the whole test; no core files from re-raised faults.
-"${T[@]}" new-session -d -s "$S" -x 160 -y 45 \
-	"env -u NO_COLOR LANG=C.UTF-8 LC_ALL=C.UTF-8 PS1='$ ' bash --norc --noprofile"
-for _ in $(seq 1 100); do screen | grep -q '\$' && break; sleep 0.05; done
-"${T[@]}" send-keys -t "$S" -l -- "ulimit -c 0; clear"
-"${T[@]}" send-keys -t "$S" Enter
+tmux_shell sig 160 45
+send_line "ulimit -c 0; clear"
 
 # Run sockstep (environment in $1) from a shell, recording stty -a before
 # and after, the exit status and stderr; wait for its screen. An interactive
@@ -78,10 +26,8 @@ for _ in $(seq 1 100); do screen | grep -q '\$' && break; sleep 0.05; done
 # shell that does not (dash). Its trap only keeps it alive on Ctrl-C and
 # Ctrl-\; sockstep starts with the default actions.
 run() {
-	rm -f "$WORK"/stty.before "$WORK"/stty.after "$WORK"/rc "$WORK"/err
-	"${T[@]}" send-keys -t "$S" -l -- \
-		"sh -c 'trap : INT QUIT; ${2:-} stty -a > $WORK/stty.before; $1 $BIN --net loopback 2>$WORK/err; echo \$? > $WORK/rc; stty -a > $WORK/stty.after'; stty sane; clear"
-	"${T[@]}" send-keys -t "$S" Enter
+	rm -f "$tmp"/stty.before "$tmp"/stty.after "$tmp"/rc "$tmp"/err
+	send_line "sh -c 'trap : INT QUIT; ${2:-} stty -a > $tmp/stty.before; $1 $bin --net loopback 2>$tmp/err; echo \$? > $tmp/rc; stty -a > $tmp/stty.after'; stty sane; clear"
 	wait_for "5-tuple"
 }
 
@@ -98,25 +44,20 @@ sockstep_pid() {
 
 # After sockstep ended: the status, the terminal modes, stderr.
 check_exit() {
-	local what=$1 want=$2
-	wait_file "$WORK/rc" && wait_file "$WORK/stty.after"
-	local rc
-	rc=$(cat "$WORK/rc" 2>/dev/null)
-	check "$what: exit status $want (got ${rc:-none})" '[ "$rc" = "$want" ]'
+	local what=$1
+	check_exit_modes "$1" "$2"
 	check "$what: the shell's terminal is back to icanon echo" \
-		'grep -qw -- icanon "$WORK/stty.after" && grep -qw -- echo "$WORK/stty.after" &&
-		 ! grep -qw -- -icanon "$WORK/stty.after" && ! grep -qw -- -echo "$WORK/stty.after"'
-	check "$what: terminal modes restored (stty -a identical)" 'cmp -s "$WORK/stty.before" "$WORK/stty.after"'
+		'grep -qw -- icanon "$tmp/stty.after" && grep -qw -- echo "$tmp/stty.after" &&
+		 ! grep -qw -- -icanon "$tmp/stty.after" && ! grep -qw -- -echo "$tmp/stty.after"'
 	# The shell itself reports a death by signal ("Quit") on the command's
 	# stderr; that one line, made by the same shell for the same signal, is
 	# not sockstep's.
-	: >"$WORK/ref"
-	[ -n "${3:-}" ] && sh -c "sh -c 'kill -$3 \$\$' 2>$WORK/ref; :"
-	if [ ! -s "$WORK/err" ] || cmp -s "$WORK/err" "$WORK/ref"; then
+	: >"$tmp/ref"
+	[ -n "${3:-}" ] && sh -c "sh -c 'kill -$3 \$\$' 2>$tmp/ref; :"
+	if [ ! -s "$tmp/err" ] || cmp -s "$tmp/err" "$tmp/ref"; then
 		ok "$what: nothing written to stderr"
 	else
-		bad "$what: nothing written to stderr"
-		sed 's/^/#   stderr: /' "$WORK/err" | head -n 20
+		bad "$what: nothing written to stderr" "$tmp/err"
 	fi
 }
 
@@ -135,8 +76,8 @@ for s in "${sigs[@]}"; do
 	fi
 	if ! run ""; then
 		bad "$name: sockstep did not show its screen"
-		"${T[@]}" send-keys -t "$S" q
-		wait_file "$WORK/rc"
+		send q
+		wait_file "$tmp/rc"
 		continue
 	fi
 	pid=$(sockstep_pid)
@@ -147,7 +88,7 @@ done
 
 # Ctrl-\ from the keyboard: SIGQUIT through the terminal itself.
 if run ""; then
-	"${T[@]}" send-keys -t "$S" 'C-\'
+	send 'C-\'
 	check_exit "Ctrl-\\" "$((128 + $(kill -l QUIT)))" QUIT
 else
 	bad "Ctrl-\\: sockstep did not show its screen"
@@ -159,12 +100,12 @@ if run "" 'trap "" USR1 QUIT ALRM;'; then
 	pid=$(sockstep_pid)
 	[ -n "$pid" ] && kill -USR1 "$pid" && kill -QUIT "$pid" && kill -ALRM "$pid"
 	# A key sent after the signals is answered only once they were delivered.
-	"${T[@]}" send-keys -t "$S" '?'
+	send '?'
 	check "ignored SIGUSR1, SIGQUIT, SIGALRM: sockstep still runs and answers keys" \
 		'wait_for "sockstep help" && kill -0 "$pid" 2>/dev/null'
-	"${T[@]}" send-keys -t "$S" Escape
+	send Escape
 	wait_gone "sockstep help"
-	"${T[@]}" send-keys -t "$S" q
+	send q
 	check_exit "q after ignored signals" 0
 else
 	bad "ignored signals: sockstep did not show its screen"
@@ -173,11 +114,10 @@ fi
 # q with TERM=linux: ncurses loads libgpm for the console mouse, which leaks a
 # few bytes; a sanitizer build must still exit 0 with nothing on stderr.
 if run "TERM=linux"; then
-	"${T[@]}" send-keys -t "$S" q
+	send q
 	check_exit "q with TERM=linux" 0
 else
 	bad "TERM=linux: sockstep did not show its screen"
 fi
 
-echo "# $pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish

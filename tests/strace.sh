@@ -4,16 +4,15 @@
 set -u
 bin=$1 dir=$2
 command -v strace >/dev/null || { echo "strace not installed"; exit 77; }
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-fails=0 passed=0
+. "$(dirname "$0")/lib.sh"
 trace() { # shellcheck disable=SC2046
   strace -f -qq -e trace=socket,bind,listen,accept4,connect,sendto,recvfrom,shutdown,setsockopt,close \
   -o "$tmp/trace" "$bin" --batch $(sed -n 's/^# sockstep-options: //p' "$1") --script "$1" >"$tmp/out" 2>"$tmp/err"
   sed -Ei "s/\) +=/) =/" "$tmp/trace"; }
 want() { # the sockstep line (fixed string) and the system call (fixed string) it must match
-  if ! grep -qF -- "$1" "$tmp/out"; then echo "FAIL: sockstep did not print: $1"; fails=$((fails+1)); return; fi
-  if ! grep -qF -- "$2" "$tmp/trace"; then echo "FAIL: strace shows no: $2"; fails=$((fails+1)); return; fi
-  passed=$((passed+1))
+  if ! grep -qF -- "$1" "$tmp/out"; then bad "sockstep did not print: $1"; return; fi
+  if ! grep -qF -- "$2" "$tmp/trace"; then bad "strace shows no: $2"; return; fi
+  ok
 }
 A='{sa_family=AF_INET, sin_port=htons'
 trace "$dir/tcp.script"
@@ -37,5 +36,4 @@ want 'recvfrom(sock, buffer, 1024, 0, (struct sockaddr *)&echoclient, &clientlen
 want 'sendto(sock, "hola", 4, 0, (struct sockaddr *)&echoserver, sizeof(echoserver));  -> 4' "sendto(4, \"hola\", 4, 0, $A(5000), sin_addr=inet_addr(\"127.0.0.1\")}, 16) = 4"
 want 'recvfrom(sock, buffer, 1024, 0, (struct sockaddr *)&echoclient, &clientlen);  -> 4' "recvfrom(3, \"hola\", 1024, 0, $A(9000), sin_addr=inet_addr(\"127.0.0.1\")}, [16]) = 4"
 want 'connect(sock, (struct sockaddr *)&echoserver, sizeof(echoserver));  -> 0' "connect(4, $A(5000), sin_addr=inet_addr(\"127.0.0.1\")}, 16) = 0"
-echo "$passed passed, $fails failed"
-[ "$fails" = 0 ]
+finish

@@ -11,23 +11,14 @@ set -u
 export LC_ALL=C
 bin=$1 golden=$2; shift 2
 mode=
-if [ "${1:-}" = --as-nobody ]; then mode=nobody; shift; fi
+if [ "${1:-}" = --as-nobody ]; then mode=$1; shift; fi
 command -v tshark >/dev/null || { echo "tshark not installed: skipped"; exit 77; }
 
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
 # Run as root, sockstep writes the capture as the unprivileged user it maps
 # itself to (SUDO_UID, else nobody): the directory must let that user create files.
 chmod 1777 "$tmp"
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok   $*"; }
-ko() { fail=$((fail + 1)); echo "FAIL $*"; }
-
-run=("$bin")
-if [ "$mode" = nobody ]; then
-  if [ "$(id -u)" != 0 ]; then echo "not root: already unprivileged"; exit 77; fi
-  command -v setpriv >/dev/null || { echo "no setpriv"; exit 77; }
-  run=(setpriv --reuid=65534 --regid=65534 --clear-groups "$bin")
-fi
+set_runner "$mode"
 
 # A UDP exchange both ways, a small flood, a datagram nobody receives (ICMP),
 # and two TCP connections from kernel-chosen ports (two flows at once).
@@ -173,15 +164,15 @@ norm_tshark() {
 # compare NAME PCAP
 compare() {
   local name=$1 pcap=$2
-  if ! tshark_fields "$pcap" >"$tmp/$name.ts"; then ko "$name: tshark cannot read $pcap"; return; fi
+  if ! tshark_fields "$pcap" >"$tmp/$name.ts"; then bad "$name: tshark cannot read $pcap"; return; fi
   ok "$name: tshark reads the capture"
   if ! "$bin" --read "$pcap" >"$tmp/$name.ss" 2>"$tmp/$name.sserr"; then
-    ko "$name: sockstep --read failed: $(head -n1 "$tmp/$name.sserr")"; return
+    bad "$name: sockstep --read failed: $(head -n1 "$tmp/$name.sserr")"; return
   fi
   local nt ns
   nt=$(wc -l <"$tmp/$name.ts"); ns=$(wc -l <"$tmp/$name.ss")
   if [ "$nt" = "$ns" ] && [ "$nt" -gt 0 ]; then ok "$name: $ns frames in both"
-  else ko "$name: frame count: sockstep $ns, tshark $nt"; fi
+  else bad "$name: frame count: sockstep $ns, tshark $nt"; fi
   norm_tshark <"$tmp/$name.ts" >"$tmp/$name.tn"
   norm_sockstep <"$tmp/$name.ss" >"$tmp/$name.sn"
   local bad
@@ -201,7 +192,7 @@ compare() {
     END { exit bad > 0 }' "$tmp/$name.tn" "$tmp/$name.sn")
   if [ -z "$bad" ]; then ok "$name: $ns frames agree (addresses, ports, flags, seq/ack, len, ICMP, ARP)"
   else
-    ko "$name: $(printf '%s\n' "$bad" | wc -l) frames differ:"
+    bad "$name: $(printf '%s\n' "$bad" | wc -l) frames differ:"
     printf '%s\n' "$bad" | head -n 40 | sed 's/^/       /'
   fi
 }
@@ -216,10 +207,10 @@ for script in "$golden/lab-tcp.script" "$golden/lab-refused.script" "$golden/lab
     >"$tmp/$name.out" 2>"$tmp/$name.err"
   rc=$?
   if [ ! -s "$tmp/$name.pcap" ]; then
-    ko "$name: no capture written (exit $rc): $(head -n1 "$tmp/$name.err")"; continue
+    bad "$name: no capture written (exit $rc): $(head -n1 "$tmp/$name.err")"; continue
   fi
   if [ "$rc" = 0 ]; then ok "$name: session ran (exit 0)"
-  else ko "$name: session exit $rc: $(grep -m1 -i 'fail\|error' "$tmp/$name.out" "$tmp/$name.err")"; fi
+  else bad "$name: session exit $rc: $(grep -m1 -i 'fail\|error' "$tmp/$name.out" "$tmp/$name.err")"; fi
   compare "$name" "$tmp/$name.pcap"
 done
 
@@ -227,5 +218,4 @@ for extra in "$@"; do
   compare "$(basename "$extra")" "$extra"
 done
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish

@@ -13,11 +13,7 @@
 # input, so that no other tool is needed. No timing decides anything.
 set -u
 bin=$1
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-chmod 755 "$tmp"
-fails=0 passed=0
-ok() { passed=$((passed+1)); }
-bad() { echo "FAIL: $*"; fails=$((fails+1)); }
+. "$(dirname "$0")/lib.sh"
 # A sanitizer adds memory of its own (shadow, quarantine): absolute bounds on
 # resident memory are checked only without one; flatness is checked always.
 sanitized=false
@@ -76,14 +72,16 @@ says() { # from, to: 2 KB lines
   awk -v a="$1" -v b="$2" 'BEGIN { s = sprintf("%2000s", ""); gsub(/ /, "x", s)
     for (i = a; i < b; i++) printf "say \"%05d %s\"\n", i, s }' >&3
 }
-wait_mark() { # name: until awk saw it (at most 300 s; the run takes seconds)
+wait_said() { # file, grep arguments: until sockstep $pid wrote it (at most 300 s; the runs take seconds)
+  local f=$1; shift
   for _ in $(seq 3000); do
-    grep -qx "  >> $1" "$tmp/said" 2>/dev/null && return 0
+    grep -q "$@" "$f" 2>/dev/null && return 0
     kill -0 "$pid" 2>/dev/null || return 1
     sleep 0.1
   done
   return 1
 }
+wait_mark() { wait_said "$tmp/said" -x "  >> $1"; } # name: until grep saw it
 mem() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$pid/status"; } # kB
 says 0 20000; echo 'say "MARK-1"' >&3
 if wait_mark MARK-1; then
@@ -116,52 +114,48 @@ wait "$pid"; rc=$?
 # read every event before the log drops it. Then the table's title and the
 # top of the server's program say how many of their own lines were dropped.
 if command -v tmux >/dev/null 2>&1; then
-  T=(tmux -L "sockstep-bounds-$$" -f /dev/null)
-  "${T[@]}" new-session -d -s b -x 120 -y 40 "exec env LANG=C.UTF-8 $(realpath "$bin") --net loopback"
-  scr() { "${T[@]}" capture-pane -t b -p 2>/dev/null; }
-  until_shown() { for _ in $(seq 600); do scr | grep -qF -- "$1" && return 0; sleep 0.1; done; return 1; }
-  until_shown '5-tuple' || bad "screen: sockstep did not start"
-  "${T[@]}" send-keys -t b z # the 5-tuple pane (focused first) fills the screen
+  tmux_server resources
+  WAIT_TRIES=1200 # up to a minute: 1,100 sockets typed, then three floods relayed
+  tmux_session b 120 40 "exec env LANG=C.UTF-8 $(realpath "$bin") --net loopback"
+  wait_for '5-tuple' || bad "screen: sockstep did not start"
+  send z # the 5-tuple pane (focused first) fills the screen
   for _ in $(seq 110); do
     keys=()
     for _ in $(seq 10); do keys+=(':' 'server socket udp' Enter ':' 'server close' Enter); done
-    "${T[@]}" send-keys -t b "${keys[@]}"
+    send "${keys[@]}"
   done
-  "${T[@]}" send-keys -t b ':' 'say "ALL-TYPED"' Enter
-  if until_shown 'ALL-TYPED'; then
-    "${T[@]}" send-keys -t b z Tab Tab Tab Home # back to the tiles; the server's program, from its top
+  send ':' 'say "ALL-TYPED"' Enter
+  if wait_for 'ALL-TYPED'; then
+    send z Tab Tab Tab Home # back to the tiles; the server's program, from its top
     sleep 0.5
-    until_shown 'older lines dropped'
-    scr | grep -qF '5-tuple · 844 rows · 256 older dropped' && ok \
-      || bad "screen: the 5-tuple title does not say 256 older rows were dropped: $(scr | grep '5-tuple')"
-    scr | grep -qE '^│  … 1792 older lines dropped +│' && ok \
-      || bad "screen: the server's program does not say 1792 older lines were dropped: $(scr | sed -n 2p)"
-    scr | sed -n 3p | grep -qF 'sock = socket(PF_INET, SOCK_DGRAM, IPPROTO_UDP);' && ok \
-      || bad "screen: no program line under the notice: $(scr | sed -n 3p)"
+    wait_for 'older lines dropped'
+    shown -F '5-tuple · 844 rows · 256 older dropped' && ok \
+      || bad "screen: the 5-tuple title does not say 256 older rows were dropped: $(screen | grep '5-tuple')"
+    shown -E '^│  … 1792 older lines dropped +│' && ok \
+      || bad "screen: the server's program does not say 1792 older lines were dropped: $(screen | sed -n 2p)"
+    screen | sed -n 3p | grep -qF 'sock = socket(PF_INET, SOCK_DGRAM, IPPROTO_UDP);' && ok \
+      || bad "screen: no program line under the notice: $(screen | sed -n 3p)"
   else
-    bad "screen: the commands did not all run: $(scr | tail -n 3)"
+    bad "screen: the commands did not all run: $(screen | tail -n 3)"
   fi
-  "${T[@]}" kill-server >/dev/null 2>&1
 
   # 19 on screen: three floods at once (the screen does not wait for one to
   # end before the next command) share one budget of half a capture ring per
   # turn of the poll loop; paced per socket they overflowed the smaller ring.
-  "${T[@]}" new-session -d -s f -x 120 -y 40 "exec env LANG=C.UTF-8 $(realpath "$bin")"
-  scr() { "${T[@]}" capture-pane -t f -p 2>/dev/null; }
-  until_shown '5-tuple' || bad "screen: sockstep did not start in the lab"
+  tmux_session f 120 40 "exec env LANG=C.UTF-8 $(realpath "$bin")"
+  wait_for '5-tuple' || bad "screen: sockstep did not start in the lab"
   keys=(':' 'server socket udp' Enter ':' 'server bind 200.0.0.2 5000' Enter)
   for _ in 1 2 3; do keys+=(':' 'client socket udp' Enter); done
-  "${T[@]}" send-keys -t f "${keys[@]}"
-  until_shown 'client 100.0.0.1 · UDP' || bad "screen: the client sockets were not made"
+  send "${keys[@]}"
+  wait_for 'client 100.0.0.1 · UDP' || bad "screen: the client sockets were not made"
   sleep 0.5
-  fds=$(scr | grep -oE 'STEP3 PROTOCOL DEFINITION +client +[0-9]+' | awk '{ print $NF }' | tail -n 3)
+  fds=$(screen | grep -oE 'STEP3 PROTOCOL DEFINITION +client +[0-9]+' | awk '{ print $NF }' | tail -n 3)
   keys=()
   for fd in $fds; do keys+=(':' "client#$fd flood 100000 udp 200.0.0.2 5000" Enter); done
-  "${T[@]}" send-keys -t f "${keys[@]}"
-  if until_shown '300002 seen 300002 passed'; then ok; else
-    bad "screen: three floods of 100,000 were not all relayed: $(scr | grep -o 'wire · PASS[^─]*')"; fi
+  send "${keys[@]}"
+  if wait_for '300002 seen 300002 passed'; then ok; else
+    bad "screen: three floods of 100,000 were not all relayed: $(screen | grep -o 'wire · PASS[^─]*')"; fi
   "${T[@]}" kill-server >/dev/null 2>&1
-  rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/sockstep-bounds-$$"
 else
   echo "tmux not installed: the screen part is skipped"
 fi
@@ -177,12 +171,7 @@ env -u MALLOC_PERTURB_ "$bin" --batch <"$tmp/lab-in" >"$tmp/lab-out" 2>"$tmp/lab
 pid=$!
 exec 3>"$tmp/lab-in"
 echo 'server socket udp' >&3; echo 'say "LAB-READY"' >&3
-for _ in $(seq 600); do
-  grep -q 'LAB-READY' "$tmp/lab-out" 2>/dev/null && break
-  kill -0 "$pid" 2>/dev/null || break
-  sleep 0.1
-done
-if grep -q 'LAB-READY' "$tmp/lab-out"; then
+if wait_said "$tmp/lab-out" 'LAB-READY'; then
   rings=$(awk '/^[0-9a-f]+-[0-9a-f]+ / { sock = ($6 ~ /^socket:/) } sock && $1 == "Rss:" { kb += $2 } END { print kb + 0 }' "/proc/$pid/smaps")
   nrings=$(grep -c ' socket:\[' "/proc/$pid/maps")
   rss=$(mem VmRSS)
@@ -214,5 +203,4 @@ grep -q 'note: flood: 100000 datagrams sent, 0 failed' "$tmp/out" && ok || bad "
 echo "$st" | grep -q '100002 frames: 100002 relayed, .* 0 lost; 0 missed by the capture' \
   && ok || bad "flood: frames lost or missed: $st"
 
-echo "$passed passed, $fails failed"
-[ "$fails" = 0 ]
+finish

@@ -1,0 +1,165 @@
+# lib.sh - the scaffolding the shell tests share, written once. A test does
+#   set -u
+#   . "$(dirname "$0")/lib.sh"
+# and then has $tmp, ok/bad/check and finish; the tmux and uid 65534 helpers
+# are there for the tests that need them. Nothing here checks anything itself.
+# shellcheck shell=bash disable=SC2034 # src, run: for the tests that source this
+
+# The source tree (its lessons, its golden files), wherever the test runs from.
+src=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# The temp dir, readable by the user sockstep acts for (uid 65534 as root
+# without SUDO_UID); a test that lets that user write there widens it.
+tmp=$(mktemp -d)
+chmod 755 "$tmp"
+
+# The private tmux server (tmux_server), empty until a test asks for one.
+T=()
+TMUX_SOCK=''
+
+# At exit: the tmux server and the socket it leaves behind, then the temp dir.
+lib_cleanup() {
+  if [ -n "$TMUX_SOCK" ]; then
+    "${T[@]}" kill-server >/dev/null 2>&1
+    rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$TMUX_SOCK"
+  fi
+  rm -rf "$tmp"
+}
+trap lib_cleanup EXIT
+
+# ---- counters ---------------------------------------------------------------
+
+passed=0 failed=0
+# Run after each FAIL line when set (a screen test shows the screen).
+ON_FAIL=''
+
+# show FILE: the start of FILE under a FAIL line, indented, controls made visible.
+show() { [ -s "$1" ] && head -c 1500 "$1" | cat -v | head -n 15 | sed 's/^/      /'; return 0; }
+
+# ok [MESSAGE]: a check held; said on an "ok" line when it has a message.
+ok() { passed=$((passed + 1)); [ $# = 0 ] || echo "ok    $*"; }
+
+# bad MESSAGE [FILE]: a check failed: one FAIL line, then FILE's start if given.
+bad() {
+  failed=$((failed + 1))
+  echo "FAIL  $1"
+  [ -n "${2:-}" ] && show "$2"
+  [ -n "$ON_FAIL" ] && eval "$ON_FAIL"
+  return 0
+}
+
+# check NAME CONDITION: ok or bad by the shell condition (eval'd); its status.
+check() { if eval "$2"; then ok "$1"; return 0; else bad "$1"; return 1; fi; }
+
+# finish: the summary line, and the exit status meson reads (0: all held).
+finish() {
+  echo "$passed passed, $failed failed"
+  [ "$failed" = 0 ] && exit 0
+  exit 1
+}
+
+# ---- running as uid 65534 ---------------------------------------------------
+
+# The command prefix that runs a program as uid 65534 with no groups.
+NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+
+# need_nobody: skip the test (77) where uid 65534 cannot be had (not root, no setpriv).
+need_nobody() {
+  [ "$(id -u)" = 0 ] || { echo "not root: already unprivileged, skipped"; exit 77; }
+  command -v setpriv >/dev/null || { echo "no setpriv: skipped"; exit 77; }
+}
+
+# set_runner [--as-nobody]: run=(sockstep), or run as uid 65534 (needs $bin).
+set_runner() {
+  run=("$bin")
+  if [ "${1:-}" = --as-nobody ]; then need_nobody; run=("${NOBODY[@]}" "$bin"); fi
+}
+
+# ---- a private tmux server --------------------------------------------------
+
+# tmux_server NAME: a tmux server of the test's own; no session of the user's is touched.
+tmux_server() {
+  TMUX_SOCK="sockstep-$1-$$"
+  T=(tmux -L "$TMUX_SOCK" -f /dev/null)
+}
+
+# screen_test NAME: a test of the screen: skipped (77) without tmux, its own
+# tmux server NAME, the screen shown under each FAIL line.
+screen_test() {
+  command -v tmux >/dev/null 2>&1 || { echo "tmux not installed: skipped"; exit 77; }
+  tmux_server "$1"
+  ON_FAIL=show_screen
+}
+
+# tmux_session NAME W H COMMAND: a fresh session NAME of WxH running COMMAND;
+# send, screen and wait_for use it. The session before it is ended only once
+# the new one runs: a server left without sessions exits, and a new-session
+# racing that exit fails ("server exited unexpectedly").
+tmux_session() {
+  [ -n "${S:-}" ] && "${T[@]}" rename-session -t "=$S" lib-old >/dev/null 2>&1
+  S=$1
+  "${T[@]}" new-session -d -s "$S" -x "$2" -y "$3" "$4"
+  "${T[@]}" kill-session -t =lib-old >/dev/null 2>&1
+  return 0
+}
+
+# tmux_shell NAME W H: a session running a plain bash with the prompt "$ ",
+# for tests that run sockstep from a shell; returns once the prompt shows.
+tmux_shell() {
+  tmux_session "$1" "$2" "$3" "env -u NO_COLOR LANG=C.UTF-8 LC_ALL=C.UTF-8 PS1='$ ' bash --norc --noprofile"
+  wait_for '$'
+}
+
+# send KEY...: keys to the session, as tmux send-keys names them.
+send() { "${T[@]}" send-keys -t "$S" "$@"; }
+
+# send_text TEXT: TEXT typed literally (no key names).
+send_text() { "${T[@]}" send-keys -t "$S" -l -- "$1"; }
+
+# send_line TEXT: TEXT typed, then Enter (a command to the pane's shell).
+send_line() { send_text "$1"; send Enter; }
+
+# cmd TEXT: a command typed at sockstep's ':' prompt, as a person would.
+cmd() { send ':'; send_line "$1"; }
+
+# screen: the session's screen as text.
+screen() { "${T[@]}" capture-pane -t "$S" -p 2>/dev/null; }
+
+# show_screen: the screen under a FAIL line (ON_FAIL=show_screen).
+show_screen() { echo "      screen was:"; screen | sed 's/^/      | /'; }
+
+# shown GREP-ARGS...: the screen has a line that grep -q GREP-ARGS matches.
+shown() { screen | grep -q "$@"; }
+
+# wait_until COMMAND...: poll COMMAND every 50 ms until it holds, up to
+# WAIT_TRIES times (200: ~10 s; a loaded machine is slow, nothing is timed).
+wait_until() {
+  for _ in $(seq 1 "${WAIT_TRIES:-200}"); do
+    "$@" && return 0
+    sleep 0.05
+  done
+  return 1
+}
+
+# wait_for [-i] TEXT: until the screen shows TEXT (a fixed string; -i: any case).
+wait_for() {
+  if [ "$1" = -i ]; then wait_until shown -Fi -- "$2"; else wait_until shown -F -- "$1"; fi
+}
+
+# wait_gone TEXT: until the screen no longer shows TEXT.
+wait_gone() { wait_until lib_not_shown "$1"; }
+lib_not_shown() { ! shown -F -- "$1"; }
+
+# wait_file FILE: until FILE exists and is not empty (a status written at exit).
+wait_file() { wait_until test -s "$1"; }
+
+# check_exit_modes WHAT WANT: once the command run from the pane's shell has
+# ended, its status ($tmp/rc) is WANT and the terminal's modes are as they
+# were (stty -a before and after it, $tmp/stty.before and $tmp/stty.after).
+check_exit_modes() {
+  local what=$1 want=$2 rc
+  wait_file "$tmp/rc" && wait_file "$tmp/stty.after"
+  rc=$(cat "$tmp/rc" 2>/dev/null)
+  check "$what: exit status $want (got ${rc:-none})" '[ "$rc" = "$want" ]'
+  check "$what: terminal modes restored (stty -a identical)" 'cmp -s "$tmp/stty.before" "$tmp/stty.after"'
+}
