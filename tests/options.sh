@@ -75,4 +75,21 @@ refuse write=lesson 'is the same file as --lesson' --unchanged "$tmp/sockaddr.le
   "${run[@]}" --batch --lesson "$tmp/sockaddr.lesson" --write "$tmp/sockaddr.lesson"
 cmp -s "$tmp/s" "$tmp/s.orig" || bad "the script changed"
 
+# wire save at run time: a file in use (the script being read, the --write
+# capture, the --log) is refused in one line and left as it was; the script
+# goes on. The script and the capture are the user's (as root without
+# SUDO_UID sockstep acts for nobody).
+printf 'server socket udp\nwire save %s\nwire save %s\nsay still here\n' "$tmp/ws" "$tmp/wcap" >"$tmp/ws"
+: >"$tmp/wcap"
+chmod 666 "$tmp/ws" "$tmp/wcap"
+cp "$tmp/ws" "$tmp/ws.orig"
+"${run[@]}" --batch --net loopback --write "$tmp/wcap" --script "$tmp/ws" >"$tmp/out" 2>"$tmp/err" </dev/null; rc=$?
+check "wire save of the --script: refused, exit 1 (got $rc)" '[ "$rc" = 1 ]'
+check "wire save of the --script: one line naming it" \
+  '[ "$(grep -c "is the same file as --script" "$tmp/err")" = 1 ]'
+check "wire save of the --write capture: one line naming it" \
+  '[ "$(grep -c "is the same file as --write" "$tmp/err")" = 1 ]'
+check "wire save of the --script: the script is as it was" 'cmp -s "$tmp/ws" "$tmp/ws.orig"'
+check "wire save of a file in use: the script went on" 'grep -q ">> still here" "$tmp/out"'
+
 finish
