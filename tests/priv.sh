@@ -93,6 +93,10 @@ client sendto 127.0.0.1 $port "hola"
 wait 3s
 EOS
 chmod 644 "$tmp/hostwait"
+# The privilege checks are the point of this test: a missing tool fails it.
+[ "$root" = 1 ] || echo "skip: the sudo and setcap checks need root"
+[ "$root" != 1 ] || command -v setcap >/dev/null ||
+  bad "setcap not found: expected it for the cap_net_raw checks (Debian: apt-get install libcap2-bin)"
 if [ "$root" = 1 ] && command -v setcap >/dev/null; then
   cp "$bin" "$tmp/sockcap"; chmod 755 "$tmp/sockcap"
   if setcap cap_net_raw+ep "$tmp/sockcap" 2>/dev/null; then
