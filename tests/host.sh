@@ -36,6 +36,9 @@ fi
 # header while sockstep, started as by sudo, has UDP 0.0.0.0:$fport and saves
 # the wire. Neither the pcap nor the transcript may hold any of it; sockstep's
 # own datagram must be there.
+[ "$(id -u)" = 0 ] || echo "skip: the foreign-flow check needs root (a capture on the host)"
+[ "$(id -u)" != 0 ] || command -v python3 >/dev/null ||
+  bad "python3 not found: expected it for the foreign HTTP flow (Debian: apt-get install python3)"
 if [ "$(id -u)" = 0 ] && command -v python3 >/dev/null; then
   fport=$((39000 + RANDOM % 1000))
   chmod 777 "$tmp"
