@@ -96,9 +96,6 @@ int engine_progress(struct engine *e);
 /* Re-read every socket and log the rows that changed (peer's FIN, timers). */
 void engine_refresh(struct engine *e);
 
-/* Whether one of our sockets, open or closed, has this local port. */
-bool engine_owns_port(const struct engine *e, uint16_t port);
-
 /* --net host: whether a TCP or UDP frame from src to dst belongs to one of
  * our sockets: same protocol, and the full local and remote address and
  * port, in either direction (is_local says which addresses 0.0.0.0 stands

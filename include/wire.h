@@ -70,9 +70,9 @@ void wire_close(struct wire *w);
 
 /* Keep only the frames keep() accepts (host mode: the frames of sockstep's
  * own sockets, not the rest of the machine's traffic). keep() is given the
- * decoded frame and its bytes (an Ethernet frame, caplen bytes); a frame it
- * refuses reaches neither the ring, the log nor any file. */
-typedef bool wire_keep_fn(void *ctx, const struct dec_result *r, const unsigned char *frame, size_t caplen);
+ * frame's bytes (an Ethernet frame, caplen bytes), before it is decoded; a
+ * frame it refuses reaches neither the ring, the log nor any file. */
+typedef bool wire_keep_fn(void *ctx, const unsigned char *frame, size_t caplen);
 void wire_set_filter(struct wire *w, wire_keep_fn *keep, void *ctx);
 
 /* Write every frame from now on to a pcap file (--write), already opened

@@ -198,11 +198,10 @@ static bool host_local(struct in_addr a)
  * (IPv6, VLANs, other protocols, fragments without ports, other users' flows
  * on the same port) is dropped before it reaches the ring, the screen or a
  * file. The frame is read by flowkey.c (pure, bounds-checked, fuzzed). */
-static bool keep_ours(void *ctx, const struct dec_result *r, const unsigned char *p, size_t caplen)
+static bool keep_ours(void *ctx, const unsigned char *p, size_t caplen)
 {
 	const struct engine *e = ctx;
 	struct flowkey k;
-	(void)r;
 	switch (flowkey_read(p, caplen, &k)) {
 	case FK_TCP:
 	case FK_ICMP_TCP:

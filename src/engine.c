@@ -1147,22 +1147,6 @@ bool engine_transient(const struct engine *e)
 	return false;
 }
 
-bool engine_owns_port(const struct engine *e, uint16_t port)
-{
-	for (int i = 0; i < ENGINE_MAX_SOCKS; i++) {
-		const struct esock *s = &e->socks[i];
-		if (!s->used)
-			continue;
-		struct sockaddr_in sin = s->last_local;
-		socklen_t sl = sizeof(sin);
-		if (!s->closed && getsockname(s->fd, (struct sockaddr *)&sin, &sl) < 0)
-			continue;
-		if (sin.sin_port && ntohs(sin.sin_port) == port)
-			return true;
-	}
-	return false;
-}
-
 /* --net host: which frames are ours. A socket is known by its protocol, its
  * local address and port (0.0.0.0 standing for any address of this host) and
  * its remote one: the peer when connected (or connecting), any peer for a

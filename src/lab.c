@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #endif
 #include "lab.h"
+#include "priv.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -243,28 +244,15 @@ static int write_maps(pid_t pid, uid_t outer_uid, gid_t outer_gid, const char **
 	return write_file(path, line);
 }
 
-static unsigned long env_id(const char *name, unsigned long dflt)
-{
-	const char *s = getenv(name);
-	if (!s || !*s)
-		return dflt;
-	char *end;
-	errno = 0;
-	unsigned long v = strtoul(s, &end, 10);
-	/* Mapping to 0 would give the namespace root's power outside: refuse it. */
-	if (errno || *end || v == 0 || v >= 0xffffffffUL || s[0] == '-')
-		return dflt;
-	return v;
-}
-
 /* As real root: a process in a new user namespace can only map ids it holds
  * itself, so a short-lived child still in the parent namespace (where it has
  * CAP_SETUID) writes our maps. Then we become ns-uid 0, i.e. the unprivileged
  * outer uid, keeping all capabilities over our own namespaces. */
 static int enter_as_root(char *err, size_t errlen)
 {
-	uid_t ou = (uid_t)env_id("SUDO_UID", 65534);
-	gid_t og = (gid_t)env_id("SUDO_GID", 65534);
+	uid_t ou;
+	gid_t og;
+	priv_user(&ou, &og); /* never 0: mapping root would give the namespace root's power outside */
 	pid_t self = getpid();
 	int go[2], back[2];
 
@@ -328,28 +316,11 @@ static int enter_as_root(char *err, size_t errlen)
 	return 0;
 }
 
-/* Root of the initial user namespace (the real root)? Root inside some
- * container's user namespace is already unprivileged outside, and cannot map
- * nobody anyway (not mapped there), so it takes the ordinary path. */
-static bool real_root(void)
-{
-	if (getuid() != 0)
-		return false;
-	FILE *f = fopen("/proc/self/uid_map", "re");
-	unsigned long in = 1, out = 1, count = 0;
-	if (f) {
-		if (fscanf(f, "%lu %lu %lu", &in, &out, &count) != 3)
-			count = 0;
-		fclose(f);
-	}
-	return in == 0 && out == 0 && count == 4294967295UL;
-}
-
 int lab_enter_userns(char *err, size_t errlen)
 {
 	if (err && errlen)
 		err[0] = '\0';
-	if (real_root()) {
+	if (priv_real_root()) {
 		int r = enter_as_root(err, errlen);
 		if (r == 0)
 			in_own_userns = true;

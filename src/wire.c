@@ -381,12 +381,8 @@ static void on_frame(struct wire *w, enum wire_dir dir, const struct pcap_pkthdr
 		h = &eh;
 		p = eth;
 	}
-	if (w->keep) {
-		struct dec_result r;
-		dec_frame(NULL, p, h->caplen, h->len, &r);
-		if (!w->keep(w->keep_ctx, &r, p, h->caplen))
-			return;
-	}
+	if (w->keep && !w->keep(w->keep_ctx, p, h->caplen))
+		return;
 	unsigned long no = ++w->last_no;
 	struct wire_frame *f = &w->ring[no % WIRE_RING];
 	f->no = no;
