@@ -42,6 +42,12 @@ enum verb {
 	V_HTONL,      /* htonl N   (0..4294967295)                              */
 	V_WAIT,       /* wait DURATION   (let the network run, e.g. retransmits) */
 	V_SYSCTL,     /* SIDE sysctl net.NAME   (show a setting of the side's host) */
+	V_INTERRUPT,  /* SIDE interrupt   (a signal: the blocked call returns -1 EINTR) */
+	V_NONBLOCK,   /* SIDE nonblock on|off   (fcntl O_NONBLOCK on the socket; optval) */
+	V_SELECT,     /* SIDE select [rd|wr|rdwr] [FD ...]   (select() over the program's sockets) */
+	V_FORK,       /* SIDE fork   (the program forks: a child "server.1" with its descriptors) */
+	V_NTOHS,      /* ntohs N   (0..65535)                                   */
+	V_NTOHL,      /* ntohl N   (0..4294967295)                              */
 	V_COUNT_
 };
 
@@ -72,16 +78,39 @@ struct expect {
 	char b[16]; /* port (local/remote) */
 };
 
-/* Which socket a command acts on: a side, and optionally one descriptor. */
+/* Which socket a command acts on: a program of a side, and optionally one
+ * descriptor. Programs: "client" is program 1 of the client side, "client2"
+ * program 2, ...; "server.1" is the first child that "server fork" made. */
+#define CMD_PROG_MAX 9   /* programs per side: client .. client9 */
+#define CMD_CHILD_MAX 9  /* forked children per program: server.1 .. server.9 */
 struct target {
 	enum side side;
-	int fd; /* -1: the side's most recent socket ("server"), else "server#4" */
+	int prog;  /* 1..CMD_PROG_MAX: "client" is 1, "client2" is 2 */
+	int child; /* 0: the program itself; 1..CMD_CHILD_MAX: its forked child "server.N" */
+	int fd;    /* -1: the program's default socket ("server"), else "server#4" */
 };
+
+/* socket(): the families and types of the lecture's table. tcp and udp are
+ * what the rest of sockstep follows; the others are real socket() calls whose
+ * result (a descriptor or an errno) is shown with a line on what they are for. */
+struct sock_kind {
+	const char *word;      /* as typed: "tcp", "udp", "unix", "inet6", "raw", ... */
+	int domain, type, protocol;
+	const char *c_domain, *c_type, *c_protocol; /* "PF_INET", "SOCK_STREAM", "IPPROTO_TCP" */
+	enum proto proto;      /* PROTO_TCP, PROTO_UDP, or PROTO_NONE for the others */
+	const char *purpose;   /* one line: what this family/type is for */
+};
+
+#define CMD_SEL_MAX 12 /* descriptors named in one select (a line has at most 16 words) */
 
 struct cmd {
 	enum verb verb;
 	struct target t;
 	enum proto proto;        /* socket, flood */
+	const struct sock_kind *kind; /* socket: the family and type (never NULL after parsing socket) */
+	bool sel_rd, sel_wr;     /* select: which sets (neither given: rd) */
+	int sel_fd[CMD_SEL_MAX]; /* select: the descriptors named; sel_n 0: all the program's open sockets */
+	size_t sel_n;
 	char addr_text[16];      /* dotted quad as typed (validated) */
 	struct in_addr addr;     /* network order */
 	uint16_t port;           /* host order, as typed */
@@ -93,7 +122,7 @@ struct cmd {
 	size_t data_len;
 	int how;                 /* shutdown: SHUT_RD, SHUT_WR, SHUT_RDWR */
 	enum sockopt_name opt;   /* setsockopt */
-	int optval;
+	int optval;              /* setsockopt, nonblock: 1 on, 0 off */
 	enum wire_op wop;        /* wire */
 	unsigned ms;             /* wire delay, wait: milliseconds */
 	char path[CMD_PATH_MAX]; /* wire save; sysctl name */
@@ -113,6 +142,15 @@ void cmd_format(const struct cmd *c, char *buf, size_t len);
 
 const char *cmd_verb_name(enum verb v);   /* "socket", "bind", ... */
 const char *side_name(enum side s);       /* "server", "client", "" */
+
+/* A program's name as commands and the screen write it: "server", "client2",
+ * "server.1". */
+void cmd_prog_name(enum side side, int prog, int child, char *out, size_t len);
+
+/* Whether a parsed command acts on the network (a socket call, the wire, a
+ * wait), so that batch mode lets the network settle after it; expect, say,
+ * sysctl and the conversions do not. From the verb table. */
+bool cmd_acts(const struct cmd *c);
 const char *proto_name(enum proto p);     /* "TCP", "UDP", "" */
 
 /* Words valid after a given prefix of tokens, for Tab completion: fills up to

@@ -528,9 +528,27 @@ static int match_side(const char *w, size_t len, struct target *tg)
 	size_t n = hash ? (size_t)(hash - w) : len;
 
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-		if (strlen(names[i].w) != n || memcmp(w, names[i].w, n) != 0)
+		size_t nl = strlen(names[i].w);
+		if (n < nl || memcmp(w, names[i].w, nl) != 0)
+			continue;
+		/* "client2", "server.1", "client2.3": program number, then child. */
+		size_t p = nl;
+		unsigned long prog = 1, child = 0;
+		if (p < n && w[p] >= '2' && w[p] <= '9') {
+			prog = (unsigned long)(w[p] - '0');
+			p++;
+		}
+		if (p < n && w[p] == '.') {
+			if (p + 2 != n || w[p + 1] < '1' || w[p + 1] > '9')
+				return -1;
+			child = (unsigned long)(w[p + 1] - '0');
+			p += 2;
+		}
+		if (p != n)
 			continue;
 		tg->side = names[i].s;
+		tg->prog = (int)prog;
+		tg->child = (int)child;
 		tg->fd = -1;
 		if (hash) {
 			unsigned long fd;
@@ -548,8 +566,9 @@ static int parse_side(struct ctx *x, const struct tok *t, struct target *tg)
 	int r = match_side(t->s, t->len, tg);
 
 	if (r < 0)
-		return fail(x, "bad descriptor in \"%s\": expected a number from 0 to 65535 after '#', e.g. %s#4",
-			    show(t).s, side_name(tg->side));
+		return fail(x, "bad program or descriptor in \"%s\": expected a side, a program number 2-9, "
+			    "\".N\" for a forked child 1-9, and \"#FD\" 0-65535, e.g. server#4, client2, server.1#4",
+			    show(t).s);
 	return r;
 }
 
@@ -591,16 +610,87 @@ static int parse_conv(struct ctx *x, struct cmd *c, const struct tok *a, size_t 
 	return 0;
 }
 
+/* The lecture's table of families and types (socket(2)): the words a
+ * student types, the call sockstep makes, and what each is for. */
+static const struct sock_kind sock_kinds[] = {
+	{ "tcp", AF_INET, SOCK_STREAM, IPPROTO_TCP, "PF_INET", "SOCK_STREAM", "IPPROTO_TCP", PROTO_TCP,
+	  "IPv4 (ip(7)), connection-oriented byte stream: TCP" },
+	{ "udp", AF_INET, SOCK_DGRAM, IPPROTO_UDP, "PF_INET", "SOCK_DGRAM", "IPPROTO_UDP", PROTO_UDP,
+	  "IPv4 (ip(7)), datagrams: UDP" },
+	{ "unix", AF_UNIX, SOCK_STREAM, 0, "PF_UNIX", "SOCK_STREAM", "0", PROTO_NONE,
+	  "AF_UNIX (unix(7)): local communication between processes of one host, named by a file" },
+	{ "unix-dgram", AF_UNIX, SOCK_DGRAM, 0, "PF_UNIX", "SOCK_DGRAM", "0", PROTO_NONE,
+	  "AF_UNIX (unix(7)) datagrams: local messages, reliable and in order within one host" },
+	{ "inet6", AF_INET6, SOCK_STREAM, IPPROTO_TCP, "PF_INET6", "SOCK_STREAM", "IPPROTO_TCP", PROTO_NONE,
+	  "AF_INET6 (ipv6(7)): TCP over IPv6 (the lab runs IPv4 only)" },
+	{ "inet6-udp", AF_INET6, SOCK_DGRAM, IPPROTO_UDP, "PF_INET6", "SOCK_DGRAM", "IPPROTO_UDP", PROTO_NONE,
+	  "AF_INET6 (ipv6(7)): UDP over IPv6 (the lab runs IPv4 only)" },
+	{ "raw", AF_INET, SOCK_RAW, IPPROTO_ICMP, "PF_INET", "SOCK_RAW", "IPPROTO_ICMP", PROTO_NONE,
+	  "SOCK_RAW (raw(7)): raw network protocol access, here ICMP, as ping uses" },
+	{ "seqpacket", AF_INET, SOCK_SEQPACKET, 0, "PF_INET", "SOCK_SEQPACKET", "0", PROTO_NONE,
+	  "SOCK_SEQPACKET: sequenced, reliable, connection-based datagrams (SCTP in PF_INET)" },
+	{ "unix-seqpacket", AF_UNIX, SOCK_SEQPACKET, 0, "PF_UNIX", "SOCK_SEQPACKET", "0", PROTO_NONE,
+	  "SOCK_SEQPACKET in AF_UNIX: reliable, ordered messages between local processes" },
+	{ "rdm", AF_INET, SOCK_RDM, 0, "PF_INET", "SOCK_RDM", "0", PROTO_NONE,
+	  "SOCK_RDM: reliable datagrams without ordering (no PF_INET protocol provides it)" },
+	{ "packet", AF_PACKET, SOCK_RAW, 0, "PF_PACKET", "SOCK_RAW", "0", PROTO_NONE,
+	  "AF_PACKET (packet(7)): whole frames at the device level, as tcpdump reads them" },
+	{ "netlink", AF_NETLINK, SOCK_RAW, 0, "PF_NETLINK", "SOCK_RAW", "NETLINK_ROUTE", PROTO_NONE,
+	  "AF_NETLINK (netlink(7)): talking to the kernel itself, as ip(8) does" },
+};
+#define N_SOCK_KINDS (sizeof sock_kinds / sizeof sock_kinds[0])
+
+static const char *const sock_words[] = {
+	"tcp", "udp", "unix", "unix-dgram", "inet6", "inet6-udp", "raw", "seqpacket", "unix-seqpacket",
+	"rdm", "packet", "netlink", NULL,
+};
+
 static int p_socket(struct ctx *x, struct cmd *c, const struct tok *a, size_t n)
 {
-	static const char *const protos[] = { "tcp", "udp", NULL };
-	int k = lookup(&a[0], protos);
+	int k = lookup(&a[0], sock_words);
 
 	(void)n;
 	if (k < 0)
-		return fail(x, "bad protocol \"%s\": expected tcp or udp, e.g. %s socket tcp%s",
-			    show(&a[0]).s, x->side, suggest(&a[0], protos).s);
-	c->proto = k == 0 ? PROTO_TCP : PROTO_UDP;
+		return fail(x, "bad protocol \"%s\": expected tcp or udp (or one of the lecture's other kinds: "
+			    "unix, inet6, raw, seqpacket, ...), e.g. %s socket tcp%s",
+			    show(&a[0]).s, x->side, suggest(&a[0], sock_words).s);
+	c->kind = &sock_kinds[k];
+	c->proto = sock_kinds[k].proto;
+	return 0;
+}
+
+static int p_onoff(struct ctx *x, struct cmd *c, const struct tok *a, size_t n)
+{
+	static const char *const onoff[] = { "off", "on", NULL };
+	int k = lookup(&a[0], onoff);
+
+	(void)n;
+	if (k < 0)
+		return fail(x, "bad value \"%s\" for \"%s\": expected on or off, e.g. %s nonblock on",
+			    show(&a[0]).s, x->who, x->side);
+	c->optval = k;
+	return 0;
+}
+
+/* select [rd|wr|rdwr] [FD ...] ('#' would start a comment) */
+static int p_select(struct ctx *x, struct cmd *c, const struct tok *a, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned long fd;
+		if (i == 0 && (tok_is(&a[i], "rd") || tok_is(&a[i], "wr") || tok_is(&a[i], "rdwr"))) {
+			c->sel_rd = !tok_is(&a[i], "wr");
+			c->sel_wr = !tok_is(&a[i], "rd");
+			continue;
+		}
+		if (!parse_dec(a[i].s, a[i].len, 1023, &fd))
+			return fail(x, "bad word \"%s\" in \"%s\": expected rd, wr or rdwr first, then descriptor "
+				    "numbers 0-1023, e.g. %s select rd 3 4", show(&a[i]).s, x->who, x->side);
+		if (c->sel_n >= CMD_SEL_MAX)
+			return fail(x, "\"%s\" names more than %d descriptors", x->who, CMD_SEL_MAX);
+		c->sel_fd[c->sel_n++] = (int)fd;
+	}
+	if (!c->sel_rd && !c->sel_wr)
+		c->sel_rd = true;
 	return 0;
 }
 
@@ -734,12 +824,17 @@ static const struct verb_def side_verbs[] = {
 	{ "flood", V_FLOOD, 4, 4, "a count, udp, an address and a port",
 	  "flood 1000 udp " EXAMPLE_IP " 5000", p_flood },
 	{ "sysctl", V_SYSCTL, 1, 1, "a setting name", "sysctl net.ipv4.ip_local_port_range", p_sysctl },
+	{ "interrupt", V_INTERRUPT, 0, 0, "no arguments", "interrupt", NULL },
+	{ "nonblock", V_NONBLOCK, 1, 1, "on or off", "nonblock on", p_onoff },
+	{ "select", V_SELECT, 0, 1 + CMD_SEL_MAX, "rd, wr or rdwr and descriptors", "select rd 3 4", p_select },
+	{ "fork", V_FORK, 0, 0, "no arguments", "fork", NULL },
 };
 #define N_SIDE_VERBS (sizeof side_verbs / sizeof side_verbs[0])
 
 static const char *const side_verb_words[] = {
 	"socket", "bind", "listen", "accept", "connect", "send", "recv", "sendto",
-	"recvfrom", "shutdown", "close", "setsockopt", "flood", "sysctl", NULL,
+	"recvfrom", "shutdown", "close", "setsockopt", "flood", "sysctl", "interrupt", "nonblock",
+	"select", "fork", NULL,
 };
 
 static const struct verb_def *find_side_verb(const struct tok *t)
@@ -1116,7 +1211,7 @@ static int p_conv_text(struct ctx *x, struct cmd *c, const struct tok *a, size_t
 
 static int p_hton(struct ctx *x, struct cmd *c, const struct tok *a, size_t n)
 {
-	unsigned long max = c->verb == V_HTONS ? 65535UL : 4294967295UL, v;
+	unsigned long max = c->verb == V_HTONS || c->verb == V_NTOHS ? 65535UL : 4294967295UL, v;
 
 	(void)n;
 	if (!parse_num(a[0].s, a[0].len, max, &v))
@@ -1141,12 +1236,15 @@ static const struct verb_def top_verbs[] = {
 	{ "inet_pton", V_INET_PTON, 1, 1, "the text to convert", "inet_pton 192.168.0.1", p_conv_text },
 	{ "htons", V_HTONS, 1, 1, "a number from 0 to 65535", "htons 80", p_hton },
 	{ "htonl", V_HTONL, 1, 1, "a number from 0 to 4294967295", "htonl 3355443202", p_hton },
+	{ "ntohs", V_NTOHS, 1, 1, "a number from 0 to 65535", "ntohs 20480", p_hton },
+	{ "ntohl", V_NTOHL, 1, 1, "a number from 0 to 4294967295", "ntohl 33554632", p_hton },
 	{ "wait", V_WAIT, 1, 1, "a duration", "wait 1.5s", p_wait },
 };
 #define N_TOP_VERBS (sizeof top_verbs / sizeof top_verbs[0])
 
 static const char *const top_words[] = {
-	"server", "client", "wire", "say", "expect", "inet_addr", "inet_pton", "htons", "htonl", "wait", NULL,
+	"server", "client", "wire", "say", "expect", "inet_addr", "inet_pton", "htons", "htonl", "ntohs", "ntohl",
+	"wait", NULL,
 };
 
 static int parse_words(struct ctx *x, struct cmd *c, const char *line)
@@ -1215,6 +1313,7 @@ int cmd_parse(const char *line, struct cmd *out, char *err, size_t errlen)
 
 	memset(out, 0, sizeof *out);
 	out->t.fd = -1;
+	out->t.prog = 1;
 	out->conv = CONV_INET_ADDR;
 	out->backlog = 5;
 	out->maxlen = 1024;
@@ -1232,6 +1331,8 @@ static const char *const verb_names[V_COUNT_] = {
 	[V_FLOOD] = "flood",     [V_SYSCTL] = "sysctl",     [V_WIRE] = "wire",         [V_SAY] = "say",
 	[V_EXPECT] = "expect",   [V_INET_ADDR] = "inet_addr", [V_INET_PTON] = "inet_pton",
 	[V_HTONS] = "htons",     [V_HTONL] = "htonl",       [V_WAIT] = "wait",
+	[V_INTERRUPT] = "interrupt", [V_NONBLOCK] = "nonblock", [V_SELECT] = "select", [V_FORK] = "fork",
+	[V_NTOHS] = "ntohs",     [V_NTOHL] = "ntohl",
 };
 
 const char *cmd_verb_name(enum verb v)
@@ -1242,6 +1343,27 @@ const char *cmd_verb_name(enum verb v)
 const char *side_name(enum side s)
 {
 	return s == SIDE_SERVER ? "server" : s == SIDE_CLIENT ? "client" : "";
+}
+
+void cmd_prog_name(enum side side, int prog, int child, char *out, size_t len)
+{
+	char num[4] = "", ch[4] = "";
+	if (prog > 1)
+		snprintf(num, sizeof num, "%d", prog % 10);
+	if (child > 0)
+		snprintf(ch, sizeof ch, ".%d", child % 10);
+	snprintf(out, len, "%s%s%s", side_name(side), num, ch);
+}
+
+bool cmd_acts(const struct cmd *c)
+{
+	switch (c->verb) {
+	case V_EXPECT: case V_SAY: case V_INET_ADDR: case V_INET_PTON: case V_HTONS: case V_HTONL:
+	case V_NTOHS: case V_NTOHL: case V_SYSCTL:
+		return false;
+	default:
+		return true;
+	}
 }
 
 const char *proto_name(enum proto p)
@@ -1312,7 +1434,9 @@ static void emit_word(struct out *o, const char *s)
 
 static void emit_target(struct out *o, const struct target *t)
 {
-	emit(o, "%s", side_name(t->side));
+	char name[24];
+	cmd_prog_name(t->side, t->prog, t->child, name, sizeof name);
+	emit(o, "%s", name);
 	if (t->fd >= 0)
 		emit(o, "#%d", t->fd);
 }
@@ -1372,7 +1496,15 @@ static void format_side(struct out *o, const struct cmd *c)
 	emit(o, " %s", cmd_verb_name(c->verb));
 	switch (c->verb) {
 	case V_SOCKET:
-		emit(o, " %s", c->proto == PROTO_UDP ? "udp" : "tcp");
+		emit(o, " %s", c->kind ? c->kind->word : c->proto == PROTO_UDP ? "udp" : "tcp");
+		break;
+	case V_NONBLOCK:
+		emit(o, " %s", c->optval ? "on" : "off");
+		break;
+	case V_SELECT:
+		emit(o, " %s", c->sel_rd && c->sel_wr ? "rdwr" : c->sel_wr ? "wr" : "rd");
+		for (size_t i = 0; i < c->sel_n && i < CMD_SEL_MAX; i++)
+			emit(o, " %d", c->sel_fd[i]);
 		break;
 	case V_BIND:
 	case V_CONNECT:
@@ -1442,6 +1574,8 @@ void cmd_format(const struct cmd *c, char *buf, size_t len)
 		break;
 	case V_HTONS:
 	case V_HTONL:
+	case V_NTOHS:
+	case V_NTOHL:
 		emit(&o, "%s %lu", cmd_verb_name(c->verb), (unsigned long)c->num);
 		break;
 	case V_WAIT:
