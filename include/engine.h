@@ -1,10 +1,16 @@
 /* engine.h - executes commands with the real calls, in the hosts of the lab.
  *
- * Every socket is non-blocking underneath. A call that would block (accept
- * with no client, recv with no data, connect in progress) is recorded as
- * blocked; the event loop polls engine_pollfds() and calls engine_progress(),
- * which finishes whatever the kernel now allows. Everything that happens is
- * appended to the session log; the engine never prints. */
+ * Each side is a program (prog.h): a process of its own in its host's network
+ * namespace that makes that side's calls with blocking sockets, one at a time.
+ * A call either returns at once (its result is logged by engine_exec) or the
+ * program sleeps in it: the call is logged as blocked, the program can do
+ * nothing else, and the event loop polls engine_pollfds(); engine_progress()
+ * logs the result when the program's reply arrives. sockstep looks at the
+ * sockets from outside (pidfd_getfd, sock_diag). Everything that happens is
+ * appended to the session log; the engine never prints.
+ *
+ * Sockets and programs live in slots that never move: a pointer to one stays
+ * valid for the engine's life (a slot is reused in place, never shifted). */
 #ifndef SOCKSTEP_ENGINE_H
 #define SOCKSTEP_ENGINE_H
 
@@ -14,51 +20,77 @@
 
 #include "cmd.h"
 #include "lab.h"
+#include "prog.h"
 #include "session.h"
 #include "sockaddr.h"
 #include "tuple.h"
 
-#define ENGINE_SIDE_SOCKS 64 /* open sockets a side may hold */
+#define ENGINE_SIDE_SOCKS 64 /* open descriptors a side's programs may hold together */
 /* Slots: room for both sides' open sockets; closed ones stay for the table
  * until a slot is needed. */
 #define ENGINE_MAX_SOCKS (2 * ENGINE_SIDE_SOCKS)
+#define ENGINE_MAX_PROGS 24  /* programs and their forked children, both sides */
 
 struct wire; /* wire.h, NET_LAB only */
 
-/* One socket of one side, open or closed (closed ones stay for the table). */
+/* One program: "server", "client2", "server.1" (forked by "server"). */
+struct eprog {
+	bool used;
+	enum side side;
+	int num, child;             /* client2.1: num 2, child 1 */
+	char name[16];
+	struct prog p;
+	bool ours;                  /* our own child (else forked by a program) */
+	int children;               /* forks made: the next child is .children+1 */
+	bool gone;                  /* exited */
+	/* the call it is in, while busy (blocked) */
+	bool busy;
+	enum verb verb;
+	unsigned seq;               /* command that started it */
+	int sock;                   /* slot of its socket, -1 (select) */
+	char code[256];             /* its C text */
+	int sel_n, sel_fd[CMD_SEL_MAX];
+	bool sel_rd, sel_wr;
+	long dgram_len;             /* recvfrom: the waiting datagram's real length, -1 unknown */
+	const struct sock_kind *kind; /* socket */
+	int how;                    /* shutdown */
+	bool nb_on;                 /* nonblock */
+	unsigned long flood_from;   /* flood: datagrams sent so far */
+	/* what it returned last, and received last (expect) */
+	bool last_set;
+	long last_ret;
+	int last_err;
+	unsigned char data[CMD_DATA_MAX];
+	size_t data_len;
+	bool data_set;
+};
+
+/* One descriptor of one program, open or closed (closed ones stay for the table). */
 struct esock {
 	bool used, closed;
+	unsigned born;              /* creation order: a program's newest socket is its default */
+	int prog;                   /* slot of the program holding the descriptor */
 	enum side side;
 	int fd;
 	enum proto proto;
+	const struct sock_kind *kind;
 	char var[16];               /* the C variable naming it: sock, csock */
-	bool listening;
+	bool listening, nonblock;
 	unsigned closed_at;         /* seq of the close */
-	/* the call waiting on this socket, if any */
-	enum verb pending;          /* V_COUNT_ when none */
-	unsigned pending_seq;
-	size_t pending_max;
-	struct sockaddr_in pending_dest; /* connect/sendto destination */
-	unsigned char pending_data[CMD_DATA_MAX];
-	size_t pending_len;
-	unsigned long flood_total, flood_left, flood_sent, flood_fail; /* flood in progress */
+	struct sockaddr_in pending_dest; /* connect/sendto/flood destination */
+	unsigned long flood_total, flood_sent, flood_fail; /* flood in progress */
 	int flood_err;
 	/* what the kernel said last (for spotting changes) and the last row shown */
 	struct tuple_row kernel;
 	struct tuple_row shown;
 	bool has_shown;
+	struct sockaddr_in cur_local, cur_remote; /* the last getsockname/getpeername */
+	bool cur_peer;
 	/* after close: the 4-tuple, to ask sock_diag what became of it */
 	struct sockaddr_in last_local, last_remote;
 	bool connected_once;
 	struct tuple_row close_row;  /* the row close() leaves, shown by engine_refresh */
 	bool close_row_due;
-	bool pending_max_tried;       /* engine_progress: tried in this round */
-};
-
-struct side_result {
-	bool set;
-	long ret;
-	int err;
 };
 
 struct engine {
@@ -66,16 +98,15 @@ struct engine {
 	struct session *log;
 	struct wire *wire;          /* NULL without a capture */
 	bool live;                  /* a screen: show passing states (SYN_SENT) at once */
+	struct eprog progs[ENGINE_MAX_PROGS];
 	struct esock socks[ENGINE_MAX_SOCKS];
-	struct side_result last[3]; /* per side: the last finished call */
-	unsigned char data[3][CMD_DATA_MAX]; /* per side: the last bytes received */
-	size_t data_len[3];
-	bool data_set[3];
+	unsigned born;              /* sockets made so far */
 	struct sa_build sa;         /* the last sockaddr_in built */
 	bool sa_set;
 	int diag_fd[3];             /* NETLINK_SOCK_DIAG socket per host, -1 if none */
 	unsigned long frames_seen_from; /* newest frame before the last non-expect command */
 	unsigned flood_budget;      /* datagrams the floods may still send before the wire is drained */
+	struct prog_rep *rep;       /* room for one reply (64 KiB: not on the stack) */
 };
 
 void engine_init(struct engine *e, struct lab *lab, struct session *log);
@@ -86,11 +117,12 @@ void engine_free(struct engine *e);
  * changed; one line in err), 1 when it was an expect that did not hold. */
 int engine_exec(struct engine *e, const struct cmd *c, char *err, size_t errlen);
 
-/* Descriptors the blocked calls wait on; returns how many were written. */
+/* Descriptors to poll: the reply channels of the busy programs. */
 int engine_pollfds(const struct engine *e, struct pollfd *pfd, int max);
 
-/* Finish every blocked call the kernel now allows, oldest first. Returns how
- * many completed. (engine_refresh notices what the kernel changed by itself.) */
+/* Log every blocked call whose program has answered: connects first, then
+ * oldest first. Returns how many completed. (engine_refresh notices what the
+ * kernel changed by itself.) */
 int engine_progress(struct engine *e);
 
 /* Re-read every socket and log the rows that changed (peer's FIN, timers). */
@@ -109,7 +141,7 @@ bool engine_talks_to(const struct engine *e, struct in_addr addr);
 /* A TCP socket is in a state that normally ends within a round trip. */
 bool engine_transient(const struct engine *e);
 
-/* How many calls are still blocked; seq_only: only the one of command seq. */
+/* How many programs are still blocked; seq_only: only in the call of command seq. */
 int engine_blocked(const struct engine *e, unsigned seq_only);
 
 /* Batch: mark still-blocked calls of command seq as such in the log. */

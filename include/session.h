@@ -51,6 +51,7 @@ struct event {
 	enum ev_kind kind;
 	unsigned seq;         /* the command that caused it (1-based; 0 = start-up) */
 	enum side side;
+	unsigned char prog, child; /* the program: "client2.1" is 2, 1; 0 or 1 is the side's first */
 	int fd;
 	long ret;             /* EV_CALL return value, EV_DATA bytes, EV_EXPECT 1/0, EV_FRAME number */
 	int err;              /* errno of a failed call, 0 otherwise */

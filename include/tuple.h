@@ -35,6 +35,7 @@ enum tcol { TC_PROTO = 1, TC_LIP = 2, TC_LPORT = 4, TC_RIP = 8, TC_RPORT = 16, T
 struct tuple_row {
 	enum tstep step;
 	enum side side;
+	unsigned char prog, child;  /* the program holding it: "server.1" is 1, 1 */
 	int fd;
 	enum proto proto;
 	char lip[16], lport[8];   /* "" = not set yet */

@@ -1,4 +1,5 @@
-/* engine.c - the real calls, one command at a time (see engine.h). */
+/* engine.c - the real calls, one command at a time, made by each side's
+ * program (see engine.h and prog.h). */
 #include "engine.h"
 
 #include <arpa/inet.h>
@@ -7,11 +8,13 @@
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
 #include <netinet/tcp.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "tcpstate.h"
@@ -26,140 +29,313 @@ void engine_init(struct engine *e, struct lab *lab, struct session *log)
 	e->log = log;
 	for (int i = 0; i < 3; i++)
 		e->diag_fd[i] = -1;
+	e->rep = malloc(sizeof(*e->rep));
 }
 
 void engine_free(struct engine *e)
 {
-	for (int i = 0; i < ENGINE_MAX_SOCKS; i++)
-		if (e->socks[i].used && !e->socks[i].closed)
-			close(e->socks[i].fd);
+	/* Children first: a forked program dies with its parent anyway. */
+	for (int i = ENGINE_MAX_PROGS - 1; i >= 0; i--)
+		if (e->progs[i].used)
+			prog_kill(&e->progs[i].p, e->progs[i].ours);
 	for (int i = 0; i < 3; i++)
 		if (e->diag_fd[i] >= 0)
 			close(e->diag_fd[i]);
+	free(e->rep);
+	e->rep = NULL;
 }
 
-/* ---- finding sockets ------------------------------------------------- */
+/* ---- logging ------------------------------------------------------------- */
 
-/* List a side's open descriptors, for error lines ("open: 3, 5"). */
-static void list_open(const struct engine *e, enum side side, char *out, size_t len)
+/* An event of a program (pr may be NULL for a side-wide line). */
+__attribute__((format(printf, 5, 6)))
+static struct event *plog(struct engine *e, enum ev_kind kind, const struct eprog *pr, int fd,
+			  const char *fmt, ...)
 {
-	size_t o = 0;
-	out[0] = '\0';
-	for (int i = 0; i < ENGINE_MAX_SOCKS && o < len; i++) {
-		const struct esock *s = &e->socks[i];
-		if (s->used && !s->closed && s->side == side)
-			o += (size_t)snprintf(out + o, len - o, "%s%s#%d", o ? ", " : "",
-					      side_name(side), s->fd);
+	char buf[2048];
+	struct event *ev;
+	if (fmt) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(buf, sizeof(buf), fmt, ap);
+		va_end(ap);
+		ev = session_add(e->log, kind, pr ? pr->side : SIDE_NONE, fd, "%s", buf);
+	} else
+		ev = session_add(e->log, kind, pr ? pr->side : SIDE_NONE, fd, NULL);
+	if (ev && pr) {
+		ev->prog = (unsigned char)pr->num;
+		ev->child = (unsigned char)pr->child;
 	}
-	if (!out[0])
-		snprintf(out, len, "none");
+	return ev;
 }
 
-/* The socket of a side that a target names, or NULL. A bare side (fd -1) is
- * the newest socket: the newest open one, or with with_closed the newest of
- * all (expect looks at a socket just closed). With a number, an open socket
- * wins over a closed one that had the same number. Slots are in creation order. */
-static struct esock *lookup(struct engine *e, enum side side, int fd, bool with_closed)
+static struct eprog *prog_at(struct engine *e, const struct esock *s)
+{
+	return &e->progs[s->prog];
+}
+
+static void log_result(struct engine *e, struct eprog *pr, int fd, const char *code, long ret, int err,
+		       enum call_status st, unsigned origin)
+{
+	struct event *ev = plog(e, EV_CALL, pr, fd, "%s", code);
+	if (ev) {
+		ev->ret = ret;
+		ev->err = err;
+		ev->status = st;
+		ev->origin = origin;
+	}
+	if (st != CS_BLOCKED) {
+		pr->last_set = true;
+		pr->last_ret = ret;
+		pr->last_err = err;
+	}
+}
+
+/* ---- programs -------------------------------------------------------------- */
+
+static struct eprog *find_prog(struct engine *e, enum side side, int num, int child)
+{
+	for (int i = 0; i < ENGINE_MAX_PROGS; i++) {
+		struct eprog *p = &e->progs[i];
+		if (p->used && p->side == side && p->num == num && p->child == child)
+			return p;
+	}
+	return NULL;
+}
+
+static struct eprog *free_prog(struct engine *e)
+{
+	for (int i = 0; i < ENGINE_MAX_PROGS; i++)
+		if (!e->progs[i].used)
+			return &e->progs[i];
+	return NULL;
+}
+
+/* Start a side's program (not a forked child) in its host. */
+static struct eprog *start_prog(struct engine *e, enum side side, int num, char *err, size_t errlen)
+{
+	struct eprog *pr = free_prog(e);
+	if (!pr) {
+		snprintf(err, errlen, "%d programs run already, the most sockstep holds; expected a command for one of them",
+			 ENGINE_MAX_PROGS);
+		return NULL;
+	}
+	char name[16];
+	cmd_prog_name(side, num, 0, name, sizeof(name));
+	int in = lab_enter(e->lab, side);
+	if (in < 0) {
+		snprintf(err, errlen, "cannot enter the %s host to start %s: %s", side_name(side), name,
+			 errno_name(-in));
+		return NULL;
+	}
+	struct prog p;
+	int rc = prog_spawn(&p, name, err, errlen);
+	lab_leave(e->lab);
+	if (rc < 0)
+		return NULL;
+	memset(pr, 0, sizeof(*pr));
+	pr->used = true;
+	pr->ours = true;
+	pr->side = side;
+	pr->num = num;
+	pr->sock = -1;
+	snprintf(pr->name, sizeof(pr->name), "%s", name);
+	pr->p = p;
+	return pr;
+}
+
+/* The socket slot of a program's descriptor: the open one, else (with_closed)
+ * the newest closed one with that number; fd -1: the program's newest. */
+static struct esock *lookup(struct engine *e, const struct eprog *pr, int fd, bool with_closed)
 {
 	struct esock *best = NULL;
+	int slot = (int)(pr - e->progs);
 	for (int i = 0; i < ENGINE_MAX_SOCKS; i++) {
 		struct esock *s = &e->socks[i];
-		if (!s->used || s->side != side || (fd >= 0 && s->fd != fd))
+		if (!s->used || s->prog != slot || (fd >= 0 && s->fd != fd))
 			continue;
 		if (s->closed && !with_closed)
 			continue;
-		if (fd < 0 || !best || !s->closed || best->closed)
+		/* An open socket wins over a closed one; then the newest. */
+		if (!best || (best->closed && !s->closed) || (best->closed == s->closed && s->born > best->born))
 			best = s;
 	}
 	return best;
 }
 
+/* "3, 5" */
+static void list_open(struct engine *e, const struct eprog *pr, char *out, size_t len)
+{
+	size_t o = 0;
+	int slot = pr ? (int)(pr - e->progs) : -1;
+	out[0] = '\0';
+	for (int i = 0; i < ENGINE_MAX_SOCKS && o < len; i++) {
+		const struct esock *s = &e->socks[i];
+		if (s->used && !s->closed && s->prog == slot)
+			o += (size_t)snprintf(out + o, len - o, "%s%d", o ? ", " : "", s->fd);
+	}
+	if (!out[0])
+		snprintf(out, len, "none");
+}
+
+static const char *prog_name_of(const struct target *t, char *buf, size_t len)
+{
+	cmd_prog_name(t->side, t->prog, t->child, buf, len);
+	return buf;
+}
+
+/* The program a command names, or NULL with one line in err. */
+static struct eprog *target_prog(struct engine *e, const struct target *t, char *err, size_t errlen)
+{
+	char name[16];
+	struct eprog *pr = find_prog(e, t->side, t->prog, t->child);
+	if (pr && pr->gone) {
+		snprintf(err, errlen, "%s has ended; expected a command for a program that runs",
+			 prog_name_of(t, name, sizeof(name)));
+		return NULL;
+	}
+	if (!pr) {
+		if (t->child)
+			snprintf(err, errlen, "there is no %s; expected \"%s fork\" first (it makes %s.1, %s.2, ...)",
+				 prog_name_of(t, name, sizeof(name)), side_name(t->side), side_name(t->side),
+				 side_name(t->side));
+		else
+			snprintf(err, errlen, "%s has no open socket; expected \"%s socket tcp\" or \"%s socket udp\" first",
+				 prog_name_of(t, name, sizeof(name)), name, name);
+	}
+	return pr;
+}
+
 /* The socket a command names, or NULL with one line in err saying what was
  * expected. any_state: closed sockets count too (expect looks at them). */
-static struct esock *find(struct engine *e, const struct target *t, bool any_state, char *err,
-			  size_t errlen)
+static struct esock *find(struct engine *e, const struct target *t, bool any_state, char *err, size_t errlen)
 {
-	struct esock *s = lookup(e, t->side, t->fd, any_state || t->fd >= 0);
-	char open[128];
-	list_open(e, t->side, open, sizeof(open));
+	char name[16], open[160];
+	struct eprog *pr = find_prog(e, t->side, t->prog, t->child);
+	if (!pr) {
+		target_prog(e, t, err, errlen);
+		return NULL;
+	}
+	prog_name_of(t, name, sizeof(name));
+	list_open(e, pr, open, sizeof(open));
+	struct esock *s = lookup(e, pr, t->fd, any_state || t->fd >= 0);
 	if (!s) {
-		enum side other = t->side == SIDE_SERVER ? SIDE_CLIENT : SIDE_SERVER;
 		if (t->fd < 0)
-			snprintf(err, errlen,
-				 "%s has no open socket; expected \"%s socket tcp\" or \"%s socket udp\" first",
-				 side_name(t->side), side_name(t->side), side_name(t->side));
-		else if (lookup(e, other, t->fd, true))
-			snprintf(err, errlen, "descriptor %d belongs to %s, not %s; %s's open sockets: %s",
-				 t->fd, side_name(other), side_name(t->side), side_name(t->side), open);
+			snprintf(err, errlen, "%s has no open socket; expected \"%s socket tcp\" or \"%s socket udp\" first",
+				 name, name, name);
 		else
-			snprintf(err, errlen, "%s has no socket %d; expected one of its open sockets: %s",
-				 side_name(t->side), t->fd, open);
+			snprintf(err, errlen, "%s has no descriptor %d; expected one of its open sockets: %s", name,
+				 t->fd, open);
 		return NULL;
 	}
 	if (s->closed && !any_state) {
-		snprintf(err, errlen, "%s#%d was closed at command %u; expected an open socket (open: %s)",
-			 side_name(t->side), s->fd, s->closed_at, open);
+		snprintf(err, errlen, "%s#%d was closed at step %u; expected an open socket (open: %s)", name, s->fd,
+			 s->closed_at, open);
 		return NULL;
 	}
 	return s;
 }
 
-/* ---- logging helpers ------------------------------------------------- */
+/* ---- explanations ------------------------------------------------------- */
 
-static void log_result(struct engine *e, const struct esock *s, const char *code, long ret, int err,
-		       enum call_status st, unsigned origin)
+/* What the socket was, for explaining an error: the kernel's words are the
+ * same for different situations (EPIPE: shut down, reset, never connected). */
+enum situation { SIT_FRESH, SIT_LISTENING, SIT_CONNECTED, SIT_WAS_CONNECTED, SIT_SHUT };
+
+static enum situation situation_of(const struct esock *s)
 {
-	struct event *ev = session_add(e->log, EV_CALL, s->side, s->fd, "%s", code);
-	if (!ev)
-		return;
-	ev->ret = ret;
-	ev->err = err;
-	ev->status = st;
-	ev->origin = origin;
-	if (st != CS_BLOCKED) {
-		e->last[s->side].set = true;
-		e->last[s->side].ret = ret;
-		e->last[s->side].err = err;
-	}
+	if (s->listening)
+		return SIT_LISTENING;
+	if (s->kernel.step == TS_SHUTDOWN || s->shown.step == TS_SHUTDOWN)
+		return SIT_SHUT;
+	if (s->cur_peer)
+		return SIT_CONNECTED;
+	return s->connected_once ? SIT_WAS_CONNECTED : SIT_FRESH;
 }
 
 /* One line that explains a kernel error in the lecture's terms. */
-static const char *hint(enum verb v, int err, enum proto proto)
+static const char *hint(const struct engine *e, const struct esock *s, enum verb v, int err)
 {
+	enum situation sit = situation_of(s);
+	bool tcp = s->proto == PROTO_TCP;
 	switch (err) {
 	case EADDRINUSE:
 		return v == V_BIND ? "another socket already holds this address and port "
 				     "(\"setsockopt reuseaddr on\" before bind lets a new listener reuse it)"
 				   : "this local address and port are taken";
 	case ECONNREFUSED:
-		return proto == PROTO_UDP ? "the peer's kernel answered an earlier datagram with ICMP port unreachable"
-					  : "nobody listens on that address and port: the server's kernel answered with RST";
+		return !tcp ? "the peer's kernel answered an earlier datagram with ICMP port unreachable"
+			    : "nobody listens on that address and port: the server's kernel answered with RST";
 	case EACCES:
 		return v == V_BIND ? "ports below 1024 need privilege (CAP_NET_BIND_SERVICE); the lab and loopback modes have it"
 				   : "permission denied (a broadcast address needs SO_BROADCAST)";
 	case EOPNOTSUPP:
-		return v == V_ACCEPT || v == V_LISTEN ? "listen() and accept() exist only for connection-oriented (TCP) sockets"
-						      : NULL;
+		if (v == V_ACCEPT || v == V_LISTEN)
+			return "listen() and accept() exist only for connection-oriented (SOCK_STREAM) sockets; "
+			       "a UDP server just calls recvfrom()";
+		return NULL;
 	case EINVAL:
 		if (v == V_ACCEPT)
-			return "accept() needs a socket in LISTEN state: call listen() first";
+			return sit == SIT_CONNECTED ? "this socket is a connection, not a listening socket: accept() "
+						      "takes the listening one (the bare side picks it when there is one)"
+						    : "accept() needs a socket in LISTEN state: call listen() first";
 		if (v == V_LISTEN)
-			return "listen() is not valid for this socket in its current state";
+			return sit == SIT_CONNECTED || sit == SIT_WAS_CONNECTED
+				       ? "a connected socket cannot listen: listening sockets only wait for connections"
+				       : "listen() is not valid for this socket in its current state";
 		if (v == V_BIND)
-			return "this socket is already bound: a socket binds once";
+			return "this socket is already bound: a socket binds once (connect() and listen() bind it too)";
 		return NULL;
 	case EISCONN:
-		return "this socket is already connected";
+		if (v == V_SENDTO)
+			return "a connected TCP socket has its peer already: send() it, without an address";
+		return "this socket is already connected: a TCP socket connects once";
+	case EALREADY:
+		return "a connect() on this non-blocking socket is still in progress (SYN sent, no answer yet)";
+	case EINPROGRESS:
+		return "non-blocking connect(): the SYN is sent and the call did not wait; select() for writing "
+		       "tells when it is done, SO_ERROR how it ended";
+	case EAGAIN:
+		return "non-blocking socket: the call would have blocked, so it returned at once (EAGAIN = EWOULDBLOCK)";
+	case EINTR:
+		return "a signal arrived while the call was blocked, and its handler was installed without "
+		       "SA_RESTART, so the call gave up";
 	case ENOTCONN:
-		return "this socket has no peer: TCP needs connect()/accept() first, UDP needs sendto() or connect()";
+		if (sit == SIT_LISTENING)
+			return "a listening socket has no peer: send and recv on the socket accept() returns";
+		if (sit == SIT_WAS_CONNECTED || sit == SIT_SHUT)
+			return "the connection is over: the peer reset it, or it was shut down";
+		return tcp ? "this socket was never connected: TCP needs connect() (client) or accept() (server) first"
+			   : "this socket has no peer: UDP needs sendto() with an address, or connect()";
+	case EPIPE:
+		if (sit == SIT_LISTENING)
+			return "a listening socket carries no data: send on the socket accept() returned";
+		if (sit == SIT_FRESH)
+			return "this socket was never connected: TCP sends only after connect() or accept()";
+		if (sit == SIT_SHUT)
+			return "this side called shutdown() for writing: it sends no more";
+		return "the connection is closed for sending: the peer reset it (RST) or it was shut down";
 	case EADDRNOTAVAIL:
 		return "no interface of this host has that address";
 	case ENETUNREACH:
 		return "this host has no route to that address";
-	case EPIPE:
-		return "the connection is closed for sending (shutdown or the peer reset it)";
+	case EHOSTUNREACH:
+		return e->lab->mode == NET_LAB
+			       ? "nobody answered ARP (\"who has this address?\"): the kernel never learnt the peer's "
+				 "MAC address, so the SYN never left (were the ARP requests held or dropped on the wire?)"
+			       : "no host answered ARP for that address: the SYN never left";
+	case ETIMEDOUT:
+		return "the SYN (or data) was retransmitted until TCP gave up: no answer came back";
+	case ECONNRESET:
+		return "the peer reset the connection (RST): it closed with unread data or the socket is gone";
 	case EDESTADDRREQ:
 		return "a UDP socket without a peer needs sendto() with an address";
+	case EAFNOSUPPORT:
+	case EPROTONOSUPPORT:
+	case ESOCKTNOSUPPORT:
+		return "this kernel has no protocol for that family and type";
+	case EMSGSIZE:
+		return "the datagram is larger than the socket can send in one piece";
 	default:
 		return NULL;
 	}
@@ -167,40 +343,59 @@ static const char *hint(enum verb v, int err, enum proto proto)
 
 static void log_error_hint(struct engine *e, const struct esock *s, enum verb v, int err)
 {
-	const char *h = hint(v, err, s->proto);
+	const char *h = hint(e, s, v, err);
 	if (h)
-		session_add(e->log, EV_INFO, s->side, s->fd, "%s: %s", errno_name(err), h);
+		plog(e, EV_INFO, prog_at(e, s), s->fd, "%s: %s", errno_name(err), h);
 }
 
 /* ---- reading the kernel ------------------------------------------------ */
 
-/* What the kernel says of s now: addresses and state, no interpretation. */
-static void snapshot(const struct esock *s, struct tuple_row *r)
+/* What the kernel says of s now: addresses and state, no interpretation.
+ * The program's descriptor is borrowed (pidfd_getfd) and given back. */
+static void snapshot(struct engine *e, struct esock *s, struct tuple_row *r)
 {
+	struct eprog *pr = prog_at(e, s);
 	struct sockaddr_in sin;
 	socklen_t sl;
 	memset(r, 0, sizeof(*r));
 	r->side = s->side;
+	r->prog = (unsigned char)pr->num;
+	r->child = (unsigned char)pr->child;
 	r->fd = s->fd;
 	r->proto = s->proto;
-	sl = sizeof(sin);
-	if (getsockname(s->fd, (struct sockaddr *)&sin, &sl) == 0)
-		tuple_set_local(r, &sin);
-	sl = sizeof(sin);
-	if (getpeername(s->fd, (struct sockaddr *)&sin, &sl) == 0)
-		tuple_set_remote(r, &sin);
-	if (tcpstate_of_fd(s->fd, s->proto, r->state, sizeof(r->state)) < 0)
+	int fd = prog_peek(&pr->p, s->fd);
+	if (fd < 0) {
 		snprintf(r->state, sizeof(r->state), "?");
+		return;
+	}
+	sl = sizeof(sin);
+	memset(&s->cur_local, 0, sizeof(s->cur_local));
+	if (getsockname(fd, (struct sockaddr *)&sin, &sl) == 0) {
+		tuple_set_local(r, &sin);
+		s->cur_local = sin;
+	}
+	sl = sizeof(sin);
+	s->cur_peer = getpeername(fd, (struct sockaddr *)&sin, &sl) == 0;
+	if (s->cur_peer) {
+		tuple_set_remote(r, &sin);
+		s->cur_remote = sin;
+	}
+	if (tcpstate_of_fd(fd, s->proto, r->state, sizeof(r->state)) < 0)
+		snprintf(r->state, sizeof(r->state), "?");
+	close(fd);
 }
 
 /* Log a row for s; `r` already holds the values to show. */
 static void show_row(struct engine *e, struct esock *s, struct tuple_row *r, enum tstep st)
 {
+	struct eprog *pr = prog_at(e, s);
 	r->step = st;
+	r->prog = (unsigned char)pr->num;
+	r->child = (unsigned char)pr->child;
 	tuple_diff(r, s->has_shown ? &s->shown : NULL);
 	s->shown = *r;
 	s->has_shown = true;
-	struct event *ev = session_add(e->log, EV_ROW, s->side, s->fd, NULL);
+	struct event *ev = plog(e, EV_ROW, pr, s->fd, NULL);
 	if (ev)
 		session_attach_row(ev, r);
 }
@@ -209,7 +404,7 @@ static void show_row(struct engine *e, struct esock *s, struct tuple_row *r, enu
 static void kernel_row(struct engine *e, struct esock *s, enum tstep st, const char *note)
 {
 	struct tuple_row r;
-	snapshot(s, &r);
+	snapshot(e, s, &r);
 	s->kernel = r;
 	if (r.rip[0])
 		s->connected_once = true;
@@ -222,7 +417,6 @@ static int diag_fd(struct engine *e, enum side side)
 {
 	if (e->diag_fd[side] < 0) {
 		int fd = lab_socket(e->lab, side, AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
-		/* Out of the way of the lesson's own descriptors (see lab.c). */
 		int high = fd >= 0 ? fcntl(fd, F_DUPFD_CLOEXEC, lab_fd_base()) : -1;
 		if (high >= 0) {
 			close(fd);
@@ -241,22 +435,35 @@ static void closed_state(struct engine *e, struct esock *s, char *out, size_t le
 	snprintf(out, len, "%s", st > 0 ? tuple_tcp_state_name(st) : "CLOSED");
 }
 
+/* The state of an open socket now, without logging anything. */
+static void state_now(struct engine *e, struct esock *s, char *out, size_t len)
+{
+	struct tuple_row r;
+	if (s->closed) {
+		closed_state(e, s, out, len);
+		return;
+	}
+	snapshot(e, s, &r);
+	snprintf(out, len, "%s", r.state);
+}
+
 /* ---- building addresses -------------------------------------------------- */
 
 /* Run the four statements of the lecture and log each stage. */
 static void build_sockaddr(struct engine *e, const struct esock *s, const struct cmd *c,
 			   const char *var, struct sockaddr_in *out)
 {
+	struct eprog *pr = prog_at(e, s);
 	sa_build(&e->sa, var, c->addr_text, c->port, c->conv, c->nohtons);
 	e->sa_set = true;
-	struct event *ev = session_add(e->log, EV_SOCKADDR, s->side, s->fd, NULL);
+	struct event *ev = plog(e, EV_SOCKADDR, pr, s->fd, NULL);
 	if (ev)
 		session_attach_sa(ev, &e->sa);
 	if (e->sa.conv_failed && c->conv == CONV_INET_ADDR)
-		session_add(e->log, EV_INFO, s->side, s->fd,
-			    "inet_addr(\"%.64s\") returned INADDR_NONE (0xFFFFFFFF): the same value it returns "
-			    "for bad input, so a program cannot tell them apart; inet_pton can",
-			    c->addr_text);
+		plog(e, EV_INFO, pr, s->fd,
+		     "inet_addr(\"%.64s\") returned INADDR_NONE (0xFFFFFFFF): the same value it returns "
+		     "for bad input, so a program cannot tell them apart; inet_pton can",
+		     c->addr_text);
 	*out = e->sa.sin;
 }
 
@@ -272,9 +479,9 @@ static const char *remote_var(enum side side)
 	return side == SIDE_SERVER ? "echoclient" : "echoserver";
 }
 
-/* ---- the calls ---------------------------------------------------------- */
+/* ---- sockets ------------------------------------------------------------- */
 
-/* How many open sockets a side holds. */
+/* How many open descriptors a side's programs hold. */
 static int open_socks(const struct engine *e, enum side side)
 {
 	int n = 0;
@@ -283,76 +490,86 @@ static int open_socks(const struct engine *e, enum side side)
 	return n;
 }
 
-/* A slot for a new socket of a side, or NULL when that side holds
- * ENGINE_SIDE_SOCKS open ones already. The limit is per side, so that one
- * side's sockets never take the other's room: with both sides at most at
+/* A slot for a new descriptor of a side, or NULL when that side holds
+ * ENGINE_SIDE_SOCKS open ones already. A free slot, else the oldest closed
+ * one, reused where it is: slots never move. With both sides at most at
  * their limit, a free or closed slot is always left. */
-static struct esock *new_sock(struct engine *e, enum side side)
+static struct esock *new_sock(struct engine *e, const struct eprog *pr, int fd, enum proto proto,
+			      const struct sock_kind *kind, const char *var)
 {
-	if (open_socks(e, side) >= ENGINE_SIDE_SOCKS)
+	if (open_socks(e, pr->side) >= ENGINE_SIDE_SOCKS)
 		return NULL;
-	for (int i = 0; i < ENGINE_MAX_SOCKS; i++)
+	struct esock *s = NULL;
+	for (int i = 0; i < ENGINE_MAX_SOCKS && !s; i++)
 		if (!e->socks[i].used)
-			return &e->socks[i];
-	/* Reuse the oldest closed slot: the table keeps what fits. */
-	for (int i = 0; i < ENGINE_MAX_SOCKS; i++)
-		if (e->socks[i].closed) {
-			memmove(&e->socks[i], &e->socks[i + 1],
-				(size_t)(ENGINE_MAX_SOCKS - 1 - i) * sizeof(e->socks[0]));
-			memset(&e->socks[ENGINE_MAX_SOCKS - 1], 0, sizeof(e->socks[0]));
-			return &e->socks[ENGINE_MAX_SOCKS - 1];
-		}
-	return NULL;
-}
-
-static int do_socket(struct engine *e, const struct cmd *c, char *err, size_t errlen)
-{
-	struct esock *s = new_sock(e, c->t.side);
-	if (!s)
-		return ERR("%s holds %d open sockets already, the most one side may hold; expected "
-			   "\"%s close\" first", side_name(c->t.side), ENGINE_SIDE_SOCKS, side_name(c->t.side));
-	bool tcp = c->proto == PROTO_TCP;
-	int fd = lab_socket(e->lab, c->t.side, AF_INET,
-			    (tcp ? SOCK_STREAM : SOCK_DGRAM) | SOCK_NONBLOCK | SOCK_CLOEXEC,
-			    tcp ? IPPROTO_TCP : IPPROTO_UDP);
-	const char *code = tcp ? "sock = socket(PF_INET, SOCK_STREAM, IPPROTO_TCP);"
-			       : "sock = socket(PF_INET, SOCK_DGRAM, IPPROTO_UDP);";
-	struct esock tmp = { .side = c->t.side, .fd = -1, .proto = c->proto };
-	if (fd < 0) {
-		log_result(e, &tmp, code, -1, -fd, CS_DONE, 0);
-		return 0;
+			s = &e->socks[i];
+	for (int i = 0; i < ENGINE_MAX_SOCKS && !s; i++)
+		if (e->socks[i].closed && !e->socks[i].close_row_due)
+			s = &e->socks[i];
+	for (int i = 0; s && s->used && i < ENGINE_MAX_SOCKS; i++) {
+		struct esock *o = &e->socks[i];
+		if (o->closed && !o->close_row_due && o->born < s->born)
+			s = o;
 	}
+	if (!s)
+		return NULL;
 	memset(s, 0, sizeof(*s));
 	s->used = true;
-	s->side = c->t.side;
+	s->born = ++e->born;
+	s->prog = (int)(pr - e->progs);
+	s->side = pr->side;
 	s->fd = fd;
-	s->proto = c->proto;
-	s->pending = V_COUNT_;
-	snprintf(s->var, sizeof(s->var), "sock");
-	log_result(e, s, code, fd, 0, CS_DONE, 0);
-	kernel_row(e, s, TS_SOCKET, NULL);
-	return 0;
+	s->proto = proto;
+	s->kind = kind;
+	snprintf(s->var, sizeof(s->var), "%s", var);
+	return s;
 }
+
+static void got_data(struct engine *e, struct eprog *pr, struct esock *s, const unsigned char *buf, ssize_t n,
+		     const struct sockaddr_in *from)
+{
+	char esc[256];
+	size_t len = n > 0 ? (size_t)n : 0;
+	if (len > CMD_DATA_MAX)
+		len = CMD_DATA_MAX;
+	memcpy(pr->data, buf, len);
+	pr->data_len = len;
+	pr->data_set = true;
+	escape_bytes(buf, len, esc, sizeof(esc));
+	struct event *ev;
+	if (n == 0 && s->proto == PROTO_TCP)
+		ev = plog(e, EV_DATA, pr, s->fd, "received 0 bytes: the peer closed its side (end of stream)");
+	else if (from) {
+		char ip[16];
+		inet_ntop(AF_INET, &from->sin_addr, ip, sizeof(ip));
+		ev = plog(e, EV_DATA, pr, s->fd, "received \"%s\" (%zd bytes) from %s:%u", esc, n, ip,
+			  (unsigned)ntohs(from->sin_port));
+	} else
+		ev = plog(e, EV_DATA, pr, s->fd, "received \"%s\" (%zd bytes)", esc, n);
+	if (ev)
+		ev->ret = n;
+}
+
+/* ---- the C text of each call --------------------------------------------- */
 
 static void call_code(char *buf, size_t len, const struct esock *s, const struct cmd *c)
 {
-	const char *v = s->var;
+	const char *v = s ? s->var : "sock";
+	enum side side = c->t.side;
 	char esc[96];
 	switch (c->verb) {
 	case V_BIND:
-		snprintf(buf, len, "bind(%s, (struct sockaddr *)&%s, sizeof(%s));", v,
-			 local_var(s->side), local_var(s->side));
+		snprintf(buf, len, "bind(%s, (struct sockaddr *)&%s, sizeof(%s));", v, local_var(side), local_var(side));
 		break;
 	case V_LISTEN:
 		snprintf(buf, len, "listen(%s, %d);", v, c->backlog);
 		break;
 	case V_ACCEPT:
-		snprintf(buf, len, "csock = accept(%s, (struct sockaddr *)&%s, &clientlen);", v,
-			 remote_var(s->side));
+		snprintf(buf, len, "csock = accept(%s, (struct sockaddr *)&%s, &clientlen);", v, remote_var(side));
 		break;
 	case V_CONNECT:
-		snprintf(buf, len, "connect(%s, (struct sockaddr *)&%s, sizeof(%s));", v,
-			 remote_var(s->side), remote_var(s->side));
+		snprintf(buf, len, "connect(%s, (struct sockaddr *)&%s, sizeof(%s));", v, remote_var(side),
+			 remote_var(side));
 		break;
 	case V_SEND:
 		escape_bytes(c->data, c->data_len, esc, sizeof(esc));
@@ -360,15 +577,15 @@ static void call_code(char *buf, size_t len, const struct esock *s, const struct
 		break;
 	case V_SENDTO:
 		escape_bytes(c->data, c->data_len, esc, sizeof(esc));
-		snprintf(buf, len, "sendto(%s, \"%s\", %zu, 0, (struct sockaddr *)&%s, sizeof(%s));", v,
-			 esc, c->data_len, remote_var(s->side), remote_var(s->side));
+		snprintf(buf, len, "sendto(%s, \"%s\", %zu, 0, (struct sockaddr *)&%s, sizeof(%s));", v, esc,
+			 c->data_len, remote_var(side), remote_var(side));
 		break;
 	case V_RECV:
 		snprintf(buf, len, "recv(%s, buffer, %zu, 0);", v, c->maxlen);
 		break;
 	case V_RECVFROM:
-		snprintf(buf, len, "recvfrom(%s, buffer, %zu, 0, (struct sockaddr *)&%s, &clientlen);", v,
-			 c->maxlen, remote_var(s->side));
+		snprintf(buf, len, "recvfrom(%s, buffer, %zu, 0, (struct sockaddr *)&%s, &clientlen);", v, c->maxlen,
+			 remote_var(side));
 		break;
 	case V_SHUTDOWN:
 		snprintf(buf, len, "shutdown(%s, %s);", v,
@@ -379,170 +596,226 @@ static void call_code(char *buf, size_t len, const struct esock *s, const struct
 		break;
 	case V_FLOOD:
 		snprintf(buf, len, "for (i = 0; i < %lu; i++) sendto(%s, &i, 8, 0, (struct sockaddr *)&%s, sizeof(%s));",
-			 s->flood_total, v, remote_var(s->side), remote_var(s->side));
+			 c->count, v, remote_var(side), remote_var(side));
 		break;
 	case V_SETSOCKOPT:
-		snprintf(buf, len, "setsockopt(%s, SOL_SOCKET, SO_REUSEADDR, &(int){%d}, sizeof(int));", v,
-			 c->optval);
+		snprintf(buf, len, "setsockopt(%s, SOL_SOCKET, SO_REUSEADDR, &(int){%d}, sizeof(int));", v, c->optval);
+		break;
+	case V_NONBLOCK:
+		snprintf(buf, len, "fcntl(%s, F_SETFL, fcntl(%s, F_GETFL) %s);", v, v,
+			 c->optval ? "| O_NONBLOCK" : "& ~O_NONBLOCK");
+		break;
+	case V_FORK:
+		snprintf(buf, len, "pid = fork();");
 		break;
 	default:
 		snprintf(buf, len, "%s(%s);", cmd_verb_name(c->verb), v);
 	}
 }
 
-/* Pretend-free record of the code text a pending call will log again. */
-static void pending_code(const struct esock *s, char *buf, size_t len)
-{
-	struct cmd c;
-	memset(&c, 0, sizeof(c));
-	c.verb = s->pending;
-	c.maxlen = s->pending_max;
-	memcpy(c.data, s->pending_data, s->pending_len);
-	c.data_len = s->pending_len;
-	call_code(buf, len, s, &c);
-}
+/* ---- making a call ------------------------------------------------------- */
 
-static void got_data(struct engine *e, struct esock *s, const unsigned char *buf, ssize_t n,
-		     const struct sockaddr_in *from)
+static void prog_died(struct engine *e, struct eprog *pr)
 {
-	char esc[256];
-	size_t len = n > 0 ? (size_t)n : 0;
-	if (len > CMD_DATA_MAX)
-		len = CMD_DATA_MAX;
-	memcpy(e->data[s->side], buf, len);
-	e->data_len[s->side] = len;
-	e->data_set[s->side] = true;
-	escape_bytes(buf, len, esc, sizeof(esc));
-	if (n == 0 && s->proto == PROTO_TCP)
-		session_add(e->log, EV_DATA, s->side, s->fd,
-			    "received 0 bytes: the peer closed its side (end of stream)");
-	else if (from) {
-		char ip[16];
-		inet_ntop(AF_INET, &from->sin_addr, ip, sizeof(ip));
-		struct event *ev = session_add(e->log, EV_DATA, s->side, s->fd,
-					       "received \"%s\" (%zd bytes) from %s:%u", esc, n, ip,
-					       (unsigned)ntohs(from->sin_port));
-		if (ev)
-			ev->ret = n;
-	} else {
-		struct event *ev = session_add(e->log, EV_DATA, s->side, s->fd,
-					       "received \"%s\" (%zd bytes)", esc, n);
-		if (ev)
-			ev->ret = n;
+	char how[96];
+	prog_exit_text(&pr->p, pr->ours, how, sizeof(how));
+	plog(e, EV_INFO, pr, -1, "%s %s: its descriptors are closed by the kernel", pr->name, how);
+	pr->gone = true;
+	pr->busy = false;
+	prog_kill(&pr->p, false);
+	int slot = (int)(pr - e->progs);
+	for (int i = 0; i < ENGINE_MAX_SOCKS; i++) {
+		struct esock *s = &e->socks[i];
+		if (!s->used || s->closed || s->prog != slot)
+			continue;
+		s->last_local = s->cur_local;
+		if (s->cur_peer) {
+			s->last_remote = s->cur_remote;
+			s->connected_once = true;
+		}
+		s->closed = true;
+		s->closed_at = e->log->seq;
+		s->close_row = s->shown;
+		s->close_row_due = s->has_shown;
 	}
 }
 
-/* The common ending of a data call: would it block (false, still pending),
- * or log its result (and a hint for an error). *ok says it succeeded. */
-static bool settled(struct engine *e, struct esock *s, const char *code, ssize_t n, enum verb v,
-		    enum call_status done, unsigned origin, bool *ok)
+/* Send the program its call and wait until it returns or sleeps in it.
+ * 1: the reply is in e->rep; 0: the program is blocked; <0: it died. */
+static int call(struct engine *e, struct eprog *pr, const struct prog_req *rq, int pass_fd)
 {
-	*ok = false;
-	if (n < 0 && (errno == EAGAIN || errno == EINTR))
-		return false;
-	if (n < 0) {
-		int er = errno;
-		log_result(e, s, code, -1, er, done, origin);
-		log_error_hint(e, s, v, er);
+	if (!e->rep)
+		return -ENOMEM;
+	int rc = prog_send(&pr->p, rq, pass_fd);
+	if (rc < 0)
+		return rc;
+	rc = prog_settle(&pr->p);
+	if (rc <= 0)
+		return rc;
+	rc = prog_recv(&pr->p, e->rep);
+	return rc < 0 ? rc : 1;
+}
+
+/* Datagrams a flood sends per request: half the wire's capture ring, so that
+ * the ring never overflows between two turns of the relay. */
+#define FLOOD_CHUNK (WIRE_CAP_FRAMES / 2)
+
+static void flood_chunk(struct engine *e, struct eprog *pr, struct esock *s)
+{
+	struct prog_req rq;
+	memset(&rq, 0, offsetof(struct prog_req, data));
+	rq.op = PO_FLOOD;
+	rq.fd = s->fd;
+	rq.addr = s->pending_dest;
+	unsigned long left = s->flood_total - pr->flood_from;
+	rq.a = (int)(left < FLOOD_CHUNK ? left : FLOOD_CHUNK);
+	rq.flood_from = pr->flood_from;
+	pr->flood_from += (unsigned long)rq.a;
+	if (prog_send(&pr->p, &rq, -1) < 0)
+		prog_died(e, pr);
+}
+
+static const char *ready_why(const struct esock *s, bool rd)
+{
+	if (!rd)
+		return "send() will not block";
+	if (s && s->listening)
+		return "a connection waits: accept() will not block";
+	if (s && s->proto == PROTO_UDP)
+		return "a datagram waits: recvfrom() will not block";
+	return "data or the end of the stream: recv() will not block";
+}
+
+static struct esock *sock_of_fd(struct engine *e, const struct eprog *pr, int fd)
+{
+	return lookup(e, pr, fd, false);
+}
+
+/* The program answered its call (e->rep): log the result and what it
+ * changed. Returns false when the call goes on (a flood's next chunk). */
+static bool finish(struct engine *e, struct eprog *pr, unsigned origin)
+{
+	struct prog_rep *rp = e->rep;
+	enum call_status st = origin ? CS_COMPLETED : CS_DONE;
+	struct esock *s = pr->sock >= 0 ? &e->socks[pr->sock] : NULL;
+	long ret = rp->ret;
+	int er = rp->err;
+	int fd = s ? s->fd : -1;
+
+	if (pr->verb == V_FLOOD && s) {
+		s->flood_sent += rp->sent;
+		s->flood_fail += rp->failed;
+		if (rp->failed)
+			s->flood_err = rp->flood_err;
+		if (pr->flood_from < s->flood_total && !er) {
+			flood_chunk(e, pr, s);
+			return false;
+		}
+		pr->busy = false;
+		log_result(e, pr, fd, pr->code, (long)s->flood_sent, s->flood_fail ? s->flood_err : 0, st, origin);
+		plog(e, EV_INFO, pr, fd, "flood: %lu datagrams sent, %lu failed%s%s", s->flood_sent, s->flood_fail,
+		     s->flood_fail ? " with " : "", s->flood_fail ? errno_name(s->flood_err) : "");
 		return true;
 	}
-	log_result(e, s, code, n, 0, done, origin);
-	*ok = true;
-	return true;
-}
-
-/* Try the call once; returns true when it finished (successfully or not). */
-static bool attempt(struct engine *e, struct esock *s, enum verb v, unsigned origin)
-{
-	char code[256];
-	pending_code(s, code, sizeof(code));
-	enum call_status done = origin ? CS_COMPLETED : CS_DONE;
-	unsigned char buf[65536];
-	struct sockaddr_in from;
-	socklen_t fl = sizeof(from);
-	ssize_t n;
-	bool ok;
-
-	switch (v) {
-	case V_ACCEPT: {
-		int fd = accept4(s->fd, (struct sockaddr *)&from, &fl, SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (!settled(e, s, code, fd, V_ACCEPT, done, origin, &ok))
-			return false;
-		if (!ok)
-			return true;
-		struct esock *ns = new_sock(e, s->side);
-		if (!ns) {
-			close(fd);
-			session_add(e->log, EV_INFO, s->side, fd,
-				    "%s holds %d open sockets already, the most one side may hold: "
-				    "descriptor %d that accept() returned is closed again",
-				    side_name(s->side), ENGINE_SIDE_SOCKS, fd);
+	pr->busy = false;
+	if (pr->verb == V_SOCKET) {
+		log_result(e, pr, ret >= 0 ? (int)ret : -1, pr->code, ret, er, st, origin);
+		const struct sock_kind *k = pr->kind;
+		if (er) {
+			struct esock tmp = { .proto = k->proto, .side = pr->side, .prog = (int)(pr - e->progs), .fd = -1 };
+			const char *h = hint(e, &tmp, V_SOCKET, er);
+			plog(e, EV_INFO, pr, -1, "%s: %s%s%s", errno_name(er), k->purpose, h ? "; " : "", h ? h : "");
 			return true;
 		}
-		memset(ns, 0, sizeof(*ns));
-		ns->used = true;
-		ns->side = s->side;
-		ns->fd = fd;
-		ns->proto = s->proto;
-		ns->pending = V_COUNT_;
-		snprintf(ns->var, sizeof(ns->var), "csock");
-		kernel_row(e, ns, TS_ACCEPTED, "a new socket: the listening one keeps waiting");
-		return true;
-	}
-	case V_RECV:
-		n = recv(s->fd, buf, s->pending_max, 0);
-		if (!settled(e, s, code, n, v, done, origin, &ok))
-			return false;
-		if (ok)
-			got_data(e, s, buf, n, NULL);
-		return true;
-	case V_RECVFROM: {
-		memset(&from, 0, sizeof(from));
-		n = recvfrom(s->fd, buf, s->pending_max, 0, (struct sockaddr *)&from, &fl);
-		if (!settled(e, s, code, n, v, done, origin, &ok))
-			return false;
-		if (!ok)
-			return true;
-		got_data(e, s, buf, n, s->proto == PROTO_UDP ? &from : NULL);
-		if (s->proto == PROTO_UDP) {
-			struct tuple_row r;
-			snapshot(s, &r);
-			s->kernel = r;
-			if (!r.rip[0]) {
-				/* Be exact where the lecture simplifies: the kernel keeps no peer. */
-				tuple_set_remote(&r, &from);
-				snprintf(r.note, sizeof(r.note),
-					 "remote from recvfrom()'s source; no peer in the kernel (getpeername: ENOTCONN)");
-			}
-			show_row(e, s, &r, TS_RECEIVED);
-		}
-		return true;
-	}
-	case V_CONNECT: {
-		struct pollfd p = { .fd = s->fd, .events = POLLOUT };
-		if (origin && poll(&p, 1, 0) <= 0)
-			return false;
-		int soerr = 0;
-		socklen_t sl = sizeof(soerr);
-		getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &soerr, &sl);
-		log_result(e, s, code, soerr ? -1 : 0, soerr, done, origin);
-		if (soerr)
-			log_error_hint(e, s, V_CONNECT, soerr);
-		kernel_row(e, s, soerr ? TS_FAILED : TS_CONNECTED, NULL);
-		return true;
-	}
-	case V_SEND:
-	case V_SENDTO:
-		if (v == V_SEND)
-			n = send(s->fd, s->pending_data, s->pending_len, 0);
+		struct esock *ns = new_sock(e, pr, (int)ret, k->proto, k, "sock");
+		if (!ns)
+			return true; /* counted before the call: cannot happen */
+		if (k->proto == PROTO_NONE)
+			plog(e, EV_INFO, pr, ns->fd, "%s: %s (sockstep shows its descriptor; the 5-tuple table follows "
+			     "TCP and UDP over IPv4)", k->word, k->purpose);
 		else
-			n = sendto(s->fd, s->pending_data, s->pending_len, 0,
-				   (struct sockaddr *)&s->pending_dest, sizeof(s->pending_dest));
-		if (!settled(e, s, code, n, v, done, origin, &ok))
-			return false;
-		if (ok && v == V_SENDTO && s->proto == PROTO_UDP) {
+			kernel_row(e, ns, TS_SOCKET, NULL);
+		return true;
+	}
+	if (pr->verb == V_FORK) {
+		log_result(e, pr, -1, pr->code, ret, er, st, origin);
+		return true; /* the child is set up by do_fork */
+	}
+	if (pr->verb == V_SELECT) {
+		log_result(e, pr, -1, pr->code, ret, er, st, origin);
+		if (er) {
+			if (er == EINTR)
+				plog(e, EV_INFO, pr, -1, "EINTR: %s", hint(e, &(struct esock){ 0 }, V_SELECT, EINTR));
+			return true;
+		}
+		for (int i = 0; i < pr->sel_n; i++) {
+			struct esock *o = sock_of_fd(e, pr, pr->sel_fd[i]);
+			if (rp->sel_rd[i])
+				plog(e, EV_INFO, pr, pr->sel_fd[i], "FD_ISSET(%d, &readfds): ready to read: %s", pr->sel_fd[i],
+				     ready_why(o, true));
+			if (rp->sel_wr[i])
+				plog(e, EV_INFO, pr, pr->sel_fd[i], "FD_ISSET(%d, &writefds): ready to write: %s",
+				     pr->sel_fd[i], ready_why(o, false));
+		}
+		return true;
+	}
+	if (!s)
+		return true;
+	log_result(e, pr, fd, pr->code, ret, er, st, origin);
+	if (er)
+		log_error_hint(e, s, pr->verb, er);
+	switch (pr->verb) {
+	case V_BIND:
+		if (!er)
+			kernel_row(e, s, TS_BIND, NULL);
+		break;
+	case V_LISTEN: {
+		if (er)
+			break;
+		s->listening = true;
+		struct tuple_row r;
+		snapshot(e, s, &r);
+		s->kernel = r;
+		tuple_set_unknown_remote(&r);
+		if (!r.lport[0] || !strcmp(r.lip, "0.0.0.0"))
+			snprintf(r.note, sizeof(r.note), "%s", r.lport[0] ? "listening on every address of the host" : "");
+		show_row(e, s, &r, TS_LISTEN);
+		if (!s->kernel.lport[0])
+			plog(e, EV_INFO, pr, fd, "%s", "listen() without bind(): the kernel picked a port for it");
+		break;
+	}
+	case V_ACCEPT: {
+		if (er)
+			break;
+		struct esock *ns = new_sock(e, pr, (int)ret, s->proto, s->kind, "csock");
+		if (!ns) {
+			plog(e, EV_INFO, pr, (int)ret, "%s's side holds %d open sockets already, the most sockstep shows: "
+			     "descriptor %ld is not shown", pr->name, ENGINE_SIDE_SOCKS, ret);
+			break;
+		}
+		kernel_row(e, ns, TS_ACCEPTED, "a new socket: the listening one keeps waiting");
+		break;
+	}
+	case V_CONNECT:
+		if (s->proto != PROTO_TCP) {
+			kernel_row(e, s, TS_REMOTE, er ? NULL : "UDP connect(): the peer is stored in the kernel; nothing was sent");
+			break;
+		}
+		if (er == EISCONN || er == EALREADY || er == EBADF)
+			break; /* nothing changed */
+		if (er == EINPROGRESS || er == EINTR) {
+			kernel_row(e, s, TS_STATE, er == EINTR ? "connect() gave up waiting; the handshake goes on in the kernel"
+							       : "connect() returned at once; the handshake goes on in the kernel");
+			break;
+		}
+		kernel_row(e, s, er ? TS_FAILED : TS_CONNECTED, NULL);
+		break;
+	case V_SEND:
+		break;
+	case V_SENDTO:
+		if (!er && s->proto == PROTO_UDP) {
 			struct tuple_row r;
-			snapshot(s, &r);
+			snapshot(e, s, &r);
 			s->kernel = r;
 			if (!r.rip[0]) {
 				tuple_set_remote(&r, &s->pending_dest);
@@ -551,134 +824,320 @@ static bool attempt(struct engine *e, struct esock *s, enum verb v, unsigned ori
 			}
 			show_row(e, s, &r, TS_SENT);
 		}
-		return true;
-	case V_FLOOD:
-		/* A chunk at a time, so the wire relays between chunks (one poll
-		 * loop): all floods together send at most half a capture ring per
-		 * turn (engine_progress), so that the ring never overflows. */
-		for (; e->flood_budget && s->flood_left; e->flood_budget--) {
-			unsigned long i = s->flood_total - s->flood_left;
-			unsigned char payload[8];
-			memcpy(payload, &i, sizeof(payload));
-			n = sendto(s->fd, payload, sizeof(payload), 0, (struct sockaddr *)&s->pending_dest,
-				   sizeof(s->pending_dest));
-			if (n < 0 && (errno == EAGAIN || errno == ENOBUFS))
-				return false;
-			if (n < 0) {
-				s->flood_fail++;
-				s->flood_err = errno;
-			} else
-				s->flood_sent++;
-			s->flood_left--;
+		break;
+	case V_RECV:
+		if (!er)
+			got_data(e, pr, s, rp->data, ret, NULL);
+		break;
+	case V_RECVFROM:
+		if (er)
+			break;
+		got_data(e, pr, s, rp->data, ret, s->proto == PROTO_UDP ? &rp->addr : NULL);
+		if (pr->dgram_len > ret && s->proto == PROTO_UDP)
+			plog(e, EV_INFO, pr, fd,
+			     "the datagram had %ld bytes and the buffer holds %ld: the other %ld bytes are discarded "
+			     "(MSG_TRUNC; a datagram is read whole or cut, never in pieces)",
+			     pr->dgram_len, ret, pr->dgram_len - ret);
+		if (s->proto == PROTO_UDP) {
+			struct tuple_row r;
+			snapshot(e, s, &r);
+			s->kernel = r;
+			if (!r.rip[0]) {
+				/* Be exact where the lecture simplifies: the kernel keeps no peer. */
+				tuple_set_remote(&r, &rp->addr);
+				snprintf(r.note, sizeof(r.note),
+					 "remote from recvfrom()'s source; no peer in the kernel (getpeername: ENOTCONN)");
+			}
+			show_row(e, s, &r, TS_RECEIVED);
 		}
-		if (s->flood_left)
-			return false;
-		log_result(e, s, code, (long)s->flood_sent, s->flood_fail ? s->flood_err : 0, done, origin);
-		session_add(e->log, EV_INFO, s->side, s->fd, "flood: %lu datagrams sent, %lu failed%s%s",
-			    s->flood_sent, s->flood_fail, s->flood_fail ? " with " : "",
-			    s->flood_fail ? errno_name(s->flood_err) : "");
-		return true;
+		break;
+	case V_SHUTDOWN:
+		if (!er)
+			kernel_row(e, s, TS_SHUTDOWN, pr->how == SHUT_RD ? "no more receiving on this side"
+									: "this side will send no more (FIN)");
+		break;
+	case V_CLOSE:
+		if (er)
+			break;
+		s->closed = true;
+		s->closed_at = e->log->seq;
+		/* The row comes from engine_refresh: what close() starts (FIN,
+		 * ACK) takes a moment, and the state shown must not depend on how long. */
+		s->close_row_due = true;
+		break;
+	case V_NONBLOCK:
+		if (!er)
+			s->nonblock = pr->nb_on;
+		break;
 	default:
-		return true;
+		break;
 	}
+	return true;
 }
 
-/* Start a call that may block; record it as pending when it does. */
-static void start(struct engine *e, struct esock *s, const struct cmd *c)
+/* The program sleeps in its call: say so, and what the kernel shows meanwhile. */
+static void blocked(struct engine *e, struct eprog *pr)
 {
-	s->pending = c->verb;
-	s->pending_seq = e->log->seq;
-	s->pending_max = c->maxlen;
-	memcpy(s->pending_data, c->data, c->data_len);
-	s->pending_len = c->data_len;
-	if (attempt(e, s, c->verb, 0)) {
-		s->pending = V_COUNT_;
+	struct esock *s = pr->sock >= 0 ? &e->socks[pr->sock] : NULL;
+	pr->busy = true;
+	log_result(e, pr, s ? s->fd : -1, pr->code, 0, 0, CS_BLOCKED, 0);
+	if (!s)
 		return;
-	}
-	char code[256];
-	pending_code(s, code, sizeof(code));
-	log_result(e, s, code, 0, 0, CS_BLOCKED, 0);
-	if (c->verb == V_RECVFROM && s->proto == PROTO_UDP) {
+	if (pr->verb == V_RECVFROM && s->proto == PROTO_UDP) {
 		struct tuple_row r;
-		snapshot(s, &r);
+		snapshot(e, s, &r);
 		s->kernel = r;
 		if (!r.rip[0])
 			tuple_set_unknown_remote(&r);
 		show_row(e, s, &r, TS_WAITMSG);
-	}
-}
-
-static void do_connect(struct engine *e, struct esock *s, const struct cmd *c)
-{
-	struct sockaddr_in dst;
-	build_sockaddr(e, s, c, remote_var(s->side), &dst);
-	s->pending_dest = dst;
-	char code[256];
-	call_code(code, sizeof(code), s, c);
-
-	if (s->proto == PROTO_TCP) {
-		/* STEP5: the remote parameters exist only in the structure so far. */
-		struct tuple_row r;
-		snapshot(s, &r);
-		s->kernel = r;
-		tuple_set_remote(&r, &dst);
-		snprintf(r.note, sizeof(r.note), "remote set in %s (sockaddr_in), not yet in the kernel",
-			 remote_var(s->side));
-		show_row(e, s, &r, TS_REMOTE);
-	}
-	int rc = connect(s->fd, (struct sockaddr *)&dst, sizeof(dst));
-	int er = rc < 0 ? errno : 0;
-	if (rc < 0 && er == EINPROGRESS) {
-		s->pending = V_CONNECT;
-		s->pending_seq = e->log->seq;
-		log_result(e, s, code, 0, 0, CS_BLOCKED, 0);
-		if (!e->live)
-			return; /* batch: engine_refresh shows the state once settled */
+	} else if (pr->verb == V_CONNECT && s->proto == PROTO_TCP && e->live) {
 		/* The kernel's state now (SYN_SENT), before any answer can arrive. */
 		struct tuple_row r;
-		snapshot(s, &r);
+		snapshot(e, s, &r);
 		s->kernel = r;
-		tuple_set_remote(&r, &dst);
-		snprintf(r.note, sizeof(r.note), "the SYN is sent; connect() waits for the answer");
+		tuple_set_remote(&r, &s->pending_dest);
+		snprintf(r.note, sizeof(r.note), "%s",
+			 e->lab->mode == NET_LAB ? "connect() sleeps; the SYN leaves once ARP has found the peer's MAC"
+						 : "connect() sleeps until the handshake ends");
 		show_row(e, s, &r, TS_STATE);
-		return;
 	}
-	log_result(e, s, code, rc, er, CS_DONE, 0);
-	if (er)
-		log_error_hint(e, s, V_CONNECT, er);
-	if (s->proto == PROTO_UDP)
-		kernel_row(e, s, TS_REMOTE, er ? NULL : "UDP connect(): the peer is stored in the kernel; nothing was sent");
-	else
-		kernel_row(e, s, er ? TS_FAILED : TS_CONNECTED, NULL);
 }
 
-static void do_close(struct engine *e, struct esock *s)
+/* Start the call set up in pr (verb, sock, code) with request rq. */
+static void run_call(struct engine *e, struct eprog *pr, const struct prog_req *rq)
 {
-	socklen_t sl = sizeof(s->last_local);
-	getsockname(s->fd, (struct sockaddr *)&s->last_local, &sl);
-	sl = sizeof(s->last_remote);
-	if (getpeername(s->fd, (struct sockaddr *)&s->last_remote, &sl) == 0)
-		s->connected_once = true;
-	struct tuple_row r;
-	snapshot(s, &r);
-	if (s->listening)
-		tuple_set_unknown_remote(&r);
-	char code[64];
-	snprintf(code, sizeof(code), "close(%s);", s->var);
-	if (s->pending != V_COUNT_) {
-		session_add(e->log, EV_INFO, s->side, s->fd, "the blocked %s() ends with the socket",
-			    cmd_verb_name(s->pending));
-		s->pending = V_COUNT_;
+	pr->seq = e->log->seq;
+	int rc = call(e, pr, rq, -1);
+	if (rc < 0) {
+		prog_died(e, pr);
+		return;
 	}
-	int rc = close(s->fd);
-	int er = rc < 0 ? errno : 0;
-	log_result(e, s, code, rc, er, CS_DONE, 0);
-	s->closed = true;
-	s->closed_at = e->log->seq;
-	/* The row comes from engine_refresh: what close() starts (FIN, ACK) takes
-	 * a moment, and the state shown must not depend on how long. */
-	s->close_row = r;
-	s->close_row_due = true;
+	if (rc == 0) {
+		blocked(e, pr);
+		return;
+	}
+	if (!finish(e, pr, 0))
+		blocked(e, pr); /* a flood goes on in chunks */
+}
+
+static void req_init(struct prog_req *rq, enum prog_op op, int fd)
+{
+	memset(rq, 0, offsetof(struct prog_req, data));
+	rq->op = op;
+	rq->fd = fd;
+}
+
+/* ---- the commands ---------------------------------------------------------- */
+
+static int do_socket(struct engine *e, const struct cmd *c, char *err, size_t errlen)
+{
+	char name[16];
+	cmd_prog_name(c->t.side, c->t.prog, c->t.child, name, sizeof(name));
+	if (open_socks(e, c->t.side) >= ENGINE_SIDE_SOCKS)
+		return ERR("the %s side holds %d open sockets already, the most sockstep follows; expected "
+			   "\"%s close\" first", side_name(c->t.side), ENGINE_SIDE_SOCKS, name);
+	struct eprog *pr = find_prog(e, c->t.side, c->t.prog, c->t.child);
+	if (!pr && c->t.child)
+		return target_prog(e, &c->t, err, errlen) ? 0 : -EINVAL;
+	if (!pr) {
+		pr = start_prog(e, c->t.side, c->t.prog, err, errlen);
+		if (!pr)
+			return -EINVAL;
+		plog(e, EV_INFO, pr, -1, "%s starts: a program of its own in the %s host; its first socket "
+		     "will be descriptor 3", pr->name, side_name(pr->side));
+	}
+	const struct sock_kind *k = c->kind;
+	static const struct sock_kind tcp = { "tcp", AF_INET, SOCK_STREAM, IPPROTO_TCP, "PF_INET", "SOCK_STREAM",
+					      "IPPROTO_TCP", PROTO_TCP, "" };
+	if (!k)
+		k = &tcp;
+	pr->verb = V_SOCKET;
+	pr->sock = -1;
+	pr->kind = k;
+	snprintf(pr->code, sizeof(pr->code), "sock = socket(%s, %s, %s);", k->c_domain, k->c_type, k->c_protocol);
+	struct prog_req rq;
+	req_init(&rq, PO_SOCKET, -1);
+	rq.a = k->domain;
+	rq.b = k->type;
+	rq.c = k->protocol;
+	run_call(e, pr, &rq);
+	return 0;
+}
+
+static int do_fork(struct engine *e, struct eprog *pr, char *err, size_t errlen)
+{
+	struct eprog *base = find_prog(e, pr->side, pr->num, 0);
+	struct eprog *ch = free_prog(e);
+	if (!base || base->children >= CMD_CHILD_MAX || !ch)
+		return ERR("%s has %d forked children already, the most sockstep follows", pr->name,
+			   base ? base->children : 0);
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return ERR("cannot fork %s: socketpair: %s", pr->name, errno_name(errno));
+	int n = base->children + 1;
+	char name[16];
+	cmd_prog_name(pr->side, pr->num, n, name, sizeof(name));
+	pr->verb = V_FORK;
+	pr->sock = -1;
+	snprintf(pr->code, sizeof(pr->code), "pid = fork();");
+	struct prog_req rq;
+	req_init(&rq, PO_FORK, -1);
+	memcpy(rq.data, name, strlen(name) + 1);
+	pr->seq = e->log->seq;
+	int rc = prog_send(&pr->p, &rq, sv[1]);
+	close(sv[1]);
+	if (rc == 0)
+		rc = prog_settle(&pr->p) > 0 ? prog_recv(&pr->p, e->rep) : -EPIPE;
+	if (rc < 0) {
+		close(sv[0]);
+		prog_died(e, pr);
+		return 0;
+	}
+	finish(e, pr, 0);
+	if (e->rep->ret <= 0) {
+		close(sv[0]);
+		return 0;
+	}
+	/* The child: a program of its own, with a copy of every descriptor. */
+	memset(ch, 0, sizeof(*ch));
+	ch->used = true;
+	ch->side = pr->side;
+	ch->num = pr->num;
+	ch->child = n;
+	snprintf(ch->name, sizeof(ch->name), "%s", name);
+	ch->p.pid = (pid_t)e->rep->ret;
+	ch->p.ctl = sv[0];
+	ch->p.alive = true;
+	ch->p.pidfd = (int)syscall(SYS_pidfd_open, ch->p.pid, 0);
+	base->children = n;
+	plog(e, EV_INFO, ch, -1, "fork() returned 0 in the child, %s: a copy of %s with the same "
+	     "descriptors, each one another reference to the same socket", name, pr->name);
+	int from = (int)(pr - e->progs);
+	unsigned upto = e->born;
+	for (int i = 0; i < ENGINE_MAX_SOCKS; i++) {
+		struct esock *o = &e->socks[i];
+		if (!o->used || o->closed || o->prog != from || o->born > upto)
+			continue;
+		struct esock *ns = new_sock(e, ch, o->fd, o->proto, o->kind, o->var);
+		if (!ns)
+			break;
+		ns->listening = o->listening;
+		ns->nonblock = o->nonblock;
+		ns->connected_once = o->connected_once;
+		ns->pending_dest = o->pending_dest;
+		if (o->kind && o->kind->proto == PROTO_NONE)
+			continue;
+		struct tuple_row r;
+		snapshot(e, ns, &r);
+		ns->kernel = r;
+		if (ns->listening)
+			tuple_set_unknown_remote(&r);
+		snprintf(r.note, sizeof(r.note), "inherited from %s by fork()", pr->name);
+		show_row(e, ns, &r, TS_STATE);
+	}
+	return 0;
+}
+
+static int do_interrupt(struct engine *e, struct eprog *pr, char *err, size_t errlen)
+{
+	if (!pr->busy)
+		return ERR("%s is not blocked in a call; expected \"%s interrupt\" while a call sleeps (it sends "
+			   "SIGUSR1, and the call returns -1 EINTR)", pr->name, pr->name);
+	int rc = prog_interrupt(&pr->p);
+	if (rc < 0)
+		return ERR("cannot signal %s: %s", pr->name, errno_name(-rc));
+	plog(e, EV_INFO, pr, -1, "kill(pid, SIGUSR1): %s's handler was installed without SA_RESTART, so the "
+	     "blocked %s() returns -1 EINTR", pr->name, cmd_verb_name(pr->verb));
+	rc = prog_settle(&pr->p);
+	if (rc > 0)
+		rc = prog_recv(&pr->p, e->rep) < 0 ? -EPIPE : 1;
+	if (rc < 0)
+		prog_died(e, pr);
+	else if (rc > 0 && !finish(e, pr, pr->seq))
+		pr->busy = true;
+	return 0;
+}
+
+static int do_select(struct engine *e, struct eprog *pr, const struct cmd *c, char *err, size_t errlen)
+{
+	pr->sel_n = 0;
+	pr->sel_rd = c->sel_rd;
+	pr->sel_wr = c->sel_wr;
+	int slot = (int)(pr - e->progs);
+	if (c->sel_n) {
+		for (size_t i = 0; i < c->sel_n; i++) {
+			if (!sock_of_fd(e, pr, c->sel_fd[i])) {
+				char open[160];
+				list_open(e, pr, open, sizeof(open));
+				return ERR("%s has no descriptor %d; expected some of its open sockets: %s", pr->name,
+					   c->sel_fd[i], open);
+			}
+			pr->sel_fd[pr->sel_n++] = c->sel_fd[i];
+		}
+	} else {
+		for (int i = 0; i < ENGINE_MAX_SOCKS && pr->sel_n < CMD_SEL_MAX; i++) {
+			const struct esock *o = &e->socks[i];
+			if (o->used && !o->closed && o->prog == slot)
+				pr->sel_fd[pr->sel_n++] = o->fd;
+		}
+		if (!pr->sel_n)
+			return ERR("%s has no open socket to select() on; expected \"%s socket tcp\" first", pr->name,
+				   pr->name);
+	}
+	/* The lecture's order: smallest descriptor first. */
+	for (int i = 1; i < pr->sel_n; i++)
+		for (int j = i; j > 0 && pr->sel_fd[j - 1] > pr->sel_fd[j]; j--) {
+			int t = pr->sel_fd[j];
+			pr->sel_fd[j] = pr->sel_fd[j - 1];
+			pr->sel_fd[j - 1] = t;
+		}
+	char sets[128] = "";
+	size_t o = 0;
+	int max = 0;
+	for (int i = 0; i < pr->sel_n && o < sizeof(sets); i++) {
+		o += (size_t)snprintf(sets + o, sizeof(sets) - o, "%s%d", i ? "," : "", pr->sel_fd[i]);
+		if (pr->sel_fd[i] > max)
+			max = pr->sel_fd[i];
+	}
+	snprintf(pr->code, sizeof(pr->code), "n = select(%d, %s, %s, NULL, NULL);  /* {%s} */", max + 1,
+		 c->sel_rd ? "&readfds" : "NULL", c->sel_wr ? "&writefds" : "NULL", sets);
+	pr->verb = V_SELECT;
+	pr->sock = -1;
+	struct prog_req rq;
+	req_init(&rq, PO_SELECT, -1);
+	rq.sel_n = pr->sel_n;
+	memcpy(rq.sel_fd, pr->sel_fd, sizeof(rq.sel_fd));
+	rq.sel_rd = c->sel_rd;
+	rq.sel_wr = c->sel_wr;
+	run_call(e, pr, &rq);
+	return 0;
+}
+
+/* A bare "server accept" means the listening socket, when there is one. */
+static int default_target(struct engine *e, const struct cmd *c, struct eprog *pr, int *fd, char *err,
+			  size_t errlen)
+{
+	*fd = c->t.fd;
+	if (c->t.fd >= 0 || c->verb != V_ACCEPT)
+		return 0;
+	int n = 0, slot = (int)(pr - e->progs);
+	char list[160] = "";
+	size_t o = 0;
+	for (int i = 0; i < ENGINE_MAX_SOCKS; i++) {
+		const struct esock *s = &e->socks[i];
+		if (s->used && !s->closed && s->prog == slot && s->listening) {
+			n++;
+			*fd = s->fd;
+			if (o < sizeof(list))
+				o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s#%d accept", o ? " or " : "",
+						      pr->name, s->fd);
+		}
+	}
+	if (n > 1)
+		return ERR("%s has %d listening sockets; expected which one to accept on: %s", pr->name, n, list);
+	if (n == 0)
+		*fd = -1;
+	return 0;
 }
 
 /* ---- conversions and expectations ------------------------------------- */
@@ -724,10 +1183,12 @@ static void do_convert(struct engine *e, const struct cmd *c)
 				     : "inet_addr and inet_pton disagree: inet_addr also accepts shortened and octal/hex forms");
 		break;
 	case V_HTONS:
+	case V_NTOHS:
 		sa_order_port((uint16_t)c->num, false, line, sizeof(line));
 		session_add(e->log, EV_INFO, SIDE_NONE, -1, "%s", line);
 		break;
 	case V_HTONL:
+	case V_NTOHL:
 		sa_order_addr(c->num, line, sizeof(line));
 		session_add(e->log, EV_INFO, SIDE_NONE, -1, "%s", line);
 		break;
@@ -771,7 +1232,11 @@ static int do_sysctl(struct engine *e, const struct cmd *c, char *err, size_t er
 			*p = ' ';
 	while (n && val[n - 1] == ' ')
 		val[--n] = '\0';
-	session_add(e->log, EV_INFO, c->t.side, -1, "%s = %s", c->path, val);
+	struct event *ev = session_add(e->log, EV_INFO, c->t.side, -1, "%s = %s", c->path, val);
+	if (ev) {
+		ev->prog = (unsigned char)c->t.prog;
+		ev->child = (unsigned char)c->t.child;
+	}
 	return 0;
 }
 
@@ -783,8 +1248,16 @@ static int do_expect(struct engine *e, const struct cmd *c, char *err, size_t er
 	struct esock *s = NULL;
 
 	cmd_format(c, desc, sizeof(desc));
-	if (x->what != EX_SOCKADDR && x->what != EX_WIRE_SAW && x->what != EX_WIRE_HELD &&
-	    x->what != EX_RESULT && x->what != EX_DATA && !(x->what == EX_BLOCKED && c->t.fd < 0)) {
+	struct eprog *pr = NULL;
+	bool wire_or_sa = x->what == EX_SOCKADDR || x->what == EX_WIRE_SAW || x->what == EX_WIRE_HELD;
+	if (!wire_or_sa) {
+		pr = find_prog(e, c->t.side, c->t.prog, c->t.child);
+		if (!pr && (x->what == EX_RESULT || x->what == EX_DATA || x->what == EX_BLOCKED)) {
+			target_prog(e, &c->t, err, errlen);
+			return -EINVAL;
+		}
+	}
+	if (!wire_or_sa && x->what != EX_RESULT && x->what != EX_DATA && !(x->what == EX_BLOCKED && c->t.fd < 0)) {
 		s = find(e, &c->t, true, err, errlen);
 		if (!s)
 			return -EINVAL;
@@ -794,27 +1267,24 @@ static int do_expect(struct engine *e, const struct cmd *c, char *err, size_t er
 		return -EINVAL;
 	switch (x->what) {
 	case EX_STATE:
-		if (s->closed)
-			closed_state(e, s, have, sizeof(have));
-		else if (tcpstate_of_fd(s->fd, s->proto, have, sizeof(have)) < 0)
-			snprintf(have, sizeof(have), "?");
+		state_now(e, s, have, sizeof(have));
 		if (s->proto == PROTO_TCP && tuple_tcp_state_parse(x->a) > 0)
 			ok = tuple_tcp_state_parse(x->a) == tuple_tcp_state_parse(have);
 		else
 			ok = !strcasecmp(x->a, have);
 		break;
 	case EX_RESULT: {
-		const struct side_result *r = &e->last[c->t.side];
-		if (!r->set)
+		if (!pr->last_set)
 			snprintf(have, sizeof(have), "no call yet");
-		else if (r->err)
-			snprintf(have, sizeof(have), "-1 %s", errno_name(r->err));
+		else if (pr->last_err)
+			snprintf(have, sizeof(have), "-1 %s", errno_name(pr->last_err));
 		else
-			snprintf(have, sizeof(have), "%ld", r->ret);
-		if (r->set && x->a[0] == 'E')
-			ok = r->err && !strcmp(x->a, errno_name(r->err));
-		else if (r->set)
-			ok = !r->err && strtol(x->a, NULL, 10) == r->ret;
+			snprintf(have, sizeof(have), "%ld", pr->last_ret);
+		if (pr->last_set && x->a[0] == 'E')
+			ok = pr->last_err && (!strcmp(x->a, errno_name(pr->last_err)) ||
+					      (!strcmp(x->a, "EWOULDBLOCK") && pr->last_err == EAGAIN));
+		else if (pr->last_set)
+			ok = !pr->last_err && strtol(x->a, NULL, 10) == pr->last_ret;
 		break;
 	}
 	case EX_LOCAL:
@@ -828,24 +1298,17 @@ static int do_expect(struct engine *e, const struct cmd *c, char *err, size_t er
 		ok = match(x->a, s->shown.rip) && match(x->b, s->shown.rport);
 		break;
 	case EX_DATA:
-		if (!e->data_set[c->t.side])
+		if (!pr->data_set)
 			snprintf(have, sizeof(have), "nothing received yet");
 		else {
 			char esc[200];
-			escape_bytes(e->data[c->t.side], e->data_len[c->t.side], esc, sizeof(esc));
+			escape_bytes(pr->data, pr->data_len, esc, sizeof(esc));
 			snprintf(have, sizeof(have), "\"%s\"", esc);
-			ok = e->data_len[c->t.side] == c->data_len &&
-			     !memcmp(e->data[c->t.side], c->data, c->data_len);
+			ok = pr->data_len == c->data_len && !memcmp(pr->data, c->data, c->data_len);
 		}
 		break;
 	case EX_BLOCKED: {
-		bool blocked = false;
-		for (int i = 0; i < ENGINE_MAX_SOCKS; i++) {
-			const struct esock *o = &e->socks[i];
-			if (o->used && !o->closed && o->side == c->t.side && o->pending != V_COUNT_ &&
-			    (!s || o == s))
-				blocked = true;
-		}
+		bool blocked = pr->busy && (!s || pr->sock == (int)(s - e->socks));
 		snprintf(have, sizeof(have), "%s", blocked ? "yes" : "no");
 		ok = !strcmp(x->a, have);
 		break;
@@ -882,8 +1345,10 @@ static int do_expect(struct engine *e, const struct cmd *c, char *err, size_t er
 		}
 		break;
 	}
-	struct event *ev = session_add(e->log, EV_EXPECT, c->t.side, s ? s->fd : -1, "%s: %s%s%s", desc,
-				       ok ? "ok" : "FAILED, it is ", ok ? "" : have, "");
+	struct event *ev = plog(e, EV_EXPECT, pr, s ? s->fd : -1, "%s: %s%s%s", desc,
+				ok ? "ok" : "FAILED, it is ", ok ? "" : have, "");
+	if (ev && !pr)
+		ev->side = c->t.side;
 	if (ev)
 		ev->ret = ok;
 	if (!ok) {
@@ -893,16 +1358,15 @@ static int do_expect(struct engine *e, const struct cmd *c, char *err, size_t er
 	return 0;
 }
 
-/* ---- dispatch ----------------------------------------------------------- */
 
 int engine_exec(struct engine *e, const struct cmd *c, char *err, size_t errlen)
 {
-	struct esock *s = NULL;
-	char code[256];
-
 	switch (c->verb) {
 	case V_SOCKET:
-		return do_socket(e, c, err, errlen);
+		if (c->t.fd >= 0)
+			return ERR("socket() makes a new descriptor; expected \"%s socket tcp\" without #%d",
+				   side_name(c->t.side), c->t.fd);
+		break;
 	case V_SAY:
 		session_add(e->log, EV_SAY, SIDE_NONE, -1, "%.*s", (int)c->data_len, (const char *)c->data);
 		return 0;
@@ -912,6 +1376,8 @@ int engine_exec(struct engine *e, const struct cmd *c, char *err, size_t errlen)
 	case V_INET_PTON:
 	case V_HTONS:
 	case V_HTONL:
+	case V_NTOHS:
+	case V_NTOHL:
 		do_convert(e, c);
 		return 0;
 	case V_WAIT:
@@ -923,125 +1389,177 @@ int engine_exec(struct engine *e, const struct cmd *c, char *err, size_t errlen)
 		break;
 	}
 
-	s = find(e, &c->t, false, err, errlen);
+	/* A blocked program can do nothing else. */
+	struct eprog *pr = find_prog(e, c->t.side, c->t.prog, c->t.child);
+	if (pr && pr->busy && c->verb != V_INTERRUPT)
+		return ERR("%s is blocked in %s() since step %u: a single-threaded program can do nothing else "
+			   "until it returns (try: %s interrupt)", pr->name, cmd_verb_name(pr->verb), pr->seq, pr->name);
+	if (c->verb == V_SOCKET)
+		return do_socket(e, c, err, errlen);
+	if (!pr || pr->gone)
+		return target_prog(e, &c->t, err, errlen) ? 0 : -EINVAL;
+	if (!e->rep)
+		return ERR("out of memory");
+	switch (c->verb) {
+	case V_INTERRUPT:
+		return do_interrupt(e, pr, err, errlen);
+	case V_FORK:
+		return do_fork(e, pr, err, errlen);
+	case V_SELECT:
+		return do_select(e, pr, c, err, errlen);
+	default:
+		break;
+	}
+
+	struct target t = c->t;
+	if (default_target(e, c, pr, &t.fd, err, errlen) < 0)
+		return -EINVAL;
+	struct esock *s = find(e, &t, false, err, errlen);
 	if (!s)
 		return -EINVAL;
-	if (s->pending != V_COUNT_ && c->verb != V_CLOSE && c->verb != V_SHUTDOWN)
-		return ERR("%s#%d is blocked in %s() since command %u; expected it to finish first "
-			   "(or close it, or use another socket)",
-			   side_name(s->side), s->fd, cmd_verb_name(s->pending), s->pending_seq);
+	pr->verb = c->verb;
+	pr->sock = (int)(s - e->socks);
+	call_code(pr->code, sizeof(pr->code), s, c);
+	struct prog_req rq;
+	req_init(&rq, PO_SOCKET, s->fd);
 
 	switch (c->verb) {
 	case V_BIND: {
-		struct sockaddr_in sin;
-		build_sockaddr(e, s, c, local_var(s->side), &sin);
-		call_code(code, sizeof(code), s, c);
-		int rc = bind(s->fd, (struct sockaddr *)&sin, sizeof(sin));
-		int er = rc < 0 ? errno : 0;
-		log_result(e, s, code, rc, er, CS_DONE, 0);
-		if (er)
-			log_error_hint(e, s, V_BIND, er);
-		else
-			kernel_row(e, s, TS_BIND, NULL);
-		return 0;
+		build_sockaddr(e, s, c, local_var(s->side), &rq.addr);
+		rq.op = PO_BIND;
+		break;
 	}
-	case V_LISTEN: {
-		call_code(code, sizeof(code), s, c);
-		int rc = listen(s->fd, c->backlog);
-		int er = rc < 0 ? errno : 0;
-		log_result(e, s, code, rc, er, CS_DONE, 0);
-		if (er) {
-			log_error_hint(e, s, V_LISTEN, er);
-			return 0;
-		}
-		s->listening = true;
+	case V_LISTEN:
+		rq.op = PO_LISTEN;
+		rq.a = c->backlog;
+		break;
+	case V_ACCEPT:
+		rq.op = PO_ACCEPT;
+		break;
+	case V_CONNECT: {
+		build_sockaddr(e, s, c, remote_var(s->side), &rq.addr);
+		s->pending_dest = rq.addr;
+		rq.op = PO_CONNECT;
 		struct tuple_row r;
-		snapshot(s, &r);
+		snapshot(e, s, &r);
 		s->kernel = r;
-		tuple_set_unknown_remote(&r);
-		if (!r.lport[0] || !strcmp(r.lip, "0.0.0.0"))
-			snprintf(r.note, sizeof(r.note), "%s", r.lport[0] ? "listening on every address of the host"
-								  : "");
-		show_row(e, s, &r, TS_LISTEN);
-		if (!s->kernel.lport[0])
-			session_add(e->log, EV_INFO, s->side, s->fd, "%s",
-				    "listen() without bind(): the kernel picked a port for it");
-		return 0;
+		if (e->lab->mode == NET_LAB && ntohl(rq.addr.sin_addr.s_addr) >> 24 == 127)
+			plog(e, EV_INFO, pr, s->fd, "127.0.0.1 is this host's own loopback: in the lab each host has "
+			     "its own, so this connect() reaches the %s host's kernel, not the %s",
+			     side_name(s->side), s->side == SIDE_CLIENT ? "server" : "client");
+		if (s->proto == PROTO_TCP && !r.rip[0] && strcmp(r.state, "LISTEN")) {
+			/* STEP5: the remote parameters exist only in the structure so far. */
+			tuple_set_remote(&r, &rq.addr);
+			snprintf(r.note, sizeof(r.note), "remote set in %s (sockaddr_in), not yet in the kernel",
+				 remote_var(s->side));
+			show_row(e, s, &r, TS_REMOTE);
+		}
+		break;
 	}
-	case V_CONNECT:
-		do_connect(e, s, c);
-		return 0;
 	case V_SENDTO: {
-		struct sockaddr_in dst;
-		build_sockaddr(e, s, c, remote_var(s->side), &dst);
-		s->pending_dest = dst;
+		build_sockaddr(e, s, c, remote_var(s->side), &rq.addr);
+		s->pending_dest = rq.addr;
+		rq.op = PO_SENDTO;
+		memcpy(rq.data, c->data, c->data_len);
+		rq.len = c->data_len;
 		if (s->proto == PROTO_UDP) {
 			struct tuple_row r;
-			snapshot(s, &r);
+			snapshot(e, s, &r);
 			s->kernel = r;
 			if (!r.rip[0]) {
-				tuple_set_remote(&r, &dst);
-				snprintf(r.note, sizeof(r.note), "remote set in %s (sockaddr_in)",
-					 remote_var(s->side));
+				tuple_set_remote(&r, &rq.addr);
+				snprintf(r.note, sizeof(r.note), "remote set in %s (sockaddr_in)", remote_var(s->side));
 			}
 			show_row(e, s, &r, TS_REMOTE);
 		}
-		start(e, s, c);
-		return 0;
+		break;
 	}
-	case V_ACCEPT:
-	case V_RECV:
-	case V_RECVFROM:
 	case V_SEND:
-		start(e, s, c);
-		return 0;
-	case V_SHUTDOWN: {
-		call_code(code, sizeof(code), s, c);
-		int rc = shutdown(s->fd, c->how);
-		int er = rc < 0 ? errno : 0;
-		log_result(e, s, code, rc, er, CS_DONE, 0);
-		if (er)
-			log_error_hint(e, s, V_SHUTDOWN, er);
-		else
-			kernel_row(e, s, TS_SHUTDOWN, c->how == SHUT_RD ? "no more receiving on this side"
-						       : "this side will send no more (FIN)");
-		return 0;
+		rq.op = PO_SEND;
+		memcpy(rq.data, c->data, c->data_len);
+		rq.len = c->data_len;
+		break;
+	case V_RECV:
+	case V_RECVFROM: {
+		rq.op = c->verb == V_RECV ? PO_RECV : PO_RECVFROM;
+		rq.len = c->maxlen;
+		pr->dgram_len = -1;
+		if (s->proto == PROTO_UDP) {
+			/* The waiting datagram's real length, to show what a short buffer loses. */
+			int fd = prog_peek(&pr->p, s->fd);
+			if (fd >= 0) {
+				pr->dgram_len = recv(fd, NULL, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+				close(fd);
+			}
+		}
+		break;
 	}
-	case V_CLOSE:
-		do_close(e, s);
-		return 0;
-	case V_SETSOCKOPT: {
-		call_code(code, sizeof(code), s, c);
-		int v = c->optval;
-		int rc = setsockopt(s->fd, SOL_SOCKET, SO_REUSEADDR, &v, sizeof(v));
-		int er = rc < 0 ? errno : 0;
-		log_result(e, s, code, rc, er, CS_DONE, 0);
-		return 0;
+	case V_SHUTDOWN:
+		rq.op = PO_SHUTDOWN;
+		rq.a = c->how;
+		pr->how = c->how;
+		break;
+	case V_CLOSE: {
+		/* What the socket was, to follow it in sock_diag once the descriptor is gone. */
+		struct tuple_row r;
+		snapshot(e, s, &r);
+		s->last_local = s->cur_local;
+		if (s->cur_peer) {
+			s->last_remote = s->cur_remote;
+			s->connected_once = true;
+		}
+		if (s->listening)
+			tuple_set_unknown_remote(&r);
+		s->close_row = r;
+		rq.op = PO_CLOSE;
+		break;
 	}
-	case V_FLOOD:
+	case V_SETSOCKOPT:
+		rq.op = PO_SETSOCKOPT;
+		rq.a = c->optval;
+		break;
+	case V_NONBLOCK:
+		rq.op = PO_NONBLOCK;
+		rq.a = c->optval;
+		pr->nb_on = c->optval;
+		break;
+	case V_FLOOD: {
 		s->pending_dest = (struct sockaddr_in){ .sin_family = AF_INET, .sin_port = htons(c->port),
 							.sin_addr = c->addr };
-		s->flood_total = s->flood_left = c->count;
+		s->flood_total = c->count;
 		s->flood_sent = s->flood_fail = 0;
 		s->flood_err = 0;
-		start(e, s, c);
+		pr->flood_from = 0;
+		pr->seq = e->log->seq;
+		flood_chunk(e, pr, s);
+		if (pr->gone)
+			return 0;
+		int rc = prog_settle(&pr->p);
+		if (rc > 0 && prog_recv(&pr->p, e->rep) == 0) {
+			if (!finish(e, pr, 0))
+				blocked(e, pr);
+		} else if (rc >= 0 && pr->p.alive)
+			blocked(e, pr);
+		else
+			prog_died(e, pr);
 		return 0;
+	}
 	default:
 		return ERR("%s is not a socket call", cmd_verb_name(c->verb));
 	}
+	run_call(e, pr, &rq);
+	return 0;
 }
 
 int engine_pollfds(const struct engine *e, struct pollfd *pfd, int max)
 {
 	int n = 0;
-	for (int i = 0; i < ENGINE_MAX_SOCKS && n < max; i++) {
-		const struct esock *s = &e->socks[i];
-		if (!s->used || s->closed || s->pending == V_COUNT_)
+	for (int i = 0; i < ENGINE_MAX_PROGS && n < max; i++) {
+		const struct eprog *pr = &e->progs[i];
+		if (!pr->used || !pr->busy || !pr->p.alive)
 			continue;
-		bool out = s->pending == V_CONNECT || s->pending == V_SEND || s->pending == V_SENDTO ||
-			   s->pending == V_FLOOD;
-		pfd[n].fd = s->fd;
-		pfd[n].events = out ? POLLOUT : POLLIN;
+		pfd[n].fd = pr->p.ctl;
+		pfd[n].events = POLLIN;
 		pfd[n].revents = 0;
 		n++;
 	}
@@ -1051,31 +1569,33 @@ int engine_pollfds(const struct engine *e, struct pollfd *pfd, int max)
 int engine_progress(struct engine *e)
 {
 	int done = 0;
-	e->flood_budget = WIRE_CAP_FRAMES / 2; /* the wire has just been drained */
+	bool tried[ENGINE_MAX_PROGS] = { false };
 	/* A fixed order, so output does not depend on poll's: connects first (a
 	 * handshake completes at the client, STEP6, before the server's accept
 	 * sees it, STEP7), then the oldest blocked call first. */
 	for (;;) {
-		struct esock *next = NULL;
-		for (int i = 0; i < ENGINE_MAX_SOCKS; i++) {
-			struct esock *s = &e->socks[i];
-			if (!s->used || s->closed || s->pending == V_COUNT_ || s->pending_max_tried)
+		struct eprog *next = NULL;
+		for (int i = 0; i < ENGINE_MAX_PROGS; i++) {
+			struct eprog *pr = &e->progs[i];
+			if (!pr->used || !pr->busy || tried[i])
 				continue;
-			bool sc = s->pending == V_CONNECT, nc = next && next->pending == V_CONNECT;
-			if (!next || (sc && !nc) || (sc == nc && s->pending_seq < next->pending_seq))
-				next = s;
+			bool sc = pr->verb == V_CONNECT, nc = next && next->verb == V_CONNECT;
+			if (!next || (sc && !nc) || (sc == nc && pr->seq < next->seq))
+				next = pr;
 		}
 		if (!next)
 			break;
-		next->pending_max_tried = true;
-		enum verb v = next->pending;
-		if (attempt(e, next, v, next->pending_seq)) {
-			next->pending = V_COUNT_;
+		tried[next - e->progs] = true;
+		if (!prog_ready(&next->p))
+			continue;
+		if (!e->rep || prog_recv(&next->p, e->rep) < 0) {
+			prog_died(e, next);
 			done++;
+			continue;
 		}
+		if (finish(e, next, next->seq))
+			done++;
 	}
-	for (int i = 0; i < ENGINE_MAX_SOCKS; i++)
-		e->socks[i].pending_max_tried = false;
 	return done;
 }
 
@@ -1083,7 +1603,7 @@ void engine_refresh(struct engine *e)
 {
 	for (int i = 0; i < ENGINE_MAX_SOCKS; i++) {
 		struct esock *s = &e->socks[i];
-		if (!s->used || !s->has_shown)
+		if (!s->used || !s->has_shown || (s->kind && s->kind->proto == PROTO_NONE))
 			continue;
 		if (s->closed && s->close_row_due) {
 			struct tuple_row r = s->close_row;
@@ -1110,7 +1630,7 @@ void engine_refresh(struct engine *e)
 			continue;
 		}
 		struct tuple_row r;
-		snapshot(s, &r);
+		snapshot(e, s, &r);
 		if (!strcmp(r.state, s->kernel.state) && !strcmp(r.lip, s->kernel.lip) &&
 		    !strcmp(r.lport, s->kernel.lport) && !strcmp(r.rip, s->kernel.rip) &&
 		    !strcmp(r.rport, s->kernel.rport))
@@ -1122,10 +1642,7 @@ void engine_refresh(struct engine *e)
 		if (!r.rip[0] && s->shown.rip[0]) {
 			strcpy(r.rip, s->shown.rip);
 			strcpy(r.rport, s->shown.rport);
-			if (s->proto == PROTO_TCP && !strcmp(r.state, "SYN_SENT"))
-				snprintf(r.note, sizeof(r.note), "the SYN is sent; connect() waits for the answer");
-			else
-				strcpy(r.note, s->shown.note);
+			strcpy(r.note, s->shown.note);
 		}
 		show_row(e, s, &r, TS_STATE);
 	}
@@ -1151,7 +1668,8 @@ bool engine_transient(const struct engine *e)
  * local address and port (0.0.0.0 standing for any address of this host) and
  * its remote one: the peer when connected (or connecting), any peer for a
  * listening or unconnected UDP socket, which the kernel gives whatever
- * arrives at its address. */
+ * arrives at its address. The addresses are the last ones read from the
+ * kernel (snapshot), not read again per frame. */
 struct flow_end {
 	struct sockaddr_in local, remote;
 	bool any_remote;
@@ -1160,7 +1678,6 @@ struct flow_end {
 static bool flow_of(const struct engine *e, const struct esock *s, struct flow_end *f)
 {
 	memset(f, 0, sizeof(*f));
-	socklen_t sl = sizeof(f->local);
 	if (s->closed) {
 		/* A closed TCP connection still has frames (FIN, the last ACK)
 		 * while the kernel holds it, and in the step that closed it. */
@@ -1170,11 +1687,9 @@ static bool flow_of(const struct engine *e, const struct esock *s, struct flow_e
 		f->local = s->last_local;
 		f->remote = s->last_remote;
 	} else {
-		if (getsockname(s->fd, (struct sockaddr *)&f->local, &sl) < 0)
-			return false;
-		sl = sizeof(f->remote);
-		if (getpeername(s->fd, (struct sockaddr *)&f->remote, &sl) == 0)
-			;
+		f->local = s->cur_local;
+		if (s->cur_peer)
+			f->remote = s->cur_remote;
 		else if (s->listening || s->proto == PROTO_UDP)
 			f->any_remote = true;
 		else if (s->pending_dest.sin_family == AF_INET)
@@ -1231,9 +1746,9 @@ bool engine_talks_to(const struct engine *e, struct in_addr addr)
 int engine_blocked(const struct engine *e, unsigned seq_only)
 {
 	int n = 0;
-	for (int i = 0; i < ENGINE_MAX_SOCKS; i++) {
-		const struct esock *s = &e->socks[i];
-		if (s->used && !s->closed && s->pending != V_COUNT_ && (!seq_only || s->pending_seq == seq_only))
+	for (int i = 0; i < ENGINE_MAX_PROGS; i++) {
+		const struct eprog *pr = &e->progs[i];
+		if (pr->used && pr->busy && (!seq_only || pr->seq == seq_only))
 			n++;
 	}
 	return n;
@@ -1241,13 +1756,12 @@ int engine_blocked(const struct engine *e, unsigned seq_only)
 
 void engine_note_still_blocked(struct engine *e, unsigned seq, unsigned waited_ms)
 {
-	for (int i = 0; i < ENGINE_MAX_SOCKS; i++) {
-		struct esock *s = &e->socks[i];
-		if (!s->used || s->closed || s->pending == V_COUNT_ || s->pending_seq != seq)
+	for (int i = 0; i < ENGINE_MAX_PROGS; i++) {
+		struct eprog *pr = &e->progs[i];
+		if (!pr->used || !pr->busy || pr->seq != seq)
 			continue;
-		char code[256];
-		pending_code(s, code, sizeof(code));
-		struct event *ev = session_add(e->log, EV_CALL, s->side, s->fd, "%s", code);
+		int fd = pr->sock >= 0 ? e->socks[pr->sock].fd : -1;
+		struct event *ev = plog(e, EV_CALL, pr, fd, "%s", pr->code);
 		if (ev) {
 			ev->status = CS_STILL;
 			ev->ret = waited_ms;

@@ -35,7 +35,7 @@ struct pline {
  * most PROG_KEEP, then the oldest go and the pane says how many. */
 #define PROG_KEEP 512
 
-struct prog {
+struct pgm {
 	struct pline *l;
 	size_t n, cap;
 	size_t next;            /* first log event not looked at */
@@ -44,7 +44,7 @@ struct prog {
 	bool missed;            /* the log dropped events before they were read */
 };
 
-static void add_line(struct prog *pg, struct pline pl, const char *text)
+static void add_line(struct pgm *pg, struct pline pl, const char *text)
 {
 	if (pg->n == PROG_KEEP) { /* drop a quarter at once: one move per PROG_KEEP / 4 lines */
 		size_t k = PROG_KEEP / 4;
@@ -69,7 +69,7 @@ static void add_line(struct prog *pg, struct pline pl, const char *text)
 }
 
 /* The log was cut back to n events: so are the lines and completions it had made. */
-static void cut_back(struct prog *pg, size_t n)
+static void cut_back(struct pgm *pg, size_t n)
 {
 	while (pg->n && pg->l[pg->n - 1].at >= n)
 		free(pg->l[--pg->n].text);
@@ -79,7 +79,7 @@ static void cut_back(struct prog *pg, size_t n)
 	pg->next = n;
 }
 
-static void sync_prog(const struct session *s, enum side side, struct prog *pg)
+static void sync_prog(const struct session *s, enum side side, struct pgm *pg)
 {
 	if (s->n < pg->next)
 		cut_back(pg, s->n);
@@ -137,11 +137,11 @@ static void sync_prog(const struct session *s, enum side side, struct prog *pg)
 }
 
 /* Each program pane keeps its own lines (p->priv). */
-static struct prog *prog_of(struct ui *u, struct ui_pane *p)
+static struct pgm *prog_of(struct ui *u, struct ui_pane *p)
 {
-	static struct prog none;
+	static struct pgm none;
 	(void)u;
-	struct prog *pg = p->priv;
+	struct pgm *pg = p->priv;
 	if (!pg && !(pg = p->priv = calloc(1, sizeof(*pg)))) {
 		none.n = 0;
 		return &none; /* out of memory: an empty pane, nothing breaks */
@@ -158,7 +158,7 @@ static void program_update(struct ui *u, struct ui_pane *p)
 static void program_forget(struct ui *u, struct ui_pane *p)
 {
 	(void)u;
-	struct prog *pg = p->priv;
+	struct pgm *pg = p->priv;
 	if (pg) {
 		for (size_t k = 0; k < pg->n; k++)
 			free(pg->l[k].text);
@@ -172,7 +172,7 @@ static void program_forget(struct ui *u, struct ui_pane *p)
 
 static void program_title(struct ui *u, struct ui_pane *p, char *buf, size_t len)
 {
-	struct prog *pg = prog_of(u, p);
+	struct pgm *pg = prog_of(u, p);
 	char ip[16] = "";
 	const struct in_addr *a = &p->a->lab.ip[p->side];
 	if (a->s_addr)
@@ -204,7 +204,7 @@ static const char *result_text(struct ui *u, const struct pline *pl, char *buf, 
 
 static void program_draw(struct ui *u, struct ui_pane *p)
 {
-	struct prog *pg = prog_of(u, p);
+	struct pgm *pg = prog_of(u, p);
 	if (!pg->n) {
 		ui_wrap(u, p->win, 0, 1, p->w - 1, p->h, 0,
 			u->nles ? "no calls yet: n runs the lesson's next step"
@@ -284,7 +284,7 @@ static void program_draw(struct ui *u, struct ui_pane *p)
 
 static bool program_key(struct ui *u, struct ui_pane *p, int key)
 {
-	struct prog *pg = prog_of(u, p);
+	struct pgm *pg = prog_of(u, p);
 	return ui_scroll_key(p, key, (int)(pg->n + (pg->dropped || pg->missed ? 1 : 0)), p->h);
 }
 

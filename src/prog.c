@@ -1,0 +1,430 @@
+/* prog.c - a side's program: the process that makes the calls (see prog.h). */
+#include "prog.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lab.h"
+
+/* ---- the program itself (runs in the child) ------------------------------- */
+
+static void on_interrupt(int sig)
+{
+	(void)sig; /* only there so that the blocked call returns EINTR */
+}
+
+/* Signals as a freshly started C program has them, plus the two that a
+ * teaching server sets up itself: SIGPIPE ignored (send() on a closed
+ * connection returns EPIPE instead of killing the program) and SIGCHLD
+ * ignored (forked children are reaped by the kernel). SIGUSR1 interrupts a
+ * call: no SA_RESTART. */
+static void child_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	for (int s = 1; s < NSIG; s++)
+		if (s != SIGKILL && s != SIGSTOP)
+			sigaction(s, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	sigaction(SIGCHLD, &sa, NULL);
+	sa.sa_handler = on_interrupt;
+	sa.sa_flags = 0;
+	sigaction(SIGUSR1, &sa, NULL);
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+/* Right after fork: die with the parent (checked after the prctl, so a parent
+ * that died in between is not missed), keep only the control channel at
+ * ctl_at, and fill 0, 1, 2 from /dev/null so that the first socket is 3. */
+static void child_setup(int ctl, int ctl_at, pid_t parent)
+{
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+		_exit(127);
+	if (ctl != ctl_at) {
+		if (dup2(ctl, ctl_at) < 0)
+			_exit(127);
+		close(ctl);
+	}
+	close_range(0, (unsigned)ctl_at - 1, 0);
+	close_range((unsigned)ctl_at + 1, ~0U, 0);
+	int null = open("/dev/null", O_RDWR);
+	if (null != 0)
+		_exit(127);
+	dup2(0, 1);
+	dup2(0, 2);
+	setsid(); /* no terminal: Ctrl-C and ^Z are sockstep's */
+	child_signals();
+	/* sockstep looks at the program's sockets with pidfd_getfd: that needs
+	 * a dumpable process, and the program holds nothing privileged. */
+	prctl(PR_SET_DUMPABLE, 1);
+}
+
+static struct prog_req req;
+static struct prog_rep rep;
+
+static void run_one(int ctl, int passed)
+{
+	size_t len = offsetof(struct prog_rep, data);
+	memset(&rep, 0, len);
+	long r = 0;
+	switch (req.op) {
+	case PO_SOCKET:
+		r = socket(req.a, req.b, req.c);
+		break;
+	case PO_BIND:
+		r = bind(req.fd, (struct sockaddr *)&req.addr, sizeof(req.addr));
+		break;
+	case PO_LISTEN:
+		r = listen(req.fd, req.a);
+		break;
+	case PO_ACCEPT:
+		rep.addrlen = sizeof(rep.addr);
+		r = accept(req.fd, (struct sockaddr *)&rep.addr, &rep.addrlen);
+		break;
+	case PO_CONNECT:
+		r = connect(req.fd, (struct sockaddr *)&req.addr, sizeof(req.addr));
+		break;
+	case PO_SEND:
+		r = send(req.fd, req.data, req.len, 0);
+		break;
+	case PO_SENDTO:
+		r = sendto(req.fd, req.data, req.len, 0, (struct sockaddr *)&req.addr, sizeof(req.addr));
+		break;
+	case PO_RECV:
+		r = recv(req.fd, rep.data, req.len, 0);
+		break;
+	case PO_RECVFROM:
+		rep.addrlen = sizeof(rep.addr);
+		r = recvfrom(req.fd, rep.data, req.len, 0, (struct sockaddr *)&rep.addr, &rep.addrlen);
+		break;
+	case PO_SHUTDOWN:
+		r = shutdown(req.fd, req.a);
+		break;
+	case PO_CLOSE:
+		r = close(req.fd);
+		break;
+	case PO_SETSOCKOPT: {
+		int v = req.a;
+		r = setsockopt(req.fd, SOL_SOCKET, SO_REUSEADDR, &v, sizeof(v));
+		break;
+	}
+	case PO_NONBLOCK: {
+		int fl = fcntl(req.fd, F_GETFL);
+		r = fl < 0 ? fl : fcntl(req.fd, F_SETFL, req.a ? fl | O_NONBLOCK : fl & ~O_NONBLOCK);
+		break;
+	}
+	case PO_SELECT: {
+		fd_set rd, wr;
+		int max = -1;
+		FD_ZERO(&rd);
+		FD_ZERO(&wr);
+		for (int i = 0; i < req.sel_n && i < PROG_SEL_MAX; i++) {
+			if (req.sel_fd[i] < 0 || req.sel_fd[i] >= FD_SETSIZE)
+				continue;
+			if (req.sel_rd)
+				FD_SET(req.sel_fd[i], &rd);
+			if (req.sel_wr)
+				FD_SET(req.sel_fd[i], &wr);
+			if (req.sel_fd[i] > max)
+				max = req.sel_fd[i];
+		}
+		r = select(max + 1, req.sel_rd ? &rd : NULL, req.sel_wr ? &wr : NULL, NULL, NULL);
+		for (int i = 0; r > 0 && i < req.sel_n && i < PROG_SEL_MAX; i++) {
+			int fd = req.sel_fd[i];
+			if (fd < 0 || fd >= FD_SETSIZE)
+				continue;
+			rep.sel_rd[i] = req.sel_rd && FD_ISSET(fd, &rd);
+			rep.sel_wr[i] = req.sel_wr && FD_ISSET(fd, &wr);
+		}
+		break;
+	}
+	case PO_FORK: {
+		pid_t me = getpid();
+		r = fork();
+		if (r == 0) {
+			/* The child: its own control channel, in place of ours. */
+			if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != me)
+				_exit(127);
+			if (passed < 0 || dup2(passed, ctl) < 0)
+				_exit(127);
+			close(passed);
+			req.data[15] = 0;
+			prctl(PR_SET_NAME, req.data);
+			return; /* no reply: sockstep learns the pid from the parent */
+		}
+		if (passed >= 0)
+			close(passed);
+		break;
+	}
+	case PO_FLOOD:
+		/* One chunk of the flood: sockstep paces the chunks so that the
+		 * wire's capture ring never overflows. */
+		for (int i = 0; i < req.a; i++) {
+			unsigned long n = req.flood_from + (unsigned long)i;
+			unsigned char payload[8];
+			memcpy(payload, &n, sizeof(payload));
+			if (sendto(req.fd, payload, sizeof(payload), 0, (struct sockaddr *)&req.addr,
+				   sizeof(req.addr)) < 0) {
+				rep.failed++;
+				rep.flood_err = errno;
+			} else
+				rep.sent++;
+		}
+		r = (long)rep.sent;
+		break;
+	}
+	rep.ret = r;
+	rep.err = r < 0 ? errno : 0;
+	if ((req.op == PO_RECV || req.op == PO_RECVFROM) && r > 0)
+		len += (size_t)r;
+	if (send(ctl, &rep, len, MSG_NOSIGNAL) < 0)
+		_exit(0);
+}
+
+static void __attribute__((noreturn)) child_loop(int ctl)
+{
+	for (;;) {
+		char cbuf[CMSG_SPACE(sizeof(int))];
+		struct iovec iov = { .iov_base = &req, .iov_len = sizeof(req) };
+		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+				     .msg_controllen = sizeof(cbuf) };
+		ssize_t n = recvmsg(ctl, &mh, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			_exit(0); /* sockstep is gone */
+		int passed = -1;
+		struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+		if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
+			memcpy(&passed, CMSG_DATA(cm), sizeof(int));
+		run_one(ctl, passed);
+	}
+}
+
+/* ---- sockstep's side ------------------------------------------------------ */
+
+static int move_high(int fd)
+{
+	int high = fcntl(fd, F_DUPFD_CLOEXEC, lab_fd_base());
+	if (high < 0)
+		return fd;
+	close(fd);
+	return high;
+}
+
+int prog_spawn(struct prog *p, const char *name, char *err, size_t errlen)
+{
+	int sv[2];
+	memset(p, 0, sizeof(*p));
+	p->ctl = p->pidfd = -1;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		int e = errno;
+		snprintf(err, errlen, "cannot start the program: socketpair: %s", strerror(e));
+		return -e;
+	}
+	int ctl_at = lab_fd_base();
+	pid_t parent = getpid();
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		int e = errno;
+		close(sv[0]);
+		close(sv[1]);
+		snprintf(err, errlen, "cannot start the program: fork: %s", strerror(e));
+		return -e;
+	}
+	if (pid == 0) {
+		child_setup(sv[1], ctl_at, parent);
+		prctl(PR_SET_NAME, name);
+		/* Ready: sockstep may look now. */
+		memset(&rep, 0, sizeof(rep.ret));
+		if (send(ctl_at, &rep, offsetof(struct prog_rep, data), MSG_NOSIGNAL) < 0)
+			_exit(0);
+		child_loop(ctl_at);
+	}
+	close(sv[1]);
+	p->pid = pid;
+	p->ctl = move_high(sv[0]);
+	p->alive = true;
+	int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (pfd < 0) {
+		int e = errno;
+		snprintf(err, errlen, "cannot watch the program: pidfd_open: %s (Linux 5.6 or later needed)", strerror(e));
+		prog_kill(p, true);
+		return -e;
+	}
+	p->pidfd = move_high(pfd);
+	struct prog_rep *hello = malloc(sizeof(*hello));
+	int rc = hello ? prog_recv(p, hello) : -ENOMEM;
+	free(hello);
+	if (rc < 0) {
+		snprintf(err, errlen, "the program did not start: %s", strerror(-rc));
+		prog_kill(p, true);
+		return rc;
+	}
+	/* Can we look at its descriptors? Try on its control channel. */
+	int fd = prog_peek(p, ctl_at);
+	if (fd < 0) {
+		snprintf(err, errlen,
+			 "cannot look at the program's sockets: pidfd_getfd: %s (needs Linux 5.6 and ptrace access "
+			 "to its own child; kernel.yama.ptrace_scope 3 forbids it)",
+			 strerror(-fd));
+		prog_kill(p, true);
+		return fd;
+	}
+	close(fd);
+	return 0;
+}
+
+int prog_send(struct prog *p, const struct prog_req *rq, int pass_fd)
+{
+	size_t len = offsetof(struct prog_req, data);
+	if (rq->op == PO_SEND || rq->op == PO_SENDTO)
+		len += rq->len;
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { .iov_base = (void *)rq, .iov_len = len };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	if (pass_fd >= 0) {
+		memset(cbuf, 0, sizeof(cbuf));
+		mh.msg_control = cbuf;
+		mh.msg_controllen = sizeof(cbuf);
+		struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &pass_fd, sizeof(int));
+	}
+	for (;;) {
+		ssize_t n = sendmsg(p->ctl, &mh, MSG_NOSIGNAL);
+		if (n >= 0)
+			return 0;
+		if (errno != EINTR)
+			return -errno;
+	}
+}
+
+/* The state letter of /proc/PID/stat: R, S, D, Z, T, ... or 0. */
+static char proc_state(pid_t pid)
+{
+	char path[64], buf[512];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	char *paren = strrchr(buf, ')'); /* the name may hold blanks and parentheses */
+	return paren && paren[1] == ' ' ? paren[2] : 0;
+}
+
+bool prog_ready(const struct prog *p)
+{
+	struct pollfd pf = { .fd = p->ctl, .events = POLLIN };
+	return p->alive && poll(&pf, 1, 0) > 0;
+}
+
+int prog_settle(struct prog *p)
+{
+	int asleep = 0;
+	/* At most ~3 s for a call that neither returns nor sleeps (a flood on a
+	 * loaded machine); then it counts as blocked and finishes later. */
+	for (int i = 0; i < 3000; i++) {
+		struct pollfd pf = { .fd = p->ctl, .events = POLLIN };
+		int r = poll(&pf, 1, 1);
+		if (r > 0)
+			return 1; /* a reply, or the end of the program: prog_recv says which */
+		if (r < 0 && errno != EINTR)
+			return -errno;
+		char st = proc_state(p->pid);
+		if (st == 0 || st == 'Z' || st == 'X')
+			return 1;
+		asleep = st == 'S' ? asleep + 1 : 0;
+		if (asleep >= 4)
+			return 0;
+	}
+	return 0;
+}
+
+int prog_recv(struct prog *p, struct prog_rep *rp)
+{
+	for (;;) {
+		ssize_t n = recv(p->ctl, rp, sizeof(*rp), 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			p->alive = false;
+			return -EPIPE;
+		}
+		if ((size_t)n < offsetof(struct prog_rep, data))
+			return -EPROTO;
+		if (rp->len > (size_t)n - offsetof(struct prog_rep, data))
+			rp->len = (size_t)n - offsetof(struct prog_rep, data);
+		return 0;
+	}
+}
+
+int prog_peek(const struct prog *p, int fd)
+{
+	if (!p->alive || p->pidfd < 0)
+		return -ESRCH;
+	int r = (int)syscall(SYS_pidfd_getfd, p->pidfd, fd, 0);
+	return r < 0 ? -errno : r;
+}
+
+int prog_interrupt(const struct prog *p)
+{
+	if (!p->alive)
+		return -ESRCH;
+	return syscall(SYS_pidfd_send_signal, p->pidfd, SIGUSR1, NULL, 0) < 0 ? -errno : 0;
+}
+
+void prog_kill(struct prog *p, bool our_child)
+{
+	if (p->pid > 0) {
+		if (p->pidfd >= 0)
+			syscall(SYS_pidfd_send_signal, p->pidfd, SIGKILL, NULL, 0);
+		else
+			kill(p->pid, SIGKILL);
+		if (our_child)
+			while (waitpid(p->pid, NULL, 0) < 0 && errno == EINTR)
+				;
+	}
+	if (p->ctl >= 0)
+		close(p->ctl);
+	if (p->pidfd >= 0)
+		close(p->pidfd);
+	p->ctl = p->pidfd = -1;
+	p->pid = 0;
+	p->alive = false;
+}
+
+void prog_exit_text(struct prog *p, bool our_child, char *out, size_t len)
+{
+	int status = 0;
+	if (our_child && p->pid > 0 && waitpid(p->pid, &status, 0) == p->pid) {
+		if (WIFSIGNALED(status))
+			snprintf(out, len, "killed by signal %d (%s)", WTERMSIG(status), strsignal(WTERMSIG(status)));
+		else
+			snprintf(out, len, "exited with status %d", WEXITSTATUS(status));
+		p->pid = 0;
+		return;
+	}
+	snprintf(out, len, "ended");
+}
