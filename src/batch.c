@@ -11,9 +11,14 @@
 #include "text.h"
 
 
-static const char *side_tag(enum side s)
+/* The program an event is about: "server", "client2", "server.1". */
+static const char *side_tag(const struct event *ev)
 {
-	return s == SIDE_SERVER ? "server" : s == SIDE_CLIENT ? "client" : "";
+	static char name[16];
+	if (ev->side == SIDE_NONE)
+		return "";
+	cmd_prog_name(ev->side, ev->prog ? ev->prog : 1, ev->child, name, sizeof(name));
+	return name;
 }
 
 /* Event text is written escaped: it quotes what the user typed (say lines,
@@ -25,7 +30,7 @@ static void put(FILE *f, const char *text)
 
 static void print_call(FILE *f, const struct event *ev)
 {
-	const char *tag = side_tag(ev->side);
+	const char *tag = side_tag(ev);
 	fprintf(f, "  %-6s  ", tag);
 	put(f, ev->text);
 	switch (ev->status) {
@@ -55,7 +60,7 @@ static void print_sockaddr(FILE *f, const struct event *ev)
 	char hex[SA_HEX_MAX], line[320];
 	for (int i = 0; i < SA_NSTAGES; i++) {
 		sa_hex(b->bytes[i], hex);
-		fprintf(f, "  %-6s  %s\n  %-6s    %s\n", side_tag(ev->side), tesc(b->code[i]), "", hex);
+		fprintf(f, "  %-6s  %s\n  %-6s    %s\n", side_tag(ev), tesc(b->code[i]), "", hex);
 	}
 	sa_legend(line, sizeof(line));
 	fprintf(f, "  %-6s    %s\n", "", line);
@@ -106,12 +111,12 @@ int batch_print(struct batch_printer *p, const struct session *s)
 				fprintf(f, "    %-40s (%s)\n", "", tesc(ev->row->note));
 			break;
 		case EV_DATA:
-			fprintf(f, "  %-6s  ", side_tag(ev->side));
+			fprintf(f, "  %-6s  ", side_tag(ev));
 			put(f, ev->text);
 			fputc('\n', f);
 			break;
 		case EV_INFO:
-			fprintf(f, "  %-6s  note: ", side_tag(ev->side));
+			fprintf(f, "  %-6s  note: ", side_tag(ev));
 			put(f, ev->text);
 			fputc('\n', f);
 			break;

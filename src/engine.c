@@ -156,8 +156,10 @@ static struct esock *lookup(struct engine *e, const struct eprog *pr, int fd, bo
 			continue;
 		if (s->closed && !with_closed)
 			continue;
-		/* An open socket wins over a closed one; then the newest. */
-		if (!best || (best->closed && !s->closed) || (best->closed == s->closed && s->born > best->born))
+		/* A bare target is the newest socket (expect looks at one just
+		 * closed); a number is the open one, else the newest closed one. */
+		if (!best || (fd < 0 && s->born > best->born) ||
+		    (fd >= 0 && ((best->closed && !s->closed) || (best->closed == s->closed && s->born > best->born))))
 			best = s;
 	}
 	return best;
@@ -1484,13 +1486,15 @@ int engine_exec(struct engine *e, const struct cmd *c, char *err, size_t errlen)
 		rq.op = c->verb == V_RECV ? PO_RECV : PO_RECVFROM;
 		rq.len = c->maxlen;
 		pr->dgram_len = -1;
-		if (s->proto == PROTO_UDP) {
-			/* The waiting datagram's real length, to show what a short buffer loses. */
+		if (s->proto == PROTO_UDP && c->verb == V_RECVFROM) {
+			/* The waiting datagram's real length, to show what a short
+			 * buffer loses; not when an error waits (a peek would take it). */
 			int fd = prog_peek(&pr->p, s->fd);
-			if (fd >= 0) {
+			struct pollfd pf = { .fd = fd, .events = POLLIN };
+			if (fd >= 0 && poll(&pf, 1, 0) == 1 && pf.revents == POLLIN)
 				pr->dgram_len = recv(fd, NULL, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+			if (fd >= 0)
 				close(fd);
-			}
 		}
 		break;
 	}

@@ -142,11 +142,11 @@ int tuple_tcp_state_parse(const char *name)
 	return -EINVAL;
 }
 
-#define ROW_FMT "%-40s %-6s %3s %-5s %-15s %-10s %-15s %-11s %s"
+#define ROW_FMT "%-40s %-8s %3s %-5s %-15s %-10s %-15s %-11s %s"
 
 void tuple_header(char *out, size_t len)
 {
-	snprintf(out, len, ROW_FMT, "STEP", "SIDE", "FD", "PROTO", "LOCAL-IP", "LOCAL-PORT",
+	snprintf(out, len, ROW_FMT, "STEP", "PROGRAM", "FD", "PROTO", "LOCAL-IP", "LOCAL-PORT",
 		 "REMOTE-IP", "REMOTE-PORT", "STATE");
 }
 
@@ -160,10 +160,11 @@ static const char *cell(char *buf, size_t len, const char *v, unsigned changed, 
 
 void tuple_format(const struct tuple_row *r, char *out, size_t len)
 {
-	char fd[12], p[8], li[20], lp[12], ri[20], rp[12], st[20];
+	char fd[12], p[8], li[20], lp[12], ri[20], rp[12], st[20], who[16];
 	snprintf(fd, sizeof(fd), "%d", r->fd);
+	cmd_prog_name(r->side, r->prog ? r->prog : 1, r->child, who, sizeof(who));
 	snprintf(out, len, ROW_FMT, tuple_step_label(r->step, r->side, r->proto),
-		 side_name(r->side), fd,
+		 who, fd,
 		 cell(p, sizeof(p), proto_name(r->proto), r->changed, TC_PROTO),
 		 cell(li, sizeof(li), r->lip, r->changed, TC_LIP),
 		 cell(lp, sizeof(lp), r->lport, r->changed, TC_LPORT),

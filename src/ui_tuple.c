@@ -117,9 +117,10 @@ static void cell(const struct tuple_row *r, enum col c, bool narrow, enum stepla
 		break;
 	case C_SIDE:
 		if (narrow) /* side and descriptor in one column: "srv 3" */
-			snprintf(buf, len, "%s %d", r->side == SIDE_SERVER ? "srv" : "cli", r->fd);
+			snprintf(buf, len, "%s%.0d%s%.0d %d", r->side == SIDE_SERVER ? "srv" : "cli",
+				 r->prog > 1 ? r->prog : 0, r->child ? "." : "", r->child, r->fd);
 		else
-			snprintf(buf, len, "%s", side_name(r->side));
+			cmd_prog_name(r->side, r->prog ? r->prog : 1, r->child, buf, len);
 		return;
 	case C_FD:
 		if (narrow)
