@@ -35,7 +35,7 @@ static void print_call(FILE *f, const struct event *ev)
 	put(f, ev->text);
 	switch (ev->status) {
 	case CS_BLOCKED:
-		fputs("  -> blocked (would block; waits for the peer)\n", f);
+		fprintf(f, "  -> blocked since [%u] (%s sleeps in this call; it can do nothing else)\n", ev->seq, tag);
 		return;
 	case CS_STILL:
 		fprintf(f, "  -> still blocked after %ld ms\n", ev->ret);
@@ -46,6 +46,9 @@ static void print_call(FILE *f, const struct event *ev)
 	char res[96];
 	if (ev->err)
 		snprintf(res, sizeof(res), "-1 %s (%s)", errno_name(ev->err), strerror(ev->err));
+	else if (ev->ret > 0 && ev->text && !strncmp(ev->text, "pid = fork();", 13))
+		/* A process id differs from run to run; batch output must not. */
+		snprintf(res, sizeof(res), "the child's pid (> 0; fork() returns 0 in the child)");
 	else
 		snprintf(res, sizeof(res), "%ld", ev->ret);
 	if (ev->status == CS_COMPLETED)

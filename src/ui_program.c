@@ -92,6 +92,16 @@ static void sync_prog(const struct session *s, enum side side, struct pgm *pg)
 		const struct event *e = session_at(s, i);
 		if (e->side != side)
 			continue;
+		/* A second program of the side (client2) or a forked child
+		 * (server.1) shares the side's pane: its lines say whose they are. */
+		char named[1024];
+		const char *text = e->text;
+		if ((e->prog > 1 || e->child) && text && (e->kind == EV_CALL || e->kind == EV_DATA)) {
+			char who[16];
+			cmd_prog_name(e->side, e->prog, e->child, who, sizeof(who));
+			snprintf(named, sizeof(named), "[%s] %s", who, text);
+			text = named;
+		}
 		switch (e->kind) {
 		case EV_CALL:
 			if (e->status == CS_STILL)
@@ -115,7 +125,7 @@ static void sync_prog(const struct session *s, enum side side, struct pgm *pg)
 			add_line(pg,
 				 (struct pline){ .kind = PL_CALL, .at = i, .blocked = e->status == CS_BLOCKED,
 						 .seq = e->seq, .fd = e->fd, .ret = e->ret, .err = e->err },
-				 e->text);
+				 text);
 			break;
 		case EV_SOCKADDR:
 			if (!e->sa)
@@ -124,7 +134,7 @@ static void sync_prog(const struct session *s, enum side side, struct pgm *pg)
 				add_line(pg, (struct pline){ .kind = PL_STMT, .at = i }, e->sa->code[st]);
 			break;
 		case EV_DATA:
-			add_line(pg, (struct pline){ .kind = PL_DATA, .at = i }, e->text);
+			add_line(pg, (struct pline){ .kind = PL_DATA, .at = i }, text);
 			break;
 		case EV_ROW:
 			if (e->row && e->row->proto != PROTO_NONE)
