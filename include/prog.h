@@ -86,6 +86,10 @@ int prog_settle(struct prog *p);
  * readable). 0, or negative errno when the program died (-EPIPE). */
 int prog_recv(struct prog *p, struct prog_rep *rp);
 
+/* Whether the program is awake (running or runnable, not sleeping in a
+ * call): its reply is on its way. */
+bool prog_awake(const struct prog *p);
+
 /* Whether the reply is waiting now (no wait). */
 bool prog_ready(const struct prog *p);
 

@@ -1574,6 +1574,18 @@ int engine_progress(struct engine *e)
 {
 	int done = 0;
 	bool tried[ENGINE_MAX_PROGS] = { false };
+	/* A program the kernel has woken is about to answer: wait for it, so
+	 * that which answers are logged together, and in which order, does not
+	 * depend on how the programs were scheduled. */
+	for (int i = 0; i < ENGINE_MAX_PROGS; i++) {
+		struct eprog *pr = &e->progs[i];
+		if (!pr->used || !pr->busy || pr->verb == V_FLOOD)
+			continue;
+		for (int k = 0; k < 2000 && pr->p.alive && !prog_ready(&pr->p) && prog_awake(&pr->p); k++) {
+			struct pollfd pf = { .fd = pr->p.ctl, .events = POLLIN };
+			poll(&pf, 1, 1);
+		}
+	}
 	/* A fixed order, so output does not depend on poll's: connects first (a
 	 * handshake completes at the client, STEP6, before the server's accept
 	 * sees it, STEP7), then the oldest blocked call first. */

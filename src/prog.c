@@ -340,6 +340,12 @@ bool prog_ready(const struct prog *p)
 	return p->alive && poll(&pf, 1, 0) > 0;
 }
 
+bool prog_awake(const struct prog *p)
+{
+	char st = p->alive ? proc_state(p->pid) : 0;
+	return st != 0 && st != 'S' && st != 'Z' && st != 'X' && st != 'T' && st != 't';
+}
+
 int prog_settle(struct prog *p)
 {
 	int asleep = 0;
