@@ -515,9 +515,17 @@ static int want_count(struct ctx *x, size_t n, const struct tok *args, int min, 
 
 /* ---- sides ------------------------------------------------------------- */
 
-/* "server", "client", their short forms, optionally "#FD". Returns 1 for a
- * side, 0 for any other word, -1 for a side with a bad "#FD". No messages:
- * completion uses it too. */
+/* "server", "client", their short forms, a program number ("client2"), a
+ * forked child (".1"), optionally "#FD". Returns 1 for a side, 0 for any
+ * other word, SIDE_BAD_PROG for a side with a bad program or child, and
+ * SIDE_BAD_FD for a bad "#FD". No messages: completion uses it too. */
+enum { SIDE_BAD_PROG = -1, SIDE_BAD_FD = -2 };
+
+static bool is_digit(char ch)
+{
+	return ch >= '0' && ch <= '9';
+}
+
 static int match_side(const char *w, size_t len, struct target *tg)
 {
 	static const struct { const char *w; enum side s; } names[] = {
@@ -528,24 +536,25 @@ static int match_side(const char *w, size_t len, struct target *tg)
 	size_t n = hash ? (size_t)(hash - w) : len;
 
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-		size_t nl = strlen(names[i].w);
-		if (n < nl || memcmp(w, names[i].w, nl) != 0)
+		size_t p = strlen(names[i].w);
+		if (n < p || memcmp(w, names[i].w, p) != 0)
 			continue;
-		/* "client2", "server.1", "client2.3": program number, then child. */
-		size_t p = nl;
+		/* After the name only a program number or ".N" may follow: "client2",
+		 * "server.1", "client2.3". Anything else ("clientx") is another word. */
+		if (p < n && !is_digit(w[p]) && w[p] != '.')
+			continue;
 		unsigned long prog = 1, child = 0;
-		if (p < n && w[p] >= '2' && w[p] <= '9') {
+		if (p < n && is_digit(w[p])) {
+			if (w[p] < '2' || (p + 1 < n && w[p + 1] != '.'))
+				return SIDE_BAD_PROG; /* client0, client1, client10 */
 			prog = (unsigned long)(w[p] - '0');
 			p++;
 		}
-		if (p < n && w[p] == '.') {
+		if (p < n) { /* the '.': one digit 1-9 and nothing after it */
 			if (p + 2 != n || w[p + 1] < '1' || w[p + 1] > '9')
-				return -1;
+				return SIDE_BAD_PROG; /* server.0, server.x, server.1.2, server. */
 			child = (unsigned long)(w[p + 1] - '0');
-			p += 2;
 		}
-		if (p != n)
-			continue;
 		tg->side = names[i].s;
 		tg->prog = (int)prog;
 		tg->child = (int)child;
@@ -553,7 +562,7 @@ static int match_side(const char *w, size_t len, struct target *tg)
 		if (hash) {
 			unsigned long fd;
 			if (!parse_dec(hash + 1, len - n - 1, 65535, &fd))
-				return -1;
+				return SIDE_BAD_FD;
 			tg->fd = (int)fd;
 		}
 		return 1;
@@ -565,10 +574,12 @@ static int parse_side(struct ctx *x, const struct tok *t, struct target *tg)
 {
 	int r = match_side(t->s, t->len, tg);
 
-	if (r < 0)
-		return fail(x, "bad program or descriptor in \"%s\": expected a side, a program number 2-9, "
-			    "\".N\" for a forked child 1-9, and \"#FD\" 0-65535, e.g. server#4, client2, server.1#4",
-			    show(t).s);
+	if (r == SIDE_BAD_PROG)
+		return fail(x, "bad program \"%s\": expected server or client, then a program number 2-9 and "
+			    "\".N\" for a forked child 1-9, e.g. client2, server.1, client2.1#4", show(t).s);
+	if (r == SIDE_BAD_FD)
+		return fail(x, "bad descriptor in \"%s\": expected a number from 0 to 65535 after '#', e.g. %s#4",
+			    show(t).s, side_name(tg->side));
 	return r;
 }
 
@@ -1590,7 +1601,7 @@ void cmd_format(const struct cmd *c, char *buf, size_t len)
 
 /* ---- cmd_complete ------------------------------------------------------ */
 
-static const char *const proto_words[] = { "tcp", "udp", NULL };
+static const char *const sel_words[] = { "rd", "wr", "rdwr", NULL };
 static const char *const how_words[] = { "rd", "wr", "both", NULL };
 static const char *const opt_words[] = { "reuseaddr", NULL };
 static const char *const onoff_words[] = { "on", "off", NULL };
@@ -1605,7 +1616,9 @@ static const struct {
 } completions[] = {
 	{ "", top_words },
 	{ "S", side_verb_words },
-	{ "S socket", proto_words },
+	{ "S socket", sock_words },
+	{ "S nonblock", onoff_words },
+	{ "S select", sel_words },
 	{ "S bind * *", conv_words },
 	{ "S bind * * *", conv_words },
 	{ "S connect * *", conv_words },
