@@ -56,10 +56,6 @@ int app_exec_line(struct app *a, const char *line, char *err, size_t errlen);
 /* In --net host, show only the frames of sockstep's own sockets. */
 void app_filter_host(struct app *a);
 
-/* Whether a line's command touches the network (not expect, say or a
- * conversion), so that batch mode lets the network settle after it. */
-bool app_line_acts(const char *line);
-
 /* The descriptors to poll: blocked calls, the wire's captures and timer. */
 int app_pollfds(const struct app *a, struct pollfd *pfd, int max);
 

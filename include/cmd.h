@@ -149,8 +149,51 @@ void cmd_prog_name(enum side side, int prog, int child, char *out, size_t len);
 
 /* Whether a parsed command acts on the network (a socket call, the wire, a
  * wait), so that batch mode lets the network settle after it; expect, say,
- * sysctl and the conversions do not. From the verb table. */
+ * sysctl and the conversions do not. From the verb table (CMD_F_ACTS). */
 bool cmd_acts(const struct cmd *c);
+
+/* ---- the verb table ------------------------------------------------------
+ * The whole language in one table, one row per enum verb: the parser, the
+ * error lines' word lists, Tab completion, the help overlay, --help and
+ * cmd_acts() all read it, so none of them can forget a verb. The man page's
+ * COMMANDS list is checked against it by a test (tests/test_grammar.c). */
+
+enum cmd_verb_flag {
+	CMD_F_SIDE = 1u << 0, /* written after a program: "server bind ...", "client2 send ..." */
+	CMD_F_ACTS = 1u << 1, /* acts on the network: batch and lessons let it settle after */
+};
+
+#define CMD_FORMS_MAX 8 /* syntax lines of one verb (wire has seven) */
+#define CMD_WORD_ARGS 5 /* arguments with completion words: sendto's options are the 4th and 5th */
+
+/* One way of writing a command, as help shows it. A syntax starts with its
+ * literal words ("SIDE bind", "expect wire held"); then upper case stands
+ * for a value (IP, PORT, "TEXT"), [x] for an option and a|b for a choice. */
+struct cmd_form {
+	const char *syntax; /* "SIDE bind IP PORT [inet_addr|inet_pton] [nohtons]" */
+	const char *help;   /* one short line: what it does */
+};
+
+struct cmd_ctx; /* the parser's own state and words (cmd.c) */
+struct cmd_tok;
+
+struct cmd_verb_info {
+	const char *name;     /* the word typed: "bind" */
+	enum verb verb;
+	unsigned flags;       /* CMD_F_* */
+	struct cmd_form forms[CMD_FORMS_MAX]; /* ended by a NULL syntax */
+	int min, max;         /* argument words after the verb; max -1: the parse function counts */
+	const char *needs;    /* for errors: "\"server bind\" needs an address and a port" */
+	const char *example;  /* for errors, after the side: "bind 200.0.0.2 80" */
+	const char *const *words[CMD_WORD_ARGS]; /* Tab completion of argument i; NULL: none */
+	int (*parse)(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, size_t n); /* NULL: no arguments */
+};
+
+/* The table, read-only, in the order help lists it; *n gets its length. */
+const struct cmd_verb_info *cmd_verb_table(size_t *n);
+
+/* The row of a verb (every enum verb has exactly one), NULL for V_COUNT_. */
+const struct cmd_verb_info *cmd_verb_info(enum verb v);
 const char *proto_name(enum proto p);     /* "TCP", "UDP", "" */
 
 /* Words valid after a given prefix of tokens, for Tab completion: fills up to

@@ -64,7 +64,9 @@ struct lesson_item {
 	enum lesson_item_kind kind;
 	unsigned line;    /* line number in the file, for error lines */
 	bool expect;      /* LI_COMMAND: an expect line (checked, not acted) */
-	char *text;
+	bool acts;        /* LI_COMMAND: cmd_acts() of the parsed command: the network settles after it */
+	char *text;       /* the command as written, for app_exec_line; the parsed struct cmd
+			   * is not kept: it is 7 KiB, and a 1 MiB lesson may hold 100000 commands */
 };
 
 struct lesson_step {

@@ -222,20 +222,6 @@ void app_filter_host(struct app *a)
 		wire_set_filter(a->wire, keep_ours, &a->eng);
 }
 
-bool app_line_acts(const char *line)
-{
-	static const char *const quiet[] = { "expect", "say", "inet_addr", "inet_pton", "htons", "htonl" };
-	if (strstr(line, " sysctl "))
-		return false;
-	line += strspn(line, " \t");
-	for (size_t i = 0; i < sizeof(quiet) / sizeof(quiet[0]); i++) {
-		size_t n = strlen(quiet[i]);
-		if (!strncmp(line, quiet[i], n) && (line[n] == ' ' || line[n] == '\t' || !line[n] || line[n] == '\n'))
-			return false;
-	}
-	return true;
-}
-
 int app_pollfds(const struct app *a, struct pollfd *pfd, int max)
 {
 	int n = engine_pollfds(&a->eng, pfd, max);

@@ -178,6 +178,13 @@ int batch_run(FILE *in, const char *name, struct app *a)
 	char line[CMD_LINE_MAX + 1];
 	unsigned lineno = 0;
 	int errors = 0;
+	/* The parsed command says whether it acts on the network (cmd_acts):
+	 * the line's text is never searched for words. Large: not on the stack. */
+	struct cmd *c = malloc(sizeof(*c));
+	if (!c) {
+		fprintf(stderr, "sockstep: %s: out of memory\n", tesc(name));
+		return 1;
+	}
 	batch_print(&p, &a->log);
 	for (bool more = true; more;) {
 		size_t len;
@@ -194,7 +201,7 @@ int batch_run(FILE *in, const char *name, struct app *a)
 		} else {
 			rc = app_exec_line(a, line, err, sizeof(err));
 		}
-		if (rc > 0 && app_line_acts(line))
+		if (rc > 0 && cmd_parse(line, c, NULL, 0) > 0 && cmd_acts(c))
 			app_settle(a, a->log.seq, a->run_ms);
 		if (batch_print(&p, &a->log) < 0 && out_stopped())
 			break; /* nobody reads the output any more (| head): stop */
@@ -205,5 +212,6 @@ int batch_run(FILE *in, const char *name, struct app *a)
 			errors++;
 		}
 	}
+	free(c);
 	return errors;
 }

@@ -20,7 +20,7 @@
 
 /* ---- tokens ------------------------------------------------------------ */
 
-struct tok {
+struct cmd_tok {
 	const char *s;    /* unescaped text, NUL-terminated (may hold inner NULs from \0) */
 	size_t len;
 	bool quoted;
@@ -28,7 +28,7 @@ struct tok {
 };
 
 struct toks {
-	struct tok v[TOK_MAX];
+	struct cmd_tok v[TOK_MAX];
 	size_t n;         /* words seen; only the first TOK_MAX are stored */
 	size_t last_end;  /* end offset of the last word, stored or not */
 	char store[CMD_LINE_MAX + TOK_MAX + 1]; /* unescaped words: at most the line plus NULs */
@@ -37,12 +37,13 @@ struct toks {
 
 /* Parser state shared by the small functions below: where errors go, and the
  * words of the command as typed, for messages ("server bind"). */
-struct ctx {
+struct cmd_ctx {
 	char *err;
 	size_t errlen;
 	struct toks tk;
 	char who[96];     /* the command as typed so far, e.g. "server#4 bind" */
 	char side[32];    /* the side word as typed, for examples, e.g. "server" */
+	const char *line; /* the whole line: say keeps its text as typed */
 };
 
 /* A word as shown inside an error: escaped so the message stays one line, and
@@ -77,13 +78,13 @@ static struct shown show_bytes(const char *s, size_t n)
 	return o;
 }
 
-static struct shown show(const struct tok *t)
+static struct shown show(const struct cmd_tok *t)
 {
 	return show_bytes(t->s, t->len);
 }
 
 __attribute__((format(printf, 2, 3)))
-static int fail(struct ctx *x, const char *fmt, ...)
+static int fail(struct cmd_ctx *x, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -124,7 +125,7 @@ static void put(struct toks *tk, bool keep, char ch)
 
 /* One "..." word starting at line[*i] (the quote); C escapes are decoded so
  * lessons can send "\r\n" the way an HTTP client does. */
-static int lex_quoted(struct ctx *x, const char *line, size_t len, size_t *i, bool keep)
+static int lex_quoted(struct cmd_ctx *x, const char *line, size_t len, size_t *i, bool keep)
 {
 	size_t open = *i, p = *i + 1;
 
@@ -171,7 +172,7 @@ static int lex_quoted(struct ctx *x, const char *line, size_t len, size_t *i, bo
 
 /* One bare word: ends at a blank. A quote inside it is almost always a
  * missing blank or a half-quoted text, so it is an error, not literal. */
-static int lex_bare(struct ctx *x, const char *line, size_t len, size_t *i, bool keep)
+static int lex_bare(struct cmd_ctx *x, const char *line, size_t len, size_t *i, bool keep)
 {
 	size_t p = *i;
 
@@ -189,7 +190,7 @@ static int lex_bare(struct ctx *x, const char *line, size_t len, size_t *i, bool
 
 /* Split the line into words. '#' starts a comment only at the start of a
  * word, so "server#4" stays one word while "server close # done" ends early. */
-static int lex(struct ctx *x, const char *line, size_t len)
+static int lex(struct cmd_ctx *x, const char *line, size_t len)
 {
 	struct toks *tk = &x->tk;
 	size_t i = 0;
@@ -201,7 +202,7 @@ static int lex(struct ctx *x, const char *line, size_t len)
 		if (i >= len || line[i] == '#')
 			return 0;
 		bool keep = tk->n < TOK_MAX;
-		struct tok *t = keep ? &tk->v[tk->n] : NULL;
+		struct cmd_tok *t = keep ? &tk->v[tk->n] : NULL;
 		size_t first = tk->used;
 		bool quoted = line[i] == '"';
 		size_t start = i;
@@ -222,13 +223,13 @@ static int lex(struct ctx *x, const char *line, size_t len)
 
 /* ---- small value parsers ---------------------------------------------- */
 
-static bool tok_is(const struct tok *t, const char *word)
+static bool tok_is(const struct cmd_tok *t, const char *word)
 {
 	return t->len == strlen(word) && memcmp(t->s, word, t->len) == 0;
 }
 
 /* A word that is used as a C string must not hide a \0. */
-static bool has_nul(const struct tok *t)
+static bool has_nul(const struct cmd_tok *t)
 {
 	return memchr(t->s, '\0', t->len) != NULL;
 }
@@ -270,7 +271,7 @@ static bool parse_num(const char *s, size_t n, unsigned long max, unsigned long 
 	return true;
 }
 
-static int want_number(struct ctx *x, const struct tok *t, const char *what,
+static int want_number(struct cmd_ctx *x, const struct cmd_tok *t, const char *what,
 		       unsigned long lo, unsigned long hi, unsigned long *v)
 {
 	if (!parse_dec(t->s, t->len, hi, v) || *v < lo)
@@ -279,7 +280,7 @@ static int want_number(struct ctx *x, const struct tok *t, const char *what,
 	return 0;
 }
 
-static int want_port(struct ctx *x, const struct tok *t, uint16_t *port)
+static int want_port(struct cmd_ctx *x, const struct cmd_tok *t, uint16_t *port)
 {
 	unsigned long v;
 	int r = want_number(x, t, "port", 0, 65535, &v);
@@ -292,7 +293,7 @@ static int want_port(struct ctx *x, const struct tok *t, uint16_t *port)
 /* Strict dotted quad. inet_addr() also takes "1.2.3", "0x7f.1" and reads
  * "010" as octal 8; the lessons show that trap with the inet_addr command,
  * but an address a socket will use must mean what it looks like. */
-static int want_ip(struct ctx *x, const struct tok *t, struct in_addr *out)
+static int want_ip(struct cmd_ctx *x, const struct cmd_tok *t, struct in_addr *out)
 {
 	uint32_t host = 0;
 	size_t parts = 0, i = 0;
@@ -330,7 +331,7 @@ static int want_ip(struct ctx *x, const struct tok *t, struct in_addr *out)
 }
 
 /* Address and port as typed and as the socket will use them. */
-static int want_ip_port(struct ctx *x, struct cmd *c, const struct tok *ip, const struct tok *port)
+static int want_ip_port(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *ip, const struct cmd_tok *port)
 {
 	int r = want_ip(x, ip, &c->addr);
 
@@ -381,7 +382,7 @@ int cmd_parse_ms(const char *s, unsigned *ms)
 	return 0;
 }
 
-static int want_ms(struct ctx *x, const struct tok *t, unsigned *ms)
+static int want_ms(struct cmd_ctx *x, const struct cmd_tok *t, unsigned *ms)
 {
 	if (has_nul(t) || cmd_parse_ms(t->s, ms) < 0)
 		return fail(x, "bad duration \"%s\": expected milliseconds or seconds from 0 to 600000 ms, "
@@ -390,7 +391,7 @@ static int want_ms(struct ctx *x, const struct tok *t, unsigned *ms)
 }
 
 /* Payload text: send, sendto, say, expect data. */
-static int want_data(struct ctx *x, struct cmd *c, const char *s, size_t n)
+static int want_data(struct cmd_ctx *x, struct cmd *c, const char *s, size_t n)
 {
 	if (n > CMD_DATA_MAX)
 		return fail(x, "\"%s\" text is %zu bytes; at most %d expected", x->who, n, CMD_DATA_MAX);
@@ -400,7 +401,7 @@ static int want_data(struct ctx *x, struct cmd *c, const char *s, size_t n)
 }
 
 /* Copy a word into a fixed string field, refusing what would not fit. */
-static int want_text(struct ctx *x, const struct tok *t, char *dst, size_t size, const char *what)
+static int want_text(struct cmd_ctx *x, const struct cmd_tok *t, char *dst, size_t size, const char *what)
 {
 	if (has_nul(t))
 		return fail(x, "%s \"%s\" contains \\0: expected plain text", what, show(t).s);
@@ -448,7 +449,7 @@ static size_t distance(const char *a, size_t an, const char *b)
 }
 
 /* "; did you mean "bind"?" when one word is close, else "". */
-static struct shown suggest(const struct tok *t, const char *const *words)
+static struct shown suggest(const struct cmd_tok *t, const char *const *words)
 {
 	struct shown o = { "" };
 	const char *best = NULL;
@@ -489,7 +490,7 @@ static struct list join(const char *const *words)
 	return o;
 }
 
-static int lookup(const struct tok *t, const char *const *words)
+static int lookup(const struct cmd_tok *t, const char *const *words)
 {
 	for (int i = 0; words[i]; i++)
 		if (tok_is(t, words[i]))
@@ -498,7 +499,7 @@ static int lookup(const struct tok *t, const char *const *words)
 }
 
 /* The one check every command shares: the right number of words after it. */
-static int want_count(struct ctx *x, size_t n, const struct tok *args, int min, int max,
+static int want_count(struct cmd_ctx *x, size_t n, const struct cmd_tok *args, int min, int max,
 		      const char *needs, const char *example)
 {
 	if (n < (size_t)min)
@@ -515,9 +516,17 @@ static int want_count(struct ctx *x, size_t n, const struct tok *args, int min, 
 
 /* ---- sides ------------------------------------------------------------- */
 
-/* "server", "client", their short forms, optionally "#FD". Returns 1 for a
- * side, 0 for any other word, -1 for a side with a bad "#FD". No messages:
- * completion uses it too. */
+/* "server", "client", their short forms, a program number ("client2"), a
+ * forked child (".1"), optionally "#FD". Returns 1 for a side, 0 for any
+ * other word, SIDE_BAD_PROG for a side with a bad program or child, and
+ * SIDE_BAD_FD for a bad "#FD". No messages: completion uses it too. */
+enum { SIDE_BAD_PROG = -1, SIDE_BAD_FD = -2 };
+
+static bool is_digit(char ch)
+{
+	return ch >= '0' && ch <= '9';
+}
+
 static int match_side(const char *w, size_t len, struct target *tg)
 {
 	static const struct { const char *w; enum side s; } names[] = {
@@ -528,24 +537,25 @@ static int match_side(const char *w, size_t len, struct target *tg)
 	size_t n = hash ? (size_t)(hash - w) : len;
 
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-		size_t nl = strlen(names[i].w);
-		if (n < nl || memcmp(w, names[i].w, nl) != 0)
+		size_t p = strlen(names[i].w);
+		if (n < p || memcmp(w, names[i].w, p) != 0)
 			continue;
-		/* "client2", "server.1", "client2.3": program number, then child. */
-		size_t p = nl;
+		/* After the name only a program number or ".N" may follow: "client2",
+		 * "server.1", "client2.3". Anything else ("clientx") is another word. */
+		if (p < n && !is_digit(w[p]) && w[p] != '.')
+			continue;
 		unsigned long prog = 1, child = 0;
-		if (p < n && w[p] >= '2' && w[p] <= '9') {
+		if (p < n && is_digit(w[p])) {
+			if (w[p] < '2' || (p + 1 < n && w[p + 1] != '.'))
+				return SIDE_BAD_PROG; /* client0, client1, client10 */
 			prog = (unsigned long)(w[p] - '0');
 			p++;
 		}
-		if (p < n && w[p] == '.') {
+		if (p < n) { /* the '.': one digit 1-9 and nothing after it */
 			if (p + 2 != n || w[p + 1] < '1' || w[p + 1] > '9')
-				return -1;
+				return SIDE_BAD_PROG; /* server.0, server.x, server.1.2, server. */
 			child = (unsigned long)(w[p + 1] - '0');
-			p += 2;
 		}
-		if (p != n)
-			continue;
 		tg->side = names[i].s;
 		tg->prog = (int)prog;
 		tg->child = (int)child;
@@ -553,7 +563,7 @@ static int match_side(const char *w, size_t len, struct target *tg)
 		if (hash) {
 			unsigned long fd;
 			if (!parse_dec(hash + 1, len - n - 1, 65535, &fd))
-				return -1;
+				return SIDE_BAD_FD;
 			tg->fd = (int)fd;
 		}
 		return 1;
@@ -561,34 +571,35 @@ static int match_side(const char *w, size_t len, struct target *tg)
 	return 0;
 }
 
-static int parse_side(struct ctx *x, const struct tok *t, struct target *tg)
+static int parse_side(struct cmd_ctx *x, const struct cmd_tok *t, struct target *tg)
 {
 	int r = match_side(t->s, t->len, tg);
 
-	if (r < 0)
-		return fail(x, "bad program or descriptor in \"%s\": expected a side, a program number 2-9, "
-			    "\".N\" for a forked child 1-9, and \"#FD\" 0-65535, e.g. server#4, client2, server.1#4",
-			    show(t).s);
+	if (r == SIDE_BAD_PROG)
+		return fail(x, "bad program \"%s\": expected server or client, then a program number 2-9 and "
+			    "\".N\" for a forked child 1-9, e.g. client2, server.1, client2.1#4", show(t).s);
+	if (r == SIDE_BAD_FD)
+		return fail(x, "bad descriptor in \"%s\": expected a number from 0 to 65535 after '#', e.g. %s#4",
+			    show(t).s, side_name(tg->side));
 	return r;
 }
 
 /* ---- side commands: SIDE verb ARGS ------------------------------------- */
 
-typedef int (*parse_fn)(struct ctx *x, struct cmd *c, const struct tok *a, size_t n);
+typedef int (*parse_fn)(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, size_t n);
 
-struct verb_def {
-	const char *name;
-	enum verb verb;
-	int min, max;        /* argument words; max -1: the parser counts */
-	const char *needs;   /* "an address and a port" */
-	const char *example; /* after the side: "bind 200.0.0.2 80" */
-	parse_fn parse;      /* NULL: no arguments to read */
-};
+/* Words of arguments, for Tab completion (the verb table names them). */
+static const char *const sel_words[] = { "rd", "wr", "rdwr", NULL };
+static const char *const how_words[] = { "rd", "wr", "both", NULL };
+static const char *const opt_words[] = { "reuseaddr", NULL };
+static const char *const onoff_words[] = { "on", "off", NULL };
+static const char *const yesno_words[] = { "yes", "no", NULL };
+static const char *const udp_words[] = { "udp", NULL };
 
 static const char *const conv_words[] = { "inet_addr", "inet_pton", "nohtons", NULL };
 
 /* [inet_addr|inet_pton] [nohtons] in any order, each at most once. */
-static int parse_conv(struct ctx *x, struct cmd *c, const struct tok *a, size_t n)
+static int parse_conv(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, size_t n)
 {
 	bool seen[3] = { false, false, false };
 
@@ -645,7 +656,7 @@ static const char *const sock_words[] = {
 	"rdm", "packet", "netlink", NULL,
 };
 
-static int p_socket(struct ctx *x, struct cmd *c, const struct tok *a, size_t n)
+static int p_socket(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, size_t n)
 {
 	int k = lookup(&a[0], sock_words);
 
@@ -659,7 +670,7 @@ static int p_socket(struct ctx *x, struct cmd *c, const struct tok *a, size_t n)
 	return 0;
 }
 
-static int p_onoff(struct ctx *x, struct cmd *c, const struct tok *a, size_t n)
+static int p_onoff(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, size_t n)
 {
 	static const char *const onoff[] = { "off", "on", NULL };
 	int k = lookup(&a[0], onoff);
@@ -673,7 +684,7 @@ static int p_onoff(struct ctx *x, struct cmd *c, const struct tok *a, size_t n)
 }
 
 /* select [rd|wr|rdwr] [FD ...] ('#' would start a comment) */
-static int p_select(struct ctx *x, struct cmd *c, const struct tok *a, size_t n)
+static int p_select(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		unsigned long fd;
@@ -694,14 +705,14 @@ static int p_select(struct ctx *x, struct cmd *c, const struct tok *a, size_t n)
 	return 0;
 }
 
-static int p_addr(struct ctx *x, struct cmd *c, const struct tok *a, size_t n)
+static int p_addr(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, size_t n)
 {
 	int r = want_ip_port(x, c, &a[0], &a[1]);
 
 	return r < 0 ? r : parse_conv(x, c, a + 2, n - 2);
 }
 
-static int p_listen(struct ctx *x, struct cmd *c, const struct tok *a, size_t n)
+static int p_listen(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, size_t n)
 {
 	unsigned long v;
 
@@ -713,13 +724,13 @@ static int p_listen(struct ctx *x, struct cmd *c, const struct tok *a, size_t n)
 	return 0;
 }
 
-static int p_send(struct ctx *x, struct cmd *c, const struct tok *a, size_t n)
+static int p_send(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, size_t n)
 {
 	(void)n;
 	return want_data(x, c, a[0].s, a[0].len);
 }
 
-static int p_recv(struct ctx *x, struct cmd *c, const struct tok *a, size_t n)
+static int p_recv(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, size_t n)
 {
 	unsigned long v;
 
@@ -731,7 +742,7 @@ static int p_recv(struct ctx *x, struct cmd *c, const struct tok *a, size_t n)
 	return 0;
 }
 
-static int p_sendto(struct ctx *x, struct cmd *c, const struct tok *a, size_t n)
+static int p_sendto(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, size_t n)
 {
 	int r = want_ip_port(x, c, &a[0], &a[1]);
 
@@ -740,7 +751,7 @@ static int p_sendto(struct ctx *x, struct cmd *c, const struct tok *a, size_t n)
 	return r < 0 ? r : parse_conv(x, c, a + 3, n - 3);
 }
 
-static int p_shutdown(struct ctx *x, struct cmd *c, const struct tok *a, size_t n)
+static int p_shutdown(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, size_t n)
 {
 	static const char *const hows[] = { "rd", "wr", "both", NULL };
 	static const int how_val[] = { SHUT_RD, SHUT_WR, SHUT_RDWR };
@@ -754,7 +765,7 @@ static int p_shutdown(struct ctx *x, struct cmd *c, const struct tok *a, size_t 
 	return 0;
 }
 
-static int p_setsockopt(struct ctx *x, struct cmd *c, const struct tok *a, size_t n)
+static int p_setsockopt(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, size_t n)
 {
 	static const char *const opts[] = { "reuseaddr", NULL };
 	static const char *const onoff[] = { "off", "on", NULL };
@@ -772,7 +783,7 @@ static int p_setsockopt(struct ctx *x, struct cmd *c, const struct tok *a, size_
 	return 0;
 }
 
-static int p_flood(struct ctx *x, struct cmd *c, const struct tok *a, size_t n)
+static int p_flood(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, size_t n)
 {
 	unsigned long v;
 
@@ -789,9 +800,9 @@ static int p_flood(struct ctx *x, struct cmd *c, const struct tok *a, size_t n)
 
 /* A network setting of the side's host: "net." and then [a-z0-9_.] words,
  * so that it can only name a file under /proc/sys/net. */
-static int p_sysctl(struct ctx *x, struct cmd *c, const struct tok *a, size_t n)
+static int p_sysctl(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, size_t n)
 {
-	const struct tok *t = &a[0];
+	const struct cmd_tok *t = &a[0];
 	bool ok = t->len > 4 && t->len < 128 && !strncmp(t->s, "net.", 4) && t->s[t->len - 1] != '.';
 	for (size_t i = 0; ok && i < t->len; i++) {
 		char ch = t->s[i];
@@ -806,46 +817,7 @@ static int p_sysctl(struct ctx *x, struct cmd *c, const struct tok *a, size_t n)
 	return 0;
 }
 
-static const struct verb_def side_verbs[] = {
-	{ "socket", V_SOCKET, 1, 1, "a protocol, tcp or udp", "socket tcp", p_socket },
-	{ "bind", V_BIND, 2, 4, "an address and a port", "bind " EXAMPLE_IP " 80", p_addr },
-	{ "listen", V_LISTEN, 0, 1, "nothing or a backlog", "listen 5", p_listen },
-	{ "accept", V_ACCEPT, 0, 0, "no arguments", "accept", NULL },
-	{ "connect", V_CONNECT, 2, 4, "an address and a port", "connect " EXAMPLE_IP " 80", p_addr },
-	{ "send", V_SEND, 1, 1, "the text to send", "send \"hola\"", p_send },
-	{ "recv", V_RECV, 0, 1, "nothing or a byte count", "recv 1024", p_recv },
-	{ "sendto", V_SENDTO, 3, 5, "an address, a port and the text to send",
-	  "sendto " EXAMPLE_IP " 5000 \"hola\"", p_sendto },
-	{ "recvfrom", V_RECVFROM, 0, 1, "nothing or a byte count", "recvfrom 1024", p_recv },
-	{ "shutdown", V_SHUTDOWN, 1, 1, "a direction, rd, wr or both", "shutdown wr", p_shutdown },
-	{ "close", V_CLOSE, 0, 0, "no arguments", "close", NULL },
-	{ "setsockopt", V_SETSOCKOPT, 2, 2, "an option and on or off", "setsockopt reuseaddr on",
-	  p_setsockopt },
-	{ "flood", V_FLOOD, 4, 4, "a count, udp, an address and a port",
-	  "flood 1000 udp " EXAMPLE_IP " 5000", p_flood },
-	{ "sysctl", V_SYSCTL, 1, 1, "a setting name", "sysctl net.ipv4.ip_local_port_range", p_sysctl },
-	{ "interrupt", V_INTERRUPT, 0, 0, "no arguments", "interrupt", NULL },
-	{ "nonblock", V_NONBLOCK, 1, 1, "on or off", "nonblock on", p_onoff },
-	{ "select", V_SELECT, 0, 1 + CMD_SEL_MAX, "rd, wr or rdwr and descriptors", "select rd 3 4", p_select },
-	{ "fork", V_FORK, 0, 0, "no arguments", "fork", NULL },
-};
-#define N_SIDE_VERBS (sizeof side_verbs / sizeof side_verbs[0])
-
-static const char *const side_verb_words[] = {
-	"socket", "bind", "listen", "accept", "connect", "send", "recv", "sendto",
-	"recvfrom", "shutdown", "close", "setsockopt", "flood", "sysctl", "interrupt", "nonblock",
-	"select", "fork", NULL,
-};
-
-static const struct verb_def *find_side_verb(const struct tok *t)
-{
-	for (size_t i = 0; i < N_SIDE_VERBS; i++)
-		if (tok_is(t, side_verbs[i].name))
-			return &side_verbs[i];
-	return NULL;
-}
-
-static void set_who(struct ctx *x, const struct tok *a, size_t n)
+static void set_who(struct cmd_ctx *x, const struct cmd_tok *a, size_t n)
 {
 	size_t w = 0;
 
@@ -856,28 +828,6 @@ static void set_who(struct ctx *x, const struct tok *a, size_t n)
 			break;
 		w += (size_t)k;
 	}
-}
-
-static int parse_side_cmd(struct ctx *x, struct cmd *c, const struct tok *a, size_t n)
-{
-	const struct verb_def *d;
-	char example[128];
-	struct list verbs = join(side_verb_words);
-
-	snprintf(x->side, sizeof x->side, "%.31s", show(&a[0]).s);
-	if (n < 2)
-		return fail(x, "\"%s\" needs a command: expected %s, e.g. %s socket tcp", x->side,
-			    verbs.s, x->side);
-	d = find_side_verb(&a[1]);
-	if (!d)
-		return fail(x, "unknown %s command \"%s\": expected %s%s", side_name(c->t.side),
-			    show(&a[1]).s, verbs.s, suggest(&a[1], side_verb_words).s);
-	set_who(x, a, 2);
-	snprintf(example, sizeof example, "%s %s", x->side, d->example);
-	c->verb = d->verb;
-	if (want_count(x, n - 2, a + 2, d->min, d->max, d->needs, example) < 0)
-		return -EINVAL;
-	return d->parse ? d->parse(x, c, a + 2, n - 2) : 0;
 }
 
 /* ---- expect ------------------------------------------------------------ */
@@ -893,7 +843,7 @@ struct expect_def {
 
 /* "; did you mean "LISTEN"?" for "listen": lesson authors type states in
  * lower case, the kernel's names are upper case. */
-static struct shown upper_hint(const struct tok *t)
+static struct shown upper_hint(const struct cmd_tok *t)
 {
 	struct shown o = { "" }, u = show(t);
 	bool fixable = true;
@@ -916,7 +866,7 @@ static const char *const state_words[] = {
 	"CLOSE_WAIT", "CLOSING", "LAST_ACK", "TIME_WAIT", "UNCONN", "CONNECTED", NULL,
 };
 
-static int ex_state(struct ctx *x, struct cmd *c, const struct tok *a, size_t n)
+static int ex_state(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, size_t n)
 {
 	(void)n;
 	for (size_t i = 0; i < a[0].len; i++) {
@@ -947,9 +897,9 @@ static bool known_errno(const char *name)
 }
 
 /* A return value ("0", "-1", "4") or an errno name ("ECONNREFUSED"). */
-static int ex_result(struct ctx *x, struct cmd *c, const struct tok *a, size_t n)
+static int ex_result(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, size_t n)
 {
-	const struct tok *t = &a[0];
+	const struct cmd_tok *t = &a[0];
 	unsigned long v;
 	bool ok;
 
@@ -975,7 +925,7 @@ static int ex_result(struct ctx *x, struct cmd *c, const struct tok *a, size_t n
 }
 
 /* IP|* PORT|* (and '?' for remote: "no peer known", as the lecture prints). */
-static int ex_endpoint(struct ctx *x, struct cmd *c, const struct tok *a, bool unknown_ok)
+static int ex_endpoint(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, bool unknown_ok)
 {
 	struct in_addr ia;
 	uint16_t port = 0;
@@ -987,8 +937,8 @@ static int ex_endpoint(struct ctx *x, struct cmd *c, const struct tok *a, bool u
 	const char *dash = memchr(a[1].s, '-', a[1].len);
 	if (!port_wild && !unknown_ok && dash && dash != a[1].s) {
 		/* A range, LOW-HIGH: the port the kernel picked, checked against its range. */
-		struct tok lo = { a[1].s, (size_t)(dash - a[1].s), false, 0 };
-		struct tok hi = { dash + 1, a[1].len - lo.len - 1, false, 0 };
+		struct cmd_tok lo = { a[1].s, (size_t)(dash - a[1].s), false, 0 };
+		struct cmd_tok hi = { dash + 1, a[1].len - lo.len - 1, false, 0 };
 		char lotxt[8], hitxt[8];
 		uint16_t l = 0, h = 0;
 		if (lo.len >= sizeof lotxt || hi.len >= sizeof hitxt)
@@ -1018,25 +968,25 @@ static int ex_endpoint(struct ctx *x, struct cmd *c, const struct tok *a, bool u
 	return 0;
 }
 
-static int ex_local(struct ctx *x, struct cmd *c, const struct tok *a, size_t n)
+static int ex_local(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, size_t n)
 {
 	(void)n;
 	return ex_endpoint(x, c, a, false);
 }
 
-static int ex_remote(struct ctx *x, struct cmd *c, const struct tok *a, size_t n)
+static int ex_remote(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, size_t n)
 {
 	(void)n;
 	return ex_endpoint(x, c, a, true);
 }
 
-static int ex_data(struct ctx *x, struct cmd *c, const struct tok *a, size_t n)
+static int ex_data(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, size_t n)
 {
 	(void)n;
 	return want_data(x, c, a[0].s, a[0].len);
 }
 
-static int ex_blocked(struct ctx *x, struct cmd *c, const struct tok *a, size_t n)
+static int ex_blocked(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, size_t n)
 {
 	static const char *const yn[] = { "yes", "no", NULL };
 
@@ -1050,9 +1000,9 @@ static int ex_blocked(struct ctx *x, struct cmd *c, const struct tok *a, size_t 
 /* The bytes of a sockaddr_in as the lecture prints them: "02 00 00 50 ...".
  * Kept both decoded (data) and in canonical upper-case text (ex.a, the form
  * sa_hex() produces), so the engine can compare either way. */
-static int ex_sockaddr(struct ctx *x, struct cmd *c, const struct tok *a, size_t n)
+static int ex_sockaddr(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, size_t n)
 {
-	const struct tok *t = &a[0];
+	const struct cmd_tok *t = &a[0];
 	size_t i = 0, nb = 0;
 
 	(void)n;
@@ -1076,7 +1026,7 @@ static int ex_sockaddr(struct ctx *x, struct cmd *c, const struct tok *a, size_t
 	return 0;
 }
 
-static int ex_held(struct ctx *x, struct cmd *c, const struct tok *a, size_t n)
+static int ex_held(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, size_t n)
 {
 	unsigned long v;
 
@@ -1117,7 +1067,7 @@ static const struct expect_def sockaddr_expect = {
 static const char *const expect_words[] = { "server", "client", "sockaddr", "wire", NULL };
 
 /* Run one expect form once its words are known: a[0] is the first argument. */
-static int run_expect(struct ctx *x, struct cmd *c, const struct expect_def *d, const struct tok *a, size_t n)
+static int run_expect(struct cmd_ctx *x, struct cmd *c, const struct expect_def *d, const struct cmd_tok *a, size_t n)
 {
 	c->ex.what = d->what;
 	if (want_count(x, n, a, d->nargs, d->nargs, d->needs, d->example) < 0)
@@ -1125,9 +1075,9 @@ static int run_expect(struct ctx *x, struct cmd *c, const struct expect_def *d, 
 	return d->parse(x, c, a, n);
 }
 
-static int p_expect(struct ctx *x, struct cmd *c, const struct tok *a, size_t n)
+static int p_expect(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, size_t n)
 {
-	const struct tok *all = a - 1; /* "expect" itself, for who */
+	const struct cmd_tok *all = a - 1; /* "expect" itself, for who */
 	int k, r;
 
 	if (n == 0)
@@ -1171,7 +1121,7 @@ static int p_expect(struct ctx *x, struct cmd *c, const struct tok *a, size_t n)
 
 static const char *const wire_words[] = { "pass", "hold", "step", "drop", "delay", "save", "status", NULL };
 
-static int p_wire(struct ctx *x, struct cmd *c, const struct tok *a, size_t n)
+static int p_wire(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, size_t n)
 {
 	static const int nargs[] = { 0, 0, 0, 0, 1, 1, 0 };
 	int k;
@@ -1196,20 +1146,22 @@ static int p_wire(struct ctx *x, struct cmd *c, const struct tok *a, size_t n)
 }
 
 /* say "TEXT", or the rest of the line as typed (blanks inside kept). */
-static int p_say(struct ctx *x, struct cmd *c, const struct tok *a, size_t n, const char *line)
+static int p_say(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, size_t n)
 {
+	const char *line = x->line;
+
 	if (n == 1 && a[0].quoted)
 		return want_data(x, c, a[0].s, a[0].len);
 	return want_data(x, c, line + a[0].start, x->tk.last_end - a[0].start);
 }
 
-static int p_conv_text(struct ctx *x, struct cmd *c, const struct tok *a, size_t n)
+static int p_conv_text(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, size_t n)
 {
 	(void)n;
 	return want_text(x, &a[0], c->text, sizeof c->text, "text");
 }
 
-static int p_hton(struct ctx *x, struct cmd *c, const struct tok *a, size_t n)
+static int p_hton(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, size_t n)
 {
 	unsigned long max = c->verb == V_HTONS || c->verb == V_NTOHS ? 65535UL : 4294967295UL, v;
 
@@ -1221,63 +1173,217 @@ static int p_hton(struct ctx *x, struct cmd *c, const struct tok *a, size_t n)
 	return 0;
 }
 
-static int p_wait(struct ctx *x, struct cmd *c, const struct tok *a, size_t n)
+static int p_wait(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, size_t n)
 {
 	(void)n;
 	return want_ms(x, &a[0], &c->ms);
 }
 
-/* Commands that need no side. wire and expect check their own words. */
-static const struct verb_def top_verbs[] = {
-	{ "wire", V_WIRE, 0, -1, "", "", p_wire },
-	{ "say", V_SAY, 1, -1, "the text to show", "say \"STEP 2: SOCKET BINDING\"", NULL },
-	{ "expect", V_EXPECT, 0, -1, "", "", p_expect },
-	{ "inet_addr", V_INET_ADDR, 1, 1, "the text to convert", "inet_addr 255.255.255.255", p_conv_text },
-	{ "inet_pton", V_INET_PTON, 1, 1, "the text to convert", "inet_pton 192.168.0.1", p_conv_text },
-	{ "htons", V_HTONS, 1, 1, "a number from 0 to 65535", "htons 80", p_hton },
-	{ "htonl", V_HTONL, 1, 1, "a number from 0 to 4294967295", "htonl 3355443202", p_hton },
-	{ "ntohs", V_NTOHS, 1, 1, "a number from 0 to 65535", "ntohs 20480", p_hton },
-	{ "ntohl", V_NTOHL, 1, 1, "a number from 0 to 4294967295", "ntohl 33554632", p_hton },
-	{ "wait", V_WAIT, 1, 1, "a duration", "wait 1.5s", p_wait },
-};
-#define N_TOP_VERBS (sizeof top_verbs / sizeof top_verbs[0])
+/* ---- the verb table ------------------------------------------------------ */
 
-static const char *const top_words[] = {
-	"server", "client", "wire", "say", "expect", "inet_addr", "inet_pton", "htons", "htonl", "ntohs", "ntohl",
-	"wait", NULL,
-};
+#define SIDE_ACTS (CMD_F_SIDE | CMD_F_ACTS)
+#define CONV_WORDS conv_words, conv_words /* [inet_addr|inet_pton] [nohtons], in either order */
 
-static int parse_words(struct ctx *x, struct cmd *c, const char *line)
+/* Every verb once, in the order help shows them: the programs' calls, then
+ * the wire, narration, checks and conversions. A help line has at most 40
+ * characters, so that syntax and help fit 80 columns (help.h). */
+static const struct cmd_verb_info verbs[] = {
+	{ "socket", V_SOCKET, SIDE_ACTS,
+	  { { "SIDE socket tcp|udp|KIND", "socket(); KIND: unix, inet6, raw, ..." } },
+	  1, 1, "a protocol, tcp or udp", "socket tcp", { sock_words }, p_socket },
+	{ "bind", V_BIND, SIDE_ACTS,
+	  { { "SIDE bind IP PORT [inet_addr|inet_pton] [nohtons]", "fill a sockaddr_in, then bind()" } },
+	  2, 4, "an address and a port", "bind " EXAMPLE_IP " 80", { NULL, NULL, CONV_WORDS }, p_addr },
+	{ "listen", V_LISTEN, SIDE_ACTS,
+	  { { "SIDE listen [BACKLOG]", "listen(), backlog 5 unless given" } },
+	  0, 1, "nothing or a backlog", "listen 5", { NULL }, p_listen },
+	{ "accept", V_ACCEPT, SIDE_ACTS,
+	  { { "SIDE accept", "accept(): blocks until a client connects" } },
+	  0, 0, "no arguments", "accept", { NULL }, NULL },
+	{ "connect", V_CONNECT, SIDE_ACTS,
+	  { { "SIDE connect IP PORT [inet_addr|inet_pton] [nohtons]",
+	      "TCP: the handshake; UDP: sets the peer" } },
+	  2, 4, "an address and a port", "connect " EXAMPLE_IP " 80", { NULL, NULL, CONV_WORDS }, p_addr },
+	{ "send", V_SEND, SIDE_ACTS,
+	  { { "SIDE send \"TEXT\"", "send(); C escapes such as \\r\\n and \\xHH" } },
+	  1, 1, "the text to send", "send \"hola\"", { NULL }, p_send },
+	{ "recv", V_RECV, SIDE_ACTS,
+	  { { "SIDE recv [MAX]", "recv() up to MAX bytes (default 1024)" } },
+	  0, 1, "nothing or a byte count", "recv 1024", { NULL }, p_recv },
+	{ "sendto", V_SENDTO, SIDE_ACTS,
+	  { { "SIDE sendto IP PORT \"TEXT\" [inet_addr|inet_pton] [nohtons]", "sendto(): one datagram" } },
+	  3, 5, "an address, a port and the text to send", "sendto " EXAMPLE_IP " 5000 \"hola\"",
+	  { NULL, NULL, NULL, CONV_WORDS }, p_sendto },
+	{ "recvfrom", V_RECVFROM, SIDE_ACTS,
+	  { { "SIDE recvfrom [MAX]", "recvfrom(): one datagram and its sender" } },
+	  0, 1, "nothing or a byte count", "recvfrom 1024", { NULL }, p_recv },
+	{ "shutdown", V_SHUTDOWN, SIDE_ACTS,
+	  { { "SIDE shutdown rd|wr|both", "shutdown(): wr sends a FIN" } },
+	  1, 1, "a direction, rd, wr or both", "shutdown wr", { how_words }, p_shutdown },
+	{ "close", V_CLOSE, SIDE_ACTS,
+	  { { "SIDE close", "close(); the connection may outlive it" } },
+	  0, 0, "no arguments", "close", { NULL }, NULL },
+	{ "setsockopt", V_SETSOCKOPT, SIDE_ACTS,
+	  { { "SIDE setsockopt reuseaddr on|off", "SO_REUSEADDR: bind a port in TIME_WAIT" } },
+	  2, 2, "an option and on or off", "setsockopt reuseaddr on", { opt_words, onoff_words }, p_setsockopt },
+	{ "flood", V_FLOOD, SIDE_ACTS,
+	  { { "SIDE flood COUNT udp IP PORT", "COUNT datagrams, counted on the wire" } },
+	  4, 4, "a count, udp, an address and a port", "flood 1000 udp " EXAMPLE_IP " 5000",
+	  { NULL, udp_words }, p_flood },
+	{ "sysctl", V_SYSCTL, CMD_F_SIDE,
+	  { { "SIDE sysctl net.NAME", "a network setting of the side's host" } },
+	  1, 1, "a setting name", "sysctl net.ipv4.ip_local_port_range", { NULL }, p_sysctl },
+	{ "interrupt", V_INTERRUPT, SIDE_ACTS,
+	  { { "SIDE interrupt", "a signal: the blocked call gets EINTR" } },
+	  0, 0, "no arguments", "interrupt", { NULL }, NULL },
+	{ "nonblock", V_NONBLOCK, SIDE_ACTS,
+	  { { "SIDE nonblock on|off", "O_NONBLOCK: EAGAIN, EINPROGRESS" } },
+	  1, 1, "on or off", "nonblock on", { onoff_words }, p_onoff },
+	{ "select", V_SELECT, SIDE_ACTS,
+	  { { "SIDE select [rd|wr|rdwr] [FD ...]", "select(): wait until a socket is ready" } },
+	  0, 1 + CMD_SEL_MAX, "rd, wr or rdwr and descriptors", "select rd 3 4", { sel_words }, p_select },
+	{ "fork", V_FORK, SIDE_ACTS,
+	  { { "SIDE fork", "fork(): child server.1 gets the sockets" } },
+	  0, 0, "no arguments", "fork", { NULL }, NULL },
+	{ "wire", V_WIRE, CMD_F_ACTS,
+	  { { "wire hold", "keep every frame on the wire (lab only)" },
+	    { "wire step", "relay the oldest held frame" },
+	    { "wire drop", "discard it (TCP retransmits, UDP not)" },
+	    { "wire pass", "relay what waits, and all after it" },
+	    { "wire delay DURATION", "relay each frame DURATION later" },
+	    { "wire save FILE", "write the frames kept to a pcap file" },
+	    { "wire status", "frames relayed, held, dropped, lost" } },
+	  0, -1, "", "", { wire_words }, p_wire },
+	{ "say", V_SAY, 0,
+	  { { "say \"TEXT\"", "narration (lessons)" } },
+	  1, -1, "the text to show", "say \"STEP 2: SOCKET BINDING\"", { NULL }, p_say },
+	{ "expect", V_EXPECT, 0,
+	  { { "expect SIDE state|result|local|remote|data|blocked VALUE", "check a socket; the script fails if not" },
+	    { "expect sockaddr \"HEX\"", "the last sockaddr_in, e.g. \"02 00 00 50\"" },
+	    { "expect wire saw \"TEXT\"", "a frame since the last command has TEXT" },
+	    { "expect wire held N", "N frames wait on the wire" } },
+	  0, -1, "", "", { expect_words }, p_expect },
+	{ "inet_addr", V_INET_ADDR, 0,
+	  { { "inet_addr TEXT", "inet_addr() of TEXT, and its trap" } },
+	  1, 1, "the text to convert", "inet_addr 255.255.255.255", { NULL }, p_conv_text },
+	{ "inet_pton", V_INET_PTON, 0,
+	  { { "inet_pton TEXT", "inet_pton() of TEXT" } },
+	  1, 1, "the text to convert", "inet_pton 192.168.0.1", { NULL }, p_conv_text },
+	{ "htons", V_HTONS, 0,
+	  { { "htons N", "16 bits, host to network byte order" } },
+	  1, 1, "a number from 0 to 65535", "htons 80", { NULL }, p_hton },
+	{ "htonl", V_HTONL, 0,
+	  { { "htonl N", "32 bits, host to network byte order" } },
+	  1, 1, "a number from 0 to 4294967295", "htonl 3355443202", { NULL }, p_hton },
+	{ "ntohs", V_NTOHS, 0,
+	  { { "ntohs N", "16 bits, network to host byte order" } },
+	  1, 1, "a number from 0 to 65535", "ntohs 20480", { NULL }, p_hton },
+	{ "ntohl", V_NTOHL, 0,
+	  { { "ntohl N", "32 bits, network to host byte order" } },
+	  1, 1, "a number from 0 to 4294967295", "ntohl 33554632", { NULL }, p_hton },
+	{ "wait", V_WAIT, CMD_F_ACTS,
+	  { { "wait DURATION", "let the network run: timers, retransmits" } },
+	  1, 1, "a duration", "wait 1.5s", { NULL }, p_wait },
+};
+#define N_VERBS (sizeof verbs / sizeof verbs[0])
+
+const struct cmd_verb_info *cmd_verb_table(size_t *n)
 {
-	const struct tok *a = x->tk.v;
+	if (n)
+		*n = N_VERBS;
+	return verbs;
+}
+
+const struct cmd_verb_info *cmd_verb_info(enum verb v)
+{
+	for (size_t i = 0; i < N_VERBS; i++)
+		if (verbs[i].verb == v)
+			return &verbs[i];
+	return NULL;
+}
+
+/* The words of one kind of verb (side or top level), NULL-terminated, for
+ * errors and completion: made from the table, never written twice. */
+struct verb_words {
+	const char *w[N_VERBS + 3];
+};
+
+static struct verb_words verb_words(bool side, bool with_sides)
+{
+	struct verb_words o;
+	size_t k = 0;
+
+	if (with_sides) {
+		o.w[k++] = "server";
+		o.w[k++] = "client";
+	}
+	for (size_t i = 0; i < N_VERBS; i++)
+		if (!(verbs[i].flags & CMD_F_SIDE) == !side)
+			o.w[k++] = verbs[i].name;
+	o.w[k] = NULL;
+	return o;
+}
+
+static const struct cmd_verb_info *find_verb(const struct cmd_tok *t, bool side)
+{
+	for (size_t i = 0; i < N_VERBS; i++)
+		if (!(verbs[i].flags & CMD_F_SIDE) == !side && tok_is(t, verbs[i].name))
+			return &verbs[i];
+	return NULL;
+}
+
+static int parse_side_cmd(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, size_t n)
+{
+	const struct cmd_verb_info *d;
+	char example[128];
+	struct verb_words words = verb_words(true, false);
+	struct list list = join(words.w);
+
+	snprintf(x->side, sizeof x->side, "%.31s", show(&a[0]).s);
+	if (n < 2)
+		return fail(x, "\"%s\" needs a command: expected %s, e.g. %s socket tcp", x->side,
+			    list.s, x->side);
+	d = find_verb(&a[1], true);
+	if (!d)
+		return fail(x, "unknown %s command \"%s\": expected %s%s", side_name(c->t.side),
+			    show(&a[1]).s, list.s, suggest(&a[1], words.w).s);
+	set_who(x, a, 2);
+	snprintf(example, sizeof example, "%s %s", x->side, d->example);
+	c->verb = d->verb;
+	if (want_count(x, n - 2, a + 2, d->min, d->max, d->needs, example) < 0)
+		return -EINVAL;
+	return d->parse ? d->parse(x, c, a + 2, n - 2) : 0;
+}
+
+static int parse_words(struct cmd_ctx *x, struct cmd *c)
+{
+	const struct cmd_tok *a = x->tk.v;
 	size_t n = x->tk.n;
 	int r = parse_side(x, &a[0], &c->t);
+	const struct cmd_verb_info *d;
 
 	if (r != 0)
 		return r < 0 ? r : parse_side_cmd(x, c, a, n);
-	for (size_t i = 0; i < N_TOP_VERBS; i++) {
-		const struct verb_def *d = &top_verbs[i];
-		if (!tok_is(&a[0], d->name))
-			continue;
+	d = find_verb(&a[0], false);
+	if (d) {
 		c->verb = d->verb;
 		set_who(x, a, 1);
 		if (want_count(x, n - 1, a + 1, d->min, d->max, d->needs, d->example) < 0)
 			return -EINVAL;
-		if (d->verb == V_SAY)
-			return p_say(x, c, a + 1, n - 1, line);
 		return d->parse(x, c, a + 1, n - 1);
 	}
-	const struct verb_def *sv = find_side_verb(&a[0]);
-	if (sv)
+	d = find_verb(&a[0], true);
+	if (d)
 		return fail(x, "\"%s\" needs a side first: expected server or client, e.g. server %s",
-			    sv->name, sv->example);
+			    d->name, d->example);
+	struct verb_words top = verb_words(false, true);
 	return fail(x, "unknown command \"%s\": expected one of %s%s", show(&a[0]).s,
-		    join(top_words).s, suggest(&a[0], top_words).s);
+		    join(top.w).s, suggest(&a[0], top.w).s);
 }
 
 int cmd_parse(const char *line, struct cmd *out, char *err, size_t errlen)
 {
-	struct ctx x;
+	struct cmd_ctx x;
 	size_t len;
 	int r;
 
@@ -1289,6 +1395,7 @@ int cmd_parse(const char *line, struct cmd *out, char *err, size_t errlen)
 		return fail(&x, "no line to parse");
 	x.tk.n = 0;
 	x.who[0] = x.side[0] = '\0';
+	x.line = line;
 
 	/* A line read with fgets still carries its end; a CRLF file its '\r'. */
 	len = strlen(line);
@@ -1317,27 +1424,17 @@ int cmd_parse(const char *line, struct cmd *out, char *err, size_t errlen)
 	out->conv = CONV_INET_ADDR;
 	out->backlog = 5;
 	out->maxlen = 1024;
-	r = parse_words(&x, out, line);
+	r = parse_words(&x, out);
 	return r < 0 ? r : 1;
 }
 
 /* ---- names ------------------------------------------------------------- */
 
-static const char *const verb_names[V_COUNT_] = {
-	[V_SOCKET] = "socket",   [V_BIND] = "bind",         [V_LISTEN] = "listen",
-	[V_ACCEPT] = "accept",   [V_CONNECT] = "connect",   [V_SEND] = "send",
-	[V_RECV] = "recv",       [V_SENDTO] = "sendto",     [V_RECVFROM] = "recvfrom",
-	[V_SHUTDOWN] = "shutdown", [V_CLOSE] = "close",     [V_SETSOCKOPT] = "setsockopt",
-	[V_FLOOD] = "flood",     [V_SYSCTL] = "sysctl",     [V_WIRE] = "wire",         [V_SAY] = "say",
-	[V_EXPECT] = "expect",   [V_INET_ADDR] = "inet_addr", [V_INET_PTON] = "inet_pton",
-	[V_HTONS] = "htons",     [V_HTONL] = "htonl",       [V_WAIT] = "wait",
-	[V_INTERRUPT] = "interrupt", [V_NONBLOCK] = "nonblock", [V_SELECT] = "select", [V_FORK] = "fork",
-	[V_NTOHS] = "ntohs",     [V_NTOHL] = "ntohl",
-};
-
 const char *cmd_verb_name(enum verb v)
 {
-	return ((unsigned)v < V_COUNT_ && verb_names[v]) ? verb_names[v] : "?";
+	const struct cmd_verb_info *d = cmd_verb_info(v);
+
+	return d ? d->name : "?";
 }
 
 const char *side_name(enum side s)
@@ -1357,13 +1454,9 @@ void cmd_prog_name(enum side side, int prog, int child, char *out, size_t len)
 
 bool cmd_acts(const struct cmd *c)
 {
-	switch (c->verb) {
-	case V_EXPECT: case V_SAY: case V_INET_ADDR: case V_INET_PTON: case V_HTONS: case V_HTONL:
-	case V_NTOHS: case V_NTOHL: case V_SYSCTL:
-		return false;
-	default:
-		return true;
-	}
+	const struct cmd_verb_info *d = c ? cmd_verb_info(c->verb) : NULL;
+
+	return d && (d->flags & CMD_F_ACTS);
 }
 
 const char *proto_name(enum proto p)
@@ -1590,34 +1683,13 @@ void cmd_format(const struct cmd *c, char *buf, size_t len)
 
 /* ---- cmd_complete ------------------------------------------------------ */
 
-static const char *const proto_words[] = { "tcp", "udp", NULL };
-static const char *const how_words[] = { "rd", "wr", "both", NULL };
-static const char *const opt_words[] = { "reuseaddr", NULL };
-static const char *const onoff_words[] = { "on", "off", NULL };
-static const char *const yesno_words[] = { "yes", "no", NULL };
-static const char *const udp_words[] = { "udp", NULL };
-
-/* What may follow which words: "S" matches a side (server, client#4, ...),
- * "*" any word. The first pattern that matches all the finished words wins. */
+/* What follows the words of expect, which depend on the word before: "S"
+ * matches a side (server, client2#4, ...). Everything else comes from the
+ * verb table. */
 static const struct {
 	const char *pattern;
 	const char *const *words;
-} completions[] = {
-	{ "", top_words },
-	{ "S", side_verb_words },
-	{ "S socket", proto_words },
-	{ "S bind * *", conv_words },
-	{ "S bind * * *", conv_words },
-	{ "S connect * *", conv_words },
-	{ "S connect * * *", conv_words },
-	{ "S sendto * * *", conv_words },
-	{ "S sendto * * * *", conv_words },
-	{ "S shutdown", how_words },
-	{ "S setsockopt", opt_words },
-	{ "S setsockopt reuseaddr", onoff_words },
-	{ "S flood *", udp_words },
-	{ "wire", wire_words },
-	{ "expect", expect_words },
+} expect_completions[] = {
 	{ "expect S", side_expect_words },
 	{ "expect S state", state_words },
 	{ "expect S blocked", yesno_words },
@@ -1657,10 +1729,61 @@ static bool pattern_matches(const char *pat, const char *prefix, size_t end)
 	}
 }
 
+/* The finished words of prefix[0..end), at most max of them; how many there are. */
+static size_t split_words(const char *prefix, size_t end, struct cmd_tok *w, size_t max)
+{
+	size_t n = 0, i = 0;
+
+	for (;;) {
+		while (i < end && is_blank(prefix[i]))
+			i++;
+		if (i >= end)
+			return n;
+		size_t b = i;
+		while (i < end && !is_blank(prefix[i]))
+			i++;
+		if (n < max)
+			w[n] = (struct cmd_tok){ prefix + b, i - b, false, b };
+		n++;
+	}
+}
+
+/* The words that may come next after the finished words, from the table. */
+static const char *const *next_words(const char *prefix, size_t end, struct verb_words *buf)
+{
+	struct cmd_tok w[CMD_WORD_ARGS + 2];
+	size_t n = split_words(prefix, end, w, sizeof w / sizeof w[0]);
+	const struct cmd_verb_info *d;
+	struct target tg;
+	size_t arg;
+
+	for (size_t i = 0; i < sizeof expect_completions / sizeof expect_completions[0]; i++)
+		if (pattern_matches(expect_completions[i].pattern, prefix, end))
+			return expect_completions[i].words;
+	if (n == 0) {
+		*buf = verb_words(false, true);
+		return buf->w;
+	}
+	if (match_side(w[0].s, w[0].len, &tg) == 1) {
+		if (n == 1) {
+			*buf = verb_words(true, false);
+			return buf->w;
+		}
+		d = find_verb(&w[1], true);
+		arg = n - 2;
+	} else {
+		d = find_verb(&w[0], false);
+		arg = n - 1;
+	}
+	return d && arg < CMD_WORD_ARGS ? d->words[arg] : NULL;
+}
+
 int cmd_complete(const char *prefix, const char **out, int max)
 {
 	size_t len, cut;
 	const char *partial;
+	const char *const *words;
+	struct verb_words buf;
 	int n = 0;
 
 	if (!prefix || !out || max <= 0)
@@ -1670,13 +1793,9 @@ int cmd_complete(const char *prefix, const char **out, int max)
 	while (cut > 0 && !is_blank(prefix[cut - 1]))
 		cut--;
 	partial = prefix + cut; /* the word being typed, "" after a blank */
-	for (size_t i = 0; i < sizeof completions / sizeof completions[0]; i++) {
-		if (!pattern_matches(completions[i].pattern, prefix, cut))
-			continue;
-		for (const char *const *w = completions[i].words; *w && n < max; w++)
-			if (strncmp(*w, partial, len - cut) == 0)
-				out[n++] = *w;
-		break;
-	}
+	words = next_words(prefix, cut, &buf);
+	for (size_t i = 0; words && words[i] && n < max; i++)
+		if (strncmp(words[i], partial, len - cut) == 0)
+			out[n++] = words[i];
 	return n;
 }

@@ -185,7 +185,8 @@ static int add_step(struct parser *p, const char *title)
 	return 0;
 }
 
-static int add_item(struct parser *p, enum lesson_item_kind kind, const char *text, size_t n, bool expect)
+static int add_item(struct parser *p, enum lesson_item_kind kind, const char *text, size_t n, bool expect,
+		    bool acts)
 {
 	struct lesson_step *s = p->cur;
 	if (s->nitems == p->items_cap) {
@@ -200,6 +201,7 @@ static int add_item(struct parser *p, enum lesson_item_kind kind, const char *te
 	it->kind = kind;
 	it->line = p->line;
 	it->expect = expect;
+	it->acts = acts;
 	if (!(it->text = dup_n(text, n)))
 		return oom(p);
 	s->nitems++;
@@ -223,12 +225,12 @@ static int add_text(struct parser *p, const char *text, size_t n)
 		struct lesson_item *last = &p->cur->items[p->cur->nitems - 1];
 		/* Only narration is separated by paragraphs; commands need no gap. */
 		if (last->kind == LI_TEXT) {
-			int r = add_item(p, LI_TEXT, "", 0, false);
+			int r = add_item(p, LI_TEXT, "", 0, false, false);
 			if (r < 0)
 				return r;
 		}
 	}
-	return add_item(p, LI_TEXT, text, n, false);
+	return add_item(p, LI_TEXT, text, n, false, false);
 }
 
 static int end_step(struct parser *p)
@@ -256,7 +258,7 @@ static int command_line(struct parser *p, const char *cmdtext)
 		return fail(p, "\"wire save\" in a lesson: lessons do not write files; expected another command "
 			       "(run sockstep with --write FILE to keep a capture)");
 	p->pending_blank = false;
-	return add_item(p, LI_COMMAND, cmdtext, strlen(cmdtext), p->cmd->verb == V_EXPECT);
+	return add_item(p, LI_COMMAND, cmdtext, strlen(cmdtext), p->cmd->verb == V_EXPECT, cmd_acts(p->cmd));
 }
 
 static int set_field(struct parser *p, char **field, const char *key, const char *value)

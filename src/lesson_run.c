@@ -401,7 +401,7 @@ static int run_command(struct app *a, const struct lesson *l, const struct lesso
 {
 	char why[CMD_ERR_MAX] = "";
 	int rc = app_exec_line(a, it->text, why, sizeof(why));
-	if (rc > 0 && app_line_acts(it->text))
+	if (rc > 0 && it->acts)
 		app_settle(a, a->log.seq, a->run_ms);
 	if (rc < 0 || rc == 2) {
 		snprintf(err, errlen, "%s:%u: %s", l->file, it->line, why);

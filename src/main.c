@@ -16,6 +16,7 @@
 #include "capture.h"
 #include "cmd.h"
 #include "config.h"
+#include "help.h"
 #include "lab.h"
 #include "lesson_run.h"
 #include "out.h"
@@ -71,14 +72,16 @@ static void usage(FILE *f)
 	      "  -h, --help             show this help and exit\n"
 	      "  -V, --version          show the version and exit\n"
 	      "\n"
-	      "Commands (one per line; see sockstep(1)):\n"
-	      "  server socket tcp            server bind 200.0.0.2 80       server listen 5\n"
-	      "  server accept                client socket tcp              client connect 200.0.0.2 80\n"
-	      "  client send \"hola\"           server recv                    client close\n"
-	      "  server socket udp            server recvfrom                client sendto 200.0.0.2 5000 \"hola\"\n"
-	      "  wire hold | step | drop | pass | delay 300ms | save FILE | status\n"
-	      "  inet_addr 255.255.255.255    htons 1000                     expect client state ESTABLISHED\n"
-	      "\n"
+	      "Commands, one per line (see sockstep(1)). SIDE is server or client; client2 is\n"
+	      "a second client program, server.1 a forked child, server#4 one socket:\n",
+	      f);
+	/* From the verb table, as the '?' overlay: no command can be left out. */
+	char line[HELP_LINE_MAX];
+	for (size_t i = 0, n = help_commands(0, NULL, 0); i < n; i++) {
+		help_commands(i, line, sizeof line);
+		fprintf(f, "  %s\n", line);
+	}
+	fputs("\n"
 	      "Example:\n"
 	      "  printf 'server socket tcp\\nserver bind 127.0.0.1 1000\\n' | sockstep --batch --net loopback\n",
 	      f);

@@ -35,4 +35,24 @@ printf 'server socket tcp\n' >"$tmp/ok"
 exits batch-ok 0 '' "$bin" --batch --script "$tmp/ok"
 exits batch-stdin 0 '' "$bin" --batch <"$tmp/ok"
 exits host-mode 0 '' "$bin" --batch --net host --script "$tmp/ok"
+# Whether the network settles after a command comes from the parsed command
+# (cmd_acts), not from words in its text: a send whose text holds " sysctl "
+# is settled, so its frame is seen by the next expect (issue 9), in a script
+# and in a lesson.
+settle='server socket tcp
+server bind 127.0.0.1 80
+server listen 5
+server accept
+client socket tcp
+client connect 127.0.0.1 80
+client send "a sysctl b"
+expect wire saw "PSH"
+client send "say expect"
+expect wire saw "len=10"'
+printf '%s\n' "$settle" >"$tmp/settle"
+exits settle-script 0 '' "$bin" --batch --net loopback --wait 200ms --script "$tmp/settle"
+grep -q 'expect wire saw "PSH": ok' "$tmp/out" || bad "settle-script: the send's frame was not seen" "$tmp/out"
+{ printf 'title: settle\nstep: one\n'; printf '%s\n' "$settle" | sed 's/^/> /'; } >"$tmp/settle.lesson"
+exits settle-lesson 0 '' "$bin" --batch --net loopback --wait 200ms --lesson "$tmp/settle.lesson"
+grep -q 'expect wire saw "len=10": ok' "$tmp/out" || bad "settle-lesson: the send's frame was not seen" "$tmp/out"
 finish

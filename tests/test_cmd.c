@@ -22,6 +22,8 @@
 static struct cmd c, c2;
 static char err[CMD_ERR_MAX];
 
+static void round_trip(const char *line);
+
 static void ok(const char *line)
 {
 	int r = cmd_parse(line, &c, err, sizeof err);
@@ -197,6 +199,183 @@ static void test_targets(void **state)
 	assert_int_equal(c.t.fd, 7);
 	ok("\tserver   \t close   ");
 	assert_int_equal(c.verb, V_CLOSE);
+	assert_int_equal(c.t.prog, 1);
+	assert_int_equal(c.t.child, 0);
+}
+
+/* Programs: "client2" is a second client program, "server.1" the first
+ * child "server fork" made, "client2.3#4" descriptor 4 of a child of client2. */
+static void target_is(const char *line, enum side side, int prog, int child, int fd, const char *canon)
+{
+	char text[CMD_LINE_MAX];
+
+	ok(line);
+	assert_int_equal(c.t.side, side);
+	assert_int_equal(c.t.prog, prog);
+	assert_int_equal(c.t.child, child);
+	assert_int_equal(c.t.fd, fd);
+	cmd_format(&c, text, sizeof text);
+	assert_string_equal(text, canon);
+	round_trip(line);
+}
+
+static void test_programs(void **state)
+{
+	char name[32];
+
+	(void)state;
+	target_is("client2 connect 200.0.0.2 80", SIDE_CLIENT, 2, 0, -1, "client2 connect 200.0.0.2 80");
+	target_is("server.1 close", SIDE_SERVER, 1, 1, -1, "server.1 close");
+	target_is("client2.3#4 recv", SIDE_CLIENT, 2, 3, 4, "client2.3#4 recv 1024");
+	target_is("server9.9#65535 close", SIDE_SERVER, 9, 9, 65535, "server9.9#65535 close");
+	target_is("srv.2#3 send hi", SIDE_SERVER, 1, 2, 3, "server.2#3 send \"hi\"");
+	target_is("cli7 socket udp", SIDE_CLIENT, 7, 0, -1, "client7 socket udp");
+	target_is("expect client2 state ESTABLISHED", SIDE_CLIENT, 2, 0, -1, "expect client2 state ESTABLISHED");
+	target_is("expect server.1#4 blocked no", SIDE_SERVER, 1, 1, 4, "expect server.1#4 blocked no");
+
+	/* Bad programs and children: one line each, naming the forms. */
+	static const char *const progs[] = {
+		"client0 close", "client1 close", "client10 close", "server.0 close", "server.x close",
+		"server.1.2 close", "server. close", "server.10 close", "client2x close", "srv0 close",
+		"server.#4 close", "expect client0 state LISTEN", "client22.1 close",
+	};
+	for (size_t i = 0; i < sizeof progs / sizeof progs[0]; i++)
+		bad(progs[i], "expected server or client, then a program number 2-9 and \".N\" for a forked "
+		    "child 1-9, e.g. client2, server.1, client2.1#4");
+	bad("client10 close", "bad program \"client10\"");
+	bad("server.1.2 close", "bad program \"server.1.2\"");
+	/* A bad descriptor after a good program is about the descriptor. */
+	bad("client2#x close", "bad descriptor in \"client2#x\": expected a number from 0 to 65535 after '#'");
+	bad("server.1#70000 close", "bad descriptor in \"server.1#70000\"");
+	/* Words that only start like a side are other words. */
+	bad("clientx close", "unknown command \"clientx\"");
+	bad("servers close", "unknown command \"servers\"");
+
+	/* The names the engine and the screen print. */
+	cmd_prog_name(SIDE_CLIENT, 1, 0, name, sizeof name);
+	assert_string_equal(name, "client");
+	cmd_prog_name(SIDE_CLIENT, 2, 0, name, sizeof name);
+	assert_string_equal(name, "client2");
+	cmd_prog_name(SIDE_SERVER, 1, 1, name, sizeof name);
+	assert_string_equal(name, "server.1");
+	cmd_prog_name(SIDE_CLIENT, 2, 3, name, sizeof name);
+	assert_string_equal(name, "client2.3");
+	cmd_prog_name(SIDE_SERVER, 2, 0, name, 4);
+	assert_string_equal(name, "ser");
+}
+
+/* The program verbs: interrupt, nonblock, select, fork. */
+static void test_program_verbs(void **state)
+{
+	char text[CMD_LINE_MAX];
+
+	(void)state;
+	ok("server interrupt");
+	assert_int_equal(c.verb, V_INTERRUPT);
+	ok("client2 fork");
+	assert_int_equal(c.verb, V_FORK);
+	assert_int_equal(c.t.prog, 2);
+	ok("client nonblock on");
+	assert_int_equal(c.verb, V_NONBLOCK);
+	assert_int_equal(c.optval, 1);
+	ok("client#3 nonblock off");
+	assert_int_equal(c.optval, 0);
+	assert_int_equal(c.t.fd, 3);
+	bad("client nonblock yes", "bad value \"yes\" for \"client nonblock\": expected on or off");
+	bad("client nonblock", "\"client nonblock\" needs on or off");
+	bad("server interrupt now", "\"server interrupt\" takes no arguments; unexpected \"now\"");
+	bad("server fork 2", "\"server fork\" takes no arguments");
+
+	/* select: the sets (rd when none is named) and the descriptors. */
+	static const struct {
+		const char *line;
+		bool rd, wr;
+		size_t n;
+		int fd0, fdl;
+		const char *canon;
+	} sel[] = {
+		{ "server select", true, false, 0, 0, 0, "server select rd" },
+		{ "server select rd", true, false, 0, 0, 0, "server select rd" },
+		{ "server select wr", false, true, 0, 0, 0, "server select wr" },
+		{ "server select rdwr", true, true, 0, 0, 0, "server select rdwr" },
+		{ "server select 3", true, false, 1, 3, 3, "server select rd 3" },
+		{ "server select wr 3 4", false, true, 2, 3, 4, "server select wr 3 4" },
+		{ "server.1 select rdwr 0 1023", true, true, 2, 0, 1023, "server.1 select rdwr 0 1023" },
+		{ "server select 1 2 3 4 5 6 7 8 9 10 11 12", true, false, 12, 1, 12,
+		  "server select rd 1 2 3 4 5 6 7 8 9 10 11 12" },
+	};
+	for (size_t i = 0; i < sizeof sel / sizeof sel[0]; i++) {
+		ok(sel[i].line);
+		assert_int_equal(c.verb, V_SELECT);
+		assert_int_equal(c.sel_rd, sel[i].rd);
+		assert_int_equal(c.sel_wr, sel[i].wr);
+		assert_int_equal(c.sel_n, sel[i].n);
+		if (sel[i].n) {
+			assert_int_equal(c.sel_fd[0], sel[i].fd0);
+			assert_int_equal(c.sel_fd[sel[i].n - 1], sel[i].fdl);
+		}
+		cmd_format(&c, text, sizeof text);
+		assert_string_equal(text, sel[i].canon);
+		round_trip(sel[i].line);
+	}
+	bad("server select rw", "bad word \"rw\" in \"server select\": expected rd, wr or rdwr first, then "
+	    "descriptor numbers 0-1023, e.g. server select rd 3 4");
+	bad("server select 3 rd", "bad word \"rd\"");
+	bad("server select rd wr", "bad word \"wr\"");
+	bad("server select 1024", "bad word \"1024\"");
+	bad("server select -1", "bad word \"-1\"");
+	bad("server select 1 2 3 4 5 6 7 8 9 10 11 12 13", "\"server select\" names more than 12 descriptors");
+	bad("server select rd 1 2 3 4 5 6 7 8 9 10 11 12 13", "takes at most 13 arguments");
+}
+
+/* socket: the lecture's table of families and types. */
+static void test_socket_kinds(void **state)
+{
+	static const struct {
+		const char *word;
+		int domain, type;
+		enum proto proto;
+		const char *c_domain, *c_type;
+	} kinds[] = {
+		{ "tcp", AF_INET, SOCK_STREAM, PROTO_TCP, "PF_INET", "SOCK_STREAM" },
+		{ "udp", AF_INET, SOCK_DGRAM, PROTO_UDP, "PF_INET", "SOCK_DGRAM" },
+		{ "unix", AF_UNIX, SOCK_STREAM, PROTO_NONE, "PF_UNIX", "SOCK_STREAM" },
+		{ "unix-dgram", AF_UNIX, SOCK_DGRAM, PROTO_NONE, "PF_UNIX", "SOCK_DGRAM" },
+		{ "inet6", AF_INET6, SOCK_STREAM, PROTO_NONE, "PF_INET6", "SOCK_STREAM" },
+		{ "inet6-udp", AF_INET6, SOCK_DGRAM, PROTO_NONE, "PF_INET6", "SOCK_DGRAM" },
+		{ "raw", AF_INET, SOCK_RAW, PROTO_NONE, "PF_INET", "SOCK_RAW" },
+		{ "seqpacket", AF_INET, SOCK_SEQPACKET, PROTO_NONE, "PF_INET", "SOCK_SEQPACKET" },
+		{ "unix-seqpacket", AF_UNIX, SOCK_SEQPACKET, PROTO_NONE, "PF_UNIX", "SOCK_SEQPACKET" },
+		{ "rdm", AF_INET, SOCK_RDM, PROTO_NONE, "PF_INET", "SOCK_RDM" },
+		{ "packet", AF_PACKET, SOCK_RAW, PROTO_NONE, "PF_PACKET", "SOCK_RAW" },
+		{ "netlink", AF_NETLINK, SOCK_RAW, PROTO_NONE, "PF_NETLINK", "SOCK_RAW" },
+	};
+	char line[64], text[CMD_LINE_MAX];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+		snprintf(line, sizeof line, "server socket %s", kinds[i].word);
+		ok(line);
+		assert_int_equal(c.verb, V_SOCKET);
+		assert_non_null(c.kind);
+		assert_string_equal(c.kind->word, kinds[i].word);
+		assert_int_equal(c.kind->domain, kinds[i].domain);
+		assert_int_equal(c.kind->type, kinds[i].type);
+		assert_int_equal(c.proto, kinds[i].proto);
+		assert_int_equal(c.kind->proto, kinds[i].proto);
+		assert_string_equal(c.kind->c_domain, kinds[i].c_domain);
+		assert_string_equal(c.kind->c_type, kinds[i].c_type);
+		assert_non_null(c.kind->c_protocol);
+		assert_true(strlen(c.kind->purpose) > 20);
+		cmd_format(&c, text, sizeof text);
+		assert_string_equal(text, line);
+		round_trip(line);
+	}
+	bad("server socket sctp", "bad protocol \"sctp\": expected tcp or udp (or one of the lecture's other "
+	    "kinds: unix, inet6, raw, seqpacket, ...), e.g. server socket tcp");
+	bad("server socket unx", "did you mean \"unix\"?");
+	bad("server socket UDP", "did you mean \"udp\"?");
+	bad("server socket inet6 tcp", "unexpected \"tcp\"");
 }
 
 static void test_wire(void **state)
@@ -258,6 +437,35 @@ static void test_say_conversions_wait(void **state)
 	assert_int_equal(c.num, 4294967295u);
 	ok("htonl 0x7F000001");
 	assert_int_equal(c.num, 0x7F000001u);
+
+	/* ntohs/ntohl: the same ranges as htons/htonl, decimal or 0x. */
+	ok("ntohs 20480");
+	assert_int_equal(c.verb, V_NTOHS);
+	assert_int_equal(c.num, 20480);
+	ok("ntohs 0");
+	assert_int_equal(c.num, 0);
+	ok("ntohs 65535");
+	assert_int_equal(c.num, 65535);
+	ok("ntohs 0x5000");
+	assert_int_equal(c.num, 0x5000);
+	ok("ntohl 33554632");
+	assert_int_equal(c.verb, V_NTOHL);
+	assert_int_equal(c.num, 33554632u);
+	ok("ntohl 4294967295");
+	assert_int_equal(c.num, 4294967295u);
+	ok("ntohl 0xFFFFFFFF");
+	assert_int_equal(c.num, 0xFFFFFFFFu);
+	ok("ntohl 0x0100007f");
+	assert_int_equal(c.num, 0x0100007Fu);
+	bad("ntohs 65536", "bad number \"65536\": expected a number from 0 to 65535 (or 0x... in hex)");
+	bad("ntohs 0x10000", "expected a number from 0 to 65535");
+	bad("ntohl 4294967296", "bad number \"4294967296\": expected a number from 0 to 4294967295");
+	bad("ntohl 0x100000000", "expected a number from 0 to 4294967295");
+	bad("ntohs -1", "bad number \"-1\"");
+	bad("ntohl x", "bad number \"x\"");
+	bad("ntohs", "\"ntohs\" needs a number from 0 to 65535, e.g. ntohs 20480");
+	bad("ntohl", "\"ntohl\" needs a number from 0 to 4294967295, e.g. ntohl 33554632");
+	bad("ntohs 1 2", "unexpected \"2\"");
 
 	ok("wait 1.5s");
 	assert_int_equal(c.verb, V_WAIT);
@@ -428,7 +636,14 @@ static const char *cmd_diff(const struct cmd *a, const struct cmd *b)
 	SAME(verb);
 	SAME(t.side);
 	SAME(t.fd);
+	SAME(t.prog);
+	SAME(t.child);
 	SAME(proto);
+	SAME(kind);
+	SAME(sel_rd);
+	SAME(sel_wr);
+	SAME(sel_n);
+	SAME(sel_fd);
 	SAME(addr_text);
 	SAME(addr);
 	SAME(port);
@@ -503,6 +718,11 @@ static void test_round_trip(void **state)
 		"expect server state SYN-RECV", "expect client remote * ?", "expect server data \"\"",
 		"expect client blocked no", "expect wire saw \"[SYN, ACK]\"", "expect wire held 12",
 		"htons 0", "htonl 0", "wait 0", "wire delay 0", "inet_pton \"\\x1b[2J\"",
+		"server interrupt", "client2 interrupt", "client nonblock on", "client#3 nonblock off",
+		"server select", "server select wr 3 4", "server.1 select rdwr", "server select 5",
+		"server fork", "server.1#4 close", "client2.3#4 recv 8", "ntohs 20480", "ntohs 0x50",
+		"ntohl 33554632", "ntohl 0xFFFFFFFF", "server socket unix", "client socket inet6-udp",
+		"server socket raw", "server socket seqpacket", "expect client2 state ESTABLISHED",
 	};
 	char text[CMD_LINE_MAX + 64];
 	bool verb[V_COUNT_] = { false }, wop[W_STATUS + 1] = { false }, ex[EX_WIRE_HELD + 1] = { false };
@@ -592,6 +812,10 @@ static void put_target(struct buf *b)
 {
 	static const char *const sides[] = { "server", "client", "srv", "cli" };
 	put(b, "%s", sides[rnd(4)]);
+	if (rnd(4) == 0)
+		put(b, "%u", 2 + rnd(8));
+	if (rnd(4) == 0)
+		put(b, ".%u", 1 + rnd(9));
 	if (rnd(3) == 0)
 		put(b, "#%u", rnd(4) ? rnd(100) : rnd(65536));
 }
@@ -700,9 +924,12 @@ static void random_line(struct buf *b, int form)
 	if (form <= 10) /* SIDE verb ... */
 		put_target(b);
 	switch (form) {
-	case 0:
-		put(b, " socket %s", rnd(2) ? "tcp" : "udp");
+	case 0: {
+		static const char *const kinds[] = { "tcp", "udp", "unix", "unix-dgram", "inet6", "inet6-udp",
+						     "raw", "seqpacket", "unix-seqpacket", "rdm", "packet", "netlink" };
+		put(b, " socket %s", rnd(3) ? kinds[rnd(2)] : kinds[rnd(12)]);
 		break;
+	}
 	case 1:
 		put(b, rnd(2) ? " bind" : " connect");
 		put_ip(b);
@@ -714,9 +941,14 @@ static void random_line(struct buf *b, int form)
 		if (rnd(2))
 			put(b, " %u", rnd(4097));
 		break;
-	case 3:
-		put(b, rnd(2) ? " accept" : " close");
+	case 3: {
+		static const char *const bare[] = { " accept", " close", " interrupt", " fork" };
+		if (rnd(5) == 0)
+			put(b, " nonblock %s", rnd(2) ? "on" : "off");
+		else
+			put(b, "%s", bare[rnd(4)]);
 		break;
+	}
 	case 4:
 		put(b, " send");
 		if (rnd(4))
@@ -776,10 +1008,10 @@ static void random_line(struct buf *b, int form)
 			put_text(b, 30, false);
 		break;
 	case 16:
-		put(b, "htons %u", rnd(65536));
+		put(b, rnd(2) ? "htons %u" : "ntohs %u", rnd(65536));
 		break;
 	case 17:
-		put(b, rnd(2) ? "htonl %u" : "htonl 0x%X", rnd(0xFFFFFFFFu) + rnd(2));
+		put(b, rnd(2) ? "%s %u" : "%s 0x%X", rnd(2) ? "htonl" : "ntohl", rnd(0xFFFFFFFFu) + rnd(2));
 		break;
 	case 18:
 		put(b, "wait");
@@ -841,6 +1073,15 @@ static void random_line(struct buf *b, int form)
 		put(b, "expect wire saw");
 		put_text(b, 40, true);
 		break;
+	case 27: {
+		static const char *const sets[] = { "", " rd", " wr", " rdwr" };
+		unsigned n = rnd(13);
+		put_target(b);
+		put(b, " select%s", sets[rnd(4)]);
+		for (unsigned i = 0; i < n; i++)
+			put(b, " %u", rnd(4) ? rnd(10) : rnd(1024));
+		break;
+	}
 	default:
 		put(b, "expect wire held %u", rnd(3) ? rnd(10) : rnd(100000));
 		break;
@@ -848,7 +1089,7 @@ static void random_line(struct buf *b, int form)
 	if (rnd(8) == 0)
 		put(b, "   # a comment");
 }
-#define FORMS 28
+#define FORMS 29
 
 /* Thousands of random lines of every form: what parses prints back to the
  * same command, field by field, and the printed text is stable. */
@@ -921,7 +1162,7 @@ static void test_bad_inputs(void **state)
 	bad("expect server local ? 80", "bad address \"?\""); /* '?' is only for remote */
 
 	/* Descriptors. */
-	bad("server#x close", "bad descriptor in \"server#x\": expected a number from 0 to 65535");
+	bad("server#x close", "bad descriptor in \"server#x\": expected a number from 0 to 65535 after '#'");
 	bad("server#99999 close", "expected a number from 0 to 65535 after '#', e.g. server#4");
 	bad("server# close", "bad descriptor");
 	bad("server#-1 close", "bad descriptor");
@@ -1095,16 +1336,24 @@ static void test_complete(void **state)
 	const char *w[4];
 
 	(void)state;
-	completes("", "server client wire say expect inet_addr inet_pton htons htonl wait");
+	completes("", "server client wire say expect inet_addr inet_pton htons htonl ntohs ntohl wait");
+	completes("n", "ntohs ntohl");
 	completes("s", "server say");
 	completes("inet_", "inet_addr inet_pton");
-	completes("server ", "socket bind listen accept connect send recv sendto recvfrom shutdown close setsockopt flood sysctl");
+	completes("server ", "socket bind listen accept connect send recv sendto recvfrom shutdown close setsockopt "
+		  "flood sysctl interrupt nonblock select fork");
 	completes("server b", "bind");
-	completes("server s", "socket send sendto shutdown setsockopt sysctl");
+	completes("server s", "socket send sendto shutdown setsockopt sysctl select");
+	completes("client2 f", "flood fork");
+	completes("server.1#4 i", "interrupt");
+	completes("client nonblock ", "on off");
+	completes("server select ", "rd wr rdwr");
+	completes("expect client2.1 ", "state result local remote data blocked");
+	completes("client0 ", "");
 	completes("server#4 re", "recv recvfrom");
 	completes("  cli   c", "connect close");
-	completes("server socket ", "tcp udp");
-	completes("server socket u", "udp");
+	completes("server socket ", "tcp udp unix unix-dgram inet6 inet6-udp raw seqpacket unix-seqpacket rdm packet netlink");
+	completes("server socket u", "udp unix unix-dgram unix-seqpacket");
 	completes("server bind 1.2.3.4 80 ", "inet_addr inet_pton nohtons");
 	completes("client shutdown ", "rd wr both");
 	completes("server setsockopt ", "reuseaddr");
@@ -1174,6 +1423,9 @@ int main(void)
 		cmocka_unit_test(test_udp_forms),
 		cmocka_unit_test(test_shutdown_setsockopt),
 		cmocka_unit_test(test_targets),
+		cmocka_unit_test(test_programs),
+		cmocka_unit_test(test_program_verbs),
+		cmocka_unit_test(test_socket_kinds),
 		cmocka_unit_test(test_wire),
 		cmocka_unit_test(test_say_conversions_wait),
 		cmocka_unit_test(test_expect),

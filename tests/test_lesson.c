@@ -94,8 +94,10 @@ static void test_whole_lesson(void **state)
 	assert_string_equal(s->items[3].text, "server socket tcp");
 	assert_int_equal(s->items[3].line, 13);
 	assert_false(s->items[3].expect);
+	assert_true(s->items[3].acts);
 	assert_string_equal(s->items[4].text, "expect server state CLOSED");
 	assert_true(s->items[4].expect);
+	assert_false(s->items[4].acts);
 	assert_string_equal(s->items[5].text, "After it.");
 
 	s = &l->steps[1];
@@ -103,6 +105,33 @@ static void test_whole_lesson(void **state)
 	assert_int_equal(s->nitems, 1);
 	assert_string_equal(s->items[0].text, "server bind 127.0.0.1 1000");
 	lesson_free(l);
+}
+
+/* Whether the network settles after a command comes from the parsed
+ * command, never from words found in its text. */
+static void test_acts(void **state)
+{
+	static const struct {
+		const char *cmd;
+		bool acts;
+	} cases[] = {
+		{ "client send \"a sysctl b\"", true }, { "client send \"expect\"", true },
+		{ "client sysctl net.ipv4.ip_local_port_range", false }, { "say \"server send x\"", false },
+		{ "expect client state CLOSED", false }, { "inet_addr 1.2.3.4", false }, { "ntohs 80", false },
+		{ "wait 1s", true }, { "wire hold", true }, { "client2 connect 200.0.0.2 80", true },
+	};
+	char text[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		snprintf(text, sizeof text, "title: T\nstep: one\n> %s\n", cases[i].cmd);
+		struct lesson *l = parse_ok(text);
+		assert_int_equal(l->steps[0].items[0].kind, LI_COMMAND);
+		if (l->steps[0].items[0].acts != cases[i].acts)
+			fail_msg("\"%s\": acts is %d, expected %d", cases[i].cmd, l->steps[0].items[0].acts,
+				 cases[i].acts);
+		lesson_free(l);
+	}
 }
 
 static void test_defaults_and_escapes(void **state)
@@ -376,6 +405,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_whole_lesson),
+		cmocka_unit_test(test_acts),
 		cmocka_unit_test(test_defaults_and_escapes),
 		cmocka_unit_test(test_command_errors),
 		cmocka_unit_test(test_header_errors),
