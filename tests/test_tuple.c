@@ -203,7 +203,7 @@ static void test_tcp_states(void **state)
 }
 
 /* Where each column starts in the header line. */
-static const char *const cols[] = { "STEP", "SIDE", "FD", "PROTO", "LOCAL-IP", "LOCAL-PORT",
+static const char *const cols[] = { "STEP", "PROGRAM", "FD", "PROTO", "LOCAL-IP", "LOCAL-PORT",
 				    "REMOTE-IP", "REMOTE-PORT", "STATE" };
 
 static void test_header(void **state)
@@ -212,7 +212,7 @@ static void test_header(void **state)
 
 	(void)state;
 	tuple_header(h, sizeof h);
-	assert_string_equal(h, "STEP                                     SIDE    FD PROTO LOCAL-IP        "
+	assert_string_equal(h, "STEP                                     PROGRAM   FD PROTO LOCAL-IP        "
 			       "LOCAL-PORT REMOTE-IP       REMOTE-PORT STATE");
 	/* The lecture's five columns are all there, in its order. */
 	const char *p = h;
@@ -226,7 +226,7 @@ static void test_header(void **state)
 /* A row's cells start where the header's columns start (FD is right-aligned). */
 static void aligned(const char *row)
 {
-	static const size_t starts[] = { 0, 41, 49, 52, 58, 74, 85, 101, 113 };
+	static const size_t starts[] = { 0, 41, 51, 54, 60, 76, 87, 103, 115 };
 	char h[256];
 
 	tuple_header(h, sizeof h);
@@ -259,9 +259,18 @@ static void test_rows(void **state)
 	strcpy(r.state, "LISTEN");
 	r.changed = TC_RIP | TC_RPORT | TC_STATE;
 	tuple_format(&r, out, sizeof out);
-	assert_string_equal(out, "STEP 2B READY TO ACCEPT CONNECTIONS      server   3 TCP   200.0.0.2       "
+	assert_string_equal(out, "STEP 2B READY TO ACCEPT CONNECTIONS      server     3 TCP   200.0.0.2       "
 				 "80         ?*              ?*          LISTEN*");
 	aligned(out);
+
+	/* The same socket inherited by the forked child names that program. */
+	r.prog = 1;
+	r.child = 1;
+	tuple_format(&r, out, sizeof out);
+	assert_string_equal(out, "STEP 2B READY TO ACCEPT CONNECTIONS      server.1   3 TCP   200.0.0.2       "
+				 "80         ?*              ?*          LISTEN*");
+	aligned(out);
+	r.child = 0;
 
 	/* STEP7 on the server: the accepted socket, with the client's address. */
 	r.step = TS_ACCEPTED;
@@ -271,7 +280,7 @@ static void test_rows(void **state)
 	strcpy(r.state, "ESTABLISHED");
 	tuple_diff(&r, NULL);
 	tuple_format(&r, out, sizeof out);
-	assert_string_equal(out, "STEP7 CONNECTION REQUEST ACCEPTED        server   4 TCP*  200.0.0.2*      "
+	assert_string_equal(out, "STEP7 CONNECTION REQUEST ACCEPTED        server     4 TCP*  200.0.0.2*      "
 				 "80*        100.0.0.1*      9000*       ESTABLISHED*");
 	aligned(out);
 
@@ -283,7 +292,7 @@ static void test_rows(void **state)
 	r.proto = PROTO_UDP;
 	tuple_diff(&r, NULL);
 	tuple_format(&r, out, sizeof out);
-	assert_string_equal(out, "STEP3 PROTOCOL DEFINITION                client   3 UDP*");
+	assert_string_equal(out, "STEP3 PROTOCOL DEFINITION                client     3 UDP*");
 
 	/* close(): the vanished cells show "-*" so the change is visible. */
 	struct tuple_row prev = r;
@@ -292,7 +301,7 @@ static void test_rows(void **state)
 	r.step = TS_CLOSE;
 	tuple_diff(&r, &prev);
 	tuple_format(&r, out, sizeof out);
-	assert_string_equal(out, "CLOSE                                    client   3 UDP   -*              -*");
+	assert_string_equal(out, "CLOSE                                    client     3 UDP   -*              -*");
 
 	/* A short buffer is cut, never overrun, and stays a string. */
 	char tiny[16];
