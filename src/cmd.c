@@ -1,7 +1,9 @@
 /* cmd.c - the command language: one line of text in, one struct cmd (or one
  * error line) out. Pure and table-driven: no I/O, no allocation, no mutable
  * globals. Every error names what was expected, because the same parser
- * answers a student at the ':' prompt and a teacher writing a lesson file. */
+ * answers a student at the ':' prompt and a teacher writing a lesson file.
+ * The verb table ("the verb table" below) is the whole grammar: parsing,
+ * error word lists, completion, cmd_acts() and help (help.c) read it. */
 #include "cmd.h"
 #include "tuple.h"
 
