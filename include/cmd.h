@@ -15,19 +15,20 @@
 #define CMD_DATA_MAX 2048 /* longest payload of send/sendto/say/expect text */
 #define CMD_PATH_MAX 1024
 #define CMD_ERR_MAX 256   /* room for one error line */
+#define CMD_ADDR_MAX 32   /* an address as typed, with its NUL ("0x7f.0x0.0x0.0x1" is 16 bytes) */
 
 enum side { SIDE_NONE = 0, SIDE_SERVER, SIDE_CLIENT };
 enum proto { PROTO_NONE = 0, PROTO_TCP, PROTO_UDP };
 
 enum verb {
 	V_SOCKET,     /* SIDE socket tcp|udp                                    */
-	V_BIND,       /* SIDE bind IP PORT [inet_pton] [nohtons]                 */
+	V_BIND,       /* SIDE bind IP PORT [inet_addr|inet_pton] [nohtons]       */
 	V_LISTEN,     /* SIDE listen [BACKLOG]          (default 5)              */
 	V_ACCEPT,     /* SIDE accept                                            */
-	V_CONNECT,    /* SIDE connect IP PORT [inet_pton] [nohtons]              */
+	V_CONNECT,    /* SIDE connect IP PORT [inet_addr|inet_pton] [nohtons]    */
 	V_SEND,       /* SIDE send "TEXT"                                       */
 	V_RECV,       /* SIDE recv [MAXBYTES]           (default 1024)           */
-	V_SENDTO,     /* SIDE sendto IP PORT "TEXT" [inet_pton] [nohtons]        */
+	V_SENDTO,     /* SIDE sendto IP PORT "TEXT" [inet_addr|inet_pton] [nohtons] */
 	V_RECVFROM,   /* SIDE recvfrom [MAXBYTES]                               */
 	V_SHUTDOWN,   /* SIDE shutdown rd|wr|both                               */
 	V_CLOSE,      /* SIDE close                                             */
@@ -111,7 +112,8 @@ struct cmd {
 	bool sel_rd, sel_wr;     /* select: which sets (neither given: rd) */
 	int sel_fd[CMD_SEL_MAX]; /* select: the descriptors named; sel_n 0: all the program's open sockets */
 	size_t sel_n;
-	char addr_text[16];      /* dotted quad as typed (validated) */
+	char addr_text[CMD_ADDR_MAX]; /* the address as typed (validated): a dotted quad, or with the
+				       * option inet_addr any form inet_addr() reads ("1.2.3", "0x7f.1") */
 	struct in_addr addr;     /* network order */
 	uint16_t port;           /* host order, as typed */
 	enum conv conv;          /* bind/connect/sendto: inet_addr (default) or inet_pton */

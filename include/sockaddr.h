@@ -16,7 +16,9 @@
 enum sa_stage { SA_MEMSET, SA_FAMILY, SA_ADDR, SA_PORT, SA_NSTAGES };
 
 #define SA_CODE_MAX 96
-#define SA_HEX_MAX 48 /* "02 00 ... 00" : 16*3 */
+#define SA_HEX_MAX 48      /* "02 00 ... 00" : 16*3 */
+#define SA_LECTURE_MAX 136 /* "[0]=2,[1]=0,...,[15]=0,": at most 16 * 8 */
+#define SA_NOTE_MAX 192
 
 struct sa_build {
 	unsigned char bytes[SA_NSTAGES][16];  /* memory after each statement */
@@ -28,6 +30,11 @@ struct sa_build {
 	enum conv conv;
 	bool nohtons;
 	bool conv_failed;                     /* inet_addr gave INADDR_NONE / inet_pton gave 0 */
+	bool none_is_addr;                    /* inet_addr's INADDR_NONE was an address it read
+					       * (255.255.255.255, the lecture's trap), not bad input */
+	char note[SA_NOTE_MAX];               /* "" or, when inet_addr read a form other than a
+					       * plain dotted quad, what it made of it, e.g.
+					       * inet_addr("010.0.0.1") read 8.0.0.1 (a leading 0 is octal): bytes 08 00 00 01 */
 };
 
 /* Run the four statements for variable `var` ("addr", "echoserver"). */
@@ -39,6 +46,11 @@ const char *sa_field(int i);
 
 /* "02 00 03 E8 7F 00 00 01 00 00 00 00 00 00 00 00" (upper case, as the lecture). */
 void sa_hex(const unsigned char b[16], char out[SA_HEX_MAX]);
+
+/* The same bytes as the lecture's tcp_client1b prints them with
+ * printf("[%d]=%X, "): "[0]=2,[1]=0,[2]=3,[3]=E8,[4]=7F,...,[15]=0," (hex
+ * without leading zeros, each entry followed by a comma, as its output reads). */
+void sa_lecture(const unsigned char b[16], char out[SA_LECTURE_MAX]);
 
 /* The line under a dump naming each byte's field, aligned with sa_hex:
  * "fam.. port. addr....... zero..................." */

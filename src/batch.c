@@ -60,10 +60,16 @@ static void print_call(FILE *f, const struct event *ev)
 static void print_sockaddr(FILE *f, const struct event *ev)
 {
 	const struct sa_build *b = ev->sa;
-	char hex[SA_HEX_MAX], line[320];
+	char hex[SA_HEX_MAX], lec[SA_LECTURE_MAX], line[320];
+	/* Each statement, its 16 bytes, and the same bytes as the lecture's
+	 * tcp_client1b prints them ("[0]=2,[1]=0,..."). */
 	for (int i = 0; i < SA_NSTAGES; i++) {
 		sa_hex(b->bytes[i], hex);
-		fprintf(f, "  %-6s  %s\n  %-6s    %s\n", side_tag(ev), tesc(b->code[i]), "", hex);
+		sa_lecture(b->bytes[i], lec);
+		fprintf(f, "  %-6s  %s\n  %-6s    %s\n  %-6s    %s\n", side_tag(ev), tesc(b->code[i]), "", hex, "",
+			lec);
+		if (i == SA_ADDR && b->note[0]) /* what inet_addr made of "1.2.3" or "010.0.0.1" */
+			fprintf(f, "  %-6s    %s\n", "", tesc(b->note));
 	}
 	sa_legend(line, sizeof(line));
 	fprintf(f, "  %-6s    %s\n", "", line);

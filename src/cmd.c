@@ -1,7 +1,9 @@
 /* cmd.c - the command language: one line of text in, one struct cmd (or one
  * error line) out. Pure and table-driven: no I/O, no allocation, no mutable
  * globals. Every error names what was expected, because the same parser
- * answers a student at the ':' prompt and a teacher writing a lesson file. */
+ * answers a student at the ':' prompt and a teacher writing a lesson file.
+ * The verb table ("the verb table" below) is the whole grammar: parsing,
+ * error word lists, completion, cmd_acts() and help (help.c) read it. */
 #include "cmd.h"
 #include "tuple.h"
 
@@ -330,14 +332,58 @@ static int want_ip(struct cmd_ctx *x, const struct cmd_tok *t, struct in_addr *o
 	return 0;
 }
 
-/* Address and port as typed and as the socket will use them. */
-static int want_ip_port(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *ip, const struct cmd_tok *port)
+/* What inet_addr() reads, for an address the user converts with it on
+ * purpose: one to four parts, each decimal, octal (leading 0) or hex (0x),
+ * the last filling the bits left ("1.2.3" is 1.2.0.3). The C library
+ * decides (inet_aton, which inet_addr is made of: it also takes
+ * 255.255.255.255, for which inet_addr returns INADDR_NONE, the lecture's
+ * trap). Only its own characters: no blank or text may follow. */
+static bool inet_addr_reads(const struct cmd_tok *t, struct in_addr *out)
 {
-	int r = want_ip(x, ip, &c->addr);
+	if (t->len == 0 || t->len >= CMD_ADDR_MAX)
+		return false;
+	for (size_t i = 0; i < t->len; i++)
+		if (hexval(t->s[i]) < 0 && t->s[i] != '.' && t->s[i] != 'x' && t->s[i] != 'X')
+			return false;
+	return inet_aton(t->s, out) != 0;
+}
 
-	if (r < 0)
-		return r;
-	memcpy(c->addr_text, ip->s, ip->len + 1); /* validated: at most 15 bytes */
+/* How an address of bind, connect and sendto is read: strictly unless the
+ * user asked for inet_addr by name (the lesson is then inet_addr itself). */
+enum ip_mode {
+	IP_STRICT,    /* flood, expect: a dotted quad */
+	IP_HINT,      /* bind, connect, sendto: a dotted quad; the error says what inet_addr would read */
+	IP_INET_ADDR, /* "... inet_addr": whatever inet_addr() reads */
+};
+
+/* Address and port as typed and as the socket will use them. */
+static int want_ip_port(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *ip, const struct cmd_tok *port,
+			enum ip_mode mode)
+{
+	struct in_addr read;
+	int r;
+
+	if (mode == IP_INET_ADDR) {
+		if (ip->len >= CMD_ADDR_MAX)
+			return fail(x, "bad address \"%s\" for inet_addr: %zu bytes; at most %d expected", show(ip).s,
+				    ip->len, CMD_ADDR_MAX - 1);
+		if (!inet_addr_reads(ip, &c->addr))
+			return fail(x, "bad address \"%s\" for inet_addr: expected 1 to 4 numbers separated by dots, "
+				    "each decimal, octal (leading 0) or hex (0x), e.g. 1.2.3, 010.0.0.1 or 0x7f.1",
+				    show(ip).s);
+	} else {
+		r = want_ip(x, ip, &c->addr);
+		if (r < 0 && mode == IP_HINT && x->err && inet_addr_reads(ip, &read)) {
+			size_t l = strlen(x->err);
+			unsigned char b[4];
+			memcpy(b, &read.s_addr, 4);
+			snprintf(x->err + l, x->errlen - l, " (with the option inet_addr it means %u.%u.%u.%u)", b[0],
+				 b[1], b[2], b[3]);
+		}
+		if (r < 0)
+			return r;
+	}
+	memcpy(c->addr_text, ip->s, ip->len + 1); /* validated: shorter than CMD_ADDR_MAX */
 	return want_port(x, port, &c->port);
 }
 
@@ -705,9 +751,24 @@ static int p_select(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, s
 	return 0;
 }
 
+/* bind/connect/sendto: inet_addr's own forms only when it is named among
+ * the options; inet_pton reads dotted quads only, so no hint goes with it. */
+static enum ip_mode addr_mode(const struct cmd_tok *opts, size_t n)
+{
+	enum ip_mode m = IP_HINT;
+
+	for (size_t i = 0; i < n; i++) {
+		if (tok_is(&opts[i], "inet_addr"))
+			return IP_INET_ADDR;
+		if (tok_is(&opts[i], "inet_pton"))
+			m = IP_STRICT;
+	}
+	return m;
+}
+
 static int p_addr(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, size_t n)
 {
-	int r = want_ip_port(x, c, &a[0], &a[1]);
+	int r = want_ip_port(x, c, &a[0], &a[1], addr_mode(a + 2, n - 2));
 
 	return r < 0 ? r : parse_conv(x, c, a + 2, n - 2);
 }
@@ -744,7 +805,7 @@ static int p_recv(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, siz
 
 static int p_sendto(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, size_t n)
 {
-	int r = want_ip_port(x, c, &a[0], &a[1]);
+	int r = want_ip_port(x, c, &a[0], &a[1], addr_mode(a + 3, n - 3));
 
 	if (r == 0)
 		r = want_data(x, c, a[2].s, a[2].len);
@@ -795,7 +856,7 @@ static int p_flood(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, si
 		return fail(x, "bad protocol \"%s\" for flood: expected udp, e.g. %s flood 1000 udp "
 			    EXAMPLE_IP " 5000", show(&a[1]).s, x->side);
 	c->proto = PROTO_UDP;
-	return want_ip_port(x, c, &a[2], &a[3]);
+	return want_ip_port(x, c, &a[2], &a[3], IP_STRICT);
 }
 
 /* A network setting of the side's host: "net." and then [a-z0-9_.] words,
@@ -1534,10 +1595,19 @@ static void emit_target(struct out *o, const struct target *t)
 		emit(o, "#%d", t->fd);
 }
 
+/* inet_addr is the default, so it is written only where the address needs
+ * it: a form other than the plain dotted quad of its bytes ("1.2.3"). */
 static void emit_conv(struct out *o, const struct cmd *c)
 {
+	unsigned char b[4];
+	char quad[16];
+
+	memcpy(b, &c->addr.s_addr, 4);
+	snprintf(quad, sizeof quad, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
 	if (c->conv == CONV_INET_PTON)
 		emit(o, " inet_pton");
+	else if (strcmp(quad, c->addr_text) != 0)
+		emit(o, " inet_addr");
 	if (c->nohtons)
 		emit(o, " nohtons");
 }

@@ -17,6 +17,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "convert.h"
 #include "tcpstate.h"
 #include "wire.h"
 
@@ -1146,57 +1147,7 @@ static int default_target(struct engine *e, const struct cmd *c, struct eprog *p
 
 static void do_convert(struct engine *e, const struct cmd *c)
 {
-	char line[320];
-	struct sa_conv a, p;
-	switch (c->verb) {
-	case V_INET_ADDR:
-	case V_INET_PTON:
-		sa_inet_addr(c->text, &a);
-		sa_inet_pton(c->text, &p);
-		if (a.ok) {
-			unsigned char m[4];
-			memcpy(m, &a.net, 4);
-			snprintf(line, sizeof(line),
-				 "inet_addr(\"%.64s\") = 0x%08X in network order: memory %02X %02X %02X %02X (%u.%u.%u.%u)",
-				 c->text, (unsigned)ntohl(a.net), m[0], m[1], m[2], m[3], m[0], m[1], m[2], m[3]);
-		} else if (!strcmp(c->text, "255.255.255.255"))
-			snprintf(line, sizeof(line),
-				 "inet_addr(\"%.64s\") = 0xFFFFFFFF = INADDR_NONE: a valid address that looks exactly like an error",
-				 c->text);
-		else
-			snprintf(line, sizeof(line),
-				 "inet_addr(\"%.64s\") = INADDR_NONE (0xFFFFFFFF): not an address", c->text);
-		session_add(e->log, EV_INFO, SIDE_NONE, -1, "%s", line);
-		if (p.ok) {
-			unsigned char m[4];
-			memcpy(m, &p.net, 4);
-			snprintf(line, sizeof(line),
-				 "inet_pton(AF_INET, \"%.64s\", &a) = 1: memory %02X %02X %02X %02X", c->text,
-				 m[0], m[1], m[2], m[3]);
-		} else
-			snprintf(line, sizeof(line),
-				 "inet_pton(AF_INET, \"%.64s\", &a) = %d: not a dotted quad, and it says so", c->text,
-				 p.ret);
-		session_add(e->log, EV_INFO, SIDE_NONE, -1, "%s", line);
-		if (a.ok != p.ok || (a.ok && a.net != p.net))
-			session_add(e->log, EV_INFO, SIDE_NONE, -1, "%s",
-			     !strcmp(c->text, "255.255.255.255")
-				     ? "the trap: only inet_pton tells the broadcast address from an error"
-				     : "inet_addr and inet_pton disagree: inet_addr also accepts shortened and octal/hex forms");
-		break;
-	case V_HTONS:
-	case V_NTOHS:
-		sa_order_port((uint16_t)c->num, false, line, sizeof(line));
-		session_add(e->log, EV_INFO, SIDE_NONE, -1, "%s", line);
-		break;
-	case V_HTONL:
-	case V_NTOHL:
-		sa_order_addr(c->num, line, sizeof(line));
-		session_add(e->log, EV_INFO, SIDE_NONE, -1, "%s", line);
-		break;
-	default:
-		break;
-	}
+	convert_run(e->log, c);
 }
 
 static bool match(const char *want, const char *have)

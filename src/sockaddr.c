@@ -13,6 +13,39 @@ static void snap(unsigned char dst[16], const struct sockaddr_in *sin)
 	memcpy(dst, sin, 16);
 }
 
+/* When inet_addr read something other than the plain dotted quad of its
+ * result ("1.2.3", "010.0.0.1", "0x7f.1"), say what it read and why: the
+ * bytes alone would not tell the student that 010 was octal. */
+static void inet_addr_note(struct sa_build *b, const char *text)
+{
+	unsigned char m[4];
+	char quad[16], why[96] = "";
+	size_t parts = 1, w = 0;
+	bool hex = false, octal = false;
+
+	memcpy(m, &b->sin.sin_addr.s_addr, 4);
+	snprintf(quad, sizeof quad, "%u.%u.%u.%u", m[0], m[1], m[2], m[3]);
+	if (!strcmp(quad, text) || (b->conv_failed && !b->none_is_addr))
+		return;
+	for (const char *p = text; *p; p++) {
+		bool start = p == text || p[-1] == '.';
+		parts += *p == '.';
+		hex |= start && p[0] == '0' && (p[1] == 'x' || p[1] == 'X');
+		octal |= start && p[0] == '0' && p[1] >= '0' && p[1] <= '9';
+	}
+	if (parts == 1)
+		w += (size_t)snprintf(why, sizeof why, "one number: all 32 bits");
+	else if (parts < 4)
+		w += (size_t)snprintf(why, sizeof why, "%zu parts: the last fills the low %zu bits", parts,
+				      32 - 8 * (parts - 1));
+	if (octal && w < sizeof why)
+		w += (size_t)snprintf(why + w, sizeof why - w, "%sa leading 0 is octal", w ? "; " : "");
+	if (hex && w < sizeof why)
+		w += (size_t)snprintf(why + w, sizeof why - w, "%s0x is hex", w ? "; " : "");
+	snprintf(b->note, sizeof b->note, "inet_addr(\"%.31s\") read %s (%s): bytes %02X %02X %02X %02X", text, quad,
+		 w ? why : "another spelling", m[0], m[1], m[2], m[3]);
+}
+
 void sa_build(struct sa_build *b, const char *var, const char *addr_text, uint16_t port,
 	      enum conv conv, bool nohtons)
 {
@@ -37,10 +70,13 @@ void sa_build(struct sa_build *b, const char *var, const char *addr_text, uint16
 		snprintf(b->code[SA_ADDR], SA_CODE_MAX, "inet_pton(AF_INET, \"%s\", &%s.sin_addr);",
 			 addr_text, var);
 	} else {
+		struct in_addr read;
 		b->sin.sin_addr.s_addr = inet_addr(addr_text);
 		b->conv_failed = b->sin.sin_addr.s_addr == INADDR_NONE;
+		b->none_is_addr = b->conv_failed && inet_aton(addr_text, &read) != 0;
 		snprintf(b->code[SA_ADDR], SA_CODE_MAX, "%s.sin_addr.s_addr = inet_addr(\"%s\");",
 			 var, addr_text);
+		inet_addr_note(b, addr_text);
 	}
 	b->addr_host = ntohl(b->sin.sin_addr.s_addr);
 	snap(b->bytes[SA_ADDR], &b->sin);
@@ -82,6 +118,15 @@ void sa_hex(const unsigned char b[16], char out[SA_HEX_MAX])
 		*o++ = hex[b[i] & 15];
 	}
 	*o = '\0';
+}
+
+void sa_lecture(const unsigned char b[16], char out[SA_LECTURE_MAX])
+{
+	size_t w = 0;
+
+	out[0] = '\0';
+	for (int i = 0; i < 16; i++)
+		w += (size_t)snprintf(out + w, SA_LECTURE_MAX - w, "[%d]=%X,", i, b[i]);
 }
 
 void sa_legend(char *out, size_t len)

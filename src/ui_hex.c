@@ -146,11 +146,17 @@ static void hex_draw(struct ui *u, struct ui_pane *p)
 	y += ui_wrap(u, p->win, y, 0, p->w, p->h - y, 2, line, u->attr[R_TEXT]);
 	sa_order_addr(b->addr_host, line, sizeof(line));
 	y += ui_wrap(u, p->win, y, 0, p->w, p->h - y, 2, line, u->attr[R_TEXT]);
+	if (b->note[0] && y < p->h) /* what inet_addr made of "1.2.3" or "010.0.0.1" */
+		y += ui_wrap(u, p->win, y, 0, p->w, p->h - y, 2, b->note, u->attr[R_TEXT]);
+	/* The broadcast address is no failure: inet_addr read it, and its bytes
+	 * are INADDR_NONE's, which is the lecture's trap. */
 	if (b->conv_failed && y < p->h)
 		ui_wrap(u, p->win, y, 0, p->w, p->h - y, 2,
-			b->conv == CONV_INET_ADDR ? "inet_addr() failed: it returned INADDR_NONE (255.255.255.255)"
-						  : "inet_pton() failed: it returned 0 (not an address)",
-			u->attr[R_ERRNO]);
+			b->conv != CONV_INET_ADDR ? "inet_pton() failed: it returned 0 (not an address)"
+			: b->none_is_addr ? "inet_addr() returned INADDR_NONE: here the address 255.255.255.255, the same "
+					    "bytes as its error value"
+					  : "inet_addr() failed: it returned INADDR_NONE (255.255.255.255)",
+			u->attr[b->none_is_addr ? R_TEXT : R_ERRNO]);
 }
 
 static bool hex_key(struct ui *u, struct ui_pane *p, int key)

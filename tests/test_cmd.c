@@ -102,6 +102,83 @@ static void test_socket_bind_listen_accept(void **state)
 	assert_int_equal(c.verb, V_CLOSE);
 }
 
+/* With the option inet_addr named, an address may be anything inet_addr()
+ * reads; the bytes are what the C library makes of it, and the text prints
+ * back with the option, so it reads the same again. */
+static void inet_addr_form(const char *line, const char *text, uint32_t host, const char *canon)
+{
+	char out[CMD_LINE_MAX];
+
+	ok(line);
+	assert_string_equal(c.addr_text, text);
+	assert_int_equal(ntohl(c.addr.s_addr), host);
+	assert_int_equal(c.conv, CONV_INET_ADDR);
+	cmd_format(&c, out, sizeof out);
+	assert_string_equal(out, canon);
+	round_trip(line);
+}
+
+static void test_inet_addr_forms(void **state)
+{
+	(void)state;
+	inet_addr_form("server bind 1.2.3 80 inet_addr", "1.2.3", 0x01020003, "server bind 1.2.3 80 inet_addr");
+	inet_addr_form("server bind 010.0.0.1 80 inet_addr", "010.0.0.1", 0x08000001,
+		       "server bind 010.0.0.1 80 inet_addr");
+	inet_addr_form("client connect 0x7f.1 1000 inet_addr", "0x7f.1", 0x7F000001,
+		       "client connect 0x7f.1 1000 inet_addr");
+	inet_addr_form("client connect 0X7F.0x0.0x0.0x1 1000 nohtons inet_addr", "0X7F.0x0.0x0.0x1", 0x7F000001,
+		       "client connect 0X7F.0x0.0x0.0x1 1000 inet_addr nohtons");
+	inet_addr_form("client sendto 1.2 53 \"q\" inet_addr", "1.2", 0x01000002,
+		       "client sendto 1.2 53 \"q\" inet_addr");
+	inet_addr_form("server bind 16909060 80 inet_addr", "16909060", 0x01020304,
+		       "server bind 16909060 80 inet_addr");
+	inet_addr_form("server bind 1.2.65535 80 inet_addr", "1.2.65535", 0x0102FFFF,
+		       "server bind 1.2.65535 80 inet_addr");
+	/* The lecture's trap: the broadcast address is INADDR_NONE's bytes, and
+	 * goes into the socket as such, without a word from the parser. */
+	inet_addr_form("server bind 255.255.255.255 80 inet_addr", "255.255.255.255", 0xFFFFFFFF,
+		       "server bind 255.255.255.255 80");
+	inet_addr_form("server bind 0xffffffff 80 inet_addr", "0xffffffff", 0xFFFFFFFF,
+		       "server bind 0xffffffff 80 inet_addr");
+	/* A plain dotted quad needs no option to read back. */
+	inet_addr_form("server bind 200.0.0.2 80 inet_addr", "200.0.0.2", 0xC8000002, "server bind 200.0.0.2 80");
+	/* 31 bytes fit. */
+	inet_addr_form("server bind 0x00000000000000000000000000001 80 inet_addr",
+		       "0x00000000000000000000000000001", 1, "server bind 0x00000000000000000000000000001 80 inet_addr");
+
+	/* What inet_addr does not read is refused, naming its forms. */
+	static const char *const nope[] = {
+		"server bind 1.2.3.4.5 80 inet_addr", "server bind 08.0.0.1 80 inet_addr",
+		"server bind 1.2.3.256 80 inet_addr", "server bind 1.2.65536 80 inet_addr",
+		"server bind localhost 80 inet_addr", "server bind \"1.2.3.4 x\" 80 inet_addr",
+		"server bind 1.2.3. 80 inet_addr", "server bind .1 80 inet_addr", "server bind 0xg 80 inet_addr",
+		"server bind \"\" 80 inet_addr", "client connect -1 80 inet_addr", "server bind 4294967296 80 inet_addr",
+		"client sendto 1..2 9 x inet_addr",
+	};
+	for (size_t i = 0; i < sizeof nope / sizeof nope[0]; i++)
+		bad(nope[i], "for inet_addr: expected 1 to 4 numbers separated by dots, each decimal, octal "
+		    "(leading 0) or hex (0x), e.g. 1.2.3, 010.0.0.1 or 0x7f.1");
+	bad("server bind 0x000000000000000000000000000000001 80 inet_addr",
+	    "bad address \"0x000000000000000000000000000000001\" for inet_addr: 35 bytes; at most 31 expected");
+	bad("server bind 1.2.3 80 inet_addr inet_pton", "both given");
+	bad("server bind 1.2.3 80 inet_addr x", "unknown option \"x\"");
+
+	/* Without it, a dotted quad; the line says what inet_addr would make of it. */
+	bad("server bind 1.2.3 80", "bad address \"1.2.3\": expected four numbers 0-255 separated by dots, e.g. "
+	    "200.0.0.2 (with the option inet_addr it means 1.2.0.3)");
+	bad("client connect 010.0.0.1 80", "(with the option inet_addr it means 8.0.0.1)");
+	bad("client sendto 0x7f.1 80 x nohtons", "(with the option inet_addr it means 127.0.0.1)");
+	/* inet_pton, flood and expect take dotted quads only: no such hint. */
+	bad("server bind 1.2.3 80 inet_pton", "bad address \"1.2.3\"");
+	assert_null(strstr(err, "with the option"));
+	bad("client flood 1 udp 1.2.3 80", "bad address \"1.2.3\"");
+	assert_null(strstr(err, "with the option"));
+	bad("expect client local 1.2.3 80", "bad address \"1.2.3\"");
+	assert_null(strstr(err, "with the option"));
+	bad("server bind 1.2.3.4.5 80", "bad address");
+	assert_null(strstr(err, "with the option"));
+}
+
 static void test_connect_send_recv(void **state)
 {
 	(void)state;
@@ -932,6 +1009,12 @@ static void random_line(struct buf *b, int form)
 	}
 	case 1:
 		put(b, rnd(2) ? " bind" : " connect");
+		if (rnd(4) == 0) { /* one of inet_addr's own forms */
+			static const char *const forms[] = { "1.2.3", "010.0.0.1", "0x7f.1", "16909060", "0xFFFFFFFF",
+							     "1.2.65535", "0377.0.0.01", "255.255.255.255" };
+			put(b, " %s %u inet_addr%s", forms[rnd(8)], some_port(), rnd(2) ? " nohtons" : "");
+			break;
+		}
 		put_ip(b);
 		put(b, " %u", some_port());
 		put_opts(b);
@@ -1419,6 +1502,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_socket_bind_listen_accept),
+		cmocka_unit_test(test_inet_addr_forms),
 		cmocka_unit_test(test_connect_send_recv),
 		cmocka_unit_test(test_udp_forms),
 		cmocka_unit_test(test_shutdown_setsockopt),

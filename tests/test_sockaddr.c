@@ -119,6 +119,82 @@ static void test_bad_addresses(void **state)
 	assert_int_equal(b.addr_host, 0x08000001u);
 }
 
+/* The lecture's printf loop: "[%d]=%X, " for each byte, as tcp_client1b's
+ * output reads for ./tcp_client1b 127.0.0.1 hola 1000 (slides, "SO:"). */
+static void test_lecture_format(void **state)
+{
+	static const char *const lecture[SA_NSTAGES] = {
+		"[0]=0,[1]=0,[2]=0,[3]=0,[4]=0,[5]=0,[6]=0,[7]=0,[8]=0,[9]=0,[10]=0,[11]=0,[12]=0,[13]=0,[14]=0,[15]=0,",
+		"[0]=2,[1]=0,[2]=0,[3]=0,[4]=0,[5]=0,[6]=0,[7]=0,[8]=0,[9]=0,[10]=0,[11]=0,[12]=0,[13]=0,[14]=0,[15]=0,",
+		"[0]=2,[1]=0,[2]=0,[3]=0,[4]=7F,[5]=0,[6]=0,[7]=1,[8]=0,[9]=0,[10]=0,[11]=0,[12]=0,[13]=0,[14]=0,[15]=0,",
+		"[0]=2,[1]=0,[2]=3,[3]=E8,[4]=7F,[5]=0,[6]=0,[7]=1,[8]=0,[9]=0,[10]=0,[11]=0,[12]=0,[13]=0,[14]=0,[15]=0,",
+	};
+	const unsigned char all[16] = { 0x00, 0x01, 0x0A, 0x0F, 0x10, 0x7F, 0x80, 0x9B,
+					0xA5, 0xC8, 0xDE, 0xAD, 0xBE, 0xEF, 0xFE, 0xFF };
+	unsigned char ff[16];
+	char out[SA_LECTURE_MAX];
+
+	(void)state;
+	if (!sa_little_endian())
+		skip(); /* the slides' machine, like this test's expectations, is little-endian */
+	sa_build(&b, "echoserver", "127.0.0.1", 1000, CONV_INET_ADDR, false);
+	for (int st = 0; st < SA_NSTAGES; st++) {
+		sa_lecture(b.bytes[st], out);
+		assert_string_equal(out, lecture[st]);
+	}
+	/* Hex without leading zeros, upper case, every byte value's width. */
+	sa_lecture(all, out);
+	assert_string_equal(out, "[0]=0,[1]=1,[2]=A,[3]=F,[4]=10,[5]=7F,[6]=80,[7]=9B,[8]=A5,[9]=C8,[10]=DE,"
+				 "[11]=AD,[12]=BE,[13]=EF,[14]=FE,[15]=FF,");
+	/* The longest line fits. */
+	memset(ff, 0xFF, sizeof ff);
+	sa_lecture(ff, out);
+	assert_int_equal(strlen(out), 10 * 7 + 6 * 8);
+	assert_true(strlen(out) < SA_LECTURE_MAX);
+}
+
+/* With inet_addr, a form other than the plain dotted quad of the bytes gets
+ * a line saying what inet_addr read, and why; a plain quad gets none, and
+ * neither does 255.255.255.255: the trap is that nothing is said. */
+static void test_inet_addr_notes(void **state)
+{
+	static const struct {
+		const char *text, *note;
+	} cases[] = {
+		{ "1.2.3", "inet_addr(\"1.2.3\") read 1.2.0.3 (3 parts: the last fills the low 16 bits): bytes 01 02 00 03" },
+		{ "1.2", "inet_addr(\"1.2\") read 1.0.0.2 (2 parts: the last fills the low 24 bits): bytes 01 00 00 02" },
+		{ "010.0.0.1", "inet_addr(\"010.0.0.1\") read 8.0.0.1 (a leading 0 is octal): bytes 08 00 00 01" },
+		{ "0x7f.1", "inet_addr(\"0x7f.1\") read 127.0.0.1 (2 parts: the last fills the low 24 bits; 0x is hex): "
+			    "bytes 7F 00 00 01" },
+		{ "16909060", "inet_addr(\"16909060\") read 1.2.3.4 (one number: all 32 bits): bytes 01 02 03 04" },
+		{ "0xffffffff", "inet_addr(\"0xffffffff\") read 255.255.255.255 (one number: all 32 bits; 0x is hex): "
+				"bytes FF FF FF FF" },
+		{ "0177.0.0.0x1", "inet_addr(\"0177.0.0.0x1\") read 127.0.0.1 (a leading 0 is octal; 0x is hex): "
+				  "bytes 7F 00 00 01" },
+		{ "127.0.0.1", "" }, { "0.0.0.0", "" }, { "255.255.255.255", "" }, { "300.1.2.3", "" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		sa_build(&b, "a", cases[i].text, 80, CONV_INET_ADDR, false);
+		if (strcmp(b.note, cases[i].note) != 0)
+			fail_msg("\"%s\": note \"%s\", expected \"%s\"", cases[i].text, b.note, cases[i].note);
+	}
+	/* INADDR_NONE: the broadcast address (however spelled) is an address, bad input is not. */
+	sa_build(&b, "a", "255.255.255.255", 80, CONV_INET_ADDR, false);
+	assert_true(b.conv_failed);
+	assert_true(b.none_is_addr);
+	sa_build(&b, "a", "0xffffffff", 80, CONV_INET_ADDR, false);
+	assert_true(b.none_is_addr);
+	sa_build(&b, "a", "300.1.2.3", 80, CONV_INET_ADDR, false);
+	assert_true(b.conv_failed);
+	assert_false(b.none_is_addr);
+	/* inet_pton reads dotted quads only: no note. */
+	sa_build(&b, "a", "1.2.3", 80, CONV_INET_PTON, false);
+	assert_string_equal(b.note, "");
+	assert_false(b.none_is_addr);
+}
+
 /* The garbage the structure starts from never shows: memset comes first. */
 static void test_extremes(void **state)
 {
@@ -268,6 +344,8 @@ int main(void)
 		cmocka_unit_test(test_extremes),
 		cmocka_unit_test(test_fields_and_legend),
 		cmocka_unit_test(test_hex),
+		cmocka_unit_test(test_lecture_format),
+		cmocka_unit_test(test_inet_addr_notes),
 		cmocka_unit_test(test_byte_order_lines),
 		cmocka_unit_test(test_conversions),
 	};

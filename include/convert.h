@@ -1,0 +1,24 @@
+/* convert.h - the lecture's conversions as commands: inet_addr, inet_pton,
+ * htons, htonl, ntohs and ntohl. Each shows what the real function of this
+ * machine's C library makes of its argument: the value, the bytes in memory
+ * and which order they are in. Pure: the answer goes into the session log as
+ * EV_INFO lines; no socket, no I/O. */
+#ifndef SOCKSTEP_CONVERT_H
+#define SOCKSTEP_CONVERT_H
+
+#include "cmd.h"
+#include "session.h"
+
+/* Log the lines of one conversion command (c->verb one of V_INET_ADDR,
+ * V_INET_PTON, V_HTONS, V_HTONL, V_NTOHS, V_NTOHL; anything else logs
+ * nothing). */
+void convert_run(struct session *log, const struct cmd *c);
+
+/* The two lines of ntohs(net) / ntohl(net) (len bytes each, at least 256
+ * for the whole text), e.g. for ntohs(20480) on a little-endian CPU:
+ *   ntohs(20480) = 80: the field 0x5000 holds the bytes 00 50 in memory, in network order (big-endian): 0x0050 = 80
+ *   this CPU is little-endian: it stores the host value 80 as 50 00, so ntohs swaps the two bytes */
+void convert_ntohs(uint16_t net, char *line1, char *line2, size_t len);
+void convert_ntohl(uint32_t net, char *line1, char *line2, size_t len);
+
+#endif

@@ -1,0 +1,136 @@
+/* convert.c - the conversion commands (see convert.h). */
+#include "convert.h"
+#include "sockaddr.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+static void inet_both(struct session *log, const struct cmd *c)
+{
+	char line[320];
+	struct sa_conv a, p;
+
+	sa_inet_addr(c->text, &a);
+	sa_inet_pton(c->text, &p);
+	if (a.ok) {
+		unsigned char m[4];
+		memcpy(m, &a.net, 4);
+		snprintf(line, sizeof(line),
+			 "inet_addr(\"%.64s\") = 0x%08X in network order: memory %02X %02X %02X %02X (%u.%u.%u.%u)",
+			 c->text, (unsigned)ntohl(a.net), m[0], m[1], m[2], m[3], m[0], m[1], m[2], m[3]);
+	} else if (!strcmp(c->text, "255.255.255.255")) {
+		snprintf(line, sizeof(line),
+			 "inet_addr(\"%.64s\") = 0xFFFFFFFF = INADDR_NONE: a valid address that looks exactly like an error",
+			 c->text);
+	} else {
+		snprintf(line, sizeof(line), "inet_addr(\"%.64s\") = INADDR_NONE (0xFFFFFFFF): not an address", c->text);
+	}
+	session_add(log, EV_INFO, SIDE_NONE, -1, "%s", line);
+	if (p.ok) {
+		unsigned char m[4];
+		memcpy(m, &p.net, 4);
+		snprintf(line, sizeof(line), "inet_pton(AF_INET, \"%.64s\", &a) = 1: memory %02X %02X %02X %02X", c->text,
+			 m[0], m[1], m[2], m[3]);
+	} else {
+		snprintf(line, sizeof(line), "inet_pton(AF_INET, \"%.64s\", &a) = %d: not a dotted quad, and it says so",
+			 c->text, p.ret);
+	}
+	session_add(log, EV_INFO, SIDE_NONE, -1, "%s", line);
+	if (a.ok != p.ok || (a.ok && a.net != p.net))
+		session_add(log, EV_INFO, SIDE_NONE, -1, "%s",
+			    !strcmp(c->text, "255.255.255.255")
+				    ? "the trap: only inet_pton tells the broadcast address from an error"
+				    : "inet_addr and inet_pton disagree: inet_addr also accepts shortened and octal/hex forms");
+}
+
+/* "00 50", "C8 00 00 02": n bytes of memory. */
+static void mem_hex(const unsigned char *m, size_t n, char *out, size_t len)
+{
+	size_t w = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < n && w < len; i++) {
+		int k = snprintf(out + w, len - w, "%s%02X", i ? " " : "", m[i]);
+		if (k < 0)
+			break;
+		w += (size_t)k;
+	}
+}
+
+/* The line on this CPU's own order, shared by ntohs and ntohl: the host
+ * value's bytes, and what the call therefore does. */
+static void host_line(const char *fn, unsigned long host, const unsigned char *m, size_t n, char *out, size_t len)
+{
+	char hx[16];
+
+	mem_hex(m, n, hx, sizeof hx);
+	if (sa_little_endian())
+		snprintf(out, len, "this CPU is little-endian: it stores the host value %lu as %s, so %s %s", host, hx, fn,
+			 n == 2 ? "swaps the two bytes" : "reverses the four bytes");
+	else
+		snprintf(out, len, "this CPU is big-endian: it stores the host value %lu as %s, the network's order, "
+			 "so %s changes nothing", host, hx, fn);
+}
+
+void convert_ntohs(uint16_t net, char *line1, char *line2, size_t len)
+{
+	uint16_t host = ntohs(net); /* the real call, on this CPU */
+	unsigned char m[2], hm[2];
+	char hx[8];
+
+	memcpy(m, &net, 2);
+	memcpy(hm, &host, 2);
+	mem_hex(m, 2, hx, sizeof hx);
+	snprintf(line1, len, "ntohs(%u) = %u: the field 0x%04X holds the bytes %s in memory, in network order "
+		 "(big-endian): 0x%04X = %u", (unsigned)net, (unsigned)host, (unsigned)net, hx, (unsigned)host,
+		 (unsigned)host);
+	host_line("ntohs", host, hm, 2, line2, len);
+}
+
+void convert_ntohl(uint32_t net, char *line1, char *line2, size_t len)
+{
+	uint32_t host = ntohl(net);
+	unsigned char m[4], hm[4];
+	char hx[16];
+
+	memcpy(m, &net, 4);
+	memcpy(hm, &host, 4);
+	mem_hex(m, 4, hx, sizeof hx);
+	snprintf(line1, len, "ntohl(%lu) = %lu: the field 0x%08lX holds the bytes %s in memory, in network order "
+		 "(big-endian): 0x%08lX = %lu, as an address %u.%u.%u.%u", (unsigned long)net, (unsigned long)host,
+		 (unsigned long)net, hx, (unsigned long)host, (unsigned long)host, m[0], m[1], m[2], m[3]);
+	host_line("ntohl", host, hm, 4, line2, len);
+}
+
+void convert_run(struct session *log, const struct cmd *c)
+{
+	char line[320], line2[320];
+
+	switch (c->verb) {
+	case V_INET_ADDR:
+	case V_INET_PTON:
+		inet_both(log, c);
+		break;
+	case V_HTONS:
+		sa_order_port((uint16_t)c->num, false, line, sizeof(line));
+		session_add(log, EV_INFO, SIDE_NONE, -1, "%s", line);
+		break;
+	case V_HTONL:
+		sa_order_addr(c->num, line, sizeof(line));
+		session_add(log, EV_INFO, SIDE_NONE, -1, "%s", line);
+		break;
+	case V_NTOHS:
+		convert_ntohs((uint16_t)c->num, line, line2, sizeof(line));
+		session_add(log, EV_INFO, SIDE_NONE, -1, "%s", line);
+		session_add(log, EV_INFO, SIDE_NONE, -1, "%s", line2);
+		break;
+	case V_NTOHL:
+		convert_ntohl(c->num, line, line2, sizeof(line));
+		session_add(log, EV_INFO, SIDE_NONE, -1, "%s", line);
+		session_add(log, EV_INFO, SIDE_NONE, -1, "%s", line2);
+		break;
+	default:
+		break;
+	}
+}

@@ -1,0 +1,128 @@
+/* test_convert.c - the conversion commands as a student reads them: what
+ * ntohs/ntohl, htons/htonl and inet_addr/inet_pton make of their argument
+ * on this machine, one EV_INFO line each, through the same convert_run the
+ * engine calls. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <arpa/inet.h>
+
+#include <cmocka.h>
+
+#include "convert.h"
+#include "sockaddr.h"
+
+static struct cmd c;
+
+/* Run one command line through convert_run; the lines it logged, "\n"-joined. */
+static void run(const char *line, char *out, size_t len)
+{
+	char err[CMD_ERR_MAX];
+	struct session s;
+	size_t w = 0;
+
+	if (cmd_parse(line, &c, err, sizeof err) != 1)
+		fail_msg("\"%s\": %s", line, err);
+	session_init(&s);
+	convert_run(&s, &c);
+	out[0] = '\0';
+	for (size_t i = s.first; i < s.n; i++) {
+		const struct event *e = session_at(&s, i);
+		assert_int_equal(e->kind, EV_INFO);
+		assert_int_equal(e->side, SIDE_NONE);
+		w += (size_t)snprintf(out + w, len - w, "%s%s", w ? "\n" : "", e->text);
+		assert_true(w < len);
+	}
+	session_free(&s);
+}
+
+static void test_ntohs(void **state)
+{
+	char out[1024], l1[320], l2[320];
+
+	(void)state;
+	if (!sa_little_endian())
+		skip(); /* the lecture's machine and these lines are little-endian */
+	/* The port 80 as a sockaddr_in holds it: 0x5000 on this CPU. */
+	run("ntohs 20480", out, sizeof out);
+	assert_string_equal(out, "ntohs(20480) = 80: the field 0x5000 holds the bytes 00 50 in memory, in network "
+				 "order (big-endian): 0x0050 = 80\n"
+				 "this CPU is little-endian: it stores the host value 80 as 50 00, so ntohs swaps the "
+				 "two bytes");
+	run("ntohs 0x0050", out, sizeof out);
+	assert_non_null(strstr(out, "ntohs(80) = 20480: the field 0x0050 holds the bytes 50 00"));
+	/* The real ntohs decides the value, both ends of the range included. */
+	for (uint32_t v = 0; v <= 65535; v += 257) {
+		convert_ntohs((uint16_t)v, l1, l2, sizeof l1);
+		char want[64];
+		snprintf(want, sizeof want, "ntohs(%u) = %u: ", (unsigned)v, (unsigned)ntohs((uint16_t)v));
+		assert_true(strncmp(l1, want, strlen(want)) == 0);
+	}
+	/* Cut short, never overrun. */
+	char tiny[12];
+	memset(tiny, 'Z', sizeof tiny);
+	convert_ntohs(80, tiny, l2, 8);
+	assert_int_equal(strlen(tiny), 7);
+	assert_int_equal(tiny[8], 'Z');
+}
+
+static void test_ntohl(void **state)
+{
+	char out[1024];
+
+	(void)state;
+	if (!sa_little_endian())
+		skip();
+	/* 200.0.0.2 as sin_addr holds it, read as a plain integer on this CPU. */
+	run("ntohl 33554632", out, sizeof out);
+	assert_string_equal(out, "ntohl(33554632) = 3355443202: the field 0x020000C8 holds the bytes C8 00 00 02 in "
+				 "memory, in network order (big-endian): 0xC8000002 = 3355443202, as an address "
+				 "200.0.0.2\n"
+				 "this CPU is little-endian: it stores the host value 3355443202 as 02 00 00 C8, so "
+				 "ntohl reverses the four bytes");
+	run("ntohl 0xFFFFFFFF", out, sizeof out);
+	assert_non_null(strstr(out, "ntohl(4294967295) = 4294967295: the field 0xFFFFFFFF holds the bytes FF FF FF FF"));
+	run("ntohl 0", out, sizeof out);
+	assert_non_null(strstr(out, "ntohl(0) = 0: the field 0x00000000 holds the bytes 00 00 00 00"));
+}
+
+/* What was in engine.c before: htons, htonl and the inet_* pair. */
+static void test_the_others(void **state)
+{
+	char out[1024];
+
+	(void)state;
+	run("htons 1000", out, sizeof out);
+	assert_non_null(strstr(out, "htons(1000): host value 0x03E8, memory 03 E8"));
+	assert_null(strchr(out, '\n'));
+	run("htonl 2130706433", out, sizeof out);
+	assert_non_null(strstr(out, "sin_addr: host value 0x7F000001, memory 7F 00 00 01"));
+	run("inet_addr 255.255.255.255", out, sizeof out);
+	assert_string_equal(out, "inet_addr(\"255.255.255.255\") = 0xFFFFFFFF = INADDR_NONE: a valid address that looks "
+				 "exactly like an error\n"
+				 "inet_pton(AF_INET, \"255.255.255.255\", &a) = 1: memory FF FF FF FF\n"
+				 "the trap: only inet_pton tells the broadcast address from an error");
+	run("inet_pton 010.0.0.1", out, sizeof out);
+	assert_non_null(strstr(out, "inet_addr(\"010.0.0.1\") = 0x08000001 in network order: memory 08 00 00 01 (8.0.0.1)"));
+	assert_non_null(strstr(out, "inet_pton(AF_INET, \"010.0.0.1\", &a) = 0: not a dotted quad"));
+	assert_non_null(strstr(out, "inet_addr and inet_pton disagree"));
+	/* Not a conversion: nothing logged. */
+	run("server close", out, sizeof out);
+	assert_string_equal(out, "");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ntohs),
+		cmocka_unit_test(test_ntohl),
+		cmocka_unit_test(test_the_others),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
