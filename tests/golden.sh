@@ -21,6 +21,10 @@ fi
 rc=$?
 # Error lines name the script; make them independent of where it lives.
 sed -i "s#$script#$name.script#g" "$tmp/err"
+if grep -q '^# golden-mask: pid' "$script"; then
+  # fork() returns the child's process id in the parent: a new one per run.
+  sed -Ei 's/(pid = fork\(\);  -> )[0-9]+/\1PID/' "$tmp/out"
+fi
 if grep -q '^# golden-mask: ephemeral' "$script"; then
   # Ports the kernel picks differ per run; the tests check their range instead.
   sed -Ei 's/\b(3[2-9][0-9]{3}|[45][0-9]{4}|60[0-9]{3})\b/EPHEM/g' "$tmp/out"
