@@ -295,6 +295,8 @@ int prog_send(struct prog *p, const struct prog_req *rq, int pass_fd)
 	size_t len = offsetof(struct prog_req, data);
 	if (rq->op == PO_SEND || rq->op == PO_SENDTO)
 		len += rq->len;
+	else if (rq->op == PO_FORK) /* the child's name, with its '\0' */
+		len += strnlen((const char *)rq->data, sizeof(rq->data) - 1) + 1;
 	char cbuf[CMSG_SPACE(sizeof(int))];
 	struct iovec iov = { .iov_base = (void *)rq, .iov_len = len };
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };

@@ -179,7 +179,10 @@ for who in root nobody; do
     rc=$?
     [ "$rc" = 0 ] && grep -q 'recv(.*-> 4' "$tmp/o" && ok \
       || bad "$who, ulimit -n 64, --net $mode: exit $rc, no exchange" "$tmp/e"
-    grep -q '^  server  .*accept(.*-> 5$' "$tmp/o" && ok || bad "$who, ulimit -n 64, --net $mode: the sockets do not start at 3"
+    # Each side is a program: its first socket is 3, the accepted one 4.
+    grep -q '^  server  sock = socket(.*-> 3$' "$tmp/o" && grep -q '^  client  sock = socket(.*-> 3$' "$tmp/o" \
+      && grep -q '^  server  .*accept(.*-> 4$' "$tmp/o" && ok \
+      || bad "$who, ulimit -n 64, --net $mode: the sockets do not start at 3 (server 3 and 4, client 3)"
   done
   (ulimit -n 20 && exec "${pre[@]}" "$bin" --batch --net loopback --script "$tmp/tcp") >"$tmp/o" 2>"$tmp/e"
   rc=$?

@@ -74,6 +74,9 @@ send_text "socket tcp"
 send Enter
 check "server socket tcp: STEP1 row" 'wait_for -i "protocol definition"'
 check "server socket tcp: the C call and its descriptor" 'wait_for "socket(PF_INET, SOCK_STREAM"'
+# Each side is a program of its own: the server's first socket is 3.
+check "server socket tcp: the row names the server's program and descriptor 3" \
+	'screen | grep "STEP1 PROTOCOL DEFINITION" | grep -qE "(srv|server) +3 "'
 
 cmd "server bind 127.0.0.1 80"
 check "server bind: STEP 2 row" 'wait_for -i "socket binding"'
@@ -87,6 +90,14 @@ check "server listen: STEP 2B ready to accept" 'wait_for -i "ready to accept"'
 
 cmd "server accept"
 check "server accept: shown as blocked" 'wait_for "blocked"'
+# A program blocked in accept() can do nothing else: one line says so and
+# how to get out, and the listening socket is not closed.
+cmd "server close"
+check "server close while blocked: refused in one line naming accept() and its step" \
+	'wait_for "server is blocked in accept() since step 4: a single-threaded program can do nothing else"'
+check "server close while blocked: the way out is named" 'wait_for "(try: server interrupt)"'
+check "server close while blocked: nothing was closed (LISTEN, still blocked)" \
+	'screen | grep -q "LISTEN" && screen | grep -q "blocked" && ! screen | grep -qE "^│ CLOSE +(srv|server)"'
 
 # Tab completion: "client so" + Tab becomes "client socket ".
 send ':'
@@ -96,6 +107,8 @@ check "Tab completes a command word" 'wait_for ":client socket"'
 send_text "tcp"
 send Enter
 check "client socket tcp: STEP3 row" 'wait_for -i "3 protocol definition" || wait_for -i "step3 protocol definition"'
+check "client socket tcp: the client's program has descriptor 3 too" \
+	'screen | grep -i "STEP3 PROTOCOL DEFINITION" | grep -qE "(cli|client) +3 "'
 
 cmd "client bind 127.0.0.1 9000"
 check "client bind: STEP4 local parameters" 'wait_for -i "local parameters"'
@@ -106,6 +119,8 @@ check "client connect: ESTABLISHED" 'wait_for "ESTABLISHED"'
 check "client connect: STEP6 connection request" 'wait_for -i "connection request"'
 check "client connect: the handshake on the wire" 'wait_for "[SYN]"'
 check "client connect: the blocked accept completed" 'wait_gone "blocked"'
+check "client connect: accept() returned 4 in the server's program (STEP7 row)" \
+	'wait_for "STEP7 CONNECTION REQUEST ACCEPTED" && screen | grep "STEP7 CONNECTION REQUEST ACCEPTED" | grep -qE "(srv|server) +4 "'
 
 cmd 'client send "hola"'
 check 'client send: the call with its byte count' 'wait_for "send(sock, \"hola\", 4, 0);"'
@@ -231,6 +246,8 @@ next_step "step 6/" >/dev/null
 check "n (step 7): connect, the handshake, ESTABLISHED on both sides" \
 	'next_step "step 7/" && wait_for "ESTABLISHED" && wait_for "[SYN]" && wait_for "STEP6 CONNECTION REQUEST (ACCEPTED)"'
 check "step 7: the accept completed (STEP7 row)" 'wait_for "STEP7 CONNECTION REQUEST ACCEPTED  "'
+check "step 7: the accepted socket is the server's descriptor 4" \
+	'screen | grep "STEP7 CONNECTION REQUEST ACCEPTED  " | grep -qE "(srv|server) +4 "'
 rows7=$(tuple_rows)
 
 send b
@@ -240,8 +257,8 @@ check "b: the rows of step 7 are gone (no ESTABLISHED, no handshake)" \
 	'wait_gone "ESTABLISHED" && ! screen | grep -qF "[SYN]" && ! screen | grep -q "STEP6 CONNECTION REQUEST"'
 check "b: fewer rows than at step 7 ($rows7), the earlier ones still there" \
 	'[ -n "$rows7" ] && [ "$(tuple_rows)" -lt "$rows7" ] && wait_for "STEP4 LOCAL PARAMETERS CONFIGURATION"'
-check "b: the descriptors are the lecture's again (server 3, client 4)" \
-	'screen | grep "STEP1 PROTOCOL DEFINITION  " | grep -qE "server +3 " && screen | grep "STEP3 PROTOCOL DEFINITION  " | grep -qE "client +4 "'
+check "b: the descriptors are the lecture's again (server 3, client 3: a program each)" \
+	'screen | grep "STEP1 PROTOCOL DEFINITION  " | grep -qE "server +3 " && screen | grep "STEP3 PROTOCOL DEFINITION  " | grep -qE "client +3 "'
 send b
 send b
 check "b b: step 4; the client's bind row is gone" \
@@ -293,6 +310,12 @@ check "--compare: TCP side ESTABLISHED after the handshake" \
 	'wait_for "STEP6 CONNECTION REQUEST (ACCEPTED)" && screen | grep "STEP6 CONNECTION REQUEST (ACCEPTED)" | grep -q ESTABLISHED'
 check "--compare: UDP side: STEP7 MESSAGE RECEIVED FROM PEER, UNCONN" \
 	'wait_for "STEP7 MESSAGE RECEIVED FROM PEER  " && screen | grep "STEP7 MESSAGE RECEIVED FROM PEER  " | grep -q UNCONN'
+check "--compare: every program's first socket is 3, in both halves (the client's STEP3 rows)" \
+	'[ "$(screen | grep "STEP3 PROTOCOL DEFINITION" | grep -oE "(cli|client) +3 " | wc -l)" = 2 ]'
+check "--compare: the servers' first sockets are 3 too (the STEP1 rows)" \
+	'[ "$(screen | grep "STEP1 PROTOCOL DEFINITION" | grep -oE "(srv|server) +3 " | wc -l)" = 2 ]'
+check "--compare: the TCP server's accepted socket is 4" \
+	'screen | grep "STEP7 CONNECTION REQUEST ACCEPTED" | grep -qE "(srv|server) +4 "'
 check "--compare: the STEP7 rows of both tables" \
 	'screen | grep -q "STEP7 CONNECTION REQUEST ACCEPTED  " && screen | grep -q "STEP6 SEND MESSAGE TO PEER"'
 check "--compare: each wire its own frames (handshake left, one datagram right)" \
