@@ -17,6 +17,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "cmd.h"
 #include "lab.h"
@@ -84,6 +85,8 @@ struct esock {
 	struct tuple_row kernel;
 	struct tuple_row shown;
 	bool has_shown;
+	uint64_t cookie;            /* SO_COOKIE: the kernel's name for the socket, shared by fork's copies */
+	bool shut_rd, shut_wr;      /* shutdown() done on it */
 	struct sockaddr_in cur_local, cur_remote; /* the last getsockname/getpeername */
 	bool cur_peer;
 	/* after close: the 4-tuple, to ask sock_diag what became of it */

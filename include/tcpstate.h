@@ -7,6 +7,8 @@
 #include <netinet/in.h>
 #include <stddef.h>
 
+#include <stdint.h>
+
 #include "cmd.h"
 
 /* State name of an open socket into out: TCP states as in tuple.h; UDP
@@ -14,10 +16,12 @@
  * Returns 0 or negative errno. */
 int tcpstate_of_fd(int fd, enum proto proto, char *out, size_t len);
 
-/* Look a TCP socket up by its 4-tuple in the namespace of diag_fd (a
- * NETLINK_SOCK_DIAG socket created in that namespace). Returns the TCP
+/* Look a TCP socket up in the namespace of diag_fd (a NETLINK_SOCK_DIAG
+ * socket created in that namespace): by its cookie (SO_COOKIE, kept by its
+ * TIME_WAIT remains too) when one is known, so that a new connection on the
+ * same 4-tuple is not taken for it, else by its 4-tuple. Returns the TCP
  * state number (TCP_ESTABLISHED...) or -ENOENT when the kernel no longer
  * has it, or another negative errno. */
-int tcpstate_diag(int diag_fd, const struct sockaddr_in *local, const struct sockaddr_in *remote);
+int tcpstate_diag(int diag_fd, const struct sockaddr_in *local, const struct sockaddr_in *remote, uint64_t cookie);
 
 #endif

@@ -26,6 +26,7 @@ enum tstep {
 	TS_SHUTDOWN,  /* after shutdown() */
 	TS_CLOSE,     /* after close(): the descriptor is gone */
 	TS_STATE,     /* the kernel changed something by itself (peer's FIN, ...) */
+	TS_INHERITED, /* fork(): the child's copy of a descriptor */
 	TS_COUNT_
 };
 

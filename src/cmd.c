@@ -949,6 +949,9 @@ static int ex_state(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, s
 /* Whether this C library knows the errno name (typos fail at parse time). */
 static bool known_errno(const char *name)
 {
+	/* The same number as EAGAIN, so strerrorname_np never names it. */
+	if (!strcmp(name, "EWOULDBLOCK"))
+		return true;
 	for (int e = 1; e < 200; e++) {
 		const char *n = strerrorname_np(e);
 		if (n && !strcmp(n, name))
@@ -996,8 +999,9 @@ static int ex_endpoint(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a
 	if (!ip_wild && want_ip(x, &a[0], &ia) < 0)
 		return -EINVAL;
 	const char *dash = memchr(a[1].s, '-', a[1].len);
-	if (!port_wild && !unknown_ok && dash && dash != a[1].s) {
-		/* A range, LOW-HIGH: the port the kernel picked, checked against its range. */
+	if (!port_wild && dash && dash != a[1].s) {
+		/* A range, LOW-HIGH: a port the kernel picked (ours, or the
+		 * peer's as the server sees it), checked against its range. */
 		struct cmd_tok lo = { a[1].s, (size_t)(dash - a[1].s), false, 0 };
 		struct cmd_tok hi = { dash + 1, a[1].len - lo.len - 1, false, 0 };
 		char lotxt[8], hitxt[8];

@@ -249,7 +249,7 @@ static enum situation situation_of(const struct esock *s)
 {
 	if (s->listening)
 		return SIT_LISTENING;
-	if (s->kernel.step == TS_SHUTDOWN || s->shown.step == TS_SHUTDOWN)
+	if (s->shut_wr || s->shut_rd)
 		return SIT_SHUT;
 	if (s->cur_peer)
 		return SIT_CONNECTED;
@@ -263,9 +263,13 @@ static const char *hint(const struct engine *e, const struct esock *s, enum verb
 	bool tcp = s->proto == PROTO_TCP;
 	switch (err) {
 	case EADDRINUSE:
-		return v == V_BIND ? "another socket already holds this address and port "
-				     "(\"setsockopt reuseaddr on\" before bind lets a new listener reuse it)"
-				   : "this local address and port are taken";
+		if (v != V_BIND)
+			return "this local address and port are taken";
+		return s->side == SIDE_SERVER
+			       ? "another socket already holds this address and port (a listener, or a connection "
+				 "in TIME_WAIT: \"setsockopt reuseaddr on\" before bind lets a new listener reuse it)"
+			       : "another socket of this host already holds this address and port (another program's, "
+				 "or a connection in TIME_WAIT): a client usually binds no port and lets the kernel pick one";
 	case ECONNREFUSED:
 		return !tcp ? "the peer's kernel answered an earlier datagram with ICMP port unreachable"
 			    : "nobody listens on that address and port: the server's kernel answered with RST";
@@ -278,6 +282,8 @@ static const char *hint(const struct engine *e, const struct esock *s, enum verb
 			       "a UDP server just calls recvfrom()";
 		return NULL;
 	case EINVAL:
+		if (v == V_ACCEPT && s->listening && s->shut_rd)
+			return "shutdown() stopped this listening socket: it accepts no more connections";
 		if (v == V_ACCEPT)
 			return sit == SIT_CONNECTED ? "this socket is a connection, not a listening socket: accept() "
 						      "takes the listening one (the bare side picks it when there is one)"
@@ -290,8 +296,13 @@ static const char *hint(const struct engine *e, const struct esock *s, enum verb
 			return "this socket is already bound: a socket binds once (connect() and listen() bind it too)";
 		return NULL;
 	case EISCONN:
+		if (sit == SIT_LISTENING)
+			return "a listening socket cannot connect: it only waits for connections";
 		if (v == V_SENDTO)
 			return "a connected TCP socket has its peer already: send() it, without an address";
+		if (sit == SIT_WAS_CONNECTED || sit == SIT_SHUT)
+			return "this socket was connected once: a TCP socket connects only once, even after its "
+			       "connection ended (a new connection needs a new socket)";
 		return "this socket is already connected: a TCP socket connects once";
 	case EALREADY:
 		return "a connect() on this non-blocking socket is still in progress (SYN sent, no answer yet)";
@@ -315,9 +326,9 @@ static const char *hint(const struct engine *e, const struct esock *s, enum verb
 			return "a listening socket carries no data: send on the socket accept() returned";
 		if (sit == SIT_FRESH)
 			return "this socket was never connected: TCP sends only after connect() or accept()";
-		if (sit == SIT_SHUT)
+		if (s->shut_wr)
 			return "this side called shutdown() for writing: it sends no more";
-		return "the connection is closed for sending: the peer reset it (RST) or it was shut down";
+		return "the connection is over: the peer reset it (RST), so nothing more can be sent";
 	case EADDRNOTAVAIL:
 		return "no interface of this host has that address";
 	case ENETUNREACH:
@@ -385,6 +396,10 @@ static void snapshot(struct engine *e, struct esock *s, struct tuple_row *r)
 	}
 	if (tcpstate_of_fd(fd, s->proto, r->state, sizeof(r->state)) < 0)
 		snprintf(r->state, sizeof(r->state), "?");
+	uint64_t ck = 0;
+	socklen_t cl = sizeof(ck);
+	if (!s->cookie && getsockopt(fd, SOL_SOCKET, SO_COOKIE, &ck, &cl) == 0)
+		s->cookie = ck;
 	close(fd);
 }
 
@@ -430,11 +445,33 @@ static int diag_fd(struct engine *e, enum side side)
 	return e->diag_fd[side];
 }
 
-/* State of a socket whose descriptor is gone, from sock_diag. */
+/* Another program's open descriptor for the same socket (fork's copies). */
+static struct esock *other_holder(struct engine *e, const struct esock *s)
+{
+	for (int i = 0; s->cookie && i < ENGINE_MAX_SOCKS; i++) {
+		struct esock *o = &e->socks[i];
+		if (o != s && o->used && !o->closed && o->cookie == s->cookie)
+			return o;
+	}
+	return NULL;
+}
+
+static void snapshot(struct engine *e, struct esock *s, struct tuple_row *r);
+
+/* State of a socket whose descriptor is gone: another program may still
+ * hold the socket (then it is that one's), else sock_diag says what the
+ * kernel keeps of it (FIN_WAIT2, TIME_WAIT), found by its cookie. */
 static void closed_state(struct engine *e, struct esock *s, char *out, size_t len)
 {
-	int fd = s->proto == PROTO_TCP && s->connected_once ? diag_fd(e, s->side) : -1;
-	int st = fd >= 0 ? tcpstate_diag(fd, &s->last_local, &s->last_remote) : -ENOENT;
+	struct esock *o = other_holder(e, s);
+	if (o) {
+		struct tuple_row r;
+		snapshot(e, o, &r);
+		snprintf(out, len, "%s", r.state);
+		return;
+	}
+	int fd = s->proto == PROTO_TCP && (s->connected_once || s->cookie) ? diag_fd(e, s->side) : -1;
+	int st = fd >= 0 ? tcpstate_diag(fd, &s->last_local, &s->last_remote, s->cookie) : -ENOENT;
 	snprintf(out, len, "%s", st > 0 ? tuple_tcp_state_name(st) : "CLOSED");
 }
 
@@ -807,8 +844,15 @@ static bool finish(struct engine *e, struct eprog *pr, unsigned origin)
 		if (er == EISCONN || er == EALREADY || er == EBADF)
 			break; /* nothing changed */
 		if (er == EINPROGRESS || er == EINTR) {
-			kernel_row(e, s, TS_STATE, er == EINTR ? "connect() gave up waiting; the handshake goes on in the kernel"
-							       : "connect() returned at once; the handshake goes on in the kernel");
+			struct tuple_row r;
+			snapshot(e, s, &r);
+			s->kernel = r;
+			if (!r.rip[0] && !strcmp(r.state, "SYN_SENT"))
+				tuple_set_remote(&r, &s->pending_dest); /* the kernel has it; getpeername waits for ESTABLISHED */
+			snprintf(r.note, sizeof(r.note), "%s",
+				 er == EINTR ? "connect() gave up waiting; the handshake goes on in the kernel"
+					     : "connect() returned at once; the handshake goes on in the kernel");
+			show_row(e, s, &r, TS_STATE);
 			break;
 		}
 		kernel_row(e, s, er ? TS_FAILED : TS_CONNECTED, NULL);
@@ -855,6 +899,10 @@ static bool finish(struct engine *e, struct eprog *pr, unsigned origin)
 		}
 		break;
 	case V_SHUTDOWN:
+		if (!er && pr->how != SHUT_WR)
+			s->shut_rd = true;
+		if (!er && pr->how != SHUT_RD)
+			s->shut_wr = true;
 		if (!er)
 			kernel_row(e, s, TS_SHUTDOWN, pr->how == SHUT_RD ? "no more receiving on this side"
 									: "this side will send no more (FIN)");
@@ -1036,7 +1084,7 @@ static int do_fork(struct engine *e, struct eprog *pr, char *err, size_t errlen)
 		if (ns->listening)
 			tuple_set_unknown_remote(&r);
 		snprintf(r.note, sizeof(r.note), "inherited from %s by fork()", pr->name);
-		show_row(e, ns, &r, TS_STATE);
+		show_row(e, ns, &r, TS_INHERITED);
 	}
 	return 0;
 }
@@ -1574,17 +1622,23 @@ void engine_refresh(struct engine *e)
 			continue;
 		if (s->closed && s->close_row_due) {
 			struct tuple_row r = s->close_row;
+			const struct esock *o = other_holder(e, s);
 			closed_state(e, s, r.state, sizeof(r.state));
-			snprintf(r.note, sizeof(r.note), "%s",
-				 s->proto == PROTO_TCP && s->connected_once
-					 ? "descriptor released; the kernel's state from sock_diag"
-					 : "descriptor released");
+			if (o)
+				snprintf(r.note, sizeof(r.note), "descriptor released; %s still holds the socket: no FIN",
+					 e->progs[o->prog].name);
+			else
+				snprintf(r.note, sizeof(r.note), "%s",
+					 s->proto == PROTO_TCP && s->connected_once
+						 ? "descriptor released; the kernel's state from sock_diag"
+						 : "descriptor released");
 			s->close_row_due = false;
 			show_row(e, s, &r, TS_CLOSE);
 			continue;
 		}
 		if (s->closed) {
-			if (s->proto != PROTO_TCP || !s->connected_once || !strcmp(s->shown.state, "CLOSED"))
+			if (!strcmp(s->shown.state, "CLOSED") ||
+			    (!(s->proto == PROTO_TCP && s->connected_once) && !other_holder(e, s)))
 				continue;
 			struct tuple_row r = s->shown;
 			closed_state(e, s, r.state, sizeof(r.state));

@@ -430,6 +430,20 @@ static int ipv6_off(char *err, size_t errlen, const char *ns)
 	return 0;
 }
 
+/* A neighbour entry stays REACHABLE for a random 0.5-1.5 times this; the
+ * kernel's 30 s made ARP re-probes appear at random points of a lesson.
+ * An hour: the lab's hosts learn each other's MAC once, by the ARP the
+ * lecture shows. Run inside the host's namespace (/proc/sys/net is the
+ * opener's), once its eth0 exists. */
+static int neigh_steady(char *err, size_t errlen, const char *ns)
+{
+	static const char file[] = "/proc/sys/net/ipv4/neigh/eth0/base_reachable_time_ms";
+	int r = write_file(file, "3600000");
+	if (r < 0 && r != -ENOENT)
+		return fail(err, errlen, -r, "writing %s in the %s namespace", file, ns);
+	return 0;
+}
+
 /* TX checksum offload off: otherwise frames read from the wire end carry
  * only partial checksums, and once relayed from userspace the receiver drops
  * them. ctl is any socket in the link's netns. */
@@ -763,6 +777,18 @@ int lab_setup(struct lab *lab, const struct lab_config *cfg, char *err, size_t e
 		}
 	} else {
 		r = setup_lab(lab, cfg, err, errlen);
+		for (enum side sd = SIDE_SERVER; r == 0 && sd <= SIDE_CLIENT; sd++) {
+			const char *ns = sd == SIDE_SERVER ? "server" : "client";
+			r = lab_enter(lab, sd);
+			if (r < 0)
+				r = fail(err, errlen, -r, "entering the %s host", ns);
+			else {
+				r = neigh_steady(err, errlen, ns);
+				int back = lab_leave(lab);
+				if (r == 0 && back < 0)
+					r = fail(err, errlen, -back, "returning from the %s host", ns);
+			}
+		}
 	}
 	if (r < 0)
 		lab_teardown(lab);

@@ -35,7 +35,7 @@ int tcpstate_of_fd(int fd, enum proto proto, char *out, size_t len)
 	return 0;
 }
 
-int tcpstate_diag(int diag_fd, const struct sockaddr_in *local, const struct sockaddr_in *remote)
+int tcpstate_diag(int diag_fd, const struct sockaddr_in *local, const struct sockaddr_in *remote, uint64_t cookie)
 {
 	struct {
 		struct nlmsghdr nh;
@@ -77,10 +77,11 @@ int tcpstate_diag(int diag_fd, const struct sockaddr_in *local, const struct soc
 			if (h->nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg)))
 				continue;
 			const struct inet_diag_msg *m = NLMSG_DATA(h);
-			if (m->id.idiag_sport == local->sin_port &&
-			    m->id.idiag_dport == remote->sin_port &&
-			    m->id.idiag_src[0] == local->sin_addr.s_addr &&
-			    m->id.idiag_dst[0] == remote->sin_addr.s_addr)
+			uint64_t ck = (uint64_t)m->id.idiag_cookie[0] | (uint64_t)m->id.idiag_cookie[1] << 32;
+			if (cookie ? ck == cookie
+				   : m->id.idiag_sport == local->sin_port && m->id.idiag_dport == remote->sin_port &&
+					     m->id.idiag_src[0] == local->sin_addr.s_addr &&
+					     m->id.idiag_dst[0] == remote->sin_addr.s_addr)
 				found = m->idiag_state;
 		}
 		if (n == 0)

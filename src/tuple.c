@@ -26,6 +26,7 @@ static const char *const labels[TS_COUNT_][2] = {
 	[TS_SHUTDOWN] = { "SHUTDOWN", "SHUTDOWN" },
 	[TS_CLOSE] = { "CLOSE", "CLOSE" },
 	[TS_STATE] = { "KERNEL STATE CHANGE", "KERNEL STATE CHANGE" },
+	[TS_INHERITED] = { "INHERITED BY fork()", "INHERITED BY fork()" },
 };
 
 static const char *const shorts[TS_COUNT_][2] = {
@@ -42,6 +43,7 @@ static const char *const shorts[TS_COUNT_][2] = {
 	[TS_SHUTDOWN] = { "shutdown", "shutdown" },
 	[TS_CLOSE] = { "close", "close" },
 	[TS_STATE] = { "state change", "state change" },
+	[TS_INHERITED] = { "inherited by fork()", "inherited by fork()" },
 };
 
 const char *tuple_step_label(enum tstep st, enum side side, enum proto proto)

@@ -91,7 +91,7 @@ static void tuple_forget(struct ui *u, struct ui_pane *p)
 
 enum col { C_STEP, C_SIDE, C_FD, C_PROTO, C_LIP, C_LPORT, C_RIP, C_RPORT, C_STATE, C_COUNT_ };
 
-static const char *const head_wide[C_COUNT_] = { "STEP", "SIDE", "FD", "PROTOCOL", "LOCAL-IP",
+static const char *const head_wide[C_COUNT_] = { "STEP", "PROGRAM", "FD", "PROTOCOL", "LOCAL-IP",
 						  "LOCAL-PORT", "REMOTE-IP", "REMOTE-PORT", "STATE" };
 static const char *const head_narrow[C_COUNT_] = { "STEP", "SIDE", "", "PROTO", "LOCAL-IP",
 						    "LPORT", "REMOTE-IP", "RPORT", "STATE" };
