@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "convert.h"
+#include "explain.h"
 #include "tcpstate.h"
 #include "wire.h"
 
@@ -243,116 +244,26 @@ static struct esock *find(struct engine *e, const struct target *t, bool any_sta
 
 /* What the socket was, for explaining an error: the kernel's words are the
  * same for different situations (EPIPE: shut down, reset, never connected). */
-enum situation { SIT_FRESH, SIT_LISTENING, SIT_CONNECTED, SIT_WAS_CONNECTED, SIT_SHUT };
-
-static enum situation situation_of(const struct esock *s)
+static struct explain_sit situation_of(const struct engine *e, const struct esock *s)
 {
+	struct explain_sit x = { .tcp = s->proto == PROTO_TCP, .listening = s->listening,
+				 .shut_rd = s->shut_rd, .shut_wr = s->shut_wr, .server = s->side == SIDE_SERVER,
+				 .lab = e->lab->mode == NET_LAB };
 	if (s->listening)
-		return SIT_LISTENING;
-	if (s->shut_wr || s->shut_rd)
-		return SIT_SHUT;
-	if (s->cur_peer)
-		return SIT_CONNECTED;
-	return s->connected_once ? SIT_WAS_CONNECTED : SIT_FRESH;
+		x.sit = SIT_LISTENING;
+	else if (s->shut_wr || s->shut_rd)
+		x.sit = SIT_SHUT;
+	else if (s->cur_peer)
+		x.sit = SIT_CONNECTED;
+	else
+		x.sit = s->connected_once ? SIT_WAS_CONNECTED : SIT_FRESH;
+	return x;
 }
 
-/* One line that explains a kernel error in the lecture's terms. */
 static const char *hint(const struct engine *e, const struct esock *s, enum verb v, int err)
 {
-	enum situation sit = situation_of(s);
-	bool tcp = s->proto == PROTO_TCP;
-	switch (err) {
-	case EADDRINUSE:
-		if (v != V_BIND)
-			return "this local address and port are taken";
-		return s->side == SIDE_SERVER
-			       ? "another socket already holds this address and port (a listener, or a connection "
-				 "in TIME_WAIT: \"setsockopt reuseaddr on\" before bind lets a new listener reuse it)"
-			       : "another socket of this host already holds this address and port (another program's, "
-				 "or a connection in TIME_WAIT): a client usually binds no port and lets the kernel pick one";
-	case ECONNREFUSED:
-		return !tcp ? "the peer's kernel answered an earlier datagram with ICMP port unreachable"
-			    : "nobody listens on that address and port: the server's kernel answered with RST";
-	case EACCES:
-		return v == V_BIND ? "ports below 1024 need privilege (CAP_NET_BIND_SERVICE); the lab and loopback modes have it"
-				   : "permission denied (a broadcast address needs SO_BROADCAST)";
-	case EOPNOTSUPP:
-		if (v == V_ACCEPT || v == V_LISTEN)
-			return "listen() and accept() exist only for connection-oriented (SOCK_STREAM) sockets; "
-			       "a UDP server just calls recvfrom()";
-		return NULL;
-	case EINVAL:
-		if (v == V_ACCEPT && s->listening && s->shut_rd)
-			return "shutdown() stopped this listening socket: it accepts no more connections";
-		if (v == V_ACCEPT)
-			return sit == SIT_CONNECTED ? "this socket is a connection, not a listening socket: accept() "
-						      "takes the listening one (the bare side picks it when there is one)"
-						    : "accept() needs a socket in LISTEN state: call listen() first";
-		if (v == V_LISTEN)
-			return sit == SIT_CONNECTED || sit == SIT_WAS_CONNECTED
-				       ? "a connected socket cannot listen: listening sockets only wait for connections"
-				       : "listen() is not valid for this socket in its current state";
-		if (v == V_BIND)
-			return "this socket is already bound: a socket binds once (connect() and listen() bind it too)";
-		return NULL;
-	case EISCONN:
-		if (sit == SIT_LISTENING)
-			return "a listening socket cannot connect: it only waits for connections";
-		if (v == V_SENDTO)
-			return "a connected TCP socket has its peer already: send() it, without an address";
-		if (sit == SIT_WAS_CONNECTED || sit == SIT_SHUT)
-			return "this socket was connected once: a TCP socket connects only once, even after its "
-			       "connection ended (a new connection needs a new socket)";
-		return "this socket is already connected: a TCP socket connects once";
-	case EALREADY:
-		return "a connect() on this non-blocking socket is still in progress (SYN sent, no answer yet)";
-	case EINPROGRESS:
-		return "non-blocking connect(): the SYN is sent and the call did not wait; select() for writing "
-		       "tells when it is done, SO_ERROR how it ended";
-	case EAGAIN:
-		return "non-blocking socket: the call would have blocked, so it returned at once (EAGAIN = EWOULDBLOCK)";
-	case EINTR:
-		return "a signal arrived while the call was blocked, and its handler was installed without "
-		       "SA_RESTART, so the call gave up";
-	case ENOTCONN:
-		if (sit == SIT_LISTENING)
-			return "a listening socket has no peer: send and recv on the socket accept() returns";
-		if (sit == SIT_WAS_CONNECTED || sit == SIT_SHUT)
-			return "the connection is over: the peer reset it, or it was shut down";
-		return tcp ? "this socket was never connected: TCP needs connect() (client) or accept() (server) first"
-			   : "this socket has no peer: UDP needs sendto() with an address, or connect()";
-	case EPIPE:
-		if (sit == SIT_LISTENING)
-			return "a listening socket carries no data: send on the socket accept() returned";
-		if (sit == SIT_FRESH)
-			return "this socket was never connected: TCP sends only after connect() or accept()";
-		if (s->shut_wr)
-			return "this side called shutdown() for writing: it sends no more";
-		return "the connection is over: the peer reset it (RST), so nothing more can be sent";
-	case EADDRNOTAVAIL:
-		return "no interface of this host has that address";
-	case ENETUNREACH:
-		return "this host has no route to that address";
-	case EHOSTUNREACH:
-		return e->lab->mode == NET_LAB
-			       ? "nobody answered ARP (\"who has this address?\"): the kernel never learnt the peer's "
-				 "MAC address, so the SYN never left (were the ARP requests held or dropped on the wire?)"
-			       : "no host answered ARP for that address: the SYN never left";
-	case ETIMEDOUT:
-		return "the SYN (or data) was retransmitted until TCP gave up: no answer came back";
-	case ECONNRESET:
-		return "the peer reset the connection (RST): it closed with unread data or the socket is gone";
-	case EDESTADDRREQ:
-		return "a UDP socket without a peer needs sendto() with an address";
-	case EAFNOSUPPORT:
-	case EPROTONOSUPPORT:
-	case ESOCKTNOSUPPORT:
-		return "this kernel has no protocol for that family and type";
-	case EMSGSIZE:
-		return "the datagram is larger than the socket can send in one piece";
-	default:
-		return NULL;
-	}
+	struct explain_sit x = situation_of(e, s);
+	return explain_errno(v, err, &x);
 }
 
 static void log_error_hint(struct engine *e, const struct esock *s, enum verb v, int err)
