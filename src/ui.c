@@ -529,24 +529,6 @@ void ui_run_line(struct ui *u, const char *line)
 		ui_notice(u, true, "%s", err[0] ? err : "the command was refused");
 }
 
-/* Is a call of this side still waiting? Returns the blocked call's event. */
-static const struct event *blocked_call(const struct session *s, enum side side)
-{
-	for (size_t i = s->n; i-- > s->first;) {
-		const struct event *e = session_at(s, i);
-		if (e->kind != EV_CALL || e->side != side || e->status != CS_BLOCKED)
-			continue;
-		for (size_t j = i + 1; j < s->n; j++) {
-			const struct event *f = session_at(s, j);
-			if (f->kind == EV_CALL && f->side == side && f->status == CS_COMPLETED &&
-			    f->origin == e->seq && f->fd == e->fd)
-				return NULL;
-		}
-		return e;
-	}
-	return NULL;
-}
-
 /* What the narration line says now: an error, this command's narration or
  * explanation, else a hint for the situation. */
 /* The narration line of a lesson: where it is, what the keys do next. */
@@ -614,14 +596,16 @@ static void narration(struct ui *u, char *buf, size_t len, attr_t *attr)
 			 n == 1 ? "" : "s");
 		return;
 	}
-	for (enum side sd = SIDE_SERVER; sd <= SIDE_CLIENT; sd++) {
-		const struct event *b = blocked_call(s, sd);
-		if (b) {
-			snprintf(buf, len, "%s: the call is blocked, waiting for the peer: give the %s its steps (press %c)",
-				 side_name(sd), sd == SIDE_SERVER ? "client" : "server",
-				 sd == SIDE_SERVER ? 'c' : 's');
-			return;
-		}
+	/* A program blocked in a call: which call, since which step, and the ways on. */
+	for (int i = 0; i < ENGINE_MAX_PROGS; i++) {
+		const struct eprog *pr = &u->a->eng.progs[i];
+		if (!pr->used || !pr->busy)
+			continue;
+		enum side other = pr->side == SIDE_SERVER ? SIDE_CLIENT : SIDE_SERVER;
+		snprintf(buf, len, "%s is blocked in %s() since step %u (%c: %s's steps; interrupt: EINTR)",
+			 pr->name, cmd_verb_name(pr->verb), pr->seq, other == SIDE_SERVER ? 's' : 'c',
+			 side_name(other));
+		return;
 	}
 	/* The whole session's, even when the log has dropped the events. */
 	const char *last_say = session_last_say(s);
