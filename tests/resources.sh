@@ -189,6 +189,7 @@ pid=$!
 exec 3>"$tmp/lab-in"
 echo 'server socket udp' >&3; echo 'say "LAB-READY"' >&3
 if wait_said "$tmp/lab-out" 'LAB-READY'; then
+  proc_tree "$pid" >"$tmp/procs" # the server's program: it must end with sockstep
   rings=$(awk '/^[0-9a-f]+-[0-9a-f]+ / { sock = ($6 ~ /^socket:/) } sock && $1 == "Rss:" { kb += $2 } END { print kb + 0 }' "/proc/$pid/smaps")
   nrings=$(grep -c ' socket:\[' "/proc/$pid/maps")
   rss=$(mem VmRSS)
@@ -206,6 +207,9 @@ else
 fi
 exec 3>&-
 wait "$pid"
+grep -q ' server$' "$tmp/procs" && ok || bad "lab: no server program among sockstep's processes: $(tr '\n' ';' <"$tmp/procs")"
+if wait_until procs_gone "$tmp/procs"; then ok
+else bad "lab: left running after sockstep's input ended: $(procs_running "$tmp/procs" | tr '\n' ';')"; fi
 
 # The smaller rings still relay a flood whole: 100,000 datagrams, none lost
 # (the flood sends half a ring between two turns of the poll loop).
