@@ -14,29 +14,6 @@ exits() { # name, expected status, stderr pattern, command...
   if [ "$rc" -ge 128 ]; then bad "$name: killed by a signal"; return; fi
   ok
 }
-exits help 0 '' "$bin" --help
-grep -q -- '--batch' "$tmp/out" || bad "help: no --batch in help"
-exits version 0 '' "$bin" --version
-grep -qE '^sockstep [0-9]+\.[0-9]+\.[0-9]+$' "$tmp/out" || bad "version: $(cat "$tmp/out")"
-exits unknown-option 2 'unknown option "--frob"' "$bin" --frob
-exits net-bad 2 'bad --net "moon": expected' "$bin" --batch --net moon
-exits wait-bad 2 'bad --wait "soon": expected a duration' "$bin" --batch --wait soon
-exits wait-missing 2 'option --wait needs a value' "$bin" --batch --wait
-exits stray-arg 2 'unexpected argument "hello"' "$bin" --batch hello
-exits script-without-batch 2 '--script needs --batch' "$bin" --script /dev/null
-exits script-missing 2 'cannot open script ".*nope": No such file or directory \(ENOENT\)' "$bin" --batch --script "$tmp/nope"
-exits script-dir 2 'is a directory; expected a file of commands' "$bin" --batch --script "$tmp"
-head -c 3000 /dev/urandom >"$tmp/bin"; printf '\0\n' >>"$tmp/bin"
-exits script-binary 1 'expected text|binary|NUL' "$bin" --batch --script "$tmp/bin"
-{ printf 'server socket tcp\n'; head -c 10485760 /dev/zero | tr '\0' 'a'; printf '\nserver bind 127.0.0.1 80\nexpect server local 127.0.0.1 80\n'; } >"$tmp/big"
-exits script-10MB-line 1 'big:2: line is 10485760 bytes; at most 4096' "$bin" --batch --script "$tmp/big"
-grep -q 'expect server local 127.0.0.1 80: ok' "$tmp/out" || bad "script-10MB-line: the lines after it did not run"
-exits stdin-not-tty 2 'stdin is not a terminal; use --batch' "$bin" </dev/null
-printf 'server socket tcp\n' >"$tmp/ok"
-exits batch-ok 0 '' "$bin" --batch --script "$tmp/ok"
-exits batch-stdin 0 '' "$bin" --batch <"$tmp/ok"
-exits host-mode 0 '' "$bin" --batch --net host --script "$tmp/ok"
-
 # ---- nothing left behind: the programs end with sockstep --------------------
 # Each side is a program, a child process of sockstep; "server fork" makes
 # server.1, the server program's own child. However sockstep ends (its input
@@ -83,4 +60,27 @@ programs_end() { # how: eof, TERM or KILL; the status sockstep must end with
 programs_end eof 0
 programs_end TERM 143
 programs_end KILL 137
+
+exits help 0 '' "$bin" --help
+grep -q -- '--batch' "$tmp/out" || bad "help: no --batch in help"
+exits version 0 '' "$bin" --version
+grep -qE '^sockstep [0-9]+\.[0-9]+\.[0-9]+$' "$tmp/out" || bad "version: $(cat "$tmp/out")"
+exits unknown-option 2 'unknown option "--frob"' "$bin" --frob
+exits net-bad 2 'bad --net "moon": expected' "$bin" --batch --net moon
+exits wait-bad 2 'bad --wait "soon": expected a duration' "$bin" --batch --wait soon
+exits wait-missing 2 'option --wait needs a value' "$bin" --batch --wait
+exits stray-arg 2 'unexpected argument "hello"' "$bin" --batch hello
+exits script-without-batch 2 '--script needs --batch' "$bin" --script /dev/null
+exits script-missing 2 'cannot open script ".*nope": No such file or directory \(ENOENT\)' "$bin" --batch --script "$tmp/nope"
+exits script-dir 2 'is a directory; expected a file of commands' "$bin" --batch --script "$tmp"
+head -c 3000 /dev/urandom >"$tmp/bin"; printf '\0\n' >>"$tmp/bin"
+exits script-binary 1 'expected text|binary|NUL' "$bin" --batch --script "$tmp/bin"
+{ printf 'server socket tcp\n'; head -c 10485760 /dev/zero | tr '\0' 'a'; printf '\nserver bind 127.0.0.1 80\nexpect server local 127.0.0.1 80\n'; } >"$tmp/big"
+exits script-10MB-line 1 'big:2: line is 10485760 bytes; at most 4096' "$bin" --batch --script "$tmp/big"
+grep -q 'expect server local 127.0.0.1 80: ok' "$tmp/out" || bad "script-10MB-line: the lines after it did not run"
+exits stdin-not-tty 2 'stdin is not a terminal; use --batch' "$bin" </dev/null
+printf 'server socket tcp\n' >"$tmp/ok"
+exits batch-ok 0 '' "$bin" --batch --script "$tmp/ok"
+exits batch-stdin 0 '' "$bin" --batch <"$tmp/ok"
+exits host-mode 0 '' "$bin" --batch --net host --script "$tmp/ok"
 finish
