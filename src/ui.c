@@ -524,6 +524,10 @@ void ui_run_line(struct ui *u, const char *line)
 	char err[CMD_ERR_MAX] = "";
 	int rc = app_exec_line(target(u), line, err, sizeof(err));
 	ui_log("exec \"%s\" -> %d%s%s", line, rc, err[0] ? ": " : "", err);
+	/* A call that puts nothing on the wire (closing a UDP socket) wakes no
+	 * descriptor of the loop: show its rows now, not at the next event. */
+	if (rc > 0)
+		app_service(target(u));
 	u->notice[0] = '\0';
 	if (rc < 0 || rc == 2)
 		ui_notice(u, true, "%s", err[0] ? err : "the command was refused");

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Command-line behaviour a user meets first: help, version, bad options,
 # scripts that are missing, binary or absurd. Each must give one clear line on
-# stderr, a non-zero status, and never a crash.
+# stderr, a non-zero status, and never a crash. And however a batch run ends
+# (end of input, SIGTERM, SIGKILL), the programs it started end with it.
 set -u
 bin=$1
 . "$(dirname "$0")/lib.sh"
@@ -13,6 +14,53 @@ exits() { # name, expected status, stderr pattern, command...
   if [ "$rc" -ge 128 ]; then bad "$name: killed by a signal"; return; fi
   ok
 }
+# ---- nothing left behind: the programs end with sockstep --------------------
+# Each side is a program, a child process of sockstep; "server fork" makes
+# server.1, the server program's own child. However sockstep ends (its input
+# ends, SIGTERM, or SIGKILL, where only PR_SET_PDEATHSIG can end them), none
+# of the processes it started may go on running, not even one blocked in
+# accept() or recv(). Their pids are learnt from /proc (sockstep's
+# descendants), so no other process with the same name is looked at.
+programs_scenario() {
+  printf '%s\n' 'server socket tcp' 'server bind 200.0.0.2 80' 'server listen' \
+    'client socket tcp' 'client connect 200.0.0.2 80' 'server accept' 'server fork' \
+    'server.1 recv' 'client2 socket tcp' 'client2 connect 200.0.0.2 80' 'server accept' \
+    'server accept' 'client2 recv' 'say "ALL-UP"'
+}
+programs_end() { # how: eof, TERM or KILL; the status sockstep must end with
+  local how=$1 want=$2 pid rc names
+  rm -f "$tmp/fifo"; mkfifo "$tmp/fifo"
+  "$bin" --batch --wait 100ms <"$tmp/fifo" >"$tmp/p.out" 2>"$tmp/p.err" &
+  pid=$!
+  exec 4>"$tmp/fifo"
+  programs_scenario >&4
+  if ! WAIT_TRIES=400 wait_until grep -q '^  >> ALL-UP' "$tmp/p.out"; then
+    bad "programs, $how: the scenario did not run: $(head -n 3 "$tmp/p.err")"
+    exec 4>&-; kill -KILL "$pid" 2>/dev/null; wait "$pid"; return
+  fi
+  proc_tree "$pid" >"$tmp/procs"
+  names=$(awk '{ print $4 }' "$tmp/procs" | sort | tr '\n' ' ')
+  [ "$names" = "client client2 server server.1 " ] && ok \
+    || bad "programs, $how: sockstep's processes are \"$names\", expected client client2 server server.1" "$tmp/procs"
+  # server.1 is the server program's child; the others are sockstep's.
+  awk -v s="$pid" '$4 == "server.1" { c = $3 } $4 == "server" { p = $1 } $4 ~ /^(server|client|client2)$/ && $3 != s { bad = 1 }
+    END { exit !(c == p && !bad) }' "$tmp/procs" && ok \
+    || bad "programs, $how: not sockstep's children (server.1 the server's)" "$tmp/procs"
+  grep -q 'csock = accept(.*-> still blocked' "$tmp/p.out" && grep -q '^  server.1  recv(.*-> blocked' "$tmp/p.out" && ok \
+    || bad "programs, $how: the server is not blocked in accept() and server.1 in recv()" "$tmp/p.out"
+  case $how in
+    eof) exec 4>&- ;;
+    *) kill "-$how" "$pid"; exec 4>&- ;;
+  esac
+  { wait "$pid"; } 2>/dev/null; rc=$?
+  [ "$rc" = "$want" ] && ok || bad "programs, $how: sockstep's exit status $rc, expected $want" "$tmp/p.err"
+  if wait_until procs_gone "$tmp/procs"; then ok "programs, $how: none of sockstep's processes runs after it ended"
+  else bad "programs, $how: still running after sockstep ended: $(procs_running "$tmp/procs" | tr '\n' ';')"; fi
+}
+programs_end eof 0
+programs_end TERM 143
+programs_end KILL 137
+
 exits help 0 '' "$bin" --help
 grep -q -- '--batch' "$tmp/out" || bad "help: no --batch in help"
 exits version 0 '' "$bin" --version

@@ -163,3 +163,36 @@ check_exit_modes() {
   check "$what: exit status $want (got ${rc:-none})" '[ "$rc" = "$want" ]'
   check "$what: terminal modes restored (stty -a identical)" 'cmp -s "$tmp/stty.before" "$tmp/stty.after"'
 }
+
+# ---- the processes sockstep starts (its programs) ---------------------------
+
+# proc_id PID: "pid starttime ppid name" of a process that runs (not a
+# zombie); nothing, status 1, if it is gone. The start time (field 22 of
+# /proc/PID/stat) tells the same process from a later one with its pid.
+proc_id() {
+  awk -v p="$1" '{ n = $0; sub(/^[^(]*\(/, "", n); sub(/\)[^)]*$/, "", n); s = $0; sub(/^.*\) /, "", s)
+    split(s, f, " "); if (f[1] == "Z" || f[1] == "X") exit 1; print p, f[20], f[2], n }' "/proc/$1/stat" 2>/dev/null
+}
+
+# proc_tree PID: proc_id of every descendant of PID (its children, theirs...),
+# as /proc/PID/task/*/children lists them.
+proc_tree() {
+  local k
+  for k in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
+    proc_id "$k" && proc_tree "$k"
+  done
+  return 0
+}
+
+# procs_running FILE: the lines of FILE (proc_tree's) whose process still runs:
+# the same pid with the same start time, not a zombie.
+procs_running() {
+  local pid start rest now
+  while read -r pid start rest; do
+    now=$(proc_id "$pid") && [ "$(echo "$now" | cut -d' ' -f2)" = "$start" ] && echo "$pid $start $rest"
+  done <"$1"
+  return 0
+}
+
+# procs_gone FILE: none of FILE's processes runs any more.
+procs_gone() { [ -z "$(procs_running "$1")" ]; }

@@ -6,7 +6,9 @@
 # says which signal ended it, and that nothing was written to stderr. Also
 # Ctrl-\ from the keyboard; signals the caller ignores stay ignored; and q
 # under TERM=linux (ncurses' GPM mouse code: an ASan build must exit 0, see
-# tests/lsan.supp).
+# tests/lsan.supp). And the programs sockstep starts (a child process per
+# side, server.1 forked by the server) end with it, whichever signal ends it,
+# SIGKILL too, and when q leaves: none is left running.
 #
 # Usage: tests/signals.sh path/to/sockstep      (exit 77: no tmux)
 set -u
@@ -61,6 +63,26 @@ check_exit() {
 	fi
 }
 
+# one_program WHAT: the server's program started (server socket tcp), and
+# sockstep's processes learnt into $tmp/procs (from /proc: its descendants).
+one_program() {
+	cmd "server socket tcp"
+	if wait_for "socket(PF_INET, SOCK_STREAM" && wait_until test -n "$(proc_tree "$pid")"; then
+		proc_tree "$pid" >"$tmp/procs"
+		check "$1: the server's program runs as a process of its own" \
+			'awk -v s="$pid" '"'"'$4 == "server" && $3 == s { f = 1 } END { exit !f }'"'"' "$tmp/procs"'
+	else
+		: >"$tmp/procs"
+		bad "$1: the server's program did not start"
+	fi
+}
+
+# none_left WHAT: none of the processes in $tmp/procs runs any more.
+none_left() {
+	if wait_until procs_gone "$tmp/procs"; then ok "$1: none of sockstep's programs is left running"
+	else bad "$1: still running after sockstep ended: $(procs_running "$tmp/procs" | tr '\n' ';')"; fi
+}
+
 # Every catchable signal whose default action is to end the process (signal(7):
 # Term and Core), by name; the real-time ones by number from kill -l.
 sigs=(HUP INT QUIT ILL TRAP ABRT BUS FPE USR1 SEGV USR2 ALRM TERM STKFLT XCPU XFSZ
@@ -82,8 +104,10 @@ for s in "${sigs[@]}"; do
 	fi
 	pid=$(sockstep_pid)
 	check "$name: found the sockstep process" '[ -n "$pid" ]'
+	one_program "$name"
 	[ -n "$pid" ] && kill "-$s" "$pid"
 	check_exit "$name" "$((128 + num))" "$num"
+	none_left "$name"
 done
 
 # Ctrl-\ from the keyboard: SIGQUIT through the terminal itself.
@@ -110,6 +134,48 @@ if run "" 'trap "" USR1 QUIT ALRM;'; then
 else
 	bad "ignored signals: sockstep did not show its screen"
 fi
+
+# The programs end with sockstep, whichever way it ends: q, SIGTERM, and
+# SIGKILL, which leaves sockstep no chance to clean up (the programs die by
+# PR_SET_PDEATHSIG). Four programs: the server blocked in accept(), server.1
+# (forked by the server) and client2 blocked in recv(), the client idle.
+programs_up() {
+	local c
+	for c in 'server socket tcp' 'server bind 127.0.0.1 80' 'server listen' 'client socket tcp' \
+		'client connect 127.0.0.1 80' 'server accept' 'server fork' 'server.1 recv' \
+		'client2 socket tcp' 'client2 connect 127.0.0.1 80' 'server accept' 'server accept' 'client2 recv'; do
+		cmd "$c"
+	done
+	wait_until programs_all "$pid" || true
+	proc_tree "$pid" >"$tmp/procs"
+	check "$1: server, client, client2 and server.1 run, each a process of its own" 'programs_all "$pid"'
+	check "$1: server.1 is the server program's child" \
+		'awk '"'"'$4 == "server.1" { c = $3 } $4 == "server" { p = $1 } END { exit !(c && c == p) }'"'"' "$tmp/procs"'
+	check "$1: the server's last call, its third accept(), is shown blocked" \
+		'wait_until shown -E "▶ csock = accept\(.*blocked"'
+}
+programs_all() { [ "$(proc_tree "$1" | awk '{ print $4 }' | sort | tr '\n' ' ')" = "client client2 server server.1 " ]; }
+
+for how in q TERM KILL; do
+	if ! run ""; then
+		bad "programs, $how: sockstep did not show its screen"
+		send q
+		wait_file "$tmp/rc"
+		continue
+	fi
+	pid=$(sockstep_pid)
+	programs_up "programs, $how"
+	case $how in
+	q) send q; check_exit "programs, q" 0 ;;
+	TERM) kill -TERM "$pid"; check_exit "programs, SIGTERM" 143 TERM ;;
+	KILL) # nothing can give the terminal back: only the status is checked
+		kill -KILL "$pid"
+		wait_file "$tmp/rc"
+		check "programs, SIGKILL: exit status 137" '[ "$(cat "$tmp/rc")" = 137 ]' ;;
+	esac
+	none_left "programs, $how"
+done
+send_line "stty sane; clear"
 
 # q with TERM=linux: ncurses loads libgpm for the console mouse, which leaks a
 # few bytes; a sanitizer build must still exit 0 with nothing on stderr.
