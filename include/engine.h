@@ -57,6 +57,7 @@ struct eprog {
 	int how;                    /* shutdown */
 	bool nb_on;                 /* nonblock */
 	unsigned long flood_from;   /* flood: datagrams sent so far */
+	bool flood_waiting;         /* flood: its next chunk waits for the next turn of the relay */
 	/* what it returned last, and received last (expect) */
 	bool last_set;
 	long last_ret;

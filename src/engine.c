@@ -32,6 +32,7 @@ void engine_init(struct engine *e, struct lab *lab, struct session *log)
 	for (int i = 0; i < 3; i++)
 		e->diag_fd[i] = -1;
 	e->rep = malloc(sizeof(*e->rep));
+	e->flood_budget = WIRE_CAP_FRAMES / 2 /* FLOOD_BUDGET */;
 }
 
 void engine_free(struct engine *e)
@@ -607,23 +608,33 @@ static int call(struct engine *e, struct eprog *pr, const struct prog_req *rq, i
 	return rc < 0 ? rc : 1;
 }
 
-/* Datagrams a flood sends per request: half the wire's capture ring, so that
- * the ring never overflows between two turns of the relay. */
-#define FLOOD_CHUNK (WIRE_CAP_FRAMES / 2)
+/* Datagrams all floods together may send between two turns of the relay:
+ * half the wire's capture ring, so that it never overflows (a flood in each
+ * of three programs shares it). engine_progress, which runs once the wire
+ * has been drained, gives the budget back. */
+#define FLOOD_BUDGET (WIRE_CAP_FRAMES / 2)
 
-static void flood_chunk(struct engine *e, struct eprog *pr, struct esock *s)
+/* Send the flood's next chunk, as much as the budget allows; false when
+ * the budget is spent (the flood waits for the next turn). */
+static bool flood_chunk(struct engine *e, struct eprog *pr, struct esock *s)
 {
+	unsigned long left = s->flood_total - pr->flood_from;
+	unsigned long n = left < e->flood_budget ? left : e->flood_budget;
+	pr->flood_waiting = n == 0;
+	if (!n)
+		return false;
 	struct prog_req rq;
 	memset(&rq, 0, offsetof(struct prog_req, data));
 	rq.op = PO_FLOOD;
 	rq.fd = s->fd;
 	rq.addr = s->pending_dest;
-	unsigned long left = s->flood_total - pr->flood_from;
-	rq.a = (int)(left < FLOOD_CHUNK ? left : FLOOD_CHUNK);
+	rq.a = (int)n;
 	rq.flood_from = pr->flood_from;
-	pr->flood_from += (unsigned long)rq.a;
+	pr->flood_from += n;
+	e->flood_budget -= (unsigned)n;
 	if (prog_send(&pr->p, &rq, -1) < 0)
 		prog_died(e, pr);
+	return true;
 }
 
 static const char *ready_why(const struct esock *s, bool rd)
@@ -659,7 +670,7 @@ static bool finish(struct engine *e, struct eprog *pr, unsigned origin)
 		if (rp->failed)
 			s->flood_err = rp->flood_err;
 		if (pr->flood_from < s->flood_total && !er) {
-			flood_chunk(e, pr, s);
+			flood_chunk(e, pr, s); /* or it waits for the next turn */
 			return false;
 		}
 		pr->busy = false;
@@ -1445,7 +1456,10 @@ int engine_exec(struct engine *e, const struct cmd *c, char *err, size_t errlen)
 		s->flood_err = 0;
 		pr->flood_from = 0;
 		pr->seq = e->log->seq;
-		flood_chunk(e, pr, s);
+		if (!flood_chunk(e, pr, s)) {
+			blocked(e, pr); /* the other floods have this turn's budget */
+			return 0;
+		}
 		if (pr->gone)
 			return 0;
 		int rc = prog_settle(&pr->p);
@@ -1484,6 +1498,13 @@ int engine_progress(struct engine *e)
 {
 	int done = 0;
 	bool tried[ENGINE_MAX_PROGS] = { false };
+	/* The wire has just been drained: the floods may send again. */
+	e->flood_budget = FLOOD_BUDGET;
+	for (int i = 0; i < ENGINE_MAX_PROGS; i++) {
+		struct eprog *pr = &e->progs[i];
+		if (pr->used && pr->busy && pr->verb == V_FLOOD && pr->flood_waiting && pr->sock >= 0)
+			flood_chunk(e, pr, &e->socks[pr->sock]);
+	}
 	/* A program the kernel has woken is about to answer: wait for it, so
 	 * that which answers are logged together, and in which order, does not
 	 * depend on how the programs were scheduled. */
