@@ -109,7 +109,10 @@ struct engine {
 	bool sa_set;
 	int diag_fd[3];             /* NETLINK_SOCK_DIAG socket per host, -1 if none */
 	unsigned long frames_seen_from; /* newest frame before the last non-expect command */
-	unsigned flood_budget;      /* datagrams the floods may still send before the wire is drained */
+	unsigned flood_budget;      /* datagrams the floods may still send in this turn of the relay */
+	unsigned long flood_asked;  /* datagrams asked of the programs since flood_seen_base */
+	unsigned long flood_seen_base, flood_seen_prev; /* the wire's frame count then, and at the last turn */
+	int flood_timer;            /* timerfd: brings the loop back to a waiting flood, -1 */
 	struct prog_rep *rep;       /* room for one reply (64 KiB: not on the stack) */
 };
 

@@ -15,6 +15,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/timerfd.h>
 #include <unistd.h>
 
 #include "convert.h"
@@ -32,7 +33,8 @@ void engine_init(struct engine *e, struct lab *lab, struct session *log)
 	for (int i = 0; i < 3; i++)
 		e->diag_fd[i] = -1;
 	e->rep = malloc(sizeof(*e->rep));
-	e->flood_budget = WIRE_CAP_FRAMES / 2 /* FLOOD_BUDGET */;
+	e->flood_budget = WIRE_CAP_FRAMES / 2; /* FLOOD_BUDGET */
+	e->flood_timer = -1;
 }
 
 void engine_free(struct engine *e)
@@ -44,6 +46,8 @@ void engine_free(struct engine *e)
 	for (int i = 0; i < 3; i++)
 		if (e->diag_fd[i] >= 0)
 			close(e->diag_fd[i]);
+	if (e->flood_timer >= 0)
+		close(e->flood_timer);
 	free(e->rep);
 	e->rep = NULL;
 }
@@ -614,6 +618,42 @@ static int call(struct engine *e, struct eprog *pr, const struct prog_req *rq, i
  * has been drained, gives the budget back. */
 #define FLOOD_BUDGET (WIRE_CAP_FRAMES / 2)
 
+static bool flood_chunk(struct engine *e, struct eprog *pr, struct esock *s);
+
+/* A new turn of the relay: the floods' budget is what the capture ring can
+ * take on top of the datagrams already asked for and not yet seen on the
+ * wire. When nothing arrived since the last turn, nothing is in flight any
+ * more (a datagram the kernel dropped is never seen). A flood left waiting
+ * arms a 10 ms timer, so that the loop comes back to it. */
+static void flood_turn(struct engine *e)
+{
+	unsigned long seen = e->wire ? wire_last_no(e->wire) : 0;
+	bool waiting = false;
+	if (e->flood_timer >= 0) {
+		uint64_t ticks;
+		if (read(e->flood_timer, &ticks, sizeof(ticks)) < 0)
+			ticks = 0; /* not expired yet: EAGAIN */
+	}
+	if (!e->wire || seen == e->flood_seen_prev || seen - e->flood_seen_base >= e->flood_asked) {
+		e->flood_asked = 0;
+		e->flood_seen_base = seen;
+	}
+	e->flood_seen_prev = seen;
+	unsigned long inflight = e->flood_asked - (seen - e->flood_seen_base);
+	e->flood_budget = inflight >= FLOOD_BUDGET ? 0 : (unsigned)(FLOOD_BUDGET - inflight);
+	for (int i = 0; i < ENGINE_MAX_PROGS; i++) {
+		struct eprog *pr = &e->progs[i];
+		if (pr->used && pr->busy && pr->verb == V_FLOOD && pr->flood_waiting && pr->sock >= 0)
+			waiting |= !flood_chunk(e, pr, &e->socks[pr->sock]);
+	}
+	if (waiting && e->flood_timer < 0)
+		e->flood_timer = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (e->flood_timer >= 0) {
+		struct itimerspec it = { .it_value = { .tv_nsec = waiting ? 10 * 1000000 : 0 } };
+		timerfd_settime(e->flood_timer, 0, &it, NULL);
+	}
+}
+
 /* Send the flood's next chunk, as much as the budget allows; false when
  * the budget is spent (the flood waits for the next turn). */
 static bool flood_chunk(struct engine *e, struct eprog *pr, struct esock *s)
@@ -632,6 +672,7 @@ static bool flood_chunk(struct engine *e, struct eprog *pr, struct esock *s)
 	rq.flood_from = pr->flood_from;
 	pr->flood_from += n;
 	e->flood_budget -= (unsigned)n;
+	e->flood_asked += n;
 	if (prog_send(&pr->p, &rq, -1) < 0)
 		prog_died(e, pr);
 	return true;
@@ -1482,6 +1523,8 @@ int engine_exec(struct engine *e, const struct cmd *c, char *err, size_t errlen)
 int engine_pollfds(const struct engine *e, struct pollfd *pfd, int max)
 {
 	int n = 0;
+	if (e->flood_timer >= 0 && n < max)
+		pfd[n++] = (struct pollfd){ .fd = e->flood_timer, .events = POLLIN };
 	for (int i = 0; i < ENGINE_MAX_PROGS && n < max; i++) {
 		const struct eprog *pr = &e->progs[i];
 		if (!pr->used || !pr->busy || !pr->p.alive)
@@ -1498,13 +1541,7 @@ int engine_progress(struct engine *e)
 {
 	int done = 0;
 	bool tried[ENGINE_MAX_PROGS] = { false };
-	/* The wire has just been drained: the floods may send again. */
-	e->flood_budget = FLOOD_BUDGET;
-	for (int i = 0; i < ENGINE_MAX_PROGS; i++) {
-		struct eprog *pr = &e->progs[i];
-		if (pr->used && pr->busy && pr->verb == V_FLOOD && pr->flood_waiting && pr->sock >= 0)
-			flood_chunk(e, pr, &e->socks[pr->sock]);
-	}
+	flood_turn(e);
 	/* A program the kernel has woken is about to answer: wait for it, so
 	 * that which answers are logged together, and in which order, does not
 	 * depend on how the programs were scheduled. */
