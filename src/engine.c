@@ -1630,9 +1630,9 @@ void engine_refresh(struct engine *e)
 			s->connected_once = true;
 		/* Keep what the table showed for a remote the kernel does not hold. */
 		if (!r.rip[0] && s->shown.rip[0]) {
-			strcpy(r.rip, s->shown.rip);
-			strcpy(r.rport, s->shown.rport);
-			strcpy(r.note, s->shown.note);
+			memcpy(r.rip, s->shown.rip, sizeof(r.rip));
+			memcpy(r.rport, s->shown.rport, sizeof(r.rport));
+			memcpy(r.note, s->shown.note, sizeof(r.note));
 		}
 		show_row(e, s, &r, TS_STATE);
 	}
