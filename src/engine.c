@@ -347,6 +347,22 @@ static void kernel_row(struct engine *e, struct esock *s, enum tstep st, const c
 	show_row(e, s, &r, st);
 }
 
+/* A UDP row: the kernel's values, and where the kernel keeps no peer, the
+ * address the call used (sendto's destination, recvfrom's source) with a
+ * note that says so: the lecture's table fills REMOTE in, the kernel does not. */
+static void udp_row(struct engine *e, struct esock *s, const struct sockaddr_in *remote, const char *note,
+		    enum tstep st)
+{
+	struct tuple_row r;
+	snapshot(e, s, &r);
+	s->kernel = r;
+	if (!r.rip[0]) {
+		tuple_set_remote(&r, remote);
+		snprintf(r.note, sizeof(r.note), "%s", note);
+	}
+	show_row(e, s, &r, st);
+}
+
 static int diag_fd(struct engine *e, enum side side)
 {
 	if (e->diag_fd[side] < 0) {
@@ -823,17 +839,10 @@ static bool finish(struct engine *e, struct eprog *pr, unsigned origin)
 	case V_SEND:
 		break;
 	case V_SENDTO:
-		if (!er && s->proto == PROTO_UDP) {
-			struct tuple_row r;
-			snapshot(e, s, &r);
-			s->kernel = r;
-			if (!r.rip[0]) {
-				tuple_set_remote(&r, &s->pending_dest);
-				snprintf(r.note, sizeof(r.note),
-					 "remote = sendto()'s destination; the datagram carries both addresses, the kernel keeps no peer");
-			}
-			show_row(e, s, &r, TS_SENT);
-		}
+		if (!er && s->proto == PROTO_UDP)
+			udp_row(e, s, &s->pending_dest,
+				"remote = sendto()'s destination; the datagram carries both addresses, the kernel keeps no peer",
+				TS_SENT);
 		break;
 	case V_RECV:
 		if (!er)
@@ -848,18 +857,9 @@ static bool finish(struct engine *e, struct eprog *pr, unsigned origin)
 			     "the datagram had %ld bytes and the buffer holds %ld: the other %ld bytes are discarded "
 			     "(MSG_TRUNC; a datagram is read whole or cut, never in pieces)",
 			     pr->dgram_len, ret, pr->dgram_len - ret);
-		if (s->proto == PROTO_UDP) {
-			struct tuple_row r;
-			snapshot(e, s, &r);
-			s->kernel = r;
-			if (!r.rip[0]) {
-				/* Be exact where the lecture simplifies: the kernel keeps no peer. */
-				tuple_set_remote(&r, &rp->addr);
-				snprintf(r.note, sizeof(r.note),
-					 "remote from recvfrom()'s source; no peer in the kernel (getpeername: ENOTCONN)");
-			}
-			show_row(e, s, &r, TS_RECEIVED);
-		}
+		if (s->proto == PROTO_UDP) /* exact where the lecture simplifies: the kernel keeps no peer */
+			udp_row(e, s, &rp->addr,
+				"remote from recvfrom()'s source; no peer in the kernel (getpeername: ENOTCONN)", TS_RECEIVED);
 		break;
 	case V_SHUTDOWN:
 		if (!er && pr->how != SHUT_WR)
@@ -1427,14 +1427,9 @@ int engine_exec(struct engine *e, const struct cmd *c, char *err, size_t errlen)
 		memcpy(rq.data, c->data, c->data_len);
 		rq.len = c->data_len;
 		if (s->proto == PROTO_UDP) {
-			struct tuple_row r;
-			snapshot(e, s, &r);
-			s->kernel = r;
-			if (!r.rip[0]) {
-				tuple_set_remote(&r, &rq.addr);
-				snprintf(r.note, sizeof(r.note), "remote set in %s (sockaddr_in)", remote_var(s->side));
-			}
-			show_row(e, s, &r, TS_REMOTE);
+			char note[64];
+			snprintf(note, sizeof(note), "remote set in %s (sockaddr_in)", remote_var(s->side));
+			udp_row(e, s, &rq.addr, note, TS_REMOTE);
 		}
 		break;
 	}
