@@ -90,6 +90,9 @@ int prog_recv(struct prog *p, struct prog_rep *rp);
  * call): its reply is on its way. */
 bool prog_awake(const struct prog *p);
 
+/* Whether the process still runs (not killed behind sockstep's back). */
+bool prog_alive(const struct prog *p);
+
 /* Whether the reply is waiting now (no wait). */
 bool prog_ready(const struct prog *p);
 

@@ -100,14 +100,19 @@ static void log_result(struct engine *e, struct eprog *pr, int fd, const char *c
 
 /* ---- programs -------------------------------------------------------------- */
 
+/* The program of that name: the running one, else one that has ended. */
 static struct eprog *find_prog(struct engine *e, enum side side, int num, int child)
 {
+	struct eprog *ended = NULL;
 	for (int i = 0; i < ENGINE_MAX_PROGS; i++) {
 		struct eprog *p = &e->progs[i];
-		if (p->used && p->side == side && p->num == num && p->child == child)
+		if (!p->used || p->side != side || p->num != num || p->child != child)
+			continue;
+		if (!p->gone)
 			return p;
+		ended = p;
 	}
-	return NULL;
+	return ended;
 }
 
 static struct eprog *free_prog(struct engine *e)
@@ -199,8 +204,8 @@ static struct eprog *target_prog(struct engine *e, const struct target *t, char 
 	char name[16];
 	struct eprog *pr = find_prog(e, t->side, t->prog, t->child);
 	if (pr && pr->gone) {
-		snprintf(err, errlen, "%s has ended; expected a command for a program that runs",
-			 prog_name_of(t, name, sizeof(name)));
+		snprintf(err, errlen, "%s has ended; expected \"%s socket tcp\" to start it again, or a command for "
+			 "a program that runs", prog_name_of(t, name, sizeof(name)), name);
 		return NULL;
 	}
 	if (!pr) {
@@ -951,9 +956,9 @@ static int do_socket(struct engine *e, const struct cmd *c, char *err, size_t er
 		return ERR("the %s side holds %d open sockets already, the most sockstep follows; expected "
 			   "\"%s close\" first", side_name(c->t.side), ENGINE_SIDE_SOCKS, name);
 	struct eprog *pr = find_prog(e, c->t.side, c->t.prog, c->t.child);
-	if (!pr && c->t.child)
+	if ((!pr || pr->gone) && c->t.child)
 		return target_prog(e, &c->t, err, errlen) ? 0 : -EINVAL;
-	if (!pr) {
+	if (!pr || pr->gone) { /* a program that ended starts again, afresh */
 		pr = start_prog(e, c->t.side, c->t.prog, err, errlen);
 		if (!pr)
 			return -EINVAL;
@@ -1353,8 +1358,10 @@ int engine_exec(struct engine *e, const struct cmd *c, char *err, size_t errlen)
 		break;
 	}
 
-	/* A blocked program can do nothing else. */
+	/* A blocked program can do nothing else; one killed meanwhile has ended. */
 	struct eprog *pr = find_prog(e, c->t.side, c->t.prog, c->t.child);
+	if (pr && !pr->gone && !prog_alive(&pr->p))
+		prog_died(e, pr);
 	if (pr && pr->busy && c->verb != V_INTERRUPT)
 		return ERR("%s is blocked in %s() since step %u: a single-threaded program can do nothing else "
 			   "until it returns (try: %s interrupt)", pr->name, cmd_verb_name(pr->verb), pr->seq, pr->name);

@@ -336,6 +336,14 @@ static char proc_state(pid_t pid)
 	return paren && paren[1] == ' ' ? paren[2] : 0;
 }
 
+bool prog_alive(const struct prog *p)
+{
+	if (!p->alive)
+		return false;
+	char st = proc_state(p->pid);
+	return st != 0 && st != 'Z' && st != 'X';
+}
+
 bool prog_ready(const struct prog *p)
 {
 	struct pollfd pf = { .fd = p->ctl, .events = POLLIN };
