@@ -1003,10 +1003,10 @@ static int do_fork(struct engine *e, struct eprog *pr, char *err, size_t errlen)
 	req_init(&rq, PO_FORK, -1);
 	memcpy(rq.data, name, strlen(name) + 1);
 	pr->seq = e->log->seq;
-	int rc = prog_send(&pr->p, &rq, sv[1]);
+	int rc = call(e, pr, &rq, sv[1]);
 	close(sv[1]);
-	if (rc == 0)
-		rc = prog_settle(&pr->p) > 0 ? prog_recv(&pr->p, e->rep) : -EPIPE;
+	if (rc == 0) /* fork() does not wait for a peer: its answer comes, however slow the machine */
+		rc = prog_recv(&pr->p, e->rep) == 0 ? 1 : -EPIPE;
 	if (rc < 0) {
 		close(sv[0]);
 		prog_died(e, pr);
