@@ -17,7 +17,7 @@
  * marks something also carries bold, reverse or a glyph. */
 enum ui_role {
 	R_TEXT,       /* ordinary text */
-	R_DIM,        /* secondary: comments, notes, empty cells */
+	R_MINOR,      /* secondary: comments, notes, empty cells (never dim: it vanishes on a projector) */
 	R_BORDER,     /* pane frames */
 	R_TITLE,      /* pane title */
 	R_FOCUS,      /* title of the focused pane */
@@ -134,8 +134,8 @@ struct ui {
 extern const struct ui_pane_ops ui_program_ops, ui_tuple_ops, ui_hex_ops, ui_wire_ops, ui_help_ops,
 	ui_prompt_ops, ui_lesson_ops;
 
-/* Rows the lesson pane wants at this content width: the longest step's
- * narration (ui_lesson.c), so that the layout does not jump between steps. */
+/* Rows the lesson pane wants at this content width: the current step's
+ * narration (ui_lesson.c), so that the box takes only the lines it needs. */
 int ui_lesson_rows(struct ui *u, int width);
 /* The lesson step shown now (the last one run; NULL before the first). */
 const struct lesson_step *ui_lesson_current(const struct ui *u, int which);

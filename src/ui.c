@@ -187,8 +187,8 @@ struct style {
 
 static const struct style theme_default[R_COUNT_] = {
 	[R_TEXT] = { -1, -1, 0 },
-	[R_DIM] = { -1, -1, A_DIM },
-	[R_BORDER] = { COLOR_BLUE, -1, 0 },
+	[R_MINOR] = { -1, -1, 0 },
+	[R_BORDER] = { -1, -1, 0 },
 	[R_TITLE] = { COLOR_CYAN, -1, B },
 	[R_FOCUS] = { COLOR_BLACK, COLOR_CYAN, B | RV },
 	[R_HEADER] = { COLOR_YELLOW, -1, B | UL },
@@ -201,7 +201,7 @@ static const struct style theme_default[R_COUNT_] = {
 	[R_FAMILY] = { COLOR_MAGENTA, -1, 0 },
 	[R_PORT] = { COLOR_YELLOW, -1, 0 },
 	[R_ADDR] = { COLOR_CYAN, -1, 0 },
-	[R_ZERO] = { -1, -1, A_DIM },
+	[R_ZERO] = { -1, -1, 0 },
 	[R_NEWBYTE] = { -1, -1, B | RV },
 	[R_C2S] = { COLOR_GREEN, -1, 0 },
 	[R_S2C] = { COLOR_CYAN, -1, 0 },
@@ -217,7 +217,7 @@ static const struct style theme_default[R_COUNT_] = {
 /* Dark on light, everything bold, no yellow: what survives a washed-out beam. */
 static const struct style theme_projector[R_COUNT_] = {
 	[R_TEXT] = { COLOR_BLACK, COLOR_WHITE, B },
-	[R_DIM] = { COLOR_BLACK, COLOR_WHITE, 0 },
+	[R_MINOR] = { COLOR_BLACK, COLOR_WHITE, 0 },
 	[R_BORDER] = { COLOR_BLUE, COLOR_WHITE, B },
 	[R_TITLE] = { COLOR_BLUE, COLOR_WHITE, B },
 	[R_FOCUS] = { COLOR_WHITE, COLOR_BLUE, B },
@@ -246,12 +246,12 @@ static const struct style theme_projector[R_COUNT_] = {
 
 /* No colour at all: attributes carry every distinction. */
 static const attr_t theme_mono[R_COUNT_] = {
-	[R_TEXT] = 0,          [R_DIM] = A_DIM,       [R_BORDER] = 0,
+	[R_TEXT] = 0,          [R_MINOR] = 0,         [R_BORDER] = 0,
 	[R_TITLE] = B,         [R_FOCUS] = B | RV,    [R_HEADER] = B | UL,
 	[R_CURRENT] = B,       [R_RET] = 0,            [R_ERRNO] = B | UL,
 	[R_BLOCKED] = B,       [R_CHANGED] = B | RV,  [R_STATE] = 0,
 	[R_FAMILY] = 0,        [R_PORT] = 0,          [R_ADDR] = 0,
-	[R_ZERO] = A_DIM,      [R_NEWBYTE] = B | RV,  [R_C2S] = 0,
+	[R_ZERO] = 0,          [R_NEWBYTE] = B | RV,  [R_C2S] = 0,
 	[R_S2C] = 0,           [R_HELD] = B,          [R_DROPPED] = B | UL,
 	[R_SELECTED] = RV,     [R_NARRATE] = B,       [R_WARN] = B | RV,
 	[R_KEY] = B,           [R_PROMPT] = B,
@@ -684,6 +684,7 @@ struct layout {
 	int y_tuple;     /* border row above the 5-tuple pane(s) */
 	int y_bottom;    /* border row above the bottom panes */
 	int y_end;       /* bottom border row */
+	int lesson_want; /* the narration lines the current step needed when laid out */
 };
 
 static struct layout lay;
@@ -709,9 +710,10 @@ static void layout_explorer(struct ui *u, int W, int F)
 	if (u->nles) {
 		rows--; /* one more border: above the lesson pane */
 		int want = ui_lesson_rows(u, W - 2), most = rows * 30 / 100;
-		lh = want < 3 ? 3 : want > most ? most : want;
-		if (lh < 3)
-			lh = 3;
+		lay.lesson_want = want;
+		lh = want < 1 ? 1 : want > most ? most : want;
+		if (lh < 1)
+			lh = 1;
 		rows -= lh;
 	}
 	int ph = rows * 30 / 100, th = rows * 33 / 100;
@@ -950,8 +952,14 @@ static void panes_update(struct ui *u)
 			u->pane[i].ops->update(u, &u->pane[i]);
 }
 
+
 static void draw(struct ui *u)
 {
+	/* The narration box takes the lines its step needs: lay out again when
+	 * the step's text needs a different number (not in --compare, whose
+	 * halves keep their own layout). */
+	if (u->nles && !u->compare && !u->zoom && !lay.small && ui_lesson_rows(u, COLS - 2) != lay.lesson_want)
+		layout(u);
 	panes_update(u);
 	werase(stdscr);
 	if (lay.small) {

@@ -35,7 +35,7 @@ static void help_draw(struct ui *u, struct ui_pane *p)
 			ui_put(u, w, y + 1, 2, p->w - 4, l, u->attr[R_TEXT]);
 	}
 	const char *foot = NHELP > vis ? "arrows scroll, any other key closes" : "any key closes";
-	ui_put(u, w, p->h - 2, 2, p->w - 4, foot, u->attr[R_DIM]);
+	ui_put(u, w, p->h - 2, 2, p->w - 4, foot, u->attr[R_MINOR]);
 }
 
 static bool help_key(struct ui *u, struct ui_pane *p, int key)

@@ -100,7 +100,7 @@ static void hex_draw(struct ui *u, struct ui_pane *p)
 	if (!e) {
 		ui_wrap(u, p->win, 0, 1, p->w - 1, p->h, 0,
 			"no sockaddr_in yet: bind, connect and sendto build one, statement by statement",
-			u->attr[R_DIM]);
+			u->attr[R_MINOR]);
 		return;
 	}
 	const struct sa_build *b = &e->sa;
@@ -130,16 +130,16 @@ static void hex_draw(struct ui *u, struct ui_pane *p)
 			ui_put(u, p->win, y, LABEL_W + i * 3, 2, hx, at);
 		}
 		if (nb < 16)
-			ui_put(u, p->win, y, LABEL_W + nb * 3, 1, ui_glyph(u, G_ELLIPSIS), u->attr[R_DIM]);
+			ui_put(u, p->win, y, LABEL_W + nb * 3, 1, ui_glyph(u, G_ELLIPSIS), u->attr[R_MINOR]);
 		if (code)
-			ui_put(u, p->win, y, codex, p->w - codex, b->code[st], u->attr[R_DIM]);
+			ui_put(u, p->win, y, codex, p->w - codex, b->code[st], u->attr[R_MINOR]);
 	}
 	if (y < p->h) {
 		char leg[160];
 		sa_legend(leg, sizeof(leg));
 		int lw = nb * 3;
-		ui_put(u, p->win, y, 0, LABEL_W, "field", u->attr[R_DIM]);
-		ui_put(u, p->win, y++, LABEL_W, lw, leg, u->attr[R_DIM]);
+		ui_put(u, p->win, y, 0, LABEL_W, "field", u->attr[R_MINOR]);
+		ui_put(u, p->win, y++, LABEL_W, lw, leg, u->attr[R_MINOR]);
 	}
 	char line[320];
 	sa_order_port(b->port_host, b->nohtons, line, sizeof(line));

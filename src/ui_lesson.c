@@ -120,15 +120,9 @@ int ui_lesson_rows(struct ui *u, int width)
 	static char text[16384];
 	if (!u->nles)
 		return 0;
-	const struct lesson *l = u->les[0].l;
-	step_text(l, NULL, text, sizeof(text));
-	int most = wrap_lines(u, text, width - 2, NULL, NULL);
-	for (int i = 0; i < lesson_step_count(l); i++) {
-		step_text(l, lesson_step(l, i), text, sizeof(text));
-		int n = wrap_lines(u, text, width - 2, NULL, NULL);
-		most = n > most ? n : most;
-	}
-	return most;
+	/* The current step's text only: the box takes the lines it needs. */
+	step_text(u->les[0].l, ui_lesson_current(u, 0), text, sizeof(text));
+	return wrap_lines(u, text, width - 2, NULL, NULL);
 }
 
 static void lesson_title(struct ui *u, struct ui_pane *p, char *buf, size_t len)
@@ -174,7 +168,7 @@ static void lesson_draw(struct ui *u, struct ui_pane *p)
 	struct drawing d = { .u = u, .p = p };
 	wrap_lines(u, text, p->w - 2, put_line, &d);
 	if (total > p->h) /* more below: say so in the last column */
-		ui_put(u, p->win, p->h - 1, p->w - 1, 1, ui_glyph(u, G_ELLIPSIS), u->attr[R_DIM]);
+		ui_put(u, p->win, p->h - 1, p->w - 1, 1, ui_glyph(u, G_ELLIPSIS), u->attr[R_MINOR]);
 }
 
 static bool lesson_key(struct ui *u, struct ui_pane *p, int key)

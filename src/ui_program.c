@@ -220,7 +220,7 @@ static void program_draw(struct ui *u, struct ui_pane *p)
 			u->nles ? "no calls yet: n runs the lesson's next step"
 			: p->side == SIDE_SERVER ? "no calls yet: press s and type \"socket tcp\""
 						 : "no calls yet: press c and type \"socket tcp\"",
-			u->attr[R_DIM]);
+			u->attr[R_MINOR]);
 		return;
 	}
 	/* A bounded history: when its top is gone, the first line says so. */
@@ -238,11 +238,11 @@ static void program_draw(struct ui *u, struct ui_pane *p)
 		size_t line = (size_t)(p->top + row);
 		if (line < head) {
 			if (pg->dropped)
-				ui_putf(u, p->win, row, 2, p->w - 2, u->attr[R_DIM], "%s %lu older line%s dropped%s",
+				ui_putf(u, p->win, row, 2, p->w - 2, u->attr[R_MINOR], "%s %lu older line%s dropped%s",
 					ui_glyph(u, G_ELLIPSIS), pg->dropped, pg->dropped == 1 ? "" : "s",
 					pg->missed ? " and more" : "");
 			else
-				ui_putf(u, p->win, row, 2, p->w - 2, u->attr[R_DIM], "%s older lines dropped",
+				ui_putf(u, p->win, row, 2, p->w - 2, u->attr[R_MINOR], "%s older lines dropped",
 					ui_glyph(u, G_ELLIPSIS));
 			continue;
 		}
@@ -264,11 +264,11 @@ static void program_draw(struct ui *u, struct ui_pane *p)
 			break;
 		case PL_STMT:
 			snprintf(code, sizeof(code), "%s", pl->text);
-			code_role = R_DIM;
+			code_role = R_MINOR;
 			break;
 		case PL_DATA:
 			snprintf(code, sizeof(code), "/* %s */", pl->text);
-			code_role = R_DIM;
+			code_role = R_MINOR;
 			break;
 		}
 		int rw = res ? ui_width(u, res) + 1 : 0;
@@ -282,7 +282,7 @@ static void program_draw(struct ui *u, struct ui_pane *p)
 		int used;
 		if (ui_width(u, code) > cw) {
 			used = ui_put(u, p->win, row, x, cw - 1, code, u->attr[code_role]);
-			used += ui_put(u, p->win, row, x + used, 1, ui_glyph(u, G_ELLIPSIS), u->attr[R_DIM]);
+			used += ui_put(u, p->win, row, x + used, 1, ui_glyph(u, G_ELLIPSIS), u->attr[R_MINOR]);
 		} else {
 			used = ui_put(u, p->win, row, x, cw, code, u->attr[code_role]);
 		}

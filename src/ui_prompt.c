@@ -189,7 +189,7 @@ static void prompt_draw(struct ui *u, struct ui_pane *p)
 	} else if (u->notice[0]) { /* completion candidates go after the line if they fit */
 		int x = 3 + cols_to(u, pr.len) - pr.scroll + 2;
 		if (x < p->w - 10)
-			ui_put(u, p->win, 0, x, p->w - x - 1, u->notice, u->attr[R_DIM]);
+			ui_put(u, p->win, 0, x, p->w - x - 1, u->notice, u->attr[R_MINOR]);
 	}
 }
 

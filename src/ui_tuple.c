@@ -236,7 +236,7 @@ static void tuple_draw(struct ui *u, struct ui_pane *p)
 	}
 	if (!rs->n) {
 		ui_put(u, p->win, 1, 1, p->w - 2, "no sockets yet: each step adds a row here, as in the lecture's tables",
-		       u->attr[R_DIM]);
+		       u->attr[R_MINOR]);
 		return;
 	}
 	/* The last step: the command whose rows came last. Its changed cells
@@ -263,7 +263,7 @@ static void tuple_draw(struct ui *u, struct ui_pane *p)
 		bool recent = e->seq == last;
 		if (d->note) {
 			int nx = 1 + wd.w[C_STEP] + 1;
-			ui_putf(u, p->win, y + 1, nx, p->w - nx, u->attr[R_DIM], "(%s)", r->note);
+			ui_putf(u, p->win, y + 1, nx, p->w - nx, u->attr[R_MINOR], "(%s)", r->note);
 			continue;
 		}
 		x = 1;

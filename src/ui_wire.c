@@ -146,7 +146,7 @@ static void draw_frame_line(struct ui *u, struct ui_pane *p, int y, const struct
 		ui_put(u, p->win, y, rx, (int)strlen(fate), fate, sel ? base : u->attr[fate_role(f->fate)]);
 		rx += (int)strlen(fate) + 1;
 	}
-	ui_put(u, p->win, y, rx, (int)strlen(seq), seq, sel ? base : u->attr[R_DIM]);
+	ui_put(u, p->win, y, rx, (int)strlen(seq), seq, sel ? base : u->attr[R_MINOR]);
 }
 
 static void draw_detail(struct ui *u, struct ui_pane *p, int y, const struct wire_frame *f)
@@ -164,7 +164,7 @@ static void draw_detail(struct ui *u, struct ui_pane *p, int y, const struct wir
 	for (char *l = strtok_r(detail_buf, "\n", &save); l && y < p->h; l = strtok_r(NULL, "\n", &save))
 		ui_put(u, p->win, y++, 1, p->w - 1, l, u->attr[R_TEXT]);
 	for (char *l = strtok_r(hex_buf, "\n", &save); l && y < p->h; l = strtok_r(NULL, "\n", &save))
-		ui_put(u, p->win, y++, 1, p->w - 1, l, u->attr[R_DIM]);
+		ui_put(u, p->win, y++, 1, p->w - 1, l, u->attr[R_MINOR]);
 }
 
 static void wire_draw(struct ui *u, struct ui_pane *p)
@@ -172,7 +172,7 @@ static void wire_draw(struct ui *u, struct ui_pane *p)
 	const struct wire *w = p->a->wire;
 	if (!w) {
 		ui_wrap(u, p->win, 0, 1, p->w - 1, p->h, 2,
-			p->a->wire_why[0] ? p->a->wire_why : "no capture on this network", u->attr[R_DIM]);
+			p->a->wire_why[0] ? p->a->wire_why : "no capture on this network", u->attr[R_MINOR]);
 		return;
 	}
 	unsigned long last = wire_last_no(w);
@@ -180,7 +180,7 @@ static void wire_draw(struct ui *u, struct ui_pane *p)
 		ui_wrap(u, p->win, 0, 1, p->w - 1, p->h, 0,
 			wire_relays(w) ? "no frames yet: connect or sendto puts the first ones on the wire"
 				       : "no frames yet on lo: connect or sendto puts the first ones here",
-			u->attr[R_DIM]);
+			u->attr[R_MINOR]);
 		return;
 	}
 	unsigned long first = first_no(w), sel = selected(w, p);

@@ -58,6 +58,17 @@ has_colour() {
 		grep -qE '^(3[0-8]|4[0-8]|9[0-7]|10[0-7])$'
 }
 
+# Dim or faint text (SGR 2) in the captured screen: it vanishes on a
+# projector. The arguments of 38/48 (38;5;N, 38;2;R;G;B) are colours, not SGR 2.
+has_dim() {
+	screen_e | grep -oE $'\e\\[[0-9;:]*m' | tr -d $'\e[m' | awk -F'[;:]' '
+		{ for (i = 1; i <= NF; i++) {
+			if ($i == 38 || $i == 48 || $i == 58) { i += ($(i + 1) == 5) ? 2 : 4; continue }
+			if ($i == "2") found = 1
+		} }
+		END { exit !found }'
+}
+
 # ---- the TCP exchange, typed ------------------------------------------------
 
 # sockstep runs in a shell, so that the terminal modes can be compared before and after.
@@ -203,6 +214,20 @@ check "default theme: colour is used (control for the checks below)" 'has_colour
 send q
 check_exit "default theme" 0
 
+# No theme draws anything dim: older calls, zero bytes, notes, the wire's
+# status all read on a washed-out projector.
+for theme in default projector mono; do
+	run "--theme $theme" ""
+	for c in "server socket tcp" "server bind 127.0.0.1 80" "server listen" "client socket tcp" \
+		"client connect 127.0.0.1 80"; do
+		cmd "$c"
+	done
+	wait_for -i "connection request" >/dev/null
+	check "--theme $theme: nothing drawn dim or faint (no SGR 2)" '! has_dim'
+	send q
+	check_exit "--theme $theme, dim check" 0
+done
+
 run "--theme mono" ""
 cmd "server socket tcp"
 check "--theme mono: the table still fills in" 'wait_for -i "protocol definition"'
@@ -238,6 +263,12 @@ check "n n n: step 3, STEP 2B, LISTEN" \
 	'next_step "step 3/" && wait_for "STEP 2B READY TO ACCEPT CONNECTIONS" && wait_for "LISTEN"'
 check "n n n: accept() shown blocked" 'wait_for "blocked"'
 rows3=$(tuple_rows)
+# The rows of the lesson pane, between its title border and the next border.
+lesson_box_blank() {
+	screen | awk '/lesson tcp · step/ { inbox = 1; next } inbox && /^(├|└)/ { exit }
+		inbox { l = $0; gsub(/│/, "", l); gsub(/ /, "", l); if (l == "") blank = 1 } END { exit !blank }'
+}
+check "step 3: the narration box takes only the lines its text needs (no empty line)" '! lesson_box_blank'
 check "the narration line names the step and the keys" 'wait_for "step 3/" && screen | grep -q "n next, b back, r restart"'
 next_step "step 4/" >/dev/null
 check "n: the client's STEP3 row" 'wait_for "STEP3 PROTOCOL DEFINITION  "'
