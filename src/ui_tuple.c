@@ -150,20 +150,26 @@ struct widths {
 };
 
 /* Column widths that fit the pane, trying in turn: wide headers with the
- * lecture's full step names, narrow columns with full names, narrow
- * columns with the short names; then (half a screen in --compare) without
+ * lecture's full step names, narrow columns with full names, the full names
+ * cut from the end, narrow columns with the short names; then (half a screen in --compare) without
  * the PROTOCOL column, whose value the half's heading names, with the step
  * numbers only ("2B"), and last without the addresses. The step column
  * takes what is left. */
+#define STEP_CUT_MIN 16 /* "STEP 2B READY T…": enough of a name to know the step */
+
 static void fit(struct ui *u, const struct rows *rs, int width, struct widths *wd)
 {
-	static const struct { bool narrow, noproto, noip; enum steplab sl; } passes[] = {
-		{ false, false, false, SL_FULL }, { true, false, false, SL_FULL },
-		{ true, false, false, SL_SHORT }, { true, true, false, SL_SHORT },
-		{ true, true, false, SL_NUMBER },
+	static const struct { bool narrow, noproto, noip; enum steplab sl; int cut; } passes[] = {
+		{ false, false, false, SL_FULL, 0 }, { true, false, false, SL_FULL, 0 },
+		/* The lecture's names cut from the end ("STEP1 PROTOCOL DEFI…")
+		 * rather than another form or the PROTOCOL column dropped: the
+		 * names keep one form from the first step to the last. */
+		{ true, false, false, SL_FULL, STEP_CUT_MIN },
+		{ true, false, false, SL_SHORT, 0 }, { true, true, false, SL_SHORT, 0 },
+		{ true, true, false, SL_NUMBER, 0 },
 		/* Last resort (half of an 80-column screen): ports and state without
 		 * the addresses, rather than the state cut off at the edge. */
-		{ true, true, true, SL_NUMBER },
+		{ true, true, true, SL_NUMBER, 0 },
 	};
 	const int np = (int)(sizeof(passes) / sizeof(passes[0]));
 	for (int pass = 0; pass < np; pass++) {
@@ -193,7 +199,8 @@ static void fit(struct ui *u, const struct rows *rs, int width, struct widths *w
 		wd->narrow = narrow;
 		wd->sl = passes[pass].sl;
 		wd->w[C_STEP] = width - 1 - fixed - 1;
-		if (pass == np - 1 || wd->w[C_STEP] >= stepw) {
+		if (pass == np - 1 || wd->w[C_STEP] >= stepw ||
+		    (passes[pass].cut && wd->w[C_STEP] >= passes[pass].cut)) {
 			if (wd->w[C_STEP] < 2) /* the right-hand columns are cut at the edge instead */
 				wd->w[C_STEP] = 2;
 			return;
@@ -281,6 +288,8 @@ static void tuple_draw(struct ui *u, struct ui_pane *p)
 			int w = ui_width(u, buf);
 			int cx = right && w < wd.w[c] ? x + wd.w[c] - w : x;
 			ui_put(u, p->win, y + 1, cx, wd.w[c], buf, at);
+			if (c == C_STEP && w > wd.w[c] && wd.w[c] > 1) /* abbreviated from the end, and says so */
+				ui_put(u, p->win, y + 1, x + wd.w[c] - 1, 1, ui_glyph(u, G_ELLIPSIS), at);
 			x += wd.w[c] + 1;
 		}
 	}

@@ -305,6 +305,24 @@ check "n after r: step 1 again, the server socket is 3" \
 send q
 check_exit "--lesson tcp" 0
 
+# At 80×24, the size a projector with a big font gives: every row keeps the
+# PROTOCOL column and its state, and the steps keep the lecture's names (cut
+# from the end), the same form from the first step to the last.
+tmux_session small80 80 24 "SOCKSTEP_LESSONS=$src/assets/lessons $bin --lesson tcp 2>$tmp/err80"
+wait_for "5-tuple" >/dev/null
+# The table's lines without its notes ("(a new socket: ...)").
+table80() { screen | sed -n '/5-tuple ·/,/sockaddr_in/p' | sed '1d;$d' | grep -v '│ *(' ; }
+for k in 1 2 3; do next_step "step $k/" >/dev/null; done
+check "80×24: the steps keep the lecture's names (STEP1 …, never \"1 protocol\")" \
+	'table80 | sed 1d | grep -q "STEP1 PROTOCOL" && ! table80 | sed 1d | grep -qE "│ [0-9]B? [a-z]"'
+for k in 4 5 6 7; do next_step "step $k/" >/dev/null; done
+check "80×24: the table's header has PROTO and STATE" 'table80 | head -n1 | grep -q "PROTO" && table80 | head -n1 | grep -q "STATE"'
+check "80×24: every row shows TCP and a state" \
+	'[ "$(table80 | sed 1d | grep -c "[A-Z]")" -ge 3 ] && ! table80 | sed 1d | grep "[A-Z]" | grep -vE "TCP .*(CLOSED|LISTEN|SYN_SENT|ESTABLISHED)" | grep -q .'
+check "80×24: the steps keep their form at step 7" '! table80 | sed 1d | grep -qE "│ [0-9]B? [a-z]"'
+send q
+tmux_shell scr2 100 30
+
 # A lesson whose expectation does not hold: the warning on the narration line.
 cat > "$tmp/bad.lesson" <<'LESSON'
 title: an expectation that does not hold
