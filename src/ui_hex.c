@@ -117,7 +117,14 @@ static void hex_draw(struct ui *u, struct ui_pane *p)
 	/* Wide panes show each statement's code beside its bytes. */
 	int codex = LABEL_W + 16 * 3 + 1;
 	bool code = nb == 16 && p->w - codex >= 24;
-	for (int st = 0; st < SA_NSTAGES && y < p->h; st++, y++) {
+	/* Where only 8 bytes fit, the current stage goes on in a second row
+	 * (sin_zero), so that all 16 of its bytes show; a short pane drops the
+	 * oldest stages first, never the current one or the field names. */
+	bool cont = nb == 8;
+	int fixed = (cont ? 1 : 0) + 1, first = 0;
+	while (first < SA_NSTAGES - 1 && SA_NSTAGES - first + fixed > p->h)
+		first++;
+	for (int st = first; st < SA_NSTAGES && y < p->h; st++, y++) {
 		bool last = st == SA_NSTAGES - 1;
 		ui_put(u, p->win, y, 0, LABEL_W, stage_name[st], u->attr[last ? R_CURRENT : R_TEXT]);
 		for (int i = 0; i < nb; i++) {
@@ -129,10 +136,25 @@ static void hex_draw(struct ui *u, struct ui_pane *p)
 				at |= u->attr[R_NEWBYTE];
 			ui_put(u, p->win, y, LABEL_W + i * 3, 2, hx, at);
 		}
-		if (nb < 16)
+		if (nb < 16 && !(cont && last))
 			ui_put(u, p->win, y, LABEL_W + nb * 3, 1, ui_glyph(u, G_ELLIPSIS), u->attr[R_MINOR]);
 		if (code)
 			ui_put(u, p->win, y, codex, p->w - codex, b->code[st], u->attr[R_MINOR]);
+	}
+	if (cont && y < p->h) {
+		/* The current stage's bytes 8-15: the padding, named by its field. */
+		const int st = SA_NSTAGES - 1;
+		ui_put(u, p->win, y, 0, LABEL_W, "sin_zero", u->attr[R_TEXT]);
+		for (int i = 8; i < 16; i++) {
+			char hx[4];
+			snprintf(hx, sizeof(hx), "%02X", b->bytes[st][i]);
+			bool wrote = b->bytes[st][i] != b->bytes[st - 1][i];
+			attr_t at = u->attr[field_role(i)];
+			if (wrote)
+				at |= u->attr[R_NEWBYTE];
+			ui_put(u, p->win, y, LABEL_W + (i - 8) * 3, 2, hx, at);
+		}
+		y++;
 	}
 	if (y < p->h) {
 		char leg[160];

@@ -315,6 +315,8 @@ table80() { screen | sed -n '/5-tuple ·/,/sockaddr_in/p' | sed '1d;$d' | grep -
 for k in 1 2 3; do next_step "step $k/" >/dev/null; done
 check "80×24: the steps keep the lecture's names (STEP1 …, never \"1 protocol\")" \
 	'table80 | sed 1d | grep -q "STEP1 PROTOCOL" && ! table80 | sed 1d | grep -qE "│ [0-9]B? [a-z]"'
+check "80×24: all 16 bytes of the current sockaddr_in stage (sin_port, then sin_zero)" \
+	'screen | grep -q "sin_port   02 00 00 50 C8 00 00 02" && screen | grep -q "sin_zero   00 00 00 00 00 00 00 00"'
 for k in 4 5 6 7; do next_step "step $k/" >/dev/null; done
 check "80×24: the table's header has PROTO and STATE" 'table80 | head -n1 | grep -q "PROTO" && table80 | head -n1 | grep -q "STATE"'
 check "80×24: every row shows TCP and a state" \
