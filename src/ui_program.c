@@ -212,6 +212,85 @@ static const char *result_text(struct ui *u, const struct pline *pl, char *buf, 
 	return buf;
 }
 
+/* The current call shown whole: its code cut into rows, the first at the
+ * pane's code column and the others indented two more, each cut after its
+ * last blank (a word is cut only when it fills a row), the result after the last
+ * row (on a row of its own when it does not fit there). The code is ASCII:
+ * the engine escapes every other byte. Returns the rows (at most
+ * CALL_ROWS_MAX); off[i] is where row i starts. */
+#define CALL_ROWS_MAX 6
+#define CALL_INDENT 2
+
+static int call_layout(const char *code, int rw, int avail, size_t off[CALL_ROWS_MAX + 1])
+{
+	size_t len = strlen(code), at = 0;
+	int rows = 0;
+	while (rows < CALL_ROWS_MAX) {
+		size_t cap = (size_t)(rows == 0 ? avail : avail - CALL_INDENT);
+		off[rows++] = at;
+		if (len - at + (size_t)rw <= cap)
+			break; /* the rest and the result fit */
+		if (len - at <= cap) { /* the rest fits, the result goes below */
+			at = len;
+			continue;
+		}
+		size_t cut = at + cap;
+		for (size_t i = at + cap; i > at + 1; i--)
+			if (code[i - 1] == ' ') {
+				cut = i;
+				break;
+			}
+		at = cut;
+	}
+	off[rows] = len;
+	return rows;
+}
+
+static const char *call_result(struct ui *u, const struct pline *pl, char *buf, size_t len, enum ui_role *role,
+			       int avail)
+{
+	const char *res = result_text(u, pl, buf, len, role);
+	/* "(waited)" is worth a word, not a row of its own. */
+	size_t off[CALL_ROWS_MAX + 1];
+	char *w = strstr(buf, " (waited)");
+	if (w && res == buf && call_layout(pl->text, ui_width(u, res) + 1, avail, off) >
+				     call_layout(pl->text, ui_width(u, res) + 1 - 9, avail, off))
+		*w = '\0';
+	return res;
+}
+
+static int call_rows(struct ui *u, const struct pline *pl, int avail)
+{
+	char rbuf[64];
+	enum ui_role role;
+	size_t off[CALL_ROWS_MAX + 1];
+	const char *res = call_result(u, pl, rbuf, sizeof(rbuf), &role, avail);
+	return call_layout(pl->text, ui_width(u, res) + 1, avail, off);
+}
+
+static void draw_call_row(struct ui *u, struct ui_pane *p, int row, const struct pline *pl, int sub,
+			  const char *mark)
+{
+	char rbuf[64];
+	enum ui_role rrole;
+	int avail = p->w - 2;
+	const char *res = call_result(u, pl, rbuf, sizeof(rbuf), &rrole, avail);
+	int rw = ui_width(u, res) + 1;
+	size_t off[CALL_ROWS_MAX + 1];
+	int rows = call_layout(pl->text, rw, avail, off);
+	if (sub >= rows)
+		return;
+	int x = sub == 0 ? 2 : 2 + CALL_INDENT;
+	if (sub == 0)
+		ui_put(u, p->win, row, 0, 2, mark, u->attr[R_CURRENT]);
+	char piece[512];
+	snprintf(piece, sizeof(piece), "%.*s", (int)(off[sub + 1] - off[sub]), pl->text + off[sub]);
+	int used = ui_put(u, p->win, row, x, p->w - x, piece, u->attr[R_CURRENT]);
+	if (sub == rows - 1)
+		ui_put(u, p->win, row, p->w - rw + 1 > x + used ? p->w - rw + 1 : x + used + 1, rw, res,
+		       u->attr[rrole]);
+}
+
 static void program_draw(struct ui *u, struct ui_pane *p)
 {
 	struct pgm *pg = prog_of(u, p);
@@ -225,7 +304,6 @@ static void program_draw(struct ui *u, struct ui_pane *p)
 	}
 	/* A bounded history: when its top is gone, the first line says so. */
 	size_t head = pg->dropped || pg->missed ? 1 : 0, total = pg->n + head;
-	ui_scroll_fix(p, (int)total, p->h);
 	/* The current line: the side's newest call. */
 	size_t cur = pg->n;
 	for (size_t k = pg->n; k-- > 0;)
@@ -234,8 +312,22 @@ static void program_draw(struct ui *u, struct ui_pane *p)
 			break;
 		}
 	const char *mark = ui_glyph(u, G_CURRENT);
-	for (int row = 0; row < p->h && (size_t)(p->top + row) < total; row++) {
-		size_t line = (size_t)(p->top + row);
+	/* The current call is shown whole: as many rows as it needs (older
+	 * lines may be cut). Scrolling counts screen rows. */
+	int cur_rows = cur < pg->n ? call_rows(u, &pg->l[cur], p->w - 2) : 1;
+	size_t total_rows = total + (size_t)(cur_rows - 1);
+	ui_scroll_fix(p, (int)total_rows, p->h);
+	/* The line and the row within it where the view starts. */
+	size_t line = 0;
+	int sub = 0;
+	for (int skip = p->top; skip > 0 && line < total; skip--) {
+		int rows = line >= head && line - head == cur ? cur_rows : 1;
+		if (++sub >= rows) {
+			sub = 0;
+			line++;
+		}
+	}
+	for (int row = 0; row < p->h && line < total; row++) {
 		if (line < head) {
 			if (pg->dropped)
 				ui_putf(u, p->win, row, 2, p->w - 2, u->attr[R_MINOR], "%s %lu older line%s dropped%s",
@@ -244,11 +336,21 @@ static void program_draw(struct ui *u, struct ui_pane *p)
 			else
 				ui_putf(u, p->win, row, 2, p->w - 2, u->attr[R_MINOR], "%s older lines dropped",
 					ui_glyph(u, G_ELLIPSIS));
+			line++;
 			continue;
 		}
 		size_t k = line - head;
 		const struct pline *pl = &pg->l[k];
 		bool is_cur = k == cur;
+		if (is_cur && cur_rows > 1) {
+			draw_call_row(u, p, row, pl, sub, mark);
+			if (++sub >= cur_rows) {
+				sub = 0;
+				line++;
+			}
+			continue;
+		}
+		line++;
 		if (is_cur)
 			ui_put(u, p->win, row, 0, 2, mark, u->attr[R_CURRENT]);
 		int x = 2, avail = p->w - x;

@@ -322,7 +322,13 @@ check "80×24: the table's header has PROTO and STATE" 'table80 | head -n1 | gre
 check "80×24: every row shows TCP and a state" \
 	'[ "$(table80 | sed 1d | grep -c "[A-Z]")" -ge 3 ] && ! table80 | sed 1d | grep "[A-Z]" | grep -vE "TCP .*(CLOSED|LISTEN|SYN_SENT|ESTABLISHED)" | grep -q .'
 check "80×24: the steps keep their form at step 7" '! table80 | sed 1d | grep -qE "│ [0-9]B? [a-z]"'
-send q
+# The programs' panes, one side each, rows joined: the current call is whole.
+pane80() { screen | sed -n '2,/^├/p' | sed '$d' | awk -F'│' -v k="$1" '{ printf "%s ", $k }' | tr -s ' '; }
+check "80×24: the client's current call is whole (wrapped, not cut)" \
+	'pane80 3 | grep -qF "connect(sock, (struct sockaddr *)&echoserver, sizeof(echoserver));"'
+check "80×24: the server's accept() is whole, with its result" \
+	'pane80 2 | grep -qF "csock = accept(sock, (struct sockaddr *)&echoclient, &clientlen);" && pane80 2 | grep -q "→ 4"'
+# A new shell session ends this one (a server left without sessions would exit).
 tmux_shell scr2 100 30
 
 # A lesson whose expectation does not hold: the warning on the narration line.
