@@ -38,6 +38,7 @@ enum ev_kind {
 	EV_EXPECT,   /* an expectation: ret = 1 held / 0 failed, text = what */
 	EV_FRAME,    /* a frame crossed the wire: ret = frame number, text = summary */
 	EV_WIRE,     /* the wire's policy or queue changed: text */
+	EV_CONVERT,  /* a conversion's bytes, for the hex pane: conv (its lines are EV_INFO) */
 };
 
 enum call_status {
@@ -60,6 +61,7 @@ struct event {
 	char *text;           /* owned, may be NULL */
 	struct sa_build *sa;  /* EV_SOCKADDR, owned */
 	struct tuple_row *row;/* EV_ROW, owned */
+	struct conv_view *conv; /* EV_CONVERT, owned */
 };
 
 #define SESSION_KEEP_EVENTS 2048
@@ -115,6 +117,7 @@ void session_expects(const struct session *s, unsigned long *held, unsigned long
 /* Attach copies of a sockaddr build or a row to the last event. */
 int session_attach_sa(struct event *e, const struct sa_build *sa);
 int session_attach_row(struct event *e, const struct tuple_row *row);
+int session_attach_conv(struct event *e, const struct conv_view *cv);
 
 /* "EADDRINUSE" for EADDRINUSE, "E123" when unknown. */
 const char *errno_name(int err);

@@ -72,4 +72,20 @@ struct sa_conv {
 void sa_inet_addr(const char *text, struct sa_conv *r);
 void sa_inet_pton(const char *text, struct sa_conv *r);
 
+/* A conversion as the hex pane draws it: what was called, and the bytes
+ * each result holds in memory, with a line on what they mean ("network
+ * order", "this CPU's order", "INADDR_NONE: the same bytes as the error"). */
+#define CONV_ROWS 3
+struct conv_row {
+	char label[16];           /* "htons", "host", "inet_addr", "inet_pton" */
+	int n;                    /* bytes: 2 or 4; 0 for a failed call (no bytes) */
+	unsigned char b[4];
+	char what[112];
+};
+struct conv_view {
+	char title[112];          /* "htons(80) = 0x0050" */
+	int nrows;
+	struct conv_row row[CONV_ROWS];
+};
+
 #endif

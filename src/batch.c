@@ -149,6 +149,8 @@ int batch_print(struct batch_printer *p, const struct session *s)
 			put(f, ev->text);
 			fputc('\n', f);
 			break;
+		case EV_CONVERT:
+			break; /* the screen's byte boxes; the EV_INFO lines say it in words */
 		}
 	}
 	return out_flush(f);

@@ -103,8 +103,85 @@ void convert_ntohl(uint32_t net, char *line1, char *line2, size_t len)
 	host_line("ntohl", host, hm, 4, line2, len);
 }
 
+static void view_row(struct conv_view *v, const char *label, const void *mem, int n, const char *what)
+{
+	if (v->nrows >= CONV_ROWS)
+		return;
+	struct conv_row *r = &v->row[v->nrows++];
+	snprintf(r->label, sizeof(r->label), "%s", label);
+	r->n = n;
+	if (mem && n > 0)
+		memcpy(r->b, mem, (size_t)n);
+	snprintf(r->what, sizeof(r->what), "%s", what);
+}
+
+/* The byte boxes of one conversion, for the screen's hex pane: the
+ * result's bytes in memory, and the same number in this CPU's order. */
+static void conv_event(struct session *log, const struct cmd *c)
+{
+	struct conv_view v;
+	char what[112];
+	memset(&v, 0, sizeof(v));
+	bool little = sa_little_endian();
+	switch (c->verb) {
+	case V_INET_ADDR:
+	case V_INET_PTON: {
+		struct sa_conv a, p;
+		sa_inet_addr(c->text, &a);
+		sa_inet_pton(c->text, &p);
+		bool bcast = !strcmp(c->text, "255.255.255.255");
+		snprintf(v.title, sizeof(v.title), "\"%.64s\": 4 bytes in memory", c->text);
+		uint32_t none = INADDR_NONE;
+		if (a.ok)
+			view_row(&v, "inet_addr", &a.net, 4, "the address, first byte first");
+		else
+			view_row(&v, "inet_addr", &none, 4,
+				 bcast ? "= INADDR_NONE: also its error"
+				       : "INADDR_NONE (0xFFFFFFFF): not an address");
+		if (p.ok)
+			view_row(&v, "inet_pton", &p.net, 4, bcast ? "returns 1: it tells them apart" : "returns 1");
+		else
+			view_row(&v, "inet_pton", NULL, 0, "returns 0: not a dotted quad");
+		break;
+	}
+	case V_HTONS:
+	case V_NTOHS: {
+		uint16_t in = (uint16_t)c->num, out = c->verb == V_HTONS ? htons(in) : ntohs(in);
+		bool to_net = c->verb == V_HTONS;
+		snprintf(v.title, sizeof(v.title), "%s(%u) = %u (0x%04X)", to_net ? "htons" : "ntohs", (unsigned)in,
+			 (unsigned)out, (unsigned)out);
+		uint16_t netv = to_net ? out : in, host = to_net ? in : out;
+		snprintf(what, sizeof(what), "%u, network order (big-endian)", (unsigned)host);
+		view_row(&v, "network", &netv, 2, what);
+		snprintf(what, sizeof(what), "%u, this CPU's order (%s-endian)", (unsigned)host, little ? "little" : "big");
+		view_row(&v, "host", &host, 2, what);
+		break;
+	}
+	case V_HTONL:
+	case V_NTOHL: {
+		uint32_t in = c->num, out = c->verb == V_HTONL ? htonl(in) : ntohl(in);
+		bool to_net = c->verb == V_HTONL;
+		snprintf(v.title, sizeof(v.title), "%s(%lu) = %lu (0x%08lX)", to_net ? "htonl" : "ntohl", (unsigned long)in,
+			 (unsigned long)out, (unsigned long)out);
+		uint32_t netv = to_net ? out : in, host = to_net ? in : out;
+		snprintf(what, sizeof(what), "%lu, network order (big-endian)", (unsigned long)host);
+		view_row(&v, "network", &netv, 4, what);
+		snprintf(what, sizeof(what), "%lu, this CPU's order (%s-endian)", (unsigned long)host,
+			 little ? "little" : "big");
+		view_row(&v, "host", &host, 4, what);
+		break;
+	}
+	default:
+		return;
+	}
+	struct event *ev = session_add(log, EV_CONVERT, SIDE_NONE, -1, "%s", v.title);
+	if (ev)
+		session_attach_conv(ev, &v);
+}
+
 void convert_run(struct session *log, const struct cmd *c)
 {
+	conv_event(log, c);
 	char line[320], line2[320];
 
 	switch (c->verb) {

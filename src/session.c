@@ -22,7 +22,7 @@ static struct event *slot(const struct session *s, size_t i)
 static size_t cost(const struct event *e)
 {
 	return (e->text ? strlen(e->text) + 1 : 0) + (e->sa ? sizeof(*e->sa) : 0) +
-	       (e->row ? sizeof(*e->row) : 0);
+	       (e->row ? sizeof(*e->row) : 0) + (e->conv ? sizeof(*e->conv) : 0);
 }
 
 static void event_free(struct event *e)
@@ -30,6 +30,7 @@ static void event_free(struct event *e)
 	free(e->text);
 	free(e->sa);
 	free(e->row);
+	free(e->conv);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -105,7 +106,8 @@ struct event *session_add(struct session *s, enum ev_kind kind, enum side side, 
 	settle(s);
 	/* What this event will hold: its text, and the attachment its kind gets. */
 	size_t need = (text ? strlen(text) + 1 : 0) + (kind == EV_SOCKADDR ? sizeof(struct sa_build) : 0) +
-		      (kind == EV_ROW ? sizeof(struct tuple_row) : 0);
+		      (kind == EV_ROW ? sizeof(struct tuple_row) : 0) +
+		      (kind == EV_CONVERT ? sizeof(struct conv_view) : 0);
 	while (s->n > s->first &&
 	       (s->n - s->first >= SESSION_KEEP_EVENTS || s->bytes + need > SESSION_KEEP_BYTES))
 		drop_oldest(s);
@@ -183,6 +185,15 @@ int session_attach_sa(struct event *e, const struct sa_build *sa)
 	if (!e->sa)
 		return -ENOMEM;
 	*e->sa = *sa;
+	return 0;
+}
+
+int session_attach_conv(struct event *e, const struct conv_view *cv)
+{
+	e->conv = malloc(sizeof(*cv));
+	if (!e->conv)
+		return -ENOMEM;
+	*e->conv = *cv;
 	return 0;
 }
 

@@ -19,6 +19,8 @@ struct newest {
 	struct sa_build sa;
 	enum side side;
 	bool set;
+	struct conv_view conv;  /* the newest conversion, shown when it is newer than the sockaddr_in */
+	bool conv_newer;
 	size_t at;      /* the log event it came from */
 	size_t next;    /* the first log event not looked at */
 };
@@ -44,6 +46,11 @@ static const struct newest *newest_sa(struct ui_pane *p)
 			nw->side = e->side;
 			nw->at = nw->next;
 			nw->set = true;
+			nw->conv_newer = false;
+		} else if (e->kind == EV_CONVERT && e->conv) {
+			nw->conv = *e->conv;
+			nw->at = nw->next;
+			nw->set = nw->conv_newer = true;
 		}
 	}
 	return nw->set ? nw : NULL;
@@ -89,9 +96,49 @@ static void hex_title(struct ui *u, struct ui_pane *p, char *buf, size_t len)
 		snprintf(buf, len, "sockaddr_in (16 bytes)");
 		return;
 	}
+	if (e->conv_newer) {
+		snprintf(buf, len, "conversion %s bytes in memory", ui_glyph(u, G_DOT));
+		return;
+	}
 	char var[40];
 	var_name(&e->sa, var, sizeof(var));
 	snprintf(buf, len, "sockaddr_in %s %s %s", var, ui_glyph(u, G_DOT), side_name(e->side));
+}
+
+/* A conversion: its call and value, then a box of bytes per result, each
+ * with what its bytes mean (network order, this CPU's order, INADDR_NONE).
+ * A short pane keeps the bytes of every result first: it drops the title,
+ * then cuts the meanings to one row, then leaves them out. */
+static void conv_draw(struct ui *u, struct ui_pane *p, const struct conv_view *v)
+{
+	int tx = LABEL_W + 4 * 3 + 1;
+	bool beside = true; /* meanings beside the bytes, where every one fits whole */
+	for (int r = 0; r < v->nrows; r++)
+		beside = beside && ui_width(u, v->row[r].what) <= p->w - tx;
+	int need = 1;
+	for (int r = 0; r < v->nrows; r++)
+		need += 1 + (beside ? 0 : 1);
+	bool title = need <= p->h, whats = beside || 2 * v->nrows <= p->h;
+	int y = 0;
+	if (title)
+		ui_put(u, p->win, y++, 0, p->w, v->title, u->attr[R_CURRENT]);
+	for (int r = 0; r < v->nrows && y < p->h; r++) {
+		const struct conv_row *cr = &v->row[r];
+		ui_put(u, p->win, y, 0, LABEL_W, cr->label, u->attr[R_TEXT]);
+		for (int i = 0; i < cr->n; i++) {
+			char hx[4];
+			snprintf(hx, sizeof(hx), "%02X", cr->b[i]);
+			ui_put(u, p->win, y, LABEL_W + i * 3, 2, hx, u->attr[R_NEWBYTE]);
+		}
+		if (!cr->n)
+			ui_put(u, p->win, y, LABEL_W, 2, "--", u->attr[R_ERRNO]);
+		if (beside)
+			ui_put(u, p->win, y, tx, p->w - tx, cr->what, u->attr[R_TEXT]);
+		y++;
+		/* Below the bytes, where there is room for every result's line. */
+		if (!beside && whats && y < p->h)
+			ui_put(u, p->win, y++, 2, p->w - 2, cr->what, u->attr[R_TEXT]);
+	}
 }
 
 static void hex_draw(struct ui *u, struct ui_pane *p)
@@ -101,6 +148,10 @@ static void hex_draw(struct ui *u, struct ui_pane *p)
 		ui_wrap(u, p->win, 0, 1, p->w - 1, p->h, 0,
 			"no sockaddr_in yet: bind, connect and sendto build one, statement by statement",
 			u->attr[R_MINOR]);
+		return;
+	}
+	if (e->conv_newer) {
+		conv_draw(u, p, &e->conv);
 		return;
 	}
 	const struct sa_build *b = &e->sa;

@@ -328,6 +328,14 @@ check "80×24: the client's current call is whole (wrapped, not cut)" \
 	'pane80 3 | grep -qF "connect(sock, (struct sockaddr *)&echoserver, sizeof(echoserver));"'
 check "80×24: the server's accept() is whole, with its result" \
 	'pane80 2 | grep -qF "csock = accept(sock, (struct sockaddr *)&echoclient, &clientlen);" && pane80 2 | grep -q "→ 4"'
+# Conversions show their bytes in the hex pane: the lecture's trap, FF FF FF FF
+# beside INADDR_NONE, and htons's two orders side by side.
+cmd "inet_addr 255.255.255.255"
+check "80×24: inet_addr 255.255.255.255 shows FF FF FF FF beside INADDR_NONE" \
+	'wait_for "inet_addr  FF FF FF FF" && screen | grep -q "INADDR_NONE" && screen | grep -q "inet_pton  FF FF FF FF"'
+cmd "htons 80"
+check "80×24: htons 80 shows 00 50 in network order and 50 00 in this CPU's" \
+	'wait_for "network    00 50" && screen | grep -q "host       50 00"'
 # A new shell session ends this one (a server left without sessions would exit).
 tmux_shell scr2 100 30
 

@@ -18,6 +18,8 @@
 #include "sockaddr.h"
 
 static struct cmd c;
+static struct conv_view view; /* the byte boxes of the last run */
+static int views;             /* how many EV_CONVERT it logged */
 
 /* Run one command line through convert_run; the lines it logged, "\n"-joined. */
 static void run(const char *line, char *out, size_t len)
@@ -31,8 +33,15 @@ static void run(const char *line, char *out, size_t len)
 	session_init(&s);
 	convert_run(&s, &c);
 	out[0] = '\0';
+	views = 0;
 	for (size_t i = s.first; i < s.n; i++) {
 		const struct event *e = session_at(&s, i);
+		if (e->kind == EV_CONVERT) { /* the screen's boxes, beside the lines */
+			assert_non_null(e->conv);
+			view = *e->conv;
+			views++;
+			continue;
+		}
 		assert_int_equal(e->kind, EV_INFO);
 		assert_int_equal(e->side, SIDE_NONE);
 		w += (size_t)snprintf(out + w, len - w, "%s%s", w ? "\n" : "", e->text);
@@ -116,12 +125,50 @@ static void test_the_others(void **state)
 	assert_string_equal(out, "");
 }
 
+/* The byte boxes the hex pane draws: each result's bytes in memory. */
+static void test_views(void **state)
+{
+	char out[2048];
+	static const unsigned char ff[4] = { 0xFF, 0xFF, 0xFF, 0xFF };
+
+	(void)state;
+	run("htons 80", out, sizeof out);
+	assert_int_equal(views, 1);
+	if (sa_little_endian())
+		assert_string_equal(view.title, "htons(80) = 20480 (0x5000)");
+	assert_int_equal(view.nrows, 2);
+	assert_int_equal(view.row[0].n, 2);
+	assert_int_equal(view.row[0].b[0], 0x00); /* network order: 00 50 */
+	assert_int_equal(view.row[0].b[1], 0x50);
+	if (sa_little_endian()) {
+		assert_int_equal(view.row[1].b[0], 0x50); /* this CPU's: 50 00 */
+		assert_int_equal(view.row[1].b[1], 0x00);
+	}
+	run("ntohl 3355443202", out, sizeof out);
+	assert_int_equal(view.row[0].n, 4);
+	assert_non_null(strstr(view.title, "ntohl(3355443202)"));
+	/* The lecture's trap: FF FF FF FF beside INADDR_NONE, from both calls. */
+	run("inet_addr 255.255.255.255", out, sizeof out);
+	assert_int_equal(view.nrows, 2);
+	assert_memory_equal(view.row[0].b, ff, 4);
+	assert_non_null(strstr(view.row[0].what, "INADDR_NONE"));
+	assert_memory_equal(view.row[1].b, ff, 4);
+	assert_non_null(strstr(view.row[1].what, "returns 1"));
+	/* A bad address: inet_pton has no bytes to show. */
+	run("inet_addr 300.1.2.3", out, sizeof out);
+	assert_int_equal(view.row[1].n, 0);
+	run("inet_addr 10.0.0.1", out, sizeof out);
+	assert_int_equal(view.row[0].b[0], 10);
+	assert_int_equal(view.row[0].b[3], 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ntohs),
 		cmocka_unit_test(test_ntohl),
 		cmocka_unit_test(test_the_others),
+		cmocka_unit_test(test_views),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
