@@ -576,14 +576,21 @@ static void narration(struct ui *u, char *buf, size_t len, attr_t *attr)
 		lesson_line(u, buf, len);
 		return;
 	}
-	const struct event *say = NULL, *info = NULL;
+	const struct event *say = NULL, *info = NULL, *wire = NULL;
+	bool wire_cmd = false; /* the command was a wire command: its answer (saved to FILE) is the news */
 	for (size_t i = s->n; i-- > s->first && session_at(s, i)->seq == s->seq && s->seq;) {
 		const struct event *e = session_at(s, i);
 		if (e->kind == EV_SAY && !say)
 			say = e;
 		else if ((e->kind == EV_INFO || e->kind == EV_EXPECT || e->kind == EV_DATA) && !info && e->text)
 			info = e;
+		else if (e->kind == EV_WIRE && e->text && !wire)
+			wire = e;
+		else if (e->kind == EV_COMMAND && e->text)
+			wire_cmd = !strncmp(e->text, "wire ", 5);
 	}
+	if (!info && wire_cmd)
+		info = wire;
 	if (say) {
 		snprintf(buf, len, "%s", say->text);
 		return;

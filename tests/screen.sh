@@ -432,6 +432,13 @@ check ".: the SYN is released and the SYN/ACK now waits" \
 send p
 check "p: the wire passes again and the connection is ESTABLISHED" \
 	'wait_for "wire · PASS" && wait_for "ESTABLISHED"'
+# w: the prompt with "wire save ", and the narration line says where it went
+# (a directory anyone may write: as root, sockstep writes as nobody).
+mkdir -p "$tmp/w" && chmod 1777 "$tmp/w"
+send w
+send_line "$tmp/w/keys.pcap"
+check "w: the narration line confirms where the frames were saved" \
+	'wait_for "frames to $tmp/w/keys.pcap" && [ -s "$tmp/w/keys.pcap" ]'
 send q
 check_exit "the wire keys" 0
 
