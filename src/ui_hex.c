@@ -105,6 +105,21 @@ static void hex_title(struct ui *u, struct ui_pane *p, char *buf, size_t len)
 	snprintf(buf, len, "sockaddr_in %s %s %s", var, ui_glyph(u, G_DOT), side_name(e->side));
 }
 
+/* Bytes from..to-1 of stage st on row y, from the label column on: each
+ * coloured by its field, the ones this statement wrote marked. */
+static void stage_bytes(struct ui *u, struct ui_pane *p, int y, const struct sa_build *b, int st, int from, int to)
+{
+	for (int i = from; i < to; i++) {
+		char hx[4];
+		snprintf(hx, sizeof(hx), "%02X", b->bytes[st][i]);
+		bool wrote = st == SA_MEMSET || b->bytes[st][i] != b->bytes[st - 1][i];
+		attr_t at = u->attr[field_role(i)];
+		if (wrote)
+			at |= u->attr[R_NEWBYTE];
+		ui_put(u, p->win, y, LABEL_W + (i - from) * 3, 2, hx, at);
+	}
+}
+
 /* A conversion: its call and value, then a box of bytes per result, each
  * with what its bytes mean (network order, this CPU's order, INADDR_NONE).
  * A short pane keeps the bytes of every result first: it drops the title,
@@ -178,15 +193,7 @@ static void hex_draw(struct ui *u, struct ui_pane *p)
 	for (int st = first; st < SA_NSTAGES && y < p->h; st++, y++) {
 		bool last = st == SA_NSTAGES - 1;
 		ui_put(u, p->win, y, 0, LABEL_W, stage_name[st], u->attr[last ? R_CURRENT : R_TEXT]);
-		for (int i = 0; i < nb; i++) {
-			char hx[4];
-			snprintf(hx, sizeof(hx), "%02X", b->bytes[st][i]);
-			bool wrote = st == SA_MEMSET || b->bytes[st][i] != b->bytes[st - 1][i];
-			attr_t at = u->attr[field_role(i)];
-			if (wrote)
-				at |= u->attr[R_NEWBYTE];
-			ui_put(u, p->win, y, LABEL_W + i * 3, 2, hx, at);
-		}
+		stage_bytes(u, p, y, b, st, 0, nb);
 		if (nb < 16 && !(cont && last))
 			ui_put(u, p->win, y, LABEL_W + nb * 3, 1, ui_glyph(u, G_ELLIPSIS), u->attr[R_MINOR]);
 		if (code)
@@ -196,15 +203,7 @@ static void hex_draw(struct ui *u, struct ui_pane *p)
 		/* The current stage's bytes 8-15: the padding, named by its field. */
 		const int st = SA_NSTAGES - 1;
 		ui_put(u, p->win, y, 0, LABEL_W, "sin_zero", u->attr[R_TEXT]);
-		for (int i = 8; i < 16; i++) {
-			char hx[4];
-			snprintf(hx, sizeof(hx), "%02X", b->bytes[st][i]);
-			bool wrote = b->bytes[st][i] != b->bytes[st - 1][i];
-			attr_t at = u->attr[field_role(i)];
-			if (wrote)
-				at |= u->attr[R_NEWBYTE];
-			ui_put(u, p->win, y, LABEL_W + (i - 8) * 3, 2, hx, at);
-		}
+		stage_bytes(u, p, y, b, st, 8, 16);
 		y++;
 	}
 	if (y < p->h) {
