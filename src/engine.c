@@ -617,20 +617,23 @@ static void prog_died(struct engine *e, struct eprog *pr)
 	}
 }
 
-/* Send the program its call and wait until it returns or sleeps in it.
- * 1: the reply is in e->rep; 0: the program is blocked; <0: it died. */
+/* Wait until the program's call returns or sleeps. 1: the reply is in
+ * e->rep; 0: the program is blocked; <0: it died. */
+static int answer(struct engine *e, struct eprog *pr)
+{
+	int rc = prog_settle(&pr->p);
+	if (rc <= 0)
+		return rc;
+	return prog_recv(&pr->p, e->rep) < 0 ? -EPIPE : 1;
+}
+
+/* Send the program its call and wait as answer() does. */
 static int call(struct engine *e, struct eprog *pr, const struct prog_req *rq, int pass_fd)
 {
 	if (!e->rep)
 		return -ENOMEM;
 	int rc = prog_send(&pr->p, rq, pass_fd);
-	if (rc < 0)
-		return rc;
-	rc = prog_settle(&pr->p);
-	if (rc <= 0)
-		return rc;
-	rc = prog_recv(&pr->p, e->rep);
-	return rc < 0 ? rc : 1;
+	return rc < 0 ? rc : answer(e, pr);
 }
 
 /* Datagrams all floods together may send between two turns of the relay:
@@ -923,20 +926,20 @@ static void blocked(struct engine *e, struct eprog *pr)
 }
 
 /* Start the call set up in pr (verb, sock, code) with request rq. */
+/* What became of the call just made (answer()'s rc): logged as done, or
+ * as blocked (a flood goes on in chunks), or the program is gone. */
+static void conclude(struct engine *e, struct eprog *pr, int rc)
+{
+	if (rc < 0)
+		prog_died(e, pr);
+	else if (rc == 0 || !finish(e, pr, 0))
+		blocked(e, pr);
+}
+
 static void run_call(struct engine *e, struct eprog *pr, const struct prog_req *rq)
 {
 	pr->seq = e->log->seq;
-	int rc = call(e, pr, rq, -1);
-	if (rc < 0) {
-		prog_died(e, pr);
-		return;
-	}
-	if (rc == 0) {
-		blocked(e, pr);
-		return;
-	}
-	if (!finish(e, pr, 0))
-		blocked(e, pr); /* a flood goes on in chunks */
+	conclude(e, pr, call(e, pr, rq, -1));
 }
 
 static void req_init(struct prog_req *rq, enum prog_op op, int fd)
@@ -1067,9 +1070,7 @@ static int do_interrupt(struct engine *e, struct eprog *pr, char *err, size_t er
 		return ERR("cannot signal %s: %s", pr->name, errno_name(-rc));
 	plog(e, EV_INFO, pr, -1, "kill(pid, SIGUSR1): %s's handler was installed without SA_RESTART, so the "
 	     "blocked %s() returns -1 EINTR", pr->name, cmd_verb_name(pr->verb));
-	rc = prog_settle(&pr->p);
-	if (rc > 0)
-		rc = prog_recv(&pr->p, e->rep) < 0 ? -EPIPE : 1;
+	rc = answer(e, pr);
 	if (rc < 0)
 		prog_died(e, pr);
 	else if (rc > 0 && !finish(e, pr, pr->seq))
@@ -1503,16 +1504,8 @@ int engine_exec(struct engine *e, const struct cmd *c, char *err, size_t errlen)
 			blocked(e, pr); /* the other floods have this turn's budget */
 			return 0;
 		}
-		if (pr->gone)
-			return 0;
-		int rc = prog_settle(&pr->p);
-		if (rc > 0 && prog_recv(&pr->p, e->rep) == 0) {
-			if (!finish(e, pr, 0))
-				blocked(e, pr);
-		} else if (rc >= 0 && pr->p.alive)
-			blocked(e, pr);
-		else
-			prog_died(e, pr);
+		if (!pr->gone)
+			conclude(e, pr, answer(e, pr));
 		return 0;
 	}
 	default:
