@@ -246,8 +246,6 @@ static void focus_step(struct ui *u, int d)
 	do
 		u->focus = (u->focus + d + P_TILED_) % P_TILED_;
 	while (!ui_pane_shown(u, u->focus));
-	if (u->zoom)
-		ui_layout(u);
 }
 
 /* ---- lessons: n, b, r ------------------------------------------------- */
@@ -277,31 +275,34 @@ static void mouse(struct ui *u)
 	}
 }
 
-static void key(struct ui *u, int k)
+/* One key: what it did, as htop's HandlerResult: the loop redraws, or lays
+ * out and redraws, only when a key asks for it. */
+enum ui_handled { UH_IGNORED = 0, UH_REDRAW = 1, UH_RELAYOUT = 2 };
+
+static int key(struct ui *u, int k)
 {
 	if (k == UI_FKEY(KEY_RESIZE)) {
 		clearok(curscr, TRUE);
-		ui_layout(u);
-		return;
+		return UH_RELAYOUT;
 	}
 	if (k == 12) { /* Ctrl-L: repaint everything */
 		clearok(curscr, TRUE);
-		return;
+		return UH_REDRAW;
 	}
 	if (u->help) {
 		struct ui_pane *hp = &u->pane[P_HELP];
 		if (!hp->ops->key(u, hp, k))
 			u->help = false;
-		return;
+		return UH_REDRAW;
 	}
 	if (u->prompting) {
 		u->pane[P_PROMPT].ops->key(u, &u->pane[P_PROMPT], k);
-		return;
+		return UH_REDRAW;
 	}
 	if (ui_layout_small()) {
 		if (k == 'q')
 			u->quit = true;
-		return;
+		return UH_IGNORED;
 	}
 	if (ui_steps_busy(u)) {
 		/* A step or a replay runs: q and Esc stop it; what would run
@@ -311,12 +312,12 @@ static void key(struct ui *u, int k)
 		case 'q':
 		case 27:
 			ui_steps_cancel(u);
-			return;
+			return UH_REDRAW;
 		case ':':
 		case 's':
 		case 'c':
 			ui_notice(u, false, "step %d is running: commands wait until it ends (Esc stops it)", u->step);
-			return;
+			return UH_REDRAW;
 		default:
 			break;
 		}
@@ -324,79 +325,82 @@ static void key(struct ui *u, int k)
 	switch (k) {
 	case ':':
 		ui_prompt_open(u, "");
-		return;
+		return UH_REDRAW;
 	case 's':
 		ui_prompt_open(u, "server ");
-		return;
+		return UH_REDRAW;
 	case 'c':
 		ui_prompt_open(u, "client ");
-		return;
+		return UH_REDRAW;
 	case 'w':
 		ui_prompt_open(u, "wire save ");
-		return;
+		return UH_REDRAW;
 	case 'h':
 		ui_run_line(u, "wire hold");
-		return;
+		return UH_REDRAW;
 	case 'p':
 		ui_run_line(u, "wire pass");
-		return;
+		return UH_REDRAW;
 	case '.':
 		ui_run_line(u, "wire step");
-		return;
+		return UH_REDRAW;
 	case 'x':
 		ui_run_line(u, "wire drop");
-		return;
+		return UH_REDRAW;
 	case '\t':
 		focus_step(u, 1);
-		return;
+		return u->zoom ? UH_RELAYOUT : UH_REDRAW;
 	case UI_FKEY(KEY_BTAB):
 		focus_step(u, -1);
-		return;
+		return u->zoom ? UH_RELAYOUT : UH_REDRAW;
 	case 'z':
 		u->zoom = !u->zoom;
-		ui_layout(u);
-		return;
+		return UH_RELAYOUT;
 	case '?':
 		u->help = true;
 		u->pane[P_HELP].top = 0;
 		u->pane[P_HELP].follow = false;
-		return;
+		return UH_REDRAW;
 	case 'q':
 		u->quit = true;
-		return;
+		return UH_REDRAW;
 	case 'n':
 	case ' ':
 		ui_steps_key(u, 'n');
-		return;
+		return UH_REDRAW;
 	case 'b':
 	case 'r':
 		if (!u->nles)
 			break; /* without a lesson they are the focused pane's */
 		ui_steps_key(u, k);
-		return;
+		return UH_REDRAW;
 	case UI_FKEY(KEY_MOUSE):
 		mouse(u);
-		return;
+		return UH_REDRAW;
 	case 27: /* Esc: forget an error shown */
+		if (!u->notice[0])
+			return UH_IGNORED;
 		u->notice[0] = '\0';
-		return;
+		return UH_REDRAW;
 	default:
 		break;
 	}
 	struct ui_pane *p = &u->pane[u->focus];
-	if (p->win && p->ops->key && p->ops->key(u, p, k))
-		return;
+	return p->win && p->ops->key && p->ops->key(u, p, k) ? UH_REDRAW : UH_IGNORED;
 }
 
 /* Read every key waiting (stdin said it was readable); never blocks. */
-static void read_keys(struct ui *u)
+static int read_keys(struct ui *u)
 {
 	wint_t wc;
-	int r;
+	int r, did = UH_IGNORED;
 	while (!u->quit && (r = wget_wch(stdscr, &wc)) != ERR) {
 		int k = r == KEY_CODE_YES ? UI_FKEY((int)wc) : (int)wc;
-		key(u, k);
+		did |= key(u, k);
 	}
+	if (did & UH_RELAYOUT)
+		ui_layout(u);
+	return did;
 }
 
 /* SIGWINCH: ask the terminal its size and tell curses. */
@@ -470,8 +474,8 @@ static int loop(struct ui *u)
 			}
 		}
 		if (pfd[0].revents & POLLIN) {
-			read_keys(u);
-			dirty = true;
+			if (read_keys(u) != UH_IGNORED)
+				dirty = true;
 		} else if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
 			ui_log("terminal gone");
 			return 1;
