@@ -747,7 +747,8 @@ static void layout_explorer(struct ui *u, int W, int F)
 		pane_place(u, P_LESSON, lay.y_lesson + 1, 1, lh, W - 2);
 	pane_place(u, P_TUPLE, lay.y_tuple + 1, 1, th, W - 2);
 	pane_place(u, P_HEX, lay.y_bottom + 1, 1, bh, hexw);
-	pane_place(u, P_WIRE, lay.y_bottom + 1, lay.xh + 1, bh, W - 2 - lay.xh);
+	/* The ladder and the frame list share the slot: the list while it has the focus. */
+	pane_place(u, u->focus == P_WIRE ? P_WIRE : P_LADDER, lay.y_bottom + 1, lay.xh + 1, bh, W - 2 - lay.xh);
 }
 
 /* --compare: two halves, TCP on the left and UDP on the right, each a
@@ -923,6 +924,7 @@ static void draw_frame(struct ui *u)
 		frame_title(u, P_LESSON, lay.y_lesson);
 	frame_title(u, P_TUPLE, lay.y_tuple);
 	frame_title(u, P_HEX, lay.y_bottom);
+	frame_title(u, P_LADDER, lay.y_bottom);
 	frame_title(u, P_WIRE, lay.y_bottom);
 }
 
@@ -1036,7 +1038,7 @@ static bool pane_shown(const struct ui *u, int id)
 		return id == P_TUPLE || id == P_WIRE || id == P_TUPLE_B || id == P_WIRE_B;
 	if (id == P_LESSON)
 		return u->nles > 0;
-	return id != P_TUPLE_B && id != P_WIRE_B;
+	return id != P_TUPLE_B && id != P_WIRE_B; /* P_LADDER and P_WIRE: one slot, both reachable */
 }
 
 static void focus_step(struct ui *u, int d)
@@ -1044,8 +1046,7 @@ static void focus_step(struct ui *u, int d)
 	do
 		u->focus = (u->focus + d + P_TILED_) % P_TILED_;
 	while (!pane_shown(u, u->focus));
-	if (u->zoom)
-		layout(u);
+	layout(u); /* zoomed, or the ladder's slot changes hands with the frame list */
 }
 
 /* ---- lessons: n, b, r ------------------------------------------------- */
@@ -1200,7 +1201,10 @@ static void mouse(struct ui *u)
 		/* The title row above the content belongs to the pane too. */
 		if (!p->win || me.y < p->y - 1 || me.y >= p->y + p->h || me.x < p->x || me.x >= p->x + p->w)
 			continue;
+		bool relay = u->focus == P_WIRE && i != P_WIRE; /* the ladder takes its slot back */
 		u->focus = i;
+		if (relay)
+			layout(u);
 		if (me.y >= p->y && p->ops->click)
 			p->ops->click(u, p, me.y - p->y, me.x - p->x);
 		return;
@@ -1487,6 +1491,7 @@ int ui_run(struct app *a, const struct ui_opts *o)
 	static const struct ui_pane_ops *const ops[P_COUNT_] = {
 		[P_SERVER] = &ui_program_ops, [P_CLIENT] = &ui_program_ops, [P_LESSON] = &ui_lesson_ops,
 		[P_TUPLE] = &ui_tuple_ops,    [P_HEX] = &ui_hex_ops,        [P_WIRE] = &ui_wire_ops,
+		[P_LADDER] = &ui_ladder_ops,
 		[P_TUPLE_B] = &ui_tuple_ops,  [P_WIRE_B] = &ui_wire_ops,    [P_HELP] = &ui_help_ops,
 		[P_PROMPT] = &ui_prompt_ops,
 	};
