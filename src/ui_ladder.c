@@ -269,7 +269,7 @@ static void ladder_draw(struct ui *u, struct ui_pane *p)
 	}
 	if (!d || !d->l.n) {
 		ui_wrap(u, p->win, 0, 1, p->w - 1, p->h, 0,
-			"client on the left, server on the right: each frame will be an arrow between them",
+			"no frames yet: each will be an arrow between the lanes, client left, server right",
 			u->attr[R_MINOR]);
 		return;
 	}
