@@ -81,7 +81,8 @@ static void layout_explorer(struct ui *u, int W, int F)
 		pane_place(u, P_LESSON, lay.y_lesson + 1, 1, lh, W - 2);
 	pane_place(u, P_TUPLE, lay.y_tuple + 1, 1, th, W - 2);
 	pane_place(u, P_HEX, lay.y_bottom + 1, 1, bh, hexw);
-	pane_place(u, P_WIRE, lay.y_bottom + 1, lay.xh + 1, bh, W - 2 - lay.xh);
+	/* The ladder and the frame list share the slot: the list while it has the focus. */
+	pane_place(u, u->focus == P_WIRE ? P_WIRE : P_LADDER, lay.y_bottom + 1, lay.xh + 1, bh, W - 2 - lay.xh);
 }
 
 /* --compare: two halves, TCP on the left and UDP on the right, each a
@@ -262,7 +263,7 @@ bool ui_pane_shown(const struct ui *u, int id)
 		return id == P_TUPLE || id == P_WIRE || id == P_TUPLE_B || id == P_WIRE_B;
 	if (id == P_LESSON)
 		return u->nles > 0;
-	return id != P_TUPLE_B && id != P_WIRE_B;
+	return id != P_TUPLE_B && id != P_WIRE_B; /* P_LADDER and P_WIRE: one slot, both reachable */
 }
 
 /* Below 80x24: say so plainly, on one line when it fits, else on two. */
