@@ -37,7 +37,8 @@ step_facts() {
 	printf '%s\n' "$batch" | awk '
 		/^Step [0-9]+ of [0-9]+:/ { if (n) print last; n++; last = "-"; next }
 		/^  wire +#[0-9]+ / && !/ ARP / {
-			if (match($0, /\[[A-Z, ]+\]/)) last = substr($0, RSTART, RLENGTH)
+			if ($0 ~ / ICMP /) last = "ICMP"
+			else if (match($0, /\[[A-Z, ]+\]/)) last = substr($0, RSTART, RLENGTH)
 			else if ($0 ~ / UDP /) last = "UDP"
 		}
 		END { if (n) print last }' >"$tmp/frames"

@@ -86,7 +86,9 @@ def check_tuple(lines, fails):
 
 
 def check_call(lines, fails):
-    progs = panes(lines, "server ") + panes(lines, "client ")
+    # Program panes are titled by their side ("─ server 200.0.0.2 · TCP"; "[ … ]"
+    # when focused); the ladder's title names both sides later on.
+    progs = [b for t in ("─ server ", "[ server ", "─ client ", "[ client ") for b in panes(lines, t)]
     for body in progs:
         for i, row in enumerate(body):
             if "▶" not in row:
