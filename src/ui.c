@@ -399,10 +399,11 @@ static int read_keys(struct ui *u)
 	int r, did = UH_IGNORED;
 	while (!u->quit && (r = wget_wch(stdscr, &wc)) != ERR) {
 		int k = r == KEY_CODE_YES ? UI_FKEY((int)wc) : (int)wc;
-		did |= key(u, k);
+		int d = key(u, k);
+		if (d & UH_RELAYOUT) /* at once: the next key may be for a pane this one showed */
+			ui_layout(u);
+		did |= d;
 	}
-	if (did & UH_RELAYOUT)
-		ui_layout(u);
 	return did;
 }
 
