@@ -514,7 +514,7 @@ void ui_notice(struct ui *u, bool warn, const char *fmt, ...)
 /* The lab that keys and the ':' line act on: in --compare, the focused half's. */
 static struct app *target(struct ui *u)
 {
-	if (u->compare && (u->focus == P_TUPLE_B || u->focus == P_WIRE_B))
+	if (u->compare && u->focus >= P_LESSON_B && u->focus < P_TILED_)
 		return u->les[1].a;
 	return u->a;
 }
@@ -750,21 +750,46 @@ static void layout_explorer(struct ui *u, int W, int F)
 	pane_place(u, P_WIRE, lay.y_bottom + 1, lay.xh + 1, bh, W - 2 - lay.xh);
 }
 
-/* --compare: two halves, TCP on the left and UDP on the right, each a
- * heading line, its 5-tuple pane and its wire pane. */
+/* The narration lines the current step needs (--compare: the longer of the halves'). */
+static int lesson_want(struct ui *u)
+{
+	if (!u->compare)
+		return ui_lesson_rows(u, COLS - 2);
+	int xs = COLS / 2, a = ui_lesson_rows_of(u, 0, xs - 1), b = ui_lesson_rows_of(u, 1, COLS - 2 - xs);
+	return a > b ? a : b;
+}
+
+/* --compare: the lecture's two tables side by side, TCP on the left and
+ * UDP on the right. Each half, top to bottom: its lesson's narration (the
+ * pane's title is the half's heading), its server's code, its client's
+ * code, its 5-tuple table and a frames slot at the bottom. Both halves have
+ * the same rows, so that the tables' steps can be level. The narration gets
+ * the lines the longer text needs (up to a fifth), the table the most. */
 static void layout_compare(struct ui *u, int W, int F)
 {
-	int rows = F - 5; /* borders: top, above the tables, above the wires, bottom; the heading line */
-	int th = rows * 55 / 100;
-	th = th < 5 ? 5 : th;
-	int wh = rows - th;
-	lay.xs = W / 2;
-	lay.y_tuple = 2;
-	lay.y_bottom = lay.y_tuple + th + 1;
-	pane_place(u, P_TUPLE, lay.y_tuple + 1, 1, th, lay.xs - 1);
-	pane_place(u, P_TUPLE_B, lay.y_tuple + 1, lay.xs + 1, th, W - 2 - lay.xs);
-	pane_place(u, P_WIRE, lay.y_bottom + 1, 1, wh, lay.xs - 1);
-	pane_place(u, P_WIRE_B, lay.y_bottom + 1, lay.xs + 1, wh, W - 2 - lay.xs);
+	int rows = F - 6; /* borders: top, above the programs, between them, above the table and the frames, bottom */
+	int xs = W / 2, wl = xs - 1, wr = W - 2 - xs;
+	int want = lesson_want(u);
+	lay.lesson_want = want;
+	int most = rows / 5;
+	int lh = want < 1 ? 1 : want > most ? most : want;
+	int rest = rows - lh;
+	int ph = rest / 6 < 2 ? 2 : rest / 6;
+	int wh = rest / 8 < 2 ? 2 : rest / 8;
+	int th = rest - 2 * ph - wh;
+	lay.xs = xs;
+	lay.y_lesson = 0;
+	int y = 1;
+	static const int ids[2][5] = { { P_LESSON, P_SERVER, P_CLIENT, P_TUPLE, P_WIRE },
+				       { P_LESSON_B, P_SERVER_B, P_CLIENT_B, P_TUPLE_B, P_WIRE_B } };
+	const int hs[5] = { lh, ph, ph, th, wh };
+	for (int i = 0; i < 5; i++) {
+		pane_place(u, ids[0][i], y, 1, hs[i], wl);
+		pane_place(u, ids[1][i], y, xs + 1, hs[i], wr);
+		y += hs[i] + 1;
+	}
+	lay.y_tuple = u->pane[P_TUPLE].y - 1;
+	lay.y_bottom = u->pane[P_WIRE].y - 1;
 }
 
 static void layout(struct ui *u)
@@ -817,55 +842,35 @@ static void frame_title(struct ui *u, int id, int y)
 	ui_put(u, stdscr, y, p->x + 1, p->w - 2, s, u->attr[focus ? R_FOCUS : R_TITLE]);
 }
 
-/* A half's heading: which protocol, and the step it has just run. */
-static void draw_heading(struct ui *u, int half, int x, int w)
-{
-	static const char *const proto[2] = { "TCP", "UDP" }, *const what[2] = { "connection-oriented", "connectionless" };
-	char head[64];
-	snprintf(head, sizeof(head), "%s %s %s", proto[half], ui_glyph(u, G_DOT), what[half]);
-	wattrset(stdscr, u->attr[R_FOCUS]);
-	mvwhline(stdscr, 1, x, ' ', w);
-	wattrset(stdscr, A_NORMAL);
-	int used = ui_put(u, stdscr, 1, x + 1, w - 2, head, u->attr[R_FOCUS]);
-	const struct lesson_step *st = ui_lesson_current(u, half);
-	char step[256];
-	const struct lesson_step *first = lesson_step(u->les[half].l, 0);
-	if (st)
-		snprintf(step, sizeof(step), "step %d/%d: %s", u->step, lesson_step_count(u->les[half].l), st->title);
-	else
-		snprintf(step, sizeof(step), "n runs %s", first ? first->title : "");
-	if (step[0] && used + 4 < w)
-		ui_put(u, stdscr, 1, x + used + 3, w - used - 4, step, u->attr[R_FOCUS]);
-}
-
+/* --compare's frame, derived from the pane rectangles: a line above each
+ * pane of the left half (the right half's are level with them), the
+ * outer box and the line between the halves. Each half's heading is its
+ * narration pane's title. */
 static void draw_frame_compare(struct ui *u)
 {
+	static const int left[] = { P_LESSON, P_SERVER, P_CLIENT, P_TUPLE, P_WIRE },
+			 right[] = { P_LESSON_B, P_SERVER_B, P_CLIENT_B, P_TUPLE_B, P_WIRE_B };
 	int W = lay.cols;
 	wattrset(stdscr, u->attr[R_BORDER]);
-	int rows[] = { 0, lay.y_tuple, lay.y_bottom, lay.y_end };
-	for (int i = 0; i < 4; i++)
-		mvwhline(stdscr, rows[i], 1, ACS_HLINE, W - 2);
 	mvwvline(stdscr, 1, 0, ACS_VLINE, lay.y_end - 1);
 	mvwvline(stdscr, 1, W - 1, ACS_VLINE, lay.y_end - 1);
 	mvwvline(stdscr, 1, lay.xs, ACS_VLINE, lay.y_end - 1);
-	mvwaddch(stdscr, 0, 0, ACS_ULCORNER);
-	mvwaddch(stdscr, 0, W - 1, ACS_URCORNER);
-	mvwaddch(stdscr, 0, lay.xs, ACS_TTEE);
-	for (int i = 1; i < 3; i++) {
-		mvwaddch(stdscr, rows[i], 0, ACS_LTEE);
-		mvwaddch(stdscr, rows[i], W - 1, ACS_RTEE);
-		mvwaddch(stdscr, rows[i], lay.xs, ACS_PLUS);
+	for (int i = 0; i < 5; i++) {
+		int y = u->pane[left[i]].y - 1;
+		mvwhline(stdscr, y, 1, ACS_HLINE, W - 2);
+		mvwaddch(stdscr, y, 0, i ? ACS_LTEE : ACS_ULCORNER);
+		mvwaddch(stdscr, y, W - 1, i ? ACS_RTEE : ACS_URCORNER);
+		mvwaddch(stdscr, y, lay.xs, i ? ACS_PLUS : ACS_TTEE);
 	}
+	mvwhline(stdscr, lay.y_end, 1, ACS_HLINE, W - 2);
 	mvwaddch(stdscr, lay.y_end, 0, ACS_LLCORNER);
 	mvwaddch(stdscr, lay.y_end, W - 1, ACS_LRCORNER);
 	mvwaddch(stdscr, lay.y_end, lay.xs, ACS_BTEE);
 	wattrset(stdscr, A_NORMAL);
-	draw_heading(u, 0, 1, lay.xs - 1);
-	draw_heading(u, 1, lay.xs + 1, W - 2 - lay.xs);
-	frame_title(u, P_TUPLE, lay.y_tuple);
-	frame_title(u, P_TUPLE_B, lay.y_tuple);
-	frame_title(u, P_WIRE, lay.y_bottom);
-	frame_title(u, P_WIRE_B, lay.y_bottom);
+	for (int i = 0; i < 5; i++) {
+		frame_title(u, left[i], u->pane[left[i]].y - 1);
+		frame_title(u, right[i], u->pane[right[i]].y - 1);
+	}
 }
 
 static void draw_frame(struct ui *u)
@@ -965,7 +970,7 @@ static void draw(struct ui *u)
 	/* The narration box takes the lines its step needs: lay out again when
 	 * the step's text needs a different number (not in --compare, whose
 	 * halves keep their own layout). */
-	if (u->nles && !u->compare && !u->zoom && !lay.small && ui_lesson_rows(u, COLS - 2) != lay.lesson_want)
+	if (u->nles && !u->zoom && !lay.small && lesson_want(u) != lay.lesson_want)
 		layout(u);
 	panes_update(u);
 	werase(stdscr);
@@ -1032,11 +1037,11 @@ static void draw(struct ui *u)
 /* Is this tiled pane part of the screen (zoomed or not)? */
 static bool pane_shown(const struct ui *u, int id)
 {
-	if (u->compare)
-		return id == P_TUPLE || id == P_WIRE || id == P_TUPLE_B || id == P_WIRE_B;
+	if (u->compare) /* two halves of five: narration, server, client, 5-tuple, frames */
+		return id != P_HEX && id < P_TILED_;
 	if (id == P_LESSON)
 		return u->nles > 0;
-	return id != P_TUPLE_B && id != P_WIRE_B;
+	return id < P_LESSON_B;
 }
 
 static void focus_step(struct ui *u, int d)
@@ -1487,6 +1492,7 @@ int ui_run(struct app *a, const struct ui_opts *o)
 	static const struct ui_pane_ops *const ops[P_COUNT_] = {
 		[P_SERVER] = &ui_program_ops, [P_CLIENT] = &ui_program_ops, [P_LESSON] = &ui_lesson_ops,
 		[P_TUPLE] = &ui_tuple_ops,    [P_HEX] = &ui_hex_ops,        [P_WIRE] = &ui_wire_ops,
+		[P_LESSON_B] = &ui_lesson_ops, [P_SERVER_B] = &ui_program_ops, [P_CLIENT_B] = &ui_program_ops,
 		[P_TUPLE_B] = &ui_tuple_ops,  [P_WIRE_B] = &ui_wire_ops,    [P_HELP] = &ui_help_ops,
 		[P_PROMPT] = &ui_prompt_ops,
 	};
@@ -1496,9 +1502,10 @@ int ui_run(struct app *a, const struct ui_opts *o)
 		u.pane[i].a = a;
 	}
 	if (u.compare)
-		u.pane[P_TUPLE_B].a = u.pane[P_WIRE_B].a = u.les[1].a;
-	u.pane[P_SERVER].side = SIDE_SERVER;
-	u.pane[P_CLIENT].side = SIDE_CLIENT;
+		for (int i = P_LESSON_B; i < P_TILED_; i++)
+			u.pane[i].a = u.les[1].a;
+	u.pane[P_SERVER].side = u.pane[P_SERVER_B].side = SIDE_SERVER;
+	u.pane[P_CLIENT].side = u.pane[P_CLIENT_B].side = SIDE_CLIENT;
 	u.focus = P_TUPLE;
 
 	/* newterm, unlike initscr, returns NULL instead of exiting on a bad TERM. */
