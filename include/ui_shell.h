@@ -1,0 +1,39 @@
+/* ui_shell.h - what the curses shell's own modules share: ui.c (start and
+ * stop, signals, the loop, keys), ui_layout.c (where panes go, and the
+ * borders drawn from their rectangles), ui_status.c (the narration and hint
+ * lines), ui_theme.c, ui_steps.c (n, b and r as a state machine of the
+ * loop). Panes see only ui_pane.h. */
+#ifndef SOCKSTEP_UI_SHELL_H
+#define SOCKSTEP_UI_SHELL_H
+
+#include "ui_pane.h"
+
+#define UI_MIN_COLS 80
+#define UI_MIN_LINES 24
+
+enum ui_theme { TH_DEFAULT, TH_PROJECTOR, TH_MONO };
+
+/* Map every role to an attribute for the theme (mono without colours). */
+void ui_theme_apply(struct ui *u, enum ui_theme th);
+
+/* Place every pane for the terminal's size, the zoom and the mode. */
+void ui_layout(struct ui *u);
+/* The terminal is below 80x24: only the "too small" message is drawn. */
+bool ui_layout_small(void);
+/* The lesson box no longer has the rows its current step needs. */
+bool ui_layout_stale(struct ui *u);
+/* Is this tiled pane part of the screen now (zoomed or not)? */
+bool ui_pane_shown(const struct ui *u, int id);
+/* The frame: every placed pane's box and title, joined where boxes meet;
+ * --compare's headings. */
+void ui_draw_borders(struct ui *u);
+/* Below 80x24: what is needed, centred. */
+void ui_draw_small(struct ui *u);
+
+/* The two lines below the frame: narration (or an error) and key hints. */
+void ui_draw_status(struct ui *u);
+
+/* The lab that keys and the ':' line act on (--compare: the focused half's). */
+struct app *ui_target(struct ui *u);
+
+#endif

@@ -1,0 +1,283 @@
+/* ui_layout.c - where the panes go for the terminal's size, the mode
+ * (explorer, lesson, --compare) and the zoom, and the frame around them.
+ * The frame is derived from the pane rectangles: each placed pane adds
+ * its box to a grid of line segments, and where boxes meet the grid gives
+ * the joining character (tee, cross, corner), so a new arrangement needs
+ * rectangles only, never drawing code of its own. */
+#include "ui_shell.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lesson.h"
+#include "lesson_run.h"
+
+struct layout {
+	bool small;
+	int rows, cols;
+	int xs;          /* column of the line between the program panes (--compare: the halves) */
+	int xh;          /* column of the line between the sockaddr and wire panes */
+	int y_lesson;    /* border row above the lesson pane, 0 without a lesson */
+	int y_tuple;     /* border row above the 5-tuple pane(s) */
+	int y_bottom;    /* border row above the bottom panes */
+	int y_end;       /* bottom border row */
+	int lesson_want; /* the narration lines the current step needed when laid out */
+	/* Boxes that are not panes: --compare's heading lines. */
+	int nbox;
+	struct box { int y, x, h, w; } box[4];
+};
+
+static struct layout lay;
+
+static void pane_place(struct ui *u, int id, int y, int x, int h, int w)
+{
+	struct ui_pane *p = &u->pane[id];
+	p->y = y;
+	p->x = x;
+	p->h = h;
+	p->w = w;
+	if (h > 0 && w > 0)
+		p->win = derwin(stdscr, h, w, y, x);
+	if (p->win && p->ops->resize)
+		p->ops->resize(u, p);
+}
+
+/* The explorer: programs over the 5-tuple over sockaddr_in and the wire;
+ * with a lesson, its narration between the programs and the table. */
+static void layout_explorer(struct ui *u, int W, int F)
+{
+	int rows = F - 4, lh = 0;
+	if (u->nles) {
+		rows--; /* one more border: above the lesson pane */
+		int want = ui_lesson_rows(u, W - 2), most = rows * 30 / 100;
+		lay.lesson_want = want;
+		lh = want < 1 ? 1 : want > most ? most : want;
+		if (lh < 1)
+			lh = 1;
+		rows -= lh;
+	}
+	int ph = rows * 30 / 100, th = rows * 33 / 100;
+	if (u->nles) {
+		ph = rows * 28 / 100;
+		th = rows * 38 / 100;
+		ph = ph < 3 ? 3 : ph;
+	} else if (ph < 4) {
+		ph = 4;
+	}
+	if (th < 5)
+		th = 5;
+	int bh = rows - ph - th;
+	lay.xs = W / 2;
+	int hexw = W * 42 / 100;
+	hexw = hexw < 36 ? 36 : hexw > 60 ? 60 : hexw;
+	lay.xh = hexw + 1;
+	lay.y_lesson = u->nles ? ph + 1 : 0;
+	lay.y_tuple = u->nles ? lay.y_lesson + lh + 1 : ph + 1;
+	lay.y_bottom = lay.y_tuple + th + 1;
+	pane_place(u, P_SERVER, 1, 1, ph, lay.xs - 1);
+	pane_place(u, P_CLIENT, 1, lay.xs + 1, ph, W - 2 - lay.xs);
+	if (u->nles)
+		pane_place(u, P_LESSON, lay.y_lesson + 1, 1, lh, W - 2);
+	pane_place(u, P_TUPLE, lay.y_tuple + 1, 1, th, W - 2);
+	pane_place(u, P_HEX, lay.y_bottom + 1, 1, bh, hexw);
+	pane_place(u, P_WIRE, lay.y_bottom + 1, lay.xh + 1, bh, W - 2 - lay.xh);
+}
+
+/* The narration lines the current step needs (--compare: the longer of the halves'). */
+static int lesson_want(struct ui *u)
+{
+	if (!u->compare)
+		return ui_lesson_rows(u, COLS - 2);
+	int xs = COLS / 2, a = ui_lesson_rows_of(u, 0, xs - 1), b = ui_lesson_rows_of(u, 1, COLS - 2 - xs);
+	return a > b ? a : b;
+}
+
+/* --compare: the lecture's two tables side by side, TCP on the left and
+ * UDP on the right. Each half, top to bottom: its lesson's narration (the
+ * pane's title is the half's heading), its server's code, its client's
+ * code, its 5-tuple table and a frames slot at the bottom. Both halves have
+ * the same rows, so that the tables' steps can be level. The narration gets
+ * the lines the longer text needs (up to a fifth), the table the most. */
+static void layout_compare(struct ui *u, int W, int F)
+{
+	int rows = F - 6; /* borders: top, above the programs, between them, above the table and the frames, bottom */
+	int xs = W / 2, wl = xs - 1, wr = W - 2 - xs;
+	int want = lesson_want(u);
+	lay.lesson_want = want;
+	int most = rows / 5;
+	int lh = want < 1 ? 1 : want > most ? most : want;
+	int rest = rows - lh;
+	int ph = rest / 6 < 2 ? 2 : rest / 6;
+	int wh = rest / 8 < 2 ? 2 : rest / 8;
+	int th = rest - 2 * ph - wh;
+	lay.xs = xs;
+	int y = 1;
+	static const int ids[2][5] = { { P_LESSON, P_SERVER, P_CLIENT, P_TUPLE, P_WIRE },
+				       { P_LESSON_B, P_SERVER_B, P_CLIENT_B, P_TUPLE_B, P_WIRE_B } };
+	const int hs[5] = { lh, ph, ph, th, wh };
+	for (int i = 0; i < 5; i++) {
+		pane_place(u, ids[0][i], y, 1, hs[i], wl);
+		pane_place(u, ids[1][i], y, xs + 1, hs[i], wr);
+		y += hs[i] + 1;
+	}
+	lay.y_tuple = u->pane[P_TUPLE].y - 1;
+	lay.y_bottom = u->pane[P_WIRE].y - 1;
+}
+
+void ui_layout(struct ui *u)
+{
+	for (int i = 0; i < P_COUNT_; i++)
+		if (u->pane[i].win) {
+			delwin(u->pane[i].win);
+			u->pane[i].win = NULL;
+		}
+	memset(&lay, 0, sizeof(lay));
+	lay.rows = LINES;
+	lay.cols = COLS;
+	if (COLS < UI_MIN_COLS || LINES < UI_MIN_LINES) {
+		lay.small = true;
+		return;
+	}
+	int W = COLS, F = LINES - 2; /* the frame; two lines below it */
+	lay.y_end = F - 1;
+	if (u->zoom)
+		pane_place(u, u->focus, 1, 1, F - 2, W - 2);
+	else if (u->compare)
+		layout_compare(u, W, F);
+	else
+		layout_explorer(u, W, F);
+	pane_place(u, P_PROMPT, LINES - 2, 0, 1, W);
+	/* The help overlay floats over the panes in a window of its own. */
+	struct ui_pane *hp = &u->pane[P_HELP];
+	int hh = LINES - 4, hw = W - 8 > 100 ? 100 : W - 8;
+	hp->h = hh;
+	hp->w = hw;
+	hp->y = 2;
+	hp->x = (W - hw) / 2;
+	hp->win = newwin(hh, hw, hp->y, hp->x);
+	if (hp->win && hp->ops->resize)
+		hp->ops->resize(u, hp);
+	ui_log("layout %dx%d%s%s", COLS, LINES, u->zoom ? " zoomed" : "", u->compare ? " compare" : "");
+}
+
+static void frame_title(struct ui *u, int id, int y)
+{
+	struct ui_pane *p = &u->pane[id];
+	char t[256] = "";
+	if (!p->win || !p->ops->title)
+		return;
+	p->ops->title(u, p, t, sizeof(t));
+	bool focus = id == u->focus;
+	/* Focus is shown by reverse video and by the brackets, not by colour. */
+	char s[300];
+	snprintf(s, sizeof(s), focus ? "[ %s ]" : " %s ", t);
+	ui_put(u, stdscr, y, p->x + 1, p->w - 2, s, u->attr[focus ? R_FOCUS : R_TITLE]);
+}
+
+/* Line segments of the frame, one cell at a time: which of the four
+ * directions a line leaves the cell in. */
+enum { E_UP = 1, E_DOWN = 2, E_LEFT = 4, E_RIGHT = 8 };
+
+static void edge_box(unsigned char *g, int rows, int cols, int y0, int x0, int y1, int x1)
+{
+	for (int x = x0; x <= x1; x++)
+		for (int k = 0; k < 2; k++) {
+			int y = k ? y1 : y0;
+			if (y < 0 || y >= rows || x < 0 || x >= cols)
+				continue;
+			g[y * cols + x] |= (x > x0 ? E_LEFT : 0) | (x < x1 ? E_RIGHT : 0);
+		}
+	for (int y = y0; y <= y1; y++)
+		for (int k = 0; k < 2; k++) {
+			int x = k ? x1 : x0;
+			if (y < 0 || y >= rows || x < 0 || x >= cols)
+				continue;
+			g[y * cols + x] |= (y > y0 ? E_UP : 0) | (y < y1 ? E_DOWN : 0);
+		}
+}
+
+static chtype edge_char(unsigned e)
+{
+	switch (e) {
+	case E_LEFT | E_RIGHT: case E_LEFT: case E_RIGHT: return ACS_HLINE;
+	case E_UP | E_DOWN: case E_UP: case E_DOWN: return ACS_VLINE;
+	case E_DOWN | E_RIGHT: return ACS_ULCORNER;
+	case E_DOWN | E_LEFT: return ACS_URCORNER;
+	case E_UP | E_RIGHT: return ACS_LLCORNER;
+	case E_UP | E_LEFT: return ACS_LRCORNER;
+	case E_LEFT | E_RIGHT | E_DOWN: return ACS_TTEE;
+	case E_LEFT | E_RIGHT | E_UP: return ACS_BTEE;
+	case E_UP | E_DOWN | E_RIGHT: return ACS_LTEE;
+	case E_UP | E_DOWN | E_LEFT: return ACS_RTEE;
+	default: return ACS_PLUS;
+	}
+}
+
+void ui_draw_borders(struct ui *u)
+{
+	int rows = lay.y_end + 1, cols = lay.cols;
+	unsigned char *g = calloc((size_t)rows * (size_t)cols, 1);
+	if (!g)
+		return; /* no frame this once: the panes still draw */
+	for (int i = 0; i < P_TILED_; i++) {
+		const struct ui_pane *p = &u->pane[i];
+		if (p->win)
+			edge_box(g, rows, cols, p->y - 1, p->x - 1, p->y + p->h, p->x + p->w);
+	}
+	for (int i = 0; i < lay.nbox; i++)
+		edge_box(g, rows, cols, lay.box[i].y - 1, lay.box[i].x - 1, lay.box[i].y + lay.box[i].h,
+			 lay.box[i].x + lay.box[i].w);
+	wattrset(stdscr, u->attr[R_BORDER]);
+	for (int y = 0; y < rows; y++)
+		for (int x = 0; x < cols; x++)
+			if (g[y * cols + x])
+				mvwaddch(stdscr, y, x, edge_char(g[y * cols + x]));
+	wattrset(stdscr, A_NORMAL);
+	free(g);
+	for (int i = 0; i < P_TILED_; i++)
+		frame_title(u, i, u->pane[i].y - 1);
+}
+
+bool ui_layout_small(void)
+{
+	return lay.small;
+}
+
+bool ui_layout_stale(struct ui *u)
+{
+	/* The narration box takes the lines its step needs (--compare: the
+	 * longer of the two halves', both boxes the same height). */
+	return u->nles && !u->zoom && !lay.small && lesson_want(u) != lay.lesson_want;
+}
+
+bool ui_pane_shown(const struct ui *u, int id)
+{
+	if (u->compare) /* two halves of five: narration, server, client, 5-tuple, frames */
+		return id != P_HEX && id < P_TILED_;
+	if (id == P_LESSON)
+		return u->nles > 0;
+	return id < P_LESSON_B;
+}
+
+/* Below 80x24: say so plainly, on one line when it fits, else on two. */
+void ui_draw_small(struct ui *u)
+{
+	char need[64], l1[128];
+	snprintf(need, sizeof(need), "%dx%d needed, this is %dx%d", UI_MIN_COLS, UI_MIN_LINES, lay.cols, lay.rows);
+	snprintf(l1, sizeof(l1), "terminal too small: %s", need);
+	const char *lines[3] = { l1, "enlarge it, or q to quit", NULL };
+	if ((int)strlen(l1) > lay.cols) {
+		lines[0] = "terminal too small:";
+		lines[1] = need;
+		lines[2] = "enlarge it, or q to quit";
+	}
+	int n = lines[2] ? 3 : 2;
+	int y = (lay.rows - n) / 2;
+	for (int i = 0; i < n; i++) {
+		int w = (int)strlen(lines[i]);
+		int x = w < lay.cols ? (lay.cols - w) / 2 : 0;
+		ui_put(u, stdscr, y + i < 0 ? 0 : y + i, x, lay.cols - x, lines[i],
+		       u->attr[i == n - 1 ? R_TEXT : R_WARN]);
+	}
+}

@@ -1,0 +1,186 @@
+/* ui_status.c - the two lines below the frame: the narration (a lesson's
+ * place, this command's news or error, else a hint for the situation) and
+ * the key hints, essential ones first. */
+#include "ui_shell.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "lesson.h"
+#include "lesson_run.h"
+
+/* The narration line of a lesson: where it is, what the keys do next. */
+static void lesson_line(struct ui *u, char *buf, size_t len)
+{
+	const struct lesson *l = u->les[0].l;
+	int n = lesson_step_count(l);
+	if (u->step == 0) {
+		const struct lesson_step *first = lesson_step(l, 0);
+		if (u->compare)
+			snprintf(buf, len, "TCP and UDP side by side, %d steps of the lecture: n runs step 1 on both", n);
+		else
+			snprintf(buf, len, "lesson %s, %d steps: n (or space) runs step 1: %s", l->name, n,
+				 first ? first->title : "");
+		return;
+	}
+	const struct lesson_step *s0 = ui_lesson_current(u, 0);
+	if (u->compare) {
+		const struct lesson_step *s1 = ui_lesson_current(u, 1);
+		snprintf(buf, len, "step %d/%d  TCP: %s  %s  UDP: %s", u->step, n, s0 ? s0->title : "",
+			 "\u2502", s1 ? s1->title : "");
+		return;
+	}
+	snprintf(buf, len, "step %d/%d: %s %s %s", u->step, n, s0 ? s0->title : "", ui_glyph(u, G_DOT),
+		 u->step < n ? "n next, b back, r restart" : "the end: b back, r restart");
+}
+
+/* What the narration line says now: an error, this command's narration or
+ * explanation, else a hint for the situation. */
+static void narration(struct ui *u, char *buf, size_t len, attr_t *attr)
+{
+	const struct session *s = &u->a->log;
+	*attr = u->attr[R_NARRATE];
+	if (u->notice[0]) {
+		snprintf(buf, len, "%s", u->notice);
+		if (u->notice_warn)
+			*attr = u->attr[R_WARN];
+		return;
+	}
+	/* A lesson speaks until a command is typed by hand. */
+	if (u->nles && u->a->log.seq == u->lesson_seq[0] &&
+	    (u->nles < 2 || u->les[1].a->log.seq == u->lesson_seq[1])) {
+		lesson_line(u, buf, len);
+		return;
+	}
+	const struct event *say = NULL, *info = NULL, *wire = NULL;
+	bool wire_cmd = false; /* the command was a wire command: its answer (saved to FILE) is the news */
+	for (size_t i = s->n; i-- > s->first && session_at(s, i)->seq == s->seq && s->seq;) {
+		const struct event *e = session_at(s, i);
+		if (e->kind == EV_SAY && !say)
+			say = e;
+		else if ((e->kind == EV_INFO || e->kind == EV_EXPECT || e->kind == EV_DATA) && !info && e->text)
+			info = e;
+		else if (e->kind == EV_WIRE && e->text && !wire)
+			wire = e;
+		else if (e->kind == EV_COMMAND && e->text)
+			wire_cmd = !strncmp(e->text, "wire ", 5);
+	}
+	if (!info && wire_cmd)
+		info = wire;
+	if (say) {
+		snprintf(buf, len, "%s", say->text);
+		return;
+	}
+	if (info) {
+		const char *who = side_name(info->side);
+		snprintf(buf, len, "%s%s%s", who, who[0] ? ": " : "", info->text);
+		return;
+	}
+	*attr = u->attr[R_TEXT];
+	if (u->a->wire && wire_held(u->a->wire)) {
+		unsigned n = wire_held(u->a->wire);
+		snprintf(buf, len, "%u frame%s held on the wire: . releases one, x drops it, p passes all", n,
+			 n == 1 ? "" : "s");
+		return;
+	}
+	/* A program blocked in a call: which call, since which step, and the ways on. */
+	for (int i = 0; i < ENGINE_MAX_PROGS; i++) {
+		const struct eprog *pr = &u->a->eng.progs[i];
+		if (!pr->used || !pr->busy)
+			continue;
+		enum side other = pr->side == SIDE_SERVER ? SIDE_CLIENT : SIDE_SERVER;
+		snprintf(buf, len, "%s is blocked in %s() since step %u (%c: %s's steps; interrupt: EINTR)",
+			 pr->name, cmd_verb_name(pr->verb), pr->seq, other == SIDE_SERVER ? 's' : 'c',
+			 side_name(other));
+		return;
+	}
+	/* The whole session's, even when the log has dropped the events. */
+	const char *last_say = session_last_say(s);
+	if (last_say) {
+		snprintf(buf, len, "%s", last_say);
+		*attr = u->attr[R_NARRATE];
+	} else if (!session_any_call(s))
+		snprintf(buf, len, "Start with the server: press s, type socket tcp, Enter.  ? lists every command");
+	else
+		snprintf(buf, len, "s or c picks a side, then type its next call; : runs any command; ? help");
+}
+
+/* The key hint line: pairs of key and what it does. The essential ones
+ * always; the others (extra) where the width allows. */
+struct hint {
+	const char *key, *what;
+	bool extra;
+};
+
+static void draw_hints(struct ui *u, int y, int width)
+{
+	static const struct hint normal[] = {
+		{ "?", "help", false },   { ":", "command", false }, { "s", "server", false },
+		{ "c", "client", false }, { "h", "hold", false },    { "p", "pass", true },
+		{ ".", "step", false },   { "x", "drop", false },    { "Tab", "focus", true },
+		{ "z", "zoom", false },   { "w", "save pcap", true }, { "q", "quit", false },
+	};
+	static const struct hint lesson[] = {
+		{ "n", "next", false },   { "b", "back", false },     { "r", "restart", false },
+		{ "?", "help", false },   { ":", "command", false },  { "s", "server", true },
+		{ "c", "client", true },  { "h", "hold", true },       { ".", "step", true },
+		{ "Tab", "focus", true }, { "z", "zoom", false },      { "q", "quit", false },
+	};
+	static const struct hint prompting[] = {
+		{ "Enter", "run", false }, { "Esc", "cancel", false }, { "Tab", "complete", false },
+		{ "Up/Down", "history", false },
+	};
+	const struct hint *h = u->prompting ? prompting : u->nles ? lesson : normal;
+	size_t n = u->prompting ? sizeof(prompting) / sizeof(prompting[0])
+		 : u->nles	 ? sizeof(lesson) / sizeof(lesson[0])
+				 : sizeof(normal) / sizeof(normal[0]);
+	bool show[16];
+	int used = 1;
+	for (size_t i = 0; i < n; i++) {
+		show[i] = !h[i].extra;
+		used += show[i] ? (int)(strlen(h[i].key) + strlen(h[i].what) + 3) : 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		int need = (int)(strlen(h[i].key) + strlen(h[i].what) + 3);
+		if (h[i].extra && used + need <= width) {
+			show[i] = true;
+			used += need;
+		}
+	}
+	int x = 1;
+	for (size_t i = 0; i < n; i++) {
+		if (!show[i])
+			continue;
+		x += ui_put(u, stdscr, y, x, width - x, h[i].key, u->attr[R_KEY]);
+		x += ui_put(u, stdscr, y, x + 1, width - x - 1, h[i].what, u->attr[R_TEXT]) + 3;
+	}
+}
+
+void ui_draw_status(struct ui *u)
+{
+	int W = COLS;
+	bool hints = true;
+	if (u->prompting && u->pane[P_PROMPT].win) {
+		werase(u->pane[P_PROMPT].win);
+		u->pane[P_PROMPT].ops->draw(u, &u->pane[P_PROMPT]);
+	} else {
+		char line[CMD_LINE_MAX];
+		attr_t at;
+		narration(u, line, sizeof(line), &at);
+		if (ui_width(u, line) > W - 2 && u->notice[0] && u->notice_warn) {
+			/* An error is worth both lines: the key hints come back with the next key. */
+			wattrset(stdscr, at);
+			mvwhline(stdscr, LINES - 2, 0, ' ', W);
+			mvwhline(stdscr, LINES - 1, 0, ' ', W);
+			wattrset(stdscr, A_NORMAL);
+			ui_wrap(u, stdscr, LINES - 2, 1, W - 2, 2, 2, line, at);
+			hints = false;
+		} else {
+			int used = ui_put(u, stdscr, LINES - 2, 1, W - 2, line, at);
+			if (ui_width(u, line) > W - 2) /* say that there is more than fits */
+				ui_put(u, stdscr, LINES - 2, used, 1, ui_glyph(u, G_ELLIPSIS), at);
+		}
+	}
+	if (hints)
+		draw_hints(u, LINES - 1, W - 1);
+}
