@@ -366,9 +366,10 @@ static bool table_build(struct ui *u, struct ui_pane *p, struct table *t)
 		return true;
 	/* The last step: the command whose rows came last. Its changed cells
 	 * are marked; its notes (where a value came from) go under their rows,
-	 * wrapped, never cut. The rows come first: the notes take the room the
-	 * rows leave, the newest first; when the rows fill the pane and scroll
-	 * anyway, the newest row's note still goes under it. */
+	 * wrapped, never cut: all of them in a table of its own (it follows its
+	 * end, and scrolls back to the others). In --compare the whole table
+	 * comes first: the notes take the room the rows leave, newest first,
+	 * and the newest goes in anyway when the rows overflow the pane. */
 	t->last = rs->r[rs->n - 1].seq;
 	int nx = note_x(&t->wd), nw = p->w - nx - (t->wd.x0 ? 1 : 0);
 	bool overflow;
@@ -387,7 +388,7 @@ static bool table_build(struct ui *u, struct ui_pane *p, struct table *t)
 			while (nt[o] == ' ')
 				o++;
 		}
-		if ((room > 0 && used + lines <= (size_t)room) || (newest && overflow)) {
+		if (!other || (room > 0 && used + lines <= (size_t)room) || (newest && overflow)) {
 			shown[i] = true;
 			used += lines;
 			cap += lines;
