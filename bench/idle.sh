@@ -90,8 +90,10 @@ printf '  %-9s VmRSS %6d kB (%.1f MiB)   peak VmHWM %6d kB   %-19s   heap %5d kB
 	htop "$(status_kb "$PH" VmRSS)" "$(awk -v k="$(status_kb "$PH" VmRSS)" 'BEGIN { print k / 1024 }')" \
 	"$(status_kb "$PH" VmHWM)" "" "$(smaps_kb "$PH" '^\\[heap\\]$')"
 
-# Key to screen: a step that produces frames. Time from sending the keys to
-# the screen showing the result, polling the terminal as fast as tmux answers.
+# Key to screen through tmux: a step that produces frames. Time from sending
+# the keys to the screen showing the result, polling the terminal as fast as
+# tmux answers: tmux's own round trips (a process per send-keys and per
+# capture-pane) are most of it. bench/keys.sh measures at a pty of its own.
 seen() { screen ss | grep -oE 'wire [^ ]+ [^0-9]*[0-9]+ seen' | grep -oE '[0-9]+ seen' | grep -oE '[0-9]+'; }
 cmd ss "client socket tcp"
 wait_for ss "3 protocol definition" || wait_for ss "STEP3 PROTOCOL DEFINITION"

@@ -62,8 +62,27 @@ int app_pollfds(const struct app *a, struct pollfd *pfd, int max);
 /* After poll: relay frames, finish blocked calls, and (live) notice state changes. */
 void app_service(struct app *a);
 
-/* Batch: let the network run after command seq until it settles (or the
- * call of that command has waited wait_ms; run_ms: "wait" commands). */
+/* Let the network run after command seq until it settles (or the call of
+ * that command has waited wait_ms; run_ms: "wait" commands). app_settle
+ * does it all in one go (batch); the screen turns the same state machine
+ * from its loop, so keys are answered while a step settles:
+ *   ms = app_settle_begin(...); while (ms >= 0) { poll(app_pollfds, ms); ms = app_settle_turn(..., ready); }
+ * where a caller may poll other descriptors too (a wake-up by them is
+ * ready = false). In the SP_NAP and SP_TRANSIENT phases the app's own
+ * descriptors are better left out of the poll (app_settle_sleeps). */
+enum settle_phase { SP_QUIET, SP_NAP, SP_WAIT, SP_TRANSIENT, SP_DONE };
+struct app_settle {
+	unsigned seq, run_ms;
+	enum settle_phase phase;
+	unsigned long start, until; /* CLOCK_MONOTONIC ms */
+	int tries;                  /* SP_TRANSIENT: chances taken */
+};
+int app_settle_begin(struct app *a, struct app_settle *st, unsigned seq, unsigned run_ms);
+int app_settle_turn(struct app *a, struct app_settle *st, bool ready);
+static inline bool app_settle_sleeps(const struct app_settle *st)
+{
+	return st->phase == SP_NAP || st->phase == SP_TRANSIENT;
+}
 void app_settle(struct app *a, unsigned seq, unsigned run_ms);
 
 #endif

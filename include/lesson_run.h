@@ -13,16 +13,12 @@
  * acts on the network the app settles (app_settle), exactly as --batch does,
  * so that the step's expect lines see the network's answer.
  *
- * For a screen (n / b / r keys):
- *   n  lesson_run_step(a, l, k) for the next step k (0-based);
- *   b  kernels cannot undo a step: lesson_replay(a, l, k - 1) rebuilds the
- *      lab (app_reset: new namespaces, new wire, empty log) and runs steps
- *      0 .. k-2 again, so the screen shows the state after step k-1 (1-based).
- *      The screen must then re-read the log from index 0 (its old indices
- *      are gone) and set its current step to k - 1;
- *   r  lesson_replay(a, l, 0): the lab as at start, step 0 next.
- * These block while the network settles (up to a->wait_ms per blocked call,
- * and the duration of a "wait" command); a screen may lower a->wait_ms. */
+ * --batch blocks while the network settles (up to a->wait_ms per blocked
+ * call, and the duration of a "wait" command). A screen must not: it runs
+ * a step command by command with lesson_command, and turns
+ * app_settle_begin / app_settle_turn from its own loop (ui_steps.c).
+ * Kernels cannot undo a step: going back rebuilds the lab (app_reset: new
+ * namespaces, new wire, empty log) and runs the steps before again. */
 #ifndef SOCKSTEP_LESSON_RUN_H
 #define SOCKSTEP_LESSON_RUN_H
 
@@ -58,16 +54,12 @@ int lesson_list(FILE *out);
 int lesson_batch(struct app *a, const struct lesson *l, FILE *out);
 
 int lesson_step_count(const struct lesson *l);
+
+/* Run one command item as --batch does, but without settling: 0, or 1 with
+ * "FILE:LINE: message" in err (refused, or an expect that did not hold).
+ * *settle: it acted on the network, which should settle before the next. */
+int lesson_command(struct app *a, const struct lesson *l, const struct lesson_item *it, bool *settle, char *err,
+		   size_t errlen);
 const struct lesson_step *lesson_step(const struct lesson *l, int step); /* NULL outside 0..count-1 */
-
-/* Run the commands of one step (0-based). Returns the number of failures
- * (refused lines, expects that did not hold; err holds the first as
- * "FILE:LINE: message"), or -EINVAL for a step that does not exist. */
-int lesson_run_step(struct app *a, const struct lesson *l, int step, char *err, size_t errlen);
-
-/* Rebuild the lab (app_reset) and run steps 0 .. upto-1 again. Returns the
- * number of failures, or negative errno when the lab could not be rebuilt
- * (err says why; the app then has no lab). */
-int lesson_replay(struct app *a, const struct lesson *l, int upto, char *err, size_t errlen);
 
 #endif

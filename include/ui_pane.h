@@ -127,8 +127,25 @@ struct ui {
 	bool help;            /* the '?' overlay is open */
 	bool prompting;       /* the ':' line is open */
 	bool quit;            /* leave the loop */
+	/* A lesson step, or a replay (b, r), in progress: the loop turns it,
+	 * command by command and settle by settle, answering keys between
+	 * (ui_steps.c). */
+	struct ui_steps {
+		bool active;
+		bool replay;          /* b or r: the labs were rebuilt, steps 1..upto run again */
+		int k;                /* the step running (0-based); u->step is k + 1 meanwhile */
+		int upto;             /* run steps until k reaches this */
+		int lab;              /* whose commands run now: 0, then 1 in --compare */
+		size_t item;          /* that lab's next item of step k */
+		bool settling;        /* the last command acts on the network: it settles */
+		int ms;               /* settling: how long the loop may sleep before the next turn */
+		struct app_settle st;
+		int fails_before;
+		int queued;           /* n pressed meanwhile: steps to run after it */
+		char err[CMD_ERR_MAX + CMD_PATH_MAX];
+	} run;
 	/* the narration line */
-	char notice[CMD_ERR_MAX + 32];
+	char notice[CMD_ERR_MAX + CMD_PATH_MAX + 64];
 	bool notice_warn;
 	size_t notice_at;     /* log length when the notice was set: newer events replace it */
 };

@@ -33,6 +33,25 @@ void ui_draw_small(struct ui *u);
 /* The two lines below the frame: narration (or an error) and key hints. */
 void ui_draw_status(struct ui *u);
 
+/* Every pane forgets what it read from its log (rebuilt from index 0). */
+void ui_panes_forget(struct ui *u);
+
+/* n, b, r (ui_steps.c): start the next step, go back one, restart. */
+void ui_steps_key(struct ui *u, int k);
+/* A step or replay is running. */
+bool ui_steps_busy(const struct ui *u);
+/* Run its commands up to the next one that must settle, or to the end. */
+void ui_steps_advance(struct ui *u);
+/* The lab whose network is settling for the step, or NULL. */
+struct app *ui_steps_settling(const struct ui *u);
+/* One turn of that settling, after the loop's poll (ready: one of the
+ * lab's descriptors was). */
+void ui_steps_settle(struct ui *u, bool ready);
+/* How long the loop may sleep in poll: -1 for ever (no step running). */
+int ui_steps_timeout(const struct ui *u);
+/* q or Esc: stop the step or replay where it is. */
+void ui_steps_cancel(struct ui *u);
+
 /* The lab that keys and the ':' line act on (--compare: the focused half's). */
 struct app *ui_target(struct ui *u);
 

@@ -248,54 +248,119 @@ static unsigned long now_ms(void)
 
 /* Batch output must not depend on timing. So frames are relayed as they come,
  * but blocked calls are finished only once the wire has been quiet for a
- * moment (all at once, oldest first), and states are read at the end. */
-void app_settle(struct app *a, unsigned seq, unsigned run_ms)
+ * moment (all at once, oldest first), and states are read at the end.
+ *
+ * The settling is a state machine turned by whoever polls (batch below, the
+ * screen's loop with its keys): each turn reads what the poll brought and
+ * says how long the caller may sleep before the next one. */
+static int quiet_for(struct app_settle *st, unsigned long now)
 {
-	unsigned long start = now_ms();
-	for (;;) {
-		struct pollfd pfd[APP_MAX_POLL];
-		int n = app_pollfds(a, pfd, APP_MAX_POLL);
-		unsigned long el = now_ms() - start;
-		int timeout = QUIET_MS;
-		if (el < run_ms && run_ms - el < QUIET_MS)
-			timeout = (int)(run_ms - el);
-		int r = n ? poll(pfd, (nfds_t)n, timeout) : 0;
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r > 0 && a->wire && wire_service(a->wire) > 0)
-			continue; /* frames moved: wait for quiet again */
-		if (r > 0 && engine_progress(&a->eng) > 0)
-			continue;
-		if (r > 0) {
+	unsigned long el = now - st->start;
+	unsigned ms = QUIET_MS;
+	if (el < st->run_ms && st->run_ms - el < QUIET_MS)
+		ms = (unsigned)(st->run_ms - el);
+	st->phase = SP_QUIET;
+	st->until = now + ms;
+	return (int)ms;
+}
+
+int app_settle_begin(struct app *a, struct app_settle *st, unsigned seq, unsigned run_ms)
+{
+	(void)a;
+	memset(st, 0, sizeof(*st));
+	st->seq = seq;
+	st->run_ms = run_ms;
+	st->start = now_ms();
+	return quiet_for(st, st->start);
+}
+
+static int left(const struct app_settle *st, unsigned long now)
+{
+	return st->until > now ? (int)(st->until - now) : 0;
+}
+
+/* The last phase: a FIN waiting for its ACK settles within microseconds
+ * here; give it a few short chances so that the printed state does not
+ * depend on timing. */
+static int transient(struct app *a, struct app_settle *st, unsigned long now)
+{
+	if (st->tries < 5 && engine_transient(&a->eng)) {
+		st->phase = SP_TRANSIENT;
+		st->until = now + QUIET_MS / 4;
+		return QUIET_MS / 4;
+	}
+	if (engine_blocked(&a->eng, st->seq))
+		engine_note_still_blocked(&a->eng, st->seq, a->wait_ms);
+	st->phase = SP_DONE;
+	return -1;
+}
+
+int app_settle_turn(struct app *a, struct app_settle *st, bool ready)
+{
+	unsigned long now = now_ms();
+	switch (st->phase) {
+	case SP_QUIET:
+		if (ready) {
+			if (a->wire && wire_service(a->wire) > 0)
+				return quiet_for(st, now); /* frames moved: wait for quiet again */
+			if (engine_progress(&a->eng) > 0)
+				return quiet_for(st, now);
 			/* Woken by a timer or a socket whose call is not ready yet. */
-			poll(NULL, 0, 1);
-			continue;
+			st->phase = SP_NAP;
+			st->until = now + 1;
+			return 1;
 		}
+		if (now < st->until)
+			return left(st, now); /* woken by something else (a key) */
 		/* Quiet. Finish what the kernel allows now. */
 		if (engine_progress(&a->eng) > 0)
-			continue;
-		el = now_ms() - start;
-		if (el < run_ms || (a->wire && wire_busy(a->wire)))
-			continue;
-		if (engine_blocked(&a->eng, seq) && el < a->wait_ms) {
+			return quiet_for(st, now);
+		if (now - st->start < st->run_ms || (a->wire && wire_busy(a->wire)))
+			return quiet_for(st, now);
+		if (engine_blocked(&a->eng, st->seq) && now - st->start < a->wait_ms) {
 			/* Sleep until something happens or the wait is over. */
-			int left = (int)(a->wait_ms - el);
-			r = n ? poll(pfd, (nfds_t)n, left) : poll(NULL, 0, left);
-			if (r > 0 && a->wire)
-				wire_service(a->wire);
-			continue;
+			st->phase = SP_WAIT;
+			st->until = st->start + a->wait_ms;
+			return left(st, now);
 		}
-		break;
-	}
-	engine_refresh(&a->eng);
-	/* A FIN waiting for its ACK settles within microseconds here; give it a
-	 * few short chances so that the printed state does not depend on timing. */
-	for (int i = 0; i < 5 && engine_transient(&a->eng); i++) {
-		poll(NULL, 0, QUIET_MS / 4);
+		engine_refresh(&a->eng);
+		return transient(a, st, now);
+	case SP_NAP:
+		if (now < st->until)
+			return left(st, now);
+		return quiet_for(st, now);
+	case SP_WAIT:
+		if (!ready && now < st->until)
+			return left(st, now);
+		if (ready && a->wire)
+			wire_service(a->wire);
+		return quiet_for(st, now);
+	case SP_TRANSIENT:
+		if (now < st->until)
+			return left(st, now);
+		st->tries++;
 		if (a->wire)
 			wire_service(a->wire);
 		engine_refresh(&a->eng);
+		return transient(a, st, now);
+	case SP_DONE:
+		break;
 	}
-	if (engine_blocked(&a->eng, seq))
-		engine_note_still_blocked(&a->eng, seq, a->wait_ms);
+	return -1;
+}
+
+void app_settle(struct app *a, unsigned seq, unsigned run_ms)
+{
+	struct app_settle st;
+	int ms = app_settle_begin(a, &st, seq, run_ms);
+	while (ms >= 0) {
+		struct pollfd pfd[APP_MAX_POLL];
+		/* The naps and the last chances sleep without the descriptors:
+		 * one that stays readable must not spin the loop. */
+		int n = app_settle_sleeps(&st) ? 0 : app_pollfds(a, pfd, APP_MAX_POLL);
+		int r = n ? poll(pfd, (nfds_t)n, ms) : poll(NULL, 0, ms);
+		if (r < 0 && errno == EINTR)
+			continue;
+		ms = app_settle_turn(a, &st, r > 0);
+	}
 }

@@ -393,16 +393,12 @@ const struct lesson_step *lesson_step(const struct lesson *l, int step)
 	return l && step >= 0 && step < l->nsteps ? &l->steps[step] : NULL;
 }
 
-/* Run one command as --batch does: settle after what acts on the network.
- * Returns 0, or 1 with "FILE:LINE: message" in err (refused, or an expect
- * that did not hold). */
-static int run_command(struct app *a, const struct lesson *l, const struct lesson_item *it, char *err,
-		       size_t errlen)
+int lesson_command(struct app *a, const struct lesson *l, const struct lesson_item *it, bool *settle, char *err,
+		   size_t errlen)
 {
 	char why[CMD_ERR_MAX] = "";
 	int rc = app_exec_line(a, it->text, why, sizeof(why));
-	if (rc > 0 && it->acts)
-		app_settle(a, a->log.seq, a->run_ms);
+	*settle = rc > 0 && it->acts;
 	if (rc < 0 || rc == 2) {
 		snprintf(err, errlen, "%s:%u: %s", l->file, it->line, why);
 		return 1;
@@ -410,41 +406,17 @@ static int run_command(struct app *a, const struct lesson *l, const struct lesso
 	return 0;
 }
 
-int lesson_run_step(struct app *a, const struct lesson *l, int step, char *err, size_t errlen)
+/* Run one command as --batch does: settle after what acts on the network.
+ * Returns 0, or 1 with "FILE:LINE: message" in err (refused, or an expect
+ * that did not hold). */
+static int run_command(struct app *a, const struct lesson *l, const struct lesson_item *it, char *err,
+		       size_t errlen)
 {
-	const struct lesson_step *s = lesson_step(l, step);
-	if (errlen)
-		err[0] = '\0';
-	if (!s) {
-		snprintf(err, errlen, "no step %d: expected 1 to %d", step + 1, lesson_step_count(l));
-		return -EINVAL;
-	}
-	int fails = 0;
-	for (size_t i = 0; i < s->nitems; i++) {
-		char e[CMD_ERR_MAX + CMD_PATH_MAX];
-		if (s->items[i].kind != LI_COMMAND)
-			continue;
-		if (run_command(a, l, &s->items[i], e, sizeof(e)) && fails++ == 0)
-			snprintf(err, errlen, "%s", e);
-	}
-	return fails;
-}
-
-int lesson_replay(struct app *a, const struct lesson *l, int upto, char *err, size_t errlen)
-{
-	int r = app_reset(a, err, errlen);
-	if (r < 0)
-		return r;
-	int fails = 0;
-	for (int i = 0; i < upto && i < lesson_step_count(l); i++) {
-		char e[CMD_ERR_MAX + CMD_PATH_MAX];
-		int f = lesson_run_step(a, l, i, e, sizeof(e));
-		if (f > 0 && fails == 0)
-			snprintf(err, errlen, "%s", e);
-		if (f > 0)
-			fails += f;
-	}
-	return fails;
+	bool settle;
+	int f = lesson_command(a, l, it, &settle, err, errlen);
+	if (settle)
+		app_settle(a, a->log.seq, a->run_ms);
+	return f;
 }
 
 static void rule(FILE *out)

@@ -246,150 +246,16 @@ static void focus_step(struct ui *u, int d)
 	do
 		u->focus = (u->focus + d + P_TILED_) % P_TILED_;
 	while (!ui_pane_shown(u, u->focus));
-	if (u->zoom)
-		ui_layout(u);
 }
 
 /* ---- lessons: n, b, r ------------------------------------------------- */
 
 /* Every pane forgets what it read: the logs were rebuilt from index 0. */
-static void panes_forget(struct ui *u)
+void ui_panes_forget(struct ui *u)
 {
 	for (int i = 0; i < P_COUNT_; i++)
 		if (u->pane[i].ops && u->pane[i].ops->forget)
 			u->pane[i].ops->forget(u, &u->pane[i]);
-}
-
-/* After the last step: the lesson's verdict on the narration line (in the
- * warning style when anything failed). Before it, nothing: the lesson's
- * own line speaks. */
-static void step_verdict(struct ui *u)
-{
-	u->notice[0] = '\0';
-	if (u->step < lesson_step_count(u->les[0].l))
-		return;
-	int held = 0, failed = 0;
-	for (int k = 0; k < u->nles; k++) {
-		unsigned long h, f;
-		session_expects(&u->les[k].a->log, &h, &f);
-		held += (int)h;
-		failed += (int)f;
-	}
-	int refused = u->fails - failed;
-	char more[64] = "";
-	if (refused > 0)
-		snprintf(more, sizeof(more), ", %d command%s refused", refused, refused == 1 ? "" : "s");
-	ui_notice(u, failed || refused > 0, "lesson complete: %d expectation%s held, %d failed%s%s", held,
-		  held == 1 ? "" : "s", failed, more, failed || refused > 0 ? "" : "  (b back, r restart)");
-}
-
-static void lesson_mark(struct ui *u)
-{
-	for (int k = 0; k < u->nles; k++)
-		u->lesson_seq[k] = u->les[k].a->log.seq;
-	if (u->pane[P_LESSON].ops->forget)
-		u->pane[P_LESSON].ops->forget(u, &u->pane[P_LESSON]);
-}
-
-static void draw(struct ui *u);
-
-/* Run step k (0-based) on every lab; failures are added to u->fails, the
- * first one's line is left in err. */
-static void run_step(struct ui *u, int k, char *err, size_t errlen)
-{
-	for (int i = 0; i < u->nles; i++) {
-		char e[CMD_ERR_MAX + CMD_PATH_MAX] = "";
-		int f = lesson_run_step(u->les[i].a, u->les[i].l, k, e, sizeof(e));
-		ui_log("lesson %s step %d -> %d%s%s", u->les[i].l->name, k + 1, f, e[0] ? ": " : "", e);
-		if (f > 0)
-			u->fails += f;
-		if (f != 0 && !err[0])
-			snprintf(err, errlen, "%s", e);
-	}
-}
-
-static void lesson_next(struct ui *u)
-{
-	int n = lesson_step_count(u->les[0].l);
-	if (u->broken) {
-		ui_notice(u, true, "the lab could not be rebuilt: restart sockstep");
-		return;
-	}
-	if (u->step >= n) {
-		step_verdict(u);
-		if (!u->notice[0])
-			ui_notice(u, false, "the lesson is over: b goes back a step, r restarts it");
-		return;
-	}
-	const struct lesson_step *st = lesson_step(u->les[0].l, u->step);
-	ui_notice(u, false, "running step %d/%d%s %s", u->step + 1, n, ui_glyph(u, G_ELLIPSIS),
-		  st ? st->title : "");
-	draw(u); /* before the network settles: a step may wait for it */
-	char err[CMD_ERR_MAX + CMD_PATH_MAX] = "";
-	int before = u->fails;
-	run_step(u, u->step, err, sizeof(err));
-	u->step++;
-	lesson_mark(u);
-	u->notice[0] = '\0';
-	if (u->fails > before && err[0])
-		ui_notice(u, true, "step %d: %s", u->step, err); /* a failed expect: the warning style */
-	else
-		step_verdict(u);
-}
-
-/* Rebuild every lab and run the first upto steps again. */
-static void lesson_goto(struct ui *u, int upto)
-{
-	int n = lesson_step_count(u->les[0].l);
-	if (upto == 0)
-		ui_notice(u, false, "restarting the lesson: building the lab%s anew%s", u->nles > 1 ? "s" : "",
-			  ui_glyph(u, G_ELLIPSIS));
-	else
-		ui_notice(u, false, "back to step %d/%d: building the lab%s anew and running steps 1-%d again%s", upto,
-			  n, u->nles > 1 ? "s" : "", upto, ui_glyph(u, G_ELLIPSIS));
-	draw(u);
-	char err[CMD_ERR_MAX + CMD_PATH_MAX] = "";
-	for (int i = 0; i < u->nles; i++) {
-		char e[CMD_ERR_MAX] = "";
-		if (app_reset(u->les[i].a, e, sizeof(e)) < 0) {
-			u->broken = true;
-			panes_forget(u);
-			ui_notice(u, true, "cannot build the lab again: %s", e);
-			ui_log("lesson: rebuild failed: %s", e);
-			return;
-		}
-	}
-	panes_forget(u);
-	u->fails = 0;
-	u->step = 0;
-	for (int k = 0; k < upto; k++)
-		run_step(u, k, err, sizeof(err));
-	u->step = upto;
-	lesson_mark(u);
-	u->notice[0] = '\0';
-	if (err[0])
-		ui_notice(u, true, "step %d: %s", upto, err);
-	else if (upto == 0)
-		ui_notice(u, false, "the lesson starts again: n runs step 1");
-}
-
-static void lesson_key(struct ui *u, int k)
-{
-	if (!u->nles) {
-		ui_notice(u, false, "no lesson loaded (start with --lesson NAME)");
-		return;
-	}
-	if (k == 'b') {
-		if (u->step == 0) {
-			ui_notice(u, false, "this is the start of the lesson: n runs step 1");
-			return;
-		}
-		lesson_goto(u, u->step - 1);
-	} else if (k == 'r') {
-		lesson_goto(u, 0);
-	} else {
-		lesson_next(u);
-	}
 }
 
 static void mouse(struct ui *u)
@@ -409,108 +275,132 @@ static void mouse(struct ui *u)
 	}
 }
 
-static void key(struct ui *u, int k)
+/* One key: what it did, as htop's HandlerResult: the loop redraws, or lays
+ * out and redraws, only when a key asks for it. */
+enum ui_handled { UH_IGNORED = 0, UH_REDRAW = 1, UH_RELAYOUT = 2 };
+
+static int key(struct ui *u, int k)
 {
 	if (k == UI_FKEY(KEY_RESIZE)) {
 		clearok(curscr, TRUE);
-		ui_layout(u);
-		return;
+		return UH_RELAYOUT;
 	}
 	if (k == 12) { /* Ctrl-L: repaint everything */
 		clearok(curscr, TRUE);
-		return;
+		return UH_REDRAW;
 	}
 	if (u->help) {
 		struct ui_pane *hp = &u->pane[P_HELP];
 		if (!hp->ops->key(u, hp, k))
 			u->help = false;
-		return;
+		return UH_REDRAW;
 	}
 	if (u->prompting) {
 		u->pane[P_PROMPT].ops->key(u, &u->pane[P_PROMPT], k);
-		return;
+		return UH_REDRAW;
 	}
 	if (ui_layout_small()) {
 		if (k == 'q')
 			u->quit = true;
-		return;
+		return UH_IGNORED;
+	}
+	if (ui_steps_busy(u)) {
+		/* A step or a replay runs: q and Esc stop it; what would run
+		 * commands of its own waits; looking around (Tab, z, ?, the
+		 * arrows) and the wire keys go on. */
+		switch (k) {
+		case 'q':
+		case 27:
+			ui_steps_cancel(u);
+			return UH_REDRAW;
+		case ':':
+		case 's':
+		case 'c':
+			ui_notice(u, false, "step %d is running: commands wait until it ends (Esc stops it)", u->step);
+			return UH_REDRAW;
+		default:
+			break;
+		}
 	}
 	switch (k) {
 	case ':':
 		ui_prompt_open(u, "");
-		return;
+		return UH_REDRAW;
 	case 's':
 		ui_prompt_open(u, "server ");
-		return;
+		return UH_REDRAW;
 	case 'c':
 		ui_prompt_open(u, "client ");
-		return;
+		return UH_REDRAW;
 	case 'w':
 		ui_prompt_open(u, "wire save ");
-		return;
+		return UH_REDRAW;
 	case 'h':
 		ui_run_line(u, "wire hold");
-		return;
+		return UH_REDRAW;
 	case 'p':
 		ui_run_line(u, "wire pass");
-		return;
+		return UH_REDRAW;
 	case '.':
 		ui_run_line(u, "wire step");
-		return;
+		return UH_REDRAW;
 	case 'x':
 		ui_run_line(u, "wire drop");
-		return;
+		return UH_REDRAW;
 	case '\t':
 		focus_step(u, 1);
-		return;
+		return u->zoom ? UH_RELAYOUT : UH_REDRAW;
 	case UI_FKEY(KEY_BTAB):
 		focus_step(u, -1);
-		return;
+		return u->zoom ? UH_RELAYOUT : UH_REDRAW;
 	case 'z':
 		u->zoom = !u->zoom;
-		ui_layout(u);
-		return;
+		return UH_RELAYOUT;
 	case '?':
 		u->help = true;
 		u->pane[P_HELP].top = 0;
 		u->pane[P_HELP].follow = false;
-		return;
+		return UH_REDRAW;
 	case 'q':
 		u->quit = true;
-		return;
+		return UH_REDRAW;
 	case 'n':
 	case ' ':
-		lesson_key(u, 'n');
-		return;
+		ui_steps_key(u, 'n');
+		return UH_REDRAW;
 	case 'b':
 	case 'r':
 		if (!u->nles)
 			break; /* without a lesson they are the focused pane's */
-		lesson_key(u, k);
-		return;
+		ui_steps_key(u, k);
+		return UH_REDRAW;
 	case UI_FKEY(KEY_MOUSE):
 		mouse(u);
-		return;
+		return UH_REDRAW;
 	case 27: /* Esc: forget an error shown */
+		if (!u->notice[0])
+			return UH_IGNORED;
 		u->notice[0] = '\0';
-		return;
+		return UH_REDRAW;
 	default:
 		break;
 	}
 	struct ui_pane *p = &u->pane[u->focus];
-	if (p->win && p->ops->key && p->ops->key(u, p, k))
-		return;
+	return p->win && p->ops->key && p->ops->key(u, p, k) ? UH_REDRAW : UH_IGNORED;
 }
 
 /* Read every key waiting (stdin said it was readable); never blocks. */
-static void read_keys(struct ui *u)
+static int read_keys(struct ui *u)
 {
 	wint_t wc;
-	int r;
+	int r, did = UH_IGNORED;
 	while (!u->quit && (r = wget_wch(stdscr, &wc)) != ERR) {
 		int k = r == KEY_CODE_YES ? UI_FKEY((int)wc) : (int)wc;
-		key(u, k);
+		did |= key(u, k);
 	}
+	if (did & UH_RELAYOUT)
+		ui_layout(u);
+	return did;
 }
 
 /* SIGWINCH: ask the terminal its size and tell curses. */
@@ -532,21 +422,29 @@ static int loop(struct ui *u)
 	struct app *labs[2] = { u->a, u->compare ? u->les[1].a : NULL };
 	bool dirty = true;
 	while (!u->quit && !got_quit) {
+		if (ui_steps_busy(u) && !ui_steps_settling(u)) {
+			ui_steps_advance(u); /* commands up to the next that must settle */
+			dirty = true;
+		}
 		if (dirty) {
 			draw(u);
 			dirty = false;
 		}
+		struct app *settling = ui_steps_settling(u);
 		struct pollfd pfd[2 * APP_MAX_POLL + 2];
 		pfd[0] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
 		pfd[1] = (struct pollfd){ .fd = sig_pipe[0], .events = POLLIN };
 		int n = 2, end[2] = { 2, 2 }; /* each lab's descriptors end before end[k] */
 		for (int k = 0; k < 2; k++) {
-			int m = labs[k] ? app_pollfds(labs[k], pfd + n, APP_MAX_POLL) : 0;
+			/* A settle that naps leaves its lab's descriptors alone. */
+			bool skip = labs[k] == settling && app_settle_sleeps(&u->run.st);
+			int m = labs[k] && !skip ? app_pollfds(labs[k], pfd + n, APP_MAX_POLL) : 0;
 			n += m > 0 ? m : 0;
 			end[k] = n;
 		}
-		/* Nothing to time: an idle sockstep sleeps until something happens. */
-		int r = poll(pfd, (nfds_t)n, -1);
+		/* Nothing to time: an idle sockstep sleeps until something happens;
+		 * a step that settles says when it wants its next turn. */
+		int r = poll(pfd, (nfds_t)n, ui_steps_timeout(u));
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
@@ -567,14 +465,17 @@ static int loop(struct ui *u)
 			bool ready = false;
 			for (; i < end[k]; i++)
 				ready |= pfd[i].revents != 0;
-			if (ready) {
+			if (labs[k] && labs[k] == settling) {
+				ui_steps_settle(u, ready); /* the step's own settling serves its lab */
+				dirty |= ready || !ui_steps_settling(u);
+			} else if (ready) {
 				app_service(labs[k]);
 				dirty = true;
 			}
 		}
 		if (pfd[0].revents & POLLIN) {
-			read_keys(u);
-			dirty = true;
+			if (read_keys(u) != UH_IGNORED)
+				dirty = true;
 		} else if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
 			ui_log("terminal gone");
 			return 1;
@@ -589,7 +490,7 @@ static int loop(struct ui *u)
 
 static void teardown(struct ui *u, SCREEN *scr)
 {
-	panes_forget(u);
+	ui_panes_forget(u);
 	for (int i = 0; i < P_COUNT_; i++)
 		if (u->pane[i].win) {
 			delwin(u->pane[i].win);

@@ -35,8 +35,10 @@ run_lab() {
 }
 
 # Press n and wait until step $1 (e.g. "step 3/") has run: its title
-# "step 3/14: ..." is shown (while it runs the screen says "running step 3/14…").
-next_step() { send n; wait_until shown -E -- "$1[0-9]+:"; }
+# "step 3/14: ..." is shown, and the progress line that the loop shows while
+# a step or a replay runs ("running step 3/14… (Esc stops)") is gone.
+steps_done() { wait_gone "(Esc stops)"; }
+next_step() { send n; wait_until shown -E -- "$1[0-9]+:" && steps_done; }
 
 # The number of rows the (first) 5-tuple pane's title counts.
 tuple_rows() { screen | sed -n 's/.*5-tuple · \([0-9]*\) rows*.*/\1/p' | head -n1; }
@@ -282,7 +284,7 @@ check "step 7: the accepted socket is the server's descriptor 4" \
 	'screen | grep "STEP7 CONNECTION REQUEST ACCEPTED  " | grep -qE "(srv|server) +4 "'
 rows7=$(tuple_rows)
 
-send b
+send b; steps_done
 check "b: back to step 6 (the counter decreases)" \
 	'wait_for "step 6/" && wait_gone "step 7/"'
 check "b: the rows of step 7 are gone (no ESTABLISHED, no handshake)" \
@@ -291,13 +293,13 @@ check "b: fewer rows than at step 7 ($rows7), the earlier ones still there" \
 	'[ -n "$rows7" ] && [ "$(tuple_rows)" -lt "$rows7" ] && wait_for "STEP4 LOCAL PARAMETERS CONFIGURATION"'
 check "b: the descriptors are the lecture's again (server 3, client 3: a program each)" \
 	'screen | grep "STEP1 PROTOCOL DEFINITION  " | grep -qE "server +3 " && screen | grep "STEP3 PROTOCOL DEFINITION  " | grep -qE "client +3 "'
-send b
-send b
+send b; steps_done
+send b; steps_done
 check "b b: step 4; the client's bind row is gone" \
 	'wait_for "step 4/" && wait_gone "STEP4 LOCAL PARAMETERS CONFIGURATION  "'
 check "n after b: forward again to step 5" 'next_step "step 5/" && wait_for "STEP4 LOCAL PARAMETERS CONFIGURATION  "'
 
-send r
+send r; steps_done
 check "r: the table is empty again" 'wait_for "5-tuple · 0 rows" && wait_for "no sockets yet"'
 check "r: the lesson starts again (n starts)" 'wait_for "n starts" && ! screen | grep -q "STEP1 PROTOCOL DEFINITION  "'
 check "r: the wire is empty again" 'wait_for "no frames yet"'
@@ -359,6 +361,37 @@ check "the end: lesson complete, with the failure counted" \
 send q
 check_exit "a failing lesson" 0
 
+# ---- a step that waits: the screen answers keys meanwhile --------------------
+# reliability's step 3 waits 1.2 s for TCP's retransmissions. While it runs,
+# the progress line says so, and ?, Tab and the help overlay answer at once;
+# n pressed meanwhile runs one more step after it (no key is lost); b starts
+# a replay that shows its progress and Esc stops; q stops a step, not sockstep.
+tmux_shell scr3 100 30
+run_lab "--lesson reliability"
+next_step "step 1/" >/dev/null
+next_step "step 2/" >/dev/null
+send n
+check "a waiting step: its progress on the narration line" 'wait_for "running step 3/7"'
+send '?'
+check "a waiting step: ? opens the help while the step still runs" \
+	'wait_for "sockstep help: keys" && screen | grep -q "running step 3/7"'
+send Escape
+send n
+check "n during a step: queued, the next step runs after it" \
+	'wait_for "running step 4/7" && steps_done && wait_for "step 4/7:"'
+send b
+check "b: the replay shows its progress (replaying step N of 3)" 'wait_for "replaying step"'
+send Escape
+check "Esc stops the replay where it is" 'wait_for "replay stopped in step"'
+send r
+steps_done
+send n; send n; send n
+check "q during a step stops the step, and sockstep stays" \
+	'wait_for "running step" && { send q; wait_for "stopped"; } && screen | grep -q "5-tuple"'
+steps_done
+send q
+check_exit "a waiting lesson" 0
+
 # ---- --compare: TCP and UDP side by side -----------------------------------
 
 tmux_shell scr 200 50
@@ -388,10 +421,10 @@ check "--compare: each wire its own frames (handshake left, one datagram right)"
 	'screen | grep "\[SYN\]" | grep -q "UDP 100.0.0.1:9000" || screen | grep -q "len=4"'
 check "--compare: the narration line shows both step titles" \
 	'screen | grep "TCP: STEP6" | grep -q "UDP: STEP6"'
-send b
+send b; steps_done
 check "--compare b: back to step 6 on both sides, both STEP6 rows gone" \
 	'wait_for "step 6/" && wait_gone "STEP6 CONNECTION REQUEST" && ! screen | grep -q "STEP6 SEND MESSAGE"'
-send r
+send r; steps_done
 check "--compare r: both tables empty again" \
 	'wait_for "5-tuple · 0 rows" && [ "$(screen | grep -o "5-tuple · 0 rows" | wc -l)" = 2 ]'
 "${T[@]}" resize-window -t "$S" -x 120 -y 34

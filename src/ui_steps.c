@@ -1,0 +1,260 @@
+/* ui_steps.c - n, b and r of a lesson on screen, as a state machine that the
+ * loop turns (ui.c): one command at a time, and between commands the
+ * network settles through app_settle_turn, one poll at a time, with the
+ * keys and resizes of the same poll answered in between. Nothing here
+ * sleeps; a step with a 1.2 s wait leaves the screen as quick as an idle one.
+ * Going back rebuilds the lab (kernels cannot undo a step) and replays the
+ * steps before, with its progress on the narration line; q or Esc stops a
+ * step or a replay where it is. */
+#include "ui_shell.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "lesson.h"
+#include "lesson_run.h"
+
+/* After the last step: the lesson's verdict on the narration line (in the
+ * warning style when anything failed). Before it, nothing: the lesson's
+ * own line speaks. */
+static void step_verdict(struct ui *u)
+{
+	u->notice[0] = '\0';
+	if (u->step < lesson_step_count(u->les[0].l))
+		return;
+	int held = 0, failed = 0;
+	for (int k = 0; k < u->nles; k++) {
+		unsigned long h, f;
+		session_expects(&u->les[k].a->log, &h, &f);
+		held += (int)h;
+		failed += (int)f;
+	}
+	int refused = u->fails - failed;
+	char more[64] = "";
+	if (refused > 0)
+		snprintf(more, sizeof(more), ", %d command%s refused", refused, refused == 1 ? "" : "s");
+	ui_notice(u, failed || refused > 0, "lesson complete: %d expectation%s held, %d failed%s%s", held,
+		  held == 1 ? "" : "s", failed, more, failed || refused > 0 ? "" : "  (b back, r restart)");
+}
+
+/* The lesson speaks again (narration) until a command is typed by hand. */
+static void lesson_mark(struct ui *u)
+{
+	for (int k = 0; k < u->nles; k++)
+		u->lesson_seq[k] = u->les[k].a->log.seq;
+	if (u->pane[P_LESSON].ops->forget)
+		u->pane[P_LESSON].ops->forget(u, &u->pane[P_LESSON]);
+}
+
+/* The narration line while a step or replay runs: where it is, how to stop. */
+static void progress(struct ui *u)
+{
+	struct ui_steps *r = &u->run;
+	int n = lesson_step_count(u->les[0].l);
+	const struct lesson_step *st = lesson_step(u->les[0].l, r->k);
+	if (r->replay)
+		ui_notice(u, false, "replaying step %d of %d%s %s  (Esc stops)", r->k + 1, r->upto,
+			  ui_glyph(u, G_ELLIPSIS), st ? st->title : "");
+	else
+		ui_notice(u, false, "running step %d/%d%s %s  (Esc stops)", r->k + 1, n, ui_glyph(u, G_ELLIPSIS),
+			  st ? st->title : "");
+}
+
+static void start_step(struct ui *u, int k)
+{
+	struct ui_steps *r = &u->run;
+	r->k = k;
+	r->lab = 0;
+	r->item = 0;
+	u->step = k + 1; /* the narration box shows the step running */
+	progress(u);
+}
+
+static void begin(struct ui *u, bool replay, int from, int upto);
+
+/* The run is over: what the narration line says next. */
+static void finish(struct ui *u)
+{
+	struct ui_steps *r = &u->run;
+	r->active = false;
+	r->settling = false;
+	lesson_mark(u);
+	u->notice[0] = '\0';
+	if (r->err[0] && (r->replay || u->fails > r->fails_before))
+		ui_notice(u, true, "step %d: %s", u->step, r->err); /* a failed expect: the warning style */
+	else if (r->replay && u->step == 0)
+		ui_notice(u, false, "the lesson starts again: n runs step 1");
+	else if (!r->replay)
+		step_verdict(u);
+	ui_log("lesson: %s done at step %d (%d failures)", r->replay ? "replay" : "step", u->step, u->fails);
+	/* n pressed while it ran: the next step now (keys are never lost). */
+	if (r->queued > 0 && u->step < lesson_step_count(u->les[0].l)) {
+		int q = r->queued - 1;
+		begin(u, false, u->step, u->step + 1);
+		r->queued = q;
+	}
+}
+
+void ui_steps_advance(struct ui *u)
+{
+	struct ui_steps *r = &u->run;
+	while (r->active && !r->settling) {
+		const struct ui_lesson *ul = &u->les[r->lab];
+		const struct lesson_step *st = lesson_step(ul->l, r->k);
+		if (!st || r->item >= st->nitems) {
+			if (++r->lab < u->nles) {
+				r->item = 0;
+				continue;
+			}
+			ui_log("lesson %s step %d run", ul->l->name, r->k + 1);
+			if (r->k + 1 >= r->upto) {
+				finish(u);
+				return;
+			}
+			start_step(u, r->k + 1);
+			return; /* the screen shows each step as it starts */
+		}
+		const struct lesson_item *it = &st->items[r->item++];
+		if (it->kind != LI_COMMAND)
+			continue;
+		char e[CMD_ERR_MAX + CMD_PATH_MAX] = "";
+		bool settle = false;
+		int f = lesson_command(ul->a, ul->l, it, &settle, e, sizeof(e));
+		if (f) {
+			u->fails += f;
+			ui_log("lesson %s step %d: %s", ul->l->name, r->k + 1, e);
+			if (!r->err[0])
+				snprintf(r->err, sizeof(r->err), "%s", e);
+		}
+		if (settle) {
+			r->settling = true;
+			r->ms = app_settle_begin(ul->a, &r->st, ul->a->log.seq, ul->a->run_ms);
+		}
+	}
+}
+
+struct app *ui_steps_settling(const struct ui *u)
+{
+	return u->run.active && u->run.settling ? u->les[u->run.lab].a : NULL;
+}
+
+void ui_steps_settle(struct ui *u, bool ready)
+{
+	struct ui_steps *r = &u->run;
+	r->ms = app_settle_turn(u->les[r->lab].a, &r->st, ready);
+	if (r->ms < 0)
+		r->settling = false;
+}
+
+int ui_steps_timeout(const struct ui *u)
+{
+	if (!u->run.active)
+		return -1;
+	return u->run.settling ? u->run.ms : 0;
+}
+
+bool ui_steps_busy(const struct ui *u)
+{
+	return u->run.active;
+}
+
+void ui_steps_cancel(struct ui *u)
+{
+	struct ui_steps *r = &u->run;
+	if (!r->active)
+		return;
+	r->active = false;
+	r->settling = false;
+	lesson_mark(u);
+	int n = lesson_step_count(u->les[0].l);
+	if (r->replay)
+		ui_notice(u, false, "replay stopped in step %d of %d: n goes on, r restarts", u->step, r->upto);
+	else
+		ui_notice(u, false, "step %d/%d stopped: the rest of its commands did not run; n goes on, b back, r restart",
+			  u->step, n);
+	ui_log("lesson: stopped in step %d", u->step);
+}
+
+static void begin(struct ui *u, bool replay, int from, int upto)
+{
+	struct ui_steps *r = &u->run;
+	memset(r, 0, sizeof(*r));
+	r->active = true;
+	r->replay = replay;
+	r->upto = upto;
+	r->fails_before = u->fails;
+	start_step(u, from);
+}
+
+static void next(struct ui *u)
+{
+	int n = lesson_step_count(u->les[0].l);
+	if (u->step >= n) {
+		step_verdict(u);
+		if (!u->notice[0])
+			ui_notice(u, false, "the lesson is over: b goes back a step, r restarts it");
+		return;
+	}
+	begin(u, false, u->step, u->step + 1);
+}
+
+/* Rebuild every lab, then replay the first upto steps through the loop. */
+static void go_to(struct ui *u, int upto)
+{
+	for (int i = 0; i < u->nles; i++) {
+		char e[CMD_ERR_MAX] = "";
+		if (app_reset(u->les[i].a, e, sizeof(e)) < 0) {
+			u->broken = true;
+			ui_panes_forget(u);
+			ui_notice(u, true, "cannot build the lab again: %s", e);
+			ui_log("lesson: rebuild failed: %s", e);
+			return;
+		}
+	}
+	ui_panes_forget(u);
+	u->fails = 0;
+	u->step = 0;
+	if (upto == 0) {
+		lesson_mark(u);
+		ui_notice(u, false, "the lesson starts again: n runs step 1");
+		return;
+	}
+	begin(u, true, 0, upto);
+}
+
+void ui_steps_key(struct ui *u, int k)
+{
+	if (!u->nles) {
+		ui_notice(u, false, "no lesson loaded (start with --lesson NAME)");
+		return;
+	}
+	if (u->run.active) {
+		/* Keys are never lost: n runs one more step after this one; b
+		 * and r stop it and go back from where it was going. */
+		struct ui_steps *r = &u->run;
+		if (k == 'n') {
+			r->queued++;
+			return;
+		}
+		int target = r->upto + r->queued;
+		r->active = false;
+		r->settling = false;
+		go_to(u, k == 'r' || target < 1 ? 0 : target - 1);
+		return;
+	}
+	if (u->broken) {
+		ui_notice(u, true, "the lab could not be rebuilt: restart sockstep");
+		return;
+	}
+	if (k == 'b') {
+		if (u->step == 0) {
+			ui_notice(u, false, "this is the start of the lesson: n runs step 1");
+			return;
+		}
+		go_to(u, u->step - 1);
+	} else if (k == 'r') {
+		go_to(u, 0);
+	} else {
+		next(u);
+	}
+}
