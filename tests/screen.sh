@@ -313,8 +313,8 @@ check_exit "--lesson tcp" 0
 # from the end), the same form from the first step to the last.
 tmux_session small80 80 24 "SOCKSTEP_LESSONS=$src/assets/lessons $bin --lesson tcp 2>$tmp/err80"
 wait_for "5-tuple" >/dev/null
-# The table's lines without its notes ("(a new socket: ...)").
-table80() { screen | sed -n '/5-tuple ·/,/sockaddr_in/p' | sed '1d;$d' | grep -v '│ *(' ; }
+# The table's lines without its notes ("(a new socket: ...)", wrapped: under the STEP column's blank).
+table80() { screen | sed -n '/5-tuple ·/,/^├/p' | sed '1d;$d' | grep -vE '^│  +' ; }
 for k in 1 2 3; do next_step "step $k/" >/dev/null; done
 check "80×24: the steps keep the lecture's names (STEP1 …, never \"1 protocol\")" \
 	'table80 | sed 1d | grep -q "STEP1 PROTOCOL" && ! table80 | sed 1d | grep -qE "│ [0-9]B? [a-z]"'
