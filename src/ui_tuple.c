@@ -366,10 +366,10 @@ static bool table_build(struct ui *u, struct ui_pane *p, struct table *t)
 		return true;
 	/* The last step: the command whose rows came last. Its changed cells
 	 * are marked; its notes (where a value came from) go under their rows,
-	 * wrapped, never cut: all of them in a table of its own (it follows its
-	 * end, and scrolls back to the others). In --compare the whole table
-	 * comes first: the notes take the room the rows leave, newest first,
-	 * and the newest goes in anyway when the rows overflow the pane. */
+	 * wrapped, never cut. The rows come first: the notes take the room the
+	 * rows leave, newest first (z, the table zoomed, has room for them
+	 * all); the newest row's note goes in anyway when the rows overflow the
+	 * pane, and always in a table of its own, which follows its end. */
 	t->last = rs->r[rs->n - 1].seq;
 	int nx = note_x(&t->wd), nw = p->w - nx - (t->wd.x0 ? 1 : 0);
 	bool overflow;
@@ -388,7 +388,7 @@ static bool table_build(struct ui *u, struct ui_pane *p, struct table *t)
 			while (nt[o] == ' ')
 				o++;
 		}
-		if (!other || (room > 0 && used + lines <= (size_t)room) || (newest && overflow)) {
+		if ((room > 0 && used + lines <= (size_t)room) || (newest && (overflow || !other))) {
 			shown[i] = true;
 			used += lines;
 			cap += lines;
