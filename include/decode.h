@@ -63,6 +63,8 @@ struct dec_result {
 	uint16_t window;
 	unsigned payload_len;       /* TCP/UDP payload bytes within the IP length (UDP:
 	                             * its length field - 8; ICMP echo: data bytes) */
+	unsigned payload_off;       /* TCP/UDP: where the payload's captured bytes start in
+	                             * the frame (< caplen); 0 when none was captured */
 	bool is_frag;               /* IPv4 fragment other than a whole datagram */
 	uint8_t icmp_type, icmp_code;  /* ICMP, ICMPv6 */
 	bool has_vlan;              /* added: an 802.1Q/802.1ad tag was skipped */

@@ -49,13 +49,14 @@ enum ui_role {
 enum ui_glyph { G_CURRENT, G_DOT, G_ARROW, G_ELLIPSIS, G_COUNT_ };
 
 /* The tiled panes take focus in this order (those shown: the lesson pane
- * only with a lesson; in --compare each half is, top to bottom, its
- * lesson's narration, its server's and its client's code, its 5-tuple
- * table and its frames: P_LESSON, P_SERVER, P_CLIENT, P_TUPLE, P_WIRE of
- * the first lab on the left, the _B panes of the second on the right); the
- * help overlay and the ':' line are panes too, shown on demand. */
-enum ui_pane_id { P_SERVER, P_CLIENT, P_LESSON, P_TUPLE, P_HEX, P_WIRE, P_LESSON_B, P_SERVER_B, P_CLIENT_B,
-		  P_TUPLE_B, P_WIRE_B, P_TILED_, P_HELP = P_TILED_, P_PROMPT, P_COUNT_ };
+ * only with a lesson; the ladder and the frame list share a slot, the list
+ * placed only while it has the focus; in --compare each half is, top to
+ * bottom, its lesson's narration, its server's and its client's code, its
+ * 5-tuple table and its frames slot: P_LESSON, P_SERVER, P_CLIENT, P_TUPLE,
+ * P_WIRE of the first lab on the left, the _B panes of the second on the
+ * right); the help overlay and the ':' line are panes too, shown on demand. */
+enum ui_pane_id { P_SERVER, P_CLIENT, P_LESSON, P_TUPLE, P_HEX, P_LADDER, P_WIRE, P_LESSON_B, P_SERVER_B,
+		  P_CLIENT_B, P_TUPLE_B, P_WIRE_B, P_TILED_, P_HELP = P_TILED_, P_PROMPT, P_COUNT_ };
 
 /* Keys reach panes as ints: characters as their code point, curses
  * function keys (KEY_UP, ...) with this bit, so that no character can be
@@ -151,7 +152,13 @@ struct ui {
 };
 
 extern const struct ui_pane_ops ui_program_ops, ui_tuple_ops, ui_hex_ops, ui_wire_ops, ui_help_ops,
-	ui_prompt_ops, ui_lesson_ops;
+	ui_prompt_ops, ui_lesson_ops, ui_ladder_ops;
+
+/* A frame's layers and bytes (dec_detail, dec_hex) from row y of the pane
+ * down, under a heading line, the first skip lines left out (ui_wire.c);
+ * and how many lines they are. */
+void ui_frame_detail(struct ui *u, struct ui_pane *p, int y, const struct wire_frame *f, int skip);
+int ui_frame_detail_lines(const struct wire_frame *f, const struct wire *w);
 
 /* Rows the lesson pane wants at this content width: the current step's
  * narration (ui_lesson.c), so that the box takes only the lines it needs. */

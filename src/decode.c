@@ -206,7 +206,15 @@ struct dis {
 	struct sb *det;               /* NULL unless dec_detail */
 	uint8_t sip[16], dip[16];     /* raw addresses for the flow table */
 	char why[40];                 /* first malformation, "" = bad length */
+	const uint8_t *base;          /* the frame's first byte, for r->payload_off */
 };
+
+/* Where the payload starts in the frame, when some of it was captured. */
+static void set_payload(struct dis *d, const struct win *pw)
+{
+	if (pw->p && d->base && pw->len)
+		d->r->payload_off = (unsigned)(pw->p - d->base);
+}
 
 /* A header or stated length runs past the captured bytes. */
 static void truncated(struct dis *d)
@@ -675,6 +683,7 @@ static void dis_tcp(struct dis *d, const struct win *w)
 		tcp_options(d, &ow, r->tcp_flags & TF_SYN, peer_known ? peer_base : 0);
 
 	struct win pw = w_sub(w, hdr, r->payload_len);
+	set_payload(d, &pw);
 	detail_payload(d, &pw, r->payload_len);
 }
 
@@ -732,6 +741,7 @@ static void dis_udp(struct dis *d, const struct win *w, bool frag)
 	if (uw.len < ulen)
 		truncated(d);
 	struct win pw = w_sub(&uw, 8, ulen - 8);
+	set_payload(d, &pw);
 	detail_payload(d, &pw, ulen - 8);
 }
 
@@ -1374,6 +1384,7 @@ static void dissect(struct dis *d, const uint8_t *p, size_t caplen, size_t wirel
 	memset(r, 0, offsetof(struct dec_result, summary));
 	d->sum = (struct sb){ sumbuf, sumcap, 0 };
 	d->why[0] = '\0';
+	d->base = p;
 	if (!p)
 		caplen = 0;
 	struct win w = { p, caplen, wirelen > caplen ? wirelen : caplen };

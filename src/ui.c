@@ -268,7 +268,10 @@ static void mouse(struct ui *u)
 		/* The title row above the content belongs to the pane too. */
 		if (!p->win || me.y < p->y - 1 || me.y >= p->y + p->h || me.x < p->x || me.x >= p->x + p->w)
 			continue;
+		bool relay = u->focus == P_WIRE && i != P_WIRE; /* the ladder takes its slot back */
 		u->focus = i;
+		if (relay)
+			ui_layout(u);
 		if (me.y >= p->y && p->ops->click)
 			p->ops->click(u, p, me.y - p->y, me.x - p->x);
 		return;
@@ -347,12 +350,12 @@ static int key(struct ui *u, int k)
 	case 'x':
 		ui_run_line(u, "wire drop");
 		return UH_REDRAW;
-	case '\t':
+	case '\t': /* zoomed, or the ladder's slot changes hands with the frame list */
 		focus_step(u, 1);
-		return u->zoom ? UH_RELAYOUT : UH_REDRAW;
+		return UH_RELAYOUT;
 	case UI_FKEY(KEY_BTAB):
 		focus_step(u, -1);
-		return u->zoom ? UH_RELAYOUT : UH_REDRAW;
+		return UH_RELAYOUT;
 	case 'z':
 		u->zoom = !u->zoom;
 		return UH_RELAYOUT;
@@ -590,6 +593,7 @@ int ui_run(struct app *a, const struct ui_opts *o)
 	static const struct ui_pane_ops *const ops[P_COUNT_] = {
 		[P_SERVER] = &ui_program_ops, [P_CLIENT] = &ui_program_ops, [P_LESSON] = &ui_lesson_ops,
 		[P_TUPLE] = &ui_tuple_ops,    [P_HEX] = &ui_hex_ops,        [P_WIRE] = &ui_wire_ops,
+		[P_LADDER] = &ui_ladder_ops,
 		[P_LESSON_B] = &ui_lesson_ops, [P_SERVER_B] = &ui_program_ops, [P_CLIENT_B] = &ui_program_ops,
 		[P_TUPLE_B] = &ui_tuple_ops,  [P_WIRE_B] = &ui_wire_ops,    [P_HELP] = &ui_help_ops,
 		[P_PROMPT] = &ui_prompt_ops,

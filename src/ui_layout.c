@@ -30,6 +30,9 @@ struct layout {
 
 static struct layout lay;
 
+/* From this width the ladder and the frame list both fit beside the hex pane. */
+#define WIDE_BOTH 180
+
 static void pane_place(struct ui *u, int id, int y, int x, int h, int w)
 {
 	struct ui_pane *p = &u->pane[id];
@@ -81,7 +84,16 @@ static void layout_explorer(struct ui *u, int W, int F)
 		pane_place(u, P_LESSON, lay.y_lesson + 1, 1, lh, W - 2);
 	pane_place(u, P_TUPLE, lay.y_tuple + 1, 1, th, W - 2);
 	pane_place(u, P_HEX, lay.y_bottom + 1, 1, bh, hexw);
-	pane_place(u, P_WIRE, lay.y_bottom + 1, lay.xh + 1, bh, W - 2 - lay.xh);
+	/* Wide: the ladder and the frame list side by side. Otherwise they
+	 * share the slot: the list while it has the focus. */
+	int rest = W - 2 - lay.xh;
+	if (W >= WIDE_BOTH) {
+		int lw = rest * 55 / 100;
+		pane_place(u, P_LADDER, lay.y_bottom + 1, lay.xh + 1, bh, lw);
+		pane_place(u, P_WIRE, lay.y_bottom + 1, lay.xh + 2 + lw, bh, rest - lw - 1);
+	} else {
+		pane_place(u, u->focus == P_WIRE ? P_WIRE : P_LADDER, lay.y_bottom + 1, lay.xh + 1, bh, rest);
+	}
 }
 
 /* The narration lines the current step needs (--compare: the longer of the halves'). */
@@ -253,11 +265,11 @@ bool ui_layout_stale(struct ui *u)
 
 bool ui_pane_shown(const struct ui *u, int id)
 {
-	if (u->compare) /* two halves of five: narration, server, client, 5-tuple, frames */
-		return id != P_HEX && id < P_TILED_;
+	if (u->compare) /* two halves of five: narration, server, client, 5-tuple, frames (the frame list for now) */
+		return id != P_HEX && id != P_LADDER && id < P_TILED_;
 	if (id == P_LESSON)
 		return u->nles > 0;
-	return id < P_LESSON_B;
+	return id < P_LESSON_B; /* P_LADDER and P_WIRE: one slot, both reachable */
 }
 
 /* Below 80x24: say so plainly, on one line when it fits, else on two. */

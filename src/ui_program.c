@@ -342,7 +342,7 @@ static void program_draw(struct ui *u, struct ui_pane *p)
 		size_t k = line - head;
 		const struct pline *pl = &pg->l[k];
 		bool is_cur = k == cur;
-		if (is_cur && cur_rows > 1) {
+		if (is_cur && pl->kind == PL_CALL) { /* whole, on as many rows as it needs */
 			draw_call_row(u, p, row, pl, sub, mark);
 			if (++sub >= cur_rows) {
 				sub = 0;

@@ -149,7 +149,10 @@ static void draw_frame_line(struct ui *u, struct ui_pane *p, int y, const struct
 	ui_put(u, p->win, y, rx, (int)strlen(seq), seq, sel ? base : u->attr[R_MINOR]);
 }
 
-static void draw_detail(struct ui *u, struct ui_pane *p, int y, const struct wire_frame *f)
+/* The frame's layers and bytes from row y of the pane down, the first
+ * skip lines of them left out (a pane that scrolls them). The wire pane's
+ * detail and the ladder's Enter both draw it. */
+void ui_frame_detail(struct ui *u, struct ui_pane *p, int y, const struct wire_frame *f, int skip)
 {
 	char head[96];
 	snprintf(head, sizeof(head), "frame %lu %s %u bytes on the wire, %u captured %s caused by [%u]", f->no,
@@ -161,10 +164,19 @@ static void draw_detail(struct ui *u, struct ui_pane *p, int y, const struct wir
 	/* Layer detail first, then the bytes, as far as the pane goes. */
 	frame_text(p->a->wire, f);
 	char *save = NULL;
+	int k = 0;
 	for (char *l = strtok_r(detail_buf, "\n", &save); l && y < p->h; l = strtok_r(NULL, "\n", &save))
-		ui_put(u, p->win, y++, 1, p->w - 1, l, u->attr[R_TEXT]);
+		if (k++ >= skip)
+			ui_put(u, p->win, y++, 1, p->w - 1, l, u->attr[R_TEXT]);
 	for (char *l = strtok_r(hex_buf, "\n", &save); l && y < p->h; l = strtok_r(NULL, "\n", &save))
-		ui_put(u, p->win, y++, 1, p->w - 1, l, u->attr[R_MINOR]);
+		if (k++ >= skip)
+			ui_put(u, p->win, y++, 1, p->w - 1, l, u->attr[R_MINOR]);
+}
+
+/* Lines ui_frame_detail has below its heading. */
+int ui_frame_detail_lines(const struct wire_frame *f, const struct wire *w)
+{
+	return frame_text(w, f) - 2;
 }
 
 static void wire_draw(struct ui *u, struct ui_pane *p)
@@ -204,7 +216,7 @@ static void wire_draw(struct ui *u, struct ui_pane *p)
 	if (lr < p->h) {
 		const struct wire_frame *f = wire_frame(w, sel);
 		if (f)
-			draw_detail(u, p, lr, f);
+			ui_frame_detail(u, p, lr, f, 0);
 	}
 }
 

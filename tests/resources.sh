@@ -140,7 +140,7 @@ if command -v tmux >/dev/null 2>&1; then
   done
   send ':' 'say "ALL-TYPED"' Enter
   if wait_for 'ALL-TYPED'; then
-    send z Tab Tab Tab Home # back to the tiles; the server's program, from its top
+    send z Tab Tab Tab Tab Home # back to the tiles; the server's program (past hex, ladder, wire), from its top
     sleep 0.5
     wait_for 'older lines dropped'
     # 2,200 rows (a STEP1 and a CLOSE row per socket): 1,024 kept at most,
@@ -167,6 +167,8 @@ if command -v tmux >/dev/null 2>&1; then
   wait_for 'client 100.0.0.1 · UDP' || bad "screen: the client sockets were not made"
   wait_until shown -E 'STEP3 PROTOCOL DEFINITION +(client3|cli3) +3 ' \
     || bad "screen: client3's socket is not its descriptor 3: $(screen | grep 'STEP3')"
+  send Tab Tab Tab # the frame list (it shares the ladder's slot): its title counts the frames
+  wait_for '─[ wire' || bad "screen: Tab did not bring the frame list"
   keys=()
   for p in client client2 client3; do keys+=(':' "$p flood 100000 udp 200.0.0.2 5000" Enter); done
   send "${keys[@]}"

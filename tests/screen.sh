@@ -78,7 +78,7 @@ has_dim() {
 tmux_shell scr 100 30
 run "" ""
 check "the screen comes up with its panes" \
-	'screen | grep -q "server 127.0.0.1" && screen | grep -q "client 127.0.0.1" && screen | grep -q "sockaddr_in" && screen | grep -q "wire"'
+	'screen | grep -q "server 127.0.0.1" && screen | grep -q "client 127.0.0.1" && screen | grep -q "sockaddr_in" && screen | grep -q "ladder ·"'
 check "the key hint line is shown" 'screen | grep -q "? help"'
 
 # s: the prompt is opened with "server " typed.
@@ -159,7 +159,7 @@ check "a bad address is explained on the narration line" 'wait_for "300.1.2.3"'
 
 "${T[@]}" resize-window -t "$S" -x 80 -y 24
 check "80x24: all panes still drawn" \
-	'wait_for "client 127.0.0.1" && screen | grep -q "server 127.0.0.1" && screen | grep -q "5-tuple" && screen | grep -q "sockaddr_in" && screen | grep -q "wire"'
+	'wait_for "client 127.0.0.1" && screen | grep -q "server 127.0.0.1" && screen | grep -q "5-tuple" && screen | grep -q "sockaddr_in" && screen | grep -q "ladder ·"'
 check "80x24: the sockaddr bytes still readable" 'screen | grep -q "02 00 00 50 7F 00 00 01"'
 check "80x24: no line wider than the terminal" '[ "$(screen | LC_ALL=C.UTF-8 wc -L)" -le 80 ]'
 
@@ -546,9 +546,85 @@ check "notes at 80x24: step 8, accept's note under its row" \
 send q
 check_exit "notes at 80x24" 0
 
+# ---- the ladder diagram: the textbook time-sequence figure, live ----
+# The bottom-right pane: the client's lane left, the server's right, each
+# frame an arrow labelled flags first, the calls and states beside the lanes.
+ladder_pane() { screen | sed -n '/ladder ·/,$p'; }
+on_ladder() { ladder_pane | grep -F -- "$1" | grep -qF -- "${2:-$1}"; }
+for size in 80x24 100x30; do
+	tmux_session "ladder$size" "${size%x*}" "${size#*x}" "SOCKSTEP_LESSONS=$src/assets/lessons $bin --lesson tcp 2>$tmp/errl"
+	wait_for "5-tuple" >/dev/null
+	check "$size ladder: titled with both hosts, empty until the first frame" \
+		'wait_for "ladder · " && on_ladder "100.0.0.1" "200.0.0.2" && on_ladder "no frames yet"'
+	for k in 1 2 3 4 5 6 7; do next_step "step $k/" >/dev/null; done
+	check "$size ladder: the handshake as arrows, [SYN] right, [SYN, ACK] left, [ACK] right" \
+		'wait_until on_ladder "[ACK]" "▶" && on_ladder "[SYN] seq=0" "▶" && on_ladder "◀" "[SYN, ACK]"'
+	check "$size ladder: connect() returned beside the client's lane, ESTABLISHED by both lanes" \
+		'on_ladder "connect()" "0" && [ "$(ladder_pane | grep -o ESTABLISHED | wc -l)" -ge 2 ]'
+	check "$size ladder: the server's accept() returned 4 beside its lane" 'on_ladder "accept()" "4"'
+	for k in 8 9; do next_step "step $k/" >/dev/null; done
+	if [ "$size" = 80x24 ]; then
+		check "$size ladder: the data segment, flags first, send() beside it" \
+			'wait_until on_ladder "[PSH, ACK]" "send()"'
+	else
+		check "$size ladder: the data segment with its length and bytes" \
+			'wait_until on_ladder "[PSH, ACK] len=4 \"hola\"" "send()"'
+	fi
+	check "$size ladder: the server acknowledges (an arrow back) and recv() returned 4" \
+		'on_ladder "◀" "[ACK]" && on_ladder "recv()" "4"'
+	for k in 10 11; do next_step "step $k/" >/dev/null; done
+	check "$size ladder: the client's FIN, shutdown() beside the lanes; FIN_WAIT2 and CLOSE_WAIT" \
+		'wait_until on_ladder "[FIN, ACK]" "▶" && on_ladder "shutdown()" && on_ladder "FIN_WAIT2" && on_ladder "CLOSE_WAIT"'
+	for k in 12 13 14; do next_step "step $k/" >/dev/null; done
+	check "$size ladder: the server's FIN back, the client in TIME_WAIT" \
+		'wait_until on_ladder "◀" "[FIN, ACK]" && on_ladder "TIME_WAIT"'
+	send q
+done
+
+# The arrows stay selectable: Up picks an older one, Enter shows its layers and bytes.
+tmux_session ladderudp 100 30 "SOCKSTEP_LESSONS=$src/assets/lessons $bin --lesson udp 2>$tmp/errl"
+wait_for "5-tuple" >/dev/null
+for k in 1 2 3 4 5 6 7; do next_step "step $k/" >/dev/null; done
+check "udp ladder: the datagram as an arrow, UDP len=4 \"hola\", sendto() beside it" \
+	'wait_until on_ladder "UDP len=4 \"hola\"" "▶" && on_ladder "sendto()"'
+send Tab
+send Tab
+check "udp ladder: Tab focuses the ladder" 'wait_for "─[ ladder"'
+send Enter
+check "udp ladder: Enter shows the selected frame's layers and bytes" \
+	'wait_for "UDP: 9000 → 80" && wait_for "Payload: 4 bytes \"hola\"" && wait_for "0000  "'
+send Enter
+check "udp ladder: Enter again, the figure" 'wait_until on_ladder "UDP len=4" "▶"'
+send Up
+send Enter
+check "udp ladder: Up then Enter: the frame before (the ARP reply)" 'wait_for "ARP" && ! screen | grep -q "Payload: 4 bytes"'
+send q
+
+# Held on the wire: the arrow stops part of the way, in ‖; x drops it: ✗;
+# the kernel sends it again (↻), held again.
+tmux_session ladderhold 100 30 "SOCKSTEP_LESSONS=$src/assets/lessons $bin --lesson tcp 2>$tmp/errl"
+wait_for "5-tuple" >/dev/null
+for k in 1 2 3 4 5 6 7 8; do next_step "step $k/" >/dev/null; done
+send h
+cmd 'client send "hola"'
+check "ladder: a held data segment is drawn stopped on the wire, in ‖, no head" \
+	'wait_until on_ladder "[PSH, ACK]" "‖" && ! on_ladder "[PSH, ACK]" "▶"'
+send x
+check "ladder: x drops it: the arrow ends in ✗" 'wait_until on_ladder "[PSH, ACK]" "✗"'
+check "ladder: the kernel's retransmission is marked ↻, and held again" \
+	'wait_until on_ladder "↻ [PSH, ACK]" "‖"'
+send p
+check "ladder: p passes the wire: the server's ACK of the 4 bytes comes back" 'wait_until on_ladder "◀" "ack=5"'
+send q
+
 # ---- the wire from keys, in the lab: hold, step (.), drop (x), pass (p) ----
 tmux_shell scr 120 36
 run_lab ""
+# The frame list shares its slot with the ladder: Tab brings it (table, hex, ladder, wire).
+send Tab
+send Tab
+send Tab
+check "Tab: the frame list takes the ladder's slot" 'wait_for "─[ wire" && ! screen | grep -q "ladder ·"'
 cmd 'server socket tcp'
 cmd 'server bind 200.0.0.2 80'
 cmd 'server listen'
@@ -597,7 +673,7 @@ run "" ""
 cmd 'server socket tcp'
 wait_for "STEP1 PROTOCOL DEFINITION" >/dev/null
 click 70 25
-check "mouse: a click in the wire pane focuses it" 'wait_for "─[ wire"'
+check "mouse: a click in the ladder pane focuses it" 'wait_for "─[ ladder"'
 click 10 11
 check "mouse: a click in the table focuses it again" 'wait_for "─[ 5-tuple"'
 send q

@@ -3,9 +3,11 @@
  * table (relative sequence numbers, replacement when full) is exercised too.
  * The first input byte, when present, also picks a wirelen larger than the
  * capture so the "cut by the snaplen" paths run. The same frame goes through
- * flowkey_read, --net host's filter, which must never read past it. */
+ * flowkey_read, --net host's filter, which must never read past it, and
+ * through the ladder diagram's labels, which quote its payload. */
 #include "decode.h"
 #include "flowkey.h"
+#include "ladder.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -41,6 +43,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		__builtin_trap();
 	dec_hex(data, size, small, sizeof small);
 	dec_tcp_flags_str(r.tcp_flags, flags, sizeof flags);
+	char labels[LADDER_TIERS][LADDER_LABEL_MAX];
+	int nl = ladder_labels(&r, data, size, labels);
+	if (nl < 1 || nl > LADDER_TIERS)
+		__builtin_trap();
+	for (int i = 0; i < nl; i++)
+		if (!memchr(labels[i], '\0', LADDER_LABEL_MAX))
+			__builtin_trap();
 	struct flowkey k;
 	if (flowkey_read(data, size, &k) == FK_NONE && (k.src.sin_port || k.dst.sin_addr.s_addr))
 		__builtin_trap(); /* nothing is half-filled */

@@ -1,0 +1,414 @@
+/* ui_ladder.c - the ladder diagram pane: the textbook time-sequence figure,
+ * drawn live. Reads the frames, the network calls and the socket states of
+ * its lab's log into a ladder (ladder.c, pure) and paints the rows that
+ * ladder lays out for the pane's width. Up/Down select an arrow (the
+ * selection follows the newest frame until moved; End follows again);
+ * Enter shows the selected frame's layers and bytes, Enter again the
+ * figure. */
+#include "ui_pane.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ladder.h"
+
+#define SRV_PORTS 8 /* server ports remembered to tell loopback frames' direction */
+
+struct lad {
+	struct ladder l;
+	size_t next;          /* the first log event not read */
+	bool missed;          /* the log dropped events before they were read */
+	bool detail;          /* Enter: the selected frame's layers and bytes */
+	int dskip;            /* detail lines scrolled past */
+	struct ladder_row *rows;
+	size_t rcap, nrows;
+	uint16_t srv_port[SRV_PORTS];
+	int nsrv;
+};
+
+static enum ladder_fate fate_of(enum frame_fate f)
+{
+	switch (f) {
+	case FF_HELD:
+	case FF_DELAYED:
+		return LF_HELD;
+	case FF_DROPPED:
+	case FF_LOST:
+		return LF_DROPPED;
+	default:
+		return LF_PASSED;
+	}
+}
+
+/* Who sent a frame. In the lab the wire knows; on lo (and the host) both
+ * sides share an address, so the server's ports tell. */
+static enum ladder_side sender(const struct lad *d, const struct wire_frame *f)
+{
+	if (f->dir == WD_C2S)
+		return LS_CLIENT;
+	if (f->dir == WD_S2C)
+		return LS_SERVER;
+	for (int i = 0; f->dec.has_ports && i < d->nsrv; i++)
+		if (f->dec.sport == d->srv_port[i])
+			return LS_SERVER;
+	return LS_CLIENT;
+}
+
+static void who_prefix(const struct event *e, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (e->prog > 1 || e->child) { /* client2, server.1: not the side's first program */
+		char who[16];
+		cmd_prog_name(e->side, e->prog, e->child, who, sizeof(who));
+		snprintf(buf, len, "%s: ", who);
+	}
+}
+
+static void read_event(struct lad *d, const struct app *a, const struct event *e)
+{
+	char pre[24], text[LADDER_NOTE_MAX], res[24] = "", name[24];
+	enum ladder_side side = e->side == SIDE_SERVER ? LS_SERVER : LS_CLIENT;
+	switch (e->kind) {
+	case EV_FRAME: {
+		const struct wire_frame *f = a->wire ? wire_frame(a->wire, (unsigned long)e->ret) : NULL;
+		if (!f)
+			return; /* already rolled out of the wire's ring */
+		size_t caplen = f->caplen < WIRE_SNAP ? f->caplen : WIRE_SNAP;
+		ladder_add_frame(&d->l, e->seq, f->no, sender(d, f), fate_of(f->fate), &f->dec, f->data, caplen);
+		return;
+	}
+	case EV_CALL:
+		if (e->status == CS_STILL || e->side == SIDE_NONE || !ladder_call_name(e->text, name, sizeof(name)))
+			return;
+		who_prefix(e, pre, sizeof(pre));
+		snprintf(text, sizeof(text), "%s%s()", pre, name);
+		if (e->status != CS_BLOCKED) {
+			if (e->err)
+				snprintf(res, sizeof(res), "%s", errno_name(e->err));
+			else
+				snprintf(res, sizeof(res), "%ld", e->ret);
+		}
+		ladder_add_note(&d->l, e->seq, side, e->status == CS_BLOCKED ? LN_BLOCKED : LN_CALL, text, res);
+		return;
+	case EV_ROW: {
+		const struct tuple_row *r = e->row;
+		if (!r)
+			return;
+		if (r->side == SIDE_SERVER && r->lport[0] && d->nsrv < SRV_PORTS) {
+			uint16_t port = (uint16_t)atoi(r->lport);
+			bool known = false;
+			for (int i = 0; i < d->nsrv; i++)
+				known |= d->srv_port[i] == port;
+			if (!known && port)
+				d->srv_port[d->nsrv++] = port;
+		}
+		/* A state the socket entered; a new socket's first CLOSED says nothing. */
+		if (!(r->changed & TC_STATE) || !r->state[0] || r->step == TS_SOCKET || r->step == TS_INHERITED)
+			return;
+		who_prefix(e, pre, sizeof(pre));
+		snprintf(text, sizeof(text), "%s%s", pre, r->state);
+		ladder_add_note(&d->l, e->seq, r->side == SIDE_SERVER ? LS_SERVER : LS_CLIENT, LN_STATE, text, "");
+		return;
+	}
+	default:
+		return;
+	}
+}
+
+static struct lad *sync_lad(struct ui_pane *p)
+{
+	const struct session *s = &p->a->log;
+	struct lad *d = p->priv;
+	if (!d) {
+		if (!(d = p->priv = calloc(1, sizeof(*d))))
+			return NULL;
+		ladder_init(&d->l);
+	}
+	if (s->n < d->next) /* a refused command's events were taken back: none made an arrow */
+		d->next = s->n;
+	if (d->next < s->first) {
+		d->missed = true;
+		d->next = s->first;
+	}
+	for (; d->next < s->n; d->next++) {
+		const struct event *e = session_at(s, d->next);
+		if (e)
+			read_event(d, p->a, e);
+	}
+	return d;
+}
+
+static void ladder_update(struct ui *u, struct ui_pane *p)
+{
+	(void)u;
+	sync_lad(p);
+}
+
+static void ladder_forget(struct ui *u, struct ui_pane *p)
+{
+	(void)u;
+	struct lad *d = p->priv;
+	if (d) {
+		ladder_free(&d->l);
+		free(d->rows);
+	}
+	free(d);
+	p->priv = NULL;
+	p->sel = 0;
+	p->top = 0;
+	p->follow = true;
+}
+
+/* Lay the rows out for the pane's width (into d->rows). */
+static void lay_rows(struct ui *u, struct ui_pane *p, struct lad *d)
+{
+	d->nrows = 0;
+	if (d->rcap < d->l.n) {
+		struct ladder_row *r = realloc(d->rows, d->l.n * sizeof(*r));
+		if (!r)
+			return; /* out of memory: an empty figure, nothing breaks */
+		d->rows = r;
+		d->rcap = d->l.n;
+	}
+	d->nrows = ladder_layout(&d->l, p->w, u->utf8, d->rows);
+}
+
+/* The row of the selected frame, or -1 (following the newest). */
+static long sel_row(const struct ui_pane *p, const struct lad *d)
+{
+	if (!p->sel)
+		return -1;
+	for (size_t i = d->nrows; i-- > 0;)
+		if (d->rows[i].frame >= 0 && d->l.it[d->rows[i].frame].no == p->sel)
+			return (long)i;
+	return -1;
+}
+
+/* The frame shown in the detail: the selected one, else the newest. */
+static unsigned long shown_frame(const struct ui_pane *p, const struct lad *d)
+{
+	if (p->sel)
+		return p->sel;
+	for (size_t i = d->l.n; i-- > 0;)
+		if (d->l.it[i].frame)
+			return d->l.it[i].no;
+	return 0;
+}
+
+static void ladder_title(struct ui *u, struct ui_pane *p, char *buf, size_t len)
+{
+	const struct lab *lab = &p->a->lab;
+	const char *dot = ui_glyph(u, G_DOT), *both = u->utf8 ? "\u21c4" : "<->";
+	char cip[INET_ADDRSTRLEN] = "", sip[INET_ADDRSTRLEN] = "";
+	inet_ntop(AF_INET, &lab->ip[SIDE_CLIENT], cip, sizeof(cip));
+	inet_ntop(AF_INET, &lab->ip[SIDE_SERVER], sip, sizeof(sip));
+	struct lad *d = p->priv;
+	if (d && d->detail) {
+		snprintf(buf, len, "ladder %s frame %lu %s Enter: back", dot, shown_frame(p, d), dot);
+		return;
+	}
+	char gone[48] = "";
+	if (d && (d->l.dropped || d->missed))
+		snprintf(gone, sizeof(gone), " %s %lu older dropped", dot, d->l.dropped);
+	snprintf(buf, len, "ladder %s client %s %s server %s%s", dot, cip, both, sip, gone);
+	if (ui_width(u, buf) > p->w - 4)
+		snprintf(buf, len, "ladder %s %s %s %s%s", dot, cip, both, sip, gone);
+	if (ui_width(u, buf) > p->w - 4)
+		snprintf(buf, len, "ladder %s client %s server", dot, both);
+}
+
+static attr_t part_attr(struct ui *u, enum ladder_part part, const struct ladder_item *fr, enum ladder_fate fate,
+			bool sel)
+{
+	switch (part) {
+	case LP_LANE:
+		return u->attr[R_BORDER];
+	case LP_CALL:
+		return u->attr[R_TEXT];
+	case LP_BLOCKED:
+		return u->attr[R_BLOCKED];
+	case LP_STATE:
+		return u->attr[R_STATE];
+	case LP_ARROW:
+		if (sel)
+			return u->attr[R_SELECTED];
+		if (fate != LF_PASSED)
+			return u->attr[fate == LF_HELD ? R_HELD : R_DROPPED];
+		return u->attr[fr && fr->side == LS_SERVER ? R_S2C : R_C2S];
+	case LP_MARK:
+		return u->attr[fate == LF_HELD ? R_HELD : R_DROPPED];
+	}
+	return u->attr[R_TEXT];
+}
+
+static void draw_detail(struct ui *u, struct ui_pane *p, struct lad *d)
+{
+	const struct wire *w = p->a->wire;
+	const struct wire_frame *f = w ? wire_frame(w, shown_frame(p, d)) : NULL;
+	if (!f) {
+		ui_wrap(u, p->win, 0, 1, p->w - 1, p->h, 0, "that frame has left the wire's memory; Enter: back",
+			u->attr[R_MINOR]);
+		return;
+	}
+	int most = ui_frame_detail_lines(f, w) - (p->h - 1);
+	if (d->dskip > most)
+		d->dskip = most > 0 ? most : 0;
+	ui_frame_detail(u, p, 0, f, d->dskip);
+}
+
+static void ladder_draw(struct ui *u, struct ui_pane *p)
+{
+	const struct wire *w = p->a->wire;
+	struct lad *d = sync_lad(p);
+	if (!w) {
+		ui_wrap(u, p->win, 0, 1, p->w - 1, p->h, 2,
+			p->a->wire_why[0] ? p->a->wire_why : "no capture on this network", u->attr[R_MINOR]);
+		return;
+	}
+	if (!d || !d->l.n) {
+		ui_wrap(u, p->win, 0, 1, p->w - 1, p->h, 0,
+			"no frames yet: each will be an arrow between the lanes, client left, server right",
+			u->attr[R_MINOR]);
+		return;
+	}
+	if (d->detail) {
+		draw_detail(u, p, d);
+		return;
+	}
+	lay_rows(u, p, d);
+	size_t n = d->nrows, h = (size_t)(p->h > 0 ? p->h : 0);
+	long sr = sel_row(p, d);
+	if (sr < 0) { /* following, or the selection rolled out: the newest rows */
+		p->sel = 0;
+		p->top = n > h ? (int)(n - h) : 0;
+	} else {
+		if (sr < p->top)
+			p->top = (int)sr;
+		if (sr >= p->top + (long)h)
+			p->top = (int)(sr - (long)h + 1);
+		if (p->top > (int)(n > h ? n - h : 0))
+			p->top = (int)(n > h ? n - h : 0);
+	}
+	size_t top = (size_t)p->top, vis = n - top < h ? n - top : h;
+	struct ladder_geom g;
+	ladder_geom(&d->l, d->rows + top, vis, p->w, u->utf8, &g);
+	for (size_t i = 0; i < vis; i++) {
+		const struct ladder_row *r = &d->rows[top + i];
+		const struct ladder_item *fr = r->frame >= 0 ? &d->l.it[r->frame] : NULL;
+		enum ladder_fate fate = LF_PASSED;
+		if (fr) { /* the wire's word now: a held frame may since have gone on or been dropped */
+			const struct wire_frame *f = wire_frame(w, fr->no);
+			fate = f ? fate_of(f->fate) : fr->fate;
+		}
+		bool sel = fr && (long)(top + i) == sr;
+		struct ladder_line ln;
+		ladder_render(&d->l, r, &g, fate, u->utf8, &ln);
+		for (int s = 0; s < ln.nseg; s++)
+			ui_put(u, p->win, (int)i, ln.seg[s].x, p->w - ln.seg[s].x, ln.buf + ln.seg[s].off,
+			       part_attr(u, ln.seg[s].part, fr, fate, sel));
+	}
+}
+
+/* The row index of the frame before (d < 0) or after the given row. */
+static long next_frame_row(const struct lad *d, long from, long step)
+{
+	for (long i = from + step; i >= 0 && i < (long)d->nrows; i += step)
+		if (d->rows[i].frame >= 0)
+			return i;
+	return -1;
+}
+
+static bool ladder_key(struct ui *u, struct ui_pane *p, int key)
+{
+	struct lad *d = p->priv;
+	if (!d || !d->l.n)
+		return false;
+	if (key == '\n' || key == '\r' || key == UI_FKEY(KEY_ENTER)) {
+		d->detail = !d->detail && shown_frame(p, d);
+		d->dskip = 0;
+		return true;
+	}
+	if (d->detail) {
+		switch (key) {
+		case UI_FKEY(KEY_UP):
+			d->dskip = d->dskip > 0 ? d->dskip - 1 : 0;
+			return true;
+		case UI_FKEY(KEY_DOWN):
+			d->dskip++; /* bounded when drawn */
+			return true;
+		case UI_FKEY(KEY_LEFT):
+		case UI_FKEY(KEY_BACKSPACE):
+			d->detail = false;
+			return true;
+		default:
+			return false;
+		}
+	}
+	lay_rows(u, p, d);
+	long sr = sel_row(p, d);
+	if (sr < 0) /* start from the newest arrow */
+		sr = next_frame_row(d, (long)d->nrows, -1);
+	long to = -1;
+	switch (key) {
+	case UI_FKEY(KEY_UP):
+		to = next_frame_row(d, sr, -1);
+		break;
+	case UI_FKEY(KEY_DOWN):
+		to = next_frame_row(d, sr, 1);
+		break;
+	case UI_FKEY(KEY_PPAGE):
+		to = sr;
+		for (int i = 0; i < p->h - 1 && next_frame_row(d, to, -1) >= 0; i++)
+			to = next_frame_row(d, to, -1);
+		break;
+	case UI_FKEY(KEY_NPAGE):
+		to = sr;
+		for (int i = 0; i < p->h - 1 && next_frame_row(d, to, 1) >= 0; i++)
+			to = next_frame_row(d, to, 1);
+		break;
+	case UI_FKEY(KEY_HOME):
+		to = next_frame_row(d, -1, 1);
+		break;
+	case UI_FKEY(KEY_END):
+		p->sel = 0; /* follow the newest again */
+		return true;
+	default:
+		return false;
+	}
+	if (to >= 0)
+		p->sel = d->l.it[d->rows[to].frame].no;
+	else if (sr >= 0)
+		p->sel = d->l.it[d->rows[sr].frame].no; /* at the end: stay, but stop following */
+	return true;
+}
+
+static void ladder_click(struct ui *u, struct ui_pane *p, int y, int x)
+{
+	(void)x;
+	struct lad *d = p->priv;
+	if (!d || d->detail)
+		return;
+	lay_rows(u, p, d);
+	size_t i = (size_t)p->top + (size_t)y;
+	if (y >= 0 && i < d->nrows && d->rows[i].frame >= 0)
+		p->sel = d->l.it[d->rows[i].frame].no;
+}
+
+static void ladder_resize(struct ui *u, struct ui_pane *p)
+{
+	(void)u;
+	(void)p; /* the rows are laid out afresh at every draw */
+}
+
+const struct ui_pane_ops ui_ladder_ops = {
+	.name = "ladder",
+	.title = ladder_title,
+	.draw = ladder_draw,
+	.key = ladder_key,
+	.resize = ladder_resize,
+	.click = ladder_click,
+	.update = ladder_update,
+	.forget = ladder_forget,
+};

@@ -1,0 +1,185 @@
+#!/usr/bin/env python3
+"""projector_check.py - what a student in the back row must be able to read
+on one screen of sockstep (a tmux capture on stdin), checked the way a person
+would look at it: pane by pane, by their titles.
+
+  --tuple           every 5-tuple row shows its protocol and its state, and the
+                    header names the five columns and the state
+  --call            each program pane's current call (the ▶ line) is whole:
+                    not cut with "…", its closing ");" on screen
+  --bytes           a sockaddr_in pane shows all 16 bytes of the current stage
+  --conv            the hex pane shows a conversion: the value's bytes in
+                    network order and in host order
+  --text TEXT       TEXT is on screen (repeatable)
+  --ladder FLAGS    the ladder pane shows an arrow labelled FLAGS (repeatable)
+
+Prints one FAIL line per thing not readable and exits 1; silent and 0 when
+everything is there.
+"""
+import re
+import sys
+
+BOX_LEFT = "┌├┬┼"
+BOX_RIGHT = "┐┤┬┼"
+BORDER_START = "├└┼┴┬"
+STATES = ("CLOSED", "LISTEN", "SYN_SENT", "SYN_RECV", "ESTABLISHED", "FIN_WAIT1", "FIN_WAIT2",
+          "CLOSE_WAIT", "LAST_ACK", "TIME_WAIT", "CLOSING", "UNCONN", "CONNECTED", "ESTAB", "FIN_WAIT")
+HEX = r"[0-9A-F]{2}"
+
+
+def panes(lines, word):
+    """Every pane whose title row holds word: its content lines (text between
+    its left and right borders), one list per pane."""
+    found = []
+    for y, line in enumerate(lines):
+        start = 0
+        while True:
+            x = line.find(word, start)
+            if x < 0:
+                break
+            start = x + len(word)
+            # The title sits on a border row: the pane spans from the box
+            # character before it to the next one after it.
+            left = max(line.rfind(c, 0, x) for c in BOX_LEFT)
+            rights = [line.find(c, x) for c in BOX_RIGHT]
+            rights = [r for r in rights if r >= 0]
+            if left < 0 or not rights:
+                continue
+            right = min(rights)
+            body = []
+            for row in lines[y + 1:]:
+                if len(row) <= left or row[left] in BORDER_START or row[left] != "│":
+                    break
+                body.append(row[left + 1:right])
+            found.append(body)
+    return found
+
+
+def check_tuple(lines, fails):
+    tables = panes(lines, "5-tuple")
+    if not tables:
+        fails.append("no 5-tuple pane on screen")
+        return
+    for t in tables:
+        if not t:
+            fails.append("the 5-tuple pane has no room for its header")
+            continue
+        head = t[0]
+        for want in (r"PROTO", r"LOCAL-IP|LIP", r"LPORT|LOCAL-PORT", r"REMOTE-IP|RIP",
+                     r"RPORT|REMOTE-PORT", r"STATE"):
+            if not re.search(want, head):
+                fails.append(f"the 5-tuple header lacks {want.split('|')[0]}: {head.strip()!r}")
+        for row in t[1:]:
+            text = row.strip()
+            # Notes, their wrapped lines, the "earlier rows" line and blank padding.
+            if not text or text.startswith("(") or text.startswith("…") or "earlier" in text:
+                continue
+            if not re.match(r"(STEP|KERNEL|INHERITED|\S)", text):
+                continue
+            if not re.search(r"\b(TCP|UDP)\b", text):
+                # A wrapped note's continuation has neither: it must not look like a row.
+                if re.search(r"\b(server|client|srv|cli)\w*\s+\d+\b", text):
+                    fails.append(f"a 5-tuple row without its protocol: {text!r}")
+                continue
+            if not any(re.search(r"\b" + s + r"\b", text) for s in STATES):
+                fails.append(f"a 5-tuple row without its state: {text!r}")
+
+
+def check_call(lines, fails):
+    # Program panes are titled by their side ("─ server 200.0.0.2 · TCP"; "[ … ]"
+    # when focused); the ladder's title names both sides later on.
+    progs = [b for t in ("─ server ", "[ server ", "─ client ", "[ client ") for b in panes(lines, t)]
+    for body in progs:
+        for i, row in enumerate(body):
+            if "▶" not in row:
+                continue
+            call = row[row.index("▶") + 1:].strip()
+            for more in body[i + 1:]:
+                if more.startswith("    ") and more.strip():
+                    call += " " + more.strip()
+                else:
+                    break
+            if "…" in call:
+                fails.append(f"the current call is cut: {call!r}")
+            elif ");" not in call:
+                fails.append(f"the current call is not whole on screen: {call!r}")
+
+
+def check_bytes(lines, fails):
+    for body in panes(lines, "sockaddr_in"):
+        rows = [r for r in body if re.search(HEX + r" " + HEX, r)]
+        if any(len(re.findall(r"\b" + HEX + r"\b", r)) >= 16 and "…" not in r for r in rows):
+            continue
+        zero = [i for i, r in enumerate(body) if r.strip().startswith("sin_zero")]
+        ok = False
+        for i in zero:
+            z = re.findall(r"\b" + HEX + r"\b", body[i])
+            prev = body[i - 1] if i > 0 else ""
+            p = re.findall(r"\b" + HEX + r"\b", prev)
+            if len(z) >= 8 and len(p) >= 8 and "…" not in prev:
+                ok = True
+        if not ok:
+            fails.append("the sockaddr_in pane does not show all 16 bytes of the current stage")
+
+
+def check_conv(lines, fails):
+    conv = panes(lines, "conversion")
+    if not conv:
+        fails.append("no conversion in the hex pane")
+        return
+    body = conv[0]
+    net = [r for r in body if re.match(r"\s*network\s+(" + HEX + r"\s*)+", r)]
+    host = [r for r in body if re.match(r"\s*host\s+(" + HEX + r"\s*)+", r)]
+    # An address conversion shows the 4 bytes each function wrote instead.
+    addr = [r for r in body if re.match(r"\s*(inet_addr|inet_pton|inet_aton)\s+(" + HEX + r" ){3}" + HEX, r)]
+    if not (net and host) and not addr:
+        fails.append("the conversion's bytes (network and host order, or the address's 4 bytes) are not shown")
+
+
+def check_ladder(lines, fails, flags):
+    lad = panes(lines, "ladder")
+    if not lad:
+        fails.append("no ladder pane on screen")
+        return
+    text = "\n".join(lad[0])
+    for f in flags:
+        if f not in text:
+            fails.append(f"the ladder has no arrow labelled {f!r}")
+
+
+def main():
+    args = sys.argv[1:]
+    lines = sys.stdin.read().split("\n")
+    fails = []
+    texts, flags = [], []
+    i = 0
+    todo = set()
+    while i < len(args):
+        a = args[i]
+        if a in ("--text", "--ladder"):
+            (texts if a == "--text" else flags).append(args[i + 1])
+            i += 2
+            continue
+        todo.add(a)
+        i += 1
+    if "--tuple" in todo:
+        check_tuple(lines, fails)
+    if "--call" in todo:
+        check_call(lines, fails)
+    if "--bytes" in todo:
+        check_bytes(lines, fails)
+    if "--conv" in todo:
+        check_conv(lines, fails)
+    if flags:
+        check_ladder(lines, fails, flags)
+    screen = "\n".join(lines)
+    for t in texts:
+        if t not in screen:
+            fails.append(f"{t!r} is not on screen")
+    for f in fails:
+        print("FAIL " + f)
+    return 1 if fails else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
