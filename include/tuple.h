@@ -50,6 +50,20 @@ struct tuple_row {
 const char *tuple_step_label(enum tstep st, enum side side, enum proto proto);
 const char *tuple_step_short(enum tstep st, enum side side, enum proto proto);
 
+/* The step's key, for lining up two tables by lecture step: the lecture's
+ * number ("1", "2B", "7") or a short word for the rows that have none
+ * ("kern", "close"). Also the STEP cell of the narrowest tables. */
+const char *tuple_step_key(enum tstep st, enum side side);
+
+/* Two tables side by side (--compare), lined up by lecture step. ka[i] is
+ * the step key of line i of the first table, NULL for a line that goes
+ * with the one before it (a row's note); kb likewise for the second. Lines
+ * in a row with the same key form a group; a group whose key both tables
+ * have starts on the same row in both, and the shorter is padded with
+ * blank rows. A group only one table has gets rows of its own. Writes each
+ * line's row to pa[] and pb[] and returns the rows of the padded tables. */
+size_t tuple_align(const char *const *ka, size_t na, const char *const *kb, size_t nb, size_t *pa, size_t *pb);
+
 /* Fill the address columns from a sockaddr_in: port 0 and address 0 mean unset. */
 void tuple_set_local(struct tuple_row *r, const struct sockaddr_in *sin);
 void tuple_set_remote(struct tuple_row *r, const struct sockaddr_in *sin);

@@ -50,11 +50,13 @@ enum ui_glyph { G_CURRENT, G_DOT, G_ARROW, G_ELLIPSIS, G_COUNT_ };
 
 /* The tiled panes take focus in this order (those shown: the lesson pane
  * only with a lesson; the ladder and the frame list share a slot, the list
- * placed only while it has the focus; in --compare the left half is P_TUPLE over P_WIRE of
- * the first lab, the right half P_TUPLE_B over P_WIRE_B of the second); the
- * help overlay and the ':' line are panes too, shown on demand. */
-enum ui_pane_id { P_SERVER, P_CLIENT, P_LESSON, P_TUPLE, P_HEX, P_LADDER, P_WIRE, P_TUPLE_B, P_WIRE_B,
-		  P_TILED_, P_HELP = P_TILED_, P_PROMPT, P_COUNT_ };
+ * placed only while it has the focus; in --compare each half is, top to
+ * bottom, its lesson's narration, its server's and its client's code, its
+ * 5-tuple table and its frames slot: P_LESSON, P_SERVER, P_CLIENT, P_TUPLE,
+ * P_WIRE of the first lab on the left, the _B panes of the second on the
+ * right); the help overlay and the ':' line are panes too, shown on demand. */
+enum ui_pane_id { P_SERVER, P_CLIENT, P_LESSON, P_TUPLE, P_HEX, P_LADDER, P_WIRE, P_LESSON_B, P_SERVER_B,
+		  P_CLIENT_B, P_TUPLE_B, P_WIRE_B, P_TILED_, P_HELP = P_TILED_, P_PROMPT, P_COUNT_ };
 
 /* Keys reach panes as ints: characters as their code point, curses
  * function keys (KEY_UP, ...) with this bit, so that no character can be
@@ -161,6 +163,8 @@ int ui_frame_detail_lines(const struct wire_frame *f, const struct wire *w);
 /* Rows the lesson pane wants at this content width: the current step's
  * narration (ui_lesson.c), so that the box takes only the lines it needs. */
 int ui_lesson_rows(struct ui *u, int width);
+/* The same for one lesson of --compare's two (which: 0 TCP, 1 UDP). */
+int ui_lesson_rows_of(struct ui *u, int which, int width);
 /* The lesson step shown now (the last one run; NULL before the first). */
 const struct lesson_step *ui_lesson_current(const struct ui *u, int which);
 

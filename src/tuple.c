@@ -46,6 +46,74 @@ static const char *const shorts[TS_COUNT_][2] = {
 	[TS_INHERITED] = { "inherited by fork()", "inherited by fork()" },
 };
 
+static const char *const keys[TS_COUNT_][2] = {
+	[TS_SOCKET] = { "1", "3" },     [TS_BIND] = { "2", "4" },       [TS_LISTEN] = { "2B", "2B" },
+	[TS_WAITMSG] = { "2B", "2B" },  [TS_REMOTE] = { "5", "5" },     [TS_CONNECTED] = { "6", "6" },
+	[TS_FAILED] = { "6", "6" },     [TS_SENT] = { "6", "6" },       [TS_ACCEPTED] = { "7", "7" },
+	[TS_RECEIVED] = { "7", "7" },   [TS_SHUTDOWN] = { "shut", "shut" }, [TS_CLOSE] = { "close", "close" },
+	[TS_STATE] = { "kern", "kern" }, [TS_INHERITED] = { "fork", "fork" },
+};
+
+const char *tuple_step_key(enum tstep st, enum side side)
+{
+	if ((unsigned)st >= TS_COUNT_)
+		return "";
+	return keys[st][side == SIDE_CLIENT];
+}
+
+/* The end of the group that starts at line i: the lines after it with the
+ * same key, or with none (its notes). */
+static size_t group_end(const char *const *k, size_t n, size_t i)
+{
+	size_t j = i + 1;
+	while (j < n && (!k[j] || (k[i] && !strcmp(k[j], k[i]))))
+		j++;
+	return j;
+}
+
+/* Does key start a group at or after line from? */
+static bool key_ahead(const char *key, const char *const *k, size_t from, size_t n)
+{
+	for (size_t i = from; key && i < n; i++)
+		if (k[i] && !strcmp(k[i], key))
+			return true;
+	return false;
+}
+
+size_t tuple_align(const char *const *ka, size_t na, const char *const *kb, size_t nb, size_t *pa, size_t *pb)
+{
+	size_t i = 0, j = 0, row = 0;
+	while (i < na || j < nb) {
+		size_t ie = i < na ? group_end(ka, na, i) : i, je = j < nb ? group_end(kb, nb, j) : j;
+		bool take_a, take_b;
+		if (i < na && j < nb && ka[i] && kb[j] && !strcmp(ka[i], kb[j]))
+			take_a = take_b = true;   /* the same step on both: level */
+		else if (i >= na || j >= nb)
+			take_a = i < na, take_b = j < nb;
+		else if (key_ahead(kb[j], ka, ie, na))
+			take_a = true, take_b = false;  /* b's step comes later in a: a's group first */
+		else if (key_ahead(ka[i], kb, je, nb))
+			take_a = false, take_b = true;
+		else
+			take_a = true, take_b = false;  /* in neither: a's first, then b's */
+		size_t h = 0;
+		if (take_a) {
+			for (size_t k = i; k < ie; k++)
+				pa[k] = row + (k - i);
+			h = ie - i;
+			i = ie;
+		}
+		if (take_b) {
+			for (size_t k = j; k < je; k++)
+				pb[k] = row + (k - j);
+			h = je - j > h ? je - j : h;
+			j = je;
+		}
+		row += h;
+	}
+	return row;
+}
+
 const char *tuple_step_label(enum tstep st, enum side side, enum proto proto)
 {
 	if ((unsigned)st >= TS_COUNT_)

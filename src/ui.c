@@ -170,7 +170,7 @@ void ui_notice(struct ui *u, bool warn, const char *fmt, ...)
 /* The lab that keys and the ':' line act on: in --compare, the focused half's. */
 struct app *ui_target(struct ui *u)
 {
-	if (u->compare && (u->focus == P_TUPLE_B || u->focus == P_WIRE_B))
+	if (u->compare && u->focus >= P_LESSON_B && u->focus < P_TILED_)
 		return u->les[1].a;
 	return u->a;
 }
@@ -595,6 +595,7 @@ int ui_run(struct app *a, const struct ui_opts *o)
 		[P_SERVER] = &ui_program_ops, [P_CLIENT] = &ui_program_ops, [P_LESSON] = &ui_lesson_ops,
 		[P_TUPLE] = &ui_tuple_ops,    [P_HEX] = &ui_hex_ops,        [P_WIRE] = &ui_wire_ops,
 		[P_LADDER] = &ui_ladder_ops,
+		[P_LESSON_B] = &ui_lesson_ops, [P_SERVER_B] = &ui_program_ops, [P_CLIENT_B] = &ui_program_ops,
 		[P_TUPLE_B] = &ui_tuple_ops,  [P_WIRE_B] = &ui_wire_ops,    [P_HELP] = &ui_help_ops,
 		[P_PROMPT] = &ui_prompt_ops,
 	};
@@ -604,9 +605,10 @@ int ui_run(struct app *a, const struct ui_opts *o)
 		u.pane[i].a = a;
 	}
 	if (u.compare)
-		u.pane[P_TUPLE_B].a = u.pane[P_WIRE_B].a = u.les[1].a;
-	u.pane[P_SERVER].side = SIDE_SERVER;
-	u.pane[P_CLIENT].side = SIDE_CLIENT;
+		for (int i = P_LESSON_B; i < P_TILED_; i++)
+			u.pane[i].a = u.les[1].a;
+	u.pane[P_SERVER].side = u.pane[P_SERVER_B].side = SIDE_SERVER;
+	u.pane[P_CLIENT].side = u.pane[P_CLIENT_B].side = SIDE_CLIENT;
 	u.focus = P_TUPLE;
 
 	/* newterm, unlike initscr, returns NULL instead of exiting on a bad TERM. */

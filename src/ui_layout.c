@@ -96,24 +96,45 @@ static void layout_explorer(struct ui *u, int W, int F)
 	}
 }
 
-/* --compare: two halves, TCP on the left and UDP on the right, each a
- * heading line, its 5-tuple pane and its wire pane. */
+/* The narration lines the current step needs (--compare: the longer of the halves'). */
+static int lesson_want(struct ui *u)
+{
+	if (!u->compare)
+		return ui_lesson_rows(u, COLS - 2);
+	int xs = COLS / 2, a = ui_lesson_rows_of(u, 0, xs - 1), b = ui_lesson_rows_of(u, 1, COLS - 2 - xs);
+	return a > b ? a : b;
+}
+
+/* --compare: the lecture's two tables side by side, TCP on the left and
+ * UDP on the right. Each half, top to bottom: its lesson's narration (the
+ * pane's title is the half's heading), its server's code, its client's
+ * code, its 5-tuple table and a frames slot at the bottom. Both halves have
+ * the same rows, so that the tables' steps can be level. The narration gets
+ * the lines the longer text needs (up to a fifth), the table the most. */
 static void layout_compare(struct ui *u, int W, int F)
 {
-	int rows = F - 5; /* borders: top, above the tables, above the wires, bottom; the heading line */
-	int th = rows * 55 / 100;
-	th = th < 5 ? 5 : th;
-	int wh = rows - th;
-	lay.xs = W / 2;
-	lay.y_tuple = 2;
-	/* The heading lines: a box of one row over each half. */
-	lay.box[lay.nbox++] = (struct box){ 1, 1, 1, lay.xs - 1 };
-	lay.box[lay.nbox++] = (struct box){ 1, lay.xs + 1, 1, W - 2 - lay.xs };
-	lay.y_bottom = lay.y_tuple + th + 1;
-	pane_place(u, P_TUPLE, lay.y_tuple + 1, 1, th, lay.xs - 1);
-	pane_place(u, P_TUPLE_B, lay.y_tuple + 1, lay.xs + 1, th, W - 2 - lay.xs);
-	pane_place(u, P_WIRE, lay.y_bottom + 1, 1, wh, lay.xs - 1);
-	pane_place(u, P_WIRE_B, lay.y_bottom + 1, lay.xs + 1, wh, W - 2 - lay.xs);
+	int rows = F - 6; /* borders: top, above the programs, between them, above the table and the frames, bottom */
+	int xs = W / 2, wl = xs - 1, wr = W - 2 - xs;
+	int want = lesson_want(u);
+	lay.lesson_want = want;
+	int most = rows / 5;
+	int lh = want < 1 ? 1 : want > most ? most : want;
+	int rest = rows - lh;
+	int ph = rest / 6 < 2 ? 2 : rest / 6;
+	int wh = rest / 8 < 2 ? 2 : rest / 8;
+	int th = rest - 2 * ph - wh;
+	lay.xs = xs;
+	int y = 1;
+	static const int ids[2][5] = { { P_LESSON, P_SERVER, P_CLIENT, P_TUPLE, P_WIRE },
+				       { P_LESSON_B, P_SERVER_B, P_CLIENT_B, P_TUPLE_B, P_WIRE_B } };
+	const int hs[5] = { lh, ph, ph, th, wh };
+	for (int i = 0; i < 5; i++) {
+		pane_place(u, ids[0][i], y, 1, hs[i], wl);
+		pane_place(u, ids[1][i], y, xs + 1, hs[i], wr);
+		y += hs[i] + 1;
+	}
+	lay.y_tuple = u->pane[P_TUPLE].y - 1;
+	lay.y_bottom = u->pane[P_WIRE].y - 1;
 }
 
 void ui_layout(struct ui *u)
@@ -165,28 +186,6 @@ static void frame_title(struct ui *u, int id, int y)
 	snprintf(s, sizeof(s), focus ? "[ %s ]" : " %s ", t);
 	ui_put(u, stdscr, y, p->x + 1, p->w - 2, s, u->attr[focus ? R_FOCUS : R_TITLE]);
 }
-
-/* A half's heading: which protocol, and the step it has just run. */
-static void draw_heading(struct ui *u, int half, int x, int w)
-{
-	static const char *const proto[2] = { "TCP", "UDP" }, *const what[2] = { "connection-oriented", "connectionless" };
-	char head[64];
-	snprintf(head, sizeof(head), "%s %s %s", proto[half], ui_glyph(u, G_DOT), what[half]);
-	wattrset(stdscr, u->attr[R_FOCUS]);
-	mvwhline(stdscr, 1, x, ' ', w);
-	wattrset(stdscr, A_NORMAL);
-	int used = ui_put(u, stdscr, 1, x + 1, w - 2, head, u->attr[R_FOCUS]);
-	const struct lesson_step *st = ui_lesson_current(u, half);
-	char step[256];
-	const struct lesson_step *first = lesson_step(u->les[half].l, 0);
-	if (st)
-		snprintf(step, sizeof(step), "step %d/%d: %s", u->step, lesson_step_count(u->les[half].l), st->title);
-	else
-		snprintf(step, sizeof(step), "n runs %s", first ? first->title : "");
-	if (step[0] && used + 4 < w)
-		ui_put(u, stdscr, 1, x + used + 3, w - used - 4, step, u->attr[R_FOCUS]);
-}
-
 
 /* Line segments of the frame, one cell at a time: which of the four
  * directions a line leaves the cell in. */
@@ -250,10 +249,6 @@ void ui_draw_borders(struct ui *u)
 	free(g);
 	for (int i = 0; i < P_TILED_; i++)
 		frame_title(u, i, u->pane[i].y - 1);
-	if (u->compare && !u->zoom) {
-		draw_heading(u, 0, 1, lay.xs - 1);
-		draw_heading(u, 1, lay.xs + 1, lay.cols - 2 - lay.xs);
-	}
 }
 
 bool ui_layout_small(void)
@@ -263,18 +258,18 @@ bool ui_layout_small(void)
 
 bool ui_layout_stale(struct ui *u)
 {
-	/* The narration box takes the lines its step needs (not in --compare,
-	 * whose halves keep their own layout). */
-	return u->nles && !u->compare && !u->zoom && !lay.small && ui_lesson_rows(u, COLS - 2) != lay.lesson_want;
+	/* The narration box takes the lines its step needs (--compare: the
+	 * longer of the two halves', both boxes the same height). */
+	return u->nles && !u->zoom && !lay.small && lesson_want(u) != lay.lesson_want;
 }
 
 bool ui_pane_shown(const struct ui *u, int id)
 {
-	if (u->compare)
-		return id == P_TUPLE || id == P_WIRE || id == P_TUPLE_B || id == P_WIRE_B;
+	if (u->compare) /* two halves of five: narration, server, client, 5-tuple, frames (the frame list for now) */
+		return id != P_HEX && id != P_LADDER && id < P_TILED_;
 	if (id == P_LESSON)
 		return u->nles > 0;
-	return id != P_TUPLE_B && id != P_WIRE_B; /* P_LADDER and P_WIRE: one slot, both reachable */
+	return id < P_LESSON_B; /* P_LADDER and P_WIRE: one slot, both reachable */
 }
 
 /* Below 80x24: say so plainly, on one line when it fits, else on two. */

@@ -115,29 +115,50 @@ static int wrap_lines(struct ui *u, const char *text, int width, void (*put)(con
 	return w.n;
 }
 
-int ui_lesson_rows(struct ui *u, int width)
+int ui_lesson_rows_of(struct ui *u, int which, int width)
 {
 	static char text[16384];
-	if (!u->nles)
+	if (which < 0 || which >= u->nles)
 		return 0;
 	/* The current step's text only: the box takes the lines it needs. */
-	step_text(u->les[0].l, ui_lesson_current(u, 0), text, sizeof(text));
+	step_text(u->les[which].l, ui_lesson_current(u, which), text, sizeof(text));
 	return wrap_lines(u, text, width - 2, NULL, NULL);
+}
+
+int ui_lesson_rows(struct ui *u, int width)
+{
+	return ui_lesson_rows_of(u, 0, width);
+}
+
+/* Which lesson a pane narrates: --compare's right half has the second. */
+static int which_of(const struct ui *u, const struct ui_pane *p)
+{
+	return u->nles > 1 && p == &u->pane[P_LESSON_B] ? 1 : 0;
 }
 
 static void lesson_title(struct ui *u, struct ui_pane *p, char *buf, size_t len)
 {
-	(void)p;
-	const struct lesson *l = u->les[0].l;
+	int k = which_of(u, p);
+	const struct lesson *l = u->les[k].l;
 	const char *dot = ui_glyph(u, G_DOT);
 	int n = lesson_step_count(l);
-	const struct lesson_step *s = ui_lesson_current(u, 0);
-	if (!l)
+	const struct lesson_step *s = ui_lesson_current(u, k);
+	if (!l) {
 		snprintf(buf, len, "lesson");
-	else if (!s)
+	} else if (u->compare) {
+		/* Each half names its protocol first: the title is the half's heading. */
+		static const char *const proto[2] = { "TCP", "UDP" };
+		static const char *const what[2] = { "connection-oriented", "connectionless" };
+		if (s)
+			snprintf(buf, len, "%s %s %s %s step %d/%d: %s", proto[k], dot, what[k], dot, u->step, n,
+				 s->title);
+		else
+			snprintf(buf, len, "%s %s %s %s %d steps %s n starts", proto[k], dot, what[k], dot, n, dot);
+	} else if (!s) {
 		snprintf(buf, len, "lesson %s %s %d step%s %s n starts", l->name, dot, n, n == 1 ? "" : "s", dot);
-	else
+	} else {
 		snprintf(buf, len, "lesson %s %s step %d/%d: %s", l->name, dot, u->step, n, s->title);
+	}
 }
 
 struct drawing {
@@ -159,7 +180,8 @@ static void lesson_draw(struct ui *u, struct ui_pane *p)
 	static char text[16384];
 	if (!u->nles)
 		return;
-	step_text(u->les[0].l, ui_lesson_current(u, 0), text, sizeof(text));
+	int k = which_of(u, p);
+	step_text(u->les[k].l, ui_lesson_current(u, k), text, sizeof(text));
 	int total = wrap_lines(u, text, p->w - 2, NULL, NULL);
 	if (p->top > total - p->h)
 		p->top = total - p->h;
@@ -176,7 +198,8 @@ static bool lesson_key(struct ui *u, struct ui_pane *p, int key)
 	static char text[16384];
 	if (!u->nles)
 		return false;
-	step_text(u->les[0].l, ui_lesson_current(u, 0), text, sizeof(text));
+	int k = which_of(u, p);
+	step_text(u->les[k].l, ui_lesson_current(u, k), text, sizeof(text));
 	int total = wrap_lines(u, text, p->w - 2, NULL, NULL);
 	p->follow = false;
 	bool used = ui_scroll_key(p, key, total, p->h);

@@ -95,35 +95,52 @@ static const char *const head_wide[C_COUNT_] = { "STEP", "PROGRAM", "FD", "PROTO
 						  "LOCAL-PORT", "REMOTE-IP", "REMOTE-PORT", "STATE" };
 static const char *const head_narrow[C_COUNT_] = { "STEP", "SIDE", "", "PROTO", "LOCAL-IP",
 						    "LPORT", "REMOTE-IP", "RPORT", "STATE" };
+/* Compact (half a screen in --compare): the port's header under its
+ * address's, so that "LOCAL 200.0.0.2 PORT 80" takes no more than its values. */
+static const char *const head_compact[C_COUNT_] = { "STEP", "FD", "", "PROTO", "LOCAL",
+						     "PORT", "REMOTE", "PORT", "STATE" };
 static const unsigned col_bit[C_COUNT_] = { 0, 0, 0, TC_PROTO, TC_LIP, TC_LPORT, TC_RIP, TC_RPORT, TC_STATE };
 
 /* The text of one cell; a value the step took away shows as "-" so that
  * the change has somewhere to be seen (as tuple_format does). */
 enum steplab { SL_FULL, SL_SHORT, SL_NUMBER };
 
-static void cell(const struct tuple_row *r, enum col c, bool narrow, enum steplab sl, char *buf,
-		 size_t len)
+struct widths {
+	bool narrow;
+	bool compact;   /* side and descriptor as "s3" (or not at all), ESTABLISHED as ss's ESTAB */
+	bool noip;      /* the address columns dropped: the ports' headers say which */
+	enum steplab sl;
+	int x0;         /* left margin */
+	int w[C_COUNT_];
+};
+
+static const char *head_of(const struct widths *wd, enum col c)
+{
+	if (wd->compact && !(wd->noip && (c == C_LPORT || c == C_RPORT)))
+		return head_compact[c];
+	return wd->narrow ? head_narrow[c] : head_wide[c];
+}
+
+static void cell(const struct tuple_row *r, enum col c, const struct widths *wd, char *buf, size_t len)
 {
 	const char *v = "";
 	switch (c) {
 	case C_STEP:
-		if (sl == SL_NUMBER) { /* the short name's first word: "2B", "7", "close" */
-			v = tuple_step_short(r->step, r->side, r->proto);
-			snprintf(buf, len, "%.*s", (int)strcspn(v, " "), v);
-			return;
-		}
-		v = sl == SL_SHORT ? tuple_step_short(r->step, r->side, r->proto)
-				   : tuple_step_label(r->step, r->side, r->proto);
+		v = wd->sl == SL_NUMBER ? tuple_step_key(r->step, r->side)
+		  : wd->sl == SL_SHORT	? tuple_step_short(r->step, r->side, r->proto)
+					: tuple_step_label(r->step, r->side, r->proto);
 		break;
 	case C_SIDE:
-		if (narrow) /* side and descriptor in one column: "srv 3" */
+		if (wd->compact) /* "s3": the step's number says the side in the lecture; the descriptor matters (accept's 4) */
+			snprintf(buf, len, "%c%d", r->side == SIDE_SERVER ? 's' : 'c', r->fd);
+		else if (wd->narrow) /* side and descriptor in one column: "srv 3" */
 			snprintf(buf, len, "%s%.0d%s%.0d %d", r->side == SIDE_SERVER ? "srv" : "cli",
 				 r->prog > 1 ? r->prog : 0, r->child ? "." : "", r->child, r->fd);
 		else
 			cmd_prog_name(r->side, r->prog ? r->prog : 1, r->child, buf, len);
 		return;
 	case C_FD:
-		if (narrow)
+		if (wd->narrow)
 			v = "";
 		else {
 			snprintf(buf, len, "%d", r->fd);
@@ -135,7 +152,7 @@ static void cell(const struct tuple_row *r, enum col c, bool narrow, enum stepla
 	case C_LPORT: v = r->lport; break;
 	case C_RIP: v = r->rip; break;
 	case C_RPORT: v = r->rport; break;
-	case C_STATE: v = r->state; break;
+	case C_STATE: v = wd->compact && !strcmp(r->state, "ESTABLISHED") ? "ESTAB" : r->state; break;
 	case C_COUNT_: break;
 	}
 	if (!v[0] && col_bit[c] && (r->changed & col_bit[c]))
@@ -143,46 +160,48 @@ static void cell(const struct tuple_row *r, enum col c, bool narrow, enum stepla
 	snprintf(buf, len, "%s", v);
 }
 
-struct widths {
-	bool narrow;
-	enum steplab sl;
-	int w[C_COUNT_];
-};
-
 /* Column widths that fit the pane, trying in turn: wide headers with the
  * lecture's full step names, narrow columns with full names, the full names
- * cut from the end, narrow columns with the short names; then (half a screen in --compare) without
- * the PROTOCOL column, whose value the half's heading names, with the step
- * numbers only ("2B"), and last without the addresses. The step column
- * takes what is left. */
+ * cut from the end, the short names, the step numbers only ("2B"); then,
+ * compact (half a screen in --compare), the side as "s3" and the port
+ * headers under the addresses', without the margins if need be; without the
+ * side; without the addresses; and only last without the PROTOCOL column,
+ * the one --compare compares. The step column takes what is left. */
 #define STEP_CUT_MIN 16 /* "STEP 2B READY T…": enough of a name to know the step */
 
-static void fit(struct ui *u, const struct rows *rs, int width, struct widths *wd)
+static int fit(struct ui *u, const struct rows *rs, int width, struct widths *wd, int minpass)
 {
-	static const struct { bool narrow, noproto, noip; enum steplab sl; int cut; } passes[] = {
-		{ false, false, false, SL_FULL, 0 }, { true, false, false, SL_FULL, 0 },
+	static const struct { bool narrow, compact, side, noproto, noip; enum steplab sl; int cut; } passes[] = {
+		{ false, false, true, false, false, SL_FULL, 0 }, { true, false, true, false, false, SL_FULL, 0 },
 		/* The lecture's names cut from the end ("STEP1 PROTOCOL DEFI…")
 		 * rather than another form or the PROTOCOL column dropped: the
 		 * names keep one form from the first step to the last. */
-		{ true, false, false, SL_FULL, STEP_CUT_MIN },
-		{ true, false, false, SL_SHORT, 0 }, { true, true, false, SL_SHORT, 0 },
-		{ true, true, false, SL_NUMBER, 0 },
-		/* Last resort (half of an 80-column screen): ports and state without
+		{ true, false, true, false, false, SL_FULL, STEP_CUT_MIN },
+		{ true, false, true, false, false, SL_SHORT, 0 },
+		{ true, false, true, false, false, SL_NUMBER, 0 },
+		{ true, true, true, false, false, SL_NUMBER, 0 },
+		{ true, true, false, false, false, SL_NUMBER, 0 },
+		/* Half of an 80-column screen: ports, PROTOCOL and state without
 		 * the addresses, rather than the state cut off at the edge. */
-		{ true, true, true, SL_NUMBER, 0 },
+		{ true, true, true, false, true, SL_NUMBER, 0 },
+		{ true, true, false, false, true, SL_NUMBER, 0 },
+		{ true, true, false, true, true, SL_NUMBER, 0 },
 	};
+	static const int margins[][2] = { { 1, 1 }, { 1, 0 }, { 0, 0 } };
 	const int np = (int)(sizeof(passes) / sizeof(passes[0]));
-	for (int pass = 0; pass < np; pass++) {
-		bool narrow = passes[pass].narrow;
-		const char *const *head = narrow ? head_narrow : head_wide;
-		int fixed = 0, stepw = 0;
+	for (int pass = minpass < np ? minpass : np - 1; pass < np; pass++) {
+		wd->narrow = passes[pass].narrow;
+		wd->compact = passes[pass].compact;
+		wd->noip = passes[pass].noip;
+		wd->sl = passes[pass].sl;
+		int fixed = 0, stepw = wd->compact ? 4 : 0; /* compact: "STEP" whole over the numbers */
 		for (int c = 0; c < C_COUNT_; c++)
-			wd->w[c] = (int)strlen(head[c]);
+			wd->w[c] = (int)strlen(head_of(wd, (enum col)c));
 		for (size_t i = 0; i < rs->n; i++) {
 			const struct tuple_row *r = &rs->r[i].row;
 			char buf[64];
 			for (int c = 0; c < C_COUNT_; c++) {
-				cell(r, (enum col)c, narrow, passes[pass].sl, buf, sizeof(buf));
+				cell(r, (enum col)c, wd, buf, sizeof(buf));
 				int w = ui_width(u, buf);
 				if (c == C_STEP)
 					stepw = w > stepw ? w : stepw;
@@ -190,22 +209,28 @@ static void fit(struct ui *u, const struct rows *rs, int width, struct widths *w
 					wd->w[c] = w;
 			}
 		}
+		if (!passes[pass].side)
+			wd->w[C_SIDE] = 0;
 		if (passes[pass].noproto)
 			wd->w[C_PROTO] = 0;
 		if (passes[pass].noip)
 			wd->w[C_LIP] = wd->w[C_RIP] = 0;
 		for (int c = 1; c < C_COUNT_; c++)
 			fixed += wd->w[c] ? wd->w[c] + 1 : 0;
-		wd->narrow = narrow;
-		wd->sl = passes[pass].sl;
-		wd->w[C_STEP] = width - 1 - fixed - 1;
-		if (pass == np - 1 || wd->w[C_STEP] >= stepw ||
-		    (passes[pass].cut && wd->w[C_STEP] >= passes[pass].cut)) {
+		int nm = wd->compact ? 3 : 1; /* the margins go only in the compact forms */
+		for (int m = 0; m < nm; m++) {
+			wd->x0 = margins[m][0];
+			wd->w[C_STEP] = width - wd->x0 - fixed - margins[m][1];
+			if (wd->w[C_STEP] >= stepw || (passes[pass].cut && wd->w[C_STEP] >= passes[pass].cut))
+				return pass;
+		}
+		if (pass == np - 1) {
 			if (wd->w[C_STEP] < 2) /* the right-hand columns are cut at the edge instead */
 				wd->w[C_STEP] = 2;
-			return;
+			return pass;
 		}
 	}
+	return np - 1;
 }
 
 static void tuple_title(struct ui *u, struct ui_pane *p, char *buf, size_t len)
@@ -222,92 +247,308 @@ static void tuple_title(struct ui *u, struct ui_pane *p, char *buf, size_t len)
 		snprintf(buf + o, len - (size_t)o, " %s older rows dropped", ui_glyph(u, G_DOT));
 }
 
-/* Rows and the note lines of the last step, as display lines. */
+/* Rows and the note lines of the last step, as display lines: a note is
+ * word-wrapped over as many lines as it needs, never cut. */
 struct dline {
-	size_t row;  /* index into rs->r */
+	size_t row;           /* index into rs->r */
 	bool note;
+	unsigned short off, len;  /* the part of "(note)" on this line */
 };
+
+/* Bytes of t that fit in width columns: up to the last space that fits,
+ * else (one word longer than the line) as many characters as fit. */
+static size_t wrap_len(struct ui *u, const char *t, int width)
+{
+	char buf[160];
+	size_t best = 0, k = 0;
+	while (t[k]) {
+		size_t e = k;
+		while (t[e] == ' ')
+			e++;
+		while (t[e] && t[e] != ' ')
+			e++;
+		snprintf(buf, sizeof(buf), "%.*s", (int)e, t);
+		if (ui_width(u, buf) > width)
+			break;
+		best = k = e;
+	}
+	if (best)
+		return best;
+	/* Whole characters (UTF-8 continuation bytes go with theirs), at least one. */
+	int cols = 0;
+	for (k = 0; t[k] && (cols < width || !k);) {
+		k++;
+		while ((t[k] & 0xC0) == 0x80)
+			k++;
+		cols++;
+	}
+	return k;
+}
+
+/* The note of a row as shown: in brackets. */
+static void note_text(const struct tuple_row *r, char *buf, size_t len)
+{
+	snprintf(buf, len, "(%s)", r->note);
+}
+
+static int note_x(const struct widths *wd)
+{
+	return wd->x0 + wd->w[C_STEP] + 1;
+}
+
+/* A pane's table: its widths and display lines. */
+struct table {
+	const struct rows *rs;
+	struct widths wd;
+	struct dline *dl;
+	size_t n;
+	unsigned last;  /* the last step's command */
+};
+
+/* --compare: the other half's table, whose rows this one's are lined up with. */
+static struct ui_pane *sibling(struct ui *u, struct ui_pane *p)
+{
+	if (!u->compare)
+		return NULL;
+	struct ui_pane *q = p == &u->pane[P_TUPLE] ? &u->pane[P_TUPLE_B] : p == &u->pane[P_TUPLE_B] ? &u->pane[P_TUPLE] : NULL;
+	return q && q->win && q->a ? q : NULL;
+}
+
+/* The step keys of a table's rows (tuple_align's input); NULL when out of memory. */
+static const char **row_keys(const struct rows *rs)
+{
+	const char **k = malloc((rs->n + 1) * sizeof(*k));
+	for (size_t i = 0; k && i < rs->n; i++)
+		k[i] = tuple_step_key(rs->r[i].row.step, rs->r[i].row.side);
+	return k;
+}
+
+/* Lines the notes may take: what the rows leave of the pane (--compare:
+ * of the rows lined up with the other half's, shared by the halves), and
+ * whether the rows alone overflow it. */
+static int note_room(struct ui_pane *p, const struct rows *rs, const struct rows *other, bool *overflow)
+{
+	int vis = p->h - 1;
+	size_t rows = rs->n;
+	if (other) {
+		const char **ka = row_keys(rs), **kb = row_keys(other);
+		size_t *pa = malloc((rs->n + 1) * sizeof(*pa)), *pb = malloc((other->n + 1) * sizeof(*pb));
+		if (ka && kb && pa && pb)
+			rows = tuple_align(ka, rs->n, kb, other->n, pa, pb);
+		free(ka);
+		free(kb);
+		free(pa);
+		free(pb);
+	}
+	*overflow = rows > (size_t)vis;
+	int room = vis - (int)rows;
+	return other ? room / 2 : room;
+}
+
+static bool table_build(struct ui *u, struct ui_pane *p, struct table *t)
+{
+	t->rs = sync_rows(p);
+	t->dl = NULL;
+	t->n = 0;
+	/* --compare: both halves in the same form (the later of the two), so
+	 * that their columns read alike. */
+	struct ui_pane *q = sibling(u, p);
+	const struct rows *other = q ? sync_rows(q) : NULL;
+	int pass = fit(u, t->rs, p->w, &t->wd, 0);
+	if (q) {
+		struct widths w2;
+		int qpass = fit(u, other, q->w, &w2, 0);
+		if (qpass > pass)
+			fit(u, t->rs, p->w, &t->wd, qpass);
+	}
+	const struct rows *rs = t->rs;
+	if (!rs->n)
+		return true;
+	/* The last step: the command whose rows came last. Its changed cells
+	 * are marked; its notes (where a value came from) go under their rows,
+	 * wrapped, never cut. The rows come first: the notes take the room the
+	 * rows leave, newest first (z, the table zoomed, has room for them
+	 * all); the newest row's note goes in anyway when the rows overflow the
+	 * pane, and always in a table of its own, which follows its end. */
+	t->last = rs->r[rs->n - 1].seq;
+	int nx = note_x(&t->wd), nw = p->w - nx - (t->wd.x0 ? 1 : 0);
+	bool overflow;
+	int room = note_room(p, rs, other, &overflow);
+	char nt[sizeof(rs->r[0].row.note) + 2];
+	bool *shown = calloc(rs->n, sizeof(*shown));
+	size_t cap = rs->n + 1, used = 0;
+	bool newest = true;
+	for (size_t i = rs->n; shown && nw >= 8 && p->h >= 3 && i-- > 0 && rs->r[i].seq == t->last;) {
+		if (!rs->r[i].row.note[0])
+			continue;
+		note_text(&rs->r[i].row, nt, sizeof(nt));
+		size_t lines = 0;
+		for (size_t o = 0; nt[o]; lines++) {
+			o += wrap_len(u, nt + o, nw);
+			while (nt[o] == ' ')
+				o++;
+		}
+		if ((room > 0 && used + lines <= (size_t)room) || (newest && (overflow || !other))) {
+			shown[i] = true;
+			used += lines;
+			cap += lines;
+		}
+		newest = false;
+	}
+	if (!(t->dl = malloc(cap * sizeof(*t->dl)))) {
+		free(shown);
+		return false;
+	}
+	for (size_t i = 0; i < rs->n; i++) {
+		t->dl[t->n++] = (struct dline){ .row = i };
+		if (!shown || !shown[i])
+			continue;
+		note_text(&rs->r[i].row, nt, sizeof(nt));
+		for (size_t o = 0; nt[o] && t->n < cap;) {
+			size_t l = wrap_len(u, nt + o, nw);
+			t->dl[t->n++] = (struct dline){ .row = i, .note = true, .off = (unsigned short)o,
+							.len = (unsigned short)l };
+			o += l;
+			while (nt[o] == ' ')
+				o++;
+		}
+	}
+	free(shown);
+	return true;
+}
+
+static const char *line_key(const struct table *t, size_t i)
+{
+	const struct dline *d = &t->dl[i];
+	const struct tuple_row *r = &t->rs->r[d->row].row;
+	return d->note ? NULL : tuple_step_key(r->step, r->side);
+}
+
+/* The screen rows of p's table: slot[k] is the display line on row k, or
+ * -1 for a blank row (the other half has more lines for that step). Alone,
+ * the lines one per row; in --compare, lined up with the other half's by
+ * lecture step (tuple_align), so that STEP3 is level with STEP3. */
+static long *table_slots(struct ui *u, struct ui_pane *p, const struct table *t, size_t *nslots)
+{
+	struct ui_pane *q = sibling(u, p);
+	struct table o = { 0 };
+	long *slot = NULL;
+	const char **ka = NULL, **kb = NULL;
+	size_t *pa = NULL, *pb = NULL;
+	*nslots = 0;
+	if (q && !table_build(u, q, &o))
+		q = NULL;
+	size_t nb = q ? o.n : 0;
+	ka = malloc((t->n + 1) * sizeof(*ka));
+	pa = malloc((t->n + 1) * sizeof(*pa));
+	kb = malloc((nb + 1) * sizeof(*kb));
+	pb = malloc((nb + 1) * sizeof(*pb));
+	if (!ka || !pa || !kb || !pb)
+		goto out;
+	for (size_t i = 0; i < t->n; i++)
+		ka[i] = line_key(t, i);
+	for (size_t i = 0; i < nb; i++)
+		kb[i] = line_key(&o, i);
+	size_t total = tuple_align(ka, t->n, kb, nb, pa, pb);
+	if (!(slot = malloc((total + 1) * sizeof(*slot))))
+		goto out;
+	for (size_t k = 0; k < total; k++)
+		slot[k] = -1;
+	for (size_t i = 0; i < t->n; i++)
+		slot[pa[i]] = (long)i;
+	*nslots = total;
+out:
+	free(ka);
+	free(kb);
+	free(pa);
+	free(pb);
+	free(o.dl);
+	return slot;
+}
+
+static void draw_row(struct ui *u, struct ui_pane *p, const struct table *t, const struct dline *d, int y)
+{
+	const struct trow *e = &t->rs->r[d->row];
+	const struct tuple_row *r = &e->row;
+	const struct widths *wd = &t->wd;
+	bool recent = e->seq == t->last;
+	if (d->note) {
+		char nt[sizeof(r->note) + 2];
+		note_text(r, nt, sizeof(nt));
+		char part[sizeof(nt)];
+		snprintf(part, sizeof(part), "%.*s", (int)d->len, nt + d->off);
+		int nx = note_x(wd);
+		ui_put(u, p->win, y, nx, p->w - nx, part, u->attr[R_MINOR]);
+		return;
+	}
+	int x = wd->x0;
+	for (int c = 0; c < C_COUNT_; c++) {
+		if (!wd->w[c])
+			continue;
+		char buf[64];
+		cell(r, (enum col)c, wd, buf, sizeof(buf));
+		attr_t at = u->attr[c == C_STATE ? R_STATE : R_TEXT];
+		if (c == C_STEP && recent)
+			at = u->attr[R_CURRENT];
+		if (recent && col_bit[c] && (r->changed & col_bit[c]))
+			at = u->attr[R_CHANGED] | A_BOLD | A_REVERSE;
+		bool right = c == C_FD;
+		int w = ui_width(u, buf);
+		int cx = right && w < wd->w[c] ? x + wd->w[c] - w : x;
+		ui_put(u, p->win, y, cx, wd->w[c], buf, at);
+		if (c == C_STEP && w > wd->w[c] && wd->w[c] > 1) /* abbreviated from the end, and says so */
+			ui_put(u, p->win, y, x + wd->w[c] - 1, 1, ui_glyph(u, G_ELLIPSIS), at);
+		x += wd->w[c] + 1;
+	}
+}
 
 static void tuple_draw(struct ui *u, struct ui_pane *p)
 {
-	const struct rows *rs = sync_rows(p);
-	struct widths wd;
-	fit(u, rs, p->w, &wd);
-	const char *const *head = wd.narrow ? head_narrow : head_wide;
-	int x = 1;
+	struct table t;
+	if (!table_build(u, p, &t))
+		return;
+	int x = t.wd.x0;
 	for (int c = 0; c < C_COUNT_; c++) {
-		if (!wd.w[c])
+		if (!t.wd.w[c])
 			continue;
-		ui_put(u, p->win, 0, x, wd.w[c], head[c], u->attr[R_HEADER]);
-		x += wd.w[c] + 1;
+		ui_put(u, p->win, 0, x, t.wd.w[c], head_of(&t.wd, (enum col)c), u->attr[R_HEADER]);
+		x += t.wd.w[c] + 1;
 	}
-	if (!rs->n) {
-		ui_put(u, p->win, 1, 1, p->w - 2, "no sockets yet: each step adds a row here, as in the lecture's tables",
-		       u->attr[R_MINOR]);
+	if (!t.rs->n) {
+		ui_wrap(u, p->win, 1, 1, p->w - 2, p->h - 1, 0,
+			"no sockets yet: each step adds a row here, as in the lecture's tables", u->attr[R_MINOR]);
 		return;
 	}
-	/* The last step: the command whose rows came last. Its changed cells
-	 * are marked; its notes (where a value came from) are shown when
-	 * there is room. */
-	unsigned last = rs->r[rs->n - 1].seq;
-	bool notes = p->h >= 8 && wd.sl != SL_NUMBER; /* compact: rows before notes */
-	size_t nlines = 0;
-	struct dline *dl = malloc((rs->n * 2 + 1) * sizeof(*dl));
-	if (!dl)
-		return;
-	for (size_t i = 0; i < rs->n; i++) {
-		const struct trow *e = &rs->r[i];
-		dl[nlines++] = (struct dline){ .row = i };
-		if (notes && e->seq == last && e->row.note[0])
-			dl[nlines++] = (struct dline){ .row = i, .note = true };
+	size_t ns;
+	long *slot = table_slots(u, p, &t, &ns);
+	if (slot) {
+		int vis = p->h - 1;
+		ui_scroll_fix(p, (int)ns, vis);
+		for (int y = 0; y < vis && (size_t)(p->top + y) < ns; y++)
+			if (slot[p->top + y] >= 0)
+				draw_row(u, p, &t, &t.dl[slot[p->top + y]], y + 1);
 	}
-	int vis = p->h - 1;
-	ui_scroll_fix(p, (int)nlines, vis);
-	for (int y = 0; y < vis && (size_t)(p->top + y) < nlines; y++) {
-		const struct dline *d = &dl[p->top + y];
-		const struct trow *e = &rs->r[d->row];
-		const struct tuple_row *r = &e->row;
-		bool recent = e->seq == last;
-		if (d->note) {
-			int nx = 1 + wd.w[C_STEP] + 1;
-			ui_putf(u, p->win, y + 1, nx, p->w - nx, u->attr[R_MINOR], "(%s)", r->note);
-			continue;
-		}
-		x = 1;
-		for (int c = 0; c < C_COUNT_; c++) {
-			if (!wd.w[c])
-				continue;
-			char buf[64];
-			cell(r, (enum col)c, wd.narrow, wd.sl, buf, sizeof(buf));
-			attr_t at = u->attr[c == C_STATE ? R_STATE : R_TEXT];
-			if (c == C_STEP && recent)
-				at = u->attr[R_CURRENT];
-			if (recent && col_bit[c] && (r->changed & col_bit[c]))
-				at = u->attr[R_CHANGED] | A_BOLD | A_REVERSE;
-			bool right = c == C_FD;
-			int w = ui_width(u, buf);
-			int cx = right && w < wd.w[c] ? x + wd.w[c] - w : x;
-			ui_put(u, p->win, y + 1, cx, wd.w[c], buf, at);
-			if (c == C_STEP && w > wd.w[c] && wd.w[c] > 1) /* abbreviated from the end, and says so */
-				ui_put(u, p->win, y + 1, x + wd.w[c] - 1, 1, ui_glyph(u, G_ELLIPSIS), at);
-			x += wd.w[c] + 1;
-		}
-	}
-	free(dl);
+	free(slot);
+	free(t.dl);
 }
 
 static bool tuple_key(struct ui *u, struct ui_pane *p, int key)
 {
-	(void)u;
-	const struct rows *rs = sync_rows(p);
-	/* Notes add at most one line per row: scroll over rows plus notes. */
-	size_t total = rs->n;
-	if (p->h >= 8 && rs->n) {
-		unsigned last = rs->r[rs->n - 1].seq;
-		for (size_t i = 0; i < rs->n; i++)
-			total += rs->r[i].seq == last && rs->r[i].row.note[0];
+	struct table t;
+	if (!table_build(u, p, &t))
+		return false;
+	size_t ns = 0;
+	long *slot = table_slots(u, p, &t, &ns);
+	free(slot);
+	free(t.dl);
+	bool used = ui_scroll_key(p, key, (int)ns, p->h - 1);
+	/* --compare: the halves scroll together, so that their steps stay level. */
+	struct ui_pane *q = sibling(u, p);
+	if (used && q) {
+		q->top = p->top;
+		q->follow = p->follow;
 	}
-	return ui_scroll_key(p, key, (int)total, p->h - 1);
+	return used;
 }
 
 const struct ui_pane_ops ui_tuple_ops = {

@@ -4,7 +4,8 @@
 # the 5-tuple table, the sockaddr_in bytes, the kernel states; resizing;
 # the too-small screen; help; a bad command; themes without colour; a sane
 # terminal after q, Ctrl-C and SIGTERM; a lesson walked with n, b and r;
-# --compare, the TCP and UDP tables side by side; and the wire held, stepped,
+# --compare, the TCP and UDP tables side by side (code, narration, PROTO, steps
+# level) at 100x30, 120x36 and 80x24; long notes wrapped; and the wire held, stepped,
 # dropped and passed again from the keys, in the lab; a mouse click focusing a pane.
 #
 # Usage: tests/screen.sh path/to/sockstep      (exit 77: no tmux)
@@ -312,8 +313,8 @@ check_exit "--lesson tcp" 0
 # from the end), the same form from the first step to the last.
 tmux_session small80 80 24 "SOCKSTEP_LESSONS=$src/assets/lessons $bin --lesson tcp 2>$tmp/err80"
 wait_for "5-tuple" >/dev/null
-# The table's lines without its notes ("(a new socket: ...)").
-table80() { screen | sed -n '/5-tuple ·/,/sockaddr_in/p' | sed '1d;$d' | grep -v '│ *(' ; }
+# The table's lines without its notes ("(a new socket: ...)", wrapped: under the STEP column's blank).
+table80() { screen | sed -n '/5-tuple ·/,/^├/p' | sed '1d;$d' | grep -vE '^│  +' ; }
 for k in 1 2 3; do next_step "step $k/" >/dev/null; done
 check "80×24: the steps keep the lecture's names (STEP1 …, never \"1 protocol\")" \
 	'table80 | sed 1d | grep -q "STEP1 PROTOCOL" && ! table80 | sed 1d | grep -qE "│ [0-9]B? [a-z]"'
@@ -436,6 +437,114 @@ check "--compare at 120x34: LISTEN beside UNCONN in the STEP 2B row" \
 wait_for "TCP · connection-oriented" >/dev/null
 send q
 check_exit "--compare" 0
+
+# ---- --compare as the lecture's two tables side by side --------------------
+# At 100x30 and 120x36, every step with n: each half shows the PROTO column
+# with TCP / UDP in its rows, the state column, its programs' code of the
+# step, its lesson's narration, and each lecture step's row on the same
+# screen line as the other half's (STEP3 level with STEP3). At 80x24 the
+# halves stay apart and readable.
+
+# half 0|1 W: the left or right half of the screen (split at the border
+# between the halves, column W/2), one line per screen line.
+half() {
+	local LC_ALL=C.UTF-8 mid=$(($2 / 2)) line
+	while IFS= read -r line; do
+		if [ "$1" = 0 ]; then printf '%s\n' "${line:0:$mid}"; else printf '%s\n' "${line:$((mid + 1))}"; fi
+	done < <(screen)
+}
+# table 0|1 W: that half's 5-tuple table, with screen line numbers ("N:text").
+table() { half "$1" "$2" | grep -n '' | sed -n '/5-tuple ·/,/wire ·/p'; }
+# step_line 0|1 W KEY: the screen line of the half's first row of lecture step KEY.
+step_line() { table "$1" "$2" | grep -E "^[0-9]+:│? ?$3 +" | head -n1 | cut -d: -f1; }
+# level W KEY: the row of step KEY is on the same screen line in both halves.
+level() { local a b; a=$(step_line 0 "$1" "$2"); b=$(step_line 1 "$1" "$2"); [ -n "$a" ] && [ "$a" = "$b" ]; }
+# mid_border W: every line of the frame has the line between the halves at column W/2.
+mid_border() {
+	local LC_ALL=C.UTF-8 mid=$(($1 / 2)) line n=0
+	while IFS= read -r line; do
+		n=$((n + 1))
+		[ "$n" -gt $(($2 - 2)) ] && break
+		case "${line:$mid:1}" in │ | ┬ | ┴ | ┼) ;; *) return 1 ;; esac
+	done < <(screen)
+}
+
+# What each step's code and narration must show, half by half (TCP | UDP).
+# (Step 6, STEP5, fills a sockaddr_in by conversions: the code shown is still the client's bind.)
+cmp_code=("socket(" "bind(sock" "accept(sock|recvfrom(sock" "socket(" "bind(sock" "bind(sock"
+	"connect(sock|sendto(sock" "accept(sock|recvfrom(sock")
+cmp_say=("connection-oriented socket|connectionless socket" "bind() gives|bind() gives"
+	"listen() makes it|No listen(), no accept()" "own TCP socket|own UDP socket" "binds 100.0.0.1|binds 100.0.0.1"
+	"address and port go|address and port go" "three-way handshake|one datagram, no handshake"
+	"returned a new socket|returned the message")
+# The table rows each step has made by then: STEP5's row comes with connect / sendto (step 7).
+cmp_rows=("1" "1 2" "1 2 2B" "1 2 2B 3" "1 2 2B 3 4" "1 2 2B 3 4" "1 2 2B 3 4 5 6" "1 2 2B 3 4 5 6 7")
+
+for size in 100x30 120x36; do
+	W=${size%x*} H=${size#*x}
+	tmux_shell "cmp$W" "$W" "$H"
+	run_lab "--compare"
+	check "--compare $size: the halves' headings, TCP and UDP" \
+		'wait_for "TCP · connection-oriented" && screen | grep "TCP · connection-oriented" | grep -q "UDP · connectionless"'
+	for k in 1 2 3 4 5 6 7 8; do
+		next_step "step $k/" >/dev/null
+		code=${cmp_code[$((k - 1))]} say=${cmp_say[$((k - 1))]}
+		ctcp=${code%|*} cudp=${code#*|} stcp=${say%|*} sudp=${say#*|}
+		check "--compare $size step $k: PROTO and STATE headed in both tables" \
+			'table 0 $W | grep -q "PROTO.*STATE" && table 1 $W | grep -q "PROTO.*STATE"'
+		check "--compare $size step $k: TCP in the left rows, UDP in the right" \
+			'table 0 $W | grep -qE "^[0-9]+:│? ?[0-9]B? .* TCP .*(CLOSED|LISTEN|ESTAB|SYN_SENT)" &&
+			 table 1 $W | grep -qE "^[0-9]+:│? ?[0-9]B? .* UDP .*UNCONN" && ! table 1 $W | grep -q " TCP "'
+		check "--compare $size step $k: the code of the step on both halves ($ctcp | $cudp)" \
+			'half 0 $W | grep -qF -- "$ctcp" && half 1 $W | grep -qF -- "$cudp"'
+		check "--compare $size step $k: each half its narration ($stcp | $sudp)" \
+			'half 0 $W | tr "\n" " " | tr -s " │" " " | grep -qF -- "$stcp" &&
+			 half 1 $W | tr "\n" " " | tr -s " │" " " | grep -qF -- "$sudp"'
+		# Every lecture step's row so far, level on both halves.
+		for key in ${cmp_rows[$((k - 1))]}; do
+			check "--compare $size step $k: STEP$key level on both halves" 'level $W $key'
+		done
+	done
+	check "--compare $size: the halves apart on every line" 'mid_border $W $H'
+	send q
+	check_exit "--compare $size" 0
+done
+
+# 80x24: as much as fits, PROTO kept, nothing overlapping the line between the halves.
+tmux_shell cmp80 80 24
+run_lab "--compare"
+wait_for "TCP · connection-oriented" >/dev/null
+for k in 1 2 3 4 5 6 7 8; do next_step "step $k/" >/dev/null; done
+check "--compare 80x24: PROTO with TCP and UDP rows in both tables" \
+	'table 0 80 | grep -q PROTO && table 1 80 | grep -q PROTO && table 0 80 | grep -q " TCP " && table 1 80 | grep -q " UDP "'
+check "--compare 80x24: both halves' code" \
+	'half 0 80 | grep -q "server 200.0.0.2 · TCP" && half 1 80 | grep -q "client 100.0.0.1 · UDP"'
+check "--compare 80x24: STEP7 level on both halves" 'level 80 7'
+check "--compare 80x24: the halves apart on every line" 'mid_border 80 24'
+send q
+check_exit "--compare 80x24" 0
+
+# ---- long notes: wrapped under their row, whole, at 80x24 ------------------
+tmux_shell notes 80 24
+run_lab "--lesson tcp"
+wait_for "lesson tcp" >/dev/null
+for k in 1 2 3 4 5 6 7; do next_step "step $k/" >/dev/null; done
+# The rows come first at 80x24: z (the table zoomed) has room for every note of the step.
+send z
+# The table's text joined line to line: a wrapped note reads whole.
+joined() { screen | sed -n '/5-tuple ·/,/^└/p' | sed 's/│//g' | tr '\n' ' ' | tr -s ' '; }
+has_joined() { joined | grep -qF -- "$1"; }
+remote_note="(remote set in echoserver (sockaddr_in), not yet in the kernel)"
+kern_note="(connect() sleeps; the SYN leaves once ARP has found the peer's MAC)"
+check "notes at 80x24: STEP5's note whole, wrapped over two lines" \
+	'wait_until has_joined "$remote_note" && ! shown -F "not yet in the kernel)"'
+check "notes at 80x24: the kernel state row's note whole" 'has_joined "$kern_note"'
+send z
+next_step "step 8/" >/dev/null
+check "notes at 80x24: step 8, accept's note under its row" \
+	'shown -F "(a new socket: the listening one keeps waiting)"'
+send q
+check_exit "notes at 80x24" 0
 
 # ---- the ladder diagram: the textbook time-sequence figure, live ----
 # The bottom-right pane: the client's lane left, the server's right, each

@@ -311,6 +311,67 @@ static void test_rows(void **state)
 	assert_int_equal(tiny[5], 'Z');
 }
 
+/* --compare lines the TCP and UDP tables up by lecture step: STEP3 on the
+ * left is level with STEP3 on the right, padded where one has more. */
+static void test_align(void **state)
+{
+	(void)state;
+	/* The compare lessons' tables at their last step: TCP has a kernel
+	 * state row (SYN_SENT) between STEP5 and STEP6 and a note under STEP7;
+	 * UDP has neither. */
+	const char *tcp[] = { "1", "2", "2B", "3", "4", "5", "kern", "6", "7", NULL };
+	const char *udp[] = { "1", "2", "2B", "3", "4", "5", "6", "7" };
+	size_t pa[10], pb[8];
+	size_t n = tuple_align(tcp, 10, udp, 8, pa, pb);
+	assert_int_equal(n, 10);
+	for (int i = 0; i < 6; i++) /* 1 .. 5 */
+		assert_int_equal(pa[i], pb[i]);
+	assert_int_equal(pa[6], 6);  /* kern: a row of its own, UDP blank there */
+	assert_int_equal(pa[7], 7);  /* STEP6 level on both */
+	assert_int_equal(pb[6], 7);
+	assert_int_equal(pa[8], 8);  /* STEP7 level, its note under it */
+	assert_int_equal(pb[7], 8);
+	assert_int_equal(pa[9], 9);
+
+	/* Mirror image: the side with fewer rows for a step is the one padded. */
+	size_t qa[8], qb[10];
+	assert_int_equal(tuple_align(udp, 8, tcp, 10, qa, qb), 10);
+	assert_int_equal(qa[6], 7);
+	assert_int_equal(qb[7], 7);
+
+	/* Two rows of one step (and a note) against one: the next step starts
+	 * below the taller group on both. */
+	const char *a[] = { "7", "7", NULL, "close" };
+	const char *b[] = { "7", "close" };
+	size_t ra[4], rb[2];
+	assert_int_equal(tuple_align(a, 4, b, 2, ra, rb), 4);
+	assert_int_equal(ra[0], 0);
+	assert_int_equal(rb[0], 0);
+	assert_int_equal(ra[3], 3);
+	assert_int_equal(rb[1], 3);
+
+	/* Nothing in common: one after the other, never on the same row. */
+	const char *x[] = { "1", "2" }, *y[] = { "3", "4" };
+	size_t xa[2], yb[2];
+	assert_int_equal(tuple_align(x, 2, y, 2, xa, yb), 4);
+	assert_int_equal(xa[0], 0);
+	assert_int_equal(xa[1], 1);
+	assert_int_equal(yb[0], 2);
+	assert_int_equal(yb[1], 3);
+
+	/* One table empty: the other as it is. */
+	size_t za[3];
+	assert_int_equal(tuple_align(tcp, 3, NULL, 0, za, NULL), 3);
+	assert_int_equal(za[2], 2);
+	assert_int_equal(tuple_align(NULL, 0, NULL, 0, NULL, NULL), 0);
+
+	/* The keys the lecture's numbers give. */
+	assert_string_equal(tuple_step_key(TS_LISTEN, SIDE_SERVER), "2B");
+	assert_string_equal(tuple_step_key(TS_SOCKET, SIDE_CLIENT), "3");
+	assert_string_equal(tuple_step_key(TS_SENT, SIDE_CLIENT), "6");
+	assert_string_equal(tuple_step_key(TS_COUNT_, SIDE_CLIENT), "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -320,6 +381,7 @@ int main(void)
 		cmocka_unit_test(test_tcp_states),
 		cmocka_unit_test(test_header),
 		cmocka_unit_test(test_rows),
+		cmocka_unit_test(test_align),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
