@@ -56,7 +56,7 @@ enum ui_glyph { G_CURRENT, G_DOT, G_ARROW, G_ELLIPSIS, G_COUNT_ };
  * P_WIRE of the first lab on the left, the _B panes of the second on the
  * right); the help overlay and the ':' line are panes too, shown on demand. */
 enum ui_pane_id { P_SERVER, P_CLIENT, P_LESSON, P_TUPLE, P_HEX, P_LADDER, P_WIRE, P_LESSON_B, P_SERVER_B,
-		  P_CLIENT_B, P_TUPLE_B, P_WIRE_B, P_TILED_, P_HELP = P_TILED_, P_PROMPT, P_COUNT_ };
+		  P_CLIENT_B, P_TUPLE_B, P_LADDER_B, P_WIRE_B, P_TILED_, P_HELP = P_TILED_, P_PROMPT, P_COUNT_ };
 
 /* Keys reach panes as ints: characters as their code point, curses
  * function keys (KEY_UP, ...) with this bit, so that no character can be

@@ -268,7 +268,8 @@ static void mouse(struct ui *u)
 		/* The title row above the content belongs to the pane too. */
 		if (!p->win || me.y < p->y - 1 || me.y >= p->y + p->h || me.x < p->x || me.x >= p->x + p->w)
 			continue;
-		bool relay = u->focus == P_WIRE && i != P_WIRE; /* the ladder takes its slot back */
+		/* the ladder takes its slot back */
+		bool relay = (u->focus == P_WIRE || u->focus == P_WIRE_B) && i != u->focus;
 		u->focus = i;
 		if (relay)
 			ui_layout(u);
@@ -596,7 +597,8 @@ int ui_run(struct app *a, const struct ui_opts *o)
 		[P_TUPLE] = &ui_tuple_ops,    [P_HEX] = &ui_hex_ops,        [P_WIRE] = &ui_wire_ops,
 		[P_LADDER] = &ui_ladder_ops,
 		[P_LESSON_B] = &ui_lesson_ops, [P_SERVER_B] = &ui_program_ops, [P_CLIENT_B] = &ui_program_ops,
-		[P_TUPLE_B] = &ui_tuple_ops,  [P_WIRE_B] = &ui_wire_ops,    [P_HELP] = &ui_help_ops,
+		[P_TUPLE_B] = &ui_tuple_ops,  [P_LADDER_B] = &ui_ladder_ops, [P_WIRE_B] = &ui_wire_ops,
+		[P_HELP] = &ui_help_ops,
 		[P_PROMPT] = &ui_prompt_ops,
 	};
 	for (int i = 0; i < P_COUNT_; i++) {

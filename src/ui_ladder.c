@@ -283,6 +283,16 @@ static void ladder_draw(struct ui *u, struct ui_pane *p)
 	if (sr < 0) { /* following, or the selection rolled out: the newest rows */
 		p->sel = 0;
 		p->top = n > h ? (int)(n - h) : 0;
+		/* A short pane keeps the newest arrow in view: the notes of the
+		 * calls it woke (accept() → 4, ESTABLISHED) come after it. */
+		bool arrow = false;
+		for (size_t i = (size_t)p->top; i < n && !arrow; i++)
+			arrow = d->rows[i].frame >= 0;
+		for (size_t i = (size_t)p->top; !arrow && i-- > 0;)
+			if (d->rows[i].frame >= 0) {
+				p->top = (int)i;
+				arrow = true;
+			}
 	} else {
 		if (sr < p->top)
 			p->top = (int)sr;

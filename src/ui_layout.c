@@ -120,13 +120,18 @@ static void layout_compare(struct ui *u, int W, int F)
 	int most = rows / 5;
 	int lh = want < 1 ? 1 : want > most ? most : want;
 	int rest = rows - lh;
+	/* Three rows of code at least when the table keeps five: a current
+	 * accept() or connect() wraps to three at 80x24, and is shown whole. */
 	int ph = rest / 6 < 2 ? 2 : rest / 6;
+	if (ph < 3 && rest - 6 - 2 >= 5)
+		ph = 3;
 	int wh = rest / 8 < 2 ? 2 : rest / 8;
 	int th = rest - 2 * ph - wh;
 	lay.xs = xs;
 	int y = 1;
-	static const int ids[2][5] = { { P_LESSON, P_SERVER, P_CLIENT, P_TUPLE, P_WIRE },
-				       { P_LESSON_B, P_SERVER_B, P_CLIENT_B, P_TUPLE_B, P_WIRE_B } };
+	/* The frames slot: the ladder, or the frame list while it has the focus. */
+	int ids[2][5] = { { P_LESSON, P_SERVER, P_CLIENT, P_TUPLE, u->focus == P_WIRE ? P_WIRE : P_LADDER },
+			  { P_LESSON_B, P_SERVER_B, P_CLIENT_B, P_TUPLE_B, u->focus == P_WIRE_B ? P_WIRE_B : P_LADDER_B } };
 	const int hs[5] = { lh, ph, ph, th, wh };
 	for (int i = 0; i < 5; i++) {
 		pane_place(u, ids[0][i], y, 1, hs[i], wl);
@@ -134,7 +139,7 @@ static void layout_compare(struct ui *u, int W, int F)
 		y += hs[i] + 1;
 	}
 	lay.y_tuple = u->pane[P_TUPLE].y - 1;
-	lay.y_bottom = u->pane[P_WIRE].y - 1;
+	lay.y_bottom = u->pane[ids[0][4]].y - 1;
 }
 
 void ui_layout(struct ui *u)
@@ -265,8 +270,8 @@ bool ui_layout_stale(struct ui *u)
 
 bool ui_pane_shown(const struct ui *u, int id)
 {
-	if (u->compare) /* two halves of five: narration, server, client, 5-tuple, frames (the frame list for now) */
-		return id != P_HEX && id != P_LADDER && id < P_TILED_;
+	if (u->compare) /* two halves of five: narration, server, client, 5-tuple, frames (ladder or list) */
+		return id != P_HEX && id < P_TILED_;
 	if (id == P_LESSON)
 		return u->nles > 0;
 	return id < P_LESSON_B; /* P_LADDER and P_WIRE: one slot, both reachable */

@@ -388,7 +388,12 @@ static bool table_build(struct ui *u, struct ui_pane *p, struct table *t)
 			while (nt[o] == ' ')
 				o++;
 		}
-		if ((room > 0 && used + lines <= (size_t)room) || (newest && (overflow || !other))) {
+		/* The newest note goes in anyway in a table of its own (which
+		 * follows its end) when it fits with its row; in --compare the
+		 * halves scroll together, so a note there must not push the
+		 * rows it explains out of view: only the room the rows leave. */
+		if ((room > 0 && used + lines <= (size_t)room) ||
+		    (newest && !other && lines + 1 <= (size_t)(p->h > 1 ? p->h - 1 : 0))) {
 			shown[i] = true;
 			used += lines;
 			cap += lines;

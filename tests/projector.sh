@@ -99,4 +99,28 @@ for size in 80x24 100x30 160x45; do
 		[ -s "$tmp/err" ] && bad "$size $lesson: stderr: $(head -c 300 "$tmp/err")"
 	done
 done
+# --compare: the TCP and UDP halves, each its own lab, stepped together.
+for size in 80x24 100x30 160x45; do
+	w=${size%x*} h=${size#*x}
+	mapfile -t ft < <(step_facts compare-tcp)
+	mapfile -t fu < <(step_facts compare-udp)
+	n=${#ft[@]}
+	tup=--tuple
+	[ "$w" -lt 100 ] && tup=--tuple-min # PROTOCOL on both halves from 100x30
+	tmux_session "p-compare-$size" "$w" "$h" "env -u NO_COLOR LANG=C.UTF-8 LC_ALL=C.UTF-8 $bin --compare 2>$tmp/err"
+	wait_for "5-tuple" >/dev/null || { bad "$size --compare: sockstep did not start"; continue; }
+	for k in $(seq 1 "$n"); do
+		read -r _ f1 <<<"${ft[$((k - 1))]}"
+		read -r _ f2 <<<"${fu[$((k - 1))]}"
+		send n
+		wait_until shown -E -- "step $k/[0-9]+" && steps_done_p
+		args=("$tup" --call)
+		[ "$f1" != - ] && args+=(--ladder "$f1")
+		[ "$f2" != - ] && args+=(--ladder "$f2")
+		look "$size --compare step $k/$n: both halves readable (frames ${f1} / ${f2})" "${args[@]}"
+	done
+	send q
+	wait_gone "5-tuple" >/dev/null
+	[ -s "$tmp/err" ] && bad "$size --compare: stderr: $(head -c 300 "$tmp/err")"
+done
 finish
