@@ -398,8 +398,8 @@ tmux_shell scr 200 50
 run_lab "--compare"
 check "--compare: a heading per half" \
 	'wait_for "TCP · connection-oriented" && screen | grep "TCP · connection-oriented" | grep -q "UDP · connectionless"'
-check "--compare: two 5-tuple tables and two wires side by side" \
-	'[ "$(screen | grep -o "5-tuple · 0 rows" | wc -l)" = 2 ] && [ "$(screen | grep -o "wire · PASS" | wc -l)" = 2 ]'
+check "--compare: two 5-tuple tables and two ladders side by side" \
+	'[ "$(screen | grep -o "5-tuple · 0 rows" | wc -l)" = 2 ] && [ "$(screen | grep -o "ladder · " | wc -l)" = 2 ]'
 for k in 1 2 3 4 5 6; do next_step "step $k/" >/dev/null; done
 check "--compare: STEP 2B of both tables on one line (LISTEN beside UDP's recvfrom)" \
 	'screen | grep "STEP 2B READY TO ACCEPT CONNECTIONS" | grep -q "STEP 2B WAITING FOR A MESSAGE FROM PEER" && screen | grep "STEP 2B READY" | grep -q LISTEN'
