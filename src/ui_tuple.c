@@ -471,6 +471,50 @@ out:
 	return slot;
 }
 
+/* One table with the two sides clearly apart, as the lecture's two tables:
+ * the server's rows, then (under a rule, when there is room) the client's,
+ * each in the order they came. Following the newest and short of room,
+ * each side keeps its newest rows in view (half the lines each, what one
+ * leaves going to the other), so the server's rows never scroll away
+ * behind the client's. Scrolled by hand: the whole list. Slot -2 is the
+ * rule. */
+static long *side_slots(const struct table *t, int vis, bool follow, size_t *nslots)
+{
+	long *slot = malloc((t->n + 2) * sizeof(*slot));
+	size_t ns = 0, nside[2] = { 0, 0 };
+	*nslots = 0;
+	if (!slot)
+		return NULL;
+	for (size_t i = 0; i < t->n; i++)
+		nside[t->rs->r[t->dl[i].row].row.side == SIDE_CLIENT]++;
+	size_t room = vis > 0 ? (size_t)vis : 0, both = nside[0] && nside[1];
+	bool fits = nside[0] + nside[1] + both <= room;
+	size_t take[2] = { nside[0], nside[1] };
+	if (follow && !fits) {
+		take[0] = nside[0] < room / 2 ? nside[0] : room / 2;
+		take[1] = nside[1] < room - take[0] ? nside[1] : room - take[0];
+		take[0] = nside[0] < room - take[1] ? nside[0] : room - take[1];
+	}
+	for (int g = 0; g < 2; g++) {
+		if (g == 1 && fits && both)
+			slot[ns++] = -2;
+		size_t seen = 0, skip = nside[g] - take[g];
+		bool first = true;
+		for (size_t i = 0; i < t->n; i++) {
+			if ((t->rs->r[t->dl[i].row].row.side == SIDE_CLIENT) != g)
+				continue;
+			if (seen++ < skip)
+				continue;
+			if (first && t->dl[i].note && skip) /* a note without its row: not worth the line */
+				continue;
+			first = false;
+			slot[ns++] = (long)i;
+		}
+	}
+	*nslots = ns;
+	return slot;
+}
+
 static void draw_row(struct ui *u, struct ui_pane *p, const struct table *t, const struct dline *d, int y)
 {
 	const struct trow *e = &t->rs->r[d->row];
@@ -525,13 +569,20 @@ static void tuple_draw(struct ui *u, struct ui_pane *p)
 		return;
 	}
 	size_t ns;
-	long *slot = table_slots(u, p, &t, &ns);
+	int vis = p->h - 1;
+	long *slot = sibling(u, p) ? table_slots(u, p, &t, &ns) : side_slots(&t, vis, p->follow, &ns);
 	if (slot) {
-		int vis = p->h - 1;
 		ui_scroll_fix(p, (int)ns, vis);
-		for (int y = 0; y < vis && (size_t)(p->top + y) < ns; y++)
-			if (slot[p->top + y] >= 0)
-				draw_row(u, p, &t, &t.dl[slot[p->top + y]], y + 1);
+		for (int y = 0; y < vis && (size_t)(p->top + y) < ns; y++) {
+			long k = slot[p->top + y];
+			if (k >= 0) {
+				draw_row(u, p, &t, &t.dl[k], y + 1);
+			} else if (k == -2) { /* the rule between the server's rows and the client's */
+				wattrset(p->win, u->attr[R_BORDER]);
+				mvwhline(p->win, y + 1, 1, ACS_HLINE, p->w - 2);
+				wattrset(p->win, A_NORMAL);
+			}
+		}
 	}
 	free(slot);
 	free(t.dl);
@@ -543,7 +594,7 @@ static bool tuple_key(struct ui *u, struct ui_pane *p, int key)
 	if (!table_build(u, p, &t))
 		return false;
 	size_t ns = 0;
-	long *slot = table_slots(u, p, &t, &ns);
+	long *slot = sibling(u, p) ? table_slots(u, p, &t, &ns) : side_slots(&t, p->h - 1, false, &ns);
 	free(slot);
 	free(t.dl);
 	bool used = ui_scroll_key(p, key, (int)ns, p->h - 1);

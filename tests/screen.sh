@@ -325,6 +325,12 @@ check "80×24: the table's header has PROTO and STATE" 'table80 | head -n1 | gre
 check "80×24: every row shows TCP and a state" \
 	'[ "$(table80 | sed 1d | grep -c "[A-Z]")" -ge 3 ] && ! table80 | sed 1d | grep "[A-Z]" | grep -vE "TCP .*(CLOSED|LISTEN|SYN_SENT|ESTABLISHED)" | grep -q .'
 check "80×24: the steps keep their form at step 7" '! table80 | sed 1d | grep -qE "│ [0-9]B? [a-z]"'
+# The two sides clearly apart, as the lecture's two tables: the server's rows
+# first, then the client's; short of room each keeps its newest in view, so
+# the server's rows do not scroll away behind the client's handshake.
+check "80×24: the server's rows and the client's both in view, the server's first" \
+	'sides=$(table80 | sed 1d | grep -oE " (srv|cli) " | tr -d " " | uniq | tr "\n" " ");
+	 [ "$sides" = "srv cli " ]'
 # The programs' panes, one side each, rows joined: the current call is whole.
 pane80() { screen | sed -n '2,/^├/p' | sed '$d' | awk -F'│' -v k="$1" '{ printf "%s ", $k }' | tr -s ' '; }
 check "80×24: the client's current call is whole (wrapped, not cut)" \
