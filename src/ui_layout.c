@@ -196,22 +196,24 @@ static void frame_title(struct ui *u, int id, int y)
  * directions a line leaves the cell in. */
 enum { E_UP = 1, E_DOWN = 2, E_LEFT = 4, E_RIGHT = 8 };
 
+static void edge(unsigned char *g, int rows, int cols, int y, int x, unsigned bits)
+{
+	if (y >= 0 && y < rows && x >= 0 && x < cols)
+		g[y * cols + x] |= (unsigned char)bits;
+}
+
 static void edge_box(unsigned char *g, int rows, int cols, int y0, int x0, int y1, int x1)
 {
-	for (int x = x0; x <= x1; x++)
-		for (int k = 0; k < 2; k++) {
-			int y = k ? y1 : y0;
-			if (y < 0 || y >= rows || x < 0 || x >= cols)
-				continue;
-			g[y * cols + x] |= (x > x0 ? E_LEFT : 0) | (x < x1 ? E_RIGHT : 0);
-		}
-	for (int y = y0; y <= y1; y++)
-		for (int k = 0; k < 2; k++) {
-			int x = k ? x1 : x0;
-			if (y < 0 || y >= rows || x < 0 || x >= cols)
-				continue;
-			g[y * cols + x] |= (y > y0 ? E_UP : 0) | (y < y1 ? E_DOWN : 0);
-		}
+	for (int x = x0; x <= x1; x++) {
+		unsigned h = (x > x0 ? E_LEFT : 0) | (x < x1 ? E_RIGHT : 0);
+		edge(g, rows, cols, y0, x, h);
+		edge(g, rows, cols, y1, x, h);
+	}
+	for (int y = y0; y <= y1; y++) {
+		unsigned v = (y > y0 ? E_UP : 0) | (y < y1 ? E_DOWN : 0);
+		edge(g, rows, cols, y, x0, v);
+		edge(g, rows, cols, y, x1, v);
+	}
 }
 
 static chtype edge_char(unsigned e)

@@ -17,39 +17,12 @@
 
 #include <cmocka.h>
 
+#include "frame_build.h"
+
 #include "decode.h"
 
 /* ---- frame builder ------------------------------------------------------ */
 
-struct fb {
-	uint8_t b[1600];
-	size_t n;
-	size_t l3, l4; /* offsets of the IP and transport headers */
-};
-
-static void put8(struct fb *f, unsigned v)
-{
-	assert_true(f->n < sizeof f->b);
-	f->b[f->n++] = (uint8_t)v;
-}
-
-static void put16(struct fb *f, unsigned v)
-{
-	put8(f, v >> 8);
-	put8(f, v & 0xff);
-}
-
-static void put32(struct fb *f, uint32_t v)
-{
-	put16(f, v >> 16);
-	put16(f, v & 0xffff);
-}
-
-static void putn(struct fb *f, const void *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		put8(f, ((const uint8_t *)p)[i]);
-}
 
 static void set16(struct fb *f, size_t off, unsigned v)
 {

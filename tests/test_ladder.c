@@ -13,37 +13,12 @@
 
 #include <cmocka.h>
 
+#include "frame_build.h"
+
 #include "ladder.h"
 
 /* ---- building frames ---------------------------------------------------- */
 
-struct fb {
-	uint8_t b[1600];
-	size_t n;
-};
-
-static void put8(struct fb *f, unsigned v)
-{
-	f->b[f->n++] = (uint8_t)v;
-}
-
-static void put16(struct fb *f, unsigned v)
-{
-	put8(f, v >> 8);
-	put8(f, v & 0xff);
-}
-
-static void put32(struct fb *f, uint32_t v)
-{
-	put16(f, v >> 16);
-	put16(f, v & 0xffff);
-}
-
-static void putn(struct fb *f, const void *p, size_t n)
-{
-	memcpy(f->b + f->n, p, n);
-	f->n += n;
-}
 
 static const uint8_t CIP[4] = { 100, 0, 0, 1 }, SIP[4] = { 200, 0, 0, 2 };
 static const uint8_t CMAC[6] = { 2, 0, 0, 0, 0, 1 }, SMAC[6] = { 2, 0, 0, 0, 0, 2 };
