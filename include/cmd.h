@@ -49,6 +49,7 @@ enum verb {
 	V_FORK,       /* SIDE fork   (the program forks: a child "server.1" with its descriptors) */
 	V_NTOHS,      /* ntohs N   (0..65535)                                   */
 	V_NTOHL,      /* ntohl N   (0..4294967295)                              */
+	V_SAVE,       /* save lesson FILE | save! lesson FILE (the session so far as a lesson) */
 	V_COUNT_
 };
 
@@ -127,7 +128,8 @@ struct cmd {
 	int optval;              /* setsockopt, nonblock: 1 on, 0 off */
 	enum wire_op wop;        /* wire */
 	unsigned ms;             /* wire delay, wait: milliseconds */
-	char path[CMD_PATH_MAX]; /* wire save; sysctl name */
+	char path[CMD_PATH_MAX]; /* wire save, save lesson; sysctl name */
+	bool force;              /* save!: overwrite an existing file */
 	unsigned long count;     /* flood */
 	uint32_t num;            /* htons/htonl argument */
 	char text[CMD_LINE_MAX]; /* inet_addr/inet_pton argument exactly as typed */
@@ -189,6 +191,7 @@ struct cmd_verb_info {
 	const char *example;  /* for errors, after the side: "bind 200.0.0.2 80" */
 	const char *const *words[CMD_WORD_ARGS]; /* Tab completion of argument i; NULL: none */
 	int (*parse)(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, size_t n); /* NULL: no arguments */
+	const char *bang;     /* the word with a '!' that forces it ("save!": overwrite), or NULL */
 };
 
 /* The table, read-only, in the order help lists it; *n gets its length. */

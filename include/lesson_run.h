@@ -45,6 +45,31 @@ int lesson_dirs(const char *const **dirs);
  * lessons listed, 0 or negative errno when there are none. */
 int lesson_list(FILE *out);
 
+/* The lessons found, as --list-lessons lists them (sorted by name, the
+ * first of each name in the search path): for the lesson menu and
+ * --list-lessons alike. summary is NULL for a lesson that does not load,
+ * and error says why. */
+struct lesson_entry {
+	char *name, *path;
+	char *summary;          /* the lesson's summary: line, or NULL */
+	char *error;            /* why it does not load, or NULL */
+	enum lesson_net net;
+	int steps;
+};
+/* Returns how many (in *out, free with lesson_catalog_free), 0 with err
+ * saying where none were found, or negative errno with err. A directory
+ * that cannot be read is said on warn (when not NULL). */
+int lesson_catalog(struct lesson_entry **out, FILE *warn, char *err, size_t errlen);
+void lesson_catalog_free(struct lesson_entry *e, int n);
+
+/* "save lesson FILE" (force: "save! lesson FILE"): the session of a as a
+ * lesson file (lesson_save.h), opened with the user's rights (priv_open),
+ * never over an existing file unless forced, never over what is not a
+ * regular file or is in use. FILE must be NAME.lesson. Returns 0 with the
+ * line to show in msg ("saved 9 steps to demo.lesson; ..."), or negative
+ * errno with one line in msg, nothing written. */
+int lesson_save_write(struct app *a, const char *path, bool force, char *msg, size_t len);
+
 /* The handout (--batch --lesson): the lesson's title and summary, then each
  * step: its title, its narration, and the real results of each command as
  * --batch prints them, expect lines as "expect ...: ok" or "...: FAILED";

@@ -62,6 +62,8 @@ struct event {
 	struct sa_build *sa;  /* EV_SOCKADDR, owned */
 	struct tuple_row *row;/* EV_ROW, owned */
 	struct conv_view *conv; /* EV_CONVERT, owned */
+	unsigned long ms;     /* when it was appended (CLOCK_MONOTONIC, ms): what a command caused at
+			       * once, apart from what timers did long after (lesson_save.h) */
 };
 
 #define SESSION_KEEP_EVENTS 2048

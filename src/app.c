@@ -1,6 +1,7 @@
 /* app.c - running command lines and letting the network progress (see app.h). */
 #include "app.h"
 #include "flowkey.h"
+#include "lesson_run.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -141,7 +142,17 @@ int app_exec_line(struct app *a, const char *line, char *err, size_t errlen)
 	session_add(&a->log, EV_COMMAND, c->t.side, -1, "%s", text);
 	if (c->verb != V_EXPECT && a->wire)
 		a->eng.frames_seen_from = wire_last_no(a->wire); /* "expect wire saw" looks from here */
-	if (c->verb == V_WIRE) {
+	if (c->verb == V_SAVE) {
+		/* The session so far as a lesson (the generator skips this line). */
+		char msg[CMD_ERR_MAX + CMD_PATH_MAX];
+		rc = lesson_save_write(a, c->path, c->force, msg, sizeof(msg));
+		if (rc < 0) {
+			snprintf(err, errlen, "%s", msg);
+			rc = -EINVAL;
+		} else {
+			session_add(&a->log, EV_INFO, SIDE_NONE, -1, "%s", msg);
+		}
+	} else if (c->verb == V_WIRE) {
 		if (a->wire)
 			rc = wire_exec(a->wire, c, err, errlen);
 		else {

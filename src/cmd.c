@@ -1210,6 +1210,24 @@ static int p_wire(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, siz
 	return 0;
 }
 
+static const char *const save_words[] = { "lesson", NULL };
+
+/* "save lesson FILE": what to save (only lessons so far), and where. */
+static int p_save(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, size_t n)
+{
+	const char *verb = c->force ? "save!" : "save";
+
+	if (lookup(&a[0], save_words) < 0)
+		return fail(x, "unknown thing to save \"%s\": expected lesson, e.g. %s lesson demo.lesson%s",
+			    show(&a[0]).s, verb, suggest(&a[0], save_words).s);
+	if (n < 2)
+		return fail(x, "\"%s lesson\" needs a file name, e.g. %s lesson demo.lesson", verb, verb);
+	if (n > 2)
+		return fail(x, "\"%s lesson\" takes one file name; found %zu words after it (quote a name "
+			    "with blanks: \"my demo.lesson\")", verb, n - 1);
+	return want_text(x, &a[1], c->path, sizeof c->path, "file name");
+}
+
 /* say "TEXT", or the rest of the line as typed (blanks inside kept). */
 static int p_say(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, size_t n)
 {
@@ -1349,6 +1367,10 @@ static const struct cmd_verb_info verbs[] = {
 	{ "wait", V_WAIT, CMD_F_ACTS,
 	  { { "wait DURATION", "let the network run: timers, retransmits" } },
 	  1, 1, "a duration", "wait 1.5s", { NULL }, p_wait },
+	{ "save", V_SAVE, 0,
+	  { { "save lesson FILE", "the session so far as a lesson file" },
+	    { "save! lesson FILE", "the same, over an existing FILE" } },
+	  1, 2, "lesson and a file name", "save lesson demo.lesson", { save_words }, p_save, "save!" },
 };
 #define N_VERBS (sizeof verbs / sizeof verbs[0])
 
@@ -1370,7 +1392,7 @@ const struct cmd_verb_info *cmd_verb_info(enum verb v)
 /* The words of one kind of verb (side or top level), NULL-terminated, for
  * errors and completion: made from the table, never written twice. */
 struct verb_words {
-	const char *w[N_VERBS + 3];
+	const char *w[2 * N_VERBS + 3];
 };
 
 static struct verb_words verb_words(bool side, bool with_sides)
@@ -1383,18 +1405,35 @@ static struct verb_words verb_words(bool side, bool with_sides)
 		o.w[k++] = "client";
 	}
 	for (size_t i = 0; i < N_VERBS; i++)
-		if (!(verbs[i].flags & CMD_F_SIDE) == !side)
+		if (!(verbs[i].flags & CMD_F_SIDE) == !side) {
 			o.w[k++] = verbs[i].name;
+			if (verbs[i].bang)
+				o.w[k++] = verbs[i].bang;
+		}
 	o.w[k] = NULL;
 	return o;
 }
 
+/* The row of a verb word; *bang (when not NULL) tells whether it was the
+ * forcing form ("save!"). */
+static const struct cmd_verb_info *find_verb_bang(const struct cmd_tok *t, bool side, bool *bang)
+{
+	for (size_t i = 0; i < N_VERBS; i++) {
+		if (!(verbs[i].flags & CMD_F_SIDE) != !side)
+			continue;
+		bool forced = verbs[i].bang && tok_is(t, verbs[i].bang);
+		if (tok_is(t, verbs[i].name) || forced) {
+			if (bang)
+				*bang = forced;
+			return &verbs[i];
+		}
+	}
+	return NULL;
+}
+
 static const struct cmd_verb_info *find_verb(const struct cmd_tok *t, bool side)
 {
-	for (size_t i = 0; i < N_VERBS; i++)
-		if (!(verbs[i].flags & CMD_F_SIDE) == !side && tok_is(t, verbs[i].name))
-			return &verbs[i];
-	return NULL;
+	return find_verb_bang(t, side, NULL);
 }
 
 static int parse_side_cmd(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, size_t n)
@@ -1429,7 +1468,7 @@ static int parse_words(struct cmd_ctx *x, struct cmd *c)
 
 	if (r != 0)
 		return r < 0 ? r : parse_side_cmd(x, c, a, n);
-	d = find_verb(&a[0], false);
+	d = find_verb_bang(&a[0], false, &c->force);
 	if (d) {
 		c->verb = d->verb;
 		set_who(x, a, 1);
@@ -1748,6 +1787,10 @@ void cmd_format(const struct cmd *c, char *buf, size_t len)
 	case V_WAIT:
 		emit(&o, "wait");
 		emit_ms(&o, c->ms);
+		break;
+	case V_SAVE:
+		emit(&o, "%s lesson", c->force ? "save!" : "save");
+		emit_word(&o, c->path);
 		break;
 	default:
 		format_side(&o, c);

@@ -257,6 +257,8 @@ static int command_line(struct parser *p, const char *cmdtext)
 	if (p->cmd->verb == V_WIRE && p->cmd->wop == W_SAVE)
 		return fail(p, "\"wire save\" in a lesson: lessons do not write files; expected another command "
 			       "(run sockstep with --write FILE to keep a capture)");
+	if (p->cmd->verb == V_SAVE)
+		return fail(p, "\"save lesson\" in a lesson: lessons do not write files; expected another command");
 	p->pending_blank = false;
 	return add_item(p, LI_COMMAND, cmdtext, strlen(cmdtext), p->cmd->verb == V_EXPECT, cmd_acts(p->cmd));
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "batch.h"
+#include "lesson_save.h"
 #include "config.h"
 #include "priv.h"
 #include "out.h"
@@ -347,38 +348,178 @@ int lesson_load(const char *name_or_path, struct lesson **out, char *err, size_t
 	return not_found(name_or_path, err, errlen);
 }
 
-int lesson_list(FILE *out)
+void lesson_catalog_free(struct lesson_entry *e, int n)
+{
+	for (int i = 0; i < n && e; i++) {
+		free(e[i].name);
+		free(e[i].path);
+		free(e[i].summary);
+		free(e[i].error);
+	}
+	free(e);
+}
+
+int lesson_catalog(struct lesson_entry **out, FILE *warn, char *err, size_t errlen)
 {
 	struct found *f;
-	char ferr[CMD_ERR_MAX];
-	int n = find_all(&f, stderr, ferr, sizeof(ferr));
+	*out = NULL;
+	int n = find_all(&f, warn, err, errlen);
+	if (n < 0)
+		return n;
+	if (n == 0) {
+		free_found(f, n);
+		no_lessons(err, errlen);
+		return 0;
+	}
+	struct lesson_entry *e = calloc((size_t)n, sizeof(*e));
+	if (!e) {
+		free_found(f, n);
+		snprintf(err, errlen, "out of memory while looking for lessons");
+		return -ENOMEM;
+	}
+	bool oom = false;
+	for (int i = 0; i < n; i++) {
+		/* The names and paths move over; the found array is freed empty. */
+		e[i].name = f[i].name;
+		e[i].path = f[i].path;
+		f[i].name = f[i].path = NULL;
+		struct lesson *l;
+		char why[CMD_ERR_MAX + CMD_PATH_MAX];
+		if (load_path(e[i].path, &l, why, sizeof(why)) == 0) {
+			e[i].summary = strdup(l->summary);
+			e[i].net = l->net;
+			e[i].steps = l->nsteps;
+			lesson_free(l);
+			oom |= !e[i].summary;
+		} else {
+			e[i].error = strdup(why);
+			oom |= !e[i].error;
+		}
+	}
+	free_found(f, n);
+	if (oom) {
+		lesson_catalog_free(e, n);
+		snprintf(err, errlen, "out of memory while looking for lessons");
+		return -ENOMEM;
+	}
+	*out = e;
+	return n;
+}
+
+int lesson_list(FILE *out)
+{
+	struct lesson_entry *e;
+	char err[CMD_ERR_MAX + 1024];
+	int n = lesson_catalog(&e, stderr, err, sizeof(err));
 	if (n <= 0) {
-		char why[CMD_ERR_MAX + 1024];
-		if (n == 0)
-			no_lessons(why, sizeof(why));
-		fprintf(stderr, "sockstep: %s\n", n < 0 ? ferr : why);
+		fprintf(stderr, "sockstep: %s\n", err);
 		return n;
 	}
 	int w = 0;
 	for (int i = 0; i < n; i++)
-		if ((int)strlen(f[i].name) > w)
-			w = (int)strlen(f[i].name);
+		if ((int)strlen(e[i].name) > w)
+			w = (int)strlen(e[i].name);
 	for (int i = 0; i < n; i++) {
-		struct lesson *l;
-		char err[CMD_ERR_MAX + CMD_PATH_MAX];
-		if (load_path(f[i].path, &l, err, sizeof(err)) == 0) {
-			fprintf(out, "%-*s  ", w, tesc(f[i].name));
-			text_fputs(l->summary, out);
+		fprintf(out, "%-*s  ", w, tesc(e[i].name));
+		if (e[i].summary) {
+			text_fputs(e[i].summary, out);
 			fputc('\n', out);
-			lesson_free(l);
 		} else {
-			fprintf(out, "%-*s  (does not load: ", w, tesc(f[i].name));
-			text_fputs(err, out);
+			fputs("(does not load: ", out);
+			text_fputs(e[i].error, out);
 			fputs(")\n", out);
 		}
 	}
-	free_found(f, n);
+	lesson_catalog_free(e, n);
 	return n;
+}
+
+/* ---- a session saved as a lesson ------------------------------------- */
+
+/* Write all of text to fd; 0 or negative errno. */
+static int write_all(int fd, const char *text, size_t len)
+{
+	while (len) {
+		ssize_t w = write(fd, text, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -errno;
+		text += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+int lesson_save_write(struct app *a, const char *path, bool force, char *msg, size_t len)
+{
+	const char *verb = force ? "save! lesson" : "save lesson";
+	char name[LESSON_NAME_MAX];
+	size_t pl = strlen(path);
+	if (pl < 8 || strcmp(path + pl - 7, ".lesson") || path[pl - 8] == '/' ||
+	    lesson_name_of(path, name, sizeof(name)) < 0) {
+		snprintf(msg, len, "%s \"%s\": expected a file name ending in .lesson (NAME up to %d characters), "
+			 "so that --lesson FILE reads it back; nothing was written", verb, tesc(path), LESSON_NAME_MAX - 1);
+		return -EINVAL;
+	}
+	/* The text first: nothing is opened, let alone written, for a session
+	 * that cannot be saved. */
+	struct lesson_save_in in = { .name = name,
+				     .net = a->lab.mode == NET_LAB ? "lab" : a->lab.mode == NET_LOOPBACK ? "loopback" : NULL };
+	char *text, why[CMD_ERR_MAX];
+	int r = lesson_save_text(&a->log, &in, &text, why, sizeof(why));
+	if (r < 0) {
+		snprintf(msg, len, "%s: %s", verb, why);
+		return r;
+	}
+	/* With the user's rights (priv.h); never over an existing file unless
+	 * forced, and even then only over a regular file that is not in use. */
+	int fd = priv_open(path, O_WRONLY | O_CREAT | O_NONBLOCK | O_NOCTTY | (force ? 0 : O_EXCL), 0644);
+	if (fd == -EEXIST) {
+		snprintf(msg, len, "%s: \"%s\" exists; expected a new file name, or save! lesson %s to overwrite it",
+			 verb, tesc(path), tesc(path));
+		free(text);
+		return -EEXIST;
+	}
+	if (fd < 0) {
+		snprintf(msg, len, "%s: cannot write \"%s\": %s (%s)%s; nothing was written", verb, tesc(path),
+			 strerror(-fd), errno_name(-fd), priv_denied(-fd));
+		free(text);
+		return fd;
+	}
+	struct stat st;
+	const char *same = priv_same_file(fd);
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || same) {
+		snprintf(msg, len, "%s: \"%s\" is %s; expected a regular file (it was left as it was)", verb,
+			 tesc(path), same ? "a file in use" : file_kind(st.st_mode));
+		close(fd);
+		free(text);
+		return -EINVAL;
+	}
+	if (force && ftruncate(fd, 0) < 0) {
+		int e = errno;
+		snprintf(msg, len, "%s: cannot empty \"%s\": %s (%s)", verb, tesc(path), strerror(e), errno_name(e));
+		close(fd);
+		free(text);
+		return -e;
+	}
+	size_t tl = strlen(text);
+	r = write_all(fd, text, tl);
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	int steps = 0;
+	for (const char *p = text; (p = strstr(p, "\nstep: ")); p++)
+		steps++;
+	free(text);
+	if (r < 0) {
+		if (!force)
+			unlink(path); /* ours, and half written: gone, as nothing was saved */
+		snprintf(msg, len, "%s: writing \"%s\" failed: %s (%s)", verb, tesc(path), strerror(-r), errno_name(-r));
+		return r;
+	}
+	snprintf(msg, len, "saved %d step%s to %s; sockstep --batch --lesson %s replays them", steps,
+		 steps == 1 ? "" : "s", tesc(path), tesc(path));
+	return 0;
 }
 
 /* ---- running ---------------------------------------------------------- */

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 void session_init(struct session *s)
 {
@@ -119,6 +120,9 @@ struct event *session_add(struct session *s, enum ev_kind kind, enum side side, 
 	memset(e, 0, sizeof(*e));
 	e->kind = kind;
 	e->seq = s->seq;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	e->ms = (unsigned long)ts.tv_sec * 1000 + (unsigned long)ts.tv_nsec / 1000000;
 	e->side = side;
 	e->fd = fd;
 	e->text = text;

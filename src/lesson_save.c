@@ -1,0 +1,478 @@
+/* lesson_save.c - the session log as the text of a lesson (see lesson_save.h). */
+#include "lesson_save.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "tuple.h"
+
+#define MAX_PORTS 256 /* ports typed in commands: more are not told apart from the kernel's */
+#define MAX_SOCKS 256 /* sockets whose last state is remembered */
+#define MAX_SEEN 64   /* programs or sockets one command touched */
+
+/* ---- a growing text ------------------------------------------------------ */
+
+struct buf {
+	char *s;
+	size_t len, cap;
+	bool oom;
+};
+
+__attribute__((format(printf, 2, 3)))
+static void put(struct buf *b, const char *fmt, ...)
+{
+	if (b->oom)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		b->oom = true;
+		return;
+	}
+	if (b->len + (size_t)n + 1 > b->cap) {
+		size_t c = b->cap ? b->cap : 4096;
+		while (c < b->len + (size_t)n + 1)
+			c *= 2;
+		char *s = realloc(b->s, c);
+		if (!s) {
+			b->oom = true;
+			return;
+		}
+		b->s = s;
+		b->cap = c;
+	}
+	va_start(ap, fmt);
+	vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+/* ---- what the session shows --------------------------------------------- */
+
+/* A program as the log names it: prog 0 and 1 are both the side's first. */
+struct who {
+	enum side side;
+	int prog, child;
+};
+
+static struct who who_of(const struct event *e)
+{
+	return (struct who){ e->side, e->prog > 1 ? e->prog : 1, e->child };
+}
+
+static bool same_who(struct who a, struct who b)
+{
+	return a.side == b.side && a.prog == b.prog && a.child == b.child;
+}
+
+static void who_name(struct who w, char *out, size_t len)
+{
+	cmd_prog_name(w.side, w.prog, w.child, out, len);
+}
+
+struct state {
+	const struct session *s;
+	struct cmd *c; /* scratch for parsing the log's command lines */
+	unsigned ports[MAX_PORTS];
+	size_t nports;
+	struct sockstate {
+		struct who w;
+		int fd;
+		char state[16];
+	} socks[MAX_SOCKS];
+	size_t nsocks;
+	bool in_step; /* a step has been written: expect lines may follow */
+};
+
+static bool starts(const char *s, const char *word)
+{
+	size_t n = strlen(word);
+	return s && !strncmp(s, word, n) && (s[n] == ' ' || s[n] == '\0');
+}
+
+/* Every port typed in a command: a row's port among them is the lesson's
+ * own; any other was chosen by the kernel and will differ next time. */
+static void collect_ports(struct state *st)
+{
+	const struct session *s = st->s;
+	for (size_t i = s->first; i < s->n; i++) {
+		const struct event *e = session_at(s, i);
+		char err[CMD_ERR_MAX];
+		if (!e || e->kind != EV_COMMAND || !e->text || cmd_parse(e->text, st->c, err, sizeof err) != 1)
+			continue;
+		enum verb v = st->c->verb;
+		if ((v == V_BIND || v == V_CONNECT || v == V_SENDTO || v == V_FLOOD) && st->nports < MAX_PORTS)
+			st->ports[st->nports++] = st->c->port;
+	}
+}
+
+static bool known_port(const struct state *st, const char *port)
+{
+	char *end;
+	unsigned long p = strtoul(port, &end, 10);
+	if (end == port || *end)
+		return true; /* "?" or another word: written as it is */
+	for (size_t i = 0; i < st->nports; i++)
+		if (st->ports[i] == p)
+			return true;
+	return false;
+}
+
+/* The state last shown for a socket, and the one now shown; returns the old
+ * one ("" if none). */
+static const char *swap_state(struct state *st, struct who w, int fd, const char *now)
+{
+	static char old[16];
+	for (size_t i = 0; i < st->nsocks; i++) {
+		struct sockstate *k = &st->socks[i];
+		if (same_who(k->w, w) && k->fd == fd) {
+			snprintf(old, sizeof old, "%s", k->state);
+			snprintf(k->state, sizeof k->state, "%s", now);
+			return old;
+		}
+	}
+	if (st->nsocks < MAX_SOCKS) {
+		struct sockstate *k = &st->socks[st->nsocks++];
+		k->w = w;
+		k->fd = fd;
+		snprintf(k->state, sizeof k->state, "%s", now);
+	}
+	return "";
+}
+
+/* A state only a timer ends (TIME_WAIT, an orphan's FIN_WAIT2) ended. */
+static bool timer_ended(const char *old, const char *now)
+{
+	return (!strcmp(old, "TIME_WAIT") || !strcmp(old, "FIN_WAIT2")) && strcmp(now, old) != 0;
+}
+
+/* One expect line, kept only if the parser takes it (a value the kernel
+ * showed that the language cannot say is left out rather than written
+ * wrong). */
+__attribute__((format(printf, 3, 4)))
+static void expect_line(struct state *st, struct buf *b, const char *fmt, ...)
+{
+	char line[CMD_LINE_MAX], err[CMD_ERR_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	if (cmd_parse(line, st->c, err, sizeof err) == 1 && st->c->verb == V_EXPECT)
+		put(b, "> %s\n", line);
+}
+
+/* Narration as the lesson format reads it back: a line that would look
+ * like a note, a command or a step gets a backslash first. */
+static void narration(struct buf *b, const char *text)
+{
+	const char *p = text;
+	while (p) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		bool esc = n && (p[0] == '#' || p[0] == '>' || p[0] == '\\' || !strncmp(p, "step:", 5));
+		put(b, "%s%.*s\n", esc ? "\\" : "", (int)n, p);
+		p = nl ? nl + 1 : NULL;
+	}
+}
+
+/* Can this say text be narration (printable, no carriage returns)? */
+static bool plain_text(const char *t)
+{
+	for (const unsigned char *p = (const unsigned char *)t; *p; p++)
+		if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f)
+			return false;
+	return true;
+}
+
+/* The events a command caused: from after its EV_COMMAND up to the next
+ * command, or to the first quiet gap longer than LESSON_SAVE_GAP_MS. */
+static size_t window_end(const struct session *s, size_t ci, size_t *next)
+{
+	const struct event *prev = session_at(s, ci);
+	size_t i = ci + 1, cut = 0;
+	for (; i < s->n; i++) {
+		const struct event *e = session_at(s, i);
+		if (e->kind == EV_COMMAND)
+			break;
+		if (!cut && e->ms > prev->ms + LESSON_SAVE_GAP_MS)
+			cut = i;
+		prev = e;
+	}
+	*next = i;
+	return cut ? cut : i;
+}
+
+/* The step's title: the 5-tuple label of the last row the command's own
+ * program made ("STEP6 CONNECTION REQUEST (ACCEPTED) (client)"), else the
+ * command. */
+static void step_title(const struct state *st, size_t from, size_t to, struct who own, const char *cmd,
+		       char *out, size_t len)
+{
+	snprintf(out, len, "%s", cmd);
+	for (size_t i = from; i < to; i++) {
+		const struct event *e = session_at(st->s, i);
+		if (e->kind != EV_ROW || !e->row || e->row->step == TS_STATE || !same_who(who_of(e), own))
+			continue;
+		const char *label = tuple_step_label(e->row->step, e->row->side, e->row->proto);
+		if (!strncmp(label, "STEP", 4)) {
+			char name[24];
+			who_name(own, name, sizeof name);
+			snprintf(out, len, "%s (%s)", label, name);
+		}
+	}
+}
+
+/* The expect lines of one command's events [from, to). */
+static void expectations(struct state *st, struct buf *b, size_t from, size_t to)
+{
+	struct seen_call { struct who w; bool blocked, done; long ret; int err; } calls[MAX_SEEN];
+	struct seen_row { struct who w; int fd; const struct tuple_row *last, *addr; } rows[MAX_SEEN];
+	size_t nc = 0, nr = 0;
+	for (size_t i = from; i < to; i++) {
+		const struct event *e = session_at(st->s, i);
+		struct who w = who_of(e);
+		if (e->kind == EV_CALL && e->side != SIDE_NONE) {
+			size_t k = 0;
+			while (k < nc && !same_who(calls[k].w, w))
+				k++;
+			if (k == nc) {
+				if (nc == MAX_SEEN)
+					continue;
+				calls[nc++] = (struct seen_call){ .w = w };
+			}
+			if (e->status == CS_BLOCKED || e->status == CS_STILL) {
+				calls[k].blocked = true;
+			} else {
+				calls[k].blocked = false;
+				calls[k].done = true;
+				calls[k].ret = e->ret;
+				calls[k].err = e->err;
+			}
+		} else if (e->kind == EV_ROW && e->row && e->fd >= 0) {
+			const char *old = swap_state(st, w, e->fd, e->row->state);
+			if (timer_ended(old, e->row->state))
+				continue; /* a timer's doing, noticed late: the wait step says it */
+			size_t k = 0;
+			while (k < nr && !(same_who(rows[k].w, w) && rows[k].fd == e->fd))
+				k++;
+			if (k == nr) {
+				if (nr == MAX_SEEN)
+					continue;
+				rows[nr++] = (struct seen_row){ .w = w, .fd = e->fd };
+			}
+			rows[k].last = e->row;
+			/* Addresses from the calls' rows: a state change's row is the
+			 * screen's live view, which a replay may not show. */
+			if (e->row->step != TS_STATE)
+				rows[k].addr = e->row;
+		}
+	}
+	for (size_t k = 0; k < nc; k++) {
+		char name[24];
+		who_name(calls[k].w, name, sizeof name);
+		if (calls[k].blocked)
+			expect_line(st, b, "expect %s blocked yes", name);
+		else if (calls[k].err)
+			expect_line(st, b, "expect %s result %s", name, errno_name(calls[k].err));
+		else if (calls[k].done)
+			expect_line(st, b, "expect %s result %ld", name, calls[k].ret);
+	}
+	for (size_t k = 0; k < nr; k++) {
+		char name[24];
+		who_name(rows[k].w, name, sizeof name);
+		const struct tuple_row *r = rows[k].last, *a = rows[k].addr;
+		if (r->state[0])
+			expect_line(st, b, "expect %s#%d state %s", name, rows[k].fd, r->state);
+		if (a && a->lip[0] && a->lport[0])
+			expect_line(st, b, "expect %s#%d local %s %s", name, rows[k].fd, a->lip,
+				    known_port(st, a->lport) ? a->lport : "*");
+		if (a && a->rip[0] && a->rport[0])
+			expect_line(st, b, "expect %s#%d remote %s %s", name, rows[k].fd, a->rip,
+				    known_port(st, a->rport) ? a->rport : "*");
+	}
+}
+
+/* Did a timer end TIME_WAIT or FIN_WAIT2 of a socket, noticed among these
+ * events? (Looked at before expectations() records the new states.) */
+static bool timers_ended(const struct state *st, size_t from, size_t to)
+{
+	for (size_t i = from; i < to; i++) {
+		const struct event *e = session_at(st->s, i);
+		if (e->kind != EV_ROW || !e->row || e->fd < 0)
+			continue;
+		for (size_t k = 0; k < st->nsocks; k++)
+			if (same_who(st->socks[k].w, who_of(e)) && st->socks[k].fd == e->fd &&
+			    timer_ended(st->socks[k].state, e->row->state))
+				return true;
+	}
+	return false;
+}
+
+/* The tail after a quiet gap: its rows only update the states known (the
+ * timers' doing is written as a wait step when it matters later). */
+static void remember_tail(struct state *st, size_t from, size_t to)
+{
+	for (size_t i = from; i < to; i++) {
+		const struct event *e = session_at(st->s, i);
+		if (e->kind == EV_ROW && e->row && e->fd >= 0)
+			swap_state(st, who_of(e), e->fd, e->row->state);
+	}
+}
+
+/* The verdict of an expect command: the EV_EXPECT among its events. */
+static const struct event *verdict(const struct session *s, size_t from, size_t to)
+{
+	for (size_t i = from; i < to; i++) {
+		const struct event *e = session_at(s, i);
+		if (e->kind == EV_EXPECT)
+			return e;
+	}
+	return NULL;
+}
+
+static void open_step(struct state *st, struct buf *b, const char *title)
+{
+	put(b, "\nstep: %s\n", title);
+	st->in_step = true;
+}
+
+int lesson_save_text(const struct session *s, const struct lesson_save_in *in, char **out, char *err,
+		     size_t errlen)
+{
+	*out = NULL;
+	if (s->first > 0) {
+		snprintf(err, errlen, "the session is longer than the log keeps (its first %zu events are gone); "
+			 "expected a shorter session: save it sooner next time", s->first);
+		return -EINVAL;
+	}
+	struct state *st = calloc(1, sizeof(*st));
+	struct cmd *c = malloc(sizeof(*c));
+	if (!st || !c) {
+		free(st);
+		free(c);
+		snprintf(err, errlen, "out of memory while saving the lesson");
+		return -ENOMEM;
+	}
+	st->s = s;
+	st->c = c;
+	collect_ports(st);
+
+	struct buf b = { 0 };
+	struct buf says = { 0 }; /* narration waiting for the next step */
+	int steps = 0, commands = 0;
+	put(&b, "# %s.lesson - a session saved by sockstep (save lesson %s.lesson): one step per\n"
+		"# command, with the results and states the kernel gave. Check it with\n"
+		"#     sockstep --batch --lesson %s.lesson\n",
+	    in->name, in->name, in->name);
+	if (!in->net)
+		put(&b, "# Recorded in --net host: run it with --net host.\n");
+	put(&b, "title: %s: a session saved from sockstep\n", in->name);
+	put(&b, "summary: the commands of a sockstep session, checked against the kernel\n");
+	if (in->net)
+		put(&b, "net: %s\n", in->net);
+	put(&b, "wait: 300ms\n");
+
+	size_t next;
+	for (size_t ci = s->first; ci < s->n; ci = next) {
+		const struct event *e = session_at(s, ci);
+		if (e->kind != EV_COMMAND || !e->text) {
+			next = ci + 1;
+			continue;
+		}
+		size_t end = window_end(s, ci, &next);
+		const char *text = e->text;
+		if (starts(text, "save") || starts(text, "save!")) {
+			continue;
+		} else if (starts(text, "say")) {
+			const struct event *say = NULL;
+			for (size_t i = ci + 1; i < next && !say; i++)
+				if (session_at(s, i)->kind == EV_SAY)
+					say = session_at(s, i);
+			if (say && say->text && plain_text(say->text))
+				narration(&says, say->text);
+			else
+				put(&says, ">> %s\n", text); /* a command after all: marked for below */
+			continue;
+		} else if (starts(text, "expect")) {
+			const struct event *v = verdict(s, ci + 1, next);
+			if (v && v->ret && !st->in_step) {
+				open_step(st, &b, "checks");
+				steps++;
+			}
+			if (v && v->ret)
+				put(&b, "> %s\n", text);
+			else
+				put(&b, "# %s (did not hold here: %s)\n", text, v && v->text ? v->text : "no verdict");
+			continue;
+		} else if (starts(text, "wire") && !strncmp(text, "wire save", 9)) {
+			put(&b, "# %s (left out: lessons do not write files)\n", text);
+			continue;
+		}
+		if (timers_ended(st, ci + 1, end)) {
+			open_step(st, &b, "the kernel's timers run: TIME_WAIT and FIN_WAIT2 end after 60 s");
+			put(&b, "In the session a timer ended a socket's TIME_WAIT or FIN_WAIT2 here.\n> wait 61s\n");
+			steps++;
+		}
+		char why[CMD_ERR_MAX];
+		struct who own = { e->side, 1, 0 };
+		if (cmd_parse(text, c, why, sizeof why) == 1)
+			own = (struct who){ c->t.side, c->t.prog > 1 ? c->t.prog : 1, c->t.child };
+		char title[CMD_LINE_MAX + 64];
+		step_title(st, ci + 1, end, own, text, title, sizeof title);
+		open_step(st, &b, title);
+		steps++;
+		commands++;
+		/* The narration said before it, then any say that had to stay a command. */
+		if (says.len) {
+			for (char *l = says.s; l && *l;) {
+				char *nl = strchr(l, '\n');
+				if (!strncmp(l, ">> ", 3))
+					put(&b, "> %.*s\n", (int)(nl ? nl - l - 3 : (long)strlen(l) - 3), l + 3);
+				else
+					put(&b, "%.*s\n", (int)(nl ? nl - l : (long)strlen(l)), l);
+				l = nl ? nl + 1 : NULL;
+			}
+			says.len = 0;
+			says.s[0] = '\0';
+		}
+		put(&b, "> %s\n", text);
+		expectations(st, &b, ci + 1, end);
+		remember_tail(st, end, next);
+	}
+	if (says.len && !says.oom) {
+		open_step(st, &b, "the end");
+		steps++;
+		for (char *l = says.s; l && *l;) {
+			char *nl = strchr(l, '\n');
+			bool cmdline = !strncmp(l, ">> ", 3);
+			put(&b, "%s%.*s\n", cmdline ? "> " : "", (int)(nl ? nl - l : (long)strlen(l)) - (cmdline ? 3 : 0),
+			    l + (cmdline ? 3 : 0));
+			l = nl ? nl + 1 : NULL;
+		}
+	}
+	bool oom = b.oom || says.oom;
+	free(says.s);
+	free(st);
+	free(c);
+	if (oom) {
+		free(b.s);
+		snprintf(err, errlen, "out of memory while saving the lesson");
+		return -ENOMEM;
+	}
+	if (!commands) {
+		free(b.s);
+		snprintf(err, errlen, "nothing to save yet: the session has no command; expected a command first, "
+			 "e.g. server socket tcp");
+		return -EINVAL;
+	}
+	(void)steps;
+	*out = b.s;
+	return 0;
+}
