@@ -234,7 +234,8 @@ static void expectations(struct state *st, struct buf *b, size_t from, size_t to
 {
 	struct seen_call { struct who w; bool blocked, done; long ret; int err; } calls[MAX_SEEN];
 	struct seen_row { struct who w; int fd; const struct tuple_row *last, *addr; } rows[MAX_SEEN];
-	size_t nc = 0, nr = 0;
+	struct seen_data { struct who w; const char *text; } data[MAX_SEEN];
+	size_t nc = 0, nr = 0, nd = 0;
 	for (size_t i = from; i < to; i++) {
 		const struct event *e = session_at(st->s, i);
 		struct who w = who_of(e);
@@ -255,6 +256,14 @@ static void expectations(struct state *st, struct buf *b, size_t from, size_t to
 				calls[k].ret = e->ret;
 				calls[k].err = e->err;
 			}
+		} else if (e->kind == EV_DATA && e->text && !strncmp(e->text, "received \"", 10)) {
+			size_t k = 0;
+			while (k < nd && !same_who(data[k].w, w))
+				k++;
+			if (k == nd && nd < MAX_SEEN)
+				data[nd++] = (struct seen_data){ .w = w };
+			if (k < nd)
+				data[k].text = e->text;
 		} else if (e->kind == EV_ROW && e->row && e->fd >= 0) {
 			const char *old = swap_state(st, w, e->fd, e->row->state);
 			if (timer_ended(old, e->row->state))
@@ -283,6 +292,21 @@ static void expectations(struct state *st, struct buf *b, size_t from, size_t to
 			expect_line(st, b, "expect %s result %s", name, errno_name(calls[k].err));
 		else if (calls[k].done)
 			expect_line(st, b, "expect %s result %ld", name, calls[k].ret);
+	}
+	for (size_t k = 0; k < nd; k++) {
+		/* "received \"TEXT\" (N bytes)...": TEXT is already escaped as the
+		 * language reads it; kept only when it reads back as N bytes. */
+		char name[24];
+		const char *t = data[k].text + 9, *q = strstr(t, "\" (");
+		unsigned long n;
+		if (!q || q - t > 200 || sscanf(q, "\" (%lu bytes)", &n) != 1)
+			continue;
+		who_name(data[k].w, name, sizeof name);
+		char line[300];
+		snprintf(line, sizeof line, "expect %s data %.*s", name, (int)(q - t + 1), t);
+		char err[CMD_ERR_MAX];
+		if (cmd_parse(line, st->c, err, sizeof err) == 1 && st->c->data_len == n)
+			put(b, "> %s\n", line);
 	}
 	for (size_t k = 0; k < nr; k++) {
 		char name[24];
