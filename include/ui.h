@@ -30,6 +30,8 @@ struct ui_opts {
 	 * (replaces a->wait_ms while the screen runs); 0: the lesson's own
 	 * "wait:", else 300 ms. */
 	unsigned lesson_wait_ms;
+	/* --lesson with no name: open the lesson menu at start. */
+	bool menu;
 };
 
 /* Run until the user quits; returns the exit status. The terminal is

@@ -56,7 +56,8 @@ enum ui_glyph { G_CURRENT, G_DOT, G_ARROW, G_ELLIPSIS, G_COUNT_ };
  * P_WIRE of the first lab on the left, the _B panes of the second on the
  * right); the help overlay and the ':' line are panes too, shown on demand. */
 enum ui_pane_id { P_SERVER, P_CLIENT, P_LESSON, P_TUPLE, P_HEX, P_LADDER, P_WIRE, P_LESSON_B, P_SERVER_B,
-		  P_CLIENT_B, P_TUPLE_B, P_LADDER_B, P_WIRE_B, P_TILED_, P_HELP = P_TILED_, P_PROMPT, P_COUNT_ };
+		  P_CLIENT_B, P_TUPLE_B, P_LADDER_B, P_WIRE_B, P_TILED_, P_HELP = P_TILED_, P_PROMPT, P_MENU,
+		  P_COUNT_ };
 
 /* Keys reach panes as ints: characters as their code point, curses
  * function keys (KEY_UP, ...) with this bit, so that no character can be
@@ -126,6 +127,8 @@ struct ui {
 	int focus;            /* enum ui_pane_id */
 	bool zoom;
 	bool help;            /* the '?' overlay is open */
+	bool menu;            /* the lesson menu (L) is open (ui_menu.c) */
+	struct lesson *owned; /* a lesson started from the menu: freed when replaced or at the end */
 	bool prompting;       /* the ':' line is open */
 	bool quit;            /* leave the loop */
 	/* A lesson step, or a replay (b, r), in progress: the loop turns it,
@@ -152,7 +155,7 @@ struct ui {
 };
 
 extern const struct ui_pane_ops ui_program_ops, ui_tuple_ops, ui_hex_ops, ui_wire_ops, ui_help_ops,
-	ui_prompt_ops, ui_lesson_ops, ui_ladder_ops;
+	ui_prompt_ops, ui_lesson_ops, ui_ladder_ops, ui_menu_ops;
 
 /* A frame's layers and bytes (dec_detail, dec_hex) from row y of the pane
  * down, under a heading line, the first skip lines left out (ui_wire.c);

@@ -52,6 +52,15 @@ int ui_steps_timeout(const struct ui *u);
 /* q or Esc: stop the step or replay where it is. */
 void ui_steps_cancel(struct ui *u);
 
+/* L: open the lesson menu (ui_menu.c); a line on the narration when there
+ * is none to show (--compare, no lessons found). */
+void ui_menu_open(struct ui *u);
+/* Start the lesson at path from the explorer or another lesson (ui_steps.c):
+ * loaded, the lab rebuilt empty in the lesson's net: mode (lab or loopback),
+ * step 0. What cannot be done (a --net host session cannot become a lab, a
+ * lesson that does not load) is one line on the narration, nothing changed. */
+void ui_lesson_start(struct ui *u, const char *path);
+
 /* The lab that keys and the ':' line act on (--compare: the focused half's). */
 struct app *ui_target(struct ui *u);
 

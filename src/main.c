@@ -35,6 +35,7 @@ struct options {
 	struct lab_config lab;
 	unsigned wait_ms;
 	const char *lesson;         /* --lesson NAME|FILE */
+	bool lesson_menu;           /* --lesson with no name: the lesson menu */
 	bool compare;               /* --compare: TCP and UDP labs side by side */
 	bool list_lessons;
 	bool net_given, wait_given; /* a lesson's net: and wait: apply only when these were not given */
@@ -52,7 +53,8 @@ static void usage(FILE *f)
 	      "                         exit 1 if any line failed\n"
 	      "  -s, --script FILE      read commands from FILE (with --batch)\n"
 	      "      --lesson NAME|FILE run a lesson; with --batch print it as a handout, with the\n"
-	      "                         real result of every command (exit 1 if an expect failed)\n"
+	      "                         real result of every command (exit 1 if an expect failed);\n"
+	      "                         with no NAME, choose one from the lesson menu (as L does)\n"
 	      "      --list-lessons     list the lessons found, with their summaries, and exit\n"
 	      "  -n, --net MODE         where the sockets live:\n"
 	      "                           lab       (default) two private hosts, client and server,\n"
@@ -120,7 +122,7 @@ static int refuse_contradictions(const struct options *o)
 		const char *name;
 	} opts[] = {
 		{ o->batch, "--batch" },          { o->script, "--script" },
-		{ o->lesson, "--lesson" },        { o->list_lessons, "--list-lessons" },
+		{ o->lesson || o->lesson_menu, "--lesson" }, { o->list_lessons, "--list-lessons" },
 		{ o->compare, "--compare" },      { o->net_given, "--net" },
 		{ o->ip_given, o->ip_given },     { o->wait_given, "--wait" },
 		{ o->write_path, "--write" },     { o->read_path, "--read" },
@@ -159,7 +161,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "write", required_argument, NULL, 'W' },   { "read", required_argument, NULL, 'r' },
 		{ "client-ip", required_argument, NULL, OPT_CLIENT_IP },
 		{ "server-ip", required_argument, NULL, OPT_SERVER_IP },
-		{ "lesson", required_argument, NULL, OPT_LESSON },
+		{ "lesson", optional_argument, NULL, OPT_LESSON },
 		{ "list-lessons", no_argument, NULL, OPT_LIST_LESSONS },
 		{ "compare", no_argument, NULL, OPT_COMPARE },
 		{ "theme", required_argument, NULL, 't' },   { "log", required_argument, NULL, 'l' },
@@ -182,7 +184,12 @@ static int parse_options(int argc, char **argv, struct options *o)
 			o->script = optarg;
 			break;
 		case OPT_LESSON:
+			/* "--lesson tcp" as well as "--lesson=tcp"; "--lesson" alone, or
+			 * before another option, is the menu. */
+			if (!optarg && optind < argc && argv[optind][0] != '-')
+				optarg = argv[optind++];
 			o->lesson = optarg;
+			o->lesson_menu = !optarg;
 			break;
 		case OPT_COMPARE:
 			o->compare = true;
@@ -252,11 +259,16 @@ static int parse_options(int argc, char **argv, struct options *o)
 	}
 	if (refuse_contradictions(o) < 0)
 		return 2;
-	if (o->script && o->lesson) {
+	if (o->lesson_menu && o->batch) {
+		fprintf(stderr, "sockstep: --batch --lesson needs a lesson's name or file: the menu is for the screen; "
+			"expected --lesson NAME (see --list-lessons)\n");
+		return 2;
+	}
+	if (o->script && (o->lesson || o->lesson_menu)) {
 		fprintf(stderr, "sockstep: --script and --lesson both given; expected one of them\n");
 		return 2;
 	}
-	if (o->compare && (o->batch || o->lesson || o->script)) {
+	if (o->compare && (o->batch || o->lesson || o->lesson_menu || o->script)) {
 		fprintf(stderr, "sockstep: --compare is a screen of its own; expected no --batch, --lesson or --script\n");
 		return 2;
 	}
@@ -582,7 +594,8 @@ int main(int argc, char **argv)
 			fprintf(stderr, "sockstep: %d line%s of %s failed\n", errors, errors == 1 ? "" : "s", name);
 		status = errors ? 1 : 0;
 	} else {
-		struct ui_opts uo = { .theme = o.theme, .log_path = o.log_path, .log = logf, .lesson = lesson };
+		struct ui_opts uo = { .theme = o.theme, .log_path = o.log_path, .log = logf, .lesson = lesson,
+				      .menu = o.lesson_menu };
 		static struct app b; /* --compare: the second lab, UDP */
 		if (lesson_b) {
 			b.wait_ms = o.wait_ms;

@@ -236,6 +236,12 @@ static void draw(struct ui *u)
 		hp->ops->draw(u, hp);
 		wnoutrefresh(hp->win);
 	}
+	struct ui_pane *mp = &u->pane[P_MENU];
+	if (u->menu && !u->help && mp->win) {
+		werase(mp->win);
+		mp->ops->draw(u, mp);
+		wnoutrefresh(mp->win);
+	}
 	doupdate();
 }
 
@@ -299,6 +305,12 @@ static int key(struct ui *u, int k)
 			u->help = false;
 		return UH_REDRAW;
 	}
+	if (u->menu) {
+		struct ui_pane *mp = &u->pane[P_MENU];
+		mp->ops->key(u, mp, k);
+		/* Closed, a lesson perhaps started: its narration pane takes rows. */
+		return u->menu ? UH_REDRAW : UH_RELAYOUT;
+	}
 	if (u->prompting) {
 		u->pane[P_PROMPT].ops->key(u, &u->pane[P_PROMPT], k);
 		return UH_REDRAW;
@@ -320,6 +332,8 @@ static int key(struct ui *u, int k)
 		case ':':
 		case 's':
 		case 'c':
+		case 'S':
+		case 'L':
 			ui_notice(u, false, "step %d is running: commands wait until it ends (Esc stops it)", u->step);
 			return UH_REDRAW;
 		default:
@@ -338,6 +352,12 @@ static int key(struct ui *u, int k)
 		return UH_REDRAW;
 	case 'w':
 		ui_prompt_open(u, "wire save ");
+		return UH_REDRAW;
+	case 'S':
+		ui_prompt_open(u, "save lesson ");
+		return UH_REDRAW;
+	case 'L':
+		ui_menu_open(u);
 		return UH_REDRAW;
 	case 'h':
 		ui_run_line(u, "wire hold");
@@ -600,6 +620,7 @@ int ui_run(struct app *a, const struct ui_opts *o)
 		[P_TUPLE_B] = &ui_tuple_ops,  [P_LADDER_B] = &ui_ladder_ops, [P_WIRE_B] = &ui_wire_ops,
 		[P_HELP] = &ui_help_ops,
 		[P_PROMPT] = &ui_prompt_ops,
+		[P_MENU] = &ui_menu_ops,
 	};
 	for (int i = 0; i < P_COUNT_; i++) {
 		u.pane[i].ops = ops[i];
@@ -643,10 +664,14 @@ int ui_run(struct app *a, const struct ui_opts *o)
 	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED, NULL);
 	ui_theme_apply(&u, (enum ui_theme)th);
 	ui_layout(&u);
+	if (o && o->menu)
+		ui_menu_open(&u); /* --lesson with no name */
 
 	int rc = loop(&u);
 	teardown(&u, scr);
 	for (int k = 0; k < u.nles; k++)
-		u.les[k].a->wait_ms = saved_wait[k];
+		u.les[k].a->wait_ms = saved_wait[k] ? saved_wait[k] : u.les[k].a->wait_ms;
+	lesson_free(u.owned); /* a lesson started from the menu */
+	u.owned = NULL;
 	return rc;
 }

@@ -175,6 +175,13 @@ void ui_layout(struct ui *u)
 	hp->win = newwin(hh, hw, hp->y, hp->x);
 	if (hp->win && hp->ops->resize)
 		hp->ops->resize(u, hp);
+	/* The lesson menu floats in the same place. */
+	struct ui_pane *mp = &u->pane[P_MENU];
+	mp->h = hh;
+	mp->w = hw;
+	mp->y = hp->y;
+	mp->x = hp->x;
+	mp->win = newwin(hh, hw, mp->y, mp->x);
 	ui_log("layout %dx%d%s%s", COLS, LINES, u->zoom ? " zoomed" : "", u->compare ? " compare" : "");
 }
 

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lab.h"
+
 #include "lesson.h"
 #include "lesson_run.h"
 
@@ -257,4 +259,65 @@ void ui_steps_key(struct ui *u, int k)
 	} else {
 		next(u);
 	}
+}
+
+/* ---- a lesson chosen in the menu ---------------------------------------- */
+
+void ui_lesson_start(struct ui *u, const char *path)
+{
+	if (u->compare)
+		return; /* the menu does not open there */
+	struct lesson *l;
+	char e[CMD_ERR_MAX + CMD_PATH_MAX] = "";
+	if (lesson_load(path, &l, e, sizeof(e)) < 0) {
+		ui_notice(u, true, "%s", e);
+		return;
+	}
+	struct app *a = u->a;
+	enum net_mode want = l->net == LESSON_NET_LOOPBACK ? NET_LOOPBACK : NET_LAB, was = a->cfg.mode;
+	if (a->lab.mode == NET_HOST) {
+		/* No namespaces to build a lab in: root was dropped, or user
+		 * namespaces were refused at start. */
+		ui_notice(u, true, "lesson %s runs in --net %s, and this session is --net host, which cannot become a "
+			  "lab: start sockstep --lesson %s", l->name, lesson_net_name(l->net), l->name);
+		lesson_free(l);
+		return;
+	}
+	if (u->run.active)
+		ui_steps_cancel(u);
+	/* A lesson starts from an empty lab of its own kind: the first socket is 3. */
+	a->cfg.mode = want;
+	char why[CMD_ERR_MAX] = "";
+	int r = app_reset(a, why, sizeof(why));
+	if (r < 0 && want != was) {
+		char again[CMD_ERR_MAX];
+		a->cfg.mode = was; /* back to the lab it was, so the explorer goes on */
+		if (app_reset(a, again, sizeof(again)) < 0)
+			u->broken = true;
+	} else if (r < 0) {
+		u->broken = true;
+	}
+	ui_panes_forget(u);
+	if (r < 0) {
+		lesson_free(l);
+		ui_notice(u, true, "cannot build the --net %s lab for lesson %s: %s%s", lab_mode_name(want), path, why,
+			  u->broken ? "; restart sockstep" : "");
+		ui_log("menu: lesson %s: rebuild failed: %s", path, why);
+		return;
+	}
+	lesson_free(u->owned);
+	u->owned = l;
+	u->les[0] = (struct ui_lesson){ .l = l, .a = a };
+	u->nles = 1;
+	u->step = 0;
+	u->fails = 0;
+	u->broken = false;
+	memset(&u->run, 0, sizeof(u->run));
+	a->wait_ms = l->wait_set ? l->wait_ms : 300;
+	lesson_mark(u);
+	u->notice[0] = '\0';
+	if (want != was)
+		ui_notice(u, false, "lesson %s, %d steps, on a new --net %s lab: n (or space) runs step 1", l->name,
+			  l->nsteps, lab_mode_name(want));
+	ui_log("menu: lesson %s started (net %s)", l->name, lab_mode_name(want));
 }
