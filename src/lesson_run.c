@@ -517,7 +517,7 @@ int lesson_save_write(struct app *a, const char *path, bool force, char *msg, si
 		snprintf(msg, len, "%s: writing \"%s\" failed: %s (%s)", verb, tesc(path), strerror(-r), errno_name(-r));
 		return r;
 	}
-	snprintf(msg, len, "saved %d step%s to %s; sockstep --batch --lesson %s replays them", steps,
+	snprintf(msg, len, "saved %d step%s to %s; replay: sockstep --batch --lesson %s", steps,
 		 steps == 1 ? "" : "s", tesc(path), tesc(path));
 	return 0;
 }

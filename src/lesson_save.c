@@ -147,10 +147,11 @@ static const char *swap_state(struct state *st, struct who w, int fd, const char
 	return "";
 }
 
-/* A state only a timer ends (TIME_WAIT, an orphan's FIN_WAIT2) ended. */
+/* A state only a timer ends (TIME_WAIT, an orphan's FIN_WAIT2) ended: the
+ * socket is gone. (FIN_WAIT2 to TIME_WAIT is the peer's FIN, not a timer.) */
 static bool timer_ended(const char *old, const char *now)
 {
-	return (!strcmp(old, "TIME_WAIT") || !strcmp(old, "FIN_WAIT2")) && strcmp(now, old) != 0;
+	return (!strcmp(old, "TIME_WAIT") || !strcmp(old, "FIN_WAIT2")) && (!now[0] || !strcmp(now, "CLOSED"));
 }
 
 /* One expect line, kept only if the parser takes it (a value the kernel

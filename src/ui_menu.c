@@ -69,11 +69,13 @@ static void menu_title(struct ui *u, struct ui_pane *p, char *buf, size_t len)
 	snprintf(buf, len, "lessons");
 }
 
-/* Rows of the list: the box, a heading, the chosen lesson's summary (two
- * rows) and the footer take the rest. */
+/* Rows of the list: as many as there are lessons, leaving the box, a rule
+ * and three rows for the chosen lesson's whole summary below it. */
 static int list_rows(const struct ui_pane *p)
 {
-	return p->h - 6;
+	const struct menu *m = p->priv;
+	int most = p->h - 6;
+	return m && m->n < most ? m->n : most;
 }
 
 /* text at (y, x) in width columns; cut with an ellipsis when longer. */
@@ -140,8 +142,8 @@ static void menu_draw(struct ui *u, struct ui_pane *p)
 			 e->steps == 1 ? "" : "s", lesson_net_name(e->net));
 	else
 		snprintf(info, sizeof(info), "%s does not load: %s", e->name, e->error ? e->error : "");
-	mvwhline(w, p->h - 4, 1, ACS_HLINE, p->w - 2);
-	ui_wrap(u, w, p->h - 3, 2, width, 2, 2, info, e->summary ? u->attr[R_TEXT] : u->attr[R_WARN]);
+	mvwhline(w, vis + 1, 1, ACS_HLINE, p->w - 2);
+	ui_wrap(u, w, vis + 2, 2, width, p->h - vis - 3, 2, info, e->summary ? u->attr[R_TEXT] : u->attr[R_WARN]);
 	char foot[96];
 	snprintf(foot, sizeof(foot), " Enter start  arrows PgUp PgDn Home End move  Esc close  %d/%d ", m->sel + 1,
 		 m->n);
