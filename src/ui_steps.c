@@ -227,7 +227,7 @@ static void go_to(struct ui *u, int upto)
 void ui_steps_key(struct ui *u, int k)
 {
 	if (!u->nles) {
-		ui_notice(u, false, "no lesson loaded (start with --lesson NAME)");
+		ui_notice(u, false, "no lesson loaded: L opens the lesson menu (or start with --lesson NAME)");
 		return;
 	}
 	if (u->run.active) {

@@ -800,6 +800,7 @@ static void test_round_trip(void **state)
 		"server fork", "server.1#4 close", "client2.3#4 recv 8", "ntohs 20480", "ntohs 0x50",
 		"ntohl 33554632", "ntohl 0xFFFFFFFF", "server socket unix", "client socket inet6-udp",
 		"server socket raw", "server socket seqpacket", "expect client2 state ESTABLISHED",
+		"save lesson demo.lesson", "save! lesson \"my demo.lesson\"",
 	};
 	char text[CMD_LINE_MAX + 64];
 	bool verb[V_COUNT_] = { false }, wop[W_STATUS + 1] = { false }, ex[EX_WIRE_HELD + 1] = { false };
@@ -1419,9 +1420,10 @@ static void test_complete(void **state)
 	const char *w[4];
 
 	(void)state;
-	completes("", "server client wire say expect inet_addr inet_pton htons htonl ntohs ntohl wait");
+	completes("", "server client wire say expect inet_addr inet_pton htons htonl ntohs ntohl wait save save!");
 	completes("n", "ntohs ntohl");
-	completes("s", "server say");
+	completes("s", "server say save save!");
+	completes("save! ", "lesson");
 	completes("inet_", "inet_addr inet_pton");
 	completes("server ", "socket bind listen accept connect send recv sendto recvfrom shutdown close setsockopt "
 		  "flood sysctl interrupt nonblock select fork");
