@@ -189,7 +189,7 @@ send z
 check "z again: back to all panes" 'wait_for "sockaddr_in"'
 
 send n
-check "n without a lesson says how to load one" 'wait_for "no lesson loaded (start with --lesson NAME)"'
+check "n without a lesson says how to load one" 'wait_for "no lesson loaded: L opens the lesson menu"'
 
 # ---- leaving: q -----------------------------------------------------------
 
