@@ -86,6 +86,8 @@ struct state {
 		struct who w;
 		int fd;
 		char state[16];
+		bool closed;  /* its close() row was seen */
+		bool reused;  /* closed, then the descriptor named a new socket */
 	} socks[MAX_SOCKS];
 	size_t nsocks;
 	bool in_step; /* a step has been written: expect lines may follow */
@@ -125,26 +127,40 @@ static bool known_port(const struct state *st, const char *port)
 	return false;
 }
 
-/* The state last shown for a socket, and the one now shown; returns the old
- * one ("" if none). */
-static const char *swap_state(struct state *st, struct who w, int fd, const char *now)
+static struct sockstate *sock_of(struct state *st, struct who w, int fd)
+{
+	for (size_t i = 0; i < st->nsocks; i++)
+		if (same_who(st->socks[i].w, w) && st->socks[i].fd == fd)
+			return &st->socks[i];
+	if (st->nsocks == MAX_SOCKS)
+		return NULL;
+	struct sockstate *k = &st->socks[st->nsocks++];
+	memset(k, 0, sizeof(*k));
+	k->w = w;
+	k->fd = fd;
+	return k;
+}
+
+/* A row of a descriptor: the state it last showed is replaced by the row's
+ * (returned: "" if none), and whether the descriptor was closed and reused
+ * is noted: after that, "server#4" names the new socket, and a row of the
+ * kernel's about the old one cannot be told from one about the new. */
+static const char *swap_state(struct state *st, struct who w, int fd, const struct tuple_row *r, bool *reused)
 {
 	static char old[16];
-	for (size_t i = 0; i < st->nsocks; i++) {
-		struct sockstate *k = &st->socks[i];
-		if (same_who(k->w, w) && k->fd == fd) {
-			snprintf(old, sizeof old, "%s", k->state);
-			snprintf(k->state, sizeof k->state, "%s", now);
-			return old;
-		}
-	}
-	if (st->nsocks < MAX_SOCKS) {
-		struct sockstate *k = &st->socks[st->nsocks++];
-		k->w = w;
-		k->fd = fd;
-		snprintf(k->state, sizeof k->state, "%s", now);
-	}
-	return "";
+	struct sockstate *k = sock_of(st, w, fd);
+	old[0] = '\0';
+	*reused = false;
+	if (!k)
+		return old;
+	snprintf(old, sizeof old, "%s", k->state);
+	snprintf(k->state, sizeof k->state, "%s", r->state);
+	if (r->step == TS_CLOSE)
+		k->closed = true;
+	else if (k->closed && (r->step == TS_SOCKET || r->step == TS_ACCEPTED || r->step == TS_INHERITED))
+		k->reused = true;
+	*reused = k->reused;
+	return old;
 }
 
 /* A state only a timer ends (TIME_WAIT, an orphan's FIN_WAIT2) ended: the
@@ -230,8 +246,9 @@ static void step_title(const struct state *st, size_t from, size_t to, struct wh
 	}
 }
 
-/* The expect lines of one command's events [from, to). */
-static void expectations(struct state *st, struct buf *b, size_t from, size_t to)
+/* The expect lines of one command's events [from, to). nores: a program
+ * whose result is not said (fork()'s is the child's pid: another every run). */
+static void expectations(struct state *st, struct buf *b, size_t from, size_t to, const struct who *nores)
 {
 	struct seen_call { struct who w; bool blocked, done; long ret; int err; } calls[MAX_SEEN];
 	struct seen_row { struct who w; int fd; const struct tuple_row *last, *addr; } rows[MAX_SEEN];
@@ -266,9 +283,12 @@ static void expectations(struct state *st, struct buf *b, size_t from, size_t to
 			if (k < nd)
 				data[k].text = e->text;
 		} else if (e->kind == EV_ROW && e->row && e->fd >= 0) {
-			const char *old = swap_state(st, w, e->fd, e->row->state);
+			bool reused;
+			const char *old = swap_state(st, w, e->fd, e->row, &reused);
 			if (timer_ended(old, e->row->state))
 				continue; /* a timer's doing, noticed late: the wait step says it */
+			if (reused && e->row->step == TS_STATE)
+				continue; /* the old socket's or the new one's: not said */
 			size_t k = 0;
 			while (k < nr && !(same_who(rows[k].w, w) && rows[k].fd == e->fd))
 				k++;
@@ -287,6 +307,8 @@ static void expectations(struct state *st, struct buf *b, size_t from, size_t to
 	for (size_t k = 0; k < nc; k++) {
 		char name[24];
 		who_name(calls[k].w, name, sizeof name);
+		if (nores && same_who(*nores, calls[k].w) && !calls[k].blocked)
+			continue;
 		if (calls[k].blocked)
 			expect_line(st, b, "expect %s blocked yes", name);
 		else if (calls[k].err)
@@ -346,8 +368,9 @@ static void remember_tail(struct state *st, size_t from, size_t to)
 {
 	for (size_t i = from; i < to; i++) {
 		const struct event *e = session_at(st->s, i);
+		bool reused;
 		if (e->kind == EV_ROW && e->row && e->fd >= 0)
-			swap_state(st, who_of(e), e->fd, e->row->state);
+			swap_state(st, who_of(e), e->fd, e->row, &reused);
 	}
 }
 
@@ -447,8 +470,11 @@ int lesson_save_text(const struct session *s, const struct lesson_save_in *in, c
 		}
 		char why[CMD_ERR_MAX];
 		struct who own = { e->side, 1, 0 };
-		if (cmd_parse(text, c, why, sizeof why) == 1)
+		bool fork = false;
+		if (cmd_parse(text, c, why, sizeof why) == 1) {
 			own = (struct who){ c->t.side, c->t.prog > 1 ? c->t.prog : 1, c->t.child };
+			fork = c->verb == V_FORK;
+		}
 		char title[CMD_LINE_MAX + 64];
 		step_title(st, ci + 1, end, own, text, title, sizeof title);
 		open_step(st, &b, title);
@@ -468,7 +494,7 @@ int lesson_save_text(const struct session *s, const struct lesson_save_in *in, c
 			says.s[0] = '\0';
 		}
 		put(&b, "> %s\n", text);
-		expectations(st, &b, ci + 1, end);
+		expectations(st, &b, ci + 1, end, fork ? &own : NULL);
 		remember_tail(st, end, next);
 	}
 	if (says.len && !says.oom) {

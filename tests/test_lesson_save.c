@@ -247,6 +247,34 @@ static void test_typed_lines(void **state)
 	session_free(&s);
 }
 
+/* fork()'s result is the child's pid: not expected. A descriptor closed
+ * and reused names the new socket: the kernel's rows about it are not
+ * expected (they may be the old socket's). */
+static void test_fork_and_reuse(void **state)
+{
+	(void)state;
+	struct session s;
+	session_init(&s);
+	command(&s, SIDE_SERVER, "server fork");
+	call(&s, SIDE_SERVER, -1, 12345, 0, CS_DONE);
+	command(&s, SIDE_SERVER, "server#4 close");
+	call(&s, SIDE_SERVER, 4, 0, 0, CS_DONE);
+	row(&s, SIDE_SERVER, 4, TS_CLOSE, "200.0.0.2", "80", "100.0.0.1", "9000", "ESTABLISHED");
+	command(&s, SIDE_SERVER, "server accept");
+	call(&s, SIDE_SERVER, 4, 4, 0, CS_DONE);
+	row(&s, SIDE_SERVER, 4, TS_ACCEPTED, "200.0.0.2", "80", "100.0.0.1", "9001", "ESTABLISHED");
+	command(&s, SIDE_CLIENT, "client close");
+	call(&s, SIDE_CLIENT, 3, 0, 0, CS_DONE);
+	row(&s, SIDE_SERVER, 4, TS_STATE, "200.0.0.2", "80", "100.0.0.1", "9000", "CLOSE_WAIT");
+	char *t = save(&s, "lab");
+	has(t, "> server fork\n");
+	lacks(t, "12345");
+	has(t, "> expect server#4 state ESTABLISHED\n");
+	lacks(t, "CLOSE_WAIT");
+	free(t);
+	session_free(&s);
+}
+
 static void test_refusals(void **state)
 {
 	(void)state;
@@ -275,6 +303,7 @@ int main(void)
 		cmocka_unit_test(test_errno_and_data),
 		cmocka_unit_test(test_timers),
 		cmocka_unit_test(test_typed_lines),
+		cmocka_unit_test(test_fork_and_reuse),
 		cmocka_unit_test(test_refusals),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
