@@ -1222,9 +1222,6 @@ static int p_save(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, siz
 			    show(&a[0]).s, verb, suggest(&a[0], save_words).s);
 	if (n < 2)
 		return fail(x, "\"%s lesson\" needs a file name, e.g. %s lesson demo.lesson", verb, verb);
-	if (n > 2)
-		return fail(x, "\"%s lesson\" takes one file name; found %zu words after it (quote a name "
-			    "with blanks: \"my demo.lesson\")", verb, n - 1);
 	return want_text(x, &a[1], c->path, sizeof c->path, "file name");
 }
 

@@ -414,7 +414,7 @@ int lesson_save_text(const struct session *s, const struct lesson_save_in *in, c
 
 	struct buf b = { 0 };
 	struct buf says = { 0 }; /* narration waiting for the next step */
-	int steps = 0, commands = 0;
+	int commands = 0;
 	put(&b, "# %s.lesson - a session saved by sockstep (save lesson %s.lesson): one step per\n"
 		"# command, with the results and states the kernel gave. Check it with\n"
 		"#     sockstep --batch --lesson %s.lesson\n",
@@ -452,7 +452,6 @@ int lesson_save_text(const struct session *s, const struct lesson_save_in *in, c
 			const struct event *v = verdict(s, ci + 1, next);
 			if (v && v->ret && !st->in_step) {
 				open_step(st, &b, "checks");
-				steps++;
 			}
 			if (v && v->ret)
 				put(&b, "> %s\n", text);
@@ -466,7 +465,6 @@ int lesson_save_text(const struct session *s, const struct lesson_save_in *in, c
 		if (timers_ended(st, ci + 1, end)) {
 			open_step(st, &b, "the kernel's timers run: TIME_WAIT and FIN_WAIT2 end after 60 s");
 			put(&b, "In the session a timer ended a socket's TIME_WAIT or FIN_WAIT2 here.\n> wait 61s\n");
-			steps++;
 		}
 		char why[CMD_ERR_MAX];
 		struct who own = { e->side, 1, 0 };
@@ -478,7 +476,6 @@ int lesson_save_text(const struct session *s, const struct lesson_save_in *in, c
 		char title[CMD_LINE_MAX + 64];
 		step_title(st, ci + 1, end, own, text, title, sizeof title);
 		open_step(st, &b, title);
-		steps++;
 		commands++;
 		/* The narration said before it, then any say that had to stay a command. */
 		if (says.len) {
@@ -499,7 +496,6 @@ int lesson_save_text(const struct session *s, const struct lesson_save_in *in, c
 	}
 	if (says.len && !says.oom) {
 		open_step(st, &b, "the end");
-		steps++;
 		for (char *l = says.s; l && *l;) {
 			char *nl = strchr(l, '\n');
 			bool cmdline = !strncmp(l, ">> ", 3);
@@ -523,7 +519,6 @@ int lesson_save_text(const struct session *s, const struct lesson_save_in *in, c
 			 "e.g. server socket tcp");
 		return -EINVAL;
 	}
-	(void)steps;
 	*out = b.s;
 	return 0;
 }
