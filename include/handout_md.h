@@ -28,10 +28,4 @@
  * are also said on stderr, FILE:LINE: message). */
 int handout_md(struct app *a, const struct lesson *l, FILE *out);
 
-/* Markdown escapes (pure, for tests): s as inline text (one line; a table
- * cell too: '|' escaped), and the shortest backtick fence or code-span
- * delimiter longer than every backtick run in s (at least min). */
-void md_inline(const char *s, char *out, size_t len);
-int md_fence_len(const char *s, int min);
-
 #endif

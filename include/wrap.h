@@ -5,6 +5,7 @@
 #ifndef SOCKSTEP_WRAP_H
 #define SOCKSTEP_WRAP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -20,6 +21,15 @@ int wrap_cols(const char *s, size_t n);
  * indented under the line's text: after "  wire    " or "  server  ", two
  * more than a deeper indent, flush for a line that starts at column 0. */
 void wrap_line(const char *s, size_t n, int width, void (*put)(void *ctx, const char *p, size_t len), void *ctx);
+
+/* Compact handouts: is this frame (its summary, "cli→srv ARP who has ...")
+ * listed? ARP is, up to the first reply of the lesson (the lecture explains
+ * that exchange); later ARP frames, the kernels refreshing their caches,
+ * are counted instead. *arp_done starts false. */
+bool wrap_frame_listed(bool *arp_done, const char *summary);
+
+/* One line (its '\n' optional) written to f wrapped (width 0: as it is). */
+int wrap_fputs(const char *line, int width, FILE *f);
 
 /* A stream that wraps each line written to it and writes it to out (and
  * flushes out, checked by out.h's rules). fclose it when done; out stays

@@ -99,13 +99,6 @@ static void print_sockaddr(FILE *f, const struct event *ev)
 	fprintf(f, "  %-6s    %s\n", "", line);
 }
 
-/* "cli→srv ARP who has ...": the frame's summary after its direction. */
-static bool is_arp(const char *text)
-{
-	const char *sp = text ? strchr(text, ' ') : NULL;
-	return sp && !strncmp(sp + 1, "ARP ", 4);
-}
-
 /* ARP frames counted and not listed, said in one line. */
 static void arp_said(struct batch_printer *p)
 {
@@ -131,14 +124,9 @@ int batch_print(struct batch_printer *p, const struct session *s)
 	for (; p->next < s->n && !out_stopped(); p->next++) {
 		const struct event *ev = session_at(s, p->next);
 		bool row = ev->kind == EV_ROW;
-		if (p->compact && ev->kind == EV_FRAME && is_arp(ev->text)) {
-			/* The lecture explains the first exchange; later ones are the
-			 * kernel refreshing its cache: counted, not listed. */
-			if (p->arp_done) {
-				p->arp_hidden++;
-				continue;
-			}
-			p->arp_done = ev->text && strstr(ev->text, " is at ");
+		if (p->compact && ev->kind == EV_FRAME && !wrap_frame_listed(&p->arp_done, ev->text)) {
+			p->arp_hidden++; /* said in one line before what comes next */
+			continue;
 		}
 		arp_said(p);
 		if (row && !p->in_table) {

@@ -5,48 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "ladder.h"
 #include "lesson_run.h"
 #include "out.h"
 #include "session.h"
 #include "text.h"
 #include "wire.h"
-
-/* ---- escaping (pure) --------------------------------------------------- */
-
-void md_inline(const char *s, char *out, size_t len)
-{
-	size_t n = 0;
-	char esc[CMD_LINE_MAX * 4 + 8];
-	text_escape(s ? s : "", esc, sizeof(esc)); /* no control byte reaches a terminal or a page */
-	const char *p = esc;
-	while (*p == ' ')
-		p++; /* four leading blanks would start a code block */
-	/* A line that would start a list, a heading or a rule stays text. */
-	const char *d = p;
-	while (*d >= '0' && *d <= '9')
-		d++;
-	const char *lead = d > p && (*d == '.' || *d == ')') ? d : strchr("-+=", *p) && *p ? p : NULL;
-	for (; *p && n + 3 < len; p++) {
-		if (p == lead || strchr("\\`*_[]<>|#~&", *p))
-			out[n++] = '\\';
-		out[n++] = *p;
-	}
-	while (n && out[n - 1] == ' ')
-		n--; /* two trailing blanks would be a line break */
-	out[n] = '\0';
-}
-
-int md_fence_len(const char *s, int min)
-{
-	int best = 0, run = 0;
-	for (; s && *s; s++) {
-		run = *s == '`' ? run + 1 : 0;
-		if (run > best)
-			best = run;
-	}
-	return best + 1 > min ? best + 1 : min;
-}
 
 /* ---- the document ------------------------------------------------------- */
 
@@ -396,7 +361,8 @@ int handout_md(struct app *a, const struct lesson *l, FILE *out)
 	inl(&m, l->title);
 	fputs("\n\n", out);
 	inl(&m, l->summary);
-	fputc('\n', out);
+	fprintf(out, "\n\nThe results below are a real run of sockstep %s (--net %s): the kernel's answers.\n",
+		SOCKSTEP_VERSION, lab_mode_name(a->lab.mode));
 	for (int i = 0; i < l->nsteps && !out_stopped(); i++) {
 		const struct lesson_step *s = &l->steps[i];
 		m.step = i;

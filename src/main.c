@@ -637,15 +637,19 @@ int main(int argc, char **argv)
 	}
 	status = 0;
 	if (o.batch) {
-		printf("sockstep %s batch, --net %s%s\n", SOCKSTEP_VERSION, lab_mode_name(a.lab.mode),
-		       mode_blurb(&a.lab));
+		int width = o.width ? o.width : lesson ? WRAP_DEFAULT : 0;
+		char head[256];
+		snprintf(head, sizeof(head), "sockstep %s batch, --net %s%s", SOCKSTEP_VERSION, lab_mode_name(a.lab.mode),
+			 mode_blurb(&a.lab));
+		if (!(lesson && o.handout_kind == HANDOUT_MD)) /* Markdown starts with its title */
+			wrap_fputs(head, width, stdout);
 		int errors;
 		if (lesson) {
 			name = lesson->file;
 			if (o.handout_kind == HANDOUT_MD)
 				errors = handout_md(&a, lesson, stdout);
 			else
-				errors = lesson_batch(&a, lesson, stdout, o.width ? o.width : WRAP_DEFAULT);
+				errors = lesson_batch(&a, lesson, stdout, width);
 		} else {
 			errors = batch_run_width(in, name, &a, o.width);
 		}

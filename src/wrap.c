@@ -87,6 +87,8 @@ void wrap_line(const char *s, size_t n, int width, void (*put)(void *ctx, const 
 	}
 }
 
+static void put_out(void *ctx, const char *p, size_t len);
+
 struct wrapf {
 	FILE *out;
 	int width;
@@ -147,4 +149,27 @@ FILE *wrap_open(FILE *out, int width)
 	}
 	setvbuf(f, NULL, _IOLBF, 0);
 	return f;
+}
+
+int wrap_fputs(const char *line, int width, FILE *f)
+{
+	size_t n = strlen(line);
+	if (n && line[n - 1] == '\n')
+		n--;
+	if (width)
+		wrap_line(line, n, width, put_out, f);
+	else
+		fprintf(f, "%.*s\n", (int)n, line);
+	return ferror(f) ? -1 : 0;
+}
+
+bool wrap_frame_listed(bool *arp_done, const char *summary)
+{
+	const char *sp = summary ? strchr(summary, ' ') : NULL;
+	if (!sp || strncmp(sp + 1, "ARP ", 4))
+		return true; /* not ARP */
+	if (*arp_done)
+		return false;
+	*arp_done = strstr(sp, " is at ") != NULL; /* the reply ends the first exchange */
+	return true;
 }
