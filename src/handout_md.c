@@ -262,7 +262,7 @@ static void md_events(struct md *m, const struct app *a, size_t *next)
 		case EV_COMMAND: {
 			close_blk(m);
 			int f = md_fence_len(ev->text, 1);
-			fprintf(m->out, "\n[%u] ", ev->seq);
+			fprintf(m->out, "\n\\[%u\\] ", ev->seq);
 			for (int i = 0; i < f; i++)
 				fputc('`', m->out);
 			fputc(' ', m->out);

@@ -6,6 +6,7 @@
 # the bad values of --handout and --width refused in one line.
 #   handout.sh SOCKSTEP md NAME     (GOLDEN_UPDATE=1 rewrites tests/golden/handout-NAME.md)
 #   handout.sh SOCKSTEP width
+#   handout.sh SOCKSTEP hostile   (Markdown and Mermaid syntax in a lesson and a payload stay text)
 set -u
 bin=$1 mode=$2 name=${3:-}
 . "$(dirname "$0")/lib.sh"
@@ -39,6 +40,42 @@ if [ "$mode" = md ]; then
   frames=$(grep -cE '^- wire: frame [0-9]+, ' "$tmp/out")
   check "$name md: one arrow per frame listed ($arrows arrows, $frames frames)" '[ "$arrows" = "$frames" ] && [ "$arrows" -gt 0 ]'
   check "$name md: the arrows as the ladder labels them" 'grep -qE "^    C->>S: \[SYN\] seq=0|^    C->>S: UDP len=" "$tmp/mm"'
+  finish
+fi
+
+if [ "$mode" = hostile ]; then
+  cat >"$tmp/evil.lesson" <<'EOF2'
+title: evil | `title` <b>x</b>
+summary: a | b *c* [d](e)
+net: loopback
+
+step: step `one` | two
+\# not a heading
+1. not a list
+```not a fence
+- not an item
+    not code
+> server socket udp
+> server bind 127.0.0.1 7000
+> client socket udp
+> client sendto 127.0.0.1 7000 "a|b```c`#;<x>"
+> server recvfrom 100
+EOF2
+  "$bin" --batch --lesson "$tmp/evil.lesson" --handout md >"$tmp/out" 2>"$tmp/err"
+  rc=$?
+  check "hostile md: exit 0" '[ "$rc" = 0 ]'
+  cmark "$tmp/out" >"$tmp/html"
+  check "hostile md: one h1, one h2 (the step), no list from the narration" \
+    '[ "$(grep -c "<h1>" "$tmp/html")" = 1 ] && [ "$(grep -c "<h2>" "$tmp/html")" = 2 ] && ! grep -q "<ol>" "$tmp/html"'
+  check "hostile md: the title's | and backticks are text" 'grep -qF "<h1>Lesson evil: evil | \`title\` &lt;b&gt;x&lt;/b&gt;</h1>" "$tmp/html"'
+  check "hostile md: no HTML from the lesson, no link" '! grep -q "<b>x\|<a " "$tmp/html"'
+  check "hostile md: the backticks of the payload do not end its code block" \
+    'grep -qF "sendto(sock, &quot;a|b\`\`\`c\`#;&lt;x&gt;&quot;, 13" "$tmp/html"'
+  check "hostile md: every code block closed (as many opened as in the source)" \
+    '[ "$(grep -c "<pre><code" "$tmp/html")" = "$(grep -cE "^\`{3,}(c|mermaid)$" "$tmp/out")" ]'
+  sed -n '/^```mermaid$/,/^```$/p' "$tmp/out" >"$tmp/mm"
+  check "hostile md: the Mermaid label has no backtick, # or ; of its own" \
+    'grep -qxF "    C->>S: UDP len=13 #quot;a|b#96;#96;#96;c#96;#35;#59;#lt;x#gt;#quot;" "$tmp/mm"'
   finish
 fi
 
