@@ -253,7 +253,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	 * not options, so they cannot be read as anything else. */
 	if (o->compare && optind < argc && argc - optind != 2) {
 		fprintf(stderr, "sockstep: --compare takes two lesson names or none, e.g. --compare close shutdown; "
-			"got %d\n", argc - optind);
+			"got %d name%s\n", argc - optind, argc - optind == 1 ? "" : "s");
 		return 2;
 	}
 	if (o->compare && optind < argc) {
