@@ -719,6 +719,13 @@ bool wire_saw_since(const struct wire *w, unsigned long from_no, const char *tex
 	return false;
 }
 
+enum fault_frame wire_armed(const struct wire *w, bool *drop)
+{
+	if (drop)
+		*drop = w->armed_op == W_DROP;
+	return w->armed;
+}
+
 unsigned wire_held(const struct wire *w)
 {
 	return w->held.n;
