@@ -48,10 +48,16 @@ int lesson_list(FILE *out);
 /* The handout (--batch --lesson): the lesson's title and summary, then each
  * step: its title, its narration, and the real results of each command as
  * --batch prints them, expect lines as "expect ...: ok" or "...: FAILED";
- * a last line counts the expectations. Lines that were refused or did not
+ * a last line counts the expectations. For print (width > 0, wrap.h): lines
+ * of at most width columns, the sockaddr dumps after the first folded to a
+ * line per statement, ARP frames after the first exchange counted. Lines that were refused or did not
  * hold are also reported on stderr as FILE:LINE: message. Returns the number
  * of failures (0: the lesson checks out). */
-int lesson_batch(struct app *a, const struct lesson *l, FILE *out);
+int lesson_batch(struct app *a, const struct lesson *l, FILE *out, int width);
+
+/* What --batch --lesson prints (--handout): the text handout (lesson_batch,
+ * at most --width columns), Markdown for a course site (handout_md.h). */
+enum handout { HANDOUT_TEXT, HANDOUT_MD };
 
 int lesson_step_count(const struct lesson *l);
 

@@ -39,6 +39,15 @@ struct text_stream {
 int text_stream(struct text_stream *st, const char *s, size_t n, int final,
 		int (*put)(void *ctx, const char *p, size_t len), void *ctx);
 
+/* Markdown (the --handout md): s escaped as inline text, one line, safe in
+ * a table cell too ('|' escaped), control bytes as text_escape shows them;
+ * a line that would start a list, a heading or a code block stays text.
+ * s up to 4096 bytes. */
+void md_inline(const char *s, char *out, size_t len);
+/* The shortest run of backticks longer than every run in s, at least min:
+ * a code fence or code-span delimiter that s cannot end. */
+int md_fence_len(const char *s, int min);
+
 /* True when s holds nothing that text_escape would change. */
 int text_is_safe(const char *s);
 

@@ -80,5 +80,9 @@ int tuple_tcp_state_parse(const char *name);
 /* Table header and one row as fixed-width text; changed cells get a '*'. */
 void tuple_header(char *out, size_t len);
 void tuple_format(const struct tuple_row *r, char *out, size_t len);
+/* The same in at most 90 columns, for handouts that print: the STEP cell is
+ * the step's key (tuple_step_key), LPORT and RPORT the ports. */
+void tuple_header_narrow(char *out, size_t len);
+void tuple_format_narrow(const struct tuple_row *r, char *out, size_t len);
 
 #endif

@@ -9,6 +9,7 @@
 #include "linein.h"
 #include "out.h"
 #include "text.h"
+#include "wrap.h"
 
 
 /* The program an event is about: "server", "client2", "server.1". */
@@ -57,6 +58,25 @@ static void print_call(FILE *f, const struct event *ev)
 		fprintf(f, "  -> %s\n", res);
 }
 
+/* A sockaddr after the first of a lesson: one line per statement, its bytes
+ * first (the zeros of sin_zero as "00..." when they are all zero). */
+static void print_sockaddr_folded(FILE *f, const struct event *ev)
+{
+	const struct sa_build *b = ev->sa;
+	char hex[SA_HEX_MAX];
+	for (int i = 0; i < SA_NSTAGES; i++) {
+		bool zero = true;
+		for (int k = 8; k < 16; k++)
+			zero &= b->bytes[i][k] == 0;
+		sa_hex(b->bytes[i], hex);
+		if (zero)
+			strcpy(hex + 8 * 3 - 1, " 00...");
+		fprintf(f, "  %-6s  %-*s  %s\n", side_tag(ev), zero ? 29 : 47, hex, tesc(b->code[i]));
+		if (i == SA_ADDR && b->note[0])
+			fprintf(f, "  %-6s    %s\n", "", tesc(b->note));
+	}
+}
+
 static void print_sockaddr(FILE *f, const struct event *ev)
 {
 	const struct sa_build *b = ev->sa;
@@ -79,6 +99,16 @@ static void print_sockaddr(FILE *f, const struct event *ev)
 	fprintf(f, "  %-6s    %s\n", "", line);
 }
 
+/* ARP frames counted and not listed, said in one line. */
+static void arp_said(struct batch_printer *p)
+{
+	if (!p->arp_hidden)
+		return;
+	fprintf(p->out, "  wire    %u ARP frame%s (the kernels refreshing their address caches; not listed)\n",
+		p->arp_hidden, p->arp_hidden == 1 ? "" : "s");
+	p->arp_hidden = 0;
+}
+
 int batch_print(struct batch_printer *p, const struct session *s)
 {
 	FILE *f = p->out;
@@ -94,8 +124,16 @@ int batch_print(struct batch_printer *p, const struct session *s)
 	for (; p->next < s->n && !out_stopped(); p->next++) {
 		const struct event *ev = session_at(s, p->next);
 		bool row = ev->kind == EV_ROW;
+		if (p->compact && ev->kind == EV_FRAME && !wrap_frame_listed(&p->arp_done, ev->text)) {
+			p->arp_hidden++; /* said in one line before what comes next */
+			continue;
+		}
+		arp_said(p);
 		if (row && !p->in_table) {
-			tuple_header(line, sizeof(line));
+			if (p->narrow)
+				tuple_header_narrow(line, sizeof(line));
+			else
+				tuple_header(line, sizeof(line));
 			fprintf(f, "    %s\n", line);
 		}
 		p->in_table = row;
@@ -111,13 +149,20 @@ int batch_print(struct batch_printer *p, const struct session *s)
 			print_call(f, ev);
 			break;
 		case EV_SOCKADDR:
-			print_sockaddr(f, ev);
+			if (p->compact && p->sa_seen)
+				print_sockaddr_folded(f, ev);
+			else
+				print_sockaddr(f, ev);
+			p->sa_seen = true;
 			break;
 		case EV_ROW:
-			tuple_format(ev->row, line, sizeof(line));
+			if (p->narrow)
+				tuple_format_narrow(ev->row, line, sizeof(line));
+			else
+				tuple_format(ev->row, line, sizeof(line));
 			fprintf(f, "    %s\n", tesc(line));
 			if (ev->row->note[0])
-				fprintf(f, "    %-40s (%s)\n", "", tesc(ev->row->note));
+				fprintf(f, "    %-*s (%s)\n", p->narrow ? 5 : 40, "", tesc(ev->row->note));
 			break;
 		case EV_DATA:
 			fprintf(f, "  %-6s  ", side_tag(ev));
@@ -153,6 +198,8 @@ int batch_print(struct batch_printer *p, const struct session *s)
 			break; /* the screen's byte boxes; the EV_INFO lines say it in words */
 		}
 	}
+	if (p->next >= s->n)
+		arp_said(p);
 	return out_flush(f);
 }
 
@@ -181,7 +228,17 @@ static bool bad_line(enum linein_status st, size_t len, int rerr, char *err, siz
 
 int batch_run(FILE *in, const char *name, struct app *a)
 {
-	struct batch_printer p = { .out = stdout, .next = a->log.n };
+	return batch_run_width(in, name, a, 0);
+}
+
+int batch_run_width(FILE *in, const char *name, struct app *a, int width)
+{
+	FILE *out = width ? wrap_open(stdout, width) : stdout;
+	if (!out) {
+		fprintf(stderr, "sockstep: %s: out of memory\n", tesc(name));
+		return 1;
+	}
+	struct batch_printer p = { .out = out, .next = a->log.n, .narrow = width && width < BATCH_WIDE };
 	/* At most CMD_LINE_MAX bytes of a line are ever held: see linein.h. */
 	char line[CMD_LINE_MAX + 1];
 	unsigned lineno = 0;
@@ -191,6 +248,8 @@ int batch_run(FILE *in, const char *name, struct app *a)
 	struct cmd *c = malloc(sizeof(*c));
 	if (!c) {
 		fprintf(stderr, "sockstep: %s: out of memory\n", tesc(name));
+		if (out != stdout)
+			fclose(out);
 		return 1;
 	}
 	batch_print(&p, &a->log);
@@ -221,5 +280,7 @@ int batch_run(FILE *in, const char *name, struct app *a)
 		}
 	}
 	free(c);
+	if (out != stdout)
+		fclose(out);
 	return errors;
 }

@@ -14,6 +14,7 @@
 #include "priv.h"
 #include "out.h"
 #include "text.h"
+#include "wrap.h"
 
 /* ---- where lessons are ------------------------------------------------ */
 
@@ -424,9 +425,17 @@ static void rule(FILE *out)
 	fputs("======================================================================\n", out);
 }
 
-int lesson_batch(struct app *a, const struct lesson *l, FILE *out)
+int lesson_batch(struct app *a, const struct lesson *l, FILE *dest, int width)
 {
-	struct batch_printer p = { .out = out, .next = a->log.n };
+	/* At most width columns: long lines wrapped on their way out (wrap.h),
+	 * the 5-tuple table narrow, repeated dumps folded. */
+	FILE *out = width ? wrap_open(dest, width) : dest;
+	if (!out) {
+		fprintf(stderr, "sockstep: out of memory\n");
+		return 1;
+	}
+	struct batch_printer p = { .out = out, .next = a->log.n, .compact = true,
+				   .narrow = width && width < BATCH_WIDE };
 	int fails = 0, expects = 0, expects_failed = 0, refused = 0;
 	/* Title, summary, step titles and narration are the lesson file's
 	 * text: written escaped (text.h), as everything a user wrote. */
@@ -493,5 +502,7 @@ int lesson_batch(struct app *a, const struct lesson *l, FILE *out)
 	else
 		fprintf(out, ", %d FAILED; %d command%s refused\n", expects_failed, refused, refused == 1 ? "" : "s");
 	out_flush(out);
+	if (out != dest)
+		fclose(out);
 	return fails;
 }

@@ -18,12 +18,14 @@
 #include "config.h"
 #include "help.h"
 #include "lab.h"
+#include "handout_md.h"
 #include "lesson_run.h"
 #include "out.h"
 #include "priv.h"
 #include "session.h"
 #include "text.h"
 #include "ui.h"
+#include "wrap.h"
 
 struct options {
 	bool batch;
@@ -40,6 +42,18 @@ struct options {
 	bool list_lessons;
 	bool net_given, wait_given; /* a lesson's net: and wait: apply only when these were not given */
 	const char *ip_given;       /* --client-ip or --server-ip, when given */
+	const char *handout;        /* --handout, when given */
+	enum handout handout_kind;
+	int width;                  /* --width N; 0: not given */
+};
+
+/* The --handout values: one line each. */
+static const struct {
+	const char *name;
+	enum handout kind;
+} handouts[] = {
+	{ "text", HANDOUT_TEXT },
+	{ "md", HANDOUT_MD },
 };
 
 static void usage(FILE *f)
@@ -54,6 +68,10 @@ static void usage(FILE *f)
 	      "  -s, --script FILE      read commands from FILE (with --batch)\n"
 	      "      --lesson NAME|FILE run a lesson; with --batch print it as a handout, with the\n"
 	      "                         real result of every command (exit 1 if an expect failed)\n"
+	      "      --handout FORMAT   with --batch --lesson: text (default, for print) or md\n"
+	      "                         (Markdown with a Mermaid diagram, for a course site)\n"
+	      "      --width N          --batch lines at most N columns (60-1000; a text handout's\n"
+	      "                         default is 100)\n"
 	      "      --list-lessons     list the lessons found, with their summaries, and exit\n"
 	      "  -n, --net MODE         where the sockets live:\n"
 	      "                           lab       (default) two private hosts, client and server,\n"
@@ -127,6 +145,7 @@ static int refuse_contradictions(const struct options *o)
 		{ o->ip_given, o->ip_given },     { o->wait_given, "--wait" },
 		{ o->write_path, "--write" },     { o->read_path, "--read" },
 		{ o->theme, "--theme" },          { o->log_path, "--log" },
+		{ o->handout, "--handout" },      { o->width, "--width" },
 	};
 	const char *alone = o->read_path ? "--read" : o->list_lessons ? "--list-lessons" : NULL;
 	for (size_t i = 0; alone && i < sizeof(opts) / sizeof(opts[0]); i++) {
@@ -151,10 +170,29 @@ static int refuse_contradictions(const struct options *o)
 	return 0;
 }
 
+/* --handout NAME from the table above; -1 after one line naming the values. */
+static int parse_handout(const char *v, struct options *o)
+{
+	size_t n = sizeof(handouts) / sizeof(handouts[0]);
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(v, handouts[i].name)) {
+			o->handout = handouts[i].name;
+			o->handout_kind = handouts[i].kind;
+			return 0;
+		}
+	const char *names[sizeof(handouts) / sizeof(handouts[0])];
+	for (size_t i = 0; i < n; i++)
+		names[i] = handouts[i].name;
+	char list[128];
+	lesson_join(names, n, ", ", " or ", list, sizeof(list));
+	fprintf(stderr, "sockstep: bad --handout \"%s\": expected %s\n", tesc(v), list);
+	return -1;
+}
+
 /* Parse argv; returns 0, or 2 after printing one line for a bad option. */
 static int parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_CLIENT_IP = 256, OPT_SERVER_IP, OPT_LESSON, OPT_LIST_LESSONS, OPT_COMPARE };
+	enum { OPT_CLIENT_IP = 256, OPT_SERVER_IP, OPT_LESSON, OPT_LIST_LESSONS, OPT_COMPARE, OPT_HANDOUT, OPT_WIDTH };
 	static const struct option longs[] = {
 		{ "batch", no_argument, NULL, 'b' },         { "script", required_argument, NULL, 's' },
 		{ "net", required_argument, NULL, 'n' },     { "wait", required_argument, NULL, 'w' },
@@ -164,6 +202,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "lesson", required_argument, NULL, OPT_LESSON },
 		{ "list-lessons", no_argument, NULL, OPT_LIST_LESSONS },
 		{ "compare", no_argument, NULL, OPT_COMPARE },
+		{ "handout", required_argument, NULL, OPT_HANDOUT },
+		{ "width", required_argument, NULL, OPT_WIDTH },
 		{ "theme", required_argument, NULL, 't' },   { "log", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },          { "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -194,6 +234,22 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_LIST_LESSONS:
 			o->list_lessons = true;
 			break;
+		case OPT_HANDOUT:
+			if (parse_handout(optarg, o) < 0)
+				return 2;
+			break;
+		case OPT_WIDTH: {
+			char *end;
+			errno = 0;
+			long w = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || w < WRAP_MIN || w > WRAP_MAX) {
+				fprintf(stderr, "sockstep: bad --width \"%s\": expected a number of columns from %d to %d\n",
+					tesc(optarg), WRAP_MIN, WRAP_MAX);
+				return 2;
+			}
+			o->width = (int)w;
+			break;
+		}
 		case 'n':
 			o->net_given = true;
 			if (lab_parse_mode(optarg, &o->lab.mode) < 0) {
@@ -278,6 +334,18 @@ static int parse_options(int argc, char **argv, struct options *o)
 	}
 	if (o->script && !o->batch) {
 		fprintf(stderr, "sockstep: --script needs --batch\n");
+		return 2;
+	}
+	if (o->handout && !(o->batch && o->lesson)) {
+		fprintf(stderr, "sockstep: --handout needs --batch and --lesson: it is the form of a lesson's handout\n");
+		return 2;
+	}
+	if (o->width && !o->batch) {
+		fprintf(stderr, "sockstep: --width needs --batch: the screen takes the terminal's width\n");
+		return 2;
+	}
+	if (o->width && o->handout_kind == HANDOUT_MD) {
+		fprintf(stderr, "sockstep: --width does not go with --handout md: Markdown is laid out by its reader\n");
 		return 2;
 	}
 	if (o->lab.client_ip.s_addr == o->lab.server_ip.s_addr) {
@@ -594,14 +662,21 @@ int main(int argc, char **argv)
 	}
 	status = 0;
 	if (o.batch) {
-		printf("sockstep %s batch, --net %s%s\n", SOCKSTEP_VERSION, lab_mode_name(a.lab.mode),
-		       mode_blurb(&a.lab));
+		int width = o.width ? o.width : lesson ? WRAP_DEFAULT : 0;
+		char head[256];
+		snprintf(head, sizeof(head), "sockstep %s batch, --net %s%s", SOCKSTEP_VERSION, lab_mode_name(a.lab.mode),
+			 mode_blurb(&a.lab));
+		if (!(lesson && o.handout_kind == HANDOUT_MD)) /* Markdown starts with its title */
+			wrap_fputs(head, width, stdout);
 		int errors;
 		if (lesson) {
 			name = lesson->file;
-			errors = lesson_batch(&a, lesson, stdout);
+			if (o.handout_kind == HANDOUT_MD)
+				errors = handout_md(&a, lesson, stdout);
+			else
+				errors = lesson_batch(&a, lesson, stdout, width);
 		} else {
-			errors = batch_run(in, name, &a);
+			errors = batch_run_width(in, name, &a, o.width);
 		}
 		if (errors)
 			fprintf(stderr, "sockstep: %d line%s of %s failed\n", errors, errors == 1 ? "" : "s", name);

@@ -207,3 +207,40 @@ int text_is_safe(const char *s)
 			return 0;
 	return 1;
 }
+
+/* ---- Markdown (handout_md.c) ---- */
+
+void md_inline(const char *s, char *out, size_t len)
+{
+	size_t n = 0;
+	char esc[4096 * 4 + 8];
+	text_escape(s ? s : "", esc, sizeof(esc)); /* no control byte reaches a terminal or a page */
+	const char *p = esc;
+	while (*p == ' ')
+		p++; /* four leading blanks would start a code block */
+	/* A line that would start a list, a heading or a rule stays text. */
+	const char *d = p;
+	while (*d >= '0' && *d <= '9')
+		d++;
+	const char *lead = d > p && (*d == '.' || *d == ')') && (d[1] == ' ' || !d[1]) ? d
+			 : *p == '=' || ((*p == '-' || *p == '+') && strchr(" -", p[1])) ? p : NULL;
+	for (; *p && n + 3 < len; p++) {
+		if (p == lead || strchr("\\`*_[]<>|#~&", *p))
+			out[n++] = '\\';
+		out[n++] = *p;
+	}
+	while (n && out[n - 1] == ' ')
+		n--; /* two trailing blanks would be a line break */
+	out[n] = '\0';
+}
+
+int md_fence_len(const char *s, int min)
+{
+	int best = 0, run = 0;
+	for (; s && *s; s++) {
+		run = *s == '`' ? run + 1 : 0;
+		if (run > best)
+			best = run;
+	}
+	return best + 1 > min ? best + 1 : min;
+}

@@ -220,6 +220,17 @@ void tuple_header(char *out, size_t len)
 		 "REMOTE-IP", "REMOTE-PORT", "STATE");
 }
 
+/* The narrow table of a handout that prints (at most 100 columns): the
+ * STEP column holds the lecture's step number ("1", "2B", "kern"), the
+ * port columns their number. */
+#define NARROW_FMT "%-5s %-8s %3s %-5s %-16s %-6s %-16s %-6s %s"
+
+void tuple_header_narrow(char *out, size_t len)
+{
+	snprintf(out, len, NARROW_FMT, "STEP", "PROGRAM", "FD", "PROTO", "LOCAL-IP", "LPORT", "REMOTE-IP", "RPORT",
+		 "STATE");
+}
+
 /* A cell's text with '*' appended when the step changed it. */
 static const char *cell(char *buf, size_t len, const char *v, unsigned changed, unsigned bit)
 {
@@ -228,12 +239,13 @@ static const char *cell(char *buf, size_t len, const char *v, unsigned changed, 
 	return buf;
 }
 
-void tuple_format(const struct tuple_row *r, char *out, size_t len)
+static void format(const struct tuple_row *r, bool narrow, char *out, size_t len)
 {
 	char fd[12], p[8], li[20], lp[12], ri[20], rp[12], st[20], who[16];
 	snprintf(fd, sizeof(fd), "%d", r->fd);
 	cmd_prog_name(r->side, r->prog ? r->prog : 1, r->child, who, sizeof(who));
-	snprintf(out, len, ROW_FMT, tuple_step_label(r->step, r->side, r->proto),
+	snprintf(out, len, narrow ? NARROW_FMT : ROW_FMT,
+		 narrow ? tuple_step_key(r->step, r->side) : tuple_step_label(r->step, r->side, r->proto),
 		 who, fd,
 		 cell(p, sizeof(p), proto_name(r->proto), r->changed, TC_PROTO),
 		 cell(li, sizeof(li), r->lip, r->changed, TC_LIP),
@@ -245,4 +257,14 @@ void tuple_format(const struct tuple_row *r, char *out, size_t len)
 	size_t n = strlen(out);
 	while (n && out[n - 1] == ' ')
 		out[--n] = '\0';
+}
+
+void tuple_format(const struct tuple_row *r, char *out, size_t len)
+{
+	format(r, false, out, len);
+}
+
+void tuple_format_narrow(const struct tuple_row *r, char *out, size_t len)
+{
+	format(r, true, out, len);
 }

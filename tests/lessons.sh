@@ -46,8 +46,12 @@ done
 
 # 2. A typo in a lesson fails at load time, naming file and line.
 # The sockaddr handout prints each dump as the lecture's tcp_client1b does.
+# At 100 columns (the default) that line is wrapped after a comma; at 200 it is whole.
 "$bin" --batch --lesson sockaddr >"$tmp/out" 2>&1
-if grep -qxF '            [0]=2,[1]=0,[2]=3,[3]=E8,[4]=7F,[5]=0,[6]=0,[7]=1,[8]=0,[9]=0,[10]=0,[11]=0,[12]=0,[13]=0,[14]=0,[15]=0,' "$tmp/out" &&
+if grep -qxF '            [0]=2,[1]=0,[2]=3,[3]=E8,[4]=7F,[5]=0,[6]=0,[7]=1,[8]=0,[9]=0,[10]=0,[11]=0,[12]=0,' "$tmp/out" &&
+   grep -qxF '              [13]=0,[14]=0,[15]=0,' "$tmp/out" &&
+   "$bin" --batch --lesson sockaddr --width 200 2>&1 |
+     grep -qxF '            [0]=2,[1]=0,[2]=3,[3]=E8,[4]=7F,[5]=0,[6]=0,[7]=1,[8]=0,[9]=0,[10]=0,[11]=0,[12]=0,[13]=0,[14]=0,[15]=0,' &&
    grep -qF 'inet_addr("0x7f.1") read 127.0.0.1' "$tmp/out"
 then ok "sockaddr lesson: the lecture's [0]= lines and what inet_addr read"; else bad "sockaddr lesson: no [0]= line or inet_addr note" "$tmp/out"; fi
 

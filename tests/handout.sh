@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# Handouts: the Markdown handout of a lesson against its golden file, parsed
+# as CommonMark (cmark), its Mermaid block a sequenceDiagram with one arrow
+# per frame the handout lists; and handouts that print: every shipped
+# lesson's text handout at most 100 columns, at most N with --width N, and
+# the bad values of --handout and --width refused in one line.
+#   handout.sh SOCKSTEP md NAME     (GOLDEN_UPDATE=1 rewrites tests/golden/handout-NAME.md)
+#   handout.sh SOCKSTEP width
+#   handout.sh SOCKSTEP hostile   (Markdown and Mermaid syntax in a lesson and a payload stay text)
+set -u
+bin=$1 mode=$2 name=${3:-}
+. "$(dirname "$0")/lib.sh"
+
+# The CommonMark check needs Debian's cmark (README's install command, .ci/run).
+if [ "$mode" != width ] && ! command -v cmark >/dev/null; then
+  bad "cmark is not installed: apt-get install cmark (the Markdown handout is checked with it)"; finish
+fi
+
+# Ports the kernel picks differ per run (golden.sh masks them the same way).
+mask() { sed -E 's/\b(3[2-9][0-9]{3}|[45][0-9]{4}|60[0-9]{3})\b/EPHEM/g'; }
+
+if [ "$mode" = md ]; then
+  exp=$src/tests/golden/handout-$name.md
+  "$bin" --batch --lesson "$name" --handout md >"$tmp/raw" 2>"$tmp/err"
+  rc=$?
+  mask <"$tmp/raw" >"$tmp/out"
+  if [ -n "${GOLDEN_UPDATE:-}" ]; then cp "$tmp/out" "$exp"; echo "updated $exp"; exit 0; fi
+  check "$name md: exit 0" '[ "$rc" = 0 ]' || show "$tmp/err"
+  check "$name md: nothing on stderr" '[ ! -s "$tmp/err" ]'
+  diff -u "$exp" "$tmp/out" >"$tmp/diff" && ok "$name md: as $exp" || bad "$name md: differs from $exp" "$tmp/diff"
+  # CommonMark: cmark parses it; the headings and the code are where they should be.
+  if cmark --validate-utf8 "$tmp/out" >"$tmp/html" 2>"$tmp/cerr"; then ok "$name md: cmark parses it"
+  else bad "$name md: cmark refused it" "$tmp/cerr"; fi
+  check "$name md: a title, a heading per step" \
+    '[ "$(grep -c "^<h2>Step " "$tmp/html")" = "$(grep -c "^step:" "$src/assets/lessons/$name.lesson")" ] && grep -q "^<h1>Lesson $name: " "$tmp/html"'
+  check "$name md: the C calls in code blocks" 'grep -q "<pre><code class=\"language-c\">" "$tmp/html"'
+  check "$name md: one Mermaid block, in cmark's output too" \
+    '[ "$(grep -c "^<pre><code class=\"language-mermaid\">sequenceDiagram" "$tmp/html")" = 1 ]'
+  # The Mermaid block: a sequenceDiagram, client and server, one arrow per listed frame.
+  sed -n '/^```mermaid$/,/^```$/p' "$tmp/out" >"$tmp/mm"
+  check "$name md: the block is a sequenceDiagram" '[ "$(sed -n 2p "$tmp/mm")" = sequenceDiagram ]'
+  check "$name md: client and server are its participants" \
+    'grep -qx "    participant C as client" "$tmp/mm" && grep -qx "    participant S as server" "$tmp/mm"'
+  arrows=$(grep -cE '^    [CS](->>|-x|-\))[CS]: ' "$tmp/mm")
+  frames=$(grep -cE '^- wire: frame [0-9]+, ' "$tmp/out")
+  check "$name md: one arrow per frame listed ($arrows arrows, $frames frames)" '[ "$arrows" = "$frames" ] && [ "$arrows" -gt 0 ]'
+  check "$name md: the arrows as the ladder labels them" 'grep -qE "^    C->>S: \[SYN\] seq=0|^    C->>S: UDP len=" "$tmp/mm"'
+  finish
+fi
+
+if [ "$mode" = hostile ]; then
+  cat >"$tmp/evil.lesson" <<'EOF2'
+title: evil | `title` <b>x</b>
+summary: a | b *c* [d](e)
+net: loopback
+
+step: step `one` | two
+\# not a heading
+1. not a list
+```not a fence
+- not an item
+    not code
+> server socket udp
+> server bind 127.0.0.1 7000
+> client socket udp
+> client sendto 127.0.0.1 7000 "a|b```c`#;<x>"
+> server recvfrom 100
+EOF2
+  "$bin" --batch --lesson "$tmp/evil.lesson" --handout md >"$tmp/out" 2>"$tmp/err"
+  rc=$?
+  check "hostile md: exit 0" '[ "$rc" = 0 ]'
+  cmark "$tmp/out" >"$tmp/html"
+  check "hostile md: one h1, one h2 (the step), no list from the narration" \
+    '[ "$(grep -c "<h1>" "$tmp/html")" = 1 ] && [ "$(grep -c "<h2>" "$tmp/html")" = 2 ] && ! grep -q "<ol>" "$tmp/html"'
+  check "hostile md: the title's | and backticks are text" 'grep -qF "<h1>Lesson evil: evil | \`title\` &lt;b&gt;x&lt;/b&gt;</h1>" "$tmp/html"'
+  check "hostile md: no HTML from the lesson, no link" '! grep -q "<b>x\|<a " "$tmp/html"'
+  check "hostile md: the backticks of the payload do not end its code block" \
+    'grep -qF "sendto(sock, &quot;a|b\`\`\`c\`#;&lt;x&gt;&quot;, 13" "$tmp/html"'
+  check "hostile md: every code block closed (as many opened as in the source)" \
+    '[ "$(grep -c "<pre><code" "$tmp/html")" = "$(grep -cE "^\`{3,}(c|mermaid)$" "$tmp/out")" ]'
+  sed -n '/^```mermaid$/,/^```$/p' "$tmp/out" >"$tmp/mm"
+  check "hostile md: the Mermaid label has no backtick, # or ; of its own" \
+    'grep -qxF "    C->>S: UDP len=13 #quot;a|b#96;#96;#96;c#96;#35;#59;#lt;x#gt;#quot;" "$tmp/mm"'
+  finish
+fi
+
+# ---- handouts that print ----------------------------------------------------
+# Lines wider than W columns (characters: "→" is one column, whatever awk
+# the machine has and whatever the locale).
+wider() { perl -CSD -ne "chomp; print \"\$_\\n\" if length(\$_) > $1"; }
+for f in "$src"/assets/lessons/*.lesson; do
+  n=$(basename "$f" .lesson)
+  "$bin" --batch --lesson "$n" >"$tmp/out" 2>"$tmp/err"
+  wider 100 <"$tmp/out" >"$tmp/w"
+  wide=$(wc -l <"$tmp/w")
+  [ "$wide" = 0 ] && ok || bad "$n: $wide lines wider than 100 columns" "$tmp/w"
+  for w in 60 150; do
+    "$bin" --batch --lesson "$n" --width $w >"$tmp/out" 2>"$tmp/err"
+    wider $w <"$tmp/out" >"$tmp/w"
+    wide=$(wc -l <"$tmp/w")
+    [ "$wide" = 0 ] && ok || bad "$n --width $w: $wide lines wider" "$tmp/w"
+  done
+done
+check "the width check counts characters (→ is one)" '[ "$(printf "ab→\n" | wider 2)" = "ab→" ] && [ -z "$(printf "a→\n" | wider 2)" ]'
+
+# Compact: the second sockaddr of a lesson is one line per statement; the ARP
+# refreshes after the first exchange are counted.
+"$bin" --batch --lesson tcp >"$tmp/out" 2>&1
+check "tcp: the first dump has the lecture's [0]= lines" '[ "$(grep -c "^ *\[0\]=" "$tmp/out")" = 4 ]'
+check "tcp: later dumps are one line per statement" \
+  'grep -qxF "  client  02 00 23 28 64 00 00 01 00...  echoclient.sin_port = htons(9000);" "$tmp/out"'
+check "tcp: the first ARP exchange is listed" 'grep -q "ARP who has 200.0.0.2? tell 100.0.0.1" "$tmp/out"'
+"$bin" --batch --lesson reliability >"$tmp/out" 2>&1
+if grep -q "ARP frame.* (the kernels refreshing their address caches; not listed)" "$tmp/out"; then ok "reliability: later ARP frames counted"
+else echo "note: no ARP refresh in this run of reliability (timing)"; ok; fi
+
+# Bad values: one line each, exit 2.
+while IFS='|' read -r args want; do
+  # shellcheck disable=SC2086
+  "$bin" $args >"$tmp/out" 2>"$tmp/err"
+  rc=$?
+  if [ "$rc" = 2 ] && [ "$(wc -l <"$tmp/err")" = 1 ] && grep -qF -- "$want" "$tmp/err" && [ ! -s "$tmp/out" ]; then ok "$args: refused"
+  else bad "$args: exit $rc, expected 2 and one line with: $want" "$tmp/err"; fi
+done <<'EOF2'
+--batch --lesson tcp --handout pdf|sockstep: bad --handout "pdf": expected text or md
+--batch --lesson tcp --width 59|sockstep: bad --width "59": expected a number of columns from 60 to 1000
+--batch --lesson tcp --width 1001|bad --width "1001"
+--batch --lesson tcp --width 80x|bad --width "80x"
+--batch --lesson tcp --width|option --width needs a value
+--batch --handout md|--handout needs --batch and --lesson
+--lesson tcp --width 80|--width needs --batch
+--batch --lesson tcp --handout md --width 80|--width does not go with --handout md
+EOF2
+
+# Plain --batch is as it was unless --width is given.
+printf 'server socket tcp\nserver bind 200.0.0.2 80\n' >"$tmp/s"
+"$bin" --batch --script "$tmp/s" >"$tmp/plain" 2>&1
+check "plain --batch keeps the wide table" 'grep -q "^    STEP                                     PROGRAM" "$tmp/plain"'
+"$bin" --batch --script "$tmp/s" --width 80 >"$tmp/narrow" 2>&1
+check "plain --batch --width 80: at most 80 columns" '[ -z "$(wider 80 <"$tmp/narrow")" ]'
+finish
