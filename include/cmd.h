@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fault.h"
+
 #define CMD_LINE_MAX 4096 /* longest accepted line, bytes, without the newline */
 #define CMD_DATA_MAX 2048 /* longest payload of send/sendto/say/expect text */
 #define CMD_PATH_MAX 1024
@@ -34,7 +36,7 @@ enum verb {
 	V_CLOSE,      /* SIDE close                                             */
 	V_SETSOCKOPT, /* SIDE setsockopt reuseaddr on|off                       */
 	V_FLOOD,      /* SIDE flood COUNT udp IP PORT                           */
-	V_WIRE,       /* wire pass|hold|step|drop|delay DURATION|save FILE|status */
+	V_WIRE,       /* wire pass|hold|step|drop|delay DURATION|save FILE|status; hold|drop next FRAME */
 	V_SAY,        /* say "TEXT"                                             */
 	V_EXPECT,     /* expect ...                    (see enum expect_what)    */
 	V_INET_ADDR,  /* inet_addr TEXT     (shows the conversion; TEXT may be bad) */
@@ -127,6 +129,7 @@ struct cmd {
 	enum sockopt_name opt;   /* setsockopt */
 	int optval;              /* setsockopt, nonblock: 1 on, 0 off */
 	enum wire_op wop;        /* wire */
+	enum fault_frame frame;  /* wire hold|drop next FRAME; FAULT_NONE: now, the oldest held */
 	unsigned ms;             /* wire delay, wait: milliseconds */
 	char path[CMD_PATH_MAX]; /* wire save, save lesson; sysctl name */
 	bool force;              /* save!: overwrite an existing file */
@@ -167,7 +170,7 @@ enum cmd_verb_flag {
 	CMD_F_ACTS = 1u << 1, /* acts on the network: batch and lessons let it settle after */
 };
 
-#define CMD_FORMS_MAX 8 /* syntax lines of one verb (wire has seven) */
+#define CMD_FORMS_MAX 9 /* syntax lines of one verb (wire has nine) */
 #define CMD_WORD_ARGS 5 /* arguments with completion words: sendto's options are the 4th and 5th */
 
 /* One way of writing a command, as help shows it. A syntax starts with its

@@ -116,6 +116,11 @@ struct ui {
 	struct ui_lesson les[2];  /* [0] the lesson (TCP in --compare), [1] --compare's second (UDP) */
 	int nles;             /* 0 no lesson, 1 a lesson, 2 --compare */
 	bool compare;         /* --compare: two labs side by side */
+	/* --compare: row i runs step row[i][0] of the first lesson and
+	 * row[i][1] of the second (-1: none on that row); lesson_align.h. */
+	int (*row)[2];
+	int nrows;
+	int row_how;          /* enum lesson_align_how: the screen says which */
 	int step;             /* lesson steps run so far (the next one is step + 1, 1-based) */
 	int fails;            /* failures of the steps run (refused lines, expects not held) */
 	unsigned lesson_seq[2];   /* each lab's log.seq after the last step: a command typed since? */
@@ -170,6 +175,13 @@ int ui_lesson_rows(struct ui *u, int width);
 int ui_lesson_rows_of(struct ui *u, int which, int width);
 /* The lesson step shown now (the last one run; NULL before the first). */
 const struct lesson_step *ui_lesson_current(const struct ui *u, int which);
+/* Steps n walks: the lesson's, or --compare's rows. */
+int ui_lesson_steps(const struct ui *u);
+/* The step of lesson which that row k (0-based) runs; NULL when none
+ * (--compare: the other lesson has a step there that this one lacks). */
+const struct lesson_step *ui_lesson_step_at(const struct ui *u, int which, int k);
+/* Its number in its own lesson (1-based), 0 for NULL. */
+int ui_lesson_step_no(const struct ui *u, int which, const struct lesson_step *s);
 
 /* Write text at (y, x) of win, at most width columns, in attr; UTF-8 is
  * transliterated to ASCII on a non-UTF-8 locale. Returns the columns used. */

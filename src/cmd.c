@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #define TOK_MAX 16    /* more words than any command takes; extra ones are only counted */
@@ -1186,6 +1187,31 @@ static int p_expect(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, s
 
 static const char *const wire_words[] = { "pass", "hold", "step", "drop", "delay", "save", "status", NULL };
 
+static const char *const next_word[] = { "next", NULL };
+
+/* "wire hold|drop next KIND": the kind, in any case ("syn" is SYN). */
+static int want_frame(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, size_t n)
+{
+	const char *op = c->wop == W_HOLD ? "hold" : "drop";
+
+	if (!tok_is(&a[0], "next"))
+		return fail(x, "unknown word \"%s\" after \"wire %s\": expected next, e.g. wire %s next SYN",
+			    show(&a[0]).s, op, op);
+	if (n < 2)
+		return fail(x, "\"wire %s next\" needs a kind of frame: expected %s, e.g. wire %s next SYN",
+			    op, join(fault_frame_words).s, op);
+	if (n > 2)
+		return fail(x, "\"wire %s next\" takes one kind of frame; unexpected \"%s\"", op, show(&a[2]).s);
+	for (int i = 0; fault_frame_words[i]; i++)
+		if (a[1].len == strlen(fault_frame_words[i]) &&
+		    !strncasecmp(a[1].s, fault_frame_words[i], a[1].len)) {
+			c->frame = (enum fault_frame)(i + 1);
+			return 0;
+		}
+	return fail(x, "unknown kind of frame \"%s\" in \"wire %s next\": expected %s%s", show(&a[1]).s, op,
+		    join(fault_frame_words).s, suggest(&a[1], fault_frame_words).s);
+}
+
 static int p_wire(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, size_t n)
 {
 	static const int nargs[] = { 0, 0, 0, 0, 1, 1, 0 };
@@ -1198,7 +1224,11 @@ static int p_wire(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, siz
 		return fail(x, "unknown wire operation \"%s\": expected %s%s", show(&a[0]).s,
 			    join(wire_words).s, suggest(&a[0], wire_words).s);
 	c->wop = (enum wire_op)k;
+	c->frame = FAULT_NONE;
 	set_who(x, a - 1, 2);
+	/* hold and drop alone act now; with "next KIND" they arm the wire. */
+	if ((c->wop == W_HOLD || c->wop == W_DROP) && n > 1)
+		return want_frame(x, c, a + 1, n - 1);
 	if (want_count(x, n - 1, a + 1, nargs[k], nargs[k],
 		       k == W_DELAY ? "a duration" : "a file name",
 		       k == W_DELAY ? "wire delay 300ms" : "wire save lesson.pcap") < 0)
@@ -1329,6 +1359,8 @@ static const struct cmd_verb_info verbs[] = {
 	  { { "wire hold", "keep every frame on the wire (lab only)" },
 	    { "wire step", "relay the oldest held frame" },
 	    { "wire drop", "discard it (TCP retransmits, UDP not)" },
+	    { "wire hold next FRAME", "hold the next FRAME, pass the others" },
+	    { "wire drop next FRAME", "FRAME: SYN SYN-ACK ACK FIN RST data udp" },
 	    { "wire pass", "relay what waits, and all after it" },
 	    { "wire delay DURATION", "relay each frame DURATION later" },
 	    { "wire save FILE", "write the frames kept to a pcap file" },
@@ -1758,6 +1790,8 @@ void cmd_format(const struct cmd *c, char *buf, size_t len)
 	switch (c->verb) {
 	case V_WIRE:
 		emit(&o, "wire %s", (unsigned)c->wop <= W_STATUS ? wire_words[c->wop] : "?");
+		if (c->frame != FAULT_NONE)
+			emit(&o, " next %s", fault_frame_name(c->frame));
 		if (c->wop == W_DELAY)
 			emit_ms(&o, c->ms);
 		else if (c->wop == W_SAVE)
@@ -1797,9 +1831,9 @@ void cmd_format(const struct cmd *c, char *buf, size_t len)
 
 /* ---- cmd_complete ------------------------------------------------------ */
 
-/* What follows the words of expect, which depend on the word before: "S"
- * matches a side (server, client2#4, ...). Everything else comes from the
- * verb table. */
+/* What follows the words of expect and of "wire hold|drop", which depend on
+ * the word before: "S" matches a side (server, client2#4, ...). Everything
+ * else comes from the verb table. */
 static const struct {
 	const char *pattern;
 	const char *const *words;
@@ -1808,6 +1842,10 @@ static const struct {
 	{ "expect S state", state_words },
 	{ "expect S blocked", yesno_words },
 	{ "expect wire", wire_expect_words },
+	{ "wire hold", next_word },
+	{ "wire drop", next_word },
+	{ "wire hold next", fault_frame_words },
+	{ "wire drop next", fault_frame_words },
 };
 
 static bool word_matches(const char *pat, size_t pn, const char *w, size_t wn)

@@ -39,6 +39,7 @@ struct options {
 	const char *lesson;         /* --lesson NAME|FILE */
 	bool lesson_menu;           /* --lesson with no name: the lesson menu */
 	bool compare;               /* --compare: TCP and UDP labs side by side */
+	const char *compare_with[2]; /* --compare A B: these two lessons (default compare-tcp, compare-udp) */
 	bool list_lessons;
 	bool net_given, wait_given; /* a lesson's net: and wait: apply only when these were not given */
 	const char *ip_given;       /* --client-ip or --server-ip, when given */
@@ -88,7 +89,8 @@ static void usage(FILE *f)
 	      "  -t, --theme NAME       screen colours: default, projector (high contrast) or mono;\n"
 	      "                         NO_COLOR in the environment means mono\n"
 	      "  -l, --log FILE         write diagnostics to FILE while the screen is in use\n"
-	      "      --compare          TCP and UDP side by side: two labs, one key per lecture step\n"
+	      "      --compare [A B]    lessons A and B side by side, each in its own lab, one key\n"
+	      "                         per step (default: compare-tcp and compare-udp)\n"
 	      "  -h, --help             show this help and exit\n"
 	      "  -V, --version          show the version and exit\n"
 	      "\n"
@@ -213,6 +215,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 	inet_pton(AF_INET, "100.0.0.1", &o->lab.client_ip);
 	inet_pton(AF_INET, "200.0.0.2", &o->lab.server_ip);
 	o->wait_ms = 2000;
+	o->compare_with[0] = "compare-tcp";
+	o->compare_with[1] = "compare-udp";
 	opterr = 0;
 	int ch;
 	while ((ch = getopt_long(argc, argv, ":bs:n:w:W:r:t:l:hV", longs, NULL)) != -1) {
@@ -307,6 +311,18 @@ static int parse_options(int argc, char **argv, struct options *o)
 			fprintf(stderr, "sockstep: unknown option \"%s\"; see sockstep --help\n", argv[optind - 1]);
 			return 2;
 		}
+	}
+	/* --compare takes two lesson names or none: the only words that are
+	 * not options, so they cannot be read as anything else. */
+	if (o->compare && optind < argc && argc - optind != 2) {
+		fprintf(stderr, "sockstep: --compare takes two lesson names or none, e.g. --compare close shutdown; "
+			"got %d name%s\n", argc - optind, argc - optind == 1 ? "" : "s");
+		return 2;
+	}
+	if (o->compare && optind < argc) {
+		o->compare_with[0] = argv[optind];
+		o->compare_with[1] = argv[optind + 1];
+		optind += 2;
 	}
 	if (optind < argc) {
 		fprintf(stderr, "sockstep: unexpected argument \"%s\"; commands go in a --script file or on stdin\n",
@@ -552,10 +568,19 @@ int main(int argc, char **argv)
 	struct lesson *lesson = NULL, *lesson_b = NULL;
 	if (o.compare) {
 		char lerr[CMD_ERR_MAX + CMD_PATH_MAX];
-		if (lesson_load("compare-tcp", &lesson, lerr, sizeof(lerr)) < 0 ||
-		    lesson_load("compare-udp", &lesson_b, lerr, sizeof(lerr)) < 0) {
+		if (lesson_load(o.compare_with[0], &lesson, lerr, sizeof(lerr)) < 0 ||
+		    lesson_load(o.compare_with[1], &lesson_b, lerr, sizeof(lerr)) < 0) {
 			fprintf(stderr, "sockstep: %s\n", lerr);
 			lesson_free(lesson);
+			return 2;
+		}
+		const struct lesson *lo = lesson->net_set && lesson->net == LESSON_NET_LOOPBACK ? lesson
+					  : lesson_b->net_set && lesson_b->net == LESSON_NET_LOOPBACK ? lesson_b : NULL;
+		if (lo) {
+			fprintf(stderr, "sockstep: lesson %s is written for --net loopback; --compare runs each lesson in a lab\n",
+				lo->name);
+			lesson_free(lesson);
+			lesson_free(lesson_b);
 			return 2;
 		}
 		if (o.lab.mode != NET_LAB) {

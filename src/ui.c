@@ -20,6 +20,7 @@
 #include <wchar.h>
 
 #include "lesson.h"
+#include "lesson_align.h"
 #include "lesson_run.h"
 #include "out.h"
 #include "text.h"
@@ -559,6 +560,12 @@ int ui_run(struct app *a, const struct ui_opts *o)
 			u.les[1] = (struct ui_lesson){ .l = o->compare_lesson, .a = o->compare };
 			u.nles = 2;
 			u.compare = true;
+			/* Which steps share a row: in step, by title, or by position. */
+			static int rows[LESSON_ALIGN_MAX][2];
+			enum lesson_align_how how;
+			u.nrows = lesson_align(o->lesson, o->compare_lesson, rows, LESSON_ALIGN_MAX, &how);
+			u.row = rows;
+			u.row_how = (int)how;
 		}
 	}
 	/* On screen a blocked call of a lesson step is waited for briefly: the

@@ -14,11 +14,41 @@
 #include "lesson.h"
 #include "lesson_run.h"
 
+int ui_lesson_steps(const struct ui *u)
+{
+	if (u->compare && u->row)
+		return u->nrows;
+	return u->nles ? lesson_step_count(u->les[0].l) : 0;
+}
+
+const struct lesson_step *ui_lesson_step_at(const struct ui *u, int which, int k)
+{
+	if (which < 0 || which >= u->nles || k < 0)
+		return NULL;
+	if (u->compare && u->row)
+		return k < u->nrows && u->row[k][which] >= 0 ? lesson_step(u->les[which].l, u->row[k][which]) : NULL;
+	return lesson_step(u->les[which].l, k);
+}
+
+int ui_lesson_step_no(const struct ui *u, int which, const struct lesson_step *s)
+{
+	const struct lesson *l = which >= 0 && which < u->nles ? u->les[which].l : NULL;
+	for (int i = 0; s && l && i < l->nsteps; i++)
+		if (&l->steps[i] == s)
+			return i + 1;
+	return 0;
+}
+
+/* The step a half shows: the last of its lesson run so far (a row where it
+ * has none leaves its previous step in view). */
 const struct lesson_step *ui_lesson_current(const struct ui *u, int which)
 {
-	if (which < 0 || which >= u->nles || u->step <= 0)
-		return NULL;
-	return lesson_step(u->les[which].l, u->step - 1);
+	for (int k = u->step - 1; k >= 0; k--) {
+		const struct lesson_step *s = ui_lesson_step_at(u, which, k);
+		if (s)
+			return s;
+	}
+	return NULL;
 }
 
 /* The text shown for a step, or for the lesson before its first step:
@@ -146,14 +176,13 @@ static void lesson_title(struct ui *u, struct ui_pane *p, char *buf, size_t len)
 	if (!l) {
 		snprintf(buf, len, "lesson");
 	} else if (u->compare) {
-		/* Each half names its protocol first: the title is the half's heading. */
-		static const char *const proto[2] = { "TCP", "UDP" };
-		static const char *const what[2] = { "connection-oriented", "connectionless" };
+		/* Each half's heading is its lesson's title, then the step in
+		 * its own lesson's numbering. */
 		if (s)
-			snprintf(buf, len, "%s %s %s %s step %d/%d: %s", proto[k], dot, what[k], dot, u->step, n,
+			snprintf(buf, len, "%s %s step %d/%d: %s", l->title, dot, ui_lesson_step_no(u, k, s), n,
 				 s->title);
 		else
-			snprintf(buf, len, "%s %s %s %s %d steps %s n starts", proto[k], dot, what[k], dot, n, dot);
+			snprintf(buf, len, "%s %s %d steps %s n starts", l->title, dot, n, dot);
 	} else if (!s) {
 		snprintf(buf, len, "lesson %s %s %d step%s %s n starts", l->name, dot, n, n == 1 ? "" : "s", dot);
 	} else {

@@ -7,17 +7,23 @@
 #include <string.h>
 
 #include "lesson.h"
+#include "lesson_align.h"
 #include "lesson_run.h"
 
 /* The narration line of a lesson: where it is, what the keys do next. */
 static void lesson_line(struct ui *u, char *buf, size_t len)
 {
 	const struct lesson *l = u->les[0].l;
-	int n = lesson_step_count(l);
+	int n = ui_lesson_steps(u);
 	if (u->step == 0) {
 		const struct lesson_step *first = lesson_step(l, 0);
-		if (u->compare)
-			snprintf(buf, len, "TCP and UDP side by side, %d steps of the lecture: n runs step 1 on both", n);
+		if (u->compare && u->row_how == LA_IN_STEP)
+			snprintf(buf, len, "%s beside %s, %d steps in step: n runs step 1 on both", l->name,
+				 u->les[1].l->name, n);
+		else if (u->compare)
+			snprintf(buf, len, "%s (%d steps) beside %s (%d), %s: %d rows, n runs row 1", l->name,
+				 lesson_step_count(l), u->les[1].l->name, lesson_step_count(u->les[1].l),
+				 lesson_align_name((enum lesson_align_how)u->row_how), n);
 		else
 			snprintf(buf, len, "lesson %s, %d steps: n (or space) runs step 1: %s", l->name, n,
 				 first ? first->title : "");
@@ -25,9 +31,12 @@ static void lesson_line(struct ui *u, char *buf, size_t len)
 	}
 	const struct lesson_step *s0 = ui_lesson_current(u, 0);
 	if (u->compare) {
-		const struct lesson_step *s1 = ui_lesson_current(u, 1);
-		snprintf(buf, len, "step %d/%d  TCP: %s  %s  UDP: %s", u->step, n, s0 ? s0->title : "",
-			 "\u2502", s1 ? s1->title : "");
+		/* A half with no step on this row says so: its last step stays in view. */
+		const struct lesson_step *r0 = ui_lesson_step_at(u, 0, u->step - 1);
+		const struct lesson_step *r1 = ui_lesson_step_at(u, 1, u->step - 1);
+		snprintf(buf, len, "%s %d/%d  %s: %s  %s  %s: %s", u->row_how == LA_IN_STEP ? "step" : "row", u->step, n,
+			 l->name, r0 ? r0->title : "(no step here)", "\u2502", u->les[1].l->name,
+			 r1 ? r1->title : "(no step here)");
 		return;
 	}
 	snprintf(buf, len, "step %d/%d: %s %s %s", u->step, n, s0 ? s0->title : "", ui_glyph(u, G_DOT),

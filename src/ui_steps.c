@@ -22,7 +22,7 @@
 static void step_verdict(struct ui *u)
 {
 	u->notice[0] = '\0';
-	if (u->step < lesson_step_count(u->les[0].l))
+	if (u->step < ui_lesson_steps(u))
 		return;
 	int held = 0, failed = 0;
 	for (int k = 0; k < u->nles; k++) {
@@ -52,8 +52,10 @@ static void lesson_mark(struct ui *u)
 static void progress(struct ui *u)
 {
 	struct ui_steps *r = &u->run;
-	int n = lesson_step_count(u->les[0].l);
-	const struct lesson_step *st = lesson_step(u->les[0].l, r->k);
+	int n = ui_lesson_steps(u);
+	const struct lesson_step *st = ui_lesson_step_at(u, 0, r->k);
+	if (!st)
+		st = ui_lesson_step_at(u, 1, r->k);
 	if (r->replay)
 		ui_notice(u, false, "replaying step %d of %d%s %s  (Esc stops)", r->k + 1, r->upto,
 			  ui_glyph(u, G_ELLIPSIS), st ? st->title : "");
@@ -90,7 +92,7 @@ static void finish(struct ui *u)
 		step_verdict(u);
 	ui_log("lesson: %s done at step %d (%d failures)", r->replay ? "replay" : "step", u->step, u->fails);
 	/* n pressed while it ran: the next step now (keys are never lost). */
-	if (r->queued > 0 && u->step < lesson_step_count(u->les[0].l)) {
+	if (r->queued > 0 && u->step < ui_lesson_steps(u)) {
 		int q = r->queued - 1;
 		begin(u, false, u->step, u->step + 1);
 		r->queued = q;
@@ -102,7 +104,7 @@ void ui_steps_advance(struct ui *u)
 	struct ui_steps *r = &u->run;
 	while (r->active && !r->settling) {
 		const struct ui_lesson *ul = &u->les[r->lab];
-		const struct lesson_step *st = lesson_step(ul->l, r->k);
+		const struct lesson_step *st = ui_lesson_step_at(u, r->lab, r->k);
 		if (!st || r->item >= st->nitems) {
 			if (++r->lab < u->nles) {
 				r->item = 0;
@@ -168,7 +170,7 @@ void ui_steps_cancel(struct ui *u)
 	r->active = false;
 	r->settling = false;
 	lesson_mark(u);
-	int n = lesson_step_count(u->les[0].l);
+	int n = ui_lesson_steps(u);
 	if (r->replay)
 		ui_notice(u, false, "replay stopped in step %d of %d: n goes on, r restarts", u->step, r->upto);
 	else
@@ -190,7 +192,7 @@ static void begin(struct ui *u, bool replay, int from, int upto)
 
 static void next(struct ui *u)
 {
-	int n = lesson_step_count(u->les[0].l);
+	int n = ui_lesson_steps(u);
 	if (u->step >= n) {
 		step_verdict(u);
 		if (!u->notice[0])

@@ -52,6 +52,12 @@ static void wire_title(struct ui *u, struct ui_pane *p, char *buf, size_t len)
 			snprintf(pol, sizeof(pol), "DELAY %ums", ms);
 			break;
 		}
+		/* An armed fault waits for its frame: say which, it is what comes next. */
+		bool drop;
+		enum fault_frame k = wire_armed(w, &drop);
+		if (k != FAULT_NONE)
+			snprintf(pol + strlen(pol), sizeof(pol) - strlen(pol), ", %s next %s", drop ? "drop" : "hold",
+				 fault_frame_name(k));
 	}
 	if (wire_relays(w) && p->w < 64) /* narrow: the policy first, counters as fit */
 		snprintf(buf, len, "wire %s %s %s %lu seen %lu dropped", dot, pol, dot, c->seen, c->dropped);

@@ -47,6 +47,8 @@ struct wire {
 	enum wire_policy policy;
 	unsigned delay_ms;
 	struct queue held, delayed;
+	enum fault_frame armed;     /* wire hold|drop next FRAME: waits for that frame */
+	enum wire_op armed_op;      /* W_HOLD or W_DROP */
 	struct wire_frame *ring;    /* WIRE_RING frames, allocated once */
 	unsigned long last_no;
 	struct wire_counters cnt;
@@ -383,6 +385,7 @@ static void on_frame(struct wire *w, enum wire_dir dir, const struct pcap_pkthdr
 	}
 	if (w->keep && !w->keep(w->keep_ctx, p, h->caplen))
 		return;
+	const char *fired = NULL; /* the armed fault took this frame */
 	unsigned long no = ++w->last_no;
 	struct wire_frame *f = &w->ring[no % WIRE_RING];
 	f->no = no;
@@ -402,7 +405,19 @@ static void on_frame(struct wire *w, enum wire_dir dir, const struct pcap_pkthdr
 
 	if (!w->relay)
 		f->fate = FF_SEEN;
-	else if (h->caplen < h->len) {
+	else if (w->armed != FAULT_NONE && fault_matches(w->armed, &f->dec)) {
+		/* The armed fault takes this frame whatever the policy, once. */
+		fired = fault_frame_what(w->armed);
+		w->armed = FAULT_NONE;
+		if (w->armed_op == W_DROP) {
+			f->fate = FF_DROPPED;
+			w->cnt.dropped++;
+		} else {
+			bool ok = enqueue(&w->held, no, dir, p, h->caplen, 0);
+			f->fate = ok ? FF_HELD : FF_LOST;
+			ok ? w->cnt.held++ : w->cnt.lost++;
+		}
+	} else if (h->caplen < h->len) {
 		/* Bigger than the capture keeps (lo's MTU): cannot be relayed whole. */
 		f->fate = FF_LOST;
 		w->cnt.lost++;
@@ -422,6 +437,9 @@ static void on_frame(struct wire *w, enum wire_dir dir, const struct pcap_pkthdr
 			arm_timer(w);
 	}
 	log_frame(w, f);
+	if (fired)
+		session_add(w->log, EV_WIRE, SIDE_NONE, -1, "%s #%lu: the next %s, as armed; the wire passes the others again",
+			    f->fate == FF_DROPPED ? "dropped" : f->fate == FF_HELD ? "held" : "lost", no, fired);
 }
 
 struct dispatch_ctx {
@@ -587,11 +605,14 @@ static void status(struct wire *w)
 			    w->cooked ? "the host's interfaces" : "lo", c->seen, c->seen == 1 ? "" : "s");
 		return;
 	}
-	char pol[32];
+	char pol[64];
 	if (w->policy == WP_DELAY)
 		snprintf(pol, sizeof(pol), "DELAY %ums", w->delay_ms);
 	else
 		snprintf(pol, sizeof(pol), "%s", w->policy == WP_HOLD ? "HOLD" : "PASS");
+	if (w->armed != FAULT_NONE)
+		snprintf(pol + strlen(pol), sizeof(pol) - strlen(pol), ", %s next %s",
+			 w->armed_op == W_DROP ? "drop" : "hold", fault_frame_name(w->armed));
 	/* Frames the kernel could not hand to the capture are lost too: say so. */
 	unsigned long kdrop = 0;
 	for (int i = 0; i < w->nh; i++) {
@@ -625,6 +646,7 @@ int wire_exec(struct wire *w, const struct cmd *c, char *err, size_t errlen)
 	case W_PASS: {
 		unsigned n = w->held.n + w->delayed.n;
 		w->policy = WP_PASS;
+		w->armed = FAULT_NONE; /* pass means nothing is stopped any more */
 		session_add(w->log, EV_WIRE, SIDE_NONE, -1, "policy PASS%s", n ? ": releasing what waits" : "");
 		while (w->delayed.n || w->held.n) {
 			/* Oldest first, whichever queue it waits in. */
@@ -639,6 +661,13 @@ int wire_exec(struct wire *w, const struct cmd *c, char *err, size_t errlen)
 		return 0;
 	}
 	case W_HOLD:
+		if (c->frame != FAULT_NONE) {
+			w->armed = c->frame;
+			w->armed_op = W_HOLD;
+			session_add(w->log, EV_WIRE, SIDE_NONE, -1, "armed: the next %s will be held (the others pass)",
+				    fault_frame_what(c->frame));
+			return 0;
+		}
 		w->policy = WP_HOLD;
 		session_add(w->log, EV_WIRE, SIDE_NONE, -1, "policy HOLD: frames wait on the wire (step releases one, drop discards one)");
 		return 0;
@@ -649,6 +678,13 @@ int wire_exec(struct wire *w, const struct cmd *c, char *err, size_t errlen)
 		return 0;
 	case W_STEP:
 	case W_DROP: {
+		if (c->frame != FAULT_NONE) {
+			w->armed = c->frame;
+			w->armed_op = W_DROP;
+			session_add(w->log, EV_WIRE, SIDE_NONE, -1, "armed: the next %s will be dropped (the others pass)",
+				    fault_frame_what(c->frame));
+			return 0;
+		}
 		if (!w->held.n) {
 			snprintf(err, errlen, "wire %s: no frame is held; expected \"wire hold\" and a frame on the wire first",
 				 c->wop == W_STEP ? "step" : "drop");
@@ -681,6 +717,13 @@ bool wire_saw_since(const struct wire *w, unsigned long from_no, const char *tex
 			return true;
 	}
 	return false;
+}
+
+enum fault_frame wire_armed(const struct wire *w, bool *drop)
+{
+	if (drop)
+		*drop = w->armed_op == W_DROP;
+	return w->armed;
 }
 
 unsigned wire_held(const struct wire *w)

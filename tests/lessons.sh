@@ -132,4 +132,56 @@ rc=$?
 if [ "$rc" = 2 ] && grep -q 'written for --net lab' "$tmp/err"
 then ok "--net that contradicts the lesson's net: refused"; else bad "--net conflict (exit $rc)" "$tmp/err"; fi
 
+# 7. Armed faults: "wire drop|hold next FRAME" take exactly the next frame of
+# that kind, whatever came first (ARP, the handshake's other frames), and pass
+# the rest; the retransmission that follows crosses the wire.
+cat >"$tmp/faults.script" <<'EOF'
+server socket tcp
+server bind 200.0.0.2 80
+server listen 5
+server accept
+wire drop next SYN-ACK
+client socket tcp
+client connect 200.0.0.2 80
+wait 1500ms
+expect client state ESTABLISHED
+wire drop next data
+client send "abc"
+wait 1000ms
+server recv
+expect server data "abc"
+wire hold next FIN
+client close
+expect wire held 1
+wire step
+server socket udp
+server bind 200.0.0.2 5000
+client socket udp
+wire drop next udp
+client sendto 200.0.0.2 5000 "gone"
+client sendto 200.0.0.2 5000 "here"
+server recvfrom
+expect server data "here"
+wire status
+EOF
+"$bin" --batch --script "$tmp/faults.script" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+fr() { grep -E '^  wire    #[0-9]+ ' "$tmp/out"; }
+if [ "$rc" = 0 ] && [ ! -s "$tmp/err" ] && ! grep -q FAILED "$tmp/out" &&
+   [ "$(fr | grep -c '(dropped)$')" = 3 ] && [ "$(fr | grep -c '(held)$')" = 1 ] &&
+   fr | grep '(dropped)$' | sed -n 1p | grep -qF '[SYN, ACK] seq=0 ack=1' &&
+   fr | grep '(dropped)$' | sed -n 2p | grep -qF '[PSH, ACK] seq=1 ack=1 win=' &&
+   fr | grep '(dropped)$' | sed -n 3p | grep -qF 'UDP 100.0.0.1:' &&
+   fr | grep '(dropped)$' | sed -n 3p | grep -qF 'len=4' &&
+   fr | grep '(held)$' | grep -qF '[FIN, ACK]' &&
+   [ "$(fr | grep -cF '[SYN, ACK] seq=0 ack=1')" -ge 2 ] &&
+   [ "$(fr | grep -F '[PSH, ACK]' | grep -c 'len=3')" -ge 2 ] &&
+   grep -q '^  wire    dropped #[0-9]*: the next SYN-ACK, as armed' "$tmp/out" &&
+   grep -q '^  wire    policy PASS; .* 1 held (0 waiting), 1 released, 0 delayed, 3 dropped' "$tmp/out"
+then ok "wire drop|hold next: the SYN-ACK, the data, the FIN and the datagram, each once"
+else bad "wire drop|hold next (exit $rc)" "$tmp/out"; fi
+echo 'wire drop next SYN' | "$bin" --batch --net loopback >"$tmp/out" 2>"$tmp/err"
+if grep -q 'wire drop: in --net loopback sockstep only observes' "$tmp/err"
+then ok "wire drop next in --net loopback: refused in one line"; else bad "wire drop next in loopback" "$tmp/err"; fi
+
 finish

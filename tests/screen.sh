@@ -403,7 +403,7 @@ check_exit "a waiting lesson" 0
 tmux_shell scr 200 50
 run_lab "--compare"
 check "--compare: a heading per half" \
-	'wait_for "TCP · connection-oriented" && screen | grep "TCP · connection-oriented" | grep -q "UDP · connectionless"'
+	'wait_for "TCP: connection-oriented" && screen | grep "TCP: connection-oriented" | grep -q "UDP: connectionless"'
 check "--compare: two 5-tuple tables and two ladders side by side" \
 	'[ "$(screen | grep -o "5-tuple · 0 rows" | wc -l)" = 2 ] && [ "$(screen | grep -o "ladder · " | wc -l)" = 2 ]'
 for k in 1 2 3 4 5 6; do next_step "step $k/" >/dev/null; done
@@ -426,7 +426,7 @@ check "--compare: the STEP7 rows of both tables" \
 check "--compare: each wire its own frames (handshake left, one datagram right)" \
 	'screen | grep "\[SYN\]" | grep -q "UDP 100.0.0.1:9000" || screen | grep -q "len=4"'
 check "--compare: the narration line shows both step titles" \
-	'screen | grep "TCP: STEP6" | grep -q "UDP: STEP6"'
+	'screen | grep "compare-tcp: STEP6" | grep -q "compare-udp: STEP6"'
 send b; steps_done
 check "--compare b: back to step 6 on both sides, both STEP6 rows gone" \
 	'wait_for "step 6/" && wait_gone "STEP6 CONNECTION REQUEST" && ! screen | grep -q "STEP6 SEND MESSAGE"'
@@ -435,12 +435,12 @@ check "--compare r: both tables empty again" \
 	'wait_for "5-tuple · 0 rows" && [ "$(screen | grep -o "5-tuple · 0 rows" | wc -l)" = 2 ]'
 "${T[@]}" resize-window -t "$S" -x 120 -y 34
 check "--compare at 120x34: both halves still drawn" \
-	'wait_for "TCP · connection-oriented" && screen | grep "TCP · connection" | grep -q "UDP · connectionless"'
+	'wait_for "TCP: connection-oriented" && screen | grep "TCP: connection" | grep -q "UDP: connectionless"'
 for k in 1 2 3; do next_step "step $k/" >/dev/null; done
 check "--compare at 120x34: LISTEN beside UNCONN in the STEP 2B row" \
 	'wait_for "LISTEN" && screen | grep -E "LISTEN" | grep -q "UNCONN"'
 "${T[@]}" resize-window -t "$S" -x 200 -y 50 # the size stty -a saw at the start
-wait_for "TCP · connection-oriented" >/dev/null
+wait_for "TCP: connection-oriented" >/dev/null
 send q
 check_exit "--compare" 0
 
@@ -491,7 +491,7 @@ for size in 100x30 120x36; do
 	tmux_shell "cmp$W" "$W" "$H"
 	run_lab "--compare"
 	check "--compare $size: the halves' headings, TCP and UDP" \
-		'wait_for "TCP · connection-oriented" && screen | grep "TCP · connection-oriented" | grep -q "UDP · connectionless"'
+		'wait_for "TCP: connection-oriented" && screen | grep "TCP: connection-oriented" | grep -q "UDP: connectionless"'
 	for k in 1 2 3 4 5 6 7 8; do
 		next_step "step $k/" >/dev/null
 		code=${cmp_code[$((k - 1))]} say=${cmp_say[$((k - 1))]}
@@ -519,7 +519,7 @@ done
 # 80x24: as much as fits, PROTO kept, nothing overlapping the line between the halves.
 tmux_shell cmp80 80 24
 run_lab "--compare"
-wait_for "TCP · connection-oriented" >/dev/null
+wait_for "TCP: connection-oriented" >/dev/null
 for k in 1 2 3 4 5 6 7 8; do next_step "step $k/" >/dev/null; done
 check "--compare 80x24: PROTO with TCP and UDP rows in both tables" \
 	'table 0 80 | grep -q PROTO && table 1 80 | grep -q PROTO && table 0 80 | grep -q " TCP " && table 1 80 | grep -q " UDP "'

@@ -478,6 +478,21 @@ static void test_wire(void **state)
 	assert_string_equal(c.path, "lesson1.pcap");
 	ok("wire save \"/tmp/my capture.pcap\"");
 	assert_string_equal(c.path, "/tmp/my capture.pcap");
+	/* Armed faults: hold and drop with "next FRAME"; alone they act now. */
+	ok("wire drop");
+	assert_int_equal(c.frame, FAULT_NONE);
+	ok("wire drop next SYN");
+	assert_int_equal(c.wop, W_DROP);
+	assert_int_equal(c.frame, FAULT_SYN);
+	ok("wire hold next SYN-ACK");
+	assert_int_equal(c.wop, W_HOLD);
+	assert_int_equal(c.frame, FAULT_SYNACK);
+	ok("wire drop next data");
+	assert_int_equal(c.frame, FAULT_DATA);
+	ok("wire hold next udp");
+	assert_int_equal(c.frame, FAULT_UDP);
+	ok("wire drop next rst"); /* any case; written back as RST */
+	assert_int_equal(c.frame, FAULT_RST);
 }
 
 static void test_say_conversions_wait(void **state)
@@ -734,6 +749,7 @@ static const char *cmd_diff(const struct cmd *a, const struct cmd *b)
 	SAME(opt);
 	SAME(optval);
 	SAME(wop);
+	SAME(frame);
 	SAME(ms);
 	SAME(path);
 	SAME(count);
@@ -801,6 +817,8 @@ static void test_round_trip(void **state)
 		"ntohl 33554632", "ntohl 0xFFFFFFFF", "server socket unix", "client socket inet6-udp",
 		"server socket raw", "server socket seqpacket", "expect client2 state ESTABLISHED",
 		"save lesson demo.lesson", "save! lesson \"my demo.lesson\"",
+		"wire drop next SYN", "wire drop next SYN-ACK", "wire hold next ACK", "wire drop next FIN",
+		"wire hold next RST", "wire drop next data", "wire hold next udp",
 	};
 	char text[CMD_LINE_MAX + 64];
 	bool verb[V_COUNT_] = { false }, wop[W_STATUS + 1] = { false }, ex[EX_WIRE_HELD + 1] = { false };
@@ -1287,10 +1305,16 @@ static void test_bad_inputs(void **state)
 	bad("wire", "\"wire\" needs an operation: expected pass, hold, step, drop, delay, save or status");
 	bad("wire jam", "unknown wire operation \"jam\": expected pass, hold");
 	bad("wire hodl", "did you mean \"hold\"?");
-	bad("wire hold now", "\"wire hold\" takes no arguments; unexpected \"now\"");
+	bad("wire hold now", "unknown word \"now\" after \"wire hold\": expected next, e.g. wire hold next SYN");
 	bad("wire delay", "\"wire delay\" needs a duration");
 	bad("wire save", "\"wire save\" needs a file name");
 	bad("wire save a b", "unexpected \"b\"");
+	bad("wire drop next", "\"wire drop next\" needs a kind of frame: expected SYN, SYN-ACK, ACK, FIN, RST, data or udp");
+	bad("wire hold next SIN", "unknown kind of frame \"SIN\" in \"wire hold next\": expected SYN, SYN-ACK, ACK, "
+				  "FIN, RST, data or udp; did you mean \"SYN\"?");
+	bad("wire drop SYN", "unknown word \"SYN\" after \"wire drop\": expected next, e.g. wire drop next SYN");
+	bad("wire hold next SYN ACK", "\"wire hold next\" takes one kind of frame; unexpected \"ACK\"");
+	bad("wire step next SYN", "\"wire step\" takes no arguments; unexpected \"next\"");
 
 	/* say. */
 	bad("say", "\"say\" needs the text to show");

@@ -382,6 +382,10 @@ static void test_completion(void **state)
 			strcat(pkey, w);
 		}
 	}
+	/* The kinds of frame an armed fault takes, after "next" only. */
+	assert_true(completes("wire drop next ", "SYN-ACK") && completes("wire hold next ", "udp"));
+	assert_true(completes("wire hold ", "next") && !completes("wire pass ", "next"));
+	assert_false(completes("wire pass next ", "SYN"));
 }
 
 int main(int argc, char **argv)
