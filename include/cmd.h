@@ -49,6 +49,7 @@ enum verb {
 	V_FORK,       /* SIDE fork   (the program forks: a child "server.1" with its descriptors) */
 	V_NTOHS,      /* ntohs N   (0..65535)                                   */
 	V_NTOHL,      /* ntohl N   (0..4294967295)                              */
+	V_PREDICT,    /* predict [SIDE] state|local|remote|result|data "QUESTION" (predict.h) */
 	V_COUNT_
 };
 

@@ -1342,6 +1342,17 @@ int engine_exec(struct engine *e, const struct cmd *c, char *err, size_t errlen)
 		return 0;
 	case V_EXPECT:
 		return do_expect(e, c, err, errlen);
+	case V_PREDICT: {
+		/* Only asked here: the answer is what the next command does (predict.h). */
+		struct event *ev = session_add(e->log, EV_PREDICT, c->t.side, c->t.fd, "%.*s", (int)c->data_len,
+					       (const char *)c->data);
+		if (ev) {
+			ev->prog = (unsigned char)c->t.prog;
+			ev->child = (unsigned char)c->t.child;
+			ev->ret = c->ex.what;
+		}
+		return 0;
+	}
 	case V_INET_ADDR:
 	case V_INET_PTON:
 	case V_HTONS:

@@ -800,6 +800,7 @@ static void test_round_trip(void **state)
 		"server fork", "server.1#4 close", "client2.3#4 recv 8", "ntohs 20480", "ntohs 0x50",
 		"ntohl 33554632", "ntohl 0xFFFFFFFF", "server socket unix", "client socket inet6-udp",
 		"server socket raw", "server socket seqpacket", "expect client2 state ESTABLISHED",
+		"predict client local \"Which port?\"", "predict result \"Bytes?\"",
 	};
 	char text[CMD_LINE_MAX + 64];
 	bool verb[V_COUNT_] = { false }, wop[W_STATUS + 1] = { false }, ex[EX_WIRE_HELD + 1] = { false };
@@ -1355,6 +1356,11 @@ static void test_error_messages(void **state)
 	char tiny[16];
 
 	(void)state;
+	/* predict: a field it can answer, and the question in quotes. */
+	bad("predict client colour \"?\"", "bad prediction \"colour\"");
+	bad("predict state \"Which?\"", "expected a side and state");
+	bad("predict client state Which", "needs the question in quotes");
+	bad("predict client state", "needs the question in quotes");
 	/* A huge token is shown cut short, not at the cost of the explanation. */
 	strcpy(line, "server bind ");
 	memset(line + 12, '9', 3000);
@@ -1419,7 +1425,7 @@ static void test_complete(void **state)
 	const char *w[4];
 
 	(void)state;
-	completes("", "server client wire say expect inet_addr inet_pton htons htonl ntohs ntohl wait");
+	completes("", "server client wire say expect predict inet_addr inet_pton htons htonl ntohs ntohl wait");
 	completes("n", "ntohs ntohl");
 	completes("s", "server say");
 	completes("inet_", "inet_addr inet_pton");
