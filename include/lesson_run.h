@@ -22,6 +22,7 @@
 #ifndef SOCKSTEP_LESSON_RUN_H
 #define SOCKSTEP_LESSON_RUN_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "app.h"
@@ -52,6 +53,10 @@ int lesson_list(FILE *out);
  * hold are also reported on stderr as FILE:LINE: message. Returns the number
  * of failures (0: the lesson checks out). */
 int lesson_batch(struct app *a, const struct lesson *l, FILE *out);
+/* The same; worksheet: each prediction (predict.h) a blank to fill in with
+ * its question, its answer hidden in the step's output, and after the last
+ * step an answer key of this run's real values. */
+int lesson_batch_as(struct app *a, const struct lesson *l, FILE *out, bool worksheet);
 
 int lesson_step_count(const struct lesson *l);
 

@@ -52,4 +52,10 @@ int predict_answer(const struct session *s, size_t q, unsigned lo, unsigned hi, 
  * ephemeral port in it. */
 bool predict_check(const struct predict_answer *a, const char *guess, unsigned lo, unsigned hi);
 
+/* A printed worksheet must not give the answer away beside its blank:
+ * every whole-word occurrence of the answer in text (lines that are not a
+ * typed "[n] command") becomes '?'s of the same width, so that the table's
+ * columns stay where they were. */
+void predict_mask(char *text, const struct predict_answer *a);
+
 #endif

@@ -1177,6 +1177,24 @@ static bool match(const char *want, const char *have)
 	return !strcmp(want, "*") || !strcmp(want, have);
 }
 
+int engine_port_range(struct engine *e, enum side side, unsigned *lo, unsigned *hi)
+{
+	*lo = *hi = 0;
+	int in = lab_enter(e->lab, side);
+	FILE *f = in == 0 || e->lab->mode == NET_HOST ? fopen("/proc/sys/net/ipv4/ip_local_port_range", "re") : NULL;
+	if (in == 0)
+		lab_leave(e->lab);
+	if (!f)
+		return -ENOENT;
+	int n = fscanf(f, "%u %u", lo, hi);
+	fclose(f);
+	if (n != 2 || *lo > *hi) {
+		*lo = *hi = 0;
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* "client sysctl net.ipv4.ip_local_port_range": read in the side's host. */
 static int do_sysctl(struct engine *e, const struct cmd *c, char *err, size_t errlen)
 {

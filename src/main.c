@@ -35,6 +35,7 @@ struct options {
 	struct lab_config lab;
 	unsigned wait_ms;
 	const char *lesson;         /* --lesson NAME|FILE */
+	bool worksheet;             /* --handout worksheet */
 	bool compare;               /* --compare: TCP and UDP labs side by side */
 	bool list_lessons;
 	bool net_given, wait_given; /* a lesson's net: and wait: apply only when these were not given */
@@ -53,6 +54,8 @@ static void usage(FILE *f)
 	      "  -s, --script FILE      read commands from FILE (with --batch)\n"
 	      "      --lesson NAME|FILE run a lesson; with --batch print it as a handout, with the\n"
 	      "                         real result of every command (exit 1 if an expect failed)\n"
+	      "      --handout KIND     with --batch --lesson: text (default), or worksheet: each\n"
+	      "                         prediction a blank, then an answer key from this run\n"
 	      "      --list-lessons     list the lessons found, with their summaries, and exit\n"
 	      "  -n, --net MODE         where the sockets live:\n"
 	      "                           lab       (default) two private hosts, client and server,\n"
@@ -152,7 +155,7 @@ static int refuse_contradictions(const struct options *o)
 /* Parse argv; returns 0, or 2 after printing one line for a bad option. */
 static int parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_CLIENT_IP = 256, OPT_SERVER_IP, OPT_LESSON, OPT_LIST_LESSONS, OPT_COMPARE };
+	enum { OPT_CLIENT_IP = 256, OPT_SERVER_IP, OPT_LESSON, OPT_LIST_LESSONS, OPT_COMPARE, OPT_HANDOUT };
 	static const struct option longs[] = {
 		{ "batch", no_argument, NULL, 'b' },         { "script", required_argument, NULL, 's' },
 		{ "net", required_argument, NULL, 'n' },     { "wait", required_argument, NULL, 'w' },
@@ -162,6 +165,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "lesson", required_argument, NULL, OPT_LESSON },
 		{ "list-lessons", no_argument, NULL, OPT_LIST_LESSONS },
 		{ "compare", no_argument, NULL, OPT_COMPARE },
+		{ "handout", required_argument, NULL, OPT_HANDOUT },
 		{ "theme", required_argument, NULL, 't' },   { "log", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },          { "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -172,6 +176,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	inet_pton(AF_INET, "200.0.0.2", &o->lab.server_ip);
 	o->wait_ms = 2000;
 	opterr = 0;
+	bool handout = false;
 	int ch;
 	while ((ch = getopt_long(argc, argv, ":bs:n:w:W:r:t:l:hV", longs, NULL)) != -1) {
 		switch (ch) {
@@ -186,6 +191,14 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_COMPARE:
 			o->compare = true;
+			break;
+		case OPT_HANDOUT:
+			if (strcmp(optarg, "text") && strcmp(optarg, "worksheet")) {
+				fprintf(stderr, "sockstep: bad --handout \"%s\": expected text or worksheet\n", optarg);
+				return 2;
+			}
+			o->worksheet = !strcmp(optarg, "worksheet");
+			handout = true;
 			break;
 		case OPT_LIST_LESSONS:
 			o->list_lessons = true;
@@ -258,6 +271,10 @@ static int parse_options(int argc, char **argv, struct options *o)
 	}
 	if (o->compare && (o->batch || o->lesson || o->script)) {
 		fprintf(stderr, "sockstep: --compare is a screen of its own; expected no --batch, --lesson or --script\n");
+		return 2;
+	}
+	if (handout && (!o->batch || !o->lesson)) {
+		fprintf(stderr, "sockstep: --handout needs --batch --lesson NAME\n");
 		return 2;
 	}
 	if (o->script && !o->batch) {
@@ -574,7 +591,7 @@ int main(int argc, char **argv)
 		int errors;
 		if (lesson) {
 			name = lesson->file;
-			errors = lesson_batch(&a, lesson, stdout);
+			errors = lesson_batch_as(&a, lesson, stdout, o.worksheet);
 		} else {
 			errors = batch_run(in, name, &a);
 		}

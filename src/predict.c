@@ -316,3 +316,71 @@ bool predict_check(const struct predict_answer *a, const char *guess, unsigned l
 		return false;
 	}
 }
+
+/* Whole words only: "9000" not inside "19000", "100.0.0.1" not inside "100.0.0.10". */
+static void mask_word(char *line, const char *w)
+{
+	size_t n = strlen(w);
+	if (!n)
+		return;
+	for (char *p = line; (p = strstr(p, w)); p += n) {
+		char before = p == line ? ' ' : p[-1], after = p[n];
+		bool in_word = isalnum((unsigned char)before) || before == '_' || before == '.' ||
+			       isalnum((unsigned char)after) || after == '_' ||
+			       (after == '.' && isdigit((unsigned char)p[n + 1]));
+		if (!in_word)
+			memset(p, '?', n);
+	}
+}
+
+void predict_mask(char *text, const struct predict_answer *a)
+{
+	for (char *line = text; line && *line;) {
+		char *nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		const char *t = line + strspn(line, " ");
+		if (*t != '[') { /* "[7] client sendto ..." is what was typed: never hidden */
+			switch (a->what) {
+			case EX_STATE:
+				mask_word(line, a->value);
+				break;
+			case EX_LOCAL:
+				mask_word(line, a->port); /* the question is the port; the address is the host's */
+				break;
+			case EX_REMOTE:
+			case EX_DATA:
+				if (a->ip[0] && strcmp(a->ip, "?"))
+					mask_word(line, a->ip);
+				if (a->port[0] && strcmp(a->port, "?"))
+					mask_word(line, a->port);
+				if (a->what == EX_DATA && a->text[0]) {
+					char q[sizeof(a->text) + 2];
+					snprintf(q, sizeof(q), "\"%s\"", a->text);
+					mask_word(line, q);
+				}
+				break;
+			case EX_RESULT: {
+				char w[sizeof(a->value) + 16];
+				if (a->bytes) {
+					mask_word(line, a->value);
+				} else if (!strncmp(a->value, "-1 ", 3)) {
+					mask_word(line, a->value + 3);
+				} else {
+					snprintf(w, sizeof(w), "-> %s", a->value);
+					mask_word(line, w);
+					snprintf(w, sizeof(w), "result %s", a->value);
+					mask_word(line, w);
+				}
+				break;
+			}
+			default:
+				break;
+			}
+		}
+		if (!nl)
+			break;
+		*nl = '\n';
+		line = nl + 1;
+	}
+}
