@@ -21,6 +21,7 @@ static const char *const keys[] = {
 	"z            zoom the focused pane to the whole screen (z again: back)",
 	"n / space    next lesson step (start with --lesson NAME, or --compare)",
 	"b / r        lesson: back one step (the lab is built again and the steps replayed) / restart",
+	": / s        lesson, a PREDICT question waiting: type your guess / skip it",
 	"mouse        click a pane to focus it, a frame to select it",
 	"Esc          forget the error line      Ctrl-L   repaint",
 	"q            quit (Ctrl-C too)",
