@@ -195,12 +195,35 @@ static void test_recvfrom_data(void **st)
 	session_free(&s);
 }
 
+/* A worksheet hides the answer beside its blank: whole words, same width. */
+static void test_mask(void **st)
+{
+	(void)st;
+	struct predict_answer a;
+	memset(&a, 0, sizeof(a));
+	a.what = EX_REMOTE;
+	snprintf(a.ip, sizeof(a.ip), "100.0.0.1");
+	snprintf(a.port, sizeof(a.port), "9000");
+	char text[] = "[23] client connect 100.0.0.1 9000\n"
+		      "    STEP7  server 4 TCP 200.0.0.2 80 100.0.0.1* 9000* ESTABLISHED\n"
+		      "  wire #3 TCP 100.0.0.10:19000 -> 200.0.0.2:80\n";
+	predict_mask(text, &a);
+	assert_string_equal(text, "[23] client connect 100.0.0.1 9000\n"
+				  "    STEP7  server 4 TCP 200.0.0.2 80 ?????????* ????* ESTABLISHED\n"
+				  "  wire #3 TCP 100.0.0.10:19000 -> 200.0.0.2:80\n");
+	a.what = EX_STATE;
+	snprintf(a.value, sizeof(a.value), "ESTABLISHED");
+	char t2[] = "  expect client state ESTABLISHED: ok\n";
+	predict_mask(t2, &a);
+	assert_string_equal(t2, "  expect client state ???????????: ok\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ephemeral_port), cmocka_unit_test(test_bound_port),
 		cmocka_unit_test(test_state_and_remote), cmocka_unit_test(test_result_and_bytes),
-		cmocka_unit_test(test_recvfrom_data),
+		cmocka_unit_test(test_recvfrom_data), cmocka_unit_test(test_mask),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
