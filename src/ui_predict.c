@@ -65,8 +65,17 @@ static void reveal_panes(struct ui *u)
 {
 	for (int i = 0; i < P_TILED_; i++)
 		if ((i == P_LADDER || i == P_LADDER_B) && u->pane[i].ops && u->pane[i].ops->forget &&
-		    u->pane[i].a == lab0(u))
-			u->pane[i].ops->forget(u, &u->pane[i]);
+		    u->pane[i].a == lab0(u)) {
+			/* The same rows with "??" replaced: the view stays where it was. */
+			struct ui_pane *p = &u->pane[i];
+			int top = p->top;
+			bool follow = p->follow;
+			unsigned long sel = p->sel;
+			p->ops->forget(u, p);
+			p->top = top;
+			p->follow = follow;
+			p->sel = sel;
+		}
 }
 
 static void pop(struct ui_predict *p)

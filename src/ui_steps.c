@@ -20,8 +20,8 @@
 static void step_verdict(struct ui *u)
 {
 	u->notice[0] = '\0';
-	if (u->step < lesson_step_count(u->les[0].l))
-		return;
+	if (u->step < lesson_step_count(u->les[0].l) || ui_predict_pending(u))
+		return; /* a question of the last step speaks first; n at the end gives the verdict */
 	int held = 0, failed = 0;
 	for (int k = 0; k < u->nles; k++) {
 		unsigned long h, f;
