@@ -52,6 +52,7 @@ enum verb {
 	V_NTOHS,      /* ntohs N   (0..65535)                                   */
 	V_NTOHL,      /* ntohl N   (0..4294967295)                              */
 	V_SAVE,       /* save lesson FILE | save! lesson FILE (the session so far as a lesson) */
+	V_PREDICT,    /* predict [SIDE] state|local|remote|result|data "QUESTION" (predict.h) */
 	V_COUNT_
 };
 

@@ -154,4 +154,8 @@ int engine_blocked(const struct engine *e, unsigned seq_only);
 /* Batch: mark still-blocked calls of command seq as such in the log. */
 void engine_note_still_blocked(struct engine *e, unsigned seq, unsigned waited_ms);
 
+/* The side host's net.ipv4.ip_local_port_range (ephemeral ports), for
+ * judging predictions: 0, or negative errno with *lo = *hi = 0. */
+int engine_port_range(struct engine *e, enum side side, unsigned *lo, unsigned *hi);
+
 #endif

@@ -22,6 +22,7 @@
 #ifndef SOCKSTEP_LESSON_RUN_H
 #define SOCKSTEP_LESSON_RUN_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "app.h"
@@ -78,11 +79,15 @@ int lesson_save_write(struct app *a, const char *path, bool force, char *msg, si
  * line per statement, ARP frames after the first exchange counted. Lines that were refused or did not
  * hold are also reported on stderr as FILE:LINE: message. Returns the number
  * of failures (0: the lesson checks out). */
-int lesson_batch(struct app *a, const struct lesson *l, FILE *out, int width);
+/* worksheet: each prediction (predict.h) a blank to fill in with its
+ * question, its answer hidden in the step's output, and after the last step
+ * an answer key of this run's real values. */
+int lesson_batch(struct app *a, const struct lesson *l, FILE *out, int width, bool worksheet);
 
 /* What --batch --lesson prints (--handout): the text handout (lesson_batch,
- * at most --width columns), Markdown for a course site (handout_md.h). */
-enum handout { HANDOUT_TEXT, HANDOUT_MD };
+ * at most --width columns), a worksheet (the same with blanks and a key),
+ * Markdown for a course site (handout_md.h). */
+enum handout { HANDOUT_TEXT, HANDOUT_MD, HANDOUT_WORKSHEET };
 
 int lesson_step_count(const struct lesson *l);
 

@@ -39,6 +39,7 @@ enum ev_kind {
 	EV_FRAME,    /* a frame crossed the wire: ret = frame number, text = summary */
 	EV_WIRE,     /* the wire's policy or queue changed: text */
 	EV_CONVERT,  /* a conversion's bytes, for the hex pane: conv (its lines are EV_INFO) */
+	EV_PREDICT,  /* a question about the next command: text = question, ret = enum expect_what */
 };
 
 enum call_status {

@@ -111,6 +111,9 @@ struct ui_lesson {
 	struct app *a;
 };
 
+#define UI_PREDICT_QUEUE 16 /* questions of one step */
+#define UI_PREDICT_MAX 256  /* questions of one lesson that are scored */
+
 struct ui {
 	struct app *a;        /* the lab the keys and the ':' line act on */
 	struct ui_lesson les[2];  /* [0] the lesson (TCP in --compare), [1] --compare's second (UDP) */
@@ -153,6 +156,19 @@ struct ui {
 		int queued;           /* n pressed meanwhile: steps to run after it */
 		char err[CMD_ERR_MAX + CMD_PATH_MAX];
 	} run;
+	/* Predict, then reveal (ui_predict.c): the questions of the lesson's
+	 * steps, each waiting for a guess; their cells show "??" meanwhile. */
+	struct ui_predict {
+		size_t scan;          /* the next event of les[0]'s log to look at */
+		int seen;             /* questions met in that log: the ordinal of the next */
+		size_t ev[UI_PREDICT_QUEUE]; /* waiting questions (EV_PREDICT), oldest first */
+		int ord[UI_PREDICT_QUEUE];
+		int nq;
+		bool answering;       /* the ':' line holds a guess, not a command */
+		bool range_read;
+		unsigned lo, hi;      /* the client host's ephemeral port range */
+		signed char verdict[UI_PREDICT_MAX]; /* per question: 0 not yet, 1 right, 2 wrong, 3 skipped */
+	} pred;
 	/* the narration line */
 	char notice[CMD_ERR_MAX + CMD_PATH_MAX + 64];
 	bool notice_warn;
@@ -211,6 +227,25 @@ void ui_prompt_open(struct ui *u, const char *prefill);
 void ui_prompt_cursor(const struct ui *u, int *y, int *x);
 /* Run one command line as the user typed it (ui.c): errors go to the narration. */
 void ui_run_line(struct ui *u, const char *line);
+
+/* Predict, then reveal (ui_predict.c). Is the cell of this program's socket
+ * (fd), from log event `at` of lab a, the answer to a question still
+ * waiting for a guess? Then the panes show "??" instead. */
+bool ui_predict_hides(const struct ui *u, const struct app *a, enum side side, int prog, int child, int fd,
+		      size_t at, enum expect_what what);
+/* The step's new questions (a replay's are met, not asked again). */
+void ui_predict_collect(struct ui *u, bool replay);
+/* A question waits: the narration line's text for it. */
+bool ui_predict_line(struct ui *u, char *buf, size_t len);
+bool ui_predict_pending(const struct ui *u);
+/* The student's guess (the ':' line in answer mode): judged, revealed, scored. */
+void ui_predict_guess(struct ui *u, const char *guess);
+/* s: reveal the oldest question without scoring it; all: every one (n goes on). */
+void ui_predict_skip(struct ui *u, bool all);
+/* The lab was rebuilt (b, r): forget the questions waiting; restart: the score too. */
+void ui_predict_reset(struct ui *u, bool restart);
+/* "2 of 3 predicted" for the lesson's end, "" when the lesson asks nothing. */
+void ui_predict_score(struct ui *u, char *buf, size_t len);
 /* Set the narration line to a notice (warn: the warning style). */
 void ui_notice(struct ui *u, bool warn, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 

@@ -8,6 +8,7 @@
 
 #include "linein.h"
 #include "out.h"
+#include "predict.h"
 #include "text.h"
 #include "wrap.h"
 
@@ -191,6 +192,11 @@ int batch_print(struct batch_printer *p, const struct session *s)
 			break;
 		case EV_WIRE:
 			fputs("  wire    ", f);
+			put(f, ev->text);
+			fputc('\n', f);
+			break;
+		case EV_PREDICT:
+			fprintf(f, "  %-6s  predict %s: ", side_tag(ev), predict_field_name((enum expect_what)ev->ret));
 			put(f, ev->text);
 			fputc('\n', f);
 			break;

@@ -1183,6 +1183,40 @@ static int p_expect(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, s
 		    show(&a[0]).s, join(expect_words).s, suggest(&a[0], expect_words).s);
 }
 
+/* ---- predict ----------------------------------------------------------- */
+
+/* predict SIDE state|local|remote|result|data "QUESTION": a question about
+ * the next command, answered by what the kernel does (predict.h). Without a
+ * side only "result" is taken: the result of a conversion such as htons. */
+static const char *const predict_words[] = { "state", "local", "remote", "result", "data", NULL };
+static const enum expect_what predict_what[] = { EX_STATE, EX_LOCAL, EX_REMOTE, EX_RESULT, EX_DATA };
+static const char *const predict_first[] = { "server", "client", "result", NULL };
+
+static int p_predict(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, size_t n)
+{
+	const struct cmd_tok *all = a - 1;
+	size_t i = 0;
+	int r = parse_side(x, &a[0], &c->t);
+	if (r < 0)
+		return r;
+	if (r == 1)
+		i = 1;
+	else
+		c->t.side = SIDE_NONE;
+	set_who(x, all, i + 2);
+	int k = i < n ? lookup(&a[i], predict_words) : -1;
+	if (k < 0 || (i == 0 && predict_what[k] != EX_RESULT))
+		return fail(x, "bad prediction \"%s\": expected a side and state, local, remote, result or data, "
+			    "then the question in quotes, e.g. predict client state \"Which state after connect()?\"",
+			    i < n ? show(&a[i]).s : "");
+	if (n != i + 2 || !a[i + 1].quoted)
+		return fail(x, "\"predict\" needs the question in quotes after \"%s\", e.g. predict client %s "
+			    "\"What will the kernel say?\"", predict_words[k], predict_words[k]);
+	c->ex.what = predict_what[k];
+	snprintf(c->ex.a, sizeof c->ex.a, "%s", predict_words[k]);
+	return want_data(x, c, a[i + 1].s, a[i + 1].len);
+}
+
 /* ---- the other top-level commands -------------------------------------- */
 
 static const char *const wire_words[] = { "pass", "hold", "step", "drop", "delay", "save", "status", NULL };
@@ -1375,6 +1409,12 @@ static const struct cmd_verb_info verbs[] = {
 	    { "expect wire saw \"TEXT\"", "a frame since the last command has TEXT" },
 	    { "expect wire held N", "N frames wait on the wire" } },
 	  0, -1, "", "", { expect_words }, p_expect },
+	{ "predict", V_PREDICT, 0,
+	  { { "predict SIDE state|local|remote|result|data \"QUESTION\"",
+	      "ask before the next command; it answers" },
+	    { "predict result \"QUESTION\"", "the same for a conversion: htons' bytes" } },
+	  2, 3, "a side, what to predict and the question", "predict client state \"Which state?\"",
+	  { predict_first, predict_words }, p_predict },
 	{ "inet_addr", V_INET_ADDR, 0,
 	  { { "inet_addr TEXT", "inet_addr() of TEXT, and its trap" } },
 	  1, 1, "the text to convert", "inet_addr 255.255.255.255", { NULL }, p_conv_text },
@@ -1803,6 +1843,15 @@ void cmd_format(const struct cmd *c, char *buf, size_t len)
 		break;
 	case V_EXPECT:
 		format_expect(&o, c);
+		break;
+	case V_PREDICT:
+		emit(&o, "predict");
+		if (c->t.side != SIDE_NONE) {
+			emit(&o, " ");
+			emit_target(&o, &c->t);
+		}
+		emit(&o, " %s", c->ex.a);
+		emit_quoted(&o, c->data, c->data_len);
 		break;
 	case V_INET_ADDR:
 	case V_INET_PTON:

@@ -1177,6 +1177,24 @@ static bool match(const char *want, const char *have)
 	return !strcmp(want, "*") || !strcmp(want, have);
 }
 
+int engine_port_range(struct engine *e, enum side side, unsigned *lo, unsigned *hi)
+{
+	*lo = *hi = 0;
+	int in = lab_enter(e->lab, side);
+	FILE *f = in == 0 || e->lab->mode == NET_HOST ? fopen("/proc/sys/net/ipv4/ip_local_port_range", "re") : NULL;
+	if (in == 0)
+		lab_leave(e->lab);
+	if (!f)
+		return -ENOENT;
+	int n = fscanf(f, "%u %u", lo, hi);
+	fclose(f);
+	if (n != 2 || *lo > *hi) {
+		*lo = *hi = 0;
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* "client sysctl net.ipv4.ip_local_port_range": read in the side's host. */
 static int do_sysctl(struct engine *e, const struct cmd *c, char *err, size_t errlen)
 {
@@ -1342,6 +1360,17 @@ int engine_exec(struct engine *e, const struct cmd *c, char *err, size_t errlen)
 		return 0;
 	case V_EXPECT:
 		return do_expect(e, c, err, errlen);
+	case V_PREDICT: {
+		/* Only asked here: the answer is what the next command does (predict.h). */
+		struct event *ev = session_add(e->log, EV_PREDICT, c->t.side, c->t.fd, "%.*s", (int)c->data_len,
+					       (const char *)c->data);
+		if (ev) {
+			ev->prog = (unsigned char)c->t.prog;
+			ev->child = (unsigned char)c->t.child;
+			ev->ret = c->ex.what;
+		}
+		return 0;
+	}
 	case V_INET_ADDR:
 	case V_INET_PTON:
 	case V_HTONS:

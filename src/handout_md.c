@@ -261,6 +261,8 @@ static void md_events(struct md *m, const struct app *a, size_t *next)
 		switch (ev->kind) {
 		case EV_COMMAND: {
 			close_blk(m);
+			if (ev->text && !strncmp(ev->text, "predict ", 8))
+				break; /* its question follows (EV_PREDICT), as the text handout shows it */
 			int f = md_fence_len(ev->text, 1);
 			fprintf(m->out, "\n\\[%u\\] ", ev->seq);
 			for (int i = 0; i < f; i++)
@@ -290,6 +292,9 @@ static void md_events(struct md *m, const struct app *a, size_t *next)
 		case EV_SAY:
 		case EV_EXPECT:
 			item(m, NULL, NULL, ev->text);
+			break;
+		case EV_PREDICT: /* the question; its answer is in the output that follows */
+			item(m, NULL, "predict: ", ev->text);
 			break;
 		case EV_WIRE:
 			item(m, "wire", NULL, ev->text);

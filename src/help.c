@@ -23,6 +23,7 @@ static const char *const keys[] = {
 	"S            save the session as a lesson (\"save lesson \" typed for you)",
 	"n / space    next lesson step (start with L, --lesson NAME, or --compare)",
 	"b / r        lesson: back one step (the lab is built again and the steps replayed) / restart",
+	": / s        lesson, a PREDICT question waiting: type your guess / skip it",
 	"mouse        click a pane to focus it, a frame to select it",
 	"Esc          forget the error line      Ctrl-L   repaint",
 	"q            quit (Ctrl-C too)",

@@ -12,6 +12,7 @@
 #include "batch.h"
 #include "lesson_save.h"
 #include "config.h"
+#include "predict.h"
 #include "priv.h"
 #include "out.h"
 #include "text.h"
@@ -566,7 +567,106 @@ static void rule(FILE *out)
 	fputs("======================================================================\n", out);
 }
 
-int lesson_batch(struct app *a, const struct lesson *l, FILE *dest, int width)
+/* ---- worksheets: each prediction a blank, the answers at the end --------- */
+
+struct ws_pred {
+	size_t ev;                  /* the EV_PREDICT event */
+	int step;
+	bool known;                 /* the command after it ran: ans holds the kernel's answer */
+	struct predict_answer ans;
+	char who[16];               /* "client" */
+	char *question;
+};
+
+struct worksheet {
+	struct ws_pred *v;
+	int n;
+	unsigned lo, hi;            /* the client host's ephemeral port range */
+};
+
+/* A prediction of this step was just logged: print its blank. */
+static void ws_blank(struct worksheet *w, const struct event *e, int step, FILE *out)
+{
+	struct ws_pred *v = realloc(w->v, (size_t)(w->n + 1) * sizeof(*v));
+	if (!v)
+		return;
+	w->v = v;
+	struct ws_pred *pr = &v[w->n++];
+	memset(pr, 0, sizeof(*pr));
+	pr->step = step;
+	if (e->side != SIDE_NONE)
+		cmd_prog_name(e->side, e->prog ? e->prog : 1, e->child, pr->who, sizeof(pr->who));
+	pr->question = strdup(e->text ? e->text : "");
+	fprintf(out, "\n  PREDICTION %d (%s%s%s): ", w->n, pr->who, pr->who[0] ? " " : "",
+		predict_field_name((enum expect_what)e->ret));
+	text_fputs(pr->question ? pr->question : "", out);
+	fputs("\n  your answer: ________________________________________\n", out);
+}
+
+/* Print what the log holds since p->next, the answers of this step's
+ * predictions hidden. */
+static int ws_print(struct worksheet *w, struct batch_printer *p, struct app *a, int step)
+{
+	bool hide = false;
+	for (int i = 0; i < w->n; i++) {
+		struct ws_pred *pr = &w->v[i];
+		if (pr->step != step)
+			continue;
+		if (!pr->known)
+			pr->known = predict_answer(&a->log, pr->ev, w->lo, w->hi, &pr->ans) == 0;
+		hide |= pr->known;
+	}
+	if (!hide)
+		return batch_print(p, &a->log);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	if (!m)
+		return batch_print(p, &a->log);
+	FILE *out = p->out;
+	p->out = m;
+	batch_print(p, &a->log);
+	p->out = out;
+	fclose(m);
+	for (int i = 0; i < w->n; i++)
+		if (w->v[i].step == step && w->v[i].known)
+			predict_mask(buf, &w->v[i].ans);
+	fputs(buf, out); /* already escaped by batch_print */
+	free(buf);
+	return out_flush(out);
+}
+
+/* After the last step: the answers this run's kernel gave. */
+static void ws_key(struct worksheet *w, FILE *out)
+{
+	if (!w->n)
+		return;
+	fputc('\n', out);
+	rule(out);
+	fputs("ANSWER KEY: what the kernel did in this run\n", out);
+	rule(out);
+	for (int i = 0; i < w->n; i++) {
+		struct ws_pred *pr = &w->v[i];
+		fprintf(out, "\n  %d. ", i + 1);
+		text_fputs(pr->question ? pr->question : "", out);
+		fprintf(out, "\n     %s%s%s: ", pr->who, pr->who[0] ? " " : "", predict_field_name(pr->ans.what));
+		text_fputs(pr->known ? pr->ans.value : "(the command after it did not answer)", out);
+		fputc('\n', out);
+		if (pr->known && pr->ans.ephemeral) {
+			if (w->lo)
+				fprintf(out, "     right too: \"random above 32767\", \"ephemeral\" or %u-%u\n", w->lo, w->hi);
+			else
+				fprintf(out, "     right too: \"random above 32767\" or \"ephemeral\"\n");
+		}
+	}
+	for (int i = 0; i < w->n; i++)
+		free(w->v[i].question);
+	free(w->v);
+	w->v = NULL;
+	w->n = 0;
+}
+
+int lesson_batch(struct app *a, const struct lesson *l, FILE *dest, int width, bool worksheet)
 {
 	/* At most width columns: long lines wrapped on their way out (wrap.h),
 	 * the 5-tuple table narrow, repeated dumps folded. */
@@ -577,6 +677,9 @@ int lesson_batch(struct app *a, const struct lesson *l, FILE *dest, int width)
 	}
 	struct batch_printer p = { .out = out, .next = a->log.n, .compact = true,
 				   .narrow = width && width < BATCH_WIDE };
+	struct worksheet ws = { 0 };
+	if (worksheet)
+		engine_port_range(&a->eng, SIDE_CLIENT, &ws.lo, &ws.hi);
 	int fails = 0, expects = 0, expects_failed = 0, refused = 0;
 	/* Title, summary, step titles and narration are the lesson file's
 	 * text: written escaped (text.h), as everything a user wrote. */
@@ -612,9 +715,16 @@ int lesson_batch(struct app *a, const struct lesson *l, FILE *dest, int width)
 			/* An expect prints only its verdict, "expect ...: ok", under the
 			 * output it checks: the "[n] expect ..." line would say it twice. */
 			const struct event *cmd = session_at(&a->log, mark);
-			if (it->expect && cmd && cmd->kind == EV_COMMAND)
-				p.next = mark + 1;
-			if (batch_print(&p, &a->log) < 0 && out_stopped())
+			const struct event *q = session_at(&a->log, mark + 1);
+			bool predict = q && q->kind == EV_PREDICT;
+			if ((it->expect || predict) && cmd && cmd->kind == EV_COMMAND)
+				p.next = mark + 1; /* a prediction too: its question, not the line */
+			if (predict && worksheet) {
+				ws_blank(&ws, q, i, out);
+				ws.v[ws.n - 1].ev = mark + 1;
+				p.next = a->log.n;
+			}
+			if ((worksheet ? ws_print(&ws, &p, a, i) : batch_print(&p, &a->log)) < 0 && out_stopped())
 				break; /* nobody reads the handout any more (| head): stop */
 			if (it->expect) {
 				expects++;
@@ -636,6 +746,7 @@ int lesson_batch(struct app *a, const struct lesson *l, FILE *dest, int width)
 			}
 		}
 	}
+	ws_key(&ws, out);
 	fprintf(out, "\nLESSON %s: %d step%s, %d expectation%s", tesc(l->name), l->nsteps, l->nsteps == 1 ? "" : "s",
 		expects, expects == 1 ? "" : "s");
 	if (!fails)

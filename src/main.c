@@ -54,6 +54,7 @@ static const struct {
 	enum handout kind;
 } handouts[] = {
 	{ "text", HANDOUT_TEXT },
+	{ "worksheet", HANDOUT_WORKSHEET },
 	{ "md", HANDOUT_MD },
 };
 
@@ -70,8 +71,9 @@ static void usage(FILE *f)
 	      "      --lesson NAME|FILE run a lesson; with --batch print it as a handout, with the\n"
 	      "                         real result of every command (exit 1 if an expect failed);\n"
 	      "                         with no NAME, choose one from the lesson menu (as L does)\n"
-	      "      --handout FORMAT   with --batch --lesson: text (default, for print) or md\n"
-	      "                         (Markdown with a Mermaid diagram, for a course site)\n"
+	      "      --handout FORMAT   with --batch --lesson: text (default, for print), worksheet\n"
+	      "                         (each prediction a blank, then an answer key from this run)\n"
+	      "                         or md (Markdown with a Mermaid diagram, for a course site)\n"
 	      "      --width N          --batch lines at most N columns (60-1000; a text handout's\n"
 	      "                         default is 100)\n"
 	      "      --list-lessons     list the lessons found, with their summaries, and exit\n"
@@ -686,7 +688,7 @@ int main(int argc, char **argv)
 			if (o.handout_kind == HANDOUT_MD)
 				errors = handout_md(&a, lesson, stdout);
 			else
-				errors = lesson_batch(&a, lesson, stdout, width);
+				errors = lesson_batch(&a, lesson, stdout, width, o.handout_kind == HANDOUT_WORKSHEET);
 		} else {
 			errors = batch_run_width(in, name, &a, o.width);
 		}

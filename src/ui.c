@@ -341,6 +341,20 @@ static int key(struct ui *u, int k)
 			break;
 		}
 	}
+	if (ui_predict_pending(u) && !ui_steps_busy(u)) {
+		/* A question waits: ':' takes the guess, s skips it (Enter stays the panes'). */
+		switch (k) {
+		case ':':
+			ui_prompt_open(u, "");
+			u->pred.answering = true;
+			return UH_REDRAW;
+		case 's':
+			ui_predict_skip(u, false);
+			return UH_REDRAW;
+		default:
+			break;
+		}
+	}
 	switch (k) {
 	case ':':
 		ui_prompt_open(u, "");

@@ -66,7 +66,16 @@ static void who_prefix(const struct event *e, char *buf, size_t len)
 	}
 }
 
-static void read_event(struct lad *d, const struct app *a, const struct event *e)
+/* The answer to a question still waiting is not drawn (ui_predict.c); when
+ * it is revealed the pane reads its log again (ui_predict_reveal_panes). */
+static bool hid(const struct ui *u, const struct app *a, const struct event *e, size_t at, enum expect_what w)
+{
+	const struct tuple_row *r = e->row;
+	return r ? ui_predict_hides(u, a, r->side, r->prog, r->child, r->fd, at, w)
+		 : ui_predict_hides(u, a, e->side, e->prog, e->child, e->fd, at, w);
+}
+
+static void read_event(const struct ui *u, struct lad *d, const struct app *a, const struct event *e, size_t at)
 {
 	char pre[24], text[LADDER_NOTE_MAX], res[24] = "", name[24];
 	enum ladder_side side = e->side == SIDE_SERVER ? LS_SERVER : LS_CLIENT;
@@ -89,6 +98,8 @@ static void read_event(struct lad *d, const struct app *a, const struct event *e
 				snprintf(res, sizeof(res), "%s", errno_name(e->err));
 			else
 				snprintf(res, sizeof(res), "%ld", e->ret);
+			if (hid(u, a, e, at, EX_RESULT))
+				snprintf(res, sizeof(res), "??");
 		}
 		ladder_add_note(&d->l, e->seq, side, e->status == CS_BLOCKED ? LN_BLOCKED : LN_CALL, text, res);
 		return;
@@ -108,7 +119,7 @@ static void read_event(struct lad *d, const struct app *a, const struct event *e
 		if (!(r->changed & TC_STATE) || !r->state[0] || r->step == TS_SOCKET || r->step == TS_INHERITED)
 			return;
 		who_prefix(e, pre, sizeof(pre));
-		snprintf(text, sizeof(text), "%s%s", pre, r->state);
+		snprintf(text, sizeof(text), "%s%s", pre, hid(u, a, e, at, EX_STATE) ? "??" : r->state);
 		ladder_add_note(&d->l, e->seq, r->side == SIDE_SERVER ? LS_SERVER : LS_CLIENT, LN_STATE, text, "");
 		return;
 	}
@@ -117,7 +128,7 @@ static void read_event(struct lad *d, const struct app *a, const struct event *e
 	}
 }
 
-static struct lad *sync_lad(struct ui_pane *p)
+static struct lad *sync_lad(const struct ui *u, struct ui_pane *p)
 {
 	const struct session *s = &p->a->log;
 	struct lad *d = p->priv;
@@ -135,7 +146,7 @@ static struct lad *sync_lad(struct ui_pane *p)
 	for (; d->next < s->n; d->next++) {
 		const struct event *e = session_at(s, d->next);
 		if (e)
-			read_event(d, p->a, e);
+			read_event(u, d, p->a, e, d->next);
 	}
 	return d;
 }
@@ -143,7 +154,7 @@ static struct lad *sync_lad(struct ui_pane *p)
 static void ladder_update(struct ui *u, struct ui_pane *p)
 {
 	(void)u;
-	sync_lad(p);
+	sync_lad(u, p);
 }
 
 static void ladder_forget(struct ui *u, struct ui_pane *p)
@@ -261,7 +272,7 @@ static void draw_detail(struct ui *u, struct ui_pane *p, struct lad *d)
 static void ladder_draw(struct ui *u, struct ui_pane *p)
 {
 	const struct wire *w = p->a->wire;
-	struct lad *d = sync_lad(p);
+	struct lad *d = sync_lad(u, p);
 	if (!w) {
 		ui_wrap(u, p->win, 0, 1, p->w - 1, p->h, 2,
 			p->a->wire_why[0] ? p->a->wire_why : "no capture on this network", u->attr[R_MINOR]);

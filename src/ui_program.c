@@ -28,6 +28,7 @@ struct pline {
 	size_t done_at; /* the completing event, */
 	long done_ret;  /* and its result */
 	int done_err;
+	unsigned char prog, child; /* PL_CALL, PL_DATA: whose (client2, server.1) */
 };
 
 /* Lines derived from the log, per side, kept up to date incrementally so
@@ -124,7 +125,8 @@ static void sync_prog(const struct session *s, enum side side, struct pgm *pg)
 			}
 			add_line(pg,
 				 (struct pline){ .kind = PL_CALL, .at = i, .blocked = e->status == CS_BLOCKED,
-						 .seq = e->seq, .fd = e->fd, .ret = e->ret, .err = e->err },
+						 .seq = e->seq, .fd = e->fd, .ret = e->ret, .err = e->err,
+						 .prog = e->prog, .child = e->child },
 				 text);
 			break;
 		case EV_SOCKADDR:
@@ -134,7 +136,8 @@ static void sync_prog(const struct session *s, enum side side, struct pgm *pg)
 				add_line(pg, (struct pline){ .kind = PL_STMT, .at = i }, e->sa->code[st]);
 			break;
 		case EV_DATA:
-			add_line(pg, (struct pline){ .kind = PL_DATA, .at = i }, text);
+			add_line(pg, (struct pline){ .kind = PL_DATA, .at = i, .fd = e->fd, .prog = e->prog, .child = e->child },
+				 text);
 			break;
 		case EV_ROW:
 			if (e->row && e->row->proto != PROTO_NONE)
@@ -194,8 +197,20 @@ static void program_title(struct ui *u, struct ui_pane *p, char *buf, size_t len
 }
 
 /* The result column of a call: "→ 3", "→ -1 ECONNREFUSED", "blocked". */
-static const char *result_text(struct ui *u, const struct pline *pl, char *buf, size_t len, enum ui_role *role)
+/* The answer to a question still waiting (ui_predict.c) is not shown yet. */
+static bool hidden(const struct ui *u, const struct ui_pane *p, const struct pline *pl, enum expect_what w)
 {
+	return ui_predict_hides(u, p->a, p->side, pl->prog, pl->child, pl->fd, pl->has_done ? pl->done_at : pl->at, w);
+}
+
+static const char *result_text(struct ui *u, const struct ui_pane *p, const struct pline *pl, char *buf, size_t len,
+			       enum ui_role *role)
+{
+	if (hidden(u, p, pl, EX_RESULT) && (pl->has_done || !pl->blocked)) {
+		*role = R_RET;
+		snprintf(buf, len, "%s ??", ui_glyph(u, G_ARROW));
+		return buf;
+	}
 	if (!pl->has_done && pl->blocked) {
 		*role = R_BLOCKED;
 		return "blocked";
@@ -246,10 +261,10 @@ static int call_layout(const char *code, int rw, int avail, size_t off[CALL_ROWS
 	return rows;
 }
 
-static const char *call_result(struct ui *u, const struct pline *pl, char *buf, size_t len, enum ui_role *role,
+static const char *call_result(struct ui *u, const struct ui_pane *p, const struct pline *pl, char *buf, size_t len, enum ui_role *role,
 			       int avail)
 {
-	const char *res = result_text(u, pl, buf, len, role);
+	const char *res = result_text(u, p, pl, buf, len, role);
 	/* "(waited)" is worth a word, not a row of its own. */
 	size_t off[CALL_ROWS_MAX + 1];
 	char *w = strstr(buf, " (waited)");
@@ -259,12 +274,12 @@ static const char *call_result(struct ui *u, const struct pline *pl, char *buf, 
 	return res;
 }
 
-static int call_rows(struct ui *u, const struct pline *pl, int avail)
+static int call_rows(struct ui *u, const struct ui_pane *p, const struct pline *pl, int avail)
 {
 	char rbuf[64];
 	enum ui_role role;
 	size_t off[CALL_ROWS_MAX + 1];
-	const char *res = call_result(u, pl, rbuf, sizeof(rbuf), &role, avail);
+	const char *res = call_result(u, p, pl, rbuf, sizeof(rbuf), &role, avail);
 	return call_layout(pl->text, ui_width(u, res) + 1, avail, off);
 }
 
@@ -274,7 +289,7 @@ static void draw_call_row(struct ui *u, struct ui_pane *p, int row, const struct
 	char rbuf[64];
 	enum ui_role rrole;
 	int avail = p->w - 2;
-	const char *res = call_result(u, pl, rbuf, sizeof(rbuf), &rrole, avail);
+	const char *res = call_result(u, p, pl, rbuf, sizeof(rbuf), &rrole, avail);
 	int rw = ui_width(u, res) + 1;
 	size_t off[CALL_ROWS_MAX + 1];
 	int rows = call_layout(pl->text, rw, avail, off);
@@ -314,7 +329,7 @@ static void program_draw(struct ui *u, struct ui_pane *p)
 	const char *mark = ui_glyph(u, G_CURRENT);
 	/* The current call is shown whole: as many rows as it needs (older
 	 * lines may be cut). Scrolling counts screen rows. */
-	int cur_rows = cur < pg->n ? call_rows(u, &pg->l[cur], p->w - 2) : 1;
+	int cur_rows = cur < pg->n ? call_rows(u, p, &pg->l[cur], p->w - 2) : 1;
 	size_t total_rows = total + (size_t)(cur_rows - 1);
 	ui_scroll_fix(p, (int)total_rows, p->h);
 	/* The line and the row within it where the view starts. */
@@ -362,14 +377,17 @@ static void program_draw(struct ui *u, struct ui_pane *p)
 		switch (pl->kind) {
 		case PL_CALL:
 			snprintf(code, sizeof(code), "%s", pl->text);
-			res = result_text(u, pl, rbuf, sizeof(rbuf), &rrole);
+			res = result_text(u, p, pl, rbuf, sizeof(rbuf), &rrole);
 			break;
 		case PL_STMT:
 			snprintf(code, sizeof(code), "%s", pl->text);
 			code_role = R_MINOR;
 			break;
 		case PL_DATA:
-			snprintf(code, sizeof(code), "/* %s */", pl->text);
+			if (hidden(u, p, pl, EX_DATA)) /* what recv filled in: the student guesses first */
+				snprintf(code, sizeof(code), "/* received ?? */");
+			else
+				snprintf(code, sizeof(code), "/* %s */", pl->text);
 			code_role = R_MINOR;
 			break;
 		}

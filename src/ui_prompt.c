@@ -29,6 +29,7 @@ void ui_prompt_open(struct ui *u, const char *prefill)
 	pr.hpos = pr.nhist;
 	pr.scroll = 0;
 	u->prompting = true;
+	u->pred.answering = false; /* a command line, unless the caller says it takes a guess */
 	u->notice[0] = '\0';
 }
 
@@ -178,7 +179,7 @@ static void prompt_draw(struct ui *u, struct ui_pane *p)
 		pr.scroll = cc - avail + 1;
 	if (cc < pr.scroll)
 		pr.scroll = cc;
-	ui_put(u, p->win, 0, 1, 1, ":", u->attr[R_PROMPT]);
+	ui_put(u, p->win, 0, 1, 1, u->pred.answering ? "?" : ":", u->attr[R_PROMPT]); /* ? takes a guess */
 	/* Skip the columns scrolled off to the left. */
 	size_t i = 0;
 	while (i < pr.len && cols_to(u, i) < pr.scroll)
@@ -209,6 +210,7 @@ static bool prompt_key(struct ui *u, struct ui_pane *p, int key)
 	case 27: /* Esc */
 	case 7:  /* Ctrl-G */
 		u->prompting = false;
+		u->pred.answering = false;
 		return true;
 	case '\r':
 	case '\n':
@@ -218,6 +220,11 @@ static bool prompt_key(struct ui *u, struct ui_pane *p, int key)
 		u->prompting = false;
 		if (strspn(line, " \t") == strlen(line))
 			return true;
+		if (u->pred.answering) { /* a guess, not a command: the kernel's answer is revealed */
+			u->pred.answering = false;
+			ui_predict_guess(u, line);
+			return true;
+		}
 		history_add(line);
 		ui_run_line(u, line);
 		return true;

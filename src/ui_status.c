@@ -55,6 +55,8 @@ static void narration(struct ui *u, char *buf, size_t len, attr_t *attr)
 			*attr = u->attr[R_WARN];
 		return;
 	}
+	if (ui_predict_line(u, buf, len))
+		return;
 	/* A lesson speaks until a command is typed by hand. */
 	if (u->nles && u->a->log.seq == u->lesson_seq[0] &&
 	    (u->nles < 2 || u->les[1].a->log.seq == u->lesson_seq[1])) {
@@ -139,8 +141,24 @@ static void draw_hints(struct ui *u, int y, int width)
 		{ "Enter", "run", false }, { "Esc", "cancel", false }, { "Tab", "complete", false },
 		{ "Up/Down", "history", false },
 	};
-	const struct hint *h = u->prompting ? prompting : u->nles ? lesson : normal;
+	static const struct hint predicting[] = {
+		{ ":", "answer", false }, { "s", "skip", false }, { "n", "next", false }, { "b", "back", false },
+		{ "?", "help", false },   { "Tab", "focus", true }, { "z", "zoom", true }, { "q", "quit", false },
+	};
+	if (u->prompting && u->pred.answering) {
+		/* The ':' line took the narration's row: the question stays in sight below it. */
+		char q[CMD_LINE_MAX];
+		if (ui_predict_line(u, q, sizeof(q))) {
+			int x = 1 + ui_put(u, stdscr, y, 1, width - 1, "Enter", u->attr[R_KEY]);
+			x += ui_put(u, stdscr, y, x + 1, width - x - 1, "checks", u->attr[R_TEXT]) + 3;
+			ui_put(u, stdscr, y, x, width - x, q, u->attr[R_NARRATE]);
+			return;
+		}
+	}
+	bool pred = !u->prompting && ui_predict_pending(u) && !ui_steps_busy(u);
+	const struct hint *h = u->prompting ? prompting : pred ? predicting : u->nles ? lesson : normal;
 	size_t n = u->prompting ? sizeof(prompting) / sizeof(prompting[0])
+		 : pred		 ? sizeof(predicting) / sizeof(predicting[0])
 		 : u->nles	 ? sizeof(lesson) / sizeof(lesson[0])
 				 : sizeof(normal) / sizeof(normal[0]);
 	bool show[16];

@@ -22,8 +22,8 @@
 static void step_verdict(struct ui *u)
 {
 	u->notice[0] = '\0';
-	if (u->step < ui_lesson_steps(u))
-		return;
+	if (u->step < ui_lesson_steps(u) || ui_predict_pending(u))
+		return; /* a question of the last step speaks first; n at the end gives the verdict */
 	int held = 0, failed = 0;
 	for (int k = 0; k < u->nles; k++) {
 		unsigned long h, f;
@@ -32,9 +32,12 @@ static void step_verdict(struct ui *u)
 		failed += (int)f;
 	}
 	int refused = u->fails - failed;
-	char more[64] = "";
+	char more[96] = "", score[48];
 	if (refused > 0)
 		snprintf(more, sizeof(more), ", %d command%s refused", refused, refused == 1 ? "" : "s");
+	ui_predict_score(u, score, sizeof(score));
+	if (score[0]) /* "5 of 7 predicted" */
+		snprintf(more + strlen(more), sizeof(more) - strlen(more), "; %s", score);
 	ui_notice(u, failed || refused > 0, "lesson complete: %d expectation%s held, %d failed%s%s", held,
 		  held == 1 ? "" : "s", failed, more, failed || refused > 0 ? "" : "  (b back, r restart)");
 }
@@ -124,6 +127,8 @@ void ui_steps_advance(struct ui *u)
 		char e[CMD_ERR_MAX + CMD_PATH_MAX] = "";
 		bool settle = false;
 		int f = lesson_command(ul->a, ul->l, it, &settle, e, sizeof(e));
+		if (r->lab == 0)
+			ui_predict_collect(u, r->replay); /* a question: its cells hidden from now on */
 		if (f) {
 			u->fails += f;
 			ui_log("lesson %s step %d: %s", ul->l->name, r->k + 1, e);
@@ -199,6 +204,7 @@ static void next(struct ui *u)
 			ui_notice(u, false, "the lesson is over: b goes back a step, r restarts it");
 		return;
 	}
+	ui_predict_skip(u, true); /* n goes on: what was not answered is skipped */
 	begin(u, false, u->step, u->step + 1);
 }
 
@@ -216,6 +222,7 @@ static void go_to(struct ui *u, int upto)
 		}
 	}
 	ui_panes_forget(u);
+	ui_predict_reset(u, upto == 0);
 	u->fails = 0;
 	u->step = 0;
 	if (upto == 0) {

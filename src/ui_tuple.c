@@ -515,6 +515,15 @@ static long *side_slots(const struct table *t, int vis, bool follow, size_t *nsl
 	return slot;
 }
 
+/* The answer to a question still waiting (ui_predict.c) is not shown yet. */
+static bool hidden_cell(const struct ui *u, const struct ui_pane *p, const struct trow *e, enum col c)
+{
+	enum expect_what w = c == C_STATE ? EX_STATE : c == C_LPORT ? EX_LOCAL : c == C_RIP || c == C_RPORT ? EX_REMOTE
+											   : EX_BLOCKED;
+	const struct tuple_row *r = &e->row;
+	return w != EX_BLOCKED && ui_predict_hides(u, p->a, r->side, r->prog, r->child, r->fd, e->at, w);
+}
+
 static void draw_row(struct ui *u, struct ui_pane *p, const struct table *t, const struct dline *d, int y)
 {
 	const struct trow *e = &t->rs->r[d->row];
@@ -536,6 +545,8 @@ static void draw_row(struct ui *u, struct ui_pane *p, const struct table *t, con
 			continue;
 		char buf[64];
 		cell(r, (enum col)c, wd, buf, sizeof(buf));
+		if (hidden_cell(u, p, e, (enum col)c))
+			snprintf(buf, sizeof(buf), "??"); /* a prediction waits for the student's guess */
 		attr_t at = u->attr[c == C_STATE ? R_STATE : R_TEXT];
 		if (c == C_STEP && recent)
 			at = u->attr[R_CURRENT];

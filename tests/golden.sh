@@ -16,8 +16,10 @@ if [ "$mode" = --as-nobody ]; then
   cp "$script" "$tmp/s"; chmod 644 "$tmp/s"; script=$tmp/s
 fi
 
+# A script whose options name a --lesson is only a header: the lesson is the input.
+input=(--script "$script"); case " $opts " in *" --lesson "*) input=() ;; esac
 # shellcheck disable=SC2086
-"${run[@]}" --batch $opts --script "$script" >"$tmp/out" 2>"$tmp/err"
+"${run[@]}" --batch $opts "${input[@]}" >"$tmp/out" 2>"$tmp/err"
 rc=$?
 # Error lines name the script; make them independent of where it lives.
 sed -i "s#$script#$name.script#g" "$tmp/err"

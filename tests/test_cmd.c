@@ -819,6 +819,7 @@ static void test_round_trip(void **state)
 		"save lesson demo.lesson", "save! lesson \"my demo.lesson\"",
 		"wire drop next SYN", "wire drop next SYN-ACK", "wire hold next ACK", "wire drop next FIN",
 		"wire hold next RST", "wire drop next data", "wire hold next udp",
+		"predict client local \"Which port?\"", "predict result \"Bytes?\"",
 	};
 	char text[CMD_LINE_MAX + 64];
 	bool verb[V_COUNT_] = { false }, wop[W_STATUS + 1] = { false }, ex[EX_WIRE_HELD + 1] = { false };
@@ -1380,6 +1381,11 @@ static void test_error_messages(void **state)
 	char tiny[16];
 
 	(void)state;
+	/* predict: a field it can answer, and the question in quotes. */
+	bad("predict client colour \"?\"", "bad prediction \"colour\"");
+	bad("predict state \"Which?\"", "expected a side and state");
+	bad("predict client state Which", "needs the question in quotes");
+	bad("predict client state", "needs the question in quotes");
 	/* A huge token is shown cut short, not at the cost of the explanation. */
 	strcpy(line, "server bind ");
 	memset(line + 12, '9', 3000);
@@ -1444,7 +1450,7 @@ static void test_complete(void **state)
 	const char *w[4];
 
 	(void)state;
-	completes("", "server client wire say expect inet_addr inet_pton htons htonl ntohs ntohl wait save save!");
+	completes("", "server client wire say expect predict inet_addr inet_pton htons htonl ntohs ntohl wait save save!");
 	completes("n", "ntohs ntohl");
 	completes("s", "server say save save!");
 	completes("save! ", "lesson");

@@ -1,0 +1,61 @@
+/* predict.h - predict, then reveal: the kernel is the answer key. Pure: it
+ * reads the session log and compares text; no I/O.
+ *
+ * A lesson asks before a command: `predict client local "Which port?"`
+ * (the engine logs it as EV_PREDICT). The answer is never stored: it is what
+ * the next command really did, read from the log after it ran:
+ *   state   the side's socket state in its newest 5-tuple row (EV_ROW)
+ *   local   LOCAL-IP and LOCAL-PORT of that row
+ *   remote  REMOTE-IP and REMOTE-PORT of that row
+ *   result  the side's call's return value or errno name (EV_CALL); with no
+ *           side, the bytes in memory of a conversion: "htons 1000" -> 03 E8
+ *   data    what recv/recvfrom filled in: the text, and for recvfrom the
+ *           source address (EV_DATA)
+ * A guess is right when it says the same thing: states case-insensitively
+ * with ss's aliases (ESTAB), addresses as "IP PORT" or "IP:PORT", results as
+ * the number or the errno name, bytes with or without blanks. A port the
+ * kernel chose (ephemeral: not given to bind) is right when the guess says
+ * "random", "ephemeral" (e.g. "random above 32767"), or gives a range LOW-HIGH
+ * that holds it, such as the host's net.ipv4.ip_local_port_range. */
+#ifndef SOCKSTEP_PREDICT_H
+#define SOCKSTEP_PREDICT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cmd.h"
+#include "session.h"
+
+struct predict_answer {
+	enum expect_what what;    /* EX_STATE, EX_LOCAL, EX_REMOTE, EX_RESULT or EX_DATA */
+	char value[160];          /* the answer as the reveal shows it: "ESTABLISHED", "100.0.0.1 40312" */
+	char ip[16], port[8];     /* local/remote: the columns; data: the source of recvfrom ("" for recv) */
+	char text[CMD_DATA_MAX + 16]; /* data: the payload as logged (escaped), without quotes */
+	bool ephemeral;           /* local: the kernel chose the port */
+	bool tcp;                 /* state: of a TCP socket */
+	bool bytes;               /* result: the bytes of a conversion (no side) */
+};
+
+/* "state", "local", "remote", "result", "data" ("?" for anything else). */
+const char *predict_field_name(enum expect_what w);
+
+/* The answer to the question logged at absolute index q (an EV_PREDICT),
+ * from the command after it: the first command that is not an expect, say or
+ * predict, and the events up to the command after that (or the log's end).
+ * lo-hi: the host's ephemeral port range (0 0: unknown), to tell a port the
+ * kernel chose. Returns 0, -ENOENT when that command has not run yet or left
+ * no such value (a recv that is still blocked), -EINVAL when q is no
+ * question. */
+int predict_answer(const struct session *s, size_t q, unsigned lo, unsigned hi, struct predict_answer *out);
+
+/* Is the guess right? lo-hi as above: "32768-60999" is right for an
+ * ephemeral port in it. */
+bool predict_check(const struct predict_answer *a, const char *guess, unsigned lo, unsigned hi);
+
+/* A printed worksheet must not give the answer away beside its blank:
+ * every whole-word occurrence of the answer in text (lines that are not a
+ * typed "[n] command") becomes '?'s of the same width, so that the table's
+ * columns stay where they were. */
+void predict_mask(char *text, const struct predict_answer *a);
+
+#endif

@@ -1,0 +1,386 @@
+/* predict.c - the answer to a prediction, read from the session log, and
+ * whether a guess says the same (predict.h). Pure. */
+#include "predict.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "tuple.h"
+
+const char *predict_field_name(enum expect_what w)
+{
+	switch (w) {
+	case EX_STATE:
+		return "state";
+	case EX_LOCAL:
+		return "local";
+	case EX_REMOTE:
+		return "remote";
+	case EX_RESULT:
+		return "result";
+	case EX_DATA:
+		return "data";
+	default:
+		return "?";
+	}
+}
+
+/* Lines that ask or check rather than act: the question is about the next
+ * command that acts. */
+static bool aside(const char *t)
+{
+	return t && (!strncmp(t, "expect ", 7) || !strncmp(t, "say ", 4) || !strncmp(t, "predict ", 8));
+}
+
+static int prog_of(int p)
+{
+	return p ? p : 1;
+}
+
+/* The same program (and descriptor, when the question named one). */
+static bool same_prog(const struct event *q, enum side side, int prog, int child, int fd)
+{
+	return side == q->side && prog_of(prog) == prog_of(q->prog) && child == q->child && (q->fd < 0 || fd == q->fd);
+}
+
+/* Was this port given to a bind of the side (then the kernel did not choose it)? */
+static bool bound_by_hand(const struct session *s, size_t end, enum side side, const char *port)
+{
+	for (size_t i = s->first; i < end; i++) {
+		const struct event *e = session_at(s, i);
+		char who[32], verb[16], ip[64], p[16];
+		if (!e || e->kind != EV_COMMAND || !e->text)
+			continue;
+		if (sscanf(e->text, "%31s %15s %63s %15s", who, verb, ip, p) == 4 && !strcmp(verb, "bind") &&
+		    !strncmp(who, side == SIDE_SERVER ? "server" : "client", 6) && !strcmp(p, port))
+			return true;
+	}
+	return false;
+}
+
+/* "received \"hola\" (4 bytes) from 100.0.0.1:9000" -> text, ip, port. */
+static void parse_received(const char *t, struct predict_answer *o)
+{
+	const char *q = strchr(t, '"');
+	const char *end = NULL;
+	for (const char *p = q ? q + 1 : NULL; p && (p = strstr(p, "\" (")); p++)
+		end = p;
+	if (!q || !end) { /* "received 0 bytes: the peer closed its side" */
+		snprintf(o->value, sizeof(o->value), "0 bytes (end of stream)");
+		return;
+	}
+	snprintf(o->text, sizeof(o->text), "%.*s", (int)(end - q - 1), q + 1);
+	const char *from = strstr(end, ") from ");
+	if (from) {
+		from += 7;
+		const char *colon = strrchr(from, ':');
+		if (colon && (size_t)(colon - from) < sizeof(o->ip)) {
+			snprintf(o->ip, sizeof(o->ip), "%.*s", (int)(colon - from), from);
+			snprintf(o->port, sizeof(o->port), "%.7s", colon + 1);
+		}
+	}
+	if (o->ip[0])
+		snprintf(o->value, sizeof(o->value), "\"%.100s\" from %s %s", o->text, o->ip, o->port);
+	else
+		snprintf(o->value, sizeof(o->value), "\"%.140s\"", o->text);
+}
+
+int predict_answer(const struct session *s, size_t q, unsigned lo, unsigned hi, struct predict_answer *o)
+{
+	const struct event *pe = session_at(s, q);
+	memset(o, 0, sizeof(*o));
+	if (!pe || pe->kind != EV_PREDICT)
+		return -EINVAL;
+	o->what = (enum expect_what)pe->ret;
+	size_t start = 0, end = s->n;
+	for (size_t i = q + 1; i < s->n; i++) {
+		const struct event *e = session_at(s, i);
+		if (!e || e->kind != EV_COMMAND)
+			continue;
+		if (!start) {
+			if (!aside(e->text))
+				start = i;
+			continue;
+		}
+		end = i;
+		break;
+	}
+	if (!start)
+		return -ENOENT;
+	const struct event *hit = NULL;
+	switch (o->what) {
+	case EX_STATE:
+	case EX_LOCAL:
+	case EX_REMOTE:
+		/* The socket's newest row up to the end of the command: the table as it stands. */
+		for (size_t i = s->first; i < end; i++) {
+			const struct event *e = session_at(s, i);
+			if (e && e->kind == EV_ROW && e->row &&
+			    same_prog(pe, e->row->side, e->row->prog, e->row->child, e->row->fd))
+				hit = e;
+		}
+		if (!hit)
+			return -ENOENT;
+		if (o->what == EX_STATE) {
+			o->tcp = hit->row->proto == PROTO_TCP;
+			snprintf(o->value, sizeof(o->value), "%s", hit->row->state);
+		} else {
+			const struct tuple_row *r = hit->row;
+			bool loc = o->what == EX_LOCAL;
+			snprintf(o->ip, sizeof(o->ip), "%s", loc ? r->lip : r->rip);
+			snprintf(o->port, sizeof(o->port), "%s", loc ? r->lport : r->rport);
+			unsigned long p = strtoul(o->port, NULL, 10);
+			bool in = lo && hi ? p >= lo && p <= hi : p >= 32768;
+			o->ephemeral = loc && in && !bound_by_hand(s, end, pe->side, o->port);
+			snprintf(o->value, sizeof(o->value), "%s %s%s", o->ip[0] ? o->ip : "-", o->port[0] ? o->port : "-",
+				 o->ephemeral ? " (ephemeral: the kernel chose it)" : "");
+		}
+		return o->value[0] ? 0 : -ENOENT;
+	case EX_RESULT:
+		for (size_t i = start; i < end; i++) {
+			const struct event *e = session_at(s, i);
+			if (!e)
+				continue;
+			if (pe->side == SIDE_NONE && e->kind == EV_INFO && e->text && strstr(e->text, ", memory ")) {
+				const char *m = strstr(e->text, ", memory ") + 9;
+				const char *paren = strstr(m, " (");
+				int n = paren ? (int)(paren - m) : (int)strlen(m);
+				o->bytes = true;
+				snprintf(o->value, sizeof(o->value), "%.*s", n, m);
+				return 0;
+			}
+			if (e->kind == EV_CALL && e->status != CS_BLOCKED && e->status != CS_STILL &&
+			    same_prog(pe, e->side, e->prog, e->child, e->fd))
+				hit = e;
+		}
+		if (!hit)
+			return -ENOENT;
+		if (hit->err)
+			snprintf(o->value, sizeof(o->value), "-1 %s", errno_name(hit->err));
+		else
+			snprintf(o->value, sizeof(o->value), "%ld", hit->ret);
+		return 0;
+	case EX_DATA:
+		for (size_t i = start; i < end; i++) {
+			const struct event *e = session_at(s, i);
+			if (e && e->kind == EV_DATA && e->text && !strncmp(e->text, "received ", 9) &&
+			    same_prog(pe, e->side, e->prog, e->child, e->fd))
+				hit = e;
+		}
+		if (!hit)
+			return -ENOENT;
+		parse_received(hit->text, o);
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+/* The guess, trimmed, without surrounding quotes, in a buffer of its own. */
+static void clean(const char *g, char *out, size_t len)
+{
+	while (*g == ' ' || *g == '\t')
+		g++;
+	snprintf(out, len, "%s", g);
+	size_t n = strlen(out);
+	while (n && (out[n - 1] == ' ' || out[n - 1] == '\t'))
+		out[--n] = '\0';
+}
+
+static bool is_ip(const char *w)
+{
+	struct in_addr a;
+	return inet_pton(AF_INET, w, &a) == 1;
+}
+
+/* Does the port part of a guess (already lower case, IP taken out) say the port? */
+static bool port_right(const struct predict_answer *a, char *g, unsigned lo, unsigned hi)
+{
+	unsigned long p = strtoul(a->port, NULL, 10);
+	if (a->ephemeral && (strstr(g, "random") || strstr(g, "ephemeral")))
+		return true;
+	unsigned long nums[4];
+	int nn = 0;
+	for (char *w = strtok(g, " \t,"); w; w = strtok(NULL, " \t,")) {
+		char *dash = strchr(w, '-');
+		if (a->ephemeral && dash && dash != w) { /* LOW-HIGH */
+			char *e1, *e2;
+			unsigned long l = strtoul(w, &e1, 10), h = strtoul(dash + 1, &e2, 10);
+			if (e1 == dash && !*e2 && l <= p && p <= h)
+				return true;
+			continue;
+		}
+		char *end;
+		unsigned long v = strtoul(w, &end, 10);
+		if (end != w && !*end && nn < 4)
+			nums[nn++] = v;
+	}
+	if (nn == 1 && a->port[0] && nums[0] == p)
+		return true;
+	/* "32768 60999": the host's range, in two words */
+	return a->ephemeral && nn == 2 && lo && nums[0] == lo && nums[1] == hi;
+}
+
+static void lower(char *s)
+{
+	for (; *s; s++)
+		*s = (char)tolower((unsigned char)*s);
+}
+
+static void squeeze_hex(const char *in, char *out, size_t len)
+{
+	size_t o = 0;
+	for (size_t i = 0; in[i] && o + 1 < len; i++) {
+		if (in[i] == '0' && (in[i + 1] == 'x' || in[i + 1] == 'X')) {
+			i++;
+			continue;
+		}
+		if (isxdigit((unsigned char)in[i]))
+			out[o++] = (char)toupper((unsigned char)in[i]);
+	}
+	out[o] = '\0';
+}
+
+bool predict_check(const struct predict_answer *a, const char *guess, unsigned lo, unsigned hi)
+{
+	char g[CMD_DATA_MAX + 64];
+	if (!a || !guess)
+		return false;
+	clean(guess, g, sizeof(g));
+	if (!g[0])
+		return false;
+	switch (a->what) {
+	case EX_STATE: {
+		for (char *p = g; *p; p++)
+			if (*p == ' ')
+				*p = '_';
+		int want = tuple_tcp_state_parse(a->value), got = tuple_tcp_state_parse(g);
+		if (a->tcp && want > 0 && got > 0 && strcasecmp(g, "UNCONN"))
+			return want == got;
+		return !strcasecmp(g, a->value);
+	}
+	case EX_LOCAL:
+	case EX_REMOTE: {
+		for (char *p = g; *p; p++)
+			if (*p == ':')
+				*p = ' ';
+		lower(g);
+		char rest[sizeof(g)] = "", *save = NULL;
+		bool ip_given = false, ip_ok = true;
+		char copy[sizeof(g)];
+		snprintf(copy, sizeof(copy), "%s", g);
+		for (char *w = strtok_r(copy, " \t,", &save); w; w = strtok_r(NULL, " \t,", &save)) {
+			if (is_ip(w)) {
+				ip_given = true;
+				ip_ok = ip_ok && !strcmp(w, a->ip);
+			} else {
+				size_t n = strlen(rest);
+				snprintf(rest + n, sizeof(rest) - n, "%s%s", n ? " " : "", w);
+			}
+		}
+		if (!ip_ok || (a->what == EX_REMOTE && !ip_given && strcmp(a->ip, "?")))
+			return false; /* the remote columns are the peer's address and port */
+		if (!strcmp(a->port, "?"))
+			return strstr(rest, "?") || strstr(rest, "unknown") || strstr(rest, "any");
+		return port_right(a, rest, lo, hi);
+	}
+	case EX_RESULT: {
+		if (a->bytes) {
+			char x[sizeof(g)], y[64];
+			squeeze_hex(g, x, sizeof(x));
+			squeeze_hex(a->value, y, sizeof(y));
+			return !strcmp(x, y);
+		}
+		if (!strncmp(a->value, "-1 ", 3)) {
+			for (char *p = g; *p; p++)
+				*p = (char)toupper((unsigned char)*p);
+			return strstr(g, a->value + 3) != NULL || !strcmp(g, "-1");
+		}
+		char *end;
+		long v = strtol(g, &end, 10);
+		return end != g && !*end && v == strtol(a->value, NULL, 10);
+	}
+	case EX_DATA: {
+		if (!a->text[0] && !a->ip[0]) /* the end of the stream */
+			return !strcmp(g, "0") || strstr(g, "0 bytes") || strstr(g, "end") || strstr(g, "nothing");
+		if (!strstr(g, a->text))
+			return false;
+		return !a->ip[0] || (strstr(g, a->ip) && strstr(g, a->port));
+	}
+	default:
+		return false;
+	}
+}
+
+/* Whole words only: "9000" not inside "19000", "100.0.0.1" not inside "100.0.0.10". */
+static void mask_word(char *line, const char *w)
+{
+	size_t n = strlen(w);
+	if (!n)
+		return;
+	for (char *p = line; (p = strstr(p, w)); p += n) {
+		char before = p == line ? ' ' : p[-1], after = p[n];
+		bool in_word = isalnum((unsigned char)before) || before == '_' || before == '.' ||
+			       isalnum((unsigned char)after) || after == '_' ||
+			       (after == '.' && isdigit((unsigned char)p[n + 1]));
+		if (!in_word)
+			memset(p, '?', n);
+	}
+}
+
+void predict_mask(char *text, const struct predict_answer *a)
+{
+	for (char *line = text; line && *line;) {
+		char *nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		const char *t = line + strspn(line, " ");
+		if (*t != '[') { /* "[7] client sendto ..." is what was typed: never hidden */
+			switch (a->what) {
+			case EX_STATE:
+				mask_word(line, a->value);
+				break;
+			case EX_LOCAL:
+				mask_word(line, a->port); /* the question is the port; the address is the host's */
+				break;
+			case EX_REMOTE:
+			case EX_DATA:
+				if (a->ip[0] && strcmp(a->ip, "?"))
+					mask_word(line, a->ip);
+				if (a->port[0] && strcmp(a->port, "?"))
+					mask_word(line, a->port);
+				if (a->what == EX_DATA && a->text[0]) {
+					char q[sizeof(a->text) + 2];
+					snprintf(q, sizeof(q), "\"%s\"", a->text);
+					mask_word(line, q);
+				}
+				break;
+			case EX_RESULT: {
+				char w[sizeof(a->value) + 16];
+				if (a->bytes) {
+					mask_word(line, a->value);
+				} else if (!strncmp(a->value, "-1 ", 3)) {
+					mask_word(line, a->value + 3);
+				} else {
+					snprintf(w, sizeof(w), "-> %s", a->value);
+					mask_word(line, w);
+					snprintf(w, sizeof(w), "result %s", a->value);
+					mask_word(line, w);
+				}
+				break;
+			}
+			default:
+				break;
+			}
+		}
+		if (!nl)
+			break;
+		*nl = '\n';
+		line = nl + 1;
+	}
+}

@@ -1,0 +1,213 @@
+/* ui_predict.c - predict, then reveal, on screen. A lesson's "predict" line
+ * asks about the next command; after the step has run the answer's cells stay
+ * "??" (5-tuple table, program panes) and the narration line asks the
+ * question until the student guesses at the ':' line (Enter: the kernel's
+ * real value, marked right or wrong) or skips with s. n goes on, skipping
+ * what was not answered. The answer is never stored: predict.c reads it from
+ * the log of what the command did. Nothing here blocks. */
+#include "ui_shell.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "lesson.h"
+#include "lesson_run.h"
+#include "predict.h"
+
+static struct app *lab0(const struct ui *u)
+{
+	return u->nles ? u->les[0].a : NULL;
+}
+
+bool ui_predict_pending(const struct ui *u)
+{
+	return u->nles && u->pred.nq > 0;
+}
+
+bool ui_predict_hides(const struct ui *u, const struct app *a, enum side side, int prog, int child, int fd,
+		      size_t at, enum expect_what what)
+{
+	if (!ui_predict_pending(u) || a != lab0(u))
+		return false;
+	for (int i = 0; i < u->pred.nq; i++) {
+		const struct event *q = session_at(&a->log, u->pred.ev[i]);
+		if (!q || q->kind != EV_PREDICT || (enum expect_what)q->ret != what || at <= u->pred.ev[i])
+			continue;
+		if (q->side == side && (q->prog ? q->prog : 1) == (prog ? prog : 1) && q->child == child &&
+		    (q->fd < 0 || q->fd == fd))
+			return true;
+	}
+	return false;
+}
+
+void ui_predict_collect(struct ui *u, bool replay)
+{
+	struct app *a = lab0(u);
+	if (!a)
+		return;
+	struct ui_predict *p = &u->pred;
+	if (p->scan < a->log.first)
+		p->scan = a->log.first;
+	for (; p->scan < a->log.n; p->scan++) {
+		const struct event *e = session_at(&a->log, p->scan);
+		if (!e || e->kind != EV_PREDICT)
+			continue;
+		int ord = p->seen++;
+		if (replay || p->nq == UI_PREDICT_QUEUE)
+			continue;
+		p->ev[p->nq] = p->scan;
+		p->ord[p->nq++] = ord;
+	}
+}
+
+/* The ladder drew "??" for the answer as it read the log: it reads it again. */
+static void reveal_panes(struct ui *u)
+{
+	for (int i = 0; i < P_TILED_; i++)
+		if ((i == P_LADDER || i == P_LADDER_B) && u->pane[i].ops && u->pane[i].ops->forget &&
+		    u->pane[i].a == lab0(u)) {
+			/* The same rows with "??" replaced: the view stays where it was. */
+			struct ui_pane *p = &u->pane[i];
+			int top = p->top;
+			bool follow = p->follow;
+			unsigned long sel = p->sel;
+			p->ops->forget(u, p);
+			p->top = top;
+			p->follow = follow;
+			p->sel = sel;
+		}
+}
+
+static void pop(struct ui_predict *p)
+{
+	memmove(p->ev, p->ev + 1, (size_t)(p->nq - 1) * sizeof(p->ev[0]));
+	memmove(p->ord, p->ord + 1, (size_t)(p->nq - 1) * sizeof(p->ord[0]));
+	p->nq--;
+}
+
+static void who_what(const struct event *q, char *buf, size_t len)
+{
+	char who[16] = "";
+	if (q->side != SIDE_NONE)
+		cmd_prog_name(q->side, q->prog ? q->prog : 1, q->child, who, sizeof(who));
+	snprintf(buf, len, "%s%s%s", who, who[0] ? " " : "", predict_field_name((enum expect_what)q->ret));
+}
+
+bool ui_predict_line(struct ui *u, char *buf, size_t len)
+{
+	if (!ui_predict_pending(u) || ui_steps_busy(u))
+		return false;
+	const struct event *q = session_at(&lab0(u)->log, u->pred.ev[0]);
+	if (!q)
+		return false;
+	char ww[48];
+	who_what(q, ww, sizeof(ww));
+	snprintf(buf, len, "PREDICT %s: %s", ww, q->text ? q->text : "");
+	return true;
+}
+
+static void range(struct ui *u)
+{
+	if (!u->pred.range_read) {
+		engine_port_range(&lab0(u)->eng, SIDE_CLIENT, &u->pred.lo, &u->pred.hi);
+		u->pred.range_read = true;
+	}
+}
+
+/* The narration line after a reveal: the verdict, then the next question. */
+static void reveal(struct ui *u, bool warn, const char *verdict)
+{
+	char next[CMD_ERR_MAX] = "";
+	if (ui_predict_pending(u)) {
+		const struct event *q = session_at(&lab0(u)->log, u->pred.ev[0]);
+		snprintf(next, sizeof(next), "  %s next: %s", ui_glyph(u, G_DOT), q && q->text ? q->text : "");
+	}
+	reveal_panes(u);
+	ui_notice(u, warn, "%s%s", verdict, next);
+}
+
+void ui_predict_guess(struct ui *u, const char *guess)
+{
+	if (!ui_predict_pending(u))
+		return;
+	range(u);
+	struct ui_predict *p = &u->pred;
+	struct predict_answer a;
+	const struct event *q = session_at(&lab0(u)->log, p->ev[0]);
+	char ww[48] = "";
+	if (q)
+		who_what(q, ww, sizeof(ww));
+	if (predict_answer(&lab0(u)->log, p->ev[0], p->lo, p->hi, &a) < 0) {
+		int ord = p->ord[0];
+		pop(p);
+		if (ord < UI_PREDICT_MAX)
+			p->verdict[ord] = 3;
+		reveal(u, true, "no answer: the command after the question did not say (not scored)");
+		return;
+	}
+	bool right = predict_check(&a, guess, p->lo, p->hi);
+	int ord = p->ord[0];
+	pop(p);
+	if (ord < UI_PREDICT_MAX)
+		p->verdict[ord] = right ? 1 : 2;
+	char v[CMD_ERR_MAX + 64];
+	if (right)
+		snprintf(v, sizeof(v), "%s right: %s is %s", u->utf8 ? "\u2713" : "[ok]", ww, a.value);
+	else
+		snprintf(v, sizeof(v), "%s wrong: you said %.60s; %s is %s", u->utf8 ? "\u2717" : "[x]", guess, ww,
+			 a.value);
+	reveal(u, !right, v);
+}
+
+void ui_predict_skip(struct ui *u, bool all)
+{
+	struct ui_predict *p = &u->pred;
+	char v[CMD_ERR_MAX + 64] = "";
+	while (ui_predict_pending(u)) {
+		range(u);
+		struct predict_answer a;
+		const struct event *q = session_at(&lab0(u)->log, p->ev[0]);
+		char ww[48] = "";
+		if (q)
+			who_what(q, ww, sizeof(ww));
+		if (p->ord[0] < UI_PREDICT_MAX)
+			p->verdict[p->ord[0]] = 3;
+		if (predict_answer(&lab0(u)->log, p->ev[0], p->lo, p->hi, &a) == 0)
+			snprintf(v, sizeof(v), "skipped: %s is %s", ww, a.value);
+		else
+			snprintf(v, sizeof(v), "skipped");
+		pop(p);
+		if (!all)
+			break;
+	}
+	if (!all)
+		reveal(u, false, v);
+	else
+		reveal_panes(u);
+}
+
+void ui_predict_reset(struct ui *u, bool restart)
+{
+	struct ui_predict *p = &u->pred;
+	p->scan = 0;
+	p->seen = 0;
+	p->nq = 0;
+	p->answering = false;
+	if (restart)
+		memset(p->verdict, 0, sizeof(p->verdict));
+}
+
+void ui_predict_score(struct ui *u, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	const struct lesson *l = u->nles ? u->les[0].l : NULL;
+	int total = 0, right = 0;
+	for (int s = 0; l && s < l->nsteps; s++)
+		for (size_t i = 0; i < l->steps[s].nitems; i++)
+			if (l->steps[s].items[i].kind == LI_COMMAND && !strncmp(l->steps[s].items[i].text, "predict ", 8))
+				total++;
+	for (int i = 0; i < UI_PREDICT_MAX && i < total; i++)
+		right += u->pred.verdict[i] == 1;
+	if (total)
+		snprintf(buf, len, "%d of %d predicted", right, total);
+}

@@ -1,0 +1,229 @@
+/* test_predict.c - predict, then reveal: the answer comes from the log of
+ * what the next command really did, and guesses are judged against it
+ * (ports the kernel chose by range, states by name or alias). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <errno.h>
+
+#include <cmocka.h>
+
+#include "predict.h"
+
+static void ask(struct session *s, enum side side, enum expect_what w, const char *q)
+{
+	struct event *e = session_add(s, EV_PREDICT, side, -1, "%s", q);
+	assert_non_null(e);
+	e->ret = w;
+}
+
+static void command(struct session *s, const char *text)
+{
+	s->seq++;
+	assert_non_null(session_add(s, EV_COMMAND, SIDE_NONE, -1, "%s", text));
+}
+
+static void row(struct session *s, enum side side, int fd, const char *lip, const char *lport, const char *rip,
+		const char *rport, const char *state)
+{
+	struct tuple_row r;
+	memset(&r, 0, sizeof(r));
+	r.side = side;
+	r.prog = 1;
+	r.fd = fd;
+	r.proto = PROTO_TCP;
+	snprintf(r.lip, sizeof(r.lip), "%s", lip);
+	snprintf(r.lport, sizeof(r.lport), "%s", lport);
+	snprintf(r.rip, sizeof(r.rip), "%s", rip);
+	snprintf(r.rport, sizeof(r.rport), "%s", rport);
+	snprintf(r.state, sizeof(r.state), "%s", state);
+	struct event *e = session_add(s, EV_ROW, side, fd, NULL);
+	assert_non_null(e);
+	assert_int_equal(session_attach_row(e, &r), 0);
+}
+
+static void call(struct session *s, enum side side, long ret, int err)
+{
+	struct event *e = session_add(s, EV_CALL, side, 3, "connect(...);");
+	assert_non_null(e);
+	e->prog = 1;
+	e->ret = ret;
+	e->err = err;
+}
+
+/* A client connects without bind: the local port is the kernel's choice. */
+static void test_ephemeral_port(void **st)
+{
+	(void)st;
+	struct session s;
+	session_init(&s);
+	command(&s, "client socket tcp");
+	row(&s, SIDE_CLIENT, 3, "", "", "", "", "CLOSED");
+	command(&s, "predict client local \"Which local port?\"");
+	ask(&s, SIDE_CLIENT, EX_LOCAL, "Which local port?");
+	size_t q = s.n - 1;
+	struct predict_answer a;
+	assert_int_equal(predict_answer(&s, q, 32768, 60999, &a), -ENOENT); /* not run yet */
+	command(&s, "client connect 200.0.0.2 80");
+	call(&s, SIDE_CLIENT, 0, 0);
+	row(&s, SIDE_CLIENT, 3, "100.0.0.1", "41234", "200.0.0.2", "80", "ESTABLISHED");
+	command(&s, "expect client state ESTABLISHED");
+	assert_int_equal(predict_answer(&s, q, 32768, 60999, &a), 0);
+	assert_true(a.ephemeral);
+	assert_string_equal(a.port, "41234");
+	assert_non_null(strstr(a.value, "100.0.0.1 41234"));
+	assert_true(predict_check(&a, "random above 32767", 32768, 60999));
+	assert_true(predict_check(&a, "Random", 32768, 60999));
+	assert_true(predict_check(&a, "ephemeral", 32768, 60999));
+	assert_true(predict_check(&a, "32768-60999", 32768, 60999));
+	assert_true(predict_check(&a, "32768 60999", 32768, 60999));
+	assert_true(predict_check(&a, "40000-42000", 32768, 60999));
+	assert_true(predict_check(&a, "100.0.0.1 41234", 32768, 60999));
+	assert_true(predict_check(&a, "41234", 32768, 60999));
+	assert_false(predict_check(&a, "9000", 32768, 60999));
+	assert_false(predict_check(&a, "1-1023", 32768, 60999));
+	assert_false(predict_check(&a, "200.0.0.2 41234", 32768, 60999));
+	assert_false(predict_check(&a, "", 32768, 60999));
+	session_free(&s);
+}
+
+/* A port given to bind is no kernel's choice: "random" is wrong there. */
+static void test_bound_port(void **st)
+{
+	(void)st;
+	struct session s;
+	session_init(&s);
+	command(&s, "client bind 100.0.0.1 40000");
+	row(&s, SIDE_CLIENT, 3, "100.0.0.1", "40000", "", "", "CLOSED");
+	command(&s, "predict client local \"Which local port?\"");
+	ask(&s, SIDE_CLIENT, EX_LOCAL, "Which local port?");
+	size_t q = s.n - 1;
+	command(&s, "client connect 200.0.0.2 80");
+	row(&s, SIDE_CLIENT, 3, "100.0.0.1", "40000", "200.0.0.2", "80", "ESTABLISHED");
+	struct predict_answer a;
+	assert_int_equal(predict_answer(&s, q, 32768, 60999, &a), 0);
+	assert_false(a.ephemeral);
+	assert_false(predict_check(&a, "random", 32768, 60999));
+	assert_true(predict_check(&a, "40000", 32768, 60999));
+	session_free(&s);
+}
+
+static void test_state_and_remote(void **st)
+{
+	(void)st;
+	struct session s;
+	session_init(&s);
+	command(&s, "predict client state \"State after connect?\"");
+	ask(&s, SIDE_CLIENT, EX_STATE, "State after connect?");
+	size_t q1 = s.n - 1;
+	command(&s, "predict server remote \"Remote after accept?\"");
+	ask(&s, SIDE_SERVER, EX_REMOTE, "Remote after accept?");
+	size_t q2 = s.n - 1;
+	command(&s, "client connect 200.0.0.2 80");
+	row(&s, SIDE_CLIENT, 3, "100.0.0.1", "9000", "200.0.0.2", "80", "SYN_SENT");
+	row(&s, SIDE_SERVER, 4, "200.0.0.2", "80", "100.0.0.1", "9000", "ESTABLISHED");
+	row(&s, SIDE_CLIENT, 3, "100.0.0.1", "9000", "200.0.0.2", "80", "ESTABLISHED");
+	command(&s, "client send \"x\"");
+	row(&s, SIDE_CLIENT, 3, "100.0.0.1", "9000", "200.0.0.2", "80", "FIN_WAIT1"); /* not this command's */
+	struct predict_answer a;
+	assert_int_equal(predict_answer(&s, q1, 0, 0, &a), 0);
+	assert_string_equal(a.value, "ESTABLISHED");
+	assert_true(predict_check(&a, "established", 0, 0));
+	assert_true(predict_check(&a, "ESTAB", 0, 0));
+	assert_false(predict_check(&a, "SYN_SENT", 0, 0));
+	assert_int_equal(predict_answer(&s, q2, 0, 0, &a), 0);
+	assert_string_equal(a.value, "100.0.0.1 9000");
+	assert_true(predict_check(&a, "100.0.0.1:9000", 0, 0));
+	assert_true(predict_check(&a, " 100.0.0.1 9000 ", 0, 0));
+	assert_false(predict_check(&a, "9000", 0, 0)); /* the peer's address too */
+	assert_false(predict_check(&a, "200.0.0.2 80", 0, 0));
+	session_free(&s);
+}
+
+static void test_result_and_bytes(void **st)
+{
+	(void)st;
+	struct session s;
+	session_init(&s);
+	command(&s, "predict client result \"What does connect return?\"");
+	ask(&s, SIDE_CLIENT, EX_RESULT, "What does connect return?");
+	size_t q1 = s.n - 1;
+	command(&s, "client connect 127.0.0.1 5001");
+	call(&s, SIDE_CLIENT, -1, ECONNREFUSED);
+	command(&s, "predict result \"Bytes?\"");
+	ask(&s, SIDE_NONE, EX_RESULT, "Bytes?");
+	size_t q2 = s.n - 1;
+	command(&s, "htons 1000");
+	session_add(&s, EV_INFO, SIDE_NONE, -1, "htons(1000): host value 0x03E8, memory 03 E8 (network order)");
+	struct predict_answer a;
+	assert_int_equal(predict_answer(&s, q1, 0, 0, &a), 0);
+	assert_string_equal(a.value, "-1 ECONNREFUSED");
+	assert_true(predict_check(&a, "econnrefused", 0, 0));
+	assert_true(predict_check(&a, "-1", 0, 0));
+	assert_false(predict_check(&a, "0", 0, 0));
+	assert_int_equal(predict_answer(&s, q2, 0, 0, &a), 0);
+	assert_string_equal(a.value, "03 E8");
+	assert_true(predict_check(&a, "03 e8", 0, 0));
+	assert_true(predict_check(&a, "03E8", 0, 0));
+	assert_false(predict_check(&a, "E8 03", 0, 0));
+	session_free(&s);
+}
+
+static void test_recvfrom_data(void **st)
+{
+	(void)st;
+	struct session s;
+	session_init(&s);
+	command(&s, "predict server data \"What does recvfrom fill in?\"");
+	ask(&s, SIDE_SERVER, EX_DATA, "What does recvfrom fill in?");
+	size_t q = s.n - 1;
+	command(&s, "client sendto 200.0.0.2 80 \"hola\"");
+	struct event *e = session_add(&s, EV_DATA, SIDE_SERVER, 3, "received \"hola\" (4 bytes) from 100.0.0.1:9000");
+	e->prog = 1;
+	struct predict_answer a;
+	assert_int_equal(predict_answer(&s, q, 0, 0, &a), 0);
+	assert_string_equal(a.value, "\"hola\" from 100.0.0.1 9000");
+	assert_true(predict_check(&a, "\"hola\" from 100.0.0.1 9000", 0, 0));
+	assert_true(predict_check(&a, "hola 100.0.0.1:9000", 0, 0));
+	assert_false(predict_check(&a, "hola", 0, 0)); /* recvfrom also says who sent it */
+	assert_false(predict_check(&a, "HOLA 100.0.0.1 9000", 0, 0));
+	assert_int_equal(predict_answer(&s, 0, 0, 0, &a), -EINVAL); /* index 0 is a command */
+	session_free(&s);
+}
+
+/* A worksheet hides the answer beside its blank: whole words, same width. */
+static void test_mask(void **st)
+{
+	(void)st;
+	struct predict_answer a;
+	memset(&a, 0, sizeof(a));
+	a.what = EX_REMOTE;
+	snprintf(a.ip, sizeof(a.ip), "100.0.0.1");
+	snprintf(a.port, sizeof(a.port), "9000");
+	char text[] = "[23] client connect 100.0.0.1 9000\n"
+		      "    STEP7  server 4 TCP 200.0.0.2 80 100.0.0.1* 9000* ESTABLISHED\n"
+		      "  wire #3 TCP 100.0.0.10:19000 -> 200.0.0.2:80\n";
+	predict_mask(text, &a);
+	assert_string_equal(text, "[23] client connect 100.0.0.1 9000\n"
+				  "    STEP7  server 4 TCP 200.0.0.2 80 ?????????* ????* ESTABLISHED\n"
+				  "  wire #3 TCP 100.0.0.10:19000 -> 200.0.0.2:80\n");
+	a.what = EX_STATE;
+	snprintf(a.value, sizeof(a.value), "ESTABLISHED");
+	char t2[] = "  expect client state ESTABLISHED: ok\n";
+	predict_mask(t2, &a);
+	assert_string_equal(t2, "  expect client state ???????????: ok\n");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ephemeral_port), cmocka_unit_test(test_bound_port),
+		cmocka_unit_test(test_state_and_remote), cmocka_unit_test(test_result_and_bytes),
+		cmocka_unit_test(test_recvfrom_data), cmocka_unit_test(test_mask),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
