@@ -122,7 +122,7 @@ while IFS='|' read -r args want; do
   if [ "$rc" = 2 ] && [ "$(wc -l <"$tmp/err")" = 1 ] && grep -qF -- "$want" "$tmp/err" && [ ! -s "$tmp/out" ]; then ok "$args: refused"
   else bad "$args: exit $rc, expected 2 and one line with: $want" "$tmp/err"; fi
 done <<'EOF2'
---batch --lesson tcp --handout pdf|sockstep: bad --handout "pdf": expected text or md
+--batch --lesson tcp --handout pdf|sockstep: bad --handout "pdf": expected text, worksheet or md
 --batch --lesson tcp --width 59|sockstep: bad --width "59": expected a number of columns from 60 to 1000
 --batch --lesson tcp --width 1001|bad --width "1001"
 --batch --lesson tcp --width 80x|bad --width "80x"

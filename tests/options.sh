@@ -47,8 +47,8 @@ refuse read+net '--read cannot go with --net' -- "${run[@]}" --net host --read "
 refuse read+log '--read cannot go with --log' --absent "$tmp/l" -- "${run[@]}" --read "$tmp/cap.pcap" --log "$tmp/l"
 refuse read+wait '--read cannot go with --wait' -- "${run[@]}" --read "$tmp/cap.pcap" --wait 1s
 refuse list+batch '--list-lessons cannot go with --batch' -- "${run[@]}" --list-lessons --batch
-refuse handout-kind 'bad --handout "pdf": expected text or worksheet' -- "${run[@]}" --batch --lesson tcp --handout pdf
-refuse handout-alone '--handout needs --batch --lesson NAME' -- "${run[@]}" --handout worksheet --lesson tcp
+refuse handout-kind 'bad --handout "pdf": expected text, worksheet or md' -- "${run[@]}" --batch --lesson tcp --handout pdf
+refuse handout-alone '--handout needs --batch and --lesson' -- "${run[@]}" --handout worksheet --lesson tcp
 refuse list+read '--read cannot go with --list-lessons' -- "${run[@]}" --list-lessons --read "$tmp/cap.pcap"
 refuse list+write '--list-lessons cannot go with --write' --absent "$w" -- "${run[@]}" --list-lessons --write "$w"
 refuse batch+theme '--theme cannot go with --batch' -- "${run[@]}" --batch --theme mono --script "$tmp/s"
