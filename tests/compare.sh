@@ -14,12 +14,6 @@ bin=$(realpath "${1:?usage: compare.sh path/to/sockstep}")
 . "$(dirname "$0")/lib.sh"
 screen_test compare
 
-run_lab() {
-	rm -f "$tmp"/stty.before "$tmp"/stty.after "$tmp"/rc "$tmp"/err
-	send_line "stty -a > $tmp/stty.before; SOCKSTEP_LESSONS=$src/assets/lessons $bin $1 2>$tmp/err; echo \$? > $tmp/rc; stty -a > $tmp/stty.after; clear"
-	wait_for "5-tuple"
-}
-steps_done() { wait_gone "(Esc stops)"; }
 # next_row K: n, then wait until row K has run on both halves.
 next_row() { send n; wait_until shown -F -- "$1" && steps_done; }
 # half 0|1 W: the left or right half of the screen, one line per screen line.

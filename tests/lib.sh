@@ -150,6 +150,24 @@ wait_for() {
 wait_gone() { wait_until lib_not_shown "$1"; }
 lib_not_shown() { ! shown -F -- "$1"; }
 
+# run_lab OPTIONS: sockstep run from the pane's shell (tmux_shell) in the lab,
+# with the source tree's lessons whatever the binary was built to look for;
+# stty before and after, the exit status and stderr are kept for check_exit.
+# Needs $bin.
+run_lab() {
+  rm -f "$tmp"/stty.before "$tmp"/stty.after "$tmp"/rc "$tmp"/err
+  send_line "stty -a > $tmp/stty.before; SOCKSTEP_LESSONS=$src/assets/lessons $bin $1 2>$tmp/err; echo \$? > $tmp/rc; stty -a > $tmp/stty.after; clear"
+  wait_for "5-tuple"
+}
+
+# steps_done: a lesson's step or replay has run through the screen's loop:
+# its progress line ("running step 3/7… (Esc stops)") is gone.
+steps_done() { wait_gone "(Esc stops)"; }
+
+# next_step "step 3/": n, then wait until that step has run: its title
+# "step 3/14: ..." shows and its progress line is gone.
+next_step() { send n; wait_until shown -E -- "$1[0-9]+:" && steps_done; }
+
 # wait_file FILE: until FILE exists and is not empty (a status written at exit).
 wait_file() { wait_until test -s "$1"; }
 

@@ -11,8 +11,6 @@ bin=$(realpath "${1:?usage: predict.sh path/to/sockstep}")
 screen_test predict
 export SOCKSTEP_LESSONS=$src/assets/lessons
 
-steps_done() { wait_gone "(Esc stops)"; }
-next_step() { send n; wait_until shown -E -- "$1[0-9]+:" && steps_done; }
 # guess TEXT: typed at the ':' line that a waiting question opens.
 guess() { send ':'; send_text "$1"; send Enter; }
 row() { screen | grep -F -- "$1"; }

@@ -45,9 +45,6 @@ step_facts() {
 	paste -d' ' "$tmp/hex" "$tmp/frames"
 }
 
-# A step has run when the loop's progress line ("running step …") is gone.
-steps_done_p() { wait_gone "(Esc stops)"; }
-
 # look ARGS...: the checker on the screen now; its FAIL lines become ours.
 look() { # what, checker args...
 	local what=$1 out
@@ -81,7 +78,7 @@ for size in 80x24 100x30 160x45; do
 		for k in $(seq 1 "$n"); do
 			read -r hex frame <<<"${facts[$((k - 1))]}"
 			send n
-			wait_until shown -E -- "step $k/[0-9]+:" && steps_done_p
+			wait_until shown -E -- "step $k/[0-9]+:" && steps_done
 			# A prediction hides its answer ("??") until guessed or skipped: s (tests/predict.sh).
 			for _ in 1 2 3 4; do shown -F "PREDICT " || break; send s; wait_until true; sleep 0.1; done
 			# shellcheck disable=SC2046 # word splitting of the flags is wanted
@@ -115,7 +112,7 @@ for size in 80x24 100x30 160x45; do
 		read -r _ f1 <<<"${ft[$((k - 1))]}"
 		read -r _ f2 <<<"${fu[$((k - 1))]}"
 		send n
-		wait_until shown -E -- "step $k/[0-9]+" && steps_done_p
+		wait_until shown -E -- "step $k/[0-9]+" && steps_done
 		args=("$tup" --call)
 		[ "$f1" != - ] && args+=(--ladder "$f1")
 		[ "$f2" != - ] && args+=(--ladder "$f2")

@@ -26,19 +26,7 @@ run() {
 	wait_for "5-tuple"
 }
 
-# As run, but in the lab (lessons are written for it): no --net; the source
-# tree's lessons, whatever the binary was built to look for.
-run_lab() {
-	rm -f "$tmp"/stty.before "$tmp"/stty.after "$tmp"/rc "$tmp"/err
-	send_line "stty -a > $tmp/stty.before; SOCKSTEP_LESSONS=$src/assets/lessons $bin $1 2>$tmp/err; echo \$? > $tmp/rc; stty -a > $tmp/stty.after; clear"
-	wait_for "5-tuple"
-}
 
-# Press n and wait until step $1 (e.g. "step 3/") has run: its title
-# "step 3/14: ..." is shown, and the progress line that the loop shows while
-# a step or a replay runs ("running step 3/14… (Esc stops)") is gone.
-steps_done() { wait_gone "(Esc stops)"; }
-next_step() { send n; wait_until shown -E -- "$1[0-9]+:" && steps_done; }
 
 # The number of rows the (first) 5-tuple pane's title counts.
 tuple_rows() { screen | sed -n 's/.*5-tuple · \([0-9]*\) rows*.*/\1/p' | head -n1; }
