@@ -16,7 +16,6 @@
  *   -g MS         gap between rounds in ms (default 150)
  * Prints one line per round and the median and maximum. A benchmark, not a
  * test: it judges nothing. */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <poll.h>
 #include <pty.h>

@@ -80,16 +80,17 @@ static char *save(struct session *s, const char *net)
 	return out;
 }
 
+/* text may be NULL when saving failed (fail_msg is not known to return). */
 static void has(const char *text, const char *want)
 {
-	if (!strstr(text, want))
-		fail_msg("expected \"%s\" in:\n%s", want, text);
+	if (!text || !strstr(text, want))
+		fail_msg("expected \"%s\" in:\n%s", want, text ? text : "(nothing)");
 }
 
 static void lacks(const char *text, const char *bad)
 {
-	if (strstr(text, bad))
-		fail_msg("did not expect \"%s\" in:\n%s", bad, text);
+	if (!text || strstr(text, bad))
+		fail_msg("did not expect \"%s\" in:\n%s", bad, text ? text : "(nothing)");
 }
 
 /* The server's steps of the lecture, and a client whose connect completes
