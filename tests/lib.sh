@@ -1,8 +1,9 @@
 # lib.sh - the scaffolding the shell tests share, written once. A test does
 #   set -u
 #   . "$(dirname "$0")/lib.sh"
-# and then has $tmp, ok/bad/check and finish; the tmux and uid 65534 helpers
-# are there for the tests that need them. Nothing here checks anything itself.
+# and then has $tmp, ok/bad/check, skip/need and finish; the tmux and uid
+# 65534 helpers are there for the tests that need them. Nothing here checks
+# anything itself.
 # shellcheck shell=bash disable=SC2034 # src, run: for the tests that source this
 
 # The source tree (its lessons, its golden files), wherever the test runs from.
@@ -29,7 +30,7 @@ trap lib_cleanup EXIT
 
 # ---- counters ---------------------------------------------------------------
 
-passed=0 failed=0
+passed=0 failed=0 skipped=0
 # Run after each FAIL line when set (a screen test shows the screen).
 ON_FAIL=''
 
@@ -51,22 +52,49 @@ bad() {
 # check NAME CONDITION: ok or bad by the shell condition (eval'd); its status.
 check() { if eval "$2"; then ok "$1"; return 0; else bad "$1"; return 1; fi; }
 
-# finish: the summary line, and the exit status meson reads (0: all held).
+# finish: the summary line, and the exit status meson reads: 1 when a check
+# failed, else 77 (SKIP) when a part could not run here, else 0.
 finish() {
-  echo "$passed passed, $failed failed"
-  [ "$failed" = 0 ] && exit 0
-  exit 1
+  echo "$passed passed, $failed failed$([ "$skipped" = 0 ] || echo ", $skipped skipped")"
+  [ "$failed" = 0 ] || exit 1
+  [ "$skipped" = 0 ] || exit 77
+  exit 0
 }
+
+# ---- what cannot run here ---------------------------------------------------
+# A part that cannot run here (not root, a tool missing) says so on a SKIP
+# line, and the test then ends SKIP, never as a pass. In CI (CI set, as
+# .ci/run sets it) the tests run as root after ./install-deps: there nothing
+# may be skipped, and the same line is a FAIL.
+
+# skip WHY: this part of the test does not run, because WHY; status 1, so
+# that a test goes on with its other parts (or ends: skip WHY || finish).
+skip() {
+  if [ -n "${CI:-}" ]; then bad "$1 (CI is set: nothing may be skipped there)"
+  else skipped=$((skipped + 1)); echo "SKIP  $1"; fi
+  return 1
+}
+
+# need TOOL PACKAGE: TOOL is installed (status 0), or skip naming the Debian
+# package that has it (./install-deps installs them all).
+need() {
+  command -v "$1" >/dev/null 2>&1 ||
+    skip "$1 not found: expected it from the Debian package $2 (./install-deps installs it)"
+}
+
+# need_root WHAT: running as root (status 0), or skip WHAT, which needs it.
+need_root() { [ "$(id -u)" = 0 ] || skip "needs root: $1"; }
 
 # ---- running as uid 65534 ---------------------------------------------------
 
 # The command prefix that runs a program as uid 65534 with no groups.
 NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 
-# need_nobody: skip the test (77) where uid 65534 cannot be had (not root, no setpriv).
+# need_nobody: end the test SKIP where uid 65534 cannot be had (not root, no
+# setpriv): not root, the run without --as-nobody is the unprivileged one.
 need_nobody() {
-  [ "$(id -u)" = 0 ] || { echo "not root: already unprivileged, skipped"; exit 77; }
-  command -v setpriv >/dev/null || { echo "no setpriv: skipped"; exit 77; }
+  need_root "running as uid 65534 (--as-nobody)" || finish
+  need setpriv util-linux || finish
 }
 
 # set_runner [--as-nobody]: run=(sockstep), or run as uid 65534 (needs $bin).
@@ -83,10 +111,10 @@ tmux_server() {
   T=(tmux -L "$TMUX_SOCK" -f /dev/null)
 }
 
-# screen_test NAME: a test of the screen: skipped (77) without tmux, its own
-# tmux server NAME, the screen shown under each FAIL line.
+# screen_test NAME: a test of the screen: SKIP without tmux (FAIL in CI), its
+# own tmux server NAME, the screen shown under each FAIL line.
 screen_test() {
-  command -v tmux >/dev/null 2>&1 || { echo "tmux not installed: skipped"; exit 77; }
+  need tmux tmux || finish
   tmux_server "$1"
   ON_FAIL=show_screen
 }

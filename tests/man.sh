@@ -9,7 +9,7 @@ set -u
 bin=$1
 srcdir=$2
 . "$(dirname "$0")/lib.sh"
-command -v man >/dev/null || { echo "man not installed: skipped"; exit 77; }
+need man man-db || finish
 
 for page in sockstep.1 sockstep-lessons.5; do
   LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$srcdir/$page" >"$tmp/page" 2>"$tmp/warn"
