@@ -17,9 +17,8 @@ names=()
 for f in "$tmp"/lessons/*.lesson; do names+=("$(basename "$f" .lesson)"); done
 
 users=(self)
-if [ "$(id -u)" = 0 ]; then
-  if command -v setpriv >/dev/null; then users+=(nobody); else echo "note: no setpriv, uid 65534 skipped"; fi
-fi
+# Not root, the current user is the unprivileged one.
+if [ "$(id -u)" = 0 ] && need setpriv util-linux; then users+=(nobody); fi
 run_as() {
   local who=$1; shift
   if [ "$who" = nobody ]; then "${NOBODY[@]}" "$bin" "$@"

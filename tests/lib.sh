@@ -79,7 +79,7 @@ skip() {
 # package that has it (./install-deps installs them all).
 need() {
   command -v "$1" >/dev/null 2>&1 ||
-    skip "$1 not found: expected it from the Debian package $2 (./install-deps installs it)"
+    skip "$1 not found: expected it from the Debian package $2 (see ./install-deps)"
 }
 
 # need_root WHAT: running as root (status 0), or skip WHAT, which needs it.
