@@ -76,7 +76,7 @@ skip() {
 }
 
 # need TOOL PACKAGE: TOOL is installed (status 0), or skip naming the Debian
-# package that has it (./install-deps installs them all).
+# package that has it (./install-deps lists the packages the tests use).
 need() {
   command -v "$1" >/dev/null 2>&1 ||
     skip "$1 not found: expected it from the Debian package $2 (see ./install-deps)"
