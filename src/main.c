@@ -531,13 +531,6 @@ static int open_inputs(const struct options *o, const struct lesson_file *lf, in
 	} else if (o->batch && !nl && input_in_use("stdin", "-", STDIN_FILENO) < 0) {
 		return -1;
 	}
-	if (!o->batch && !isatty(STDIN_FILENO)) {
-		fprintf(stderr, "sockstep: stdin is not a terminal; use --batch to run commands from a pipe or --script\n");
-		if (*in != stdin)
-			fclose(*in);
-		*in = stdin;
-		return -1;
-	}
 	return 0;
 }
 
@@ -785,6 +778,10 @@ int main(int argc, char **argv)
 	if ((status = parse_lessons(&o, lf, nl, fell_back, &lesson, &lesson_b)) != 0)
 		goto out;
 	status = 2;
+	if (!o.batch && !isatty(STDIN_FILENO)) {
+		fprintf(stderr, "sockstep: stdin is not a terminal; use --batch to run commands from a pipe or --script\n");
+		goto out;
+	}
 	a.wait_ms = o.wait_ms;
 	if (o.write_path && app_up && !a.wire) {
 		fprintf(stderr, "sockstep: --write: there is no capture: %s\n", a.wire_why);

@@ -470,6 +470,12 @@ static int loop(struct ui *u)
 			draw(u);
 			dirty = false;
 		}
+		/* A state for whoever watches the --log (the screen tests): the end
+		 * of a step or replay, once the screen shows it. */
+		if (u->run.drawn != u->run.finished && !ui_steps_busy(u)) {
+			u->run.drawn = u->run.finished;
+			ui_log("screen: idle at step %d (run %u)", u->step, u->run.finished);
+		}
 		struct app *settling = ui_steps_settling(u);
 		struct pollfd pfd[2 * APP_MAX_POLL + 2];
 		pfd[0] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
