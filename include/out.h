@@ -33,4 +33,15 @@ bool out_stopped(void);
  * recorded once per `what` and said at exit, with exit status 1. */
 void out_write_error(const char *what, int err);
 
+/* An output that failed or was cut short while the session goes on (a
+ * capture whose reader does not keep up, or went away): one line, said at
+ * once, on stderr ("sockstep: " before it) or, while the screen is up, on
+ * its status line through the hook, and then again on stderr at exit. The
+ * exit status becomes 1. */
+void out_lost(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The screen takes out_lost's lines while it is up (fn NULL: stderr again). */
+typedef void out_notice_fn(void *ctx, const char *line);
+void out_set_notice(out_notice_fn *fn, void *ctx);
+
 #endif

@@ -644,6 +644,7 @@ int main(int argc, char **argv)
 	a.wait_ms = o.wait_ms;
 	a.live = !o.batch;
 	a.pcap = pcapf;
+	a.pcap_name = o.write_path;
 	int status = 2;
 	if (app_init(&a, &o.lab, false, err, sizeof(err)) < 0) {
 		fprintf(stderr, "sockstep: %s\n", err);
