@@ -47,13 +47,12 @@ static void stop(struct pcapout *o, int e, bool say)
 			 "frame%s; the session goes on", o->what, o->name, PCAPOUT_BOUND >> 20, o->frames,
 			 o->frames == 1 ? "" : "s");
 	else if (e == -EPIPE)
-		out_lost("%s \"%s\": its reader went away (EPIPE): the capture stopped after %lu of %lu frame%s; "
-			 "the session goes on", o->what, o->name, pcapbuf_out(&o->buf), o->frames,
-			 o->frames == 1 ? "" : "s");
+		out_lost("%s \"%s\": its reader went away (EPIPE) after %lu frame%s: the capture stopped; the "
+			 "session goes on", o->what, o->name, pcapbuf_out(&o->buf), pcapbuf_out(&o->buf) == 1 ? "" : "s");
 	else
-		out_lost("%s \"%s\": write error: %s (%s): the capture stopped after %lu of %lu frame%s; "
-			 "the session goes on", o->what, o->name, strerror(-e), errno_name(-e), pcapbuf_out(&o->buf),
-			 o->frames, o->frames == 1 ? "" : "s");
+		out_lost("%s \"%s\": write error after %lu frame%s: %s (%s): the capture stopped; the session goes "
+			 "on", o->what, o->name, pcapbuf_out(&o->buf), pcapbuf_out(&o->buf) == 1 ? "" : "s",
+			 strerror(-e), errno_name(-e));
 }
 
 /* Write what the descriptor takes now; a failure stops the capture. */
