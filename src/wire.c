@@ -480,10 +480,8 @@ int wire_service(struct wire *w)
 		while ((r = pcap_dispatch(w->h[i], 64, pcap_cb, (unsigned char *)&c)) > 0)
 			n += r;
 	}
-	if (w->timer >= 0 && w->delayed.n) {
-		uint64_t ticks;
-		if (read(w->timer, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
-			return n;
+	uint64_t ticks;
+	if (w->timer >= 0 && w->delayed.n && (read(w->timer, &ticks, sizeof(ticks)) >= 0 || errno == EAGAIN)) {
 		unsigned long long now = now_ms();
 		while (w->delayed.n && w->delayed.q[w->delayed.head].due_ms <= now) {
 			struct pending p = dequeue(&w->delayed);
