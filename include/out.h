@@ -4,7 +4,8 @@
  * up to the final fflush and fclose at exit. A failure is said once, at exit,
  * after the screen is gone ("sockstep: write error: standard output: No space
  * left on device (ENOSPC)"), and the exit status becomes 1. The same for the
- * files sockstep writes on its own (--write, --log).
+ * --log file. A capture file (pcapout.h) is cut short while the session goes
+ * on: that is said when it happens (out_lost), and also makes the status 1.
  *
  * SIGPIPE is ignored on purpose (a send on a closed connection is a lesson),
  * so a reader that went away (sockstep --batch | head -1) shows as EPIPE on

@@ -7,12 +7,13 @@
 #     the script runs, exit status 1 (also as uid 65534, and with SUDO_UID).
 #  2. wire save FIFO whose reader never reads: the same.
 #  3. A reader that goes away mid-run: EPIPE by name, the session goes on.
-#  4. A slow reader that keeps up gets every frame, exit status 0.
+#  4. A reader that falls behind (the session goes on) and then catches up
+#     gets every frame, exit status 0.
 #  5. The screen: --write and --log to FIFOs nobody reads; keys are still
 #     answered, the stop is on the status line.
 # The readers: "exec 3<>FIFO" makes the test a reader that never reads (and
 # a writer, so the FIFO never ends for lack of one); tests/fifo_reader.py
-# reads to the end. timeout only turns a hang into a failure: each run is
+# reads late, to the end. timeout only turns a hang into a failure: each run is
 # bounded at 60 s (it took 20-42 s before, as long as the reader lived).
 # Usage: tests/fifo.sh path/to/sockstep
 set -u
@@ -98,34 +99,34 @@ elif ! grep -q '>> after' "$tmp/out"; then bad "--write FIFO, reader gone: the s
 elif [ "$rc" != 1 ]; then bad "--write FIFO, reader gone: exit status $rc, expected 1" "$tmp/err"
 else ok "--write FIFO, reader gone: EPIPE in one line after $secs s, the session went on"; fi
 
-# ---- 4. a slow reader that keeps up ------------------------------------------
-# It reads 16 KiB at a time with a pause: slower than the flood, so the
-# buffer holds what the pipe cannot, and the reader gets it all.
-{ flood 10000; printf 'wire status\n'; } >"$tmp/slow"
-newfifo
-rm -f "$tmp/got" "$tmp/ready"
-python3 "$reader" --slow "$tmp/f" "$tmp/got" "$tmp/ready" &
-wait_file "$tmp/ready"
-timed "$bin" --batch --write "$tmp/f" --script "$tmp/slow"
-wait
-seen=$(grep -o 'PASS; [0-9]* frames' "$tmp/out" | grep -o '[0-9]*')
-got=$(frames "$tmp/got")
-if [ "$rc" != 0 ]; then bad "--write FIFO, slow reader: exit status $rc" "$tmp/err"
-elif [ -s "$tmp/err" ]; then bad "--write FIFO, slow reader: something was said" "$tmp/err"
-elif [ -z "$seen" ] || [ "$got" != "$seen whole" ]; then bad "--write FIFO, slow reader: got $got frames, the wire saw ${seen:-?}"
-else ok "--write FIFO, slow reader: all $seen frames, whole, in $secs s"; fi
-
+# ---- 4. a reader that falls behind, then catches up --------------------------
+# It takes the first bytes, then reads nothing until the script has run past
+# the capture (its transcript shows the next line): the session must not wait
+# for it. Then it reads everything and must get every frame, whole.
+late() { # NAME SCRIPT MARK WANT: run SCRIPT, reader reads once MARK is in stdout
+	local name=$1 script=$2 mark=$3 want=$4 pid
+	newfifo
+	rm -f "$tmp/got" "$tmp/ready" "$tmp/go"
+	python3 "$reader" --late "$tmp/f" "$tmp/got" "$tmp/ready" "$tmp/go" &
+	wait_file "$tmp/ready"
+	timeout 60 "$bin" --batch "${@:5}" --script "$script" >"$tmp/out" 2>"$tmp/err" &
+	pid=$!
+	if wait_until grep -q -- "$mark" "$tmp/out"; then went_on=yes; else went_on=no; fi
+	touch "$tmp/go"
+	wait "$pid"; rc=$?
+	wait
+	[ -z "$want" ] && want=$(grep -o 'PASS; [0-9]* frames' "$tmp/out" | grep -o '[0-9]*')
+	got=$(frames "$tmp/got")
+	if [ "$went_on" = no ]; then bad "$name: the session waited for the reader (\"$mark\" did not come)" "$tmp/out"
+	elif [ "$rc" != 0 ]; then bad "$name: exit status $rc" "$tmp/err"
+	elif [ -s "$tmp/err" ]; then bad "$name: something was said" "$tmp/err"
+	elif [ -z "$want" ] || [ "$got" != "$want whole" ]; then bad "$name: the reader got $got frames, expected ${want:-?}"
+	else ok "$name: the session went on without it, then it got all $want frames, whole"; fi
+}
+{ flood 10000; printf 'wire status\nsay after\n'; } >"$tmp/slow"
+late "--write FIFO, a reader that catches up" "$tmp/slow" '>> after' '' --write "$tmp/f"
 { flood 3000; printf 'wire save %s\nsay after\n' "$tmp/f"; } >"$tmp/save2"
-newfifo
-rm -f "$tmp/got" "$tmp/ready"
-python3 "$reader" --slow "$tmp/f" "$tmp/got" "$tmp/ready" &
-wait_file "$tmp/ready"
-timed "$bin" --batch --script "$tmp/save2"
-wait
-got=$(frames "$tmp/got")
-if [ "$rc" != 0 ]; then bad "wire save FIFO, slow reader: exit status $rc" "$tmp/err"
-elif [ "$got" != "2048 whole" ]; then bad "wire save FIFO, slow reader: got $got frames, expected the ring's 2048" "$tmp/out"
-else ok "wire save FIFO, slow reader: the ring's 2048 frames, whole"; fi
+late "wire save FIFO, a reader that catches up" "$tmp/save2" '>> after' 2048
 
 # ---- 5. the screen -----------------------------------------------------------
 if command -v tmux >/dev/null; then

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """fifo_reader.py - the readers tests/fifo.sh needs.
 
---slow FIFO OUT READY: open FIFO for reading (without waiting for a writer),
-  create READY, then copy it to OUT 16 KiB at a time with a short pause,
-  until the writer closes it: a reader slower than a flood, that keeps up.
+--late FIFO OUT READY GO: open FIFO for reading (without waiting for a
+  writer), create READY; once the first bytes came, read no more until GO
+  exists (60 s at most), then copy the rest to OUT until the writer closes
+  it: a reader that falls behind, then catches up.
 --count PCAP: the records in a pcap file, and "whole" when it ends on one.
 """
 import os
@@ -13,20 +14,23 @@ import sys
 import time
 
 
-def slow(fifo, out, ready):
+def late(fifo, out, ready, go):
     fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
     open(ready, "w").write("ready\n")
     # No writer yet: wait for the first bytes (a FIFO that never had a
-    # writer does not report a hang-up), then read blocking to the end.
+    # writer does not report a hang-up), then for GO, then read to the end.
     select.select([fd], [], [])
+    for _ in range(1200):
+        if os.path.exists(go):
+            break
+        time.sleep(0.05)
     os.set_blocking(fd, True)
     with open(out, "wb") as f:
         while True:
-            b = os.read(fd, 16384)
+            b = os.read(fd, 65536)
             if not b:
                 break
             f.write(b)
-            time.sleep(0.002)
 
 
 def count(path):
@@ -39,7 +43,7 @@ def count(path):
 
 
 if __name__ == "__main__":
-    if sys.argv[1] == "--slow":
-        slow(*sys.argv[2:5])
+    if sys.argv[1] == "--late":
+        late(*sys.argv[2:6])
     else:
         count(sys.argv[2])
