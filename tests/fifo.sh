@@ -128,6 +128,20 @@ late "--write FIFO, a reader that catches up" "$tmp/slow" '>> after' '' --write 
 { flood 3000; printf 'wire save %s\nsay after\n' "$tmp/f"; } >"$tmp/save2"
 late "wire save FIFO, a reader that catches up" "$tmp/save2" '>> after' 2048
 
+# ---- save lesson to a FIFO: refused by name, with or without a reader --------
+rm -f "$tmp/x.lesson"; mkfifo -m 666 "$tmp/x.lesson"
+printf 'server socket udp\nsave! lesson %s\nsay after\n' "$tmp/x.lesson" >"$tmp/sl"
+for who in "no reader" "a reader"; do
+	[ "$who" = "a reader" ] && exec 3<>"$tmp/x.lesson"
+	timed "$bin" --batch --net loopback --script "$tmp/sl"
+	[ "$who" = "a reader" ] && exec 3<&-
+	if [ "$rc" = 124 ]; then bad "save! lesson FIFO, $who: hangs"
+	elif ! grep -q "save! lesson: \"$tmp/x.lesson\" is a FIFO; expected a regular file" "$tmp/err"; then
+		bad "save! lesson FIFO, $who: not refused by name" "$tmp/err"
+	elif ! grep -q '>> after' "$tmp/out"; then bad "save! lesson FIFO, $who: the session did not go on" "$tmp/out"
+	else ok "save! lesson FIFO, $who: refused in one line naming a regular file"; fi
+done
+
 # ---- 5. the screen -----------------------------------------------------------
 if command -v tmux >/dev/null; then
 	tmux_server fifo
