@@ -77,20 +77,25 @@ void wire_set_filter(struct wire *w, wire_keep_fn *keep, void *ctx);
 
 /* Write every frame from now on to a pcap file (--write), already opened
  * (before the namespaces: as root sockstep is nobody there). The wire owns f.
- * 0 or -errno. */
+ * Never blocks: a FIFO's reader that does not keep up stops the capture
+ * with one line (pcapout.h). 0 or -errno. */
 int wire_write_to(struct wire *w, FILE *f, const char *path, char *err, size_t errlen);
 
-/* Hand the --write file's writer from one wire to the next (app_reset), so
- * the file goes on as one capture: take returns it (or NULL), give installs it. */
+/* Hand the capture files (--write, and a wire save its reader has not read
+ * all yet) from one wire to the next (app_reset), so each goes on as one
+ * file: take returns them (or NULL), give installs them, close ends them
+ * (giving their readers up to PCAPOUT_CLOSE_MS each). */
 void *wire_take_writer(struct wire *w);
 void wire_give_writer(struct wire *w, void *writer);
 void wire_writer_close(void *writer); /* NULL: nothing */
 
-/* Descriptors to poll: the pcap handles and the delay timer. */
+/* Descriptors to poll: the pcap handles, the delay timer, and the capture
+ * files whose readers have bytes waiting (POLLOUT). */
 int wire_pollfds(const struct wire *w, struct pollfd *pfd, int max);
 
 /* Read whatever arrived, relay by policy, release delayed frames whose time
- * has come. Returns the number of frames handled. */
+ * has come, give the capture files' readers what they have room for.
+ * Returns the number of frames handled. */
 int wire_service(struct wire *w);
 
 /* The wire commands: pass, hold, step, drop, delay, save, status. 0, or

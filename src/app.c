@@ -74,7 +74,7 @@ static int build(struct app *a, const struct lab_config *cfg, bool new_netns, ch
 		wire_give_writer(a->wire, a->writer);
 		a->writer = NULL;
 	} else if (a->pcap && a->wire) {
-		rc = wire_write_to(a->wire, a->pcap, "", err, errlen);
+		rc = wire_write_to(a->wire, a->pcap, a->pcap_name ? a->pcap_name : "", err, errlen);
 		a->pcap = NULL; /* the wire owns it now */
 		if (rc < 0) {
 			app_free(a);
@@ -316,13 +316,19 @@ int app_settle_turn(struct app *a, struct app_settle *st, bool ready)
 				return quiet_for(st, now); /* frames moved: wait for quiet again */
 			if (engine_progress(&a->eng) > 0)
 				return quiet_for(st, now);
-			/* Woken by a timer or a socket whose call is not ready yet. */
-			st->phase = SP_NAP;
-			st->until = now + 1;
-			return 1;
-		}
-		if (now < st->until)
+			/* Woken by a timer, a socket whose call is not ready yet or
+			 * the reader of a capture file: nothing moved, so the quiet
+			 * time goes on (a reader that reads all along must not keep
+			 * the step from settling). */
+			if (now < st->until) {
+				st->phase = SP_NAP;
+				st->quiet_until = st->until;
+				st->until = now + 1;
+				return 1;
+			}
+		} else if (now < st->until) {
 			return left(st, now); /* woken by something else (a key) */
+		}
 		/* Quiet. Finish what the kernel allows now. */
 		if (engine_progress(&a->eng) > 0)
 			return quiet_for(st, now);
@@ -339,7 +345,9 @@ int app_settle_turn(struct app *a, struct app_settle *st, bool ready)
 	case SP_NAP:
 		if (now < st->until)
 			return left(st, now);
-		return quiet_for(st, now);
+		st->phase = SP_QUIET;
+		st->until = st->quiet_until;
+		return left(st, now);
 	case SP_WAIT:
 		if (!ready && now < st->until)
 			return left(st, now);

@@ -513,13 +513,19 @@ int lesson_save_write(struct app *a, const char *path, bool force, char *msg, si
 		free(text);
 		return -EEXIST;
 	}
+	struct stat st;
+	if (fd == -ENXIO && stat(path, &st) == 0 && S_ISFIFO(st.st_mode)) { /* a FIFO nobody reads */
+		snprintf(msg, len, "%s: \"%s\" is a FIFO; expected a regular file (it was left as it was)", verb,
+			 tesc(path));
+		free(text);
+		return -EINVAL;
+	}
 	if (fd < 0) {
 		snprintf(msg, len, "%s: cannot write \"%s\": %s (%s)%s; nothing was written", verb, tesc(path),
 			 strerror(-fd), errno_name(-fd), priv_denied(-fd));
 		free(text);
 		return fd;
 	}
-	struct stat st;
 	const char *same = priv_same_file(fd);
 	if (same) {
 		snprintf(msg, len, "%s: \"%s\" is the same file as %s; expected another file (it was left as it was)",

@@ -791,6 +791,7 @@ int main(int argc, char **argv)
 		goto out;
 	if (!app_up) {
 		a.pcap = pcapf; /* the app owns it now */
+		a.pcap_name = o.write_path;
 		pcapf = NULL;
 		if (app_init(&a, &o.lab, false, err, sizeof(err)) < 0) {
 			fprintf(stderr, "sockstep: %s\n", err);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "out.h"
+#include "pcapout.h"
 #include "priv.h"
 #include "text.h"
 
@@ -29,6 +30,13 @@ struct pending {
 	unsigned len;
 	unsigned long long due_ms; /* delayed: when it goes */
 	unsigned char *data;
+};
+
+/* The capture files being written: they go on from one wire to the next
+ * (app_reset), so each is one file however often the lab is rebuilt. */
+struct wire_files {
+	struct pcapout *write; /* --write: every frame */
+	struct pcapout *save;  /* a "wire save" whose reader has not read it all yet */
 };
 
 struct queue {
@@ -53,8 +61,7 @@ struct wire {
 	unsigned long last_no;
 	struct wire_counters cnt;
 	struct dec_ctx dec;
-	pcap_t *dead;               /* for --write */
-	pcap_dumper_t *dump;
+	struct wire_files files;    /* --write, and a wire save still being read */
 	bool cooked;                /* Linux cooked headers ("any"): made Ethernet for the decoder */
 	wire_keep_fn *keep;         /* host: only our sockets' frames */
 	void *keep_ctx;
@@ -188,26 +195,12 @@ static void queue_free(struct queue *q)
 	q->n = 0;
 }
 
-/* Flush a capture file and say whether every write reached it: pcap_dump
- * does not report errors, the stream keeps them. 0 or -errno. */
-static int dump_check(pcap_dumper_t *d)
+/* The end of the capture files: what is left is given its reader's time. */
+static void files_close(struct wire_files *f)
 {
-	FILE *f = pcap_dump_file(d);
-	errno = 0;
-	if (fflush(f) == 0 && !ferror(f))
-		return 0;
-	return errno ? -errno : -EIO;
-}
-
-/* Close the --write capture, saying at exit when it could not be written. */
-static void dump_close(pcap_dumper_t *d)
-{
-	if (!d)
-		return;
-	int r = dump_check(d);
-	if (r < 0)
-		out_write_error("the --write capture", -r);
-	pcap_dump_close(d);
+	pcapout_close(f->write, PCAPOUT_CLOSE_MS);
+	pcapout_close(f->save, PCAPOUT_CLOSE_MS);
+	f->write = f->save = NULL;
 }
 
 void wire_close(struct wire *w)
@@ -217,9 +210,7 @@ void wire_close(struct wire *w)
 	for (int i = 0; i < 2; i++)
 		if (w->h[i])
 			pcap_close(w->h[i]);
-	dump_close(w->dump);
-	if (w->dead)
-		pcap_close(w->dead);
+	files_close(&w->files);
 	if (w->timer >= 0)
 		close(w->timer);
 	queue_free(&w->held);
@@ -230,38 +221,51 @@ void wire_close(struct wire *w)
 
 int wire_write_to(struct wire *w, FILE *f, const char *path, char *err, size_t errlen)
 {
-	if (!w->dead)
-		w->dead = pcap_open_dead(DLT_EN10MB, 65535);
-	pcap_dumper_t *d = w->dead ? pcap_dump_fopen(w->dead, f) : NULL;
-	if (!d) {
-		snprintf(err, errlen, "cannot write capture \"%s\": %s", path,
-			 w->dead ? pcap_geterr(w->dead) : "out of memory");
+	/* The stream only held the descriptor (opened with the user's rights,
+	 * main.c): the capture writes to the descriptor itself. */
+	int fd = fcntl(fileno(f), F_DUPFD_CLOEXEC, fileno(f));
+	fclose(f);
+	if (fd < 0) {
+		snprintf(err, errlen, "--write \"%s\": %s", tesc(path), errno_name(errno));
 		return -EIO;
 	}
-	dump_close(w->dump);
-	w->dump = d;
+	struct pcapout *o = pcapout_open(fd, false, "the --write capture", path, 65535, err, errlen);
+	if (!o)
+		return -EIO;
+	pcapout_close(w->files.write, PCAPOUT_CLOSE_MS);
+	w->files.write = o;
 	return 0;
 }
 
 void *wire_take_writer(struct wire *w)
 {
-	pcap_dumper_t *d = w->dump;
-	int r = d ? dump_check(d) : 0;
-	if (r < 0) /* said at exit */
-		out_write_error("the --write capture", -r);
-	w->dump = NULL;
-	return d;
+	if (!w->files.write && !w->files.save)
+		return NULL;
+	struct wire_files *f = malloc(sizeof(*f));
+	if (!f) {
+		files_close(&w->files);
+		return NULL;
+	}
+	*f = w->files;
+	w->files = (struct wire_files){ 0 };
+	return f;
 }
 
 void wire_writer_close(void *writer)
 {
-	dump_close(writer);
+	if (!writer)
+		return;
+	files_close(writer);
+	free(writer);
 }
 
 void wire_give_writer(struct wire *w, void *writer)
 {
-	dump_close(w->dump);
-	w->dump = writer;
+	if (!writer)
+		return;
+	files_close(&w->files);
+	w->files = *(struct wire_files *)writer;
+	free(writer);
 }
 
 int wire_pollfds(const struct wire *w, struct pollfd *pfd, int max)
@@ -271,6 +275,11 @@ int wire_pollfds(const struct wire *w, struct pollfd *pfd, int max)
 		pfd[n++] = (struct pollfd){ .fd = w->fd[i], .events = POLLIN };
 	if (w->timer >= 0 && w->delayed.n && n < max)
 		pfd[n++] = (struct pollfd){ .fd = w->timer, .events = POLLIN };
+	/* A capture file whose reader has bytes to read: woken when it reads. */
+	if (n < max)
+		n += pcapout_pollfd(w->files.write, &pfd[n]);
+	if (n < max)
+		n += pcapout_pollfd(w->files.save, &pfd[n]);
 	return n;
 }
 
@@ -397,11 +406,8 @@ static void on_frame(struct wire *w, enum wire_dir dir, const struct pcap_pkthdr
 	memcpy(f->data, p, f->caplen);
 	dec_frame(&w->dec, p, h->caplen, h->len, &f->dec);
 	w->cnt.seen++;
-	if (w->dump) {
-		pcap_dump((unsigned char *)w->dump, h, p);
-		if (ferror(pcap_dump_file(w->dump))) /* said at exit, with this errno (dump_close) */
-			out_write_error("the --write capture", errno);
-	}
+	if (w->files.write)
+		pcapout_frame(w->files.write, h, p); /* never blocks; a stop is said there */
 
 	if (!w->relay)
 		f->fate = FF_SEEN;
@@ -474,10 +480,8 @@ int wire_service(struct wire *w)
 		while ((r = pcap_dispatch(w->h[i], 64, pcap_cb, (unsigned char *)&c)) > 0)
 			n += r;
 	}
-	if (w->timer >= 0 && w->delayed.n) {
-		uint64_t ticks;
-		if (read(w->timer, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
-			return n;
+	uint64_t ticks;
+	if (w->timer >= 0 && w->delayed.n && (read(w->timer, &ticks, sizeof(ticks)) >= 0 || errno == EAGAIN)) {
 		unsigned long long now = now_ms();
 		while (w->delayed.n && w->delayed.q[w->delayed.head].due_ms <= now) {
 			struct pending p = dequeue(&w->delayed);
@@ -485,6 +489,13 @@ int wire_service(struct wire *w)
 			n++;
 		}
 		arm_timer(w);
+	}
+	/* The capture files take what their readers have room for. */
+	if (w->files.write)
+		pcapout_flush(w->files.write);
+	if (w->files.save && (pcapout_flush(w->files.save) < 0 || !pcapout_waiting(w->files.save))) {
+		pcapout_close(w->files.save, 0);
+		w->files.save = NULL;
 	}
 	return n;
 }
@@ -499,31 +510,33 @@ bool wire_busy(const struct wire *w)
  * stdout is a file or a pipe: on a terminal (the screen, or --batch on a
  * terminal) the pcap's bytes would be thrown at the terminal. stdout itself
  * is never closed: the pcap goes through a copy of its descriptor, after
- * what was printed before it. NULL with err set. */
-static FILE *open_save(const char *path, char *err, size_t errlen)
+ * what was printed before it. A FIFO or a pipe is written without blocking
+ * (pcapout.h); standard output blocks, as the transcript does. The
+ * descriptor, or -1 with err set. */
+static int open_save(const char *path, char *err, size_t errlen)
 {
 	int fd;
 	if (!strcmp(path, "-")) {
 		if (isatty(STDOUT_FILENO)) {
 			snprintf(err, errlen, "wire save -: standard output is a terminal; expected a file name "
 				 "(- is for --batch with stdout sent to a file or a pipe)");
-			return NULL;
+			return -1;
 		}
 		if (out_flush(stdout) < 0) {
 			snprintf(err, errlen, "wire save -: standard output has failed; expected a file name");
-			return NULL;
+			return -1;
 		}
 		fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
 		if (fd < 0)
 			fd = -errno;
 	} else {
 		/* Non-blocking open: a FIFO nobody reads fails (ENXIO) instead of
-		 * hanging the session; the writes themselves block as usual. */
+		 * hanging the session; the writes do not block either (pcapout.h). */
 		fd = priv_open(path, O_WRONLY | O_CREAT | O_NONBLOCK | O_NOCTTY, 0644);
 		if (fd >= 0 && isatty(fd)) {
 			close(fd);
 			snprintf(err, errlen, "wire save: \"%s\" is a terminal; expected a file name", tesc(path));
-			return NULL;
+			return -1;
 		}
 		/* Emptied only once it is known not to be a file in use: the
 		 * --script being read, the --write capture, the --log. */
@@ -532,7 +545,7 @@ static FILE *open_save(const char *path, char *err, size_t errlen)
 			close(fd);
 			snprintf(err, errlen, "wire save: \"%s\" is the same file as %s; expected another file "
 				 "(it was left as it was)", tesc(path), same);
-			return NULL;
+			return -1;
 		}
 		struct stat fst;
 		if (fd >= 0 && fstat(fd, &fst) == 0 && S_ISREG(fst.st_mode) && ftruncate(fd, 0) < 0) {
@@ -540,61 +553,70 @@ static FILE *open_save(const char *path, char *err, size_t errlen)
 			close(fd);
 			snprintf(err, errlen, "wire save: cannot empty \"%s\": %s (%s)", tesc(path), strerror(e),
 				 errno_name(e));
-			return NULL;
+			return -1;
 		}
-		if (fd >= 0)
-			fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	}
-	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
 	struct stat st;
 	if (fd == -ENXIO && stat(path, &st) == 0 && S_ISFIFO(st.st_mode)) {
 		snprintf(err, errlen, "wire save: \"%s\" is a FIFO that nobody reads; expected a file, or a reader "
 			 "on the FIFO first", tesc(path));
-	} else if (!f) {
-		int e = fd < 0 ? -fd : errno;
-		if (fd >= 0)
-			close(fd);
-		snprintf(err, errlen, "wire save: cannot write \"%s\": %s (%s)", tesc(path), strerror(e), errno_name(e));
+	} else if (fd < 0) {
+		snprintf(err, errlen, "wire save: cannot write \"%s\": %s (%s)", tesc(path), strerror(-fd),
+			 errno_name(-fd));
 	}
-	return f;
+	return fd < 0 ? -1 : fd;
 }
 
-/* "wire save FILE": the frames still in the ring, as a pcap file. */
+/* "wire save FILE": the frames still in the ring, as a pcap file. What a
+ * FIFO's reader has not read yet goes on in the background (wire_service):
+ * the ring's frames fit in a capture's bound (WIRE_RING x WIRE_SNAP is under
+ * PCAPOUT_BOUND), so a save is never cut short, only read late or never. */
 static int save(struct wire *w, const char *path, char *err, size_t errlen)
 {
-	FILE *f = open_save(path, err, errlen);
-	if (!f)
-		return -EINVAL;
-	pcap_t *dead = pcap_open_dead(DLT_EN10MB, WIRE_SNAP);
-	pcap_dumper_t *d = dead ? pcap_dump_fopen(dead, f) : NULL;
-	if (!d) {
-		snprintf(err, errlen, "wire save: cannot write \"%s\": %s", tesc(path),
-			 dead ? pcap_geterr(dead) : "out of memory");
-		if (dead)
-			pcap_close(dead);
-		fclose(f);
+	bool dash = !strcmp(path, "-");
+#define shown (dash ? "standard output" : tesc(path))
+	if (w->files.save) {
+		snprintf(err, errlen, "wire save: the last save's reader has not read it all yet (%zu bytes left); "
+			 "expected it to finish first", pcapout_waiting(w->files.save));
 		return -EINVAL;
 	}
+	int fd = open_save(path, err, errlen);
+	if (fd < 0)
+		return -EINVAL;
+	struct pcapout *o = pcapout_open(fd, dash, "wire save", dash ? "standard output" : path, WIRE_SNAP, err,
+					 errlen);
+	if (!o)
+		return -EINVAL;
 	unsigned long first = w->last_no >= WIRE_RING ? w->last_no - WIRE_RING + 1 : 1, count = 0;
 	for (unsigned long no = first; no && no <= w->last_no; no++) {
 		const struct wire_frame *fr = slot(w, no);
 		if (!fr)
 			continue;
 		struct pcap_pkthdr h = { .ts = fr->ts, .caplen = fr->caplen, .len = fr->len };
-		pcap_dump((unsigned char *)d, &h, fr->data);
+		if (pcapout_frame(o, &h, fr->data) < 0)
+			break;
 		count++;
 	}
-	int r = dump_check(d);
-	pcap_dump_close(d); /* closes f: a file, or the copy of stdout's descriptor */
-	pcap_close(dead);
+	int r = pcapout_try(o);
 	if (r < 0) {
-		snprintf(err, errlen, "wire save: write error: \"%s\": %s (%s); the capture is incomplete",
-			 strcmp(path, "-") ? tesc(path) : "standard output", strerror(-r), errno_name(-r));
+		pcapout_close(o, 0);
+		snprintf(err, errlen, "wire save: write error: \"%s\": %s (%s); the capture is incomplete", shown,
+			 strerror(-r), errno_name(-r));
 		return -EINVAL;
 	}
-	session_add(w->log, EV_WIRE, SIDE_NONE, -1, "saved %lu frame%s to %s", count, count == 1 ? "" : "s",
-		    strcmp(path, "-") ? tesc(path) : "standard output");
+	size_t left = pcapout_waiting(o);
+	if (!left) {
+		pcapout_close(o, 0);
+		session_add(w->log, EV_WIRE, SIDE_NONE, -1, "saved %lu frame%s to %s", count, count == 1 ? "" : "s",
+			    shown);
+		return 0;
+	}
+	/* A reader that has not read it all yet: the rest as it reads. */
+	w->files.save = o;
+	session_add(w->log, EV_WIRE, SIDE_NONE, -1, "saving %lu frame%s to %s: %zu bytes wait for its reader; "
+		    "the session goes on", count, count == 1 ? "" : "s", shown, left);
 	return 0;
+#undef shown
 }
 
 static void status(struct wire *w)
