@@ -22,6 +22,7 @@
 #include "lesson_run.h"
 #include "out.h"
 #include "priv.h"
+#include "prog.h"
 #include "session.h"
 #include "text.h"
 #include "ui.h"
@@ -541,6 +542,10 @@ static const char *mode_blurb(const struct lab *lab)
 
 int main(int argc, char **argv)
 {
+	/* A side's program, exec'd by sockstep (prog.c): nothing of sockstep's
+	 * start-up runs in it. */
+	if (argc > 1 && !strcmp(argv[1], PROG_RUNNER_FLAG))
+		return prog_runner(argc, argv);
 	if (std_fds_open() < 0)
 		return 2; /* no /dev/null: nowhere to say so either */
 	out_init(); /* stderr escaped; stdout checked at exit, as close_stdout does */
@@ -640,6 +645,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "sockstep: falling back to --net host (the machine's own network stack)\n");
 		o.lab.mode = NET_HOST;
 	}
+	/* From here no other process of this uid may read our memory or open
+	 * our descriptors: not the capture ring, which --net host opens next
+	 * (the lab's uid_map, written above, needs a dumpable process). */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	static struct app a; /* large; one per process */
 	a.wait_ms = o.wait_ms;
 	a.live = !o.batch;
@@ -668,11 +677,6 @@ int main(int argc, char **argv)
 			app_close(&a);
 			goto out;
 		}
-	} else {
-		/* In our own user namespace the capabilities count only there; still,
-		 * no other process of this uid (nobody) may read our memory or
-		 * descriptors. */
-		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	}
 	status = 0;
 	if (o.batch) {
