@@ -137,6 +137,14 @@ run_case() {
     [ -z "$rings" ] && ok || bad "$label: a packet socket mapping (the capture ring) is readable in: $rings"
     leaks=$(awk '$6 == "secret=yes" { printf "%s%s %s", n++ ? "; " : "", $1, $2 }' "$tmp/scan")
     [ -z "$leaks" ] && ok || bad "$label: the foreign flow's secret is in readable memory of: $leaks"
+    # Each program: uid 65534 and no capability (the exec regained none).
+    local p n st
+    while read -r p n _; do
+      [ "$p" = "$pid" ] && continue
+      st=$(awk '/^Uid:/ { u = $2 $3 $4 } /^Cap(Prm|Eff):/ { c = c " " $2 } END { print u c }' "/proc/$p/status" 2>/dev/null)
+      [ "$st" = "655346553465534 0000000000000000 0000000000000000" ] && ok \
+        || bad "$label: program $n (pid $p): uid and CapPrm, CapEff are \"$st\", expected uid 65534 and none"
+    done <"$tmp/scan"
   fi
   exec 7>&-
   wait "$pid"
