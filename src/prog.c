@@ -18,6 +18,7 @@
 #include "lab.h"
 #include "priv.h"
 #include "session.h" /* errno_name */
+#include "text.h"    /* tesc */
 
 /* ---- the program itself (runs in the child) ------------------------------- */
 
@@ -353,10 +354,15 @@ int prog_spawn(struct prog *p, const char *name, char *err, size_t errlen)
 	int exec_err = rc == 0 && hello->ret < 0 ? (hello->err ? hello->err : EIO) : 0;
 	free(hello);
 	if (rc < 0 || exec_err) {
+		char self[256] = "/proc/self/exe";
+		ssize_t sl = exec_err ? readlink("/proc/self/exe", self, sizeof(self) - 1) : -1;
+		if (sl > 0)
+			self[sl] = '\0';
 		if (exec_err)
-			snprintf(err, errlen, "cannot start the program: exec of /proc/self/exe (sockstep itself): %s%s",
+			snprintf(err, errlen, "cannot start the program: exec of sockstep's own file %s: %s%s", tesc(self),
 				 errno_name(exec_err),
-				 exec_err == EACCES ? " (the user it runs as may not execute sockstep's file)" : "");
+				 exec_err == EACCES ? "; the user sockstep runs as may not execute it: expected a file "
+						      "all may execute (chmod 755)" : "");
 		else
 			snprintf(err, errlen, "the program did not start: %s", strerror(-rc));
 		prog_kill(p, true);
