@@ -146,7 +146,11 @@ run_case() {
         || bad "$label: program $n (pid $p): uid and CapPrm, CapEff are \"$st\", expected uid 65534 and none"
     done <"$tmp/scan"
   fi
+  # End of input: sockstep ends once its last command settles (at most 30 s,
+  # then it is killed and said).
   exec 7>&-
+  WAIT_TRIES=600 wait_until eval '! kill -0 "$pid" 2>/dev/null' \
+    || { bad "$label: sockstep did not end within 30 s of the end of its input" "$tmp/err"; kill -KILL "$pid"; }
   wait "$pid"
   grep -q '^  server  recv(.*-> 4' "$tmp/out" && grep -q '\[SYN\]' "$tmp/out" && ok \
     || bad "$label: no exchange or no capture in the transcript" "$tmp/err"
