@@ -20,10 +20,8 @@ done
 # A python3 that other uids may run (not one under root's home).
 py=/usr/bin/python3; [ -x "$py" ] || py=$(command -v python3)
 FOREIGN=(setpriv --reuid=12345 --regid=12345 --clear-groups)
-for who in FOREIGN NOBODY; do
-  eval "pre=(\"\${$who[@]}\")"
-  "${pre[@]}" "$py" -c '' 2>/dev/null || bad "python3 (${py:-none}) does not run as ${pre[1]}: expected a system python3 (Debian: apt-get install python3)"
-done
+"${FOREIGN[@]}" "$py" -c '' 2>/dev/null && "${NOBODY[@]}" "$py" -c '' 2>/dev/null \
+  || bad "python3 (${py:-none}) does not run as uids 12345 and 65534: expected a system python3 (Debian: apt-get install python3)"
 [ "$failed" = 0 ] || finish
 chmod 755 "$tmp"
 
@@ -91,20 +89,13 @@ for arg in sys.argv[2:]:
     print(pid, name, "maps=readable ring=%d bytes=%d secret=%s" % (ring, read, "yes" if found else "no"))
 EOPY
 
-# procs PID: PID:comm of PID and each of its descendants.
-procs() {
-  local k
-  echo "$1:$(cat "/proc/$1/comm" 2>/dev/null)"
-  for k in $(cat /proc/"$1"/task/*/children 2>/dev/null); do procs "$k"; done
-}
-
 # run_case LABEL RUNNER...: sockstep --net host --batch (commands on a FIFO,
 # so that it lives until the scan is done) with a TCP server and client;
 # once both programs answered and the foreign flow went on during the run,
 # scan every process as uid 65534.
 run_case() {
   local label=$1; shift
-  local port=$((42000 + RANDOM % 1000)) i pid list
+  local port=$((42000 + RANDOM % 1000)) pid list
   rm -f "$tmp/in"; mkfifo -m 644 "$tmp/in"
   "$@" --batch --net host --wait 200ms <"$tmp/in" >"$tmp/out" 2>"$tmp/err" &
   pid=$!
@@ -112,7 +103,7 @@ run_case() {
   printf 'server socket tcp\nserver bind 127.0.0.1 %s\nserver listen\nclient socket tcp\nclient connect 127.0.0.1 %s\nserver accept\nclient send "hola"\nserver recv\n' \
     "$port" "$port" >&7
   local before=-1
-  for i in $(seq 1 400); do
+  for _ in $(seq 1 400); do
     if [ "$before" = -1 ] && grep -q '^  server  recv(.*-> 4' "$tmp/out"; then before=$(got); fi
     # Five foreign requests after the exchange: the capture saw them.
     [ "$before" != -1 ] && [ "$(got)" -ge $((before + 5)) ] && break
@@ -122,7 +113,8 @@ run_case() {
   if [ "$before" = -1 ]; then
     bad "$label: the exchange did not run" "$tmp/err"
   else
-    list=$(procs "$pid")
+    # sockstep and its descendants (lib.sh's proc_tree), as PID:NAME.
+    list="$pid:$(cat "/proc/$pid/comm" 2>/dev/null) $(proc_tree "$pid" | awk '{ printf "%s:%s ", $1, $4 }')"
     "${NOBODY[@]}" "$py" "$tmp/scan.py" "$secret" $list >"$tmp/scan" 2>"$tmp/scanerr"
     echo "$label:"; sed 's/^/    /' "$tmp/scan"
     # The processes: sockstep and its two programs, by name.
