@@ -60,8 +60,9 @@ program() {
   ppid=$(grep -lE "^[0-9.]+ (clone3?|v?fork)\(.*\) += $p( |$)" "$tmp"/t/pid.* 2>/dev/null | sed 's/.*\.//')
   if [ "$ppid" = "$parent" ]; then ok; else bad "$1 (pid $p) was forked by pid ${ppid:-none}, expected $2 ($parent)"; fi
   # Started by sockstep: it exec'd the runner before its first call, so it
-  # holds nothing of sockstep's memory (no capture ring).
-  [ "$2" != sockstep ] || grep -qE '^[0-9.]+ execve\(.*"--prog-runner"' "$tmp/t/pid.$p" && ok \
+  # holds nothing of sockstep's memory (no capture ring). (Not root, strace
+  # cannot read the arguments of a non-dumpable process: only the execve.)
+  [ "$2" != sockstep ] || grep -qE '^[0-9.]+ execve\(("/proc/self/exe", \["sockstep", "--prog-runner"|0x).* = 0 <' "$tmp/t/pid.$p" && ok \
     || bad "$1 (pid $p) made its calls without exec'ing sockstep's runner (--prog-runner)"
 }
 
@@ -238,6 +239,17 @@ want server 'csock = accept(sock, (struct sockaddr *)&echoclient, &clientlen);  
 slept server '^accept\(3, ' client '^connect\(3, '
 lecture server
 lecture client
+
+# ---- --net host: sockstep is non-dumpable before it opens the capture -----
+# (no moment in which another process of its uid could read the ring).
+printf 'server socket tcp\n' >"$tmp/host.script"
+trace "$tmp/host.script" --net host
+program server sockstep
+nd=$(grep -nE '^[0-9.]+ prctl\(PR_SET_DUMPABLE, (0|SUID_DUMP_DISABLE)' "$tmp/t/pid.$main" 2>/dev/null | head -n 1 | cut -d: -f1)
+pk=$(grep -nE '^[0-9.]+ socket\(AF_PACKET, ' "$tmp/t/pid.$main" 2>/dev/null | head -n 1 | cut -d: -f1)
+if [ -z "$pk" ]; then bad "host: sockstep opened no packet socket (the capture)"
+elif [ -n "$nd" ] && [ "$nd" -lt "$pk" ]; then ok
+else bad "host: sockstep made itself non-dumpable ${nd:+at line $nd }after opening the capture (line $pk), or never"; fi
 
 # ---- several programs: interrupt, a second client, fork, select, nonblock --
 cat >"$tmp/progs.script" <<'EOF'
