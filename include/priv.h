@@ -62,6 +62,13 @@ int priv_drop_caps(char *err, size_t errlen);
  * file the user's group may write opens as it would for them. 0 or -errno. */
 int priv_user_groups(void);
 
+/* In a program's runner (prog_runner), first thing: a process whose real
+ * uid is not 0 becomes only that uid, with no capability, whatever a
+ * set-uid or setcap file gave the exec (sockstep's own runners start under
+ * no_new_privs in --net host and gain nothing). Root of its user namespace
+ * (the lab) keeps what it has there. 0 or negative errno. */
+int priv_runner_drop(void);
+
 /* As real root in --net host once the capture is open: become priv_user()
  * (with its supplementary groups), then priv_drop_caps. 0 or negative errno with
  * one line in err. */

@@ -9,6 +9,9 @@
  * single-threaded programs. SIGUSR1 (installed without SA_RESTART) makes a
  * sleeping call return -1 EINTR.
  *
+ * The child execs the runner (prog_runner) before it makes any call: the
+ * program's memory is that of a fresh process, never sockstep's.
+ *
  * sockstep observes the program's sockets from outside: prog_peek() borrows
  * a descriptor with pidfd_getfd(2) for a getsockname/getpeername/TCP_INFO
  * and gives it back at once, so the program's own system calls (strace -f)
@@ -64,6 +67,18 @@ struct prog {
 	int ctl;                     /* our end of the socketpair */
 	bool alive;
 };
+
+/* How sockstep starts a program's runner: "sockstep --prog-runner CTL NAME
+ * PARENT-PID". main() looks for it first thing and calls prog_runner. */
+#define PROG_RUNNER_FLAG "--prog-runner"
+
+/* The runner: the program itself, in a process that sockstep forked and that
+ * then exec'd sockstep's own binary, so that it holds nothing of sockstep's
+ * memory (no capture ring, no frames). Checks that CTL is the control
+ * channel (else one line on stderr and 2: a person typed the flag), gives up
+ * any privilege a set-uid or setcap start would give, takes NAME, says hello
+ * on CTL and runs the calls it is sent until sockstep goes away. */
+int prog_runner(int argc, char **argv);
 
 /* Fork a program into the network namespace we are in now (the caller
  * enters the host's first); name is its process name (ps, strace). 0, or

@@ -22,6 +22,7 @@
 #include "lesson_run.h"
 #include "out.h"
 #include "priv.h"
+#include "prog.h"
 #include "session.h"
 #include "text.h"
 #include "ui.h"
@@ -699,6 +700,10 @@ static int run(struct options *o, struct app *a, struct lesson *lesson, struct l
  * the lessons parsed; the lab; the run. One cleanup. */
 int main(int argc, char **argv)
 {
+	/* A side's program, exec'd by sockstep (prog.c): nothing of sockstep's
+	 * start-up runs in it. */
+	if (argc > 1 && !strcmp(argv[1], PROG_RUNNER_FLAG))
+		return prog_runner(argc, argv);
 	if (std_fds_open() < 0)
 		return 2; /* no /dev/null: nowhere to say so either */
 	priv_init();
@@ -759,6 +764,10 @@ int main(int argc, char **argv)
 		o.lab.mode = NET_HOST;
 		fell_back = true;
 	}
+	/* From here no other process of this uid may read our memory or open
+	 * our descriptors: not the capture ring, which --net host opens next
+	 * (the lab's uid_map, written above, needs a dumpable process). */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	if (o.lab.mode == NET_HOST) {
 		/* As tcpdump -Z: the capture is opened, then root and every
 		 * capability (also those of 'setcap cap_net_raw+ep') go. */
@@ -798,10 +807,6 @@ int main(int argc, char **argv)
 			goto out;
 		}
 		app_up = true;
-		/* In our own user namespace the capabilities count only there; still,
-		 * no other process of this uid (nobody) may read our memory or
-		 * descriptors. */
-		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	} else if (pcapf) {
 		if (wire_write_to(a.wire, pcapf, o.write_path, err, sizeof(err)) < 0) {
 			fprintf(stderr, "sockstep: %s\n", err);

@@ -168,18 +168,28 @@ static int fail(char *err, size_t errlen, int e, const char *what)
 	return -e;
 }
 
-int priv_drop_caps(char *err, size_t errlen)
+/* Every capability set of the process emptied: ambient first (it needs the
+ * capability still permitted to matter), then the others. A kernel without
+ * ambient capabilities (before 4.3) says EINVAL: there is nothing to clear
+ * then. 0, or negative errno with what failed in *what. */
+static int clear_caps(const char **what)
 {
-	/* Ambient first (it needs the capability still permitted to matter),
-	 * then every set of the process. A kernel without ambient capabilities
-	 * (before 4.3) says EINVAL: there is nothing to clear then. */
+	*what = "cannot clear the ambient capabilities";
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
-		return fail(err, errlen, errno, "cannot clear the ambient capabilities");
+		return -errno;
+	*what = "cannot drop the capabilities (capset)";
 	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
 	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
 	memset(data, 0, sizeof(data));
-	if (syscall(SYS_capset, &hdr, data) < 0)
-		return fail(err, errlen, errno, "cannot drop the capabilities (capset)");
+	return syscall(SYS_capset, &hdr, data) < 0 ? -errno : 0;
+}
+
+int priv_drop_caps(char *err, size_t errlen)
+{
+	const char *what;
+	int rc = clear_caps(&what);
+	if (rc < 0)
+		return fail(err, errlen, -rc, what);
 	/* No exec may give any back, and no other process of this uid may read
 	 * the capture's memory or descriptors. */
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
@@ -187,6 +197,20 @@ int priv_drop_caps(char *err, size_t errlen)
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		return fail(err, errlen, errno, "cannot make the process non-dumpable");
 	return 0;
+}
+
+int priv_runner_drop(void)
+{
+	/* Root of its user namespace: the lab's programs, which may bind the
+	 * lecture's port 80 there and nowhere else. Real root has nothing to gain. */
+	if (getuid() == 0)
+		return 0;
+	uid_t uid = getuid();
+	gid_t gid = getgid();
+	if (setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0)
+		return -errno;
+	const char *what;
+	return clear_caps(&what);
 }
 
 int priv_drop_root(char *err, size_t errlen)
