@@ -10,6 +10,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "linein.h"
+
 static const char *const header_keys[] = { "title", "summary", "lesson", "net", "wait", "step" };
 #define NKEYS (sizeof(header_keys) / sizeof(header_keys[0]))
 
@@ -337,9 +339,9 @@ static bool split_key(char *line, char **key, char **value)
 
 static int one_line(struct parser *p, char *line, const char *name)
 {
-	/* Trailing blanks (and the \r of a file written on Windows) mean nothing. */
+	/* Trailing blanks mean nothing (CR LF is linein.h's). */
 	size_t n = strlen(line);
-	while (n && (line[n - 1] == ' ' || line[n - 1] == '\t' || line[n - 1] == '\r'))
+	while (n && (line[n - 1] == ' ' || line[n - 1] == '\t'))
 		line[--n] = '\0';
 	const char *lead = line + strspn(line, " \t");
 
@@ -400,20 +402,28 @@ int lesson_parse(const char *text, size_t len, const char *file, const char *nam
 		r = oom(&p);
 		goto out;
 	}
-	size_t pos = 0;
-	while (pos < len && r == 0) {
-		const char *nl = memchr(text + pos, '\n', len - pos);
-		size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
-		p.line++;
-		if (n > CMD_LINE_MAX) {
-			r = fail(&p, "a line of %zu bytes: expected at most %d", n, CMD_LINE_MAX);
-			break;
-		}
-		memcpy(line, text + pos, n);
-		line[n] = '\0';
-		r = one_line(&p, line, name);
-		pos += n + (nl ? 1 : 0);
+	/* Lines as linein.h reads every text (a byte order mark, CR LF). */
+	FILE *in = len ? fmemopen((void *)text, len, "r") : NULL;
+	if (len && !in) {
+		r = oom(&p);
+		goto out;
 	}
+	while (in && r == 0) {
+		size_t n;
+		int rerr;
+		enum linein_status st = linein_read(in, p.line == 0, line, CMD_LINE_MAX, &n, &rerr);
+		if (st == LINEIN_END)
+			break;
+		p.line++;
+		if (st == LINEIN_LINE)
+			r = one_line(&p, line, name);
+		else if (st == LINEIN_ERROR)
+			r = fail(&p, "cannot read the lesson's text: %s", strerror(rerr));
+		else /* no NUL in the text: a long line */
+			r = fail(&p, "a line of %zu bytes: expected at most %d", n, CMD_LINE_MAX);
+	}
+	if (in)
+		fclose(in);
 	if (r == 0)
 		r = end_step(&p);
 	if (r == 0 && p.l->nsteps == 0) {
