@@ -5,9 +5,16 @@
 #include <stdint.h>
 #include <string.h>
 
+bool text_format_control(uint32_t cp)
+{
+	return cp == 0x061c || cp == 0x200e || cp == 0x200f || (cp >= 0x2028 && cp <= 0x202e) ||
+	       (cp >= 0x2066 && cp <= 0x206f) || cp == 0xfeff;
+}
+
 /* Length of the valid UTF-8 sequence at p (at most n bytes) that is a
  * printable character, or 0: invalid, overlong, surrogate, beyond U+10FFFF,
- * or a C1 control (U+0080-U+009F, which a terminal may obey as ESC [ ...). */
+ * a C1 control (U+0080-U+009F, which a terminal may obey as ESC [ ...), or
+ * a format control that reorders or hides text (text_format_control). */
 static size_t utf8_printable(const unsigned char *p, size_t n)
 {
 	unsigned char c = p[0];
@@ -32,6 +39,8 @@ static size_t utf8_printable(const unsigned char *p, size_t n)
 		return 0; /* surrogate */
 	if (cp < 0xa0)
 		return 0; /* C1 control */
+	if (text_format_control(cp))
+		return 0; /* "\u202e" would show the rest of the line reversed */
 	return len;
 }
 
