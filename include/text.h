@@ -60,6 +60,15 @@ void md_inline(const char *s, char *out, size_t len);
  * a code fence or code-span delimiter that s cannot end. */
 int md_fence_len(const char *s, int min);
 
+/* Columns a terminal gives the first character of the n bytes at s (n > 0):
+ * 2 for CJK and other wide characters, 0 for a combining mark, else 1 (an
+ * invalid byte too), as wcwidth() says in a UTF-8 locale, whatever the
+ * process's locale. Its length in bytes in *len (at least 1). */
+int text_char_cols(const char *s, size_t n, size_t *len);
+
+/* Columns of n bytes of UTF-8 text (the sum of text_char_cols). */
+int text_cols(const char *s, size_t n);
+
 /* True when s holds nothing that text_escape would change. */
 int text_is_safe(const char *s);
 
