@@ -30,11 +30,13 @@ const char *predict_field_name(enum expect_what w)
 	}
 }
 
-/* Lines that ask or check rather than act: the question is about the next
- * command that acts. */
+/* Lines that ask, check or save rather than act: the question is about the
+ * next command that acts ("save lesson" writes a file, and is no lesson's
+ * line). */
 static bool aside(const char *t)
 {
-	return t && (!strncmp(t, "expect ", 7) || !strncmp(t, "say ", 4) || !strncmp(t, "predict ", 8));
+	return t && (!strncmp(t, "expect ", 7) || !strncmp(t, "say ", 4) || !strncmp(t, "predict ", 8) ||
+		     !strncmp(t, "save lesson ", 12) || !strncmp(t, "save! lesson ", 13));
 }
 
 static int prog_of(int p)
