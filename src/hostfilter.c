@@ -327,10 +327,12 @@ int hostfilter_expr(const struct hf_set *set, bool coarse, char *out, size_t len
 	struct buf b = { out, len, 0, len == 0 };
 	unsigned nflows = set->nflows < HF_MAX_FLOWS ? set->nflows : HF_MAX_FLOWS;
 	bool any = false, quotes = false;
-	/* lo shows each packet twice, going out and coming in (Linux cooked
-	 * header: packet type 4, PACKET_OUTGOING, on ARPHRD_LOOPBACK 772):
-	 * one copy is enough. */
-	put(&b, "not (link[0:2] = 4 and link[2:2] = 772) and (");
+	/* lo shows each packet twice, going out and coming in: one copy is
+	 * enough. A loopback source says lo (the kernel drops it elsewhere);
+	 * the cooked header's device type would say it better, but libpcap
+	 * can only test it in user space (the kernel filter would be taken
+	 * off), so the wire drops the rest of the copies itself. */
+	put(&b, "not (outbound and src net 127.0.0.0/8) and (");
 	if (coarse)
 		any = put_coarse(&b, set, nflows);
 	for (unsigned i = 0; i < nflows && !coarse; i++) {
