@@ -102,7 +102,8 @@ void wire_writer_close(void *writer); /* NULL: nothing */
 int wire_pollfds(const struct wire *w, struct pollfd *pfd, int max);
 
 /* Read whatever arrived, relay by policy, release delayed frames whose time
- * has come. Returns the number of frames handled. */
+ * has come. Returns the number of frames kept and released (not those the
+ * keep filter refused: others' traffic must not keep a step from settling). */
 int wire_service(struct wire *w);
 
 /* The wire commands: pass, hold, step, drop, delay, save, status. 0, or
