@@ -7,8 +7,8 @@
  * Ours are: TCP and UDP by local address and port and the peer's (any peer
  * for a listener or an unconnected UDP socket; only the local side while a
  * connect or a first sendto has not chosen the local port yet); a listener
- * only by its handshakes (SYN, SYN-ACK, RST, and - in the kernel filter
- * only - the bare last ACK, which the engine then pins to a 4-tuple); ICMP
+ * only by its handshakes (SYN, SYN-ACK, RST; the engine pins the 4-tuple of
+ * each SYN it sees, for the last ACK and what follows); ICMP
  * errors quoting a datagram we sent; ARP about our peers' addresses. A local
  * address 0.0.0.0 stands for this host's addresses, less those where another
  * socket is bound on the same port (the kernel gives the traffic there to
@@ -66,9 +66,7 @@ struct hf_set {
 int hostfilter_expr(const struct hf_set *set, bool coarse, char *out, size_t len);
 
 /* The same decision for a frame read by flowkey_read: the index of the flow
- * it belongs to, HF_ARP for ARP about a peer, or -1 (not ours). A listener's
- * bare ACK is not its own here (the kernel filter lets it through so that
- * the engine can pin a handshake; see engine_owns_flow). */
+ * it belongs to, HF_ARP for ARP about a peer, or -1 (not ours). */
 #define HF_ARP ((int)HF_MAX_FLOWS)
 int hostfilter_match(const struct hf_set *set, const struct flowkey *k);
 

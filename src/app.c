@@ -190,11 +190,14 @@ void app_filter_host(struct app *a)
 
 /* Relay what the captures hold. In --net host the kernel filter is made
  * first from the sockets as they are now (a no-op when they have not
- * changed), so the frames read are judged by the current set. */
+ * changed), so the frames read are judged by the current set, and again
+ * after. */
 static int service_wire(struct app *a)
 {
 	engine_host_filter(&a->eng);
-	return wire_service(a->wire);
+	int n = wire_service(a->wire);
+	engine_host_filter(&a->eng); /* handshakes pinned by the frames just read */
+	return n;
 }
 
 int app_pollfds(const struct app *a, struct pollfd *pfd, int max)

@@ -271,22 +271,23 @@ bool engine_owns_flow(struct engine *e, const struct flowkey *k)
 	int i = hostfilter_match(&h->set, k);
 	if (i < 0 || i == HF_ARP)
 		return i == HF_ARP;
-	/* A listener of ours answered a SYN: pin that handshake's 4-tuple, so
-	 * that its last ACK, and what the client sends before accept(), are
-	 * ours too (another connection on the same port is not). */
-	if (h->set.flows[i].listener && k->kind == FK_TCP && (k->tcp_flags & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK) &&
-	    ntohs(k->src.sin_port) == h->set.flows[i].lport) {
+	/* A SYN to a listener of ours: pin that handshake's 4-tuple, so that
+	 * its last ACK, and what the client sends before accept(), are ours
+	 * too (another connection on the same port is not). The kernel filter
+	 * has it once this turn's frames are read (service_wire): in time for
+	 * a client across a network; one of our own is matched by its socket. */
+	if (h->set.flows[i].listener && k->kind == FK_TCP && (k->tcp_flags & (TH_SYN | TH_ACK)) == TH_SYN &&
+	    ntohs(k->dst.sin_port) == h->set.flows[i].lport) {
 		for (unsigned j = 0; j < h->npinned; j++)
-			if (!memcmp(&h->pinned[j].local, &k->src, sizeof(k->src)) &&
-			    !memcmp(&h->pinned[j].remote, &k->dst, sizeof(k->dst)))
-				return true; /* a SYN-ACK sent again */
-		h->pinned[h->pin_next].local = k->src;
-		h->pinned[h->pin_next].remote = k->dst;
+			if (!memcmp(&h->pinned[j].local, &k->dst, sizeof(k->dst)) &&
+			    !memcmp(&h->pinned[j].remote, &k->src, sizeof(k->src)))
+				return true; /* a SYN sent again */
+		h->pinned[h->pin_next].local = k->dst;
+		h->pinned[h->pin_next].remote = k->src;
 		h->pin_next = (h->pin_next + 1) % PINNED_MAX;
 		if (h->npinned < PINNED_MAX)
 			h->npinned++;
-		/* The second line knows it at once; the kernel at the next turn. */
-		add_flow(&h->set, IPPROTO_TCP, false, &k->src, &k->dst);
+		add_flow(&h->set, IPPROTO_TCP, false, &k->dst, &k->src); /* the second line knows it at once */
 	}
 	return true;
 }

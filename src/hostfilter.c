@@ -215,12 +215,11 @@ static void put_remote(struct buf *b, const struct hf_flow *f, enum where w)
 	put_port(b, w, f->rport);
 }
 
-/* A listener's handshakes: SYN and RST both ways, and the bare ACK (no
- * flags but ACK, no payload) that ends a handshake, inbound. */
-#define HANDSHAKE_OUT "tcp[tcpflags] & (tcp-syn|tcp-rst) != 0"
-#define HANDSHAKE_IN                                                                                          \
-	"(tcp[tcpflags] & (tcp-syn|tcp-rst) != 0 or (tcp[tcpflags] & (tcp-syn|tcp-fin|tcp-rst|tcp-ack) = tcp-ack " \
-	"and ip[2:2] - ((ip[0] & 0xf) << 2) - ((tcp[12] & 0xf0) >> 2) = 0))"
+/* A listener's handshakes: segments with SYN or RST, both ways. The rest
+ * of a handshake (its last ACK, what the client sends before accept()) is
+ * let in by the 4-tuple the engine pins when it sees the SYN: a bare ACK
+ * on the port could as well be another connection's. */
+#define HANDSHAKE "tcp[tcpflags] & (tcp-syn|tcp-rst) != 0"
 
 static void put_flow(struct buf *b, const struct hf_set *set, const struct hf_flow *f)
 {
@@ -228,12 +227,12 @@ static void put_flow(struct buf *b, const struct hf_set *set, const struct hf_fl
 	put_local(b, set, f, W_SRC);
 	put_remote(b, f, W_DST);
 	if (f->listener)
-		put(b, " and " HANDSHAKE_OUT);
+		put(b, " and " HANDSHAKE);
 	put(b, ") or (");
 	put_local(b, set, f, W_DST);
 	put_remote(b, f, W_SRC);
 	if (f->listener)
-		put(b, " and " HANDSHAKE_IN);
+		put(b, " and " HANDSHAKE);
 	put(b, ")))");
 }
 

@@ -43,7 +43,10 @@ OTHER=(setpriv --reuid=12345 --regid=12345 --clear-groups)
 #      0.0.0.0:$uport with SO_REUSEADDR too (the kernel gives 127.0.0.5's
 #      datagrams to the more specific socket: not sockstep's);
 #  (c) root's web server on 127.0.0.1:$fport (TCP) is asked too, while
-#      sockstep's socket is UDP on the same port number (issue 8, item 1).
+#      sockstep's socket is UDP on the same port number (issue 8, item 1);
+#  (d) uid 12345's TCP connection on 127.0.0.1:$tport goes on while
+#      sockstep's listener has that address and port (SO_REUSEADDR): a
+#      listener owns the handshakes made to it, not that connection.
 # No secret may be in the --write pcap, the "wire save" pcap or the
 # transcript, no frame of theirs may even reach sockstep ("0 frames of
 # others reached the capture"), and sockstep's own datagram, handshake and
@@ -104,7 +107,27 @@ while not os.path.exists(sys.argv[3]):
     time.sleep(0.05)
 print("GOT", got, flush=True)
 EOPY
-  for f in ready_a ready_b ready_c; do # the foreign sockets are bound before sockstep starts
+  # (d): uid 12345's connection on the port sockstep's listener will take:
+  # its own listener accepts it and is closed, the connection goes on.
+  "${OTHER[@]}" "${other_py:-python3}" - "$tport" "$tmp/ready_d" "$tmp/done" >"$tmp/tcp_d.log" 2>&1 <<'EOPY' &
+import os, socket, sys, time
+l = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+l.bind(("127.0.0.1", int(sys.argv[1])))
+l.listen(1)
+c = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+a, _ = l.accept()
+l.close()
+open(sys.argv[2], "w").close()
+got = 0
+while not os.path.exists(sys.argv[3]):
+    c.send(b"TCP-SECRET-d41c")
+    a.send(b"TCP-SECRET-d41c")
+    got += a.recv(100).count(b"TCP-SECRET-d41c") + c.recv(100).count(b"TCP-SECRET-d41c")
+    time.sleep(0.1)
+print("GOT", got, flush=True)
+EOPY
+  for f in ready_a ready_b ready_c ready_d; do # the foreign sockets are bound before sockstep starts
     for _ in $(seq 100); do [ -e "$tmp/$f" ] && break; sleep 0.1; done
     [ -e "$tmp/$f" ] || bad "foreign flows: $f never came (test setup)"
   done
@@ -122,6 +145,7 @@ server bind 0.0.0.0 $fport
 client socket tcp
 client connect 127.0.0.1 $tport
 server socket tcp
+server setsockopt reuseaddr on
 server bind 127.0.0.1 $tport
 server listen
 client socket tcp
@@ -142,11 +166,11 @@ EOS
   wait 2>/dev/null # the others see "done" and end by themselves
   # The foreign flows ran while sockstep did (setup, not the check).
   got_a=$(grep -c "^GOT Basic" "$tmp/web_a.log") got_c=$(grep -c "^GOT Basic" "$tmp/web_c.log")
-  got_b=$(sed -n 's/^GOT //p' "$tmp/udp_b.log")
-  [ "$got_a" -ge 5 ] && [ "$got_c" -ge 5 ] && [ "${got_b:-0}" -ge 5 ] && ok ||
-    bad "foreign flows: only $got_a, $got_c HTTP requests and ${got_b:-0} datagrams during the run (test setup)"
+  got_b=$(sed -n 's/^GOT //p' "$tmp/udp_b.log") got_d=$(sed -n 's/^GOT //p' "$tmp/tcp_d.log")
+  [ "$got_a" -ge 5 ] && [ "$got_c" -ge 5 ] && [ "${got_b:-0}" -ge 5 ] && [ "${got_d:-0}" -ge 5 ] && ok ||
+    bad "foreign flows: only $got_a, $got_c HTTP requests, ${got_b:-0} datagrams and ${got_d:-0} TCP messages during the run (test setup)"
   cat "$tmp/fout" "$tmp/ferr" >"$tmp/ftext"
-  for secret in c2VjcmV0LWE6aG9sYQ== c2VjcmV0LWM6aG9sYQ== UDP-SECRET-7f3a9c; do
+  for secret in c2VjcmV0LWE6aG9sYQ== c2VjcmV0LWM6aG9sYQ== UDP-SECRET-7f3a9c TCP-SECRET-d41c; do
     for f in w.pcap f.pcap ftext; do
       if grep -saq "$secret" "$tmp/$f"; then bad "foreign flow: $f holds another user's secret $secret"; else ok; fi
     done
