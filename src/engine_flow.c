@@ -219,7 +219,7 @@ void engine_host_filter(struct engine *e)
 		return; /* no memory: the capture keeps the filter it has */
 	struct hf_set *set = &h->set;
 	set->nflows = set->npeers = 0;
-	bool listening_on[65536 / 8] = { 0 };
+	uint8_t listening_on[65536 / 8] = { 0 }; /* a bit per port */
 	for (int i = 0; i < ENGINE_MAX_SOCKS; i++) {
 		const struct esock *s = &e->socks[i];
 		if (s->used)
