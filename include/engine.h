@@ -114,6 +114,7 @@ struct engine {
 	unsigned long flood_seen_base, flood_seen_prev; /* the wire's frame count then, and at the last turn */
 	int flood_timer;            /* timerfd: brings the loop back to a waiting flood, -1 */
 	struct prog_rep *rep;       /* room for one reply (64 KiB: not on the stack) */
+	struct engine_host *host;   /* --net host: the filter's state (engine_flow.c), NULL until needed */
 };
 
 void engine_init(struct engine *e, struct lab *lab, struct session *log);
@@ -135,15 +136,20 @@ int engine_progress(struct engine *e);
 /* Re-read every socket and log the rows that changed (peer's FIN, timers). */
 void engine_refresh(struct engine *e);
 
-/* --net host: whether a TCP or UDP frame from src to dst belongs to one of
- * our sockets: same protocol, and the full local and remote address and
- * port, in either direction (is_local says which addresses 0.0.0.0 stands
- * for). A closed TCP socket counts while the kernel holds its connection. */
-bool engine_owns_flow(const struct engine *e, enum proto proto, const struct sockaddr_in *src,
-		      const struct sockaddr_in *dst, bool (*is_local)(struct in_addr));
+/* --net host, the first line (engine_flow.c): make the capture's kernel
+ * filter from our sockets as the engine last read them (hostfilter.h), when
+ * they changed since the last one; the host's addresses and the other
+ * sockets on our ports are read again at most once a second, or when our
+ * ports change. Called before each call a program makes (its frames must
+ * find the filter ready) and at every turn of the loop. No-op elsewhere. */
+void engine_host_filter(struct engine *e);
 
-/* Whether one of our sockets talks to (or last sent to) this address: for ARP. */
-bool engine_talks_to(const struct engine *e, struct in_addr addr);
+/* --net host, the second line: whether a frame read by flowkey_read is one
+ * of our sockets', by the set the last filter was made of. A SYN-ACK from
+ * one of our listeners pins that handshake's 4-tuple as ours. */
+struct flowkey;
+bool engine_owns_flow(struct engine *e, const struct flowkey *k);
+void engine_host_free(struct engine *e);
 
 /* A TCP socket is in a state that normally ends within a round trip. */
 bool engine_transient(const struct engine *e);

@@ -59,6 +59,7 @@ struct wire_frame {
 
 struct wire_counters {
 	unsigned long seen, relayed, held, released, dropped, delayed, lost;
+	unsigned long foreign; /* --net host: frames of others that reached sockstep (refused by the keep filter) */
 };
 
 struct wire;
@@ -74,6 +75,17 @@ void wire_close(struct wire *w);
  * frame it refuses reaches neither the ring, the log nor any file. */
 typedef bool wire_keep_fn(void *ctx, const unsigned char *frame, size_t caplen);
 void wire_set_filter(struct wire *w, wire_keep_fn *keep, void *ctx);
+
+/* --net host, the first line: the kernel's filter on the capture, so that
+ * only frames of sockstep's sockets enter its ring at all. The capture
+ * opens with a filter that lets nothing in; expr (pcap-filter(7), for the
+ * "any" device's cooked headers; "" for nothing) replaces it. 0;
+ * -E2BIG when the program is longer than the kernel takes (the filter in
+ * place stays); another negative errno with one line in err when it cannot
+ * be set: the capture then lets nothing in (fail closed). */
+int wire_kernel_filter(struct wire *w, const char *expr, char *err, size_t errlen);
+unsigned long wire_ring_frames(const struct wire *w); /* frames the kernel let into the rings so far */
+unsigned long wire_filters(const struct wire *w);     /* kernel filters installed so far */
 
 /* Write every frame from now on to a pcap file (--write), already opened
  * (before the namespaces: as root sockstep is nobody there). The wire owns f.
@@ -95,7 +107,8 @@ int wire_pollfds(const struct wire *w, struct pollfd *pfd, int max);
 
 /* Read whatever arrived, relay by policy, release delayed frames whose time
  * has come, give the capture files' readers what they have room for.
- * Returns the number of frames handled. */
+ * Returns the number of frames kept and released (not those the keep filter
+ * refused: others' traffic must not keep a step from settling). */
 int wire_service(struct wire *w);
 
 /* The wire commands: pass, hold, step, drop, delay, save, status. 0, or

@@ -50,6 +50,7 @@ void engine_free(struct engine *e)
 		close(e->flood_timer);
 	free(e->rep);
 	e->rep = NULL;
+	engine_host_free(e);
 }
 
 /* ---- logging ------------------------------------------------------------- */
@@ -632,6 +633,7 @@ static int call(struct engine *e, struct eprog *pr, const struct prog_req *rq, i
 {
 	if (!e->rep)
 		return -ENOMEM;
+	engine_host_filter(e); /* --net host: the call's frames must find their filter */
 	int rc = prog_send(&pr->p, rq, pass_fd);
 	return rc < 0 ? rc : answer(e, pr);
 }
@@ -697,6 +699,7 @@ static bool flood_chunk(struct engine *e, struct eprog *pr, struct esock *s)
 	pr->flood_from += n;
 	e->flood_budget -= (unsigned)n;
 	e->flood_asked += n;
+	engine_host_filter(e);
 	if (prog_send(&pr->p, &rq, -1) < 0)
 		prog_died(e, pr);
 	return true;

@@ -671,6 +671,13 @@ static int run(struct options *o, struct app *a, struct lesson *lesson, struct l
 		} else {
 			errors = batch_run_width(in, name, a, o->width);
 		}
+		if (a->lab.mode == NET_HOST && a->wire) {
+			/* The kernel filter at work: frames of other sockets that got as far as sockstep. */
+			unsigned long f = wire_counters(a->wire)->foreign;
+			snprintf(head, sizeof(head), "  wire    %lu frame%s of others reached the capture", f,
+				 f == 1 ? "" : "s");
+			wrap_fputs(head, width, stdout);
+		}
 		if (errors)
 			fprintf(stderr, "sockstep: %d line%s of %s failed\n", errors, errors == 1 ? "" : "s", name);
 		return errors ? 1 : 0;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/timerfd.h>
 #include <time.h>
@@ -22,6 +23,9 @@
 /* libpcap's slot for a frame: the snapshot plus its tpacket and link headers,
  * aligned (1680 bytes for 1600 with libpcap 1.10; a little more is asked). */
 #define WIRE_CAP_SLOT (WIRE_CAP_SNAP + 128)
+/* The longest classic BPF program Linux attaches (BPF_MAXINSNS in
+ * linux/filter.h, which cannot be included beside pcap/bpf.h). */
+#define KERNEL_MAXINSNS 4096
 
 /* A frame waiting on the wire (held or delayed): a full copy, for injection. */
 struct pending {
@@ -65,6 +69,7 @@ struct wire {
 	bool cooked;                /* Linux cooked headers ("any"): made Ethernet for the decoder */
 	wire_keep_fn *keep;         /* host: only our sockets' frames */
 	void *keep_ctx;
+	unsigned long filters;      /* host: kernel filters installed */
 	unsigned listed_seq;        /* frames listed in the log for this command */
 	unsigned listed;
 };
@@ -90,9 +95,38 @@ const char *wire_fate_name(enum frame_fate f)
 	return (unsigned)f < sizeof(names) / sizeof(names[0]) ? names[f] : "";
 }
 
+/* The kernel's filter on h: whether one of `insns` instructions is
+ * attached. libpcap falls back to filtering in user space, and takes the
+ * kernel filter off, when the kernel refuses a program (too long, no
+ * memory): then every frame would enter the ring again. */
+static bool kernel_filters(pcap_t *h, unsigned insns)
+{
+	socklen_t n = 0; /* 0: the kernel says how many instructions, copies none */
+	return getsockopt(pcap_fileno(h), SOL_SOCKET, SO_GET_FILTER, NULL, &n) == 0 && n == insns;
+}
+
+/* Let no frame into h's ring: a one-instruction program, "ret #0". */
+static int deny_all(pcap_t *h)
+{
+	struct bpf_insn ret0 = BPF_STMT(BPF_RET | BPF_K, 0);
+	struct bpf_program p = { 1, &ret0 };
+	if (pcap_setfilter(h, &p) == 0 && kernel_filters(h, 1))
+		return 0;
+	/* libpcap took it in user space only: attach it ourselves (struct
+	 * sock_fprog: a count, then instructions laid out as bpf_insn). */
+	struct {
+		unsigned short len;
+		struct bpf_insn *filter;
+	} kp = { 1, &ret0 };
+	if (setsockopt(pcap_fileno(h), SOL_SOCKET, SO_ATTACH_FILTER, &kp, sizeof(kp)) == 0 && kernel_filters(h, 1))
+		return 0;
+	return -EIO;
+}
+
 /* Open one capture handle: immediate, inbound only, non-blocking, with a
- * ring of `frames` slots. */
-static pcap_t *open_handle(const char *ifname, unsigned frames, int *fd, char *err, size_t errlen)
+ * ring of `frames` slots. closed: let nothing in until a filter says what
+ * (--net host: the machine's traffic is not ours to see). */
+static pcap_t *open_handle(const char *ifname, unsigned frames, bool closed, int *fd, char *err, size_t errlen)
 {
 	char eb[PCAP_ERRBUF_SIZE] = "";
 	pcap_t *h = pcap_create(ifname, eb);
@@ -114,6 +148,18 @@ static pcap_t *open_handle(const char *ifname, unsigned frames, int *fd, char *e
 	if (rc < 0) {
 		snprintf(err, errlen, "cannot capture on %s: %s%s", ifname, pcap_statustostr(rc),
 			 rc == PCAP_ERROR_PERM_DENIED ? " (capturing needs root or cap_net_raw)" : "");
+		pcap_close(h);
+		return NULL;
+	}
+	/* The ring fills from the moment the socket is bound, inside
+	 * pcap_activate: close it before anything else. What entered in that
+	 * window is not handed to us: on a new filter, libpcap (pcap-linux.c,
+	 * pcap_setfilter_linux) marks every slot already filled to be
+	 * filtered again in user space with the new program, which refuses
+	 * everything here. */
+	if (closed && deny_all(h) < 0) {
+		snprintf(err, errlen, "cannot filter the capture on %s in the kernel; without a filter it would "
+			 "take in every user's traffic", ifname);
 		pcap_close(h);
 		return NULL;
 	}
@@ -150,7 +196,7 @@ struct wire *wire_open(struct lab *lab, struct session *log, char *err, size_t e
 	if (w->relay) {
 		for (int d = 0; d < 2; d++) {
 			enum side s = d == WD_C2S ? SIDE_CLIENT : SIDE_SERVER;
-			w->h[d] = open_handle(lab->wire_if[s], WIRE_CAP_FRAMES, &w->fd[d], err, errlen);
+			w->h[d] = open_handle(lab->wire_if[s], WIRE_CAP_FRAMES, false, &w->fd[d], err, errlen);
 			if (!w->h[d]) {
 				wire_close(w);
 				return NULL;
@@ -164,10 +210,10 @@ struct wire *wire_open(struct lab *lab, struct session *log, char *err, size_t e
 		bool host = lab->mode == NET_HOST;
 		/* The host's other traffic shares the ring until the filter
 		 * drops it: a bigger ring there. */
-		w->h[0] = open_handle(host ? "any" : "lo", host ? 4 * WIRE_CAP_FRAMES : WIRE_CAP_FRAMES, &w->fd[0],
-				      err, errlen);
+		w->h[0] = open_handle(host ? "any" : "lo", host ? 4 * WIRE_CAP_FRAMES : WIRE_CAP_FRAMES, host,
+				      &w->fd[0], err, errlen);
 		if (!w->h[0]) {
-			if (host)
+			if (host && !strstr(err, "filter"))
 				snprintf(err, errlen, "capturing on the host needs root or cap_net_raw: run it with sudo "
 					 "(sockstep then drops to your user) or grant it once with "
 					 "'sudo setcap cap_net_raw+ep %s'", "build/sockstep");
@@ -186,6 +232,56 @@ void wire_set_filter(struct wire *w, wire_keep_fn *keep, void *ctx)
 {
 	w->keep = keep;
 	w->keep_ctx = ctx;
+}
+
+int wire_kernel_filter(struct wire *w, const char *expr, char *err, size_t errlen)
+{
+	pcap_t *h = w->h[0];
+	if (!h || w->relay)
+		return -EINVAL;
+	if (!expr[0]) {
+		if (deny_all(h) == 0)
+			return 0;
+		snprintf(err, errlen, "the kernel refused the filter that lets nothing in");
+		return -EIO;
+	}
+	struct bpf_program p;
+	if (pcap_compile(h, &p, expr, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+		snprintf(err, errlen, "the capture's filter does not compile: %s", pcap_geterr(h));
+		deny_all(h);
+		return -EINVAL;
+	}
+	if (p.bf_len > KERNEL_MAXINSNS) {
+		pcap_freecode(&p);
+		return -E2BIG; /* the filter in place stays */
+	}
+	int rc = 0;
+	if (pcap_setfilter(h, &p) < 0 || !kernel_filters(h, p.bf_len)) {
+		/* Fail closed: rather nothing than everyone's frames. */
+		snprintf(err, errlen, "the kernel refused the capture's filter (%u instructions)%s%s", p.bf_len,
+			 pcap_geterr(h)[0] ? ": " : "", pcap_geterr(h));
+		deny_all(h);
+		rc = -EIO;
+	}
+	pcap_freecode(&p);
+	w->filters++;
+	return rc;
+}
+
+unsigned long wire_ring_frames(const struct wire *w)
+{
+	unsigned long n = 0;
+	for (int i = 0; i < w->nh; i++) {
+		struct pcap_stat ps;
+		if (pcap_stats(w->h[i], &ps) == 0)
+			n += ps.ps_recv;
+	}
+	return n;
+}
+
+unsigned long wire_filters(const struct wire *w)
+{
+	return w->filters;
 }
 
 static void queue_free(struct queue *q)
@@ -392,8 +488,10 @@ static void on_frame(struct wire *w, enum wire_dir dir, const struct pcap_pkthdr
 		h = &eh;
 		p = eth;
 	}
-	if (w->keep && !w->keep(w->keep_ctx, p, h->caplen))
+	if (w->keep && !w->keep(w->keep_ctx, p, h->caplen)) {
+		w->cnt.foreign++; /* the kernel's filter let it in; ours did not */
 		return;
+	}
 	const char *fired = NULL; /* the armed fault took this frame */
 	unsigned long no = ++w->last_no;
 	struct wire_frame *f = &w->ring[no % WIRE_RING];
@@ -473,13 +571,15 @@ static void release(struct wire *w, struct pending *p, const char *why)
 
 int wire_service(struct wire *w)
 {
-	int n = 0;
+	/* Counted: the frames kept. Others' frames refused by the keep filter
+	 * are no sign of our network moving (they must not hold a step open). */
+	unsigned long before = w->last_no;
 	for (int i = 0; i < w->nh; i++) {
 		struct dispatch_ctx c = { w, (enum wire_dir)i };
-		int r;
-		while ((r = pcap_dispatch(w->h[i], 64, pcap_cb, (unsigned char *)&c)) > 0)
-			n += r;
+		while (pcap_dispatch(w->h[i], 64, pcap_cb, (unsigned char *)&c) > 0)
+			;
 	}
+	int n = (int)(w->last_no - before);
 	uint64_t ticks;
 	if (w->timer >= 0 && w->delayed.n && (read(w->timer, &ticks, sizeof(ticks)) >= 0 || errno == EAGAIN)) {
 		unsigned long long now = now_ms();
@@ -622,9 +722,18 @@ static int save(struct wire *w, const char *path, char *err, size_t errlen)
 static void status(struct wire *w)
 {
 	const struct wire_counters *c = &w->cnt;
+	if (!w->relay && w->cooked) {
+		unsigned long ring = wire_ring_frames(w);
+		session_add(w->log, EV_WIRE, SIDE_NONE, -1,
+			    "observing the host's interfaces: %lu frame%s seen; %lu let into the capture by the "
+			    "kernel's filter (%lu filter%s); %lu frame%s of others reached the capture",
+			    c->seen, c->seen == 1 ? "" : "s", ring, w->filters, w->filters == 1 ? "" : "s", c->foreign,
+			    c->foreign == 1 ? "" : "s");
+		return;
+	}
 	if (!w->relay) {
-		session_add(w->log, EV_WIRE, SIDE_NONE, -1, "observing %s: %lu frame%s seen",
-			    w->cooked ? "the host's interfaces" : "lo", c->seen, c->seen == 1 ? "" : "s");
+		session_add(w->log, EV_WIRE, SIDE_NONE, -1, "observing lo: %lu frame%s seen", c->seen,
+			    c->seen == 1 ? "" : "s");
 		return;
 	}
 	char pol[64];
