@@ -31,6 +31,7 @@
  * until a slot is needed. */
 #define ENGINE_MAX_SOCKS (2 * ENGINE_SIDE_SOCKS)
 #define ENGINE_MAX_PROGS 24  /* programs and their forked children, both sides */
+#define ENGINE_HIDDEN_FDS 1024 /* descriptors below this are remembered when not followed */
 
 struct wire; /* wire.h, NET_LAB only */
 
@@ -44,6 +45,8 @@ struct eprog {
 	bool ours;                  /* our own child (else forked by a program) */
 	int children;               /* forks made: the next child is .children+1 */
 	bool gone;                  /* exited */
+	bool stopped;               /* seen stopped by a signal (SIGSTOP), told once */
+	uint64_t hidden[ENGINE_HIDDEN_FDS / 64]; /* descriptors it holds that sockstep does not follow */
 	/* the call it is in, while busy (blocked) */
 	bool busy;
 	enum verb verb;
@@ -133,6 +136,14 @@ int engine_pollfds(const struct engine *e, struct pollfd *pfd, int max);
  * kernel changed by itself.) */
 int engine_progress(struct engine *e);
 
+/* Programs that ended or were stopped or continued behind sockstep's back
+ * (kill -9, kill -STOP, kill -CONT from a shell): log it once, and mark an
+ * ended program's descriptors closed (their rows follow from
+ * engine_refresh). Returns how many were noticed. engine_progress and
+ * engine_refresh call it first; the command runner calls it before each
+ * command, so that what happened is told before what comes next. */
+int engine_watch(struct engine *e);
+
 /* Re-read every socket and log the rows that changed (peer's FIN, timers). */
 void engine_refresh(struct engine *e);
 
@@ -153,6 +164,10 @@ void engine_host_free(struct engine *e);
 
 /* A TCP socket is in a state that normally ends within a round trip. */
 bool engine_transient(const struct engine *e);
+
+/* Whether a program of that name still waits in the call that command seq
+ * made (false once it returned, or once the program ended in it). */
+bool engine_call_pending(const struct engine *e, enum side side, int prog, int child, unsigned seq);
 
 /* How many programs are still blocked; seq_only: only in the call of command seq. */
 int engine_blocked(const struct engine *e, unsigned seq_only);

@@ -108,6 +108,10 @@ bool prog_awake(const struct prog *p);
 /* Whether the process still runs (not killed behind sockstep's back). */
 bool prog_alive(const struct prog *p);
 
+/* Whether it is stopped by a signal (SIGSTOP, SIGTSTP: state T): it makes
+ * no call until SIGCONT. */
+bool prog_stopped(const struct prog *p);
+
 /* Whether the reply is waiting now (no wait). */
 bool prog_ready(const struct prog *p);
 
@@ -121,8 +125,10 @@ int prog_interrupt(const struct prog *p);
 /* End it: SIGKILL, reap it if it is our child, close our descriptors. */
 void prog_kill(struct prog *p, bool our_child);
 
-/* The program's exit, for a line: "exited with status 0", "killed by SIGKILL".
- * Reaps it (our child) when it is gone. */
+/* The program's exit, for a line: "exited with status 0", "was killed by
+ * signal 9 (Killed)". Reaps it (our child) when it is gone; a program's own
+ * forked child (our_child false) is told by its pidfd (Linux 6.15), else
+ * "ended (...)" says why it cannot be known. */
 void prog_exit_text(struct prog *p, bool our_child, char *out, size_t len);
 
 #endif

@@ -134,6 +134,12 @@ int app_exec_line(struct app *a, const char *line, char *err, size_t errlen)
 		return rc;
 	}
 	char text[CMD_LINE_MAX + 64];
+	/* A program killed or stopped from a shell since the last command is
+	 * told before this one (and stays told if this one is refused), its
+	 * closed rows settled like a command's. No blocked call is this
+	 * settle's own: seq + 1 belongs to no command yet. */
+	if (engine_watch(&a->eng) > 0)
+		app_settle(a, a->log.seq + 1, 0);
 	size_t mark = a->log.n;
 	a->run_ms = c->verb == V_WAIT ? c->ms : 0;
 	a->log.seq++;

@@ -6,9 +6,11 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -428,12 +430,25 @@ static char proc_state(pid_t pid)
 	return paren && paren[1] == ' ' ? paren[2] : 0;
 }
 
+/* Whether the process has ended: its pidfd turns readable then (a zombie
+ * counts). By pidfd, not by pid: a pid is reused once the process is reaped. */
+static bool pidfd_ended(const struct prog *p)
+{
+	struct pollfd pf = { .fd = p->pidfd, .events = POLLIN };
+	return p->pidfd >= 0 && poll(&pf, 1, 0) > 0;
+}
+
 bool prog_alive(const struct prog *p)
 {
-	if (!p->alive)
+	if (!p->alive || pidfd_ended(p))
 		return false;
 	char st = proc_state(p->pid);
 	return st != 0 && st != 'Z' && st != 'X';
+}
+
+bool prog_stopped(const struct prog *p)
+{
+	return p->alive && proc_state(p->pid) == 'T';
 }
 
 bool prog_ready(const struct prog *p)
@@ -523,16 +538,55 @@ void prog_kill(struct prog *p, bool our_child)
 	p->alive = false;
 }
 
+/* PIDFD_GET_INFO (Linux 6.13) with PIDFD_INFO_EXIT (6.15): the exit status
+ * of any process we hold a pidfd of, kept after it was reaped. Defined here
+ * for older headers; the layout is the kernel's first version (64 bytes). */
+struct pidfd_exit_info {
+	uint64_t mask, cgroupid;
+	uint32_t pid, tgid, ppid, ruid, rgid, euid, egid, suid, sgid, fsuid, fsgid;
+	int32_t exit_code;
+};
+#define PROG_PIDFD_GET_INFO _IOWR(0xFF, 11, struct pidfd_exit_info)
+#define PROG_PIDFD_INFO_EXIT (1ULL << 3)
+
+/* A forked program's status: its parent (the side's program) ignores
+ * SIGCHLD, so the kernel reaps it and nobody can wait for it; the pidfd we
+ * opened at the fork still tells. 0 with *status, or negative errno. */
+static int pidfd_exit_status(const struct prog *p, int *status)
+{
+	if (p->pidfd < 0)
+		return -EBADF;
+	/* The status is stored when the process is reaped, a moment after its
+	 * descriptors were closed: a few tries, 1 ms apart (0.2 s at most). */
+	for (int i = 0; i < 200; i++) {
+		struct pidfd_exit_info in;
+		memset(&in, 0, sizeof(in));
+		in.mask = PROG_PIDFD_INFO_EXIT;
+		if (ioctl(p->pidfd, PROG_PIDFD_GET_INFO, &in) < 0)
+			return -errno; /* ENOTTY: a kernel before 6.13 */
+		if (in.mask & PROG_PIDFD_INFO_EXIT) {
+			*status = in.exit_code;
+			return 0;
+		}
+		poll(NULL, 0, 1);
+	}
+	return -ENODATA; /* a kernel before 6.15: no exit information */
+}
+
 void prog_exit_text(struct prog *p, bool our_child, char *out, size_t len)
 {
 	int status = 0;
+	bool known = false;
 	if (our_child && p->pid > 0 && waitpid(p->pid, &status, 0) == p->pid) {
-		if (WIFSIGNALED(status))
-			snprintf(out, len, "killed by signal %d (%s)", WTERMSIG(status), strsignal(WTERMSIG(status)));
-		else
-			snprintf(out, len, "exited with status %d", WEXITSTATUS(status));
+		known = true;
 		p->pid = 0;
-		return;
-	}
-	snprintf(out, len, "ended");
+	} else if (!our_child && pidfd_exit_status(p, &status) == 0)
+		known = true;
+	if (!known)
+		snprintf(out, len, "ended (its status went to its parent, which ignores SIGCHLD; Linux 6.15 "
+			 "or later tells sockstep through a pidfd)");
+	else if (WIFSIGNALED(status))
+		snprintf(out, len, "was killed by signal %d (%s)", WTERMSIG(status), strsignal(WTERMSIG(status)));
+	else
+		snprintf(out, len, "exited with status %d", WEXITSTATUS(status));
 }
