@@ -27,6 +27,7 @@ struct app {
 	bool live;                /* a screen: show every state change as it happens */
 	unsigned run_ms;          /* the last command was "wait N": let the network run N ms */
 	FILE *pcap;               /* --write: the file, to be opened as a capture by app_init */
+	const char *pcap_name;    /* its name as given, for messages */
 	void *writer;             /* its pcap writer, kept across app_reset */
 };
 
@@ -75,6 +76,7 @@ struct app_settle {
 	unsigned seq, run_ms;
 	enum settle_phase phase;
 	unsigned long start, until; /* CLOCK_MONOTONIC ms */
+	unsigned long quiet_until;  /* SP_NAP: when the quiet time it interrupted ends */
 	int tries;                  /* SP_TRANSIENT: chances taken */
 };
 int app_settle_begin(struct app *a, struct app_settle *st, unsigned seq, unsigned run_ms);

@@ -31,6 +31,7 @@
  * until a slot is needed. */
 #define ENGINE_MAX_SOCKS (2 * ENGINE_SIDE_SOCKS)
 #define ENGINE_MAX_PROGS 24  /* programs and their forked children, both sides */
+#define ENGINE_HIDDEN_FDS 1024 /* descriptors below this are remembered when not followed */
 
 struct wire; /* wire.h, NET_LAB only */
 
@@ -44,6 +45,8 @@ struct eprog {
 	bool ours;                  /* our own child (else forked by a program) */
 	int children;               /* forks made: the next child is .children+1 */
 	bool gone;                  /* exited */
+	bool stopped;               /* seen stopped by a signal (SIGSTOP), told once */
+	uint64_t hidden[ENGINE_HIDDEN_FDS / 64]; /* descriptors it holds that sockstep does not follow */
 	/* the call it is in, while busy (blocked) */
 	bool busy;
 	enum verb verb;
@@ -114,6 +117,7 @@ struct engine {
 	unsigned long flood_seen_base, flood_seen_prev; /* the wire's frame count then, and at the last turn */
 	int flood_timer;            /* timerfd: brings the loop back to a waiting flood, -1 */
 	struct prog_rep *rep;       /* room for one reply (64 KiB: not on the stack) */
+	struct engine_host *host;   /* --net host: the filter's state (engine_flow.c), NULL until needed */
 };
 
 void engine_init(struct engine *e, struct lab *lab, struct session *log);
@@ -132,21 +136,38 @@ int engine_pollfds(const struct engine *e, struct pollfd *pfd, int max);
  * kernel changed by itself.) */
 int engine_progress(struct engine *e);
 
+/* Programs that ended or were stopped or continued behind sockstep's back
+ * (kill -9, kill -STOP, kill -CONT from a shell): log it once, and mark an
+ * ended program's descriptors closed (their rows follow from
+ * engine_refresh). Returns how many were noticed. engine_progress and
+ * engine_refresh call it first; the command runner calls it before each
+ * command, so that what happened is told before what comes next. */
+int engine_watch(struct engine *e);
+
 /* Re-read every socket and log the rows that changed (peer's FIN, timers). */
 void engine_refresh(struct engine *e);
 
-/* --net host: whether a TCP or UDP frame from src to dst belongs to one of
- * our sockets: same protocol, and the full local and remote address and
- * port, in either direction (is_local says which addresses 0.0.0.0 stands
- * for). A closed TCP socket counts while the kernel holds its connection. */
-bool engine_owns_flow(const struct engine *e, enum proto proto, const struct sockaddr_in *src,
-		      const struct sockaddr_in *dst, bool (*is_local)(struct in_addr));
+/* --net host, the first line (engine_flow.c): make the capture's kernel
+ * filter from our sockets as the engine last read them (hostfilter.h), when
+ * they changed since the last one; the host's addresses and the other
+ * sockets on our ports are read again at most once a second, or when our
+ * ports change. Called before each call a program makes (its frames must
+ * find the filter ready) and at every turn of the loop. No-op elsewhere. */
+void engine_host_filter(struct engine *e);
 
-/* Whether one of our sockets talks to (or last sent to) this address: for ARP. */
-bool engine_talks_to(const struct engine *e, struct in_addr addr);
+/* --net host, the second line: whether a frame read by flowkey_read is one
+ * of our sockets', by the set the last filter was made of. A SYN-ACK from
+ * one of our listeners pins that handshake's 4-tuple as ours. */
+struct flowkey;
+bool engine_owns_flow(struct engine *e, const struct flowkey *k);
+void engine_host_free(struct engine *e);
 
 /* A TCP socket is in a state that normally ends within a round trip. */
 bool engine_transient(const struct engine *e);
+
+/* Whether a program of that name still waits in the call that command seq
+ * made (false once it returned, or once the program ended in it). */
+bool engine_call_pending(const struct engine *e, enum side side, int prog, int child, unsigned seq);
 
 /* How many programs are still blocked; seq_only: only in the call of command seq. */
 int engine_blocked(const struct engine *e, unsigned seq_only);

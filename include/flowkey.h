@@ -6,6 +6,7 @@
 #define SOCKSTEP_FLOWKEY_H
 
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -14,8 +15,10 @@ enum flowkey_kind {
 	FK_TCP,       /* src/dst: the packet's addresses and ports */
 	FK_UDP,
 	FK_ICMP_TCP,  /* an ICMP error (RFC 792: unreachable, source quench, redirect,
-	               * time exceeded, parameter problem) quoting a TCP/UDP datagram:
-	               * src/dst are the quoted datagram's */
+	               * time exceeded, parameter problem) quoting a TCP/UDP datagram
+	               * whose IP header has no options (else FK_NONE: the kernel
+	               * filter reads the quote at fixed offsets): src/dst are the
+	               * quoted datagram's */
 	FK_ICMP_UDP,
 	FK_ARP,       /* Ethernet/IPv4 ARP: src = sender's address, dst = target's (ports 0) */
 };
@@ -23,6 +26,12 @@ enum flowkey_kind {
 struct flowkey {
 	enum flowkey_kind kind;
 	struct sockaddr_in src, dst; /* network byte order, as a socket has them */
+	/* FK_TCP with the flags byte captured: the flags (RFC 9293: FIN 0x01,
+	 * SYN 0x02, RST 0x04, ACK 0x10) and the payload's length by the IP
+	 * header (total length - IHL - data offset; negative when they lie). */
+	bool has_flags;
+	uint8_t tcp_flags;
+	long payload;
 };
 
 /* Read the Ethernet frame of caplen bytes at p. Returns k->kind. */

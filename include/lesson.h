@@ -36,9 +36,14 @@
  *                    paragraphs. A leading backslash is dropped, so that
  *                    narration may start with #, > or "step:" ("\# not a note").
  *     # ...          a note for the teacher, never shown.
- * Limits: lines up to CMD_LINE_MAX bytes; text only (no NUL bytes); at least
- * one step, and every step needs at least one command or line of narration.
- * `wire save` is refused in lessons: a lesson does not write files.
+ * Limits: lines up to CMD_LINE_MAX bytes; text only (no NUL bytes), read as
+ * linein.h reads every text (a leading byte order mark skipped, CR LF as LF);
+ * at least one step, and every step needs at least one command or line of
+ * narration. `wire save` is refused in lessons: a lesson does not write files.
+ * What would parse but fail in class is refused too: a wire fault (hold,
+ * step, drop, pass, delay) in a "net: loopback" lesson, which has no wire to
+ * act on, and a predict line that the command after it can never answer
+ * (predict_lint, predict.h), at the question's line.
  *
  * Errors are one line, "FILE:LINE: what was wrong: expected what". */
 #ifndef SOCKSTEP_LESSON_H

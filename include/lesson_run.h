@@ -34,6 +34,21 @@
  *   no lesson "tpc": expected one of byteorder, errors, ..., udp; did you mean "tcp"? */
 int lesson_load(const char *name_or_path, struct lesson **out, char *err, size_t errlen);
 
+/* lesson_load in two halves, for a start as root: the file is found and read
+ * (with the user's rights) while privileged, and parsed only once the
+ * privileges are gone, so that root never parses a byte of it. */
+struct lesson_file {
+	char *path;                  /* where it was found */
+	char name[LESSON_NAME_MAX];  /* from the file name */
+	char *text;
+	size_t len;
+};
+/* Find and read; 0, or negative errno with one line in err (nothing to free). */
+int lesson_read(const char *name_or_path, struct lesson_file *f, char *err, size_t errlen);
+/* Parse what lesson_read read: as lesson_load. */
+int lesson_parse_file(const struct lesson_file *f, struct lesson **out, char *err, size_t errlen);
+void lesson_file_free(struct lesson_file *f);
+
 /* The directories searched, in order, for error lines and --list-lessons,
  * all of them (no limit on how many): *dirs is an array valid until the next
  * call. Returns how many, or -ENOMEM. */

@@ -16,8 +16,12 @@
  *     state, local and remote address (ports the kernel chose, typed in no
  *     command, as "*": the next run gets another);
  *   - the expect lines typed in the session that held (one that did not is
- *     kept as a note, "# ..."), and "wire save" as a note (lessons do not
- *     write files); "save lesson" itself is left out.
+ *     kept as a note, "# ..."), the predict lines that the session answered
+ *     (one it never answered is a note: no lesson may end on a question),
+ *     and "wire save" as a note (lessons do not write files); "save lesson"
+ *     itself is left out.
+ * The text is parsed as a lesson before it is returned: a session that would
+ * not load (a question lesson.c refuses) is refused instead.
  * What a command caused is what its events show up to the first quiet gap
  * of LESSON_SAVE_GAP_MS: later ones are timers' doing (TIME_WAIT ends after
  * 60 s), which a replay would not see at that point. When such a timer was

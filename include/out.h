@@ -4,7 +4,8 @@
  * up to the final fflush and fclose at exit. A failure is said once, at exit,
  * after the screen is gone ("sockstep: write error: standard output: No space
  * left on device (ENOSPC)"), and the exit status becomes 1. The same for the
- * files sockstep writes on its own (--write, --log).
+ * --log file. A capture file (pcapout.h) is cut short while the session goes
+ * on: that is said when it happens (out_lost), and also makes the status 1.
  *
  * SIGPIPE is ignored on purpose (a send on a closed connection is a lesson),
  * so a reader that went away (sockstep --batch | head -1) shows as EPIPE on
@@ -32,5 +33,16 @@ bool out_stopped(void);
 /* A write to `what` (e.g. "the --write capture") failed with errno err:
  * recorded once per `what` and said at exit, with exit status 1. */
 void out_write_error(const char *what, int err);
+
+/* An output that failed or was cut short while the session goes on (a
+ * capture whose reader does not keep up, or went away): one line, said at
+ * once, on stderr ("sockstep: " before it) or, while the screen is up, on
+ * its status line through the hook, and then again on stderr at exit. The
+ * exit status becomes 1. */
+void out_lost(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The screen takes out_lost's lines while it is up (fn NULL: stderr again). */
+typedef void out_notice_fn(void *ctx, const char *line);
+void out_set_notice(out_notice_fn *fn, void *ctx);
 
 #endif

@@ -58,4 +58,46 @@ bool predict_check(const struct predict_answer *a, const char *guess, unsigned l
  * columns stay where they were. */
 void predict_mask(char *text, const struct predict_answer *a);
 
+/* ---- a lesson's questions, checked when it is loaded (lesson.c) --------
+ *
+ * A question that no run can answer would load, and be printed as a blank
+ * on every worksheet; the lesson is refused instead, naming the question's
+ * line. lesson.c hands over the lesson's commands in order; the question
+ * is about the next command that is not an expect, say or predict (as
+ * predict_answer reads it), and that command must be able to give what the
+ * question reads:
+ *   state, local, remote  the program has a socket by the end of it (its
+ *                         5-tuple row), and it is not a conversion or a
+ *                         sysctl, which change nothing in the table
+ *   result (a side)       a call of that program, on a socket it already has
+ *                         (or socket() itself); or any other command while the
+ *                         program may still wait in accept, connect, recv,
+ *                         recvfrom, select or send
+ *   result (no side)      htons or htonl: the bytes they store
+ *   data                  a recv or recvfrom of that program; or any other
+ *                         command while it may still wait in one
+ * and a question needs a command after it. What a run decides (a call
+ * that fails, a recv that returns before the data is sent) is not judged. */
+#define PREDICT_LINT_MAX 32 /* questions in a row before the command they ask about */
+
+struct predict_lint {
+	struct {
+		struct target t;
+		enum expect_what what;
+		unsigned line;
+	} q[PREDICT_LINT_MAX];         /* the questions waiting for their command */
+	size_t nq;
+	bool sock[3][CMD_PROG_MAX + 1];  /* [side][prog]: a socket command seen */
+	unsigned char wait[3][CMD_PROG_MAX + 1][CMD_CHILD_MAX + 1]; /* its last call may block: 1, in a receive: 2 */
+};
+
+/* The lesson's next command c, on line line (a zeroed predict_lint before the
+ * first). Returns 0, or -EINVAL with *qline the line of the question that can
+ * never be answered and why it cannot, in one line, in why. */
+int predict_lint_next(struct predict_lint *pl, const struct cmd *c, unsigned line, unsigned *qline, char *why,
+		      size_t len);
+
+/* The lesson's end: a question with no command after it is refused alike. */
+int predict_lint_end(const struct predict_lint *pl, unsigned *qline, char *why, size_t len);
+
 #endif

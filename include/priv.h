@@ -8,6 +8,10 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+/* First thing in main: remember whether sockstep was started as real root
+ * (for priv_denied, after the privileges are gone). */
+void priv_init(void);
+
 /* Real root: uid 0 of the initial user namespace (not root of a container's
  * or of our own user namespace, which has no power over the host's files). */
 bool priv_real_root(void);
@@ -25,11 +29,18 @@ void priv_user(uid_t *uid, gid_t *gid);
  * negative errno (EACCES: that user may not open it). */
 int priv_open(const char *path, int flags, mode_t mode);
 
-/* The files in use (--script, --lesson, stdin, --write, --log): an output
- * opened later must not be one of them, or it would overwrite what is being
- * read or written. Records fd's file under name (only regular files; a
- * fixed table of 8, enough for every option). */
-void priv_in_use(const char *name, int fd);
+/* The files in use (--script, each --lesson or --compare lesson, stdin,
+ * standard output and error, --write, --log): an output opened later must
+ * not be one of them, or it would overwrite what is being read or written
+ * (`--write o.pcap > o.pcap`, `wire save` onto the transcript). Records fd's
+ * file under name (only regular files; a fixed table of PRIV_IN_USE_MAX,
+ * enough for every option; 0, or -ENOSPC when it is full). */
+#define PRIV_IN_USE_MAX 16
+int priv_in_use(const char *name, int fd);
+
+/* Standard output and standard error, as outputs in use (when they are
+ * regular files; a terminal or a pipe cannot be overwritten by a name). */
+void priv_in_use_std(void);
 
 /* The name of the file in use that fd is (same device and inode), or NULL. */
 const char *priv_same_file(int fd);
@@ -46,9 +57,27 @@ const char *priv_denied(int e);
  * in err. */
 int priv_drop_caps(char *err, size_t errlen);
 
+/* As real root: set the supplementary groups to those the system gives
+ * priv_user() (root's own, 0 among them, must not survive the drop), so a
+ * file the user's group may write opens as it would for them. 0 or -errno. */
+int priv_user_groups(void);
+
+/* In a program's runner (prog_runner), first thing: a process whose real
+ * uid is not 0 becomes only that uid, with no capability, whatever a
+ * set-uid or setcap file gave the exec (sockstep's own runners start under
+ * no_new_privs in --net host and gain nothing). Root of its user namespace
+ * (the lab) keeps what it has there. 0 or negative errno. */
+int priv_runner_drop(void);
+
 /* As real root in --net host once the capture is open: become priv_user()
- * (no supplementary groups), then priv_drop_caps. 0 or negative errno with
+ * (with its supplementary groups), then priv_drop_caps. 0 or negative errno with
  * one line in err. */
 int priv_drop_root(char *err, size_t errlen);
+
+/* Whatever sockstep was started with (sudo, set-uid root, setcap), give it
+ * all up now: priv_drop_root as real root, else priv_drop_caps. Before the
+ * first byte of an untrusted file (--read, lessons) is parsed. 0 or
+ * negative errno with one line in err. */
+int priv_drop_all(char *err, size_t errlen);
 
 #endif

@@ -9,6 +9,9 @@
  * single-threaded programs. SIGUSR1 (installed without SA_RESTART) makes a
  * sleeping call return -1 EINTR.
  *
+ * The child execs the runner (prog_runner) before it makes any call: the
+ * program's memory is that of a fresh process, never sockstep's.
+ *
  * sockstep observes the program's sockets from outside: prog_peek() borrows
  * a descriptor with pidfd_getfd(2) for a getsockname/getpeername/TCP_INFO
  * and gives it back at once, so the program's own system calls (strace -f)
@@ -65,6 +68,18 @@ struct prog {
 	bool alive;
 };
 
+/* How sockstep starts a program's runner: "sockstep --prog-runner CTL NAME
+ * PARENT-PID". main() looks for it first thing and calls prog_runner. */
+#define PROG_RUNNER_FLAG "--prog-runner"
+
+/* The runner: the program itself, in a process that sockstep forked and that
+ * then exec'd sockstep's own binary, so that it holds nothing of sockstep's
+ * memory (no capture ring, no frames). Checks that CTL is the control
+ * channel (else one line on stderr and 2: a person typed the flag), gives up
+ * any privilege a set-uid or setcap start would give, takes NAME, says hello
+ * on CTL and runs the calls it is sent until sockstep goes away. */
+int prog_runner(int argc, char **argv);
+
 /* Fork a program into the network namespace we are in now (the caller
  * enters the host's first); name is its process name (ps, strace). 0, or
  * negative errno with one line in err. PO_FORK's data holds the child's name. */
@@ -93,6 +108,10 @@ bool prog_awake(const struct prog *p);
 /* Whether the process still runs (not killed behind sockstep's back). */
 bool prog_alive(const struct prog *p);
 
+/* Whether it is stopped by a signal (SIGSTOP, SIGTSTP: state T): it makes
+ * no call until SIGCONT. */
+bool prog_stopped(const struct prog *p);
+
 /* Whether the reply is waiting now (no wait). */
 bool prog_ready(const struct prog *p);
 
@@ -106,8 +125,10 @@ int prog_interrupt(const struct prog *p);
 /* End it: SIGKILL, reap it if it is our child, close our descriptors. */
 void prog_kill(struct prog *p, bool our_child);
 
-/* The program's exit, for a line: "exited with status 0", "killed by SIGKILL".
- * Reaps it (our child) when it is gone. */
+/* The program's exit, for a line: "exited with status 0", "was killed by
+ * signal 9 (Killed)". Reaps it (our child) when it is gone; a program's own
+ * forked child (our_child false) is told by its pidfd (Linux 6.15), else
+ * "ended (...)" says why it cannot be known. */
 void prog_exit_text(struct prog *p, bool our_child, char *out, size_t len);
 
 #endif

@@ -24,4 +24,17 @@ int tcpstate_of_fd(int fd, enum proto proto, char *out, size_t len);
  * has it, or another negative errno. */
 int tcpstate_diag(int diag_fd, const struct sockaddr_in *local, const struct sockaddr_in *remote, uint64_t cookie);
 
+/* Every IPv4 socket of proto (IPPROTO_TCP or IPPROTO_UDP) in one of
+ * states (bit 1 << TCP_LISTEN...; ~0u: all) in diag_fd's namespace, its
+ * local address and port (network order), each handed to fn. Any user may
+ * list them. 0, or negative errno (fn may have been called for some). */
+struct diag_sock {
+	struct in_addr addr;
+	uint16_t port;
+	int state;
+	uint64_t cookie;
+};
+int tcpstate_dump(int diag_fd, int proto, unsigned states, void (*fn)(void *ctx, const struct diag_sock *d),
+		  void *ctx);
+
 #endif

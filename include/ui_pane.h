@@ -154,6 +154,8 @@ struct ui {
 		struct app_settle st;
 		int fails_before;
 		int queued;           /* n pressed meanwhile: steps to run after it */
+		unsigned finished;    /* runs ended (each step or replay), counted for the --log */
+		unsigned drawn;       /* the last of them the screen has drawn, idle */
 		char err[CMD_ERR_MAX + CMD_PATH_MAX];
 	} run;
 	/* Predict, then reveal (ui_predict.c): the questions of the lesson's

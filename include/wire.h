@@ -59,6 +59,7 @@ struct wire_frame {
 
 struct wire_counters {
 	unsigned long seen, relayed, held, released, dropped, delayed, lost;
+	unsigned long foreign; /* --net host: frames of others that reached sockstep (refused by the keep filter) */
 };
 
 struct wire;
@@ -75,22 +76,39 @@ void wire_close(struct wire *w);
 typedef bool wire_keep_fn(void *ctx, const unsigned char *frame, size_t caplen);
 void wire_set_filter(struct wire *w, wire_keep_fn *keep, void *ctx);
 
+/* --net host, the first line: the kernel's filter on the capture, so that
+ * only frames of sockstep's sockets enter its ring at all. The capture
+ * opens with a filter that lets nothing in; expr (pcap-filter(7), for the
+ * "any" device's cooked headers; "" for nothing) replaces it. 0;
+ * -E2BIG when the program is longer than the kernel takes (the filter in
+ * place stays); another negative errno with one line in err when it cannot
+ * be set: the capture then lets nothing in (fail closed). */
+int wire_kernel_filter(struct wire *w, const char *expr, char *err, size_t errlen);
+unsigned long wire_ring_frames(const struct wire *w); /* frames the kernel let into the rings so far */
+unsigned long wire_filters(const struct wire *w);     /* kernel filters installed so far */
+
 /* Write every frame from now on to a pcap file (--write), already opened
  * (before the namespaces: as root sockstep is nobody there). The wire owns f.
- * 0 or -errno. */
+ * Never blocks: a FIFO's reader that does not keep up stops the capture
+ * with one line (pcapout.h). 0 or -errno. */
 int wire_write_to(struct wire *w, FILE *f, const char *path, char *err, size_t errlen);
 
-/* Hand the --write file's writer from one wire to the next (app_reset), so
- * the file goes on as one capture: take returns it (or NULL), give installs it. */
+/* Hand the capture files (--write, and a wire save its reader has not read
+ * all yet) from one wire to the next (app_reset), so each goes on as one
+ * file: take returns them (or NULL), give installs them, close ends them
+ * (giving their readers up to PCAPOUT_CLOSE_MS each). */
 void *wire_take_writer(struct wire *w);
 void wire_give_writer(struct wire *w, void *writer);
 void wire_writer_close(void *writer); /* NULL: nothing */
 
-/* Descriptors to poll: the pcap handles and the delay timer. */
+/* Descriptors to poll: the pcap handles, the delay timer, and the capture
+ * files whose readers have bytes waiting (POLLOUT). */
 int wire_pollfds(const struct wire *w, struct pollfd *pfd, int max);
 
 /* Read whatever arrived, relay by policy, release delayed frames whose time
- * has come. Returns the number of frames handled. */
+ * has come, give the capture files' readers what they have room for.
+ * Returns the number of frames kept and released (not those the keep filter
+ * refused: others' traffic must not keep a step from settling). */
 int wire_service(struct wire *w);
 
 /* The wire commands: pass, hold, step, drop, delay, save, status. 0, or

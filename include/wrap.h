@@ -13,10 +13,8 @@
 #define WRAP_MIN 60
 #define WRAP_MAX 1000
 
-/* Columns a UTF-8 string takes: one per code point (the arrows are one). */
-int wrap_cols(const char *s, size_t n);
-
-/* Break one line (n bytes, no '\n') into lines of at most width columns,
+/* Break one line (n bytes, no '\n') into lines of at most width display
+ * columns (text_cols: a CJK character takes two, a combining mark none),
  * each handed to put(ctx, text, len) with its '\n'. A continuation is
  * indented under the line's text: after "  wire    " or "  server  ", two
  * more than a deeper indent, flush for a line that starts at column 0. */

@@ -5,7 +5,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ifaddrs.h>
 #include <arpa/inet.h>
 #include <sched.h>
 #include <unistd.h>
@@ -74,7 +73,7 @@ static int build(struct app *a, const struct lab_config *cfg, bool new_netns, ch
 		wire_give_writer(a->wire, a->writer);
 		a->writer = NULL;
 	} else if (a->pcap && a->wire) {
-		rc = wire_write_to(a->wire, a->pcap, "", err, errlen);
+		rc = wire_write_to(a->wire, a->pcap, a->pcap_name ? a->pcap_name : "", err, errlen);
 		a->pcap = NULL; /* the wire owns it now */
 		if (rc < 0) {
 			app_free(a);
@@ -135,6 +134,12 @@ int app_exec_line(struct app *a, const char *line, char *err, size_t errlen)
 		return rc;
 	}
 	char text[CMD_LINE_MAX + 64];
+	/* A program killed or stopped from a shell since the last command is
+	 * told before this one (and stays told if this one is refused), its
+	 * closed rows settled like a command's. No blocked call is this
+	 * settle's own: seq + 1 belongs to no command yet. */
+	if (engine_watch(&a->eng) > 0)
+		app_settle(a, a->log.seq + 1, 0);
 	size_t mark = a->log.n;
 	a->run_ms = c->verb == V_WAIT ? c->ms : 0;
 	a->log.seq++;
@@ -167,70 +172,38 @@ int app_exec_line(struct app *a, const char *line, char *err, size_t errlen)
 		session_truncate(&a->log, mark);
 		a->log.seq--;
 	}
+	engine_host_filter(&a->eng); /* what the command changed, before its frames are read */
 	free(c);
 	return rc == 0 ? 1 : rc == 1 ? 2 : rc;
 }
 
-/* --net host: the addresses of this host, for sockets bound to 0.0.0.0
- * (a frame forwarded for a container is not for them). Read again at most
- * once a second when an address is not found. */
-static bool host_local(struct in_addr a)
-{
-	static struct in_addr addrs[64];
-	static int n;
-	static struct timespec read_at;
-	if ((ntohl(a.s_addr) >> 24) == 127)
-		return true;
-	for (int i = 0; i < n; i++)
-		if (addrs[i].s_addr == a.s_addr)
-			return true;
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (read_at.tv_sec && now.tv_sec - read_at.tv_sec < 1)
-		return false;
-	read_at = now;
-	struct ifaddrs *ifa = NULL;
-	if (getifaddrs(&ifa) < 0)
-		return false;
-	n = 0;
-	for (struct ifaddrs *i = ifa; i && n < 64; i = i->ifa_next)
-		if (i->ifa_addr && i->ifa_addr->sa_family == AF_INET)
-			addrs[n++] = ((struct sockaddr_in *)i->ifa_addr)->sin_addr;
-	freeifaddrs(ifa);
-	for (int i = 0; i < n; i++)
-		if (addrs[i].s_addr == a.s_addr)
-			return true;
-	return false;
-}
-
-/* --net host: the wire shows the frames of our sockets, nothing else: TCP
- * and UDP by protocol and full addresses and ports, ICMP errors by the
- * datagram they quote, ARP by the addresses it is about. Everything else
- * (IPv6, VLANs, other protocols, fragments without ports, other users' flows
- * on the same port) is dropped before it reaches the ring, the screen or a
- * file. The frame is read by flowkey.c (pure, bounds-checked, fuzzed). */
+/* --net host, the second line: the kernel's filter let only frames of our
+ * sockets into the capture (engine_host_filter); each is checked again here
+ * against the same description, read from the frame by flowkey.c (pure,
+ * bounds-checked, fuzzed). A frame refused here reaches neither the ring,
+ * the screen nor a file; the wire counts it as another's. */
 static bool keep_ours(void *ctx, const unsigned char *p, size_t caplen)
 {
-	const struct engine *e = ctx;
 	struct flowkey k;
-	switch (flowkey_read(p, caplen, &k)) {
-	case FK_TCP:
-	case FK_ICMP_TCP:
-		return engine_owns_flow(e, PROTO_TCP, &k.src, &k.dst, host_local);
-	case FK_UDP:
-	case FK_ICMP_UDP:
-		return engine_owns_flow(e, PROTO_UDP, &k.src, &k.dst, host_local);
-	case FK_ARP:
-		return engine_talks_to(e, k.src.sin_addr) || engine_talks_to(e, k.dst.sin_addr);
-	default:
-		return false;
-	}
+	return flowkey_read(p, caplen, &k) != FK_NONE && engine_owns_flow(ctx, &k);
 }
 
 void app_filter_host(struct app *a)
 {
 	if (a->wire && a->lab.mode == NET_HOST)
 		wire_set_filter(a->wire, keep_ours, &a->eng);
+}
+
+/* Relay what the captures hold. In --net host the kernel filter is made
+ * first from the sockets as they are now (a no-op when they have not
+ * changed), so the frames read are judged by the current set, and again
+ * after. */
+static int service_wire(struct app *a)
+{
+	engine_host_filter(&a->eng);
+	int n = wire_service(a->wire);
+	engine_host_filter(&a->eng); /* handshakes pinned by the frames just read */
+	return n;
 }
 
 int app_pollfds(const struct app *a, struct pollfd *pfd, int max)
@@ -244,10 +217,11 @@ int app_pollfds(const struct app *a, struct pollfd *pfd, int max)
 void app_service(struct app *a)
 {
 	if (a->wire)
-		wire_service(a->wire);
+		service_wire(a);
 	engine_progress(&a->eng);
 	if (a->live)
 		engine_refresh(&a->eng);
+	engine_host_filter(&a->eng);
 }
 
 static unsigned long now_ms(void)
@@ -312,17 +286,23 @@ int app_settle_turn(struct app *a, struct app_settle *st, bool ready)
 	switch (st->phase) {
 	case SP_QUIET:
 		if (ready) {
-			if (a->wire && wire_service(a->wire) > 0)
+			if (a->wire && service_wire(a) > 0)
 				return quiet_for(st, now); /* frames moved: wait for quiet again */
 			if (engine_progress(&a->eng) > 0)
 				return quiet_for(st, now);
-			/* Woken by a timer or a socket whose call is not ready yet. */
-			st->phase = SP_NAP;
-			st->until = now + 1;
-			return 1;
-		}
-		if (now < st->until)
+			/* Woken by a timer, a socket whose call is not ready yet or
+			 * the reader of a capture file: nothing moved, so the quiet
+			 * time goes on (a reader that reads all along must not keep
+			 * the step from settling). */
+			if (now < st->until) {
+				st->phase = SP_NAP;
+				st->quiet_until = st->until;
+				st->until = now + 1;
+				return 1;
+			}
+		} else if (now < st->until) {
 			return left(st, now); /* woken by something else (a key) */
+		}
 		/* Quiet. Finish what the kernel allows now. */
 		if (engine_progress(&a->eng) > 0)
 			return quiet_for(st, now);
@@ -339,19 +319,21 @@ int app_settle_turn(struct app *a, struct app_settle *st, bool ready)
 	case SP_NAP:
 		if (now < st->until)
 			return left(st, now);
-		return quiet_for(st, now);
+		st->phase = SP_QUIET;
+		st->until = st->quiet_until;
+		return left(st, now);
 	case SP_WAIT:
 		if (!ready && now < st->until)
 			return left(st, now);
 		if (ready && a->wire)
-			wire_service(a->wire);
+			service_wire(a);
 		return quiet_for(st, now);
 	case SP_TRANSIENT:
 		if (now < st->until)
 			return left(st, now);
 		st->tries++;
 		if (a->wire)
-			wire_service(a->wire);
+			service_wire(a);
 		engine_refresh(&a->eng);
 		return transient(a, st, now);
 	case SP_DONE:

@@ -262,7 +262,7 @@ int batch_run_width(FILE *in, const char *name, struct app *a, int width)
 	for (bool more = true; more;) {
 		size_t len;
 		int rerr;
-		enum linein_status st = linein_read(in, line, CMD_LINE_MAX, &len, &rerr);
+		enum linein_status st = linein_read(in, lineno == 0, line, CMD_LINE_MAX, &len, &rerr);
 		if (st == LINEIN_END)
 			break;
 		lineno++;

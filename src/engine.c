@@ -50,6 +50,7 @@ void engine_free(struct engine *e)
 		close(e->flood_timer);
 	free(e->rep);
 	e->rep = NULL;
+	engine_host_free(e);
 }
 
 /* ---- logging ------------------------------------------------------------- */
@@ -115,11 +116,27 @@ static struct eprog *find_prog(struct engine *e, enum side side, int num, int ch
 	return ended;
 }
 
+/* A slot for a new program: a free one, else the slot of one that ended,
+ * whose closed sockets are forgotten then (their last rows are shown; an
+ * expect about that program has nothing to look at any more). */
 static struct eprog *free_prog(struct engine *e)
 {
 	for (int i = 0; i < ENGINE_MAX_PROGS; i++)
 		if (!e->progs[i].used)
 			return &e->progs[i];
+	for (int i = 0; i < ENGINE_MAX_PROGS; i++) {
+		struct eprog *pr = &e->progs[i];
+		bool due = false;
+		for (int k = 0; k < ENGINE_MAX_SOCKS; k++)
+			due |= e->socks[k].used && e->socks[k].prog == i && e->socks[k].close_row_due;
+		if (!pr->gone || due)
+			continue;
+		for (int k = 0; k < ENGINE_MAX_SOCKS; k++)
+			if (e->socks[k].used && e->socks[k].prog == i)
+				memset(&e->socks[k], 0, sizeof(e->socks[k]));
+		memset(pr, 0, sizeof(*pr));
+		return pr;
+	}
 	return NULL;
 }
 
@@ -177,19 +194,72 @@ static struct esock *lookup(struct engine *e, const struct eprog *pr, int fd, bo
 	return best;
 }
 
-/* "3, 5" */
-static void list_open(struct engine *e, const struct eprog *pr, char *out, size_t len)
+/* "3, 5, 19-41": the descriptors in set, runs of three or more as ranges;
+ * returns how many. */
+static int fd_ranges(const bool set[ENGINE_HIDDEN_FDS], char *out, size_t len)
 {
 	size_t o = 0;
-	int slot = pr ? (int)(pr - e->progs) : -1;
+	int count = 0;
 	out[0] = '\0';
-	for (int i = 0; i < ENGINE_MAX_SOCKS && o < len; i++) {
-		const struct esock *s = &e->socks[i];
-		if (s->used && !s->closed && s->prog == slot)
-			o += (size_t)snprintf(out + o, len - o, "%s%d", o ? ", " : "", s->fd);
+	for (int fd = 0; fd < ENGINE_HIDDEN_FDS; fd++) {
+		if (!set[fd])
+			continue;
+		int last = fd;
+		while (last + 1 < ENGINE_HIDDEN_FDS && set[last + 1])
+			last++;
+		count += last - fd + 1;
+		if (last - fd >= 2 && o < len)
+			o += (size_t)snprintf(out + o, len - o, "%s%d-%d", o ? ", " : "", fd, last);
+		else
+			for (int k = fd; k <= last && o < len; k++)
+				o += (size_t)snprintf(out + o, len - o, "%s%d", o ? ", " : "", k);
+		fd = last;
 	}
+	return count;
+}
+
+/* A program's open descriptors, as fd_ranges says them; "none". */
+static void list_open(struct engine *e, const struct eprog *pr, char *out, size_t len)
+{
+	bool open[ENGINE_HIDDEN_FDS] = { false };
+	int slot = pr ? (int)(pr - e->progs) : -1, over = -1;
+	for (int i = 0; i < ENGINE_MAX_SOCKS; i++) {
+		const struct esock *s = &e->socks[i];
+		if (!s->used || s->closed || s->prog != slot)
+			continue;
+		if (s->fd >= 0 && s->fd < ENGINE_HIDDEN_FDS)
+			open[s->fd] = true;
+		else
+			over = s->fd; /* past the table: said last */
+	}
+	fd_ranges(open, out, len);
+	size_t o = strlen(out);
+	if (over >= 0 && o + 1 < len)
+		snprintf(out + o, len - o, "%s%d", o ? ", " : "", over);
 	if (!out[0])
 		snprintf(out, len, "none");
+}
+
+/* Descriptors a program holds and sockstep does not follow (over the side's
+ * limit: inherited by fork, or returned by accept). */
+static void fd_hide(struct eprog *pr, int fd)
+{
+	if (fd >= 0 && fd < ENGINE_HIDDEN_FDS)
+		pr->hidden[fd / 64] |= 1ULL << (fd % 64);
+}
+
+static bool fd_is_hidden(const struct eprog *pr, int fd)
+{
+	return fd >= 0 && fd < ENGINE_HIDDEN_FDS && (pr->hidden[fd / 64] >> (fd % 64) & 1);
+}
+
+/* The hidden descriptors, as fd_ranges says them; returns how many. */
+static int fd_hidden_list(const struct eprog *pr, char *out, size_t len)
+{
+	bool set[ENGINE_HIDDEN_FDS];
+	for (int fd = 0; fd < ENGINE_HIDDEN_FDS; fd++)
+		set[fd] = fd_is_hidden(pr, fd);
+	return fd_ranges(set, out, len);
 }
 
 static const char *prog_name_of(const struct target *t, char *buf, size_t len)
@@ -198,24 +268,118 @@ static const char *prog_name_of(const struct target *t, char *buf, size_t len)
 	return buf;
 }
 
+/* How many open descriptors a side's programs hold. */
+static int open_socks(const struct engine *e, enum side side)
+{
+	int n = 0;
+	for (int i = 0; i < ENGINE_MAX_SOCKS; i++)
+		n += e->socks[i].used && !e->socks[i].closed && e->socks[i].side == side;
+	return n;
+}
+
+/* A command that frees a descriptor on a full side, for advice: "NAME
+ * close" for a program that holds an open socket and can take a command
+ * (prefer, the program the refused command named, first), else "NAME
+ * interrupt" for one blocked in a call. */
+static void close_cmd(struct engine *e, enum side side, const struct eprog *prefer, char *out, size_t len)
+{
+	const struct eprog *take = NULL, *busy = NULL, *stopped = NULL;
+	for (int i = 0; i < ENGINE_MAX_SOCKS; i++) {
+		const struct esock *s = &e->socks[i];
+		if (!s->used || s->closed || s->side != side)
+			continue;
+		const struct eprog *p = &e->progs[s->prog];
+		if (p->gone)
+			continue;
+		if (prog_stopped(&p->p)) {
+			stopped = stopped ? stopped : p;
+			continue;
+		}
+		if (p->busy) {
+			busy = busy ? busy : p;
+			continue;
+		}
+		if (!take || p == prefer)
+			take = p;
+	}
+	if (take)
+		snprintf(out, len, "\"%s close\"", take->name);
+	else if (busy)
+		snprintf(out, len, "\"%s interrupt\" (it is blocked in %s()), then \"%s close\"", busy->name,
+			 cmd_verb_name(busy->verb), busy->name);
+	else if (stopped)
+		snprintf(out, len, "\"kill -CONT %d\" in a shell (%s is stopped), then \"%s close\"", (int)stopped->p.pid,
+			 stopped->name, stopped->name);
+	else
+		snprintf(out, len, "a close in a program that runs"); /* no open socket: not reached */
+}
+
+/* A command that makes a new forked child on a side, for advice: "server
+ * fork" when program num can fork now, else the first other program of the
+ * side that can, started first if it does not run ("server2 socket tcp",
+ * then "server2 fork"). A child's number is never used twice, so a program
+ * that made CMD_CHILD_MAX children forks no more. */
+static void fork_cmd(struct engine *e, enum side side, int num, char *out, size_t len)
+{
+	for (int k = 0; k <= 9; k++) {
+		int n = k == 0 ? num : k; /* num first, then 1..9 */
+		if (k > 0 && k == num)
+			continue;
+		char name[16];
+		cmd_prog_name(side, n, 0, name, sizeof(name));
+		struct eprog *b = find_prog(e, side, n, 0);
+		if (!b || b->gone) {
+			char room[96] = "";
+			if (open_socks(e, side) >= ENGINE_SIDE_SOCKS) /* its first socket needs room */
+				close_cmd(e, side, NULL, room, sizeof(room));
+			snprintf(out, len, "%s%s\"%s socket tcp\" to start %s, then \"%s fork\"", room,
+				 room[0] ? ", then " : "", name, name, name);
+			return;
+		}
+		if (b->children >= CMD_CHILD_MAX)
+			continue;
+		if (b->busy)
+			snprintf(out, len, "\"%s interrupt\" (it is blocked in %s()), then \"%s fork\"", name,
+				 cmd_verb_name(b->verb), name);
+		else
+			snprintf(out, len, "\"%s fork\"", name);
+		return;
+	}
+	snprintf(out, len, "a command for a program that runs (every %s program has made %d children)",
+		 side_name(side), CMD_CHILD_MAX);
+}
+
 /* The program a command names, or NULL with one line in err. */
 static struct eprog *target_prog(struct engine *e, const struct target *t, char *err, size_t errlen)
 {
-	char name[16];
+	char name[16], parent[16], how[160];
 	struct eprog *pr = find_prog(e, t->side, t->prog, t->child);
-	if (pr && pr->gone) {
+	prog_name_of(t, name, sizeof(name));
+	cmd_prog_name(t->side, t->prog, 0, parent, sizeof(parent));
+	if (pr && pr->gone && !t->child) {
 		snprintf(err, errlen, "%s has ended; expected \"%s socket tcp\" to start it again, or a command for "
-			 "a program that runs", prog_name_of(t, name, sizeof(name)), name);
+			 "a program that runs", name, name);
+		return NULL;
+	}
+	if (pr && pr->gone) { /* a forked child: only its parent's fork makes one */
+		fork_cmd(e, t->side, t->prog, how, sizeof(how));
+		snprintf(err, errlen, "%s has ended, and a forked child cannot be started again; expected %s for a "
+			 "new child, or a command for a program that runs", name, how);
 		return NULL;
 	}
 	if (!pr) {
-		if (t->child)
-			snprintf(err, errlen, "there is no %s; expected \"%s fork\" first (it makes %s.1, %s.2, ...)",
-				 prog_name_of(t, name, sizeof(name)), side_name(t->side), side_name(t->side),
-				 side_name(t->side));
-		else
+		if (t->child) {
+			struct eprog *b = find_prog(e, t->side, t->prog, 0);
+			fork_cmd(e, t->side, t->prog, how, sizeof(how));
+			if (b && !b->gone && b->children < CMD_CHILD_MAX)
+				snprintf(err, errlen, "there is no %s: %s has forked %d child%s so far; expected %s (it "
+					 "makes %s.%d)", name, parent, b->children, b->children == 1 ? "" : "ren", how,
+					 parent, b->children + 1);
+			else
+				snprintf(err, errlen, "there is no %s; expected %s first", name, how);
+		} else
 			snprintf(err, errlen, "%s has no open socket; expected \"%s socket tcp\" or \"%s socket udp\" first",
-				 prog_name_of(t, name, sizeof(name)), name, name);
+				 name, name, name);
 	}
 	return pr;
 }
@@ -237,6 +401,10 @@ static struct esock *find(struct engine *e, const struct target *t, bool any_sta
 		if (t->fd < 0)
 			snprintf(err, errlen, "%s has no open socket; expected \"%s socket tcp\" or \"%s socket udp\" first",
 				 name, name, name);
+		else if (fd_is_hidden(pr, t->fd))
+			snprintf(err, errlen, "%s#%d is open in %s, but sockstep does not follow it (the %s side's "
+				 "programs held %d sockets, the most it follows); expected one of the sockets it follows: %s",
+				 name, t->fd, name, side_name(t->side), ENGINE_SIDE_SOCKS, open);
 		else
 			snprintf(err, errlen, "%s has no descriptor %d; expected one of its open sockets: %s", name,
 				 t->fd, open);
@@ -286,8 +454,10 @@ static void log_error_hint(struct engine *e, const struct esock *s, enum verb v,
 /* ---- reading the kernel ------------------------------------------------ */
 
 /* What the kernel says of s now: addresses and state, no interpretation.
- * The program's descriptor is borrowed (pidfd_getfd) and given back. */
-static void snapshot(struct engine *e, struct esock *s, struct tuple_row *r)
+ * The program's descriptor is borrowed (pidfd_getfd) and given back.
+ * 0, or negative errno when the descriptor could not be borrowed (the
+ * program is gone): then r holds no addresses and the state "?". */
+static int snapshot(struct engine *e, struct esock *s, struct tuple_row *r)
 {
 	struct eprog *pr = prog_at(e, s);
 	struct sockaddr_in sin;
@@ -301,7 +471,7 @@ static void snapshot(struct engine *e, struct esock *s, struct tuple_row *r)
 	int fd = prog_peek(&pr->p, s->fd);
 	if (fd < 0) {
 		snprintf(r->state, sizeof(r->state), "?");
-		return;
+		return fd;
 	}
 	sl = sizeof(sin);
 	memset(&s->cur_local, 0, sizeof(s->cur_local));
@@ -322,6 +492,7 @@ static void snapshot(struct engine *e, struct esock *s, struct tuple_row *r)
 	if (!s->cookie && getsockopt(fd, SOL_SOCKET, SO_COOKIE, &ck, &cl) == 0)
 		s->cookie = ck;
 	close(fd);
+	return 0;
 }
 
 /* Log a row for s; `r` already holds the values to show. */
@@ -393,8 +564,6 @@ static struct esock *other_holder(struct engine *e, const struct esock *s)
 	return NULL;
 }
 
-static void snapshot(struct engine *e, struct esock *s, struct tuple_row *r);
-
 /* State of a socket whose descriptor is gone: another program may still
  * hold the socket (then it is that one's), else sock_diag says what the
  * kernel keeps of it (FIN_WAIT2, TIME_WAIT), found by its cookie. */
@@ -457,15 +626,6 @@ static const char *remote_var(enum side side)
 }
 
 /* ---- sockets ------------------------------------------------------------- */
-
-/* How many open descriptors a side's programs hold. */
-static int open_socks(const struct engine *e, enum side side)
-{
-	int n = 0;
-	for (int i = 0; i < ENGINE_MAX_SOCKS; i++)
-		n += e->socks[i].used && !e->socks[i].closed && e->socks[i].side == side;
-	return n;
-}
 
 /* A slot for a new descriptor of a side, or NULL when that side holds
  * ENGINE_SIDE_SOCKS open ones already. A free slot, else the oldest closed
@@ -596,8 +756,10 @@ static void prog_died(struct engine *e, struct eprog *pr)
 {
 	char how[96];
 	prog_exit_text(&pr->p, pr->ours, how, sizeof(how));
-	plog(e, EV_INFO, pr, -1, "%s %s: its descriptors are closed by the kernel", pr->name, how);
+	plog(e, EV_INFO, pr, -1, "%s %s%s%s%s: its descriptors are closed by the kernel", pr->name, how,
+	     pr->busy ? " in " : "", pr->busy ? cmd_verb_name(pr->verb) : "", pr->busy ? "(), which never returned" : "");
 	pr->gone = true;
+	pr->stopped = false;
 	pr->busy = false;
 	prog_kill(&pr->p, false);
 	int slot = (int)(pr - e->progs);
@@ -617,6 +779,36 @@ static void prog_died(struct engine *e, struct eprog *pr)
 	}
 }
 
+int engine_watch(struct engine *e)
+{
+	int n = 0;
+	for (int i = 0; i < ENGINE_MAX_PROGS; i++) {
+		struct eprog *pr = &e->progs[i];
+		if (!pr->used || pr->gone)
+			continue;
+		if (!prog_alive(&pr->p)) {
+			prog_died(e, pr);
+			n++;
+			continue;
+		}
+		bool stopped = prog_stopped(&pr->p);
+		if (stopped == pr->stopped)
+			continue;
+		pr->stopped = stopped;
+		n++;
+		if (stopped)
+			plog(e, EV_INFO, pr, -1, "%s is stopped (SIGSTOP: state T in /proc/%d/stat): it runs nothing%s%s%s "
+			     "until it gets SIGCONT (kill -CONT %d)", pr->name, (int)pr->p.pid,
+			     pr->busy ? ", not even its " : "", pr->busy ? cmd_verb_name(pr->verb) : "",
+			     pr->busy ? "()," : "", (int)pr->p.pid);
+		else
+			plog(e, EV_INFO, pr, -1, "%s continues (SIGCONT)%s%s%s", pr->name,
+			     pr->busy ? ": back in its " : "", pr->busy ? cmd_verb_name(pr->verb) : "",
+			     pr->busy ? "()" : "");
+	}
+	return n;
+}
+
 /* Wait until the program's call returns or sleeps. 1: the reply is in
  * e->rep; 0: the program is blocked; <0: it died. */
 static int answer(struct engine *e, struct eprog *pr)
@@ -632,6 +824,7 @@ static int call(struct engine *e, struct eprog *pr, const struct prog_req *rq, i
 {
 	if (!e->rep)
 		return -ENOMEM;
+	engine_host_filter(e); /* --net host: the call's frames must find their filter */
 	int rc = prog_send(&pr->p, rq, pass_fd);
 	return rc < 0 ? rc : answer(e, pr);
 }
@@ -697,6 +890,7 @@ static bool flood_chunk(struct engine *e, struct eprog *pr, struct esock *s)
 	pr->flood_from += n;
 	e->flood_budget -= (unsigned)n;
 	e->flood_asked += n;
+	engine_host_filter(e);
 	if (prog_send(&pr->p, &rq, -1) < 0)
 		prog_died(e, pr);
 	return true;
@@ -816,6 +1010,7 @@ static bool finish(struct engine *e, struct eprog *pr, unsigned origin)
 			break;
 		struct esock *ns = new_sock(e, pr, (int)ret, s->proto, s->kind, "csock");
 		if (!ns) {
+			fd_hide(pr, (int)ret);
 			plog(e, EV_INFO, pr, (int)ret, "%s's side holds %d open sockets already, the most sockstep shows: "
 			     "descriptor %ld is not shown", pr->name, ENGINE_SIDE_SOCKS, ret);
 			break;
@@ -955,9 +1150,12 @@ static int do_socket(struct engine *e, const struct cmd *c, char *err, size_t er
 {
 	char name[16];
 	cmd_prog_name(c->t.side, c->t.prog, c->t.child, name, sizeof(name));
-	if (open_socks(e, c->t.side) >= ENGINE_SIDE_SOCKS)
-		return ERR("the %s side holds %d open sockets already, the most sockstep follows; expected "
-			   "\"%s close\" first", side_name(c->t.side), ENGINE_SIDE_SOCKS, name);
+	if (open_socks(e, c->t.side) >= ENGINE_SIDE_SOCKS) {
+		char how[96];
+		close_cmd(e, c->t.side, find_prog(e, c->t.side, c->t.prog, c->t.child), how, sizeof(how));
+		return ERR("the %s side holds %d open sockets already, the most sockstep follows; expected %s first",
+			   side_name(c->t.side), ENGINE_SIDE_SOCKS, how);
+	}
 	struct eprog *pr = find_prog(e, c->t.side, c->t.prog, c->t.child);
 	if ((!pr || pr->gone) && c->t.child)
 		return target_prog(e, &c->t, err, errlen) ? 0 : -EINVAL;
@@ -986,17 +1184,81 @@ static int do_socket(struct engine *e, const struct cmd *c, char *err, size_t er
 	return 0;
 }
 
+/* fork()'s copies: ch holds every descriptor pr holds. Where the side has
+ * no room to follow them all, the newest are followed (a bare command means
+ * the newest socket, in the child as in the parent) and the others are
+ * named in one note; both keep pr's order of creation. */
+static void inherit(struct engine *e, const struct eprog *pr, struct eprog *ch)
+{
+	int from = (int)(pr - e->progs), order[ENGINE_MAX_SOCKS], n = 0;
+	for (int i = 0; i < ENGINE_MAX_SOCKS; i++) {
+		const struct esock *o = &e->socks[i];
+		if (!o->used || o->closed || o->prog != from)
+			continue;
+		int j = n++;
+		for (; j > 0 && e->socks[order[j - 1]].born > o->born; j--)
+			order[j] = order[j - 1];
+		order[j] = i;
+	}
+	memcpy(ch->hidden, pr->hidden, sizeof(ch->hidden)); /* the parent's unfollowed ones too */
+	int room = ENGINE_SIDE_SOCKS - open_socks(e, pr->side), skip = n > room ? n - room : 0;
+	for (int k = 0; k < skip; k++)
+		fd_hide(ch, e->socks[order[k]].fd);
+	for (int k = skip; k < n; k++) {
+		const struct esock *o = &e->socks[order[k]];
+		struct esock *ns = new_sock(e, ch, o->fd, o->proto, o->kind, o->var);
+		if (!ns) { /* cannot happen: room was counted */
+			fd_hide(ch, o->fd);
+			continue;
+		}
+		ns->listening = o->listening;
+		ns->nonblock = o->nonblock;
+		ns->connected_once = o->connected_once;
+		ns->pending_dest = o->pending_dest;
+		if (o->kind && o->kind->proto == PROTO_NONE)
+			continue;
+		struct tuple_row r;
+		snapshot(e, ns, &r);
+		ns->kernel = r;
+		if (ns->listening)
+			tuple_set_unknown_remote(&r);
+		snprintf(r.note, sizeof(r.note), "inherited from %s by fork()", pr->name);
+		show_row(e, ns, &r, TS_INHERITED);
+	}
+	char list[256];
+	int hidden = fd_hidden_list(ch, list, sizeof(list));
+	if (hidden)
+		plog(e, EV_INFO, ch, -1, "%s also holds descriptor%s %s, inherited, that sockstep does not follow: "
+		     "the %s side's programs hold %d open sockets, the most it follows (a bare \"%s\" command "
+		     "means the newest socket it follows, as in %s)", ch->name, hidden == 1 ? "" : "s", list,
+		     side_name(ch->side), ENGINE_SIDE_SOCKS, ch->name, pr->name);
+}
+
 static int do_fork(struct engine *e, struct eprog *pr, char *err, size_t errlen)
 {
-	struct eprog *base = find_prog(e, pr->side, pr->num, 0);
+	char how[160];
+	if (pr->child) {
+		/* The grammar names one generation (server.1 .. server.9). */
+		char parent[16];
+		cmd_prog_name(pr->side, pr->num, 0, parent, sizeof(parent));
+		fork_cmd(e, pr->side, pr->num, how, sizeof(how));
+		return ERR("%s is a forked child, and sockstep names only a program's own children (%s.1 to %s.%d): "
+			   "a child does not fork here; expected %s, as a concurrent server's parent does",
+			   pr->name, parent, parent, CMD_CHILD_MAX, how);
+	}
+	if (pr->children >= CMD_CHILD_MAX) {
+		fork_cmd(e, pr->side, pr->num, how, sizeof(how));
+		return ERR("%s has forked %d children already (%s.1 to %s.%d), the most sockstep names; expected %s",
+			   pr->name, pr->children, pr->name, pr->name, CMD_CHILD_MAX, how);
+	}
 	struct eprog *ch = free_prog(e);
-	if (!base || base->children >= CMD_CHILD_MAX || !ch)
-		return ERR("%s has %d forked children already, the most sockstep follows", pr->name,
-			   base ? base->children : 0);
+	if (!ch)
+		return ERR("%d programs exist already (running or ended), the most sockstep holds; expected a "
+			   "command for a program that runs", ENGINE_MAX_PROGS);
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return ERR("cannot fork %s: socketpair: %s", pr->name, errno_name(errno));
-	int n = base->children + 1;
+	int n = pr->children + 1;
 	char name[16];
 	cmd_prog_name(pr->side, pr->num, n, name, sizeof(name));
 	pr->verb = V_FORK;
@@ -1031,32 +1293,10 @@ static int do_fork(struct engine *e, struct eprog *pr, char *err, size_t errlen)
 	ch->p.ctl = sv[0];
 	ch->p.alive = true;
 	ch->p.pidfd = (int)syscall(SYS_pidfd_open, ch->p.pid, 0);
-	base->children = n;
+	pr->children = n;
 	plog(e, EV_INFO, ch, -1, "fork() returned 0 in the child, %s: a copy of %s with the same "
 	     "descriptors, each one another reference to the same socket", name, pr->name);
-	int from = (int)(pr - e->progs);
-	unsigned upto = e->born;
-	for (int i = 0; i < ENGINE_MAX_SOCKS; i++) {
-		struct esock *o = &e->socks[i];
-		if (!o->used || o->closed || o->prog != from || o->born > upto)
-			continue;
-		struct esock *ns = new_sock(e, ch, o->fd, o->proto, o->kind, o->var);
-		if (!ns)
-			break;
-		ns->listening = o->listening;
-		ns->nonblock = o->nonblock;
-		ns->connected_once = o->connected_once;
-		ns->pending_dest = o->pending_dest;
-		if (o->kind && o->kind->proto == PROTO_NONE)
-			continue;
-		struct tuple_row r;
-		snapshot(e, ns, &r);
-		ns->kernel = r;
-		if (ns->listening)
-			tuple_set_unknown_remote(&r);
-		snprintf(r.note, sizeof(r.note), "inherited from %s by fork()", pr->name);
-		show_row(e, ns, &r, TS_INHERITED);
-	}
+	inherit(e, pr, ch);
 	return 0;
 }
 
@@ -1351,9 +1591,12 @@ int engine_exec(struct engine *e, const struct cmd *c, char *err, size_t errlen)
 {
 	switch (c->verb) {
 	case V_SOCKET:
-		if (c->t.fd >= 0)
-			return ERR("socket() makes a new descriptor; expected \"%s socket tcp\" without #%d",
-				   side_name(c->t.side), c->t.fd);
+		if (c->t.fd >= 0) {
+			char name[16];
+			cmd_prog_name(c->t.side, c->t.prog, c->t.child, name, sizeof(name));
+			return ERR("socket() makes a new descriptor; expected \"%s socket tcp\" without #%d", name,
+				   c->t.fd);
+		}
 		break;
 	case V_SAY:
 		session_add(e->log, EV_SAY, SIDE_NONE, -1, "%.*s", (int)c->data_len, (const char *)c->data);
@@ -1392,6 +1635,10 @@ int engine_exec(struct engine *e, const struct cmd *c, char *err, size_t errlen)
 	struct eprog *pr = find_prog(e, c->t.side, c->t.prog, c->t.child);
 	if (pr && !pr->gone && !prog_alive(&pr->p))
 		prog_died(e, pr);
+	if (pr && !pr->gone && prog_stopped(&pr->p))
+		return ERR("%s is stopped (SIGSTOP): it makes no call, not even %s, until it gets SIGCONT; "
+			   "expected \"kill -CONT %d\" in a shell first", pr->name,
+			   c->verb == V_INTERRUPT ? "a signal's" : "this one", (int)pr->p.pid);
 	if (pr && pr->busy && c->verb != V_INTERRUPT)
 		return ERR("%s is blocked in %s() since step %u: a single-threaded program can do nothing else "
 			   "until it returns (try: %s interrupt)", pr->name, cmd_verb_name(pr->verb), pr->seq, pr->name);
@@ -1551,19 +1798,20 @@ int engine_pollfds(const struct engine *e, struct pollfd *pfd, int max)
 		pfd[n++] = (struct pollfd){ .fd = e->flood_timer, .events = POLLIN };
 	for (int i = 0; i < ENGINE_MAX_PROGS && n < max; i++) {
 		const struct eprog *pr = &e->progs[i];
-		if (!pr->used || !pr->busy || !pr->p.alive)
+		if (!pr->used || pr->gone || !pr->p.alive)
 			continue;
-		pfd[n].fd = pr->p.ctl;
-		pfd[n].events = POLLIN;
-		pfd[n].revents = 0;
-		n++;
+		/* The pidfd turns readable when the program ends, killed or not. */
+		if (pr->p.pidfd >= 0)
+			pfd[n++] = (struct pollfd){ .fd = pr->p.pidfd, .events = POLLIN };
+		if (pr->busy && n < max)
+			pfd[n++] = (struct pollfd){ .fd = pr->p.ctl, .events = POLLIN };
 	}
 	return n;
 }
 
 int engine_progress(struct engine *e)
 {
-	int done = 0;
+	int done = engine_watch(e);
 	bool tried[ENGINE_MAX_PROGS] = { false };
 	flood_turn(e);
 	/* A program the kernel has woken is about to answer: wait for it, so
@@ -1609,6 +1857,7 @@ int engine_progress(struct engine *e)
 
 void engine_refresh(struct engine *e)
 {
+	engine_watch(e);
 	for (int i = 0; i < ENGINE_MAX_SOCKS; i++) {
 		struct esock *s = &e->socks[i];
 		if (!s->used || !s->has_shown || (s->kind && s->kind->proto == PROTO_NONE))
@@ -1644,7 +1893,8 @@ void engine_refresh(struct engine *e)
 			continue;
 		}
 		struct tuple_row r;
-		snapshot(e, s, &r);
+		if (snapshot(e, s, &r) < 0)
+			continue; /* its program just ended: engine_watch tells it */
 		if (!strcmp(r.state, s->kernel.state) && !strcmp(r.lip, s->kernel.lip) &&
 		    !strcmp(r.lport, s->kernel.lport) && !strcmp(r.rip, s->kernel.rip) &&
 		    !strcmp(r.rport, s->kernel.rport))
@@ -1674,6 +1924,17 @@ bool engine_transient(const struct engine *e)
 		for (size_t k = 0; k < sizeof(passing) / sizeof(passing[0]); k++)
 			if (!strcmp(s->shown.state, passing[k]))
 				return true;
+	}
+	return false;
+}
+
+bool engine_call_pending(const struct engine *e, enum side side, int prog, int child, unsigned seq)
+{
+	for (int i = 0; i < ENGINE_MAX_PROGS; i++) {
+		const struct eprog *pr = &e->progs[i];
+		if (pr->used && !pr->gone && pr->busy && pr->seq == seq && pr->side == side &&
+		    (pr->num > 1 ? pr->num : 1) == (prog > 1 ? prog : 1) && pr->child == child)
+			return true;
 	}
 	return false;
 }

@@ -32,6 +32,11 @@ static enum flowkey_kind ip_ports(const uint8_t *p, size_t len, struct flowkey *
 		return FK_NONE;
 	addr(&k->src, p + 12, be16(p + ihl));
 	addr(&k->dst, p + 16, be16(p + ihl + 2));
+	if (kind == FK_TCP && len >= ihl + 14) {
+		k->has_flags = true;
+		k->tcp_flags = p[ihl + 13];
+		k->payload = (long)be16(p + 2) - (long)ihl - (long)(p[ihl + 12] >> 4) * 4;
+	}
 	return kind;
 }
 
@@ -63,7 +68,12 @@ static enum flowkey_kind read_frame(const uint8_t *p, size_t caplen, struct flow
 	unsigned t = p[ihl];
 	if (t != 3 && t != 4 && t != 5 && t != 11 && t != 12)
 		return FK_NONE;
+	if (caplen < ihl + 9 || p[ihl + 8] != 0x45) /* the quote: IPv4 with a 20-byte header */
+		return FK_NONE;
 	kind = ip_ports(p + ihl + 8, caplen - ihl - 8, k);
+	k->has_flags = false; /* a quote's flags are not this frame's */
+	k->tcp_flags = 0;
+	k->payload = 0;
 	return kind == FK_TCP ? FK_ICMP_TCP : kind == FK_UDP ? FK_ICMP_UDP : FK_NONE;
 }
 

@@ -257,9 +257,10 @@ static int enter_as_root(char *err, size_t errlen)
 	int go[2], back[2];
 
 	/* Supplementary groups (root's 0 among them) would survive the uid
-	 * change and setgroups() is denied inside: drop them now. */
-	if (setgroups(0, NULL) < 0)
-		return fail(err, errlen, errno, "dropping supplementary groups");
+	 * change and setgroups() is denied inside: the user's own, now. */
+	int gr = priv_user_groups();
+	if (gr < 0)
+		return fail(err, errlen, -gr, "setting the user's supplementary groups");
 	if (pipe2(go, O_CLOEXEC) < 0)
 		return fail(err, errlen, errno, "pipe for the uid-map helper");
 	if (pipe2(back, O_CLOEXEC) < 0) {

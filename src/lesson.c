@@ -10,6 +10,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "linein.h"
+#include "predict.h"
+
 static const char *const header_keys[] = { "title", "summary", "lesson", "net", "wait", "step" };
 #define NKEYS (sizeof(header_keys) / sizeof(header_keys[0]))
 
@@ -63,6 +66,7 @@ struct parser {
 	struct lesson_step *cur;  /* the step being filled, NULL in the header */
 	size_t steps_cap, items_cap;
 	bool pending_blank;       /* a blank line seen inside a step's narration */
+	struct predict_lint lint; /* the questions and what the commands before them made */
 };
 
 static int fail(struct parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -243,6 +247,24 @@ static int end_step(struct parser *p)
 	return 0;
 }
 
+/* On loopback sockstep only watches the frames (no wire between two hosts):
+ * a command that would hold, step, drop or delay one is refused there at
+ * run time, so a loopback lesson that has one is refused when loaded. */
+static int loopback_wire(struct parser *p, const char *cmdtext)
+{
+	const struct cmd *c = p->cmd;
+	if (p->l->net != LESSON_NET_LOOPBACK)
+		return 0;
+	if (c->verb == V_WIRE && c->wop != W_SAVE && c->wop != W_STATUS)
+		return fail(p, "\"%s\" in a \"net: loopback\" lesson: on loopback sockstep only watches the "
+			       "frames; expected \"net: lab\", where sockstep is the wire and can hold, step, drop "
+			       "and delay them", cmdtext);
+	if (c->verb == V_EXPECT && c->ex.what == EX_WIRE_HELD && c->num > 0)
+		return fail(p, "\"%s\" in a \"net: loopback\" lesson never holds: nothing is held on loopback; "
+			       "expected \"net: lab\", or \"expect wire held 0\"", cmdtext);
+	return 0;
+}
+
 static int command_line(struct parser *p, const char *cmdtext)
 {
 	char err[CMD_ERR_MAX];
@@ -259,6 +281,15 @@ static int command_line(struct parser *p, const char *cmdtext)
 			       "(run sockstep with --write FILE to keep a capture)");
 	if (p->cmd->verb == V_SAVE)
 		return fail(p, "\"save lesson\" in a lesson: lessons do not write files; expected another command");
+	r = loopback_wire(p, cmdtext);
+	if (r < 0)
+		return r;
+	unsigned qline;
+	char why[CMD_ERR_MAX];
+	if (predict_lint_next(&p->lint, p->cmd, p->line, &qline, why, sizeof(why)) < 0) {
+		p->line = qline;
+		return fail(p, "%s", why);
+	}
 	p->pending_blank = false;
 	return add_item(p, LI_COMMAND, cmdtext, strlen(cmdtext), p->cmd->verb == V_EXPECT, cmd_acts(p->cmd));
 }
@@ -337,9 +368,9 @@ static bool split_key(char *line, char **key, char **value)
 
 static int one_line(struct parser *p, char *line, const char *name)
 {
-	/* Trailing blanks (and the \r of a file written on Windows) mean nothing. */
+	/* Trailing blanks mean nothing (CR LF is linein.h's). */
 	size_t n = strlen(line);
-	while (n && (line[n - 1] == ' ' || line[n - 1] == '\t' || line[n - 1] == '\r'))
+	while (n && (line[n - 1] == ' ' || line[n - 1] == '\t'))
 		line[--n] = '\0';
 	const char *lead = line + strspn(line, " \t");
 
@@ -400,22 +431,38 @@ int lesson_parse(const char *text, size_t len, const char *file, const char *nam
 		r = oom(&p);
 		goto out;
 	}
-	size_t pos = 0;
-	while (pos < len && r == 0) {
-		const char *nl = memchr(text + pos, '\n', len - pos);
-		size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
-		p.line++;
-		if (n > CMD_LINE_MAX) {
-			r = fail(&p, "a line of %zu bytes: expected at most %d", n, CMD_LINE_MAX);
-			break;
-		}
-		memcpy(line, text + pos, n);
-		line[n] = '\0';
-		r = one_line(&p, line, name);
-		pos += n + (nl ? 1 : 0);
+	/* Lines as linein.h reads every text (a byte order mark, CR LF). */
+	FILE *in = len ? fmemopen((void *)text, len, "r") : NULL;
+	if (len && !in) {
+		r = oom(&p);
+		goto out;
 	}
+	while (in && r == 0) {
+		size_t n;
+		int rerr;
+		enum linein_status st = linein_read(in, p.line == 0, line, CMD_LINE_MAX, &n, &rerr);
+		if (st == LINEIN_END)
+			break;
+		p.line++;
+		if (st == LINEIN_LINE)
+			r = one_line(&p, line, name);
+		else if (st == LINEIN_ERROR)
+			r = fail(&p, "cannot read the lesson's text: %s", strerror(rerr));
+		else /* no NUL in the text: a long line */
+			r = fail(&p, "a line of %zu bytes: expected at most %d", n, CMD_LINE_MAX);
+	}
+	if (in)
+		fclose(in);
 	if (r == 0)
 		r = end_step(&p);
+	if (r == 0) {
+		unsigned qline;
+		char why[CMD_ERR_MAX];
+		if (predict_lint_end(&p.lint, &qline, why, sizeof(why)) < 0) {
+			p.line = qline;
+			r = fail(&p, "%s", why);
+		}
+	}
 	if (r == 0 && p.l->nsteps == 0) {
 		if (!p.line)
 			p.line = 1;

@@ -301,32 +301,36 @@ static long read_lesson(const char *path, char **out, char *err, size_t errlen)
 	return (long)len;
 }
 
-static int load_path(const char *path, struct lesson **out, char *err, size_t errlen)
+/* Read the file at path (not parsed): its name checked, its bytes kept. */
+static int read_path(const char *path, struct lesson_file *f, char *err, size_t errlen)
 {
-	char name[LESSON_NAME_MAX];
-	if (lesson_name_of(path, name, sizeof(name)) < 0) {
+	if (lesson_name_of(path, f->name, sizeof(f->name)) < 0) {
 		snprintf(err, errlen, "lesson \"%s\": expected a file named NAME.lesson (NAME up to %d characters)",
 			 path, LESSON_NAME_MAX - 1);
 		return -EINVAL;
 	}
-	char *text;
-	long len = read_lesson(path, &text, err, errlen);
-	if (len < 0)
+	if (!(f->path = strdup(path))) {
+		snprintf(err, errlen, "out of memory while reading lesson \"%s\"", path);
+		return -ENOMEM;
+	}
+	long len = read_lesson(path, &f->text, err, errlen);
+	if (len < 0) {
+		lesson_file_free(f);
 		return (int)len;
-	int r = lesson_parse(text, (size_t)len, path, name, out, err, errlen);
-	free(text);
-	return r;
+	}
+	f->len = (size_t)len;
+	return 0;
 }
 
-int lesson_load(const char *name_or_path, struct lesson **out, char *err, size_t errlen)
+int lesson_read(const char *name_or_path, struct lesson_file *f, char *err, size_t errlen)
 {
-	*out = NULL;
+	memset(f, 0, sizeof(*f));
 	if (!name_or_path || !*name_or_path) {
 		snprintf(err, errlen, "no lesson named: expected a name such as tcp, or a path to a .lesson file");
 		return -EINVAL;
 	}
 	if (is_path(name_or_path))
-		return load_path(name_or_path, out, err, errlen);
+		return read_path(name_or_path, f, err, errlen);
 	if (strlen(name_or_path) >= LESSON_NAME_MAX)
 		return not_found(name_or_path, err, errlen);
 	const char *const *dirs;
@@ -337,8 +341,8 @@ int lesson_load(const char *name_or_path, struct lesson **out, char *err, size_t
 			nd = -ENOMEM;
 			break;
 		}
-		/* Here or not (as the real user); load_path opens it with the user's rights. */
-		int r = faccessat(AT_FDCWD, path, F_OK, AT_SYMLINK_NOFOLLOW) == 0 ? load_path(path, out, err, errlen) : 1;
+		/* Here or not (as the real user); read_path opens it with the user's rights. */
+		int r = faccessat(AT_FDCWD, path, F_OK, AT_SYMLINK_NOFOLLOW) == 0 ? read_path(path, f, err, errlen) : 1;
 		free(path);
 		if (r <= 0)
 			return r;
@@ -348,6 +352,32 @@ int lesson_load(const char *name_or_path, struct lesson **out, char *err, size_t
 		return -ENOMEM;
 	}
 	return not_found(name_or_path, err, errlen);
+}
+
+int lesson_parse_file(const struct lesson_file *f, struct lesson **out, char *err, size_t errlen)
+{
+	*out = NULL;
+	return lesson_parse(f->text, f->len, f->path, f->name, out, err, errlen);
+}
+
+void lesson_file_free(struct lesson_file *f)
+{
+	free(f->path);
+	free(f->text);
+	f->path = f->text = NULL;
+	f->len = 0;
+}
+
+int lesson_load(const char *name_or_path, struct lesson **out, char *err, size_t errlen)
+{
+	struct lesson_file f;
+	*out = NULL;
+	int r = lesson_read(name_or_path, &f, err, errlen);
+	if (r < 0)
+		return r;
+	r = lesson_parse_file(&f, out, err, errlen);
+	lesson_file_free(&f);
+	return r;
 }
 
 void lesson_catalog_free(struct lesson_entry *e, int n)
@@ -387,7 +417,7 @@ int lesson_catalog(struct lesson_entry **out, FILE *warn, char *err, size_t errl
 		f[i].name = f[i].path = NULL;
 		struct lesson *l;
 		char why[CMD_ERR_MAX + CMD_PATH_MAX];
-		if (load_path(e[i].path, &l, why, sizeof(why)) == 0) {
+		if (lesson_load(e[i].path, &l, why, sizeof(why)) == 0) {
 			e[i].summary = strdup(l->summary);
 			e[i].net = l->net;
 			e[i].steps = l->nsteps;
@@ -483,17 +513,30 @@ int lesson_save_write(struct app *a, const char *path, bool force, char *msg, si
 		free(text);
 		return -EEXIST;
 	}
+	struct stat st;
+	if (fd == -ENXIO && stat(path, &st) == 0 && S_ISFIFO(st.st_mode)) { /* a FIFO nobody reads */
+		snprintf(msg, len, "%s: \"%s\" is a FIFO; expected a regular file (it was left as it was)", verb,
+			 tesc(path));
+		free(text);
+		return -EINVAL;
+	}
 	if (fd < 0) {
 		snprintf(msg, len, "%s: cannot write \"%s\": %s (%s)%s; nothing was written", verb, tesc(path),
 			 strerror(-fd), errno_name(-fd), priv_denied(-fd));
 		free(text);
 		return fd;
 	}
-	struct stat st;
 	const char *same = priv_same_file(fd);
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || same) {
+	if (same) {
+		snprintf(msg, len, "%s: \"%s\" is the same file as %s; expected another file (it was left as it was)",
+			 verb, tesc(path), same);
+		close(fd);
+		free(text);
+		return -EINVAL;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		snprintf(msg, len, "%s: \"%s\" is %s; expected a regular file (it was left as it was)", verb,
-			 tesc(path), same ? "a file in use" : file_kind(st.st_mode));
+			 tesc(path), file_kind(st.st_mode));
 		close(fd);
 		free(text);
 		return -EINVAL;

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "lesson.h"
+#include "predict.h"
 #include "tuple.h"
 
 #define MAX_PORTS 256 /* ports typed in commands: more are not told apart from the kernel's */
@@ -385,6 +387,18 @@ static const struct event *verdict(const struct session *s, size_t from, size_t 
 	return NULL;
 }
 
+/* Did the command after the question logged in [from, to) answer it? */
+static bool answered(const struct session *s, size_t from, size_t to)
+{
+	struct predict_answer a;
+	for (size_t i = from; i < to; i++) {
+		const struct event *e = session_at(s, i);
+		if (e && e->kind == EV_PREDICT)
+			return predict_answer(s, i, 0, 0, &a) == 0;
+	}
+	return false;
+}
+
 static void open_step(struct state *st, struct buf *b, const char *title)
 {
 	put(b, "\nstep: %s\n", title);
@@ -458,6 +472,11 @@ int lesson_save_text(const struct session *s, const struct lesson_save_in *in, c
 			else
 				put(&b, "# %s (did not hold here: %s)\n", text, v && v->text ? v->text : "no verdict");
 			continue;
+		} else if (starts(text, "predict") && !answered(s, ci + 1, next)) {
+			/* A question the session never answered (it ended, or the
+			 * next command could not) would not load as a lesson. */
+			put(&b, "# %s (left out: nothing in the session answered it)\n", text);
+			continue;
 		} else if (starts(text, "wire") && !strncmp(text, "wire save", 9)) {
 			put(&b, "# %s (left out: lessons do not write files)\n", text);
 			continue;
@@ -519,6 +538,19 @@ int lesson_save_text(const struct session *s, const struct lesson_save_in *in, c
 			 "e.g. server socket tcp");
 		return -EINVAL;
 	}
+	/* What is written must load: a question the lesson check refuses
+	 * (predict.h) though this run answered it is said here, not on replay. */
+	char file[LESSON_NAME_MAX + 8], why[CMD_ERR_MAX + sizeof(file) + 16];
+	struct lesson *l;
+	snprintf(file, sizeof(file), "%s.lesson", in->name);
+	int r = lesson_parse(b.s, b.len, file, in->name, &l, why, sizeof(why));
+	if (r < 0) {
+		free(b.s);
+		snprintf(err, errlen, "the session does not make a lesson that loads (%s); expected a session "
+			 "without that line", why);
+		return r;
+	}
+	lesson_free(l);
 	*out = b.s;
 	return 0;
 }

@@ -22,6 +22,7 @@
 #include "lesson_run.h"
 #include "out.h"
 #include "priv.h"
+#include "prog.h"
 #include "session.h"
 #include "text.h"
 #include "ui.h"
@@ -453,6 +454,23 @@ static int open_output(const char *opt, const char *path, bool append)
 	return keep_high(fd);
 }
 
+/* An output that exists already and is a file in use: refused before any
+ * output is opened for writing, so that a refusal changes nothing (--write B
+ * --log A with lessons A and B: neither is touched). 0, or -1 after one line. */
+static int output_free(const char *opt, const char *path)
+{
+	int fd = path ? priv_open(path, O_PATH, 0) : -1;
+	if (fd < 0)
+		return 0; /* not there yet (or not ours to open): open_output says */
+	const char *same = priv_same_file(fd);
+	close(fd);
+	if (!same)
+		return 0;
+	fprintf(stderr, "sockstep: %s \"%s\" is the same file as %s; expected another file (it was left as it was)\n",
+		opt, tesc(path), same);
+	return -1;
+}
+
 /* Descriptors 0, 1 and 2 must be open before anything else is: else the
  * first file or socket opened becomes "stdout", and the transcript would be
  * written into it (as OpenBSD's daemons and git do, /dev/null fills them). */
@@ -471,55 +489,77 @@ static int std_fds_open(void)
 	return 0;
 }
 
-/* Every file named on the command line is opened now, with the rights of
- * the user who asked (priv_open); inputs before outputs, so that an output
- * that is an input is refused before anything is written. 0, or -1 after
- * one line, with nothing left open. */
-static int open_files(const struct options *o, const struct lesson *lesson, FILE **in, const char **name,
-		      FILE **pcapf, FILE **logf)
+/* Register an input; an input that is standard output or error (`--script S
+ * >> S` would read its own transcript for ever) is refused. 0, or -1 after
+ * one line. */
+static int input_in_use(const char *opt, const char *path, int fd)
 {
-	if (o->script) {
-		*in = open_script(o->script);
-		if (!*in)
-			return -1;
-		*name = o->script;
-		priv_in_use("--script", fileno(*in));
-	} else if (lesson) {
-		int lfd = priv_open(lesson->file, O_PATH, 0);
-		priv_in_use("--lesson", lfd);
+	const char *same = priv_same_file(fd);
+	if (same) {
+		fprintf(stderr, "sockstep: %s \"%s\" is the same file as %s; expected another file\n", opt,
+			tesc(path), same);
+		return -1;
+	}
+	priv_in_use(opt, fd);
+	return 0;
+}
+
+/* The inputs named on the command line, opened now with the rights of the
+ * user who asked (priv_open), and registered as files in use with standard
+ * output and error: the lessons (read by lesson_read, not parsed yet), the
+ * script or stdin. 0, or -1 after one line, with nothing left open. */
+static int open_inputs(const struct options *o, const struct lesson_file *lf, int nl, FILE **in, const char **name)
+{
+	priv_in_use_std();
+	for (int i = 0; i < nl; i++) {
+		int lfd = priv_open(lf[i].path, O_PATH, 0);
+		int r = lfd >= 0 ? input_in_use(o->compare ? "a --compare lesson" : "--lesson", lf[i].path, lfd) : 0;
 		if (lfd >= 0)
 			close(lfd);
-	} else if (o->batch) {
-		priv_in_use("stdin", STDIN_FILENO);
+		if (r < 0)
+			return -1;
 	}
-	bool tty = isatty(STDIN_FILENO) && !o->script;
-	if (!o->batch && !tty) {
-		fprintf(stderr, "sockstep: stdin is not a terminal; use --batch to run commands from a pipe or --script\n");
-		goto fail;
+	if (o->script) {
+		FILE *f = open_script(o->script);
+		if (!f)
+			return -1;
+		if (input_in_use("--script", o->script, fileno(f)) < 0) {
+			fclose(f);
+			return -1;
+		}
+		*in = f;
+		*name = o->script;
+	} else if (o->batch && !nl && input_in_use("stdin", "-", STDIN_FILENO) < 0) {
+		return -1;
 	}
+	return 0;
+}
+
+/* The outputs (--write, --log), each checked against every file in use
+ * before any is opened, so that a refusal changes nothing; then opened with
+ * the user's rights. 0, or -1 after one line, with nothing left open. */
+static int open_outputs(const struct options *o, FILE **pcapf, FILE **logf)
+{
+	if (output_free("--write", o->write_path) < 0 || output_free("--log", o->log_path) < 0)
+		return -1;
 	if (o->write_path) {
 		int fd = open_output("--write", o->write_path, false);
 		if (fd >= 0 && !(*pcapf = fdopen(fd, "w")))
 			close(fd);
 		if (!*pcapf)
-			goto fail;
+			return -1;
 	}
 	if (o->log_path) {
 		int fd = open_output("--log", o->log_path, true);
 		if (fd >= 0 && !(*logf = fdopen(fd, "a")))
 			close(fd);
-		if (!*logf)
-			goto fail;
+		if (!*logf) {
+			fclose(*pcapf);
+			*pcapf = NULL;
+			return -1;
+		}
 	}
 	return 0;
-fail:
-	if (*in != stdin)
-		fclose(*in);
-	*in = stdin;
-	if (*pcapf)
-		fclose(*pcapf);
-	*pcapf = NULL;
-	return -1;
 }
 
 static const char *mode_blurb(const struct lab *lab)
@@ -539,188 +579,267 @@ static const char *mode_blurb(const struct lab *lab)
 	}
 }
 
+/* --read: the file is opened with the user's rights, then every privilege
+ * goes before the first byte of it is parsed (it is untrusted input). */
+static int read_capture(const char *path)
+{
+	/* "-" is stdin; a FIFO is a capture source too (as in tcpdump). */
+	int fd = strcmp(path, "-") ? priv_open(path, O_RDONLY, 0) : dup(STDIN_FILENO);
+	FILE *rf = fd >= 0 ? fdopen(fd, "r") : NULL;
+	if (!rf) {
+		open_failed("capture", path, fd < 0 ? -fd : errno, "a pcap or pcapng file");
+		if (fd >= 0)
+			close(fd);
+		return 1;
+	}
+	char err[256];
+	if (priv_drop_all(err, sizeof(err)) < 0) {
+		fprintf(stderr, "sockstep: %s\n", err);
+		fclose(rf);
+		return 1;
+	}
+	return capture_print(rf, path, stdout) < 0 ? 1 : 0;
+}
+
+/* The lessons, parsed now that no privilege is left; their net: and wait:
+ * lines are defaults that --net and --wait override, and a --net that
+ * contradicts a lesson's net: line is refused rather than failing in class.
+ * fell_back: the user namespace was refused, --net host it is. 0, or 2
+ * after one line. */
+static int parse_lessons(struct options *o, const struct lesson_file *lf, int nl, bool fell_back,
+			 struct lesson **lesson, struct lesson **lesson_b)
+{
+	char lerr[CMD_ERR_MAX + CMD_PATH_MAX];
+	if (nl > 0 && lesson_parse_file(&lf[0], lesson, lerr, sizeof(lerr)) < 0) {
+		fprintf(stderr, "sockstep: %s\n", lerr);
+		return 2;
+	}
+	if (nl > 1 && lesson_parse_file(&lf[1], lesson_b, lerr, sizeof(lerr)) < 0) {
+		fprintf(stderr, "sockstep: %s\n", lerr);
+		return 2;
+	}
+	if (o->compare) {
+		const struct lesson *lo = (*lesson)->net_set && (*lesson)->net == LESSON_NET_LOOPBACK ? *lesson
+					  : (*lesson_b)->net_set && (*lesson_b)->net == LESSON_NET_LOOPBACK ? *lesson_b
+													     : NULL;
+		if (lo) {
+			fprintf(stderr, "sockstep: lesson %s is written for --net loopback; --compare runs each lesson in a lab\n",
+				lo->name);
+			return 2;
+		}
+	} else if (*lesson) {
+		const struct lesson *l = *lesson;
+		enum net_mode want = l->net == LESSON_NET_LOOPBACK ? NET_LOOPBACK : NET_LAB;
+		if (!o->net_given) {
+			if (!fell_back)
+				o->lab.mode = want;
+		} else if (l->net_set && o->lab.mode != want) {
+			fprintf(stderr, "sockstep: lesson %s is written for --net %s (its net: line); expected --net %s or no --net\n",
+				l->name, lesson_net_name(l->net), lesson_net_name(l->net));
+			return 2;
+		}
+		if (l->wait_set && !o->wait_given)
+			o->wait_ms = l->wait_ms;
+	}
+	if (*lesson && o->ip_given && o->lab.mode != NET_LAB) {
+		fprintf(stderr, "sockstep: %s cannot go with lesson %s: it runs on --net %s, where there are no "
+			"client and server addresses\n", o->ip_given, tesc((*lesson)->name), lab_mode_name(o->lab.mode));
+		return 2;
+	}
+	return 0;
+}
+
+/* The run itself: batch, or the screen (with --compare's second lab). */
+static int run(struct options *o, struct app *a, struct lesson *lesson, struct lesson *lesson_b, FILE *in,
+	       const char *name, FILE *logf)
+{
+	char err[256];
+	if (o->batch) {
+		int width = o->width ? o->width : lesson ? WRAP_DEFAULT : 0;
+		char head[256];
+		snprintf(head, sizeof(head), "sockstep %s batch, --net %s%s", SOCKSTEP_VERSION, lab_mode_name(a->lab.mode),
+			 mode_blurb(&a->lab));
+		if (!(lesson && o->handout_kind == HANDOUT_MD)) /* Markdown starts with its title */
+			wrap_fputs(head, width, stdout);
+		int errors;
+		if (lesson) {
+			name = lesson->file;
+			if (o->handout_kind == HANDOUT_MD)
+				errors = handout_md(a, lesson, stdout);
+			else
+				errors = lesson_batch(a, lesson, stdout, width, o->handout_kind == HANDOUT_WORKSHEET);
+		} else {
+			errors = batch_run_width(in, name, a, o->width);
+		}
+		if (a->lab.mode == NET_HOST && a->wire) {
+			/* The kernel filter at work: frames of other sockets that got as far as sockstep. */
+			unsigned long f = wire_counters(a->wire)->foreign;
+			snprintf(head, sizeof(head), "  wire    %lu frame%s of others reached the capture", f,
+				 f == 1 ? "" : "s");
+			wrap_fputs(head, width, stdout);
+		}
+		if (errors)
+			fprintf(stderr, "sockstep: %d line%s of %s failed\n", errors, errors == 1 ? "" : "s", name);
+		return errors ? 1 : 0;
+	}
+	struct ui_opts uo = { .theme = o->theme, .log_path = o->log_path, .log = logf, .lesson = lesson,
+			      .menu = o->lesson_menu };
+	static struct app b; /* --compare: the second lab */
+	if (lesson_b) {
+		b.wait_ms = o->wait_ms;
+		b.live = true;
+		if (app_init(&b, &o->lab, true, err, sizeof(err)) < 0) {
+			fprintf(stderr, "sockstep: %s\n", err);
+			return 2;
+		}
+		uo.compare = &b;
+		uo.compare_lesson = lesson_b;
+	}
+	int status = ui_run(a, &uo);
+	if (lesson_b)
+		app_close(&b);
+	return status;
+}
+
+/* Start-up in named phases, as bubblewrap's main: options; files, opened
+ * with the user's rights while privileged, nothing parsed; privileges given
+ * up (a capture opened first in --net host, else our own user namespace);
+ * the lessons parsed; the lab; the run. One cleanup. */
 int main(int argc, char **argv)
 {
+	/* A side's program, exec'd by sockstep (prog.c): nothing of sockstep's
+	 * start-up runs in it. */
+	if (argc > 1 && !strcmp(argv[1], PROG_RUNNER_FLAG))
+		return prog_runner(argc, argv);
 	if (std_fds_open() < 0)
 		return 2; /* no /dev/null: nowhere to say so either */
+	priv_init();
 	out_init(); /* stderr escaped; stdout checked at exit, as close_stdout does */
 	struct options o;
 	int rc = parse_options(argc, argv, &o);
 	if (rc)
 		return rc;
-	if (o.read_path) {
-		/* "-" is stdin; a FIFO is a capture source too (as in tcpdump). */
-		int fd = strcmp(o.read_path, "-") ? priv_open(o.read_path, O_RDONLY, 0) : dup(STDIN_FILENO);
-		FILE *rf = fd >= 0 ? fdopen(fd, "r") : NULL;
-		if (!rf) {
-			open_failed("capture", o.read_path, fd < 0 ? -fd : errno, "a pcap or pcapng file");
-			if (fd >= 0)
-				close(fd);
+	char err[256];
+	if (o.read_path)
+		return read_capture(o.read_path);
+	if (o.list_lessons) {
+		if (priv_drop_all(err, sizeof(err)) < 0) {
+			fprintf(stderr, "sockstep: %s\n", err);
 			return 1;
 		}
-		return capture_print(rf, o.read_path, stdout) < 0 ? 1 : 0;
-	}
-	if (o.list_lessons)
 		return lesson_list(stdout) > 0 ? 0 : 1;
+	}
+	if (o.compare && o.lab.mode != NET_LAB) {
+		fprintf(stderr, "sockstep: --compare runs two labs; expected --net lab or no --net\n");
+		return 2;
+	}
 
-	/* The lesson is read now, as the user who started sockstep: once in the
-	 * namespaces, as root we are nobody. Its net: and wait: lines are
-	 * defaults that --net and --wait override; a --net that contradicts the
-	 * lesson's net: line is refused rather than failing in class. */
+	/* Files: the lessons are found and read now, as the user who asked, but
+	 * parsed only once the privileges are gone. */
+	struct lesson_file lf[2];
+	memset(lf, 0, sizeof(lf));
+	const char *lnames[2] = { o.compare ? o.compare_with[0] : o.lesson, o.compare_with[1] };
+	int nl = o.compare ? 2 : o.lesson ? 1 : 0;
 	struct lesson *lesson = NULL, *lesson_b = NULL;
-	if (o.compare) {
-		char lerr[CMD_ERR_MAX + CMD_PATH_MAX];
-		if (lesson_load(o.compare_with[0], &lesson, lerr, sizeof(lerr)) < 0 ||
-		    lesson_load(o.compare_with[1], &lesson_b, lerr, sizeof(lerr)) < 0) {
-			fprintf(stderr, "sockstep: %s\n", lerr);
-			lesson_free(lesson);
-			return 2;
-		}
-		const struct lesson *lo = lesson->net_set && lesson->net == LESSON_NET_LOOPBACK ? lesson
-					  : lesson_b->net_set && lesson_b->net == LESSON_NET_LOOPBACK ? lesson_b : NULL;
-		if (lo) {
-			fprintf(stderr, "sockstep: lesson %s is written for --net loopback; --compare runs each lesson in a lab\n",
-				lo->name);
-			lesson_free(lesson);
-			lesson_free(lesson_b);
-			return 2;
-		}
-		if (o.lab.mode != NET_LAB) {
-			fprintf(stderr, "sockstep: --compare runs two labs; expected --net lab or no --net\n");
-			lesson_free(lesson);
-			lesson_free(lesson_b);
-			return 2;
-		}
-	} else if (o.lesson) {
-		char lerr[CMD_ERR_MAX + CMD_PATH_MAX];
-		if (lesson_load(o.lesson, &lesson, lerr, sizeof(lerr)) < 0) {
-			fprintf(stderr, "sockstep: %s\n", lerr);
-			return 2;
-		}
-		enum net_mode want = lesson->net == LESSON_NET_LOOPBACK ? NET_LOOPBACK : NET_LAB;
-		if (!o.net_given) {
-			o.lab.mode = want;
-		} else if (lesson->net_set && o.lab.mode != want) {
-			fprintf(stderr, "sockstep: lesson %s is written for --net %s (its net: line); expected --net %s or no --net\n",
-				lesson->name, lesson_net_name(lesson->net), lesson_net_name(lesson->net));
-			lesson_free(lesson);
-			return 2;
-		}
-		if (lesson->wait_set && !o.wait_given)
-			o.wait_ms = lesson->wait_ms;
-	}
-
-	if (lesson && o.ip_given && o.lab.mode != NET_LAB) {
-		fprintf(stderr, "sockstep: %s cannot go with lesson %s: it runs on --net %s, where there are no "
-			"client and server addresses\n", o.ip_given, tesc(lesson->name), lab_mode_name(o.lab.mode));
-		lesson_free(lesson);
-		return 2;
-	}
-	char err[256];
-	if (lab_fd_check(err, sizeof(err)) < 0) {
-		fprintf(stderr, "sockstep: %s\n", err);
-		lesson_free(lesson);
-		lesson_free(lesson_b);
-		return 2;
-	}
-
 	FILE *in = stdin, *pcapf = NULL, *logf = NULL;
 	const char *name = "stdin";
-	if (open_files(&o, lesson, &in, &name, &pcapf, &logf) < 0) {
-		lesson_free(lesson);
-		lesson_free(lesson_b);
-		return 2;
+	static struct app a; /* large; one per process */
+	bool app_up = false, fell_back = false;
+	int status = 2;
+	for (int i = 0; i < nl; i++) {
+		char lerr[CMD_ERR_MAX + CMD_PATH_MAX];
+		if (lesson_read(lnames[i], &lf[i], lerr, sizeof(lerr)) < 0) {
+			fprintf(stderr, "sockstep: %s\n", lerr);
+			goto out;
+		}
 	}
+	if (lab_fd_check(err, sizeof(err)) < 0) {
+		fprintf(stderr, "sockstep: %s\n", err);
+		goto out;
+	}
+	if (open_inputs(&o, lf, nl, &in, &name) < 0)
+		goto out;
 	/* A send on a closed connection is a lesson (EPIPE), not a reason to die. */
 	signal(SIGPIPE, SIG_IGN);
+	a.live = !o.batch;
 
-	/* Namespaces first: unshare(CLONE_NEWUSER) needs a single-threaded process. */
+	/* Privileges. Namespaces first: unshare(CLONE_NEWUSER) needs a
+	 * single-threaded process, and leaves no privilege outside them. */
 	if (o.lab.mode != NET_HOST && lab_enter_userns(err, sizeof(err)) < 0) {
 		fprintf(stderr, "sockstep: %s\n", err);
 		fprintf(stderr, "sockstep: falling back to --net host (the machine's own network stack)\n");
 		o.lab.mode = NET_HOST;
+		fell_back = true;
 	}
-	static struct app a; /* large; one per process */
-	a.wait_ms = o.wait_ms;
-	a.live = !o.batch;
-	a.pcap = pcapf;
-	int status = 2;
-	if (app_init(&a, &o.lab, false, err, sizeof(err)) < 0) {
-		fprintf(stderr, "sockstep: %s\n", err);
-		if (a.pcap)
-			fclose(a.pcap);
-		a.pcap = NULL;
+	/* From here no other process of this uid may read our memory or open
+	 * our descriptors: not the capture ring, which --net host opens next
+	 * (the lab's uid_map, written above, needs a dumpable process). */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	if (o.lab.mode == NET_HOST) {
+		/* As tcpdump -Z: the capture is opened, then root and every
+		 * capability (also those of 'setcap cap_net_raw+ep') go. */
+		if (app_init(&a, &o.lab, false, err, sizeof(err)) < 0) {
+			fprintf(stderr, "sockstep: %s\n", err);
+			goto out;
+		}
+		app_up = true;
+		if (priv_drop_all(err, sizeof(err)) < 0) {
+			fprintf(stderr, "sockstep: %s\n", err);
+			goto out;
+		}
+	}
+
+	/* Lessons: parsed with no privilege left; then the outputs, as the user,
+	 * once nothing can refuse the run any more. */
+	if ((status = parse_lessons(&o, lf, nl, fell_back, &lesson, &lesson_b)) != 0)
 		goto out;
+	status = 2;
+	if (!o.batch && !isatty(STDIN_FILENO)) {
+		fprintf(stderr, "sockstep: stdin is not a terminal; use --batch to run commands from a pipe or --script\n");
+		goto out;
+	}
+	a.wait_ms = o.wait_ms;
+	if (o.write_path && app_up && !a.wire) {
+		fprintf(stderr, "sockstep: --write: there is no capture: %s\n", a.wire_why);
+		goto out;
+	}
+	if (open_outputs(&o, &pcapf, &logf) < 0)
+		goto out;
+	if (!app_up) {
+		a.pcap = pcapf; /* the app owns it now */
+		a.pcap_name = o.write_path;
+		pcapf = NULL;
+		if (app_init(&a, &o.lab, false, err, sizeof(err)) < 0) {
+			fprintf(stderr, "sockstep: %s\n", err);
+			goto out;
+		}
+		app_up = true;
+	} else if (pcapf) {
+		if (wire_write_to(a.wire, pcapf, o.write_path, err, sizeof(err)) < 0) {
+			fprintf(stderr, "sockstep: %s\n", err);
+			goto out;
+		}
+		pcapf = NULL; /* the wire owns it now */
 	}
 	if (o.write_path && !a.wire) {
 		fprintf(stderr, "sockstep: --write: there is no capture: %s\n", a.wire_why);
-		app_close(&a);
 		goto out;
 	}
-	if (a.lab.mode == NET_HOST) {
-		if (!a.wire && o.batch)
-			fprintf(stderr, "sockstep: no capture: %s\n", a.wire_why);
-		/* As tcpdump -Z: the capture is open, root and every capability
-		 * (also those of 'setcap cap_net_raw+ep') are no longer needed. */
-		rc = priv_real_root() ? priv_drop_root(err, sizeof(err)) : priv_drop_caps(err, sizeof(err));
-		if (rc < 0) {
-			fprintf(stderr, "sockstep: %s\n", err);
-			app_close(&a);
-			goto out;
-		}
-	} else {
-		/* In our own user namespace the capabilities count only there; still,
-		 * no other process of this uid (nobody) may read our memory or
-		 * descriptors. */
-		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	}
-	status = 0;
-	if (o.batch) {
-		int width = o.width ? o.width : lesson ? WRAP_DEFAULT : 0;
-		char head[256];
-		snprintf(head, sizeof(head), "sockstep %s batch, --net %s%s", SOCKSTEP_VERSION, lab_mode_name(a.lab.mode),
-			 mode_blurb(&a.lab));
-		if (!(lesson && o.handout_kind == HANDOUT_MD)) /* Markdown starts with its title */
-			wrap_fputs(head, width, stdout);
-		int errors;
-		if (lesson) {
-			name = lesson->file;
-			if (o.handout_kind == HANDOUT_MD)
-				errors = handout_md(&a, lesson, stdout);
-			else
-				errors = lesson_batch(&a, lesson, stdout, width, o.handout_kind == HANDOUT_WORKSHEET);
-		} else {
-			errors = batch_run_width(in, name, &a, o.width);
-		}
-		if (errors)
-			fprintf(stderr, "sockstep: %d line%s of %s failed\n", errors, errors == 1 ? "" : "s", name);
-		status = errors ? 1 : 0;
-	} else {
-		struct ui_opts uo = { .theme = o.theme, .log_path = o.log_path, .log = logf, .lesson = lesson,
-				      .menu = o.lesson_menu };
-		static struct app b; /* --compare: the second lab, UDP */
-		if (lesson_b) {
-			b.wait_ms = o.wait_ms;
-			b.live = true;
-			int r = app_init(&b, &o.lab, true, err, sizeof(err));
-			if (r < 0) {
-				fprintf(stderr, "sockstep: %s\n", err);
-				app_close(&a);
-				status = 2;
-				goto out;
-			}
-			uo.compare = &b;
-			uo.compare_lesson = lesson_b;
-		}
-		status = ui_run(&a, &uo);
-		if (lesson_b)
-			app_close(&b);
-	}
-
-	app_close(&a);
+	if (a.lab.mode == NET_HOST && !a.wire && o.batch)
+		fprintf(stderr, "sockstep: no capture: %s\n", a.wire_why);
+	status = run(&o, &a, lesson, lesson_b, in, name, logf);
 out:
+	if (app_up)
+		app_close(&a);
+	else if (a.pcap)
+		fclose(a.pcap);
+	a.pcap = NULL;
+	if (pcapf)
+		fclose(pcapf);
 	if (in != stdin)
 		fclose(in);
+	for (int i = 0; i < 2; i++)
+		lesson_file_free(&lf[i]);
 	lesson_free(lesson);
 	lesson_free(lesson_b);
 	if (logf)

@@ -2,6 +2,7 @@
 #include "out.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,37 @@ struct out_error {
 static struct out_error errors[OUT_ERRORS];
 static int nerrors;
 static bool stdout_failed;
+
+/* out_lost: lines shown on the screen, said again at exit. */
+#define OUT_LOST_KEEP 4
+static char lost_lines[OUT_LOST_KEEP][512];
+static int nlost_lines;
+static bool lost_any;
+static out_notice_fn *notice_fn;
+static void *notice_ctx;
+
+void out_set_notice(out_notice_fn *fn, void *ctx)
+{
+	notice_fn = fn;
+	notice_ctx = ctx;
+}
+
+void out_lost(const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	lost_any = true;
+	if (!notice_fn) {
+		fprintf(stderr, "sockstep: %s\n", line);
+		return;
+	}
+	notice_fn(notice_ctx, line);
+	if (nlost_lines < OUT_LOST_KEEP)
+		memcpy(lost_lines[nlost_lines++], line, sizeof(line));
+}
 
 void out_write_error(const char *what, int err)
 {
@@ -104,11 +136,13 @@ static void at_exit(void)
 		stdout_error(errno);
 	else if (was_bad)
 		stdout_error(0);
+	for (int i = 0; i < nlost_lines; i++)
+		fprintf(stderr, "sockstep: %s\n", lost_lines[i]);
 	for (int i = 0; i < nerrors; i++)
 		fprintf(stderr, "sockstep: write error: %s: %s (%s)\n", errors[i].what, strerror(errors[i].err),
 			errno_name(errors[i].err));
 	bool err_bad = fflush(stderr) != 0 || ferror(stderr) || err_close(&err_st) < 0;
-	if (nerrors || err_bad)
+	if (nerrors || lost_any || err_bad)
 		_exit(EXIT_FAILURE);
 }
 

@@ -30,11 +30,13 @@ const char *predict_field_name(enum expect_what w)
 	}
 }
 
-/* Lines that ask or check rather than act: the question is about the next
- * command that acts. */
+/* Lines that ask, check or save rather than act: the question is about the
+ * next command that acts ("save lesson" writes a file, and is no lesson's
+ * line). */
 static bool aside(const char *t)
 {
-	return t && (!strncmp(t, "expect ", 7) || !strncmp(t, "say ", 4) || !strncmp(t, "predict ", 8));
+	return t && (!strncmp(t, "expect ", 7) || !strncmp(t, "say ", 4) || !strncmp(t, "predict ", 8) ||
+		     !strncmp(t, "save lesson ", 12) || !strncmp(t, "save! lesson ", 13));
 }
 
 static int prog_of(int p)
@@ -383,4 +385,164 @@ void predict_mask(char *text, const struct predict_answer *a)
 		*nl = '\n';
 		line = nl + 1;
 	}
+}
+
+/* ---- a lesson's questions, checked when it is loaded ------------------- */
+
+static bool is_call(enum verb v)
+{
+	switch (v) {
+	case V_SOCKET: case V_BIND: case V_LISTEN: case V_ACCEPT: case V_CONNECT: case V_SEND: case V_RECV:
+	case V_SENDTO: case V_RECVFROM: case V_SHUTDOWN: case V_CLOSE: case V_SETSOCKOPT: case V_NONBLOCK:
+	case V_SELECT: case V_FORK: case V_FLOOD: case V_INTERRUPT:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool is_receive(enum verb v)
+{
+	return v == V_RECV || v == V_RECVFROM;
+}
+
+/* A call after which the program may still be waiting when the next command runs. */
+static bool may_block(enum verb v)
+{
+	return v == V_ACCEPT || v == V_CONNECT || v == V_SEND || is_receive(v) || v == V_SELECT;
+}
+
+static bool is_conversion(enum verb v)
+{
+	return v == V_INET_ADDR || v == V_INET_PTON || v == V_HTONS || v == V_HTONL || v == V_NTOHS || v == V_NTOHL;
+}
+
+static bool same_target(const struct target *a, const struct target *b)
+{
+	return a->side == b->side && prog_of(a->prog) == prog_of(b->prog) && a->child == b->child;
+}
+
+/* The cell of pl's tables for a target (sides and numbers checked by the parser). */
+static bool in_range(const struct target *t)
+{
+	return t->side >= 0 && t->side < 3 && prog_of(t->prog) <= CMD_PROG_MAX && t->child >= 0 &&
+	       t->child <= CMD_CHILD_MAX;
+}
+
+/* Why the question cannot be answered by c (line), or NULL when it can. */
+static const char *unanswerable(const struct predict_lint *pl, size_t i, const struct cmd *c, char *why,
+				size_t len)
+{
+	const struct target *q = &pl->q[i].t;
+	enum expect_what what = pl->q[i].what;
+	char who[16], by[16];
+	cmd_prog_name(q->side, prog_of(q->prog), q->child, who, sizeof(who));
+	if (c->t.side != SIDE_NONE)
+		cmd_prog_name(c->t.side, prog_of(c->t.prog), c->t.child, by, sizeof(by));
+	const char *verb = cmd_verb_name(c->verb);
+	if (q->side == SIDE_NONE) { /* the bytes of a conversion */
+		if (c->verb == V_HTONS || c->verb == V_HTONL)
+			return NULL;
+		snprintf(why, len, "\"predict result\" without a side asks for the bytes that the conversion after "
+			 "it stores, and the next command is \"%s%s%s\"; expected htons or htonl next", c->t.side ? by : "",
+			 c->t.side ? " " : "", verb);
+		return why;
+	}
+	bool has = in_range(q) && pl->sock[q->side][prog_of(q->prog)];
+	unsigned char waits = in_range(q) ? pl->wait[q->side][prog_of(q->prog)][q->child] : 0;
+	bool own = c->t.side != SIDE_NONE && same_target(q, &c->t);
+	switch (what) {
+	case EX_STATE:
+	case EX_LOCAL:
+	case EX_REMOTE:
+		if (is_conversion(c->verb) || c->verb == V_SYSCTL) {
+			snprintf(why, len, "\"predict %s %s\" asks about %s's 5-tuple row after the next command, and "
+				 "\"%s\" changes nothing there; expected the command it is about next (a call, a wire "
+				 "command or a wait)", who, predict_field_name(what), who, verb);
+			return why;
+		}
+		if (!has && !(own && c->verb == V_SOCKET)) {
+			snprintf(why, len, "\"predict %s %s\" asks about %s's socket, and %s has none by the end of "
+				 "the next command; expected \"%s socket tcp\" or \"%s socket udp\" before it", who,
+				 predict_field_name(what), who, who, who, who);
+			return why;
+		}
+		return NULL;
+	case EX_RESULT:
+		if (own && is_call(c->verb)) {
+			if (!has && c->verb != V_SOCKET) {
+				snprintf(why, len, "\"predict %s result\" asks what %s's %s returns, and %s has no "
+					 "socket: the command is refused, no call is made; expected \"%s socket tcp\" "
+					 "or \"%s socket udp\" before it", who, who, verb, who, who, who);
+				return why;
+			}
+			return NULL;
+		}
+		if (!own && waits)
+			return NULL; /* a call waiting since earlier may return during it */
+		snprintf(why, len, "\"predict %s result\" asks what %s's next call returns, and the next command "
+			 "(\"%s%s%s\") is no call of %s, nor can one of its calls still be waiting; expected a call "
+			 "of %s next", who, who, c->t.side ? by : "", c->t.side ? " " : "", verb, who, who);
+		return why;
+	case EX_DATA:
+		if (own && is_receive(c->verb))
+			return NULL;
+		if (!own && waits == 2)
+			return NULL; /* a recv waiting since earlier may return during it */
+		snprintf(why, len, "\"predict %s data\" asks what a recv or recvfrom of %s fills in, and the next "
+			 "command (\"%s%s%s\") receives nothing for %s; expected \"%s recv\" or \"%s recvfrom\" "
+			 "next, or another side's command while %s waits in one", who, who, c->t.side ? by : "",
+			 c->t.side ? " " : "", verb, who, who, who, who);
+		return why;
+	default:
+		return NULL;
+	}
+}
+
+int predict_lint_next(struct predict_lint *pl, const struct cmd *c, unsigned line, unsigned *qline, char *why,
+		      size_t len)
+{
+	if (c->verb == V_EXPECT || c->verb == V_SAY)
+		return 0; /* asides: the question is about the command after them */
+	if (c->verb == V_PREDICT) {
+		if (pl->nq == PREDICT_LINT_MAX) {
+			*qline = line;
+			snprintf(why, len, "more than %d predictions before one command: expected at most %d",
+				 PREDICT_LINT_MAX, PREDICT_LINT_MAX);
+			return -EINVAL;
+		}
+		pl->q[pl->nq].t = c->t;
+		pl->q[pl->nq].what = c->ex.what;
+		pl->q[pl->nq].line = line;
+		pl->nq++;
+		return 0;
+	}
+	for (size_t i = 0; i < pl->nq; i++)
+		if (unanswerable(pl, i, c, why, len)) {
+			*qline = pl->q[i].line;
+			return -EINVAL;
+		}
+	pl->nq = 0;
+	if (c->t.side != SIDE_NONE && in_range(&c->t)) {
+		int pr = prog_of(c->t.prog);
+		if (c->verb == V_SOCKET)
+			pl->sock[c->t.side][pr] = true;
+		if (is_call(c->verb))
+			pl->wait[c->t.side][pr][c->t.child] = is_receive(c->verb) ? 2 : may_block(c->verb) ? 1 : 0;
+	}
+	return 0;
+}
+
+int predict_lint_end(const struct predict_lint *pl, unsigned *qline, char *why, size_t len)
+{
+	if (!pl->nq)
+		return 0;
+	char who[16] = "";
+	const struct target *q = &pl->q[0].t;
+	if (q->side != SIDE_NONE)
+		cmd_prog_name(q->side, prog_of(q->prog), q->child, who, sizeof(who));
+	*qline = pl->q[0].line;
+	snprintf(why, len, "\"predict %s%s%s\" has no command after it, so it is never answered; expected the "
+		 "command it asks about after it", who, who[0] ? " " : "", predict_field_name(pl->q[0].what));
+	return -EINVAL;
 }

@@ -64,9 +64,7 @@ void priv_user(uid_t *uid, gid_t *gid)
 	*gid = (gid_t)g;
 }
 
-/* In the child: become the user, with the supplementary groups the system
- * gives them (so a file their group may read opens, as it would for them). */
-static int become_user(void)
+int priv_user_groups(void)
 {
 	uid_t uid;
 	gid_t gid;
@@ -79,7 +77,20 @@ static int become_user(void)
 		if (getgrouplist(pw->pw_name, gid, groups, &n) < 0)
 			n = 0; /* more than 256: the primary group only */
 	}
-	if (setgroups((size_t)n, groups) < 0 || setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0)
+	return setgroups((size_t)n, groups) < 0 ? -errno : 0;
+}
+
+/* In the child: become the user, with the supplementary groups the system
+ * gives them (so a file their group may read opens, as it would for them). */
+static int become_user(void)
+{
+	uid_t uid;
+	gid_t gid;
+	priv_user(&uid, &gid);
+	int r = priv_user_groups();
+	if (r < 0)
+		return r;
+	if (setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0)
 		return -errno;
 	return 0;
 }
@@ -157,18 +168,28 @@ static int fail(char *err, size_t errlen, int e, const char *what)
 	return -e;
 }
 
-int priv_drop_caps(char *err, size_t errlen)
+/* Every capability set of the process emptied: ambient first (it needs the
+ * capability still permitted to matter), then the others. A kernel without
+ * ambient capabilities (before 4.3) says EINVAL: there is nothing to clear
+ * then. 0, or negative errno with what failed in *what. */
+static int clear_caps(const char **what)
 {
-	/* Ambient first (it needs the capability still permitted to matter),
-	 * then every set of the process. A kernel without ambient capabilities
-	 * (before 4.3) says EINVAL: there is nothing to clear then. */
+	*what = "cannot clear the ambient capabilities";
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
-		return fail(err, errlen, errno, "cannot clear the ambient capabilities");
+		return -errno;
+	*what = "cannot drop the capabilities (capset)";
 	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
 	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
 	memset(data, 0, sizeof(data));
-	if (syscall(SYS_capset, &hdr, data) < 0)
-		return fail(err, errlen, errno, "cannot drop the capabilities (capset)");
+	return syscall(SYS_capset, &hdr, data) < 0 ? -errno : 0;
+}
+
+int priv_drop_caps(char *err, size_t errlen)
+{
+	const char *what;
+	int rc = clear_caps(&what);
+	if (rc < 0)
+		return fail(err, errlen, -rc, what);
 	/* No exec may give any back, and no other process of this uid may read
 	 * the capture's memory or descriptors. */
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
@@ -176,6 +197,20 @@ int priv_drop_caps(char *err, size_t errlen)
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		return fail(err, errlen, errno, "cannot make the process non-dumpable");
 	return 0;
+}
+
+int priv_runner_drop(void)
+{
+	/* Root of its user namespace: the lab's programs, which may bind the
+	 * lecture's port 80 there and nowhere else. Real root has nothing to gain. */
+	if (getuid() == 0)
+		return 0;
+	uid_t uid = getuid();
+	gid_t gid = getgid();
+	if (setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0)
+		return -errno;
+	const char *what;
+	return clear_caps(&what);
 }
 
 int priv_drop_root(char *err, size_t errlen)
@@ -187,12 +222,27 @@ int priv_drop_root(char *err, size_t errlen)
 	for (int c = 0; c <= 63; c++)
 		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno == EINVAL)
 			break; /* past the last capability this kernel knows */
-	if (setgroups(0, NULL) < 0 || setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0) {
-		int e = errno;
+	int r = priv_user_groups();
+	if (r < 0 || setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0) {
+		int e = r < 0 ? -r : errno;
 		snprintf(err, errlen, "cannot drop root to uid %lu: %s", (unsigned long)uid, errno_name(e));
 		return -e;
 	}
 	return priv_drop_caps(err, errlen);
+}
+
+int priv_drop_all(char *err, size_t errlen)
+{
+	return priv_real_root() ? priv_drop_root(err, errlen) : priv_drop_caps(err, errlen);
+}
+
+/* Whether sockstep was started as real root: the privileges go early, and
+ * a refusal later still names the user sockstep acts for. */
+static bool started_as_root;
+
+void priv_init(void)
+{
+	started_as_root = priv_real_root();
 }
 
 const char *priv_denied(int e)
@@ -200,7 +250,7 @@ const char *priv_denied(int e)
 	static char who[96];
 	if (e != EACCES && e != EPERM)
 		return "";
-	if (!priv_real_root())
+	if (!started_as_root && !priv_real_root())
 		return "; you may not open it";
 	uid_t uid;
 	gid_t gid;
@@ -213,17 +263,26 @@ static struct {
 	const char *name;
 	dev_t dev;
 	ino_t ino;
-} in_use[8];
+} in_use[PRIV_IN_USE_MAX];
 static int n_in_use;
 
-void priv_in_use(const char *name, int fd)
+int priv_in_use(const char *name, int fd)
 {
 	struct stat st;
-	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && n_in_use < 8) {
-		in_use[n_in_use].name = name;
-		in_use[n_in_use].dev = st.st_dev;
-		in_use[n_in_use++].ino = st.st_ino;
-	}
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return 0;
+	if (n_in_use == PRIV_IN_USE_MAX)
+		return -ENOSPC;
+	in_use[n_in_use].name = name;
+	in_use[n_in_use].dev = st.st_dev;
+	in_use[n_in_use++].ino = st.st_ino;
+	return 0;
+}
+
+void priv_in_use_std(void)
+{
+	priv_in_use("standard output", STDOUT_FILENO);
+	priv_in_use("standard error", STDERR_FILENO);
 }
 
 const char *priv_same_file(int fd)

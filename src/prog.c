@@ -3,11 +3,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -15,6 +18,9 @@
 #include <unistd.h>
 
 #include "lab.h"
+#include "priv.h"
+#include "session.h" /* errno_name */
+#include "text.h"    /* tesc */
 
 /* ---- the program itself (runs in the child) ------------------------------- */
 
@@ -49,7 +55,9 @@ static void child_signals(void)
 
 /* Right after fork: die with the parent (checked after the prctl, so a parent
  * that died in between is not missed), keep only the control channel at
- * ctl_at, and fill 0, 1, 2 from /dev/null so that the first socket is 3. */
+ * ctl_at (not close-on-exec: the runner needs it), and fill 0, 1, 2 from
+ * /dev/null so that the first socket is 3. The child stays non-dumpable, as
+ * sockstep is, until the exec has replaced the memory it shares with it. */
 static void child_setup(int ctl, int ctl_at, pid_t parent)
 {
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
@@ -58,6 +66,8 @@ static void child_setup(int ctl, int ctl_at, pid_t parent)
 		if (dup2(ctl, ctl_at) < 0)
 			_exit(127);
 		close(ctl);
+	} else if (fcntl(ctl_at, F_SETFD, 0) < 0) {
+		_exit(127);
 	}
 	close_range(0, (unsigned)ctl_at - 1, 0);
 	close_range((unsigned)ctl_at + 1, ~0U, 0);
@@ -68,9 +78,6 @@ static void child_setup(int ctl, int ctl_at, pid_t parent)
 	dup2(0, 2);
 	setsid(); /* no terminal: Ctrl-C and ^Z are sockstep's */
 	child_signals();
-	/* sockstep looks at the program's sockets with pidfd_getfd: that needs
-	 * a dumpable process, and the program holds nothing privileged. */
-	prctl(PR_SET_DUMPABLE, 1);
 }
 
 static struct prog_req req;
@@ -215,6 +222,81 @@ static void __attribute__((noreturn)) child_loop(int ctl)
 	}
 }
 
+/* ---- the runner: a program's clean start (sockstep --prog-runner) -------- */
+
+/* The control channel sockstep hands a program: a Unix SOCK_SEQPACKET
+ * socket. Anything else means a person typed the runner's flag. */
+static bool is_ctl_channel(int fd)
+{
+	int type = 0, domain = 0;
+	socklen_t tl = sizeof(type), dl = sizeof(domain);
+	return getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl) == 0 && type == SOCK_SEQPACKET &&
+	       getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &dl) == 0 && domain == AF_UNIX;
+}
+
+/* A decimal number from 0 to INT_MAX, whole. */
+static bool parse_num(const char *s, int *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 0 || v > INT_MAX)
+		return false;
+	*out = (int)v;
+	return true;
+}
+
+int prog_runner(int argc, char **argv)
+{
+	int ctl = -1, parent = -1;
+	if (argc != 5 || !parse_num(argv[2], &ctl) || !parse_num(argv[4], &parent) || !*argv[3] ||
+	    strlen(argv[3]) > 15 || !is_ctl_channel(ctl)) {
+		fputs("sockstep: " PROG_RUNNER_FLAG " is how sockstep starts a side's program, not an option to "
+		      "type; expected sockstep without it (see sockstep --help)\n", stderr);
+		return 2;
+	}
+	/* The exec may have cleared the parent-death signal (a setcap binary
+	 * does): set it again, then check that the parent is still there. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != (pid_t)parent)
+		_exit(127);
+	if (priv_runner_drop() < 0)
+		_exit(127);
+	child_signals();
+	/* sockstep looks at the program's sockets with pidfd_getfd: that needs
+	 * a dumpable process; it holds nothing of sockstep's and no privilege. */
+	prctl(PR_SET_DUMPABLE, 1);
+	/* Its name last: strace.sh counts the program's calls from here. */
+	prctl(PR_SET_NAME, argv[3]);
+	/* Ready: sockstep may look now. */
+	memset(&rep, 0, offsetof(struct prog_rep, data));
+	if (send(ctl, &rep, offsetof(struct prog_rep, data), MSG_NOSIGNAL) < 0)
+		_exit(0);
+	child_loop(ctl);
+}
+
+/* In the forked child, set up by child_setup: exec the runner, so that the
+ * program starts from a process that never held sockstep's memory (the
+ * capture ring, frames, lessons). A minimal environment: the sanitizers'
+ * options only. On failure: its errno as the hello, then exit. */
+static void __attribute__((noreturn)) child_exec(int ctl_at, char *const argv[])
+{
+	static const char *const keep[] = { "ASAN_OPTIONS=", "UBSAN_OPTIONS=", "LSAN_OPTIONS=" };
+	enum { NKEEP = sizeof(keep) / sizeof(keep[0]) };
+	char *envp[NKEEP + 1];
+	size_t n = 0;
+	for (char **e = environ; *e && n < NKEEP; e++)
+		for (size_t i = 0; i < NKEEP; i++)
+			if (!strncmp(*e, keep[i], strlen(keep[i])))
+				envp[n++] = *e;
+	envp[n] = NULL;
+	execve("/proc/self/exe", argv, envp);
+	memset(&rep, 0, offsetof(struct prog_rep, data));
+	rep.ret = -1;
+	rep.err = errno;
+	send(ctl_at, &rep, offsetof(struct prog_rep, data), MSG_NOSIGNAL);
+	_exit(127);
+}
+
 /* ---- sockstep's side ------------------------------------------------------ */
 
 static int move_high(int fd)
@@ -238,6 +320,12 @@ int prog_spawn(struct prog *p, const char *name, char *err, size_t errlen)
 	}
 	int ctl_at = lab_fd_base();
 	pid_t parent = getpid();
+	/* The runner's command line, made before the fork. */
+	char ctl_s[16], parent_s[16], name_s[16];
+	snprintf(ctl_s, sizeof(ctl_s), "%d", ctl_at);
+	snprintf(parent_s, sizeof(parent_s), "%ld", (long)parent);
+	snprintf(name_s, sizeof(name_s), "%s", name);
+	char *argv[] = { "sockstep", PROG_RUNNER_FLAG, ctl_s, name_s, parent_s, NULL };
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid < 0) {
@@ -249,12 +337,7 @@ int prog_spawn(struct prog *p, const char *name, char *err, size_t errlen)
 	}
 	if (pid == 0) {
 		child_setup(sv[1], ctl_at, parent);
-		prctl(PR_SET_NAME, name);
-		/* Ready: sockstep may look now. */
-		memset(&rep, 0, sizeof(rep.ret));
-		if (send(ctl_at, &rep, offsetof(struct prog_rep, data), MSG_NOSIGNAL) < 0)
-			_exit(0);
-		child_loop(ctl_at);
+		child_exec(ctl_at, argv);
 	}
 	close(sv[1]);
 	p->pid = pid;
@@ -270,11 +353,22 @@ int prog_spawn(struct prog *p, const char *name, char *err, size_t errlen)
 	p->pidfd = move_high(pfd);
 	struct prog_rep *hello = malloc(sizeof(*hello));
 	int rc = hello ? prog_recv(p, hello) : -ENOMEM;
+	int exec_err = rc == 0 && hello->ret < 0 ? (hello->err ? hello->err : EIO) : 0;
 	free(hello);
-	if (rc < 0) {
-		snprintf(err, errlen, "the program did not start: %s", strerror(-rc));
+	if (rc < 0 || exec_err) {
+		char self[256] = "/proc/self/exe";
+		ssize_t sl = exec_err ? readlink("/proc/self/exe", self, sizeof(self) - 1) : -1;
+		if (sl > 0)
+			self[sl] = '\0';
+		if (exec_err)
+			snprintf(err, errlen, "cannot start the program: exec of sockstep's own file %s: %s%s", tesc(self),
+				 errno_name(exec_err),
+				 exec_err == EACCES ? "; the user sockstep runs as may not execute it: expected a file "
+						      "all may execute (chmod 755)" : "");
+		else
+			snprintf(err, errlen, "the program did not start: %s", strerror(-rc));
 		prog_kill(p, true);
-		return rc;
+		return exec_err ? -exec_err : rc;
 	}
 	/* Can we look at its descriptors? Try on its control channel. */
 	int fd = prog_peek(p, ctl_at);
@@ -336,12 +430,25 @@ static char proc_state(pid_t pid)
 	return paren && paren[1] == ' ' ? paren[2] : 0;
 }
 
+/* Whether the process has ended: its pidfd turns readable then (a zombie
+ * counts). By pidfd, not by pid: a pid is reused once the process is reaped. */
+static bool pidfd_ended(const struct prog *p)
+{
+	struct pollfd pf = { .fd = p->pidfd, .events = POLLIN };
+	return p->pidfd >= 0 && poll(&pf, 1, 0) > 0;
+}
+
 bool prog_alive(const struct prog *p)
 {
-	if (!p->alive)
+	if (!p->alive || pidfd_ended(p))
 		return false;
 	char st = proc_state(p->pid);
 	return st != 0 && st != 'Z' && st != 'X';
+}
+
+bool prog_stopped(const struct prog *p)
+{
+	return p->alive && proc_state(p->pid) == 'T';
 }
 
 bool prog_ready(const struct prog *p)
@@ -431,16 +538,55 @@ void prog_kill(struct prog *p, bool our_child)
 	p->alive = false;
 }
 
+/* PIDFD_GET_INFO (Linux 6.13) with PIDFD_INFO_EXIT (6.15): the exit status
+ * of any process we hold a pidfd of, kept after it was reaped. Defined here
+ * for older headers; the layout is the kernel's first version (64 bytes). */
+struct pidfd_exit_info {
+	uint64_t mask, cgroupid;
+	uint32_t pid, tgid, ppid, ruid, rgid, euid, egid, suid, sgid, fsuid, fsgid;
+	int32_t exit_code;
+};
+#define PROG_PIDFD_GET_INFO _IOWR(0xFF, 11, struct pidfd_exit_info)
+#define PROG_PIDFD_INFO_EXIT (1ULL << 3)
+
+/* A forked program's status: its parent (the side's program) ignores
+ * SIGCHLD, so the kernel reaps it and nobody can wait for it; the pidfd we
+ * opened at the fork still tells. 0 with *status, or negative errno. */
+static int pidfd_exit_status(const struct prog *p, int *status)
+{
+	if (p->pidfd < 0)
+		return -EBADF;
+	/* The status is stored when the process is reaped, a moment after its
+	 * descriptors were closed: a few tries, 1 ms apart (0.2 s at most). */
+	for (int i = 0; i < 200; i++) {
+		struct pidfd_exit_info in;
+		memset(&in, 0, sizeof(in));
+		in.mask = PROG_PIDFD_INFO_EXIT;
+		if (ioctl(p->pidfd, PROG_PIDFD_GET_INFO, &in) < 0)
+			return -errno; /* ENOTTY: a kernel before 6.13 */
+		if (in.mask & PROG_PIDFD_INFO_EXIT) {
+			*status = in.exit_code;
+			return 0;
+		}
+		poll(NULL, 0, 1);
+	}
+	return -ENODATA; /* a kernel before 6.15: no exit information */
+}
+
 void prog_exit_text(struct prog *p, bool our_child, char *out, size_t len)
 {
 	int status = 0;
+	bool known = false;
 	if (our_child && p->pid > 0 && waitpid(p->pid, &status, 0) == p->pid) {
-		if (WIFSIGNALED(status))
-			snprintf(out, len, "killed by signal %d (%s)", WTERMSIG(status), strsignal(WTERMSIG(status)));
-		else
-			snprintf(out, len, "exited with status %d", WEXITSTATUS(status));
+		known = true;
 		p->pid = 0;
-		return;
-	}
-	snprintf(out, len, "ended");
+	} else if (!our_child && pidfd_exit_status(p, &status) == 0)
+		known = true;
+	if (!known)
+		snprintf(out, len, "ended (its status went to its parent, which ignores SIGCHLD; Linux 6.15 "
+			 "or later tells sockstep through a pidfd)");
+	else if (WIFSIGNALED(status))
+		snprintf(out, len, "was killed by signal %d (%s)", WTERMSIG(status), strsignal(WTERMSIG(status)));
+	else
+		snprintf(out, len, "exited with status %d", WEXITSTATUS(status));
 }

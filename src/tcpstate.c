@@ -88,3 +88,52 @@ int tcpstate_diag(int diag_fd, const struct sockaddr_in *local, const struct soc
 			return found;
 	}
 }
+
+int tcpstate_dump(int diag_fd, int proto, unsigned states, void (*fn)(void *ctx, const struct diag_sock *d),
+		  void *ctx)
+{
+	struct {
+		struct nlmsghdr nh;
+		struct inet_diag_req_v2 req;
+	} msg;
+	memset(&msg, 0, sizeof(msg));
+	msg.nh.nlmsg_len = sizeof(msg);
+	msg.nh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	msg.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	msg.nh.nlmsg_seq = 2;
+	msg.req.sdiag_family = AF_INET;
+	msg.req.sdiag_protocol = (uint8_t)proto;
+	msg.req.idiag_states = states;
+
+	struct sockaddr_nl nl = { .nl_family = AF_NETLINK };
+	if (sendto(diag_fd, &msg, sizeof(msg), 0, (struct sockaddr *)&nl, sizeof(nl)) < 0)
+		return -errno;
+	long buf[8192 / sizeof(long)];
+	for (;;) {
+		ssize_t n = recv(diag_fd, buf, sizeof(buf), 0);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			return -EPROTO; /* the dump ended without its NLMSG_DONE */
+		size_t left = (size_t)n;
+		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
+			if (h->nlmsg_type == NLMSG_DONE)
+				return 0;
+			if (h->nlmsg_type == NLMSG_ERROR)
+				return -EPROTO;
+			if (h->nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg)))
+				continue;
+			const struct inet_diag_msg *m = NLMSG_DATA(h);
+			struct diag_sock d = {
+				.addr = { m->id.idiag_src[0] },
+				.port = m->id.idiag_sport,
+				.state = m->idiag_state,
+				.cookie = (uint64_t)m->id.idiag_cookie[0] | (uint64_t)m->id.idiag_cookie[1] << 32,
+			};
+			fn(ctx, &d);
+		}
+	}
+}

@@ -1,38 +1,100 @@
 /* text.c - user text made safe for a terminal (see text.h). */
 #include "text.h"
 
+#include <locale.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
+#include <wchar.h>
 
-/* Length of the valid UTF-8 sequence at p (at most n bytes) that is a
- * printable character, or 0: invalid, overlong, surrogate, beyond U+10FFFF,
- * or a C1 control (U+0080-U+009F, which a terminal may obey as ESC [ ...). */
-static size_t utf8_printable(const unsigned char *p, size_t n)
+bool text_format_control(uint32_t cp)
+{
+	return cp == 0x061c || cp == 0x200e || cp == 0x200f || (cp >= 0x2028 && cp <= 0x202e) ||
+	       (cp >= 0x2066 && cp <= 0x206f) || cp == 0xfeff;
+}
+
+/* Length of the valid UTF-8 sequence at p (at most n bytes) and its code
+ * point in *cp, or 0: invalid, overlong, surrogate, beyond U+10FFFF. */
+static size_t utf8_decode(const unsigned char *p, size_t n, uint32_t *cp)
 {
 	unsigned char c = p[0];
 	size_t len;
-	uint32_t cp;
-	if (c >= 0x20 && c < 0x7f)
+	*cp = c;
+	if (c < 0x80)
 		return 1;
 	if (c < 0xc2 || c > 0xf4)
-		return 0; /* C0, DEL, continuation byte, overlong lead, or past U+10FFFF */
+		return 0; /* continuation byte, overlong lead, or past U+10FFFF */
 	len = c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
 	if (n < len)
 		return 0;
-	cp = c & (0x7f >> len);
+	*cp = c & (0x7f >> len);
 	for (size_t i = 1; i < len; i++) {
 		if ((p[i] & 0xc0) != 0x80)
 			return 0;
-		cp = (cp << 6) | (p[i] & 0x3f);
+		*cp = (*cp << 6) | (p[i] & 0x3f);
 	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+	if ((len == 3 && *cp < 0x800) || (len == 4 && (*cp < 0x10000 || *cp > 0x10ffff)))
 		return 0; /* overlong */
-	if (cp >= 0xd800 && cp <= 0xdfff)
+	if (*cp >= 0xd800 && *cp <= 0xdfff)
 		return 0; /* surrogate */
-	if (cp < 0xa0)
-		return 0; /* C1 control */
 	return len;
+}
+
+/* Length of the valid UTF-8 sequence at p (at most n bytes) that is a
+ * printable character, or 0: invalid, a C0 control or DEL, a C1 control
+ * (U+0080-U+009F, which a terminal may obey as ESC [ ...), or a format
+ * control that reorders or hides text (text_format_control). */
+static size_t utf8_printable(const unsigned char *p, size_t n)
+{
+	uint32_t cp;
+	if (p[0] >= 0x20 && p[0] < 0x7f)
+		return 1;
+	size_t len = utf8_decode(p, n, &cp);
+	if (cp < 0xa0)
+		return 0; /* C0, DEL, C1 control */
+	if (text_format_control(cp))
+		return 0; /* "\u202e" would show the rest of the line reversed */
+	return len;
+}
+
+/* ---- display width ---------------------------------------------------- */
+
+int text_char_cols(const char *s, size_t n, size_t *len)
+{
+	/* Batch mode never calls setlocale, and a handout must come out the
+	 * same in any locale: the width is always a UTF-8 locale's (C.UTF-8,
+	 * the one a terminal showing this text would use). */
+	static locale_t utf8;
+	static bool tried;
+	const unsigned char *p = (const unsigned char *)s;
+	uint32_t cp;
+	*len = 1;
+	if (!n)
+		return 0;
+	if (p[0] < 0x80)
+		return 1;
+	size_t l = utf8_decode(p, n, &cp);
+	if (!l)
+		return 1; /* an invalid byte: shown as one (\xNN where it is escaped) */
+	*len = l;
+	if (!tried) {
+		tried = true;
+		utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	}
+	if (!utf8)
+		return 1; /* no UTF-8 locale at all: one column per character */
+	locale_t old = uselocale(utf8);
+	int w = wcwidth((wchar_t)cp);
+	uselocale(old);
+	return w < 0 ? 1 : w;
+}
+
+int text_cols(const char *s, size_t n)
+{
+	int c = 0;
+	for (size_t i = 0, len; i < n; i += len)
+		c += text_char_cols(s + i, n - i, &len);
+	return c;
 }
 
 size_t text_escape_n(const char *s, size_t n, char *out, size_t len)

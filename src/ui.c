@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <langinfo.h>
+#include <limits.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <wchar.h>
@@ -29,27 +31,71 @@
 
 static FILE *log_file;
 static bool own_log; /* opened here from log_path: closed here too */
+static unsigned long log_dropped; /* lines a slow reader of the log had no room for */
+static bool log_gone;             /* the log failed (its reader went away): no more lines */
+
+/* Write one whole line to the log, or nothing: a FIFO's or a pipe's reader
+ * that does not keep up must not freeze the screen (the descriptor is
+ * non-blocking, see ui_run), and a line cut in two would be worse than one
+ * left out. Lines up to PIPE_BUF go into a pipe whole or not at all. */
+static bool log_line(const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fileno(log_file), p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return false;
+		if (w < 0) {
+			out_write_error("the --log file", errno);
+			log_gone = true;
+			return false;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return true;
+}
 
 /* One line: the message quotes what the user typed (commands, lesson
  * names, errors), so it is written escaped (text.h), as on a terminal: a log
- * is read with cat and tail -f. A log that cannot be written is said at exit. */
+ * is read with cat and tail -f. A log that cannot be written is said at exit;
+ * lines a slow reader had no room for are counted in the next line. */
 void ui_log(const char *fmt, ...)
 {
-	if (!log_file)
+	if (!log_file || log_gone)
 		return;
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	char *msg = NULL;
+	char *msg = NULL, *line = NULL;
+	size_t len = 0;
 	va_list ap;
 	va_start(ap, fmt);
 	int n = vasprintf(&msg, fmt, ap);
 	va_end(ap);
-	fprintf(log_file, "%lld.%03ld ", (long long)ts.tv_sec, ts.tv_nsec / 1000000);
-	text_fputs(n < 0 ? "(out of memory)" : msg, log_file);
+	FILE *m = open_memstream(&line, &len);
+	if (m) {
+		fprintf(m, "%lld.%03ld ", (long long)ts.tv_sec, ts.tv_nsec / 1000000);
+		if (log_dropped)
+			fprintf(m, "(%lu line%s left out: the log's reader did not keep up) ", log_dropped,
+				log_dropped == 1 ? "" : "s");
+		text_fputs(n < 0 ? "(out of memory)" : msg, m);
+		fclose(m);
+	}
 	free(n < 0 ? NULL : msg);
-	fputc('\n', log_file);
-	if (out_flush(log_file) < 0)
-		out_write_error("the --log file", errno);
+	if (!line)
+		return;
+	if (len > PIPE_BUF - 1) { /* cut where a UTF-8 character begins */
+		len = PIPE_BUF - 1;
+		while (len && ((unsigned char)line[len] & 0xC0) == 0x80)
+			len--;
+	}
+	line[len++] = '\n';
+	if (log_line(line, len))
+		log_dropped = 0;
+	else if (!log_gone)
+		log_dropped++;
+	free(line);
 }
 
 /* ---- signals: a flag and a byte down the self-pipe ---------------------- */
@@ -166,6 +212,14 @@ void ui_notice(struct ui *u, bool warn, const char *fmt, ...)
 	va_end(ap);
 	u->notice_warn = warn;
 	u->notice_at = u->a->log.n;
+}
+
+/* An output cut short while the screen is up (out_lost: a capture file's
+ * reader that does not keep up or went away): on the status line, and in the log. */
+static void lost_notice(void *ctx, const char *line)
+{
+	ui_notice(ctx, true, "%s", line);
+	ui_log("%s", line);
 }
 
 /* The lab that keys and the ':' line act on: in --compare, the focused half's. */
@@ -470,6 +524,12 @@ static int loop(struct ui *u)
 			draw(u);
 			dirty = false;
 		}
+		/* A state for whoever watches the --log (the screen tests): the end
+		 * of a step or replay, once the screen shows it. */
+		if (u->run.drawn != u->run.finished && !ui_steps_busy(u)) {
+			u->run.drawn = u->run.finished;
+			ui_log("screen: idle at step %d (run %u)", u->step, u->run.finished);
+		}
 		struct app *settling = ui_steps_settling(u);
 		struct pollfd pfd[2 * APP_MAX_POLL + 2];
 		pfd[0] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
@@ -536,6 +596,7 @@ static void teardown(struct ui *u, SCREEN *scr)
 			delwin(u->pane[i].win);
 			u->pane[i].win = NULL;
 		}
+	out_set_notice(NULL, NULL); /* from here on, such lines go to stderr */
 	if (scr) {
 		mousemask(0, NULL);
 		curs_set(1);
@@ -615,6 +676,12 @@ int ui_run(struct app *a, const struct ui_opts *o)
 			return 2;
 		}
 	}
+	/* A FIFO or a pipe: written without blocking (ui_log). */
+	struct stat lst;
+	log_dropped = 0;
+	log_gone = false;
+	if (log_file && fstat(fileno(log_file), &lst) == 0 && !S_ISREG(lst.st_mode))
+		fcntl(fileno(log_file), F_SETFL, fcntl(fileno(log_file), F_GETFL) | O_NONBLOCK);
 	setlocale(LC_ALL, "");
 	u.utf8 = !strcmp(nl_langinfo(CODESET), "UTF-8");
 	if (pipe2(sig_pipe, O_NONBLOCK | O_CLOEXEC) < 0) {
@@ -672,6 +739,7 @@ int ui_run(struct app *a, const struct ui_opts *o)
 		dup2(sink, STDERR_FILENO);
 	if (!log_file && sink >= 0)
 		close(sink);
+	out_set_notice(lost_notice, &u);
 	ui_log("curses started: TERM=%s utf8=%d theme=%d", getenv("TERM") ? getenv("TERM") : "", u.utf8, th);
 
 	cbreak(); /* Ctrl-C stays a signal: one way out, handled like SIGTERM */

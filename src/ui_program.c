@@ -212,6 +212,12 @@ static const char *result_text(struct ui *u, const struct ui_pane *p, const stru
 		return buf;
 	}
 	if (!pl->has_done && pl->blocked) {
+		/* A call that no program waits in any more, without a result: its
+		 * program ended in it (killed from a shell). */
+		if (!engine_call_pending(&p->a->eng, p->side, pl->prog, pl->child, pl->seq)) {
+			*role = R_ERRNO;
+			return "no return: ended";
+		}
 		*role = R_BLOCKED;
 		return "blocked";
 	}

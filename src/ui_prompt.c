@@ -8,6 +8,8 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "linein.h"
+
 #define HIST_MAX 200
 
 /* A line holds at most CMD_LINE_MAX bytes, as a script's line does; a key
@@ -216,7 +218,7 @@ static bool prompt_key(struct ui *u, struct ui_pane *p, int key)
 	case '\n':
 	case UI_FKEY(KEY_ENTER): {
 		char line[CMD_LINE_MAX + 1];
-		snprintf(line, sizeof(line), "%s", pr.buf);
+		snprintf(line, sizeof(line), "%s", linein_text(pr.buf)); /* a pasted byte order mark */
 		u->prompting = false;
 		if (strspn(line, " \t") == strlen(line))
 			return true;

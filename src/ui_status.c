@@ -94,6 +94,16 @@ static void narration(struct ui *u, char *buf, size_t len, attr_t *attr)
 			 n == 1 ? "" : "s");
 		return;
 	}
+	/* A program stopped from a shell first: nothing it does moves until SIGCONT. */
+	for (int i = 0; i < ENGINE_MAX_PROGS; i++) {
+		const struct eprog *pr = &u->a->eng.progs[i];
+		if (!pr->used || pr->gone || !pr->stopped)
+			continue;
+		snprintf(buf, len, "%s is stopped (SIGSTOP)%s%s%s: it runs nothing until SIGCONT (kill -CONT %d)",
+			 pr->name, pr->busy ? " in " : "", pr->busy ? cmd_verb_name(pr->verb) : "", pr->busy ? "()" : "",
+			 (int)pr->p.pid);
+		return;
+	}
 	/* A program blocked in a call: which call, since which step, and the ways on. */
 	for (int i = 0; i < ENGINE_MAX_PROGS; i++) {
 		const struct eprog *pr = &u->a->eng.progs[i];

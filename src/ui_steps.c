@@ -59,11 +59,12 @@ static void progress(struct ui *u)
 	const struct lesson_step *st = ui_lesson_step_at(u, 0, r->k);
 	if (!st)
 		st = ui_lesson_step_at(u, 1, r->k);
+	/* The key that stops it first: a long title is cut, never the key. */
 	if (r->replay)
-		ui_notice(u, false, "replaying step %d of %d%s %s  (Esc stops)", r->k + 1, r->upto,
+		ui_notice(u, false, "replaying step %d of %d (Esc stops)%s %s", r->k + 1, r->upto,
 			  ui_glyph(u, G_ELLIPSIS), st ? st->title : "");
 	else
-		ui_notice(u, false, "running step %d/%d%s %s  (Esc stops)", r->k + 1, n, ui_glyph(u, G_ELLIPSIS),
+		ui_notice(u, false, "running step %d/%d (Esc stops)%s %s", r->k + 1, n, ui_glyph(u, G_ELLIPSIS),
 			  st ? st->title : "");
 }
 
@@ -94,6 +95,7 @@ static void finish(struct ui *u)
 	else if (!r->replay)
 		step_verdict(u);
 	ui_log("lesson: %s done at step %d (%d failures)", r->replay ? "replay" : "step", u->step, u->fails);
+	r->finished++;
 	/* n pressed while it ran: the next step now (keys are never lost). */
 	if (r->queued > 0 && u->step < ui_lesson_steps(u)) {
 		int q = r->queued - 1;
@@ -182,12 +184,16 @@ void ui_steps_cancel(struct ui *u)
 		ui_notice(u, false, "step %d/%d stopped: the rest of its commands did not run; n goes on, b back, r restart",
 			  u->step, n);
 	ui_log("lesson: stopped in step %d", u->step);
+	r->finished++;
 }
 
 static void begin(struct ui *u, bool replay, int from, int upto)
 {
 	struct ui_steps *r = &u->run;
+	unsigned finished = r->finished, drawn = r->drawn; /* counted over the whole session */
 	memset(r, 0, sizeof(*r));
+	r->finished = finished;
+	r->drawn = drawn;
 	r->active = true;
 	r->replay = replay;
 	r->upto = upto;
@@ -321,7 +327,10 @@ void ui_lesson_start(struct ui *u, const char *path)
 	u->step = 0;
 	u->fails = 0;
 	u->broken = false;
+	unsigned finished = u->run.finished, drawn = u->run.drawn;
 	memset(&u->run, 0, sizeof(u->run));
+	u->run.finished = finished;
+	u->run.drawn = drawn;
 	a->wait_ms = l->wait_set ? l->wait_ms : 300;
 	lesson_mark(u);
 	u->notice[0] = '\0';

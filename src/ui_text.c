@@ -9,6 +9,7 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "text.h"
 
 static const char *const glyphs[G_COUNT_][2] = {
 	[G_CURRENT] = { ">", "\u25b6" },
@@ -77,7 +78,7 @@ static void next_unit(const struct ui *u, const char *s, mbstate_t *st, struct u
 		return;
 	}
 	int w = wcwidth(un->wc);
-	if (w < 0) {
+	if (w < 0 || text_format_control((uint32_t)un->wc)) { /* a C1 control, or one that reorders the line */
 		un->wc = L'?';
 		w = 1;
 	}

@@ -64,6 +64,9 @@ static void wire_title(struct ui *u, struct ui_pane *p, char *buf, size_t len)
 	else if (wire_relays(w))
 		snprintf(buf, len, "wire %s %s %s %lu seen %lu passed %lu released %lu dropped%s", dot, pol, dot,
 			 c->seen, c->relayed, c->released, c->dropped, c->lost ? " (some lost)" : "");
+	else if (p->a->lab.mode == NET_HOST) /* the kernel filter's proof: others' frames that reached us */
+		snprintf(buf, len, "wire %s %s %s %lu seen %s %lu of others reached the capture", dot, pol, dot, c->seen,
+			 dot, c->foreign);
 	else
 		snprintf(buf, len, "wire %s %s %s %lu seen", dot, pol, dot, c->seen);
 }

@@ -7,12 +7,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "out.h"
+#include "pcapout.h"
 #include "priv.h"
 #include "text.h"
 
@@ -21,6 +23,9 @@
 /* libpcap's slot for a frame: the snapshot plus its tpacket and link headers,
  * aligned (1680 bytes for 1600 with libpcap 1.10; a little more is asked). */
 #define WIRE_CAP_SLOT (WIRE_CAP_SNAP + 128)
+/* The longest classic BPF program Linux attaches (BPF_MAXINSNS in
+ * linux/filter.h, which cannot be included beside pcap/bpf.h). */
+#define KERNEL_MAXINSNS 4096
 
 /* A frame waiting on the wire (held or delayed): a full copy, for injection. */
 struct pending {
@@ -29,6 +34,13 @@ struct pending {
 	unsigned len;
 	unsigned long long due_ms; /* delayed: when it goes */
 	unsigned char *data;
+};
+
+/* The capture files being written: they go on from one wire to the next
+ * (app_reset), so each is one file however often the lab is rebuilt. */
+struct wire_files {
+	struct pcapout *write; /* --write: every frame */
+	struct pcapout *save;  /* a "wire save" whose reader has not read it all yet */
 };
 
 struct queue {
@@ -53,11 +65,11 @@ struct wire {
 	unsigned long last_no;
 	struct wire_counters cnt;
 	struct dec_ctx dec;
-	pcap_t *dead;               /* for --write */
-	pcap_dumper_t *dump;
+	struct wire_files files;    /* --write, and a wire save still being read */
 	bool cooked;                /* Linux cooked headers ("any"): made Ethernet for the decoder */
 	wire_keep_fn *keep;         /* host: only our sockets' frames */
 	void *keep_ctx;
+	unsigned long filters;      /* host: kernel filters installed */
 	unsigned listed_seq;        /* frames listed in the log for this command */
 	unsigned listed;
 };
@@ -83,9 +95,38 @@ const char *wire_fate_name(enum frame_fate f)
 	return (unsigned)f < sizeof(names) / sizeof(names[0]) ? names[f] : "";
 }
 
+/* The kernel's filter on h: whether one of `insns` instructions is
+ * attached. libpcap falls back to filtering in user space, and takes the
+ * kernel filter off, when the kernel refuses a program (too long, no
+ * memory): then every frame would enter the ring again. */
+static bool kernel_filters(pcap_t *h, unsigned insns)
+{
+	socklen_t n = 0; /* 0: the kernel says how many instructions, copies none */
+	return getsockopt(pcap_fileno(h), SOL_SOCKET, SO_GET_FILTER, NULL, &n) == 0 && n == insns;
+}
+
+/* Let no frame into h's ring: a one-instruction program, "ret #0". */
+static int deny_all(pcap_t *h)
+{
+	struct bpf_insn ret0 = BPF_STMT(BPF_RET | BPF_K, 0);
+	struct bpf_program p = { 1, &ret0 };
+	if (pcap_setfilter(h, &p) == 0 && kernel_filters(h, 1))
+		return 0;
+	/* libpcap took it in user space only: attach it ourselves (struct
+	 * sock_fprog: a count, then instructions laid out as bpf_insn). */
+	struct {
+		unsigned short len;
+		struct bpf_insn *filter;
+	} kp = { 1, &ret0 };
+	if (setsockopt(pcap_fileno(h), SOL_SOCKET, SO_ATTACH_FILTER, &kp, sizeof(kp)) == 0 && kernel_filters(h, 1))
+		return 0;
+	return -EIO;
+}
+
 /* Open one capture handle: immediate, inbound only, non-blocking, with a
- * ring of `frames` slots. */
-static pcap_t *open_handle(const char *ifname, unsigned frames, int *fd, char *err, size_t errlen)
+ * ring of `frames` slots. closed: let nothing in until a filter says what
+ * (--net host: the machine's traffic is not ours to see). */
+static pcap_t *open_handle(const char *ifname, unsigned frames, bool closed, int *fd, char *err, size_t errlen)
 {
 	char eb[PCAP_ERRBUF_SIZE] = "";
 	pcap_t *h = pcap_create(ifname, eb);
@@ -107,6 +148,18 @@ static pcap_t *open_handle(const char *ifname, unsigned frames, int *fd, char *e
 	if (rc < 0) {
 		snprintf(err, errlen, "cannot capture on %s: %s%s", ifname, pcap_statustostr(rc),
 			 rc == PCAP_ERROR_PERM_DENIED ? " (capturing needs root or cap_net_raw)" : "");
+		pcap_close(h);
+		return NULL;
+	}
+	/* The ring fills from the moment the socket is bound, inside
+	 * pcap_activate: close it before anything else. What entered in that
+	 * window is not handed to us: on a new filter, libpcap (pcap-linux.c,
+	 * pcap_setfilter_linux) marks every slot already filled to be
+	 * filtered again in user space with the new program, which refuses
+	 * everything here. */
+	if (closed && deny_all(h) < 0) {
+		snprintf(err, errlen, "cannot filter the capture on %s in the kernel; without a filter it would "
+			 "take in every user's traffic", ifname);
 		pcap_close(h);
 		return NULL;
 	}
@@ -143,7 +196,7 @@ struct wire *wire_open(struct lab *lab, struct session *log, char *err, size_t e
 	if (w->relay) {
 		for (int d = 0; d < 2; d++) {
 			enum side s = d == WD_C2S ? SIDE_CLIENT : SIDE_SERVER;
-			w->h[d] = open_handle(lab->wire_if[s], WIRE_CAP_FRAMES, &w->fd[d], err, errlen);
+			w->h[d] = open_handle(lab->wire_if[s], WIRE_CAP_FRAMES, false, &w->fd[d], err, errlen);
 			if (!w->h[d]) {
 				wire_close(w);
 				return NULL;
@@ -157,10 +210,10 @@ struct wire *wire_open(struct lab *lab, struct session *log, char *err, size_t e
 		bool host = lab->mode == NET_HOST;
 		/* The host's other traffic shares the ring until the filter
 		 * drops it: a bigger ring there. */
-		w->h[0] = open_handle(host ? "any" : "lo", host ? 4 * WIRE_CAP_FRAMES : WIRE_CAP_FRAMES, &w->fd[0],
-				      err, errlen);
+		w->h[0] = open_handle(host ? "any" : "lo", host ? 4 * WIRE_CAP_FRAMES : WIRE_CAP_FRAMES, host,
+				      &w->fd[0], err, errlen);
 		if (!w->h[0]) {
-			if (host)
+			if (host && !strstr(err, "filter"))
 				snprintf(err, errlen, "capturing on the host needs root or cap_net_raw: run it with sudo "
 					 "(sockstep then drops to your user) or grant it once with "
 					 "'sudo setcap cap_net_raw+ep %s'", "build/sockstep");
@@ -181,6 +234,56 @@ void wire_set_filter(struct wire *w, wire_keep_fn *keep, void *ctx)
 	w->keep_ctx = ctx;
 }
 
+int wire_kernel_filter(struct wire *w, const char *expr, char *err, size_t errlen)
+{
+	pcap_t *h = w->h[0];
+	if (!h || w->relay)
+		return -EINVAL;
+	if (!expr[0]) {
+		if (deny_all(h) == 0)
+			return 0;
+		snprintf(err, errlen, "the kernel refused the filter that lets nothing in");
+		return -EIO;
+	}
+	struct bpf_program p;
+	if (pcap_compile(h, &p, expr, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+		snprintf(err, errlen, "the capture's filter does not compile: %s", pcap_geterr(h));
+		deny_all(h);
+		return -EINVAL;
+	}
+	if (p.bf_len > KERNEL_MAXINSNS) {
+		pcap_freecode(&p);
+		return -E2BIG; /* the filter in place stays */
+	}
+	int rc = 0;
+	if (pcap_setfilter(h, &p) < 0 || !kernel_filters(h, p.bf_len)) {
+		/* Fail closed: rather nothing than everyone's frames. */
+		snprintf(err, errlen, "the kernel refused the capture's filter (%u instructions)%s%s", p.bf_len,
+			 pcap_geterr(h)[0] ? ": " : "", pcap_geterr(h));
+		deny_all(h);
+		rc = -EIO;
+	}
+	pcap_freecode(&p);
+	w->filters++;
+	return rc;
+}
+
+unsigned long wire_ring_frames(const struct wire *w)
+{
+	unsigned long n = 0;
+	for (int i = 0; i < w->nh; i++) {
+		struct pcap_stat ps;
+		if (pcap_stats(w->h[i], &ps) == 0)
+			n += ps.ps_recv;
+	}
+	return n;
+}
+
+unsigned long wire_filters(const struct wire *w)
+{
+	return w->filters;
+}
+
 static void queue_free(struct queue *q)
 {
 	for (unsigned i = 0; i < q->n; i++)
@@ -188,26 +291,12 @@ static void queue_free(struct queue *q)
 	q->n = 0;
 }
 
-/* Flush a capture file and say whether every write reached it: pcap_dump
- * does not report errors, the stream keeps them. 0 or -errno. */
-static int dump_check(pcap_dumper_t *d)
+/* The end of the capture files: what is left is given its reader's time. */
+static void files_close(struct wire_files *f)
 {
-	FILE *f = pcap_dump_file(d);
-	errno = 0;
-	if (fflush(f) == 0 && !ferror(f))
-		return 0;
-	return errno ? -errno : -EIO;
-}
-
-/* Close the --write capture, saying at exit when it could not be written. */
-static void dump_close(pcap_dumper_t *d)
-{
-	if (!d)
-		return;
-	int r = dump_check(d);
-	if (r < 0)
-		out_write_error("the --write capture", -r);
-	pcap_dump_close(d);
+	pcapout_close(f->write, PCAPOUT_CLOSE_MS);
+	pcapout_close(f->save, PCAPOUT_CLOSE_MS);
+	f->write = f->save = NULL;
 }
 
 void wire_close(struct wire *w)
@@ -217,9 +306,7 @@ void wire_close(struct wire *w)
 	for (int i = 0; i < 2; i++)
 		if (w->h[i])
 			pcap_close(w->h[i]);
-	dump_close(w->dump);
-	if (w->dead)
-		pcap_close(w->dead);
+	files_close(&w->files);
 	if (w->timer >= 0)
 		close(w->timer);
 	queue_free(&w->held);
@@ -230,38 +317,51 @@ void wire_close(struct wire *w)
 
 int wire_write_to(struct wire *w, FILE *f, const char *path, char *err, size_t errlen)
 {
-	if (!w->dead)
-		w->dead = pcap_open_dead(DLT_EN10MB, 65535);
-	pcap_dumper_t *d = w->dead ? pcap_dump_fopen(w->dead, f) : NULL;
-	if (!d) {
-		snprintf(err, errlen, "cannot write capture \"%s\": %s", path,
-			 w->dead ? pcap_geterr(w->dead) : "out of memory");
+	/* The stream only held the descriptor (opened with the user's rights,
+	 * main.c): the capture writes to the descriptor itself. */
+	int fd = fcntl(fileno(f), F_DUPFD_CLOEXEC, fileno(f));
+	fclose(f);
+	if (fd < 0) {
+		snprintf(err, errlen, "--write \"%s\": %s", tesc(path), errno_name(errno));
 		return -EIO;
 	}
-	dump_close(w->dump);
-	w->dump = d;
+	struct pcapout *o = pcapout_open(fd, false, "the --write capture", path, 65535, err, errlen);
+	if (!o)
+		return -EIO;
+	pcapout_close(w->files.write, PCAPOUT_CLOSE_MS);
+	w->files.write = o;
 	return 0;
 }
 
 void *wire_take_writer(struct wire *w)
 {
-	pcap_dumper_t *d = w->dump;
-	int r = d ? dump_check(d) : 0;
-	if (r < 0) /* said at exit */
-		out_write_error("the --write capture", -r);
-	w->dump = NULL;
-	return d;
+	if (!w->files.write && !w->files.save)
+		return NULL;
+	struct wire_files *f = malloc(sizeof(*f));
+	if (!f) {
+		files_close(&w->files);
+		return NULL;
+	}
+	*f = w->files;
+	w->files = (struct wire_files){ 0 };
+	return f;
 }
 
 void wire_writer_close(void *writer)
 {
-	dump_close(writer);
+	if (!writer)
+		return;
+	files_close(writer);
+	free(writer);
 }
 
 void wire_give_writer(struct wire *w, void *writer)
 {
-	dump_close(w->dump);
-	w->dump = writer;
+	if (!writer)
+		return;
+	files_close(&w->files);
+	w->files = *(struct wire_files *)writer;
+	free(writer);
 }
 
 int wire_pollfds(const struct wire *w, struct pollfd *pfd, int max)
@@ -271,6 +371,11 @@ int wire_pollfds(const struct wire *w, struct pollfd *pfd, int max)
 		pfd[n++] = (struct pollfd){ .fd = w->fd[i], .events = POLLIN };
 	if (w->timer >= 0 && w->delayed.n && n < max)
 		pfd[n++] = (struct pollfd){ .fd = w->timer, .events = POLLIN };
+	/* A capture file whose reader has bytes to read: woken when it reads. */
+	if (n < max)
+		n += pcapout_pollfd(w->files.write, &pfd[n]);
+	if (n < max)
+		n += pcapout_pollfd(w->files.save, &pfd[n]);
 	return n;
 }
 
@@ -383,8 +488,10 @@ static void on_frame(struct wire *w, enum wire_dir dir, const struct pcap_pkthdr
 		h = &eh;
 		p = eth;
 	}
-	if (w->keep && !w->keep(w->keep_ctx, p, h->caplen))
+	if (w->keep && !w->keep(w->keep_ctx, p, h->caplen)) {
+		w->cnt.foreign++; /* the kernel's filter let it in; ours did not */
 		return;
+	}
 	const char *fired = NULL; /* the armed fault took this frame */
 	unsigned long no = ++w->last_no;
 	struct wire_frame *f = &w->ring[no % WIRE_RING];
@@ -397,11 +504,8 @@ static void on_frame(struct wire *w, enum wire_dir dir, const struct pcap_pkthdr
 	memcpy(f->data, p, f->caplen);
 	dec_frame(&w->dec, p, h->caplen, h->len, &f->dec);
 	w->cnt.seen++;
-	if (w->dump) {
-		pcap_dump((unsigned char *)w->dump, h, p);
-		if (ferror(pcap_dump_file(w->dump))) /* said at exit, with this errno (dump_close) */
-			out_write_error("the --write capture", errno);
-	}
+	if (w->files.write)
+		pcapout_frame(w->files.write, h, p); /* never blocks; a stop is said there */
 
 	if (!w->relay)
 		f->fate = FF_SEEN;
@@ -467,17 +571,17 @@ static void release(struct wire *w, struct pending *p, const char *why)
 
 int wire_service(struct wire *w)
 {
-	int n = 0;
+	/* Counted: the frames kept. Others' frames refused by the keep filter
+	 * are no sign of our network moving (they must not hold a step open). */
+	unsigned long before = w->last_no;
 	for (int i = 0; i < w->nh; i++) {
 		struct dispatch_ctx c = { w, (enum wire_dir)i };
-		int r;
-		while ((r = pcap_dispatch(w->h[i], 64, pcap_cb, (unsigned char *)&c)) > 0)
-			n += r;
+		while (pcap_dispatch(w->h[i], 64, pcap_cb, (unsigned char *)&c) > 0)
+			;
 	}
-	if (w->timer >= 0 && w->delayed.n) {
-		uint64_t ticks;
-		if (read(w->timer, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
-			return n;
+	int n = (int)(w->last_no - before);
+	uint64_t ticks;
+	if (w->timer >= 0 && w->delayed.n && (read(w->timer, &ticks, sizeof(ticks)) >= 0 || errno == EAGAIN)) {
 		unsigned long long now = now_ms();
 		while (w->delayed.n && w->delayed.q[w->delayed.head].due_ms <= now) {
 			struct pending p = dequeue(&w->delayed);
@@ -485,6 +589,13 @@ int wire_service(struct wire *w)
 			n++;
 		}
 		arm_timer(w);
+	}
+	/* The capture files take what their readers have room for. */
+	if (w->files.write)
+		pcapout_flush(w->files.write);
+	if (w->files.save && (pcapout_flush(w->files.save) < 0 || !pcapout_waiting(w->files.save))) {
+		pcapout_close(w->files.save, 0);
+		w->files.save = NULL;
 	}
 	return n;
 }
@@ -499,31 +610,33 @@ bool wire_busy(const struct wire *w)
  * stdout is a file or a pipe: on a terminal (the screen, or --batch on a
  * terminal) the pcap's bytes would be thrown at the terminal. stdout itself
  * is never closed: the pcap goes through a copy of its descriptor, after
- * what was printed before it. NULL with err set. */
-static FILE *open_save(const char *path, char *err, size_t errlen)
+ * what was printed before it. A FIFO or a pipe is written without blocking
+ * (pcapout.h); standard output blocks, as the transcript does. The
+ * descriptor, or -1 with err set. */
+static int open_save(const char *path, char *err, size_t errlen)
 {
 	int fd;
 	if (!strcmp(path, "-")) {
 		if (isatty(STDOUT_FILENO)) {
 			snprintf(err, errlen, "wire save -: standard output is a terminal; expected a file name "
 				 "(- is for --batch with stdout sent to a file or a pipe)");
-			return NULL;
+			return -1;
 		}
 		if (out_flush(stdout) < 0) {
 			snprintf(err, errlen, "wire save -: standard output has failed; expected a file name");
-			return NULL;
+			return -1;
 		}
 		fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
 		if (fd < 0)
 			fd = -errno;
 	} else {
 		/* Non-blocking open: a FIFO nobody reads fails (ENXIO) instead of
-		 * hanging the session; the writes themselves block as usual. */
+		 * hanging the session; the writes do not block either (pcapout.h). */
 		fd = priv_open(path, O_WRONLY | O_CREAT | O_NONBLOCK | O_NOCTTY, 0644);
 		if (fd >= 0 && isatty(fd)) {
 			close(fd);
 			snprintf(err, errlen, "wire save: \"%s\" is a terminal; expected a file name", tesc(path));
-			return NULL;
+			return -1;
 		}
 		/* Emptied only once it is known not to be a file in use: the
 		 * --script being read, the --write capture, the --log. */
@@ -532,7 +645,7 @@ static FILE *open_save(const char *path, char *err, size_t errlen)
 			close(fd);
 			snprintf(err, errlen, "wire save: \"%s\" is the same file as %s; expected another file "
 				 "(it was left as it was)", tesc(path), same);
-			return NULL;
+			return -1;
 		}
 		struct stat fst;
 		if (fd >= 0 && fstat(fd, &fst) == 0 && S_ISREG(fst.st_mode) && ftruncate(fd, 0) < 0) {
@@ -540,69 +653,87 @@ static FILE *open_save(const char *path, char *err, size_t errlen)
 			close(fd);
 			snprintf(err, errlen, "wire save: cannot empty \"%s\": %s (%s)", tesc(path), strerror(e),
 				 errno_name(e));
-			return NULL;
+			return -1;
 		}
-		if (fd >= 0)
-			fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	}
-	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
 	struct stat st;
 	if (fd == -ENXIO && stat(path, &st) == 0 && S_ISFIFO(st.st_mode)) {
 		snprintf(err, errlen, "wire save: \"%s\" is a FIFO that nobody reads; expected a file, or a reader "
 			 "on the FIFO first", tesc(path));
-	} else if (!f) {
-		int e = fd < 0 ? -fd : errno;
-		if (fd >= 0)
-			close(fd);
-		snprintf(err, errlen, "wire save: cannot write \"%s\": %s (%s)", tesc(path), strerror(e), errno_name(e));
+	} else if (fd < 0) {
+		snprintf(err, errlen, "wire save: cannot write \"%s\": %s (%s)", tesc(path), strerror(-fd),
+			 errno_name(-fd));
 	}
-	return f;
+	return fd < 0 ? -1 : fd;
 }
 
-/* "wire save FILE": the frames still in the ring, as a pcap file. */
+/* "wire save FILE": the frames still in the ring, as a pcap file. What a
+ * FIFO's reader has not read yet goes on in the background (wire_service):
+ * the ring's frames fit in a capture's bound (WIRE_RING x WIRE_SNAP is under
+ * PCAPOUT_BOUND), so a save is never cut short, only read late or never. */
 static int save(struct wire *w, const char *path, char *err, size_t errlen)
 {
-	FILE *f = open_save(path, err, errlen);
-	if (!f)
-		return -EINVAL;
-	pcap_t *dead = pcap_open_dead(DLT_EN10MB, WIRE_SNAP);
-	pcap_dumper_t *d = dead ? pcap_dump_fopen(dead, f) : NULL;
-	if (!d) {
-		snprintf(err, errlen, "wire save: cannot write \"%s\": %s", tesc(path),
-			 dead ? pcap_geterr(dead) : "out of memory");
-		if (dead)
-			pcap_close(dead);
-		fclose(f);
+	bool dash = !strcmp(path, "-");
+#define shown (dash ? "standard output" : tesc(path))
+	if (w->files.save) {
+		snprintf(err, errlen, "wire save: the last save's reader has not read it all yet (%zu bytes left); "
+			 "expected it to finish first", pcapout_waiting(w->files.save));
 		return -EINVAL;
 	}
+	int fd = open_save(path, err, errlen);
+	if (fd < 0)
+		return -EINVAL;
+	struct pcapout *o = pcapout_open(fd, dash, "wire save", dash ? "standard output" : path, WIRE_SNAP, err,
+					 errlen);
+	if (!o)
+		return -EINVAL;
 	unsigned long first = w->last_no >= WIRE_RING ? w->last_no - WIRE_RING + 1 : 1, count = 0;
 	for (unsigned long no = first; no && no <= w->last_no; no++) {
 		const struct wire_frame *fr = slot(w, no);
 		if (!fr)
 			continue;
 		struct pcap_pkthdr h = { .ts = fr->ts, .caplen = fr->caplen, .len = fr->len };
-		pcap_dump((unsigned char *)d, &h, fr->data);
+		if (pcapout_frame(o, &h, fr->data) < 0)
+			break;
 		count++;
 	}
-	int r = dump_check(d);
-	pcap_dump_close(d); /* closes f: a file, or the copy of stdout's descriptor */
-	pcap_close(dead);
+	int r = pcapout_try(o);
 	if (r < 0) {
-		snprintf(err, errlen, "wire save: write error: \"%s\": %s (%s); the capture is incomplete",
-			 strcmp(path, "-") ? tesc(path) : "standard output", strerror(-r), errno_name(-r));
+		pcapout_close(o, 0);
+		snprintf(err, errlen, "wire save: write error: \"%s\": %s (%s); the capture is incomplete", shown,
+			 strerror(-r), errno_name(-r));
 		return -EINVAL;
 	}
-	session_add(w->log, EV_WIRE, SIDE_NONE, -1, "saved %lu frame%s to %s", count, count == 1 ? "" : "s",
-		    strcmp(path, "-") ? tesc(path) : "standard output");
+	size_t left = pcapout_waiting(o);
+	if (!left) {
+		pcapout_close(o, 0);
+		session_add(w->log, EV_WIRE, SIDE_NONE, -1, "saved %lu frame%s to %s", count, count == 1 ? "" : "s",
+			    shown);
+		return 0;
+	}
+	/* A reader that has not read it all yet: the rest as it reads. */
+	w->files.save = o;
+	session_add(w->log, EV_WIRE, SIDE_NONE, -1, "saving %lu frame%s to %s: %zu bytes wait for its reader; "
+		    "the session goes on", count, count == 1 ? "" : "s", shown, left);
 	return 0;
+#undef shown
 }
 
 static void status(struct wire *w)
 {
 	const struct wire_counters *c = &w->cnt;
+	if (!w->relay && w->cooked) {
+		unsigned long ring = wire_ring_frames(w);
+		session_add(w->log, EV_WIRE, SIDE_NONE, -1,
+			    "observing the host's interfaces: %lu frame%s seen; %lu let into the capture by the "
+			    "kernel's filter (%lu filter%s); %lu frame%s of others reached the capture",
+			    c->seen, c->seen == 1 ? "" : "s", ring, w->filters, w->filters == 1 ? "" : "s", c->foreign,
+			    c->foreign == 1 ? "" : "s");
+		return;
+	}
 	if (!w->relay) {
-		session_add(w->log, EV_WIRE, SIDE_NONE, -1, "observing %s: %lu frame%s seen",
-			    w->cooked ? "the host's interfaces" : "lo", c->seen, c->seen == 1 ? "" : "s");
+		session_add(w->log, EV_WIRE, SIDE_NONE, -1, "observing lo: %lu frame%s seen", c->seen,
+			    c->seen == 1 ? "" : "s");
 		return;
 	}
 	char pol[64];

@@ -6,14 +6,7 @@
 #include <string.h>
 
 #include "out.h"
-
-int wrap_cols(const char *s, size_t n)
-{
-	int c = 0;
-	for (size_t i = 0; i < n; i++)
-		c += ((unsigned char)s[i] & 0xC0) != 0x80;
-	return c;
-}
+#include "text.h"
 
 /* Where a continuation starts: under the text after a short tag column
  * ("  wire    ", "  server  "), else two past a deeper indent. */
@@ -48,18 +41,22 @@ void wrap_line(const char *s, size_t n, int width, void (*put)(void *ctx, const 
 		put(ctx, "\n", 1);
 	while (n) {
 		size_t ind = first ? 0 : hang;
-		if (wrap_cols(s, n) + (int)ind <= width) {
+		if (text_cols(s, n) + (int)ind <= width) {
 			if (ind)
 				put(ctx, pad, ind);
 			put(ctx, s, n);
 			put(ctx, "\n", 1);
 			return;
 		}
-		/* The last byte that still fits, then a space or a comma before it. */
+		/* Where the first character that does not fit starts (display
+		 * columns: CJK takes two), then a space or a comma before it. */
 		size_t fit = 0;
-		for (int cols = (int)ind; fit < n; fit++) {
-			if (((unsigned char)s[fit] & 0xC0) != 0x80 && ++cols > width)
+		for (int cols = (int)ind; fit < n;) {
+			size_t len;
+			cols += text_char_cols(s + fit, n - fit, &len);
+			if (cols > width)
 				break;
+			fit += len;
 		}
 		size_t lo = first ? hang_of(s, n) : 0, cut = 0, next = 0;
 		for (size_t i = fit; i > lo; i--)

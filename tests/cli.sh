@@ -70,6 +70,12 @@ exits net-bad 2 'bad --net "moon": expected' "$bin" --batch --net moon
 exits wait-bad 2 'bad --wait "soon": expected a duration' "$bin" --batch --wait soon
 exits wait-missing 2 'option --wait needs a value' "$bin" --batch --wait
 exits stray-arg 2 'unexpected argument "hello"' "$bin" --batch hello
+# The programs' runner flag, typed by hand: one line, status 2, nothing run
+# (descriptor 0 a terminal or a file is not sockstep's control channel).
+runner_line='--prog-runner is how sockstep starts a side.s program, not an option to type; expected sockstep without it'
+exits runner-typed 2 "$runner_line" "$bin" --prog-runner
+exits runner-typed-args 2 "$runner_line" "$bin" --prog-runner 0 server $$ </dev/null
+[ "$(wc -l <"$tmp/err")" = 1 ] && [ ! -s "$tmp/out" ] && ok || bad "runner-typed-args: expected one line on stderr and nothing on stdout" "$tmp/err"
 exits script-without-batch 2 '--script needs --batch' "$bin" --script /dev/null
 exits script-missing 2 'cannot open script ".*nope": No such file or directory \(ENOENT\)' "$bin" --batch --script "$tmp/nope"
 exits script-dir 2 'is a directory; expected a file of commands' "$bin" --batch --script "$tmp"

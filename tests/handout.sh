@@ -85,9 +85,20 @@ EOF2
 fi
 
 # ---- handouts that print ----------------------------------------------------
-# Lines wider than W columns (characters: "→" is one column, whatever awk
-# the machine has and whatever the locale).
-wider() { perl -CSD -ne "chomp; print \"\$_\\n\" if length(\$_) > $1"; }
+# Lines wider than W display columns, as a terminal or a printer shows them
+# ("→" is one column, a CJK character two, a combining accent none), from
+# Python's Unicode tables, whatever the locale.
+wider() {
+  python3 -c '
+import sys, unicodedata
+def cols(s):
+    return sum(0 if unicodedata.combining(c) or unicodedata.category(c) in ("Mn", "Me", "Cf")
+               else 2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in s)
+for line in sys.stdin.buffer.read().decode("utf-8", "replace").splitlines():
+    if cols(line) > int(sys.argv[1]):
+        print(line)
+' "$1"
+}
 for f in "$src"/assets/lessons/*.lesson; do
   n=$(basename "$f" .lesson)
   "$bin" --batch --lesson "$n" >"$tmp/out" 2>"$tmp/err"
@@ -101,7 +112,30 @@ for f in "$src"/assets/lessons/*.lesson; do
     [ "$wide" = 0 ] && ok || bad "$n --width $w: $wide lines wider" "$tmp/w"
   done
 done
-check "the width check counts characters (→ is one)" '[ "$(printf "ab→\n" | wider 2)" = "ab→" ] && [ -z "$(printf "a→\n" | wider 2)" ]'
+check "the width check counts display columns (→ one, 中 two, a combining accent none)" \
+  '[ "$(printf "ab→\n" | wider 2)" = "ab→" ] && [ -z "$(printf "a→\n" | wider 2)" ] &&
+   [ "$(printf "a中\n" | wider 2)" = "a中" ] && [ -z "$(printf "e\xcc\x81e\xcc\x81\n" | wider 2)" ]'
+
+# --width counts display columns: narration in Chinese and Japanese (two
+# columns a character) and with combining accents (none) fits, in a UTF-8
+# locale or not, and still fills the lines.
+mkdir "$tmp/cjk"
+{ printf 'title: 套接字 API\nnet: loopback\n\nstep: 第一步\n'
+  for i in 1 2 3; do printf '服务器向操作系统请求一个套接字。只有协议列是已知的。ソケットを作ります。'; done; printf '\n'
+  for i in 1 2 3 4 5 6 7 8; do printf 'Cafe\xcc\x81 se\xcc\x81ance nai\xcc\x88ve '; done; printf '\n'
+  printf '> say "%s"\n' "$(for i in 1 2 3; do printf '客户端连接到服务器的端口八十。'; done)"
+  printf '> server socket udp\n'; } >"$tmp/cjk/cjk.lesson"
+for loc in C C.UTF-8; do
+  for w in 60 80; do
+    LC_ALL=$loc "$bin" --batch --lesson "$tmp/cjk/cjk.lesson" --width $w >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    wider $w <"$tmp/out" >"$tmp/w"
+    if [ "$rc" != 0 ]; then bad "CJK lesson, LC_ALL=$loc --width $w: exit $rc" "$tmp/err"
+    elif [ -s "$tmp/w" ]; then bad "CJK lesson, LC_ALL=$loc --width $w: $(wc -l <"$tmp/w") lines wider" "$tmp/w"
+    elif [ -n "$(wider $((w - 6)) <"$tmp/out")" ]; then ok "CJK lesson, LC_ALL=$loc --width $w: every line fits, and fills it"
+    else bad "CJK lesson, LC_ALL=$loc --width $w: no line longer than $((w - 6)) columns: the narration was over-wrapped" "$tmp/out"; fi
+  done
+done
 
 # Compact: the second sockaddr of a lesson is one line per statement; the ARP
 # refreshes after the first exchange are counted.

@@ -182,6 +182,32 @@ exits "a lesson line of 4096 bytes" 0 '' --batch --lesson "$tmp/edge.lesson"
 exits "a lesson of 10 MB" 2 "huge.lesson:1: the lesson is $(stat -c %s "$tmp/huge.lesson") bytes: expected at most 1048576" \
   --batch --lesson "$tmp/huge.lesson"
 
+# ---- text as text: one rule for a byte order mark and CR LF -------------------
+# A file saved as "UTF-8 with BOM" and with Windows line ends runs as the same
+# file saved plainly: a script, stdin and a lesson alike.
+printf 'inet_addr 1.2.3.4\nsay "two"\nhtons 80\n' >"$tmp/plain.script"
+{ printf '\xEF\xBB\xBF'; sed 's/$/\r/' "$tmp/plain.script"; } >"$tmp/dos.script"
+run --batch --net loopback --script "$tmp/plain.script" >"$tmp/plain.out" 2>&1
+exits "a script with a BOM and CR LF" 0 '' --batch --net loopback --script "$tmp/dos.script"
+check "a script with a BOM and CR LF prints what the plain one prints" 'cmp -s "$tmp/out" "$tmp/plain.out"'
+run --batch --net loopback <"$tmp/dos.script" >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "the same on stdin: exit 0 (got $rc), nothing on stderr, the same output" \
+  '[ $rc = 0 ] && [ ! -s "$tmp/err" ] && cmp -s "$tmp/out" "$tmp/plain.out"'
+# Only a line end: a CR inside a line is still refused, and a BOM that is
+# not at the start shows escaped in the error, not as an invisible character.
+printf 'say "a"\r\nsay "b"\rx\n\xEF\xBB\xBFsay "c"\n' >"$tmp/cr.script"
+run --batch --net loopback --script "$tmp/cr.script" >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "a lone CR and a BOM inside the script are refused (exit $rc, 2 lines)" \
+  '[ $rc = 1 ] && grep -q "cr.script:2: line contains a binary byte 0x0D" "$tmp/err" &&
+   grep -qF "cr.script:3: unknown command \"\\xef\\xbb\\xbfsay\"" "$tmp/err" && grep -q ">> a" "$tmp/out"'
+mkdir -p "$tmp/plain" "$tmp/dos"
+printf 'title: t\nnet: loopback\n\nstep: one\nSome narration.\n> htons 80\n> server socket udp\n> expect server state UNCONN\n' \
+  >"$tmp/plain/crlf.lesson"
+{ printf '\xEF\xBB\xBF'; sed 's/$/\r/' "$tmp/plain/crlf.lesson"; } >"$tmp/dos/crlf.lesson"
+run --batch --lesson "$tmp/plain/crlf.lesson" >"$tmp/plain.out" 2>&1
+exits "a lesson with a BOM and CR LF" 0 '' --batch --lesson "$tmp/dos/crlf.lesson"
+check "a lesson with a BOM and CR LF prints what the plain one prints" 'cmp -s "$tmp/out" "$tmp/plain.out"'
+
 # ---- 7. the ':' prompt -------------------------------------------------------
 if need tmux tmux; then
   tmux_server input
@@ -196,6 +222,12 @@ if need tmux tmux; then
     wait_for "the line is full: at most 4096 bytes"; rc=$?
     check "prompt: a key past 4096 bytes says the line is full" '[ $rc = 0 ]' || screen | tail -3
     send Escape
+    # A line pasted from a file saved with a byte order mark runs as typed.
+    send ':'
+    send_line "$(printf '\xEF\xBB\xBF')say \"pasted\""
+    wait_gone 'say "pasted"'; rc=$? # the line has run
+    check "prompt: a pasted byte order mark is skipped" '[ $rc = 0 ] && shown -x " pasted" && ! shown "unknown command"' ||
+      screen | tail -3
     send q
     wait_file "$tmp/prompt.rc"
     check "prompt: q then exits 0" '[ "$(cat "$tmp/prompt.rc" 2>/dev/null)" = 0 ]'

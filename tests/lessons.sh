@@ -86,6 +86,34 @@ rc=$?
 if [ "$rc" = 2 ] && grep -q "^sockstep: $tmp/empty.lesson:1: the lesson is empty" "$tmp/err"
 then ok "empty lesson refused"; else bad "empty lesson (exit $rc)" "$tmp/err"; fi
 
+# Lessons that would load and then fail in class are refused when loaded, in
+# one line naming file:line (sockstep-lessons(5)): a wire fault on loopback,
+# a question no command answers (it would be a blank on every worksheet).
+mkdir "$tmp/broken"
+printf 'title: hold on loopback\nsummary: holds a SYN\nnet: loopback\n\nstep: one\n> server socket tcp\n> wire hold next SYN\n' \
+  >"$tmp/broken/lohold.lesson"
+printf 'title: last line\nsummary: asks at the end\nnet: loopback\n\nstep: one\n> client socket tcp\n> predict client state "Which?"\n' \
+  >"$tmp/broken/lastq.lesson"
+printf 'title: before a bind\nsummary: asks for data\nnet: loopback\n\nstep: one\n> server socket udp\n> predict server data "What?"\n> server bind 127.0.0.1 5000\n' \
+  >"$tmp/broken/beforebind.lesson"
+printf 'title: before a socket\nsummary: asks for a result\nnet: loopback\n\nstep: one\n> predict client result "What?"\n> client connect 127.0.0.1 80\n' \
+  >"$tmp/broken/nosock.lesson"
+for b in lohold:7:'"wire hold next SYN" in a "net: loopback" lesson' lastq:7:'has no command after it' \
+         beforebind:7:'receives nothing for server' nosock:6:'client has no socket'; do
+  n=${b%%:*}; rest=${b#*:}; line=${rest%%:*}; what=${rest#*:}
+  for h in text worksheet; do
+    "$bin" --batch --lesson "$tmp/broken/$n.lesson" --handout $h >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    if [ "$rc" = 2 ] && [ "$(wc -l <"$tmp/err")" = 1 ] && [ ! -s "$tmp/out" ] &&
+       grep -qF "sockstep: $tmp/broken/$n.lesson:$line: " "$tmp/err" && grep -qF "$what" "$tmp/err"
+    then ok "$n: refused when loaded (--handout $h), naming line $line"; else bad "$n --handout $h: exit $rc" "$tmp/err"; fi
+  done
+done
+SOCKSTEP_LESSONS=$tmp/broken "$bin" --list-lessons >"$tmp/out" 2>"$tmp/err"
+if grep -q "^lohold  *(does not load: $tmp/broken/lohold.lesson:7: \"wire hold next SYN\" in a" "$tmp/out" &&
+   grep -q "^lastq  *(does not load: $tmp/broken/lastq.lesson:7: " "$tmp/out" && ! grep -q "holds a SYN" "$tmp/out"
+then ok "--list-lessons says which lessons do not load, and why"; else bad "--list-lessons of broken lessons" "$tmp/out"; fi
+
 # 3. A missing name: one line that lists the lessons there are.
 "$bin" --batch --lesson tpc >"$tmp/out" 2>"$tmp/err"
 rc=$?

@@ -126,6 +126,8 @@ screen_test() {
 tmux_session() {
   [ -n "${S:-}" ] && "${T[@]}" rename-session -t "=$S" lib-old >/dev/null 2>&1
   S=$1
+  # A sockstep started without the --log of ui_fresh_log: steps_done reads the screen.
+  case $4 in *"$UI_LOG"*) ;; *) rm -f "$UI_LOG"; RUNS_SEEN=0;; esac
   "${T[@]}" new-session -d -s "$S" -x "$2" -y "$3" "$4"
   "${T[@]}" kill-session -t =lib-old >/dev/null 2>&1
   return 0
@@ -184,17 +186,42 @@ lib_not_shown() { ! shown -F -- "$1"; }
 # Needs $bin.
 run_lab() {
   rm -f "$tmp"/stty.before "$tmp"/stty.after "$tmp"/rc "$tmp"/err
-  send_line "stty -a > $tmp/stty.before; SOCKSTEP_LESSONS=$src/assets/lessons $bin $1 2>$tmp/err; echo \$? > $tmp/rc; stty -a > $tmp/stty.after; clear"
+  ui_fresh_log
+  send_line "stty -a > $tmp/stty.before; SOCKSTEP_LESSONS=$src/assets/lessons $bin $1 --log $UI_LOG 2>$tmp/err; echo \$? > $tmp/rc; stty -a > $tmp/stty.after; clear"
   wait_for "5-tuple"
 }
 
-# steps_done: a lesson's step or replay has run through the screen's loop:
-# its progress line ("running step 3/7… (Esc stops)") is gone.
-steps_done() { wait_gone "(Esc stops)"; }
+# ---- a step is done: a state, not text a narrow line can cut ----------------
 
-# next_step "step 3/": n, then wait until that step has run: its title
-# "step 3/14: ..." shows and its progress line is gone.
-next_step() { send n; wait_until shown -E -- "$1[0-9]+:" && steps_done; }
+# The screen's --log: after each step or replay, once the screen has drawn
+# its end, sockstep writes "screen: idle at step K (run N)". Tests that start
+# sockstep themselves pass "--log $UI_LOG" after ui_fresh_log (run_lab does).
+UI_LOG=$tmp/ui.log
+RUNS_SEEN=0
+# ui_fresh_log: an empty log, writable by the user sockstep acts for.
+ui_fresh_log() { : >"$UI_LOG"; chmod 666 "$UI_LOG"; RUNS_SEEN=0; }
+# ui_runs: N of the last "idle" line (0 when none yet).
+ui_runs() {
+  local n
+  n=$(sed -n 's/.*screen: idle at step [0-9]* (run \([0-9]*\)).*/\1/p' "$UI_LOG" 2>/dev/null | tail -n 1)
+  echo "${n:-0}"
+}
+ui_idle_after() { [ "$(ui_runs)" -gt "$RUNS_SEEN" ]; }
+
+# steps_done: the step or replay that the last key started has ended and the
+# screen has drawn it (the log says so); without a log (a test that did not
+# pass --log), its progress line ("running step 3/7 (Esc stops)…") is gone.
+steps_done() {
+  if [ -s "$UI_LOG" ] || [ "$RUNS_SEEN" != 0 ]; then
+    wait_until ui_idle_after || return 1
+    RUNS_SEEN=$(ui_runs)
+  fi
+  wait_gone "(Esc stops)"
+}
+
+# next_step "step 3/": n, then wait until that step has run: its end drawn
+# (steps_done) and its title "step 3/14: ..." shown.
+next_step() { send n; steps_done && wait_until shown -E -- "$1[0-9]+:"; }
 
 # wait_file FILE: until FILE exists and is not empty (a status written at exit).
 wait_file() { wait_until test -s "$1"; }

@@ -20,19 +20,23 @@ bin=$(realpath "${1:?usage: output.sh path/to/sockstep}")
 . "$(dirname "$0")/lib.sh"
 
 # The payload: retitle the terminal, clear it, paint red; then the C1 CSI
-# U+009B encoded, a lone 0x9b, an invalid 0xff, a surrogate and a cut
-# sequence. RAW is the bytes; QUOTED the same as a command's "\x.." string.
-RAW=$'\e]2;PWNED\a\e[2J\e[31mred\xc2\x9bc1\x9blone\xffbad\xed\xa0\x80sur\xe2\x82'
-QUOTED='\x1b]2;PWNED\x07\x1b[2J\x1b[31mred\xc2\x9bc1\x9blone\xffbad\xed\xa0\x80sur\xe2\x82'
+# U+009B encoded, a lone 0x9b, the bidi override U+202E and isolate U+2066
+# (which would show the rest reversed), an invalid 0xff, a surrogate and a
+# cut sequence. RAW is the bytes; QUOTED the same as a command's "\x.." string.
+RAW=$'\e]2;PWNED\a\e[2J\e[31mred\xc2\x9bc1\x9blone\xe2\x80\xaerlo\xe2\x81\xa6iso\xffbad\xed\xa0\x80sur\xe2\x82'
+QUOTED='\x1b]2;PWNED\x07\x1b[2J\x1b[31mred\xc2\x9bc1\x9blone\xe2\x80\xaerlo\xe2\x81\xa6iso\xffbad\xed\xa0\x80sur\xe2\x82'
 # What a script line may hold raw (the parser refuses C0 controls by name).
-RAW_LINE=$'red\xc2\x9bc1\x9blone\xffbad\xed\xa0\x80sur'
+RAW_LINE=$'red\xc2\x9bc1\x9blone\xe2\x80\xaerlo\xe2\x81\xa6iso\xffbad\xed\xa0\x80sur'
 
 # A file is safe for a terminal: no C0 control but newline and tab, no DEL,
-# valid UTF-8, no C1 control (U+0080-U+009F).
+# valid UTF-8, no C1 control (U+0080-U+009F), no format control that
+# reorders or hides text (bidi marks, overrides and isolates, U+FEFF).
+FORMAT='[\x{61c}\x{200e}\x{200f}\x{2028}-\x{202e}\x{2066}-\x{206f}\x{feff}]'
 unsafe_why() {
 	if LC_ALL=C grep -aqP '[\x00-\x08\x0b-\x1f\x7f]' "$1"; then echo "a raw C0 control or DEL"
 	elif ! iconv -f UTF-8 -t UTF-8 "$1" >/dev/null 2>&1; then echo "invalid UTF-8"
 	elif LC_ALL=C.UTF-8 grep -aqP '[\x{80}-\x{9f}]' "$1"; then echo "a raw C1 control"
+	elif LC_ALL=C.UTF-8 grep -aqP "$FORMAT" "$1"; then echo "a raw bidi or format control"
 	fi
 }
 # safe NAME FILE [TEXT...]: FILE is safe, and holds each TEXT (fixed strings).
@@ -47,7 +51,7 @@ safe() {
 }
 # The visible forms the payload must leave.
 SHOWN_ESC='\x1b]2;PWNED\x07\x1b[2J\x1b[31mred'
-SHOWN_C1='red\xc2\x9bc1\x9blone\xffbad\xed\xa0\x80sur'
+SHOWN_C1='red\xc2\x9bc1\x9blone\xe2\x80\xaerlo\xe2\x81\xa6iso\xffbad\xed\xa0\x80sur'
 
 run() { # out err cmd...: status in $rc
 	local o=$1 e=$2; shift 2
@@ -145,7 +149,7 @@ printf 'lesson: broken1\ntitle: B\nsummary: B\nnet: %s\n\nstep: s\n> say hi\n' "
 printf 'lesson: broken2%s\ntitle: B\nsummary: B\n\nstep: s\n> say hi\n' "$RAW" >"$tmp/L/broken2.lesson"
 printf 'lesson: broken3\ntitle: B\nsummary: B\n\nstep: s\n> bogus%s\n' "$RAW_LINE" >"$tmp/L/broken3.lesson"
 printf 'lesson: broken4\ntitle: B\nsummary: B\n\nstep: s\n> say %s\n' "$RAW" >"$tmp/L/broken4.lesson"
-run "$tmp/out" "$tmp/err" env SOCKSTEP_LESSONS="$tmp/L" "$bin" --batch --lesson evil
+run "$tmp/out" "$tmp/err" env SOCKSTEP_LESSONS="$tmp/L" "$bin" --batch --lesson evil --width 1000 # lines whole
 safe "handout: title, summary, step title, narration, say, refused command" "$tmp/out" \
 	"T$SHOWN_ESC" "S$SHOWN_ESC" "one$SHOWN_ESC" "narration $SHOWN_ESC" ">> $SHOWN_ESC" "refused: "
 safe "handout: its error lines on stderr" "$tmp/err" "evil.lesson:9:"
@@ -155,6 +159,22 @@ safe "handout from a path: the error lines name the file escaped" "$tmp/err" "L$
 for b in 1 2 3 4; do
 	run "$tmp/out" "$tmp/err" env SOCKSTEP_LESSONS="$tmp/L" "$bin" --batch --lesson "broken$b"
 	safe "lesson broken$b that does not load: the error line" "$tmp/err" "broken$b.lesson:"
+done
+# The worksheet and the Markdown handout: the question is the attack too.
+cat >"$tmp/L/evil2.lesson" <<EOF
+title: T$RAW
+net: loopback
+
+step: one$RAW
+narration $RAW
+> say "$QUOTED"
+> predict result "Q$QUOTED"
+> htons 80
+EOF
+for h in worksheet md; do
+	run "$tmp/out" "$tmp/err" env SOCKSTEP_LESSONS="$tmp/L" "$bin" --batch --lesson evil2 --handout $h
+	safe "--handout $h: title, narration, say and question, exit $rc" "$tmp/out" "PWNED" "rlo" "iso" "lone"
+	[ "$rc" = 0 ] || bad "--handout $h: exit $rc" "$tmp/err"
 done
 run "$tmp/out" "$tmp/err" env SOCKSTEP_LESSONS="$tmp/L" "$bin" --list-lessons
 safe "--list-lessons: summaries and load errors" "$tmp/out" "S$SHOWN_ESC" "does not load: $tmp/L/broken1.lesson:4: unknown net \"$SHOWN_ESC"
@@ -193,7 +213,8 @@ if need tmux tmux; then
 		if LC_ALL=C grep -aqF $'\e]2;PWNED' "$tmp/tty.raw"; then bad "screen: the retitle sequence reached the terminal"
 		elif ! iconv -f UTF-8 -t UTF-8 "$tmp/tty.raw" >/dev/null 2>&1; then bad "screen: invalid UTF-8 reached the terminal"
 		elif LC_ALL=C.UTF-8 grep -aqP '[\x{80}-\x{9f}]' "$tmp/tty.raw"; then bad "screen: a C1 control reached the terminal"
-		else ok "screen: no retitle, C1 control or invalid UTF-8 in what reached the terminal"; fi
+		elif LC_ALL=C.UTF-8 grep -aqP "$FORMAT" "$tmp/tty.raw"; then bad "screen: a bidi or format control reached the terminal"
+		else ok "screen: no retitle, C1, bidi or format control or invalid UTF-8 in what reached the terminal"; fi
 		safe "--log file: the lesson's and the prompt's text" "$tmp/log" "L$SHOWN_ESC" "evil.lesson:9:" "$SHOWN_C1"
 		[ "$(cat "$tmp/tty.rc" 2>/dev/null)" = 0 ] && ok "screen: exit status 0" || bad "screen: exit status $(cat "$tmp/tty.rc" 2>/dev/null)" "$tmp/tty.err"
 	else

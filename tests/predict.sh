@@ -16,7 +16,8 @@ guess() { send ':'; send_text "$1"; send Enter; }
 row() { screen | grep -F -- "$1"; }
 
 # ---- tcp: the state after connect (wrong, then right), accept's remote columns
-tmux_session tcp 100 30 "env LANG=C.UTF-8 LC_ALL=C.UTF-8 $bin --lesson tcp 2>$tmp/err"
+ui_fresh_log
+tmux_session tcp 100 30 "env LANG=C.UTF-8 LC_ALL=C.UTF-8 $bin --lesson tcp --log $UI_LOG 2>$tmp/err"
 wait_for "5-tuple" >/dev/null
 for k in 1 2 3 4 5 6 7; do next_step "step $k/" >/dev/null; done
 check "step 7: the question is on the narration line" \
@@ -58,7 +59,8 @@ check "the end: the score, 2 of 2 predicted" 'wait_for "2 of 2 predicted"'
 check "tcp: nothing on stderr" '[ ! -s "$tmp/err" ]'
 
 # ---- ephemeral: the client's local port, the kernel's choice ----
-tmux_session eph 80 24 "env LANG=C.UTF-8 LC_ALL=C.UTF-8 $bin --lesson ephemeral 2>$tmp/err"
+ui_fresh_log
+tmux_session eph 80 24 "env LANG=C.UTF-8 LC_ALL=C.UTF-8 $bin --lesson ephemeral --log $UI_LOG 2>$tmp/err"
 wait_for "5-tuple" >/dev/null
 for k in 1 2 3; do next_step "step $k/" >/dev/null; done
 check "80x24 step 3: the question, and the client's LOCAL-PORT hidden (??)" \

@@ -70,6 +70,14 @@ if [ "$part" = --root ]; then
   # And what the user may write is written, and is the user's.
   "${asuser[@]}" "$bin" --batch --net loopback --write "$pub/mine.pcap" --script "$tmp/tcp" >/dev/null 2>&1
   [ "$(stat -c %u "$pub/mine.pcap" 2>/dev/null)" = 65534 ] && ok || bad "--write under sudo: the file is not the user's"
+  # Each program execs sockstep's own file as that user: a file only root
+  # may execute stops the first program with one line naming the file and
+  # the fix, and status 1.
+  cp "$bin" "$priv/ss"; chmod 700 "$priv/ss"
+  "${asuser[@]}" "$priv/ss" --batch --net loopback --script "$tmp/tcp" >"$tmp/o" 2>"$tmp/e"
+  rc=$?
+  [ "$rc" = 1 ] && grep -q "cannot start the program: exec of sockstep's own file $priv/ss: EACCES.*chmod 755" "$tmp/e" \
+    && ok || bad "a root-only sockstep file under sudo: exit $rc, expected 1 and one line naming the file and chmod:" "$tmp/e"
   rm -rf "$priv"
 fi
 

@@ -73,12 +73,13 @@ for size in 80x24 100x30 160x45; do
 		mapfile -t facts < <(step_facts "$lesson")
 		n=${#facts[@]}
 		[ "$n" -gt 0 ] || { bad "$lesson: no steps read from its file"; continue; }
-		tmux_session "p-$lesson-$size" "$w" "$h" "env -u NO_COLOR LANG=C.UTF-8 LC_ALL=C.UTF-8 $bin --lesson $lesson 2>$tmp/err"
+		ui_fresh_log
+		tmux_session "p-$lesson-$size" "$w" "$h" "env -u NO_COLOR LANG=C.UTF-8 LC_ALL=C.UTF-8 $bin --lesson $lesson --log $UI_LOG 2>$tmp/err"
 		wait_for "5-tuple" >/dev/null || { bad "$size $lesson: sockstep did not start"; continue; }
 		for k in $(seq 1 "$n"); do
 			read -r hex frame <<<"${facts[$((k - 1))]}"
 			send n
-			wait_until shown -E -- "step $k/[0-9]+:" && steps_done
+			steps_done && wait_until shown -E -- "step $k/[0-9]+:"
 			# A prediction hides its answer ("??") until guessed or skipped: s (tests/predict.sh).
 			for _ in 1 2 3 4; do shown -F "PREDICT " || break; send s; wait_until true; sleep 0.1; done
 			# shellcheck disable=SC2046 # word splitting of the flags is wanted
@@ -106,13 +107,14 @@ for size in 80x24 100x30 160x45; do
 	n=${#ft[@]}
 	tup=--tuple
 	[ "$w" -lt 100 ] && tup=--tuple-min # PROTOCOL on both halves from 100x30
-	tmux_session "p-compare-$size" "$w" "$h" "env -u NO_COLOR LANG=C.UTF-8 LC_ALL=C.UTF-8 $bin --compare 2>$tmp/err"
+	ui_fresh_log
+	tmux_session "p-compare-$size" "$w" "$h" "env -u NO_COLOR LANG=C.UTF-8 LC_ALL=C.UTF-8 $bin --compare --log $UI_LOG 2>$tmp/err"
 	wait_for "5-tuple" >/dev/null || { bad "$size --compare: sockstep did not start"; continue; }
 	for k in $(seq 1 "$n"); do
 		read -r _ f1 <<<"${ft[$((k - 1))]}"
 		read -r _ f2 <<<"${fu[$((k - 1))]}"
 		send n
-		wait_until shown -E -- "step $k/[0-9]+" && steps_done
+		steps_done && wait_until shown -E -- "step $k/[0-9]+"
 		args=("$tup" --call)
 		[ "$f1" != - ] && args+=(--ladder "$f1")
 		[ "$f2" != - ] && args+=(--ladder "$f2")

@@ -299,7 +299,8 @@ check_exit "--lesson tcp" 0
 # At 80×24, the size a projector with a big font gives: every row keeps the
 # PROTOCOL column and its state, and the steps keep the lecture's names (cut
 # from the end), the same form from the first step to the last.
-tmux_session small80 80 24 "SOCKSTEP_LESSONS=$src/assets/lessons $bin --lesson tcp 2>$tmp/err80"
+ui_fresh_log
+tmux_session small80 80 24 "SOCKSTEP_LESSONS=$src/assets/lessons $bin --lesson tcp --log $UI_LOG 2>$tmp/err80"
 wait_for "5-tuple" >/dev/null
 # The table's lines without its notes ("(a new socket: ...)", wrapped: under the STEP column's blank).
 table80() { screen | sed -n '/5-tuple ·/,/^├/p' | sed '1d;$d' | grep -vE '^│  +' ; }
@@ -548,7 +549,8 @@ check_exit "notes at 80x24" 0
 ladder_pane() { screen | sed -n '/ladder ·/,$p'; }
 on_ladder() { ladder_pane | grep -F -- "$1" | grep -qF -- "${2:-$1}"; }
 for size in 80x24 100x30; do
-	tmux_session "ladder$size" "${size%x*}" "${size#*x}" "SOCKSTEP_LESSONS=$src/assets/lessons $bin --lesson tcp 2>$tmp/errl"
+	ui_fresh_log
+	tmux_session "ladder$size" "${size%x*}" "${size#*x}" "SOCKSTEP_LESSONS=$src/assets/lessons $bin --lesson tcp --log $UI_LOG 2>$tmp/errl"
 	wait_for "5-tuple" >/dev/null
 	check "$size ladder: titled with both hosts, empty until the first frame" \
 		'wait_for "ladder · " && on_ladder "100.0.0.1" "200.0.0.2" && on_ladder "no frames yet"'
@@ -581,7 +583,8 @@ for size in 80x24 100x30; do
 done
 
 # The arrows stay selectable: Up picks an older one, Enter shows its layers and bytes.
-tmux_session ladderudp 100 30 "SOCKSTEP_LESSONS=$src/assets/lessons $bin --lesson udp 2>$tmp/errl"
+ui_fresh_log
+tmux_session ladderudp 100 30 "SOCKSTEP_LESSONS=$src/assets/lessons $bin --lesson udp --log $UI_LOG 2>$tmp/errl"
 wait_for "5-tuple" >/dev/null
 for k in 1 2 3 4 5 6 7; do next_step "step $k/" >/dev/null; done
 check "udp ladder: the datagram as an arrow, UDP len=4 \"hola\", sendto() beside it" \
@@ -600,7 +603,8 @@ check "udp ladder: Up then Enter: the frame before (the ARP reply)" 'wait_for "A
 
 # Held on the wire: the arrow stops part of the way, in ‖; x drops it: ✗;
 # the kernel sends it again (↻), held again.
-tmux_session ladderhold 100 30 "SOCKSTEP_LESSONS=$src/assets/lessons $bin --lesson tcp 2>$tmp/errl"
+ui_fresh_log
+tmux_session ladderhold 100 30 "SOCKSTEP_LESSONS=$src/assets/lessons $bin --lesson tcp --log $UI_LOG 2>$tmp/errl"
 wait_for "5-tuple" >/dev/null
 for k in 1 2 3 4 5 6 7 8; do next_step "step $k/" >/dev/null; done
 send h

@@ -24,8 +24,9 @@ trace() {
   learn
 }
 
-# learn: sockstep is the process that ran execve; a program is a process that
-# named itself (prctl PR_SET_NAME). For each program NAME: $tmp/p/NAME.raw,
+# learn: sockstep is the process whose execve carries --batch (each program
+# execs sockstep's runner too: "sockstep --prog-runner ..."); a program is a
+# process that named itself (prctl PR_SET_NAME). For each program NAME: $tmp/p/NAME.raw,
 # its calls after it took its name, as strace wrote them; $tmp/p/NAME, the
 # lecture's calls among them: no times, no signals, and nothing on its
 # control channel with sockstep (a descriptor of 100 or more).
@@ -33,7 +34,8 @@ declare -A PID
 learn() {
   local f p name
   PID=()
-  main=$(grep -l '^[0-9.]* execve(' "$tmp"/t/pid.* | sed 's/.*\.//')
+  main=$(grep -l '^[0-9.]* execve(.*"--batch"' "$tmp"/t/pid.* | sed 's/.*\.//')
+  if [ "$(echo "$main" | wc -w)" != 1 ]; then bad "not one process ran sockstep --batch: ${main:-none}"; main=none; fi
   base=$(head -c 10 "$tmp/t/pid.$main")
   for f in "$tmp"/t/pid.*; do
     p=${f##*.}
@@ -48,7 +50,8 @@ learn() {
 }
 
 # program NAME PARENT: a process named NAME ran, not sockstep's own, a child
-# of PARENT ("sockstep" or a program's name): the pid its fork returned.
+# of PARENT ("sockstep" or a program's name): the pid its fork returned; a
+# child of sockstep exec'd the runner.
 program() {
   local p=${PID[$1]:-} parent ppid
   if [ -z "$p" ]; then bad "$1: no process named $1 (prctl PR_SET_NAME) in the trace"; return 1; fi
@@ -56,6 +59,11 @@ program() {
   if [ "$2" = sockstep ]; then parent=$main; else parent=${PID[$2]:-none}; fi
   ppid=$(grep -lE "^[0-9.]+ (clone3?|v?fork)\(.*\) += $p( |$)" "$tmp"/t/pid.* 2>/dev/null | sed 's/.*\.//')
   if [ "$ppid" = "$parent" ]; then ok; else bad "$1 (pid $p) was forked by pid ${ppid:-none}, expected $2 ($parent)"; fi
+  # Started by sockstep: it exec'd the runner before its first call, so it
+  # holds nothing of sockstep's memory (no capture ring). (Not root, strace
+  # cannot read the arguments of a non-dumpable process: only the execve.)
+  [ "$2" != sockstep ] || grep -qE '^[0-9.]+ execve\(("/proc/self/exe", \["sockstep", "--prog-runner"|0x).* = 0 <' "$tmp/t/pid.$p" && ok \
+    || bad "$1 (pid $p) made its calls without exec'ing sockstep's runner (--prog-runner)"
 }
 
 # want PROGRAM PRINTED CALL: sockstep printed the line PRINTED for PROGRAM,
@@ -231,6 +239,17 @@ want server 'csock = accept(sock, (struct sockaddr *)&echoclient, &clientlen);  
 slept server '^accept\(3, ' client '^connect\(3, '
 lecture server
 lecture client
+
+# ---- --net host: sockstep is non-dumpable before it opens the capture -----
+# (no moment in which another process of its uid could read the ring).
+printf 'server socket tcp\n' >"$tmp/host.script"
+trace "$tmp/host.script" --net host
+program server sockstep
+nd=$(grep -nE '^[0-9.]+ prctl\(PR_SET_DUMPABLE, (0|SUID_DUMP_DISABLE)' "$tmp/t/pid.$main" 2>/dev/null | head -n 1 | cut -d: -f1)
+pk=$(grep -nE '^[0-9.]+ socket\(AF_PACKET, ' "$tmp/t/pid.$main" 2>/dev/null | head -n 1 | cut -d: -f1)
+if [ -z "$pk" ]; then bad "host: sockstep opened no packet socket (the capture)"
+elif [ -n "$nd" ] && [ "$nd" -lt "$pk" ]; then ok
+else bad "host: sockstep made itself non-dumpable ${nd:+at line $nd }after opening the capture (line $pk), or never"; fi
 
 # ---- several programs: interrupt, a second client, fork, select, nonblock --
 cat >"$tmp/progs.script" <<'EOF'

@@ -238,6 +238,114 @@ static void test_structure_errors(void **state)
 	free(many);
 }
 
+/* "net: loopback" has no wire between two hosts: holding, stepping,
+ * dropping and delaying are refused when the lesson loads, not in class. */
+static void test_loopback_has_no_wire_faults(void **state)
+{
+	(void)state;
+	static const char *const faults[] = { "wire hold", "wire hold next SYN", "wire drop next data", "wire step",
+					      "wire drop", "wire pass", "wire delay 300ms" };
+	char text[256];
+	for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++) {
+		snprintf(text, sizeof text, "title: T\nnet: loopback\nstep: one\n> server socket tcp\n> %s\n", faults[i]);
+		BAD(text, 5, "in a \"net: loopback\" lesson: on loopback sockstep only watches the frames; "
+			     "expected \"net: lab\"");
+		/* The same in the lab is a lesson. */
+		snprintf(text, sizeof text, "title: T\nnet: lab\nstep: one\n> server socket tcp\n> %s\n", faults[i]);
+		lesson_free(parse_ok(text));
+	}
+	BAD("title: T\nnet: loopback\nstep: one\n> expect wire held 1\n", 4, "never holds");
+	/* Watching is what loopback does. */
+	lesson_free(parse_ok("title: T\nnet: loopback\nstep: one\n> wire status\n> expect wire held 0\n"
+			     "> expect wire saw \"UDP\"\n"));
+}
+
+/* A lesson saved on Windows, as "UTF-8 with BOM", loads as the plain one
+ * (linein.h's rule); a CR inside a command is still a control byte. */
+static void test_bom_and_crlf(void **state)
+{
+	(void)state;
+	struct lesson *l = parse_ok("\xEF\xBB\xBFtitle: T\r\nnet: loopback\r\n\r\nstep: one\r\nSome text.\r\n"
+				    "> server socket tcp\r\n");
+	assert_string_equal(l->title, "T");
+	assert_int_equal(l->net, LESSON_NET_LOOPBACK);
+	assert_int_equal(l->steps[0].nitems, 2);
+	assert_string_equal(l->steps[0].items[0].text, "Some text.");
+	assert_string_equal(l->steps[0].items[1].text, "server socket tcp");
+	lesson_free(l);
+	BAD("title: T\nstep: one\n> server\r socket tcp\n", 3, "binary byte 0x0D");
+	/* Past the start a BOM is a character: this line is narration (and shown escaped). */
+	l = parse_ok("title: T\nstep: one\n\xEF\xBB\xBF> server socket tcp\n");
+	assert_int_equal(l->steps[0].items[0].kind, LI_TEXT);
+	lesson_free(l);
+}
+
+#define HEAD "title: T\nstep: one\n"
+
+/* A prediction is checked against what the command after it can answer
+ * (predict.h): one that no run can answer is refused at its own line. */
+static void test_unanswerable_predictions(void **state)
+{
+	(void)state;
+	/* The lesson's last command, also behind asides. */
+	BAD(HEAD "> client socket tcp\n> predict client state \"Which?\"\n", 4, "has no command after it");
+	BAD(HEAD "> client socket tcp\n> predict client state \"Which?\"\n> expect client state CLOSED\n"
+		 "> say \"end\"\nstep: two\nnarration only\n", 4, "has no command after it");
+	/* About a socket that does not exist yet. */
+	BAD(HEAD "> predict client state \"Which?\"\n> server socket tcp\n", 3, "client has none");
+	BAD(HEAD "> predict client2 local \"Which?\"\n> client socket tcp\n", 3, "client2 has none");
+	/* result: before a socket, about another side's command, after a sysctl. */
+	BAD(HEAD "> predict client result \"What?\"\n> client connect 200.0.0.2 80\n", 3,
+	    "client has no socket: the command is refused");
+	BAD(HEAD "> client socket tcp\n> predict client result \"What?\"\n> server socket tcp\n", 4,
+	    "(\"server socket\") is no call of client");
+	BAD(HEAD "> client socket tcp\n> predict client result \"What?\"\n> client sysctl net.ipv4.tcp_syn_retries\n",
+	    4, "is no call of client");
+	/* data: only a receive fills it in ("before a bind", "after a send"). */
+	BAD(HEAD "> server socket udp\n> predict server data \"What?\"\n> server bind 200.0.0.2 80\n", 4,
+	    "(\"server bind\") receives nothing for server");
+	BAD(HEAD "> client socket udp\n> predict client data \"What?\"\n> client sendto 200.0.0.2 80 \"x\"\n", 4,
+	    "receives nothing for client");
+	/* Without a side: the bytes of htons or htonl. */
+	BAD(HEAD "> predict result \"Which bytes?\"\n> inet_addr 1.2.3.4\n", 3, "expected htons or htonl next");
+	BAD(HEAD "> predict result \"Which bytes?\"\n> server socket tcp\n", 3, "expected htons or htonl next");
+	/* A table question before something that changes no table. */
+	BAD(HEAD "> client socket tcp\n> predict client local \"Which?\"\n> htons 80\n", 4, "changes nothing there");
+	/* The second of two questions in a row. */
+	BAD(HEAD "> client socket tcp\n> predict client state \"A?\"\n> predict server remote \"B?\"\n"
+		 "> client connect 200.0.0.2 80\n", 5, "server has none");
+}
+
+/* What the shipped lessons ask, and what a blocked call answers later. */
+static void test_answerable_predictions(void **state)
+{
+	(void)state;
+	static const char *const ok[] = {
+		/* tcp: the client's state and the server's new socket, asked before the client's connect */
+		HEAD "> server socket tcp\n> server bind 200.0.0.2 80\n> server listen\n> server accept\n"
+		     "> client socket tcp\n> predict client state \"A?\"\n> predict server remote \"B?\"\n"
+		     "> client connect 200.0.0.2 80\n",
+		/* ephemeral: the port the kernel gives at connect, across an expect and a step */
+		HEAD "> client socket tcp\n> predict client local \"Which port?\"\n> expect client state CLOSED\n"
+		     "step: two\n> client connect 200.0.0.2 80\n",
+		/* udp: recvfrom waits since an earlier step; the client's sendto fills it */
+		HEAD "> server socket udp\n> server bind 200.0.0.2 80\n> server recvfrom\n> client socket udp\n"
+		     "> predict server data \"What?\"\n> client sendto 200.0.0.2 80 \"hola\"\n",
+		/* accept returns during the client's connect; a blocked recv returns EINTR */
+		HEAD "> server socket tcp\n> server bind 200.0.0.2 80\n> server listen\n> server accept\n"
+		     "> client socket tcp\n> predict server result \"accept()?\"\n> client connect 200.0.0.2 80\n"
+		     "> server recv\n> predict server result \"EINTR?\"\n> server interrupt\n",
+		/* its own calls, socket() included; the bytes of htons */
+		HEAD "> predict client result \"Which descriptor?\"\n> client socket tcp\n"
+		     "> predict client data \"What?\"\n> client recv\n> predict result \"Bytes?\"\n> htons 1001\n",
+		/* a state after a wait or a wire step */
+		HEAD "> client socket tcp\n> predict client state \"After?\"\n> wait 1s\n"
+		     "> predict client state \"Now?\"\n> wire step\n",
+	};
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+		lesson_free(parse_ok(ok[i]));
+}
+
 static void test_name_of(void **state)
 {
 	(void)state;
@@ -410,6 +518,10 @@ int main(void)
 		cmocka_unit_test(test_command_errors),
 		cmocka_unit_test(test_header_errors),
 		cmocka_unit_test(test_structure_errors),
+		cmocka_unit_test(test_bom_and_crlf),
+		cmocka_unit_test(test_loopback_has_no_wire_faults),
+		cmocka_unit_test(test_unanswerable_predictions),
+		cmocka_unit_test(test_answerable_predictions),
 		cmocka_unit_test(test_name_of),
 		cmocka_unit_test(test_no_crash),
 		cmocka_unit_test(test_many_long_names),

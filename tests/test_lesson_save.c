@@ -276,6 +276,31 @@ static void test_fork_and_reuse(void **state)
 	session_free(&s);
 }
 
+/* A question the session answered is saved; one it never answered (the
+ * session's last line) is left out as a note, so the lesson loads. */
+static void test_predictions(void **state)
+{
+	(void)state;
+	struct session s;
+	session_init(&s);
+	command(&s, SIDE_CLIENT, "client socket tcp");
+	call(&s, SIDE_CLIENT, 3, 3, 0, CS_DONE);
+	row(&s, SIDE_CLIENT, 3, TS_SOCKET, "", "", "", "", "CLOSED");
+	command(&s, SIDE_CLIENT, "predict client local \"Which port?\"");
+	ev(&s, EV_PREDICT, SIDE_CLIENT, 1, -1, "Which port?")->ret = EX_LOCAL;
+	command(&s, SIDE_CLIENT, "client connect 200.0.0.2 80");
+	call(&s, SIDE_CLIENT, 3, 0, 0, CS_DONE);
+	row(&s, SIDE_CLIENT, 3, TS_CONNECTED, "100.0.0.1", "41234", "200.0.0.2", "80", "ESTABLISHED");
+	command(&s, SIDE_CLIENT, "predict client state \"And now?\"");
+	ev(&s, EV_PREDICT, SIDE_CLIENT, 1, -1, "And now?")->ret = EX_STATE;
+	char *out = save(&s, "lab");
+	has(out, "\n> predict client local \"Which port?\"\n");
+	has(out, "\n# predict client state \"And now?\" (left out: nothing in the session answered it)\n");
+	lacks(out, "\n> predict client state");
+	free(out);
+	session_free(&s);
+}
+
 static void test_refusals(void **state)
 {
 	(void)state;
@@ -305,6 +330,7 @@ int main(void)
 		cmocka_unit_test(test_timers),
 		cmocka_unit_test(test_typed_lines),
 		cmocka_unit_test(test_fork_and_reuse),
+		cmocka_unit_test(test_predictions),
 		cmocka_unit_test(test_refusals),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -49,6 +49,38 @@ static void c1_and_invalid_utf8_are_shown(void **state)
 	is("\xff", "\\xff");
 }
 
+/* Bidi and other invisible format controls would show the rest of a line
+ * reversed or hide text: shown as their bytes, as C1 controls are, by every
+ * writer (escape, fputs, stream, Markdown). The joiners that emoji and
+ * Persian need stay. */
+static void format_controls_are_shown(void **state)
+{
+	(void)state;
+	is("a\xe2\x80\xae" "b", "a\\xe2\\x80\\xaeb");                 /* U+202E RIGHT-TO-LEFT OVERRIDE */
+	is("\xe2\x81\xa6x\xe2\x81\xa9", "\\xe2\\x81\\xa6x\\xe2\\x81\\xa9"); /* U+2066 ... U+2069 */
+	is("\xe2\x80\x8e\xe2\x80\x8f", "\\xe2\\x80\\x8e\\xe2\\x80\\x8f"); /* LRM, RLM */
+	is("\xe2\x80\xaa\xe2\x80\xab\xe2\x80\xac\xe2\x80\xad",
+	   "\\xe2\\x80\\xaa\\xe2\\x80\\xab\\xe2\\x80\\xac\\xe2\\x80\\xad"); /* LRE, RLE, PDF, LRO */
+	is("\xd8\x9c", "\\xd8\\x9c");                              /* U+061C ARABIC LETTER MARK */
+	is("\xef\xbb\xbfsay", "\\xef\\xbb\\xbfsay");                /* U+FEFF inside a line */
+	is("\xe2\x80\xa8", "\\xe2\\x80\\xa8");                      /* U+2028 LINE SEPARATOR */
+	/* Kept: ZWJ in an emoji, ZWNJ in Persian, U+202F NARROW NO-BREAK SPACE. */
+	is("\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x92\xbb", "\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x92\xbb");
+	is("\xd9\x85\xe2\x80\x8c\xd8\xa7 1\xe2\x80\xaf" "000", "\xd9\x85\xe2\x80\x8c\xd8\xa7 1\xe2\x80\xaf" "000");
+	assert_false(text_is_safe("\xe2\x80\xae"));
+	assert_true(text_format_control(0x202e) && text_format_control(0x2066) && text_format_control(0xfeff));
+	assert_false(text_format_control(0x200d) || text_format_control(0x202f) || text_format_control(0x20));
+
+	char buf[256] = "";
+	FILE *f = fmemopen(buf, sizeof buf, "w");
+	assert_non_null(f);
+	assert_int_equal(text_fputs("x\xe2\x80\xaey", f), 0);
+	fclose(f);
+	assert_string_equal(buf, "x\\xe2\\x80\\xaey");
+	md_inline("x\xe2\x81\xa7y", buf, sizeof buf);
+	assert_string_equal(buf, "x\\\\xe2\\\\x81\\\\xa7y"); /* the escape's backslash escaped for Markdown */
+}
+
 static void every_byte_is_safe_after_escaping(void **state)
 {
 	(void)state;
@@ -153,6 +185,7 @@ static void stream_split_anywhere_is_the_same(void **state)
 		"caf\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x98\x80 end",
 		"\x1b]2;PWNED\x07\x1b[2J\x1b[31mred\xc2\x9b" "c1\x9blone\xff" "bad\xed\xa0\x80sur\xe2\x82",
 		"\xe2\x86x\xf0\x9f\x98y\xc3\n\xc3",
+		"rlo\xe2\x80\xae|\xe2\x81\xa6iso\xe2\x81\xa9 \xef\xbb\xbf",
 	};
 	struct collect whole, c;
 	for (size_t k = 0; k < sizeof(ins) / sizeof(ins[0]); k++) {
@@ -213,6 +246,7 @@ int main(void)
 		cmocka_unit_test(plain_text_is_kept),
 		cmocka_unit_test(escape_sequences_are_shown),
 		cmocka_unit_test(c1_and_invalid_utf8_are_shown),
+		cmocka_unit_test(format_controls_are_shown),
 		cmocka_unit_test(every_byte_is_safe_after_escaping),
 		cmocka_unit_test(long_text_is_cut_visibly),
 		cmocka_unit_test(fputs_matches_escape),

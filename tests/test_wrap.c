@@ -53,9 +53,43 @@ static void arrows_are_one_column(void **state)
 	(void)state;
 	/* 60 columns with three arrows of 3 bytes each: kept whole. */
 	char line[128] = "  wire    #3   cli→srv TCP 1.0.0.1:9 → 2.0.0.2:80 →";
-	while (wrap_cols(line, strlen(line)) < 60)
+	while (text_cols(line, strlen(line)) < 60)
 		strcat(line, "x");
 	assert_int_equal(strlen(line), 60 + 3 * 2);
+	assert_int_equal(strchr(wrap(line, 60), '\n') - wrap(line, 60), (long)strlen(line));
+}
+
+/* Display columns, as a terminal or a printer shows them, in the process's
+ * locale (the test never calls setlocale: "C"): a CJK character takes two,
+ * a combining accent none. */
+static void cjk_takes_two_columns_and_accents_none(void **state)
+{
+	(void)state;
+	char line[512] = "", want[512] = "";
+	for (int i = 0; i < 40; i++) /* 40 characters, 80 columns, no blank */
+		strcat(line, "\xe4\xb8\xad");
+	for (int i = 0; i < 30; i++)
+		strcat(want, "\xe4\xb8\xad");
+	strcat(want, "\n");
+	for (int i = 0; i < 10; i++)
+		strcat(want, "\xe4\xb8\xad");
+	strcat(want, "\n");
+	assert_string_equal(wrap(line, 60), want);
+	assert_int_equal(text_cols(line, strlen(line)), 80);
+	/* Words: the break falls at the last blank that fits in 60 columns. */
+	strcpy(line, "");
+	for (int i = 0; i < 9; i++)
+		strcat(line, "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e ");  /* 3 characters and a blank: 7 columns */
+	strcat(line, "end");
+	const char *s = wrap(line, 60);
+	const char *nl = strchr(s, '\n');
+	assert_non_null(nl);
+	assert_int_equal(text_cols(s, (size_t)(nl - s)), 55); /* 8 words; the 9th ends at column 62 */
+	/* 50 letters with a combining acute: 50 columns, kept whole at 60. */
+	strcpy(line, "");
+	for (int i = 0; i < 50; i++)
+		strcat(line, "e\xcc\x81");
+	assert_int_equal(text_cols(line, strlen(line)), 50);
 	assert_int_equal(strchr(wrap(line, 60), '\n') - wrap(line, 60), (long)strlen(line));
 }
 
@@ -75,7 +109,7 @@ static void every_piece_fits(void **state)
 	for (const char *l = s; *l;) {
 		const char *e = strchr(l, '\n');
 		assert_non_null(e);
-		assert_true(wrap_cols(l, (size_t)(e - l)) <= 60);
+		assert_true(text_cols(l, (size_t)(e - l)) <= 60);
 		l = e + 1;
 	}
 }
@@ -128,6 +162,7 @@ int main(void)
 		cmocka_unit_test(short_lines_are_kept),
 		cmocka_unit_test(a_call_continues_under_its_text),
 		cmocka_unit_test(arrows_are_one_column),
+		cmocka_unit_test(cjk_takes_two_columns_and_accents_none),
 		cmocka_unit_test(index_lines_break_after_a_comma),
 		cmocka_unit_test(every_piece_fits),
 		cmocka_unit_test(the_first_arp_exchange_is_listed),
