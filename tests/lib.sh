@@ -18,12 +18,17 @@ chmod 755 "$tmp"
 T=()
 TMUX_SOCK=''
 
-# At exit: the tmux server and the socket it leaves behind, then the temp dir.
+# The directory priv_dir found, empty until a test asks for one.
+PRIV_DIR=''
+
+# At exit: the tmux server and the socket it leaves behind, then the temp dir
+# (and priv_dir's, which may be elsewhere).
 lib_cleanup() {
   if [ -n "$TMUX_SOCK" ]; then
     "${T[@]}" kill-server >/dev/null 2>&1
     rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$TMUX_SOCK"
   fi
+  [ -z "$PRIV_DIR" ] || rm -rf "$PRIV_DIR"
   rm -rf "$tmp"
 }
 trap lib_cleanup EXIT
@@ -95,6 +100,26 @@ NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 need_nobody() {
   need_root "running as uid 65534 (--as-nobody)" || finish
   need setpriv util-linux || finish
+}
+
+# priv_dir: PRIV_DIR set to a new directory, readable by all, where a file
+# capability or a set-uid bit takes effect when uid 65534 runs the file: a
+# file system that keeps them, not mounted nosuid. Tried in $tmp, /var/tmp,
+# then the binary's build directory, with a copy of grep given cap_net_raw
+# reading its own CapEff; status 1 where there is none (needs root, setcap).
+priv_dir() {
+  local d c
+  [ -n "$PRIV_DIR" ] && return 0
+  for d in "$tmp" /var/tmp "$(dirname "${bin:-$tmp}")"; do
+    c=$(mktemp -d "$d/sockstep-priv.XXXXXX" 2>/dev/null) || continue
+    chmod 755 "$c"; cp "$(command -v grep)" "$c/probe"
+    if setcap cap_net_raw+ep "$c/probe" 2>/dev/null &&
+       "${NOBODY[@]}" "$c/probe" -q '^CapEff:[[:space:]]*0000000000002000$' /proc/self/status; then
+      rm -f "$c/probe"; PRIV_DIR=$c; return 0
+    fi
+    rm -rf "$c"
+  done
+  return 1
 }
 
 # set_runner [--as-nobody]: run=(sockstep), or run as uid 65534 (needs $bin).

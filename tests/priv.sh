@@ -104,33 +104,17 @@ client sendto 127.0.0.1 $port "hola"
 wait 3s
 EOS
 chmod 644 "$tmp/hostwait"
-# cap_dir: a new directory, readable by all, where a file capability takes
-# effect when uid 65534 runs the file: its file system keeps it (xattrs) and
-# is not mounted nosuid. Tried with a copy of grep reading its own CapEff.
-cap_dir() {
-  local d c
-  for d in "$tmp" /var/tmp "$(dirname "$bin")"; do
-    c=$(mktemp -d "$d/priv-cap.XXXXXX" 2>/dev/null) || continue
-    chmod 755 "$c"; cp "$(command -v grep)" "$c/probe"
-    if setcap cap_net_raw+ep "$c/probe" 2>/dev/null &&
-       "${NOBODY[@]}" "$c/probe" -q '^CapEff:[[:space:]]*0000000000002000$' /proc/self/status; then
-      echo "$c"; return 0
-    fi
-    rm -rf "$c"
-  done
-  return 1
-}
 # The root part: the sudo files above, the setcap and sudo captures here.
 if [ "$part" = --root ]; then
   # The privilege checks are the point of this test: a missing tool fails it.
   if ! command -v setcap >/dev/null; then
     bad "setcap not found: expected it for the cap_net_raw checks (Debian: apt-get install libcap2-bin)"
-  elif ! capdir=$(cap_dir); then
+  elif ! priv_dir; then
     skip "setcap: no directory here where a file capability takes effect (tried $tmp, /var/tmp, $(dirname "$bin"))"
   else
-    cp "$bin" "$capdir/sockcap"; chmod 755 "$capdir/sockcap"
-    setcap cap_net_raw+ep "$capdir/sockcap"
-    "${NOBODY[@]}" "$capdir/sockcap" --batch --net host --script "$tmp/hostwait" >"$tmp/co" 2>"$tmp/ce" &
+    cp "$bin" "$PRIV_DIR/sockcap"; chmod 755 "$PRIV_DIR/sockcap"
+    setcap cap_net_raw+ep "$PRIV_DIR/sockcap"
+    "${NOBODY[@]}" "$PRIV_DIR/sockcap" --batch --net host --script "$tmp/hostwait" >"$tmp/co" 2>"$tmp/ce" &
     pid=$!
     last=""
     if watch "$pid" sockcap; then ok; else bad "setcap cap_net_raw+ep, as uid 65534: capabilities still held: $last"; fi
@@ -141,7 +125,6 @@ if [ "$part" = --root ]; then
     wait "$pid"
     grep -q "UDP 127.0.0.1:[0-9]* → 127.0.0.1:$port len=4" "$tmp/co" && ok \
       || bad "setcap: the capture did not work" "$tmp/ce"
-    rm -rf "$capdir"
   fi
   # Root as by sudo: uid 65534 and nothing left, not even in the bounding set.
   "${asuser[@]}" "$bin" --batch --net host --script "$tmp/hostwait" >"$tmp/co" 2>"$tmp/ce" &
