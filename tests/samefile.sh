@@ -10,7 +10,7 @@ bin=$1
 . "$(dirname "$0")/lib.sh"
 set_runner "${2:-}"
 chmod 777 "$tmp"             # as root sockstep opens files as nobody
-command -v script >/dev/null || { bad "script(1) not found: expected util-linux"; finish; }
+need script bsdutils || finish
 for l in compare-tcp compare-udp; do cp "$src/assets/lessons/$l.lesson" "$tmp/$l.lesson"; done
 chmod 666 "$tmp"/*.lesson
 sum() { sha256sum "$@" | awk '{ print $1 }' | tr '\n' ' '; }
