@@ -222,6 +222,9 @@ if need tmux tmux; then
     wait_for "the line is full: at most 4096 bytes"; rc=$?
     check "prompt: a key past 4096 bytes says the line is full" '[ $rc = 0 ]' || screen | tail -3
     send Escape
+    # The prompt closed before ':' opens it again (an Esc followed at once
+    # by ':' is read as Alt-: by curses).
+    wait_gone "Esc cancel"
     # A line pasted from a file saved with a byte order mark runs as typed.
     send ':'
     send_line "$(printf '\xEF\xBB\xBF')say \"pasted\""
