@@ -40,16 +40,7 @@ EOPY
 web=$!
 # One request every 0.1 s until $tmp/done exists; the secret is an argument,
 # not in the environment sockstep inherits.
-"${FOREIGN[@]}" "$py" - "$fport" "$tmp/done" "$secret" <<'EOPY' &
-import os, sys, time, urllib.request
-while not os.path.exists(sys.argv[2]):
-    try:
-        urllib.request.urlopen(urllib.request.Request("http://127.0.0.1:%s/" % sys.argv[1],
-            headers={"Authorization": "Basic " + sys.argv[3]}), timeout=2).read()
-    except Exception:
-        pass
-    time.sleep(0.1)
-EOPY
+"${FOREIGN[@]}" "$py" -c "$ASKER_PY" "$fport" "$tmp/done" "$secret" &
 client=$!
 stop_foreign() { touch "$tmp/done"; wait "$client" 2>/dev/null; kill "$web" 2>/dev/null; wait "$web" 2>/dev/null; }
 trap 'stop_foreign; lib_cleanup' EXIT

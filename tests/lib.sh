@@ -90,6 +90,23 @@ need() {
 # need_root WHAT: running as root (status 0), or skip WHAT, which needs it.
 need_root() { [ "$(id -u)" = 0 ] || skip "needs root: $1"; }
 
+# ---- another user's traffic -------------------------------------------------
+
+# ASKER_PY: python3 -c "$ASKER_PY" PORT DONEFILE SECRET: an HTTP client that
+# sends "Authorization: Basic SECRET" to 127.0.0.1:PORT every 0.1 s until
+# DONEFILE exists (the foreign flow of the host-mode tests). The secret is an
+# argument, not in the environment sockstep inherits.
+ASKER_PY='
+import os, sys, time, urllib.request
+while not os.path.exists(sys.argv[2]):
+    try:
+        urllib.request.urlopen(urllib.request.Request("http://127.0.0.1:%s/" % sys.argv[1],
+            headers={"Authorization": "Basic " + sys.argv[3]}), timeout=2).read()
+    except Exception:
+        pass
+    time.sleep(0.1)
+'
+
 # ---- running as uid 65534 ---------------------------------------------------
 
 # The command prefix that runs a program as uid 65534 with no groups.
