@@ -37,6 +37,11 @@ TERM=xterm timeout 30 script -qec "${run[*]} --net loopback --log '$tmp/l' 2>>'$
 check "--log L 2>>L: status 2" '[ "$(cat "$tmp/rc")" = 2 ]'
 check "--log L 2>>L: one line naming standard error" '[ "$(wc -l <"$tmp/l")" = 1 ] && grep -q "same file as standard error" "$tmp/l"'
 
+# --log that cannot be opened (and no --write): one line, status 2, no crash.
+on_tty "${run[*]} --net loopback --log '$tmp/none/l.log'"
+check "--log into a missing directory: status 2, one line" \
+  '[ "$(cat "$tmp/rc")" = 2 ] && [ "$(wc -l <"$tmp/err")" = 1 ] && grep -q "cannot open log" "$tmp/err"'
+
 printf 'client socket udp\nclient sendto 127.0.0.1 9 "hola"\n' >"$tmp/s"; chmod 644 "$tmp/s"
 # --write onto the transcript's own file: the pcap and the transcript would interleave.
 "${run[@]}" --batch --net loopback --script "$tmp/s" --write "$tmp/o.pcap" >"$tmp/o.pcap" 2>"$tmp/err"; rc=$?
