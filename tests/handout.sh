@@ -7,24 +7,23 @@
 #   handout.sh SOCKSTEP md NAME     (GOLDEN_UPDATE=1 rewrites tests/golden/handout-NAME.md)
 #   handout.sh SOCKSTEP width
 #   handout.sh SOCKSTEP hostile   (Markdown and Mermaid syntax in a lesson and a payload stay text)
+#   handout.sh SOCKSTEP worksheet (the answers hidden, exactly, until the key)
 set -u
 bin=$1 mode=$2 name=${3:-}
 . "$(dirname "$0")/lib.sh"
 
 # The CommonMark check needs Debian's cmark (README's install command, .ci/run).
-if [ "$mode" != width ] && ! command -v cmark >/dev/null; then
+if [ "$mode" = md ] || [ "$mode" = hostile ] && ! command -v cmark >/dev/null; then
   bad "cmark is not installed: apt-get install cmark (the Markdown handout is checked with it)"; finish
 fi
 
-# Ports the kernel picks differ per run (golden.sh masks them the same way).
-mask() { sed -E 's/\b(3[2-9][0-9]{3}|[45][0-9]{4}|60[0-9]{3})\b/EPHEM/g'; }
 
 if [ "$mode" = md ]; then
   exp=$src/tests/golden/handout-$name.md
   "$bin" --batch --lesson "$name" --handout md >"$tmp/raw" 2>"$tmp/err"
   rc=$?
-  mask <"$tmp/raw" >"$tmp/out"
-  if [ -n "${GOLDEN_UPDATE:-}" ]; then cp "$tmp/out" "$exp"; echo "updated $exp"; exit 0; fi
+  mask_ephemeral <"$tmp/raw" >"$tmp/out" # ports the kernel picks differ per run
+  if [ -n "${GOLDEN_UPDATE:-}" ]; then golden_update "$exp" "$tmp/out" "$tmp/err"; exit; fi
   check "$name md: exit 0" '[ "$rc" = 0 ]' || show "$tmp/err"
   check "$name md: nothing on stderr" '[ ! -s "$tmp/err" ]'
   diff -u "$exp" "$tmp/out" >"$tmp/diff" && ok "$name md: as $exp" || bad "$name md: differs from $exp" "$tmp/diff"
@@ -81,6 +80,46 @@ EOF2
   sed -n '/^```mermaid$/,/^```$/p' "$tmp/out" >"$tmp/mm"
   check "hostile md: the Mermaid label has no backtick, # or ; of its own" \
     'grep -qxF "    C->>S: UDP len=13 #quot;a|b#96;#96;#96;c#96;#35;#59;#lt;x#gt;#quot;" "$tmp/mm"'
+  finish
+fi
+
+if [ "$mode" = worksheet ]; then
+  # A worksheet hides exactly the answers: the answer cells of the question's
+  # row and the same values in that step's frames, until the answer key;
+  # nothing the student typed; no "expect ...: ok" line; no later narration
+  # or note that states an answer before the key.
+  for n in udp tcp sockaddr ephemeral close; do
+    "$bin" --batch --lesson "$n" --handout worksheet >"$tmp/$n" 2>"$tmp/err"
+    rc=$?
+    check "$n worksheet: exit 0, nothing on stderr" '[ "$rc" = 0 ] && [ ! -s "$tmp/err" ]' || show "$tmp/err"
+    check "$n worksheet: no \"expect ...: ok\" line" '! grep -qE "expect .*: ok" "$tmp/$n"' || grep -E "expect .*: ok" "$tmp/$n" | head -n 3
+    sed '/^ANSWER KEY/,$d' "$tmp/$n" >"$tmp/$n.before"
+  done
+  b=$tmp/udp.before
+  step() { sed -n "/^Step $1 of /,/^Step $(($1 + 1)) of /p" "$2"; }
+  step 7 "$b" >"$tmp/u7"
+  check "udp step 7: the client's own bind stays (STEP5, STEP6: 100.0.0.1 9000)" \
+    '[ "$(grep -cE "^    [56] +client +3 UDP +100\.0\.0\.1 +9000 +200\.0\.0\.2" "$tmp/u7")" = 2 ]'
+  check "udp step 7: what sendto sent stays (\"hola\")" 'grep -qF "sendto(sock, \"hola\", 4, 0," "$tmp/u7"'
+  check "udp step 7: the question's row hides its answer cells (STEP7 REMOTE-IP, REMOTE-PORT)" \
+    'grep -qE "^    7 +server +3 UDP +200\.0\.0\.2 +80 +\?{9}\* +\?{4}\* +UNCONN" "$tmp/u7"'
+  check "udp step 7: what recvfrom filled in is hidden" 'grep -qF "server  received ?????? (4 bytes) from ?????????:????" "$tmp/u7"'
+  check "udp step 7: the same values hidden in the step's frames" \
+    'grep -qF "UDP ?????????:???? → 200.0.0.2:80 len=4" "$tmp/u7" && ! grep -q "100\.0\.0\.1:9000" "$tmp/u7"'
+  check "udp step 8: its narration does not state the answer before the key" \
+    '! step 8 "$b" | grep -qE "100\.0\.0\.1|port 9000" && step 8 "$b" | grep -qF "who sent it:"'
+  check "udp key: the answer" 'grep -qF "server data: \"hola\" from 100.0.0.1 9000" "$tmp/udp"'
+  step 7 "$tmp/tcp.before" >"$tmp/t7"
+  check "tcp step 7: STEP5's CLOSED is no answer to \"after connect()?\": it stays" \
+    'grep -qE "^    5 +client +3 TCP +100\.0\.0\.1 +9000 +200\.0\.0\.2\* +80\* +CLOSED" "$tmp/t7"'
+  check "tcp step 7: the client's STEP6 state hidden; the server's row its remote cells only" \
+    'grep -qE "^    6 +client .* 80 +\?{11}\*" "$tmp/t7" && grep -qE "^    7 +server +4 TCP\* +200\.0\.0\.2\* +80\* +\?{9}\* +\?{4}\* +ESTABLISHED" "$tmp/t7"'
+  check "tcp step 8: the narration states neither answer" \
+    '! step 8 "$tmp/tcp.before" | grep -qE "ESTABLISHED|100\.0\.0\.1|9000"'
+  check "sockaddr: htons(1001)'s bytes hidden both ways round until the key" \
+    '! grep -qE "03 E9|E9 03" "$tmp/sockaddr.before" && grep -qF "result: 03 E9" "$tmp/sockaddr"'
+  check "ephemeral: the key says IANA's range is not this kernel's" \
+    'grep -qE "not IANA.s 49152-65535: this kernel picks from its own range" "$tmp/ephemeral"'
   finish
 fi
 
