@@ -228,17 +228,19 @@ int batch_print(struct batch_printer *p, const struct session *s)
 		char *buf = NULL;
 		size_t blen = 0;
 		FILE *m = p->nhide ? open_memstream(&buf, &blen) : NULL;
-		f = m ? m : p->out;
-		print_event(p, f, ev, row, line, sizeof(line));
+		if (p->nhide && !m) { /* never an answer unmasked */
+			fputs("  (an event is not shown: out of memory)\n", f);
+			continue;
+		}
+		print_event(p, m ? m : f, ev, row, line, sizeof(line));
 		if (m) {
 			fclose(m);
 			for (size_t i = 0; i < p->nhide; i++)
 				predict_hide_text(&p->hide[i], ev, buf);
-			fputs(buf, p->out); /* already escaped */
+			fputs(buf, f); /* already escaped */
 			free(buf);
 		}
 	}
-	f = p->out;
 	if (p->next >= s->n)
 		arp_said(p);
 	return out_flush(f);

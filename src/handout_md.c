@@ -602,14 +602,14 @@ static void diagram(struct md *m, const struct lesson *l, const struct app *a)
 	struct lane sorted[MD_LANES];
 	memcpy(sorted, m->lane, (size_t)m->nlane * sizeof(sorted[0]));
 	qsort(sorted, (size_t)m->nlane, sizeof(sorted[0]), lane_order);
-	char id[MD_LANES][16], name[16], first[16], last[16];
+	char id[MD_LANES][16], pid[16], name[16], first[16], last[16];
 	fprintf(f, "\n## The frames\n\nOne lane per program. Each arrow is one frame on the wire, labelled as in "
 		"sockstep's ladder pane (%zu frame%s); beside each lane, the program's calls and the states its "
 		"sockets entered.\n\n```mermaid\nsequenceDiagram\n", nframes, nframes == 1 ? "" : "s");
 	for (int i = 0; i < m->nlane; i++) {
-		lane_id(&sorted[i], id[0], sizeof(id[0]), name, sizeof(name));
-		if (strcmp(id[0], name))
-			fprintf(f, "    participant %s as %s\n", id[0], name);
+		lane_id(&sorted[i], pid, sizeof(pid), name, sizeof(name));
+		if (strcmp(pid, name))
+			fprintf(f, "    participant %s as %s\n", pid, name);
 		else
 			fprintf(f, "    participant %s\n", name);
 	}
