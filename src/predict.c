@@ -230,7 +230,7 @@ static bool port_right(const struct predict_answer *a, char *g, unsigned lo, uns
 			if (l == IANA_LO && h == IANA_HI && !(lo == IANA_LO && hi == IANA_HI)) {
 				if (why)
 					snprintf(why, wl, "%lu-%lu is IANA's range; this kernel's is %s: %lu is %s", l, h,
-						 kr, p, holds ? "in both, by the kernel's" : "in it, not in IANA's");
+						 kr, p, holds ? "in both by chance" : "in it, not in IANA's");
 				return false;
 			}
 			if (!holds && why)
