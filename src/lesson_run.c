@@ -617,6 +617,8 @@ struct ws_pred {
 	int step;
 	bool known;                 /* the command after it ran: ans holds the kernel's answer */
 	struct predict_answer ans;
+	enum side side;             /* the question's program and socket */
+	int prog, child, fd;
 	char who[16];               /* "client" */
 	char *question;
 };
@@ -624,6 +626,7 @@ struct ws_pred {
 struct worksheet {
 	struct ws_pred *v;
 	int n;
+	struct predict_hide *hide;  /* what the printer hides now (predict.h) */
 	unsigned lo, hi;            /* the client host's ephemeral port range */
 };
 
@@ -631,12 +634,22 @@ struct worksheet {
 static void ws_blank(struct worksheet *w, const struct event *e, int step, FILE *out)
 {
 	struct ws_pred *v = realloc(w->v, (size_t)(w->n + 1) * sizeof(*v));
-	if (!v)
+	struct predict_hide *h = realloc(w->hide, (size_t)(w->n + 1) * sizeof(*h));
+	if (h)
+		w->hide = h;
+	if (!v || !h) {
+		if (v)
+			w->v = v;
 		return;
+	}
 	w->v = v;
 	struct ws_pred *pr = &v[w->n++];
 	memset(pr, 0, sizeof(*pr));
 	pr->step = step;
+	pr->side = e->side;
+	pr->prog = e->prog;
+	pr->child = e->child;
+	pr->fd = e->fd;
 	if (e->side != SIDE_NONE)
 		cmd_prog_name(e->side, e->prog ? e->prog : 1, e->child, pr->who, sizeof(pr->who));
 	pr->question = strdup(e->text ? e->text : "");
@@ -646,37 +659,33 @@ static void ws_blank(struct worksheet *w, const struct event *e, int step, FILE 
 	fputs("\n  your answer: ________________________________________\n", out);
 }
 
-/* Print what the log holds since p->next, the answers of this step's
- * predictions hidden. */
-static int ws_print(struct worksheet *w, struct batch_printer *p, struct app *a, int step)
+/* What is hidden in step `step`: every answer known so far, its row, call,
+ * data and frames in its own step, its words in narration and notes after. */
+static void ws_hides(struct worksheet *w, struct batch_printer *p, struct app *a, int step)
 {
-	bool hide = false;
+	size_t n = 0;
 	for (int i = 0; i < w->n; i++) {
 		struct ws_pred *pr = &w->v[i];
-		if (pr->step != step)
-			continue;
 		if (!pr->known)
 			pr->known = predict_answer(&a->log, pr->ev, w->lo, w->hi, &pr->ans) == 0;
-		hide |= pr->known;
+		if (!pr->known)
+			continue;
+		w->hide[n++] = (struct predict_hide){ .ans = pr->ans, .side = pr->side, .prog = pr->prog,
+						      .child = pr->child, .fd = pr->fd, .in_step = pr->step == step };
 	}
-	if (!hide)
-		return batch_print(p, &a->log);
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&buf, &len);
-	if (!m)
-		return batch_print(p, &a->log);
-	FILE *out = p->out;
-	p->out = m;
-	batch_print(p, &a->log);
-	p->out = out;
-	fclose(m);
-	for (int i = 0; i < w->n; i++)
-		if (w->v[i].step == step && w->v[i].known)
-			predict_mask(buf, &w->v[i].ans);
-	fputs(buf, out); /* already escaped by batch_print */
-	free(buf);
-	return out_flush(out);
+	p->hide = w->hide;
+	p->nhide = n;
+}
+
+/* A narration line of a worksheet: the answers known so far not stated. */
+static void ws_text(const struct batch_printer *p, const char *text, FILE *out)
+{
+	char *t = p->nhide ? strdup(text) : NULL;
+	if (t)
+		for (size_t i = 0; i < p->nhide; i++)
+			predict_hide_text(&p->hide[i], NULL, t);
+	text_fputs(t ? t : text, out);
+	free(t);
 }
 
 /* After the last step: the answers this run's kernel gave. */
@@ -697,7 +706,8 @@ static void ws_key(struct worksheet *w, FILE *out)
 		fputc('\n', out);
 		if (pr->known && pr->ans.ephemeral) {
 			if (w->lo)
-				fprintf(out, "     right too: \"random above 32767\", \"ephemeral\" or %u-%u\n", w->lo, w->hi);
+				fprintf(out, "     right too: \"random above 32767\", \"ephemeral\" or %u-%u\n"
+					"     not IANA's 49152-65535: this kernel picks from its own range\n", w->lo, w->hi);
 			else
 				fprintf(out, "     right too: \"random above 32767\" or \"ephemeral\"\n");
 		}
@@ -705,7 +715,9 @@ static void ws_key(struct worksheet *w, FILE *out)
 	for (int i = 0; i < w->n; i++)
 		free(w->v[i].question);
 	free(w->v);
+	free(w->hide);
 	w->v = NULL;
+	w->hide = NULL;
 	w->n = 0;
 }
 
@@ -719,7 +731,7 @@ int lesson_batch(struct app *a, const struct lesson *l, FILE *dest, int width, b
 		return 1;
 	}
 	struct batch_printer p = { .out = out, .next = a->log.n, .compact = true,
-				   .narrow = width && width < BATCH_WIDE };
+				   .narrow = width && width < BATCH_WIDE, .no_held = worksheet };
 	struct worksheet ws = { 0 };
 	if (worksheet)
 		engine_port_range(&a->eng, SIDE_CLIENT, &ws.lo, &ws.hi);
@@ -745,7 +757,7 @@ int lesson_batch(struct app *a, const struct lesson *l, FILE *dest, int width, b
 			if (it->kind == LI_TEXT) {
 				if (!after_text)
 					fputc('\n', out); /* the narration stands apart from the output */
-				text_fputs(it->text, out);
+				ws_text(&p, it->text, out);
 				fputc('\n', out);
 				after_text = true;
 				p.in_table = false; /* a table after narration needs its header again */
@@ -767,7 +779,9 @@ int lesson_batch(struct app *a, const struct lesson *l, FILE *dest, int width, b
 				ws.v[ws.n - 1].ev = mark + 1;
 				p.next = a->log.n;
 			}
-			if ((worksheet ? ws_print(&ws, &p, a, i) : batch_print(&p, &a->log)) < 0 && out_stopped())
+			if (worksheet)
+				ws_hides(&ws, &p, a, i);
+			if (batch_print(&p, &a->log) < 0 && out_stopped())
 				break; /* nobody reads the handout any more (| head): stop */
 			if (it->expect) {
 				expects++;

@@ -145,6 +145,36 @@ set_runner() {
   if [ "${1:-}" = --as-nobody ]; then need_nobody; run=("${NOBODY[@]}" "$bin"); fi
 }
 
+# ---- golden files -------------------------------------------------------------
+
+# mask_ephemeral: stdin to stdout with the ports the kernel picked (32768-60999,
+# Linux's default range) as EPHEM, only where a field holds a port: after an
+# IPv4 address and ':' (frames, "from IP:PORT"), or in the cell after an
+# address (the 5-tuple table, text or Markdown, and "IP PORT" answers). A
+# number elsewhere (a sequence number, the range "32768-60999" a lesson
+# typed) is left as it is.
+mask_ephemeral() {
+  perl -pe 's/\b((?:\d{1,3}\.){3}\d{1,3})(:|\\?\*?(?: +| *\| *))(3[2-9]\d{3}|[45]\d{4}|60\d{3})(?![\d-])/$1$2EPHEM/g'
+}
+
+# golden_update EXPECTED NEW [ERRFILE]: GOLDEN_UPDATE's write. Shows what
+# changes (diff -u), and refuses (status 1, EXPECTED untouched) an output that
+# holds a failed expectation: a golden must be a run where every expect held.
+golden_update() {
+  local exp=$1 new=$2 err=${3:-/dev/null}
+  if grep -qE '^ *(- )?expect .*: FAILED, it is ' "$new" || grep -q 'expectation failed: ' "$err"; then
+    echo "not updated: $exp: the output holds a failed expectation:" >&2
+    { grep -E '^ *(- )?expect .*: FAILED, it is ' "$new"; grep 'expectation failed: ' "$err"; } | head -n 5 >&2
+    return 1
+  fi
+  if [ -f "$exp" ]; then
+    diff -u "$exp" "$new" && echo "unchanged: $exp" || echo "updated $exp (diff above)"
+  else
+    echo "new $exp:"; cat "$new"
+  fi
+  cp "$new" "$exp"
+}
+
 # ---- a private tmux server --------------------------------------------------
 
 # tmux_server NAME: a tmux server of the test's own; no session of the user's is touched.

@@ -6,7 +6,7 @@
 # copy (editcap) must list the same too, and every frame's relative time must
 # equal tshark's frame.time_relative for the same file.
 #   read-golden.sh SOCKSTEP CAPTURE EXPECTED [--as-nobody] [--wireshark]
-# READ_GOLDEN_UPDATE=1 rewrites EXPECTED.
+# READ_GOLDEN_UPDATE=1 rewrites EXPECTED, showing the diff.
 set -u
 bin=$1 pcap=$2 want=$3
 shift 3
@@ -26,7 +26,7 @@ fi
 "${run[@]}" --read "$pcap" >"$tmp/out" 2>"$tmp/err"
 rc=$?
 if [ -n "${READ_GOLDEN_UPDATE:-}" ] && [ "$mode" != --as-nobody ]; then
-  cp "$tmp/out" "$want"; echo "updated $want"; exit "$rc"
+  golden_update "$want" "$tmp/out" "$tmp/err"; exit "$rc" # shows the diff
 fi
 [ "$rc" = 0 ] && ok || bad "exit status $rc, expected 0"
 [ -s "$tmp/err" ] && bad "unexpected stderr:" "$tmp/err" || ok
