@@ -122,10 +122,11 @@ static int wrap_lines(struct ui *u, const char *text, int width, void (*put)(con
 	return w.n;
 }
 
-/* A preformatted line, as the author wrote it. The lesson check keeps it
- * within the box at 80 columns; a narrower box (a --compare half) breaks
- * it at spaces, each piece under its start (wrap.h), never joined with
- * the text around it. */
+/* A preformatted line, as the author wrote it but for two of its four
+ * spaces of mark: two columns in from the narration, so that the 78 the
+ * lesson check allows fill the box's 76 at 80 columns. A narrower box (a
+ * --compare half) breaks it at spaces, each piece under its start (wrap.h),
+ * never joined with the text around it. */
 struct pre_put {
 	void (*put)(const char *, void *);
 	void *ctx;
@@ -191,7 +192,7 @@ static int step_lines(struct ui *u, const struct lesson *l, const struct lesson_
 		o = 0;
 		para[0] = '\0';
 		if (it && it->pre) {
-			n += pre_lines(it->text, width, put, ctx);
+			n += pre_lines(it->text + 2, width, put, ctx);
 			any = true;
 		}
 	}
