@@ -530,7 +530,8 @@ int lesson_save_write(struct app *a, const char *path, bool force, char *msg, si
 	/* The text first: nothing is opened, let alone written, for a session
 	 * that cannot be saved. */
 	struct lesson_save_in in = { .name = name,
-				     .net = a->lab.mode == NET_LAB ? "lab" : a->lab.mode == NET_LOOPBACK ? "loopback" : NULL };
+				     .net = a->lab.mode == NET_LAB ? "lab" : a->lab.mode == NET_LOOPBACK ? "loopback" : NULL,
+				     .lesson = a->lesson, .lesson_steps = a->lesson_steps };
 	char *text, why[CMD_ERR_MAX];
 	int r = lesson_save_text(&a->log, &in, &text, why, sizeof(why));
 	if (r < 0) {
@@ -553,9 +554,15 @@ int lesson_save_write(struct app *a, const char *path, bool force, char *msg, si
 		free(text);
 		return -EINVAL;
 	}
+	if (fd == -EACCES || fd == -EPERM) { /* who was refused, before a narrow line cuts it */
+		snprintf(msg, len, "%s: %s may not write \"%s\": %s (%s); nothing was written", verb, priv_who(),
+			 tesc(path), strerror(-fd), errno_name(-fd));
+		free(text);
+		return fd;
+	}
 	if (fd < 0) {
-		snprintf(msg, len, "%s: cannot write \"%s\": %s (%s)%s; nothing was written", verb, tesc(path),
-			 strerror(-fd), errno_name(-fd), priv_denied(-fd));
+		snprintf(msg, len, "%s: cannot write \"%s\": %s (%s); nothing was written", verb, tesc(path),
+			 strerror(-fd), errno_name(-fd));
 		free(text);
 		return fd;
 	}
