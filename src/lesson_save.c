@@ -555,10 +555,17 @@ int lesson_save_text(const struct session *s, const struct lesson_save_in *in, c
 	struct buf b = { 0 };
 	struct buf says = { 0 }; /* narration waiting for the next step */
 	int commands = 0;
-	put(&b, "# %s.lesson - a session saved by sockstep (save lesson %s.lesson): one step per\n"
-		"# command, with the results and states the kernel gave. Check it with\n"
-		"#     sockstep --batch --lesson %s.lesson\n",
-	    in->name, in->name, in->name);
+	if (st->les)
+		put(&b, "# %s.lesson - a session saved by sockstep (save lesson %s.lesson): the steps\n"
+			"# of lesson %s that ran, a step per command typed by hand, with the results and\n"
+			"# states the kernel gave. Check it with\n"
+			"#     sockstep --batch --lesson %s.lesson\n",
+		    in->name, in->name, st->les->name, in->name);
+	else
+		put(&b, "# %s.lesson - a session saved by sockstep (save lesson %s.lesson): one step per\n"
+			"# command, with the results and states the kernel gave. Check it with\n"
+			"#     sockstep --batch --lesson %s.lesson\n",
+		    in->name, in->name, in->name);
 	if (!in->net)
 		put(&b, "# Recorded in --net host: run it with --net host.\n");
 	put(&b, "title: %s: a session saved from sockstep\n", in->name);
