@@ -85,20 +85,21 @@ for size in 80x24 100x30; do
   done
 done
 
-# The text handout: each preformatted line as written; the Markdown one: in a
+# The text handout and the worksheet: each preformatted line as written; the Markdown one: in a
 # fenced block, without its four spaces of mark.
 for les in "${lessons[@]}"; do
   "$bin" --batch --lesson "$les" >"$tmp/out" 2>"$tmp/err"
   "$bin" --batch --lesson "$les" --handout md >"$tmp/md" 2>>"$tmp/err"
+  "$bin" --batch --lesson "$les" --handout worksheet >"$tmp/ws" 2>>"$tmp/err"
   miss=0 miss_md=0
   for k in $(steps_with_pre "$les"); do
     while IFS= read -r line; do
-      grep -qxF -- "$line" "$tmp/out" || miss=$((miss + 1))
+      grep -qxF -- "$line" "$tmp/out" && grep -qxF -- "$line" "$tmp/ws" || miss=$((miss + 1))
       awk -v want="${line#    }" '/^```text$/ { f = 1; next } /^```/ { f = 0 } f && $0 == want { found = 1 } END { exit !found }' \
         "$tmp/md" || miss_md=$((miss_md + 1))
     done < <(pre_lines "$les" "$k")
   done
-  [ "$miss" = 0 ] && ok "$les: text handout keeps its preformatted lines" || bad "$les: $miss preformatted lines changed in the handout"
+  [ "$miss" = 0 ] && ok "$les: text handout and worksheet keep its preformatted lines" || bad "$les: $miss preformatted lines changed in the handout or worksheet"
   [ "$miss_md" = 0 ] && ok "$les: Markdown handout fences its preformatted lines" || bad "$les: $miss_md preformatted lines not in a fenced block" "$tmp/md"
 done
 if command -v cmark-gfm >/dev/null; then
