@@ -16,7 +16,7 @@
 
 /* ---- the document ------------------------------------------------------- */
 
-enum blk { B_NONE, B_PARA, B_CODE, B_TABLE, B_LIST };
+enum blk { B_NONE, B_PARA, B_CODE, B_TABLE, B_LIST, B_PRE /* a lesson's preformatted lines */ };
 
 /* The diagram: one lane per program, the frames between them and, beside
  * each lane, its calls and the states its sockets entered (as the ladder
@@ -96,11 +96,11 @@ static void code_add(struct md *m, const char *line)
 
 static void close_blk(struct md *m)
 {
-	if (m->blk == B_CODE && m->ncode) {
+	if ((m->blk == B_CODE || m->blk == B_PRE) && m->ncode) {
 		int f = md_fence_len(m->code, 3);
 		for (int i = 0; i < f; i++)
 			fputc('`', m->out);
-		fputs("c\n", m->out);
+		fputs(m->blk == B_CODE ? "c\n" : "text\n", m->out);
 		fputs(m->code, m->out);
 		for (int i = 0; i < f; i++)
 			fputc('`', m->out);
@@ -669,6 +669,11 @@ int handout_md(struct app *a, const struct lesson *l, FILE *out)
 			if (it->kind == LI_TEXT) {
 				if (!it->text[0]) { /* a blank narration line: a new paragraph */
 					close_blk(&m);
+					continue;
+				}
+				if (it->pre) { /* verbatim, fenced: its four spaces were the mark */
+					open_blk(&m, B_PRE);
+					code_add(&m, it->text + 4);
 					continue;
 				}
 				open_blk(&m, B_PARA);

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -380,6 +381,16 @@ int lesson_load(const char *name_or_path, struct lesson **out, char *err, size_t
 	return r;
 }
 
+/* Lessons with an order: first, by it; then the others, by name. */
+static int by_order(const void *x, const void *y)
+{
+	const struct lesson_entry *a = x, *b = y;
+	unsigned oa = a->order ? (unsigned)a->order : UINT_MAX, ob = b->order ? (unsigned)b->order : UINT_MAX;
+	if (oa != ob)
+		return oa < ob ? -1 : 1;
+	return strcmp(a->name, b->name);
+}
+
 void lesson_catalog_free(struct lesson_entry *e, int n)
 {
 	for (int i = 0; i < n && e; i++) {
@@ -410,6 +421,7 @@ int lesson_catalog(struct lesson_entry **out, FILE *warn, char *err, size_t errl
 		return -ENOMEM;
 	}
 	bool oom = false;
+	int k = 0;
 	for (int i = 0; i < n; i++) {
 		/* The names and paths move over; the found array is freed empty. */
 		e[i].name = f[i].name;
@@ -418,15 +430,29 @@ int lesson_catalog(struct lesson_entry **out, FILE *warn, char *err, size_t errl
 		struct lesson *l;
 		char why[CMD_ERR_MAX + CMD_PATH_MAX];
 		if (lesson_load(e[i].path, &l, why, sizeof(why)) == 0) {
+			bool unlisted = l->unlisted;
 			e[i].summary = strdup(l->summary);
 			e[i].net = l->net;
 			e[i].steps = l->nsteps;
+			e[i].order = l->order;
 			lesson_free(l);
 			oom |= !e[i].summary;
+			if (unlisted) { /* a half of a --compare pair: run by name, not listed */
+				free(e[i].name);
+				free(e[i].path);
+				free(e[i].summary);
+				memset(&e[i], 0, sizeof(e[i]));
+				continue;
+			}
 		} else {
 			e[i].error = strdup(why);
 			oom |= !e[i].error;
 		}
+		if (k != i) {
+			e[k] = e[i];
+			memset(&e[i], 0, sizeof(e[i]));
+		}
+		k++;
 	}
 	free_found(f, n);
 	if (oom) {
@@ -434,8 +460,15 @@ int lesson_catalog(struct lesson_entry **out, FILE *warn, char *err, size_t errl
 		snprintf(err, errlen, "out of memory while looking for lessons");
 		return -ENOMEM;
 	}
+	if (k == 0) {
+		lesson_catalog_free(e, n);
+		no_lessons(err, errlen);
+		return 0;
+	}
+	/* The course's order (order:), then the others by name. */
+	qsort(e, (size_t)k, sizeof(*e), by_order);
 	*out = e;
-	return n;
+	return k;
 }
 
 int lesson_list(FILE *out)
@@ -497,7 +530,8 @@ int lesson_save_write(struct app *a, const char *path, bool force, char *msg, si
 	/* The text first: nothing is opened, let alone written, for a session
 	 * that cannot be saved. */
 	struct lesson_save_in in = { .name = name,
-				     .net = a->lab.mode == NET_LAB ? "lab" : a->lab.mode == NET_LOOPBACK ? "loopback" : NULL };
+				     .net = a->lab.mode == NET_LAB ? "lab" : a->lab.mode == NET_LOOPBACK ? "loopback" : NULL,
+				     .lesson = a->lesson, .lesson_steps = a->lesson_steps };
 	char *text, why[CMD_ERR_MAX];
 	int r = lesson_save_text(&a->log, &in, &text, why, sizeof(why));
 	if (r < 0) {
@@ -520,9 +554,15 @@ int lesson_save_write(struct app *a, const char *path, bool force, char *msg, si
 		free(text);
 		return -EINVAL;
 	}
+	if (fd == -EACCES || fd == -EPERM) { /* who was refused, before a narrow line cuts it */
+		snprintf(msg, len, "%s: %s may not write \"%s\": %s (%s); nothing was written", verb, priv_who(),
+			 tesc(path), strerror(-fd), errno_name(-fd));
+		free(text);
+		return fd;
+	}
 	if (fd < 0) {
-		snprintf(msg, len, "%s: cannot write \"%s\": %s (%s)%s; nothing was written", verb, tesc(path),
-			 strerror(-fd), errno_name(-fd), priv_denied(-fd));
+		snprintf(msg, len, "%s: cannot write \"%s\": %s (%s); nothing was written", verb, tesc(path),
+			 strerror(-fd), errno_name(-fd));
 		free(text);
 		return fd;
 	}

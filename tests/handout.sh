@@ -96,7 +96,8 @@ step: step `one` | two
 1. not a list
 ```not a fence
 - not an item
-    not code
+    preformatted, `verbatim` <i>
+    ``` a fence inside cannot end it
 > server socket udp
 > server bind 127.0.0.1 7000
 > client socket udp
@@ -114,7 +115,10 @@ EOF2
   check "hostile md: the backticks of the payload do not end its code block" \
     'grep -qF "sendto(sock, &quot;a|b\`\`\`c\`#;&lt;x&gt;&quot;, 13" "$tmp/html"'
   check "hostile md: every code block closed (as many opened as in the source)" \
-    '[ "$(grep -c "<pre><code" "$tmp/html")" = "$(grep -cE "^\`{3,}(c|mermaid)$" "$tmp/out")" ]'
+    '[ "$(grep -c "<pre><code" "$tmp/html")" = "$(grep -cE "^\`{3,}(c|mermaid|text)$" "$tmp/out")" ]'
+  check "hostile md: the preformatted lines in one fenced block, as written, that their backticks cannot end" \
+    'grep -qxF "<pre><code class=\"language-text\">preformatted, \`verbatim\` &lt;i&gt;" "$tmp/html" &&
+     grep -qxF "\`\`\` a fence inside cannot end it" "$tmp/html"'
   sed -n '/^```mermaid$/,/^```$/p' "$tmp/out" >"$tmp/mm"
   check "hostile md: the Mermaid label has no backtick, # or ; of its own" \
     'grep -qxF "    client->>server: UDP len=13 #quot;a|b#96;#96;#96;c#96;#35;#59;#lt;x#gt;#quot;" "$tmp/mm"'

@@ -82,7 +82,7 @@ parsed_after() {
 }
 mkdir -m 755 "$tmp/l"
 printf 'lesson: bad\nserver lisen\n' >"$tmp/l/bad.lesson"; chmod 644 "$tmp/l/bad.lesson"
-trace() { rm -f "$tmp"/st.*; strace -ff -qq -s 200 -o "$tmp/st" -e trace=setresuid,unshare,write "$@" >/dev/null 2>&1; }
+trace() { rm -f "$tmp"/st.*; strace -ff -qq -s 4096 -o "$tmp/st" -e trace=setresuid,unshare,write "$@" >/dev/null 2>&1; }
 trace "${asuser[@]}" "$bin" --batch --lesson "$tmp/l/bad.lesson"
 parsed_after "sudo --lesson (lab)" "$tmp/st"
 trace "${asuser[@]}" "$bin" --batch --net host --lesson "$tmp/l/bad.lesson"
