@@ -40,4 +40,9 @@ struct journey {
 /* The table's lines, '\n'-separated, none wider than 78 columns. */
 void convert_journey(const struct journey *j, char *out, size_t len);
 
+/* The address that recvfrom() or accept() filled in, back in host order: a heading, then the port's and the address's bytes in
+ * network order, the call that converts each and the value it gives with
+ * its bytes in this CPU's memory. Lines '\n'-separated, at most 78 columns. */
+void convert_sender(const struct sockaddr_in *from, char *out, size_t len);
+
 #endif

@@ -266,3 +266,24 @@ void convert_journey(const struct journey *j, char *out, size_t len)
 		     this_le ? "LE" : "BE", j->wire_set ? "as captured" : "-- (no frame yet)", this_le ? "BE" : "LE");
 	(void)k;
 }
+
+void convert_sender(const struct sockaddr_in *from, char *out, size_t len)
+{
+	uint16_t port = ntohs(from->sin_port); /* the real calls, on this CPU */
+	uint32_t addr = ntohl(from->sin_addr.s_addr);
+	unsigned char pb[2], ab[4], hp[2], ha[4];
+	memcpy(pb, &from->sin_port, 2);
+	memcpy(ab, &from->sin_addr.s_addr, 4);
+	memcpy(hp, &port, 2);
+	memcpy(ha, &addr, 4);
+	const char *order = sa_little_endian() ? "little" : "big";
+	if (!out || !len)
+		return;
+	snprintf(out, len,
+		 "FIELD     NETWORK      CALL     HOST ORDER  IN MEMORY\n"
+		 "sin_port  %02X %02X        ntohs()  %-10u  %02X %02X\n"
+		 "sin_addr  %02X %02X %02X %02X  ntohl()  0x%08lX  %02X %02X %02X %02X  (%u.%u.%u.%u)\n"
+		 "NETWORK: as the kernel wrote it, big-endian; IN MEMORY: this CPU, %s-endian",
+		 pb[0], pb[1], (unsigned)port, hp[0], hp[1], ab[0], ab[1], ab[2], ab[3], (unsigned long)addr, ha[0],
+		 ha[1], ha[2], ha[3], ab[0], ab[1], ab[2], ab[3], order);
+}

@@ -1750,37 +1750,14 @@ static int do_sender(struct engine *e, struct eprog *pr, char *err, size_t errle
 			   "\"%s accept\" (TCP) first", pr->name, pr->name, pr->name);
 	const char *var = remote_var(pr->side);
 	uint16_t netport = pr->from.sin_port, port = ntohs(netport);
-	uint32_t netaddr = pr->from.sin_addr.s_addr, addr = ntohl(netaddr);
-	unsigned char pb[2], ab[4], hb[2];
-	memcpy(pb, &netport, 2);
-	memcpy(ab, &netaddr, 4);
-	memcpy(hb, &port, 2);
-	struct conv_view v;
-	memset(&v, 0, sizeof v);
-	snprintf(v.title, sizeof v.title, "%s() filled in %s: ntohs, ntohl", cmd_verb_name(pr->from_verb), var);
-	v.nrows = 3;
-	snprintf(v.row[0].label, sizeof v.row[0].label, "sin_port");
-	v.row[0].n = 2;
-	memcpy(v.row[0].b, pb, 2);
-	snprintf(v.row[0].what, sizeof v.row[0].what, "network order: ntohs() = %u", (unsigned)port);
-	snprintf(v.row[1].label, sizeof v.row[1].label, "sin_addr");
-	v.row[1].n = 4;
-	memcpy(v.row[1].b, ab, 4);
-	snprintf(v.row[1].what, sizeof v.row[1].what, "ntohl() = 0x%08lX: %u.%u.%u.%u", (unsigned long)addr, ab[0],
-		 ab[1], ab[2], ab[3]);
-	snprintf(v.row[2].label, sizeof v.row[2].label, "port");
-	v.row[2].n = 2;
-	memcpy(v.row[2].b, hb, 2);
-	snprintf(v.row[2].what, sizeof v.row[2].what, "%u in this CPU's order (%s-endian)", (unsigned)port,
-		 sa_little_endian() ? "little" : "big");
-	struct event *ev = plog(e, EV_CONVERT, pr, -1, "%s", v.title);
-	if (ev)
-		session_attach_conv(ev, &v);
-	plog(e, EV_INFO, pr, -1, "%s() filled in %s from the datagram's header, in network order: sin_port "
-	     "%02X %02X, sin_addr %02X %02X %02X %02X", cmd_verb_name(pr->from_verb), var, pb[0], pb[1], ab[0], ab[1],
-	     ab[2], ab[3]);
-	plog(e, EV_INFO, pr, -1, "ntohs(%s.sin_port) = %u; ntohl(%s.sin_addr.s_addr) = 0x%08lX = %u.%u.%u.%u "
-	     "(inet_ntoa's text)", var, (unsigned)port, var, (unsigned long)addr, ab[0], ab[1], ab[2], ab[3]);
+	unsigned char ab[4];
+	memcpy(ab, &pr->from.sin_addr.s_addr, 4);
+	char table[1024];
+	convert_sender(&pr->from, table, sizeof table);
+	plog(e, EV_TABLE, pr, -1, "%s() filled in %s: ntohs() and ntohl() bring it back\n%s",
+	     cmd_verb_name(pr->from_verb), var, table);
+	plog(e, EV_INFO, pr, -1, "ntohs(%s.sin_port) = %u; ntohl(%s.sin_addr.s_addr) = %u.%u.%u.%u (inet_ntoa's text)",
+	     var, (unsigned)port, var, ab[0], ab[1], ab[2], ab[3]);
 	char l1[320], l2[320];
 	convert_ntohs(netport, l1, l2, sizeof l1);
 	plog(e, EV_INFO, pr, -1, "%s", l2);
