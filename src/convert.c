@@ -283,7 +283,7 @@ void convert_sender(const struct sockaddr_in *from, char *out, size_t len)
 		 "FIELD     NETWORK      CALL     HOST ORDER  IN MEMORY\n"
 		 "sin_port  %02X %02X        ntohs()  %-10u  %02X %02X\n"
 		 "sin_addr  %02X %02X %02X %02X  ntohl()  0x%08lX  %02X %02X %02X %02X  (%u.%u.%u.%u)\n"
-		 "NETWORK: as the kernel wrote it, big-endian; IN MEMORY: this CPU, %s-endian",
+		 "NETWORK: big-endian, as the kernel wrote it. IN MEMORY: this %s-endian CPU",
 		 pb[0], pb[1], (unsigned)port, hp[0], hp[1], ab[0], ab[1], ab[2], ab[3], (unsigned long)addr, ha[0],
 		 ha[1], ha[2], ha[3], ab[0], ab[1], ab[2], ab[3], order);
 }
