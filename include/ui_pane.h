@@ -186,6 +186,10 @@ extern const struct ui_pane_ops ui_program_ops, ui_tuple_ops, ui_hex_ops, ui_wir
 void ui_frame_detail(struct ui *u, struct ui_pane *p, int y, const struct wire_frame *f, int skip);
 int ui_frame_detail_lines(const struct wire_frame *f, const struct wire *w);
 
+/* The newest table the hex pane shows (families, journey), when it is its
+ * newest content: the rows and columns it needs; 0 otherwise (ui_hex.c). */
+int ui_hex_table_size(struct ui *u, int *cols);
+
 /* Rows the lesson pane wants at this content width: the current step's
  * narration (ui_lesson.c), so that the box takes only the lines it needs. */
 int ui_lesson_rows(struct ui *u, int width);

@@ -59,6 +59,26 @@ static void print_call(FILE *f, const struct event *ev)
 		fprintf(f, "  -> %s\n", res);
 }
 
+/* A table as it was laid out: its title after the program, its lines
+ * under it, column for column (narrow: indented two, so that its 78
+ * columns fit 80). */
+static void print_table(FILE *f, const struct event *ev, bool narrow)
+{
+	const char *t = ev->text ? ev->text : "";
+	fprintf(f, "  %-6s  ", side_tag(ev));
+	for (;;) {
+		const char *nl = strchr(t, '\n');
+		char line[256];
+		snprintf(line, sizeof line, "%.*s", nl ? (int)(nl - t) : (int)strlen(t), t);
+		put(f, line);
+		fputc('\n', f);
+		if (!nl)
+			break;
+		t = nl + 1;
+		fputs(narrow ? "  " : "          ", f);
+	}
+}
+
 /* A sockaddr after the first of a lesson: one line per statement, its bytes
  * first (the zeros of sin_zero as "00..." when they are all zero). */
 static void print_sockaddr_folded(FILE *f, const struct event *ev)
@@ -199,6 +219,9 @@ static void print_event(struct batch_printer *p, FILE *f, const struct event *ev
 		break;
 	case EV_CONVERT:
 		break; /* the screen's byte boxes; the EV_INFO lines say it in words */
+	case EV_TABLE:
+		print_table(f, ev, p->narrow);
+		break;
 	}
 }
 

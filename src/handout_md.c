@@ -462,6 +462,19 @@ static void md_events(struct md *m, const struct app *a, size_t *next)
 		case EV_FRAME:
 			md_frame(m, a, ev, *next);
 			break;
+		case EV_TABLE: /* preformatted, as laid out: a fence of its own */
+			close_blk(m);
+			fprintf(m->out, "\n```text\n");
+			for (const char *t = ev->text ? ev->text : ""; t;) {
+				const char *nl = strchr(t, '\n');
+				char line[256];
+				snprintf(line, sizeof line, "%.*s", nl ? (int)(nl - t) : (int)strlen(t), t);
+				text_fputs(line, m->out);
+				fputc('\n', m->out);
+				t = nl ? nl + 1 : NULL;
+			}
+			fprintf(m->out, "```\n");
+			break;
 		case EV_ERROR:
 		case EV_CONVERT:
 			break;

@@ -477,7 +477,8 @@ static void mask_result(char *text)
 void predict_hide_text(const struct predict_hide *h, const struct event *ev, char *text)
 {
 	const struct predict_answer *a = &h->ans;
-	if (!ev || ev->kind == EV_INFO || ev->kind == EV_SAY) { /* narration and notes: until the key */
+	/* Narration, notes and the tables made from the answer (sender): until the key. */
+	if (!ev || ev->kind == EV_INFO || ev->kind == EV_SAY || ev->kind == EV_TABLE) {
 		mask_answer(text, a, false);
 		return;
 	}
