@@ -35,7 +35,8 @@ int tcpstate_of_fd(int fd, enum proto proto, char *out, size_t len)
 	return 0;
 }
 
-int tcpstate_diag(int diag_fd, const struct sockaddr_in *local, const struct sockaddr_in *remote, uint64_t cookie)
+int tcpstate_diag(int diag_fd, const struct sockaddr_in *local, const struct sockaddr_in *remote, uint64_t cookie,
+		  struct sockaddr_in *peer)
 {
 	struct {
 		struct nlmsghdr nh;
@@ -82,7 +83,12 @@ int tcpstate_diag(int diag_fd, const struct sockaddr_in *local, const struct soc
 				   : m->id.idiag_sport == local->sin_port && m->id.idiag_dport == remote->sin_port &&
 					     m->id.idiag_src[0] == local->sin_addr.s_addr &&
 					     m->id.idiag_dst[0] == remote->sin_addr.s_addr)
+			{
 				found = m->idiag_state;
+				if (peer)
+					*peer = (struct sockaddr_in){ .sin_family = AF_INET, .sin_port = m->id.idiag_dport,
+								      .sin_addr = { m->id.idiag_dst[0] } };
+			}
 		}
 		if (n == 0)
 			return found;
