@@ -63,16 +63,19 @@ const char *tuple_step_fit(enum tstep st, enum side side, int width);
  * The caller fills one entry per row, oldest first; tuple_pick sets show
  * (the row) and note (its note under it) and returns the lines they take.
  * The rows the current step made come first (those the kernel still holds
- * as they are first of all), then their notes, each whole or not at all,
- * then the newest row of each socket the kernel still holds (the listener,
- * the TIME_WAIT that makes a later bind fail), then the rest; newest first
- * within each. */
+ * as they are first of all, its kernel's own changes last), then the rows
+ * of the sockets it used, then
+ * their notes, each whole or not at all, then the newest row of each
+ * socket the kernel still holds (the listener, the TIME_WAIT that makes a
+ * later bind fail), then the rest; newest first within each. */
 struct tuple_pick {
 	enum side side;
 	unsigned char prog, child; /* with fd: which socket the row is of */
 	int fd;
 	bool gone;       /* its state is CLOSED: nothing of it is left in the kernel */
 	bool in_step;    /* the current step made it */
+	bool kernel;     /* a change the kernel made by itself (TS_STATE), not a call */
+	bool used;       /* the newest row of a socket the current step used (send, recv) */
 	int note_lines;  /* lines its note takes; 0: no note */
 	bool show, note; /* out */
 };

@@ -166,15 +166,17 @@ int tuple_pick(struct tuple_pick *p, size_t n, int room)
 	int used = 0;
 	for (size_t i = 0; i < n; i++)
 		p[i].show = p[i].note = false;
-	/* Five passes, each newest first: the step's rows that the kernel
-	 * still holds as they are now; the step's other rows; their notes,
-	 * each whole or not at all; older rows of sockets that live on (the
+	/* Seven passes, each newest first: the rows the step made that the
+	 * kernel still holds as they are now; the step's other rows of calls;
+	 * its rows of the kernel's own changes (SYN_SENT on the way to
+	 * ESTABLISHED); the rows of the sockets it used; their notes, each
+	 * whole or not at all; older rows of sockets that live on (the
 	 * TIME_WAIT that makes a later bind fail, the listener); the rest. */
-	for (int pass = 0; pass < 5; pass++)
+	for (int pass = 0; pass < 7; pass++)
 		for (size_t i = n; i-- > 0 && used < room;) {
 			bool live = !p[i].gone && newest_of_socket(p, n, i);
-			if (pass == 2) {
-				if (p[i].show && p[i].in_step && p[i].note_lines > 0 && !p[i].note &&
+			if (pass == 4) {
+				if (p[i].show && (p[i].in_step || p[i].used) && p[i].note_lines > 0 && !p[i].note &&
 				    p[i].note_lines <= room - used) {
 					p[i].note = true;
 					used += p[i].note_lines;
@@ -182,8 +184,10 @@ int tuple_pick(struct tuple_pick *p, size_t n, int room)
 				continue;
 			}
 			bool want = pass == 0 ? p[i].in_step && live
-				  : pass == 1 ? p[i].in_step
-				  : pass == 3 ? live
+				  : pass == 1 ? p[i].in_step && !p[i].kernel
+				  : pass == 2 ? p[i].in_step
+				  : pass == 3 ? p[i].used
+				  : pass == 5 ? live
 					      : true;
 			if (want && !p[i].show) {
 				p[i].show = true;

@@ -459,7 +459,8 @@ static int table_pick(struct table *t, int room)
 	for (size_t i = 0; i < rs->n; i++) {
 		const struct tuple_row *r = &rs->r[i].row;
 		pk[i] = (struct tuple_pick){ .side = r->side, .prog = r->prog, .child = r->child, .fd = r->fd,
-					     .gone = !strcmp(r->state, "CLOSED"), .in_step = t->about[i] };
+					     .gone = !strcmp(r->state, "CLOSED"), .in_step = t->step[i],
+					     .used = t->about[i], .kernel = r->step == TS_STATE };
 	}
 	for (size_t k = 0; k < t->n; k++)
 		pk[t->dl[k].row].note_lines += t->dl[k].note;
@@ -507,13 +508,24 @@ static size_t align_kept(const struct table *a, const size_t *ia, size_t na, con
 	return total;
 }
 
+/* The rows the current step is about, at most max: the lines a half keeps
+ * whatever the lining up costs. */
+static int step_rows(const struct table *t, int max)
+{
+	int n = 0;
+	for (size_t i = 0; i < t->rs->n && n < max; i++)
+		n += t->about[i];
+	return n;
+}
+
 /* --compare: the screen rows of p's table lined up with the other half's
  * by lecture step, so that STEP3 is level with STEP3: slot[k] is the
  * display line on row k, or -1 for a blank row (the other half has more
  * lines for that step). Following the newest, each half keeps what
  * tuple_pick chooses, with less room for the half with more lines until
- * the two lined up fit the pane; the halves decide alike, so that their
- * rows stay level. */
+ * the two lined up fit the pane, but never less than its step's rows;
+ * when even those do not fit lined up, each half shows its own, unlevelled.
+ * The halves decide alike, so that their rows stay level. */
 static long *compare_slots(struct ui *u, struct ui_pane *p, struct table *t, bool follow, size_t *nslots)
 {
 	struct ui_pane *q = sibling(u, p);
@@ -523,24 +535,63 @@ static long *compare_slots(struct ui *u, struct ui_pane *p, struct table *t, boo
 	if (!table_build(u, q, &o))
 		return NULL;
 	int vis = p->h - 1 < q->h - 1 ? p->h - 1 : q->h - 1;
+	vis = vis > 0 ? vis : 0;
 	size_t *ia = malloc((t->n + 1) * sizeof(*ia)), *ib = malloc((o.n + 1) * sizeof(*ib));
 	size_t *pa = malloc((t->n + 1) * sizeof(*pa)), *pb = malloc((o.n + 1) * sizeof(*pb));
 	if (!ia || !ib || !pa || !pb)
 		goto out;
 	size_t na, nb, total;
-	for (int ra = vis, rb = vis;;) {
+	int ra = vis, rb = vis, mina = step_rows(t, vis), minb = step_rows(&o, vis);
+	bool level = true;
+	for (;;) {
 		table_pick(t, ra);
 		table_pick(&o, rb);
 		na = kept_lines(t, follow, ia);
 		nb = kept_lines(&o, follow, ib);
 		total = align_kept(t, ia, na, &o, ib, nb, pa, pb);
-		if (!follow || total <= (size_t)(vis > 0 ? vis : 0) || (ra <= 0 && rb <= 0))
+		if (!follow || total <= (size_t)vis)
 			break;
-		int la = (int)na, lb = (int)nb; /* the half with more lines yields a line */
-		if (la >= lb)
-			ra = la - 1;
-		if (lb >= la)
-			rb = lb - 1;
+		/* The half with more lines yields one, never one of its step's rows. */
+		int la = (int)na, lb = (int)nb, oa = ra, ob = rb;
+		if (la >= lb || rb <= minb)
+			ra = la - 1 > mina ? la - 1 : mina;
+		if (lb >= la || ra <= mina)
+			rb = lb - 1 > minb ? lb - 1 : minb;
+		if (ra == oa && rb == ob) { /* the steps' rows lined up do not fit: each half its own */
+			level = false;
+			table_pick(t, vis);
+			na = kept_lines(t, true, ia);
+			for (size_t i = 0; i < na; i++)
+				pa[i] = i;
+			total = na;
+			break;
+		}
+	}
+	/* Rows left blank by the lining up: a half with lines out of view takes
+	 * one more while the two still fit, the left half first (both panes
+	 * decide alike). */
+	for (bool grew = follow && level; grew;) {
+		grew = false;
+		for (int h = 0; h < 2; h++) {
+			bool mine = (h == 0) == (p == &u->pane[P_TUPLE]);
+			int *r = mine ? &ra : &rb;
+			size_t n = mine ? na : nb, all = mine ? t->n : o.n;
+			if (n >= all)
+				continue;
+			table_pick(t, ra + (mine ? 1 : 0));
+			table_pick(&o, rb + (mine ? 0 : 1));
+			size_t xa = kept_lines(t, true, ia), xb = kept_lines(&o, true, ib);
+			size_t x = align_kept(t, ia, xa, &o, ib, xb, pa, pb);
+			if (x <= (size_t)vis && xa + xb > na + nb) {
+				(*r)++;
+				grew = true;
+			}
+			table_pick(t, ra);
+			table_pick(&o, rb);
+			na = kept_lines(t, true, ia);
+			nb = kept_lines(&o, true, ib);
+			total = align_kept(t, ia, na, &o, ib, nb, pa, pb);
+		}
 	}
 	if (!(slot = malloc((total + 1) * sizeof(*slot))))
 		goto out;

@@ -453,6 +453,28 @@ static void test_pick(void **state)
 	};
 	assert_int_equal(tuple_pick(c, 4, 2), 2);
 	assert_true(c[2].show && c[3].show && !c[0].show && !c[1].show);
+	/* concurrent, step 13: the step makes no row, it sends and receives on
+	 * server.1's and server.2's connections: their newest rows come before
+	 * newer rows of other sockets; the rows the step made before all. */
+	struct tuple_pick k[] = {
+		{ .side = SIDE_SERVER, .prog = 1, .child = 1, .fd = 4, .used = true },
+		{ .side = SIDE_SERVER, .prog = 1, .child = 2, .fd = 4, .used = true },
+		{ .side = SIDE_SERVER, .prog = 1, .child = 2, .fd = 3 },
+		{ .side = SIDE_SERVER, .prog = 1, .fd = 4 },
+	};
+	assert_int_equal(tuple_pick(k, 4, 2), 2);
+	assert_true(k[0].show && k[1].show && !k[2].show && !k[3].show);
+	k[3].in_step = true;
+	assert_int_equal(tuple_pick(k, 4, 2), 2);
+	assert_true(k[3].show && k[1].show && !k[0].show);
+
+	/* Of the step's older rows, those of its calls before the kernel's own
+	 * passing states (restart, step 4: STEP3 before SYN_SENT). */
+	c[1].kernel = true;
+	assert_int_equal(tuple_pick(c, 4, 3), 3);
+	assert_true(c[0].show && !c[1].show);
+	c[1].kernel = false;
+
 	/* Everything fits: every row and every note of the step. */
 	assert_int_equal(tuple_pick(c, 4, 10), 7);
 	assert_true(c[0].show && c[1].show && c[3].note);
