@@ -64,8 +64,8 @@ const char *tuple_step_fit(enum tstep st, enum side side, int width);
  * (the row) and note (its note under it) and returns the lines they take.
  * The rows the current step made come first (those the kernel still holds
  * as they are first of all, its kernel's own changes last), then the rows
- * of the sockets it used, then
- * their notes, each whole or not at all, then the newest row of each
+ * of the sockets it used, then the notes of the rows it made, each whole
+ * or not at all, then the newest row of each
  * socket the kernel still holds (the listener, the TIME_WAIT that makes a
  * later bind fail), then the rest; newest first within each. */
 struct tuple_pick {

@@ -404,14 +404,14 @@ static bool table_build(struct ui *u, struct ui_pane *p, struct table *t)
 		return false;
 	}
 	mark_step(u, p, t);
-	/* The notes (where a value came from) of the step's rows, under them,
+	/* The notes (where a value came from) of the rows the step made, under them,
 	 * wrapped, never cut. */
 	int nx = note_x(&t->wd), nw = p->w - nx - (t->wd.x0 ? 1 : 0);
 	bool notes = nw >= 8;
 	char nt[sizeof(rs->r[0].row.note) + 2];
 	size_t cap = rs->n;
 	for (size_t i = 0; notes && i < rs->n; i++) {
-		if (!t->about[i] || !rs->r[i].row.note[0])
+		if (!t->step[i] || !rs->r[i].row.note[0])
 			continue;
 		note_text(&rs->r[i].row, nt, sizeof(nt));
 		for (size_t o = 0; nt[o]; cap++) {
@@ -426,7 +426,7 @@ static bool table_build(struct ui *u, struct ui_pane *p, struct table *t)
 	}
 	for (size_t i = 0; i < rs->n; i++) {
 		t->dl[t->n++] = (struct dline){ .row = i };
-		if (!notes || !t->about[i] || !rs->r[i].row.note[0])
+		if (!notes || !t->step[i] || !rs->r[i].row.note[0])
 			continue;
 		note_text(&rs->r[i].row, nt, sizeof(nt));
 		for (size_t o = 0; nt[o] && t->n < cap;) {
