@@ -62,12 +62,12 @@ const char *tuple_step_fit(enum tstep st, enum side side, int width);
 /* Which rows a table of `room` lines shows when it cannot show them all.
  * The caller fills one entry per row, oldest first; tuple_pick sets show
  * (the row) and note (its note under it) and returns the lines they take.
- * The rows the current step made come first (those the kernel still holds
- * as they are first of all, its kernel's own changes last), then the rows
- * of the sockets it used, then the notes of the rows it made, each whole
- * or not at all, then the newest row of each
- * socket the kernel still holds (the listener, the TIME_WAIT that makes a
- * later bind fail), then the rest; newest first within each. */
+ * The rows come first: those the current step made (those the kernel still
+ * holds as they are first of all, its kernel's own changes last), then the
+ * rows of the sockets it used, then the newest row of each socket the
+ * kernel still holds (the listener, the TIME_WAIT that makes a later bind
+ * fail), then the rest, newest first within each; then, in the lines the
+ * rows leave, the notes of the rows the step made, each whole or not at all. */
 struct tuple_pick {
 	enum side side;
 	unsigned char prog, child; /* with fd: which socket the row is of */

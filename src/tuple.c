@@ -169,25 +169,25 @@ int tuple_pick(struct tuple_pick *p, size_t n, int room)
 	/* Seven passes, each newest first: the rows the step made that the
 	 * kernel still holds as they are now; the step's other rows of calls;
 	 * its rows of the kernel's own changes (SYN_SENT on the way to
-	 * ESTABLISHED); the rows of the sockets it used; the notes of the rows
-	 * it made, each whole or not at all; older rows of sockets that live on (the
-	 * TIME_WAIT that makes a later bind fail, the listener); the rest. */
+	 * ESTABLISHED); the rows of the sockets it used; older rows of sockets
+	 * that live on (the TIME_WAIT that makes a later bind fail, the
+	 * listener); the rest; then, in the lines the rows leave, the notes of
+	 * the rows the step made, each whole or not at all. */
 	for (int pass = 0; pass < 7; pass++)
 		for (size_t i = n; i-- > 0 && used < room;) {
-			bool live = !p[i].gone && newest_of_socket(p, n, i);
-			if (pass == 4) {
-				if (p[i].show && p[i].in_step && p[i].note_lines > 0 && !p[i].note &&
-				    p[i].note_lines <= room - used) {
+			if (pass == 6) {
+				if (p[i].show && p[i].in_step && p[i].note_lines > 0 && p[i].note_lines <= room - used) {
 					p[i].note = true;
 					used += p[i].note_lines;
 				}
 				continue;
 			}
+			bool live = !p[i].gone && newest_of_socket(p, n, i);
 			bool want = pass == 0 ? p[i].in_step && live
 				  : pass == 1 ? p[i].in_step && !p[i].kernel
 				  : pass == 2 ? p[i].in_step
 				  : pass == 3 ? p[i].used
-				  : pass == 5 ? live
+				  : pass == 4 ? live
 					      : true;
 			if (want && !p[i].show) {
 				p[i].show = true;

@@ -393,37 +393,37 @@ static void test_align(void **state)
 	assert_string_equal(tuple_step_key(TS_COUNT_, SIDE_CLIENT), "");
 }
 
-/* Which rows a short table shows: the step's own first, then their notes,
- * then the sockets that live on, older rows last. */
+/* Which rows a short table shows: the step's own first, then the sockets
+ * it used, those that live on, older rows, and notes in what is left. */
 #define PK(sd, f, st, step, nl) { .side = (sd), .fd = (f), .gone = !strcmp((st), "CLOSED"), .in_step = (step), .note_lines = (nl) }
 static void test_pick(void **state)
 {
 	(void)state;
 	/* udp, the end of step 7: the server's STEP7 row is the step's
 	 * newest; the client's two rows of the step too. Four lines: the
-	 * step's three rows and the one-line note that fits. */
+	 * step's three rows and the newest older row (the server's 2B: the
+	 * client's STEP4 is older than the step's rows of its socket). */
 	struct tuple_pick u[] = {
 		PK(SIDE_SERVER, 3, "UNCONN", false, 0), PK(SIDE_SERVER, 3, "UNCONN", false, 0),
 		PK(SIDE_SERVER, 3, "UNCONN", false, 0), PK(SIDE_CLIENT, 3, "UNCONN", false, 0),
 		PK(SIDE_CLIENT, 3, "UNCONN", false, 0), PK(SIDE_CLIENT, 3, "UNCONN", true, 1),
 		PK(SIDE_CLIENT, 3, "UNCONN", true, 2), PK(SIDE_SERVER, 3, "UNCONN", true, 2),
 	};
-	assert_int_equal(tuple_pick(u, 8, 4), 4);
+	assert_int_equal(tuple_pick(u, 8, 3), 3);
 	for (int i = 0; i < 5; i++)
 		assert_false(u[i].show);
 	assert_true(u[5].show && u[6].show && u[7].show);
-	assert_true(u[5].note && !u[6].note && !u[7].note);
-	/* One more line: the newest note (two lines) in place of the older one. */
-	assert_int_equal(tuple_pick(u, 8, 5), 5);
-	assert_true(u[7].note && !u[5].note);
-	/* One more: the next note that fits whole (the one-line one). */
-	assert_int_equal(tuple_pick(u, 8, 6), 6);
+	assert_false(u[5].note || u[6].note || u[7].note);
+	assert_int_equal(tuple_pick(u, 8, 4), 4);
+	assert_true(u[4].show && !u[3].show);
+	/* The rows first, every one; then the notes, newest first, each whole
+	 * where it fits (the two-line ones before the one-line one). */
+	assert_int_equal(tuple_pick(u, 8, 11), 11);
+	for (int i = 0; i < 8; i++)
+		assert_true(u[i].show);
 	assert_true(u[7].note && !u[6].note && u[5].note);
-	/* All three notes, then the newest older row; the server's older rows
-	 * are older than the client's STEP4. */
-	assert_int_equal(tuple_pick(u, 8, 9), 9);
-	assert_true(u[7].note && u[6].note && u[5].note && u[4].show);
-	assert_false(u[2].show || u[3].show);
+	assert_int_equal(tuple_pick(u, 8, 13), 13);
+	assert_true(u[7].note && u[6].note && u[5].note);
 	/* No room at all: nothing shown, nothing counted. */
 	assert_int_equal(tuple_pick(u, 8, 0), 0);
 	assert_false(u[7].show);
