@@ -21,8 +21,10 @@ int tcpstate_of_fd(int fd, enum proto proto, char *out, size_t len);
  * TIME_WAIT remains too) when one is known, so that a new connection on the
  * same 4-tuple is not taken for it, else by its 4-tuple. Returns the TCP
  * state number (TCP_ESTABLISHED...) or -ENOENT when the kernel no longer
- * has it, or another negative errno. */
-int tcpstate_diag(int diag_fd, const struct sockaddr_in *local, const struct sockaddr_in *remote, uint64_t cookie);
+ * has it, or another negative errno; where found, its peer into *peer
+ * (NULL: not wanted). */
+int tcpstate_diag(int diag_fd, const struct sockaddr_in *local, const struct sockaddr_in *remote, uint64_t cookie,
+		  struct sockaddr_in *peer);
 
 /* Every IPv4 socket of proto (IPPROTO_TCP or IPPROTO_UDP) in one of
  * states (bit 1 << TCP_LISTEN...; ~0u: all) in diag_fd's namespace, its

@@ -46,9 +46,40 @@ struct tuple_row {
 	unsigned changed;         /* enum tcol bits vs the socket's previous row */
 };
 
-/* "STEP1 PROTOCOL DEFINITION", ... (the lecture's words) and a short form for narrow panes. */
+/* "STEP1 PROTOCOL DEFINITION", ... (the lecture's words) and a short form
+ * for narrow panes, at most TUPLE_SHORT_MAX columns, that keeps the
+ * lecture's step number and the outcome ("STEP6 ACCEPTED", "STEP6 FAILED"). */
+#define TUPLE_SHORT_MAX 14
 const char *tuple_step_label(enum tstep st, enum side side, enum proto proto);
 const char *tuple_step_short(enum tstep st, enum side side, enum proto proto);
+/* The narrowest form, at most TUPLE_TINY_MAX columns: the step's key, with
+ * the outcome where the number alone would hide it ("6 fail"). */
+#define TUPLE_TINY_MAX 6
+const char *tuple_step_tiny(enum tstep st, enum side side);
+/* The widest of the three forms that fits width columns; NULL if none does. */
+const char *tuple_step_fit(enum tstep st, enum side side, int width);
+
+/* Which rows a table of `room` lines shows when it cannot show them all.
+ * The caller fills one entry per row, oldest first; tuple_pick sets show
+ * (the row) and note (its note under it) and returns the lines they take.
+ * The rows come first: those the current step made (those the kernel still
+ * holds as they are first of all, its kernel's own changes last), then the
+ * rows of the sockets it used, then the newest row of each socket the
+ * kernel still holds (the listener, the TIME_WAIT that makes a later bind
+ * fail), then the rest, newest first within each; then, in the lines the
+ * rows leave, the notes of the rows the step made, each whole or not at all. */
+struct tuple_pick {
+	enum side side;
+	unsigned char prog, child; /* with fd: which socket the row is of */
+	int fd;
+	bool gone;       /* its state is CLOSED: nothing of it is left in the kernel */
+	bool in_step;    /* the current step made it */
+	bool kernel;     /* a change the kernel made by itself (TS_STATE), not a call */
+	bool used;       /* the newest row of a socket the current step used (send, recv) */
+	int note_lines;  /* lines its note takes; 0: no note */
+	bool show, note; /* out */
+};
+int tuple_pick(struct tuple_pick *p, size_t n, int room);
 
 /* The step's key, for lining up two tables by lecture step: the lecture's
  * number ("1", "2B", "7") or a short word for the rows that have none

@@ -127,6 +127,7 @@ struct ui {
 	int step;             /* lesson steps run so far (the next one is step + 1, 1-based) */
 	int fails;            /* failures of the steps run (refused lines, expects not held) */
 	unsigned lesson_seq[2];   /* each lab's log.seq after the last step: a command typed since? */
+	size_t step_log[2];   /* each lab's log.n when the step shown began: what is newer, that step made */
 	bool broken;          /* a lab could not be rebuilt: the lesson cannot go on */
 	attr_t attr[R_COUNT_];
 	bool utf8;

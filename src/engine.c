@@ -458,6 +458,25 @@ static void log_error_hint(struct engine *e, const struct esock *s, enum verb v,
  * The program's descriptor is borrowed (pidfd_getfd) and given back.
  * 0, or negative errno when the descriptor could not be borrowed (the
  * program is gone): then r holds no addresses and the state "?". */
+static int diag_fd(struct engine *e, enum side side);
+
+/* A connection that ended while its descriptor is still open: the kernel
+ * hands it to a TIME_WAIT socket of its own (tcp_time_wait), which keeps
+ * the cookie and the peer, and the descriptor's socket says CLOSED with no
+ * peer. What the connection is in the kernel is what the table shows (the
+ * TIME_WAIT that makes a later bind fail), with its peer. */
+static void time_wait_of(struct engine *e, struct esock *s, struct tuple_row *r)
+{
+	int dfd = diag_fd(e, s->side);
+	struct sockaddr_in peer;
+	int st = dfd >= 0 ? tcpstate_diag(dfd, &s->cur_local, &s->cur_remote, s->cookie, &peer) : -ENOENT;
+	if (st <= 0)
+		return;
+	snprintf(r->state, sizeof(r->state), "%s", tuple_tcp_state_name(st));
+	tuple_set_remote(r, &peer);
+	s->cur_remote = peer;
+}
+
 static int snapshot(struct engine *e, struct esock *s, struct tuple_row *r)
 {
 	struct eprog *pr = prog_at(e, s);
@@ -493,6 +512,8 @@ static int snapshot(struct engine *e, struct esock *s, struct tuple_row *r)
 	if (!s->cookie && getsockopt(fd, SOL_SOCKET, SO_COOKIE, &ck, &cl) == 0)
 		s->cookie = ck;
 	close(fd);
+	if (s->proto == PROTO_TCP && s->connected_once && s->cookie && !s->cur_peer && !strcmp(r->state, "CLOSED"))
+		time_wait_of(e, s, r);
 	return 0;
 }
 
@@ -578,7 +599,7 @@ static void closed_state(struct engine *e, struct esock *s, char *out, size_t le
 		return;
 	}
 	int fd = s->proto == PROTO_TCP && (s->connected_once || s->cookie) ? diag_fd(e, s->side) : -1;
-	int st = fd >= 0 ? tcpstate_diag(fd, &s->last_local, &s->last_remote, s->cookie) : -ENOENT;
+	int st = fd >= 0 ? tcpstate_diag(fd, &s->last_local, &s->last_remote, s->cookie, NULL) : -ENOENT;
 	snprintf(out, len, "%s", st > 0 ? tuple_tcp_state_name(st) : "CLOSED");
 }
 
@@ -1932,7 +1953,7 @@ int engine_exec(struct engine *e, const struct cmd *c, char *err, size_t errlen)
 		struct tuple_row r;
 		snapshot(e, s, &r);
 		s->last_local = s->cur_local;
-		if (s->cur_peer) {
+		if (s->cur_peer || (s->proto == PROTO_TCP && r.rip[0])) { /* a peer, or a TIME_WAIT's (time_wait_of) */
 			s->last_remote = s->cur_remote;
 			s->connected_once = true;
 		}

@@ -92,6 +92,7 @@ struct find {
 	const struct sockaddr_in *local, *remote;
 	uint64_t cookie;
 	int found;
+	struct sockaddr_in *peer; /* where found, its peer (NULL: not wanted) */
 };
 
 static void find_one(void *ctx, const struct inet_diag_msg *m)
@@ -100,13 +101,18 @@ static void find_one(void *ctx, const struct inet_diag_msg *m)
 	if (f->cookie ? cookie_of(m) == f->cookie
 		      : m->id.idiag_sport == f->local->sin_port && m->id.idiag_dport == f->remote->sin_port &&
 				m->id.idiag_src[0] == f->local->sin_addr.s_addr &&
-				m->id.idiag_dst[0] == f->remote->sin_addr.s_addr)
+				m->id.idiag_dst[0] == f->remote->sin_addr.s_addr) {
 		f->found = m->idiag_state;
+		if (f->peer)
+			*f->peer = (struct sockaddr_in){ .sin_family = AF_INET, .sin_port = m->id.idiag_dport,
+							 .sin_addr = { m->id.idiag_dst[0] } };
+	}
 }
 
-int tcpstate_diag(int diag_fd, const struct sockaddr_in *local, const struct sockaddr_in *remote, uint64_t cookie)
+int tcpstate_diag(int diag_fd, const struct sockaddr_in *local, const struct sockaddr_in *remote, uint64_t cookie,
+		  struct sockaddr_in *peer)
 {
-	struct find f = { local, remote, cookie, -ENOENT };
+	struct find f = { local, remote, cookie, -ENOENT, peer };
 	int r = diag_walk(diag_fd, IPPROTO_TCP, ~0u, local->sin_port, remote->sin_port, find_one, &f);
 	if (r < 0 && f.found == -ENOENT)
 		return r;

@@ -29,21 +29,24 @@ static const char *const labels[TS_COUNT_][2] = {
 	[TS_INHERITED] = { "INHERITED BY fork()", "INHERITED BY fork()" },
 };
 
+/* Short forms for a narrow STEP column: the lecture's step number and the
+ * word that says what happened (the outcome: ACCEPTED or FAILED, never cut
+ * to "CONNECTION RE..."), at most TUPLE_SHORT_MAX columns. */
 static const char *const shorts[TS_COUNT_][2] = {
-	[TS_SOCKET] = { "1 protocol definition", "3 protocol definition" },
-	[TS_BIND] = { "2 socket binding", "4 local parameters" },
-	[TS_LISTEN] = { "2B ready to accept", "2B ready to accept" },
-	[TS_WAITMSG] = { "2B waiting for message", "2B waiting for message" },
-	[TS_REMOTE] = { "5 remote parameters", "5 remote parameters" },
-	[TS_CONNECTED] = { "6 connection request", "6 connection request" },
-	[TS_FAILED] = { "6 connection failed", "6 connection failed" },
-	[TS_SENT] = { "6 send message", "6 send message" },
-	[TS_ACCEPTED] = { "7 accepted", "7 accepted" },
-	[TS_RECEIVED] = { "7 message received", "7 message received" },
-	[TS_SHUTDOWN] = { "shutdown", "shutdown" },
-	[TS_CLOSE] = { "close", "close" },
-	[TS_STATE] = { "state change", "state change" },
-	[TS_INHERITED] = { "inherited by fork()", "inherited by fork()" },
+	[TS_SOCKET] = { "STEP1 PROTOCOL", "STEP3 PROTOCOL" },
+	[TS_BIND] = { "STEP2 BINDING", "STEP4 LOCAL" },
+	[TS_LISTEN] = { "STEP2B READY", "STEP2B READY" },
+	[TS_WAITMSG] = { "STEP2B WAITING", "STEP2B WAITING" },
+	[TS_REMOTE] = { "STEP5 REMOTE", "STEP5 REMOTE" },
+	[TS_CONNECTED] = { "STEP6 ACCEPTED", "STEP6 ACCEPTED" },
+	[TS_FAILED] = { "STEP6 FAILED", "STEP6 FAILED" },
+	[TS_SENT] = { "STEP6 SENT", "STEP6 SENT" },
+	[TS_ACCEPTED] = { "STEP7 ACCEPTED", "STEP7 ACCEPTED" },
+	[TS_RECEIVED] = { "STEP7 RECEIVED", "STEP7 RECEIVED" },
+	[TS_SHUTDOWN] = { "SHUTDOWN", "SHUTDOWN" },
+	[TS_CLOSE] = { "CLOSE", "CLOSE" },
+	[TS_STATE] = { "KERNEL STATE", "KERNEL STATE" },
+	[TS_INHERITED] = { "INHERITED", "INHERITED" },
 };
 
 static const char *const keys[TS_COUNT_][2] = {
@@ -128,6 +131,70 @@ const char *tuple_step_short(enum tstep st, enum side side, enum proto proto)
 	if ((unsigned)st >= TS_COUNT_)
 		return "";
 	return shorts[st][side == SIDE_CLIENT];
+}
+
+const char *tuple_step_tiny(enum tstep st, enum side side)
+{
+	/* The number alone would read the same for a connection accepted and
+	 * one refused: the outcome stays. */
+	if (st == TS_FAILED)
+		return "6 fail";
+	return tuple_step_key(st, side);
+}
+
+const char *tuple_step_fit(enum tstep st, enum side side, int width)
+{
+	const char *forms[3] = { tuple_step_label(st, side, PROTO_NONE), tuple_step_short(st, side, PROTO_NONE),
+				 tuple_step_tiny(st, side) };
+	for (int i = 0; i < 3; i++)
+		if ((int)strlen(forms[i]) <= width)
+			return forms[i];
+	return NULL;
+}
+
+/* Is row i the newest of its socket's (the same program and descriptor)? */
+static bool newest_of_socket(const struct tuple_pick *p, size_t n, size_t i)
+{
+	for (size_t j = i + 1; j < n; j++)
+		if (p[j].side == p[i].side && p[j].prog == p[i].prog && p[j].child == p[i].child && p[j].fd == p[i].fd)
+			return false;
+	return true;
+}
+
+int tuple_pick(struct tuple_pick *p, size_t n, int room)
+{
+	int used = 0;
+	for (size_t i = 0; i < n; i++)
+		p[i].show = p[i].note = false;
+	/* Seven passes, each newest first: the rows the step made that the
+	 * kernel still holds as they are now; the step's other rows of calls;
+	 * its rows of the kernel's own changes (SYN_SENT on the way to
+	 * ESTABLISHED); the rows of the sockets it used; older rows of sockets
+	 * that live on (the TIME_WAIT that makes a later bind fail, the
+	 * listener); the rest; then, in the lines the rows leave, the notes of
+	 * the rows the step made, each whole or not at all. */
+	for (int pass = 0; pass < 7; pass++)
+		for (size_t i = n; i-- > 0 && used < room;) {
+			if (pass == 6) {
+				if (p[i].show && p[i].in_step && p[i].note_lines > 0 && p[i].note_lines <= room - used) {
+					p[i].note = true;
+					used += p[i].note_lines;
+				}
+				continue;
+			}
+			bool live = !p[i].gone && newest_of_socket(p, n, i);
+			bool want = pass == 0 ? p[i].in_step && live
+				  : pass == 1 ? p[i].in_step && !p[i].kernel
+				  : pass == 2 ? p[i].in_step
+				  : pass == 3 ? p[i].used
+				  : pass == 4 ? live
+					      : true;
+			if (want && !p[i].show) {
+				p[i].show = true;
+				used++;
+			}
+		}
+	return used;
 }
 
 static void set_addr(char ip[16], char port[8], const struct sockaddr_in *sin)

@@ -84,6 +84,8 @@ static void start_step(struct ui *u, int k)
 	r->lab = 0;
 	r->item = 0;
 	u->step = k + 1; /* the narration box shows the step running */
+	for (int i = 0; i < u->nles; i++) /* the 5-tuple table keeps what the step makes in view */
+		u->step_log[i] = u->les[i].a->log.n;
 	note_lesson(u);
 	progress(u);
 }

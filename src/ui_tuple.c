@@ -125,10 +125,13 @@ static void cell(const struct tuple_row *r, enum col c, const struct widths *wd,
 {
 	const char *v = "";
 	switch (c) {
-	case C_STEP:
-		v = wd->sl == SL_NUMBER ? tuple_step_key(r->step, r->side)
-		  : wd->sl == SL_SHORT	? tuple_step_short(r->step, r->side, r->proto)
-					: tuple_step_label(r->step, r->side, r->proto);
+	case C_STEP: /* the widest form the column takes (the pass's own, to size it, before that);
+		      * the numbers stay numbers, not a mix of "6" and "STEP6 SENT" */
+		v = wd->w[C_STEP] > 0 && wd->sl != SL_NUMBER ? tuple_step_fit(r->step, r->side, wd->w[C_STEP]) : NULL;
+		if (!v)
+			v = wd->sl == SL_NUMBER ? tuple_step_tiny(r->step, r->side)
+			  : wd->sl == SL_SHORT	? tuple_step_short(r->step, r->side, r->proto)
+						: tuple_step_label(r->step, r->side, r->proto);
 		break;
 	case C_SIDE:
 		if (wd->compact) /* "s3": the step's number says the side in the lecture; the descriptor matters (accept's 4) */
@@ -161,31 +164,29 @@ static void cell(const struct tuple_row *r, enum col c, const struct widths *wd,
 }
 
 /* Column widths that fit the pane, trying in turn: wide headers with the
- * lecture's full step names, narrow columns with full names, the full names
- * cut from the end, the short names, the step numbers only ("2B"); then,
+ * lecture's full step names, narrow columns with full names, the short
+ * names where the full ones do not fit ("STEP6 ACCEPTED": the lecture's
+ * number and the outcome, never a name cut at "CONNECTION RE…"), the step
+ * numbers ("2B", "6 fail"); then,
  * compact (half a screen in --compare), the side as "s3" and the port
  * headers under the addresses', without the margins if need be; without the
  * side; without the addresses; and only last without the PROTOCOL column,
  * the one --compare compares. The step column takes what is left. */
-#define STEP_CUT_MIN 16 /* "STEP 2B READY T…": enough of a name to know the step */
-
 static int fit(struct ui *u, const struct rows *rs, int width, struct widths *wd, int minpass)
 {
-	static const struct { bool narrow, compact, side, noproto, noip; enum steplab sl; int cut; } passes[] = {
-		{ false, false, true, false, false, SL_FULL, 0 }, { true, false, true, false, false, SL_FULL, 0 },
-		/* The lecture's names cut from the end ("STEP1 PROTOCOL DEFI…")
-		 * rather than another form or the PROTOCOL column dropped: the
-		 * names keep one form from the first step to the last. */
-		{ true, false, true, false, false, SL_FULL, STEP_CUT_MIN },
-		{ true, false, true, false, false, SL_SHORT, 0 },
-		{ true, false, true, false, false, SL_NUMBER, 0 },
-		{ true, true, true, false, false, SL_NUMBER, 0 },
-		{ true, true, false, false, false, SL_NUMBER, 0 },
+	static const struct { bool narrow, compact, side, noproto, noip; enum steplab sl; } passes[] = {
+		{ false, false, true, false, false, SL_FULL }, { true, false, true, false, false, SL_FULL },
+		/* Each row's name in the widest form the column takes: the
+		 * lecture's words where they fit, the short form where not. */
+		{ true, false, true, false, false, SL_SHORT },
+		{ true, false, true, false, false, SL_NUMBER },
+		{ true, true, true, false, false, SL_NUMBER },
+		{ true, true, false, false, false, SL_NUMBER },
 		/* Half of an 80-column screen: ports, PROTOCOL and state without
 		 * the addresses, rather than the state cut off at the edge. */
-		{ true, true, true, false, true, SL_NUMBER, 0 },
-		{ true, true, false, false, true, SL_NUMBER, 0 },
-		{ true, true, false, true, true, SL_NUMBER, 0 },
+		{ true, true, true, false, true, SL_NUMBER },
+		{ true, true, false, false, true, SL_NUMBER },
+		{ true, true, false, true, true, SL_NUMBER },
 	};
 	static const int margins[][2] = { { 1, 1 }, { 1, 0 }, { 0, 0 } };
 	const int np = (int)(sizeof(passes) / sizeof(passes[0]));
@@ -197,6 +198,7 @@ static int fit(struct ui *u, const struct rows *rs, int width, struct widths *wd
 		int fixed = 0, stepw = wd->compact ? 4 : 0; /* compact: "STEP" whole over the numbers */
 		for (int c = 0; c < C_COUNT_; c++)
 			wd->w[c] = (int)strlen(head_of(wd, (enum col)c));
+		wd->w[C_STEP] = 0; /* sized by the pass's form of the names */
 		for (size_t i = 0; i < rs->n; i++) {
 			const struct tuple_row *r = &rs->r[i].row;
 			char buf[64];
@@ -221,7 +223,7 @@ static int fit(struct ui *u, const struct rows *rs, int width, struct widths *wd
 		for (int m = 0; m < nm; m++) {
 			wd->x0 = margins[m][0];
 			wd->w[C_STEP] = width - wd->x0 - fixed - margins[m][1];
-			if (wd->w[C_STEP] >= stepw || (passes[pass].cut && wd->w[C_STEP] >= passes[pass].cut))
+			if (wd->w[C_STEP] >= stepw)
 				return pass;
 		}
 		if (pass == np - 1) {
@@ -247,7 +249,7 @@ static void tuple_title(struct ui *u, struct ui_pane *p, char *buf, size_t len)
 		snprintf(buf + o, len - (size_t)o, " %s older rows dropped", ui_glyph(u, G_DOT));
 }
 
-/* Rows and the note lines of the last step, as display lines: a note is
+/* Rows and the note lines of the step's rows, as display lines: a note is
  * word-wrapped over as many lines as it needs, never cut. */
 struct dline {
 	size_t row;           /* index into rs->r */
@@ -296,14 +298,29 @@ static int note_x(const struct widths *wd)
 	return wd->x0 + wd->w[C_STEP] + 1;
 }
 
-/* A pane's table: its widths and display lines. */
+/* A pane's table: its widths and display lines (every row, and under each
+ * row of the current step its note, wrapped), which of them are in view
+ * when following the newest (keep), and which rows the step made. */
 struct table {
 	const struct rows *rs;
 	struct widths wd;
 	struct dline *dl;
 	size_t n;
-	unsigned last;  /* the last step's command */
+	bool *step;     /* per row: the current step made it */
+	bool *about;    /* per row: the current step is about it (made it, or used its socket) */
+	bool *keep;     /* per display line: shown when following the newest */
 };
+
+static void table_free(struct table *t)
+{
+	free(t->dl);
+	free(t->step);
+	free(t->about);
+	free(t->keep);
+	t->dl = NULL;
+	t->step = t->about = t->keep = NULL;
+	t->n = 0;
+}
 
 /* --compare: the other half's table, whose rows this one's are lined up with. */
 static struct ui_pane *sibling(struct ui *u, struct ui_pane *p)
@@ -314,99 +331,102 @@ static struct ui_pane *sibling(struct ui *u, struct ui_pane *p)
 	return q && q->win && q->a ? q : NULL;
 }
 
-/* The step keys of a table's rows (tuple_align's input); NULL when out of memory. */
-static const char **row_keys(const struct rows *rs)
+/* The log index from which rows are the current step's: where the lesson
+ * step shown began, while no command was typed since; else (no lesson, a
+ * command typed by hand) SIZE_MAX: the last command that made rows is the step. */
+static size_t step_from(const struct ui *u, const struct ui_pane *p)
 {
-	const char **k = malloc((rs->n + 1) * sizeof(*k));
-	for (size_t i = 0; k && i < rs->n; i++)
-		k[i] = tuple_step_key(rs->r[i].row.step, rs->r[i].row.side);
-	return k;
+	for (int k = 0; k < u->nles && k < 2; k++)
+		if (u->les[k].a == p->a && u->step > 0 &&
+		    (u->run.active || p->a->log.seq == u->lesson_seq[k]))
+			return u->step_log[k];
+	return (size_t)-1;
 }
 
-/* Lines the notes may take: what the rows leave of the pane (--compare:
- * of the rows lined up with the other half's, shared by the halves), and
- * whether the rows alone overflow it. */
-static int note_room(struct ui_pane *p, const struct rows *rs, const struct rows *other, bool *overflow)
+static bool same_socket(const struct tuple_row *r, enum side side, int prog, int child, int fd)
 {
-	int vis = p->h - 1;
-	size_t rows = rs->n;
-	if (other) {
-		const char **ka = row_keys(rs), **kb = row_keys(other);
-		size_t *pa = malloc((rs->n + 1) * sizeof(*pa)), *pb = malloc((other->n + 1) * sizeof(*pb));
-		if (ka && kb && pa && pb)
-			rows = tuple_align(ka, rs->n, kb, other->n, pa, pb);
-		free(ka);
-		free(kb);
-		free(pa);
-		free(pb);
+	return r->side == side && (r->prog ? r->prog : 1) == (prog ? prog : 1) && r->child == child && r->fd == fd;
+}
+
+/* Which rows the current step made (step: marked as changed), and which it
+ * is about (about: kept in view first): those it made, and the newest row
+ * of each socket one of its calls used (concurrent's step 13 sends and
+ * receives on the rows of server.1 and server.2, and makes none). A step
+ * that neither made rows nor used a socket (its rows came with the step
+ * before, as recvfrom's STEP7 in udp), and a command typed by hand: the
+ * rows of the last command that made any. */
+static void mark_step(const struct ui *u, const struct ui_pane *p, struct table *t)
+{
+	const struct rows *rs = t->rs;
+	const struct session *s = &p->a->log;
+	size_t from = step_from(u, p);
+	bool any = false;
+	for (size_t i = 0; i < rs->n; i++)
+		any |= t->about[i] = t->step[i] = rs->r[i].at >= from;
+	for (size_t k = from < s->first ? s->first : from; k < s->n; k++) {
+		const struct event *e = session_at(s, k);
+		if (!e || e->kind != EV_CALL || e->fd < 0)
+			continue;
+		for (size_t i = rs->n; i-- > 0;)
+			if (same_socket(&rs->r[i].row, e->side, e->prog, e->child, e->fd)) {
+				any |= t->about[i] = true;
+				break;
+			}
 	}
-	*overflow = rows > (size_t)vis;
-	int room = vis - (int)rows;
-	return other ? room / 2 : room;
+	if (any || !rs->n)
+		return;
+	unsigned last = rs->r[rs->n - 1].seq;
+	for (size_t i = rs->n; i-- > 0 && rs->r[i].seq == last;)
+		t->about[i] = t->step[i] = true;
 }
 
 static bool table_build(struct ui *u, struct ui_pane *p, struct table *t)
 {
+	memset(t, 0, sizeof(*t));
 	t->rs = sync_rows(p);
-	t->dl = NULL;
-	t->n = 0;
 	/* --compare: both halves in the same form (the later of the two), so
 	 * that their columns read alike. */
 	struct ui_pane *q = sibling(u, p);
-	const struct rows *other = q ? sync_rows(q) : NULL;
 	int pass = fit(u, t->rs, p->w, &t->wd, 0);
 	if (q) {
 		struct widths w2;
-		int qpass = fit(u, other, q->w, &w2, 0);
+		int qpass = fit(u, sync_rows(q), q->w, &w2, 0);
 		if (qpass > pass)
 			fit(u, t->rs, p->w, &t->wd, qpass);
 	}
 	const struct rows *rs = t->rs;
 	if (!rs->n)
 		return true;
-	/* The last step: the command whose rows came last. Its changed cells
-	 * are marked; its notes (where a value came from) go under their rows,
-	 * wrapped, never cut. The rows come first: the notes take the room the
-	 * rows leave, newest first (z, the table zoomed, has room for them
-	 * all); the newest row's note goes in anyway when the rows overflow the
-	 * pane, and always in a table of its own, which follows its end. */
-	t->last = rs->r[rs->n - 1].seq;
+	t->step = calloc(rs->n, sizeof(*t->step));
+	t->about = calloc(rs->n, sizeof(*t->about));
+	if (!t->step || !t->about) {
+		table_free(t);
+		return false;
+	}
+	mark_step(u, p, t);
+	/* The notes (where a value came from) of the rows the step made, under them,
+	 * wrapped, never cut. */
 	int nx = note_x(&t->wd), nw = p->w - nx - (t->wd.x0 ? 1 : 0);
-	bool overflow;
-	int room = note_room(p, rs, other, &overflow);
+	bool notes = nw >= 8;
 	char nt[sizeof(rs->r[0].row.note) + 2];
-	bool *shown = calloc(rs->n, sizeof(*shown));
-	size_t cap = rs->n + 1, used = 0;
-	bool newest = true;
-	for (size_t i = rs->n; shown && nw >= 8 && p->h >= 3 && i-- > 0 && rs->r[i].seq == t->last;) {
-		if (!rs->r[i].row.note[0])
+	size_t cap = rs->n;
+	for (size_t i = 0; notes && i < rs->n; i++) {
+		if (!t->step[i] || !rs->r[i].row.note[0])
 			continue;
 		note_text(&rs->r[i].row, nt, sizeof(nt));
-		size_t lines = 0;
-		for (size_t o = 0; nt[o]; lines++) {
+		for (size_t o = 0; nt[o]; cap++) {
 			o += wrap_len(u, nt + o, nw);
 			while (nt[o] == ' ')
 				o++;
 		}
-		/* The newest note goes in anyway in a table of its own (which
-		 * follows its end) when it fits with its row; in --compare the
-		 * halves scroll together, so a note there must not push the
-		 * rows it explains out of view: only the room the rows leave. */
-		if ((room > 0 && used + lines <= (size_t)room) ||
-		    (newest && !other && lines + 1 <= (size_t)(p->h > 1 ? p->h - 1 : 0))) {
-			shown[i] = true;
-			used += lines;
-			cap += lines;
-		}
-		newest = false;
 	}
-	if (!(t->dl = malloc(cap * sizeof(*t->dl)))) {
-		free(shown);
+	if (!(t->dl = malloc(cap * sizeof(*t->dl))) || !(t->keep = calloc(cap, sizeof(*t->keep)))) {
+		table_free(t);
 		return false;
 	}
 	for (size_t i = 0; i < rs->n; i++) {
 		t->dl[t->n++] = (struct dline){ .row = i };
-		if (!shown || !shown[i])
+		if (!notes || !t->step[i] || !rs->r[i].row.note[0])
 			continue;
 		note_text(&rs->r[i].row, nt, sizeof(nt));
 		for (size_t o = 0; nt[o] && t->n < cap;) {
@@ -418,8 +438,37 @@ static bool table_build(struct ui *u, struct ui_pane *p, struct table *t)
 				o++;
 		}
 	}
-	free(shown);
 	return true;
+}
+
+/* Choose the lines in view when following the newest in room lines
+ * (tuple_pick: the step's rows first, then their notes, the sockets that
+ * live on, older rows); returns the lines kept. */
+static int table_pick(struct table *t, int room)
+{
+	const struct rows *rs = t->rs;
+	if (!rs->n)
+		return 0;
+	struct tuple_pick *pk = calloc(rs->n, sizeof(*pk));
+	if (!pk) { /* out of memory: the newest lines, as many as fit */
+		int kept = 0;
+		for (size_t k = t->n; k-- > 0;)
+			kept += t->keep[k] = kept < room;
+		return kept;
+	}
+	for (size_t i = 0; i < rs->n; i++) {
+		const struct tuple_row *r = &rs->r[i].row;
+		pk[i] = (struct tuple_pick){ .side = r->side, .prog = r->prog, .child = r->child, .fd = r->fd,
+					     .gone = !strcmp(r->state, "CLOSED"), .in_step = t->step[i],
+					     .used = t->about[i], .kernel = r->step == TS_STATE };
+	}
+	for (size_t k = 0; k < t->n; k++)
+		pk[t->dl[k].row].note_lines += t->dl[k].note;
+	int used = tuple_pick(pk, rs->n, room);
+	for (size_t k = 0; k < t->n; k++)
+		t->keep[k] = t->dl[k].note ? pk[t->dl[k].row].note : pk[t->dl[k].row].show;
+	free(pk);
+	return used;
 }
 
 static const char *line_key(const struct table *t, size_t i)
@@ -429,90 +478,171 @@ static const char *line_key(const struct table *t, size_t i)
 	return d->note ? NULL : tuple_step_key(r->step, r->side);
 }
 
-/* The screen rows of p's table: slot[k] is the display line on row k, or
- * -1 for a blank row (the other half has more lines for that step). Alone,
- * the lines one per row; in --compare, lined up with the other half's by
- * lecture step (tuple_align), so that STEP3 is level with STEP3. */
-static long *table_slots(struct ui *u, struct ui_pane *p, const struct table *t, size_t *nslots)
+/* The lines of t in view (all when not following), in order, into idx;
+ * returns how many. */
+static size_t kept_lines(const struct table *t, bool follow, size_t *idx)
+{
+	size_t m = 0;
+	for (size_t k = 0; k < t->n; k++)
+		if (!follow || t->keep[k])
+			idx[m++] = k;
+	return m;
+}
+
+/* Two kept-line lists lined up by lecture step (tuple_align): the rows
+ * they take; pa/pb get each line's row. 0 when out of memory. */
+static size_t align_kept(const struct table *a, const size_t *ia, size_t na, const struct table *b,
+			 const size_t *ib, size_t nb, size_t *pa, size_t *pb)
+{
+	const char **ka = malloc((na + 1) * sizeof(*ka)), **kb = malloc((nb + 1) * sizeof(*kb));
+	size_t total = 0;
+	if (ka && kb) {
+		for (size_t i = 0; i < na; i++)
+			ka[i] = line_key(a, ia[i]);
+		for (size_t i = 0; i < nb; i++)
+			kb[i] = line_key(b, ib[i]);
+		total = tuple_align(ka, na, kb, nb, pa, pb);
+	}
+	free(ka);
+	free(kb);
+	return total;
+}
+
+/* The rows the current step is about, at most max: the lines a half keeps
+ * whatever the lining up costs. */
+static int step_rows(const struct table *t, int max)
+{
+	int n = 0;
+	for (size_t i = 0; i < t->rs->n && n < max; i++)
+		n += t->about[i];
+	return n;
+}
+
+/* --compare: the screen rows of p's table lined up with the other half's
+ * by lecture step, so that STEP3 is level with STEP3: slot[k] is the
+ * display line on row k, or -1 for a blank row (the other half has more
+ * lines for that step). Following the newest, each half keeps what
+ * tuple_pick chooses, with less room for the half with more lines until
+ * the two lined up fit the pane, but never less than its step's rows;
+ * when even those do not fit lined up, each half shows its own, unlevelled.
+ * The halves decide alike, so that their rows stay level. */
+static long *compare_slots(struct ui *u, struct ui_pane *p, struct table *t, bool follow, size_t *nslots)
 {
 	struct ui_pane *q = sibling(u, p);
-	struct table o = { 0 };
+	struct table o;
 	long *slot = NULL;
-	const char **ka = NULL, **kb = NULL;
-	size_t *pa = NULL, *pb = NULL;
 	*nslots = 0;
-	if (q && !table_build(u, q, &o))
-		q = NULL;
-	size_t nb = q ? o.n : 0;
-	ka = malloc((t->n + 1) * sizeof(*ka));
-	pa = malloc((t->n + 1) * sizeof(*pa));
-	kb = malloc((nb + 1) * sizeof(*kb));
-	pb = malloc((nb + 1) * sizeof(*pb));
-	if (!ka || !pa || !kb || !pb)
+	if (!table_build(u, q, &o))
+		return NULL;
+	int vis = p->h - 1 < q->h - 1 ? p->h - 1 : q->h - 1;
+	vis = vis > 0 ? vis : 0;
+	size_t *ia = malloc((t->n + 1) * sizeof(*ia)), *ib = malloc((o.n + 1) * sizeof(*ib));
+	size_t *pa = malloc((t->n + 1) * sizeof(*pa)), *pb = malloc((o.n + 1) * sizeof(*pb));
+	if (!ia || !ib || !pa || !pb)
 		goto out;
-	for (size_t i = 0; i < t->n; i++)
-		ka[i] = line_key(t, i);
-	for (size_t i = 0; i < nb; i++)
-		kb[i] = line_key(&o, i);
-	size_t total = tuple_align(ka, t->n, kb, nb, pa, pb);
+	size_t na, nb, total;
+	int ra = vis, rb = vis, mina = step_rows(t, vis), minb = step_rows(&o, vis);
+	bool level = true;
+	for (;;) {
+		table_pick(t, ra);
+		table_pick(&o, rb);
+		na = kept_lines(t, follow, ia);
+		nb = kept_lines(&o, follow, ib);
+		total = align_kept(t, ia, na, &o, ib, nb, pa, pb);
+		if (!follow || total <= (size_t)vis)
+			break;
+		/* The half with more lines yields one, never one of its step's rows. */
+		int la = (int)na, lb = (int)nb, oa = ra, ob = rb;
+		if (la >= lb || rb <= minb)
+			ra = la - 1 > mina ? la - 1 : mina;
+		if (lb >= la || ra <= mina)
+			rb = lb - 1 > minb ? lb - 1 : minb;
+		if (ra == oa && rb == ob) { /* the steps' rows lined up do not fit: each half its own */
+			level = false;
+			table_pick(t, vis);
+			na = kept_lines(t, true, ia);
+			for (size_t i = 0; i < na; i++)
+				pa[i] = i;
+			total = na;
+			break;
+		}
+	}
+	/* Rows left blank by the lining up: a half with lines out of view takes
+	 * one more while the two still fit, the left half first (both panes
+	 * decide alike). */
+	for (bool grew = follow && level; grew;) {
+		grew = false;
+		for (int h = 0; h < 2; h++) {
+			bool mine = (h == 0) == (p == &u->pane[P_TUPLE]);
+			int *r = mine ? &ra : &rb;
+			size_t n = mine ? na : nb, all = mine ? t->n : o.n;
+			if (n >= all)
+				continue;
+			table_pick(t, ra + (mine ? 1 : 0));
+			table_pick(&o, rb + (mine ? 0 : 1));
+			size_t xa = kept_lines(t, true, ia), xb = kept_lines(&o, true, ib);
+			size_t x = align_kept(t, ia, xa, &o, ib, xb, pa, pb);
+			if (x <= (size_t)vis && xa + xb > na + nb) {
+				(*r)++;
+				grew = true;
+			}
+			table_pick(t, ra);
+			table_pick(&o, rb);
+			na = kept_lines(t, true, ia);
+			nb = kept_lines(&o, true, ib);
+			total = align_kept(t, ia, na, &o, ib, nb, pa, pb);
+		}
+	}
 	if (!(slot = malloc((total + 1) * sizeof(*slot))))
 		goto out;
 	for (size_t k = 0; k < total; k++)
 		slot[k] = -1;
-	for (size_t i = 0; i < t->n; i++)
-		slot[pa[i]] = (long)i;
+	for (size_t i = 0; i < na; i++)
+		slot[pa[i]] = (long)ia[i];
 	*nslots = total;
 out:
-	free(ka);
-	free(kb);
+	free(ia);
+	free(ib);
 	free(pa);
 	free(pb);
-	free(o.dl);
+	table_free(&o);
 	return slot;
 }
 
 /* One table with the two sides clearly apart, as the lecture's two tables:
  * the server's rows, then (under a rule, when there is room) the client's,
- * each in the order they came. Following the newest and short of room,
- * each side keeps its newest rows in view (half the lines each, what one
- * leaves going to the other), so the server's rows never scroll away
- * behind the client's. Scrolled by hand: the whole list. Slot -2 is the
- * rule. */
-static long *side_slots(const struct table *t, int vis, bool follow, size_t *nslots)
+ * each in the order they came. Following the newest, the lines tuple_pick
+ * keeps for the pane; scrolled by hand, all of them. Slot -2 is the rule. */
+static long *side_slots(struct table *t, int vis, bool follow, size_t *nslots)
 {
 	long *slot = malloc((t->n + 2) * sizeof(*slot));
 	size_t ns = 0, nside[2] = { 0, 0 };
 	*nslots = 0;
 	if (!slot)
 		return NULL;
+	if (follow)
+		table_pick(t, vis);
 	for (size_t i = 0; i < t->n; i++)
-		nside[t->rs->r[t->dl[i].row].row.side == SIDE_CLIENT]++;
-	size_t room = vis > 0 ? (size_t)vis : 0, both = nside[0] && nside[1];
-	bool fits = nside[0] + nside[1] + both <= room;
-	size_t take[2] = { nside[0], nside[1] };
-	if (follow && !fits) {
-		take[0] = nside[0] < room / 2 ? nside[0] : room / 2;
-		take[1] = nside[1] < room - take[0] ? nside[1] : room - take[0];
-		take[0] = nside[0] < room - take[1] ? nside[0] : room - take[1];
-	}
+		if (!follow || t->keep[i])
+			nside[t->rs->r[t->dl[i].row].row.side == SIDE_CLIENT]++;
+	bool rule = nside[0] && nside[1] && (!follow || nside[0] + nside[1] + 1 <= (size_t)(vis > 0 ? vis : 0));
 	for (int g = 0; g < 2; g++) {
-		if (g == 1 && fits && both)
+		if (g == 1 && rule)
 			slot[ns++] = -2;
-		size_t seen = 0, skip = nside[g] - take[g];
-		bool first = true;
-		for (size_t i = 0; i < t->n; i++) {
-			if ((t->rs->r[t->dl[i].row].row.side == SIDE_CLIENT) != g)
-				continue;
-			if (seen++ < skip)
-				continue;
-			if (first && t->dl[i].note && skip) /* a note without its row: not worth the line */
-				continue;
-			first = false;
-			slot[ns++] = (long)i;
-		}
+		for (size_t i = 0; i < t->n; i++)
+			if ((t->rs->r[t->dl[i].row].row.side == SIDE_CLIENT) == g && (!follow || t->keep[i]))
+				slot[ns++] = (long)i;
 	}
 	*nslots = ns;
 	return slot;
+}
+
+/* The screen rows of p's table (see side_slots, compare_slots). */
+static long *table_slots(struct ui *u, struct ui_pane *p, struct table *t, bool follow, size_t *nslots)
+{
+	if (sibling(u, p))
+		return compare_slots(u, p, t, follow, nslots);
+	return side_slots(t, p->h - 1, follow, nslots);
 }
 
 /* The answer to a question still waiting (ui_predict.c) is not shown yet. */
@@ -529,7 +659,7 @@ static void draw_row(struct ui *u, struct ui_pane *p, const struct table *t, con
 	const struct trow *e = &t->rs->r[d->row];
 	const struct tuple_row *r = &e->row;
 	const struct widths *wd = &t->wd;
-	bool recent = e->seq == t->last;
+	bool recent = t->step[d->row];
 	if (d->note) {
 		char nt[sizeof(r->note) + 2];
 		note_text(r, nt, sizeof(nt));
@@ -577,11 +707,12 @@ static void tuple_draw(struct ui *u, struct ui_pane *p)
 	if (!t.rs->n) {
 		ui_wrap(u, p->win, 1, 1, p->w - 2, p->h - 1, 0,
 			"no sockets yet: each step adds a row here, as in the lecture's tables", u->attr[R_MINOR]);
+		table_free(&t);
 		return;
 	}
 	size_t ns;
 	int vis = p->h - 1;
-	long *slot = sibling(u, p) ? table_slots(u, p, &t, &ns) : side_slots(&t, vis, p->follow, &ns);
+	long *slot = table_slots(u, p, &t, p->follow, &ns);
 	if (slot) {
 		ui_scroll_fix(p, (int)ns, vis);
 		for (int y = 0; y < vis && (size_t)(p->top + y) < ns; y++) {
@@ -596,19 +727,24 @@ static void tuple_draw(struct ui *u, struct ui_pane *p)
 		}
 	}
 	free(slot);
-	free(t.dl);
+	table_free(&t);
 }
 
+/* Scrolling by hand shows every row; following the newest shows those
+ * tuple_pick keeps, so the first key up starts from the end of all of them. */
 static bool tuple_key(struct ui *u, struct ui_pane *p, int key)
 {
 	struct table t;
 	if (!table_build(u, p, &t))
 		return false;
 	size_t ns = 0;
-	long *slot = sibling(u, p) ? table_slots(u, p, &t, &ns) : side_slots(&t, p->h - 1, false, &ns);
+	long *slot = table_slots(u, p, &t, false, &ns);
 	free(slot);
-	free(t.dl);
-	bool used = ui_scroll_key(p, key, (int)ns, p->h - 1);
+	table_free(&t);
+	int vis = p->h - 1;
+	if (p->follow)
+		p->top = (int)ns > vis ? (int)ns - vis : 0;
+	bool used = ui_scroll_key(p, key, (int)ns, vis);
 	/* --compare: the halves scroll together, so that their steps stay level. */
 	struct ui_pane *q = sibling(u, p);
 	if (used && q) {

@@ -68,11 +68,11 @@ tmux_session eph 80 24 "env LANG=C.UTF-8 LC_ALL=C.UTF-8 $bin --lesson ephemeral 
 wait_for "5-tuple" >/dev/null
 for k in 1 2 3; do next_step "step $k/" >/dev/null; done
 check "80x24 step 3: the question, and the client's LOCAL-PORT hidden (??)" \
-	'wait_for "PREDICT client local" && row "STEP6 CONNECTION" | grep -qE "100\.0\.0\.1 +\?\? +200\.0\.0\.2"'
+	'wait_for "PREDICT client local" && row "STEP6 " | grep -qE "100\.0\.0\.1 +\?\? +200\.0\.0\.2"'
 guess "random above 32767"
 check "\"random above 32767\" is right for a port the kernel chose: ✓ and the port" \
 	'wait_for "✓ right: client local is 100.0.0.1" && screen | grep -qE "✓ right: client local is 100\.0\.0\.1 (3[3-9]|[45][0-9]|60)[0-9]{3}"'
-check "revealed: the port in the table" 'row "STEP6 CONNECTION" | grep -qE "100\.0\.0\.1 +[0-9]{5} "'
+check "revealed: the port in the table" 'row "STEP6 " | grep -qE "100\.0\.0\.1 +[0-9]{5} "'
 send b; steps_done
 next_step "step 3/" >/dev/null
 check "b, n: the step runs again and asks again" 'wait_for "PREDICT client local"'

@@ -63,21 +63,42 @@ static void test_lecture_step_names(void **state)
 	assert_string_equal(tuple_step_label(TS_CLOSE, SIDE_SERVER, PROTO_TCP), "CLOSE");
 	assert_string_equal(tuple_step_label(TS_STATE, SIDE_SERVER, PROTO_TCP), "KERNEL STATE CHANGE");
 
-	/* Short forms for narrow panes keep the step number. */
-	assert_string_equal(tuple_step_short(TS_SOCKET, SIDE_SERVER, PROTO_TCP), "1 protocol definition");
-	assert_string_equal(tuple_step_short(TS_SOCKET, SIDE_CLIENT, PROTO_TCP), "3 protocol definition");
-	assert_string_equal(tuple_step_short(TS_BIND, SIDE_CLIENT, PROTO_UDP), "4 local parameters");
-	assert_string_equal(tuple_step_short(TS_LISTEN, SIDE_SERVER, PROTO_TCP), "2B ready to accept");
-	assert_string_equal(tuple_step_short(TS_ACCEPTED, SIDE_SERVER, PROTO_TCP), "7 accepted");
+	/* Short forms for narrow panes keep the step number and the outcome:
+	 * a connection accepted never reads like one refused. */
+	assert_string_equal(tuple_step_short(TS_SOCKET, SIDE_SERVER, PROTO_TCP), "STEP1 PROTOCOL");
+	assert_string_equal(tuple_step_short(TS_SOCKET, SIDE_CLIENT, PROTO_TCP), "STEP3 PROTOCOL");
+	assert_string_equal(tuple_step_short(TS_BIND, SIDE_CLIENT, PROTO_UDP), "STEP4 LOCAL");
+	assert_string_equal(tuple_step_short(TS_LISTEN, SIDE_SERVER, PROTO_TCP), "STEP2B READY");
+	assert_string_equal(tuple_step_short(TS_CONNECTED, SIDE_CLIENT, PROTO_TCP), "STEP6 ACCEPTED");
+	assert_string_equal(tuple_step_short(TS_FAILED, SIDE_CLIENT, PROTO_TCP), "STEP6 FAILED");
+	assert_string_equal(tuple_step_short(TS_ACCEPTED, SIDE_SERVER, PROTO_TCP), "STEP7 ACCEPTED");
+	assert_string_equal(tuple_step_tiny(TS_CONNECTED, SIDE_CLIENT), "6");
+	assert_string_equal(tuple_step_tiny(TS_FAILED, SIDE_CLIENT), "6 fail");
+	assert_string_equal(tuple_step_tiny(TS_LISTEN, SIDE_SERVER), "2B");
 
-	/* Every step has both names, for both sides; the labels fit the STEP column. */
+	/* Every step has its three forms, for both sides, each within its
+	 * width; no two steps share a short form unless they share the
+	 * lecture's words too (2B, the UDP and TCP rows of step 6 apart). */
 	for (int st = 0; st < TS_COUNT_; st++)
 		for (int side = SIDE_SERVER; side <= SIDE_CLIENT; side++) {
 			const char *l = tuple_step_label((enum tstep)st, (enum side)side, PROTO_TCP);
 			const char *s = tuple_step_short((enum tstep)st, (enum side)side, PROTO_TCP);
+			const char *t = tuple_step_tiny((enum tstep)st, (enum side)side);
 			assert_true(strlen(l) > 4 && strlen(l) <= 40);
-			assert_true(strlen(s) > 4 && strlen(s) < strlen(l) + 1);
+			assert_true(strlen(s) > 4 && strlen(s) <= TUPLE_SHORT_MAX && strlen(s) <= strlen(l));
+			assert_true(strlen(t) >= 1 && strlen(t) <= TUPLE_TINY_MAX);
+			for (int o = 0; o < st; o++)
+				if (strcmp(tuple_step_label((enum tstep)o, (enum side)side, PROTO_TCP), l))
+					assert_string_not_equal(tuple_step_short((enum tstep)o, (enum side)side, PROTO_TCP), s);
 		}
+
+	/* The widest form that fits. */
+	assert_string_equal(tuple_step_fit(TS_FAILED, SIDE_CLIENT, 40), "STEP6 CONNECTION REQUEST (FAILED)");
+	assert_string_equal(tuple_step_fit(TS_FAILED, SIDE_CLIENT, 20), "STEP6 FAILED");
+	assert_string_equal(tuple_step_fit(TS_FAILED, SIDE_CLIENT, 11), "6 fail");
+	assert_string_equal(tuple_step_fit(TS_CONNECTED, SIDE_CLIENT, 13), "6");
+	assert_string_equal(tuple_step_fit(TS_CLOSE, SIDE_CLIENT, 5), "CLOSE");
+	assert_null(tuple_step_fit(TS_LISTEN, SIDE_SERVER, 1));
 	assert_string_equal(tuple_step_label(TS_COUNT_, SIDE_SERVER, PROTO_TCP), "");
 	assert_string_equal(tuple_step_short((enum tstep)-1, SIDE_SERVER, PROTO_TCP), "");
 }
@@ -372,6 +393,93 @@ static void test_align(void **state)
 	assert_string_equal(tuple_step_key(TS_COUNT_, SIDE_CLIENT), "");
 }
 
+/* Which rows a short table shows: the step's own first, then the sockets
+ * it used, those that live on, older rows, and notes in what is left. */
+#define PK(sd, f, st, step, nl) { .side = (sd), .fd = (f), .gone = !strcmp((st), "CLOSED"), .in_step = (step), .note_lines = (nl) }
+static void test_pick(void **state)
+{
+	(void)state;
+	/* udp, the end of step 7: the server's STEP7 row is the step's
+	 * newest; the client's two rows of the step too. Four lines: the
+	 * step's three rows and the newest older row (the server's 2B: the
+	 * client's STEP4 is older than the step's rows of its socket). */
+	struct tuple_pick u[] = {
+		PK(SIDE_SERVER, 3, "UNCONN", false, 0), PK(SIDE_SERVER, 3, "UNCONN", false, 0),
+		PK(SIDE_SERVER, 3, "UNCONN", false, 0), PK(SIDE_CLIENT, 3, "UNCONN", false, 0),
+		PK(SIDE_CLIENT, 3, "UNCONN", false, 0), PK(SIDE_CLIENT, 3, "UNCONN", true, 1),
+		PK(SIDE_CLIENT, 3, "UNCONN", true, 2), PK(SIDE_SERVER, 3, "UNCONN", true, 2),
+	};
+	assert_int_equal(tuple_pick(u, 8, 3), 3);
+	for (int i = 0; i < 5; i++)
+		assert_false(u[i].show);
+	assert_true(u[5].show && u[6].show && u[7].show);
+	assert_false(u[5].note || u[6].note || u[7].note);
+	assert_int_equal(tuple_pick(u, 8, 4), 4);
+	assert_true(u[4].show && !u[3].show);
+	/* The rows first, every one; then the notes, newest first, each whole
+	 * where it fits (the two-line ones before the one-line one). */
+	assert_int_equal(tuple_pick(u, 8, 11), 11);
+	for (int i = 0; i < 8; i++)
+		assert_true(u[i].show);
+	assert_true(u[7].note && !u[6].note && u[5].note);
+	assert_int_equal(tuple_pick(u, 8, 13), 13);
+	assert_true(u[7].note && u[6].note && u[5].note);
+	/* No room at all: nothing shown, nothing counted. */
+	assert_int_equal(tuple_pick(u, 8, 0), 0);
+	assert_false(u[7].show);
+
+	/* restart, step 3: the server's new socket is the step's only row;
+	 * the TIME_WAIT left by the old connection (fd 4) is what makes bind
+	 * fail, and comes before the newer rows of closed descriptors. */
+	struct tuple_pick r[] = {
+		PK(SIDE_SERVER, 3, "LISTEN", false, 0),   PK(SIDE_SERVER, 4, "ESTABLISHED", false, 0),
+		PK(SIDE_CLIENT, 3, "CLOSE_WAIT", false, 0), PK(SIDE_SERVER, 4, "FIN_WAIT2", false, 1),
+		PK(SIDE_CLIENT, 3, "CLOSED", false, 1),   PK(SIDE_SERVER, 4, "TIME_WAIT", false, 1),
+		PK(SIDE_SERVER, 3, "CLOSED", false, 1),   PK(SIDE_SERVER, 3, "CLOSED", true, 0),
+	};
+	assert_int_equal(tuple_pick(r, 8, 2), 2);
+	assert_true(r[7].show && r[5].show);
+	assert_int_equal(tuple_pick(r, 8, 3), 3);
+	assert_true(r[7].show && r[5].show && r[6].show);
+	/* Notes go only under the step's rows. */
+	for (int i = 0; i < 8; i++)
+		assert_false(r[i].note);
+
+	/* A step with more rows than lines: the step's live rows first (its
+	 * newest state of each socket), then its other rows. */
+	struct tuple_pick c[] = {
+		PK(SIDE_CLIENT, 3, "CLOSED", true, 0), PK(SIDE_CLIENT, 3, "SYN_SENT", true, 0),
+		PK(SIDE_CLIENT, 3, "ESTABLISHED", true, 0), PK(SIDE_SERVER, 4, "ESTABLISHED", true, 3),
+	};
+	assert_int_equal(tuple_pick(c, 4, 2), 2);
+	assert_true(c[2].show && c[3].show && !c[0].show && !c[1].show);
+	/* concurrent, step 13: the step makes no row, it sends and receives on
+	 * server.1's and server.2's connections: their newest rows come before
+	 * newer rows of other sockets; the rows the step made before all. */
+	struct tuple_pick k[] = {
+		{ .side = SIDE_SERVER, .prog = 1, .child = 1, .fd = 4, .used = true },
+		{ .side = SIDE_SERVER, .prog = 1, .child = 2, .fd = 4, .used = true },
+		{ .side = SIDE_SERVER, .prog = 1, .child = 2, .fd = 3 },
+		{ .side = SIDE_SERVER, .prog = 1, .fd = 4 },
+	};
+	assert_int_equal(tuple_pick(k, 4, 2), 2);
+	assert_true(k[0].show && k[1].show && !k[2].show && !k[3].show);
+	k[3].in_step = true;
+	assert_int_equal(tuple_pick(k, 4, 2), 2);
+	assert_true(k[3].show && k[1].show && !k[0].show);
+
+	/* Of the step's older rows, those of its calls before the kernel's own
+	 * passing states (restart, step 4: STEP3 before SYN_SENT). */
+	c[1].kernel = true;
+	assert_int_equal(tuple_pick(c, 4, 3), 3);
+	assert_true(c[0].show && !c[1].show);
+	c[1].kernel = false;
+
+	/* Everything fits: every row and every note of the step. */
+	assert_int_equal(tuple_pick(c, 4, 10), 7);
+	assert_true(c[0].show && c[1].show && c[3].note);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -382,6 +490,7 @@ int main(void)
 		cmocka_unit_test(test_header),
 		cmocka_unit_test(test_rows),
 		cmocka_unit_test(test_align),
+		cmocka_unit_test(test_pick),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
