@@ -25,12 +25,16 @@ steps_with_pre() {
 
 # The lesson pane zoomed (Tab until it has the focus, then z), then scrolled
 # a page at a time: every line it holds, each as "│ TEXT".
+# focus: the title of the pane in focus ("─[ NAME ...]"); focus_moved WAS: another one now.
+focus() { screen | grep -o -- '─\[ [^]]*\]' | head -n 1; }
+focus_moved() { [ "$(focus)" != "$1" ]; }
 lesson_pane_lines() {
-  local i
+  local i was
   for i in $(seq 1 12); do
     shown -F -- "─[ lesson " && break
+    was=$(focus)
     send Tab
-    wait_until shown -F -- "─[ " || return 1
+    wait_until focus_moved "$was" || return 1
   done
   shown -F -- "─[ lesson " || return 1
   send z
