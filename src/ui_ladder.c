@@ -14,7 +14,7 @@
 
 #include "ladder.h"
 
-#define SRV_PORTS 8 /* server ports remembered to tell loopback frames' direction */
+#define SIDE_PORTS 16 /* each side's own ports remembered to tell loopback frames' direction */
 
 struct lad {
 	struct ladder l;
@@ -24,8 +24,8 @@ struct lad {
 	int dskip;            /* detail lines scrolled past */
 	struct ladder_row *rows;
 	size_t rcap, nrows;
-	uint16_t srv_port[SRV_PORTS];
-	int nsrv;
+	uint16_t port[2][SIDE_PORTS]; /* [LS_CLIENT/LS_SERVER]: the local ports of its sockets */
+	int nport[2];
 };
 
 static enum ladder_fate fate_of(enum frame_fate f)
@@ -42,18 +42,34 @@ static enum ladder_fate fate_of(enum frame_fate f)
 	}
 }
 
+/* Is port one of this side's own? */
+static bool owns(const struct lad *d, enum ladder_side sd, uint16_t port)
+{
+	for (int i = 0; port && i < d->nport[sd]; i++)
+		if (d->port[sd][i] == port)
+			return true;
+	return false;
+}
+
 /* Who sent a frame. In the lab the wire knows; on lo (and the host) both
- * sides share an address, so the server's ports tell. */
+ * sides share an address, so the sockets' own local ports tell: a frame
+ * from a port of the client's, or to one, is the client's or the
+ * server's (an RST from a port nobody listens on goes to the client's). */
 static enum ladder_side sender(const struct lad *d, const struct wire_frame *f)
 {
 	if (f->dir == WD_C2S)
 		return LS_CLIENT;
 	if (f->dir == WD_S2C)
 		return LS_SERVER;
-	for (int i = 0; f->dec.has_ports && i < d->nsrv; i++)
-		if (f->dec.sport == d->srv_port[i])
-			return LS_SERVER;
-	return LS_CLIENT;
+	if (!f->dec.has_ports)
+		return LS_CLIENT;
+	if (owns(d, LS_CLIENT, f->dec.sport) || owns(d, LS_SERVER, f->dec.dport))
+		return LS_CLIENT;
+	if (owns(d, LS_SERVER, f->dec.sport) || owns(d, LS_CLIENT, f->dec.dport))
+		return LS_SERVER;
+	/* Neither port known yet (a SYN read before connect()'s row): the higher
+	 * port is the client's, which the kernel chose from the ephemeral range. */
+	return f->dec.sport > f->dec.dport ? LS_CLIENT : LS_SERVER;
 }
 
 static void who_prefix(const struct event *e, char *buf, size_t len)
@@ -107,13 +123,14 @@ static void read_event(const struct ui *u, struct lad *d, const struct app *a, c
 		const struct tuple_row *r = e->row;
 		if (!r)
 			return;
-		if (r->side == SIDE_SERVER && r->lport[0] && d->nsrv < SRV_PORTS) {
-			uint16_t port = (uint16_t)atoi(r->lport);
-			bool known = false;
-			for (int i = 0; i < d->nsrv; i++)
-				known |= d->srv_port[i] == port;
-			if (!known && port)
-				d->srv_port[d->nsrv++] = port;
+		enum ladder_side rs = r->side == SIDE_SERVER ? LS_SERVER : LS_CLIENT;
+		uint16_t port = (uint16_t)atoi(r->lport);
+		if (r->side != SIDE_NONE && port && !owns(d, rs, port)) {
+			if (d->nport[rs] == SIDE_PORTS) /* the oldest goes */
+				memmove(d->port[rs], d->port[rs] + 1, (SIDE_PORTS - 1) * sizeof(d->port[rs][0]));
+			else
+				d->nport[rs]++;
+			d->port[rs][d->nport[rs] - 1] = port;
 		}
 		/* A state the socket entered; a new socket's first CLOSED says nothing. */
 		if (!(r->changed & TC_STATE) || !r->state[0] || r->step == TS_SOCKET || r->step == TS_INHERITED)
@@ -176,12 +193,13 @@ static void ladder_forget(struct ui *u, struct ui_pane *p)
 static void lay_rows(struct ui *u, struct ui_pane *p, struct lad *d)
 {
 	d->nrows = 0;
-	if (d->rcap < d->l.n) {
-		struct ladder_row *r = realloc(d->rows, d->l.n * sizeof(*r));
+	size_t need = LADDER_PIECES * d->l.n; /* a wrapped note takes a row a piece */
+	if (d->rcap < need) {
+		struct ladder_row *r = realloc(d->rows, need * sizeof(*r));
 		if (!r)
 			return; /* out of memory: an empty figure, nothing breaks */
 		d->rows = r;
-		d->rcap = d->l.n;
+		d->rcap = need;
 	}
 	d->nrows = ladder_layout(&d->l, p->w, u->utf8, d->rows);
 }
