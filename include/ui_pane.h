@@ -235,6 +235,10 @@ void ui_run_line(struct ui *u, const char *line);
  * waiting for a guess? Then the panes show "??" instead. */
 bool ui_predict_hides(const struct ui *u, const struct app *a, enum side side, int prog, int child, int fd,
 		      size_t at, enum expect_what what);
+/* The bytes a question still waiting asks for ("htons(1001): which 2 bytes?"),
+ * when log event `at` of lab a comes after it: into b (up to 4), their count
+ * in *n; the sockaddr_in and conversion panes show "??" for them. */
+bool ui_predict_hidden_bytes(const struct ui *u, const struct app *a, size_t at, unsigned char b[4], int *n);
 /* The step's new questions (a replay's are met, not asked again). */
 void ui_predict_collect(struct ui *u, bool replay);
 /* A question waits: the narration line's text for it. */

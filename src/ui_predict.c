@@ -40,6 +40,26 @@ bool ui_predict_hides(const struct ui *u, const struct app *a, enum side side, i
 	return false;
 }
 
+bool ui_predict_hidden_bytes(const struct ui *u, const struct app *a, size_t at, unsigned char b[4], int *n)
+{
+	*n = 0;
+	if (!ui_predict_pending(u) || a != lab0(u))
+		return false;
+	for (int i = 0; i < u->pred.nq; i++) {
+		const struct event *q = session_at(&a->log, u->pred.ev[i]);
+		struct predict_answer ans;
+		if (!q || q->kind != EV_PREDICT || (enum expect_what)q->ret != EX_RESULT || q->side != SIDE_NONE ||
+		    at <= u->pred.ev[i] || predict_answer(&a->log, u->pred.ev[i], 0, 0, &ans) < 0 || !ans.bytes)
+			continue;
+		unsigned v;
+		int k = 0;
+		for (const char *s = ans.value; *n < 4 && sscanf(s, "%2x%n", &v, &k) == 1; s += k)
+			b[(*n)++] = (unsigned char)v;
+		return *n > 0;
+	}
+	return false;
+}
+
 void ui_predict_collect(struct ui *u, bool replay)
 {
 	struct app *a = lab0(u);
