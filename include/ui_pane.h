@@ -208,7 +208,7 @@ int ui_put(struct ui *u, WINDOW *win, int y, int x, int width, const char *text,
 int ui_putf(struct ui *u, WINDOW *win, int y, int x, int width, attr_t attr, const char *fmt, ...)
 	__attribute__((format(printf, 7, 8)));
 /* Word-wrap text into rows y..y+maxrows-1 of win, indent for continuation
- * lines. Returns the rows used. */
+ * lines. Returns the rows used (win NULL: only counts them). */
 int ui_wrap(struct ui *u, WINDOW *win, int y, int x, int width, int maxrows, int indent,
 	    const char *text, attr_t attr);
 /* Columns text takes on screen. */

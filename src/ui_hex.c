@@ -289,7 +289,8 @@ static const char *const stage_short[SA_NSTAGES] = { "mem", "fam", "adr", "prt" 
  * stage still shows all 16 bytes, two digits each without blanks, every
  * second byte underlined so that [0], [1], ... can be counted at a glance;
  * fields coloured, the bytes the statement wrote bold and reversed. A
- * header names the fields where a row is spare. Returns the rows used. */
+ * header gives the lecture's [i] of each field's first byte where a row is
+ * spare. Returns the rows used. */
 static int dense_draw(struct ui *u, struct ui_pane *p, const struct sa_build *b, const struct hidden *h)
 {
 	int lw = p->w - 32 >= LABEL_W ? LABEL_W : 4;
@@ -298,9 +299,10 @@ static int dense_draw(struct ui *u, struct ui_pane *p, const struct sa_build *b,
 	while (first < SA_NSTAGES - 1 && SA_NSTAGES - first > p->h)
 		first++;
 	if (head) {
-		/* fam: bytes 0-1, port 2-3, addr 4-7, sin_zero 8-15 */
+		/* The lecture's [i] over the byte each field starts with:
+		 * sin_family [0], sin_port [2], sin_addr [4], the padding [8]. */
 		static const struct { int at; const char *name; enum ui_role role; } f[] = {
-			{ 0, "fam", R_FAMILY }, { 2, "port", R_PORT }, { 4, "addr", R_ADDR }, { 8, "sin_zero", R_ZERO } };
+			{ 0, "[0]", R_FAMILY }, { 2, "[2]", R_PORT }, { 4, "[4]", R_ADDR }, { 8, "[8]", R_ZERO }, { 12, "[12]", R_ZERO } };
 		for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
 			ui_put(u, p->win, y, lw + f[i].at * 2, p->w - lw - f[i].at * 2, f[i].name, u->attr[f[i].role]);
 		y++;
