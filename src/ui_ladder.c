@@ -51,10 +51,23 @@ static bool owns(const struct lad *d, enum ladder_side sd, uint16_t port)
 	return false;
 }
 
+/* Keep port as one of this side's (the oldest goes when full). */
+static void remember(struct lad *d, enum ladder_side sd, uint16_t port)
+{
+	if (!port || owns(d, sd, port))
+		return;
+	if (d->nport[sd] == SIDE_PORTS)
+		memmove(d->port[sd], d->port[sd] + 1, (SIDE_PORTS - 1) * sizeof(d->port[sd][0]));
+	else
+		d->nport[sd]++;
+	d->port[sd][d->nport[sd] - 1] = port;
+}
+
 /* Who sent a frame. In the lab the wire knows; on lo (and the host) both
- * sides share an address, so the sockets' own local ports tell: a frame
- * from a port of the client's, or to one, is the client's or the
- * server's (an RST from a port nobody listens on goes to the client's). */
+ * sides share an address, so the sockets' own addresses tell: a side's
+ * local ports are its own, the remote ports it connected or sent to are
+ * the other side's (an RST from a port nobody listens on is the server
+ * host's answer to the client). */
 static enum ladder_side sender(const struct lad *d, const struct wire_frame *f)
 {
 	if (f->dir == WD_C2S)
@@ -123,14 +136,11 @@ static void read_event(const struct ui *u, struct lad *d, const struct app *a, c
 		const struct tuple_row *r = e->row;
 		if (!r)
 			return;
-		enum ladder_side rs = r->side == SIDE_SERVER ? LS_SERVER : LS_CLIENT;
-		uint16_t port = (uint16_t)atoi(r->lport);
-		if (r->side != SIDE_NONE && port && !owns(d, rs, port)) {
-			if (d->nport[rs] == SIDE_PORTS) /* the oldest goes */
-				memmove(d->port[rs], d->port[rs] + 1, (SIDE_PORTS - 1) * sizeof(d->port[rs][0]));
-			else
-				d->nport[rs]++;
-			d->port[rs][d->nport[rs] - 1] = port;
+		if (r->side != SIDE_NONE) {
+			/* A socket's local port is its side's; its remote port, the other's. */
+			enum ladder_side rs = r->side == SIDE_SERVER ? LS_SERVER : LS_CLIENT;
+			remember(d, rs, (uint16_t)atoi(r->lport));
+			remember(d, rs == LS_SERVER ? LS_CLIENT : LS_SERVER, (uint16_t)atoi(r->rport));
 		}
 		/* A state the socket entered; a new socket's first CLOSED says nothing. */
 		if (!(r->changed & TC_STATE) || !r->state[0] || r->step == TS_SOCKET || r->step == TS_INHERITED)
