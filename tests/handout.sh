@@ -34,6 +34,8 @@ if [ "$mode" = md ]; then
   check "$name md: a title, a heading per step" \
     '[ "$(grep -c "^<h2>Step " "$tmp/html")" = "$(grep -c "^step:" "$src/assets/lessons/$name.lesson")" ] && grep -q "^<h1>Lesson $name: " "$tmp/html"'
   check "$name md: the C calls in code blocks" 'grep -q "<pre><code class=\"language-c\">" "$tmp/html"'
+  check "$name md: each sockaddr_in dump in the lecture's [i]=%X form too" \
+    '[ "$(grep -cE "^//   \[0\]=[0-9A-F]+,\[1\]=" "$tmp/out")" = "$(grep -cE "^//   ([0-9A-F]{2} ){15}[0-9A-F]{2}\$" "$tmp/out")" ] && grep -qE "^//   \[0\]=2,\[1\]=0,\[2\]=0,\[3\]=50," "$tmp/out"'
   check "$name md: one Mermaid block, in cmark's output too" \
     '[ "$(grep -c "^<pre><code class=\"language-mermaid\">sequenceDiagram" "$tmp/html")" = 1 ]'
   # The Mermaid block: a sequenceDiagram, client and server, one arrow per listed frame.
