@@ -239,6 +239,10 @@ bool ui_predict_hides(const struct ui *u, const struct app *a, enum side side, i
  * when log event `at` of lab a comes after it: into b (up to 4), their count
  * in *n; the sockaddr_in and conversion panes show "??" for them. */
 bool ui_predict_hidden_bytes(const struct ui *u, const struct app *a, size_t at, unsigned char b[4], int *n);
+/* Text about what command seq did (a frame's summary, its layers, a
+ * ladder label): the answers of the questions still waiting that were asked
+ * before it become '?'s of the same width (predict_mask). */
+void ui_predict_mask(const struct ui *u, const struct app *a, unsigned seq, char *text);
 /* The step's new questions (a replay's are met, not asked again). */
 void ui_predict_collect(struct ui *u, bool replay);
 /* A question waits: the narration line's text for it. */

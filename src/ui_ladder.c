@@ -114,7 +114,16 @@ static void read_event(const struct ui *u, struct lad *d, const struct app *a, c
 		if (!f)
 			return; /* already rolled out of the wire's ring */
 		size_t caplen = f->caplen < WIRE_SNAP ? f->caplen : WIRE_SNAP;
-		ladder_add_frame(&d->l, e->seq, f->no, sender(d, f), fate_of(f->fate), &f->dec, f->data, caplen);
+		if (ladder_add_frame(&d->l, e->seq, f->no, sender(d, f), fate_of(f->fate), &f->dec, f->data, caplen))
+			return;
+		/* Its labels keep no answer a waiting question asks for ("hola",
+		 * a port); the reveal reads the log again (ui_predict.c). */
+		for (size_t i = d->l.n; i-- > 0 && d->l.n - i <= 8;)
+			if (d->l.it[i].frame && d->l.it[i].no == f->no) {
+				for (int t = 0; t < d->l.it[i].ntiers; t++)
+					ui_predict_mask(u, a, e->seq, d->l.it[i].label[t]);
+				break;
+			}
 		return;
 	}
 	case EV_CALL:

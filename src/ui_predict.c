@@ -60,6 +60,19 @@ bool ui_predict_hidden_bytes(const struct ui *u, const struct app *a, size_t at,
 	return false;
 }
 
+void ui_predict_mask(const struct ui *u, const struct app *a, unsigned seq, char *text)
+{
+	if (!ui_predict_pending(u) || a != lab0(u))
+		return;
+	for (int i = 0; i < u->pred.nq; i++) {
+		const struct event *q = session_at(&a->log, u->pred.ev[i]);
+		struct predict_answer ans;
+		if (q && q->kind == EV_PREDICT && seq > q->seq &&
+		    predict_answer(&a->log, u->pred.ev[i], u->pred.lo, u->pred.hi, &ans) == 0)
+			predict_mask(text, &ans);
+	}
+}
+
 void ui_predict_collect(struct ui *u, bool replay)
 {
 	struct app *a = lab0(u);

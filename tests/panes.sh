@@ -102,6 +102,19 @@ check "80x24 sockaddr step 5: the 255.255.255.255 conversion (FF FF FF FF) is in
 check "80x24 sockaddr step 5: and the step's last one, 010.0.0.1 (08 00 00 01)" \
 	'pane conversion | grep -qE "010\.0\.0\.1 +08 ?00 ?00 ?01"'
 
+# ---- ephemeral step 3: the client's port is asked for; the frame list keeps it ----
+start 80 24 "--lesson ephemeral"
+for k in 1 2 3; do next_step "step $k/" >/dev/null; done
+wait_for "PREDICT client local" >/dev/null
+# Tab until the frame list has the focus (its title in brackets).
+for _ in $(seq 1 12); do send Tab; WAIT_TRIES=40 wait_for "[ wire" && break; done
+send z
+wait_for "[ wire" >/dev/null
+check "80x24 ephemeral step 3: the frame list shows the handshake" 'shown -E "cli→srv TCP 100\.0\.0\.1:"'
+check "80x24 ephemeral step 3: but not the client's port while the question waits" \
+	'! shown -E "100\.0\.0\.1:[0-9]{4,5}" && shown -F "100.0.0.1:?????"'
+send z
+
 # ---- errors step 3 (the lab): connect() -> ECONNREFUSED beside the client's lane ----
 start 80 24 "--lesson errors"
 for k in 1 2 3; do next_step "step $k/" >/dev/null; done
