@@ -73,6 +73,25 @@ void ui_predict_mask(const struct ui *u, const struct app *a, unsigned seq, char
 	}
 }
 
+/* The ladder drew "??" for the answer as it read the log: it reads it
+ * again (after a reveal, and once an answer is known, to hide it). */
+static void reveal_panes(struct ui *u)
+{
+	for (int i = 0; i < P_TILED_; i++)
+		if ((i == P_LADDER || i == P_LADDER_B) && u->pane[i].ops && u->pane[i].ops->forget &&
+		    u->pane[i].a == lab0(u)) {
+			/* The same rows with "??" replaced: the view stays where it was. */
+			struct ui_pane *p = &u->pane[i];
+			int top = p->top;
+			bool follow = p->follow;
+			unsigned long sel = p->sel;
+			p->ops->forget(u, p);
+			p->top = top;
+			p->follow = follow;
+			p->sel = sel;
+		}
+}
+
 void ui_predict_collect(struct ui *u, bool replay)
 {
 	struct app *a = lab0(u);
@@ -91,24 +110,10 @@ void ui_predict_collect(struct ui *u, bool replay)
 		p->ev[p->nq] = p->scan;
 		p->ord[p->nq++] = ord;
 	}
-}
-
-/* The ladder drew "??" for the answer as it read the log: it reads it again. */
-static void reveal_panes(struct ui *u)
-{
-	for (int i = 0; i < P_TILED_; i++)
-		if ((i == P_LADDER || i == P_LADDER_B) && u->pane[i].ops && u->pane[i].ops->forget &&
-		    u->pane[i].a == lab0(u)) {
-			/* The same rows with "??" replaced: the view stays where it was. */
-			struct ui_pane *p = &u->pane[i];
-			int top = p->top;
-			bool follow = p->follow;
-			unsigned long sel = p->sel;
-			p->ops->forget(u, p);
-			p->top = top;
-			p->follow = follow;
-			p->sel = sel;
-		}
+	/* A command ran: an answer it gave (recvfrom's data) is hidden in the
+	 * labels the ladder already read. */
+	if (p->nq)
+		reveal_panes(u);
 }
 
 static void pop(struct ui_predict *p)

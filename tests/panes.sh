@@ -115,6 +115,17 @@ check "80x24 ephemeral step 3: but not the client's port while the question wait
 	'! shown -E "100\.0\.0\.1:[0-9]{4,5}" && shown -F "100.0.0.1:?????"'
 send z
 
+# ---- udp step 7: what recvfrom() fills in is asked; the datagram's arrow keeps it ----
+start 100 30 "--lesson udp"
+for k in 1 2 3 4 5 6 7; do next_step "step $k/" >/dev/null; done
+wait_for "PREDICT server data" >/dev/null
+check "100x30 udp step 7: the datagram's arrow is drawn, its text hidden (UDP len=4 ??????)" \
+	'wait_until eval "pane ladder | grep -qF \"UDP len=4 ??????\""' || pane ladder
+check "100x30 udp step 7: \"hola\" nowhere in the ladder while the question waits" '! pane ladder | grep -q hola'
+send s
+wait_for "skipped: server data" >/dev/null
+check "skipped: the arrow says UDP len=4 \"hola\"" 'wait_until eval "pane ladder | grep -qF \"UDP len=4 \\\"hola\\\"\""'
+
 # ---- errors step 3 (the lab): connect() -> ECONNREFUSED beside the client's lane ----
 start 80 24 "--lesson errors"
 for k in 1 2 3; do next_step "step $k/" >/dev/null; done
