@@ -14,6 +14,8 @@
 #include "session.h"
 #include "wire.h"
 
+struct lesson; /* lesson.h */
+
 #define APP_MAX_POLL (ENGINE_MAX_SOCKS + 8)
 
 struct app {
@@ -29,6 +31,10 @@ struct app {
 	FILE *pcap;               /* --write: the file, to be opened as a capture by app_init */
 	const char *pcap_name;    /* its name as given, for messages */
 	void *writer;             /* its pcap writer, kept across app_reset */
+	const struct lesson *lesson; /* the lesson the screen runs in this lab, or NULL (set by
+				      * the screen), and how many of its steps have run: a saved
+				      * lesson carries their titles and narration */
+	int lesson_steps;
 };
 
 /* Build the lab (in a network namespace of its own when new_netns: a second

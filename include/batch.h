@@ -9,6 +9,8 @@
 #include "app.h"
 #include "session.h"
 
+struct predict_hide;
+
 /* Prints the events appended since its last call (errors are not printed
  * here: the runner reports them on stderr with the file and line). */
 #define BATCH_WIDE 132 /* the widest line of the wide 5-tuple table */
@@ -23,6 +25,11 @@ struct batch_printer {
 	bool sa_seen;          /* compact: a sockaddr was dumped whole */
 	bool arp_done;         /* compact: the first ARP reply was listed */
 	unsigned arp_hidden;   /* compact: ARP frames counted, not yet said */
+	/* Worksheets (lesson_run.c): the answers hidden (predict.h), and no
+	 * "expect ...: ok" line */
+	const struct predict_hide *hide;
+	size_t nhide;
+	bool no_held;
 };
 
 /* Returns 0, or -1 when the output failed (see out.h: the failure is said

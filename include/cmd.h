@@ -53,6 +53,9 @@ enum verb {
 	V_NTOHL,      /* ntohl N   (0..4294967295)                              */
 	V_SAVE,       /* save lesson FILE | save! lesson FILE (the session so far as a lesson) */
 	V_PREDICT,    /* predict [SIDE] state|local|remote|result|data "QUESTION" (predict.h) */
+	V_FAMILIES,   /* SIDE families  (socket() of each family and type of the lecture's table) */
+	V_JOURNEY,    /* SIDE journey   (the port's bytes: HOST1, TLI 1, TLI 2, HOST2, as the lecture's table) */
+	V_SENDER,     /* SIDE sender    (ntohs/ntohl of the address recvfrom() or accept() filled in) */
 	V_COUNT_
 };
 

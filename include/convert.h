@@ -21,4 +21,28 @@ void convert_run(struct session *log, const struct cmd *c);
 void convert_ntohs(uint16_t net, char *line1, char *line2, size_t len);
 void convert_ntohl(uint32_t net, char *line1, char *line2, size_t len);
 
+/* The lecture's table of a port's journey (ENDIANNESS ON SOCKETS): HOST1,
+ * its CONVERSION, TLI 1 (the sockaddr given to the kernel), TLI 2 (the
+ * bytes on the wire), the receiver's CONVERSION (ntohs) and HOST2, one row
+ * per pair of hosts as the lecture orders them: LE to LE, BE to BE, LE to
+ * BE, BE to LE. The rows whose sender is this CPU carry the real bytes (the
+ * sockaddr built, the frame captured); the other order is computed (what a
+ * host of that order would store). A value that arrives changed is marked
+ * with the warning sign, as the lecture marks the missing conversions. */
+struct journey {
+	uint16_t value;         /* the port as the program wrote it: 1000 */
+	bool nohtons;           /* stored without htons() */
+	unsigned char tli1[2];  /* sin_port as given to the kernel */
+	bool wire_set;          /* a captured frame carries the port */
+	unsigned char wire[2];  /* its bytes in that frame */
+};
+#define JOURNEY_LINES 6 /* heading and four rows, then the key */
+/* The table's lines, '\n'-separated, none wider than 78 columns. */
+void convert_journey(const struct journey *j, char *out, size_t len);
+
+/* The address that recvfrom() or accept() filled in, back in host order: a heading, then the port's and the address's bytes in
+ * network order, the call that converts each and the value it gives with
+ * its bytes in this CPU's memory. Lines '\n'-separated, at most 78 columns. */
+void convert_sender(const struct sockaddr_in *from, char *out, size_t len);
+
 #endif

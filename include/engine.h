@@ -68,6 +68,10 @@ struct eprog {
 	unsigned char data[CMD_DATA_MAX];
 	size_t data_len;
 	bool data_set;
+	/* the address its last accept() or recvfrom() filled in (sender) */
+	struct sockaddr_in from;
+	bool from_set;
+	enum verb from_verb;
 };
 
 /* One descriptor of one program, open or closed (closed ones stay for the table). */

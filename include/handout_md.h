@@ -2,7 +2,8 @@
  * for a course site: the lesson run as lesson_batch runs it (the same
  * commands, settling and expectations, read from the same session log),
  * written as CommonMark:
- *   - the title, the summary and each step's narration as text;
+ *   - the title, the summary and each step's narration as text (its
+ *     preformatted lines verbatim in a fenced block);
  *   - each command as a code span, the C calls it made in a fenced ```c
  *     block with their results as comments, the sockaddr_in bytes as
  *     comment lines under the statements that set them;

@@ -27,6 +27,11 @@
  *               (default lab; an explicit --net must agree)
  *     wait:     how long batch mode waits for a call that blocks, e.g. 200ms
  *               (default: --wait, 2s)
+ *     order:    the lesson's place in the course, 1-9999: the menu and
+ *               --list-lessons list by it, then lessons without one by name
+ *     listed:   yes | no: "no" for a lesson that is only half of a
+ *               --compare pair (compare-tcp): left out of the menu and
+ *               --list-lessons, still run by name and by --compare
  * Steps:
  *     step: TITLE    starts a step (at most LESSON_MAX_STEPS)
  *     > COMMAND      a command of the command language (see sockstep(1)),
@@ -35,6 +40,10 @@
  *     anything else  narration, shown as written; blank lines separate
  *                    paragraphs. A leading backslash is dropped, so that
  *                    narration may start with #, > or "step:" ("\# not a note").
+ *         four spaces  a preformatted line (a table, code), as in Markdown:
+ *                    kept verbatim on screen, in batch and in handouts,
+ *                    never joined or reflowed; at most LESSON_PRE_COLS
+ *                    columns (the narration box at 80 columns), no tab.
  *     # ...          a note for the teacher, never shown.
  * Limits: lines up to CMD_LINE_MAX bytes; text only (no NUL bytes), read as
  * linein.h reads every text (a leading byte order mark skipped, CR LF as LF);
@@ -57,6 +66,8 @@
 #define LESSON_MAX_STEPS 200
 #define LESSON_MAX_BYTES (1024 * 1024) /* a lesson file larger than this is refused */
 #define LESSON_NAME_MAX 64             /* bytes of a lesson's name */
+#define LESSON_PRE_COLS 78             /* a preformatted line fits the narration box at 80 columns */
+#define LESSON_ORDER_MAX 9999          /* order: 1 to this; a lesson without one comes after */
 
 enum lesson_net { LESSON_NET_LAB = 0, LESSON_NET_LOOPBACK };
 
@@ -70,6 +81,7 @@ struct lesson_item {
 	unsigned line;    /* line number in the file, for error lines */
 	bool expect;      /* LI_COMMAND: an expect line (checked, not acted) */
 	bool acts;        /* LI_COMMAND: cmd_acts() of the parsed command: the network settles after it */
+	bool pre;         /* LI_TEXT: preformatted (four spaces first): shown verbatim, never joined */
 	char *text;       /* the command as written, for app_exec_line; the parsed struct cmd
 			   * is not kept: it is 7 KiB, and a 1 MiB lesson may hold 100000 commands */
 };
@@ -91,6 +103,9 @@ struct lesson {
 	bool net_set;     /* the lesson has a net: line */
 	unsigned wait_ms;
 	bool wait_set;    /* the lesson has a wait: line */
+	int order;        /* order: N, or 0: none (listed after those that have one) */
+	bool unlisted;    /* listed: no (a half of a --compare pair) */
+	bool listed_set;  /* the lesson has a listed: line */
 	struct lesson_step *steps;
 	int nsteps;
 };

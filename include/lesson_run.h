@@ -55,22 +55,25 @@ void lesson_file_free(struct lesson_file *f);
 int lesson_dirs(const char *const **dirs);
 
 /* `sockstep --list-lessons`: one line per lesson found, "NAME  SUMMARY",
- * sorted by name; a lesson that does not load (not a regular file, a parse
+ * in the course's order (lesson_catalog); a lesson that does not load (not a regular file, a parse
  * error) says why instead of its summary. A directory that cannot be read,
  * or no lessons at all, is said in one line on stderr. Returns the number of
  * lessons listed, 0 or negative errno when there are none. */
 int lesson_list(FILE *out);
 
-/* The lessons found, as --list-lessons lists them (sorted by name, the
- * first of each name in the search path): for the lesson menu and
- * --list-lessons alike. summary is NULL for a lesson that does not load,
- * and error says why. */
+/* The lessons found, as --list-lessons lists them (the first of each name
+ * in the search path), in the course's order: those with an "order:" line
+ * by it, then the others by name; a lesson that says "listed: no" (a half
+ * of a --compare pair) is left out. For the lesson menu and --list-lessons
+ * alike. summary is NULL for a lesson that does not load, and error says
+ * why. */
 struct lesson_entry {
 	char *name, *path;
 	char *summary;          /* the lesson's summary: line, or NULL */
 	char *error;            /* why it does not load, or NULL */
 	enum lesson_net net;
 	int steps;
+	int order;              /* its order: line, 0 when none */
 };
 /* Returns how many (in *out, free with lesson_catalog_free), 0 with err
  * saying where none were found, or negative errno with err. A directory

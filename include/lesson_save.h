@@ -10,6 +10,11 @@
  *   - one step per command, titled as the 5-tuple table titles the row the
  *     command made ("STEP1 PROTOCOL DEFINITION (server)"), else with the
  *     command itself; "say" text becomes the narration of the next step;
+ *   - when a lesson ran (lesson_save_in.lesson), its commands met in the log,
+ *     in order, are grouped in its steps instead: each step of it that ran
+ *     once, with its own title and narration (preformatted lines as written),
+ *     a step of narration only too; a command typed by hand between them
+ *     is a step of its own as above;
  *   - after each command, expect lines for what was observed: the result of
  *     each call that returned (a number or an errno name), "blocked yes" for
  *     a call still waiting, and for each socket the command changed its
@@ -36,9 +41,13 @@
 
 #define LESSON_SAVE_GAP_MS 5000
 
+struct lesson; /* lesson.h */
+
 struct lesson_save_in {
 	const char *name; /* the lesson's name: the file name without ".lesson" */
 	const char *net;  /* "lab" or "loopback"; NULL: no net: line (--net host) */
+	const struct lesson *lesson; /* the lesson that ran in the session, or NULL */
+	int lesson_steps;            /* how many of its steps ran */
 };
 
 /* The lesson text of the session in s. Returns 0 and *out (malloc'd, NUL

@@ -52,11 +52,48 @@ int predict_answer(const struct session *s, size_t q, unsigned lo, unsigned hi, 
  * ephemeral port in it. */
 bool predict_check(const struct predict_answer *a, const char *guess, unsigned lo, unsigned hi);
 
-/* A printed worksheet must not give the answer away beside its blank:
- * every whole-word occurrence of the answer in text (lines that are not a
- * typed "[n] command") becomes '?'s of the same width, so that the table's
- * columns stay where they were. */
-void predict_mask(char *text, const struct predict_answer *a);
+/* The same, and why when the guess is a range of ports (why may be NULL):
+ * the kernel picks an ephemeral port from its own range (lo-hi, Linux's
+ * net.ipv4.ip_local_port_range), so IANA's 49152-65535, the range a lecture
+ * teaches, is wrong with its reason even when it happens to hold the port;
+ * another range is right when it holds the port, its why naming the
+ * kernel's range. */
+bool predict_judge(const struct predict_answer *a, const char *guess, unsigned lo, unsigned hi, char *why,
+		   size_t wl);
+
+/* "R of S predicted": a skipped question (revealed without a guess) is not
+ * scored; the skips are said after the score. buf is "" when there was no
+ * question. */
+void predict_score(int right, int wrong, int skipped, char *buf, size_t len);
+
+/* ---- worksheets: the answers hidden until the answer key --------------
+ *
+ * A printed worksheet hides exactly the answer, '?'s of the same width so
+ * that columns stay where they were: in the question's own step, the answer
+ * cells of the question's row (predict_hide_row), the result of its call,
+ * what its recv filled in, and the same values in the step's frames and in
+ * a bytes answer's sockaddr; in that step and every later one, the words
+ * that state it in narration and notes. What the student typed (the
+ * commands, the sockaddr a bind or sendto fills, the other rows) is never
+ * hidden. */
+struct predict_hide {
+	struct predict_answer ans;
+	enum side side;      /* the question's program */
+	int prog, child, fd; /* fd < 0: any socket of it */
+	bool in_step;        /* the question's own step (else: narration and notes only) */
+};
+
+/* Mask in text, as printed for ev (NULL: a narration line), what h hides. */
+void predict_hide_text(const struct predict_hide *h, const struct event *ev, char *text);
+
+/* Blank the cells of r (a copy of an EV_ROW's row) that hold the answer, if
+ * it is a row of the question's program in its step: the STEP5 row's CLOSED
+ * stays when the question is the state after connect(). */
+void predict_hide_row(const struct predict_hide *h, struct tuple_row *r);
+
+/* Every whole word of text that states the answer, masked (state, address
+ * and port, "data", errno name, bytes in either order). */
+void predict_mask_words(char *text, const struct predict_answer *a);
 
 /* ---- a lesson's questions, checked when it is loaded (lesson.c) --------
  *

@@ -45,10 +45,16 @@ void priv_in_use_std(void);
 /* The name of the file in use that fd is (same device and inode), or NULL. */
 const char *priv_same_file(int fd);
 
-/* The end of a "cannot open" line for error e: under sudo "; uid N, the
- * user sockstep acts for, may not open it", else "; you may not open it";
- * "" when e is not a refusal (EACCES, EPERM). A static buffer. */
+/* The end of a "cannot open" line for error e, naming the user the file
+ * was opened as: "; it was opened as uid 65534 (nobody), the user sockstep
+ * acts for, who may not open it" as root or under sudo, "...uid 1000
+ * (alice), you, who may not open it" else; "" when e is not a refusal
+ * (EACCES, EPERM). A static buffer. */
 const char *priv_denied(int e);
+
+/* The user files are opened as, "uid 65534 (nobody)" (the name when the
+ * system knows it). A static buffer. */
+const char *priv_who(void);
 
 /* Give up every capability: the effective, permitted, inheritable and
  * ambient sets, and the bounding set where allowed; keep the process

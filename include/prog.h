@@ -30,6 +30,7 @@
 enum prog_op {
 	PO_SOCKET, PO_BIND, PO_LISTEN, PO_ACCEPT, PO_CONNECT, PO_SEND, PO_SENDTO, PO_RECV, PO_RECVFROM,
 	PO_SHUTDOWN, PO_CLOSE, PO_SETSOCKOPT, PO_NONBLOCK, PO_SELECT, PO_FORK, PO_FLOOD,
+	PO_FAMILIES, /* socket(a, b, 0) for each (a, b) in data (ints), closed at once; answers in data */
 };
 
 #define PROG_SEL_MAX CMD_SEL_MAX

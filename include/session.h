@@ -40,6 +40,7 @@ enum ev_kind {
 	EV_WIRE,     /* the wire's policy or queue changed: text */
 	EV_CONVERT,  /* a conversion's bytes, for the hex pane: conv (its lines are EV_INFO) */
 	EV_PREDICT,  /* a question about the next command: text = question, ret = enum expect_what */
+	EV_TABLE,    /* a table to show as it is (families, journey): text = title '\n' lines */
 };
 
 enum call_status {

@@ -186,6 +186,10 @@ extern const struct ui_pane_ops ui_program_ops, ui_tuple_ops, ui_hex_ops, ui_wir
 void ui_frame_detail(struct ui *u, struct ui_pane *p, int y, const struct wire_frame *f, int skip);
 int ui_frame_detail_lines(const struct wire_frame *f, const struct wire *w);
 
+/* The newest table the hex pane shows (families, journey), when it is its
+ * newest content: the rows and columns it needs; 0 otherwise (ui_hex.c). */
+int ui_hex_table_size(struct ui *u, int *cols);
+
 /* Rows the lesson pane wants at this content width: the current step's
  * narration (ui_lesson.c), so that the box takes only the lines it needs. */
 int ui_lesson_rows(struct ui *u, int width);
@@ -241,7 +245,7 @@ bool ui_predict_hides(const struct ui *u, const struct app *a, enum side side, i
 bool ui_predict_hidden_bytes(const struct ui *u, const struct app *a, size_t at, unsigned char b[4], int *n);
 /* Text about what command seq did (a frame's summary, its layers, a
  * ladder label): the answers of the questions still waiting that were asked
- * before it become '?'s of the same width (predict_mask). */
+ * before it become '?'s of the same width (predict_mask_words). */
 void ui_predict_mask(const struct ui *u, const struct app *a, unsigned seq, char *text);
 /* The step's new questions (a replay's are met, not asked again). */
 void ui_predict_collect(struct ui *u, bool replay);

@@ -59,6 +59,26 @@ static void print_call(FILE *f, const struct event *ev)
 		fprintf(f, "  -> %s\n", res);
 }
 
+/* A table as it was laid out: its title after the program, its lines
+ * under it, column for column (narrow: indented two, so that its 78
+ * columns fit 80). */
+static void print_table(FILE *f, const struct event *ev, bool narrow)
+{
+	const char *t = ev->text ? ev->text : "";
+	fprintf(f, "  %-6s  ", side_tag(ev));
+	for (;;) {
+		const char *nl = strchr(t, '\n');
+		char line[256];
+		snprintf(line, sizeof line, "%.*s", nl ? (int)(nl - t) : (int)strlen(t), t);
+		put(f, line);
+		fputc('\n', f);
+		if (!nl)
+			break;
+		t = nl + 1;
+		fputs(narrow ? "  " : "          ", f);
+	}
+}
+
 /* A sockaddr after the first of a lesson: one line per statement, its bytes
  * first (the zeros of sin_zero as "00..." when they are all zero). */
 static void print_sockaddr_folded(FILE *f, const struct event *ev)
@@ -110,6 +130,101 @@ static void arp_said(struct batch_printer *p)
 	p->arp_hidden = 0;
 }
 
+/* A worksheet hides the bytes a conversion stores in this step. */
+static bool hides_bytes(const struct batch_printer *p)
+{
+	for (size_t i = 0; i < p->nhide; i++)
+		if (p->hide[i].in_step && p->hide[i].ans.what == EX_RESULT && p->hide[i].ans.bytes)
+			return true;
+	return false;
+}
+
+/* One event's lines. */
+static void print_event(struct batch_printer *p, FILE *f, const struct event *ev, bool row, char *line,
+			size_t linelen)
+{
+	if (row && !p->in_table) {
+		if (p->narrow)
+			tuple_header_narrow(line, linelen);
+		else
+			tuple_header(line, linelen);
+		fprintf(f, "    %s\n", line);
+	}
+	p->in_table = row;
+	switch (ev->kind) {
+	case EV_COMMAND:
+		fprintf(f, "\n[%u] ", ev->seq);
+		put(f, ev->text);
+		fputc('\n', f);
+		break;
+	case EV_ERROR:
+		break; /* errors go to stderr, with the file and line */
+	case EV_CALL:
+		print_call(f, ev);
+		break;
+	case EV_SOCKADDR:
+		if ((p->compact && p->sa_seen) || hides_bytes(p))
+			print_sockaddr_folded(f, ev); /* bytes hidden: no [0]= form beside them */
+		else
+			print_sockaddr(f, ev);
+		p->sa_seen = true;
+		break;
+	case EV_ROW: {
+		struct tuple_row r = *ev->row;
+		for (size_t i = 0; i < p->nhide; i++)
+			predict_hide_row(&p->hide[i], &r);
+		if (p->narrow)
+			tuple_format_narrow(&r, line, linelen);
+		else
+			tuple_format(&r, line, linelen);
+		fprintf(f, "    %s\n", tesc(line));
+		if (ev->row->note[0])
+			fprintf(f, "    %-*s (%s)\n", p->narrow ? 5 : 40, "", tesc(ev->row->note));
+		break;
+	}
+	case EV_DATA:
+		fprintf(f, "  %-6s  ", side_tag(ev));
+		put(f, ev->text);
+		fputc('\n', f);
+		break;
+	case EV_INFO:
+		fprintf(f, "  %-6s  note: ", side_tag(ev));
+		put(f, ev->text);
+		fputc('\n', f);
+		break;
+	case EV_SAY:
+		fputs("  >> ", f);
+		put(f, ev->text);
+		fputc('\n', f);
+		break;
+	case EV_EXPECT:
+		fputs("  ", f);
+		put(f, ev->text);
+		fputc('\n', f);
+		break;
+	case EV_FRAME:
+		fprintf(f, "  wire    #%-3ld ", ev->ret);
+		put(f, ev->text);
+		fputc('\n', f);
+		break;
+	case EV_WIRE:
+		fputs("  wire    ", f);
+		put(f, ev->text);
+		fputc('\n', f);
+		break;
+	case EV_PREDICT:
+		fprintf(f, "  %-6s  predict %s: ", side_tag(ev), predict_field_name((enum expect_what)ev->ret));
+		put(f, ev->text);
+		fputc('\n', f);
+		break;
+	case EV_CONVERT:
+		break; /* the screen's byte boxes; the EV_INFO lines say it in words */
+	case EV_TABLE:
+		print_table(f, ev, p->narrow);
+		break;
+	}
+}
+
 int batch_print(struct batch_printer *p, const struct session *s)
 {
 	FILE *f = p->out;
@@ -130,78 +245,23 @@ int batch_print(struct batch_printer *p, const struct session *s)
 			continue;
 		}
 		arp_said(p);
-		if (row && !p->in_table) {
-			if (p->narrow)
-				tuple_header_narrow(line, sizeof(line));
-			else
-				tuple_header(line, sizeof(line));
-			fprintf(f, "    %s\n", line);
+		if (p->no_held && ev->kind == EV_EXPECT && ev->ret == 1)
+			continue; /* a worksheet: an expectation that held would say the answer */
+		/* A worksheet: the event's lines are made apart and masked (predict.h). */
+		char *buf = NULL;
+		size_t blen = 0;
+		FILE *m = p->nhide ? open_memstream(&buf, &blen) : NULL;
+		if (p->nhide && !m) { /* never an answer unmasked */
+			fputs("  (an event is not shown: out of memory)\n", f);
+			continue;
 		}
-		p->in_table = row;
-		switch (ev->kind) {
-		case EV_COMMAND:
-			fprintf(f, "\n[%u] ", ev->seq);
-			put(f, ev->text);
-			fputc('\n', f);
-			break;
-		case EV_ERROR:
-			break; /* errors go to stderr, with the file and line */
-		case EV_CALL:
-			print_call(f, ev);
-			break;
-		case EV_SOCKADDR:
-			if (p->compact && p->sa_seen)
-				print_sockaddr_folded(f, ev);
-			else
-				print_sockaddr(f, ev);
-			p->sa_seen = true;
-			break;
-		case EV_ROW:
-			if (p->narrow)
-				tuple_format_narrow(ev->row, line, sizeof(line));
-			else
-				tuple_format(ev->row, line, sizeof(line));
-			fprintf(f, "    %s\n", tesc(line));
-			if (ev->row->note[0])
-				fprintf(f, "    %-*s (%s)\n", p->narrow ? 5 : 40, "", tesc(ev->row->note));
-			break;
-		case EV_DATA:
-			fprintf(f, "  %-6s  ", side_tag(ev));
-			put(f, ev->text);
-			fputc('\n', f);
-			break;
-		case EV_INFO:
-			fprintf(f, "  %-6s  note: ", side_tag(ev));
-			put(f, ev->text);
-			fputc('\n', f);
-			break;
-		case EV_SAY:
-			fputs("  >> ", f);
-			put(f, ev->text);
-			fputc('\n', f);
-			break;
-		case EV_EXPECT:
-			fputs("  ", f);
-			put(f, ev->text);
-			fputc('\n', f);
-			break;
-		case EV_FRAME:
-			fprintf(f, "  wire    #%-3ld ", ev->ret);
-			put(f, ev->text);
-			fputc('\n', f);
-			break;
-		case EV_WIRE:
-			fputs("  wire    ", f);
-			put(f, ev->text);
-			fputc('\n', f);
-			break;
-		case EV_PREDICT:
-			fprintf(f, "  %-6s  predict %s: ", side_tag(ev), predict_field_name((enum expect_what)ev->ret));
-			put(f, ev->text);
-			fputc('\n', f);
-			break;
-		case EV_CONVERT:
-			break; /* the screen's byte boxes; the EV_INFO lines say it in words */
+		print_event(p, m ? m : f, ev, row, line, sizeof(line));
+		if (m) {
+			fclose(m);
+			for (size_t i = 0; i < p->nhide; i++)
+				predict_hide_text(&p->hide[i], ev, buf);
+			fputs(buf, f); /* already escaped */
+			free(buf);
 		}
 	}
 	if (p->next >= s->n)

@@ -20,6 +20,7 @@
 
 #include "convert.h"
 #include "explain.h"
+#include "families.h"
 #include "tcpstate.h"
 #include "wire.h"
 
@@ -1016,6 +1017,9 @@ static bool finish(struct engine *e, struct eprog *pr, unsigned origin)
 			break;
 		}
 		kernel_row(e, ns, TS_ACCEPTED, "a new socket: the listening one keeps waiting");
+		pr->from = rp->addr;
+		pr->from_set = true;
+		pr->from_verb = V_ACCEPT;
 		break;
 	}
 	case V_CONNECT:
@@ -1055,6 +1059,11 @@ static bool finish(struct engine *e, struct eprog *pr, unsigned origin)
 		if (er)
 			break;
 		got_data(e, pr, s, rp->data, ret, s->proto == PROTO_UDP ? &rp->addr : NULL);
+		if (s->proto == PROTO_UDP) {
+			pr->from = rp->addr;
+			pr->from_set = true;
+			pr->from_verb = V_RECVFROM;
+		}
 		if (pr->dgram_len > ret && s->proto == PROTO_UDP)
 			plog(e, EV_INFO, pr, fd,
 			     "the datagram had %ld bytes and the buffer holds %ld: the other %ld bytes are discarded "
@@ -1587,6 +1596,174 @@ static int do_expect(struct engine *e, const struct cmd *c, char *err, size_t er
 }
 
 
+/* ---- the lecture's tables ------------------------------------------------ */
+
+/* SIDE families: the program tries socket() for each family and type of
+ * the lecture's table, in its own host, and closes each descriptor at once;
+ * the answers become one table. */
+static int do_families(struct engine *e, const struct cmd *c, char *err, size_t errlen)
+{
+	struct eprog *pr = find_prog(e, c->t.side, c->t.prog, c->t.child);
+	if ((!pr || pr->gone) && c->t.child)
+		return target_prog(e, &c->t, err, errlen) ? 0 : -EINVAL;
+	if (!pr || pr->gone) {
+		pr = start_prog(e, c->t.side, c->t.prog, err, errlen);
+		if (!pr)
+			return -EINVAL;
+		plog(e, EV_INFO, pr, -1, "%s starts: a program of its own in the %s host; its first socket "
+		     "will be descriptor 3", pr->name, side_name(pr->side));
+	}
+	if (!e->rep)
+		return ERR("out of memory");
+	const struct fam_family *fa = fam_families();
+	const struct fam_type *ty = fam_types();
+	struct prog_req rq;
+	req_init(&rq, PO_FAMILIES, -1);
+	rq.len = sizeof(int[2]) * FAM_NCALLS;
+	for (int f = 0; f < FAM_NFAMILIES; f++)
+		for (int t = 0; t < FAM_NTYPES; t++) {
+			int pair[2] = { fa[f].domain, ty[t].type };
+			memcpy(rq.data + (size_t)(f * FAM_NTYPES + t) * sizeof pair, pair, sizeof pair);
+		}
+	pr->verb = V_FAMILIES;
+	pr->sock = -1;
+	snprintf(pr->code, sizeof(pr->code), "for each family f and type t listed: s = socket(f, t, 0); "
+		 "if (s >= 0) close(s);");
+	int rc = call(e, pr, &rq, -1);
+	if (rc <= 0) { /* socket() never sleeps: only a program gone ends here */
+		prog_died(e, pr);
+		return ERR("%s ended before it answered; expected \"%s families\" again", pr->name, pr->name);
+	}
+	struct prog_rep *rp = e->rep;
+	int res[FAM_NCALLS], ok = 0;
+	if (rp->len < sizeof res)
+		return ERR("%s answered %zu of the %d calls; expected all of them", pr->name, rp->len / sizeof(int),
+			   FAM_NCALLS);
+	memcpy(res, rp->data, sizeof res);
+	for (int i = 0; i < FAM_NCALLS; i++)
+		ok += res[i] >= 0;
+	log_result(e, pr, -1, pr->code, ok, 0, CS_DONE, 0);
+	char table[4096];
+	fam_table(res, table, sizeof table);
+	plog(e, EV_TABLE, pr, -1, "socket(AF_..., SOCK_..., 0) in the %s host: what this kernel answered\n%s",
+	     side_name(pr->side), table);
+	plog(e, EV_INFO, pr, -1, "%d of the %d socket() calls gave a descriptor: the lecture's PF_INET with "
+	     "SOCK_STREAM (TCP) and SOCK_DGRAM (UDP) among them; \"some socket types may not be implemented by "
+	     "all protocol families\"", ok, FAM_NCALLS);
+	return 0;
+}
+
+/* The newest sockaddr_in a program built (bind, connect, sendto), or NULL. */
+static const struct sa_build *newest_sa_of(struct engine *e, const struct eprog *pr)
+{
+	for (size_t i = e->log->n; i-- > e->log->first;) {
+		const struct event *ev = session_at(e->log, i);
+		if (ev && ev->kind == EV_SOCKADDR && ev->sa && ev->side == pr->side &&
+		    (ev->prog ? ev->prog : 1) == pr->num && ev->child == pr->child)
+			return ev->sa;
+	}
+	return NULL;
+}
+
+/* The newest captured frame whose TCP or UDP header carries the port of
+ * sin (at its address, any address for INADDR_ANY) as its source port
+ * (src true) or its destination port: its number, and the two bytes as
+ * they are in the frame. 0 when none. */
+static unsigned long frame_with_port(struct engine *e, const struct sockaddr_in *sin, bool src, unsigned char b[2])
+{
+	if (!e->wire)
+		return 0;
+	char ip[INET_ADDRSTRLEN];
+	inet_ntop(AF_INET, &sin->sin_addr, ip, sizeof ip);
+	bool any = sin->sin_addr.s_addr == htonl(INADDR_ANY);
+	uint16_t port = ntohs(sin->sin_port);
+	for (unsigned long no = wire_last_no(e->wire); no > 0; no--) {
+		const struct wire_frame *f = wire_frame(e->wire, no);
+		if (!f)
+			break; /* older ones rolled out of the ring */
+		const struct dec_result *d = &f->dec;
+		if (!d->has_ports || d->ipver != 4 || f->caplen < 34 || f->data[12] != 0x08 || f->data[13] != 0x00)
+			continue;
+		if (src ? d->sport != port || !(any || !strcmp(d->src, ip))
+			: d->dport != port || !(any || !strcmp(d->dst, ip)))
+			continue;
+		/* The port's own bytes: after Ethernet (14) and the IPv4 header (IHL words). */
+		size_t off = 14 + (size_t)(f->data[14] & 0x0F) * 4 + (src ? 0 : 2);
+		if (off + 2 > f->caplen)
+			continue;
+		memcpy(b, f->data + off, 2);
+		return no;
+	}
+	return 0;
+}
+
+/* SIDE journey: the lecture's HOST1 / TLI 1 / TLI 2 / HOST2 table for the
+ * port of the program's newest sockaddr_in. */
+static int do_journey(struct engine *e, const struct cmd *c, char *err, size_t errlen)
+{
+	struct eprog *pr = find_prog(e, c->t.side, c->t.prog, c->t.child);
+	if (!pr)
+		return target_prog(e, &c->t, err, errlen) ? 0 : -EINVAL;
+	const struct sa_build *b = newest_sa_of(e, pr);
+	if (!b)
+		return ERR("%s has built no sockaddr_in yet (or it left the session log); expected \"%s bind IP PORT\", "
+			   "connect or sendto first", pr->name, pr->name);
+	struct journey j = { .value = b->port_host, .nohtons = b->nohtons };
+	memcpy(j.tli1, &b->sin.sin_port, 2);
+	/* The frame that took the port away from HOST1: a local address (bind)
+	 * leaves as the source port, a remote one (connect, sendto) as the
+	 * destination; else the other way. */
+	char var[24];
+	const char *amp = strchr(b->code[SA_MEMSET], '&');
+	snprintf(var, sizeof var, "%.*s", amp ? (int)strcspn(amp + 1, ",) ") : 0, amp ? amp + 1 : "");
+	bool local = !strcmp(var, local_var(pr->side));
+	unsigned long no = frame_with_port(e, &b->sin, local, j.wire);
+	if (!no)
+		no = frame_with_port(e, &b->sin, !local, j.wire);
+	j.wire_set = no != 0;
+	char table[1024];
+	convert_journey(&j, table, sizeof table);
+	unsigned kport = (unsigned)ntohs(b->sin.sin_port);
+	plog(e, EV_TABLE, pr, -1, "port %u, as %s wrote it%s: the kernel has %u\n%s", (unsigned)b->port_host,
+	     pr->name, b->nohtons ? " without htons()" : " with htons()", kport, table);
+	if (no) {
+		const struct wire_frame *f = wire_frame(e->wire, no);
+		plog(e, EV_INFO, pr, -1, "TLI 2: frame #%lu as captured, bytes %02X %02X: %s", no, j.wire[0], j.wire[1],
+		     f ? f->dec.summary : "");
+	} else {
+		plog(e, EV_INFO, pr, -1, "TLI 2: no frame has carried port %u yet%s", kport,
+		     e->wire ? "" : " (no capture here)");
+	}
+	if (kport != b->port_host)
+		plog(e, EV_INFO, pr, -1, "without htons() this %s-endian host gave the kernel %02X %02X: the network and "
+		     "every receiver read %u, not %u", sa_little_endian() ? "little" : "big", j.tli1[0], j.tli1[1],
+		     kport, (unsigned)b->port_host);
+	return 0;
+}
+
+/* SIDE sender: the address that the program's last recvfrom() (or
+ * accept()) filled in, back in host order with ntohs() and ntohl(). */
+static int do_sender(struct engine *e, struct eprog *pr, char *err, size_t errlen)
+{
+	if (!pr->from_set)
+		return ERR("%s has received nothing that names a sender yet; expected \"%s recvfrom\" (UDP) or "
+			   "\"%s accept\" (TCP) first", pr->name, pr->name, pr->name);
+	const char *var = remote_var(pr->side);
+	uint16_t netport = pr->from.sin_port, port = ntohs(netport);
+	unsigned char ab[4];
+	memcpy(ab, &pr->from.sin_addr.s_addr, 4);
+	char table[1024];
+	convert_sender(&pr->from, table, sizeof table);
+	plog(e, EV_TABLE, pr, -1, "%s() filled in %s: ntohs() and ntohl() bring it back\n%s",
+	     cmd_verb_name(pr->from_verb), var, table);
+	plog(e, EV_INFO, pr, -1, "ntohs(%s.sin_port) = %u; ntohl(%s.sin_addr.s_addr) = %u.%u.%u.%u (inet_ntoa's text)",
+	     var, (unsigned)port, var, ab[0], ab[1], ab[2], ab[3]);
+	char l1[320], l2[320];
+	convert_ntohs(netport, l1, l2, sizeof l1);
+	plog(e, EV_INFO, pr, -1, "%s", l2);
+	return 0;
+}
+
 int engine_exec(struct engine *e, const struct cmd *c, char *err, size_t errlen)
 {
 	switch (c->verb) {
@@ -1644,6 +1821,10 @@ int engine_exec(struct engine *e, const struct cmd *c, char *err, size_t errlen)
 			   "until it returns (try: %s interrupt)", pr->name, cmd_verb_name(pr->verb), pr->seq, pr->name);
 	if (c->verb == V_SOCKET)
 		return do_socket(e, c, err, errlen);
+	if (c->verb == V_FAMILIES)
+		return do_families(e, c, err, errlen);
+	if (c->verb == V_JOURNEY)
+		return do_journey(e, c, err, errlen);
 	if (!pr || pr->gone)
 		return target_prog(e, &c->t, err, errlen) ? 0 : -EINVAL;
 	if (!e->rep)
@@ -1653,6 +1834,8 @@ int engine_exec(struct engine *e, const struct cmd *c, char *err, size_t errlen)
 		return do_interrupt(e, pr, err, errlen);
 	case V_FORK:
 		return do_fork(e, pr, err, errlen);
+	case V_SENDER:
+		return do_sender(e, pr, err, errlen);
 	case V_SELECT:
 		return do_select(e, pr, c, err, errlen);
 	default:

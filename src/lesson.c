@@ -12,8 +12,9 @@
 
 #include "linein.h"
 #include "predict.h"
+#include "text.h"
 
-static const char *const header_keys[] = { "title", "summary", "lesson", "net", "wait", "step" };
+static const char *const header_keys[] = { "title", "summary", "lesson", "net", "wait", "order", "listed", "step" };
 #define NKEYS (sizeof(header_keys) / sizeof(header_keys[0]))
 
 const char *lesson_net_name(enum lesson_net n)
@@ -190,7 +191,7 @@ static int add_step(struct parser *p, const char *title)
 }
 
 static int add_item(struct parser *p, enum lesson_item_kind kind, const char *text, size_t n, bool expect,
-		    bool acts)
+		    bool acts, bool pre)
 {
 	struct lesson_step *s = p->cur;
 	if (s->nitems == p->items_cap) {
@@ -206,6 +207,7 @@ static int add_item(struct parser *p, enum lesson_item_kind kind, const char *te
 	it->line = p->line;
 	it->expect = expect;
 	it->acts = acts;
+	it->pre = pre;
 	if (!(it->text = dup_n(text, n)))
 		return oom(p);
 	s->nitems++;
@@ -217,7 +219,7 @@ static int add_item(struct parser *p, enum lesson_item_kind kind, const char *te
 /* A step's narration keeps one blank line between paragraphs, none at its
  * start or end, so the handout and the screen look the same whatever the
  * spacing of the file. */
-static int add_text(struct parser *p, const char *text, size_t n)
+static int add_text(struct parser *p, const char *text, size_t n, bool pre)
 {
 	if (n == 0) {
 		if (p->cur->nitems)
@@ -229,12 +231,12 @@ static int add_text(struct parser *p, const char *text, size_t n)
 		struct lesson_item *last = &p->cur->items[p->cur->nitems - 1];
 		/* Only narration is separated by paragraphs; commands need no gap. */
 		if (last->kind == LI_TEXT) {
-			int r = add_item(p, LI_TEXT, "", 0, false, false);
+			int r = add_item(p, LI_TEXT, "", 0, false, false, false);
 			if (r < 0)
 				return r;
 		}
 	}
-	return add_item(p, LI_TEXT, text, n, false, false);
+	return add_item(p, LI_TEXT, text, n, false, false, pre);
 }
 
 static int end_step(struct parser *p)
@@ -291,7 +293,7 @@ static int command_line(struct parser *p, const char *cmdtext)
 		return fail(p, "%s", why);
 	}
 	p->pending_blank = false;
-	return add_item(p, LI_COMMAND, cmdtext, strlen(cmdtext), p->cmd->verb == V_EXPECT, cmd_acts(p->cmd));
+	return add_item(p, LI_COMMAND, cmdtext, strlen(cmdtext), p->cmd->verb == V_EXPECT, cmd_acts(p->cmd), false);
 }
 
 static int set_field(struct parser *p, char **field, const char *key, const char *value)
@@ -343,10 +345,45 @@ static int header_line(struct parser *p, const char *key, const char *value, con
 		l->wait_set = true;
 		return 0;
 	}
+	if (!strcmp(key, "order")) {
+		char *end;
+		long v = strtol(value, &end, 10);
+		if (l->order)
+			return fail(p, "a second \"order:\" line: expected each header field once");
+		if (*end || value[0] < '0' || value[0] > '9' || v < 1 || v > LESSON_ORDER_MAX)
+			return fail(p, "bad order \"%s\": expected the lesson's place in the course, a number from 1 "
+				       "to %d", value, LESSON_ORDER_MAX);
+		l->order = (int)v;
+		return 0;
+	}
+	if (!strcmp(key, "listed")) {
+		if (l->listed_set)
+			return fail(p, "a second \"listed:\" line: expected each header field once");
+		if (strcmp(value, "yes") && strcmp(value, "no"))
+			return fail(p, "bad listed \"%s\": expected yes, or no for a half of a --compare pair", value);
+		l->unlisted = !strcmp(value, "no");
+		l->listed_set = true;
+		return 0;
+	}
 	char hint[64];
 	lesson_suggest(key, header_keys, NKEYS, hint, sizeof(hint));
-	return fail(p, "unknown header field \"%s:\": expected title:, summary:, lesson:, net:, wait: or step:%s",
-		    key, hint);
+	return fail(p, "unknown header field \"%s:\": expected title:, summary:, lesson:, net:, wait:, order:, "
+		       "listed: or step:%s", key, hint);
+}
+
+/* A preformatted line ("    " first, as Markdown's code blocks): kept as
+ * written, so it must fit the narration box at 80 columns whole; a tab
+ * would be as wide as each terminal makes it. */
+static int pre_line(struct parser *p, const char *line)
+{
+	size_t n = strlen(line);
+	int cols = text_cols(line, n);
+	if (strchr(line, '\t'))
+		return fail(p, "a tab in a preformatted line: expected spaces, which line up on every screen");
+	if (cols > LESSON_PRE_COLS)
+		return fail(p, "a preformatted line of %d columns: expected at most %d, to fit the narration "
+			       "box at 80 columns", cols, LESSON_PRE_COLS);
+	return add_text(p, line, n, true);
 }
 
 /* Splits "key: value" with key a lower-case word; false when it is not one. */
@@ -396,13 +433,15 @@ static int one_line(struct parser *p, char *line, const char *name)
 		if (split_key(copy, &key, &value))
 			return header_line(p, key, value, name);
 		return fail(p, "narration before the first step: expected a header line (title:, summary:, "
-			       "lesson:, net:, wait:) or \"step: TITLE\"");
+			       "lesson:, net:, wait:, order:, listed:) or \"step: TITLE\"");
 	}
+	if (!strncmp(line, "    ", 4))
+		return pre_line(p, line);
 	if (*lead == '\\')
 		lead++; /* escaped narration: "\# ..." */
 	else if (*lead)
 		lead = line; /* narration keeps its indentation */
-	return add_text(p, lead, strlen(lead));
+	return add_text(p, lead, strlen(lead), false);
 }
 
 int lesson_parse(const char *text, size_t len, const char *file, const char *name,

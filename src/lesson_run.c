@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -380,6 +381,16 @@ int lesson_load(const char *name_or_path, struct lesson **out, char *err, size_t
 	return r;
 }
 
+/* Lessons with an order: first, by it; then the others, by name. */
+static int by_order(const void *x, const void *y)
+{
+	const struct lesson_entry *a = x, *b = y;
+	unsigned oa = a->order ? (unsigned)a->order : UINT_MAX, ob = b->order ? (unsigned)b->order : UINT_MAX;
+	if (oa != ob)
+		return oa < ob ? -1 : 1;
+	return strcmp(a->name, b->name);
+}
+
 void lesson_catalog_free(struct lesson_entry *e, int n)
 {
 	for (int i = 0; i < n && e; i++) {
@@ -410,6 +421,7 @@ int lesson_catalog(struct lesson_entry **out, FILE *warn, char *err, size_t errl
 		return -ENOMEM;
 	}
 	bool oom = false;
+	int k = 0;
 	for (int i = 0; i < n; i++) {
 		/* The names and paths move over; the found array is freed empty. */
 		e[i].name = f[i].name;
@@ -418,15 +430,29 @@ int lesson_catalog(struct lesson_entry **out, FILE *warn, char *err, size_t errl
 		struct lesson *l;
 		char why[CMD_ERR_MAX + CMD_PATH_MAX];
 		if (lesson_load(e[i].path, &l, why, sizeof(why)) == 0) {
+			bool unlisted = l->unlisted;
 			e[i].summary = strdup(l->summary);
 			e[i].net = l->net;
 			e[i].steps = l->nsteps;
+			e[i].order = l->order;
 			lesson_free(l);
 			oom |= !e[i].summary;
+			if (unlisted) { /* a half of a --compare pair: run by name, not listed */
+				free(e[i].name);
+				free(e[i].path);
+				free(e[i].summary);
+				memset(&e[i], 0, sizeof(e[i]));
+				continue;
+			}
 		} else {
 			e[i].error = strdup(why);
 			oom |= !e[i].error;
 		}
+		if (k != i) {
+			e[k] = e[i];
+			memset(&e[i], 0, sizeof(e[i]));
+		}
+		k++;
 	}
 	free_found(f, n);
 	if (oom) {
@@ -434,8 +460,15 @@ int lesson_catalog(struct lesson_entry **out, FILE *warn, char *err, size_t errl
 		snprintf(err, errlen, "out of memory while looking for lessons");
 		return -ENOMEM;
 	}
+	if (k == 0) {
+		lesson_catalog_free(e, n);
+		no_lessons(err, errlen);
+		return 0;
+	}
+	/* The course's order (order:), then the others by name. */
+	qsort(e, (size_t)k, sizeof(*e), by_order);
 	*out = e;
-	return n;
+	return k;
 }
 
 int lesson_list(FILE *out)
@@ -497,7 +530,8 @@ int lesson_save_write(struct app *a, const char *path, bool force, char *msg, si
 	/* The text first: nothing is opened, let alone written, for a session
 	 * that cannot be saved. */
 	struct lesson_save_in in = { .name = name,
-				     .net = a->lab.mode == NET_LAB ? "lab" : a->lab.mode == NET_LOOPBACK ? "loopback" : NULL };
+				     .net = a->lab.mode == NET_LAB ? "lab" : a->lab.mode == NET_LOOPBACK ? "loopback" : NULL,
+				     .lesson = a->lesson, .lesson_steps = a->lesson_steps };
 	char *text, why[CMD_ERR_MAX];
 	int r = lesson_save_text(&a->log, &in, &text, why, sizeof(why));
 	if (r < 0) {
@@ -520,9 +554,15 @@ int lesson_save_write(struct app *a, const char *path, bool force, char *msg, si
 		free(text);
 		return -EINVAL;
 	}
+	if (fd == -EACCES || fd == -EPERM) { /* who was refused, before a narrow line cuts it */
+		snprintf(msg, len, "%s: %s may not write \"%s\": %s (%s); nothing was written", verb, priv_who(),
+			 tesc(path), strerror(-fd), errno_name(-fd));
+		free(text);
+		return fd;
+	}
 	if (fd < 0) {
-		snprintf(msg, len, "%s: cannot write \"%s\": %s (%s)%s; nothing was written", verb, tesc(path),
-			 strerror(-fd), errno_name(-fd), priv_denied(-fd));
+		snprintf(msg, len, "%s: cannot write \"%s\": %s (%s); nothing was written", verb, tesc(path),
+			 strerror(-fd), errno_name(-fd));
 		free(text);
 		return fd;
 	}
@@ -617,6 +657,8 @@ struct ws_pred {
 	int step;
 	bool known;                 /* the command after it ran: ans holds the kernel's answer */
 	struct predict_answer ans;
+	enum side side;             /* the question's program and socket */
+	int prog, child, fd;
 	char who[16];               /* "client" */
 	char *question;
 };
@@ -624,6 +666,7 @@ struct ws_pred {
 struct worksheet {
 	struct ws_pred *v;
 	int n;
+	struct predict_hide *hide;  /* what the printer hides now (predict.h) */
 	unsigned lo, hi;            /* the client host's ephemeral port range */
 };
 
@@ -631,12 +674,22 @@ struct worksheet {
 static void ws_blank(struct worksheet *w, const struct event *e, int step, FILE *out)
 {
 	struct ws_pred *v = realloc(w->v, (size_t)(w->n + 1) * sizeof(*v));
-	if (!v)
+	struct predict_hide *h = realloc(w->hide, (size_t)(w->n + 1) * sizeof(*h));
+	if (h)
+		w->hide = h;
+	if (!v || !h) {
+		if (v)
+			w->v = v;
 		return;
+	}
 	w->v = v;
 	struct ws_pred *pr = &v[w->n++];
 	memset(pr, 0, sizeof(*pr));
 	pr->step = step;
+	pr->side = e->side;
+	pr->prog = e->prog;
+	pr->child = e->child;
+	pr->fd = e->fd;
 	if (e->side != SIDE_NONE)
 		cmd_prog_name(e->side, e->prog ? e->prog : 1, e->child, pr->who, sizeof(pr->who));
 	pr->question = strdup(e->text ? e->text : "");
@@ -646,37 +699,33 @@ static void ws_blank(struct worksheet *w, const struct event *e, int step, FILE 
 	fputs("\n  your answer: ________________________________________\n", out);
 }
 
-/* Print what the log holds since p->next, the answers of this step's
- * predictions hidden. */
-static int ws_print(struct worksheet *w, struct batch_printer *p, struct app *a, int step)
+/* What is hidden in step `step`: every answer known so far, its row, call,
+ * data and frames in its own step, its words in narration and notes after. */
+static void ws_hides(struct worksheet *w, struct batch_printer *p, struct app *a, int step)
 {
-	bool hide = false;
+	size_t n = 0;
 	for (int i = 0; i < w->n; i++) {
 		struct ws_pred *pr = &w->v[i];
-		if (pr->step != step)
-			continue;
 		if (!pr->known)
 			pr->known = predict_answer(&a->log, pr->ev, w->lo, w->hi, &pr->ans) == 0;
-		hide |= pr->known;
+		if (!pr->known)
+			continue;
+		w->hide[n++] = (struct predict_hide){ .ans = pr->ans, .side = pr->side, .prog = pr->prog,
+						      .child = pr->child, .fd = pr->fd, .in_step = pr->step == step };
 	}
-	if (!hide)
-		return batch_print(p, &a->log);
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&buf, &len);
-	if (!m)
-		return batch_print(p, &a->log);
-	FILE *out = p->out;
-	p->out = m;
-	batch_print(p, &a->log);
-	p->out = out;
-	fclose(m);
-	for (int i = 0; i < w->n; i++)
-		if (w->v[i].step == step && w->v[i].known)
-			predict_mask(buf, &w->v[i].ans);
-	fputs(buf, out); /* already escaped by batch_print */
-	free(buf);
-	return out_flush(out);
+	p->hide = w->hide;
+	p->nhide = n;
+}
+
+/* A narration line of a worksheet: the answers known so far not stated. */
+static void ws_text(const struct batch_printer *p, const char *text, FILE *out)
+{
+	char *t = p->nhide ? strdup(text) : NULL;
+	if (t)
+		for (size_t i = 0; i < p->nhide; i++)
+			predict_hide_text(&p->hide[i], NULL, t);
+	text_fputs(t ? t : text, out);
+	free(t);
 }
 
 /* After the last step: the answers this run's kernel gave. */
@@ -697,7 +746,8 @@ static void ws_key(struct worksheet *w, FILE *out)
 		fputc('\n', out);
 		if (pr->known && pr->ans.ephemeral) {
 			if (w->lo)
-				fprintf(out, "     right too: \"random above 32767\", \"ephemeral\" or %u-%u\n", w->lo, w->hi);
+				fprintf(out, "     right too: \"random above 32767\", \"ephemeral\" or %u-%u\n"
+					"     not IANA's 49152-65535: this kernel picks from its own range\n", w->lo, w->hi);
 			else
 				fprintf(out, "     right too: \"random above 32767\" or \"ephemeral\"\n");
 		}
@@ -705,7 +755,9 @@ static void ws_key(struct worksheet *w, FILE *out)
 	for (int i = 0; i < w->n; i++)
 		free(w->v[i].question);
 	free(w->v);
+	free(w->hide);
 	w->v = NULL;
+	w->hide = NULL;
 	w->n = 0;
 }
 
@@ -719,7 +771,7 @@ int lesson_batch(struct app *a, const struct lesson *l, FILE *dest, int width, b
 		return 1;
 	}
 	struct batch_printer p = { .out = out, .next = a->log.n, .compact = true,
-				   .narrow = width && width < BATCH_WIDE };
+				   .narrow = width && width < BATCH_WIDE, .no_held = worksheet };
 	struct worksheet ws = { 0 };
 	if (worksheet)
 		engine_port_range(&a->eng, SIDE_CLIENT, &ws.lo, &ws.hi);
@@ -745,7 +797,7 @@ int lesson_batch(struct app *a, const struct lesson *l, FILE *dest, int width, b
 			if (it->kind == LI_TEXT) {
 				if (!after_text)
 					fputc('\n', out); /* the narration stands apart from the output */
-				text_fputs(it->text, out);
+				ws_text(&p, it->text, out);
 				fputc('\n', out);
 				after_text = true;
 				p.in_table = false; /* a table after narration needs its header again */
@@ -767,7 +819,9 @@ int lesson_batch(struct app *a, const struct lesson *l, FILE *dest, int width, b
 				ws.v[ws.n - 1].ev = mark + 1;
 				p.next = a->log.n;
 			}
-			if ((worksheet ? ws_print(&ws, &p, a, i) : batch_print(&p, &a->log)) < 0 && out_stopped())
+			if (worksheet)
+				ws_hides(&ws, &p, a, i);
+			if (batch_print(&p, &a->log) < 0 && out_stopped())
 				break; /* nobody reads the handout any more (| head): stop */
 			if (it->expect) {
 				expects++;

@@ -93,6 +93,14 @@ struct state {
 	} socks[MAX_SOCKS];
 	size_t nsocks;
 	bool in_step; /* a step has been written: expect lines may follow */
+	/* The lesson that ran (lesson_save_in.lesson): where its commands have
+	 * been met in the log, and which of its steps is written. */
+	const struct lesson *les;
+	int les_steps;    /* its steps that ran */
+	int ls, li;       /* the next of its items to meet: step, item */
+	int open_ls;      /* its step written last and still open, or -1 */
+	size_t step_at;   /* where the step being written starts in the text */
+	int done_ls;      /* its steps before this one are written */
 };
 
 static bool starts(const char *s, const char *word)
@@ -403,6 +411,121 @@ static void open_step(struct state *st, struct buf *b, const char *title)
 {
 	put(b, "\nstep: %s\n", title);
 	st->in_step = true;
+	st->step_at = b->len;
+}
+
+/* Is "> line" written in this step already (a lesson's own expect line
+ * after the same one observed)? */
+static bool in_this_step(const struct state *st, const struct buf *b, const char *line)
+{
+	if (!b->s || st->step_at > b->len)
+		return false;
+	size_t n = strlen(line);
+	for (const char *p = b->s + st->step_at; (p = strstr(p, "> ")); p += 2)
+		if ((p == b->s || p[-1] == '\n') && !strncmp(p + 2, line, n) && p[2 + n] == '\n')
+			return true;
+	return false;
+}
+
+/* ---- the lesson that ran: its titles and narration carried over ---------- */
+
+/* The lesson's narration items [from, to) of step k, as narration. */
+static void les_text(struct state *st, struct buf *b, int k, int from, int to)
+{
+	const struct lesson_step *ls = &st->les->steps[k];
+	for (int i = from; i < to && i < (int)ls->nitems; i++)
+		if (ls->items[i].kind == LI_TEXT)
+			narration(b, ls->items[i].text);
+}
+
+/* The lesson's step k written up to item upto: from its start, its title
+ * once and its narration, the rest of the step before it first and the
+ * steps between that had no command to meet (narration only) whole; or,
+ * when k is the open step, its narration since the last command. */
+static void les_open(struct state *st, struct buf *b, int k, int upto)
+{
+	if (st->open_ls == k) {
+		les_text(st, b, k, st->li, upto);
+		return;
+	}
+	if (st->open_ls >= 0) /* the rest of the step before */
+		les_text(st, b, st->open_ls, st->li, (int)st->les->steps[st->open_ls].nitems);
+	for (int j = st->done_ls; j < k; j++) {
+		open_step(st, b, st->les->steps[j].title);
+		les_text(st, b, j, 0, (int)st->les->steps[j].nitems);
+	}
+	open_step(st, b, st->les->steps[k].title);
+	les_text(st, b, k, 0, upto);
+	st->open_ls = k;
+	st->done_ls = k + 1;
+}
+
+/* Is the log's command text the lesson's next command? Then its step is
+ * written (les_open) and the lesson moves past it: true. A command typed by
+ * hand matches nothing and leaves the lesson where it was. */
+static bool les_meet(struct state *st, struct buf *b, const char *text)
+{
+	if (!st->les)
+		return false;
+	char canon[CMD_LINE_MAX + 64], err[CMD_ERR_MAX];
+	for (int k = st->ls, i = st->li; k < st->les_steps; k++, i = 0) {
+		const struct lesson_step *ls = &st->les->steps[k];
+		for (; i < (int)ls->nitems; i++) {
+			if (ls->items[i].kind != LI_COMMAND)
+				continue;
+			if (cmd_parse(ls->items[i].text, st->c, err, sizeof err) != 1)
+				return false;
+			cmd_format(st->c, canon, sizeof canon);
+			if (strcmp(canon, text))
+				return false; /* the next command of the lesson is another */
+			les_open(st, b, k, i);
+			st->ls = k;
+			st->li = i + 1;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Has the open step of the lesson no command left to meet? */
+static bool les_step_done(const struct state *st)
+{
+	const struct lesson_step *ls = &st->les->steps[st->open_ls];
+	for (size_t i = (size_t)st->li; i < ls->nitems; i++)
+		if (ls->items[i].kind == LI_COMMAND)
+			return false;
+	return true;
+}
+
+/* A command typed by hand: inside a step of the lesson that has commands
+ * still to come it belongs to that step (true); after a step's last one
+ * the step is ended (its last narration written) and it is a step of its
+ * own (false). */
+static bool les_typed(struct state *st, struct buf *b)
+{
+	if (!st->les || st->open_ls < 0)
+		return false;
+	if (!les_step_done(st))
+		return true;
+	les_text(st, b, st->open_ls, st->li, (int)st->les->steps[st->open_ls].nitems);
+	st->li = (int)st->les->steps[st->open_ls].nitems;
+	st->open_ls = -1;
+	return false;
+}
+
+/* After the log: the rest of the open step's narration, and the lesson's
+ * steps that ran without a command (narration only). */
+static void les_close(struct state *st, struct buf *b)
+{
+	if (!st->les)
+		return;
+	if (st->open_ls >= 0)
+		les_text(st, b, st->open_ls, st->li, (int)st->les->steps[st->open_ls].nitems);
+	for (int j = st->done_ls; j < st->les_steps; j++) {
+		open_step(st, b, st->les->steps[j].title);
+		les_text(st, b, j, 0, (int)st->les->steps[j].nitems);
+	}
+	st->done_ls = st->les_steps;
 }
 
 int lesson_save_text(const struct session *s, const struct lesson_save_in *in, char **out, char *err,
@@ -424,19 +547,33 @@ int lesson_save_text(const struct session *s, const struct lesson_save_in *in, c
 	}
 	st->s = s;
 	st->c = c;
+	st->les = in->lesson && in->lesson_steps > 0 ? in->lesson : NULL;
+	st->les_steps = st->les ? (in->lesson_steps < in->lesson->nsteps ? in->lesson_steps : in->lesson->nsteps) : 0;
+	st->open_ls = -1;
 	collect_ports(st);
 
 	struct buf b = { 0 };
 	struct buf says = { 0 }; /* narration waiting for the next step */
 	int commands = 0;
-	put(&b, "# %s.lesson - a session saved by sockstep (save lesson %s.lesson): one step per\n"
-		"# command, with the results and states the kernel gave. Check it with\n"
-		"#     sockstep --batch --lesson %s.lesson\n",
-	    in->name, in->name, in->name);
+	if (st->les)
+		put(&b, "# %s.lesson - a session saved by sockstep (save lesson %s.lesson): the steps\n"
+			"# of lesson %s that ran, a step per command typed by hand, with the results and\n"
+			"# states the kernel gave. Check it with\n"
+			"#     sockstep --batch --lesson %s.lesson\n",
+		    in->name, in->name, st->les->name, in->name);
+	else
+		put(&b, "# %s.lesson - a session saved by sockstep (save lesson %s.lesson): one step per\n"
+			"# command, with the results and states the kernel gave. Check it with\n"
+			"#     sockstep --batch --lesson %s.lesson\n",
+		    in->name, in->name, in->name);
 	if (!in->net)
 		put(&b, "# Recorded in --net host: run it with --net host.\n");
 	put(&b, "title: %s: a session saved from sockstep\n", in->name);
-	put(&b, "summary: the commands of a sockstep session, checked against the kernel\n");
+	if (st->les) /* its title is the lesson's own line, not repeated as a step */
+		put(&b, "summary: the lesson %s as run in a sockstep session, with the kernel's answers\n",
+		    st->les->name);
+	else
+		put(&b, "summary: the commands of a sockstep session, checked against the kernel\n");
 	if (in->net)
 		put(&b, "net: %s\n", in->net);
 	put(&b, "wait: 300ms\n");
@@ -450,9 +587,12 @@ int lesson_save_text(const struct session *s, const struct lesson_save_in *in, c
 		}
 		size_t end = window_end(s, ci, &next);
 		const char *text = e->text;
-		if (starts(text, "save") || starts(text, "save!")) {
+		if (starts(text, "save") || starts(text, "save!"))
 			continue;
-		} else if (starts(text, "say")) {
+		/* A command of the lesson that ran goes into its step, under its
+		 * title and narration; one typed by hand closes that step. */
+		bool of_lesson = les_meet(st, &b, text) || (!starts(text, "say") && les_typed(st, &b));
+		if (starts(text, "say")) {
 			const struct event *say = NULL;
 			for (size_t i = ci + 1; i < next && !say; i++)
 				if (session_at(s, i)->kind == EV_SAY)
@@ -467,10 +607,10 @@ int lesson_save_text(const struct session *s, const struct lesson_save_in *in, c
 			if (v && v->ret && !st->in_step) {
 				open_step(st, &b, "checks");
 			}
-			if (v && v->ret)
-				put(&b, "> %s\n", text);
-			else
+			if (!v || !v->ret)
 				put(&b, "# %s (did not hold here: %s)\n", text, v && v->text ? v->text : "no verdict");
+			else if (!(of_lesson && in_this_step(st, &b, text))) /* the lesson's own, once */
+				put(&b, "> %s\n", text);
 			continue;
 		} else if (starts(text, "predict") && !answered(s, ci + 1, next)) {
 			/* A question the session never answered (it ended, or the
@@ -494,7 +634,8 @@ int lesson_save_text(const struct session *s, const struct lesson_save_in *in, c
 		}
 		char title[CMD_LINE_MAX + 64];
 		step_title(st, ci + 1, end, own, text, title, sizeof title);
-		open_step(st, &b, title);
+		if (!of_lesson)
+			open_step(st, &b, title);
 		commands++;
 		/* The narration said before it, then any say that had to stay a command. */
 		if (says.len) {
@@ -513,6 +654,8 @@ int lesson_save_text(const struct session *s, const struct lesson_save_in *in, c
 		expectations(st, &b, ci + 1, end, fork ? &own : NULL);
 		remember_tail(st, end, next);
 	}
+	les_close(st, &b);
+	commands += st->done_ls; /* a lesson's narration alone is worth saving */
 	if (says.len && !says.oom) {
 		open_step(st, &b, "the end");
 		for (char *l = says.s; l && *l;) {

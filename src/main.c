@@ -554,7 +554,8 @@ static int open_outputs(const struct options *o, FILE **pcapf, FILE **logf)
 		if (fd >= 0 && !(*logf = fdopen(fd, "a")))
 			close(fd);
 		if (!*logf) {
-			fclose(*pcapf);
+			if (*pcapf)
+				fclose(*pcapf);
 			*pcapf = NULL;
 			return -1;
 		}

@@ -200,10 +200,21 @@ static bool is_ip(const char *w)
 	return inet_pton(AF_INET, w, &a) == 1;
 }
 
-/* Does the port part of a guess (already lower case, IP taken out) say the port? */
-static bool port_right(const struct predict_answer *a, char *g, unsigned lo, unsigned hi)
+/* IANA's dynamic ports (RFC 6335): the range a lecture teaches, which Linux
+ * does not use unless an administrator sets it. */
+#define IANA_LO 49152u
+#define IANA_HI 65535u
+
+/* Does the port part of a guess (already lower case, IP taken out) say the
+ * port? A range is judged with its reason, said in why (may be NULL): the
+ * kernel picks from its own range (lo-hi), so IANA's is wrong even where it
+ * happens to hold the port. */
+static bool port_right(const struct predict_answer *a, char *g, unsigned lo, unsigned hi, char *why, size_t wl)
 {
 	unsigned long p = strtoul(a->port, NULL, 10);
+	char kr[48] = "32768 and up";
+	if (lo && hi)
+		snprintf(kr, sizeof(kr), "%u-%u", lo, hi);
 	if (a->ephemeral && (strstr(g, "random") || strstr(g, "ephemeral")))
 		return true;
 	unsigned long nums[4];
@@ -213,9 +224,20 @@ static bool port_right(const struct predict_answer *a, char *g, unsigned lo, uns
 		if (a->ephemeral && dash && dash != w) { /* LOW-HIGH */
 			char *e1, *e2;
 			unsigned long l = strtoul(w, &e1, 10), h = strtoul(dash + 1, &e2, 10);
-			if (e1 == dash && !*e2 && l <= p && p <= h)
-				return true;
-			continue;
+			if (e1 != dash || *e2)
+				continue;
+			bool holds = l <= p && p <= h;
+			if (l == IANA_LO && h == IANA_HI && !(lo == IANA_LO && hi == IANA_HI)) {
+				if (why)
+					snprintf(why, wl, "%lu-%lu is IANA's range; this kernel's is %s: %lu is %s", l, h,
+						 kr, p, holds ? "in both by chance" : "in it, not in IANA's");
+				return false;
+			}
+			if (!holds && why)
+				snprintf(why, wl, "%lu is not in %lu-%lu; this kernel picks from %s", p, l, h, kr);
+			else if (holds && why && !(l == lo && h == hi))
+				snprintf(why, wl, "%lu is in %lu-%lu; the kernel's own range is %s", p, l, h, kr);
+			return holds;
 		}
 		char *end;
 		unsigned long v = strtoul(w, &end, 10);
@@ -250,7 +272,15 @@ static void squeeze_hex(const char *in, char *out, size_t len)
 
 bool predict_check(const struct predict_answer *a, const char *guess, unsigned lo, unsigned hi)
 {
+	return predict_judge(a, guess, lo, hi, NULL, 0);
+}
+
+bool predict_judge(const struct predict_answer *a, const char *guess, unsigned lo, unsigned hi, char *why,
+		   size_t wl)
+{
 	char g[CMD_DATA_MAX + 64];
+	if (why && wl)
+		why[0] = '\0';
 	if (!a || !guess)
 		return false;
 	clean(guess, g, sizeof(g));
@@ -289,7 +319,7 @@ bool predict_check(const struct predict_answer *a, const char *guess, unsigned l
 			return false; /* the remote columns are the peer's address and port */
 		if (!strcmp(a->port, "?"))
 			return strstr(rest, "?") || strstr(rest, "unknown") || strstr(rest, "any");
-		return port_right(a, rest, lo, hi);
+		return port_right(a, rest, lo, hi, why, wl);
 	}
 	case EX_RESULT: {
 		if (a->bytes) {
@@ -335,55 +365,176 @@ static void mask_word(char *line, const char *w)
 	}
 }
 
-void predict_mask(char *text, const struct predict_answer *a)
+void predict_score(int right, int wrong, int skipped, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (right + wrong + skipped == 0)
+		return;
+	int n = snprintf(buf, len, "%d of %d predicted", right, right + wrong);
+	if (skipped && n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, " (%d skipped, not scored)", skipped);
+}
+
+/* "03 E9" -> "E9 03": a bytes answer read the other way round says it too
+ * (the note's "this CPU would store E9 03"). */
+static void reversed_bytes(const char *v, char *out, size_t len)
+{
+	char tok[16][4];
+	int n = 0;
+	out[0] = '\0';
+	for (const char *p = v; *p && n < 16;) {
+		while (*p == ' ')
+			p++;
+		size_t k = strcspn(p, " ");
+		if (!k)
+			break;
+		snprintf(tok[n++], sizeof(tok[0]), "%.*s", (int)(k < 3 ? k : 3), p);
+		p += k;
+	}
+	for (int i = n - 1; i >= 0; i--) {
+		size_t o = strlen(out);
+		snprintf(out + o, len - o, "%s%s", i == n - 1 ? "" : " ", tok[i]);
+	}
+}
+
+/* Every word of text that says the answer, masked: the value that a reader
+ * could copy into the blank (lines of their own, each line apart). */
+static void mask_answer(char *text, const struct predict_answer *a, bool frame)
 {
 	for (char *line = text; line && *line;) {
 		char *nl = strchr(line, '\n');
 		if (nl)
 			*nl = '\0';
-		const char *t = line + strspn(line, " ");
-		if (*t != '[') { /* "[7] client sendto ..." is what was typed: never hidden */
-			switch (a->what) {
-			case EX_STATE:
+		switch (a->what) {
+		case EX_STATE:
+			if (!frame)
 				mask_word(line, a->value);
-				break;
-			case EX_LOCAL:
-				mask_word(line, a->port); /* the question is the port; the address is the host's */
-				break;
-			case EX_REMOTE:
-			case EX_DATA:
-				if (a->ip[0] && strcmp(a->ip, "?"))
-					mask_word(line, a->ip);
-				if (a->port[0] && strcmp(a->port, "?"))
-					mask_word(line, a->port);
-				if (a->what == EX_DATA && a->text[0]) {
-					char q[sizeof(a->text) + 2];
-					snprintf(q, sizeof(q), "\"%s\"", a->text);
-					mask_word(line, q);
-				}
-				break;
-			case EX_RESULT: {
-				char w[sizeof(a->value) + 16];
-				if (a->bytes) {
-					mask_word(line, a->value);
-				} else if (!strncmp(a->value, "-1 ", 3)) {
-					mask_word(line, a->value + 3);
-				} else {
-					snprintf(w, sizeof(w), "-> %s", a->value);
-					mask_word(line, w);
-					snprintf(w, sizeof(w), "result %s", a->value);
-					mask_word(line, w);
-				}
-				break;
+			break;
+		case EX_LOCAL:
+			mask_word(line, a->port); /* the question is the port; the address is the host's */
+			break;
+		case EX_REMOTE:
+		case EX_DATA:
+			if (a->ip[0] && strcmp(a->ip, "?"))
+				mask_word(line, a->ip);
+			if (a->port[0] && strcmp(a->port, "?"))
+				mask_word(line, a->port);
+			if (a->what == EX_DATA && a->text[0]) {
+				char q[sizeof(a->text) + 2];
+				snprintf(q, sizeof(q), "\"%s\"", a->text);
+				mask_word(line, q);
 			}
-			default:
+			break;
+		case EX_RESULT:
+			if (frame) {
 				break;
+			} else if (a->bytes) {
+				char r[sizeof(a->value)];
+				mask_word(line, a->value);
+				reversed_bytes(a->value, r, sizeof(r));
+				mask_word(line, r);
+			} else if (!strncmp(a->value, "-1 ", 3)) {
+				mask_word(line, a->value + 3);
 			}
+			break;
+		default:
+			break;
 		}
 		if (!nl)
 			break;
 		*nl = '\n';
 		line = nl + 1;
+	}
+}
+
+void predict_mask_words(char *text, const struct predict_answer *a)
+{
+	mask_answer(text, a, false);
+}
+
+static bool hide_owns(const struct predict_hide *h, const struct event *ev)
+{
+	return ev->side == h->side && prog_of(ev->prog) == prog_of(h->prog) && ev->child == h->child &&
+	       (h->fd < 0 || ev->fd < 0 || ev->fd == h->fd);
+}
+
+/* The call's result, "-> 4" or "-> -1 ECONNREFUSED (Connection refused)",
+ * masked up to the line's end or its "  (blocked since ...)". */
+static void mask_result(char *text)
+{
+	char *r = NULL;
+	for (char *p = text; (p = strstr(p, "-> ")); p += 3)
+		r = p + 3;
+	if (!r || !strncmp(r, "blocked", 7) || !strncmp(r, "still", 5))
+		return;
+	char *end = r + strcspn(r, "\n");
+	char *paren = strstr(r, "  (");
+	if (paren && paren < end)
+		end = paren;
+	memset(r, '?', (size_t)(end - r));
+}
+
+void predict_hide_text(const struct predict_hide *h, const struct event *ev, char *text)
+{
+	const struct predict_answer *a = &h->ans;
+	/* Narration, notes and the tables made from the answer (sender): until the key. */
+	if (!ev || ev->kind == EV_INFO || ev->kind == EV_SAY || ev->kind == EV_TABLE) {
+		mask_answer(text, a, false);
+		return;
+	}
+	if (!h->in_step)
+		return;
+	switch (ev->kind) {
+	case EV_FRAME:
+	case EV_WIRE:
+		mask_answer(text, a, true); /* the same values in the step's frames */
+		break;
+	case EV_DATA:
+		if (hide_owns(h, ev) && a->what == EX_DATA)
+			mask_answer(text, a, false);
+		break;
+	case EV_CALL:
+		if (hide_owns(h, ev) && a->what == EX_RESULT && !a->bytes)
+			mask_result(text);
+		break;
+	case EV_SOCKADDR:
+		if (a->what == EX_RESULT && a->bytes)
+			mask_answer(text, a, false);
+		break;
+	default:
+		break;
+	}
+}
+
+/* A cell that holds the answer: '?'s of its width. */
+static void blank_if(char *cell, const char *answer)
+{
+	if (cell[0] && answer[0] && !strcmp(cell, answer))
+		memset(cell, '?', strlen(cell));
+}
+
+void predict_hide_row(const struct predict_hide *h, struct tuple_row *r)
+{
+	const struct predict_answer *a = &h->ans;
+	if (!h->in_step || r->side != h->side || prog_of(r->prog) != prog_of(h->prog) || r->child != h->child ||
+	    (h->fd >= 0 && r->fd != h->fd))
+		return;
+	switch (a->what) {
+	case EX_STATE: /* CLOSED before connect() is no answer to "after connect()?" */
+		blank_if(r->state, a->value);
+		break;
+	case EX_LOCAL:
+		blank_if(r->lport, a->port);
+		break;
+	case EX_REMOTE:
+	case EX_DATA: /* recvfrom: who sent it, the row's remote columns */
+		if (strcmp(a->ip, "?"))
+			blank_if(r->rip, a->ip);
+		if (strcmp(a->port, "?"))
+			blank_if(r->rport, a->port);
+		break;
+	default:
+		break;
 	}
 }
 

@@ -245,18 +245,46 @@ void priv_init(void)
 	started_as_root = priv_real_root();
 }
 
-const char *priv_denied(int e)
+/* The uid of the user who started sockstep, seen from inside its own user
+ * namespace too (where getuid() is 0): the uid that 0 maps to. */
+static unsigned long caller_uid(void)
+{
+	unsigned long in, out, count, uid = getuid();
+	FILE *f = fopen("/proc/self/uid_map", "re");
+	if (f && fscanf(f, "%lu %lu %lu", &in, &out, &count) == 3 && in == 0 && count == 1)
+		uid = out;
+	if (f)
+		fclose(f);
+	return uid;
+}
+
+const char *priv_who(void)
 {
 	static char who[96];
+	unsigned long uid;
+	if (!started_as_root && !priv_real_root()) {
+		uid = caller_uid();
+	} else {
+		uid_t u;
+		gid_t g;
+		priv_user(&u, &g);
+		uid = u;
+	}
+	struct passwd *pw = getpwuid((uid_t)uid);
+	snprintf(who, sizeof(who), "uid %lu%s%s%s", uid, pw ? " (" : "", pw ? pw->pw_name : "", pw ? ")" : "");
+	return who;
+}
+
+const char *priv_denied(int e)
+{
+	static char line[160];
 	if (e != EACCES && e != EPERM)
 		return "";
-	if (!started_as_root && !priv_real_root())
-		return "; you may not open it";
-	uid_t uid;
-	gid_t gid;
-	priv_user(&uid, &gid);
-	snprintf(who, sizeof(who), "; uid %lu, the user sockstep acts for, may not open it", (unsigned long)uid);
-	return who;
+	/* Which user was refused: the file was opened as them. */
+	bool root = started_as_root || priv_real_root();
+	snprintf(line, sizeof(line), "; it was opened as %s, %s, who may not open it", priv_who(),
+		 root ? "the user sockstep acts for" : "you");
+	return line;
 }
 
 static struct {

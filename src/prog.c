@@ -177,6 +177,25 @@ static void run_one(int ctl, int passed)
 			close(passed);
 		break;
 	}
+	case PO_FAMILIES: {
+		/* The lecture's families and types, tried one by one: each
+		 * answer is a descriptor, closed at once, or -errno. */
+		int pairs[2];
+		size_t n = req.len / sizeof pairs;
+		if (n > sizeof req.data / sizeof pairs)
+			n = sizeof req.data / sizeof pairs;
+		for (size_t i = 0; i < n; i++) {
+			memcpy(pairs, req.data + i * sizeof pairs, sizeof pairs);
+			int fd = socket(pairs[0], pairs[1], 0);
+			int a = fd >= 0 ? fd : -errno;
+			if (fd >= 0)
+				close(fd);
+			memcpy(rep.data + i * sizeof a, &a, sizeof a);
+		}
+		rep.len = n * sizeof(int);
+		r = (long)n;
+		break;
+	}
 	case PO_FLOOD:
 		/* One chunk of the flood: sockstep paces the chunks so that the
 		 * wire's capture ring never overflows. */
@@ -198,6 +217,8 @@ static void run_one(int ctl, int passed)
 	rep.err = r < 0 ? errno : 0;
 	if ((req.op == PO_RECV || req.op == PO_RECVFROM) && r > 0)
 		len += (size_t)r;
+	if (req.op == PO_FAMILIES)
+		len += rep.len;
 	if (send(ctl, &rep, len, MSG_NOSIGNAL) < 0)
 		_exit(0);
 }
@@ -387,7 +408,7 @@ int prog_spawn(struct prog *p, const char *name, char *err, size_t errlen)
 int prog_send(struct prog *p, const struct prog_req *rq, int pass_fd)
 {
 	size_t len = offsetof(struct prog_req, data);
-	if (rq->op == PO_SEND || rq->op == PO_SENDTO)
+	if (rq->op == PO_SEND || rq->op == PO_SENDTO || rq->op == PO_FAMILIES)
 		len += rq->len;
 	else if (rq->op == PO_FORK) /* the child's name, with its '\0' */
 		len += strnlen((const char *)rq->data, sizeof(rq->data) - 1) + 1;

@@ -35,7 +35,11 @@ int tcpstate_of_fd(int fd, enum proto proto, char *out, size_t len)
 	return 0;
 }
 
-int tcpstate_diag(int diag_fd, const struct sockaddr_in *local, const struct sockaddr_in *remote, uint64_t cookie)
+/* One sock_diag dump of proto's IPv4 sockets in states (a port of 0 is not
+ * filtered on), each socket given to fn; 0 at the dump's end, or negative
+ * errno. */
+static int diag_walk(int diag_fd, int proto, unsigned states, uint16_t sport, uint16_t dport,
+		     void (*fn)(void *ctx, const struct inet_diag_msg *m), void *ctx)
 {
 	struct {
 		struct nlmsghdr nh;
@@ -49,61 +53,10 @@ int tcpstate_diag(int diag_fd, const struct sockaddr_in *local, const struct soc
 	msg.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	msg.nh.nlmsg_seq = 1;
 	msg.req.sdiag_family = AF_INET;
-	msg.req.sdiag_protocol = IPPROTO_TCP;
-	msg.req.idiag_states = ~0u;
-	msg.req.id.idiag_sport = local->sin_port;
-	msg.req.id.idiag_dport = remote->sin_port;
-
-	struct sockaddr_nl nl = { .nl_family = AF_NETLINK };
-	if (sendto(diag_fd, &msg, sizeof(msg), 0, (struct sockaddr *)&nl, sizeof(nl)) < 0)
-		return -errno;
-
-	int found = -ENOENT;
-	long buf[8192 / sizeof(long)];
-	for (;;) {
-		ssize_t n = recv(diag_fd, buf, sizeof(buf), 0);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		size_t left = (size_t)n;
-		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, left);
-		     h = NLMSG_NEXT(h, left)) {
-			if (h->nlmsg_type == NLMSG_DONE)
-				return found;
-			if (h->nlmsg_type == NLMSG_ERROR)
-				return found == -ENOENT ? -EPROTO : found;
-			if (h->nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg)))
-				continue;
-			const struct inet_diag_msg *m = NLMSG_DATA(h);
-			uint64_t ck = (uint64_t)m->id.idiag_cookie[0] | (uint64_t)m->id.idiag_cookie[1] << 32;
-			if (cookie ? ck == cookie
-				   : m->id.idiag_sport == local->sin_port && m->id.idiag_dport == remote->sin_port &&
-					     m->id.idiag_src[0] == local->sin_addr.s_addr &&
-					     m->id.idiag_dst[0] == remote->sin_addr.s_addr)
-				found = m->idiag_state;
-		}
-		if (n == 0)
-			return found;
-	}
-}
-
-int tcpstate_dump(int diag_fd, int proto, unsigned states, void (*fn)(void *ctx, const struct diag_sock *d),
-		  void *ctx)
-{
-	struct {
-		struct nlmsghdr nh;
-		struct inet_diag_req_v2 req;
-	} msg;
-	memset(&msg, 0, sizeof(msg));
-	msg.nh.nlmsg_len = sizeof(msg);
-	msg.nh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-	msg.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	msg.nh.nlmsg_seq = 2;
-	msg.req.sdiag_family = AF_INET;
 	msg.req.sdiag_protocol = (uint8_t)proto;
 	msg.req.idiag_states = states;
+	msg.req.id.idiag_sport = sport;
+	msg.req.id.idiag_dport = dport;
 
 	struct sockaddr_nl nl = { .nl_family = AF_NETLINK };
 	if (sendto(diag_fd, &msg, sizeof(msg), 0, (struct sockaddr *)&nl, sizeof(nl)) < 0)
@@ -124,16 +77,62 @@ int tcpstate_dump(int diag_fd, int proto, unsigned states, void (*fn)(void *ctx,
 				return 0;
 			if (h->nlmsg_type == NLMSG_ERROR)
 				return -EPROTO;
-			if (h->nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg)))
-				continue;
-			const struct inet_diag_msg *m = NLMSG_DATA(h);
-			struct diag_sock d = {
-				.addr = { m->id.idiag_src[0] },
-				.port = m->id.idiag_sport,
-				.state = m->idiag_state,
-				.cookie = (uint64_t)m->id.idiag_cookie[0] | (uint64_t)m->id.idiag_cookie[1] << 32,
-			};
-			fn(ctx, &d);
+			if (h->nlmsg_len >= NLMSG_LENGTH(sizeof(struct inet_diag_msg)))
+				fn(ctx, NLMSG_DATA(h));
 		}
 	}
+}
+
+static uint64_t cookie_of(const struct inet_diag_msg *m)
+{
+	return (uint64_t)m->id.idiag_cookie[0] | (uint64_t)m->id.idiag_cookie[1] << 32;
+}
+
+struct find {
+	const struct sockaddr_in *local, *remote;
+	uint64_t cookie;
+	int found;
+};
+
+static void find_one(void *ctx, const struct inet_diag_msg *m)
+{
+	struct find *f = ctx;
+	if (f->cookie ? cookie_of(m) == f->cookie
+		      : m->id.idiag_sport == f->local->sin_port && m->id.idiag_dport == f->remote->sin_port &&
+				m->id.idiag_src[0] == f->local->sin_addr.s_addr &&
+				m->id.idiag_dst[0] == f->remote->sin_addr.s_addr)
+		f->found = m->idiag_state;
+}
+
+int tcpstate_diag(int diag_fd, const struct sockaddr_in *local, const struct sockaddr_in *remote, uint64_t cookie)
+{
+	struct find f = { local, remote, cookie, -ENOENT };
+	int r = diag_walk(diag_fd, IPPROTO_TCP, ~0u, local->sin_port, remote->sin_port, find_one, &f);
+	if (r < 0 && f.found == -ENOENT)
+		return r;
+	return f.found;
+}
+
+struct each {
+	void (*fn)(void *ctx, const struct diag_sock *d);
+	void *ctx;
+};
+
+static void each_one(void *ctx, const struct inet_diag_msg *m)
+{
+	struct each *e = ctx;
+	struct diag_sock d = {
+		.addr = { m->id.idiag_src[0] },
+		.port = m->id.idiag_sport,
+		.state = m->idiag_state,
+		.cookie = cookie_of(m),
+	};
+	e->fn(e->ctx, &d);
+}
+
+int tcpstate_dump(int diag_fd, int proto, unsigned states, void (*fn)(void *ctx, const struct diag_sock *d),
+		  void *ctx)
+{
+	struct each e = { fn, ctx };
+	return diag_walk(diag_fd, proto, states, 0, 0, each_one, &e);
 }

@@ -27,6 +27,9 @@ struct newest {
 	size_t conv_at[CONV_KEEP];
 	int nconv;
 	bool conv_newer;
+	char table[4096];       /* the newest table (families, journey): title '\n' lines */
+	bool table_newer;       /* it is newer than the sockaddr_in and the conversion */
+	size_t table_at;        /* the table's log event */
 	size_t next;    /* the first log event not looked at */
 };
 
@@ -37,7 +40,7 @@ static const struct newest *newest_sa(struct ui_pane *p)
 	if (!nw && !(nw = p->priv = calloc(1, sizeof(*nw))))
 		return NULL;
 	if (s->n < nw->next) { /* the log was cut back */
-		bool gone = nw->set && nw->at >= s->n;
+		bool gone = nw->set && (nw->at >= s->n || (nw->table_newer && nw->table_at >= s->n));
 		for (int i = 0; i < nw->nconv; i++)
 			gone |= nw->conv_at[i] >= s->n;
 		if (gone) /* what it showed went too: look again */
@@ -54,7 +57,7 @@ static const struct newest *newest_sa(struct ui_pane *p)
 			nw->side = e->side;
 			nw->at = nw->next;
 			nw->set = true;
-			nw->conv_newer = false;
+			nw->conv_newer = nw->table_newer = false;
 			nw->nconv = 0;
 		} else if (e->kind == EV_CONVERT && e->conv) {
 			if (!nw->conv_newer)
@@ -67,6 +70,12 @@ static const struct newest *newest_sa(struct ui_pane *p)
 			nw->conv[nw->nconv] = *e->conv;
 			nw->conv_at[nw->nconv++] = nw->next;
 			nw->set = nw->conv_newer = true;
+			nw->table_newer = false;
+		} else if (e->kind == EV_TABLE && e->text) {
+			snprintf(nw->table, sizeof nw->table, "%s", e->text);
+			nw->table_at = nw->next;
+			nw->set = nw->table_newer = true;
+			nw->conv_newer = false;
 		}
 	}
 	return nw->set ? nw : NULL;
@@ -140,6 +149,10 @@ static void hex_title(struct ui *u, struct ui_pane *p, char *buf, size_t len)
 	const struct newest *e = newest_sa(p);
 	if (!e) {
 		snprintf(buf, len, "sockaddr_in (16 bytes)");
+		return;
+	}
+	if (e->table_newer) { /* the table's first line is its title */
+		snprintf(buf, len, "%.*s", (int)strcspn(e->table, "\n"), e->table);
 		return;
 	}
 	if (e->conv_newer) {
@@ -326,9 +339,48 @@ static int dense_draw(struct ui *u, struct ui_pane *p, const struct sa_build *b,
 	return y;
 }
 
+/* A table as it was laid out (families, journey): its lines verbatim,
+ * after the title the pane's frame shows. */
+static void table_draw(struct ui *u, struct ui_pane *p, const char *t)
+{
+	const char *l = strchr(t, '\n');
+	for (int y = 0; l && y < p->h; y++) {
+		l++;
+		const char *nl = strchr(l, '\n');
+		char line[256];
+		snprintf(line, sizeof line, "%.*s", nl ? (int)(nl - l) : (int)strlen(l), l);
+		ui_put(u, p->win, y, 0, p->w, line, u->attr[y == 0 ? R_CURRENT : R_TEXT]);
+		l = nl;
+	}
+}
+
+int ui_hex_table_size(struct ui *u, int *cols)
+{
+	struct ui_pane *p = &u->pane[P_HEX];
+	const struct newest *e = newest_sa(p);
+	int rows = 0, w = 0;
+	if (e && e->table_newer)
+		for (const char *l = strchr(e->table, '\n'); l; l = strchr(l, '\n')) {
+			l++;
+			const char *nl = strchr(l, '\n');
+			char line[256];
+			snprintf(line, sizeof line, "%.*s", nl ? (int)(nl - l) : (int)strlen(l), l);
+			int k = ui_width(u, line);
+			w = k > w ? k : w;
+			rows++;
+		}
+	if (cols)
+		*cols = w;
+	return rows;
+}
+
 static void hex_draw(struct ui *u, struct ui_pane *p)
 {
 	const struct newest *e = newest_sa(p);
+	if (e && e->table_newer) {
+		table_draw(u, p, e->table);
+		return;
+	}
 	if (!e) {
 		ui_wrap(u, p->win, 0, 1, p->w - 1, p->h, 0,
 			"no sockaddr_in yet: bind, connect and sendto build one, statement by statement",

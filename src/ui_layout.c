@@ -23,6 +23,7 @@ struct layout {
 	int y_bottom;    /* border row above the bottom panes */
 	int y_end;       /* bottom border row */
 	int lesson_want; /* the narration lines the current step needed when laid out */
+	int table_want;  /* the rows of the hex pane's table when laid out (0: none) */
 	/* Boxes that are not panes: --compare's heading lines. */
 	int nbox;
 	struct box { int y, x, h, w; } box[4];
@@ -44,6 +45,56 @@ static void pane_place(struct ui *u, int id, int y, int x, int h, int w)
 		p->win = derwin(stdscr, h, w, y, x);
 	if (p->win && p->ops->resize)
 		p->ops->resize(u, p);
+}
+
+/* A step that built a table (families, journey: ui_hex_table_size) gets
+ * it whole, at the bottom, the full width: where the usual slot is too
+ * small, the ladder yields first, then the 5-tuple table, then the
+ * programs' panes; the narration keeps the lines it needs. False when the
+ * usual layout has room, or even this one has not (then the usual one). */
+static bool layout_table(struct ui *u, int W, int F, int trows)
+{
+	int inner = F - 2, lh = 0;
+	if (u->nles) {
+		int want = ui_lesson_rows(u, W - 2);
+		lay.lesson_want = want;
+		lh = want < 1 ? 1 : want;
+		if (lh > inner - trows - 1)
+			lh = inner - trows - 1;
+		if (lh < 1)
+			return false;
+	}
+	int left = inner - trows - (u->nles ? lh + 1 : 0); /* rows for programs and table, borders included */
+	if (left < 0)
+		return false;
+	int ph = 0, th = 0;
+	if (left >= 4) /* the programs' current calls: three rows and a border */
+		ph = left - 1 < 3 ? left - 1 : 3, left -= ph + 1;
+	if (left >= 3) /* the table: a heading and a row at least */
+		th = left - 1, left = 0;
+	if (!th && ph && left > 0)
+		ph += left;
+	int y = 1;
+	lay.xs = W / 2;
+	lay.xh = W - 1;
+	if (ph) {
+		pane_place(u, P_SERVER, y, 1, ph, lay.xs - 1);
+		pane_place(u, P_CLIENT, y, lay.xs + 1, ph, W - 2 - lay.xs);
+		y += ph + 1;
+	}
+	if (u->nles) {
+		lay.y_lesson = y - 1;
+		pane_place(u, P_LESSON, y, 1, lh, W - 2);
+		y += lh + 1;
+	}
+	lay.y_tuple = y - 1;
+	if (th) {
+		pane_place(u, P_TUPLE, y, 1, th, W - 2);
+		y += th + 1;
+	}
+	lay.y_bottom = y - 1;
+	pane_place(u, P_HEX, y, 1, F - 1 - y, W - 2);
+	return true;
 }
 
 /* The explorer: programs over the 5-tuple over sockaddr_in and the wire;
@@ -74,6 +125,10 @@ static void layout_explorer(struct ui *u, int W, int F)
 	lay.xs = W / 2;
 	int hexw = W * 42 / 100;
 	hexw = hexw < 36 ? 36 : hexw > 60 ? 60 : hexw;
+	int tcols, trows = ui_hex_table_size(u, &tcols);
+	lay.table_want = trows;
+	if (trows && (trows > bh || tcols > hexw) && layout_table(u, W, F, trows))
+		return;
 	lay.xh = hexw + 1;
 	lay.y_lesson = u->nles ? ph + 1 : 0;
 	lay.y_tuple = u->nles ? lay.y_lesson + lh + 1 : ph + 1;
@@ -274,6 +329,8 @@ bool ui_layout_stale(struct ui *u)
 {
 	/* The narration box takes the lines its step needs (--compare: the
 	 * longer of the two halves', both boxes the same height). */
+	if (!u->zoom && !lay.small && !u->compare && ui_hex_table_size(u, NULL) != lay.table_want)
+		return true; /* a table came or went: it takes the room it needs */
 	return u->nles && !u->zoom && !lay.small && lesson_want(u) != lay.lesson_want;
 }
 

@@ -13,6 +13,7 @@
 
 #include "lesson.h"
 #include "lesson_run.h"
+#include "wrap.h"
 
 int ui_lesson_steps(const struct ui *u)
 {
@@ -51,37 +52,13 @@ const struct lesson_step *ui_lesson_current(const struct ui *u, int which)
 	return NULL;
 }
 
-/* The text shown for a step, or for the lesson before its first step:
- * paragraphs of joined narration lines, '\n' between paragraphs. */
-static void step_text(const struct lesson *l, const struct lesson_step *s, char *out, size_t len)
+/* The text shown before the first step: the lesson's title and summary
+ * and what n does. */
+static void intro_text(const struct lesson *l, char *out, size_t len)
 {
-	size_t o = 0;
-	out[0] = '\0';
-	if (!s) {
-		const struct lesson_step *first = lesson_step(l, 0);
-		snprintf(out, len, "%s\n%s\nPress n (or space) to run step 1: %s.  b goes back a step, r restarts.",
-			 l->title, l->summary && strcmp(l->summary, l->title) ? l->summary : "",
-			 first ? first->title : "");
-		return;
-	}
-	bool para = false; /* inside a paragraph: the next line joins it with a space */
-	for (size_t i = 0; i < s->nitems && o + 1 < len; i++) {
-		const struct lesson_item *it = &s->items[i];
-		if (it->kind != LI_TEXT)
-			continue;
-		if (!it->text[0]) {
-			if (para)
-				o += (size_t)snprintf(out + o, len - o, "\n");
-			para = false;
-			continue;
-		}
-		o += (size_t)snprintf(out + o, len - o, "%s%s", para ? " " : "", it->text);
-		para = true;
-		if (o >= len)
-			o = len - 1;
-	}
-	if (!out[0])
-		snprintf(out, len, "(this step has no narration: its commands speak for themselves)");
+	const struct lesson_step *first = lesson_step(l, 0);
+	snprintf(out, len, "%s\n%s\nPress n (or space) to run step 1: %s.  b goes back a step, r restarts.",
+		 l->title, l->summary && strcmp(l->summary, l->title) ? l->summary : "", first ? first->title : "");
 }
 
 /* A line being filled by wrap_lines. */
@@ -145,14 +122,91 @@ static int wrap_lines(struct ui *u, const char *text, int width, void (*put)(con
 	return w.n;
 }
 
+/* A preformatted line, as the author wrote it but for two of its four
+ * spaces of mark: two columns in from the narration, so that the 78 the
+ * lesson check allows fill the box's 76 at 80 columns. A narrower box (a
+ * --compare half) breaks it at spaces, each piece under its start (wrap.h),
+ * never joined with the text around it. */
+struct pre_put {
+	void (*put)(const char *, void *);
+	void *ctx;
+	int n;
+	char line[1024];
+	size_t ll;
+};
+
+static void pre_piece(void *ctx, const char *p, size_t len)
+{
+	struct pre_put *pp = ctx;
+	if (len == 1 && *p == '\n') {
+		pp->line[pp->ll] = '\0';
+		if (pp->put)
+			pp->put(pp->line, pp->ctx);
+		pp->n++;
+		pp->ll = 0;
+		return;
+	}
+	if (pp->ll + len < sizeof(pp->line)) {
+		memcpy(pp->line + pp->ll, p, len);
+		pp->ll += len;
+	}
+}
+
+static int pre_lines(const char *text, int width, void (*put)(const char *, void *), void *ctx)
+{
+	struct pre_put pp = { .put = put, .ctx = ctx };
+	wrap_line(text, strlen(text), width < 8 ? 8 : width, pre_piece, &pp);
+	return pp.n;
+}
+
+/* The lines of a step's narration at width columns, handed to put (when
+ * not NULL); returns how many. Lines of a paragraph are joined and
+ * word-wrapped, each paragraph starts a line, and a preformatted line is
+ * a line of its own, verbatim. */
+static int step_lines(struct ui *u, const struct lesson *l, const struct lesson_step *s, int width,
+		      void (*put)(const char *, void *), void *ctx)
+{
+	static char para[16384];
+	size_t o = 0;
+	int n = 0;
+	bool any = false;
+	if (!s) {
+		intro_text(l, para, sizeof(para));
+		return wrap_lines(u, para, width, put, ctx);
+	}
+	para[0] = '\0';
+	for (size_t i = 0; i <= s->nitems; i++) {
+		const struct lesson_item *it = i < s->nitems ? &s->items[i] : NULL;
+		if (it && it->kind != LI_TEXT)
+			continue;
+		if (it && !it->pre && it->text[0]) { /* joins the paragraph */
+			if (o + 1 < sizeof(para))
+				o += (size_t)snprintf(para + o, sizeof(para) - o, "%s%s", o ? " " : "", it->text);
+			if (o >= sizeof(para))
+				o = sizeof(para) - 1;
+			any = true;
+			continue;
+		}
+		if (o) /* the paragraph ends: a blank line, a preformatted one, the end */
+			n += wrap_lines(u, para, width, put, ctx);
+		o = 0;
+		para[0] = '\0';
+		if (it && it->pre) {
+			n += pre_lines(it->text + 2, width, put, ctx);
+			any = true;
+		}
+	}
+	if (!any)
+		n += wrap_lines(u, "(this step has no narration: its commands speak for themselves)", width, put, ctx);
+	return n;
+}
+
 int ui_lesson_rows_of(struct ui *u, int which, int width)
 {
-	static char text[16384];
 	if (which < 0 || which >= u->nles)
 		return 0;
 	/* The current step's text only: the box takes the lines it needs. */
-	step_text(u->les[which].l, ui_lesson_current(u, which), text, sizeof(text));
-	return wrap_lines(u, text, width - 2, NULL, NULL);
+	return step_lines(u, u->les[which].l, ui_lesson_current(u, which), width - 2, NULL, NULL);
 }
 
 int ui_lesson_rows(struct ui *u, int width)
@@ -206,30 +260,27 @@ static void put_line(const char *line, void *ctx)
 
 static void lesson_draw(struct ui *u, struct ui_pane *p)
 {
-	static char text[16384];
 	if (!u->nles)
 		return;
 	int k = which_of(u, p);
-	step_text(u->les[k].l, ui_lesson_current(u, k), text, sizeof(text));
-	int total = wrap_lines(u, text, p->w - 2, NULL, NULL);
+	const struct lesson_step *s = ui_lesson_current(u, k);
+	int total = step_lines(u, u->les[k].l, s, p->w - 2, NULL, NULL);
 	if (p->top > total - p->h)
 		p->top = total - p->h;
 	if (p->top < 0)
 		p->top = 0;
 	struct drawing d = { .u = u, .p = p };
-	wrap_lines(u, text, p->w - 2, put_line, &d);
+	step_lines(u, u->les[k].l, s, p->w - 2, put_line, &d);
 	if (total > p->h) /* more below: say so in the last column */
 		ui_put(u, p->win, p->h - 1, p->w - 1, 1, ui_glyph(u, G_ELLIPSIS), u->attr[R_MINOR]);
 }
 
 static bool lesson_key(struct ui *u, struct ui_pane *p, int key)
 {
-	static char text[16384];
 	if (!u->nles)
 		return false;
 	int k = which_of(u, p);
-	step_text(u->les[k].l, ui_lesson_current(u, k), text, sizeof(text));
-	int total = wrap_lines(u, text, p->w - 2, NULL, NULL);
+	int total = step_lines(u, u->les[k].l, ui_lesson_current(u, k), p->w - 2, NULL, NULL);
 	p->follow = false;
 	bool used = ui_scroll_key(p, key, total, p->h);
 	p->follow = false;

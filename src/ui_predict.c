@@ -69,7 +69,7 @@ void ui_predict_mask(const struct ui *u, const struct app *a, unsigned seq, char
 		struct predict_answer ans;
 		if (q && q->kind == EV_PREDICT && seq > q->seq &&
 		    predict_answer(&a->log, u->pred.ev[i], u->pred.lo, u->pred.hi, &ans) == 0)
-			predict_mask(text, &ans);
+			predict_mask_words(text, &ans);
 	}
 }
 
@@ -183,14 +183,19 @@ void ui_predict_guess(struct ui *u, const char *guess)
 		reveal(u, true, "no answer: the command after the question did not say (not scored)");
 		return;
 	}
-	bool right = predict_check(&a, guess, p->lo, p->hi);
+	char why[200];
+	bool right = predict_judge(&a, guess, p->lo, p->hi, why, sizeof(why));
 	int ord = p->ord[0];
 	pop(p);
 	if (ord < UI_PREDICT_MAX)
 		p->verdict[ord] = right ? 1 : 2;
-	char v[CMD_ERR_MAX + 64];
+	char v[CMD_ERR_MAX + 264];
 	if (right)
-		snprintf(v, sizeof(v), "%s right: %s is %s", u->utf8 ? "\u2713" : "[ok]", ww, a.value);
+		snprintf(v, sizeof(v), "%s right: %s is %s%s%s", u->utf8 ? "\u2713" : "[ok]", ww, a.value,
+			 why[0] ? "; " : "", why);
+	else if (why[0]) /* the reason says the port is the kernel's choice */
+		snprintf(v, sizeof(v), "%s wrong: you said %.60s; %s is %s %s; %s", u->utf8 ? "\u2717" : "[x]", guess,
+			 ww, a.ip, a.port, why);
 	else
 		snprintf(v, sizeof(v), "%s wrong: you said %.60s; %s is %s", u->utf8 ? "\u2717" : "[x]", guess, ww,
 			 a.value);
@@ -239,13 +244,15 @@ void ui_predict_score(struct ui *u, char *buf, size_t len)
 {
 	buf[0] = '\0';
 	const struct lesson *l = u->nles ? u->les[0].l : NULL;
-	int total = 0, right = 0;
+	int total = 0, n[4] = { 0 };
 	for (int s = 0; l && s < l->nsteps; s++)
 		for (size_t i = 0; i < l->steps[s].nitems; i++)
 			if (l->steps[s].items[i].kind == LI_COMMAND && !strncmp(l->steps[s].items[i].text, "predict ", 8))
 				total++;
 	for (int i = 0; i < UI_PREDICT_MAX && i < total; i++)
-		right += u->pred.verdict[i] == 1;
+		n[u->pred.verdict[i] & 3]++;
+	/* A skip (3) is not scored; a question never reached (0) neither, but
+	 * a lesson's end reaches them all. */
 	if (total)
-		snprintf(buf, len, "%d of %d predicted", right, total);
+		predict_score(n[1], n[2], n[3], buf, len);
 }

@@ -68,6 +68,15 @@ static void progress(struct ui *u)
 			  st ? st->title : "");
 }
 
+/* Each lab knows its lesson and how far it ran, for save lesson. */
+static void note_lesson(struct ui *u)
+{
+	for (int k = 0; k < u->nles; k++) {
+		u->les[k].a->lesson = u->les[k].l;
+		u->les[k].a->lesson_steps = ui_lesson_step_no(u, k, ui_lesson_current(u, k));
+	}
+}
+
 static void start_step(struct ui *u, int k)
 {
 	struct ui_steps *r = &u->run;
@@ -75,6 +84,7 @@ static void start_step(struct ui *u, int k)
 	r->lab = 0;
 	r->item = 0;
 	u->step = k + 1; /* the narration box shows the step running */
+	note_lesson(u);
 	progress(u);
 }
 
@@ -86,6 +96,7 @@ static void finish(struct ui *u)
 	struct ui_steps *r = &u->run;
 	r->active = false;
 	r->settling = false;
+	note_lesson(u);
 	lesson_mark(u);
 	u->notice[0] = '\0';
 	if (r->err[0] && (r->replay || u->fails > r->fails_before))
@@ -176,6 +187,7 @@ void ui_steps_cancel(struct ui *u)
 		return;
 	r->active = false;
 	r->settling = false;
+	note_lesson(u);
 	lesson_mark(u);
 	int n = ui_lesson_steps(u);
 	if (r->replay)
@@ -325,6 +337,7 @@ void ui_lesson_start(struct ui *u, const char *path)
 	u->les[0] = (struct ui_lesson){ .l = l, .a = a };
 	u->nles = 1;
 	u->step = 0;
+	note_lesson(u); /* the lesson before is freed: never saved from */
 	u->fails = 0;
 	u->broken = false;
 	unsigned finished = u->run.finished, drawn = u->run.drawn;

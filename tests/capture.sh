@@ -13,7 +13,7 @@ bin=$1
 chmod 1777 "$tmp"
 
 nobody=()
-if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then nobody=("${NOBODY[@]}"); fi
+if [ "$(id -u)" = 0 ] && need setpriv util-linux; then nobody=("${NOBODY[@]}"); fi
 
 # ---- pcap files by hand ---------------------------------------------------
 le32() { printf '\\x%02x\\x%02x\\x%02x\\x%02x' $(($1 & 255)) $(($1 >> 8 & 255)) \
@@ -113,7 +113,7 @@ expect_line 5 'UDP 100\.0\.0\.1:9001 .* 200\.0\.0\.2:5000 .*\[bad length\]'
 expect_line 6 'TCP .*\[malformed: TCP data offset'
 expect_line 7 '^ *7 [0-9.]+ ETH \[truncated\]$'
 expect_line 8 'UDP 100\.0\.0\.1:9001 .* 200\.0\.0\.2:5000 len=4$'
-if command -v editcap >/dev/null; then
+if need editcap wireshark-common; then
   # The same capture as pcapng lists the same frames.
   editcap -F pcapng "$tmp/odd.pcap" "$tmp/odd.pcapng" 2>/dev/null
   if "$bin" --read "$tmp/odd.pcapng" 2>&1 | cmp -s - "$tmp/odd.out"; then ok "pcapng: the same listing"

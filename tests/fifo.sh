@@ -20,7 +20,7 @@ set -u
 bin=$(realpath "${1:?usage: fifo.sh path/to/sockstep}")
 . "$(dirname "$0")/lib.sh"
 reader=$src/tests/fifo_reader.py
-command -v python3 >/dev/null || { echo "no python3: skipped"; exit 77; }
+need python3 python3 || finish
 chmod 777 "$tmp" # sockstep opens the files as the user it acts for
 
 flood() { # N: a lab script that floods N datagrams, then more lines
@@ -60,7 +60,7 @@ never_reads() { # NAME RUNNER...: --write to a FIFO nobody reads
 	else ok "$name: finished in $secs s, the capture stopped in one line, the script went on, status 1"; fi
 }
 never_reads "--write FIFO nobody reads" "$bin"
-if [ "$(id -u)" = 0 ]; then
+if need_root "--write FIFO nobody reads, as uid 65534 and under sudo"; then
 	never_reads "--write FIFO nobody reads, as uid 65534" "${NOBODY[@]}" "$bin"
 	never_reads "--write FIFO nobody reads, under sudo" env SUDO_UID=65534 SUDO_GID=65534 "$bin"
 fi
@@ -143,7 +143,7 @@ for who in "no reader" "a reader"; do
 done
 
 # ---- 5. the screen -----------------------------------------------------------
-if command -v tmux >/dev/null; then
+if need tmux tmux; then
 	tmux_server fifo
 	tmux_shell scr 100 30
 	newfifo
@@ -179,8 +179,6 @@ if command -v tmux >/dev/null; then
 		bad "screen: did not come up"
 	fi
 	exec 3<&- 4<&-
-else
-	echo "note: no tmux: the screen checks are skipped"
 fi
 
 finish

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Golden test: run a batch script through sockstep and compare what a user
 # would read (stdout), the error lines (stderr) and the exit status with the
-# expected files beside the script. GOLDEN_UPDATE=1 rewrites the expectations.
+# expected files beside the script. GOLDEN_UPDATE=1 rewrites the expectations,
+# showing the diff, and refuses a run where an expectation failed.
 #   golden.sh SOCKSTEP SCRIPT [--as-nobody]
 set -u
 bin=$1 script=$2 mode=${3:-}
@@ -29,14 +30,15 @@ if grep -q '^# golden-mask: pid' "$script"; then
 fi
 if grep -q '^# golden-mask: ephemeral' "$script"; then
   # Ports the kernel picks differ per run; the tests check their range instead.
-  sed -Ei 's/\b(3[2-9][0-9]{3}|[45][0-9]{4}|60[0-9]{3})\b/EPHEM/g' "$tmp/out"
+  mask_ephemeral <"$tmp/out" >"$tmp/m" && mv "$tmp/m" "$tmp/out"
 fi
 
 if [ -n "${GOLDEN_UPDATE:-}" ] && [ "$mode" != --as-nobody ]; then
-  cp "$tmp/out" "$exp_out"
+  # Shows the diff; a run where an expectation failed is no golden.
+  golden_update "$exp_out" "$tmp/out" "$tmp/err" || exit 1
   if [ -s "$tmp/err" ]; then cp "$tmp/err" "$exp_err"; else rm -f "$exp_err"; fi
   if [ "$rc" != 0 ]; then echo "$rc" >"$exp_rc"; else rm -f "$exp_rc"; fi
-  echo "updated $name"; exit 0
+  exit 0
 fi
 
 want_rc=0; [ -f "$exp_rc" ] && want_rc=$(cat "$exp_rc")

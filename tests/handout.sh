@@ -1,52 +1,89 @@
 #!/usr/bin/env bash
 # Handouts: the Markdown handout of a lesson against its golden file, parsed
-# as CommonMark (cmark), its Mermaid block a sequenceDiagram with one arrow
-# per frame the handout lists; and handouts that print: every shipped
-# lesson's text handout at most 100 columns, at most N with --width N, and
+# as GitHub renders it (cmark-gfm, tables), its Mermaid block a
+# sequenceDiagram with a lane per program, one arrow per frame the handout
+# lists, the calls and states beside the lanes; worksheets; and handouts
+# that print: every shipped lesson's text handout at most 100 columns, at most N with --width N, and
 # the bad values of --handout and --width refused in one line.
 #   handout.sh SOCKSTEP md NAME     (GOLDEN_UPDATE=1 rewrites tests/golden/handout-NAME.md)
 #   handout.sh SOCKSTEP width
 #   handout.sh SOCKSTEP hostile   (Markdown and Mermaid syntax in a lesson and a payload stay text)
+#   handout.sh SOCKSTEP worksheet (the answers hidden, exactly, until the key)
+#   handout.sh SOCKSTEP lanes     (the diagram: a lane per program, dropped frames)
 set -u
 bin=$1 mode=$2 name=${3:-}
 . "$(dirname "$0")/lib.sh"
 
-# The CommonMark check needs Debian's cmark (README's install command, .ci/run).
-if [ "$mode" != width ] && ! command -v cmark >/dev/null; then
-  bad "cmark is not installed: apt-get install cmark (the Markdown handout is checked with it)"; finish
+# The Markdown is checked as GitHub renders it: Debian's cmark-gfm with its
+# table extension (plain cmark has no tables). README's install command, .ci/run.
+if { [ "$mode" = md ] || [ "$mode" = hostile ]; } && ! command -v cmark-gfm >/dev/null; then
+  bad "cmark-gfm is not installed: apt-get install cmark-gfm (the Markdown handout is checked with it)"; finish
 fi
-
-# Ports the kernel picks differ per run (golden.sh masks them the same way).
-mask() { sed -E 's/\b(3[2-9][0-9]{3}|[45][0-9]{4}|60[0-9]{3})\b/EPHEM/g'; }
+gfm() { cmark-gfm -e table --validate-utf8 "$@"; }
 
 if [ "$mode" = md ]; then
   exp=$src/tests/golden/handout-$name.md
   "$bin" --batch --lesson "$name" --handout md >"$tmp/raw" 2>"$tmp/err"
   rc=$?
-  mask <"$tmp/raw" >"$tmp/out"
-  if [ -n "${GOLDEN_UPDATE:-}" ]; then cp "$tmp/out" "$exp"; echo "updated $exp"; exit 0; fi
+  mask_ephemeral <"$tmp/raw" >"$tmp/out" # ports the kernel picks differ per run
+  if [ -n "${GOLDEN_UPDATE:-}" ]; then golden_update "$exp" "$tmp/out" "$tmp/err"; exit; fi
   check "$name md: exit 0" '[ "$rc" = 0 ]' || show "$tmp/err"
   check "$name md: nothing on stderr" '[ ! -s "$tmp/err" ]'
   diff -u "$exp" "$tmp/out" >"$tmp/diff" && ok "$name md: as $exp" || bad "$name md: differs from $exp" "$tmp/diff"
-  # CommonMark: cmark parses it; the headings and the code are where they should be.
-  if cmark --validate-utf8 "$tmp/out" >"$tmp/html" 2>"$tmp/cerr"; then ok "$name md: cmark parses it"
-  else bad "$name md: cmark refused it" "$tmp/cerr"; fi
+  if gfm "$tmp/out" >"$tmp/html" 2>"$tmp/cerr"; then ok "$name md: cmark-gfm parses it"
+  else bad "$name md: cmark-gfm refused it" "$tmp/cerr"; fi
   check "$name md: a title, a heading per step" \
     '[ "$(grep -c "^<h2>Step " "$tmp/html")" = "$(grep -c "^step:" "$src/assets/lessons/$name.lesson")" ] && grep -q "^<h1>Lesson $name: " "$tmp/html"'
+  tables=$(grep -c '^| STEP | PROGRAM |' "$tmp/out")
+  check "$name md: every 5-tuple table renders as a table ($tables)" \
+    '[ "$tables" -gt 0 ] && [ "$(grep -c "^<table>" "$tmp/html")" = "$tables" ] && [ "$(grep -c "<th>LOCAL-PORT</th>" "$tmp/html")" = "$tables" ] && ! grep -q "^<p>| STEP" "$tmp/html"'
   check "$name md: the C calls in code blocks" 'grep -q "<pre><code class=\"language-c\">" "$tmp/html"'
   check "$name md: each sockaddr_in dump in the lecture's [i]=%X form too" \
     '[ "$(grep -cE "^//   \[0\]=[0-9A-F]+,\[1\]=" "$tmp/out")" = "$(grep -cE "^//   ([0-9A-F]{2} ){15}[0-9A-F]{2}\$" "$tmp/out")" ] && grep -qE "^//   \[0\]=2,\[1\]=0,\[2\]=0,\[3\]=50," "$tmp/out"'
-  check "$name md: one Mermaid block, in cmark's output too" \
+  # Each call once: a call that blocked is listed where it was made; its
+  # return is a comment ("// [23] connect() returns: 0"), not the call again.
+  sed -n '/^```c$/,/^```$/p' "$tmp/out" | grep -E '^[a-z].*\(.*;  // ' >"$tmp/calls"
+  if [ "$name" = tcp ]; then once='[ "$(grep -c "^connect(sock," "$tmp/calls")" = 1 ] && [ "$(grep -c "accept(sock," "$tmp/calls")" = 1 ] && grep -qE "^// \[23\] connect\(\) returns: 0$" "$tmp/out"'
+  else once='[ "$(grep -c "^recvfrom(sock, buffer, 1024, 0, (struct sockaddr \*)&echoclient" "$tmp/calls")" = 2 ] && grep -qE "^// \[7\] recvfrom\(\) returns: 4$" "$tmp/out"'; fi
+  check "$name md: the C block shows each call once (a call that blocked too)" \
+    "$once && ! grep -qE 'it had blocked at|still blocked' \"\$tmp/calls\"" || show "$tmp/calls"
+  check "$name md: one Mermaid block, in cmark-gfm's output too" \
     '[ "$(grep -c "^<pre><code class=\"language-mermaid\">sequenceDiagram" "$tmp/html")" = 1 ]'
-  # The Mermaid block: a sequenceDiagram, client and server, one arrow per listed frame.
+  # The Mermaid block: a sequenceDiagram, one lane per program, one arrow per
+  # listed frame, the calls and states as notes beside the lanes.
   sed -n '/^```mermaid$/,/^```$/p' "$tmp/out" >"$tmp/mm"
   check "$name md: the block is a sequenceDiagram" '[ "$(sed -n 2p "$tmp/mm")" = sequenceDiagram ]'
-  check "$name md: client and server are its participants" \
-    'grep -qx "    participant C as client" "$tmp/mm" && grep -qx "    participant S as server" "$tmp/mm"'
-  arrows=$(grep -cE '^    [CS](->>|-x|-\))[CS]: ' "$tmp/mm")
+  check "$name md: client and server are its participants, in that order" \
+    '[ "$(grep "^    participant " "$tmp/mm" | tr "\n" " ")" = "    participant client     participant server " ]'
+  arrows=$(grep -cE '^    [a-z0-9_]+(->>|-x|-\))[a-z0-9_]+: ' "$tmp/mm")
   frames=$(grep -cE '^- wire: frame [0-9]+, ' "$tmp/out")
   check "$name md: one arrow per frame listed ($arrows arrows, $frames frames)" '[ "$arrows" = "$frames" ] && [ "$arrows" -gt 0 ]'
-  check "$name md: the arrows as the ladder labels them" 'grep -qE "^    C->>S: \[SYN\] seq=0|^    C->>S: UDP len=" "$tmp/mm"'
+  check "$name md: the arrows as the ladder labels them" 'grep -qE "^    client->>server: \[SYN\] seq=0|^    client->>server: UDP len=" "$tmp/mm"'
+  check "$name md: the calls and states beside the lanes" \
+    'grep -qxF "    Note right of server: socket() → 3, $([ "$name" = udp ] && echo UNCONN || echo CLOSED)" "$tmp/mm" &&
+     grep -qE "^    Note left of client: (connect\(\) → 0, ESTABLISHED|sendto\(\) → 4)$" "$tmp/mm"'
+  finish
+fi
+
+# The diagram of the lessons that are not golden: one lane per program, the
+# frames between them, "dropped" for a frame the wire dropped after holding it.
+if [ "$mode" = lanes ]; then
+  "$bin" --batch --lesson concurrent --handout md >"$tmp/out" 2>"$tmp/err"
+  sed -n '/^```mermaid$/,/^```$/p' "$tmp/out" >"$tmp/mm"
+  check "concurrent md: one lane per program: client, client2, server, server.1, server.2" \
+    '[ "$(grep "^    participant " "$tmp/mm" | tr "\n" "|")" = "    participant client|    participant client2|    participant server|    participant server_1 as server.1|    participant server_2 as server.2|" ]' || show "$tmp/mm"
+  check "concurrent md: the handshakes are the listening server's, the data the children's" \
+    'grep -qxF "    client2->>server: [SYN] seq=0" "$tmp/mm" && grep -qxF "    client->>server_1: [PSH, ACK] seq=1 ack=1 len=4 #quot;hola#quot;" "$tmp/mm" &&
+     grep -qxF "    server_2->>client2: [PSH, ACK] seq=1 ack=5 len=4 #quot;adeu#quot;" "$tmp/mm"'
+  check "concurrent md: the child's calls beside its own lane" 'grep -qxF "    Note right of server_1: recv() → 4" "$tmp/mm"'
+  "$bin" --batch --lesson reliability --handout md >"$tmp/out" 2>"$tmp/err"
+  sed -n '/^```mermaid$/,/^```$/p' "$tmp/out" >"$tmp/mm"
+  check "reliability md: the held datagram the wire then dropped says dropped, not (held)" \
+    'grep -qxF "    client-xserver: UDP len=4 #quot;lost#quot; (dropped)" "$tmp/mm" && ! grep -q "(held)" "$tmp/mm"'
+  "$bin" --batch --lesson sockaddr --handout md >"$tmp/out" 2>"$tmp/err" # loopback: both on 127.0.0.1
+  sed -n '/^```mermaid$/,/^```$/p' "$tmp/out" >"$tmp/mm"
+  check "sockaddr md (loopback): the SYN from the client, its answer from the server" \
+    'grep -qxF "    client->>server: [SYN] seq=0" "$tmp/mm" && grep -qxF "    server->>client: [SYN, ACK] seq=0 ack=1" "$tmp/mm"'
   finish
 fi
 
@@ -61,7 +98,8 @@ step: step `one` | two
 1. not a list
 ```not a fence
 - not an item
-    not code
+    preformatted, `verbatim` <i>
+    ``` a fence inside cannot end it
 > server socket udp
 > server bind 127.0.0.1 7000
 > client socket udp
@@ -71,7 +109,7 @@ EOF2
   "$bin" --batch --lesson "$tmp/evil.lesson" --handout md >"$tmp/out" 2>"$tmp/err"
   rc=$?
   check "hostile md: exit 0" '[ "$rc" = 0 ]'
-  cmark "$tmp/out" >"$tmp/html"
+  gfm "$tmp/out" >"$tmp/html"
   check "hostile md: one h1, one h2 (the step), no list from the narration" \
     '[ "$(grep -c "<h1>" "$tmp/html")" = 1 ] && [ "$(grep -c "<h2>" "$tmp/html")" = 2 ] && ! grep -q "<ol>" "$tmp/html"'
   check "hostile md: the title's | and backticks are text" 'grep -qF "<h1>Lesson evil: evil | \`title\` &lt;b&gt;x&lt;/b&gt;</h1>" "$tmp/html"'
@@ -79,10 +117,53 @@ EOF2
   check "hostile md: the backticks of the payload do not end its code block" \
     'grep -qF "sendto(sock, &quot;a|b\`\`\`c\`#;&lt;x&gt;&quot;, 13" "$tmp/html"'
   check "hostile md: every code block closed (as many opened as in the source)" \
-    '[ "$(grep -c "<pre><code" "$tmp/html")" = "$(grep -cE "^\`{3,}(c|mermaid)$" "$tmp/out")" ]'
+    '[ "$(grep -c "<pre><code" "$tmp/html")" = "$(grep -cE "^\`{3,}(c|mermaid|text)$" "$tmp/out")" ]'
+  check "hostile md: the preformatted lines in one fenced block, as written, that their backticks cannot end" \
+    'grep -qxF "<pre><code class=\"language-text\">preformatted, \`verbatim\` &lt;i&gt;" "$tmp/html" &&
+     grep -qxF "\`\`\` a fence inside cannot end it" "$tmp/html"'
   sed -n '/^```mermaid$/,/^```$/p' "$tmp/out" >"$tmp/mm"
   check "hostile md: the Mermaid label has no backtick, # or ; of its own" \
-    'grep -qxF "    C->>S: UDP len=13 #quot;a|b#96;#96;#96;c#96;#35;#59;#lt;x#gt;#quot;" "$tmp/mm"'
+    'grep -qxF "    client->>server: UDP len=13 #quot;a|b#96;#96;#96;c#96;#35;#59;#lt;x#gt;#quot;" "$tmp/mm"'
+  finish
+fi
+
+if [ "$mode" = worksheet ]; then
+  # A worksheet hides exactly the answers: the answer cells of the question's
+  # row and the same values in that step's frames, until the answer key;
+  # nothing the student typed; no "expect ...: ok" line; no later narration
+  # or note that states an answer before the key.
+  for n in udp tcp sockaddr ephemeral close; do
+    "$bin" --batch --lesson "$n" --handout worksheet >"$tmp/$n" 2>"$tmp/err"
+    rc=$?
+    check "$n worksheet: exit 0, nothing on stderr" '[ "$rc" = 0 ] && [ ! -s "$tmp/err" ]' || show "$tmp/err"
+    check "$n worksheet: no \"expect ...: ok\" line" '! grep -qE "expect .*: ok" "$tmp/$n"' || grep -E "expect .*: ok" "$tmp/$n" | head -n 3
+    sed '/^ANSWER KEY/,$d' "$tmp/$n" >"$tmp/$n.before"
+  done
+  b=$tmp/udp.before
+  step() { sed -n "/^Step $1 of /,/^Step $(($1 + 1)) of /p" "$2"; }
+  step 7 "$b" >"$tmp/u7"
+  check "udp step 7: the client's own bind stays (STEP5, STEP6: 100.0.0.1 9000)" \
+    '[ "$(grep -cE "^    [56] +client +3 UDP +100\.0\.0\.1 +9000 +200\.0\.0\.2" "$tmp/u7")" = 2 ]'
+  check "udp step 7: what sendto sent stays (\"hola\")" 'grep -qF "sendto(sock, \"hola\", 4, 0," "$tmp/u7"'
+  check "udp step 7: the question's row hides its answer cells (STEP7 REMOTE-IP, REMOTE-PORT)" \
+    'grep -qE "^    7 +server +3 UDP +200\.0\.0\.2 +80 +\?{9}\* +\?{4}\* +UNCONN" "$tmp/u7"'
+  check "udp step 7: what recvfrom filled in is hidden" 'grep -qF "server  received ?????? (4 bytes) from ?????????:????" "$tmp/u7"'
+  check "udp step 7: the same values hidden in the step's frames" \
+    'grep -qF "UDP ?????????:???? → 200.0.0.2:80 len=4" "$tmp/u7" && ! grep -q "100\.0\.0\.1:9000" "$tmp/u7"'
+  check "udp step 8: its narration does not state the answer before the key" \
+    '! step 8 "$b" | grep -qE "100\.0\.0\.1|port 9000" && step 8 "$b" | grep -qF "who sent it:"'
+  check "udp key: the answer" 'grep -qF "server data: \"hola\" from 100.0.0.1 9000" "$tmp/udp"'
+  step 7 "$tmp/tcp.before" >"$tmp/t7"
+  check "tcp step 7: STEP5's CLOSED is no answer to \"after connect()?\": it stays" \
+    'grep -qE "^    5 +client +3 TCP +100\.0\.0\.1 +9000 +200\.0\.0\.2\* +80\* +CLOSED" "$tmp/t7"'
+  check "tcp step 7: the client's STEP6 state hidden; the server's row its remote cells only" \
+    'grep -qE "^    6 +client .* 80 +\?{11}\*" "$tmp/t7" && grep -qE "^    7 +server +4 TCP\* +200\.0\.0\.2\* +80\* +\?{9}\* +\?{4}\* +ESTABLISHED" "$tmp/t7"'
+  check "tcp step 8: the narration states neither answer" \
+    '! step 8 "$tmp/tcp.before" | grep -qE "ESTABLISHED|100\.0\.0\.1|9000"'
+  check "sockaddr: htons(1001)'s bytes hidden both ways round until the key" \
+    '! grep -qE "03 E9|E9 03" "$tmp/sockaddr.before" && grep -qF "result: 03 E9" "$tmp/sockaddr"'
+  check "ephemeral: the key says IANA's range is not this kernel's" \
+    'grep -qE "not IANA.s 49152-65535: this kernel picks from its own range" "$tmp/ephemeral"'
   finish
 fi
 

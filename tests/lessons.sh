@@ -17,9 +17,8 @@ names=()
 for f in "$tmp"/lessons/*.lesson; do names+=("$(basename "$f" .lesson)"); done
 
 users=(self)
-if [ "$(id -u)" = 0 ]; then
-  if command -v setpriv >/dev/null; then users+=(nobody); else echo "note: no setpriv, uid 65534 skipped"; fi
-fi
+# Not root, the current user is the unprivileged one.
+if [ "$(id -u)" = 0 ] && need setpriv util-linux; then users+=(nobody); fi
 run_as() {
   local who=$1; shift
   if [ "$who" = nobody ]; then "${NOBODY[@]}" "$bin" "$@"
@@ -123,18 +122,41 @@ for name in "${names[@]}"; do grep -q "\b$name\b" "$tmp/err" || miss="$miss $nam
 if [ "$rc" = 2 ] && [ "$(wc -l <"$tmp/err")" = 1 ] && [ -z "$miss" ] && grep -q 'did you mean "tcp"?' "$tmp/err"
 then ok "missing lesson lists the ${#names[@]} lessons and suggests tcp"; else bad "missing lesson (exit $rc; not listed:$miss)" "$tmp/err"; fi
 
-# 4. --list-lessons: one line per lesson, name then summary.
+# 4. --list-lessons: one line per lesson, name then summary, in the course's
+# order (order: N first, by N; then the others by name); a half of a
+# --compare pair (listed: no) is not listed, and runs by name all the same (1.).
+listed=() hidden=()
+for name in "${names[@]}"; do
+  if grep -qx 'listed: no' "$tmp/lessons/$name.lesson"; then hidden+=("$name"); else listed+=("$name"); fi
+done
 "$bin" --list-lessons >"$tmp/out" 2>"$tmp/err"
 rc=$?
 miss=""
-for name in "${names[@]}"; do grep -q "^$name  *[^ (]" "$tmp/out" || miss="$miss $name"; done
-if [ "$rc" = 0 ] && [ "$(wc -l <"$tmp/out")" = "${#names[@]}" ] && [ -z "$miss" ]
-then ok "--list-lessons lists all ${#names[@]}"; else bad "--list-lessons (exit $rc; missing:$miss)" "$tmp/out"; fi
+for name in "${listed[@]}"; do grep -q "^$name  *[^ (]" "$tmp/out" || miss="$miss $name"; done
+if [ "$rc" = 0 ] && [ "$(wc -l <"$tmp/out")" = "${#listed[@]}" ] && [ -z "$miss" ]
+then ok "--list-lessons lists all ${#listed[@]}"; else bad "--list-lessons (exit $rc; missing:$miss)" "$tmp/out"; fi
+check "--list-lessons leaves out the halves of --compare (${hidden[*]})" \
+  '[ "${#hidden[@]}" -ge 2 ] && ! grep -qE "^(compare-tcp|compare-udp) " "$tmp/out"'
+want=$(for name in "${listed[@]}"; do o=$(sed -n 's/^order: //p' "$tmp/lessons/$name.lesson"); echo "${o:-99999} $name"; done |
+  sort -k1,1n -k2,2 | awk '{print $2}' | tr '\n' ' ')
+got=$(awk '{print $1}' "$tmp/out" | tr '\n' ' ')
+check "--list-lessons in the course's order as the lessons declare it: $got" \
+  '[ "$got" = "$want" ] && [[ "$got" == "tcp udp sockaddr byteorder ephemeral errors "* ]]'
+mkdir "$tmp/order"
+mk() { printf 'title: %s\n%s\nstep: one\nhello\n' "$1" "$2" >"$tmp/order/$1.lesson"; }
+mk b ''; mk a ''; mk z 'order: 1'; mk y 'order: 2'; mk half 'listed: no'
+got=$(SOCKSTEP_LESSONS=$tmp/order "$bin" --list-lessons 2>&1 | awk '$1 ~ /^(a|b|y|z|half)$/ {print $1}' | tr '\n' ' ')
+check "order: 1 and 2 first, then by name; listed: no left out (got: $got)" '[ "$got" = "z y a b " ]'
+SOCKSTEP_LESSONS=$tmp/order "$bin" --batch --lesson half >"$tmp/out" 2>&1
+check "a lesson with listed: no still runs by name" '[ $? = 0 ] && grep -q "^LESSON half: 1 step" "$tmp/out"'
+printf 'title: t\norder: 0\nstep: one\nhi\n' >"$tmp/order0.lesson"
+"$bin" --batch --lesson "$tmp/order0.lesson" >/dev/null 2>"$tmp/err"
+check "order: 0 refused in one line" '[ $? = 2 ] && [ "$(wc -l <"$tmp/err")" = 1 ] && grep -q "order0.lesson:2: bad order \"0\": expected" "$tmp/err"'
 
 # Without SOCKSTEP_LESSONS the binary finds the source tree's lessons.
 env -u SOCKSTEP_LESSONS "$bin" --list-lessons >"$tmp/out" 2>"$tmp/err"
 n=$(wc -l <"$tmp/out")
-if [ "$n" -ge "${#names[@]}" ] && grep -q '^tcp ' "$tmp/out"
+if [ "$n" -ge "${#listed[@]}" ] && grep -q '^tcp ' "$tmp/out"
 then ok "--list-lessons without \$SOCKSTEP_LESSONS ($n lessons)"; else bad "--list-lessons built-in dirs" "$tmp/err"; fi
 
 # 5. A lesson whose expectation does not hold: exit 1, FAILED, file:line on stderr.

@@ -1,8 +1,9 @@
 # lib.sh - the scaffolding the shell tests share, written once. A test does
 #   set -u
 #   . "$(dirname "$0")/lib.sh"
-# and then has $tmp, ok/bad/check and finish; the tmux and uid 65534 helpers
-# are there for the tests that need them. Nothing here checks anything itself.
+# and then has $tmp, ok/bad/check, skip/need and finish; the tmux and uid
+# 65534 helpers are there for the tests that need them. Nothing here checks
+# anything itself.
 # shellcheck shell=bash disable=SC2034 # src, run: for the tests that source this
 
 # The source tree (its lessons, its golden files), wherever the test runs from.
@@ -17,19 +18,24 @@ chmod 755 "$tmp"
 T=()
 TMUX_SOCK=''
 
-# At exit: the tmux server and the socket it leaves behind, then the temp dir.
+# The directory priv_dir found, empty until a test asks for one.
+PRIV_DIR=''
+
+# At exit: the tmux server and the socket it leaves behind, then the temp dir
+# (and priv_dir's, which may be elsewhere).
 lib_cleanup() {
   if [ -n "$TMUX_SOCK" ]; then
     "${T[@]}" kill-server >/dev/null 2>&1
     rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$TMUX_SOCK"
   fi
+  [ -z "$PRIV_DIR" ] || rm -rf "$PRIV_DIR"
   rm -rf "$tmp"
 }
 trap lib_cleanup EXIT
 
 # ---- counters ---------------------------------------------------------------
 
-passed=0 failed=0
+passed=0 failed=0 skipped=0
 # Run after each FAIL line when set (a screen test shows the screen).
 ON_FAIL=''
 
@@ -51,28 +57,122 @@ bad() {
 # check NAME CONDITION: ok or bad by the shell condition (eval'd); its status.
 check() { if eval "$2"; then ok "$1"; return 0; else bad "$1"; return 1; fi; }
 
-# finish: the summary line, and the exit status meson reads (0: all held).
+# finish: the summary line, and the exit status meson reads: 1 when a check
+# failed, else 77 (SKIP) when a part could not run here, else 0.
 finish() {
-  echo "$passed passed, $failed failed"
-  [ "$failed" = 0 ] && exit 0
-  exit 1
+  echo "$passed passed, $failed failed$([ "$skipped" = 0 ] || echo ", $skipped skipped")"
+  [ "$failed" = 0 ] || exit 1
+  [ "$skipped" = 0 ] || exit 77
+  exit 0
 }
+
+# ---- what cannot run here ---------------------------------------------------
+# A part that cannot run here (not root, a tool missing) says so on a SKIP
+# line, and the test then ends SKIP, never as a pass. In CI (CI set, as
+# .ci/run sets it) the tests run as root after ./install-deps: there nothing
+# may be skipped, and the same line is a FAIL.
+
+# skip WHY: this part of the test does not run, because WHY; status 1, so
+# that a test goes on with its other parts (or ends: skip WHY || finish).
+skip() {
+  if [ -n "${CI:-}" ]; then bad "$1 (CI is set: nothing may be skipped there)"
+  else skipped=$((skipped + 1)); echo "SKIP  $1"; fi
+  return 1
+}
+
+# need TOOL PACKAGE: TOOL is installed (status 0), or skip naming the Debian
+# package that has it (./install-deps lists the packages the tests use).
+need() {
+  command -v "$1" >/dev/null 2>&1 ||
+    skip "$1 not found: expected it from the Debian package $2 (see ./install-deps)"
+}
+
+# need_root WHAT: running as root (status 0), or skip WHAT, which needs it.
+need_root() { [ "$(id -u)" = 0 ] || skip "needs root: $1"; }
+
+# ---- another user's traffic -------------------------------------------------
+
+# ASKER_PY: python3 -c "$ASKER_PY" PORT DONEFILE SECRET: an HTTP client that
+# sends "Authorization: Basic SECRET" to 127.0.0.1:PORT every 0.1 s until
+# DONEFILE exists (the foreign flow of the host-mode tests). The secret is an
+# argument, not in the environment sockstep inherits.
+ASKER_PY='
+import os, sys, time, urllib.request
+while not os.path.exists(sys.argv[2]):
+    try:
+        urllib.request.urlopen(urllib.request.Request("http://127.0.0.1:%s/" % sys.argv[1],
+            headers={"Authorization": "Basic " + sys.argv[3]}), timeout=2).read()
+    except Exception:
+        pass
+    time.sleep(0.1)
+'
 
 # ---- running as uid 65534 ---------------------------------------------------
 
 # The command prefix that runs a program as uid 65534 with no groups.
 NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 
-# need_nobody: skip the test (77) where uid 65534 cannot be had (not root, no setpriv).
+# need_nobody: end the test SKIP where uid 65534 cannot be had (not root, no
+# setpriv): not root, the run without --as-nobody is the unprivileged one.
 need_nobody() {
-  [ "$(id -u)" = 0 ] || { echo "not root: already unprivileged, skipped"; exit 77; }
-  command -v setpriv >/dev/null || { echo "no setpriv: skipped"; exit 77; }
+  need_root "running as uid 65534 (--as-nobody)" || finish
+  need setpriv util-linux || finish
+}
+
+# priv_dir: PRIV_DIR set to a new directory, readable by all, where a file
+# capability or a set-uid bit takes effect when uid 65534 runs the file: a
+# file system that keeps them, not mounted nosuid. Tried in $tmp, /var/tmp,
+# then the binary's build directory, with a copy of grep given cap_net_raw
+# reading its own CapEff; status 1 where there is none (needs root, setcap).
+priv_dir() {
+  local d c
+  [ -n "$PRIV_DIR" ] && return 0
+  for d in "$tmp" /var/tmp "$(dirname "${bin:-$tmp}")"; do
+    c=$(mktemp -d "$d/sockstep-priv.XXXXXX" 2>/dev/null) || continue
+    chmod 755 "$c"; cp "$(command -v grep)" "$c/probe"
+    if setcap cap_net_raw+ep "$c/probe" 2>/dev/null &&
+       "${NOBODY[@]}" "$c/probe" -q '^CapEff:[[:space:]]*0000000000002000$' /proc/self/status; then
+      rm -f "$c/probe"; PRIV_DIR=$c; return 0
+    fi
+    rm -rf "$c"
+  done
+  return 1
 }
 
 # set_runner [--as-nobody]: run=(sockstep), or run as uid 65534 (needs $bin).
 set_runner() {
   run=("$bin")
   if [ "${1:-}" = --as-nobody ]; then need_nobody; run=("${NOBODY[@]}" "$bin"); fi
+}
+
+# ---- golden files -------------------------------------------------------------
+
+# mask_ephemeral: stdin to stdout with the ports the kernel picked (32768-60999,
+# Linux's default range) as EPHEM, only where a field holds a port: after an
+# IPv4 address and ':' (frames, "from IP:PORT"), or in the cell after an
+# address (the 5-tuple table, text or Markdown, and "IP PORT" answers). A
+# number elsewhere (a sequence number, the range "32768-60999" a lesson
+# typed) is left as it is.
+mask_ephemeral() {
+  perl -pe 's/\b((?:\d{1,3}\.){3}\d{1,3})(:|\\?\*?(?: +| *\| *))(3[2-9]\d{3}|[45]\d{4}|60\d{3})(?![\d-])/$1$2EPHEM/g'
+}
+
+# golden_update EXPECTED NEW [ERRFILE]: GOLDEN_UPDATE's write. Shows what
+# changes (diff -u), and refuses (status 1, EXPECTED untouched) an output that
+# holds a failed expectation: a golden must be a run where every expect held.
+golden_update() {
+  local exp=$1 new=$2 err=${3:-/dev/null}
+  if grep -qE '^ *(- )?expect .*: FAILED, it is ' "$new" || grep -q 'expectation failed: ' "$err"; then
+    echo "not updated: $exp: the output holds a failed expectation:" >&2
+    { grep -E '^ *(- )?expect .*: FAILED, it is ' "$new"; grep 'expectation failed: ' "$err"; } | head -n 5 >&2
+    return 1
+  fi
+  if [ -f "$exp" ]; then
+    diff -u "$exp" "$new" && echo "unchanged: $exp" || echo "updated $exp (diff above)"
+  else
+    echo "new $exp:"; cat "$new"
+  fi
+  cp "$new" "$exp"
 }
 
 # ---- a private tmux server --------------------------------------------------
@@ -83,10 +183,10 @@ tmux_server() {
   T=(tmux -L "$TMUX_SOCK" -f /dev/null)
 }
 
-# screen_test NAME: a test of the screen: skipped (77) without tmux, its own
-# tmux server NAME, the screen shown under each FAIL line.
+# screen_test NAME: a test of the screen: SKIP without tmux (FAIL in CI), its
+# own tmux server NAME, the screen shown under each FAIL line.
 screen_test() {
-  command -v tmux >/dev/null 2>&1 || { echo "tmux not installed: skipped"; exit 77; }
+  need tmux tmux || finish
   tmux_server "$1"
   ON_FAIL=show_screen
 }

@@ -9,7 +9,7 @@ set -u
 bin=$1
 srcdir=$2
 . "$(dirname "$0")/lib.sh"
-command -v man >/dev/null || { echo "man not installed: skipped"; exit 77; }
+need man man-db || finish
 
 for page in sockstep.1 sockstep-lessons.5; do
   LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$srcdir/$page" >"$tmp/page" 2>"$tmp/warn"
@@ -18,8 +18,10 @@ for page in sockstep.1 sockstep-lessons.5; do
   then ok "$page renders with man --warnings, no warning"; else bad "$page: man exit $rc" "$tmp/warn"; fi
 done
 
-# meson install puts both pages where man finds them.
-if command -v meson >/dev/null && [ -f "$(dirname "$bin")/build.ninja" ]; then
+# meson install puts both pages where man finds them (the binary's build directory).
+if [ ! -f "$(dirname "$bin")/build.ninja" ]; then
+  skip "$bin is not in a meson build directory: meson install not checked"
+elif need meson meson; then
   if DESTDIR="$tmp/root" meson install -C "$(dirname "$bin")" --no-rebuild --only-changed >"$tmp/inst" 2>&1; then
     sec5=$(find "$tmp/root" -path '*/man5/sockstep-lessons.5' | head -n1)
     sec1=$(find "$tmp/root" -path '*/man1/sockstep.1' | head -n1)

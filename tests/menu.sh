@@ -46,6 +46,9 @@ order=$(awk '!seen[$0]++' "$tmp/seen" | tr '\n' ' ')
 send Home
 check "the menu lists the lessons of --list-lessons in the same order" \
 	'[ "$order" = "$(echo $names) " ]'
+check "the menu starts with the course: tcp udp sockaddr byteorder ephemeral errors (got: $order)" \
+	'[[ "$order" == "tcp udp sockaddr byteorder ephemeral errors "* ]]'
+check "the halves of --compare (compare-tcp, compare-udp) are not in the menu" '[[ " $order" != *" compare-"* ]]'
 check "each lesson shows its summary" \
 	'screen | grep -F "$(sed -n "s/^tcp  *//p" "$tmp/list" | cut -c1-30)" >/dev/null'
 check "long summaries are cut with an ellipsis, whole below for the chosen one" \
@@ -141,11 +144,41 @@ cmd "save lesson notes.txt"
 check "a name not ending in .lesson: refused, nothing written" \
 	'wait_for "expected a file name ending in .lesson" && [ ! -e "$tmp/notes.txt" ]'
 
+# A path the user sockstep acts for may not write: the line names that user
+# first, before a line of 80 columns can cut it.
+mkdir "$tmp/closed"; chmod 555 "$tmp/closed"
+cmd "save lesson $tmp/closed/x.lesson"
+check "a path that may not be written: the line names the user it was opened as" \
+	'wait_until shown -E "save lesson: uid [0-9]+ \([a-z0-9_-]+\) may not write" && [ ! -e "$tmp/closed/x.lesson" ]'
+
 # The keys are in the help.
 send '?'
 # (its long lines wrap: at 80x24 they may be a few lines down)
 check "the help lists L and S" 'wait_for "sockstep help" && { shown -F "L            lesson menu" ||
 	{ send Down Down Down Down; wait_for "L            lesson menu"; }; } && shown -F "S            save the session as a lesson"'
 send Escape
+
+# ---- save lesson while a lesson runs: its steps, titles and narration ---------
+
+ui_fresh_log
+tmux_session sl 80 24 "cd $tmp && $bin --lesson byteorder --log $UI_LOG"
+wait_for "5-tuple"
+for _ in 1 2 3; do send n; steps_done; done
+wait_for "step 3/"
+cmd "save lesson ran.lesson"
+check "save lesson during a lesson: saved" 'wait_until shown -E "saved [0-9]+ steps to ran.lesson"'
+awk '/^step:/ { n++ } n >= 1 && n <= 3' "$src/assets/lessons/byteorder.lesson" >"$tmp/ran.want"
+check "the saved lesson has the lesson's steps that ran, each title once, in order" \
+	'[ "$(grep "^step: " "$tmp/ran.lesson")" = "$(grep "^step: " "$tmp/ran.want")" ]'
+grep -vE '^(step:|[[:space:]]*[#>]|[[:space:]]*$)' "$tmp/ran.want" >"$tmp/ran.text"
+missing=$(grep -cvxFf "$tmp/ran.lesson" "$tmp/ran.text")
+check "its narration, preformatted lines as written ($missing of $(wc -l <"$tmp/ran.text") lines missing)" \
+	'[ "$missing" = 0 ]'
+# After each command what sockstep saw is written as expect lines; the
+# lesson's own expect line that says the same is not written again.
+check "the lesson's own expect lines not doubled by the observed ones" \
+	'awk "/^> expect/ { if (\$0 in seen) d++; seen[\$0] } /^> [^e]/ { delete seen } END { exit d > 0 }" "$tmp/ran.lesson"'
+"$bin" --batch --lesson "$tmp/ran.lesson" >"$tmp/replay" 2>&1
+check "and it replays with exit 0" '[ $? = 0 ] && tail -n1 "$tmp/replay" | grep -q "all held$"'
 
 finish

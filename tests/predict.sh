@@ -3,7 +3,8 @@
 # ephemeral lessons in tmux. The predicted cells stay "??" after the step
 # runs, the question is on the narration line; a guess typed at ':' is marked
 # right (✓) or wrong (✗, with the kernel's real value); s skips a question;
-# the lesson's end says the score ("2 of 2 predicted").
+# the lesson's end says the score ("2 of 2 predicted"; a skip is not
+# scored); IANA's range for the kernel's port is wrong, with its reason.
 #   predict.sh SOCKSTEP      (exit 77: no tmux)
 set -u
 bin=$(realpath "${1:?usage: predict.sh path/to/sockstep}")
@@ -41,6 +42,9 @@ send s
 check "s skips it: revealed, not scored" \
 	'wait_for "skipped: server remote is 100.0.0.1 9000" && row "STEP7 CONNECTION REQUEST ACCEPTED" | grep -q "100.0.0.1 9000"'
 check "no question waits any more: the lesson's keys are back" 'screen | tail -n1 | grep -q "n next"'
+for k in 8 9 10 11 12 13 14; do next_step "step $k/" >/dev/null; done
+send n
+check "the end: the skip is not scored (0 of 1, not 0 of 2)" 'wait_for "0 of 1 predicted (1 skipped, not scored)"'
 
 # r: the lesson again, both predicted right this time; the end says the score.
 send r
@@ -75,6 +79,15 @@ check "b, n: the step runs again and asks again" 'wait_for "PREDICT client local
 guess 9000
 check "9000 (the tcp lesson's bound port) is wrong here: ✗ with the real port" \
 	'wait_until shown -E "✗ wrong: you said 9000; client local is 100\.0\.0\.1 [0-9]{5} \(ephemeral"'
+# The range the lecture taught (IANA's) is wrong, with its reason: this
+# kernel's own range holds the port, IANA's does not (or holds it by chance).
+send b; steps_done
+next_step "step 3/" >/dev/null
+wait_for "PREDICT client local" >/dev/null
+guess 49152-65535
+status2() { screen | tail -n 2 | tr '\n' ' ' | tr -s ' '; }
+reason() { status2 | grep -qE "✗ wrong: you said 49152-65535; client local is 100\.0\.0\.1 [0-9]{5}; 49152-65535 is IANA's range; this kernel's is 32768-60999: [0-9]{5} is in (it, not in IANA.s|both by chance)"; }
+check "49152-65535 (IANA's) is wrong, with its reason: the kernel's own range" 'wait_until reason'
 send q
 wait_gone "5-tuple" >/dev/null
 check "ephemeral: nothing on stderr" '[ ! -s "$tmp/err" ]'

@@ -13,10 +13,13 @@
 #    transcript does not become the payload of a TCP connection;
 #  - under 'ulimit -n 64' the lab and loopback modes run; below what they
 #    need, one line says how many descriptors that is.
-# Run as root (CI); the parts that need root say so and are skipped otherwise.
+#   priv.sh SOCKSTEP          as an unprivileged user (uid 65534 when run as root)
+#   priv.sh SOCKSTEP --root   the sudo and setcap checks, and descriptors 0-2
+#                             and the limit as root: SKIP when not root (FAIL in CI)
 set -u
-bin=$(realpath "$1")
+bin=$(realpath "$1") part=${2:-}
 . "$(dirname "$0")/lib.sh"
+[ "$part" != --root ] || need_root "the sudo and setcap checks, and the runs as root" || finish
 mkdir -m 777 "$tmp/w"        # where uid 65534 may write
 root=0; [ "$(id -u)" = 0 ] && root=1
 asuser=(env SUDO_UID=65534 SUDO_GID=65534)
@@ -37,7 +40,7 @@ sed "s/127.0.0.1/200.0.0.2/" "$tmp/tcp" >"$tmp/tcp-lab"
 chmod 644 "$tmp/tcp" "$tmp/tcp-lab"
 
 # ---- files named on the command line, under sudo (item 3)
-if [ "$root" = 1 ]; then
+if [ "$part" = --root ]; then
   priv=$(mktemp -d)          # root's, mode 700
   pub=$tmp/pub; mkdir -m 777 "$pub"
   printf 'TOPSECRET-1 root:$6$abc\nTOPSECRET-2\n' >"$priv/secret"; chmod 600 "$priv/secret"
@@ -101,14 +104,17 @@ client sendto 127.0.0.1 $port "hola"
 wait 3s
 EOS
 chmod 644 "$tmp/hostwait"
-# The privilege checks are the point of this test: a missing tool fails it.
-[ "$root" = 1 ] || echo "skip: the sudo and setcap checks need root"
-[ "$root" != 1 ] || command -v setcap >/dev/null ||
-  bad "setcap not found: expected it for the cap_net_raw checks (Debian: apt-get install libcap2-bin)"
-if [ "$root" = 1 ] && command -v setcap >/dev/null; then
-  cp "$bin" "$tmp/sockcap"; chmod 755 "$tmp/sockcap"
-  if setcap cap_net_raw+ep "$tmp/sockcap" 2>/dev/null; then
-    "${NOBODY[@]}" "$tmp/sockcap" --batch --net host --script "$tmp/hostwait" >"$tmp/co" 2>"$tmp/ce" &
+# The root part: the sudo files above, the setcap and sudo captures here.
+if [ "$part" = --root ]; then
+  # The privilege checks are the point of this test: a missing tool fails it.
+  if ! command -v setcap >/dev/null; then
+    bad "setcap not found: expected it for the cap_net_raw checks (Debian: apt-get install libcap2-bin)"
+  elif ! priv_dir; then
+    skip "setcap: no directory here where a file capability takes effect (tried $tmp, /var/tmp, $(dirname "$bin"))"
+  else
+    cp "$bin" "$PRIV_DIR/sockcap"; chmod 755 "$PRIV_DIR/sockcap"
+    setcap cap_net_raw+ep "$PRIV_DIR/sockcap"
+    "${NOBODY[@]}" "$PRIV_DIR/sockcap" --batch --net host --script "$tmp/hostwait" >"$tmp/co" 2>"$tmp/ce" &
     pid=$!
     last=""
     if watch "$pid" sockcap; then ok; else bad "setcap cap_net_raw+ep, as uid 65534: capabilities still held: $last"; fi
@@ -119,8 +125,6 @@ if [ "$root" = 1 ] && command -v setcap >/dev/null; then
     wait "$pid"
     grep -q "UDP 127.0.0.1:[0-9]* → 127.0.0.1:$port len=4" "$tmp/co" && ok \
       || bad "setcap: the capture did not work" "$tmp/ce"
-  else
-    echo "skip: setcap refused here (no file capabilities on this file system)"
   fi
   # Root as by sudo: uid 65534 and nothing left, not even in the bounding set.
   "${asuser[@]}" "$bin" --batch --net host --script "$tmp/hostwait" >"$tmp/co" 2>"$tmp/ce" &
@@ -135,11 +139,17 @@ if [ "$root" = 1 ] && command -v setcap >/dev/null; then
   grep -q "UDP 127.0.0.1:[0-9]* → 127.0.0.1:$port len=4" "$tmp/co" && ok || bad "sudo --net host: no capture" "$tmp/ce"
 fi
 
-# Another process of the same uid (nobody, here) may not open sockstep's
-# descriptors or read its memory, in every mode (item 4).
+# Who the checks below run as: root (--root), else an unprivileged user:
+# uid 65534 when the test runs as root, the user running it otherwise.
+if [ "$part" = --root ]; then who=root pre=()
+elif [ "$root" = 1 ]; then who=nobody pre=("${NOBODY[@]}")
+else who="uid $(id -u)" pre=(); fi
+
+# Another process of the same uid (the unprivileged user's) may not open
+# sockstep's descriptors or read its memory, in every mode (item 4).
 printf 'client socket udp\nwait 4s\n' >"$tmp/idle"; chmod 644 "$tmp/idle"
 for mode in lab loopback host; do
-  [ "$root" = 1 ] && pre=("${NOBODY[@]}") || pre=()
+  [ "$part" = --root ] && break # root may open anything
   "${pre[@]}" "$bin" --batch --net "$mode" --script "$tmp/idle" >/dev/null 2>&1 &
   pid=$!
   # Refused from the moment start-up is done: wait for that, as long as it runs.
@@ -163,39 +173,30 @@ done
   printf 'client send "hola"\nserver recv\n'; } >"$tmp/long"
 chmod 644 "$tmp/long"
 payload() { "$bin" --read "$1" 2>/dev/null | awk '/^ *[0-9]+ .* TCP / { for (i = 1; i <= NF; i++) if ($i ~ /^len=/) { sub("len=", "", $i); n += $i } } END { print n + 0 }'; }
-for who in root nobody; do
-  run=("$bin"); [ "$who" = nobody ] && run=("${NOBODY[@]}" "$bin")
-  [ "$who" = root ] && [ "$root" = 0 ] && continue
-  [ "$who" = nobody ] && [ "$root" = 0 ] && run=("$bin")
-  rm -f "$tmp/w/c.pcap"
-  "${run[@]}" --batch --net loopback --write "$tmp/w/c.pcap" <"$tmp/long" >&- 2>"$tmp/e"
-  rc=$?
-  [ "$rc" = 0 ] && ok || bad "$who, stdout closed: exit $rc" "$tmp/e"
-  n=$(payload "$tmp/w/c.pcap")
-  [ "$n" = 4 ] && ok || bad "$who, stdout closed: $n payload bytes crossed the wire, expected the 4 of \"hola\""
-  "${run[@]}" --batch --net loopback --script "$tmp/tcp" <&- >"$tmp/o" 2>&-
-  grep -q 'recv(.*-> 4' "$tmp/o" && ok || bad "$who, stdin and stderr closed: the exchange did not run"
-done
+rm -f "$tmp/w/c.pcap"
+"${pre[@]}" "$bin" --batch --net loopback --write "$tmp/w/c.pcap" <"$tmp/long" >&- 2>"$tmp/e"
+rc=$?
+[ "$rc" = 0 ] && ok || bad "$who, stdout closed: exit $rc" "$tmp/e"
+n=$(payload "$tmp/w/c.pcap")
+[ "$n" = 4 ] && ok || bad "$who, stdout closed: $n payload bytes crossed the wire, expected the 4 of \"hola\""
+"${pre[@]}" "$bin" --batch --net loopback --script "$tmp/tcp" <&- >"$tmp/o" 2>&-
+grep -q 'recv(.*-> 4' "$tmp/o" && ok || bad "$who, stdin and stderr closed: the exchange did not run"
 
 # ---- a low descriptor limit (item 16)
-for who in root nobody; do
-  [ "$root" = 0 ] && [ "$who" = root ] && continue
-  pre=(); [ "$who" = nobody ] && [ "$root" = 1 ] && pre=("${NOBODY[@]}")
-  for mode in lab loopback; do
-    s=$tmp/tcp; [ "$mode" = lab ] && s=$tmp/tcp-lab
-    (ulimit -n 64 && exec "${pre[@]}" "$bin" --batch --net "$mode" --script "$s") >"$tmp/o" 2>"$tmp/e"
-    rc=$?
-    [ "$rc" = 0 ] && grep -q 'recv(.*-> 4' "$tmp/o" && ok \
-      || bad "$who, ulimit -n 64, --net $mode: exit $rc, no exchange" "$tmp/e"
-    # Each side is a program: its first socket is 3, the accepted one 4.
-    grep -q '^  server  sock = socket(.*-> 3$' "$tmp/o" && grep -q '^  client  sock = socket(.*-> 3$' "$tmp/o" \
-      && grep -q '^  server  .*accept(.*-> 4$' "$tmp/o" && ok \
-      || bad "$who, ulimit -n 64, --net $mode: the sockets do not start at 3 (server 3 and 4, client 3)"
-  done
-  (ulimit -n 20 && exec "${pre[@]}" "$bin" --batch --net loopback --script "$tmp/tcp") >"$tmp/o" 2>"$tmp/e"
+for mode in lab loopback; do
+  s=$tmp/tcp; [ "$mode" = lab ] && s=$tmp/tcp-lab
+  (ulimit -n 64 && exec "${pre[@]}" "$bin" --batch --net "$mode" --script "$s") >"$tmp/o" 2>"$tmp/e"
   rc=$?
-  [ "$rc" = 2 ] && [ "$(wc -l <"$tmp/e")" = 1 ] && grep -q "needs 32 open file descriptors and the limit is 20" "$tmp/e" && ok \
-    || bad "$who, ulimit -n 20: exit $rc, expected one line naming 32 descriptors:" "$tmp/e"
+  [ "$rc" = 0 ] && grep -q 'recv(.*-> 4' "$tmp/o" && ok \
+    || bad "$who, ulimit -n 64, --net $mode: exit $rc, no exchange" "$tmp/e"
+  # Each side is a program: its first socket is 3, the accepted one 4.
+  grep -q '^  server  sock = socket(.*-> 3$' "$tmp/o" && grep -q '^  client  sock = socket(.*-> 3$' "$tmp/o" \
+    && grep -q '^  server  .*accept(.*-> 4$' "$tmp/o" && ok \
+    || bad "$who, ulimit -n 64, --net $mode: the sockets do not start at 3 (server 3 and 4, client 3)"
 done
+(ulimit -n 20 && exec "${pre[@]}" "$bin" --batch --net loopback --script "$tmp/tcp") >"$tmp/o" 2>"$tmp/e"
+rc=$?
+[ "$rc" = 2 ] && [ "$(wc -l <"$tmp/e")" = 1 ] && grep -q "needs 32 open file descriptors and the limit is 20" "$tmp/e" && ok \
+  || bad "$who, ulimit -n 20: exit $rc, expected one line naming 32 descriptors:" "$tmp/e"
 
 finish

@@ -18,7 +18,7 @@ set -u
 bin=$(realpath "${1:?usage: projector.sh path/to/sockstep}")
 [ -x "$bin" ] || { echo "not an executable: $bin"; exit 1; }
 . "$(dirname "$0")/lib.sh"
-command -v python3 >/dev/null || { echo "python3 missing: skipped"; exit 77; }
+need python3 python3 || finish
 screen_test projector
 chk="$src/tests/projector_check.py"
 export SOCKSTEP_LESSONS="$src/assets/lessons"

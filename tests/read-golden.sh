@@ -6,7 +6,7 @@
 # copy (editcap) must list the same too, and every frame's relative time must
 # equal tshark's frame.time_relative for the same file.
 #   read-golden.sh SOCKSTEP CAPTURE EXPECTED [--as-nobody] [--wireshark]
-# READ_GOLDEN_UPDATE=1 rewrites EXPECTED.
+# READ_GOLDEN_UPDATE=1 rewrites EXPECTED, showing the diff.
 set -u
 bin=$1 pcap=$2 want=$3
 shift 3
@@ -26,7 +26,7 @@ fi
 "${run[@]}" --read "$pcap" >"$tmp/out" 2>"$tmp/err"
 rc=$?
 if [ -n "${READ_GOLDEN_UPDATE:-}" ] && [ "$mode" != --as-nobody ]; then
-  cp "$tmp/out" "$want"; echo "updated $want"; exit "$rc"
+  golden_update "$want" "$tmp/out" "$tmp/err"; exit "$rc" # shows the diff
 fi
 [ "$rc" = 0 ] && ok || bad "exit status $rc, expected 0"
 [ -s "$tmp/err" ] && bad "unexpected stderr:" "$tmp/err" || ok
@@ -57,13 +57,15 @@ wait "$writer" 2>/dev/null
 
 [ -z "$wireshark" ] && finish
 
-if command -v editcap >/dev/null && editcap -F pcapng "$pcap" "$tmp/c.pcapng" 2>/dev/null; then
-  chmod 644 "$tmp/c.pcapng"
-  same "the pcapng copy (editcap)" timeout 60 "${run[@]}" --read "$tmp/c.pcapng"
+if need editcap wireshark-common; then
+  if editcap -F pcapng "$pcap" "$tmp/c.pcapng" 2>"$tmp/e2"; then
+    chmod 644 "$tmp/c.pcapng"
+    same "the pcapng copy (editcap)" timeout 60 "${run[@]}" --read "$tmp/c.pcapng"
+  else bad "editcap could not make the pcapng copy of $pcap" "$tmp/e2"; fi
 fi
 
 # Relative times as tshark computes them, to the nanosecond.
-if command -v tshark >/dev/null; then
+if need tshark tshark; then
   tshark -r "$pcap" -T fields -e frame.time_relative >"$tmp/tshark" 2>/dev/null
   awk '{ print $2 }' "$tmp/out" >"$tmp/ours"
   if [ -s "$tmp/tshark" ] && cmp -s "$tmp/tshark" "$tmp/ours"; then
@@ -72,7 +74,5 @@ if command -v tshark >/dev/null; then
     bad "relative times differ from tshark's frame.time_relative (< tshark, > sockstep):"
     diff "$tmp/tshark" "$tmp/ours" | head -n 20
   fi
-else
-  echo "# no tshark: relative times not compared"
 fi
 finish

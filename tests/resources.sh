@@ -127,7 +127,7 @@ wait "$pid"; rc=$?
 # zoomed so that the program panes are not drawn meanwhile: they must still
 # read every event before the log drops it. Then the table's title and the
 # top of the server's program say how many of their own lines were dropped.
-if command -v tmux >/dev/null 2>&1; then
+if need tmux tmux; then
   tmux_server resources
   WAIT_TRIES=1200 # up to a minute: 1,100 sockets typed, then three floods relayed
   tmux_session b 120 40 "exec env LANG=C.UTF-8 $(realpath "$bin") --net loopback"
@@ -175,8 +175,6 @@ if command -v tmux >/dev/null 2>&1; then
   if wait_for '300002 seen 300002 passed'; then ok; else
     bad "screen: three floods of 100,000 were not all relayed: $(screen | grep -o 'wire · PASS[^─]*')"; fi
   "${T[@]}" kill-server >/dev/null 2>&1
-else
-  echo "tmux not installed: the screen part is skipped"
 fi
 
 # ---- 19: the capture rings hold what the relay needs, not megabytes --------

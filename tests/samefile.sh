@@ -10,7 +10,7 @@ bin=$1
 . "$(dirname "$0")/lib.sh"
 set_runner "${2:-}"
 chmod 777 "$tmp"             # as root sockstep opens files as nobody
-command -v script >/dev/null || { bad "script(1) not found: expected util-linux"; finish; }
+need script bsdutils || finish
 for l in compare-tcp compare-udp; do cp "$src/assets/lessons/$l.lesson" "$tmp/$l.lesson"; done
 chmod 666 "$tmp"/*.lesson
 sum() { sha256sum "$@" | awk '{ print $1 }' | tr '\n' ' '; }
@@ -36,6 +36,11 @@ check "--compare A B --write B --log A: both lessons unchanged" \
 TERM=xterm timeout 30 script -qec "${run[*]} --net loopback --log '$tmp/l' 2>>'$tmp/l'; echo \$? >'$tmp/rc'" /dev/null </dev/null >/dev/null 2>&1
 check "--log L 2>>L: status 2" '[ "$(cat "$tmp/rc")" = 2 ]'
 check "--log L 2>>L: one line naming standard error" '[ "$(wc -l <"$tmp/l")" = 1 ] && grep -q "same file as standard error" "$tmp/l"'
+
+# --log that cannot be opened (and no --write): one line, status 2, no crash.
+on_tty "${run[*]} --net loopback --log '$tmp/none/l.log'"
+check "--log into a missing directory: status 2, one line" \
+  '[ "$(cat "$tmp/rc")" = 2 ] && [ "$(wc -l <"$tmp/err")" = 1 ] && grep -q "cannot open log" "$tmp/err"'
 
 printf 'client socket udp\nclient sendto 127.0.0.1 9 "hola"\n' >"$tmp/s"; chmod 644 "$tmp/s"
 # --write onto the transcript's own file: the pcap and the transcript would interleave.

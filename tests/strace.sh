@@ -9,8 +9,8 @@
 # sockstep's own process makes none of the lecture's calls.
 set -u
 bin=$1 dir=$2
-command -v strace >/dev/null || { echo "strace not installed"; exit 77; }
 . "$(dirname "$0")/lib.sh"
+need strace strace || finish
 
 # trace SCRIPT OPTIONS...: sockstep --batch OPTIONS --script SCRIPT under
 # strace, each call with its start time (-ttt) and its duration (-T); then

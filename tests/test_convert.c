@@ -162,6 +162,88 @@ static void test_views(void **state)
 	assert_int_equal(view.row[0].b[3], 1);
 }
 
+/* Line n (0-based) of a '\n'-separated text, into out. */
+static void line_of(const char *t, int n, char *out, size_t len)
+{
+	for (; n > 0 && t; n--)
+		t = (t = strchr(t, '\n')) ? t + 1 : NULL;
+	snprintf(out, len, "%.*s", t ? (int)strcspn(t, "\n") : 0, t ? t : "");
+}
+
+/* The lecture's HOST1 / TLI 1 / TLI 2 / HOST2 table: its heading, and the
+ * row of this machine as a student checks it against the lecture. */
+static void test_journey(void **state)
+{
+	char t[1024], l[256];
+	bool le = sa_little_endian();
+	(void)state;
+
+	/* htons(1000) on this CPU, the SYN carried 03 E8: 1000 arrives. */
+	struct journey j = { .value = 1000, .tli1 = { 0x03, 0xE8 }, .wire_set = true, .wire = { 0x03, 0xE8 } };
+	convert_journey(&j, t, sizeof t);
+	line_of(t, 0, l, sizeof l);
+	assert_string_equal(l, "HOST1             CONVERSION  TLI 1  TLI 2  CONVERSION  HOST2");
+	line_of(t, 1, l, sizeof l);
+	assert_string_equal(l, le ? "LE E8 03 = 1000   htons()     03 E8  03 E8  ntohs()     LE E8 03 = 1000"
+				  : "LE E8 03 = 1000   htons()     03 E8  03 E8  ntohs()     LE E8 03 = 1000");
+	line_of(t, 2, l, sizeof l);
+	assert_string_equal(l, "BE 03 E8 = 1000   htons()     03 E8  03 E8  ntohs()     BE 03 E8 = 1000");
+	assert_null(strstr(t, "\xe2\x9a\xa0")); /* nothing changed on the way: no warning sign */
+
+	/* The server that forgot htons(): on a little-endian host E8 03 goes
+	 * out and every receiver reads 59395; a big-endian one is right. */
+	struct journey n = { .value = 1000, .nohtons = true, .tli1 = { 0xE8, 0x03 }, .wire_set = true,
+			     .wire = { 0xE8, 0x03 } };
+	convert_journey(&n, t, sizeof t);
+	if (le) {
+		line_of(t, 1, l, sizeof l);
+		assert_string_equal(l, "LE E8 03 = 1000   none \xe2\x9a\xa0      E8 03  E8 03  ntohs()     LE 03 E8 = 59395 \xe2\x9a\xa0");
+		line_of(t, 2, l, sizeof l);
+		assert_string_equal(l, "BE 03 E8 = 1000   none        03 E8  03 E8  ntohs()     BE 03 E8 = 1000");
+		line_of(t, 3, l, sizeof l);
+		assert_string_equal(l, "LE E8 03 = 1000   none \xe2\x9a\xa0      E8 03  E8 03  ntohs()     BE E8 03 = 59395 \xe2\x9a\xa0");
+		line_of(t, 5, l, sizeof l);
+		assert_string_equal(l, "LE = this machine: real bytes, TLI 2 as captured. BE: computed.");
+	}
+	/* No frame yet: TLI 2 of this machine's rows is "--", and the key says why. */
+	n.wire_set = false;
+	convert_journey(&n, t, sizeof t);
+	line_of(t, le ? 1 : 2, l, sizeof l);
+	assert_non_null(strstr(l, "  --     ntohs()"));
+	assert_non_null(strstr(t, "TLI 2 -- (no frame yet)"));
+	/* Every line fits the 78 columns of an 80-column pane (the sign is one). */
+	for (int i = 0; i < JOURNEY_LINES; i++) {
+		line_of(t, i, l, sizeof l);
+		size_t cols = 0;
+		for (const unsigned char *p = (const unsigned char *)l; *p; p++)
+			cols += (*p & 0xC0) != 0x80;
+		assert_true(cols <= 78);
+	}
+}
+
+/* recvfrom()'s sender, 100.0.0.1 port 9000, back in host order. */
+static void test_sender(void **state)
+{
+	char t[1024], l[256];
+	struct sockaddr_in from = { .sin_family = AF_INET, .sin_port = htons(9000) };
+	(void)state;
+	from.sin_addr.s_addr = htonl(0x64000001);
+	convert_sender(&from, t, sizeof t);
+	line_of(t, 0, l, sizeof l);
+	assert_string_equal(l, "FIELD     NETWORK      CALL     HOST ORDER  IN MEMORY");
+	line_of(t, 1, l, sizeof l);
+	assert_string_equal(l, sa_little_endian() ? "sin_port  23 28        ntohs()  9000        28 23"
+						  : "sin_port  23 28        ntohs()  9000        23 28");
+	line_of(t, 2, l, sizeof l);
+	assert_string_equal(l, sa_little_endian()
+				       ? "sin_addr  64 00 00 01  ntohl()  0x64000001  01 00 00 64  (100.0.0.1)"
+				       : "sin_addr  64 00 00 01  ntohl()  0x64000001  64 00 00 01  (100.0.0.1)");
+	for (int i = 0; i < 4; i++) {
+		line_of(t, i, l, sizeof l);
+		assert_true(strlen(l) <= 78);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -169,6 +251,8 @@ int main(void)
 		cmocka_unit_test(test_ntohl),
 		cmocka_unit_test(test_the_others),
 		cmocka_unit_test(test_views),
+		cmocka_unit_test(test_journey),
+		cmocka_unit_test(test_sender),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -156,6 +156,10 @@ static void test_defaults_and_escapes(void **state)
 	assert_string_equal(l->steps[0].items[1].text, "> nor a command");
 	assert_string_equal(l->steps[0].items[2].text, "step: nor a step");
 	assert_string_equal(l->steps[0].items[3].text, "    indented narration keeps its indentation");
+	assert_false(l->steps[0].items[0].pre);
+	assert_true(l->steps[0].items[3].pre);
+	assert_int_equal(l->order, 0);
+	assert_false(l->unlisted);
 	lesson_free(l);
 
 	/* No newline at the end of the file. */
@@ -165,6 +169,60 @@ static void test_defaults_and_escapes(void **state)
 
 	/* Lesson NULL-safe. */
 	lesson_free(NULL);
+}
+
+/* Preformatted lines (four spaces first): kept as written, apart from the
+ * paragraph around them, up to 78 display columns, no tab. */
+static void test_preformatted(void **state)
+{
+	(void)state;
+	char wide[200], cjk[200];
+	/* 4 + 74 = 78 columns: the most; one more is refused. */
+	snprintf(wide, sizeof wide, "title: T\nstep: one\nA table:\n    %074d\n   three spaces: a paragraph\n", 0);
+	struct lesson *l = parse_ok(wide);
+	assert_int_equal(l->steps[0].nitems, 3);
+	assert_false(l->steps[0].items[0].pre);
+	assert_true(l->steps[0].items[1].pre);
+	assert_int_equal(strlen(l->steps[0].items[1].text), 78);
+	assert_false(l->steps[0].items[2].pre);
+	lesson_free(l);
+	snprintf(wide, sizeof wide, "title: T\nstep: one\n    %075d\n", 0);
+	BAD(wide, 3, "a preformatted line of 79 columns: expected at most 78");
+	/* Columns, not bytes: 37 CJK characters are 74 columns (111 bytes). */
+	int o = snprintf(cjk, sizeof cjk, "title: T\nstep: one\n    ");
+	for (int i = 0; i < 37; i++)
+		o += snprintf(cjk + o, sizeof cjk - (size_t)o, "\xe4\xb8\xad");
+	snprintf(cjk + o, sizeof cjk - (size_t)o, "\n");
+	l = parse_ok(cjk);
+	assert_true(l->steps[0].items[0].pre);
+	lesson_free(l);
+	BAD("title: T\nstep: one\n    a\tb\n", 3, "a tab in a preformatted line");
+	/* A note and a command keep their meaning however indented. */
+	l = parse_ok("title: T\nstep: one\n    # a note\n    > server socket tcp\n");
+	assert_int_equal(l->steps[0].nitems, 1);
+	assert_int_equal(l->steps[0].ncommands, 1);
+	lesson_free(l);
+}
+
+/* order: places a lesson in the course; listed: no hides a --compare half. */
+static void test_order_and_listed(void **state)
+{
+	(void)state;
+	struct lesson *l = parse_ok("title: T\norder: 30\nlisted: no\nstep: one\nx\n");
+	assert_int_equal(l->order, 30);
+	assert_true(l->unlisted);
+	lesson_free(l);
+	l = parse_ok("title: T\nlisted: yes\nstep: one\nx\n");
+	assert_false(l->unlisted);
+	lesson_free(l);
+	BAD("title: T\norder: 0\nstep: one\nx\n", 2, "bad order \"0\": expected the lesson's place in the course");
+	BAD("title: T\norder: 10000\nstep: one\nx\n", 2, "a number from 1 to 9999");
+	BAD("title: T\norder: 2nd\nstep: one\nx\n", 2, "bad order \"2nd\"");
+	BAD("title: T\norder: -1\nstep: one\nx\n", 2, "bad order");
+	BAD("title: T\norder: 1\norder: 2\nstep: one\nx\n", 3, "a second \"order:\"");
+	BAD("title: T\nlisted: maybe\nstep: one\nx\n", 2, "expected yes, or no");
+	BAD("title: T\nlisted: no\nlisted: no\nstep: one\nx\n", 3, "a second \"listed:\"");
+	BAD("title: T\nordre: 1\nstep: one\nx\n", 2, "did you mean \"order\"?");
 }
 
 static void test_command_errors(void **state)
@@ -515,6 +573,8 @@ int main(void)
 		cmocka_unit_test(test_whole_lesson),
 		cmocka_unit_test(test_acts),
 		cmocka_unit_test(test_defaults_and_escapes),
+		cmocka_unit_test(test_preformatted),
+		cmocka_unit_test(test_order_and_listed),
 		cmocka_unit_test(test_command_errors),
 		cmocka_unit_test(test_header_errors),
 		cmocka_unit_test(test_structure_errors),

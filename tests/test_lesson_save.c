@@ -152,6 +152,81 @@ static void test_steps_and_expectations(void **state)
 	session_free(&s);
 }
 
+/* A lesson ran on the screen: its commands met in the log are grouped in
+ * its steps, each step's title once and its narration (preformatted lines
+ * as written); its own expect lines are not doubled by the observed ones;
+ * a command typed by hand after a step's last command is a step of its own;
+ * a step of narration only that ran is kept; one that did not run is not. */
+static void test_running_lesson(void **state)
+{
+	(void)state;
+	static const char text[] = "title: L\n"
+				   "step: STEP1 PROTOCOL DEFINITION (server)\n"
+				   "The server asks for a socket.\n"
+				   "    PROTO  LOCAL-IP\n"
+				   "    TCP    -\n"
+				   "> server socket tcp\n"
+				   "> expect server result 3\n"
+				   "Only the PROTOCOL is known.\n"
+				   "> server bind 200.0.0.2 80\n"
+				   "After the bind.\n"
+				   "step: narration only\n"
+				   "Nothing runs here.\n"
+				   "step: not run\n"
+				   "Never shown.\n"
+				   "> server listen 5\n";
+	char e[256];
+	struct lesson *l = NULL;
+	assert_int_equal(lesson_parse(text, strlen(text), "l.lesson", "l", &l, e, sizeof e), 0);
+	struct session s;
+	session_init(&s);
+	command(&s, SIDE_SERVER, "server socket tcp");
+	call(&s, SIDE_SERVER, 3, 3, 0, CS_DONE);
+	row(&s, SIDE_SERVER, 3, TS_SOCKET, "", "", "", "", "CLOSED");
+	command(&s, SIDE_SERVER, "expect server result 3");
+	ev(&s, EV_EXPECT, SIDE_NONE, 0, -1, "server result 3")->ret = 1;
+	command(&s, SIDE_SERVER, "server bind 200.0.0.2 80");
+	call(&s, SIDE_SERVER, 3, 0, 0, CS_DONE);
+	row(&s, SIDE_SERVER, 3, TS_BIND, "200.0.0.2", "80", "", "", "CLOSED");
+	command(&s, SIDE_CLIENT, "client socket tcp"); /* typed by hand */
+	call(&s, SIDE_CLIENT, 3, 3, 0, CS_DONE);
+	row(&s, SIDE_CLIENT, 3, TS_SOCKET, "", "", "", "", "CLOSED");
+
+	struct lesson_save_in in = { .name = "demo", .net = "lab", .lesson = l, .lesson_steps = 2 };
+	char *t = NULL;
+	assert_int_equal(lesson_save_text(&s, &in, &t, e, sizeof e), 0);
+	struct lesson *back = NULL;
+	if (lesson_parse(t, strlen(t), "demo.lesson", "demo", &back, e, sizeof e) < 0)
+		fail_msg("the saved lesson does not parse: %s\n%s", e, t);
+	assert_int_equal(back->nsteps, 3);
+	lesson_free(back);
+	has(t, "summary: the lesson l as run in a sockstep session");
+	has(t, "\nstep: STEP1 PROTOCOL DEFINITION (server)\n"
+	       "The server asks for a socket.\n"
+	       "    PROTO  LOCAL-IP\n"
+	       "    TCP    -\n"
+	       "> server socket tcp\n"
+	       "> expect server result 3\n"
+	       "> expect server#3 state CLOSED\n"
+	       "Only the PROTOCOL is known.\n"
+	       "> server bind 200.0.0.2 80\n");
+	has(t, "After the bind.\n\nstep: STEP3 PROTOCOL DEFINITION (client)\n> client socket tcp\n");
+	has(t, "\nstep: narration only\nNothing runs here.\n");
+	lacks(t, "STEP 2 SOCKET BINDING"); /* the bind is in the lesson's step, under its title */
+	lacks(t, "Never shown.");
+	lacks(t, "> expect server result 3\n> expect server result 3\n");
+	free(t);
+
+	/* No step ran: a session saved as before. */
+	in.lesson_steps = 0;
+	assert_int_equal(lesson_save_text(&s, &in, &t, e, sizeof e), 0);
+	has(t, "\nstep: STEP 2 SOCKET BINDING (server)\n");
+	lacks(t, "The server asks");
+	free(t);
+	session_free(&s);
+	lesson_free(l);
+}
+
 static void test_errno_and_data(void **state)
 {
 	(void)state;
@@ -326,6 +401,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_steps_and_expectations),
+		cmocka_unit_test(test_running_lesson),
 		cmocka_unit_test(test_errno_and_data),
 		cmocka_unit_test(test_timers),
 		cmocka_unit_test(test_typed_lines),

@@ -195,27 +195,130 @@ static void test_recvfrom_data(void **st)
 	session_free(&s);
 }
 
-/* A worksheet hides the answer beside its blank: whole words, same width. */
-static void test_mask(void **st)
+/* A worksheet hides exactly the answer: the question's row's cells and the
+ * step's frames; never what was typed nor the other programs' rows. */
+static void test_hide(void **st)
+{
+	(void)st;
+	struct predict_hide h;
+	memset(&h, 0, sizeof(h));
+	h.ans.what = EX_DATA;
+	snprintf(h.ans.ip, sizeof(h.ans.ip), "100.0.0.1");
+	snprintf(h.ans.port, sizeof(h.ans.port), "9000");
+	snprintf(h.ans.text, sizeof(h.ans.text), "hola");
+	h.side = SIDE_SERVER;
+	h.prog = 1;
+	h.fd = -1;
+	h.in_step = true;
+	struct tuple_row r;
+	memset(&r, 0, sizeof(r));
+	r.side = SIDE_CLIENT;
+	r.prog = 1;
+	r.fd = 3;
+	snprintf(r.lip, sizeof(r.lip), "100.0.0.1");
+	snprintf(r.lport, sizeof(r.lport), "9000");
+	snprintf(r.rip, sizeof(r.rip), "200.0.0.2");
+	snprintf(r.rport, sizeof(r.rport), "80");
+	predict_hide_row(&h, &r); /* the client's own bind: never hidden */
+	assert_string_equal(r.lip, "100.0.0.1");
+	assert_string_equal(r.lport, "9000");
+	r.side = SIDE_SERVER;
+	snprintf(r.lip, sizeof(r.lip), "200.0.0.2");
+	snprintf(r.lport, sizeof(r.lport), "80");
+	snprintf(r.rip, sizeof(r.rip), "100.0.0.1");
+	snprintf(r.rport, sizeof(r.rport), "9000");
+	predict_hide_row(&h, &r); /* the server's row: recvfrom's source */
+	assert_string_equal(r.rip, "?????????");
+	assert_string_equal(r.rport, "????");
+	assert_string_equal(r.lport, "80");
+	snprintf(r.rip, sizeof(r.rip), "?");
+	snprintf(r.rport, sizeof(r.rport), "?");
+	predict_hide_row(&h, &r); /* the listening socket's "?" is no answer */
+	assert_string_equal(r.rip, "?");
+
+	struct event ev;
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = EV_CALL;
+	ev.side = SIDE_CLIENT;
+	ev.prog = 1;
+	ev.fd = 3;
+	char call[] = "  client  sendto(sock, \"hola\", 4, 0, ...);  -> 4\n";
+	predict_hide_text(&h, &ev, call); /* what sendto sent */
+	assert_string_equal(call, "  client  sendto(sock, \"hola\", 4, 0, ...);  -> 4\n");
+	ev.kind = EV_DATA;
+	ev.side = SIDE_SERVER;
+	char data[] = "  server  received \"hola\" (4 bytes) from 100.0.0.1:9000\n";
+	predict_hide_text(&h, &ev, data);
+	assert_string_equal(data, "  server  received ?????? (4 bytes) from ?????????:????\n");
+	ev.kind = EV_FRAME;
+	char frame[] = "  wire    #3   cli→srv UDP 100.0.0.1:9000 → 200.0.0.2:80 len=4 win=19000\n";
+	predict_hide_text(&h, &ev, frame);
+	assert_string_equal(frame, "  wire    #3   cli→srv UDP ?????????:???? → 200.0.0.2:80 len=4 win=19000\n");
+	char narration[] = "who sent it: 100.0.0.1 port 9000, not 100.0.0.10";
+	predict_hide_text(&h, NULL, narration);
+	assert_string_equal(narration, "who sent it: ????????? port ????, not 100.0.0.10");
+	h.in_step = false; /* later steps: narration and notes only */
+	char later[] = "  wire    #4   srv→cli UDP 200.0.0.2:80 → 100.0.0.1:9000 len=4\n";
+	ev.kind = EV_FRAME;
+	predict_hide_text(&h, &ev, later);
+	assert_string_equal(later, "  wire    #4   srv→cli UDP 200.0.0.2:80 → 100.0.0.1:9000 len=4\n");
+
+	/* A result: the call's value, not the line; a bytes answer either way round. */
+	memset(&h.ans, 0, sizeof(h.ans));
+	h.in_step = true;
+	h.side = SIDE_CLIENT;
+	h.ans.what = EX_RESULT;
+	snprintf(h.ans.value, sizeof(h.ans.value), "-1 ECONNREFUSED");
+	ev.kind = EV_CALL;
+	ev.side = SIDE_CLIENT;
+	char refused[] = "  client  recv(sock, buffer, 1024, 0);  -> -1 ECONNREFUSED (Connection refused)\n";
+	predict_hide_text(&h, &ev, refused);
+	assert_string_equal(refused, "  client  recv(sock, buffer, 1024, 0);  -> ????????????????????????????????????\n");
+	h.ans.bytes = true;
+	snprintf(h.ans.value, sizeof(h.ans.value), "03 E9");
+	ev.kind = EV_INFO;
+	ev.side = SIDE_NONE;
+	char note[] = "note: htons(1001): host value 0x03E9, memory 03 E9 (this CPU would store E9 03)";
+	predict_hide_text(&h, &ev, note);
+	assert_string_equal(note, "note: htons(1001): host value 0x03E9, memory ????? (this CPU would store ????\?)");
+}
+
+/* A range the lecture taught is judged with its reason: the kernel's own
+ * range, not IANA's. */
+static void test_iana_range(void **st)
 {
 	(void)st;
 	struct predict_answer a;
 	memset(&a, 0, sizeof(a));
-	a.what = EX_REMOTE;
+	a.what = EX_LOCAL;
+	a.ephemeral = true;
 	snprintf(a.ip, sizeof(a.ip), "100.0.0.1");
-	snprintf(a.port, sizeof(a.port), "9000");
-	char text[] = "[23] client connect 100.0.0.1 9000\n"
-		      "    STEP7  server 4 TCP 200.0.0.2 80 100.0.0.1* 9000* ESTABLISHED\n"
-		      "  wire #3 TCP 100.0.0.10:19000 -> 200.0.0.2:80\n";
-	predict_mask(text, &a);
-	assert_string_equal(text, "[23] client connect 100.0.0.1 9000\n"
-				  "    STEP7  server 4 TCP 200.0.0.2 80 ?????????* ????* ESTABLISHED\n"
-				  "  wire #3 TCP 100.0.0.10:19000 -> 200.0.0.2:80\n");
-	a.what = EX_STATE;
-	snprintf(a.value, sizeof(a.value), "ESTABLISHED");
-	char t2[] = "  expect client state ESTABLISHED: ok\n";
-	predict_mask(t2, &a);
-	assert_string_equal(t2, "  expect client state ???????????: ok\n");
+	snprintf(a.port, sizeof(a.port), "48244");
+	char why[200];
+	assert_false(predict_judge(&a, "49152-65535", 32768, 60999, why, sizeof(why)));
+	assert_non_null(strstr(why, "IANA"));
+	assert_non_null(strstr(why, "32768-60999"));
+	assert_string_equal(why, "49152-65535 is IANA's range; this kernel's is 32768-60999: 48244 is in it, not in IANA's");
+	snprintf(a.port, sizeof(a.port), "50000"); /* in both: still not by IANA's range */
+	assert_false(predict_judge(&a, "49152-65535", 32768, 60999, why, sizeof(why)));
+	assert_non_null(strstr(why, "50000 is in both by chance"));
+	assert_true(predict_judge(&a, "49152-65535", 49152, 65535, why, sizeof(why))); /* set so by an admin */
+	assert_true(predict_judge(&a, "32768-60999", 32768, 60999, why, sizeof(why)));
+	assert_false(predict_judge(&a, "1-1023", 32768, 60999, why, sizeof(why)));
+	assert_non_null(strstr(why, "50000 is not in 1-1023"));
+}
+
+/* A skip is not scored. */
+static void test_score(void **st)
+{
+	(void)st;
+	char buf[80];
+	predict_score(0, 1, 1, buf, sizeof(buf));
+	assert_string_equal(buf, "0 of 1 predicted (1 skipped, not scored)");
+	predict_score(2, 0, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "2 of 2 predicted");
+	predict_score(0, 0, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "");
 }
 
 int main(void)
@@ -223,7 +326,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ephemeral_port), cmocka_unit_test(test_bound_port),
 		cmocka_unit_test(test_state_and_remote), cmocka_unit_test(test_result_and_bytes),
-		cmocka_unit_test(test_recvfrom_data), cmocka_unit_test(test_mask),
+		cmocka_unit_test(test_recvfrom_data), cmocka_unit_test(test_hide),
+		cmocka_unit_test(test_iana_range), cmocka_unit_test(test_score),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

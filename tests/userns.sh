@@ -7,8 +7,9 @@
 set -u
 bin=$1
 . "$(dirname "$0")/lib.sh"
-command -v unshare >/dev/null || { echo "no unshare"; exit 77; }
-unshare --user --map-root-user true 2>/dev/null || { echo "user namespaces refused for the test itself"; exit 77; }
+need unshare util-linux || finish
+unshare --user --map-root-user true 2>/dev/null ||
+  { skip "user namespaces are refused to the test itself (unshare --user --map-root-user)"; finish; }
 port=$((39000 + RANDOM % 1000))
 # The wait keeps sockstep there long enough to learn its server program's pid.
 printf 'server socket tcp\nserver bind 127.0.0.1 %s\nexpect server local 127.0.0.1 %s\nwait 1s\n' "$port" "$port" >"$tmp/s"
