@@ -70,7 +70,10 @@ int ladder_labels(const struct dec_result *d, const uint8_t *data, size_t caplen
 		  char labels[][LADDER_LABEL_MAX]);
 
 /* Append a frame (its labels built here); marks a TCP retransmission.
- * 0 or -ENOMEM (nothing added). */
+ * A frame goes before the notes just above it that its own command logged
+ * on return (the result of a connect() or accept(), a state entered):
+ * on loopback the capture is read after the call has returned, but the
+ * call returned because of the frame. 0 or -ENOMEM (nothing added). */
 int ladder_add_frame(struct ladder *l, unsigned seq, unsigned long no, enum ladder_side from,
 		     enum ladder_fate fate, const struct dec_result *d, const uint8_t *data, size_t caplen);
 /* Append a note: text, and a result for a call ("" none). 0 or -ENOMEM. */
@@ -90,11 +93,21 @@ void ladder_note_text(const struct ladder_item *it, bool compact, bool utf8, cha
 int ladder_cols(const char *s, bool utf8);
 
 /* One row of the figure: item indices (-1 none). A note too long for its
- * column gets a row of its own (wide), drawn between the lanes. */
+ * column is wrapped beside its own lane, never across the wire: it breaks
+ * after "→" or ": " (else at the column), one piece a row; lpiece/rpiece
+ * is the piece a slot shows (0: the first, or the whole note). A row that
+ * carries a later piece (wide) takes no arrow. */
 struct ladder_row {
 	int frame, left, right;
 	bool wide;
+	signed char lpiece, rpiece;
 };
+
+#define LADDER_PIECES 4 /* a note wraps to this many rows at most; the last is cut */
+
+/* The pieces a note is drawn in, each at most cap columns, into
+ * out[LADDER_PIECES]; returns how many (1: it fits whole). */
+int ladder_note_pieces(const struct ladder_item *it, int cap, bool utf8, char out[][LADDER_LABEL_MAX]);
 
 /* The widest a note may be beside its lane at this width. */
 int ladder_note_cap(int width);
@@ -103,7 +116,7 @@ int ladder_note_cap(int width);
  * slot for its side if free (beside an arrow only when the same command
  * caused both), else starts a row that the next arrow may fill; a frame
  * fills such a row or starts its own. rows has room for
- * l->n rows; returns how many. */
+ * LADDER_PIECES * l->n rows; returns how many. */
 size_t ladder_layout(const struct ladder *l, int width, bool utf8, struct ladder_row *rows);
 
 /* Where things go for the rows shown: note columns and lane columns. */

@@ -213,7 +213,7 @@ int ui_put(struct ui *u, WINDOW *win, int y, int x, int width, const char *text,
 int ui_putf(struct ui *u, WINDOW *win, int y, int x, int width, attr_t attr, const char *fmt, ...)
 	__attribute__((format(printf, 7, 8)));
 /* Word-wrap text into rows y..y+maxrows-1 of win, indent for continuation
- * lines. Returns the rows used. */
+ * lines. Returns the rows used (win NULL: only counts them). */
 int ui_wrap(struct ui *u, WINDOW *win, int y, int x, int width, int maxrows, int indent,
 	    const char *text, attr_t attr);
 /* Columns text takes on screen. */
@@ -240,6 +240,14 @@ void ui_run_line(struct ui *u, const char *line);
  * waiting for a guess? Then the panes show "??" instead. */
 bool ui_predict_hides(const struct ui *u, const struct app *a, enum side side, int prog, int child, int fd,
 		      size_t at, enum expect_what what);
+/* The bytes a question still waiting asks for ("htons(1001): which 2 bytes?"),
+ * when log event `at` of lab a comes after it: into b (up to 4), their count
+ * in *n; the sockaddr_in and conversion panes show "??" for them. */
+bool ui_predict_hidden_bytes(const struct ui *u, const struct app *a, size_t at, unsigned char b[4], int *n);
+/* Text about what command seq did (a frame's summary, its layers, a
+ * ladder label): the answers of the questions still waiting that were asked
+ * before it become '?'s of the same width (predict_mask_words). */
+void ui_predict_mask(const struct ui *u, const struct app *a, unsigned seq, char *text);
 /* The step's new questions (a replay's are met, not asked again). */
 void ui_predict_collect(struct ui *u, bool replay);
 /* A question waits: the narration line's text for it. */

@@ -257,6 +257,11 @@ static void md_sockaddr(struct md *m, const struct event *ev)
 		sa_hex(b->bytes[i], hex);
 		snprintf(line, sizeof(line), "//   %s", hex);
 		code_add(m, line);
+		/* and as tcp_client1b prints it, the lecture's own form */
+		char lec[SA_LECTURE_MAX];
+		sa_lecture(b->bytes[i], lec);
+		snprintf(line, sizeof(line), "//   %s", lec);
+		code_add(m, line);
 		if (i == SA_ADDR && b->note[0]) {
 			snprintf(line, sizeof(line), "//   %s", b->note);
 			code_add(m, line);

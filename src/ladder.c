@@ -257,6 +257,13 @@ static struct ladder_item *push(struct ladder *l)
 	return it;
 }
 
+/* A call that returns because frames came: connect() and accept(). */
+static bool completes_on_frames(const struct ladder_item *it)
+{
+	return it->result[0] && (strstr(it->text, "connect()") || strstr(it->text, "accept()") ||
+				 strstr(it->text, "accept4()"));
+}
+
 /* Retransmissions are looked for among this many newest items. */
 #define RETRANS_LOOKBACK 256
 
@@ -289,6 +296,24 @@ int ladder_add_frame(struct ladder *l, unsigned seq, unsigned long no, enum ladd
 				break;
 			}
 		}
+	}
+	/* On loopback the capture is read after the call returned: the frame
+	 * goes above the connect()/accept() result it caused (and the states
+	 * logged after that result), never below it. */
+	size_t k = l->n - 1, at = k;
+	for (size_t i = k; i-- > 0;) {
+		const struct ladder_item *o = &l->it[i];
+		if (o->frame || o->seq != seq || o->note == LN_BLOCKED)
+			break;
+		if (o->note == LN_CALL && !completes_on_frames(o))
+			break;
+		if (o->note == LN_CALL)
+			at = i;
+	}
+	if (at < k) {
+		struct ladder_item f = *it;
+		memmove(&l->it[at + 1], &l->it[at], (k - at) * sizeof(*l->it));
+		l->it[at] = f;
 	}
 	return 0;
 }
@@ -364,11 +389,61 @@ static int note_fit(const struct ladder_item *it, int cap, bool utf8, char *out,
 	return c <= cap ? c : -1;
 }
 
+static void clip(const char *s, int max, bool utf8, char *out, size_t len);
+
+/* Columns of the first n bytes of s. */
+static int cols_n(const char *s, size_t n, bool utf8)
+{
+	int c = 0;
+	for (size_t i = 0; i < n && s[i]; i++)
+		c += !utf8 || ((unsigned char)s[i] & 0xc0) != 0x80;
+	return c;
+}
+
+int ladder_note_pieces(const struct ladder_item *it, int cap, bool utf8, char out[][LADDER_LABEL_MAX])
+{
+	char buf[LADDER_LABEL_MAX];
+	if (note_fit(it, cap, utf8, buf, sizeof(buf)) >= 0) {
+		memcpy(out[0], buf, sizeof(buf));
+		return 1;
+	}
+	ladder_note_text(it, true, utf8, buf, sizeof(buf));
+	const char *ret = gl(GL_RET, utf8);
+	size_t rl = strlen(ret);
+	int n = 0;
+	const char *s = buf;
+	while (*s && n < LADDER_PIECES) {
+		if (ladder_cols(s, utf8) <= cap || n == LADDER_PIECES - 1) {
+			clip(s, cap, utf8, out[n++], LADDER_LABEL_MAX);
+			break;
+		}
+		/* The longest head that fits and ends after "→" or ": "; else cap columns. */
+		size_t brk = 0, cut = 0;
+		for (size_t i = 1; s[i - 1] && cols_n(s, i, utf8) <= cap; i++) {
+			if (utf8 && ((unsigned char)s[i] & 0xc0) == 0x80)
+				continue; /* inside a character */
+			cut = i;
+			if ((i >= rl && !strncmp(s + i - rl, ret, rl)) || (i >= 2 && s[i - 2] == ':' && s[i - 1] == ' '))
+				brk = i;
+		}
+		size_t k = brk ? brk : cut ? cut : 1;
+		size_t m = k < LADDER_LABEL_MAX ? k : LADDER_LABEL_MAX - 1;
+		memcpy(out[n], s, m);
+		while (m && out[n][m - 1] == ' ')
+			m--;
+		out[n++][m] = '\0';
+		s += k;
+		while (*s == ' ')
+			s++;
+	}
+	return n;
+}
+
 size_t ladder_layout(const struct ladder *l, int width, bool utf8, struct ladder_row *rows)
 {
 	size_t n = 0;
 	int cap = ladder_note_cap(width);
-	char buf[128];
+	char pc[LADDER_PIECES][LADDER_LABEL_MAX];
 	for (size_t i = 0; i < l->n; i++) {
 		const struct ladder_item *it = &l->it[i];
 		struct ladder_row *last = n ? &rows[n - 1] : NULL;
@@ -380,18 +455,25 @@ size_t ladder_layout(const struct ladder *l, int width, bool utf8, struct ladder
 				rows[n++] = (struct ladder_row){ .frame = (int)i, .left = -1, .right = -1 };
 			continue;
 		}
-		bool fits = note_fit(it, cap, utf8, buf, sizeof(buf)) >= 0;
+		int np = ladder_note_pieces(it, cap, utf8, pc);
 		int *slot = last ? (it->side == LS_CLIENT ? &last->left : &last->right) : NULL;
 		/* Beside an arrow only when the same command caused both: a call
 		 * never seems to have caused a frame sent before it. */
-		if (fits && last && !last->wide && *slot < 0 &&
-		    (last->frame < 0 || l->it[last->frame].seq == it->seq)) {
+		if (last && *slot < 0 && (last->frame < 0 || l->it[last->frame].seq == it->seq)) {
 			*slot = (int)i;
-			continue;
+			*(it->side == LS_CLIENT ? &last->lpiece : &last->rpiece) = 0;
+		} else {
+			struct ladder_row r = { .frame = -1, .left = -1, .right = -1 };
+			*(it->side == LS_CLIENT ? &r.left : &r.right) = (int)i;
+			rows[n++] = r;
 		}
-		struct ladder_row r = { .frame = -1, .left = -1, .right = -1, .wide = !fits };
-		*(it->side == LS_CLIENT ? &r.left : &r.right) = (int)i;
-		rows[n++] = r;
+		/* The rest of a wrapped note, a row each, under its first piece. */
+		for (int k = 1; k < np; k++) {
+			struct ladder_row r = { .frame = -1, .left = -1, .right = -1, .wide = true };
+			*(it->side == LS_CLIENT ? &r.left : &r.right) = (int)i;
+			*(it->side == LS_CLIENT ? &r.lpiece : &r.rpiece) = (signed char)k;
+			rows[n++] = r;
+		}
 	}
 	return n;
 }
@@ -400,16 +482,16 @@ void ladder_geom(const struct ladder *l, const struct ladder_row *rows, size_t n
 		 struct ladder_geom *g)
 {
 	int cap = ladder_note_cap(width), lw = 0, rw = 0;
-	char buf[128];
+	char pc[LADDER_PIECES][LADDER_LABEL_MAX];
 	for (size_t i = 0; i < nrows; i++) {
-		if (rows[i].wide)
-			continue;
 		if (rows[i].left >= 0) {
-			int c = note_fit(&l->it[rows[i].left], cap, utf8, buf, sizeof(buf));
+			int np = ladder_note_pieces(&l->it[rows[i].left], cap, utf8, pc);
+			int c = rows[i].lpiece < np ? ladder_cols(pc[rows[i].lpiece], utf8) : 0;
 			lw = c > lw ? c : lw;
 		}
 		if (rows[i].right >= 0) {
-			int c = note_fit(&l->it[rows[i].right], cap, utf8, buf, sizeof(buf));
+			int np = ladder_note_pieces(&l->it[rows[i].right], cap, utf8, pc);
+			int c = rows[i].rpiece < np ? ladder_cols(pc[rows[i].rpiece], utf8) : 0;
 			rw = c > rw ? c : rw;
 		}
 	}
@@ -572,28 +654,12 @@ void ladder_render(const struct ladder *l, const struct ladder_row *r, const str
 {
 	out->nseg = 0;
 	out->used = 0;
-	char buf[256], c[256];
-	if (r->wide) { /* one long note, across the middle from its own lane */
-		int idx = r->left >= 0 ? r->left : r->right;
-		const struct ladder_item *it = &l->it[idx];
-		ladder_note_text(it, true, utf8, buf, sizeof(buf));
-		if (it->side == LS_CLIENT) {
-			seg(out, g->cl, LP_LANE, utf8, gl(GL_LANE, utf8));
-			clip(buf, g->width - g->cl - 1, utf8, c, sizeof(c));
-			seg(out, g->cl + 1, note_part(it), utf8, c);
-		} else {
-			clip(buf, g->sl, utf8, c, sizeof(c));
-			seg(out, g->sl - ladder_cols(c, utf8), note_part(it), utf8, c);
-			seg(out, g->sl, LP_LANE, utf8, gl(GL_LANE, utf8));
-		}
-		return;
-	}
+	char pc[LADDER_PIECES][LADDER_LABEL_MAX], c[256];
 	int cap = ladder_note_cap(g->width);
 	if (r->left >= 0) {
 		const struct ladder_item *it = &l->it[r->left];
-		if (note_fit(it, cap, utf8, buf, sizeof(buf)) < 0)
-			ladder_note_text(it, true, utf8, buf, sizeof(buf));
-		clip(buf, g->lw, utf8, c, sizeof(c));
+		int np = ladder_note_pieces(it, cap, utf8, pc);
+		clip(r->lpiece < np ? pc[r->lpiece] : "", g->lw, utf8, c, sizeof(c));
 		seg(out, g->cl - ladder_cols(c, utf8), note_part(it), utf8, c);
 	}
 	seg(out, g->cl, LP_LANE, utf8, gl(GL_LANE, utf8));
@@ -602,9 +668,8 @@ void ladder_render(const struct ladder *l, const struct ladder_row *r, const str
 	seg(out, g->sl, LP_LANE, utf8, gl(GL_LANE, utf8));
 	if (r->right >= 0) {
 		const struct ladder_item *it = &l->it[r->right];
-		if (note_fit(it, cap, utf8, buf, sizeof(buf)) < 0)
-			ladder_note_text(it, true, utf8, buf, sizeof(buf));
-		clip(buf, g->rw, utf8, c, sizeof(c));
+		int np = ladder_note_pieces(it, cap, utf8, pc);
+		clip(r->rpiece < np ? pc[r->rpiece] : "", g->rw, utf8, c, sizeof(c));
 		seg(out, g->sl + 1, note_part(it), utf8, c);
 	}
 }

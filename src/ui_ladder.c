@@ -14,7 +14,7 @@
 
 #include "ladder.h"
 
-#define SRV_PORTS 8 /* server ports remembered to tell loopback frames' direction */
+#define SIDE_PORTS 16 /* each side's own ports remembered to tell loopback frames' direction */
 
 struct lad {
 	struct ladder l;
@@ -24,8 +24,8 @@ struct lad {
 	int dskip;            /* detail lines scrolled past */
 	struct ladder_row *rows;
 	size_t rcap, nrows;
-	uint16_t srv_port[SRV_PORTS];
-	int nsrv;
+	uint16_t port[2][SIDE_PORTS]; /* [LS_CLIENT/LS_SERVER]: the local ports of its sockets */
+	int nport[2];
 };
 
 static enum ladder_fate fate_of(enum frame_fate f)
@@ -42,18 +42,47 @@ static enum ladder_fate fate_of(enum frame_fate f)
 	}
 }
 
+/* Is port one of this side's own? */
+static bool owns(const struct lad *d, enum ladder_side sd, uint16_t port)
+{
+	for (int i = 0; port && i < d->nport[sd]; i++)
+		if (d->port[sd][i] == port)
+			return true;
+	return false;
+}
+
+/* Keep port as one of this side's (the oldest goes when full). */
+static void remember(struct lad *d, enum ladder_side sd, uint16_t port)
+{
+	if (!port || owns(d, sd, port))
+		return;
+	if (d->nport[sd] == SIDE_PORTS)
+		memmove(d->port[sd], d->port[sd] + 1, (SIDE_PORTS - 1) * sizeof(d->port[sd][0]));
+	else
+		d->nport[sd]++;
+	d->port[sd][d->nport[sd] - 1] = port;
+}
+
 /* Who sent a frame. In the lab the wire knows; on lo (and the host) both
- * sides share an address, so the server's ports tell. */
+ * sides share an address, so the sockets' own addresses tell: a side's
+ * local ports are its own, the remote ports it connected or sent to are
+ * the other side's (an RST from a port nobody listens on is the server
+ * host's answer to the client). */
 static enum ladder_side sender(const struct lad *d, const struct wire_frame *f)
 {
 	if (f->dir == WD_C2S)
 		return LS_CLIENT;
 	if (f->dir == WD_S2C)
 		return LS_SERVER;
-	for (int i = 0; f->dec.has_ports && i < d->nsrv; i++)
-		if (f->dec.sport == d->srv_port[i])
-			return LS_SERVER;
-	return LS_CLIENT;
+	if (!f->dec.has_ports)
+		return LS_CLIENT;
+	if (owns(d, LS_CLIENT, f->dec.sport) || owns(d, LS_SERVER, f->dec.dport))
+		return LS_CLIENT;
+	if (owns(d, LS_SERVER, f->dec.sport) || owns(d, LS_CLIENT, f->dec.dport))
+		return LS_SERVER;
+	/* Neither port known yet (a SYN read before connect()'s row): the higher
+	 * port is the client's, which the kernel chose from the ephemeral range. */
+	return f->dec.sport > f->dec.dport ? LS_CLIENT : LS_SERVER;
 }
 
 static void who_prefix(const struct event *e, char *buf, size_t len)
@@ -85,7 +114,16 @@ static void read_event(const struct ui *u, struct lad *d, const struct app *a, c
 		if (!f)
 			return; /* already rolled out of the wire's ring */
 		size_t caplen = f->caplen < WIRE_SNAP ? f->caplen : WIRE_SNAP;
-		ladder_add_frame(&d->l, e->seq, f->no, sender(d, f), fate_of(f->fate), &f->dec, f->data, caplen);
+		if (ladder_add_frame(&d->l, e->seq, f->no, sender(d, f), fate_of(f->fate), &f->dec, f->data, caplen))
+			return;
+		/* Its labels keep no answer a waiting question asks for ("hola",
+		 * a port); the reveal reads the log again (ui_predict.c). */
+		for (size_t i = d->l.n; i-- > 0 && d->l.n - i <= 8;)
+			if (d->l.it[i].frame && d->l.it[i].no == f->no) {
+				for (int t = 0; t < d->l.it[i].ntiers; t++)
+					ui_predict_mask(u, a, e->seq, d->l.it[i].label[t]);
+				break;
+			}
 		return;
 	}
 	case EV_CALL:
@@ -107,13 +145,11 @@ static void read_event(const struct ui *u, struct lad *d, const struct app *a, c
 		const struct tuple_row *r = e->row;
 		if (!r)
 			return;
-		if (r->side == SIDE_SERVER && r->lport[0] && d->nsrv < SRV_PORTS) {
-			uint16_t port = (uint16_t)atoi(r->lport);
-			bool known = false;
-			for (int i = 0; i < d->nsrv; i++)
-				known |= d->srv_port[i] == port;
-			if (!known && port)
-				d->srv_port[d->nsrv++] = port;
+		if (r->side != SIDE_NONE) {
+			/* A socket's local port is its side's; its remote port, the other's. */
+			enum ladder_side rs = r->side == SIDE_SERVER ? LS_SERVER : LS_CLIENT;
+			remember(d, rs, (uint16_t)atoi(r->lport));
+			remember(d, rs == LS_SERVER ? LS_CLIENT : LS_SERVER, (uint16_t)atoi(r->rport));
 		}
 		/* A state the socket entered; a new socket's first CLOSED says nothing. */
 		if (!(r->changed & TC_STATE) || !r->state[0] || r->step == TS_SOCKET || r->step == TS_INHERITED)
@@ -176,12 +212,13 @@ static void ladder_forget(struct ui *u, struct ui_pane *p)
 static void lay_rows(struct ui *u, struct ui_pane *p, struct lad *d)
 {
 	d->nrows = 0;
-	if (d->rcap < d->l.n) {
-		struct ladder_row *r = realloc(d->rows, d->l.n * sizeof(*r));
+	size_t need = LADDER_PIECES * d->l.n; /* a wrapped note takes a row a piece */
+	if (d->rcap < need) {
+		struct ladder_row *r = realloc(d->rows, need * sizeof(*r));
 		if (!r)
 			return; /* out of memory: an empty figure, nothing breaks */
 		d->rows = r;
-		d->rcap = d->l.n;
+		d->rcap = need;
 	}
 	d->nrows = ladder_layout(&d->l, p->w, u->utf8, d->rows);
 }

@@ -40,6 +40,58 @@ bool ui_predict_hides(const struct ui *u, const struct app *a, enum side side, i
 	return false;
 }
 
+bool ui_predict_hidden_bytes(const struct ui *u, const struct app *a, size_t at, unsigned char b[4], int *n)
+{
+	*n = 0;
+	if (!ui_predict_pending(u) || a != lab0(u))
+		return false;
+	for (int i = 0; i < u->pred.nq; i++) {
+		const struct event *q = session_at(&a->log, u->pred.ev[i]);
+		struct predict_answer ans;
+		if (!q || q->kind != EV_PREDICT || (enum expect_what)q->ret != EX_RESULT || q->side != SIDE_NONE ||
+		    at <= u->pred.ev[i] || predict_answer(&a->log, u->pred.ev[i], 0, 0, &ans) < 0 || !ans.bytes)
+			continue;
+		unsigned v;
+		int k = 0;
+		for (const char *s = ans.value; *n < 4 && sscanf(s, "%2x%n", &v, &k) == 1; s += k)
+			b[(*n)++] = (unsigned char)v;
+		return *n > 0;
+	}
+	return false;
+}
+
+void ui_predict_mask(const struct ui *u, const struct app *a, unsigned seq, char *text)
+{
+	if (!ui_predict_pending(u) || a != lab0(u))
+		return;
+	for (int i = 0; i < u->pred.nq; i++) {
+		const struct event *q = session_at(&a->log, u->pred.ev[i]);
+		struct predict_answer ans;
+		if (q && q->kind == EV_PREDICT && seq > q->seq &&
+		    predict_answer(&a->log, u->pred.ev[i], u->pred.lo, u->pred.hi, &ans) == 0)
+			predict_mask_words(text, &ans);
+	}
+}
+
+/* The ladder drew "??" for the answer as it read the log: it reads it
+ * again (after a reveal, and once an answer is known, to hide it). */
+static void reveal_panes(struct ui *u)
+{
+	for (int i = 0; i < P_TILED_; i++)
+		if ((i == P_LADDER || i == P_LADDER_B) && u->pane[i].ops && u->pane[i].ops->forget &&
+		    u->pane[i].a == lab0(u)) {
+			/* The same rows with "??" replaced: the view stays where it was. */
+			struct ui_pane *p = &u->pane[i];
+			int top = p->top;
+			bool follow = p->follow;
+			unsigned long sel = p->sel;
+			p->ops->forget(u, p);
+			p->top = top;
+			p->follow = follow;
+			p->sel = sel;
+		}
+}
+
 void ui_predict_collect(struct ui *u, bool replay)
 {
 	struct app *a = lab0(u);
@@ -58,24 +110,10 @@ void ui_predict_collect(struct ui *u, bool replay)
 		p->ev[p->nq] = p->scan;
 		p->ord[p->nq++] = ord;
 	}
-}
-
-/* The ladder drew "??" for the answer as it read the log: it reads it again. */
-static void reveal_panes(struct ui *u)
-{
-	for (int i = 0; i < P_TILED_; i++)
-		if ((i == P_LADDER || i == P_LADDER_B) && u->pane[i].ops && u->pane[i].ops->forget &&
-		    u->pane[i].a == lab0(u)) {
-			/* The same rows with "??" replaced: the view stays where it was. */
-			struct ui_pane *p = &u->pane[i];
-			int top = p->top;
-			bool follow = p->follow;
-			unsigned long sel = p->sel;
-			p->ops->forget(u, p);
-			p->top = top;
-			p->follow = follow;
-			p->sel = sel;
-		}
+	/* A command ran: an answer it gave (recvfrom's data) is hidden in the
+	 * labels the ladder already read. */
+	if (p->nq)
+		reveal_panes(u);
 }
 
 static void pop(struct ui_predict *p)

@@ -45,10 +45,11 @@ static void lesson_line(struct ui *u, char *buf, size_t len)
 
 /* What the narration line says now: an error, this command's narration or
  * explanation, else a hint for the situation. */
-static void narration(struct ui *u, char *buf, size_t len, attr_t *attr)
+static void narration(struct ui *u, char *buf, size_t len, attr_t *attr, bool *place)
 {
 	const struct session *s = &u->a->log;
 	*attr = u->attr[R_NARRATE];
+	*place = false;
 	if (u->notice[0]) {
 		snprintf(buf, len, "%s", u->notice);
 		if (u->notice_warn)
@@ -61,6 +62,7 @@ static void narration(struct ui *u, char *buf, size_t len, attr_t *attr)
 	if (u->nles && u->a->log.seq == u->lesson_seq[0] &&
 	    (u->nles < 2 || u->les[1].a->log.seq == u->lesson_seq[1])) {
 		lesson_line(u, buf, len);
+		*place = true;
 		return;
 	}
 	const struct event *say = NULL, *info = NULL, *wire = NULL;
@@ -203,15 +205,21 @@ void ui_draw_status(struct ui *u)
 	} else {
 		char line[CMD_LINE_MAX];
 		attr_t at;
-		narration(u, line, sizeof(line), &at);
-		if (ui_width(u, line) > W - 2 && u->notice[0] && u->notice_warn) {
-			/* An error is worth both lines: the key hints come back with the next key. */
+		bool place;
+		narration(u, line, sizeof(line), &at, &place);
+		/* News, an error, an explanation: read whole. A long one takes the
+		 * rows above its line (over the frame's bottom, until the next
+		 * command or key), so that the advice at its end ("setsockopt
+		 * reuseaddr on") is never cut and the key hints stay. The lesson's
+		 * place line ends in keys the hint line repeats: that is cut. */
+		int rows = place ? 1 : ui_wrap(u, NULL, 0, 0, W - 2, LINES / 3, 2, line, at);
+		if (rows > 1) {
+			int y0 = LINES - 1 - rows;
 			wattrset(stdscr, at);
-			mvwhline(stdscr, LINES - 2, 0, ' ', W);
-			mvwhline(stdscr, LINES - 1, 0, ' ', W);
+			for (int y = y0; y < LINES - 1; y++)
+				mvwhline(stdscr, y, 0, ' ', W);
 			wattrset(stdscr, A_NORMAL);
-			ui_wrap(u, stdscr, LINES - 2, 1, W - 2, 2, 2, line, at);
-			hints = false;
+			ui_wrap(u, stdscr, y0, 1, W - 2, rows, 2, line, at);
 		} else {
 			int used = ui_put(u, stdscr, LINES - 2, 1, W - 2, line, at);
 			if (ui_width(u, line) > W - 2) /* say that there is more than fits */

@@ -166,8 +166,10 @@ int ui_wrap(struct ui *u, WINDOW *win, int y, int x, int width, int maxrows, int
 		}
 		if (col)
 			col++;
-		/* A word longer than a line is cut: the rest would not help. */
-		col += ui_put(u, win, y + row, x + lead + col, avail - col, word, attr);
+		/* A word longer than a line is cut: the rest would not help.
+		 * Without a window the rows are only counted. */
+		col += win ? ui_put(u, win, y + row, x + lead + col, avail - col, word, attr)
+			   : (ww < avail - col ? ww : avail - col);
 		s += wl;
 	}
 	return *text ? row + 1 : 0;

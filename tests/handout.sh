@@ -38,6 +38,8 @@ if [ "$mode" = md ]; then
   check "$name md: every 5-tuple table renders as a table ($tables)" \
     '[ "$tables" -gt 0 ] && [ "$(grep -c "^<table>" "$tmp/html")" = "$tables" ] && [ "$(grep -c "<th>LOCAL-PORT</th>" "$tmp/html")" = "$tables" ] && ! grep -q "^<p>| STEP" "$tmp/html"'
   check "$name md: the C calls in code blocks" 'grep -q "<pre><code class=\"language-c\">" "$tmp/html"'
+  check "$name md: each sockaddr_in dump in the lecture's [i]=%X form too" \
+    '[ "$(grep -cE "^//   \[0\]=[0-9A-F]+,\[1\]=" "$tmp/out")" = "$(grep -cE "^//   ([0-9A-F]{2} ){15}[0-9A-F]{2}\$" "$tmp/out")" ] && grep -qE "^//   \[0\]=2,\[1\]=0,\[2\]=0,\[3\]=50," "$tmp/out"'
   # Each call once: a call that blocked is listed where it was made; its
   # return is a comment ("// [23] connect() returns: 0"), not the call again.
   sed -n '/^```c$/,/^```$/p' "$tmp/out" | grep -E '^[a-z].*\(.*;  // ' >"$tmp/calls"

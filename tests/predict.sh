@@ -85,7 +85,8 @@ send b; steps_done
 next_step "step 3/" >/dev/null
 wait_for "PREDICT client local" >/dev/null
 guess 49152-65535
-status2() { screen | tail -n 2 | tr '\n' ' ' | tr -s ' '; }
+# The verdict's lines: a long one wraps upward over the frame, the key hints stay last.
+status2() { screen | tail -n 4 | head -n 3 | tr '\n' ' ' | tr -s ' '; }
 reason() { status2 | grep -qE "✗ wrong: you said 49152-65535; client local is 100\.0\.0\.1 [0-9]{5}; 49152-65535 is IANA's range; this kernel's is 32768-60999: [0-9]{5} is in (it, not in IANA.s|both by chance)"; }
 check "49152-65535 (IANA's) is wrong, with its reason: the kernel's own range" 'wait_until reason'
 send q

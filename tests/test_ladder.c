@@ -345,7 +345,7 @@ static void connection(struct ladder *l)
 /* All rows at this width, one string each. */
 static size_t draw(const struct ladder *l, int width, bool utf8, char out[][512], size_t max)
 {
-	struct ladder_row *rows = calloc(l->n ? l->n : 1, sizeof(*rows));
+	struct ladder_row *rows = calloc(l->n ? LADDER_PIECES * l->n : 1, sizeof(*rows));
 	assert_non_null(rows);
 	size_t n = ladder_layout(l, width, utf8, rows);
 	assert_true(n <= max);
@@ -498,11 +498,60 @@ static void test_wide_notes(void **state)
 	size_t n = draw(&l, 41, false, r, 8);
 	for (size_t i = 0; i < n; i++)
 		printf("|%s|\n", r[i]);
-	assert_int_equal(n, 4);
-	assert_non_null(strstr(r[0], "client2: connect()..."));
-	assert_non_null(strstr(r[1], "[SYN] seq=0"));
-	assert_non_null(strstr(r[2], "<-[RST, ACK]"));
-	assert_non_null(strstr(r[3], "|client2: connect()->ECONNREFUSED"));
+	/* Too long for its column: wrapped beside the client's lane, after ": "
+	 * and after "->", never drawn across the wire. */
+	assert_int_equal(n, 6);
+	assert_string_equal(r[0], "    client2:|                          |");
+	assert_string_equal(r[1], "connect()...|                          |");
+	assert_non_null(strstr(r[2], "|-[SYN] seq=0"));
+	assert_non_null(strstr(r[3], "    client2:|<-[RST, ACK]"));
+	assert_string_equal(r[4], " connect()->|                          |");
+	assert_string_equal(r[5], "ECONNREFUSED|                          |");
+	for (size_t i = 0; i < n; i++) /* nothing of a note right of the client's lane */
+		assert_null(strstr(strchr(r[i], '|'), "conn"));
+	ladder_free(&l);
+}
+
+/* On loopback the capture is read after connect() returned: its frames
+ * still go above its result and the states entered after it; a send()'s
+ * result stays above the data it sent. */
+static void test_loopback_order(void **state)
+{
+	(void)state;
+	struct ladder l;
+	ladder_init(&l);
+	struct fb f;
+	now = 5;
+	note(&l, LS_SERVER, LN_CALL, "listen()", "0");
+	note(&l, LS_SERVER, LN_STATE, "LISTEN", "");
+	now = 9;
+	note(&l, LS_CLIENT, LN_CALL, "connect()", "ECONNREFUSED");
+	note(&l, LS_CLIENT, LN_STATE, "CLOSED", "");
+	frame(&f, true, 6, CISN, 0, TF_SYN, "", 0);
+	add(&l, &f, true, LF_PASSED);
+	frame(&f, false, 6, 0, CISN + 1, TF_RST | TF_ACK, "", 0);
+	add(&l, &f, false, LF_PASSED);
+	now = 12;
+	note(&l, LS_CLIENT, LN_CALL, "send()", "4");
+	frame(&f, true, 6, CISN + 1, SISN + 1, TF_PSH | TF_ACK, "hola", 4);
+	add(&l, &f, true, LF_PASSED);
+	char r[16][512];
+	size_t n = draw(&l, 60, false, r, 16);
+	for (size_t i = 0; i < n; i++)
+		printf("|%s|\n", r[i]);
+	int syn = -1, rst = -1, res = -1, closed = -1, snd = -1, psh = -1;
+	for (size_t i = 0; i < n; i++) {
+		if (strstr(r[i], "[SYN]") && syn < 0) syn = (int)i;
+		if (strstr(r[i], "[RST, ACK]")) rst = (int)i;
+		if (strstr(r[i], "ECONNREFUSED")) res = (int)i;
+		if (strstr(r[i], "CLOSED")) closed = (int)i;
+		if (strstr(r[i], "send()")) snd = (int)i;
+		if (strstr(r[i], "[PSH, ACK]")) psh = (int)i;
+	}
+	assert_true(syn >= 0 && syn < rst);
+	assert_true(rst <= res); /* the result on the RST's row or under it, never above the SYN */
+	assert_true(res <= closed);
+	assert_true(snd >= 0 && snd <= psh);
 	ladder_free(&l);
 }
 
@@ -532,6 +581,7 @@ int main(void)
 		cmocka_unit_test_setup(test_narrow_tiers, setup),
 		cmocka_unit_test_setup(test_held_dropped_retrans, setup),
 		cmocka_unit_test_setup(test_wide_notes, setup),
+		cmocka_unit_test_setup(test_loopback_order, setup),
 		cmocka_unit_test(test_bounded),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
