@@ -1,0 +1,94 @@
+#!/bin/bash
+# stepcheck.sh - the principle of the screen, enforced: at the end of every
+# step of every shipped lesson, at 80x24 and at 100x30, what the step teaches
+# is on screen, whole (DESIGN.md, Screen). Each lesson is run twice, with
+# --batch and on the screen in tmux; the screen is captured once each step
+# has ended (steps_done: the idle line of the --log, never a sleep) and
+# tests/stepcheck.py compares it with what --batch printed for that step:
+# the narration word for word, the rows it printed by their values, each
+# program's current call, the last sockaddr_in stage and the last frame.
+# --compare is checked at 100x30, each half against its own lesson's batch.
+#
+# Usage: tests/stepcheck.sh path/to/sockstep [LESSON...]   (exit 77: no tmux or python3)
+set -u
+bin=$(realpath "${1:?usage: stepcheck.sh path/to/sockstep [LESSON...]}")
+shift
+[ -x "$bin" ] || { echo "not an executable: $bin"; exit 1; }
+. "$(dirname "$0")/lib.sh"
+command -v python3 >/dev/null || { echo "python3 missing: skipped"; exit 77; }
+screen_test stepcheck
+ON_FAIL='' # the checker prints what it missed; the screens are kept under $tmp
+chk="$src/tests/stepcheck.py"
+export SOCKSTEP_LESSONS="$src/assets/lessons"
+
+# The shipped lessons, but the halves of --compare (checked below, together).
+if [ $# -gt 0 ]; then
+	lessons=("$@")
+else
+	lessons=()
+	for f in "$SOCKSTEP_LESSONS"/*.lesson; do
+		l=$(basename "$f" .lesson)
+		case $l in compare-*) continue ;; esac
+		lessons+=("$l")
+	done
+fi
+
+# batch LESSON: its --batch output in $tmp/LESSON.batch; the number of steps.
+batch() {
+	"$bin" --batch --lesson "$1" >"$tmp/$1.batch" 2>&1
+	sed -n 's/^Step [0-9]* of \([0-9]*\):.*/\1/p' "$tmp/$1.batch" | head -n 1
+}
+
+# walk NAME W H N ARGS: sockstep ARGS at WxH, n pressed N times; the screen
+# after each step in $tmp/NAME.K.
+walk() {
+	local name=$1 w=$2 h=$3 n=$4 args=$5 k
+	ui_fresh_log
+	tmux_session "s-$name" "$w" "$h" "env -u NO_COLOR LANG=C.UTF-8 LC_ALL=C.UTF-8 $bin $args --log $UI_LOG 2>$tmp/err"
+	wait_for "5-tuple" >/dev/null || { bad "$name: sockstep did not start"; return 1; }
+	for k in $(seq 1 "$n"); do
+		send n
+		steps_done || { bad "$name: step $k did not end"; return 1; }
+		screen >"$tmp/$name.$k"
+	done
+	send q
+	wait_gone "5-tuple" >/dev/null
+	[ -s "$tmp/err" ] && bad "$name: stderr: $(head -c 300 "$tmp/err")"
+	return 0
+}
+
+# judge NAME ARGS...: the checker over the screens of NAME; its FAIL lines become ours.
+judge() {
+	local name=$1 out
+	shift
+	if out=$(python3 "$chk" --label "$name" "$@"); then
+		ok "$name: every step on screen as --batch printed it"
+	else
+		while IFS= read -r line; do bad "${line#FAIL }"; done <<<"$out"
+	fi
+}
+
+for lesson in "${lessons[@]}"; do
+	n=$(batch "$lesson")
+	[ -n "$n" ] || { bad "$lesson: no steps in --batch --lesson $lesson"; continue; }
+	for size in 80x24 100x30; do
+		w=${size%x*} h=${size#*x}
+		walk "$lesson-$size" "$w" "$h" "$n" "--lesson $lesson" || continue
+		judge "$lesson-$size" "$tmp/$lesson.batch" $(for k in $(seq 1 "$n"); do echo "$tmp/$lesson-$size.$k"; done)
+	done
+done
+
+if [ $# = 0 ]; then
+	batch compare-tcp >/dev/null
+	batch compare-udp >/dev/null
+	# The rows n walks: the longer of the halves (the screen says "step K/N" on each).
+	n=$(grep -c '^Step [0-9]* of' "$tmp/compare-tcp.batch")
+	m=$(grep -c '^Step [0-9]* of' "$tmp/compare-udp.batch")
+	[ "$m" -gt "$n" ] && n=$m
+	if walk compare-100x30 100 30 "$n" --compare; then
+		judge compare-100x30 --compare "$tmp/compare-tcp.batch" "$tmp/compare-udp.batch" \
+			$(for k in $(seq 1 "$n"); do echo "$tmp/compare-100x30.$k"; done)
+	fi
+fi
+[ -n "${STEPCHECK_KEEP:-}" ] && cp -r "$tmp"/. "$STEPCHECK_KEEP"/
+finish
