@@ -164,6 +164,16 @@ int ui_steps_timeout(const struct ui *u)
 	return u->run.settling ? u->run.ms : 0;
 }
 
+bool ui_steps_paused(const struct ui *u)
+{
+	if (!u->nles || u->run.active)
+		return false;
+	for (int k = 0; k < u->nles; k++)
+		if (u->les[k].a->log.seq != u->lesson_seq[k])
+			return false; /* a command typed by hand: the explorer's live wire */
+	return true;
+}
+
 bool ui_steps_busy(const struct ui *u)
 {
 	return u->run.active;
