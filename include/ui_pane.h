@@ -153,6 +153,7 @@ struct ui {
 		int ms;               /* settling: how long the loop may sleep before the next turn */
 		struct app_settle st;
 		int fails_before;
+		size_t from[2];       /* each lab's log length when step k began: its rows are after it */
 		int queued;           /* n pressed meanwhile: steps to run after it */
 		unsigned finished;    /* runs ended (each step or replay), counted for the --log */
 		unsigned drawn;       /* the last of them the screen has drawn, idle */

@@ -237,6 +237,32 @@ static int add_text(struct parser *p, const char *text, size_t n)
 	return add_item(p, LI_TEXT, text, n, false, false);
 }
 
+/* "show: table|sockaddr|ladder|conversion": the panes the step is about. */
+static int show_line(struct parser *p, const char *v)
+{
+	static const char *const names[] = { "table", "sockaddr", "ladder", "conversion" };
+	if (p->cur->show)
+		return fail(p, "a second \"show:\" line in this step: expected one");
+	char buf[CMD_LINE_MAX + 1];
+	snprintf(buf, sizeof(buf), "%s", v);
+	char *save = NULL;
+	for (char *w = strtok_r(buf, "| \t", &save); w; w = strtok_r(NULL, "| \t", &save)) {
+		size_t i = 0;
+		while (i < 4 && strcmp(w, names[i]))
+			i++;
+		if (i == 4) {
+			char hint[96];
+			lesson_suggest(w, names, 4, hint, sizeof(hint));
+			return fail(p, "unknown pane \"%.40s\" in show:: expected table, sockaddr, ladder or conversion, "
+				       "joined by |%s", w, hint);
+		}
+		p->cur->show |= 1u << i;
+	}
+	if (!p->cur->show)
+		return fail(p, "\"show:\" names no pane: expected e.g. show: table|sockaddr");
+	return 0;
+}
+
 static int end_step(struct parser *p)
 {
 	if (p->cur && p->cur->nitems == 0) {
@@ -398,6 +424,8 @@ static int one_line(struct parser *p, char *line, const char *name)
 		return fail(p, "narration before the first step: expected a header line (title:, summary:, "
 			       "lesson:, net:, wait:) or \"step: TITLE\"");
 	}
+	if (!strncmp(line, "show:", 5))
+		return show_line(p, line + 5);
 	if (*lead == '\\')
 		lead++; /* escaped narration: "\# ..." */
 	else if (*lead)

@@ -23,6 +23,7 @@ struct layout {
 	int y_bottom;    /* border row above the bottom panes */
 	int y_end;       /* bottom border row */
 	int lesson_want; /* the narration lines the current step needed when laid out */
+	int table_want;  /* the table lines its rows needed then */
 	/* Boxes that are not panes: --compare's heading lines. */
 	int nbox;
 	struct box { int y, x, h, w; } box[4];
@@ -46,30 +47,113 @@ static void pane_place(struct ui *u, int id, int y, int x, int h, int w)
 		p->ops->resize(u, p);
 }
 
+/* What a lesson's step asks of the screen, read when it is laid out. */
+struct step_need {
+	int text;      /* narration lines, whole */
+	int table;     /* table lines for the rows the step printed (header, rows, their notes) */
+	bool bottom;   /* the step is about the sockaddr, conversion or ladder pane */
+};
+
+/* Table lines of the rows the step has added so far in lab which (each row
+ * and its note, a long note on two lines), the header included. */
+static int step_table_lines(const struct ui *u, int which, int width)
+{
+	const struct session *s = &u->les[which].a->log;
+	int n = 1, notew = width - 24 > 20 ? width - 24 : 20;
+	for (size_t i = u->run.from[which]; i < s->n; i++) {
+		const struct event *e = session_at(s, i);
+		if (!e || e->kind != EV_ROW || !e->row)
+			continue;
+		n++;
+		if (e->row->note[0])
+			n += 1 + (int)strlen(e->row->note) / notew;
+	}
+	return n < 2 ? 2 : n;
+}
+
+/* The pane a step is about, beside its table: the lesson says so (show:),
+ * or its commands do (an address built, a conversion, a frame sent). */
+static bool step_about_bottom(const struct lesson_step *st)
+{
+	if (!st)
+		return false;
+	if (st->show)
+		return (st->show & ~LESSON_SHOW_TABLE) != 0;
+	for (size_t i = 0; i < st->nitems; i++) {
+		const struct lesson_item *it = &st->items[i];
+		if (it->kind != LI_COMMAND || it->expect)
+			continue;
+		static const char *const verbs[] = { " bind ", " connect ", " sendto ", " send ", "htons ", "htonl ",
+						     "ntohs ", "ntohl ", "inet_addr ", "inet_pton ", "inet_aton " };
+		char t[CMD_LINE_MAX + 2];
+		snprintf(t, sizeof(t), " %s ", it->text);
+		for (size_t v = 0; v < sizeof(verbs) / sizeof(verbs[0]); v++)
+			if (strstr(t, verbs[v]))
+				return true;
+	}
+	return false;
+}
+
+static struct step_need step_need(struct ui *u, int which, int width)
+{
+	struct step_need n = { 0, 0, false };
+	if (which >= u->nles)
+		return n;
+	n.text = ui_lesson_rows_of(u, which, width);
+	n.table = step_table_lines(u, which, width);
+	n.bottom = step_about_bottom(ui_lesson_current(u, which));
+	return n;
+}
+
+/* Take up to *deficit lines from *h, down to floor. */
+static void yield(int *h, int floor, int *deficit)
+{
+	int take = *h - floor < *deficit ? *h - floor : *deficit;
+	if (take > 0) {
+		*h -= take;
+		*deficit -= take;
+	}
+}
+
 /* The explorer: programs over the 5-tuple over sockaddr_in and the wire;
- * with a lesson, its narration between the programs and the table. */
+ * with a lesson, its narration between the programs and the table.
+ *
+ * With a lesson the step's content gets the room (README, "The screen at
+ * 80x24"): the narration takes every line it needs, the table at least its
+ * header and the rows the step printed. When that leaves too little, the
+ * others yield in this order: the table's older rows; the programs' older
+ * lines, down to the three that a wrapped current call needs; the bottom
+ * pane (sockaddr_in, ladder) down to one line, or four when the step is
+ * about it; then the table down to its header and one row, and the programs
+ * to two. The narration is cut only past all of that, and the lesson check
+ * at load says where (lesson_fit). */
 static void layout_explorer(struct ui *u, int W, int F)
 {
 	int rows = F - 4, lh = 0;
+	int ph, th;
 	if (u->nles) {
 		rows--; /* one more border: above the lesson pane */
-		int want = ui_lesson_rows(u, W - 2), most = rows * 30 / 100;
-		lay.lesson_want = want;
-		lh = want < 1 ? 1 : want > most ? most : want;
-		if (lh < 1)
-			lh = 1;
-		rows -= lh;
+		struct step_need need = step_need(u, 0, W - 2);
+		lay.lesson_want = need.text;
+		lay.table_want = need.table;
+		lh = need.text < 1 ? 1 : need.text;
+		int rest = rows - lh;
+		ph = rest * 28 / 100 < 3 ? 3 : rest * 28 / 100;
+		th = rest * 38 / 100 < need.table ? need.table : rest * 38 / 100;
+		int bwant = need.bottom ? 6 : 3;
+		int deficit = bwant - (rest - ph - th);
+		yield(&th, need.table, &deficit);
+		yield(&ph, 3, &deficit);
+		deficit -= bwant - (need.bottom ? 4 : 1);
+		yield(&th, 2, &deficit);
+		yield(&ph, 2, &deficit);
+		if (deficit > 0) /* no room left for the whole narration */
+			lh = lh - deficit < 1 ? 1 : lh - deficit;
+	} else {
+		ph = rows * 30 / 100 < 4 ? 4 : rows * 30 / 100;
+		th = rows * 33 / 100 < 5 ? 5 : rows * 33 / 100;
 	}
-	int ph = rows * 30 / 100, th = rows * 33 / 100;
-	if (u->nles) {
-		ph = rows * 28 / 100;
-		th = rows * 38 / 100;
-		ph = ph < 3 ? 3 : ph;
-	} else if (ph < 4) {
-		ph = 4;
-	}
-	if (th < 5)
-		th = 5;
+	rows -= lh;
 	int bh = rows - ph - th;
 	lay.xs = W / 2;
 	int hexw = W * 42 / 100;
@@ -96,13 +180,17 @@ static void layout_explorer(struct ui *u, int W, int F)
 	}
 }
 
-/* The narration lines the current step needs (--compare: the longer of the halves'). */
-static int lesson_want(struct ui *u)
+/* What the current step needs (--compare: the larger of the halves'). */
+static struct step_need need_now(struct ui *u)
 {
 	if (!u->compare)
-		return ui_lesson_rows(u, COLS - 2);
-	int xs = COLS / 2, a = ui_lesson_rows_of(u, 0, xs - 1), b = ui_lesson_rows_of(u, 1, COLS - 2 - xs);
-	return a > b ? a : b;
+		return step_need(u, 0, COLS - 2);
+	int xs = COLS / 2;
+	struct step_need a = step_need(u, 0, xs - 1), b = step_need(u, 1, COLS - 2 - xs);
+	a.text = a.text > b.text ? a.text : b.text;
+	a.table = a.table > b.table ? a.table : b.table;
+	a.bottom |= b.bottom;
+	return a;
 }
 
 /* --compare: the lecture's two tables side by side, TCP on the left and
@@ -110,15 +198,17 @@ static int lesson_want(struct ui *u)
  * pane's title is the half's heading), its server's code, its client's
  * code, its 5-tuple table and a frames slot at the bottom. Both halves have
  * the same rows, so that the tables' steps can be level. The narration gets
- * the lines the longer text needs (up to a fifth), the table the most. */
+ * the lines the longer text needs, whole; the table the rest, and at least
+ * the rows the step printed: for them the frames slot yields first (down to
+ * one line), then the code panes (down to two). */
 static void layout_compare(struct ui *u, int W, int F)
 {
 	int rows = F - 6; /* borders: top, above the programs, between them, above the table and the frames, bottom */
 	int xs = W / 2, wl = xs - 1, wr = W - 2 - xs;
-	int want = lesson_want(u);
-	lay.lesson_want = want;
-	int most = rows / 5;
-	int lh = want < 1 ? 1 : want > most ? most : want;
+	struct step_need need = need_now(u);
+	lay.lesson_want = need.text;
+	lay.table_want = need.table;
+	int lh = need.text < 1 ? 1 : need.text;
 	int rest = rows - lh;
 	/* Three rows of code at least when the table keeps five: a current
 	 * accept() or connect() wraps to three at 80x24, and is shown whole. */
@@ -126,7 +216,17 @@ static void layout_compare(struct ui *u, int W, int F)
 	if (ph < 3 && rest - 6 - 2 >= 5)
 		ph = 3;
 	int wh = rest / 8 < 2 ? 2 : rest / 8;
+	int deficit = need.table - (rest - 2 * ph - wh);
+	yield(&wh, 1, &deficit);
+	while (deficit > 0 && ph > 2) {
+		ph--;
+		deficit -= 2;
+	}
 	int th = rest - 2 * ph - wh;
+	if (th < 2 && lh - (2 - th) >= 1) { /* the narration is cut only past all of that */
+		lh -= 2 - th;
+		th = 2;
+	}
 	lay.xs = xs;
 	int y = 1;
 	/* The frames slot: the ladder, or the frame list while it has the focus. */
@@ -274,7 +374,10 @@ bool ui_layout_stale(struct ui *u)
 {
 	/* The narration box takes the lines its step needs (--compare: the
 	 * longer of the two halves', both boxes the same height). */
-	return u->nles && !u->zoom && !lay.small && lesson_want(u) != lay.lesson_want;
+	if (!u->nles || u->zoom || lay.small)
+		return false;
+	struct step_need n = need_now(u);
+	return n.text != lay.lesson_want || n.table != lay.table_want;
 }
 
 bool ui_pane_shown(const struct ui *u, int id)

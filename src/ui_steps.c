@@ -74,6 +74,8 @@ static void start_step(struct ui *u, int k)
 	r->k = k;
 	r->lab = 0;
 	r->item = 0;
+	for (int i = 0; i < u->nles; i++)
+		r->from[i] = u->les[i].a->log.n; /* the layout gives the rows after it room */
 	u->step = k + 1; /* the narration box shows the step running */
 	progress(u);
 }
