@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "linein.h"
+#include "lesson_fit.h"
 #include "predict.h"
 
 static const char *const header_keys[] = { "title", "summary", "lesson", "net", "wait", "step" };
@@ -490,6 +491,13 @@ int lesson_parse(const char *text, size_t len, const char *file, const char *nam
 			p.line = qline;
 			r = fail(&p, "%s", why);
 		}
+	}
+	int fk, fl, fm; /* a step whose narration the screen could only show cut (lesson_fit.h) */
+	if (r == 0 && lesson_fit(p.l, &fk, &fl, &fm) < 0) {
+		p.line = p.l->steps[fk].line;
+		r = fail(&p, "step %d's narration takes %d lines at 80x24 (%d columns): expected at most %d for a step %s "
+			       "(shorten it, or split the step)", fk + 1, fl, LESSON_FIT_COLS, fm,
+			 fm == LESSON_FIT_LINES ? "that runs commands" : "of narration alone");
 	}
 	if (r == 0 && p.l->nsteps == 0) {
 		if (!p.line)

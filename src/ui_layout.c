@@ -118,15 +118,20 @@ static void yield(int *h, int floor, int *deficit)
 /* The explorer: programs over the 5-tuple over sockaddr_in and the wire;
  * with a lesson, its narration between the programs and the table.
  *
- * With a lesson the step's content gets the room (README, "The screen at
- * 80x24"): the narration takes every line it needs, the table at least its
+ * With a lesson the step's content gets the room (README, "What a step
+ * shows"): the narration takes every line it needs, the table at least its
  * header and the rows the step printed. When that leaves too little, the
- * others yield in this order: the table's older rows; the programs' older
- * lines, down to the three that a wrapped current call needs; the bottom
- * pane (sockaddr_in, ladder) down to one line, or four when the step is
- * about it; then the table down to its header and one row, and the programs
- * to two. The narration is cut only past all of that, and the lesson check
- * at load says where (lesson_fit). */
+ * others yield in this order:
+ *   1. the table's older rows, down to the step's own;
+ *   2. the programs' older lines, down to the three a wrapped current call needs;
+ *   3. the bottom pane (sockaddr_in, ladder) down to four lines when the
+ *      step is about it (show:, or its commands), else to one;
+ *   4. the table down to its header and one row;
+ *   5. the bottom pane down to one line;
+ *   6. the programs down to two lines.
+ * A step of narration alone (no command) that still does not fit has the
+ * whole frame. Past all of that the narration would be cut: the lesson
+ * check at load refuses such a step (lesson_fit.h). */
 static void layout_explorer(struct ui *u, int W, int F)
 {
 	int rows = F - 4, lh = 0;
@@ -140,14 +145,23 @@ static void layout_explorer(struct ui *u, int W, int F)
 		int rest = rows - lh;
 		ph = rest * 28 / 100 < 3 ? 3 : rest * 28 / 100;
 		th = rest * 38 / 100 < need.table ? need.table : rest * 38 / 100;
-		int bwant = need.bottom ? 6 : 3;
+		int bwant = need.bottom ? 6 : 3, bfloor = need.bottom ? 4 : 1;
 		int deficit = bwant - (rest - ph - th);
 		yield(&th, need.table, &deficit);
 		yield(&ph, 3, &deficit);
-		deficit -= bwant - (need.bottom ? 4 : 1);
+		deficit -= bwant - bfloor;
 		yield(&th, 2, &deficit);
+		deficit -= bfloor - 1;
 		yield(&ph, 2, &deficit);
-		if (deficit > 0) /* no room left for the whole narration */
+		const struct lesson_step *st = ui_lesson_current(u, 0);
+		if (deficit > 0 && st && st->ncommands == 0) {
+			/* Nothing but words: they have the frame to themselves. */
+			lay.y_lesson = 0;
+			lay.y_tuple = lay.y_bottom = F - 1;
+			pane_place(u, P_LESSON, 1, 1, F - 2, W - 2);
+			return;
+		}
+		if (deficit > 0) /* no room left for the whole narration: lesson_fit refuses this at load */
 			lh = lh - deficit < 1 ? 1 : lh - deficit;
 	} else {
 		ph = rows * 30 / 100 < 4 ? 4 : rows * 30 / 100;
