@@ -187,6 +187,10 @@ extern const struct ui_pane_ops ui_program_ops, ui_tuple_ops, ui_hex_ops, ui_wir
 void ui_frame_detail(struct ui *u, struct ui_pane *p, int y, const struct wire_frame *f, int skip);
 int ui_frame_detail_lines(const struct wire_frame *f, const struct wire *w);
 
+/* Rows a program pane needs at this content width to show its current
+ * call whole and every line after it (ui_program.c): the layout's floor. */
+int ui_program_rows(struct ui *u, struct ui_pane *p, int width);
+
 /* Rows the lesson pane wants at this content width: the current step's
  * narration (ui_lesson.c), so that the box takes only the lines it needs. */
 int ui_lesson_rows(struct ui *u, int width);

@@ -24,6 +24,7 @@ struct layout {
 	int y_end;       /* bottom border row */
 	int lesson_want; /* the narration lines the current step needed when laid out */
 	int table_want;  /* the table lines its rows needed then */
+	int calls_want;  /* the program lines its current calls needed then */
 	/* Boxes that are not panes: --compare's heading lines. */
 	int nbox;
 	struct box { int y, x, h, w; } box[4];
@@ -50,24 +51,29 @@ static void pane_place(struct ui *u, int id, int y, int x, int h, int w)
 /* What a lesson's step asks of the screen, read when it is laid out. */
 struct step_need {
 	int text;      /* narration lines, whole */
+	int calls;     /* program lines: the current call whole and what followed it */
 	int table;     /* table lines for the rows the step printed (header, rows, their notes) */
+	int rows;      /* the same without the notes */
 	bool bottom;   /* the step is about the sockaddr, conversion or ladder pane */
 };
 
 /* Table lines of the rows the step has added so far in lab which (each row
- * and its note, a long note on two lines), the header included. */
-static int step_table_lines(const struct ui *u, int which, int width)
+ * and its note, a long note on two lines), the header included; *rows: the
+ * same without the notes. */
+static int step_table_lines(const struct ui *u, int which, int width, int *rows)
 {
 	const struct session *s = &u->les[which].a->log;
-	int n = 1, notew = width - 24 > 20 ? width - 24 : 20;
+	int n = 1, r = 1, notew = width - 24 > 20 ? width - 24 : 20;
 	for (size_t i = u->run.from[which]; i < s->n; i++) {
 		const struct event *e = session_at(s, i);
 		if (!e || e->kind != EV_ROW || !e->row)
 			continue;
 		n++;
+		r++;
 		if (e->row->note[0])
 			n += 1 + (int)strlen(e->row->note) / notew;
 	}
+	*rows = r < 2 ? 2 : r;
 	return n < 2 ? 2 : n;
 }
 
@@ -96,11 +102,16 @@ static bool step_about_bottom(const struct lesson_step *st)
 
 static struct step_need step_need(struct ui *u, int which, int width)
 {
-	struct step_need n = { 0, 0, false };
+	struct step_need n = { 0, 0, 0, 0, false };
 	if (which >= u->nles)
 		return n;
 	n.text = ui_lesson_rows_of(u, which, width);
-	n.table = step_table_lines(u, which, width);
+	/* --compare's halves are a column each: both programs at the half's width. */
+	int ps = which ? P_SERVER_B : P_SERVER, pc = which ? P_CLIENT_B : P_CLIENT;
+	int ws = u->compare ? width : COLS / 2 - 1, wc = u->compare ? width : COLS - 2 - COLS / 2;
+	int a = ui_program_rows(u, &u->pane[ps], ws), b = ui_program_rows(u, &u->pane[pc], wc);
+	n.calls = a > b ? a : b;
+	n.table = step_table_lines(u, which, width, &n.rows);
 	n.bottom = step_about_bottom(ui_lesson_current(u, which));
 	return n;
 }
@@ -123,12 +134,15 @@ static void yield(int *h, int floor, int *deficit)
  * header and the rows the step printed. When that leaves too little, the
  * others yield in this order:
  *   1. the table's older rows, down to the step's own;
- *   2. the programs' older lines, down to the three a wrapped current call needs;
+ *   2. the programs' older lines, down to the current call (whole) and the
+ *      lines after it (its note, what it received);
  *   3. the bottom pane (sockaddr_in, ladder) down to four lines when the
  *      step is about it (show:, or its commands), else to one;
- *   4. the table down to its header and one row;
- *   5. the bottom pane down to one line;
- *   6. the programs down to two lines.
+ *   4. the notes under the step's rows (the rows stay);
+ *   5. the programs down to three lines (a wrapped current call);
+ *   6. the table down to its header and one row;
+ *   7. the bottom pane down to one line;
+ *   8. the programs down to two lines.
  * A step of narration alone (no command) that still does not fit has the
  * whole frame. Past all of that the narration would be cut: the lesson
  * check at load refuses such a step (lesson_fit.h). */
@@ -141,15 +155,19 @@ static void layout_explorer(struct ui *u, int W, int F)
 		struct step_need need = step_need(u, 0, W - 2);
 		lay.lesson_want = need.text;
 		lay.table_want = need.table;
+		lay.calls_want = need.calls;
 		lh = need.text < 1 ? 1 : need.text;
 		int rest = rows - lh;
-		ph = rest * 28 / 100 < 3 ? 3 : rest * 28 / 100;
+		int calls = need.calls < 3 ? 3 : need.calls > 6 ? 6 : need.calls;
+		ph = rest * 28 / 100 < calls ? calls : rest * 28 / 100;
 		th = rest * 38 / 100 < need.table ? need.table : rest * 38 / 100;
 		int bwant = need.bottom ? 6 : 3, bfloor = need.bottom ? 4 : 1;
 		int deficit = bwant - (rest - ph - th);
 		yield(&th, need.table, &deficit);
-		yield(&ph, 3, &deficit);
+		yield(&ph, calls, &deficit);
 		deficit -= bwant - bfloor;
+		yield(&th, need.rows, &deficit);
+		yield(&ph, 3, &deficit);
 		yield(&th, 2, &deficit);
 		deficit -= bfloor - 1;
 		yield(&ph, 2, &deficit);
@@ -203,6 +221,8 @@ static struct step_need need_now(struct ui *u)
 	struct step_need a = step_need(u, 0, xs - 1), b = step_need(u, 1, COLS - 2 - xs);
 	a.text = a.text > b.text ? a.text : b.text;
 	a.table = a.table > b.table ? a.table : b.table;
+	a.rows = a.rows > b.rows ? a.rows : b.rows;
+	a.calls = a.calls > b.calls ? a.calls : b.calls;
 	a.bottom |= b.bottom;
 	return a;
 }
@@ -222,6 +242,7 @@ static void layout_compare(struct ui *u, int W, int F)
 	struct step_need need = need_now(u);
 	lay.lesson_want = need.text;
 	lay.table_want = need.table;
+	lay.calls_want = need.calls;
 	int lh = need.text < 1 ? 1 : need.text;
 	int rest = rows - lh;
 	/* Three rows of code at least when the table keeps five: a current
@@ -230,6 +251,10 @@ static void layout_compare(struct ui *u, int W, int F)
 	if (ph < 3 && rest - 6 - 2 >= 5)
 		ph = 3;
 	int wh = rest / 8 < 2 ? 2 : rest / 8;
+	/* The current calls whole, with what followed them, where the table keeps its step's rows. */
+	int calls = need.calls > 4 ? 4 : need.calls;
+	while (ph < calls && rest - 2 * (ph + 1) - wh >= need.table)
+		ph++;
 	int deficit = need.table - (rest - 2 * ph - wh);
 	yield(&wh, 1, &deficit);
 	while (deficit > 0 && ph > 2) {
@@ -296,7 +321,8 @@ void ui_layout(struct ui *u)
 	mp->y = hp->y;
 	mp->x = hp->x;
 	mp->win = newwin(hh, hw, mp->y, mp->x);
-	ui_log("layout %dx%d%s%s", COLS, LINES, u->zoom ? " zoomed" : "", u->compare ? " compare" : "");
+	ui_log("layout %dx%d%s%s (step needs: text %d, table %d, calls %d)", COLS, LINES, u->zoom ? " zoomed" : "",
+	       u->compare ? " compare" : "", lay.lesson_want, lay.table_want, lay.calls_want);
 }
 
 static void frame_title(struct ui *u, int id, int y)
@@ -391,7 +417,7 @@ bool ui_layout_stale(struct ui *u)
 	if (!u->nles || u->zoom || lay.small)
 		return false;
 	struct step_need n = need_now(u);
-	return n.text != lay.lesson_want || n.table != lay.table_want;
+	return n.text != lay.lesson_want || n.table != lay.table_want || n.calls != lay.calls_want;
 }
 
 bool ui_pane_shown(const struct ui *u, int id)

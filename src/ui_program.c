@@ -440,3 +440,17 @@ const struct ui_pane_ops ui_program_ops = {
 	.update = program_update,
 	.forget = program_forget,
 };
+
+int ui_program_rows(struct ui *u, struct ui_pane *p, int width)
+{
+	struct pgm *pg = prog_of(u, p);
+	size_t cur = pg->n;
+	for (size_t k = pg->n; k-- > 0;)
+		if (pg->l[k].kind == PL_CALL) {
+			cur = k;
+			break;
+		}
+	if (cur == pg->n)
+		return 1;
+	return call_rows(u, p, &pg->l[cur], width - 2) + (int)(pg->n - 1 - cur);
+}

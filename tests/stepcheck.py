@@ -89,7 +89,7 @@ def parse_batch(text):
     header = None
     lines = text.split("\n")
     i = 0
-    last_entry = None  # what a continuation line (indent 10) continues
+    narr = False  # in a narration block: its preformatted lines are narration too
     while i < len(lines):
         line = lines[i]
         m = re.match(r"Step (\d+) of \d+: (.*)", line)
@@ -100,16 +100,23 @@ def parse_batch(text):
             i += 1
             continue
         if cur is None or line.startswith("=====") or line.startswith("LESSON "):
+            narr = cur is not None and line.startswith("=====")
             i += 1
             continue
         if re.match(r"\[\d+\] ", line):
             header = None
+            narr = False
             i += 1
             continue
-        if line and not line.startswith(" "):
+        # Narration: lines at column 0, and the preformatted lines (four
+        # spaces first) among them, before any command's output.
+        if line and (not line.startswith(" ") or (narr and line.startswith("    "))):
             cur.narration += line.split()
+            narr = True
             i += 1
             continue
+        if line.strip():
+            narr = False
         if line.startswith("    ") and not line.startswith("     ") and line.split()[:2] == ["STEP", "PROGRAM"]:
             header = line
             i += 1
@@ -120,10 +127,11 @@ def parse_batch(text):
                                                           "REMOTE-IP", "RPORT", "STATE", "STEP")))
             i += 1
             continue
-        m = re.match(r"  (server|client\d*)  (.*)", line)
+        m = re.match(r"  (server|client)(\d*|\.\d+)  (.*)", line)
         if m:
             header = None
-            who, rest = m.group(1), m.group(2)
+            # The pane: a side's programs share it (server.1, client2 are marked in it).
+            who, rest = m.group(1), m.group(3)
             # a wrapped entry continues on lines indented by 10
             j = i + 1
             while j < len(lines) and lines[j].startswith("          ") and not lines[j].startswith("            "):
@@ -286,7 +294,7 @@ def check_calls(st, lines, fails, tag):
             for i, row in enumerate(body):
                 if "▶" not in row:
                     continue
-                call = row[row.index("▶") + 1:]
+                call = re.sub(r"^\s*\[[a-z0-9.]+\]", "", row[row.index("▶") + 1:])
                 for more in body[i + 1:]:
                     if more.startswith("    ") and more.strip():
                         call += " " + more.strip()
