@@ -226,13 +226,14 @@ def screen_rows(lines):
         for row in body[1:]:
             toks = row.split()
             for k, t in enumerate(toks):
-                m = re.match(r"([sc])(\d+)$", t)  # --compare's narrow column: "s3" is server fd 3
-                if m:
-                    out.append(("server" if m.group(1) == "s" else "client", [m.group(2)] + toks[k + 1:], row.strip()))
-                    break
-                side = SIDE_ALIAS.get(t) or (t if re.match(r"(client|cli|c)\d+$", t) else None)
+                m = re.match(r"(srv|server|cli|client)(\.\d+|\d*)$", t)  # srv.1 is server.1, cli2 client2
+                side = SIDE_ALIAS[m.group(1)] + m.group(2) if m else None
                 if side and k + 1 < len(toks) and re.match(r"(\d+|-|\?\?)$", toks[k + 1]):
                     out.append((side, toks[k + 1:], row.strip()))
+                    break
+                m = re.match(r"([sc])(\d+)$", t)  # --compare's narrow column: "s3" is server fd 3
+                if m and k > 0:
+                    out.append(("server" if m.group(1) == "s" else "client", [m.group(2)] + toks[k + 1:], row.strip()))
                     break
             else:
                 # No program column (--compare's narrow halves): the STEP label leads.
@@ -273,7 +274,7 @@ def row_shown(r, shown):
             if toks[0].lower() == label.lower() and cells_match(rest, toks[1:]):
                 return True
             continue
-        if not (side == prog or (prog.startswith("client") and side in (prog, "c" + prog[6:], "cli" + prog[6:]))):
+        if side != prog:
             continue
         if cells_match(cells, toks):
             return True
