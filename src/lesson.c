@@ -254,7 +254,7 @@ static int show_line(struct parser *p, const char *v)
 		if (i == 4) {
 			char hint[96];
 			lesson_suggest(w, names, 4, hint, sizeof(hint));
-			return fail(p, "unknown pane \"%.40s\" in show:: expected table, sockaddr, ladder or conversion, "
+			return fail(p, "unknown pane \"%.40s\" in \"show:\": expected table, sockaddr, ladder or conversion, "
 				       "joined by |%s", w, hint);
 		}
 		p->cur->show |= 1u << i;
