@@ -25,6 +25,7 @@ struct layout {
 	int lesson_want; /* the narration lines the current step needed when laid out */
 	int table_want;  /* the table lines its rows needed then */
 	int calls_want;  /* the program lines its current calls needed then */
+	int rows_want;   /* the table lines its rows needed, without their notes */
 	/* Boxes that are not panes: --compare's heading lines. */
 	int nbox;
 	struct box { int y, x, h, w; } box[4];
@@ -156,6 +157,7 @@ static void layout_explorer(struct ui *u, int W, int F)
 		lay.lesson_want = need.text;
 		lay.table_want = need.table;
 		lay.calls_want = need.calls;
+		lay.rows_want = need.rows;
 		lh = need.text < 1 ? 1 : need.text;
 		int rest = rows - lh;
 		int calls = need.calls < 3 ? 3 : need.calls > 6 ? 6 : need.calls;
@@ -232,9 +234,11 @@ static struct step_need need_now(struct ui *u)
  * pane's title is the half's heading), its server's code, its client's
  * code, its 5-tuple table and a frames slot at the bottom. Both halves have
  * the same rows, so that the tables' steps can be level. The narration gets
- * the lines the longer text needs, whole; the table the rest, and at least
- * the rows the step printed: for them the frames slot yields first (down to
- * one line), then the code panes (down to two). */
+ * the lines the longer text needs, whole; the code panes the current calls
+ * whole; the table the rest, and the rows the step printed if it can: for
+ * them the frames slot yields first (down to one line), then what followed
+ * the calls (down to three lines); past that the table keeps the step's
+ * newest rows. */
 static void layout_compare(struct ui *u, int W, int F)
 {
 	int rows = F - 6; /* borders: top, above the programs, between them, above the table and the frames, bottom */
@@ -243,25 +247,26 @@ static void layout_compare(struct ui *u, int W, int F)
 	lay.lesson_want = need.text;
 	lay.table_want = need.table;
 	lay.calls_want = need.calls;
+	lay.rows_want = need.rows;
 	int lh = need.text < 1 ? 1 : need.text;
 	int rest = rows - lh;
-	/* Three rows of code at least when the table keeps five: a current
-	 * accept() or connect() wraps to three at 80x24, and is shown whole. */
-	int ph = rest / 6 < 2 ? 2 : rest / 6;
-	if (ph < 3 && rest - 6 - 2 >= 5)
-		ph = 3;
+	/* The current calls whole (a connect() or accept() wraps to three rows
+	 * in a half at 80x24), with what followed them. */
+	int calls = need.calls < 2 ? 2 : need.calls > 4 ? 4 : need.calls;
+	int ph = rest / 6 < calls ? calls : rest / 6;
 	int wh = rest / 8 < 2 ? 2 : rest / 8;
-	/* The current calls whole, with what followed them, where the table keeps its step's rows. */
-	int calls = need.calls > 4 ? 4 : need.calls;
-	while (ph < calls && rest - 2 * (ph + 1) - wh >= need.table)
-		ph++;
-	int deficit = need.table - (rest - 2 * ph - wh);
+	/* The step's rows: a half's table has no room for the notes. */
+	int deficit = 2 * ph + wh + need.rows - rest;
 	yield(&wh, 1, &deficit);
-	while (deficit > 0 && ph > 2) {
+	while (deficit > 0 && ph > 3) { /* what followed the calls */
 		ph--;
 		deficit -= 2;
 	}
-	int th = rest - 2 * ph - wh;
+	int th = rest - 2 * ph - wh; /* then the oldest of the step's rows */
+	while (th < 2 && ph > 2) { /* then the calls' first lines */
+		ph--;
+		th += 2;
+	}
 	if (th < 2 && lh - (2 - th) >= 1) { /* the narration is cut only past all of that */
 		lh -= 2 - th;
 		th = 2;
@@ -321,8 +326,8 @@ void ui_layout(struct ui *u)
 	mp->y = hp->y;
 	mp->x = hp->x;
 	mp->win = newwin(hh, hw, mp->y, mp->x);
-	ui_log("layout %dx%d%s%s (step needs: text %d, table %d, calls %d)", COLS, LINES, u->zoom ? " zoomed" : "",
-	       u->compare ? " compare" : "", lay.lesson_want, lay.table_want, lay.calls_want);
+	ui_log("layout %dx%d%s%s (step needs: text %d, table %d, rows %d, calls %d)", COLS, LINES, u->zoom ? " zoomed" : "",
+	       u->compare ? " compare" : "", lay.lesson_want, lay.table_want, lay.rows_want, lay.calls_want);
 }
 
 static void frame_title(struct ui *u, int id, int y)
