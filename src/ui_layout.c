@@ -90,8 +90,9 @@ static bool step_about_bottom(const struct lesson_step *st)
 		const struct lesson_item *it = &st->items[i];
 		if (it->kind != LI_COMMAND || it->expect)
 			continue;
-		static const char *const verbs[] = { " bind ", " connect ", " sendto ", " send ", "htons ", "htonl ",
-						     "ntohs ", "ntohl ", "inet_addr ", "inet_pton ", "inet_aton " };
+		static const char *const verbs[] = { " bind ", " connect ", " sendto ", " send ", " close ",
+						     " shutdown ", " wire ", "htons ", "htonl ", "ntohs ", "ntohl ",
+						     "inet_addr ", "inet_pton ", "inet_aton " };
 		char t[CMD_LINE_MAX + 2];
 		snprintf(t, sizeof(t), " %s ", it->text);
 		for (size_t v = 0; v < sizeof(verbs) / sizeof(verbs[0]); v++)
@@ -138,7 +139,9 @@ static void yield(int *h, int floor, int *deficit)
  *   2. the programs' older lines, down to the current call (whole) and the
  *      lines after it (its note, what it received);
  *   3. the bottom pane (sockaddr_in, ladder) down to four lines when the
- *      step is about it (show:, or its commands), else to one;
+ *      step is about it (show:, or its commands: an address built, a
+ *      conversion, a frame sent), else to one; the notes under the step's
+ *      rows yield before it when the step is about it;
  *   4. the notes under the step's rows (the rows stay);
  *   5. the programs down to three lines (a wrapped current call);
  *   6. the table down to its header and one row;
@@ -167,6 +170,8 @@ static void layout_explorer(struct ui *u, int W, int F)
 		int deficit = bwant - (rest - ph - th);
 		yield(&th, need.table, &deficit);
 		yield(&ph, calls, &deficit);
+		if (need.bottom) /* the pane the step is about outranks the notes */
+			yield(&th, need.rows, &deficit);
 		deficit -= bwant - bfloor;
 		yield(&th, need.rows, &deficit);
 		yield(&ph, 3, &deficit);
@@ -263,6 +268,10 @@ static void layout_compare(struct ui *u, int W, int F)
 		deficit -= 2;
 	}
 	int th = rest - 2 * ph - wh; /* then the oldest of the step's rows */
+	while (ph < 4 && th - 2 >= need.table) { /* room to spare: the calls before the current one */
+		ph++;
+		th -= 2;
+	}
 	while (th < 2 && ph > 2) { /* then the calls' first lines */
 		ph--;
 		th += 2;
