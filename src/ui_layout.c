@@ -133,8 +133,9 @@ static void yield(int *h, int floor, int *deficit)
  *
  * With a lesson the step's content gets the room (README, "What a step
  * shows"): the narration takes every line it needs, the table at least its
- * header and the rows the step printed. When that leaves too little, the
- * others yield in this order:
+ * header and the rows the step printed; the room to spare goes to the pane
+ * the step is about (the bottom pane, else the table). When that leaves too
+ * little, the others yield in this order:
  *   1. the table's older rows, down to the step's own;
  *   2. the programs' older lines, down to the current call (whole) and the
  *      lines after it (its note, what it received);
@@ -188,6 +189,8 @@ static void layout_explorer(struct ui *u, int W, int F)
 		}
 		if (deficit > 0) /* no room left for the whole narration: lesson_fit refuses this at load */
 			lh = lh - deficit < 1 ? 1 : lh - deficit;
+		else if (!need.bottom && deficit < 0) /* room to spare: the table's older rows have it */
+			th += rest - ph - th - bwant > 0 ? rest - ph - th - bwant : 0;
 	} else {
 		ph = rows * 30 / 100 < 4 ? 4 : rows * 30 / 100;
 		th = rows * 33 / 100 < 5 ? 5 : rows * 33 / 100;
