@@ -263,6 +263,8 @@ static void layout_compare(struct ui *u, int W, int F)
 	int calls = need.calls < 2 ? 2 : need.calls > 4 ? 4 : need.calls;
 	int ph = rest / 6 < calls ? calls : rest / 6;
 	int wh = rest / 8 < 2 ? 2 : rest / 8;
+	if (ph < 3 && rest - 6 - 2 >= 5) /* three rows of code when the table keeps five */
+		ph = 3;
 	/* The step's rows: a half's table has no room for the notes. */
 	int deficit = 2 * ph + wh + need.rows - rest;
 	yield(&wh, 1, &deficit);
@@ -271,10 +273,6 @@ static void layout_compare(struct ui *u, int W, int F)
 		deficit -= 2;
 	}
 	int th = rest - 2 * ph - wh; /* then the oldest of the step's rows */
-	while (ph < 4 && th - 2 >= need.table) { /* room to spare: the calls before the current one */
-		ph++;
-		th -= 2;
-	}
 	while (th < 2 && ph > 2) { /* then the calls' first lines */
 		ph--;
 		th += 2;
