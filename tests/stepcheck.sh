@@ -40,10 +40,17 @@ batch() {
 	sed -n 's/^Step [0-9]* of \([0-9]*\):.*/\1/p' "$tmp/$1.batch" | head -n 1
 }
 
-# walk NAME W H N ARGS: sockstep ARGS at WxH, n pressed N times; the screen
-# after each step in $tmp/NAME.K.
+# screen_moved FILE: the screen is no longer what FILE holds.
+screen_moved() { ! screen | cmp -s - "$1"; }
+
+# walk NAME W H N ARGS [LINGER]: sockstep ARGS at WxH, n pressed N times; the
+# screen after each step in $tmp/NAME.K. LINGER: a lesson whose kernels have
+# timers running between steps (a dropped frame: retransmissions): after
+# each step, as a class reading it would, wait up to 3 s for the screen to
+# move on by itself; it must not (the wire relays nothing between steps),
+# and what is compared is the screen after that wait.
 walk() {
-	local name=$1 w=$2 h=$3 n=$4 args=$5 k
+	local name=$1 w=$2 h=$3 n=$4 args=$5 linger=${6:-} k
 	ui_fresh_log
 	tmux_session "s-$name" "$w" "$h" "env -u NO_COLOR LANG=C.UTF-8 LC_ALL=C.UTF-8 $bin $args --log $UI_LOG 2>$tmp/err"
 	wait_for "5-tuple" >/dev/null || { bad "$name: sockstep did not start"; return 1; }
@@ -51,6 +58,13 @@ walk() {
 		send n
 		steps_done || { bad "$name: step $k did not end"; return 1; }
 		screen >"$tmp/$name.$k"
+		if [ -n "$linger" ]; then
+			if WAIT_TRIES=60 wait_until screen_moved "$tmp/$name.$k"; then
+				bad "$name: step $k: the screen went on by itself after the step ended (frames crossed between steps)"
+				diff "$tmp/$name.$k" <(screen) | grep '^>' | head -n 8 | sed 's/^/      /'
+				screen >"$tmp/$name.$k"
+			fi
+		fi
 	done
 	send q
 	wait_gone "5-tuple" >/dev/null
@@ -74,7 +88,9 @@ for lesson in "${lessons[@]}"; do
 	[ -n "$n" ] || { bad "$lesson: no steps in --batch --lesson $lesson"; continue; }
 	for size in 80x24 100x30; do
 		w=${size%x*} h=${size#*x}
-		walk "$lesson-$size" "$w" "$h" "$n" "--lesson $lesson" || continue
+		linger=''
+		grep -qE '^> *wire (drop|hold)' "$SOCKSTEP_LESSONS/$lesson.lesson" && linger=yes
+		walk "$lesson-$size" "$w" "$h" "$n" "--lesson $lesson" "$linger" || continue
 		judge "$lesson-$size" "$tmp/$lesson.batch" $(for k in $(seq 1 "$n"); do echo "$tmp/$lesson-$size.$k"; done)
 	done
 done
