@@ -63,11 +63,18 @@ int app_exec_line(struct app *a, const char *line, char *err, size_t errlen);
 /* In --net host, show only the frames of sockstep's own sockets. */
 void app_filter_host(struct app *a);
 
-/* The descriptors to poll: blocked calls, the wire's captures and timer. */
-int app_pollfds(const struct app *a, struct pollfd *pfd, int max);
+/* The descriptors to poll: blocked calls, the wire's captures and timer
+ * (the wire's left out while paused). */
+int app_pollfds(const struct app *a, struct pollfd *pfd, int max, bool paused);
 
-/* After poll: relay frames, finish blocked calls, and (live) notice state changes. */
-void app_service(struct app *a);
+/* After poll: relay frames, finish blocked calls, and (live) notice state
+ * changes. paused: the wire is left alone. Between two steps of a lesson on
+ * screen nothing is relayed: what the kernels send meanwhile (a
+ * retransmission timer's frame) waits in the capture and crosses when the
+ * next step settles, as it does in --batch, where the next command follows
+ * at once. So the screen at the end of a step is batch's, however long the
+ * class reads it. */
+void app_service(struct app *a, bool paused);
 
 /* Let the network run after command seq until it settles (or the call of
  * that command has waited wait_ms; run_ms: "wait" commands). app_settle

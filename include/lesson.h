@@ -86,9 +86,14 @@ struct lesson_item {
 			   * is not kept: it is 7 KiB, and a 1 MiB lesson may hold 100000 commands */
 };
 
+/* What a step is about (a "show:" line): the screen gives those panes room
+ * first (ui_layout.c); 0: read from its commands. */
+enum { LESSON_SHOW_TABLE = 1, LESSON_SHOW_SOCKADDR = 2, LESSON_SHOW_LADDER = 4, LESSON_SHOW_CONVERSION = 8 };
+
 struct lesson_step {
 	char *title;
 	unsigned line;    /* the "step:" line */
+	unsigned show;    /* LESSON_SHOW_* of its "show:" line, 0 without one */
 	struct lesson_item *items;
 	size_t nitems;
 	size_t ncommands; /* how many items are commands */

@@ -154,6 +154,7 @@ struct ui {
 		int ms;               /* settling: how long the loop may sleep before the next turn */
 		struct app_settle st;
 		int fails_before;
+		size_t from[2];       /* each lab's log length when step k began: its rows are after it */
 		int queued;           /* n pressed meanwhile: steps to run after it */
 		unsigned finished;    /* runs ended (each step or replay), counted for the --log */
 		unsigned drawn;       /* the last of them the screen has drawn, idle */
@@ -190,6 +191,10 @@ int ui_frame_detail_lines(const struct wire_frame *f, const struct wire *w);
 /* The newest table the hex pane shows (families, journey), when it is its
  * newest content: the rows and columns it needs; 0 otherwise (ui_hex.c). */
 int ui_hex_table_size(struct ui *u, int *cols);
+
+/* Rows a program pane needs at this content width to show its current
+ * call whole and every line after it (ui_program.c): the layout's floor. */
+int ui_program_rows(struct ui *u, struct ui_pane *p, int width);
 
 /* Rows the lesson pane wants at this content width: the current step's
  * narration (ui_lesson.c), so that the box takes only the lines it needs. */

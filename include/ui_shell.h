@@ -49,6 +49,9 @@ struct app *ui_steps_settling(const struct ui *u);
 void ui_steps_settle(struct ui *u, bool ready);
 /* How long the loop may sleep in poll: -1 for ever (no step running). */
 int ui_steps_timeout(const struct ui *u);
+/* A lesson waits between two steps (nothing typed by hand since the last):
+ * the wire relays nothing until the next step (app_service). */
+bool ui_steps_paused(const struct ui *u);
 /* q or Esc: stop the step or replay where it is. */
 void ui_steps_cancel(struct ui *u);
 

@@ -206,17 +206,17 @@ static int service_wire(struct app *a)
 	return n;
 }
 
-int app_pollfds(const struct app *a, struct pollfd *pfd, int max)
+int app_pollfds(const struct app *a, struct pollfd *pfd, int max, bool paused)
 {
 	int n = engine_pollfds(&a->eng, pfd, max);
-	if (a->wire)
+	if (a->wire && !paused)
 		n += wire_pollfds(a->wire, pfd + n, max - n);
 	return n;
 }
 
-void app_service(struct app *a)
+void app_service(struct app *a, bool paused)
 {
-	if (a->wire)
+	if (a->wire && !paused)
 		service_wire(a);
 	engine_progress(&a->eng);
 	if (a->live)
@@ -350,7 +350,7 @@ void app_settle(struct app *a, unsigned seq, unsigned run_ms)
 		struct pollfd pfd[APP_MAX_POLL];
 		/* The naps and the last chances sleep without the descriptors:
 		 * one that stays readable must not spin the loop. */
-		int n = app_settle_sleeps(&st) ? 0 : app_pollfds(a, pfd, APP_MAX_POLL);
+		int n = app_settle_sleeps(&st) ? 0 : app_pollfds(a, pfd, APP_MAX_POLL, false);
 		int r = n ? poll(pfd, (nfds_t)n, ms) : poll(NULL, 0, ms);
 		if (r < 0 && errno == EINTR)
 			continue;

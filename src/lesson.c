@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "linein.h"
+#include "lesson_fit.h"
 #include "predict.h"
 #include "text.h"
 
@@ -239,6 +240,32 @@ static int add_text(struct parser *p, const char *text, size_t n, bool pre)
 	return add_item(p, LI_TEXT, text, n, false, false, pre);
 }
 
+/* "show: table|sockaddr|ladder|conversion": the panes the step is about. */
+static int show_line(struct parser *p, const char *v)
+{
+	static const char *const names[] = { "table", "sockaddr", "ladder", "conversion" };
+	if (p->cur->show)
+		return fail(p, "a second \"show:\" line in this step: expected one");
+	char buf[CMD_LINE_MAX + 1];
+	snprintf(buf, sizeof(buf), "%s", v);
+	char *save = NULL;
+	for (char *w = strtok_r(buf, "| \t", &save); w; w = strtok_r(NULL, "| \t", &save)) {
+		size_t i = 0;
+		while (i < 4 && strcmp(w, names[i]))
+			i++;
+		if (i == 4) {
+			char hint[96];
+			lesson_suggest(w, names, 4, hint, sizeof(hint));
+			return fail(p, "unknown pane \"%.40s\" in \"show:\": expected table, sockaddr, ladder or conversion, "
+				       "joined by |%s", w, hint);
+		}
+		p->cur->show |= 1u << i;
+	}
+	if (!p->cur->show)
+		return fail(p, "\"show:\" names no pane: expected e.g. show: table|sockaddr");
+	return 0;
+}
+
 static int end_step(struct parser *p)
 {
 	if (p->cur && p->cur->nitems == 0) {
@@ -437,6 +464,8 @@ static int one_line(struct parser *p, char *line, const char *name)
 	}
 	if (!strncmp(line, "    ", 4))
 		return pre_line(p, line);
+	if (!strncmp(line, "show:", 5))
+		return show_line(p, line + 5);
 	if (*lead == '\\')
 		lead++; /* escaped narration: "\# ..." */
 	else if (*lead)
@@ -501,6 +530,13 @@ int lesson_parse(const char *text, size_t len, const char *file, const char *nam
 			p.line = qline;
 			r = fail(&p, "%s", why);
 		}
+	}
+	int fk, fl, fm; /* a step whose narration the screen could only show cut (lesson_fit.h) */
+	if (r == 0 && lesson_fit(p.l, &fk, &fl, &fm) < 0) {
+		p.line = p.l->steps[fk].line;
+		r = fail(&p, "step %d's narration takes %d lines at 80x24 (%d columns): expected at most %d for a step %s "
+			       "(shorten it, or split the step)", fk + 1, fl, LESSON_FIT_COLS, fm,
+			 fm == LESSON_FIT_LINES ? "that runs commands" : "of narration alone");
 	}
 	if (r == 0 && p.l->nsteps == 0) {
 		if (!p.line)

@@ -238,7 +238,7 @@ void ui_run_line(struct ui *u, const char *line)
 	/* A call that puts nothing on the wire (closing a UDP socket) wakes no
 	 * descriptor of the loop: show its rows now, not at the next event. */
 	if (rc > 0)
-		app_service(ui_target(u));
+		app_service(ui_target(u), false);
 	u->notice[0] = '\0';
 	if (rc < 0 || rc == 2)
 		ui_notice(u, true, "%s", err[0] ? err : "the command was refused");
@@ -531,6 +531,7 @@ static int loop(struct ui *u)
 			ui_log("screen: idle at step %d (run %u)", u->step, u->run.finished);
 		}
 		struct app *settling = ui_steps_settling(u);
+		bool paused = ui_steps_paused(u); /* between two steps: the wire waits for n */
 		struct pollfd pfd[2 * APP_MAX_POLL + 2];
 		pfd[0] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
 		pfd[1] = (struct pollfd){ .fd = sig_pipe[0], .events = POLLIN };
@@ -538,7 +539,7 @@ static int loop(struct ui *u)
 		for (int k = 0; k < 2; k++) {
 			/* A settle that naps leaves its lab's descriptors alone. */
 			bool skip = labs[k] == settling && app_settle_sleeps(&u->run.st);
-			int m = labs[k] && !skip ? app_pollfds(labs[k], pfd + n, APP_MAX_POLL) : 0;
+			int m = labs[k] && !skip ? app_pollfds(labs[k], pfd + n, APP_MAX_POLL, paused) : 0;
 			n += m > 0 ? m : 0;
 			end[k] = n;
 		}
@@ -569,7 +570,7 @@ static int loop(struct ui *u)
 				ui_steps_settle(u, ready); /* the step's own settling serves its lab */
 				dirty |= ready || !ui_steps_settling(u);
 			} else if (ready) {
-				app_service(labs[k]);
+				app_service(labs[k], paused);
 				dirty = true;
 			}
 		}

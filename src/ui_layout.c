@@ -23,7 +23,10 @@ struct layout {
 	int y_bottom;    /* border row above the bottom panes */
 	int y_end;       /* bottom border row */
 	int lesson_want; /* the narration lines the current step needed when laid out */
-	int table_want;  /* the rows of the hex pane's table when laid out (0: none) */
+	int hextable_want; /* the rows of the hex pane's table when laid out (0: none) */
+	int table_want;  /* the table lines its rows needed then */
+	int calls_want;  /* the program lines its current calls needed then */
+	int rows_want;   /* the table lines its rows needed, without their notes */
 	/* Boxes that are not panes: --compare's heading lines. */
 	int nbox;
 	struct box { int y, x, h, w; } box[4];
@@ -97,36 +100,159 @@ static bool layout_table(struct ui *u, int W, int F, int trows)
 	return true;
 }
 
+/* What a lesson's step asks of the screen, read when it is laid out. */
+struct step_need {
+	int text;      /* narration lines, whole */
+	int calls;     /* program lines: the current call whole and what followed it */
+	int table;     /* table lines for the rows the step printed (header, rows, their notes) */
+	int rows;      /* the same without the notes */
+	bool bottom;   /* the step is about the sockaddr, conversion or ladder pane */
+};
+
+/* Table lines of the rows the step has added so far in lab which (each row
+ * and its note, a long note on two lines), the header included; *rows: the
+ * same without the notes. */
+static int step_table_lines(const struct ui *u, int which, int width, int *rows)
+{
+	const struct session *s = &u->les[which].a->log;
+	int n = 1, r = 1, notew = width - 24 > 20 ? width - 24 : 20;
+	for (size_t i = u->run.from[which]; i < s->n; i++) {
+		const struct event *e = session_at(s, i);
+		if (!e || e->kind != EV_ROW || !e->row)
+			continue;
+		n++;
+		r++;
+		if (e->row->note[0])
+			n += 1 + (int)strlen(e->row->note) / notew;
+	}
+	*rows = r < 2 ? 2 : r;
+	return n < 2 ? 2 : n;
+}
+
+/* The pane a step is about, beside its table: the lesson says so (show:),
+ * or its commands do (an address built, a conversion, a frame sent). */
+static bool step_about_bottom(const struct lesson_step *st)
+{
+	if (!st)
+		return false;
+	if (st->show)
+		return (st->show & ~LESSON_SHOW_TABLE) != 0;
+	for (size_t i = 0; i < st->nitems; i++) {
+		const struct lesson_item *it = &st->items[i];
+		if (it->kind != LI_COMMAND || it->expect)
+			continue;
+		static const char *const verbs[] = { " bind ", " connect ", " sendto ", " send ", " close ",
+						     " shutdown ", " wire ", "htons ", "htonl ", "ntohs ", "ntohl ",
+						     "inet_addr ", "inet_pton ", "inet_aton " };
+		char t[CMD_LINE_MAX + 2];
+		snprintf(t, sizeof(t), " %s ", it->text);
+		for (size_t v = 0; v < sizeof(verbs) / sizeof(verbs[0]); v++)
+			if (strstr(t, verbs[v]))
+				return true;
+	}
+	return false;
+}
+
+static struct step_need step_need(struct ui *u, int which, int width)
+{
+	struct step_need n = { 0, 0, 0, 0, false };
+	if (which >= u->nles)
+		return n;
+	n.text = ui_lesson_rows_of(u, which, width);
+	/* --compare's halves are a column each: both programs at the half's width. */
+	int ps = which ? P_SERVER_B : P_SERVER, pc = which ? P_CLIENT_B : P_CLIENT;
+	int ws = u->compare ? width : COLS / 2 - 1, wc = u->compare ? width : COLS - 2 - COLS / 2;
+	int a = ui_program_rows(u, &u->pane[ps], ws), b = ui_program_rows(u, &u->pane[pc], wc);
+	n.calls = a > b ? a : b;
+	n.table = step_table_lines(u, which, width, &n.rows);
+	n.bottom = step_about_bottom(ui_lesson_current(u, which));
+	return n;
+}
+
+/* Take up to *deficit lines from *h, down to floor. */
+static void yield(int *h, int floor, int *deficit)
+{
+	int take = *h - floor < *deficit ? *h - floor : *deficit;
+	if (take > 0) {
+		*h -= take;
+		*deficit -= take;
+	}
+}
+
 /* The explorer: programs over the 5-tuple over sockaddr_in and the wire;
- * with a lesson, its narration between the programs and the table. */
+ * with a lesson, its narration between the programs and the table.
+ *
+ * With a lesson the step's content gets the room (README, "What a step
+ * shows"): the narration takes every line it needs, the table at least its
+ * header and the rows the step printed; the room to spare goes to the pane
+ * the step is about (the bottom pane, else the table). When that leaves too
+ * little, the others yield in this order:
+ *   1. the table's older rows, down to the step's own;
+ *   2. the programs' older lines, down to the current call (whole) and the
+ *      lines after it (its note, what it received);
+ *   3. the bottom pane (sockaddr_in, ladder) down to four lines when the
+ *      step is about it (show:, or its commands: an address built, a
+ *      conversion, a frame sent), else to one; the notes under the step's
+ *      rows yield before it when the step is about it;
+ *   4. the notes under the step's rows (the rows stay);
+ *   5. the programs down to three lines (a wrapped current call);
+ *   6. the table down to its header and one row;
+ *   7. the bottom pane down to one line;
+ *   8. the programs down to two lines.
+ * A step of narration alone (no command) that still does not fit has the
+ * whole frame. Past all of that the narration would be cut: the lesson
+ * check at load refuses such a step (lesson_fit.h). */
 static void layout_explorer(struct ui *u, int W, int F)
 {
 	int rows = F - 4, lh = 0;
+	int ph, th;
 	if (u->nles) {
 		rows--; /* one more border: above the lesson pane */
-		int want = ui_lesson_rows(u, W - 2), most = rows * 30 / 100;
-		lay.lesson_want = want;
-		lh = want < 1 ? 1 : want > most ? most : want;
-		if (lh < 1)
-			lh = 1;
-		rows -= lh;
+		struct step_need need = step_need(u, 0, W - 2);
+		lay.lesson_want = need.text;
+		lay.table_want = need.table;
+		lay.calls_want = need.calls;
+		lay.rows_want = need.rows;
+		lh = need.text < 1 ? 1 : need.text;
+		int rest = rows - lh;
+		int calls = need.calls < 3 ? 3 : need.calls > 6 ? 6 : need.calls;
+		ph = rest * 28 / 100 < calls ? calls : rest * 28 / 100;
+		th = rest * 38 / 100 < need.table ? need.table : rest * 38 / 100;
+		int bwant = need.bottom ? 6 : 3, bfloor = need.bottom ? 4 : 1;
+		int deficit = bwant - (rest - ph - th);
+		yield(&th, need.table, &deficit);
+		yield(&ph, calls, &deficit);
+		if (need.bottom) /* the pane the step is about outranks the notes */
+			yield(&th, need.rows, &deficit);
+		deficit -= bwant - bfloor;
+		yield(&th, need.rows, &deficit);
+		yield(&ph, 3, &deficit);
+		yield(&th, 2, &deficit);
+		deficit -= bfloor - 1;
+		yield(&ph, 2, &deficit);
+		const struct lesson_step *st = ui_lesson_current(u, 0);
+		if (deficit > 0 && st && st->ncommands == 0) {
+			/* Nothing but words: they have the frame to themselves. */
+			lay.y_lesson = 0;
+			lay.y_tuple = lay.y_bottom = F - 1;
+			pane_place(u, P_LESSON, 1, 1, F - 2, W - 2);
+			return;
+		}
+		if (deficit > 0) /* no room left for the whole narration: lesson_fit refuses this at load */
+			lh = lh - deficit < 1 ? 1 : lh - deficit;
+		else if (!need.bottom && deficit < 0) /* room to spare: the table's older rows have it */
+			th += rest - ph - th - bwant > 0 ? rest - ph - th - bwant : 0;
+	} else {
+		ph = rows * 30 / 100 < 4 ? 4 : rows * 30 / 100;
+		th = rows * 33 / 100 < 5 ? 5 : rows * 33 / 100;
 	}
-	int ph = rows * 30 / 100, th = rows * 33 / 100;
-	if (u->nles) {
-		ph = rows * 28 / 100;
-		th = rows * 38 / 100;
-		ph = ph < 3 ? 3 : ph;
-	} else if (ph < 4) {
-		ph = 4;
-	}
-	if (th < 5)
-		th = 5;
+	rows -= lh;
 	int bh = rows - ph - th;
 	lay.xs = W / 2;
 	int hexw = W * 42 / 100;
 	hexw = hexw < 36 ? 36 : hexw > 60 ? 60 : hexw;
 	int tcols, trows = ui_hex_table_size(u, &tcols);
-	lay.table_want = trows;
+	lay.hextable_want = trows;
 	if (trows && (trows > bh || tcols > hexw) && layout_table(u, W, F, trows))
 		return;
 	lay.xh = hexw + 1;
@@ -151,13 +277,19 @@ static void layout_explorer(struct ui *u, int W, int F)
 	}
 }
 
-/* The narration lines the current step needs (--compare: the longer of the halves'). */
-static int lesson_want(struct ui *u)
+/* What the current step needs (--compare: the larger of the halves'). */
+static struct step_need need_now(struct ui *u)
 {
 	if (!u->compare)
-		return ui_lesson_rows(u, COLS - 2);
-	int xs = COLS / 2, a = ui_lesson_rows_of(u, 0, xs - 1), b = ui_lesson_rows_of(u, 1, COLS - 2 - xs);
-	return a > b ? a : b;
+		return step_need(u, 0, COLS - 2);
+	int xs = COLS / 2;
+	struct step_need a = step_need(u, 0, xs - 1), b = step_need(u, 1, COLS - 2 - xs);
+	a.text = a.text > b.text ? a.text : b.text;
+	a.table = a.table > b.table ? a.table : b.table;
+	a.rows = a.rows > b.rows ? a.rows : b.rows;
+	a.calls = a.calls > b.calls ? a.calls : b.calls;
+	a.bottom |= b.bottom;
+	return a;
 }
 
 /* --compare: the lecture's two tables side by side, TCP on the left and
@@ -165,23 +297,45 @@ static int lesson_want(struct ui *u)
  * pane's title is the half's heading), its server's code, its client's
  * code, its 5-tuple table and a frames slot at the bottom. Both halves have
  * the same rows, so that the tables' steps can be level. The narration gets
- * the lines the longer text needs (up to a fifth), the table the most. */
+ * the lines the longer text needs, whole; the code panes the current calls
+ * whole; the table the rest, and the rows the step printed if it can: for
+ * them the frames slot yields first (down to one line), then what followed
+ * the calls (down to three lines); past that the table keeps the step's
+ * newest rows. */
 static void layout_compare(struct ui *u, int W, int F)
 {
 	int rows = F - 6; /* borders: top, above the programs, between them, above the table and the frames, bottom */
 	int xs = W / 2, wl = xs - 1, wr = W - 2 - xs;
-	int want = lesson_want(u);
-	lay.lesson_want = want;
-	int most = rows / 5;
-	int lh = want < 1 ? 1 : want > most ? most : want;
+	struct step_need need = need_now(u);
+	lay.lesson_want = need.text;
+	lay.table_want = need.table;
+	lay.calls_want = need.calls;
+	lay.rows_want = need.rows;
+	int lh = need.text < 1 ? 1 : need.text;
 	int rest = rows - lh;
-	/* Three rows of code at least when the table keeps five: a current
-	 * accept() or connect() wraps to three at 80x24, and is shown whole. */
-	int ph = rest / 6 < 2 ? 2 : rest / 6;
-	if (ph < 3 && rest - 6 - 2 >= 5)
-		ph = 3;
+	/* The current calls whole (a connect() or accept() wraps to three rows
+	 * in a half at 80x24), with what followed them. */
+	int calls = need.calls < 2 ? 2 : need.calls > 4 ? 4 : need.calls;
+	int ph = rest / 6 < calls ? calls : rest / 6;
 	int wh = rest / 8 < 2 ? 2 : rest / 8;
-	int th = rest - 2 * ph - wh;
+	if (ph < 3 && rest - 6 - 2 >= 5) /* three rows of code when the table keeps five */
+		ph = 3;
+	/* The step's rows: a half's table has no room for the notes. */
+	int deficit = 2 * ph + wh + need.rows - rest;
+	yield(&wh, 1, &deficit);
+	while (deficit > 0 && ph > 3) { /* what followed the calls */
+		ph--;
+		deficit -= 2;
+	}
+	int th = rest - 2 * ph - wh; /* then the oldest of the step's rows */
+	while (th < 2 && ph > 2) { /* then the calls' first lines */
+		ph--;
+		th += 2;
+	}
+	if (th < 2 && lh - (2 - th) >= 1) { /* the narration is cut only past all of that */
+		lh -= 2 - th;
+		th = 2;
+	}
 	lay.xs = xs;
 	int y = 1;
 	/* The frames slot: the ladder, or the frame list while it has the focus. */
@@ -237,7 +391,8 @@ void ui_layout(struct ui *u)
 	mp->y = hp->y;
 	mp->x = hp->x;
 	mp->win = newwin(hh, hw, mp->y, mp->x);
-	ui_log("layout %dx%d%s%s", COLS, LINES, u->zoom ? " zoomed" : "", u->compare ? " compare" : "");
+	ui_log("layout %dx%d%s%s (step needs: text %d, table %d, rows %d, calls %d)", COLS, LINES, u->zoom ? " zoomed" : "",
+	       u->compare ? " compare" : "", lay.lesson_want, lay.table_want, lay.rows_want, lay.calls_want);
 }
 
 static void frame_title(struct ui *u, int id, int y)
@@ -329,9 +484,12 @@ bool ui_layout_stale(struct ui *u)
 {
 	/* The narration box takes the lines its step needs (--compare: the
 	 * longer of the two halves', both boxes the same height). */
-	if (!u->zoom && !lay.small && !u->compare && ui_hex_table_size(u, NULL) != lay.table_want)
+	if (!u->zoom && !lay.small && !u->compare && ui_hex_table_size(u, NULL) != lay.hextable_want)
 		return true; /* a table came or went: it takes the room it needs */
-	return u->nles && !u->zoom && !lay.small && lesson_want(u) != lay.lesson_want;
+	if (!u->nles || u->zoom || lay.small)
+		return false;
+	struct step_need n = need_now(u);
+	return n.text != lay.lesson_want || n.table != lay.table_want || n.calls != lay.calls_want;
 }
 
 bool ui_pane_shown(const struct ui *u, int id)

@@ -338,6 +338,10 @@ static void program_draw(struct ui *u, struct ui_pane *p)
 	int cur_rows = cur < pg->n ? call_rows(u, p, &pg->l[cur], p->w - 2) : 1;
 	size_t total_rows = total + (size_t)(cur_rows - 1);
 	ui_scroll_fix(p, (int)total_rows, p->h);
+	/* Following the newest: what came after the current call (a note, what
+	 * it received) gives way before the call's own first row does. */
+	if (p->follow && cur < pg->n && p->top > (int)(head + cur))
+		p->top = (int)(head + cur);
 	/* The line and the row within it where the view starts. */
 	size_t line = 0;
 	int sub = 0;
@@ -440,3 +444,17 @@ const struct ui_pane_ops ui_program_ops = {
 	.update = program_update,
 	.forget = program_forget,
 };
+
+int ui_program_rows(struct ui *u, struct ui_pane *p, int width)
+{
+	struct pgm *pg = prog_of(u, p);
+	size_t cur = pg->n;
+	for (size_t k = pg->n; k-- > 0;)
+		if (pg->l[k].kind == PL_CALL) {
+			cur = k;
+			break;
+		}
+	if (cur == pg->n)
+		return 1;
+	return call_rows(u, p, &pg->l[cur], width - 2) + (int)(pg->n - 1 - cur);
+}

@@ -83,6 +83,8 @@ static void start_step(struct ui *u, int k)
 	r->k = k;
 	r->lab = 0;
 	r->item = 0;
+	for (int i = 0; i < u->nles; i++)
+		r->from[i] = u->les[i].a->log.n; /* the layout gives the rows after it room */
 	u->step = k + 1; /* the narration box shows the step running */
 	for (int i = 0; i < u->nles; i++) /* the 5-tuple table keeps what the step makes in view */
 		u->step_log[i] = u->les[i].a->log.n;
@@ -175,6 +177,16 @@ int ui_steps_timeout(const struct ui *u)
 	if (!u->run.active)
 		return -1;
 	return u->run.settling ? u->run.ms : 0;
+}
+
+bool ui_steps_paused(const struct ui *u)
+{
+	if (!u->nles || u->run.active)
+		return false;
+	for (int k = 0; k < u->nles; k++)
+		if (u->les[k].a->log.seq != u->lesson_seq[k])
+			return false; /* a command typed by hand: the explorer's live wire */
+	return true;
 }
 
 bool ui_steps_busy(const struct ui *u)

@@ -88,7 +88,7 @@ check "a loopback lesson from the lab: the lab is rebuilt as loopback, said in o
 	'wait_for "on a new --net loopback lab"'
 check "the programs are on 127.0.0.1 now" 'wait_for "server 127.0.0.1"'
 send n
-check "its step 1 runs" 'wait_for "step 1/6"'
+check "its step 1 runs" 'wait_for "sockaddr · step 1/"'
 
 # ---- save lesson: the session typed so far, replayed in batch ------------------
 

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "lesson.h"
+#include "lesson_fit.h"
 
 static char err[CMD_ERR_MAX + 128];
 
@@ -543,6 +544,52 @@ static void test_no_file_name(void **state)
 }
 
 /* Lines just under, at and over CMD_LINE_MAX: the limit is exact. */
+/* "show:" names what a step is about; a bad one is one line at its line. */
+static void test_show(void **state)
+{
+	(void)state;
+	struct lesson *l = parse_ok("title: T\nstep: one\nshow: table|sockaddr\nwords\n"
+				    "step: two\nshow: ladder | conversion\n> client socket tcp\nstep: three\nplain\n");
+	assert_int_equal(l->steps[0].show, LESSON_SHOW_TABLE | LESSON_SHOW_SOCKADDR);
+	assert_int_equal(l->steps[1].show, LESSON_SHOW_LADDER | LESSON_SHOW_CONVERSION);
+	assert_int_equal(l->steps[2].show, 0);
+	assert_int_equal(l->steps[0].nitems, 1); /* the show: line is not narration */
+	lesson_free(l);
+	const char *bad = "title: T\nstep: one\nshow: tabel\n";
+	parse_bad(bad, strlen(bad), 3, "did you mean \"table\"");
+	bad = "title: T\nstep: one\nshow: table\nshow: ladder\n";
+	parse_bad(bad, strlen(bad), 4, "a second \"show:\"");
+	bad = "title: T\nstep: one\nshow:\n";
+	parse_bad(bad, strlen(bad), 3, "names no pane");
+}
+
+/* A step whose narration the screen could only show cut at 80x24 is refused
+ * at load, naming the step; one line less fits. */
+static void test_narration_fits(void **state)
+{
+	(void)state;
+	char t[8192] = "title: T\nstep: one\nwords\nstep: long\n", more[8192];
+	for (int i = 0; i < 11; i++)
+		strcat(t, "    a preformatted line, kept as it is\n");
+	snprintf(more, sizeof more, "%s    one line too many for this step\n> client socket tcp\n", t);
+	strcat(t, "> client socket tcp\n");
+	struct lesson *l = parse_ok(t);
+	lesson_free(l);
+	parse_bad(more, strlen(more), 4, "step 2's narration takes 12 lines at 80x24 (76 columns): expected at most 11");
+	/* Narration alone has the whole frame: 20 lines. Each paragraph starts
+	 * a line; a long one wraps at 76 columns, at a space. */
+	char n[8192] = "title: T\nstep: words\n";
+	for (int i = 0; i < 17; i++)
+		strcat(n, "A short paragraph.\n\n");
+	for (int i = 0; i < 11; i++) /* 11 words of 13 columns: 5 to a line, 3 lines */
+		strcat(n, i == 10 ? "abcdefghijklm\n" : "abcdefghijklm ");
+	l = parse_ok(n);
+	assert_int_equal(lesson_step_lines(&l->steps[0], LESSON_FIT_COLS), 20);
+	lesson_free(l);
+	strcat(n, "\nA new paragraph.\n");
+	parse_bad(n, strlen(n), 2, "expected at most 20 for a step of narration alone");
+}
+
 static void test_line_limit(void **state)
 {
 	(void)state;
@@ -571,6 +618,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_whole_lesson),
+		cmocka_unit_test(test_show),
+		cmocka_unit_test(test_narration_fits),
 		cmocka_unit_test(test_acts),
 		cmocka_unit_test(test_defaults_and_escapes),
 		cmocka_unit_test(test_preformatted),
