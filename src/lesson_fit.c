@@ -40,9 +40,11 @@ int lesson_step_lines(const struct lesson_step *s, int width)
 			end_para(&f);
 			continue;
 		}
-		if (!strncmp(it->text, "    ", 4)) { /* preformatted: a line of its own, never joined */
+		if (it->pre) { /* preformatted: a line of its own, never joined */
 			end_para(&f);
-			int c = text_cols(it->text, strlen(it->text));
+			/* Drawn two columns in: two of its four spaces of mark are
+			 * not shown (ui_lesson.c), so LESSON_PRE_COLS fill the box. */
+			int c = text_cols(it->text, strlen(it->text)) - 2;
 			f.lines += c <= f.width ? 1 : (c + f.width - 1) / f.width;
 			continue;
 		}
