@@ -312,6 +312,24 @@ static void draw_call_row(struct ui *u, struct ui_pane *p, int row, const struct
 		       u->attr[rrole]);
 }
 
+/* The current line: the call whose news is the newest (made, or returned
+ * after it blocked: a parent's accept() that returns after its child's
+ * send() is the step's news), the newest made when two are as new; pg->n
+ * when there is none. */
+static size_t current_call(const struct pgm *pg)
+{
+	size_t cur = pg->n, best = 0;
+	for (size_t k = pg->n; k-- > 0;) {
+		const struct pline *pl = &pg->l[k];
+		size_t t = pl->has_done ? pl->done_at : pl->at;
+		if (pl->kind == PL_CALL && (cur == pg->n || t > best)) {
+			cur = k;
+			best = t;
+		}
+	}
+	return cur;
+}
+
 static void program_draw(struct ui *u, struct ui_pane *p)
 {
 	struct pgm *pg = prog_of(u, p);
@@ -325,13 +343,7 @@ static void program_draw(struct ui *u, struct ui_pane *p)
 	}
 	/* A bounded history: when its top is gone, the first line says so. */
 	size_t head = pg->dropped || pg->missed ? 1 : 0, total = pg->n + head;
-	/* The current line: the side's newest call. */
-	size_t cur = pg->n;
-	for (size_t k = pg->n; k-- > 0;)
-		if (pg->l[k].kind == PL_CALL) {
-			cur = k;
-			break;
-		}
+	size_t cur = current_call(pg);
 	const char *mark = ui_glyph(u, G_CURRENT);
 	/* The current call is shown whole: as many rows as it needs (older
 	 * lines may be cut). Scrolling counts screen rows. */
@@ -448,12 +460,7 @@ const struct ui_pane_ops ui_program_ops = {
 int ui_program_rows(struct ui *u, struct ui_pane *p, int width)
 {
 	struct pgm *pg = prog_of(u, p);
-	size_t cur = pg->n;
-	for (size_t k = pg->n; k-- > 0;)
-		if (pg->l[k].kind == PL_CALL) {
-			cur = k;
-			break;
-		}
+	size_t cur = current_call(pg);
 	if (cur == pg->n)
 		return 1;
 	return call_rows(u, p, &pg->l[cur], width - 2) + (int)(pg->n - 1 - cur);

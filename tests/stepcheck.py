@@ -255,6 +255,9 @@ def value_ok(want, got, port=False):
 def cells_match(cells, toks):
     """toks are the cells in order; an address cell may be left out (a
     table too narrow for the IP columns, --compare at 80x24), nothing else."""
+    # A pending prediction's "??" may hide an empty cell too (batch prints none).
+    if toks and toks[0] == "??" and cells_match(cells, toks[1:]):
+        return True
     if not cells:
         return not toks
     (c, p, optional) = cells[0]
@@ -327,6 +330,11 @@ def check_stage(st, lines, fails, tag):
         return
     for _, body in panes(lines, "sockaddr_in"):
         rows = [re.findall(r"\b" + HEX + r"\b", r) if "…" not in r else None for r in body]
+        for r in body:
+            # the narrow form (80 columns): 16 bytes as 32 hex digits without blanks
+            for m in re.finditer(r"(?<![0-9A-F])[0-9A-F]{32}(?![0-9A-F])", r):
+                if [m.group(0)[k:k + 2] for k in range(0, 32, 2)] == st.stage:
+                    return
         for i, toks in enumerate(rows):
             if toks is None:
                 continue
@@ -340,8 +348,15 @@ def check_stage(st, lines, fails, tag):
     fails.append(f"{tag}: the last sockaddr_in stage is not whole on screen: {' '.join(st.stage)}")
 
 
+# The tables a step can be about (families, journey, sender): they take the
+# bottom of the screen, and the ladder yields to them (README, the layout).
+TABLE_HEADS = ("HOST1", "FIELD     NETWORK", "SOCK_STREAM")
+
+
 def check_frame(st, lines, fails, tag):
     if not st.frame:
+        return
+    if any(h in row for row in lines for h in TABLE_HEADS):
         return
     lad = panes(lines, "ladder")
     if not lad:

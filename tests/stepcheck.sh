@@ -22,6 +22,9 @@ ON_FAIL='' # the checker prints what it missed; the screens are kept under $tmp
 chk="$src/tests/stepcheck.py"
 export SOCKSTEP_LESSONS="$src/assets/lessons"
 
+# The sizes: both by default; STEPCHECK_SIZES=100x30 for one.
+STEPCHECK_SIZES=${STEPCHECK_SIZES:-80x24 100x30}
+
 # The shipped lessons, but the halves of --compare (checked below, together).
 if [ $# -gt 0 ]; then
 	lessons=("$@")
@@ -86,7 +89,7 @@ judge() {
 for lesson in "${lessons[@]}"; do
 	n=$(batch "$lesson")
 	[ -n "$n" ] || { bad "$lesson: no steps in --batch --lesson $lesson"; continue; }
-	for size in 80x24 100x30; do
+	for size in $STEPCHECK_SIZES; do
 		w=${size%x*} h=${size#*x}
 		linger=''
 		grep -qE '^> *wire (drop|hold)' "$SOCKSTEP_LESSONS/$lesson.lesson" && linger=yes
@@ -102,7 +105,7 @@ if [ $# = 0 ]; then
 	n=$(grep -c '^Step [0-9]* of' "$tmp/compare-tcp.batch")
 	m=$(grep -c '^Step [0-9]* of' "$tmp/compare-udp.batch")
 	[ "$m" -gt "$n" ] && n=$m
-	for size in 80x24 100x30; do
+	for size in $STEPCHECK_SIZES; do
 		w=${size%x*} h=${size#*x}
 		walk "compare-$size" "$w" "$h" "$n" --compare || continue
 		judge "compare-$size" --compare "$tmp/compare-tcp.batch" "$tmp/compare-udp.batch" \
