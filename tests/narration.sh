@@ -30,6 +30,11 @@ focus() { screen | grep -o -- '─\[ [^]]*\]' | head -n 1; }
 focus_moved() { [ "$(focus)" != "$1" ]; }
 lesson_pane_lines() {
   local i was
+  # A step of narration alone has the whole frame: nothing to zoom.
+  if screen | head -n 1 | grep -qE -- "^┌─\[? ?lesson " && ! shown -F -- "5-tuple"; then
+    screen >"$tmp/pane"
+    return 0
+  fi
   for i in $(seq 1 12); do
     shown -F -- "─[ lesson " && break
     was=$(focus)

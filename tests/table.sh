@@ -8,7 +8,7 @@
 #   - concurrent step 13: the rows of server.1 and server.2, which that step
 #     uses and does not change;
 #   - the outcome of step 6 in its name, ACCEPTED (tcp) or FAILED (restart);
-#     sockaddr step 6's names as words, not bare numbers;
+#     sockaddr step 7's names as words, not bare numbers;
 #   - shutdown: the client's connection goes FIN_WAIT2 -> TIME_WAIT (no
 #     CLOSED between, in batch too), and its row keeps the peer;
 #   - the TIME_WAIT that makes bind fail, in view in errors steps 9-10 and
@@ -50,7 +50,7 @@ extra() {
 			      --row 'srv\.2 4 +TCP +200\.0\.0\.2 +80 +100\.0\.0\.1 +[0-9]+ +ESTABLISHED') ;;
 	tcp:7) args+=(--row '^STEP6 (ACCEPTED|CONNECTION REQUEST \(ACCEPTED\)) +cli 3') ;;
 	restart:4) args+=(--row '^STEP6 (FAILED|CONNECTION REQUEST \(FAILED\)) +cli 3') ;;
-	sockaddr:6) args+=(--row '^STEP1 [A-Z ]+ srv' --no-row '^[0-9]+[A-Z]? +(srv|cli)') ;;
+	sockaddr:7) args+=(--row '^STEP1 [A-Z ]+ srv' --no-row '^[0-9]+[A-Z]? +(srv|cli)') ;;
 	shutdown:6) args+=(--row 'cli 3 +TCP +100\.0\.0\.1 +9000 +200\.0\.0\.2 +80 +TIME_WAIT') ;;
 	errors:9 | errors:10 | restart:2 | restart:3) args+=(--row "$tw") ;;
 	esac
