@@ -83,23 +83,23 @@ for size in "80 24" "100 30"; do
 		'grep "\[SYN\] seq" "$tmp/lad" | grep -q "▶" && grep "\[SYN, ACK\]" "$tmp/lad" | grep -q "◀"'
 done
 
-# ---- sockaddr step 4: a question about htons(1001)'s bytes waits ----
+# ---- sockaddr step 5: a question about htons(1001)'s bytes waits ----
 start 80 24 "--lesson sockaddr"
-for k in 1 2 3 4; do next_step "step $k/" >/dev/null; done
+for k in 1 2 3 4 5; do next_step "step $k/" >/dev/null; done
 wait_for "PREDICT result" >/dev/null
-check "80x24 sockaddr step 4: the question is asked" 'shown -F "PREDICT result: htons(1001)"'
-check "80x24 sockaddr step 4: its answer (03 E9) is nowhere on screen" \
+check "80x24 sockaddr step 5: the question is asked" 'shown -F "PREDICT result: htons(1001)"'
+check "80x24 sockaddr step 5: its answer (03 E9) is nowhere on screen" \
 	'! screen | grep -qE "03 ?E9|0x03E9"'
-check "80x24 sockaddr step 4: sin_port shows ?? while it waits" 'pane sockaddr_in | grep -qE "02 ?00 ?\?\? ?\?\? ?7F"'
+check "80x24 sockaddr step 5: sin_port shows ?? while it waits" 'pane sockaddr_in | grep -qE "02 ?00 ?\?\? ?\?\? ?7F"'
 send s
 wait_for "skipped: result is 03 E9" >/dev/null
 check "skipped: the sockaddr pane shows the port's bytes, 03 E9" 'pane sockaddr_in | grep -qE "02 ?00 ?03 ?E9 ?7F"'
 
-# ---- sockaddr step 5: the 255.255.255.255 trap is still in view at its end ----
-next_step "step 5/" >/dev/null
-check "80x24 sockaddr step 5: the 255.255.255.255 conversion (FF FF FF FF) is in view" \
+# ---- sockaddr step 6: the 255.255.255.255 trap is still in view at its end ----
+next_step "step 6/" >/dev/null
+check "80x24 sockaddr step 6: the 255.255.255.255 conversion (FF FF FF FF) is in view" \
 	'pane conversion | grep -qE "255\.255\.255\.255 +FF ?FF ?FF ?FF"' || pane conversion
-check "80x24 sockaddr step 5: and the step's last one, 010.0.0.1 (08 00 00 01)" \
+check "80x24 sockaddr step 6: and the step's last one, 010.0.0.1 (08 00 00 01)" \
 	'pane conversion | grep -qE "010\.0\.0\.1 +08 ?00 ?00 ?01"'
 
 # ---- ephemeral step 3: the client's port is asked for; the frame list keeps it ----
