@@ -230,6 +230,8 @@ struct app *ui_target(struct ui *u)
 	return u->a;
 }
 
+static void panes_update(struct ui *u);
+
 void ui_run_line(struct ui *u, const char *line)
 {
 	char err[CMD_ERR_MAX] = "";
@@ -242,6 +244,9 @@ void ui_run_line(struct ui *u, const char *line)
 	u->notice[0] = '\0';
 	if (rc < 0 || rc == 2)
 		ui_notice(u, true, "%s", err[0] ? err : "the command was refused");
+	/* Lines pasted or typed ahead run many to one draw: the panes read
+	 * each line's events now, before the bounded log drops them. */
+	panes_update(u);
 }
 
 
