@@ -295,6 +295,22 @@ steps_done() {
 # (steps_done) and its title "step 3/14: ..." shown.
 next_step() { send n; steps_done && wait_until shown -E -- "$1[0-9]+:"; }
 
+# look WHAT ARGS...: the screen checker $chk (a python3 script reading the
+# screen on stdin) on the screen now: ok, or WHAT failed with its FAIL lines
+# and the screen under it.
+look() {
+  local what=$1 out
+  shift
+  screen >"$tmp/screen.txt"
+  if out=$(python3 "$chk" "$@" <"$tmp/screen.txt"); then
+    ok
+  else
+    bad "$what"
+    printf '%s\n' "$out" | sed 's/^/      /'
+    sed 's/^/      | /' "$tmp/screen.txt"
+  fi
+}
+
 # wait_file FILE: until FILE exists and is not empty (a status written at exit).
 wait_file() { wait_until test -s "$1"; }
 

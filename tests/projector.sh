@@ -45,19 +45,6 @@ step_facts() {
 	paste -d' ' "$tmp/hex" "$tmp/frames"
 }
 
-# look ARGS...: the checker on the screen now; its FAIL lines become ours.
-look() { # what, checker args...
-	local what=$1 out
-	shift
-	screen >"$tmp/screen.txt"
-	if out=$(python3 "$chk" "$@" <"$tmp/screen.txt"); then
-		ok
-	else
-		bad "$what"
-		printf '%s\n' "$out" | sed 's/^/      /'
-		sed 's/^/      | /' "$tmp/screen.txt"
-	fi
-}
 
 # The hex pane holds what the step did last: ask the checker to read it.
 hex_args() { # kind

@@ -26,19 +26,6 @@ screen_test table
 chk="$src/tests/table_check.py"
 export SOCKSTEP_LESSONS="$src/assets/lessons"
 
-# look WHAT ARGS...: the checker on the screen now; its FAIL lines become ours.
-look() {
-	local what=$1 out
-	shift
-	screen >"$tmp/screen.txt"
-	if out=$(python3 "$chk" "$@" <"$tmp/screen.txt"); then
-		ok
-	else
-		bad "$what"
-		printf '%s\n' "$out" | sed 's/^/      /'
-		sed 's/^/      | /' "$tmp/screen.txt"
-	fi
-}
 
 # extra LESSON K: the checker's arguments for the rows this test names at
 # step K, as the 80-column pane writes them ("srv 4": the server's descriptor 4).
