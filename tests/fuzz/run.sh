@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Run every libFuzzer harness of a -Dfuzz=true build for SECONDS each, starting
 # from the committed seed corpus (copied: the run's findings stay out of git),
-# then report what each fuzzer covered:
+# then report what each fuzzer covered. The lesson parser's seeds are the
+# shipped lessons themselves (assets/lessons), so they never go stale when
+# the lesson rules tighten.
 #   - libFuzzer's own figures at the end of the run: executions, cov: (code
 #     edges reached), ft: (features), the corpus it grew;
 #   - the line and function coverage of the parser's own source files: the
@@ -68,16 +70,17 @@ coverage() {
   return $rc
 }
 
+declare -A seeddir=([decode]="$here/corpus/decode" [cmd]="$here/corpus/cmd" [lesson]="$src/assets/lessons")
 for name in decode cmd lesson; do
-  mkdir -p "$work/$name"; cp "$here/corpus/$name"/* "$work/$name/"
+  mkdir -p "$work/$name"; cp "${seeddir[$name]}"/* "$work/$name/"
   seeds=$(ls "$work/$name" | wc -l)
   echo "fuzz_$name: ${secs}s from $seeds seeds"
   # The seeds first: a harness that refuses them (as fuzz_lesson once did,
   # at every lesson's "lesson:" line) fuzzes only what comes before.
-  if ! FUZZ_SEEDS_MUST_PARSE=1 "$build/tests/fuzz/fuzz_$name" -runs=0 "$here/corpus/$name" >"$work/$name.seeds.log" 2>&1; then
+  if ! FUZZ_SEEDS_MUST_PARSE=1 "$build/tests/fuzz/fuzz_$name" -runs=0 "${seeddir[$name]}" >"$work/$name.seeds.log" 2>&1; then
     echo "  the seeds FAILED:"; grep -E 'does not parse|ERROR|SUMMARY' "$work/$name.seeds.log" | head -n 5; status=1
   fi
-  if [ -n "$llvmcov" ]; then coverage "$name" "$here/corpus/$name" seeds || status=1; fi
+  if [ -n "$llvmcov" ]; then coverage "$name" "${seeddir[$name]}" seeds || status=1; fi
   if ! "$build/tests/fuzz/fuzz_$name" -max_total_time="$secs" -print_final_stats=1 \
        -artifact_prefix="$work/" "$work/$name" 2>"$work/$name.log"; then
     echo "fuzz_$name FAILED:"; tail -n 40 "$work/$name.log"; status=1
