@@ -172,6 +172,10 @@ bool cmd_acts(const struct cmd *c);
 enum cmd_verb_flag {
 	CMD_F_SIDE = 1u << 0, /* written after a program: "server bind ...", "client2 send ..." */
 	CMD_F_ACTS = 1u << 1, /* acts on the network: batch and lessons let it settle after */
+	CMD_F_ROW = 1u << 2,  /* a call that, when it succeeds, adds a row to the 5-tuple table */
+	CMD_F_PANE = 1u << 3, /* what it does is drawn in the bottom pane: a sockaddr_in filled
+			       * in, a frame on the ladder */
+	CMD_F_CONV = 1u << 4, /* a conversion: one line of the conversions pane (the bottom pane) */
 };
 
 #define CMD_FORMS_MAX 9 /* syntax lines of one verb (wire has nine) */

@@ -82,6 +82,8 @@ struct lesson_item {
 	bool expect;      /* LI_COMMAND: an expect line (checked, not acted) */
 	bool acts;        /* LI_COMMAND: cmd_acts() of the parsed command: the network settles after it */
 	bool pre;         /* LI_TEXT: preformatted (four spaces first): shown verbatim, never joined */
+	enum verb verb;   /* LI_COMMAND: its verb (V_COUNT_ for text), for what the step shows */
+	bool fails;       /* LI_COMMAND: an "expect SIDE result ERRNAME" follows it: the call fails */
 	char *text;       /* the command as written, for app_exec_line; the parsed struct cmd
 			   * is not kept: it is 7 KiB, and a 1 MiB lesson may hold 100000 commands */
 };

@@ -3,6 +3,7 @@
  * in a unit test, with no network or terminal. */
 #include "lesson.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -192,7 +193,7 @@ static int add_step(struct parser *p, const char *title)
 }
 
 static int add_item(struct parser *p, enum lesson_item_kind kind, const char *text, size_t n, bool expect,
-		    bool acts, bool pre)
+		    bool acts, bool pre, enum verb verb)
 {
 	struct lesson_step *s = p->cur;
 	if (s->nitems == p->items_cap) {
@@ -209,6 +210,8 @@ static int add_item(struct parser *p, enum lesson_item_kind kind, const char *te
 	it->expect = expect;
 	it->acts = acts;
 	it->pre = pre;
+	it->verb = verb;
+	it->fails = false;
 	if (!(it->text = dup_n(text, n)))
 		return oom(p);
 	s->nitems++;
@@ -232,12 +235,12 @@ static int add_text(struct parser *p, const char *text, size_t n, bool pre)
 		struct lesson_item *last = &p->cur->items[p->cur->nitems - 1];
 		/* Only narration is separated by paragraphs; commands need no gap. */
 		if (last->kind == LI_TEXT) {
-			int r = add_item(p, LI_TEXT, "", 0, false, false, false);
+			int r = add_item(p, LI_TEXT, "", 0, false, false, false, V_COUNT_);
 			if (r < 0)
 				return r;
 		}
 	}
-	return add_item(p, LI_TEXT, text, n, false, false, pre);
+	return add_item(p, LI_TEXT, text, n, false, false, pre, V_COUNT_);
 }
 
 /* "show: table|sockaddr|ladder|conversion": the panes the step is about. */
@@ -294,6 +297,16 @@ static int loopback_wire(struct parser *p, const char *cmdtext)
 	return 0;
 }
 
+/* The step's last call (not an expect) is expected to fail. */
+static void mark_fails(struct lesson_step *s)
+{
+	for (size_t i = s->nitems; i-- > 0;)
+		if (s->items[i].kind == LI_COMMAND && !s->items[i].expect) {
+			s->items[i].fails = true;
+			return;
+		}
+}
+
 static int command_line(struct parser *p, const char *cmdtext)
 {
 	char err[CMD_ERR_MAX];
@@ -320,7 +333,11 @@ static int command_line(struct parser *p, const char *cmdtext)
 		return fail(p, "%s", why);
 	}
 	p->pending_blank = false;
-	return add_item(p, LI_COMMAND, cmdtext, strlen(cmdtext), p->cmd->verb == V_EXPECT, cmd_acts(p->cmd), false);
+	if (p->cmd->verb == V_EXPECT && p->cmd->ex.what == EX_RESULT && !isdigit((unsigned char)p->cmd->ex.a[0]) &&
+	    p->cmd->ex.a[0] != '-')
+		mark_fails(p->cur); /* an errno expected: that call adds no row */
+	return add_item(p, LI_COMMAND, cmdtext, strlen(cmdtext), p->cmd->verb == V_EXPECT, cmd_acts(p->cmd), false,
+			p->cmd->verb);
 }
 
 static int set_field(struct parser *p, char **field, const char *key, const char *value)
@@ -531,12 +548,18 @@ int lesson_parse(const char *text, size_t len, const char *file, const char *nam
 			r = fail(&p, "%s", why);
 		}
 	}
-	int fk, fl, fm; /* a step whose narration the screen could only show cut (lesson_fit.h) */
-	if (r == 0 && lesson_fit(p.l, &fk, &fl, &fm) < 0) {
-		p.line = p.l->steps[fk].line;
-		r = fail(&p, "step %d's narration takes %d lines at 80x24 (%d columns): expected at most %d for a step %s "
-			       "(shorten it, or split the step)", fk + 1, fl, LESSON_FIT_COLS, fm,
-			 fm == LESSON_FIT_LINES ? "that runs commands" : "of narration alone");
+	int fk, fl, fm, fr; /* a step whose narration the screen could only show cut (lesson_fit.h) */
+	if (r == 0 && lesson_fit(p.l, &fk, &fl, &fm, &fr) < 0) {
+		const struct lesson_step *s = &p.l->steps[fk];
+		p.line = s->line;
+		if (!s->ncommands)
+			r = fail(&p, "step %d's narration takes %d lines at 80x24 (%d columns): expected at most %d for a "
+				       "step of narration alone (shorten it, or split the step)", fk + 1, fl, LESSON_FIT_COLS, fm);
+		else
+			r = fail(&p, "step %d's narration takes %d lines at 80x24 (%d columns) and its rows at least %d: "
+				       "expected at most %d together for a step that shows %s (shorten it, or split the step)",
+				 fk + 1, fl - fr, LESSON_FIT_COLS, fr, fm,
+				 lesson_step_about_pane(s) ? "the sockaddr_in, ladder or conversion pane" : "the table");
 	}
 	if (r == 0 && p.l->nsteps == 0) {
 		if (!p.line)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "lesson.h"
+#include "lesson_fit.h"
 #include "lesson_run.h"
 
 struct layout {
@@ -106,7 +107,7 @@ struct step_need {
 	int calls;     /* program lines: the current call whole and what followed it */
 	int table;     /* table lines for the rows the step printed (header, rows, their notes) */
 	int rows;      /* the same without the notes */
-	bool bottom;   /* the step is about the sockaddr, conversion or ladder pane */
+	int bottom;    /* the step is about the sockaddr, conversion or ladder pane: the lines it needs; 0: not */
 };
 
 /* Table lines of the rows the step has added so far in lab which (each row
@@ -129,30 +130,6 @@ static int step_table_lines(const struct ui *u, int which, int width, int *rows)
 	return n < 2 ? 2 : n;
 }
 
-/* The pane a step is about, beside its table: the lesson says so (show:),
- * or its commands do (an address built, a conversion, a frame sent). */
-static bool step_about_bottom(const struct lesson_step *st)
-{
-	if (!st)
-		return false;
-	if (st->show)
-		return (st->show & ~LESSON_SHOW_TABLE) != 0;
-	for (size_t i = 0; i < st->nitems; i++) {
-		const struct lesson_item *it = &st->items[i];
-		if (it->kind != LI_COMMAND || it->expect)
-			continue;
-		static const char *const verbs[] = { " bind ", " connect ", " sendto ", " send ", " close ",
-						     " shutdown ", " wire ", "htons ", "htonl ", "ntohs ", "ntohl ",
-						     "inet_addr ", "inet_pton ", "inet_aton " };
-		char t[CMD_LINE_MAX + 2];
-		snprintf(t, sizeof(t), " %s ", it->text);
-		for (size_t v = 0; v < sizeof(verbs) / sizeof(verbs[0]); v++)
-			if (strstr(t, verbs[v]))
-				return true;
-	}
-	return false;
-}
-
 static struct step_need step_need(struct ui *u, int which, int width)
 {
 	struct step_need n = { 0, 0, 0, 0, false };
@@ -165,7 +142,10 @@ static struct step_need step_need(struct ui *u, int which, int width)
 	int a = ui_program_rows(u, &u->pane[ps], ws), b = ui_program_rows(u, &u->pane[pc], wc);
 	n.calls = a > b ? a : b;
 	n.table = step_table_lines(u, which, width, &n.rows);
-	n.bottom = step_about_bottom(ui_lesson_current(u, which));
+	const struct lesson_step *st = ui_lesson_current(u, which);
+	n.bottom = st ? lesson_step_pane_lines(st) : 0; /* lesson_fit.h: what the step shows */
+	if (n.bottom == 1)
+		n.bottom = 0;
 	return n;
 }
 
@@ -192,7 +172,8 @@ static void yield(int *h, int floor, int *deficit)
  *      lines after it (its note, what it received);
  *   3. the bottom pane (sockaddr_in, ladder) down to four lines when the
  *      step is about it (show:, or its commands: an address built, a
- *      conversion, a frame sent), else to one; the notes under the step's
+ *      frame sent; one line per conversion where it makes more than four),
+ *      else to one (lesson_step_pane_lines); the notes under the step's
  *      rows yield before it when the step is about it;
  *   4. the notes under the step's rows (the rows stay);
  *   5. the programs down to three lines (a wrapped current call);
@@ -218,7 +199,7 @@ static void layout_explorer(struct ui *u, int W, int F)
 		int calls = need.calls < 3 ? 3 : need.calls > 6 ? 6 : need.calls;
 		ph = rest * 28 / 100 < calls ? calls : rest * 28 / 100;
 		th = rest * 38 / 100 < need.table ? need.table : rest * 38 / 100;
-		int bwant = need.bottom ? 6 : 3, bfloor = need.bottom ? 4 : 1;
+		int bfloor = need.bottom ? need.bottom : 1, bwant = need.bottom ? (bfloor > 6 ? bfloor : 6) : 3;
 		int deficit = bwant - (rest - ph - th);
 		yield(&th, need.table, &deficit);
 		yield(&ph, calls, &deficit);
@@ -288,7 +269,7 @@ static struct step_need need_now(struct ui *u)
 	a.table = a.table > b.table ? a.table : b.table;
 	a.rows = a.rows > b.rows ? a.rows : b.rows;
 	a.calls = a.calls > b.calls ? a.calls : b.calls;
-	a.bottom |= b.bottom;
+	a.bottom = a.bottom > b.bottom ? a.bottom : b.bottom;
 	return a;
 }
 

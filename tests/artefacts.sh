@@ -37,7 +37,7 @@ for mode in '' --as-nobody; do
   who=${mode:+uid 65534}; who=${who:-root}
   "${run[@]}" --batch --lesson byteorder >"$tmp/bo" 2>"$tmp/bo.err"
   check "$who: the byteorder lesson runs with every expectation held" \
-    'grep -q "LESSON byteorder: 7 steps, 14 expectations, all held" "$tmp/bo"' || show "$tmp/bo.err"
+    'grep -q "LESSON byteorder: 8 steps, 14 expectations, all held" "$tmp/bo"' || show "$tmp/bo.err"
   check "$who: byteorder: the families table, every lecture family once, INET and UNIX give descriptors" \
     'families_ok "$tmp/bo"'
   check "$who: byteorder: the program's C loop and its count of descriptors" \
@@ -94,29 +94,29 @@ for size in "80 24" "100 30"; do
   ui_fresh_log
   tmux_session "bo$1" "$1" "$2" "$bin --lesson byteorder --log $UI_LOG 2>$tmp/err"
   wait_for "5-tuple" >/dev/null
-  for k in 1 2 3 4 5; do next_step "step $k/" >/dev/null; done
-  check "$1x$2 byteorder step 5: the journey's title names the breakage" \
+  for k in 1 2 3 4 5 6; do next_step "step $k/" >/dev/null; done
+  check "$1x$2 byteorder step 6: the journey's title names the breakage" \
     'wait_for "port 1000, as server wrote it without htons(): the kernel has 59395"'
-  check "$1x$2 byteorder step 5: the journey's heading, whole" \
+  check "$1x$2 byteorder step 6: the journey's heading, whole" \
     'whole "HOST1             CONVERSION  TLI 1  TLI 2  CONVERSION  HOST2"'
   if [ "$le" = 1 ]; then
-    check "$1x$2 byteorder step 5: the four rows whole, the warning signs where 1000 became 59395" \
+    check "$1x$2 byteorder step 6: the four rows whole, the warning signs where 1000 became 59395" \
       'whole "LE E8 03 = 1000   none $W      E8 03  E8 03  ntohs()     LE 03 E8 = 59395 $W" &&
        whole "BE 03 E8 = 1000   none        03 E8  03 E8  ntohs()     BE 03 E8 = 1000" &&
        whole "LE E8 03 = 1000   none $W      E8 03  E8 03  ntohs()     BE E8 03 = 59395 $W" &&
        whole "BE 03 E8 = 1000   none        03 E8  03 E8  ntohs()     LE E8 03 = 1000"'
-    check "$1x$2 byteorder step 5: the key under it, whole" \
+    check "$1x$2 byteorder step 6: the key under it, whole" \
       'whole "LE = this machine: real bytes, TLI 2 as captured. BE: computed."'
   fi
-  check "$1x$2 byteorder step 5: the narration stays whole beside it" \
+  check "$1x$2 byteorder step 6: the narration stays whole beside it" \
     'said "wire carries E8 03, and whoever reads it gets 59395 (the warning signs)."'
-  for k in 6 7; do next_step "step $k/" >/dev/null; done
+  for k in 7 8; do next_step "step $k/" >/dev/null; done
   screen >"$tmp/scr"
-  check "$1x$2 byteorder step 7: the families table whole: heading, every family, the legend" \
+  check "$1x$2 byteorder step 8: the families table whole: heading, every family, the legend" \
     'families_ok "$tmp/scr"'
-  check "$1x$2 byteorder step 7: its title says what was asked of whom" \
+  check "$1x$2 byteorder step 8: its title says what was asked of whom" \
     'wait_for "socket(AF_..., SOCK_..., 0) in the server host: what this kernel answered"'
-  check "$1x$2 byteorder step 7: the narration whole" \
+  check "$1x$2 byteorder step 8: the narration whole" \
     'said "The server tries each pair on this kernel: a descriptor, or the errno."'
   send q
 done

@@ -11,7 +11,7 @@
 #     sockaddr step 7's names as words, not bare numbers;
 #   - shutdown: the client's connection goes FIN_WAIT2 -> TIME_WAIT (no
 #     CLOSED between, in batch too), and its row keeps the peer;
-#   - the TIME_WAIT that makes bind fail, in view in errors steps 9-10 and
+#   - the TIME_WAIT that makes bind fail, in view in errors steps 10-11 and
 #     restart steps 2-3;
 #   - --compare close shutdown, at 80x24 and 100x30: each half's step rows
 #     in view, the right-hand table never blank, its TIME_WAIT with the peer.
@@ -39,7 +39,7 @@ extra() {
 	restart:4) args+=(--row '^STEP6 (FAILED|CONNECTION REQUEST \(FAILED\)) +cli 3') ;;
 	sockaddr:7) args+=(--row '^STEP1 [A-Z ]+ srv' --no-row '^[0-9]+[A-Z]? +(srv|cli)') ;;
 	shutdown:6) args+=(--row 'cli 3 +TCP +100\.0\.0\.1 +9000 +200\.0\.0\.2 +80 +TIME_WAIT') ;;
-	errors:9 | errors:10 | restart:2 | restart:3) args+=(--row "$tw") ;;
+	errors:10 | errors:11 | restart:2 | restart:3) args+=(--row "$tw") ;;
 	esac
 }
 

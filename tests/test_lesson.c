@@ -575,7 +575,8 @@ static void test_narration_fits(void **state)
 	strcat(t, "> client socket tcp\n");
 	struct lesson *l = parse_ok(t);
 	lesson_free(l);
-	parse_bad(more, strlen(more), 4, "step 2's narration takes 12 lines at 80x24 (76 columns): expected at most 11");
+	parse_bad(more, strlen(more), 4, "step 2's narration takes 12 lines at 80x24 (76 columns) and its rows at least 1: "
+					 "expected at most 12 together for a step that shows the table");
 	/* Narration alone has the whole frame: 20 lines. Each paragraph starts
 	 * a line; a long one wraps at 76 columns, at a space. */
 	char n[8192] = "title: T\nstep: words\n";
@@ -588,6 +589,59 @@ static void test_narration_fits(void **state)
 	lesson_free(l);
 	strcat(n, "\nA new paragraph.\n");
 	parse_bad(n, strlen(n), 2, "expected at most 20 for a step of narration alone");
+}
+
+/* lines N: a step's narration of N preformatted lines. */
+static void pre_lines(char *t, int n)
+{
+	for (int i = 0; i < n; i++)
+		strcat(t, "    a preformatted line\n");
+}
+
+/* The step's own rows count too: the table shows them all, beside the
+ * narration, the calls and the pane the step is about (lesson_fit.h). */
+static void test_rows_fit(void **state)
+{
+	(void)state;
+	const char *calls = "> client socket tcp\n> client bind 100.0.0.1 9000\n> client connect 200.0.0.2 80\n";
+	char t[4096] = "title: T\nstep: three rows and a sockaddr_in\n";
+	pre_lines(t, 6); /* 6 lines, 3 rows, the sockaddr pane's 4: 17 with the calls and the header */
+	strcat(t, calls);
+	struct lesson *l = parse_ok(t);
+	assert_int_equal(lesson_step_rows(&l->steps[0]), 3);
+	assert_true(lesson_step_about_pane(&l->steps[0]));
+	assert_int_equal(lesson_step_pane_lines(&l->steps[0]), 4);
+	lesson_free(l);
+	strcpy(t, "title: T\nstep: one line more\n");
+	pre_lines(t, 7);
+	strcat(t, calls);
+	parse_bad(t, strlen(t), 2, "step 1's narration takes 7 lines at 80x24 (76 columns) and its rows at least 3: "
+				   "expected at most 9 together for a step that shows the sockaddr_in");
+	/* A call the lesson expects to fail adds no row. */
+	strcpy(t, "title: T\nstep: bind fails\n");
+	pre_lines(t, 7);
+	strcat(t, "> client socket tcp\n> client bind 100.0.0.1 9000\n> expect client result EADDRINUSE\n"
+		  "> client connect 200.0.0.2 80\n");
+	l = parse_ok(t);
+	assert_int_equal(lesson_step_rows(&l->steps[0]), 2);
+	lesson_free(l);
+	/* show: table: the bottom pane yields to one line. */
+	strcpy(t, "title: T\nstep: about the table\nshow: table\n");
+	pre_lines(t, 9);
+	strcat(t, calls);
+	l = parse_ok(t);
+	assert_false(lesson_step_about_pane(&l->steps[0]));
+	lesson_free(l);
+	/* Six conversions: six lines of the conversions pane. */
+	strcpy(t, "title: T\nstep: six conversions\n");
+	pre_lines(t, 6);
+	strcat(t, "> htons 1\n> htons 2\n> htons 3\n> htonl 4\n> ntohs 5\n> ntohl 6\n");
+	l = parse_ok(t);
+	assert_int_equal(lesson_step_pane_lines(&l->steps[0]), 6);
+	assert_int_equal(lesson_step_rows(&l->steps[0]), 0);
+	lesson_free(l);
+	strcat(t, "> inet_addr 1.2.3.4\n");
+	parse_bad(t, strlen(t), 2, "expected at most 5 together");
 }
 
 static void test_line_limit(void **state)
@@ -620,6 +674,7 @@ int main(void)
 		cmocka_unit_test(test_whole_lesson),
 		cmocka_unit_test(test_show),
 		cmocka_unit_test(test_narration_fits),
+		cmocka_unit_test(test_rows_fit),
 		cmocka_unit_test(test_acts),
 		cmocka_unit_test(test_defaults_and_escapes),
 		cmocka_unit_test(test_preformatted),
