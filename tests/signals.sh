@@ -53,9 +53,12 @@ check_exit() {
 		 ! grep -qw -- -icanon "$tmp/stty.after" && ! grep -qw -- -echo "$tmp/stty.after"'
 	# The shell itself reports a death by signal ("Quit") on the command's
 	# stderr; that one line, made by the same shell for the same signal, is
-	# not sockstep's.
+	# not sockstep's. The reference shell starts with every signal at its
+	# default action: run in the background of a script (a CI runner, nohup
+	# ... &) the test itself has SIGQUIT and SIGINT ignored, and a shell that
+	# inherits an ignored signal cannot die of it.
 	: >"$tmp/ref"
-	[ -n "${3:-}" ] && sh -c "sh -c 'kill -$3 \$\$' 2>$tmp/ref; :"
+	[ -n "${3:-}" ] && env --default-signal sh -c "sh -c 'kill -$3 \$\$' 2>$tmp/ref; :"
 	if [ ! -s "$tmp/err" ] || cmp -s "$tmp/err" "$tmp/ref"; then
 		ok "$what: nothing written to stderr"
 	else
