@@ -55,9 +55,9 @@ enum dec_field_kind { DF_ADDR = 1, DF_PORT };
 #define DEC_FIELDS 8
 
 struct dec_field {
-	unsigned off;               /* from the frame's first byte; the len bytes are captured */
-	unsigned char len;          /* 4 or 16 (an address), 2 (a port) */
-	unsigned char kind;         /* enum dec_field_kind */
+	uint16_t off;               /* from the frame's first byte; the len bytes are captured */
+	uint8_t len;                /* 4 or 16 (an address), 2 (a port) */
+	uint8_t kind;               /* enum dec_field_kind */
 };
 
 /* The fields tests and renderers need, decoded from one frame. */
@@ -83,7 +83,7 @@ struct dec_result {
 	bool has_vlan;              /* added: an 802.1Q/802.1ad tag was skipped */
 	uint16_t vlan_id;           /* added: VLAN ID of the outermost tag */
 	struct dec_field field[DEC_FIELDS]; /* addresses and ports, in the order they were read */
-	unsigned nfields;
+	uint8_t nfields;
 	char summary[DEC_SUMMARY_MAX];
 };
 

@@ -222,8 +222,10 @@ static void field(struct dis *d, const struct win *w, size_t off, size_t len, en
 	struct dec_result *r = d->r;
 	if (!d->base || !w->p || !w_has(w, off, len) || r->nfields == DEC_FIELDS)
 		return;
-	r->field[r->nfields++] =
-		(struct dec_field){ .off = (unsigned)(w->p + off - d->base), .len = (unsigned char)len, .kind = (unsigned char)k };
+	size_t at = (size_t)(w->p - d->base) + off;
+	if (at > UINT16_MAX)
+		return;
+	r->field[r->nfields++] = (struct dec_field){ .off = (uint16_t)at, .len = (uint8_t)len, .kind = (uint8_t)k };
 }
 
 /* A header or stated length runs past the captured bytes. */
