@@ -47,6 +47,19 @@ struct dec_ctx {
 	unsigned next_victim;       /* unused: flows are kept most recently used first */
 };
 
+/* Where a field whose value a reader may look for lies in the frame: the
+ * IP addresses (ARP's sender and target, an ICMP error's quoted header's
+ * too) and the TCP/UDP ports. A worksheet's pending answer hides exactly
+ * these bytes in the hex dump (predict.h). */
+enum dec_field_kind { DF_ADDR = 1, DF_PORT };
+#define DEC_FIELDS 8
+
+struct dec_field {
+	uint16_t off;               /* from the frame's first byte; the len bytes are captured */
+	uint8_t len;                /* 4 or 16 (an address), 2 (a port) */
+	uint8_t kind;               /* enum dec_field_kind */
+};
+
 /* The fields tests and renderers need, decoded from one frame. */
 struct dec_result {
 	unsigned flags;             /* enum dec_flag */
@@ -69,6 +82,8 @@ struct dec_result {
 	uint8_t icmp_type, icmp_code;  /* ICMP, ICMPv6 */
 	bool has_vlan;              /* added: an 802.1Q/802.1ad tag was skipped */
 	uint16_t vlan_id;           /* added: VLAN ID of the outermost tag */
+	struct dec_field field[DEC_FIELDS]; /* addresses and ports, in the order they were read */
+	uint8_t nfields;
 	char summary[DEC_SUMMARY_MAX];
 };
 
@@ -112,6 +127,10 @@ size_t dec_detail(const struct dec_ctx *ctx, const uint8_t *p, size_t caplen, si
 
 /* Hex dump, 16 bytes per line: "0000  45 00 00 3c ...  E..<" ; returns bytes written. */
 size_t dec_hex(const uint8_t *p, size_t len, char *buf, size_t buflen);
+
+/* The same, with "??" for byte i (and '?' in the text column) where hide[i]
+ * is set (hide: len flags, or NULL). */
+size_t dec_hex_hidden(const uint8_t *p, size_t len, const uint8_t *hide, char *buf, size_t buflen);
 
 /* "SYN", "SYN, ACK", "FIN, ACK", "RST, ACK", ... in Wireshark's order. */
 void dec_tcp_flags_str(uint8_t flags, char *buf, size_t len);

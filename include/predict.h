@@ -23,7 +23,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <stdint.h>
+
 #include "cmd.h"
+#include "decode.h"
 #include "session.h"
 
 struct predict_answer {
@@ -92,8 +95,20 @@ void predict_hide_text(const struct predict_hide *h, const struct event *ev, cha
 void predict_hide_row(const struct predict_hide *h, struct tuple_row *r);
 
 /* Every whole word of text that states the answer, masked (state, address
- * and port, "data", errno name, bytes in either order). */
+ * and port, "data", errno name, bytes in either order); an address's and a
+ * port's bytes too, as the tables print them ("23 28", "28 23",
+ * "64 00 00 01", "0x64000001"): they say the same number. */
 void predict_mask_words(char *text, const struct predict_answer *a);
+
+/* The bytes of a frame (p, caplen captured) that hold the answer, for its
+ * hex dump: the decoder's fields (r->field) whose value it is, never a
+ * search of the whole frame. local: a port field holding the port; remote
+ * and data: the address and port fields holding them, and data's payload
+ * when it is the text; a conversion's bytes: a field of their width
+ * holding them. Flags hide[i] (caplen flags; set, never cleared, so that
+ * several questions add up). Returns how many bytes it flagged. */
+size_t predict_hide_frame(const struct predict_answer *a, const struct dec_result *r, const uint8_t *p,
+			  size_t caplen, uint8_t *hide);
 
 /* ---- a lesson's questions, checked when it is loaded (lesson.c) --------
  *

@@ -253,6 +253,12 @@ bool ui_predict_hidden_bytes(const struct ui *u, const struct app *a, size_t at,
  * ladder label): the answers of the questions still waiting that were asked
  * before it become '?'s of the same width (predict_mask_words). */
 void ui_predict_mask(const struct ui *u, const struct app *a, unsigned seq, char *text);
+/* The bytes of frame f that a question still waiting, asked before the
+ * command that caused it, asks for (a port, an address, recvfrom's text):
+ * flagged in hide (WIRE_SNAP flags, zeroed here) for the hex dump's "??".
+ * Returns how many. */
+size_t ui_predict_hide_frame(const struct ui *u, const struct app *a, const struct wire_frame *f,
+			     unsigned char *hide);
 /* The step's new questions (a replay's are met, not asked again). */
 void ui_predict_collect(struct ui *u, bool replay);
 /* A question waits: the narration line's text for it. */

@@ -216,6 +216,18 @@ static void set_payload(struct dis *d, const struct win *pw)
 		d->r->payload_off = (unsigned)(pw->p - d->base);
 }
 
+/* A field at off in w (an address or a port), when its len bytes were captured. */
+static void field(struct dis *d, const struct win *w, size_t off, size_t len, enum dec_field_kind k)
+{
+	struct dec_result *r = d->r;
+	if (!d->base || !w->p || !w_has(w, off, len) || r->nfields == DEC_FIELDS)
+		return;
+	size_t at = (size_t)(w->p - d->base) + off;
+	if (at > UINT16_MAX)
+		return;
+	r->field[r->nfields++] = (struct dec_field){ .off = (uint16_t)at, .len = (uint8_t)len, .kind = (uint8_t)k };
+}
+
 /* A header or stated length runs past the captured bytes. */
 static void truncated(struct dis *d)
 {
@@ -587,6 +599,8 @@ static void dis_tcp(struct dis *d, const struct win *w)
 
 	sb_str(s, "TCP ");
 	if (w_has(w, 0, 4)) {
+		field(d, w, 0, 2, DF_PORT);
+		field(d, w, 2, 2, DF_PORT);
 		r->has_ports = true;
 		r->sport = w_be16(w, 0);
 		r->dport = w_be16(w, 2);
@@ -696,6 +710,8 @@ static void dis_udp(struct dis *d, const struct win *w, bool frag)
 
 	sb_str(s, "UDP ");
 	if (w_has(w, 0, 4)) {
+		field(d, w, 0, 2, DF_PORT);
+		field(d, w, 2, 2, DF_PORT);
 		r->has_ports = true;
 		r->sport = w_be16(w, 0);
 		r->dport = w_be16(w, 2);
@@ -813,6 +829,8 @@ static void icmp_quote(struct dis *d, const struct win *q)
 	unsigned proto = w_u8(q, 9);
 	w_copy(q, 12, qs, 4);
 	w_copy(q, 16, qd, 4);
+	field(d, q, 12, 4, DF_ADDR);
+	field(d, q, 16, 4, DF_ADDR);
 	if (d->det) {
 		dline(d, "  quoted IPv4: ");
 		sb_ip4(d->det, qs);
@@ -854,6 +872,8 @@ static void icmp_quote(struct dis *d, const struct win *q)
 		return;
 	}
 	unsigned sp = w_be16(q, qhl), dp = w_be16(q, qhl + 2);
+	field(d, q, qhl, 2, DF_PORT);
+	field(d, q, qhl + 2, 2, DF_PORT);
 	sb_ch(s, ':');
 	sb_u(s, sp);
 	sb_str(s, ARROW);
@@ -1009,6 +1029,8 @@ static size_t dis_ipv4(struct dis *d, const struct win *w)
 	r->ipproto = w_u8(w, 9);
 	w_copy(w, 12, d->sip, 4);
 	w_copy(w, 16, d->dip, 4);
+	field(d, w, 12, 4, DF_ADDR);
+	field(d, w, 16, 4, DF_ADDR);
 	set_addrs(d, 4);
 	if (ver != 4) {
 		sb_str(s, "IPv4");
@@ -1120,6 +1142,8 @@ static size_t dis_ipv6(struct dis *d, const struct win *w)
 	r->ipproto = (uint8_t)nh;
 	w_copy(w, 8, d->sip, 16);
 	w_copy(w, 24, d->dip, 16);
+	field(d, w, 8, 16, DF_ADDR);
+	field(d, w, 24, 16, DF_ADDR);
 	set_addrs(d, 6);
 	if (vtf >> 28 != 6) {
 		sb_str(s, "IPv6");
@@ -1241,6 +1265,8 @@ static size_t dis_arp(struct dis *d, const struct win *w)
 	w_copy(w, 14, d->sip, 4);
 	w_copy(w, 18, tha, 6);
 	w_copy(w, 24, d->dip, 4);
+	field(d, w, 14, 4, DF_ADDR);
+	field(d, w, 24, 4, DF_ADDR);
 	set_addrs(d, 4);
 	if (op == 1) {
 		sb_str(s, " who has ");
@@ -1452,6 +1478,11 @@ size_t dec_detail(const struct dec_ctx *ctx, const uint8_t *p, size_t caplen, si
 
 size_t dec_hex(const uint8_t *p, size_t len, char *buf, size_t buflen)
 {
+	return dec_hex_hidden(p, len, NULL, buf, buflen);
+}
+
+size_t dec_hex_hidden(const uint8_t *p, size_t len, const uint8_t *hide, char *buf, size_t buflen)
+{
 	struct sb s = { buf, buf ? buflen : 0, 0 };
 	if (!p)
 		len = 0;
@@ -1462,7 +1493,9 @@ size_t dec_hex(const uint8_t *p, size_t len, char *buf, size_t buflen)
 		sb_str(&s, "  ");
 		size_t n = len - off < 16 ? len - off : 16;
 		for (size_t i = 0; i < 16; i++) {
-			if (i < n) {
+			if (i < n && hide && hide[off + i]) {
+				sb_str(&s, "??");
+			} else if (i < n) {
 				sb_ch(&s, hexdig[p[off + i] >> 4]);
 				sb_ch(&s, hexdig[p[off + i] & 15]);
 			} else {
@@ -1474,7 +1507,7 @@ size_t dec_hex(const uint8_t *p, size_t len, char *buf, size_t buflen)
 		sb_str(&s, "  ");
 		for (size_t i = 0; i < n; i++) {
 			uint8_t c = p[off + i];
-			sb_ch(&s, c >= 0x20 && c < 0x7f ? (char)c : '.');
+			sb_ch(&s, hide && hide[off + i] ? '?' : c >= 0x20 && c < 0x7f ? (char)c : '.');
 		}
 		if (s.cap && s.len + 1 >= s.cap)
 			break; /* full: stop early */

@@ -397,6 +397,46 @@ static void reversed_bytes(const char *v, char *out, size_t len)
 	}
 }
 
+/* A port as text ("9000"): its value, or -1. */
+static long port_value(const char *port)
+{
+	char *end;
+	long v = strtol(port, &end, 10);
+	return port[0] && !*end && v >= 0 && v <= 65535 ? v : -1;
+}
+
+/* The k bytes b as a table prints them: in this order and reversed, upper
+ * and lower case ("23 28" "28 23" "23 28"...), and as one hex number
+ * ("0x2328"). */
+static void mask_byte_forms(char *line, const unsigned char *b, int k)
+{
+	for (int lc = 0; lc < 2; lc++)
+		for (int rev = 0; rev < 2; rev++) {
+			char w[16] = "", n[16] = "0x";
+			for (int i = 0; i < k; i++) {
+				unsigned char c = b[rev ? k - 1 - i : i];
+				size_t o = strlen(w);
+				snprintf(w + o, sizeof(w) - o, lc ? "%s%02x" : "%s%02X", i ? " " : "", c);
+				o = strlen(n);
+				snprintf(n + o, sizeof(n) - o, lc ? "%02x" : "%02X", c);
+			}
+			mask_word(line, w);
+			if (!rev)
+				mask_word(line, n);
+		}
+}
+
+/* A port's and an IPv4 address's bytes (network order and this CPU's). */
+static void mask_bytes_of(char *line, const char *ip, const char *port)
+{
+	long v = port ? port_value(port) : -1;
+	if (v >= 0)
+		mask_byte_forms(line, (const unsigned char[]){ (unsigned char)(v >> 8), (unsigned char)v }, 2);
+	struct in_addr in;
+	if (ip && inet_pton(AF_INET, ip, &in) == 1)
+		mask_byte_forms(line, (const unsigned char *)&in, 4);
+}
+
 /* Every word of text that says the answer, masked: the value that a reader
  * could copy into the blank (lines of their own, each line apart). */
 static void mask_answer(char *text, const struct predict_answer *a, bool frame)
@@ -412,6 +452,7 @@ static void mask_answer(char *text, const struct predict_answer *a, bool frame)
 			break;
 		case EX_LOCAL:
 			mask_word(line, a->port); /* the question is the port; the address is the host's */
+			mask_bytes_of(line, NULL, a->port);
 			break;
 		case EX_REMOTE:
 		case EX_DATA:
@@ -419,6 +460,7 @@ static void mask_answer(char *text, const struct predict_answer *a, bool frame)
 				mask_word(line, a->ip);
 			if (a->port[0] && strcmp(a->port, "?"))
 				mask_word(line, a->port);
+			mask_bytes_of(line, a->ip, a->port);
 			if (a->what == EX_DATA && a->text[0]) {
 				char q[sizeof(a->text) + 2];
 				snprintf(q, sizeof(q), "\"%s\"", a->text);
@@ -450,6 +492,64 @@ static void mask_answer(char *text, const struct predict_answer *a, bool frame)
 void predict_mask_words(char *text, const struct predict_answer *a)
 {
 	mask_answer(text, a, false);
+}
+
+/* hide[off..off+len) flagged; how many were not yet. */
+static size_t flag(uint8_t *hide, size_t off, size_t len)
+{
+	size_t n = 0;
+	for (size_t i = off; i < off + len; i++)
+		if (!hide[i])
+			hide[i] = 1, n++;
+	return n;
+}
+
+size_t predict_hide_frame(const struct predict_answer *a, const struct dec_result *r, const uint8_t *p,
+			  size_t caplen, uint8_t *hide)
+{
+	unsigned char port[2], addr[4], bytes[4];
+	bool has_port = false, has_addr = false;
+	int nb = 0;
+	long v = port_value(a->port);
+	switch (a->what) {
+	case EX_REMOTE:
+	case EX_DATA:
+		has_addr = inet_pton(AF_INET, a->ip, addr) == 1;
+		/* fall through */
+	case EX_LOCAL:
+		has_port = v >= 0;
+		port[0] = (unsigned char)(v >> 8), port[1] = (unsigned char)v;
+		break;
+	case EX_RESULT: {
+		unsigned x;
+		int k = 0;
+		for (const char *s = a->value; a->bytes && nb < 4 && sscanf(s, "%2x%n", &x, &k) == 1; s += k)
+			bytes[nb++] = (unsigned char)x;
+		break;
+	}
+	default:
+		return 0;
+	}
+	size_t n = 0;
+	for (unsigned i = 0; i < r->nfields && i < DEC_FIELDS; i++) {
+		const struct dec_field *f = &r->field[i];
+		if (f->off > caplen || f->len > caplen - f->off)
+			continue;
+		const uint8_t *b = p + f->off;
+		if ((f->kind == DF_PORT && has_port && !memcmp(b, port, 2)) ||
+		    (f->kind == DF_ADDR && has_addr && f->len == 4 && !memcmp(b, addr, 4)) ||
+		    (nb && f->len == nb && !memcmp(b, bytes, (size_t)nb)))
+			n += flag(hide, f->off, f->len);
+	}
+	/* recvfrom's text: the payload that carried it. */
+	if (a->what == EX_DATA && a->text[0] && r->payload_off && r->payload_off < caplen) {
+		size_t len = caplen - r->payload_off < r->payload_len ? caplen - r->payload_off : r->payload_len;
+		char esc[sizeof(a->text)];
+		escape_bytes(p + r->payload_off, len, esc, sizeof(esc));
+		if (len && !strcmp(esc, a->text))
+			n += flag(hide, r->payload_off, len);
+	}
+	return n;
 }
 
 static bool hide_owns(const struct predict_hide *h, const struct event *ev)

@@ -30,6 +30,7 @@ struct newest {
 	char table[4096];       /* the newest table (families, journey): title '\n' lines */
 	bool table_newer;       /* it is newer than the sockaddr_in and the conversion */
 	size_t table_at;        /* the table's log event */
+	unsigned table_seq;     /* the command that made it (a waiting answer is masked in it) */
 	size_t next;    /* the first log event not looked at */
 };
 
@@ -74,6 +75,7 @@ static const struct newest *newest_sa(struct ui_pane *p)
 		} else if (e->kind == EV_TABLE && e->text) {
 			snprintf(nw->table, sizeof nw->table, "%s", e->text);
 			nw->table_at = nw->next;
+			nw->table_seq = e->seq;
 			nw->set = nw->table_newer = true;
 			nw->conv_newer = false;
 		}
@@ -153,6 +155,7 @@ static void hex_title(struct ui *u, struct ui_pane *p, char *buf, size_t len)
 	}
 	if (e->table_newer) { /* the table's first line is its title */
 		snprintf(buf, len, "%.*s", (int)strcspn(e->table, "\n"), e->table);
+		ui_predict_mask(u, p->a, e->table_seq, buf);
 		return;
 	}
 	if (e->conv_newer) {
@@ -341,7 +344,7 @@ static int dense_draw(struct ui *u, struct ui_pane *p, const struct sa_build *b,
 
 /* A table as it was laid out (families, journey): its lines verbatim,
  * after the title the pane's frame shows. */
-static void table_draw(struct ui *u, struct ui_pane *p, const char *t)
+static void table_draw(struct ui *u, struct ui_pane *p, const char *t, unsigned seq)
 {
 	const char *l = strchr(t, '\n');
 	for (int y = 0; l && y < p->h; y++) {
@@ -349,6 +352,7 @@ static void table_draw(struct ui *u, struct ui_pane *p, const char *t)
 		const char *nl = strchr(l, '\n');
 		char line[256];
 		snprintf(line, sizeof line, "%.*s", nl ? (int)(nl - l) : (int)strlen(l), l);
+		ui_predict_mask(u, p->a, seq, line); /* recvfrom's sender, while it is asked for */
 		ui_put(u, p->win, y, 0, p->w, line, u->attr[y == 0 ? R_CURRENT : R_TEXT]);
 		l = nl;
 	}
@@ -378,7 +382,7 @@ static void hex_draw(struct ui *u, struct ui_pane *p)
 {
 	const struct newest *e = newest_sa(p);
 	if (e && e->table_newer) {
-		table_draw(u, p, e->table);
+		table_draw(u, p, e->table, e->table_seq);
 		return;
 	}
 	if (!e) {

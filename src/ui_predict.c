@@ -73,6 +73,23 @@ void ui_predict_mask(const struct ui *u, const struct app *a, unsigned seq, char
 	}
 }
 
+size_t ui_predict_hide_frame(const struct ui *u, const struct app *a, const struct wire_frame *f,
+			     unsigned char *hide)
+{
+	memset(hide, 0, WIRE_SNAP);
+	if (!ui_predict_pending(u) || a != lab0(u))
+		return 0;
+	size_t caplen = f->caplen < WIRE_SNAP ? f->caplen : WIRE_SNAP, n = 0;
+	for (int i = 0; i < u->pred.nq; i++) {
+		const struct event *q = session_at(&a->log, u->pred.ev[i]);
+		struct predict_answer ans;
+		if (q && q->kind == EV_PREDICT && f->seq > q->seq &&
+		    predict_answer(&a->log, u->pred.ev[i], u->pred.lo, u->pred.hi, &ans) == 0)
+			n += predict_hide_frame(&ans, &f->dec, f->data, caplen, hide);
+	}
+	return n;
+}
+
 /* The ladder drew "??" for the answer as it read the log: it reads it
  * again (after a reveal, and once an answer is known, to hide it). */
 static void reveal_panes(struct ui *u)

@@ -176,6 +176,10 @@ void ui_frame_detail(struct ui *u, struct ui_pane *p, int y, const struct wire_f
 	/* Layer detail first, then the bytes, as far as the pane goes. */
 	frame_text(p->a->wire, f);
 	ui_predict_mask(u, p->a, f->seq, detail_buf);
+	/* The bytes of the fields a waiting question asks for: "??" in the dump too. */
+	static unsigned char hide[WIRE_SNAP];
+	if (ui_predict_hide_frame(u, p->a, f, hide))
+		dec_hex_hidden(f->data, f->caplen < WIRE_SNAP ? f->caplen : WIRE_SNAP, hide, hex_buf, sizeof(hex_buf));
 	char *save = NULL;
 	int k = 0;
 	for (char *l = strtok_r(detail_buf, "\n", &save); l && y < p->h; l = strtok_r(NULL, "\n", &save))

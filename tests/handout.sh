@@ -129,7 +129,7 @@ fi
 
 if [ "$mode" = worksheet ]; then
   # A worksheet hides exactly the answers: the answer cells of the question's
-  # row and the same values in that step's frames, until the answer key;
+  # row and the same values (their bytes too) in that step's frames, until the answer key;
   # nothing the student typed; no "expect ...: ok" line; no later narration
   # or note that states an answer before the key.
   for n in udp tcp sockaddr ephemeral close; do
@@ -152,6 +152,14 @@ if [ "$mode" = worksheet ]; then
     'grep -qF "UDP ?????????:???? → 200.0.0.2:80 len=4" "$tmp/u7" && ! grep -q "100\.0\.0\.1:9000" "$tmp/u7"'
   check "udp step 8: its narration does not state the answer before the key" \
     '! step 8 "$b" | grep -qE "100\.0\.0\.1|port 9000" && step 8 "$b" | grep -qF "who sent it:"'
+  # recvfrom's sender through ntohs/ntohl (the "sender" table, its notes):
+  # the bytes say 100.0.0.1 and 9000 as well as the numbers do.
+  check "udp step 8: the sender table and its notes hide the answer's bytes (23 28, 28 23, 64 00 00 01, 0x64000001)" \
+    'step 8 "$b" | grep -qE "^  sin_port  \?{5} +ntohs\(\)  \?{4} +\?{5}" && step 8 "$b" | grep -qE "^  sin_addr  \?{11}  ntohl\(\)  \?{10}  \?{11}" &&
+     ! step 8 "$b" | grep -qE "23 28|28 23|64 00 00 01|01 00 00 64|0x64000001"' || step 8 "$b" | grep -E "sin_|stores"
+  check "udp: the client's own bind and the server's sendto keep their bytes (02 00 23 28 64 00 00 01)" \
+    'step 5 "$b" | grep -qF "02 00 23 28 64 00 00 01 00...  echoclient.sin_port = htons(9000);" &&
+     step 9 "$b" | grep -qF "02 00 23 28 64 00 00 01 00...  echoclient.sin_port = htons(9000);"'
   check "udp key: the answer" 'grep -qF "server data: \"hola\" from 100.0.0.1 9000" "$tmp/udp"'
   step 7 "$tmp/tcp.before" >"$tmp/t7"
   check "tcp step 7: STEP5's CLOSED is no answer to \"after connect()?\": it stays" \

@@ -6,6 +6,10 @@
 #              its step
 #   predict    htons(1001)'s bytes are nowhere on screen while the question
 #              waits (sockaddr and conversion panes: "??"); skipped, they show
+#   hex dump   a frame's hex dump hides exactly the bytes of the fields a
+#              waiting question asks for (ephemeral: the client's port;
+#              udp: the sender's address and port, and "hola"); skipped,
+#              the same bytes show where the "??" were
 #   ladder     a long call result stays beside its own lane (errors:
 #              connect() -> ECONNREFUSED); on loopback connect()'s result is
 #              drawn under its SYN, and an RST points at the client
@@ -48,6 +52,33 @@ for i, r in enumerate(rows):
         print(b[left:right])
     break
 ' "$1"
+}
+
+# hexrows: the frame detail's hex dump on screen ("0010 00 20 c4 ..."),
+# offset and the 16 byte columns, from stdin.
+hexrows() { sed -nE 's/^│ (00[0-9a-f]0)  (.{47}).*/\1 \2/p'; }
+
+# masked_only BEFORE AFTER: the two dumps of one frame differ only where
+# BEFORE shows "??" (AFTER a byte there); prints how many bytes were hidden,
+# or "differs" (other bytes changed, rows missing, or no ?? revealed).
+masked_only() {
+	python3 - "$1" "$2" <<'PY'
+import sys
+b = open(sys.argv[1]).read().split("\n")
+a = open(sys.argv[2]).read().split("\n")
+n = 0
+ok = len(a) == len(b) and len(b) > 1
+for rb, ra in zip(b, a):
+    tb, ta = rb.split(" "), ra.split(" ")
+    ok = ok and len(tb) == len(ta)
+    for x, y in zip(tb, ta):
+        if x == "??":
+            n += 1
+            ok = ok and y != "??"
+        else:
+            ok = ok and x == y
+print(n if ok and n else "differs")
+PY
 }
 
 # stage BYTES...: a regex for the 16 bytes, blanks between them or not.
@@ -113,6 +144,18 @@ wait_for "[ wire" >/dev/null
 check "80x24 ephemeral step 3: the frame list shows the handshake" 'shown -E "cli→srv TCP 100\.0\.0\.1:"'
 check "80x24 ephemeral step 3: but not the client's port while the question waits" \
 	'! shown -E "100\.0\.0\.1:[0-9]{4,5}" && shown -F "100.0.0.1:?????"'
+screen | hexrows >"$tmp/eph.hex"
+check "80x24 ephemeral step 3: the frame's hex dump shows ?? ?? for the client's port, beside port 80's 00 50" \
+	'grep -qE "\?\? \?\? 00 50|00 50 \?\? \?\?" "$tmp/eph.hex"' || cat "$tmp/eph.hex"
+send s
+wait_for "skipped: client local is" >/dev/null
+port=$(screen | sed -nE 's/.*skipped: client local is 100\.0\.0\.1 ([0-9]+).*/\1/p')
+pb=$(printf "%02x %02x" $((${port:-0} >> 8)) $((${port:-0} & 255)))
+wait_until eval '! screen | hexrows | grep -qF "??"' >/dev/null
+screen | hexrows >"$tmp/eph.shown"
+check "skipped: the dump shows the port's bytes ($pb) where the ?? were, and only there (2 bytes hidden)" \
+	'[ "$(masked_only "$tmp/eph.hex" "$tmp/eph.shown")" = 2 ] && grep -qE "$pb 00 50|00 50 $pb" "$tmp/eph.shown"' ||
+	diff "$tmp/eph.hex" "$tmp/eph.shown"
 send z
 
 # ---- udp step 7: what recvfrom() fills in is asked; the datagram's arrow keeps it ----
@@ -122,8 +165,25 @@ wait_for "PREDICT server data" >/dev/null
 check "100x30 udp step 7: the datagram's arrow is drawn, its text hidden (UDP len=4 ??????)" \
 	'wait_until eval "pane ladder | grep -qF \"UDP len=4 ??????\""' || pane ladder
 check "100x30 udp step 7: \"hola\" nowhere in the ladder while the question waits" '! pane ladder | grep -q hola'
+# The datagram's bytes, the frame list zoomed: its detail and hex dump.
+for _ in $(seq 1 12); do send Tab; WAIT_TRIES=40 wait_for "[ wire" && break; done
+send z
+wait_for "[ wire" >/dev/null
+screen | hexrows >"$tmp/udp.hex"
+check "100x30 udp step 7: the hex dump hides the sender's address and port (?? for 64 00 00 01, 23 28)" \
+	'grep -qE "^0010 .*\?\? \?\? \?\? \?\? c8 00 *\$" "$tmp/udp.hex" && grep -qE "^0020 00 02 \?\? \?\? 00 50 " "$tmp/udp.hex"' || cat "$tmp/udp.hex"
+check "100x30 udp step 7: and the text, in its bytes and in the dump's text column: no \"hola\" on screen" \
+	'grep -qE "^0020 .* \?\? \?\? \?\? \?\? *\$" "$tmp/udp.hex" && ! shown hola'
 send s
 wait_for "skipped: server data" >/dev/null
+wait_until eval '! screen | hexrows | grep -qF "??"' >/dev/null
+screen | hexrows >"$tmp/udp.shown"
+check "skipped: the dump shows 64 00 00 01, 23 28 and 68 6f 6c 61 (hola) where the ?? were, and only there (10 bytes)" \
+	'[ "$(masked_only "$tmp/udp.hex" "$tmp/udp.shown")" = 10 ] && grep -qF "64 00 00 01 c8 00" "$tmp/udp.shown" && grep -qF "00 02 23 28 00 50" "$tmp/udp.shown" && grep -qF "68 6f 6c 61" "$tmp/udp.shown"' ||
+	diff "$tmp/udp.hex" "$tmp/udp.shown"
+send z
+send Tab # the focus off the frame list: the ladder takes its place again
+wait_until eval 'pane ladder | grep -q .' >/dev/null
 check "skipped: the arrow says UDP len=4 \"hola\"" 'wait_until eval "pane ladder | grep -qF \"UDP len=4 \\\"hola\\\"\""'
 
 # ---- errors step 3 (the lab): connect() -> ECONNREFUSED beside the client's lane ----

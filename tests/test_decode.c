@@ -1044,6 +1044,74 @@ static void test_hex(void **state)
 	assert_string_equal(h, "0000  02 ");
 }
 
+/* The fields a hidden answer may be in, at their offsets in the frame: the
+ * IP addresses and ports, ARP's addresses, an ICMP error's quoted ones, past
+ * a VLAN tag; a cut frame lists only the fields it holds whole. */
+static void test_fields(void **state)
+{
+	(void)state;
+	struct fb f;
+	struct dec_result r;
+	char got[160];
+	/* The fields as "A26/4 P34/2 ...": kind, offset, length. */
+#define FIELDS(r)                                                                                       \
+	do {                                                                                            \
+		got[0] = '\0';                                                                          \
+		for (unsigned i_ = 0; i_ < (r).nfields; i_++) {                                          \
+			size_t o_ = strlen(got);                                                        \
+			snprintf(got + o_, sizeof got - o_, "%s%c%u/%u", o_ ? " " : "",                  \
+				 (r).field[i_].kind == DF_ADDR ? 'A' : 'P', (r).field[i_].off, (r).field[i_].len); \
+		}                                                                                       \
+	} while (0)
+	syn_frame(&f);
+	dec_frame(NULL, f.b, f.n, f.n, &r);
+	FIELDS(r);
+	assert_string_equal(got, "A26/4 A30/4 P34/2 P36/2");
+	dec_frame(NULL, f.b, 36, f.n, &r); /* cut before the destination port: no port is read */
+	FIELDS(r);
+	assert_string_equal(got, "A26/4 A30/4");
+	dec_frame(NULL, f.b, 33, f.n, &r); /* inside the destination address: no IPv4 header */
+	FIELDS(r);
+	assert_string_equal(got, "");
+
+	fb_eth(&f, BCAST, CMAC, 0x0806);
+	put16(&f, 1), put16(&f, 0x0800), put8(&f, 6), put8(&f, 4), put16(&f, 1);
+	putn(&f, CMAC, 6), putn(&f, CIP, 4), putn(&f, (uint8_t[6]){ 0 }, 6), putn(&f, SIP, 4);
+	fb_pad(&f);
+	dec_frame(NULL, f.b, f.n, f.n, &r);
+	FIELDS(r);
+	assert_string_equal(got, "A28/4 A38/4"); /* sender, target protocol addresses */
+	assert_memory_equal(f.b + 28, CIP, 4);
+
+	icmp_unreach_frame(&f, 0);
+	dec_frame(NULL, f.b, f.n, f.n, &r);
+	FIELDS(r);
+	/* the ICMP packet's addresses, then the quoted datagram's (at 42) and its ports (at 62) */
+	assert_string_equal(got, "A26/4 A30/4 A54/4 A58/4 P62/2 P64/2");
+	assert_memory_equal(f.b + 54, CIP, 4);
+	assert_int_equal(f.b[62] << 8 | f.b[63], 9000);
+
+	fb_eth(&f, SMAC, CMAC, 0x8100);
+	fb_vlan(&f, 10, 0x0800);
+	fb_ip4(&f, CIP, SIP, 17, 0x1c47, 0x4000, NULL, 0);
+	fb_udp(&f, 9000, 5000, "hola");
+	fb_ip4_done(&f);
+	fb_pad(&f);
+	dec_frame(NULL, f.b, f.n, f.n, &r);
+	FIELDS(r);
+	assert_string_equal(got, "A30/4 A34/4 P38/2 P40/2");
+#undef FIELDS
+
+	/* The dump: "??" for a hidden byte, '?' in the text column. */
+	char h[512];
+	uint8_t hide[64] = { 0 };
+	hide[14] = hide[15] = 1;
+	syn_frame(&f);
+	dec_hex_hidden(f.b, 20, hide, h, sizeof h);
+	assert_string_equal(h, "0000  02 00 00 00 00 02 02 00 00 00 00 01 08 00 ?? ??  ..............??\n"
+			       "0010  00 3c 1c 46                                      .<.F");
+}
+
 /* More conversations than DEC_FLOWS: old ones are replaced, none crash. */
 static void test_flow_table_full(void **state)
 {
@@ -1113,7 +1181,7 @@ int main(void)
 		cmocka_unit_test(test_malformed_icmp_quote),
 		cmocka_unit_test(test_long_summary_keeps_marker),
 		cmocka_unit_test(test_flags_str),
-		cmocka_unit_test(test_hex),
+		cmocka_unit_test(test_hex), cmocka_unit_test(test_fields),
 		cmocka_unit_test(test_flow_table_full),
 		cmocka_unit_test(test_detail_small_buffer),
 	};

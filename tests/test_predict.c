@@ -14,6 +14,8 @@
 
 #include "predict.h"
 
+#include "frame_build.h"
+
 static void ask(struct session *s, enum side side, enum expect_what w, const char *q)
 {
 	struct event *e = session_add(s, EV_PREDICT, side, -1, "%s", q);
@@ -283,6 +285,134 @@ static void test_hide(void **st)
 	assert_string_equal(note, "note: htons(1001): host value 0x03E9, memory ????? (this CPU would store ????\?)");
 }
 
+/* An Ethernet/IPv4/UDP frame 100.0.0.1:sport -> 200.0.0.2:80 carrying data
+ * (checksums 0: the decoder does not check them). */
+static void udp_frame(struct fb *f, unsigned sport, const char *data)
+{
+	static const uint8_t dst[6] = { 2, 0, 0, 0, 0, 2 }, src[6] = { 2, 0, 0, 0, 0, 1 };
+	size_t n = strlen(data);
+	memset(f, 0, sizeof(*f));
+	putn(f, dst, 6);
+	putn(f, src, 6);
+	put16(f, 0x0800);
+	put8(f, 0x45), put8(f, 0), put16(f, (unsigned)(20 + 8 + n)), put32(f, 0);
+	put8(f, 64), put8(f, 17), put16(f, 0);
+	put32(f, 0x64000001), put32(f, 0xC8000002);
+	put16(f, sport), put16(f, 80), put16(f, (unsigned)(8 + n)), put16(f, 0);
+	putn(f, data, n);
+}
+
+/* The flags predict_hide_frame set, as "26-29 34-35" (runs of hidden bytes). */
+static void runs(const uint8_t *hide, size_t n, char *out, size_t len)
+{
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		if (!hide[i] || (i && hide[i - 1]))
+			continue;
+		size_t j = i;
+		while (j + 1 < n && hide[j + 1])
+			j++;
+		size_t o = strlen(out);
+		snprintf(out + o, len - o, "%s%zu-%zu", o ? " " : "", i, j);
+	}
+}
+
+/* A frame's hex dump hides exactly the fields that hold the answer, found
+ * by the decoder's offsets: never the same bytes elsewhere in the frame. */
+static void test_hide_frame(void **st)
+{
+	(void)st;
+	struct fb f;
+	struct dec_result r;
+	uint8_t hide[sizeof(f.b)];
+	char got[64], hex[1024];
+	udp_frame(&f, 9000, "hola");
+	dec_frame(NULL, f.b, f.n, f.n, &r);
+	assert_int_equal(r.nfields, 4); /* the two addresses, the two ports */
+
+	/* recvfrom's sender and text: 100.0.0.1, 9000, "hola". */
+	struct predict_answer a;
+	memset(&a, 0, sizeof(a));
+	a.what = EX_DATA;
+	snprintf(a.ip, sizeof(a.ip), "100.0.0.1");
+	snprintf(a.port, sizeof(a.port), "9000");
+	snprintf(a.text, sizeof(a.text), "hola");
+	memset(hide, 0, sizeof(hide));
+	assert_int_equal(predict_hide_frame(&a, &r, f.b, f.n, hide), 10);
+	runs(hide, f.n, got, sizeof(got));
+	assert_string_equal(got, "26-29 34-35 42-45"); /* ip.src, udp.sport, the payload */
+	dec_hex_hidden(f.b, f.n, hide, hex, sizeof(hex));
+	assert_non_null(strstr(hex, "0010  00 20 00 00 00 00 40 11 00 00 ?? ?? ?? ?? c8 00"));
+	assert_non_null(strstr(hex, "0020  00 02 ?? ?? 00 50 00 0c 00 00 ?? ?? ?? ??"));
+	assert_null(strstr(hex, "hola"));
+	assert_non_null(strstr(hex, "..??.P....????"));
+	/* Another text: the payload stays. */
+	snprintf(a.text, sizeof(a.text), "adeu");
+	memset(hide, 0, sizeof(hide));
+	assert_int_equal(predict_hide_frame(&a, &r, f.b, f.n, hide), 6);
+
+	/* The server's port (a local answer): that field only, the address stays. */
+	memset(&a, 0, sizeof(a));
+	a.what = EX_LOCAL;
+	snprintf(a.ip, sizeof(a.ip), "200.0.0.2");
+	snprintf(a.port, sizeof(a.port), "80");
+	memset(hide, 0, sizeof(hide));
+	assert_int_equal(predict_hide_frame(&a, &r, f.b, f.n, hide), 2);
+	runs(hide, f.n, got, sizeof(got));
+	assert_string_equal(got, "36-37");
+
+	/* A conversion's bytes: a field of their width holding them. */
+	memset(&a, 0, sizeof(a));
+	a.what = EX_RESULT;
+	a.bytes = true;
+	snprintf(a.value, sizeof(a.value), "23 28");
+	memset(hide, 0, sizeof(hide));
+	assert_int_equal(predict_hide_frame(&a, &r, f.b, f.n, hide), 2);
+	runs(hide, f.n, got, sizeof(got));
+	assert_string_equal(got, "34-35");
+	snprintf(a.value, sizeof(a.value), "64 00 00 01");
+	memset(hide, 0, sizeof(hide));
+	assert_int_equal(predict_hide_frame(&a, &r, f.b, f.n, hide), 4);
+	runs(hide, f.n, got, sizeof(got));
+	assert_string_equal(got, "26-29");
+
+	/* 9000's bytes (23 28, "#(") in the payload of a datagram from port
+	 * 9001: no field holds 9000, nothing is hidden. */
+	udp_frame(&f, 9001, "#(");
+	dec_frame(NULL, f.b, f.n, f.n, &r);
+	memset(&a, 0, sizeof(a));
+	a.what = EX_LOCAL;
+	snprintf(a.port, sizeof(a.port), "9000");
+	memset(hide, 0, sizeof(hide));
+	assert_int_equal(predict_hide_frame(&a, &r, f.b, f.n, hide), 0);
+	a.what = EX_STATE; /* a state is in no field */
+	snprintf(a.value, sizeof(a.value), "ESTABLISHED");
+	assert_int_equal(predict_hide_frame(&a, &r, f.b, f.n, hide), 0);
+}
+
+/* recvfrom's sender through ntohs/ntohl: the bytes say the answer too. */
+static void test_mask_bytes(void **st)
+{
+	(void)st;
+	struct predict_answer a;
+	memset(&a, 0, sizeof(a));
+	a.what = EX_DATA;
+	snprintf(a.ip, sizeof(a.ip), "100.0.0.1");
+	snprintf(a.port, sizeof(a.port), "9000");
+	snprintf(a.text, sizeof(a.text), "hola");
+	char t[] = "  sin_port  23 28        ntohs()  9000        28 23\n"
+		   "  sin_addr  64 00 00 01  ntohl()  0x64000001  01 00 00 64  (100.0.0.1)\n"
+		   "  LE 28 23 = 9000, 123 28, 23 280, 0x23281";
+	predict_mask_words(t, &a);
+	assert_string_equal(t, "  sin_port  ?????        ntohs()  ????        ?????\n"
+			       "  sin_addr  ???????????  ntohl()  ??????????  ???????????  (????????\?)\n"
+			       "  LE ????? = ????, 123 28, 23 280, 0x23281");
+	a.what = EX_LOCAL; /* the port only: the address is the host's */
+	char l[] = "port 9000 (23 28, 0x2328), address 64 00 00 01";
+	predict_mask_words(l, &a);
+	assert_string_equal(l, "port ???? (?????, ?????\?), address 64 00 00 01");
+}
+
 /* A range the lecture taught is judged with its reason: the kernel's own
  * range, not IANA's. */
 static void test_iana_range(void **st)
@@ -328,6 +458,7 @@ int main(void)
 		cmocka_unit_test(test_state_and_remote), cmocka_unit_test(test_result_and_bytes),
 		cmocka_unit_test(test_recvfrom_data), cmocka_unit_test(test_hide),
 		cmocka_unit_test(test_iana_range), cmocka_unit_test(test_score),
+		cmocka_unit_test(test_hide_frame), cmocka_unit_test(test_mask_bytes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
