@@ -1619,31 +1619,11 @@ const char *cmd_verb_name(enum verb v)
 	return d ? d->name : "?";
 }
 
-const char *side_name(enum side s)
-{
-	return s == SIDE_SERVER ? "server" : s == SIDE_CLIENT ? "client" : "";
-}
-
-void cmd_prog_name(enum side side, int prog, int child, char *out, size_t len)
-{
-	char num[4] = "", ch[4] = "";
-	if (prog > 1)
-		snprintf(num, sizeof num, "%d", prog % 10);
-	if (child > 0)
-		snprintf(ch, sizeof ch, ".%d", child % 10);
-	snprintf(out, len, "%s%s%s", side_name(side), num, ch);
-}
-
 bool cmd_acts(const struct cmd *c)
 {
 	const struct cmd_verb_info *d = c ? cmd_verb_info(c->verb) : NULL;
 
 	return d && (d->flags & CMD_F_ACTS);
-}
-
-const char *proto_name(enum proto p)
-{
-	return p == PROTO_TCP ? "TCP" : p == PROTO_UDP ? "UDP" : "";
 }
 
 /* ---- cmd_format -------------------------------------------------------- */
