@@ -182,7 +182,7 @@ struct cmd_form {
 	const char *help;   /* one short line: what it does */
 };
 
-struct cmd_ctx; /* the parser's own state and words (cmd.c) */
+struct cmd_ctx; /* the parser's own state and words (src/cmd_int.h) */
 struct cmd_tok;
 
 struct cmd_verb_info {
