@@ -57,9 +57,6 @@ enum verb {
 	V_COUNT_
 };
 
-/* How a textual IPv4 address becomes sin_addr: the lecture uses inet_addr. */
-enum conv { CONV_INET_ADDR = 0, CONV_INET_PTON };
-
 enum wire_op { W_PASS, W_HOLD, W_STEP, W_DROP, W_DELAY, W_SAVE, W_STATUS };
 
 enum sockopt_name { OPT_REUSEADDR };

@@ -1,10 +1,11 @@
 /* names.h - the few names every layer shares: the two sides, the two
- * protocols, a program's name and an errno's name.
+ * protocols, the two address conversions, a program's name and an errno's
+ * name.
  *
  * The base of the house: it includes nothing of sockstep's, so the grammar
- * (cmd.h), the tables (tuple.h), the session log, the lab and the
- * privilege code can all say "server" or "ECONNREFUSED" without pulling in
- * one another. Pure: no I/O, no allocation. */
+ * (cmd.h), the tables (tuple.h), the sockaddr stages, the session log, the
+ * lab and the privilege code can all say "server", "inet_pton" or
+ * "ECONNREFUSED" without pulling in one another. Pure: no I/O, no allocation. */
 #ifndef SOCKSTEP_NAMES_H
 #define SOCKSTEP_NAMES_H
 
@@ -12,6 +13,10 @@
 
 enum side { SIDE_NONE = 0, SIDE_SERVER, SIDE_CLIENT };
 enum proto { PROTO_NONE = 0, PROTO_TCP, PROTO_UDP };
+
+/* How a textual IPv4 address becomes sin_addr: the lecture uses inet_addr.
+ * The grammar reads it from a command, sockaddr.c performs it. */
+enum conv { CONV_INET_ADDR = 0, CONV_INET_PTON };
 
 const char *side_name(enum side s);   /* "server", "client", "" */
 const char *proto_name(enum proto p); /* "TCP", "UDP", "" */
