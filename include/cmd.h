@@ -11,16 +11,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "fault.h"
+#include "fault_kind.h"
+#include "names.h"
 
 #define CMD_LINE_MAX 4096 /* longest accepted line, bytes, without the newline */
 #define CMD_DATA_MAX 2048 /* longest payload of send/sendto/say/expect text */
 #define CMD_PATH_MAX 1024
 #define CMD_ERR_MAX 256   /* room for one error line */
 #define CMD_ADDR_MAX 32   /* an address as typed, with its NUL ("0x7f.0x0.0x0.0x1" is 16 bytes) */
-
-enum side { SIDE_NONE = 0, SIDE_SERVER, SIDE_CLIENT };
-enum proto { PROTO_NONE = 0, PROTO_TCP, PROTO_UDP };
 
 enum verb {
 	V_SOCKET,     /* SIDE socket tcp|udp                                    */
@@ -58,9 +56,6 @@ enum verb {
 	V_SENDER,     /* SIDE sender    (ntohs/ntohl of the address recvfrom() or accept() filled in) */
 	V_COUNT_
 };
-
-/* How a textual IPv4 address becomes sin_addr: the lecture uses inet_addr. */
-enum conv { CONV_INET_ADDR = 0, CONV_INET_PTON };
 
 enum wire_op { W_PASS, W_HOLD, W_STEP, W_DROP, W_DELAY, W_SAVE, W_STATUS };
 
@@ -152,11 +147,6 @@ int cmd_parse(const char *line, struct cmd *out, char *err, size_t errlen);
 void cmd_format(const struct cmd *c, char *buf, size_t len);
 
 const char *cmd_verb_name(enum verb v);   /* "socket", "bind", ... */
-const char *side_name(enum side s);       /* "server", "client", "" */
-
-/* A program's name as commands and the screen write it: "server", "client2",
- * "server.1". */
-void cmd_prog_name(enum side side, int prog, int child, char *out, size_t len);
 
 /* Whether a parsed command acts on the network (a socket call, the wire, a
  * wait), so that batch mode lets the network settle after it; expect, say,
@@ -189,7 +179,7 @@ struct cmd_form {
 	const char *help;   /* one short line: what it does */
 };
 
-struct cmd_ctx; /* the parser's own state and words (cmd.c) */
+struct cmd_ctx; /* the parser's own state and words (src/cmd_int.h) */
 struct cmd_tok;
 
 struct cmd_verb_info {
@@ -210,7 +200,6 @@ const struct cmd_verb_info *cmd_verb_table(size_t *n);
 
 /* The row of a verb (every enum verb has exactly one), NULL for V_COUNT_. */
 const struct cmd_verb_info *cmd_verb_info(enum verb v);
-const char *proto_name(enum proto p);     /* "TCP", "UDP", "" */
 
 /* Words valid after a given prefix of tokens, for Tab completion: fills up to
  * max words into out (pointers to static strings), returns how many. */

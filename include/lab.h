@@ -17,7 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "cmd.h" /* enum side */
+#include "names.h" /* enum side */
 
 enum net_mode { NET_LAB = 0, NET_LOOPBACK, NET_HOST };
 

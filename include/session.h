@@ -22,7 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "cmd.h"
+#include "names.h"
 #include "sockaddr.h"
 #include "tuple.h"
 
@@ -122,9 +122,6 @@ void session_expects(const struct session *s, unsigned long *held, unsigned long
 int session_attach_sa(struct event *e, const struct sa_build *sa);
 int session_attach_row(struct event *e, const struct tuple_row *row);
 int session_attach_conv(struct event *e, const struct conv_view *cv);
-
-/* "EADDRINUSE" for EADDRINUSE, "E123" when unknown. */
-const char *errno_name(int err);
 
 /* Payload as a C string literal body: printable ASCII kept, others escaped. */
 void escape_bytes(const unsigned char *p, size_t n, char *out, size_t len);

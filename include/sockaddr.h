@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cmd.h" /* enum conv */
+#include "names.h" /* enum conv */
 
 enum sa_stage { SA_MEMSET, SA_FAMILY, SA_ADDR, SA_PORT, SA_NSTAGES };
 

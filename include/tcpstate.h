@@ -9,7 +9,7 @@
 
 #include <stdint.h>
 
-#include "cmd.h"
+#include "names.h" /* enum proto */
 
 /* State name of an open socket into out: TCP states as in tuple.h; UDP
  * "UNCONN" or "CONNECTED" (a UDP socket has a peer only after connect()).

@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "cmd.h"
+#include "names.h"
 
 /* Which lecture step a row records. */
 enum tstep {

@@ -3,18 +3,6 @@
 
 #include <stddef.h>
 
-const char *const fault_frame_words[] = { "SYN", "SYN-ACK", "ACK", "FIN", "RST", "data", "udp", NULL };
-
-const char *fault_frame_name(enum fault_frame k)
-{
-	return k > FAULT_NONE && k < FAULT_COUNT_ ? fault_frame_words[k - 1] : "";
-}
-
-const char *fault_frame_what(enum fault_frame k)
-{
-	return k == FAULT_DATA ? "data segment" : k == FAULT_UDP ? "UDP datagram" : fault_frame_name(k);
-}
-
 bool fault_matches(enum fault_frame k, const struct dec_result *r)
 {
 	if (!r || r->flags & (DEC_TRUNCATED | DEC_MALFORMED))

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "session.h"
+#include "names.h"
 #include "text.h"
 
 /* Write errors seen so far, said at exit: one per target. */

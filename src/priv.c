@@ -17,7 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "session.h" /* errno_name */
+#include "names.h" /* errno_name */
 
 #define NOBODY 65534
 

@@ -210,16 +210,6 @@ int session_attach_row(struct event *e, const struct tuple_row *row)
 	return 0;
 }
 
-const char *errno_name(int err)
-{
-	static _Thread_local char buf[16];
-	const char *n = strerrorname_np(err);
-	if (n)
-		return n;
-	snprintf(buf, sizeof(buf), "E%d", err);
-	return buf;
-}
-
 void escape_bytes(const unsigned char *p, size_t n, char *out, size_t len)
 {
 	size_t o = 0;

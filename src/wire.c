@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fault.h"
 #include "out.h"
 #include "pcapout.h"
 #include "priv.h"

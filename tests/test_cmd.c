@@ -1482,6 +1482,14 @@ static void test_complete(void **state)
 	completes("expect client state EST", "ESTABLISHED");
 	completes("expect server blocked ", "yes no");
 	completes("expect wire ", "saw held");
+	completes("expect wire saw ", "");
+	completes("expect sockaddr ", "");
+	/* predict reads the same check table as expect, in the lecture's order. */
+	completes("predict ", "server client result");
+	completes("predict client2 ", "state local remote result data");
+	completes("predict client state ", "");
+	completes("predict result ", ""); /* the question follows, no check word */
+	completes("predict wire ", "");
 	completes("server bogus ", "");
 	completes("foo ", "");
 	completes("server close ", "");

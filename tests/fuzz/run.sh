@@ -35,7 +35,7 @@ profdata=$(tool profdata) && llvmcov=$(tool cov) || {
 }
 
 # The parser's files of each harness, and the functions the fuzzing must reach.
-declare -A files=([decode]="src/decode.c src/flowkey.c" [cmd]="src/cmd.c" [lesson]="src/lesson.c")
+declare -A files=([decode]="src/decode.c src/flowkey.c" [cmd]="src/cmd_lex.c src/cmd_args.c src/cmd_verbs.c src/cmd_expect.c src/cmd_parse.c" [lesson]="src/lesson.c")
 declare -A must=([decode]="flowkey_read" [cmd]="cmd_parse" [lesson]="lesson_parse header_line add_step command_line add_text end_step")
 
 # coverage NAME DIR LABEL: replay DIR through cov_NAME; print the line and
