@@ -178,9 +178,13 @@ golden_update() {
 # ---- a private tmux server --------------------------------------------------
 
 # tmux_server NAME: a tmux server of the test's own; no session of the user's is touched.
+# The server stays up without sessions (exit-empty off): a session whose
+# program has ended leaves it empty, and a new-session that raced the exit
+# failed with "server exited unexpectedly". lib_cleanup kills it.
 tmux_server() {
   TMUX_SOCK="sockstep-$1-$$"
-  T=(tmux -L "$TMUX_SOCK" -f /dev/null)
+  printf 'set -s exit-empty off\n' >"$tmp/tmux.conf"
+  T=(tmux -L "$TMUX_SOCK" -f "$tmp/tmux.conf")
 }
 
 # screen_test NAME: a test of the screen: SKIP without tmux (FAIL in CI), its
