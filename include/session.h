@@ -3,7 +3,7 @@
  * panes) only read. Events point nowhere outside themselves, so a renderer
  * can start reading at any index.
  *
- * The log is a bounded history, like the wire's frame ring: it keeps the
+ * The log is a bounded history, like its frame store (frames.h): it keeps the
  * newest SESSION_KEEP_EVENTS events and at most SESSION_KEEP_BYTES of their
  * text and attachments, whichever bound comes first, so that memory stays
  * flat however long a session runs. Events keep their absolute index for
