@@ -97,7 +97,8 @@ struct dec_result {
 	bool tcp_rel;               /* the header was whole: seq/ack were made relative */
 	bool peer_known;            /* the peer's base is known: */
 	uint32_t peer_base;         /* ack and SACK edges are relative to it */
-	int flow_at;                /* the conversation's slot in the ctx, -1 new (dec_learn) */
+	int flow_at;                /* the conversation's slot in the ctx, -1 new, DEC_FLOWS
+	                             * learnt already (dec_learn) */
 	char summary[DEC_SUMMARY_MAX];
 };
 
@@ -130,7 +131,7 @@ void dec_init(struct dec_ctx *ctx);
  * on the wire (wirelen > caplen means the capture was cut: DEC_TRUNCATED where
  * that cuts a layer). Fills *r, including r->summary and r->key; returns 0.
  * The context is updated with TCP initial sequence numbers (ctx may be NULL:
- * raw numbers). dec_frame is dec_peek then dec_learn. */
+ * raw numbers). dec_frame does what dec_peek then dec_learn do. */
 int dec_frame(struct dec_ctx *ctx, const uint8_t *p, size_t caplen, size_t wirelen,
 	      struct dec_result *r);
 

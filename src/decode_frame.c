@@ -67,9 +67,8 @@ int dec_peek(const struct dec_ctx *ctx, const uint8_t *p, size_t caplen, size_t 
 int dec_frame(struct dec_ctx *ctx, const uint8_t *p, size_t caplen, size_t wirelen,
 	      struct dec_result *r)
 {
-	dec_peek(ctx, p, caplen, wirelen, r);
-	if (ctx)
-		dec_learn(ctx, r);
+	struct dis d = { .r = r, .ctx = ctx, .ctx_rw = ctx };
+	dissect(&d, p, caplen, wirelen, r->summary, sizeof r->summary);
 	return 0;
 }
 

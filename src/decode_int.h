@@ -198,7 +198,8 @@ void sb_mac(struct sb *s, const uint8_t m[6]);
 
 struct dis {
 	struct dec_result *r;
-	const struct dec_ctx *ctx;    /* ISNs read here (learning is dec_learn's) */
+	const struct dec_ctx *ctx;    /* ISNs read here */
+	struct dec_ctx *ctx_rw;       /* dec_frame: and learnt here at once (else dec_learn's) */
 	const struct dec_result *known; /* dec_detail_known: the bases decoded at capture */
 	struct sb sum;
 	struct sb *det;               /* NULL unless a detail is asked for */

@@ -2,11 +2,26 @@
  * and the flow key of the packet (decode.h's struct dec_key). */
 #include "decode_int.h"
 
-/* An IPv4 packet in w (its captured bytes) carrying TCP or UDP with its
- * ports, not a fragment after the first (which has none): its addresses
- * and ports into k. Every read is asked for first: a short layer is
- * DK_NONE, never a guess, and marks nothing (the dissector says why). */
-static int key_ports(const struct win *w, struct dec_key *k)
+/* The ports (and TCP's flags and payload length) of the TCP or UDP header
+ * at ihl in the IPv4 packet w, its 4 first bytes captured. */
+static int key_l4(const struct win *w, size_t ihl, unsigned proto, struct dec_key *k)
+{
+	k->sport = w_be16(w, ihl + TCP_OFF_SPORT);
+	k->dport = w_be16(w, ihl + TCP_OFF_DPORT);
+	if (proto == IPP_TCP && w_has(w, ihl, TCP_OFF_FLAGS + 1)) {
+		k->has_flags = true;
+		k->tcp_flags = w_u8(w, ihl + TCP_OFF_FLAGS);
+		k->payload = (long)w_be16(w, IP_OFF_LEN) - (long)ihl -
+			     (long)(w_u8(w, ihl + TCP_OFF_DOFF) >> 4) * 4;
+	}
+	return proto == IPP_TCP ? DK_TCP : DK_UDP;
+}
+
+/* The datagram an ICMP error quotes (its captured bytes, in w), when it
+ * carries TCP or UDP with its ports and is not a fragment after the first:
+ * its addresses and ports into k. Every read is asked for first: a short
+ * quote is DK_NONE, never a guess, and marks nothing. */
+static int key_quote(const struct win *w, struct dec_key *k)
 {
 	if (!w_has(w, 0, IP_HDR_MIN) || w_u8(w, IP_OFF_VHL) >> 4 != 4)
 		return DK_NONE;
@@ -14,47 +29,43 @@ static int key_ports(const struct win *w, struct dec_key *k)
 	if (ihl < IP_HDR_MIN || !w_has(w, ihl, 4) || (w_be16(w, IP_OFF_FRAG) & IP_OFFMASK))
 		return DK_NONE;
 	unsigned proto = w_u8(w, IP_OFF_PROTO);
-	int kind = proto == IPP_TCP ? DK_TCP : proto == IPP_UDP ? DK_UDP : DK_NONE;
-	if (kind == DK_NONE)
+	if (proto != IPP_TCP && proto != IPP_UDP)
 		return DK_NONE;
 	w_copy(w, IP_OFF_SRC, k->src, 4);
 	w_copy(w, IP_OFF_DST, k->dst, 4);
-	k->sport = w_be16(w, ihl + TCP_OFF_SPORT);
-	k->dport = w_be16(w, ihl + TCP_OFF_DPORT);
-	if (kind == DK_TCP && w_has(w, ihl, TCP_OFF_FLAGS + 1)) {
-		k->has_flags = true;
-		k->tcp_flags = w_u8(w, ihl + TCP_OFF_FLAGS);
-		k->payload = (long)w_be16(w, IP_OFF_LEN) - (long)ihl -
-			     (long)(w_u8(w, ihl + TCP_OFF_DOFF) >> 4) * 4;
-	}
-	return kind;
+	key_l4(w, ihl, proto, k);
+	k->has_flags = false; /* a quote's flags are not this frame's */
+	k->tcp_flags = 0;
+	k->payload = 0;
+	return proto == IPP_TCP ? DK_ICMP_TCP : DK_ICMP_UDP;
 }
 
-/* The flow key: the packet's own ports, or those of the datagram an ICMP
- * error quotes (RFC 792: its IP header and 8 bytes; a quoted header with
- * options is not read, as the kernel filter reads the quote at fixed
- * offsets). */
-static void key_ipv4(const struct win *w, struct dec_key *k)
+/* The flow key of a packet whose header dis_ipv4 has checked (version 4,
+ * IHL >= 20), from the values it read: its own ports, or those of the
+ * datagram an ICMP error quotes (RFC 792: its IP header and 8 bytes; a
+ * quoted header with options is not read, as the kernel filter reads the
+ * quote at fixed offsets). Read from the captured bytes, as the kernel
+ * filter does, whatever the stated lengths say. */
+static void key_ipv4(const struct win *w, size_t ihl, unsigned foff, struct dec_result *r)
 {
-	memset(k, 0, sizeof *k);
-	int kind = key_ports(w, k);
-	if (kind == DK_NONE && w_has(w, 0, IP_HDR_MIN) && w_u8(w, IP_OFF_VHL) >> 4 == 4 &&
-	    w_u8(w, IP_OFF_PROTO) == IPP_ICMP) {
-		size_t ihl = (size_t)(w_u8(w, IP_OFF_VHL) & 15) * 4;
-		if (ihl < IP_HDR_MIN || !w_has(w, ihl, ICMP_HDR) || (w_be16(w, IP_OFF_FRAG) & IP_OFFMASK))
+	struct dec_key *k = &r->key;
+	if (r->has_vlan || foff)
+		return;
+	int kind = DK_NONE;
+	if (r->ipproto == IPP_TCP || r->ipproto == IPP_UDP) {
+		if (!w_has(w, ihl, 4))
 			return;
+		memcpy(k->src, r->sip, 4);
+		memcpy(k->dst, r->dip, 4);
+		kind = key_l4(w, ihl, r->ipproto, k);
+	} else if (r->ipproto == IPP_ICMP && w_has(w, ihl, ICMP_HDR)) {
 		unsigned t = w_u8(w, ihl + ICMP_OFF_TYPE);
-		if (t != 3 && t != 4 && t != 5 && t != 11 && t != 12)
-			return;
 		size_t q = ihl + ICMP_HDR;
-		if (!w_has(w, q, 1) || w_u8(w, q) != 0x45) /* the quote: IPv4 with a 20-byte header */
+		if ((t != 3 && t != 4 && t != 5 && t != 11 && t != 12) || !w_has(w, q, 1) ||
+		    w_u8(w, q) != 0x45) /* the quote: IPv4 with a 20-byte header */
 			return;
 		struct win qw = w_sub(w, q, w->len - q);
-		kind = key_ports(&qw, k);
-		k->has_flags = false; /* a quote's flags are not this frame's */
-		k->tcp_flags = 0;
-		k->payload = 0;
-		kind = kind == DK_TCP ? DK_ICMP_TCP : kind == DK_UDP ? DK_ICMP_UDP : DK_NONE;
+		kind = key_quote(&qw, k);
 	}
 	if (kind == DK_NONE)
 		memset(k, 0, sizeof *k);
@@ -126,8 +137,6 @@ size_t dis_ipv4(struct dis *d, const struct win *w)
 	struct dec_result *r = d->r;
 	struct sb *s = &d->sum;
 
-	if (!r->has_vlan)
-		key_ipv4(w, &r->key);
 	if (!w_has(w, 0, IP_HDR_MIN)) {
 		dis_truncated(d);
 		sb_str(s, "IPv4");
@@ -157,6 +166,7 @@ size_t dis_ipv4(struct dis *d, const struct win *w)
 		dis_malformed(d, "IHL", ihl / 4);
 		return ipv4_stop(d, w);
 	}
+	key_ipv4(w, ihl, foff, r);
 	if (tot < ihl) {
 		dis_malformed(d, NULL, -1);
 		return ipv4_stop(d, w);

@@ -67,10 +67,28 @@ static void flow_learn(struct dec_flow *f, bool from_a, uint32_t seq, uint32_t a
 	}
 }
 
+/* The conversation at slot i (-1: a new one) moved to the front, most
+ * recently used first: a new one pushes out the least recently used (the
+ * last), so a long-lived conversation survives many short ones (round-robin
+ * replacement forgot live flows once 64 had been seen). */
+static struct dec_flow *flow_front(struct dec_ctx *c, int i, const struct dec_result *r)
+{
+	struct dec_flow keep;
+	if (i < 0)
+		flow_start(&keep, r);
+	else
+		keep = c->flows[i];
+	int n = i < 0 ? DEC_FLOWS - 1 : i;
+	memmove(&c->flows[1], &c->flows[0], (size_t)n * sizeof c->flows[0]);
+	c->flows[0] = keep;
+	return &c->flows[0];
+}
+
 /* Fill r->seq/ack, relative when a context (or a result decoded before)
- * allows, and the base of the peer's sequence space (for SACK edges). The
- * context is only read: the flow is learnt on a copy, and dec_learn makes
- * it count for a frame that is kept. */
+ * allows, and the base of the peer's sequence space (for SACK edges).
+ * dec_frame learns the flow in its context at once; dec_peek and
+ * dec_detail learn on a copy (dec_learn makes it count for a frame that is
+ * kept). */
 static void tcp_relative(struct dis *d, uint32_t seq, uint32_t ack, uint8_t fl)
 {
 	struct dec_result *r = d->r;
@@ -92,17 +110,19 @@ static void tcp_relative(struct dis *d, uint32_t seq, uint32_t ack, uint8_t fl)
 		return;
 	bool from_a = true;
 	int i = flow_find(d->ctx, r->ipver, r->sip, r->dip, r->sport, r->dport, &from_a);
-	struct dec_flow f;
-	if (i >= 0)
-		f = d->ctx->flows[i];
+	struct dec_flow copy, *f = &copy;
+	if (d->ctx_rw)
+		f = flow_front(d->ctx_rw, i, r);
+	else if (i >= 0)
+		copy = d->ctx->flows[i];
 	else
-		flow_start(&f, r);
-	r->flow_at = i;
+		flow_start(&copy, r);
+	r->flow_at = d->ctx_rw ? DEC_FLOWS : i; /* DEC_FLOWS: learnt already */
 	r->tcp_rel = true;
-	flow_learn(&f, from_a, seq, ack, fl);
-	r->seq = seq - (from_a ? f.a_isn : f.b_isn);
-	bool rset = from_a ? f.b_isn_set : f.a_isn_set;
-	uint32_t rbase = from_a ? f.b_isn : f.a_isn;
+	flow_learn(f, from_a, seq, ack, fl);
+	r->seq = seq - (from_a ? f->a_isn : f->b_isn);
+	bool rset = from_a ? f->b_isn_set : f->a_isn_set;
+	uint32_t rbase = from_a ? f->b_isn : f->a_isn;
 	if (rset) {
 		if (fl & TF_ACK)
 			r->ack = ack - rbase;
@@ -115,24 +135,10 @@ void dec_learn(struct dec_ctx *c, const struct dec_result *r)
 {
 	if (!c || !r->tcp_rel || r->flow_at >= DEC_FLOWS)
 		return;
-	/* Most recently used first: a flow seen is moved to the front and a
-	 * new one pushes out the least recently used (the last), so a
-	 * long-lived conversation survives many short ones (round-robin
-	 * replacement forgot live flows once 64 had been seen). */
-	int i = r->flow_at;
-	struct dec_flow keep;
-	bool from_a = true;
-	if (i < 0) {
-		flow_start(&keep, r);
-	} else {
-		keep = c->flows[i];
-		from_a = keep.a_port == r->sport && keep.b_port == r->dport &&
-			 !memcmp(keep.a_ip, r->sip, 16) && !memcmp(keep.b_ip, r->dip, 16);
-	}
-	int n = i < 0 ? DEC_FLOWS - 1 : i;
-	memmove(&c->flows[1], &c->flows[0], (size_t)n * sizeof c->flows[0]);
-	c->flows[0] = keep;
-	flow_learn(&c->flows[0], from_a, r->seq_raw, r->ack_raw, r->tcp_flags);
+	struct dec_flow *f = flow_front(c, r->flow_at, r);
+	bool from_a = r->flow_at < 0 || (f->a_port == r->sport && f->b_port == r->dport &&
+					 !memcmp(f->a_ip, r->sip, 16) && !memcmp(f->b_ip, r->dip, 16));
+	flow_learn(f, from_a, r->seq_raw, r->ack_raw, r->tcp_flags);
 }
 
 /* ---- the header --------------------------------------------------------- */
