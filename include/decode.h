@@ -1,10 +1,13 @@
 /* decode.h - bounds-checked dissectors for the frames sockstep relays or reads:
  * Ethernet II, ARP, IPv4 (options, fragments), IPv6 (basic), TCP, UDP, ICMP.
  *
- * Pure: bytes in, text and fields out; no I/O, no allocation. Packet bytes are
- * only ever read through the accessors in decode.c, which check the window they
- * are given (tcpdump's GET_BE_U_2 idea); each layer narrows the window to its
- * own length so padding is never read as payload. A frame cut short is
+ * Pure: bytes in, text and fields out; no I/O, no allocation. One file per
+ * protocol (decode_eth.c, decode_arp.c, decode_ipv4.c, decode_ipv6.c,
+ * decode_icmp.c, decode_tcp.c, decode_udp.c; the link layers in
+ * decode_link.c) behind decode_int.h, whose accessors check the window they
+ * are given and mark a read past it as truncation (tcpdump's GET_BE_U_2 and
+ * nd_trunc); each layer narrows the window to its own length so padding is
+ * never read as payload. A frame cut short is
  * DEC_TRUNCATED, one whose fields contradict each other is DEC_MALFORMED; both
  * are shown as such in the summary ("[truncated]", "[bad length]"). */
 #ifndef SOCKSTEP_DECODE_H
@@ -60,6 +63,24 @@ struct dec_field {
 	uint8_t kind;               /* enum dec_field_kind */
 };
 
+/* Which socket a frame is about, read in the same pass (flowkey.h gives it
+ * as sockaddr_in for --net host's filter): the IPv4 addresses and ports of
+ * a TCP or UDP packet (not a fragment after the first), of the datagram an
+ * ICMP error quotes (its header without options), or the sender and target
+ * of an Ethernet/IPv4 ARP packet. DK_NONE for anything else: IPv6, VLANs,
+ * other protocols, a layer cut short. Read from the captured bytes (as the
+ * kernel filter reads them), not narrowed by the stated lengths. */
+enum dec_key_kind { DK_NONE, DK_TCP, DK_UDP, DK_ICMP_TCP, DK_ICMP_UDP, DK_ARP };
+
+struct dec_key {
+	uint8_t kind;               /* enum dec_key_kind */
+	bool has_flags;             /* DK_TCP with its flags byte captured: */
+	uint8_t tcp_flags;          /* the flags, and the payload's length by the */
+	long payload;               /* IP header (tot - IHL - data offset; < 0 when they lie) */
+	uint8_t src[4], dst[4];     /* network byte order */
+	uint16_t sport, dport;      /* host byte order */
+};
+
 /* The fields tests and renderers need, decoded from one frame. */
 struct dec_result {
 	unsigned flags;             /* enum dec_flag */
@@ -84,6 +105,15 @@ struct dec_result {
 	uint16_t vlan_id;           /* added: VLAN ID of the outermost tag */
 	struct dec_field field[DEC_FIELDS]; /* addresses and ports, in the order they were read */
 	uint8_t nfields;
+	uint8_t sip[16], dip[16];   /* the addresses as on the wire (IPv4, ARP: first 4 bytes) */
+	struct dec_key key;
+	/* TCP: the bases its relative numbers came from, so that a frame kept
+	 * with its result is shown again as it was decoded (dec_detail_known). */
+	bool tcp_rel;               /* the header was whole: seq/ack were made relative */
+	bool peer_known;            /* the peer's base is known: */
+	uint32_t peer_base;         /* ack and SACK edges are relative to it */
+	int flow_at;                /* the conversation's slot in the ctx, -1 new, DEC_FLOWS
+	                             * learnt already (dec_learn) */
 	char summary[DEC_SUMMARY_MAX];
 };
 
@@ -114,16 +144,59 @@ void dec_init(struct dec_ctx *ctx);
 
 /* Decode one Ethernet frame: caplen bytes present at p, wirelen bytes it had
  * on the wire (wirelen > caplen means the capture was cut: DEC_TRUNCATED where
- * that cuts a layer). Fills *r, including r->summary; returns 0. The context
- * is updated with TCP initial sequence numbers (ctx may be NULL: raw numbers). */
+ * that cuts a layer). Fills *r, including r->summary and r->key; returns 0.
+ * The context is updated with TCP initial sequence numbers (ctx may be NULL:
+ * raw numbers). dec_frame does what dec_peek then dec_learn do. */
 int dec_frame(struct dec_ctx *ctx, const uint8_t *p, size_t caplen, size_t wirelen,
 	      struct dec_result *r);
+
+/* The same decoding with the context only read, and then (for a frame that
+ * is kept: --net host decides by r->key) what dec_frame would have learnt
+ * from it, with nothing changed in ctx between the two. */
+int dec_peek(const struct dec_ctx *ctx, const uint8_t *p, size_t caplen, size_t wirelen,
+	     struct dec_result *r);
+void dec_learn(struct dec_ctx *ctx, const struct dec_result *r);
+
+/* The link layers a capture gives (pcap-linktype(7)). */
+enum dec_linktype { DEC_LINK_ETH = 1, DEC_LINK_SLL = 113, DEC_LINK_SLL2 = 276 };
+
+/* Linux cooked headers' packet types (PACKET_HOST, ... in linux/if_packet.h). */
+enum dec_pkttype { DEC_PKT_HOST = 0, DEC_PKT_BROADCAST = 1, DEC_PKT_MULTICAST = 2,
+		   DEC_PKT_OTHERHOST = 3, DEC_PKT_OUTGOING = 4, DEC_PKT_NONE = 255 };
+
+/* A frame's link layer: what the network packet is and where it starts. */
+struct dec_link {
+	enum dec_linktype type;
+	unsigned flags;             /* DEC_TRUNCATED: the link header was cut */
+	uint16_t ethertype;         /* of the packet after the link header */
+	enum dec_pkttype dir;       /* cooked: the way it went; Ethernet: DEC_PKT_NONE */
+	uint16_t hatype;            /* cooked: ARPHRD_* of the interface (772 loopback) */
+	uint8_t src_mac[6];         /* the sender's link address, as far as given */
+	size_t net_off;             /* where the network packet starts in the frame */
+};
+
+/* Read the link header of a frame of the given type (caplen bytes at p).
+ * 0, or -1 (l->flags DEC_TRUNCATED) when the header is cut or the type is
+ * not one of these. */
+int dec_link(enum dec_linktype type, const uint8_t *p, size_t caplen, struct dec_link *l);
+
+/* The frame as Ethernet II (zero destination, the sender's address as
+ * source, the link's ethertype), so that one dissector, one capture file
+ * and one filter serve every link type: the bytes written to out (at most
+ * outcap), the packet cut there when it does not fit. */
+size_t dec_link_eth(const struct dec_link *l, const uint8_t *p, size_t caplen, uint8_t *out,
+		    size_t outcap);
 
 /* Layer-by-layer detail, one line per field group, lines separated by '\n',
  * written into buf (always NUL-terminated, cut at buflen). Returns the number
  * of bytes written without the NUL. ctx as for dec_frame (not updated). */
 size_t dec_detail(const struct dec_ctx *ctx, const uint8_t *p, size_t caplen, size_t wirelen,
 		  char *buf, size_t buflen);
+
+/* The same detail for a frame decoded before, with the relative numbers its
+ * result was given then (no context needed: a kept frame is shown as it was). */
+size_t dec_detail_known(const struct dec_result *known, const uint8_t *p, size_t caplen,
+			size_t wirelen, char *buf, size_t buflen);
 
 /* Hex dump, 16 bytes per line: "0000  45 00 00 3c ...  E..<" ; returns bytes written. */
 size_t dec_hex(const uint8_t *p, size_t len, char *buf, size_t buflen);

@@ -1,7 +1,8 @@
 /* flowkey.h - which socket a frame is about, for --net host's filter: the
  * IPv4 addresses and ports of a TCP or UDP packet, of the datagram an ICMP
- * error quotes, or the two addresses of an ARP packet. Pure, bounds-checked
- * (the frame is hostile input), fuzzed with the decoder. */
+ * error quotes, or the two addresses of an ARP packet. The decoder reads it
+ * in its one pass over the frame (decode.h's struct dec_key: bounds-checked,
+ * fuzzed); this gives it as a socket has its addresses. Pure. */
 #ifndef SOCKSTEP_FLOWKEY_H
 #define SOCKSTEP_FLOWKEY_H
 
@@ -10,7 +11,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum flowkey_kind {
+#include "decode.h"
+
+enum flowkey_kind { /* the same order as decode.h's enum dec_key_kind */
 	FK_NONE,      /* anything else: IPv6, VLAN, other protocols, later fragments, cut short */
 	FK_TCP,       /* src/dst: the packet's addresses and ports */
 	FK_UDP,
@@ -34,7 +37,11 @@ struct flowkey {
 	long payload;
 };
 
-/* Read the Ethernet frame of caplen bytes at p. Returns k->kind. */
+/* The key a frame was decoded with (dec_result.key). Returns k->kind. */
+enum flowkey_kind flowkey_of(const struct dec_key *dk, struct flowkey *k);
+
+/* Decode the Ethernet frame of caplen bytes at p (no TCP context) for its
+ * key: for a caller that has only the bytes (tests, the fuzzer). */
 enum flowkey_kind flowkey_read(const uint8_t *p, size_t caplen, struct flowkey *k);
 
 #endif

@@ -3,7 +3,7 @@
  * panes) only read. Events point nowhere outside themselves, so a renderer
  * can start reading at any index.
  *
- * The log is a bounded history, like the wire's frame ring: it keeps the
+ * The log is a bounded history, like its frame store (frames.h): it keeps the
  * newest SESSION_KEEP_EVENTS events and at most SESSION_KEEP_BYTES of their
  * text and attachments, whichever bound comes first, so that memory stays
  * flat however long a session runs. Events keep their absolute index for
@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "frames.h"
 #include "names.h"
 #include "sockaddr.h"
 #include "tuple.h"
@@ -36,7 +37,7 @@ enum ev_kind {
 	EV_INFO,     /* an explanation: text (conversions, byte order, hints) */
 	EV_SAY,      /* narration: text */
 	EV_EXPECT,   /* an expectation: ret = 1 held / 0 failed, text = what */
-	EV_FRAME,    /* a frame crossed the wire: ret = frame number, text = summary */
+	EV_FRAME,    /* a frame crossed the wire: ret = frame number (session_frame), text = summary */
 	EV_WIRE,     /* the wire's policy or queue changed: text */
 	EV_CONVERT,  /* a conversion's bytes, for the hex pane: conv (its lines are EV_INFO) */
 	EV_PREDICT,  /* a question about the next command: text = question, ret = enum expect_what */
@@ -88,6 +89,7 @@ struct session {
 	size_t bytes;         /* text and attachments of the settled events kept */
 	struct session_gone gone;
 	unsigned seq;         /* number of the command being executed */
+	struct frame_store frames; /* the frames the wire caught, decoded (frames.h) */
 };
 
 void session_init(struct session *s);
@@ -117,6 +119,13 @@ size_t session_dropped(const struct session *s);
 const char *session_last_say(const struct session *s);
 bool session_any_call(const struct session *s);
 void session_expects(const struct session *s, unsigned long *held, unsigned long *failed);
+
+/* The frame numbered no (an EV_FRAME's ret), decoded when it was caught,
+ * or NULL when it has rolled out of the store; the oldest and newest kept
+ * (0 when none). The wire puts them (frames_put). */
+const struct wire_frame *session_frame(const struct session *s, unsigned long no);
+unsigned long session_frames_first(const struct session *s);
+unsigned long session_frames_last(const struct session *s);
 
 /* Attach copies of a sockaddr build or a row to the last event. */
 int session_attach_sa(struct event *e, const struct sa_build *sa);

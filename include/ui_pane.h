@@ -186,7 +186,7 @@ extern const struct ui_pane_ops ui_program_ops, ui_tuple_ops, ui_hex_ops, ui_wir
  * down, under a heading line, the first skip lines left out (ui_wire.c);
  * and how many lines they are. */
 void ui_frame_detail(struct ui *u, struct ui_pane *p, int y, const struct wire_frame *f, int skip);
-int ui_frame_detail_lines(const struct wire_frame *f, const struct wire *w);
+int ui_frame_detail_lines(const struct wire_frame *f);
 
 /* The newest table the hex pane shows (families, journey), when it is its
  * newest content: the rows and columns it needs; 0 otherwise (ui_hex.c). */

@@ -5,8 +5,9 @@
  * receives what a host sent; the relay injects it on the other end with
  * pcap_inject, or holds, delays or drops it by policy. In --net loopback one
  * handle on lo only observes. Every frame is decoded, numbered, tied to the
- * command whose step caused it, appended to the session log and kept in a
- * bounded ring (memory stays flat however long the session). */
+ * command whose step caused it, and kept in the session log's bounded frame
+ * store (frames.h: memory stays flat however long the session), where the
+ * renderers read it. */
 #ifndef SOCKSTEP_WIRE_H
 #define SOCKSTEP_WIRE_H
 
@@ -19,11 +20,11 @@
 
 #include "cmd.h"
 #include "decode.h"
+#include "frames.h"
 #include "lab.h"
 #include "session.h"
 
-#define WIRE_RING 2048     /* frames kept for display and "wire save" */
-#define WIRE_SNAP 1600     /* bytes kept of each frame in the ring (veth MTU 1500 + headers) */
+#define WIRE_SNAP FRAME_SNAP /* bytes kept of each frame, and a saved capture's snap length */
 #define WIRE_HELD_MAX 1024 /* frames that may wait on a held wire */
 /* Frames a capture ring holds (the kernel's, mapped into sockstep: resident
  * memory). The poll loop drains the rings at every turn, and a flood sends
@@ -31,31 +32,6 @@
 #define WIRE_CAP_FRAMES 384
 
 enum wire_policy { WP_PASS, WP_HOLD, WP_DELAY };
-
-/* Which way a frame went: sent by the client's host, or by the server's. */
-enum wire_dir { WD_C2S = 0, WD_S2C = 1, WD_LOCAL = 2 /* loopback: seen on lo */,
-		WD_HOST = 3 /* --net host: seen on the machine's interfaces */ };
-
-enum frame_fate {
-	FF_PASSED,  /* relayed at once */
-	FF_HELD,    /* waiting on the wire */
-	FF_DELAYED, /* will be relayed when its delay ends */
-	FF_RELEASED,/* was held or delayed, then relayed */
-	FF_DROPPED, /* discarded on purpose (wire drop) */
-	FF_LOST,    /* could not be relayed (inject failed, held queue full) */
-	FF_SEEN,    /* observed only (loopback) */
-};
-
-struct wire_frame {
-	unsigned long no;          /* 1-based, in order of capture */
-	unsigned seq;              /* the command whose step caused it */
-	enum wire_dir dir;
-	enum frame_fate fate;
-	struct timeval ts;
-	unsigned caplen, len;      /* bytes kept here (<= WIRE_SNAP), bytes on the wire */
-	unsigned char data[WIRE_SNAP];
-	struct dec_result dec;     /* decoded at capture, with relative TCP numbers */
-};
 
 struct wire_counters {
 	unsigned long seen, relayed, held, released, dropped, delayed, lost;
@@ -71,9 +47,10 @@ void wire_close(struct wire *w);
 
 /* Keep only the frames keep() accepts (host mode: the frames of sockstep's
  * own sockets, not the rest of the machine's traffic). keep() is given the
- * frame's bytes (an Ethernet frame, caplen bytes), before it is decoded; a
- * frame it refuses reaches neither the ring, the log nor any file. */
-typedef bool wire_keep_fn(void *ctx, const unsigned char *frame, size_t caplen);
+ * frame as decoded (r->key says which socket it is about), before it
+ * changes the decoder's TCP conversations; a frame it refuses reaches
+ * neither the log, its frame store nor any file. */
+typedef bool wire_keep_fn(void *ctx, const struct dec_result *r);
 void wire_set_filter(struct wire *w, wire_keep_fn *keep, void *ctx);
 
 /* --net host, the first line: the kernel's filter on the capture, so that
@@ -127,11 +104,7 @@ enum fault_frame wire_armed(const struct wire *w, bool *drop);
 enum wire_policy wire_policy(const struct wire *w, unsigned *delay_ms);
 const struct wire_counters *wire_counters(const struct wire *w);
 unsigned long wire_last_no(const struct wire *w);           /* number of the newest frame, 0 if none */
-const struct wire_frame *wire_frame(const struct wire *w, unsigned long no); /* NULL when rolled out */
-bool wire_relays(const struct wire *w);
-/* The decoder's conversation state, for dec_detail with relative numbers. */
-const struct dec_ctx *wire_dec_ctx(const struct wire *w);                     /* false: observe only (loopback) */
-const char *wire_dir_name(enum wire_dir d);                 /* "cli→srv", "srv→cli", "lo", "host" */
-const char *wire_fate_name(enum frame_fate f);              /* "", "held", "dropped", ... */
+const struct wire_frame *wire_frame(const struct wire *w, unsigned long no); /* the log's (session_frame) */
+bool wire_relays(const struct wire *w);                     /* false: observe only (loopback) */
 
 #endif

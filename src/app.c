@@ -179,13 +179,14 @@ int app_exec_line(struct app *a, const char *line, char *err, size_t errlen)
 
 /* --net host, the second line: the kernel's filter let only frames of our
  * sockets into the capture (engine_host_filter); each is checked again here
- * against the same description, read from the frame by flowkey.c (pure,
- * bounds-checked, fuzzed). A frame refused here reaches neither the ring,
- * the screen nor a file; the wire counts it as another's. */
-static bool keep_ours(void *ctx, const unsigned char *p, size_t caplen)
+ * against the same description: the flow key the decoder read when the
+ * wire decoded the frame (once; flowkey.h gives it as addresses). A frame
+ * refused here reaches neither the log, the screen nor a file; the wire
+ * counts it as another's. */
+static bool keep_ours(void *ctx, const struct dec_result *r)
 {
 	struct flowkey k;
-	return flowkey_read(p, caplen, &k) != FK_NONE && engine_owns_flow(ctx, &k);
+	return flowkey_of(&r->key, &k) != FK_NONE && engine_owns_flow(ctx, &k);
 }
 
 void app_filter_host(struct app *a)

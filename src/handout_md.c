@@ -12,7 +12,7 @@
 #include "out.h"
 #include "session.h"
 #include "text.h"
-#include "wire.h"
+#include "frames.h"
 
 /* ---- the document ------------------------------------------------------- */
 
@@ -384,14 +384,14 @@ static void md_frame(struct md *m, const struct app *a, const struct event *ev, 
 	char txt[40];
 	snprintf(txt, sizeof(txt), "frame %ld, ", ev->ret);
 	item(m, "wire", txt, ev->text);
-	const struct wire_frame *f = a->wire ? wire_frame(a->wire, (unsigned long)ev->ret) : NULL;
+	const struct wire_frame *f = session_frame(&a->log, (unsigned long)ev->ret);
 	if (!f)
-		return; /* rolled out of the wire's ring: said in the list, not drawn */
+		return; /* rolled out of the log's frame store: said in the list, not drawn */
 	struct dia_item *d = dia_add(m);
 	if (!d)
 		return;
 	char labels[LADDER_TIERS][LADDER_LABEL_MAX];
-	size_t caplen = f->caplen < WIRE_SNAP ? f->caplen : WIRE_SNAP;
+	size_t caplen = f->caplen < FRAME_SNAP ? f->caplen : FRAME_SNAP;
 	/* The ladder pane's own label builder, its richest form. */
 	if (ladder_labels(&f->dec, f->data, caplen, labels) > 0)
 		snprintf(d->label, sizeof(d->label), "%s", labels[0]);
@@ -607,7 +607,7 @@ static void diagram(struct md *m, const struct lesson *l, const struct app *a)
 		nframes++;
 		frame_lanes(m, d, &d->from, &d->to);
 		/* Its fate now: a frame held at its step may have been dropped since. */
-		const struct wire_frame *wf = a->wire ? wire_frame(a->wire, d->no) : NULL;
+		const struct wire_frame *wf = session_frame(&a->log, d->no);
 		if (wf) {
 			d->dropped = wf->fate == FF_DROPPED || wf->fate == FF_LOST;
 			d->held = wf->fate == FF_HELD || wf->fate == FF_DELAYED;

@@ -41,7 +41,23 @@ void session_free(struct session *s)
 		event_free(slot(s, i));
 	free(s->ring);
 	free(s->gone.say);
+	frames_free(&s->frames);
 	memset(s, 0, sizeof(*s));
+}
+
+const struct wire_frame *session_frame(const struct session *s, unsigned long no)
+{
+	return frames_get(&s->frames, no);
+}
+
+unsigned long session_frames_first(const struct session *s)
+{
+	return frames_first(&s->frames);
+}
+
+unsigned long session_frames_last(const struct session *s)
+{
+	return frames_last(&s->frames);
 }
 
 /* Count what the events appended so far hold: an event is final once the

@@ -110,10 +110,10 @@ static void read_event(const struct ui *u, struct lad *d, const struct app *a, c
 	enum ladder_side side = e->side == SIDE_SERVER ? LS_SERVER : LS_CLIENT;
 	switch (e->kind) {
 	case EV_FRAME: {
-		const struct wire_frame *f = a->wire ? wire_frame(a->wire, (unsigned long)e->ret) : NULL;
+		const struct wire_frame *f = session_frame(&a->log, (unsigned long)e->ret);
 		if (!f)
-			return; /* already rolled out of the wire's ring */
-		size_t caplen = f->caplen < WIRE_SNAP ? f->caplen : WIRE_SNAP;
+			return; /* already rolled out of the log's frame store */
+		size_t caplen = f->caplen < FRAME_SNAP ? f->caplen : FRAME_SNAP;
 		if (ladder_add_frame(&d->l, e->seq, f->no, sender(d, f), fate_of(f->fate), &f->dec, f->data, caplen))
 			return;
 		/* Its labels keep no answer a waiting question asks for ("hola",
@@ -293,14 +293,13 @@ static attr_t part_attr(struct ui *u, enum ladder_part part, const struct ladder
 
 static void draw_detail(struct ui *u, struct ui_pane *p, struct lad *d)
 {
-	const struct wire *w = p->a->wire;
-	const struct wire_frame *f = w ? wire_frame(w, shown_frame(p, d)) : NULL;
+	const struct wire_frame *f = session_frame(&p->a->log, shown_frame(p, d));
 	if (!f) {
 		ui_wrap(u, p->win, 0, 1, p->w - 1, p->h, 0, "that frame has left the wire's memory; Enter: back",
 			u->attr[R_MINOR]);
 		return;
 	}
-	int most = ui_frame_detail_lines(f, w) - (p->h - 1);
+	int most = ui_frame_detail_lines(f) - (p->h - 1);
 	if (d->dskip > most)
 		d->dskip = most > 0 ? most : 0;
 	ui_frame_detail(u, p, 0, f, d->dskip);
@@ -356,8 +355,8 @@ static void ladder_draw(struct ui *u, struct ui_pane *p)
 		const struct ladder_row *r = &d->rows[top + i];
 		const struct ladder_item *fr = r->frame >= 0 ? &d->l.it[r->frame] : NULL;
 		enum ladder_fate fate = LF_PASSED;
-		if (fr) { /* the wire's word now: a held frame may since have gone on or been dropped */
-			const struct wire_frame *f = wire_frame(w, fr->no);
+		if (fr) { /* the wire's word now (in the log): a held frame may since have gone on or been dropped */
+			const struct wire_frame *f = session_frame(&p->a->log, fr->no);
 			fate = f ? fate_of(f->fate) : fr->fate;
 		}
 		bool sel = fr && (long)(top + i) == sr;

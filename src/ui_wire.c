@@ -1,27 +1,25 @@
 /* ui_wire.c - the frames that crossed the wire: number, direction, the
  * decoder's summary, what the wire did with it and the command that caused
  * it. The selected frame (arrows, or a click) opens layer by layer and in
- * hex below the list when the pane has room. Reads only the wire's
- * accessors; without a capture it says why. */
+ * hex below the list when the pane has room. The frames are the log's
+ * (session_frame: decoded once, when caught); the title reads the wire's
+ * policy and counters; without a capture it says why. */
 #include "ui_pane.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static unsigned long first_no(const struct wire *w)
+static unsigned long first_no(const struct session *log)
 {
-	unsigned long last = wire_last_no(w);
-	unsigned long first = last > WIRE_RING ? last - WIRE_RING + 1 : 1;
-	while (first <= last && !wire_frame(w, first))
-		first++;
-	return first;
+	unsigned long first = session_frames_first(log);
+	return first ? first : session_frames_last(log) + 1;
 }
 
 /* The frame shown as selected: the chosen one, else the newest. */
-static unsigned long selected(const struct wire *w, const struct ui_pane *p)
+static unsigned long selected(const struct session *log, const struct ui_pane *p)
 {
-	unsigned long last = wire_last_no(w), first = first_no(w);
+	unsigned long last = session_frames_last(log), first = first_no(log);
 	if (!p->sel || p->sel > last)
 		return last;
 	return p->sel < first ? first : p->sel;
@@ -89,11 +87,11 @@ static char detail_buf[16384], hex_buf[16384];
 
 /* Layer detail and hex dump of a frame into detail_buf and hex_buf;
  * returns how many lines they make together. */
-static int frame_text(const struct wire *w, const struct wire_frame *f)
+static int frame_text(const struct wire_frame *f)
 {
-	size_t caplen = f->caplen < WIRE_SNAP ? f->caplen : WIRE_SNAP;
-	/* The wire's conversations, so the detail's seq/ack are relative like the list's. */
-	dec_detail(w ? wire_dec_ctx(w) : NULL, f->data, caplen, f->len, detail_buf, sizeof(detail_buf));
+	size_t caplen = f->caplen < FRAME_SNAP ? f->caplen : FRAME_SNAP;
+	/* The numbers it was decoded with, so the detail's seq/ack are relative like the list's. */
+	dec_detail_known(&f->dec, f->data, caplen, f->len, detail_buf, sizeof(detail_buf));
 	dec_hex(f->data, caplen, hex_buf, sizeof(hex_buf));
 	int n = 0;
 	for (const char *c = detail_buf; *c; c++)
@@ -109,7 +107,7 @@ static int frame_text(const struct wire *w, const struct wire_frame *f)
 static int list_rows(struct ui *u, const struct ui_pane *p)
 {
 	bool focus = &u->pane[u->focus] == p;
-	const struct wire *w = p->a->wire;
+	const struct session *log = &p->a->log;
 	int min;
 	if (p->h >= 16 || (u->zoom && p->h >= 8))
 		min = p->h * 2 / 5;
@@ -117,10 +115,10 @@ static int list_rows(struct ui *u, const struct ui_pane *p)
 		min = p->h / 2;
 	else
 		return p->h;
-	const struct wire_frame *f = w ? wire_frame(w, selected(w, p)) : NULL;
+	const struct wire_frame *f = p->a->wire ? session_frame(log, selected(log, p)) : NULL;
 	if (!f)
 		return p->h;
-	int want = p->h - 1 - frame_text(w, f);
+	int want = p->h - 1 - frame_text(f);
 	return want > min ? want : min;
 }
 
@@ -174,7 +172,7 @@ void ui_frame_detail(struct ui *u, struct ui_pane *p, int y, const struct wire_f
 	wattrset(p->win, A_NORMAL);
 	ui_put(u, p->win, y++, 1, p->w - 2, head, u->attr[R_HEADER]);
 	/* Layer detail first, then the bytes, as far as the pane goes. */
-	frame_text(p->a->wire, f);
+	frame_text(f);
 	ui_predict_mask(u, p->a, f->seq, detail_buf);
 	/* The bytes of the fields a waiting question asks for: "??" in the dump too. */
 	static unsigned char hide[WIRE_SNAP];
@@ -191,9 +189,9 @@ void ui_frame_detail(struct ui *u, struct ui_pane *p, int y, const struct wire_f
 }
 
 /* Lines ui_frame_detail has below its heading. */
-int ui_frame_detail_lines(const struct wire_frame *f, const struct wire *w)
+int ui_frame_detail_lines(const struct wire_frame *f)
 {
-	return frame_text(w, f) - 2;
+	return frame_text(f) - 2;
 }
 
 static void wire_draw(struct ui *u, struct ui_pane *p)
@@ -204,7 +202,8 @@ static void wire_draw(struct ui *u, struct ui_pane *p)
 			p->a->wire_why[0] ? p->a->wire_why : "no capture on this network", u->attr[R_MINOR]);
 		return;
 	}
-	unsigned long last = wire_last_no(w);
+	const struct session *log = &p->a->log;
+	unsigned long last = session_frames_last(log);
 	if (!last) {
 		ui_wrap(u, p->win, 0, 1, p->w - 1, p->h, 0,
 			wire_relays(w) ? "no frames yet: connect or sendto puts the first ones on the wire"
@@ -212,7 +211,7 @@ static void wire_draw(struct ui *u, struct ui_pane *p)
 			u->attr[R_MINOR]);
 		return;
 	}
-	unsigned long first = first_no(w), sel = selected(w, p);
+	unsigned long first = first_no(log), sel = selected(log, p);
 	int lr = list_rows(u, p);
 	int nw = snprintf(NULL, 0, "%lu", last);
 	nw = nw < 3 ? 3 : nw;
@@ -226,12 +225,12 @@ static void wire_draw(struct ui *u, struct ui_pane *p)
 		top = first;
 	p->top = (int)(top - first);
 	for (int y = 0; y < lr && top + (unsigned long)y <= last; y++) {
-		const struct wire_frame *f = wire_frame(w, top + (unsigned long)y);
+		const struct wire_frame *f = session_frame(log, top + (unsigned long)y);
 		if (f)
 			draw_frame_line(u, p, y, f, nw, f->no == sel && p->sel);
 	}
 	if (lr < p->h) {
-		const struct wire_frame *f = wire_frame(w, sel);
+		const struct wire_frame *f = session_frame(log, sel);
 		if (f)
 			ui_frame_detail(u, p, lr, f, 0);
 	}
@@ -239,10 +238,10 @@ static void wire_draw(struct ui *u, struct ui_pane *p)
 
 static bool wire_key(struct ui *u, struct ui_pane *p, int key)
 {
-	const struct wire *w = p->a->wire;
-	if (!w || !wire_last_no(w))
+	const struct session *log = &p->a->log;
+	if (!p->a->wire || !session_frames_last(log))
 		return false;
-	unsigned long last = wire_last_no(w), first = first_no(w), sel = selected(w, p);
+	unsigned long last = session_frames_last(log), first = first_no(log), sel = selected(log, p);
 	long page = list_rows(u, p) > 2 ? list_rows(u, p) - 1 : 1;
 	long d;
 	switch (key) {
@@ -271,11 +270,11 @@ static bool wire_key(struct ui *u, struct ui_pane *p, int key)
 static void wire_click(struct ui *u, struct ui_pane *p, int y, int x)
 {
 	(void)x;
-	const struct wire *w = p->a->wire;
-	if (!w || !wire_last_no(w) || y >= list_rows(u, p))
+	const struct session *log = &p->a->log;
+	if (!p->a->wire || !session_frames_last(log) || y >= list_rows(u, p))
 		return;
-	unsigned long no = first_no(w) + (unsigned long)p->top + (unsigned long)y;
-	if (no <= wire_last_no(w))
+	unsigned long no = first_no(log) + (unsigned long)p->top + (unsigned long)y;
+	if (no <= session_frames_last(log))
 		p->sel = no;
 }
 

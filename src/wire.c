@@ -62,12 +62,13 @@ struct wire {
 	struct queue held, delayed;
 	enum fault_frame armed;     /* wire hold|drop next FRAME: waits for that frame */
 	enum wire_op armed_op;      /* W_HOLD or W_DROP */
-	struct wire_frame *ring;    /* WIRE_RING frames, allocated once */
+	struct wire_frame spare;    /* a frame relayed when the log has no room to keep it */
 	unsigned long last_no;
 	struct wire_counters cnt;
 	struct dec_ctx dec;
 	struct wire_files files;    /* --write, and a wire save still being read */
-	bool cooked;                /* Linux cooked headers ("any"): made Ethernet for the decoder */
+	enum dec_linktype link;     /* Ethernet, or Linux cooked headers ("any") */
+	bool cooked;                /* link is a cooked one: the decoder makes it Ethernet */
 	wire_keep_fn *keep;         /* host: only our sockets' frames */
 	void *keep_ctx;
 	unsigned long filters;      /* host: kernel filters installed */
@@ -80,20 +81,6 @@ static unsigned long long now_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (unsigned long long)ts.tv_sec * 1000 + (unsigned long long)ts.tv_nsec / 1000000;
-}
-
-const char *wire_dir_name(enum wire_dir d)
-{
-	return d == WD_C2S ? "cli→srv" : d == WD_S2C ? "srv→cli" : d == WD_LOCAL ? "lo" : "host";
-}
-
-const char *wire_fate_name(enum frame_fate f)
-{
-	static const char *const names[] = {
-		[FF_PASSED] = "", [FF_HELD] = "held", [FF_DELAYED] = "delayed",
-		[FF_RELEASED] = "released", [FF_DROPPED] = "dropped", [FF_LOST] = "lost", [FF_SEEN] = "",
-	};
-	return (unsigned)f < sizeof(names) / sizeof(names[0]) ? names[f] : "";
 }
 
 /* The kernel's filter on h: whether one of `insns` instructions is
@@ -182,17 +169,15 @@ static pcap_t *open_handle(const char *ifname, unsigned frames, bool closed, int
 struct wire *wire_open(struct lab *lab, struct session *log, char *err, size_t errlen)
 {
 	struct wire *w = calloc(1, sizeof(*w));
-	if (w)
-		w->ring = calloc(WIRE_RING, sizeof(*w->ring));
-	if (!w || !w->ring) {
-		free(w);
-		snprintf(err, errlen, "out of memory for the wire's frame ring");
+	if (!w) {
+		snprintf(err, errlen, "out of memory for the wire");
 		return NULL;
 	}
 	w->lab = lab;
 	w->log = log;
 	w->timer = -1;
 	w->relay = lab->mode == NET_LAB;
+	w->link = DEC_LINK_ETH;
 	dec_init(&w->dec);
 	if (w->relay) {
 		for (int d = 0; d < 2; d++) {
@@ -223,7 +208,11 @@ struct wire *wire_open(struct lab *lab, struct session *log, char *err, size_t e
 		}
 		if (host)
 			pcap_setdirection(w->h[0], PCAP_D_INOUT);
-		w->cooked = pcap_datalink(w->h[0]) == DLT_LINUX_SLL;
+		int dlt = pcap_datalink(w->h[0]);
+		if (dlt == DLT_LINUX_SLL || dlt == DLT_LINUX_SLL2) {
+			w->link = dlt == DLT_LINUX_SLL ? DEC_LINK_SLL : DEC_LINK_SLL2;
+			w->cooked = true;
+		}
 		w->nh = 1;
 	}
 	return w;
@@ -312,7 +301,6 @@ void wire_close(struct wire *w)
 		close(w->timer);
 	queue_free(&w->held);
 	queue_free(&w->delayed);
-	free(w->ring);
 	free(w);
 }
 
@@ -380,11 +368,10 @@ int wire_pollfds(const struct wire *w, struct pollfd *pfd, int max)
 	return n;
 }
 
+/* A frame the log keeps (the wire sets its fate there). */
 static struct wire_frame *slot(const struct wire *w, unsigned long no)
 {
-	if (!no || no > w->last_no || w->last_no - no >= WIRE_RING)
-		return NULL;
-	return &w->ring[no % WIRE_RING];
+	return frames_get_mut(&w->log->frames, no);
 }
 
 const struct wire_frame *wire_frame(const struct wire *w, unsigned long no)
@@ -464,46 +451,57 @@ static void log_frame(struct wire *w, const struct wire_frame *f)
 		ev->ret = (long)f->no;
 }
 
-/* One frame arrived from a host: record it, then relay, hold or delay it. */
-static void on_frame(struct wire *w, enum wire_dir dir, const struct pcap_pkthdr *h,
+/* The frame as Ethernet, whatever the capture's link layer (the decoder
+ * reads cooked headers: decode_sll.c), in buf; NULL when it is to be
+ * skipped: lo shows each packet going out and coming in (keep one), and a
+ * cooked frame that does not fit. *h is adjusted to the Ethernet form. */
+static const unsigned char *as_ethernet(const struct wire *w, struct pcap_pkthdr *h, const unsigned char *p,
+					unsigned char *buf, size_t bufcap)
+{
+	if (!w->cooked)
+		return p;
+	struct dec_link l;
+	if (dec_link(w->link, p, h->caplen, &l) < 0 || h->caplen - l.net_off > bufcap - 14)
+		return NULL;
+	if (l.dir == DEC_PKT_OUTGOING && l.hatype == 772 /* ARPHRD_LOOPBACK */)
+		return NULL;
+	size_t n = dec_link_eth(&l, p, h->caplen, buf, bufcap);
+	h->len = h->len - (unsigned)l.net_off + (unsigned)(n - (h->caplen - l.net_off));
+	h->caplen = (unsigned)n;
+	return buf;
+}
+
+/* One frame arrived from a host: decode it once (flow key, summary), keep
+ * it in the log's frame store if it is ours, then relay, hold or delay it. */
+static void on_frame(struct wire *w, enum wire_dir dir, const struct pcap_pkthdr *ph,
 		     const unsigned char *p)
 {
 	unsigned char eth[WIRE_CAP_SNAP + 14];
-	struct pcap_pkthdr eh;
-	if (w->cooked) {
-		/* Linux cooked header (16 bytes): type, ARPHRD, address length,
-		 * address, protocol. lo shows each packet going out and coming in:
-		 * keep one. Rebuild an Ethernet header so one decoder serves all. */
-		if (h->caplen < 16 || h->caplen - 16 > WIRE_CAP_SNAP)
-			return;
-		unsigned pkttype = (unsigned)p[0] << 8 | p[1], hatype = (unsigned)p[2] << 8 | p[3];
-		if (pkttype == 4 /* PACKET_OUTGOING */ && hatype == 772 /* ARPHRD_LOOPBACK */)
-			return;
-		memset(eth, 0, 12);
-		memcpy(eth + 6, p + 6, 6);
-		memcpy(eth + 12, p + 14, 2);
-		memcpy(eth + 14, p + 16, h->caplen - 16);
-		eh = *h;
-		eh.caplen = h->caplen - 2;
-		eh.len = h->len - 2;
-		h = &eh;
-		p = eth;
-	}
-	if (w->keep && !w->keep(w->keep_ctx, p, h->caplen)) {
+	struct pcap_pkthdr hh = *ph, *h = &hh;
+	p = as_ethernet(w, h, p, eth, sizeof(eth));
+	if (!p)
+		return;
+	struct dec_result r;
+	dec_peek(&w->dec, p, h->caplen, h->len, &r);
+	if (w->keep && !w->keep(w->keep_ctx, &r)) {
 		w->cnt.foreign++; /* the kernel's filter let it in; ours did not */
 		return;
 	}
+	dec_learn(&w->dec, &r);
 	const char *fired = NULL; /* the armed fault took this frame */
 	unsigned long no = ++w->last_no;
-	struct wire_frame *f = &w->ring[no % WIRE_RING];
-	f->no = no;
+	struct wire_frame *f = frames_put(&w->log->frames, no);
+	if (!f) {
+		f = &w->spare; /* no memory to keep it: relayed all the same */
+		f->no = no;
+	}
 	f->seq = w->log->seq;
 	f->dir = w->relay ? dir : w->cooked ? WD_HOST : WD_LOCAL;
 	f->ts = h->ts;
 	f->len = h->len;
-	f->caplen = h->caplen < WIRE_SNAP ? h->caplen : WIRE_SNAP;
+	f->caplen = h->caplen < FRAME_SNAP ? h->caplen : FRAME_SNAP;
 	memcpy(f->data, p, f->caplen);
-	dec_frame(&w->dec, p, h->caplen, h->len, &f->dec);
+	f->dec = r;
 	w->cnt.seen++;
 	if (w->files.write)
 		pcapout_frame(w->files.write, h, p); /* never blocks; a stop is said there */
@@ -670,7 +668,7 @@ static int open_save(const char *path, char *err, size_t errlen)
 
 /* "wire save FILE": the frames still in the ring, as a pcap file. What a
  * FIFO's reader has not read yet goes on in the background (wire_service):
- * the ring's frames fit in a capture's bound (WIRE_RING x WIRE_SNAP is under
+ * the ring's frames fit in a capture's bound (FRAMES_KEEP x FRAME_SNAP is under
  * PCAPOUT_BOUND), so a save is never cut short, only read late or never. */
 static int save(struct wire *w, const char *path, char *err, size_t errlen)
 {
@@ -688,7 +686,7 @@ static int save(struct wire *w, const char *path, char *err, size_t errlen)
 					 errlen);
 	if (!o)
 		return -EINVAL;
-	unsigned long first = w->last_no >= WIRE_RING ? w->last_no - WIRE_RING + 1 : 1, count = 0;
+	unsigned long first = frames_first(&w->log->frames), count = 0;
 	for (unsigned long no = first; no && no <= w->last_no; no++) {
 		const struct wire_frame *fr = slot(w, no);
 		if (!fr)
@@ -885,7 +883,3 @@ bool wire_relays(const struct wire *w)
 	return w->relay;
 }
 
-const struct dec_ctx *wire_dec_ctx(const struct wire *w)
-{
-	return &w->dec;
-}

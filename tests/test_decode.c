@@ -20,6 +20,7 @@
 #include "frame_build.h"
 
 #include "decode.h"
+#include "../src/decode_int.h" /* the accessors, tested as the dissectors use them */
 
 /* ---- frame builder ------------------------------------------------------ */
 
@@ -1152,6 +1153,178 @@ static void test_detail_small_buffer(void **state)
 	assert_true(ends_with(big, "\n[malformed: TCP data offset 3]"));
 }
 
+/* Every prefix of a UDP datagram, an ICMP echo and a plain ARP packet is
+ * flagged truncated (TCP, IPv6, VLAN and the ICMP quote: above). */
+static void test_truncated_each_protocol(void **state)
+{
+	(void)state;
+	struct fb fr[3];
+	fb_eth(&fr[0], SMAC, CMAC, 0x0800);
+	fb_ip4(&fr[0], CIP, SIP, 17, 0x1c47, 0x4000, NULL, 0);
+	fb_udp(&fr[0], 9000, 5000, "hola");
+	fb_ip4_done(&fr[0]);
+	fb_eth(&fr[1], SMAC, CMAC, 0x0800);
+	fb_ip4(&fr[1], CIP, SIP, 1, 0x3333, 0x4000, NULL, 0);
+	put8(&fr[1], 8);
+	put8(&fr[1], 0);
+	put16(&fr[1], 0);
+	put16(&fr[1], 1);
+	put16(&fr[1], 1);
+	putn(&fr[1], "0123", 4);
+	fb_ip4_done(&fr[1]);
+	fb_eth(&fr[2], BCAST, CMAC, 0x0806);
+	put16(&fr[2], 1);
+	put16(&fr[2], 0x0800);
+	put8(&fr[2], 6);
+	put8(&fr[2], 4);
+	put16(&fr[2], 1);
+	putn(&fr[2], CMAC, 6);
+	putn(&fr[2], CIP, 4);
+	putn(&fr[2], (uint8_t[6]){ 0 }, 6);
+	putn(&fr[2], SIP, 4);
+	struct dec_result r;
+	for (int k = 0; k < 3; k++) {
+		for (size_t n = 0; n < fr[k].n; n++) {
+			decode_exact(NULL, fr[k].b, n, fr[k].n, &r);
+			assert_true(r.flags & DEC_TRUNCATED);
+			assert_false(r.flags & DEC_MALFORMED);
+			assert_true(ends_with(r.summary, " [truncated]"));
+		}
+		decode_exact(NULL, fr[k].b, fr[k].n, fr[k].n, &r);
+		assert_int_equal(r.flags, 0);
+	}
+}
+
+/* The accessors (decode_int.h): a read past the captured bytes is zero and
+ * marks the frame truncated, as tcpdump's GET_ macros do; asking first
+ * (w_has) marks nothing; a narrower window never reaches past its layer. */
+static void test_accessors_flag_short_reads(void **state)
+{
+	(void)state;
+	uint8_t b[6] = { 1, 2, 3, 4, 5, 6 };
+	unsigned flags = 0;
+	struct win w = { b, 4, 6, &flags };
+	assert_int_equal(w_u8(&w, 3), 4);
+	assert_int_equal(w_be16(&w, 2), 0x0304);
+	assert_int_equal(w_be32(&w, 0), 0x01020304u);
+	assert_int_equal(flags, 0);
+	assert_false(w_has(&w, 2, 4));
+	assert_int_equal(flags, 0);
+	assert_int_equal(w_u8(&w, 4), 0); /* b[4] exists, but was not captured */
+	assert_int_equal(flags, DEC_TRUNCATED);
+	flags = 0;
+	assert_int_equal(w_be16(&w, 3), 0);
+	assert_int_equal(flags, DEC_TRUNCATED);
+	flags = 0;
+	assert_int_equal(w_be32(&w, 1), 0);
+	assert_int_equal(flags, DEC_TRUNCATED);
+	flags = 0;
+	uint8_t out[3] = { 9, 9, 9 };
+	assert_false(w_copy(&w, 2, out, 3));
+	assert_memory_equal(out, ((uint8_t[3]){ 0, 0, 0 }), 3);
+	assert_int_equal(flags, DEC_TRUNCATED);
+	flags = 0;
+	struct win s = w_sub(&w, 1, 2); /* a layer of 2 bytes at 1 */
+	assert_int_equal(s.len, 2);
+	assert_int_equal(w_be16(&s, 0), 0x0203);
+	assert_int_equal(w_u8(&s, 2), 0); /* the next layer's byte: not this one's */
+	assert_int_equal(flags, DEC_TRUNCATED);
+}
+
+/* Linux cooked headers (the "any" device): the decoder reads them and
+ * makes the frame Ethernet; the loopback's outgoing copy is told apart. */
+static void test_link_cooked(void **state)
+{
+	(void)state;
+	struct fb e;
+	fb_eth(&e, SMAC, CMAC, 0x0800);
+	fb_ip4(&e, CIP, SIP, 17, 0x1c47, 0x4000, NULL, 0);
+	fb_udp(&e, 9000, 5000, "hola");
+	fb_ip4_done(&e);
+	size_t ip = e.n - 14;
+	uint8_t sll[16 + 64] = { 0, 4, 3, 4, 0, 6 }, sll2[20 + 64] = { 8, 0, 0, 0, 0, 0, 0, 1, 3, 4, 4, 6 };
+	memcpy(sll + 6, CMAC, 6);
+	sll[14] = 0x08;
+	memcpy(sll + 16, e.b + 14, ip);
+	memcpy(sll2 + 12, CMAC, 6);
+	memcpy(sll2 + 20, e.b + 14, ip);
+	struct dec_link l;
+	uint8_t out[128];
+	struct dec_result r;
+	for (int k = 0; k < 2; k++) {
+		const uint8_t *p = k ? sll2 : sll;
+		size_t hdr = k ? 20 : 16;
+		assert_int_equal(dec_link(k ? DEC_LINK_SLL2 : DEC_LINK_SLL, p, hdr + ip, &l), 0);
+		assert_int_equal(l.ethertype, 0x0800);
+		assert_int_equal(l.dir, DEC_PKT_OUTGOING);
+		assert_int_equal(l.hatype, 772);
+		assert_int_equal(l.net_off, hdr);
+		assert_memory_equal(l.src_mac, CMAC, 6);
+		size_t n = dec_link_eth(&l, p, hdr + ip, out, sizeof out);
+		assert_int_equal(n, 14 + ip);
+		assert_memory_equal(out + 6, CMAC, 6);
+		assert_memory_equal(out + 12, e.b + 12, 2 + ip);
+		dec_frame(NULL, out, n, n, &r);
+		assert_string_equal(r.summary, "UDP 100.0.0.1:9000 \xe2\x86\x92 200.0.0.2:5000 len=4");
+		/* A cut header is said, not read past. */
+		assert_int_equal(dec_link(k ? DEC_LINK_SLL2 : DEC_LINK_SLL, p, hdr - 1, &l), -1);
+		assert_true(l.flags & DEC_TRUNCATED);
+		assert_int_equal(dec_link_eth(&l, p, hdr - 1, out, sizeof out), 0);
+	}
+	/* Ethernet: the packet after 14 bytes, the frame as it is. */
+	assert_int_equal(dec_link(DEC_LINK_ETH, e.b, e.n, &l), 0);
+	assert_int_equal(l.net_off, 14);
+	assert_int_equal(l.dir, DEC_PKT_NONE);
+	assert_int_equal(dec_link_eth(&l, e.b, e.n, out, sizeof out), e.n);
+	assert_int_equal(dec_link((enum dec_linktype)99, e.b, e.n, &l), -1);
+}
+
+/* dec_peek reads the context and changes nothing; dec_learn then makes the
+ * frame count, as dec_frame does at once; dec_detail_known shows a frame
+ * with the numbers it was decoded with, whatever the context learnt since. */
+static void test_peek_learn_known(void **state)
+{
+	(void)state;
+	struct fb f[4];
+	syn_frame(&f[0]);
+	tcp_frame(&f[1], false, SISN, CISN + 1, TF_SYN | TF_ACK, 65160, NULL, 0, "");
+	tcp_frame(&f[2], true, CISN + 1, SISN + 1, TF_ACK, 502, NULL, 0, "");
+	data_frame(&f[3]);
+	struct dec_ctx a, b, before;
+	dec_init(&a);
+	dec_init(&b);
+	struct dec_result ra[4], rb[4];
+	for (int i = 0; i < 4; i++) {
+		dec_frame(&a, f[i].b, f[i].n, f[i].n, &ra[i]);
+		before = b;
+		dec_peek(&b, f[i].b, f[i].n, f[i].n, &rb[i]);
+		assert_memory_equal(&before, &b, sizeof b);
+		dec_learn(&b, &rb[i]);
+		assert_string_equal(ra[i].summary, rb[i].summary);
+	}
+	assert_memory_equal(&a, &b, sizeof a);
+	assert_int_equal(ra[3].seq, 1);
+	assert_int_equal(ra[3].ack, 1);
+	assert_memory_equal(ra[3].key.src, CIP, 4);
+	assert_int_equal(ra[3].key.kind, DK_TCP);
+	assert_int_equal(ra[3].key.dport, 80);
+
+	/* The conversation starts again on the same ports with another ISN. */
+	struct fb syn2;
+	tcp_frame(&syn2, true, 77, 0, TF_SYN, 64240, NULL, 0, "");
+	struct dec_result r;
+	dec_frame(&a, syn2.b, syn2.n, syn2.n, &r);
+	char now[2048], then[2048];
+	dec_detail(&a, f[3].b, f[3].n, f[3].n, now, sizeof now);
+	dec_detail_known(&ra[3], f[3].b, f[3].n, f[3].n, then, sizeof then);
+	assert_null(strstr(now, "seq 1 (raw"));
+	assert_non_null(strstr(then, "seq 1 (raw 489306957), ack 1 (raw 2130711093)"));
+	/* Decoded without a context: raw numbers, shown raw again. */
+	dec_frame(NULL, f[3].b, f[3].n, f[3].n, &r);
+	dec_detail_known(&r, f[3].b, f[3].n, f[3].n, then, sizeof then);
+	assert_non_null(strstr(then, "seq 489306957 (raw 489306957)"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1184,6 +1357,10 @@ int main(void)
 		cmocka_unit_test(test_hex), cmocka_unit_test(test_fields),
 		cmocka_unit_test(test_flow_table_full),
 		cmocka_unit_test(test_detail_small_buffer),
+		cmocka_unit_test(test_truncated_each_protocol),
+		cmocka_unit_test(test_accessors_flag_short_reads),
+		cmocka_unit_test(test_link_cooked),
+		cmocka_unit_test(test_peek_learn_known),
 	};
 	return cmocka_run_group_tests(tests, pcap_setup, pcap_teardown);
 }

@@ -276,6 +276,54 @@ static void heap_stays_flat(void **state)
 	session_free(&s);
 }
 
+/* The frame store: frames by number, the newest FRAMES_KEEP kept, memory
+ * allocated once (at the first frame) however many frames pass; numbers
+ * that skip (a frame refused) are not found; session_free gives it back. */
+static void frames_stay_bounded(void **state)
+{
+	(void)state;
+	struct session s;
+	session_init(&s);
+	assert_null(session_frame(&s, 1));
+	assert_int_equal(session_frames_first(&s), 0);
+	assert_int_equal(session_frames_last(&s), 0);
+	size_t before = mallinfo2().uordblks, most = 0;
+	unsigned long no = 0;
+	for (int i = 0; i < 5 * FRAMES_KEEP; i++) {
+		no += i % 7 == 3 ? 2 : 1; /* every seventh number refused by the keep filter */
+		struct wire_frame *f = frames_put(&s.frames, no);
+		assert_non_null(f);
+		assert_int_equal(f->no, no);
+		f->caplen = 4;
+		memcpy(f->data, &no, 4);
+		snprintf(f->dec.summary, sizeof(f->dec.summary), "frame %lu", no);
+		size_t used = mallinfo2().uordblks - before;
+		most = used > most ? used : most;
+	}
+	assert_true(most <= FRAMES_KEEP * sizeof(struct wire_frame) + 4096);
+	assert_int_equal(session_frames_last(&s), no);
+	const struct wire_frame *f = session_frame(&s, no);
+	assert_non_null(f);
+	char want[32];
+	snprintf(want, sizeof(want), "frame %lu", no);
+	assert_string_equal(f->dec.summary, want);
+	assert_memory_equal(f->data, &no, 4);
+	assert_null(session_frame(&s, no - FRAMES_KEEP)); /* rolled out */
+	assert_null(session_frame(&s, no + 1));              /* not yet */
+	assert_null(session_frame(&s, 0));
+	unsigned long first = session_frames_first(&s);
+	assert_true(first > no - FRAMES_KEEP && first <= no);
+	assert_non_null(session_frame(&s, first));
+	assert_null(frames_put(&s.frames, no)); /* numbers only grow */
+	/* Dropping the log's events keeps the frames: each has its own bound. */
+	for (int i = 0; i < SESSION_KEEP_EVENTS + 10; i++)
+		session_add(&s, EV_INFO, SIDE_NONE, -1, "x");
+	assert_non_null(session_frame(&s, no));
+	session_free(&s);
+	assert_null(s.frames.ring);
+	assert_null(session_frame(&s, no));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -288,6 +336,7 @@ int main(void)
 		cmocka_unit_test(whole_session_facts_survive_dropping),
 		cmocka_unit_test(truncate_after_dropping),
 		cmocka_unit_test(heap_stays_flat),
+		cmocka_unit_test(frames_stay_bounded),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

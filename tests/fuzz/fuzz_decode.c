@@ -4,7 +4,10 @@
  * The first input byte, when present, also picks a wirelen larger than the
  * capture so the "cut by the snaplen" paths run. The same frame goes through
  * flowkey_read, --net host's filter, which must never read past it, and
- * through the ladder diagram's labels, which quote its payload. */
+ * through the ladder diagram's labels, which quote its payload. It is also
+ * read as a Linux cooked capture (SLL, SLL2: the "any" device) made
+ * Ethernet by the decoder, decoded the wire's way (dec_peek, then
+ * dec_learn) and shown again as it was decoded (dec_detail_known). */
 #include "decode.h"
 #include "flowkey.h"
 #include "ladder.h"
@@ -53,5 +56,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct flowkey k;
 	if (flowkey_read(data, size, &k) == FK_NONE && (k.src.sin_port || k.dst.sin_addr.s_addr))
 		__builtin_trap(); /* nothing is half-filled */
+	if (flowkey_of(&r.key, &k) != flowkey_read(data, size, &k))
+		__builtin_trap(); /* the key does not depend on the TCP context */
+	n = dec_detail_known(&r, data, size, wirelen, detail, sizeof detail);
+	if (n >= sizeof detail || detail[n] != '\0')
+		__builtin_trap();
+
+	static uint8_t eth[2048];
+	for (int t = 0; t < 2; t++) {
+		struct dec_link l;
+		if (dec_link(t ? DEC_LINK_SLL2 : DEC_LINK_SLL, data, size, &l) < 0)
+			continue;
+		if (l.net_off > size)
+			__builtin_trap();
+		size_t m = dec_link_eth(&l, data, size, eth, sizeof eth);
+		if (m > sizeof eth)
+			__builtin_trap();
+		struct dec_result c;
+		dec_peek(&ctx, eth, m, m, &c);
+		if (c.key.kind != DK_NONE)
+			dec_learn(&ctx, &c);
+	}
 	return 0;
 }
