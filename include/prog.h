@@ -31,6 +31,8 @@ enum prog_op {
 	PO_SOCKET, PO_BIND, PO_LISTEN, PO_ACCEPT, PO_CONNECT, PO_SEND, PO_SENDTO, PO_RECV, PO_RECVFROM,
 	PO_SHUTDOWN, PO_CLOSE, PO_SETSOCKOPT, PO_NONBLOCK, PO_SELECT, PO_FORK, PO_FLOOD,
 	PO_FAMILIES, /* socket(a, b, 0) for each (a, b) in data (ints), closed at once; answers in data */
+	PO_GETSOCKNAME, PO_GETPEERNAME,
+	PO_COUNT_
 };
 
 #define PROG_SEL_MAX CMD_SEL_MAX
@@ -53,14 +55,32 @@ struct prog_req {
 struct prog_rep {
 	long ret;
 	int err;
-	struct sockaddr_in addr;     /* accept, recvfrom: where from */
+	struct sockaddr_in addr;     /* accept, recvfrom: where from; getsockname, getpeername */
 	socklen_t addrlen;
 	int sel_rd[PROG_SEL_MAX], sel_wr[PROG_SEL_MAX]; /* select: 1 for the descriptors found ready */
 	unsigned long sent, failed;  /* flood */
 	int flood_err;
-	size_t len;                  /* recv/recvfrom: bytes in data */
+	size_t len;                  /* recv/recvfrom, families: bytes in data */
 	unsigned char data[PROG_DATA_MAX];
 };
+
+/* One call as the runner performs it, in the program's own process: the
+ * request, the reply to fill in (ret and err are set from the return
+ * value and errno), the control channel and a descriptor passed with the
+ * request (fork). no_reply: the process must send nothing (fork's child). */
+struct prog_call {
+	const struct prog_req *rq;
+	struct prog_rep *rp;
+	int ctl, passed;
+	bool no_reply;
+};
+
+/* A call's own code in the runner: the system call, its return value
+ * (-1 with errno set on failure). The call entries (src/call.h) hold them. */
+typedef long (*prog_perform_fn)(struct prog_call *pc);
+
+/* The perform function of an op, NULL for none: what the runner looks up. */
+typedef prog_perform_fn (*prog_perform_lookup)(enum prog_op op);
 
 struct prog {
 	pid_t pid;
@@ -79,7 +99,7 @@ struct prog {
  * channel (else one line on stderr and 2: a person typed the flag), gives up
  * any privilege a set-uid or setcap start would give, takes NAME, says hello
  * on CTL and runs the calls it is sent until sockstep goes away. */
-int prog_runner(int argc, char **argv);
+int prog_runner(int argc, char **argv, prog_perform_lookup perform);
 
 /* Fork a program into the network namespace we are in now (the caller
  * enters the host's first); name is its process name (ps, strace). 0, or
