@@ -26,7 +26,7 @@ void engine_init(struct engine *e, struct lab *lab, struct session *log);
 
 /* The code a program's runner performs for a request (the call entries'),
  * for prog_runner. */
-prog_perform_fn engine_perform_of(enum prog_op op);
+prog_perform_fn engine_perform_of(enum verb op);
 void engine_free(struct engine *e);
 
 /* Execute one parsed command. Returns 0 when it ran (a kernel error is a

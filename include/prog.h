@@ -27,18 +27,10 @@
 
 #include "cmd.h"
 
-enum prog_op {
-	PO_SOCKET, PO_BIND, PO_LISTEN, PO_ACCEPT, PO_CONNECT, PO_SEND, PO_SENDTO, PO_RECV, PO_RECVFROM,
-	PO_SHUTDOWN, PO_CLOSE, PO_SETSOCKOPT, PO_NONBLOCK, PO_SELECT, PO_FORK, PO_FLOOD,
-	PO_FAMILIES, /* socket(a, b, 0) for each (a, b) in data (ints), closed at once; answers in data */
-	PO_GETSOCKNAME, PO_GETPEERNAME,
-	PO_COUNT_
-};
-
 #define PROG_SEL_MAX CMD_SEL_MAX
 
 struct prog_req {
-	enum prog_op op;
+	enum verb op;                /* the call (cmd.h): its entry performs it (prog_perform_lookup) */
 	int fd;
 	int a, b, c;                 /* socket: domain, type, protocol; listen: backlog; shutdown: how;
 				      * setsockopt, nonblock: value; flood: count of this chunk */
@@ -79,8 +71,8 @@ struct prog_call {
  * (-1 with errno set on failure). The call entries (src/call.h) hold them. */
 typedef long (*prog_perform_fn)(struct prog_call *pc);
 
-/* The perform function of an op, NULL for none: what the runner looks up. */
-typedef prog_perform_fn (*prog_perform_lookup)(enum prog_op op);
+/* The perform function of a call, NULL for none: what the runner looks up. */
+typedef prog_perform_fn (*prog_perform_lookup)(enum verb op);
 
 struct prog {
 	pid_t pid;
@@ -103,7 +95,7 @@ int prog_runner(int argc, char **argv, prog_perform_lookup perform);
 
 /* Fork a program into the network namespace we are in now (the caller
  * enters the host's first); name is its process name (ps, strace). 0, or
- * negative errno with one line in err. PO_FORK's data holds the child's name. */
+ * negative errno with one line in err. V_FORK's data holds the child's name. */
 int prog_spawn(struct prog *p, const char *name, char *err, size_t errlen);
 
 /* Send one request (fork: pass_fd is the new program's end of its own

@@ -11,7 +11,7 @@
 
 #include "engine_flow.h"
 
-void call_req_init(struct prog_req *rq, enum prog_op op, int fd)
+void call_req_init(struct prog_req *rq, enum verb op, int fd)
 {
 	memset(rq, 0, offsetof(struct prog_req, data));
 	rq->op = op;
@@ -259,7 +259,7 @@ int call_on_socket(struct engine *e, struct eprog *pr, const struct call_entry *
 	call_begin(e, pr, ce, s);
 	ce->code(pr->code, sizeof(pr->code), s->var, c->t.side, c);
 	struct prog_req rq;
-	call_req_init(&rq, ce->op, s->fd);
+	call_req_init(&rq, ce->verb, s->fd);
 	struct call_ctx x = { e, pr, s };
 	int rc = ce->prepare ? ce->prepare(&x, c, &rq, err, errlen) : 0;
 	if (rc)

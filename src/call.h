@@ -44,7 +44,6 @@ enum call_flag {
 
 struct call_entry {
 	enum verb verb;
-	enum prog_op op;
 	unsigned flags;          /* CE_* */
 	/* The lecture's C text, for socket variable var ("sock", "csock"). */
 	void (*code)(char *buf, size_t len, const char *var, enum side side, const struct cmd *c);
@@ -86,7 +85,7 @@ extern const size_t call_lecture_count;
 
 /* ---- a call's life (call.c) --------------------------------------------- */
 
-void call_req_init(struct prog_req *rq, enum prog_op op, int fd);
+void call_req_init(struct prog_req *rq, enum verb op, int fd);
 
 /* Log the call event of pr's current call (pr->code, pr->args). */
 void call_log_result(struct engine *e, struct eprog *pr, int fd, long ret, int err, enum call_status st,

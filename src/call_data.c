@@ -172,12 +172,12 @@ static bool recvfrom_after(struct call_ctx *x, const struct prog_rep *rp, unsign
 }
 
 const struct call_entry call_data_entries[] = {
-	{ .verb = V_SEND, .op = PO_SEND, .code = send_code, .prepare = send_prepare, .perform = send_perform },
-	{ .verb = V_RECV, .op = PO_RECV, .code = recv_code, .prepare = recv_prepare, .perform = recv_perform,
+	{ .verb = V_SEND, .code = send_code, .prepare = send_prepare, .perform = send_perform },
+	{ .verb = V_RECV, .code = recv_code, .prepare = recv_prepare, .perform = recv_perform,
 	  .after = recv_after },
-	{ .verb = V_SENDTO, .op = PO_SENDTO, .flags = CE_SA_IN, .code = sendto_code, .prepare = sendto_prepare,
+	{ .verb = V_SENDTO, .flags = CE_SA_IN, .code = sendto_code, .prepare = sendto_prepare,
 	  .perform = sendto_perform, .after = sendto_after },
-	{ .verb = V_RECVFROM, .op = PO_RECVFROM, .flags = CE_SA_OUT, .code = recvfrom_code,
+	{ .verb = V_RECVFROM, .flags = CE_SA_OUT, .code = recvfrom_code,
 	  .prepare = recvfrom_prepare, .perform = recvfrom_perform, .waiting = recvfrom_waiting,
 	  .after = recvfrom_after },
 };

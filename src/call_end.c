@@ -96,9 +96,9 @@ static bool close_after(struct call_ctx *x, const struct prog_rep *rp, unsigned 
 }
 
 const struct call_entry call_end_entries[] = {
-	{ .verb = V_SHUTDOWN, .op = PO_SHUTDOWN, .code = shutdown_code, .prepare = shutdown_prepare,
+	{ .verb = V_SHUTDOWN, .code = shutdown_code, .prepare = shutdown_prepare,
 	  .perform = shutdown_perform, .after = shutdown_after },
-	{ .verb = V_CLOSE, .op = PO_CLOSE, .code = close_code, .prepare = close_prepare, .perform = close_perform,
+	{ .verb = V_CLOSE, .code = close_code, .prepare = close_prepare, .perform = close_perform,
 	  .after = close_after },
 };
 const size_t call_end_count = sizeof(call_end_entries) / sizeof(call_end_entries[0]);

@@ -41,7 +41,7 @@ static long families_perform(struct prog_call *pc)
 }
 
 const struct call_entry call_lecture_entries[] = {
-	{ .verb = V_FAMILIES, .op = PO_FAMILIES, .flags = CE_STARTS, .perform = families_perform, .run = families_run },
+	{ .verb = V_FAMILIES, .flags = CE_STARTS, .perform = families_perform, .run = families_run },
 	{ .verb = V_JOURNEY, .flags = CE_STARTS, .run = journey_run },
 	{ .verb = V_SENDER, .run = sender_run },
 };
@@ -66,7 +66,7 @@ static int families_run(struct engine *e, struct eprog *pr, const struct cmd *c,
 	const struct fam_family *fa = fam_families();
 	const struct fam_type *ty = fam_types();
 	struct prog_req rq;
-	call_req_init(&rq, PO_FAMILIES, -1);
+	call_req_init(&rq, V_FAMILIES, -1);
 	rq.len = sizeof(int[2]) * FAM_NCALLS;
 	for (int f = 0; f < FAM_NFAMILIES; f++)
 		for (int t = 0; t < FAM_NTYPES; t++) {

@@ -211,7 +211,7 @@ static int fork_run(struct engine *e, struct eprog *pr, const struct cmd *c, cha
 	call_begin(e, pr, &call_opts_entries[FORK], NULL);
 	fork_code(pr->code, sizeof(pr->code), "sock", pr->side, NULL);
 	struct prog_req rq;
-	call_req_init(&rq, PO_FORK, -1);
+	call_req_init(&rq, V_FORK, -1);
 	memcpy(rq.data, name, strlen(name) + 1);
 	pr->seq = e->log->seq;
 	int rc = call_send(e, pr, &rq, sv[1]);
@@ -398,16 +398,16 @@ static bool flood_after(struct call_ctx *x, const struct prog_rep *rp, unsigned 
 }
 
 const struct call_entry call_opts_entries[] = {
-	[SETSOCKOPT] = { .verb = V_SETSOCKOPT, .op = PO_SETSOCKOPT, .code = setsockopt_code, .prepare = optval_prepare,
+	[SETSOCKOPT] = { .verb = V_SETSOCKOPT, .code = setsockopt_code, .prepare = optval_prepare,
 			 .perform = setsockopt_perform },
-	[NONBLOCK] = { .verb = V_NONBLOCK, .op = PO_NONBLOCK, .code = nonblock_code, .prepare = optval_prepare,
+	[NONBLOCK] = { .verb = V_NONBLOCK, .code = nonblock_code, .prepare = optval_prepare,
 		       .perform = nonblock_perform, .after = nonblock_after },
-	[SELECT] = { .verb = V_SELECT, .op = PO_SELECT, .flags = CE_OWN_RESULT, .perform = select_perform,
+	[SELECT] = { .verb = V_SELECT, .flags = CE_OWN_RESULT, .perform = select_perform,
 		     .after = select_after, .run = select_run },
-	[FORK] = { .verb = V_FORK, .op = PO_FORK, .flags = CE_OWN_RESULT, .code = fork_code, .perform = fork_perform,
+	[FORK] = { .verb = V_FORK, .flags = CE_OWN_RESULT, .code = fork_code, .perform = fork_perform,
 		   .after = nosock_after, .run = fork_run },
 	[INTERRUPT] = { .verb = V_INTERRUPT, .flags = CE_WHILE_BUSY, .run = interrupt_run },
-	[FLOOD] = { .verb = V_FLOOD, .op = PO_FLOOD, .flags = CE_OWN_RESULT | CE_SA_IN, .code = flood_code,
+	[FLOOD] = { .verb = V_FLOOD, .flags = CE_OWN_RESULT | CE_SA_IN, .code = flood_code,
 		    .prepare = flood_prepare, .perform = flood_perform, .after = flood_after },
 };
 const size_t call_opts_count = sizeof(call_opts_entries) / sizeof(call_opts_entries[0]);
@@ -457,7 +457,7 @@ static int select_run(struct engine *e, struct eprog *pr, const struct cmd *c, c
 		 c->sel_rd ? "&readfds" : "NULL", c->sel_wr ? "&writefds" : "NULL", sets);
 	call_begin(e, pr, &call_opts_entries[SELECT], NULL);
 	struct prog_req rq;
-	call_req_init(&rq, PO_SELECT, -1);
+	call_req_init(&rq, V_SELECT, -1);
 	rq.sel_n = pr->sel_n;
 	memcpy(rq.sel_fd, pr->sel_fd, sizeof(rq.sel_fd));
 	rq.sel_rd = c->sel_rd;
@@ -514,7 +514,7 @@ static bool call_flood_chunk(struct engine *e, struct eprog *pr, struct esock *s
 		return false;
 	struct prog_req rq;
 	memset(&rq, 0, offsetof(struct prog_req, data));
-	rq.op = PO_FLOOD;
+	rq.op = V_FLOOD;
 	rq.fd = s->fd;
 	rq.addr = s->pending_dest;
 	rq.a = (int)n;

@@ -248,15 +248,15 @@ static bool connect_after(struct call_ctx *x, const struct prog_rep *rp, unsigne
 }
 
 const struct call_entry call_setup_entries[] = {
-	{ .verb = V_SOCKET, .op = PO_SOCKET, .flags = CE_NEW_FD | CE_STARTS | CE_OWN_RESULT, .code = socket_code,
+	{ .verb = V_SOCKET, .flags = CE_NEW_FD | CE_STARTS | CE_OWN_RESULT, .code = socket_code,
 	  .perform = socket_perform, .after = socket_after, .run = socket_run },
-	{ .verb = V_BIND, .op = PO_BIND, .flags = CE_SA_IN, .code = bind_code, .prepare = bind_prepare,
+	{ .verb = V_BIND, .flags = CE_SA_IN, .code = bind_code, .prepare = bind_prepare,
 	  .perform = bind_perform, .after = bind_after },
-	{ .verb = V_LISTEN, .op = PO_LISTEN, .code = listen_code, .prepare = listen_prepare,
+	{ .verb = V_LISTEN, .code = listen_code, .prepare = listen_prepare,
 	  .perform = listen_perform, .after = listen_after },
-	{ .verb = V_ACCEPT, .op = PO_ACCEPT, .flags = CE_SA_OUT, .code = accept_code, .perform = accept_perform,
+	{ .verb = V_ACCEPT, .flags = CE_SA_OUT, .code = accept_code, .perform = accept_perform,
 	  .after = accept_after },
-	{ .verb = V_CONNECT, .op = PO_CONNECT, .flags = CE_SA_IN, .code = connect_code, .prepare = connect_prepare,
+	{ .verb = V_CONNECT, .flags = CE_SA_IN, .code = connect_code, .prepare = connect_prepare,
 	  .perform = connect_perform, .waiting = connect_waiting, .after = connect_after },
 };
 const size_t call_setup_count = sizeof(call_setup_entries) / sizeof(call_setup_entries[0]);
@@ -285,7 +285,7 @@ static int socket_run(struct engine *e, struct eprog *pr, const struct cmd *c, c
 	pr->kind = k;
 	socket_code(pr->code, sizeof(pr->code), "sock", pr->side, c);
 	struct prog_req rq;
-	call_req_init(&rq, PO_SOCKET, -1);
+	call_req_init(&rq, V_SOCKET, -1);
 	rq.a = k->domain;
 	rq.b = k->type;
 	rq.c = k->protocol;

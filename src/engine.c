@@ -62,11 +62,11 @@ static const struct call_entry *entry_of(enum verb v)
 	return NULL;
 }
 
-prog_perform_fn engine_perform_of(enum prog_op op)
+prog_perform_fn engine_perform_of(enum verb op)
 {
 	for (size_t f = 0; f < sizeof(families) / sizeof(families[0]); f++)
 		for (size_t i = 0; i < *families[f].n; i++)
-			if (families[f].rows[i].perform && families[f].rows[i].op == op)
+			if (families[f].rows[i].perform && families[f].rows[i].verb == op)
 				return families[f].rows[i].perform;
 	return NULL;
 }

@@ -290,9 +290,9 @@ int prog_spawn(struct prog *p, const char *name, char *err, size_t errlen)
 int prog_send(struct prog *p, const struct prog_req *rq, int pass_fd)
 {
 	size_t len = offsetof(struct prog_req, data);
-	if (rq->op == PO_SEND || rq->op == PO_SENDTO || rq->op == PO_FAMILIES)
+	if (rq->op == V_SEND || rq->op == V_SENDTO || rq->op == V_FAMILIES)
 		len += rq->len;
-	else if (rq->op == PO_FORK) /* the child's name, with its '\0' */
+	else if (rq->op == V_FORK) /* the child's name, with its '\0' */
 		len += strnlen((const char *)rq->data, sizeof(rq->data) - 1) + 1;
 	char cbuf[CMSG_SPACE(sizeof(int))];
 	struct iovec iov = { .iov_base = (void *)rq, .iov_len = len };
