@@ -1,6 +1,9 @@
 /* call_setup.c - the calls that set a socket up: socket, bind, listen,
- * accept, connect (one entry each, see call.h). */
+ * accept, connect, and the two that show what the kernel set up:
+ * getsockname, getpeername (one entry each, see call.h). */
 #include "call.h"
+
+#include "convert.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -247,6 +250,77 @@ static bool connect_after(struct call_ctx *x, const struct prog_rep *rp, unsigne
 	return true;
 }
 
+/* ---- getsockname, getpeername --------------------------------------------- */
+
+/* The structure each fills in, by the lecture's names: a program's own
+ * address is its local one, the peer's the remote one. */
+static const char *name_var(enum verb v, enum side side)
+{
+	return v == V_GETSOCKNAME ? call_local_var(side) : call_remote_var(side);
+}
+
+static void name_code(char *buf, size_t len, const char *var, enum side side, const struct cmd *c)
+{
+	snprintf(buf, len, "%s(%s, (struct sockaddr *)&%s, &addrlen);", cmd_verb_name(c->verb), var,
+		 name_var(c->verb, side));
+}
+
+static long getsockname_perform(struct prog_call *pc)
+{
+	pc->rp->addrlen = sizeof(pc->rp->addr);
+	return getsockname(pc->rq->fd, (struct sockaddr *)&pc->rp->addr, &pc->rp->addrlen);
+}
+
+static long getpeername_perform(struct prog_call *pc)
+{
+	pc->rp->addrlen = sizeof(pc->rp->addr);
+	return getpeername(pc->rq->fd, (struct sockaddr *)&pc->rp->addr, &pc->rp->addrlen);
+}
+
+/* The sockaddr_in the kernel filled in: its 16 bytes as bind's are shown,
+ * then ntohs() and ntohl() bring port and address back to host order. */
+static bool name_after(struct call_ctx *x, const struct prog_rep *rp, unsigned origin)
+{
+	(void)origin;
+	if (rp->err)
+		return true;
+	enum verb v = x->pr->verb;
+	const char *var = name_var(v, x->s->side);
+	const struct sockaddr_in *sin = &rp->addr;
+	unsigned char b[16] = { 0 };
+	memcpy(b, sin, sizeof(b) < sizeof(*sin) ? sizeof(b) : sizeof(*sin));
+	char hex[SA_HEX_MAX], legend[64], fields[512];
+	sa_hex(b, hex);
+	sa_legend(legend, sizeof(legend));
+	convert_sender(sin, fields, sizeof(fields));
+	slot_log(x->e, EV_TABLE, x->pr, x->s->fd, "%s() filled in %s: %s, %u bytes\n%s\n%s\n%s",
+		 cmd_verb_name(v), var, v == V_GETSOCKNAME ? "the socket's own address" : "the peer's address",
+		 (unsigned)rp->addrlen, hex, legend, fields);
+	char ip[INET_ADDRSTRLEN];
+	inet_ntop(AF_INET, &sin->sin_addr, ip, sizeof(ip));
+	unsigned port = ntohs(sin->sin_port);
+	slot_log(x->e, EV_INFO, x->pr, x->s->fd, "ntohs(%s.sin_port) = %u; inet_ntoa(%s.sin_addr) = \"%s\"%s", var,
+		 port, var, ip,
+		 v == V_GETSOCKNAME && !port
+			 ? ": nothing bound yet (bind(), connect(), listen() or a first sendto() has the kernel choose)"
+		 : v == V_GETSOCKNAME && !sin->sin_addr.s_addr ? ": every address of the host (INADDR_ANY)"
+							      : "");
+	return true;
+}
+
+/* getpeername() on a socket with no peer. */
+static const char *getpeername_explain(int err, const struct explain_sit *sit)
+{
+	if (err != ENOTCONN)
+		return NULL;
+	if (sit->listening)
+		return "a listening socket has no peer: each connection gets its own socket from accept(), ask that one";
+	if (!sit->tcp)
+		return "this UDP socket has no peer: without connect() the kernel keeps no remote address (each "
+		       "sendto() names one, each recvfrom() reports one)";
+	return "no peer: the connection is not established (never connected, or the handshake has not ended)";
+}
+
 const struct call_entry call_setup_entries[] = {
 	{ .verb = V_SOCKET, .flags = CE_NEW_FD | CE_STARTS | CE_OWN_RESULT, .code = socket_code,
 	  .perform = socket_perform, .after = socket_after, .run = socket_run },
@@ -258,6 +332,10 @@ const struct call_entry call_setup_entries[] = {
 	  .after = accept_after },
 	{ .verb = V_CONNECT, .flags = CE_SA_IN, .code = connect_code, .prepare = connect_prepare,
 	  .perform = connect_perform, .waiting = connect_waiting, .after = connect_after },
+	{ .verb = V_GETSOCKNAME, .flags = CE_SA_OUT, .code = name_code, .perform = getsockname_perform,
+	  .after = name_after },
+	{ .verb = V_GETPEERNAME, .flags = CE_SA_OUT, .code = name_code, .perform = getpeername_perform,
+	  .after = name_after, .explain = getpeername_explain },
 };
 const size_t call_setup_count = sizeof(call_setup_entries) / sizeof(call_setup_entries[0]);
 
