@@ -103,9 +103,9 @@ void call_build_sockaddr(struct engine *e, const struct esock *s, const struct c
 		session_attach_sa(ev, &e->sa);
 	if (e->sa.conv_failed && c->conv == CONV_INET_ADDR)
 		slot_log(e, EV_INFO, pr, s->fd,
-		     "inet_addr(\"%.64s\") returned INADDR_NONE (0xFFFFFFFF): the same value it returns "
-		     "for bad input, so a program cannot tell them apart; inet_pton can",
-		     c->addr_text);
+			 "inet_addr(\"%.64s\") returned INADDR_NONE (0xFFFFFFFF): the same value it returns "
+			 "for bad input, so a program cannot tell them apart; inet_pton can",
+			 c->addr_text);
 	*out = e->sa.sin;
 }
 

@@ -59,7 +59,7 @@ static int families_run(struct engine *e, struct eprog *pr, const struct cmd *c,
 		if (!pr)
 			return -EINVAL;
 		slot_log(e, EV_INFO, pr, -1, "%s starts: a program of its own in the %s host; its first socket "
-		     "will be descriptor 3", pr->name, side_name(pr->side));
+			 "will be descriptor 3", pr->name, side_name(pr->side));
 	}
 	if (!e->rep)
 		return ERR("out of memory");
@@ -94,10 +94,10 @@ static int families_run(struct engine *e, struct eprog *pr, const struct cmd *c,
 	char table[4096];
 	fam_table(res, table, sizeof table);
 	slot_log(e, EV_TABLE, pr, -1, "socket(AF_..., SOCK_..., 0) in the %s host: what this kernel answered\n%s",
-	     side_name(pr->side), table);
+		 side_name(pr->side), table);
 	slot_log(e, EV_INFO, pr, -1, "%d of the %d socket() calls gave a descriptor: the lecture's PF_INET with "
-	     "SOCK_STREAM (TCP) and SOCK_DGRAM (UDP) among them; \"some socket types may not be implemented by "
-	     "all protocol families\"", ok, FAM_NCALLS);
+		 "SOCK_STREAM (TCP) and SOCK_DGRAM (UDP) among them; \"some socket types may not be implemented by "
+		 "all protocol families\"", ok, FAM_NCALLS);
 	return 0;
 }
 
@@ -172,19 +172,19 @@ static int journey_run(struct engine *e, struct eprog *pr, const struct cmd *c, 
 	convert_journey(&j, table, sizeof table);
 	unsigned kport = (unsigned)ntohs(b->sin.sin_port);
 	slot_log(e, EV_TABLE, pr, -1, "port %u, as %s wrote it%s: the kernel has %u\n%s", (unsigned)b->port_host,
-	     pr->name, b->nohtons ? " without htons()" : " with htons()", kport, table);
+		 pr->name, b->nohtons ? " without htons()" : " with htons()", kport, table);
 	if (no) {
 		const struct wire_frame *f = wire_frame(e->wire, no);
 		slot_log(e, EV_INFO, pr, -1, "TLI 2: frame #%lu as captured, bytes %02X %02X: %s", no, j.wire[0], j.wire[1],
-		     f ? f->dec.summary : "");
+			 f ? f->dec.summary : "");
 	} else {
 		slot_log(e, EV_INFO, pr, -1, "TLI 2: no frame has carried port %u yet%s", kport,
-		     e->wire ? "" : " (no capture here)");
+			 e->wire ? "" : " (no capture here)");
 	}
 	if (kport != b->port_host)
 		slot_log(e, EV_INFO, pr, -1, "without htons() this %s-endian host gave the kernel %02X %02X: the network and "
-		     "every receiver read %u, not %u", sa_little_endian() ? "little" : "big", j.tli1[0], j.tli1[1],
-		     kport, (unsigned)b->port_host);
+			 "every receiver read %u, not %u", sa_little_endian() ? "little" : "big", j.tli1[0], j.tli1[1],
+			 kport, (unsigned)b->port_host);
 	return 0;
 }
 
@@ -203,9 +203,9 @@ static int sender_run(struct engine *e, struct eprog *pr, const struct cmd *c, c
 	char table[1024];
 	convert_sender(&pr->from, table, sizeof table);
 	slot_log(e, EV_TABLE, pr, -1, "%s() filled in %s: ntohs() and ntohl() bring it back\n%s",
-	     cmd_verb_name(pr->from_verb), var, table);
+		 cmd_verb_name(pr->from_verb), var, table);
 	slot_log(e, EV_INFO, pr, -1, "ntohs(%s.sin_port) = %u; ntohl(%s.sin_addr.s_addr) = %u.%u.%u.%u (inet_ntoa's text)",
-	     var, (unsigned)port, var, ab[0], ab[1], ab[2], ab[3]);
+		 var, (unsigned)port, var, ab[0], ab[1], ab[2], ab[3]);
 	char l1[320], l2[320];
 	convert_ntohs(netport, l1, l2, sizeof l1);
 	slot_log(e, EV_INFO, pr, -1, "%s", l2);

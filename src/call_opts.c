@@ -175,9 +175,9 @@ static void inherit(struct engine *e, const struct eprog *pr, struct eprog *ch)
 	int hidden = slot_fd_hidden_list(ch, list, sizeof(list));
 	if (hidden)
 		slot_log(e, EV_INFO, ch, -1, "%s also holds descriptor%s %s, inherited, that sockstep does not follow: "
-		     "the %s side's programs hold %d open sockets, the most it follows (a bare \"%s\" command "
-		     "means the newest socket it follows, as in %s)", ch->name, hidden == 1 ? "" : "s", list,
-		     side_name(ch->side), ENGINE_SIDE_SOCKS, ch->name, pr->name);
+			 "the %s side's programs hold %d open sockets, the most it follows (a bare \"%s\" command "
+			 "means the newest socket it follows, as in %s)", ch->name, hidden == 1 ? "" : "s", list,
+			 side_name(ch->side), ENGINE_SIDE_SOCKS, ch->name, pr->name);
 }
 
 static int fork_run(struct engine *e, struct eprog *pr, const struct cmd *c, char *err, size_t errlen)
@@ -241,7 +241,7 @@ static int fork_run(struct engine *e, struct eprog *pr, const struct cmd *c, cha
 	ch->p.pidfd = (int)syscall(SYS_pidfd_open, ch->p.pid, 0);
 	pr->children = n;
 	slot_log(e, EV_INFO, ch, -1, "fork() returned 0 in the child, %s: a copy of %s with the same "
-	     "descriptors, each one another reference to the same socket", name, pr->name);
+		 "descriptors, each one another reference to the same socket", name, pr->name);
 	inherit(e, pr, ch);
 	return 0;
 }
@@ -256,7 +256,7 @@ static int interrupt_run(struct engine *e, struct eprog *pr, const struct cmd *c
 	if (rc < 0)
 		return ERR("cannot signal %s: %s", pr->name, errno_name(-rc));
 	slot_log(e, EV_INFO, pr, -1, "kill(pid, SIGUSR1): %s's handler was installed without SA_RESTART, so the "
-	     "blocked %s() returns -1 EINTR", pr->name, cmd_verb_name(pr->verb));
+		 "blocked %s() returns -1 EINTR", pr->name, cmd_verb_name(pr->verb));
 	rc = call_answer(e, pr);
 	if (rc < 0)
 		slot_prog_died(e, pr);

@@ -92,13 +92,13 @@ int engine_watch(struct engine *e)
 		n++;
 		if (stopped)
 			slot_log(e, EV_INFO, pr, -1, "%s is stopped (SIGSTOP: state T in /proc/%d/stat): it runs nothing%s%s%s "
-			     "until it gets SIGCONT (kill -CONT %d)", pr->name, (int)pr->p.pid,
-			     pr->busy ? ", not even its " : "", pr->busy ? cmd_verb_name(pr->verb) : "",
-			     pr->busy ? "()," : "", (int)pr->p.pid);
+				 "until it gets SIGCONT (kill -CONT %d)", pr->name, (int)pr->p.pid,
+				 pr->busy ? ", not even its " : "", pr->busy ? cmd_verb_name(pr->verb) : "",
+				 pr->busy ? "()," : "", (int)pr->p.pid);
 		else
 			slot_log(e, EV_INFO, pr, -1, "%s continues (SIGCONT)%s%s%s", pr->name,
-			     pr->busy ? ": back in its " : "", pr->busy ? cmd_verb_name(pr->verb) : "",
-			     pr->busy ? "()" : "");
+				 pr->busy ? ": back in its " : "", pr->busy ? cmd_verb_name(pr->verb) : "",
+				 pr->busy ? "()" : "");
 	}
 	return n;
 }
