@@ -7,10 +7,16 @@
  * perform), what is read back from the kernel after it (rows, data:
  * through observe.h), and its own explanation of an errno. The entries
  * live in files by family: call_setup.c (socket bind listen accept
- * connect), call_data.c (send recv sendto recvfrom), call_end.c (shutdown
- * close), call_opts.c (setsockopt nonblock select fork interrupt flood),
- * call_name.c (getsockname getpeername), call_lecture.c (families journey
- * sender); engine.c finds them by verb and runs them.
+ * connect getsockname getpeername), call_data.c (send recv sendto
+ * recvfrom), call_end.c (shutdown close), call_opts.c (setsockopt nonblock
+ * select fork interrupt flood), call_lecture.c (families journey sender);
+ * engine.c finds them by verb and runs them, and hands prog_runner their
+ * perform functions (engine_perform_of).
+ *
+ * Adding a call: its row in the verb table (cmd.c, enum verb in cmd.h),
+ * its entry here, its tests and its man page line. The entry's hooks are
+ * called in this order: code, prepare, perform (in the program), waiting
+ * (while it sleeps), after; explain when it failed.
  *
  * call.c holds what every entry shares: a call's life (sent to the
  * program, blocked, finished, logged as a call event) and the rows read
@@ -66,8 +72,7 @@ struct call_entry {
 	int (*run)(struct engine *e, struct eprog *pr, const struct cmd *c, char *err, size_t errlen);
 };
 
-/* The entries, by family (each file's table ends with a NULL verb-less row
- * left out: n says how many). */
+/* The entries, by family: each file's table and its length. */
 extern const struct call_entry call_setup_entries[];
 extern const size_t call_setup_count;
 extern const struct call_entry call_data_entries[];
@@ -76,8 +81,6 @@ extern const struct call_entry call_end_entries[];
 extern const size_t call_end_count;
 extern const struct call_entry call_opts_entries[];
 extern const size_t call_opts_count;
-extern const struct call_entry call_name_entries[];
-extern const size_t call_name_count;
 extern const struct call_entry call_lecture_entries[];
 extern const size_t call_lecture_count;
 
