@@ -17,7 +17,7 @@
 #define CMD_LINE_MAX 4096 /* longest accepted line, bytes, without the newline */
 #define CMD_DATA_MAX 2048 /* longest payload of send/sendto/say/expect text */
 #define CMD_PATH_MAX 1024
-#define CMD_ERR_MAX 256   /* room for one error line */
+#define CMD_ERR_MAX 384   /* room for one error line (the verb list of "unknown command" grows with each call) */
 #define CMD_ADDR_MAX 32   /* an address as typed, with its NUL ("0x7f.0x0.0x0.0x1" is 16 bytes) */
 
 enum verb {
@@ -54,6 +54,8 @@ enum verb {
 	V_FAMILIES,   /* SIDE families  (socket() of each family and type of the lecture's table) */
 	V_JOURNEY,    /* SIDE journey   (the port's bytes: HOST1, TLI 1, TLI 2, HOST2, as the lecture's table) */
 	V_SENDER,     /* SIDE sender    (ntohs/ntohl of the address recvfrom() or accept() filled in) */
+	V_GETSOCKNAME, /* SIDE getsockname (the socket's own address, as the kernel fills it in) */
+	V_GETPEERNAME, /* SIDE getpeername (its peer's address, as the kernel fills it in) */
 	V_COUNT_
 };
 

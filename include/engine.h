@@ -19,112 +19,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "cmd.h"
-#include "lab.h"
-#include "prog.h"
-#include "session.h"
-#include "sockaddr.h"
-#include "tuple.h"
-
-#define ENGINE_SIDE_SOCKS 64 /* open descriptors a side's programs may hold together */
-/* Slots: room for both sides' open sockets; closed ones stay for the table
- * until a slot is needed. */
-#define ENGINE_MAX_SOCKS (2 * ENGINE_SIDE_SOCKS)
-#define ENGINE_MAX_PROGS 24  /* programs and their forked children, both sides */
-#define ENGINE_HIDDEN_FDS 1024 /* descriptors below this are remembered when not followed */
-
-struct wire; /* wire.h, NET_LAB only */
-
-/* One program: "server", "client2", "server.1" (forked by "server"). */
-struct eprog {
-	bool used;
-	enum side side;
-	int num, child;             /* client2.1: num 2, child 1 */
-	char name[16];
-	struct prog p;
-	bool ours;                  /* our own child (else forked by a program) */
-	int children;               /* forks made: the next child is .children+1 */
-	bool gone;                  /* exited */
-	bool stopped;               /* seen stopped by a signal (SIGSTOP), told once */
-	uint64_t hidden[ENGINE_HIDDEN_FDS / 64]; /* descriptors it holds that sockstep does not follow */
-	/* the call it is in, while busy (blocked) */
-	bool busy;
-	enum verb verb;
-	unsigned seq;               /* command that started it */
-	int sock;                   /* slot of its socket, -1 (select) */
-	char code[256];             /* its C text */
-	int sel_n, sel_fd[CMD_SEL_MAX];
-	bool sel_rd, sel_wr;
-	long dgram_len;             /* recvfrom: the waiting datagram's real length, -1 unknown */
-	const struct sock_kind *kind; /* socket */
-	int how;                    /* shutdown */
-	bool nb_on;                 /* nonblock */
-	unsigned long flood_from;   /* flood: datagrams sent so far */
-	bool flood_waiting;         /* flood: its next chunk waits for the next turn of the relay */
-	/* what it returned last, and received last (expect) */
-	bool last_set;
-	long last_ret;
-	int last_err;
-	unsigned char data[CMD_DATA_MAX];
-	size_t data_len;
-	bool data_set;
-	/* the address its last accept() or recvfrom() filled in (sender) */
-	struct sockaddr_in from;
-	bool from_set;
-	enum verb from_verb;
-};
-
-/* One descriptor of one program, open or closed (closed ones stay for the table). */
-struct esock {
-	bool used, closed;
-	unsigned born;              /* creation order: a program's newest socket is its default */
-	int prog;                   /* slot of the program holding the descriptor */
-	enum side side;
-	int fd;
-	enum proto proto;
-	const struct sock_kind *kind;
-	char var[16];               /* the C variable naming it: sock, csock */
-	bool listening, nonblock;
-	unsigned closed_at;         /* seq of the close */
-	struct sockaddr_in pending_dest; /* connect/sendto/flood destination */
-	unsigned long flood_total, flood_sent, flood_fail; /* flood in progress */
-	int flood_err;
-	/* what the kernel said last (for spotting changes) and the last row shown */
-	struct tuple_row kernel;
-	struct tuple_row shown;
-	bool has_shown;
-	uint64_t cookie;            /* SO_COOKIE: the kernel's name for the socket, shared by fork's copies */
-	bool shut_rd, shut_wr;      /* shutdown() done on it */
-	struct sockaddr_in cur_local, cur_remote; /* the last getsockname/getpeername */
-	bool cur_peer;
-	/* after close: the 4-tuple, to ask sock_diag what became of it */
-	struct sockaddr_in last_local, last_remote;
-	bool connected_once;
-	struct tuple_row close_row;  /* the row close() leaves, shown by engine_refresh */
-	bool close_row_due;
-};
-
-struct engine {
-	struct lab *lab;
-	struct session *log;
-	struct wire *wire;          /* NULL without a capture */
-	bool live;                  /* a screen: show passing states (SYN_SENT) at once */
-	struct eprog progs[ENGINE_MAX_PROGS];
-	struct esock socks[ENGINE_MAX_SOCKS];
-	unsigned born;              /* sockets made so far */
-	struct sa_build sa;         /* the last sockaddr_in built */
-	bool sa_set;
-	int diag_fd[3];             /* NETLINK_SOCK_DIAG socket per host, -1 if none */
-	unsigned long frames_seen_from; /* newest frame before the last non-expect command */
-	unsigned flood_budget;      /* datagrams the floods may still send in this turn of the relay */
-	unsigned long flood_asked;  /* datagrams asked of the programs since flood_seen_base */
-	unsigned long flood_seen_base, flood_seen_prev; /* the wire's frame count then, and at the last turn */
-	int flood_timer;            /* timerfd: brings the loop back to a waiting flood, -1 */
-	struct prog_rep *rep;       /* room for one reply (64 KiB: not on the stack) */
-	struct engine_host *host;   /* --net host: the filter's state (engine_flow.c), NULL until needed */
-};
+#include "engine_flow.h"
+#include "slots.h"
 
 void engine_init(struct engine *e, struct lab *lab, struct session *log);
+
+/* The code a program's runner performs for a request (the call entries'),
+ * for prog_runner. */
+prog_perform_fn engine_perform_of(enum verb op);
 void engine_free(struct engine *e);
 
 /* Execute one parsed command. Returns 0 when it ran (a kernel error is a
@@ -150,21 +52,6 @@ int engine_watch(struct engine *e);
 
 /* Re-read every socket and log the rows that changed (peer's FIN, timers). */
 void engine_refresh(struct engine *e);
-
-/* --net host, the first line (engine_flow.c): make the capture's kernel
- * filter from our sockets as the engine last read them (hostfilter.h), when
- * they changed since the last one; the host's addresses and the other
- * sockets on our ports are read again at most once a second, or when our
- * ports change. Called before each call a program makes (its frames must
- * find the filter ready) and at every turn of the loop. No-op elsewhere. */
-void engine_host_filter(struct engine *e);
-
-/* --net host, the second line: whether a frame read by flowkey_read is one
- * of our sockets', by the set the last filter was made of. A SYN-ACK from
- * one of our listeners pins that handshake's 4-tuple as ours. */
-struct flowkey;
-bool engine_owns_flow(struct engine *e, const struct flowkey *k);
-void engine_host_free(struct engine *e);
 
 /* A TCP socket is in a state that normally ends within a round trip. */
 bool engine_transient(const struct engine *e);

@@ -1,7 +1,7 @@
 /* families.h - the lecture's table of socket families and types (socket(2):
  * "Name, Purpose, Man page" and SOCK_STREAM ... SOCK_PACKET), and the table
  * of what this kernel answers to socket(family, type, 0) for each of them.
- * Pure: the calls are made by a side's program (prog.c, PO_FAMILIES); this
+ * Pure: the calls are made by a side's program (prog.c, V_FAMILIES); this
  * module only lists what to try and lays out the answers. */
 #ifndef SOCKSTEP_FAMILIES_H
 #define SOCKSTEP_FAMILIES_H

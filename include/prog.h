@@ -27,16 +27,10 @@
 
 #include "cmd.h"
 
-enum prog_op {
-	PO_SOCKET, PO_BIND, PO_LISTEN, PO_ACCEPT, PO_CONNECT, PO_SEND, PO_SENDTO, PO_RECV, PO_RECVFROM,
-	PO_SHUTDOWN, PO_CLOSE, PO_SETSOCKOPT, PO_NONBLOCK, PO_SELECT, PO_FORK, PO_FLOOD,
-	PO_FAMILIES, /* socket(a, b, 0) for each (a, b) in data (ints), closed at once; answers in data */
-};
-
 #define PROG_SEL_MAX CMD_SEL_MAX
 
 struct prog_req {
-	enum prog_op op;
+	enum verb op;                /* the call (cmd.h): its entry performs it (prog_perform_lookup) */
 	int fd;
 	int a, b, c;                 /* socket: domain, type, protocol; listen: backlog; shutdown: how;
 				      * setsockopt, nonblock: value; flood: count of this chunk */
@@ -53,14 +47,32 @@ struct prog_req {
 struct prog_rep {
 	long ret;
 	int err;
-	struct sockaddr_in addr;     /* accept, recvfrom: where from */
+	struct sockaddr_in addr;     /* accept, recvfrom: where from; getsockname, getpeername */
 	socklen_t addrlen;
 	int sel_rd[PROG_SEL_MAX], sel_wr[PROG_SEL_MAX]; /* select: 1 for the descriptors found ready */
 	unsigned long sent, failed;  /* flood */
 	int flood_err;
-	size_t len;                  /* recv/recvfrom: bytes in data */
+	size_t len;                  /* recv/recvfrom, families: bytes in data */
 	unsigned char data[PROG_DATA_MAX];
 };
+
+/* One call as the runner performs it, in the program's own process: the
+ * request, the reply to fill in (ret and err are set from the return
+ * value and errno), the control channel and a descriptor passed with the
+ * request (fork). no_reply: the process must send nothing (fork's child). */
+struct prog_call {
+	const struct prog_req *rq;
+	struct prog_rep *rp;
+	int ctl, passed;
+	bool no_reply;
+};
+
+/* A call's own code in the runner: the system call, its return value
+ * (-1 with errno set on failure). The call entries (src/call.h) hold them. */
+typedef long (*prog_perform_fn)(struct prog_call *pc);
+
+/* The perform function of a call, NULL for none: what the runner looks up. */
+typedef prog_perform_fn (*prog_perform_lookup)(enum verb op);
 
 struct prog {
 	pid_t pid;
@@ -79,11 +91,11 @@ struct prog {
  * channel (else one line on stderr and 2: a person typed the flag), gives up
  * any privilege a set-uid or setcap start would give, takes NAME, says hello
  * on CTL and runs the calls it is sent until sockstep goes away. */
-int prog_runner(int argc, char **argv);
+int prog_runner(int argc, char **argv, prog_perform_lookup perform);
 
 /* Fork a program into the network namespace we are in now (the caller
  * enters the host's first); name is its process name (ps, strace). 0, or
- * negative errno with one line in err. PO_FORK's data holds the child's name. */
+ * negative errno with one line in err. V_FORK's data holds the child's name. */
 int prog_spawn(struct prog *p, const char *name, char *err, size_t errlen);
 
 /* Send one request (fork: pass_fd is the new program's end of its own

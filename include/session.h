@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "call_event.h"
 #include "frames.h"
 #include "names.h"
 #include "sockaddr.h"
@@ -61,6 +62,7 @@ struct event {
 	int err;              /* errno of a failed call, 0 otherwise */
 	enum call_status status;
 	unsigned origin;      /* EV_CALL completed later: the seq of the command that blocked */
+	struct call_args call; /* EV_CALL: which call, and its arguments (call_event.h) */
 	char *text;           /* owned, may be NULL */
 	struct sa_build *sa;  /* EV_SOCKADDR, owned */
 	struct tuple_row *row;/* EV_ROW, owned */

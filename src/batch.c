@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "call_text.h"
 #include "linein.h"
 #include "out.h"
 #include "predict.h"
@@ -46,13 +47,7 @@ static void print_call(FILE *f, const struct event *ev)
 		break;
 	}
 	char res[96];
-	if (ev->err)
-		snprintf(res, sizeof(res), "-1 %s (%s)", errno_name(ev->err), strerror(ev->err));
-	else if (ev->ret > 0 && ev->text && !strncmp(ev->text, "pid = fork();", 13))
-		/* A process id differs from run to run; batch output must not. */
-		snprintf(res, sizeof(res), "the child's pid (> 0; fork() returns 0 in the child)");
-	else
-		snprintf(res, sizeof(res), "%ld", ev->ret);
+	call_result_text(ev, CALL_FORM_FULL, res, sizeof(res));
 	if (ev->status == CS_COMPLETED)
 		fprintf(f, "  -> %s  (blocked since [%u])\n", res, ev->origin);
 	else

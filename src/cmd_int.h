@@ -61,7 +61,7 @@ struct shown {
 
 /* "a, b or c" */
 struct list {
-	char s[192];
+	char s[288];
 };
 
 /* A verb's (or a check's) argument parser: a[0..n) are the words after it. */

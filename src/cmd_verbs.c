@@ -462,6 +462,12 @@ static const struct cmd_verb_info verbs[] = {
 	  { { "save lesson FILE", "the session so far as a lesson file" },
 	    { "save! lesson FILE", "the same, over an existing FILE" } },
 	  1, 2, "lesson and a file name", "save lesson demo.lesson", { save_words }, p_save, "save!" },
+	{ "getsockname", V_GETSOCKNAME, CMD_F_SIDE,
+	  { { "SIDE getsockname", "the address the kernel gave the socket" } },
+	  0, 0, "no arguments", "getsockname", { NULL }, NULL },
+	{ "getpeername", V_GETPEERNAME, CMD_F_SIDE,
+	  { { "SIDE getpeername", "the peer's address, as the kernel has it" } },
+	  0, 0, "no arguments", "getpeername", { NULL }, NULL },
 };
 #define N_VERBS (sizeof verbs / sizeof verbs[0])
 

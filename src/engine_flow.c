@@ -3,7 +3,8 @@
  * learnt of each socket becomes a hostfilter.h set; the kernel filter is
  * made from it when it changes, and the frames that pass are checked
  * against the same set in C. No system call per frame. */
-#include "engine.h"
+#include "engine_flow.h"
+#include "slots.h"
 #include "hostfilter.h"
 #include "tcpstate.h"
 #include "wire.h"

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "call_text.h"
 #include "config.h"
 #include "ladder.h"
 #include "lesson_run.h"
@@ -221,12 +222,11 @@ static void md_call(struct md *m, const struct event *ev, size_t at)
 		snprintf(res, sizeof(res), "blocks: it sleeps in this call");
 	else if (ev->status == CS_STILL)
 		snprintf(res, sizeof(res), "still blocked after %ld ms", ev->ret);
-	else if (ev->err)
-		snprintf(res, sizeof(res), "-> -1 %s (%s)", errno_name(ev->err), strerror(ev->err));
-	else if (ev->ret > 0 && ev->text && !strncmp(ev->text, "pid = fork();", 13))
-		snprintf(res, sizeof(res), "-> the child's pid (> 0)");
-	else
-		snprintf(res, sizeof(res), "-> %ld", ev->ret);
+	else {
+		char r[88];
+		call_result_text(ev, CALL_FORM_SHORT, r, sizeof(r));
+		snprintf(res, sizeof(res), "-> %s", r);
+	}
 	if (ev->status == CS_COMPLETED)
 		snprintf(line, sizeof(line), "// [%u] %s returns: %s", ev->origin, name, res + 3);
 	else if (ev->status == CS_STILL)
@@ -238,12 +238,11 @@ static void md_call(struct md *m, const struct event *ev, size_t at)
 		return;
 	if (ev->status == CS_BLOCKED)
 		snprintf(note, sizeof(note), "%s blocks", name);
-	else if (ev->err)
-		snprintf(note, sizeof(note), "%s → %s", name, errno_name(ev->err));
-	else if (ev->ret > 0 && ev->text && !strncmp(ev->text, "pid = fork();", 13))
-		snprintf(note, sizeof(note), "%s → pid", name);
-	else
-		snprintf(note, sizeof(note), "%s → %ld", name, ev->ret);
+	else {
+		char r[64];
+		call_result_text(ev, CALL_FORM_WORD, r, sizeof(r));
+		snprintf(note, sizeof(note), "%s → %s", name, r);
+	}
 	dia_note(m, ev, at, note, false);
 }
 

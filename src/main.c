@@ -711,7 +711,7 @@ int main(int argc, char **argv)
 	/* A side's program, exec'd by sockstep (prog.c): nothing of sockstep's
 	 * start-up runs in it. */
 	if (argc > 1 && !strcmp(argv[1], PROG_RUNNER_FLAG))
-		return prog_runner(argc, argv);
+		return prog_runner(argc, argv, engine_perform_of);
 	if (std_fds_open() < 0)
 		return 2; /* no /dev/null: nowhere to say so either */
 	priv_init();

@@ -645,7 +645,7 @@ static bool is_call(enum verb v)
 	switch (v) {
 	case V_SOCKET: case V_BIND: case V_LISTEN: case V_ACCEPT: case V_CONNECT: case V_SEND: case V_RECV:
 	case V_SENDTO: case V_RECVFROM: case V_SHUTDOWN: case V_CLOSE: case V_SETSOCKOPT: case V_NONBLOCK:
-	case V_SELECT: case V_FORK: case V_FLOOD: case V_INTERRUPT:
+	case V_SELECT: case V_FORK: case V_FLOOD: case V_INTERRUPT: case V_GETSOCKNAME: case V_GETPEERNAME:
 		return true;
 	default:
 		return false;

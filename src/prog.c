@@ -83,143 +83,24 @@ static void child_setup(int ctl, int ctl_at, pid_t parent)
 static struct prog_req req;
 static struct prog_rep rep;
 
+static prog_perform_lookup perform_of; /* the call entries' code, by op */
+
+/* Perform one request with the call's own code (its entry's perform) and
+ * send the reply: the result, and the bytes the call filled in (rep.len). */
 static void run_one(int ctl, int passed)
 {
-	size_t len = offsetof(struct prog_rep, data);
-	memset(&rep, 0, len);
-	long r = 0;
-	switch (req.op) {
-	case PO_SOCKET:
-		r = socket(req.a, req.b, req.c);
-		break;
-	case PO_BIND:
-		r = bind(req.fd, (struct sockaddr *)&req.addr, sizeof(req.addr));
-		break;
-	case PO_LISTEN:
-		r = listen(req.fd, req.a);
-		break;
-	case PO_ACCEPT:
-		rep.addrlen = sizeof(rep.addr);
-		r = accept(req.fd, (struct sockaddr *)&rep.addr, &rep.addrlen);
-		break;
-	case PO_CONNECT:
-		r = connect(req.fd, (struct sockaddr *)&req.addr, sizeof(req.addr));
-		break;
-	case PO_SEND:
-		r = send(req.fd, req.data, req.len, 0);
-		break;
-	case PO_SENDTO:
-		r = sendto(req.fd, req.data, req.len, 0, (struct sockaddr *)&req.addr, sizeof(req.addr));
-		break;
-	case PO_RECV:
-		r = recv(req.fd, rep.data, req.len, 0);
-		break;
-	case PO_RECVFROM:
-		rep.addrlen = sizeof(rep.addr);
-		r = recvfrom(req.fd, rep.data, req.len, 0, (struct sockaddr *)&rep.addr, &rep.addrlen);
-		break;
-	case PO_SHUTDOWN:
-		r = shutdown(req.fd, req.a);
-		break;
-	case PO_CLOSE:
-		r = close(req.fd);
-		break;
-	case PO_SETSOCKOPT: {
-		int v = req.a;
-		r = setsockopt(req.fd, SOL_SOCKET, SO_REUSEADDR, &v, sizeof(v));
-		break;
-	}
-	case PO_NONBLOCK: {
-		int fl = fcntl(req.fd, F_GETFL);
-		r = fl < 0 ? fl : fcntl(req.fd, F_SETFL, req.a ? fl | O_NONBLOCK : fl & ~O_NONBLOCK);
-		break;
-	}
-	case PO_SELECT: {
-		fd_set rd, wr;
-		int max = -1;
-		FD_ZERO(&rd);
-		FD_ZERO(&wr);
-		for (int i = 0; i < req.sel_n && i < PROG_SEL_MAX; i++) {
-			if (req.sel_fd[i] < 0 || req.sel_fd[i] >= FD_SETSIZE)
-				continue;
-			if (req.sel_rd)
-				FD_SET(req.sel_fd[i], &rd);
-			if (req.sel_wr)
-				FD_SET(req.sel_fd[i], &wr);
-			if (req.sel_fd[i] > max)
-				max = req.sel_fd[i];
-		}
-		r = select(max + 1, req.sel_rd ? &rd : NULL, req.sel_wr ? &wr : NULL, NULL, NULL);
-		for (int i = 0; r > 0 && i < req.sel_n && i < PROG_SEL_MAX; i++) {
-			int fd = req.sel_fd[i];
-			if (fd < 0 || fd >= FD_SETSIZE)
-				continue;
-			rep.sel_rd[i] = req.sel_rd && FD_ISSET(fd, &rd);
-			rep.sel_wr[i] = req.sel_wr && FD_ISSET(fd, &wr);
-		}
-		break;
-	}
-	case PO_FORK: {
-		pid_t me = getpid();
-		r = fork();
-		if (r == 0) {
-			/* The child: its own control channel, in place of ours. */
-			if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != me)
-				_exit(127);
-			if (passed < 0 || dup2(passed, ctl) < 0)
-				_exit(127);
-			close(passed);
-			req.data[15] = 0;
-			prctl(PR_SET_NAME, req.data);
-			return; /* no reply: sockstep learns the pid from the parent */
-		}
-		if (passed >= 0)
-			close(passed);
-		break;
-	}
-	case PO_FAMILIES: {
-		/* The lecture's families and types, tried one by one: each
-		 * answer is a descriptor, closed at once, or -errno. */
-		int pairs[2];
-		size_t n = req.len / sizeof pairs;
-		if (n > sizeof req.data / sizeof pairs)
-			n = sizeof req.data / sizeof pairs;
-		for (size_t i = 0; i < n; i++) {
-			memcpy(pairs, req.data + i * sizeof pairs, sizeof pairs);
-			int fd = socket(pairs[0], pairs[1], 0);
-			int a = fd >= 0 ? fd : -errno;
-			if (fd >= 0)
-				close(fd);
-			memcpy(rep.data + i * sizeof a, &a, sizeof a);
-		}
-		rep.len = n * sizeof(int);
-		r = (long)n;
-		break;
-	}
-	case PO_FLOOD:
-		/* One chunk of the flood: sockstep paces the chunks so that the
-		 * wire's capture ring never overflows. */
-		for (int i = 0; i < req.a; i++) {
-			unsigned long n = req.flood_from + (unsigned long)i;
-			unsigned char payload[8];
-			memcpy(payload, &n, sizeof(payload));
-			if (sendto(req.fd, payload, sizeof(payload), 0, (struct sockaddr *)&req.addr,
-				   sizeof(req.addr)) < 0) {
-				rep.failed++;
-				rep.flood_err = errno;
-			} else
-				rep.sent++;
-		}
-		r = (long)rep.sent;
-		break;
-	}
+	memset(&rep, 0, offsetof(struct prog_rep, data));
+	prog_perform_fn fn = perform_of ? perform_of(req.op) : NULL;
+	struct prog_call pc = { .rq = &req, .rp = &rep, .ctl = ctl, .passed = passed };
+	errno = EINVAL;
+	long r = fn ? fn(&pc) : -1;
+	if (pc.no_reply)
+		return;
 	rep.ret = r;
 	rep.err = r < 0 ? errno : 0;
-	if ((req.op == PO_RECV || req.op == PO_RECVFROM) && r > 0)
-		len += (size_t)r;
-	if (req.op == PO_FAMILIES)
-		len += rep.len;
-	if (send(ctl, &rep, len, MSG_NOSIGNAL) < 0)
+	if (rep.len > sizeof(rep.data))
+		rep.len = sizeof(rep.data);
+	if (send(ctl, &rep, offsetof(struct prog_rep, data) + rep.len, MSG_NOSIGNAL) < 0)
 		_exit(0);
 }
 
@@ -267,8 +148,9 @@ static bool parse_num(const char *s, int *out)
 	return true;
 }
 
-int prog_runner(int argc, char **argv)
+int prog_runner(int argc, char **argv, prog_perform_lookup perform)
 {
+	perform_of = perform;
 	int ctl = -1, parent = -1;
 	if (argc != 5 || !parse_num(argv[2], &ctl) || !parse_num(argv[4], &parent) || !*argv[3] ||
 	    strlen(argv[3]) > 15 || !is_ctl_channel(ctl)) {
@@ -408,9 +290,9 @@ int prog_spawn(struct prog *p, const char *name, char *err, size_t errlen)
 int prog_send(struct prog *p, const struct prog_req *rq, int pass_fd)
 {
 	size_t len = offsetof(struct prog_req, data);
-	if (rq->op == PO_SEND || rq->op == PO_SENDTO || rq->op == PO_FAMILIES)
+	if (rq->op == V_SEND || rq->op == V_SENDTO || rq->op == V_FAMILIES)
 		len += rq->len;
-	else if (rq->op == PO_FORK) /* the child's name, with its '\0' */
+	else if (rq->op == V_FORK) /* the child's name, with its '\0' */
 		len += strnlen((const char *)rq->data, sizeof(rq->data) - 1) + 1;
 	char cbuf[CMSG_SPACE(sizeof(int))];
 	struct iovec iov = { .iov_base = (void *)rq, .iov_len = len };

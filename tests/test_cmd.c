@@ -820,7 +820,7 @@ static void test_round_trip(void **state)
 		"wire drop next SYN", "wire drop next SYN-ACK", "wire hold next ACK", "wire drop next FIN",
 		"wire hold next RST", "wire drop next data", "wire hold next udp",
 		"predict client local \"Which port?\"", "predict result \"Bytes?\"",
-		"server families", "client2 journey", "server.1 sender",
+		"server families", "client2 journey", "server.1 sender", "client getsockname", "server#4 getpeername",
 	};
 	char text[CMD_LINE_MAX + 64];
 	bool verb[V_COUNT_] = { false }, wop[W_STATUS + 1] = { false }, ex[EX_WIRE_HELD + 1] = { false };
@@ -1457,7 +1457,7 @@ static void test_complete(void **state)
 	completes("save! ", "lesson");
 	completes("inet_", "inet_addr inet_pton");
 	completes("server ", "socket bind listen accept connect send recv sendto recvfrom shutdown close setsockopt "
-		  "flood sysctl interrupt nonblock select fork families journey sender");
+		  "flood sysctl interrupt nonblock select fork families journey sender getsockname getpeername");
 	completes("server b", "bind");
 	completes("server s", "socket send sendto shutdown setsockopt sysctl select sender");
 	completes("client2 f", "flood fork families");

@@ -394,6 +394,10 @@ static void test_answerable_predictions(void **state)
 		HEAD "> server socket tcp\n> server bind 200.0.0.2 80\n> server listen\n> server accept\n"
 		     "> client socket tcp\n> predict server result \"accept()?\"\n> client connect 200.0.0.2 80\n"
 		     "> server recv\n> predict server result \"EINTR?\"\n> server interrupt\n",
+		/* getpeername's result: ENOTCONN on a listening socket */
+		HEAD "> server socket tcp\n> server bind 200.0.0.2 80\n> server listen\n"
+		     "> predict server result \"getpeername()?\"\n> server getpeername\n"
+		     "> predict server result \"getsockname()?\"\n> server getsockname\n",
 		/* its own calls, socket() included; the bytes of htons */
 		HEAD "> predict client result \"Which descriptor?\"\n> client socket tcp\n"
 		     "> predict client data \"What?\"\n> client recv\n> predict result \"Bytes?\"\n> htons 1001\n",

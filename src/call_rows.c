@@ -1,0 +1,141 @@
+/* call_rows.c - the 5-tuple rows read back from the kernel after a call
+ * (through observe.h), and what the table shows of them (see call.h). */
+#include "call.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+/* A connection that ended while its descriptor is still open: the kernel
+ * hands it to a TIME_WAIT socket of its own (tcp_time_wait), which keeps
+ * the cookie and the peer, and the descriptor's socket says CLOSED with no
+ * peer. What the connection is in the kernel is what the table shows (the
+ * TIME_WAIT that makes a later bind fail), with its peer. */
+static void time_wait_of(struct engine *e, struct esock *s, struct tuple_row *r)
+{
+	struct sockaddr_in peer;
+	int st = observe_kept(&e->obs, s->side, &s->cur_local, &s->cur_remote, s->cookie, &peer);
+	if (st <= 0)
+		return;
+	snprintf(r->state, sizeof(r->state), "%s", tuple_tcp_state_name(st));
+	tuple_set_remote(r, &peer);
+	s->cur_remote = peer;
+}
+
+int row_snapshot(struct engine *e, struct esock *s, struct tuple_row *r)
+{
+	struct eprog *pr = slot_prog_of(e, s);
+	struct obs_sock o;
+	memset(r, 0, sizeof(*r));
+	r->side = s->side;
+	r->prog = (unsigned char)pr->num;
+	r->child = (unsigned char)pr->child;
+	r->fd = s->fd;
+	r->proto = s->proto;
+	int rc = observe_fd(&pr->p, s->fd, s->proto, !s->cookie, &o);
+	if (rc < 0) {
+		snprintf(r->state, sizeof(r->state), "?");
+		return rc;
+	}
+	memset(&s->cur_local, 0, sizeof(s->cur_local));
+	if (o.has_local) {
+		tuple_set_local(r, &o.local);
+		s->cur_local = o.local;
+	}
+	s->cur_peer = o.has_peer;
+	if (o.has_peer) {
+		tuple_set_remote(r, &o.remote);
+		s->cur_remote = o.remote;
+	}
+	snprintf(r->state, sizeof(r->state), "%s", o.state);
+	if (!s->cookie && o.cookie)
+		s->cookie = o.cookie;
+	if (s->proto == PROTO_TCP && s->connected_once && s->cookie && !s->cur_peer && !strcmp(r->state, "CLOSED"))
+		time_wait_of(e, s, r);
+	return 0;
+}
+
+/* Log a row for s; `r` already holds the values to show. */
+void row_show(struct engine *e, struct esock *s, struct tuple_row *r, enum tstep st)
+{
+	struct eprog *pr = slot_prog_of(e, s);
+	r->step = st;
+	r->prog = (unsigned char)pr->num;
+	r->child = (unsigned char)pr->child;
+	tuple_diff(r, s->has_shown ? &s->shown : NULL);
+	s->shown = *r;
+	s->has_shown = true;
+	struct event *ev = slot_log(e, EV_ROW, pr, s->fd, NULL);
+	if (ev)
+		session_attach_row(ev, r);
+}
+
+/* The common case: a row straight from the kernel. */
+void row_kernel(struct engine *e, struct esock *s, enum tstep st, const char *note)
+{
+	struct tuple_row r;
+	row_snapshot(e, s, &r);
+	s->kernel = r;
+	if (r.rip[0])
+		s->connected_once = true;
+	if (note)
+		snprintf(r.note, sizeof(r.note), "%s", note);
+	row_show(e, s, &r, st);
+}
+
+/* A UDP row: the kernel's values, and where the kernel keeps no peer, the
+ * address the call used (sendto's destination, recvfrom's source) with a
+ * note that says so: the lecture's table fills REMOTE in, the kernel does not. */
+void row_udp(struct engine *e, struct esock *s, const struct sockaddr_in *remote, const char *note,
+		    enum tstep st)
+{
+	struct tuple_row r;
+	row_snapshot(e, s, &r);
+	s->kernel = r;
+	if (!r.rip[0]) {
+		tuple_set_remote(&r, remote);
+		snprintf(r.note, sizeof(r.note), "%s", note);
+	}
+	row_show(e, s, &r, st);
+}
+
+/* Another program's open descriptor for the same socket (fork's copies). */
+struct esock *row_other_holder(struct engine *e, const struct esock *s)
+{
+	for (int i = 0; s->cookie && i < ENGINE_MAX_SOCKS; i++) {
+		struct esock *o = &e->socks[i];
+		if (o != s && o->used && !o->closed && o->cookie == s->cookie)
+			return o;
+	}
+	return NULL;
+}
+
+/* State of a socket whose descriptor is gone: another program may still
+ * hold the socket (then it is that one's), else sock_diag says what the
+ * kernel keeps of it (FIN_WAIT2, TIME_WAIT), found by its cookie. */
+void row_closed_state(struct engine *e, struct esock *s, char *out, size_t len)
+{
+	struct esock *o = row_other_holder(e, s);
+	if (o) {
+		struct tuple_row r;
+		row_snapshot(e, o, &r);
+		snprintf(out, len, "%s", r.state);
+		return;
+	}
+	int st = s->proto == PROTO_TCP && (s->connected_once || s->cookie)
+			 ? observe_kept(&e->obs, s->side, &s->last_local, &s->last_remote, s->cookie, NULL)
+			 : -ENOENT;
+	snprintf(out, len, "%s", st > 0 ? tuple_tcp_state_name(st) : "CLOSED");
+}
+
+/* The state of an open socket now, without logging anything. */
+void row_state_now(struct engine *e, struct esock *s, char *out, size_t len)
+{
+	struct tuple_row r;
+	if (s->closed) {
+		row_closed_state(e, s, out, len);
+		return;
+	}
+	row_snapshot(e, s, &r);
+	snprintf(out, len, "%s", r.state);
+}
