@@ -65,17 +65,6 @@ int lab_socket(struct lab *lab, enum side side, int domain, int type, int protoc
 int lab_enter(struct lab *lab, enum side side);
 int lab_leave(struct lab *lab);
 
-/* Descriptors: sockstep keeps its own (namespaces, captures, netlink, the
- * files named on the command line) at lab_fd_base() and up, so that the
- * lesson's sockets start at 3 as in the lecture. That is 100 when the limit
- * (ulimit -n) allows, else LAB_FD_RESERVE below the limit. Below
- * LAB_FD_NEEDED, sockstep cannot run a lab and its lesson: lab_fd_check
- * says so in one line (negative errno), else 0. */
-#define LAB_FD_RESERVE 24
-#define LAB_FD_NEEDED 32
-int lab_fd_base(void);
-int lab_fd_check(char *err, size_t errlen);
-
 /* Close namespace descriptors; the kernel removes links and namespaces. */
 void lab_teardown(struct lab *lab);
 

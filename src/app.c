@@ -1,5 +1,6 @@
 /* app.c - running command lines and letting the network progress (see app.h). */
 #include "app.h"
+#include "fdutil.h"
 #include "flowkey.h"
 #include "lesson_run.h"
 
@@ -18,11 +19,11 @@
 #define QUIET_MS 60
 
 /* While a lab and its wire are built, the low descriptors are taken, so that
- * what libpcap and libnl open lands at lab_fd_base() and up and the lesson's
+ * what libpcap and libnl open lands at fd_base() and up and the lesson's
  * first socket is 3, as in the lecture's output. */
 static int hold_low_fds(int fds[100])
 {
-	int n = 0, fd, base = lab_fd_base();
+	int n = 0, fd, base = fd_base();
 	while (n < 100 && (fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0) {
 		if (fd >= base) {
 			close(fd);

@@ -20,6 +20,7 @@
 
 #include "convert.h"
 #include "explain.h"
+#include "fdutil.h"
 #include "families.h"
 #include "tcpstate.h"
 #include "wire.h"
@@ -565,12 +566,7 @@ static int diag_fd(struct engine *e, enum side side)
 {
 	if (e->diag_fd[side] < 0) {
 		int fd = lab_socket(e->lab, side, AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
-		int high = fd >= 0 ? fcntl(fd, F_DUPFD_CLOEXEC, lab_fd_base()) : -1;
-		if (high >= 0) {
-			close(fd);
-			fd = high;
-		}
-		e->diag_fd[side] = fd;
+		e->diag_fd[side] = fd_move_high(fd);
 	}
 	return e->diag_fd[side];
 }

@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #endif
 #include "lab.h"
+#include "fdutil.h"
 #include "priv.h"
 
 #include <arpa/inet.h>
@@ -341,26 +342,7 @@ int lab_enter_userns(char *err, size_t errlen)
 
 /* --------------------------------------------------------- netns helpers */
 
-int lab_fd_base(void)
-{
-	struct rlimit rl;
-	rlim_t lim = getrlimit(RLIMIT_NOFILE, &rl) == 0 ? rl.rlim_cur : 1024;
-	if (lim == RLIM_INFINITY || lim > 100 + LAB_FD_RESERVE)
-		return 100;
-	return lim > LAB_FD_RESERVE + 3 ? (int)(lim - LAB_FD_RESERVE) : 3;
-}
-
-int lab_fd_check(char *err, size_t errlen)
-{
-	struct rlimit rl;
-	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= LAB_FD_NEEDED)
-		return 0;
-	snprintf(err, errlen, "sockstep needs %d open file descriptors and the limit is %lu; "
-		 "raise it with 'ulimit -n %d'", LAB_FD_NEEDED, (unsigned long)rl.rlim_cur, LAB_FD_NEEDED);
-	return -EMFILE;
-}
-
-/* Namespace descriptors live at lab_fd_base() and up, out of the way of the
+/* Namespace descriptors live at fd_base() and up, out of the way of the
  * sockets a lesson creates, so that the first socket is 3 as in the
  * lecture's output. */
 static int open_self_ns(void)
@@ -368,12 +350,7 @@ static int open_self_ns(void)
 	int fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	int high = fcntl(fd, F_DUPFD_CLOEXEC, lab_fd_base());
-	if (high >= 0) {
-		close(fd);
-		fd = high;
-	}
-	return fd;
+	return fd_move_high(fd);
 }
 
 static struct nl_sock *nl_open(int *nle)

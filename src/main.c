@@ -16,6 +16,7 @@
 #include "capture.h"
 #include "cmd.h"
 #include "config.h"
+#include "fdutil.h"
 #include "help.h"
 #include "lab.h"
 #include "handout_md.h"
@@ -371,17 +372,6 @@ static int parse_options(int argc, char **argv, struct options *o)
 	return 0;
 }
 
-/* A descriptor opened before the lab moves to lab_fd_base() and up, out of
- * the way of the lesson's sockets (the first one is 3, as in the lecture). */
-static int keep_high(int fd)
-{
-	int high = fcntl(fd, F_DUPFD_CLOEXEC, lab_fd_base());
-	if (high < 0)
-		return fd;
-	close(fd);
-	return high;
-}
-
 /* One line for a file that could not be opened. Under sudo the file was
  * opened as the user who asked: say so when that user may not open it. */
 static void open_failed(const char *what, const char *path, int e, const char *expected)
@@ -413,7 +403,7 @@ static FILE *open_script(const char *path)
 		return NULL;
 	}
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-	fd = keep_high(fd);
+	fd = fd_move_high(fd);
 	FILE *f = fdopen(fd, "r");
 	if (!f)
 		close(fd);
@@ -451,7 +441,7 @@ static int open_output(const char *opt, const char *path, bool append)
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	/* Nor may two outputs be one file (--write S --log S, wire save S). */
 	priv_in_use(opt, fd);
-	return keep_high(fd);
+	return fd_move_high(fd);
 }
 
 /* An output that exists already and is a file in use: refused before any
@@ -754,7 +744,7 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (lab_fd_check(err, sizeof(err)) < 0) {
+	if (fd_check(err, sizeof(err)) < 0) {
 		fprintf(stderr, "sockstep: %s\n", err);
 		goto out;
 	}

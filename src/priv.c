@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fdutil.h"
 #include "session.h" /* errno_name */
 
 #define NOBODY 65534
@@ -114,36 +115,15 @@ static int open_as_user(const char *path, int flags, mode_t mode)
 		int r = become_user();
 		int fd = r < 0 ? -1 : open(path, flags, mode);
 		int e = r < 0 ? -r : fd < 0 ? errno : 0;
-		char cbuf[CMSG_SPACE(sizeof(int))];
-		memset(cbuf, 0, sizeof(cbuf));
-		struct iovec iov = { .iov_base = &e, .iov_len = sizeof(e) };
-		struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
-		if (fd >= 0) {
-			m.msg_control = cbuf;
-			m.msg_controllen = sizeof(cbuf);
-			struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-			c->cmsg_level = SOL_SOCKET;
-			c->cmsg_type = SCM_RIGHTS;
-			c->cmsg_len = CMSG_LEN(sizeof(int));
-			memcpy(CMSG_DATA(c), &fd, sizeof(int));
-		}
-		_exit(sendmsg(sv[1], &m, 0) < 0 ? 1 : 0);
+		_exit(fd_send(sv[1], &e, sizeof(e), fd, 0) < 0 ? 1 : 0);
 	}
 	close(sv[1]);
 	int e = EIO, fd = -1;
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { .iov_base = &e, .iov_len = sizeof(e) };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-			    .msg_controllen = sizeof(cbuf) };
-	ssize_t n;
-	while ((n = recvmsg(sv[0], &m, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
-		;
-	if (n == (ssize_t)sizeof(e)) {
-		for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))
-			if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
-				memcpy(&fd, CMSG_DATA(c), sizeof(int));
-	} else {
+	if (fd_recv(sv[0], &e, sizeof(e), &fd, MSG_CMSG_CLOEXEC) != (ssize_t)sizeof(e)) {
 		e = EIO;
+		if (fd >= 0)
+			close(fd);
+		fd = -1;
 	}
 	close(sv[0]);
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
