@@ -28,6 +28,10 @@ int fd_dup_high(int fd);
  * caller always holds exactly one descriptor. */
 int fd_move_high(int fd);
 
+/* What a file that is not a regular file is ("a directory", "a FIFO", ...),
+ * from fstat's st_mode, for the line that refuses it. */
+const char *fd_kind(mode_t m);
+
 /* One message of len bytes over a Unix socket, carrying fd (SCM_RIGHTS)
  * when fd >= 0; flags as sendmsg's (MSG_NOSIGNAL). Retried on EINTR.
  * 0 or negative errno. */

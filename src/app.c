@@ -2,7 +2,7 @@
 #include "app.h"
 #include "fdutil.h"
 #include "flowkey.h"
-#include "lesson_run.h"
+#include "lesson_savefile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -151,7 +151,10 @@ int app_exec_line(struct app *a, const char *line, char *err, size_t errlen)
 	if (c->verb == V_SAVE) {
 		/* The session so far as a lesson (the generator skips this line). */
 		char msg[CMD_ERR_MAX + CMD_PATH_MAX];
-		rc = lesson_save_write(a, c->path, c->force, msg, sizeof(msg));
+		struct lesson_save_in from = {
+			.net = a->lab.mode == NET_LAB ? "lab" : a->lab.mode == NET_LOOPBACK ? "loopback" : NULL,
+			.lesson = a->lesson, .lesson_steps = a->lesson_steps };
+		rc = lesson_save_file(c->path, c->force, &a->log, &from, msg, sizeof(msg));
 		if (rc < 0) {
 			snprintf(err, errlen, "%s", msg);
 			rc = -EINVAL;

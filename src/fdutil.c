@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int fd_base(void)
@@ -26,6 +27,12 @@ int fd_check(char *err, size_t errlen)
 	snprintf(err, errlen, "sockstep needs %d open file descriptors and the limit is %lu; "
 		 "raise it with 'ulimit -n %d'", FD_NEEDED, (unsigned long)rl.rlim_cur, FD_NEEDED);
 	return -EMFILE;
+}
+
+const char *fd_kind(mode_t m)
+{
+	return S_ISDIR(m) ? "a directory" : S_ISFIFO(m) ? "a FIFO" : S_ISCHR(m) ? "a character device"
+	     : S_ISBLK(m) ? "a block device" : S_ISSOCK(m) ? "a socket" : "not a regular file";
 }
 
 int fd_dup_high(int fd)

@@ -380,12 +380,6 @@ static void open_failed(const char *what, const char *path, int e, const char *e
 		errno_name(e), priv_denied(e), expected);
 }
 
-static const char *file_kind(mode_t m)
-{
-	return S_ISDIR(m) ? "a directory" : S_ISFIFO(m) ? "a FIFO" : S_ISCHR(m) ? "a character device"
-	     : S_ISBLK(m) ? "a block device" : S_ISSOCK(m) ? "a socket" : "not a regular file";
-}
-
 /* Open the script with the user's rights, refusing what is not a regular
  * file (a FIFO or a device would block or never end). */
 static FILE *open_script(const char *path)
@@ -398,7 +392,7 @@ static FILE *open_script(const char *path)
 	struct stat st;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		fprintf(stderr, "sockstep: script \"%s\" is %s; expected a file of commands\n", tesc(path),
-			fstat(fd, &st) < 0 ? "unreadable" : file_kind(st.st_mode));
+			fstat(fd, &st) < 0 ? "unreadable" : fd_kind(st.st_mode));
 		close(fd);
 		return NULL;
 	}
