@@ -344,10 +344,152 @@ static int run(struct options *o, struct app *a, struct lesson *lesson, struct l
 	return status;
 }
 
+/* What start-up holds, phase to phase; cleanup() releases it all. */
+struct start {
+	struct options o;
+	struct lesson_file lf[2]; /* the lessons, read but not parsed */
+	int nl;
+	struct lesson *lesson, *lesson_b;
+	FILE *in, *pcapf, *logf;
+	const char *name;         /* of the commands' input, for error lines */
+	struct app *a;
+	bool app_up;              /* a holds a lab (app_close) */
+	bool fell_back;           /* the user namespace was refused: --net host */
+};
+
+/* One line for what a phase was refused; the status of a refused start. */
+static int refused(const char *err)
+{
+	fprintf(stderr, "sockstep: %s\n", err);
+	return 2;
+}
+
+/* --list-lessons: with no privilege left, as the lessons are parsed. */
+static int list_lessons(void)
+{
+	char err[256];
+	if (priv_drop_all(err, sizeof(err)) < 0) {
+		fprintf(stderr, "sockstep: %s\n", err);
+		return 1;
+	}
+	return lesson_list(stdout) > 0 ? 0 : 1;
+}
+
+/* Files: the lessons are found and read now, as the user who asked, but
+ * parsed only once the privileges are gone; the script or stdin. */
+static int phase_files(struct start *s)
+{
+	const char *lnames[2] = { s->o.compare ? s->o.compare_with[0] : s->o.lesson, s->o.compare_with[1] };
+	s->nl = s->o.compare ? 2 : s->o.lesson ? 1 : 0;
+	for (int i = 0; i < s->nl; i++) {
+		char lerr[CMD_ERR_MAX + CMD_PATH_MAX];
+		if (lesson_read(lnames[i], &s->lf[i], lerr, sizeof(lerr)) < 0)
+			return refused(lerr);
+	}
+	char err[256];
+	if (fd_check(err, sizeof(err)) < 0)
+		return refused(err);
+	if (open_inputs(&s->o, s->lf, s->nl, &s->in, &s->name) < 0)
+		return 2;
+	/* A send on a closed connection is a lesson (EPIPE), not a reason to die. */
+	signal(SIGPIPE, SIG_IGN);
+	s->a->live = !s->o.batch;
+	return 0;
+}
+
+/* Privileges. Namespaces first: unshare(CLONE_NEWUSER) needs a
+ * single-threaded process, and leaves no privilege outside them. */
+static int phase_privileges(struct start *s)
+{
+	char err[256];
+	if (s->o.lab.mode != NET_HOST && lab_enter_userns(err, sizeof(err)) < 0) {
+		fprintf(stderr, "sockstep: %s\n", err);
+		fprintf(stderr, "sockstep: falling back to --net host (the machine's own network stack)\n");
+		s->o.lab.mode = NET_HOST;
+		s->fell_back = true;
+	}
+	/* From here no other process of this uid may read our memory or open
+	 * our descriptors: not the capture ring, which --net host opens next
+	 * (the lab's uid_map, written above, needs a dumpable process). */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	if (s->o.lab.mode != NET_HOST)
+		return 0;
+	/* As tcpdump -Z: the capture is opened, then root and every
+	 * capability (also those of 'setcap cap_net_raw+ep') go. */
+	if (app_init(s->a, &s->o.lab, false, err, sizeof(err)) < 0)
+		return refused(err);
+	s->app_up = true;
+	return priv_drop_all(err, sizeof(err)) < 0 ? refused(err) : 0;
+}
+
+/* Lessons: parsed with no privilege left; a screen needs a terminal. */
+static int phase_lessons(struct start *s)
+{
+	if (parse_lessons(&s->o, s->lf, s->nl, s->fell_back, &s->lesson, &s->lesson_b) != 0)
+		return 2;
+	if (!s->o.batch && !isatty(STDIN_FILENO))
+		return refused("stdin is not a terminal; use --batch to run commands from a pipe or --script");
+	s->a->wait_ms = s->o.wait_ms;
+	return 0;
+}
+
+/* The outputs, as the user, once nothing can refuse the run any more; then
+ * the lab (in --net host, the capture opened above gets --write). */
+static int phase_lab(struct start *s)
+{
+	struct app *a = s->a;
+	char err[256];
+	if (s->o.write_path && s->app_up && !a->wire) {
+		fprintf(stderr, "sockstep: --write: there is no capture: %s\n", a->wire_why);
+		return 2;
+	}
+	if (open_outputs(&s->o, &s->pcapf, &s->logf) < 0)
+		return 2;
+	if (!s->app_up) {
+		a->pcap = s->pcapf; /* the app owns it now */
+		a->pcap_name = s->o.write_path;
+		s->pcapf = NULL;
+		if (app_init(a, &s->o.lab, false, err, sizeof(err)) < 0)
+			return refused(err);
+		s->app_up = true;
+	} else if (s->pcapf) {
+		if (wire_write_to(a->wire, s->pcapf, s->o.write_path, err, sizeof(err)) < 0)
+			return refused(err);
+		s->pcapf = NULL; /* the wire owns it now */
+	}
+	if (s->o.write_path && !a->wire) {
+		fprintf(stderr, "sockstep: --write: there is no capture: %s\n", a->wire_why);
+		return 2;
+	}
+	if (a->lab.mode == NET_HOST && !a->wire && s->o.batch)
+		fprintf(stderr, "sockstep: no capture: %s\n", a->wire_why);
+	return 0;
+}
+
+/* The one cleanup, whichever phase stopped. */
+static void cleanup(struct start *s)
+{
+	if (s->app_up)
+		app_close(s->a);
+	else if (s->a->pcap)
+		fclose(s->a->pcap);
+	s->a->pcap = NULL;
+	if (s->pcapf)
+		fclose(s->pcapf);
+	if (s->in != stdin)
+		fclose(s->in);
+	for (int i = 0; i < 2; i++)
+		lesson_file_free(&s->lf[i]);
+	lesson_free(s->lesson);
+	lesson_free(s->lesson_b);
+	if (s->logf)
+		fclose(s->logf);
+}
+
 /* Start-up in named phases, as bubblewrap's main: options; files, opened
  * with the user's rights while privileged, nothing parsed; privileges given
  * up (a capture opened first in --net host, else our own user namespace);
- * the lessons parsed; the lab; the run. One cleanup. */
+ * the lessons parsed; the outputs and the lab; the run. One cleanup. */
 int main(int argc, char **argv)
 {
 	/* A side's program, exec'd by sockstep (prog.c): nothing of sockstep's
@@ -358,130 +500,24 @@ int main(int argc, char **argv)
 		return 2; /* no /dev/null: nowhere to say so either */
 	priv_init();
 	out_init(); /* stderr escaped; stdout checked at exit, as close_stdout does */
-	struct options o;
-	int rc = options_parse(argc, argv, &o);
-	if (rc)
-		return rc == 1 ? 0 : rc;
-	char err[256];
-	if (o.read_path)
-		return read_capture(o.read_path);
-	if (o.list_lessons) {
-		if (priv_drop_all(err, sizeof(err)) < 0) {
-			fprintf(stderr, "sockstep: %s\n", err);
-			return 1;
-		}
-		return lesson_list(stdout) > 0 ? 0 : 1;
-	}
-
-	/* Files: the lessons are found and read now, as the user who asked, but
-	 * parsed only once the privileges are gone. */
-	struct lesson_file lf[2];
-	memset(lf, 0, sizeof(lf));
-	const char *lnames[2] = { o.compare ? o.compare_with[0] : o.lesson, o.compare_with[1] };
-	int nl = o.compare ? 2 : o.lesson ? 1 : 0;
-	struct lesson *lesson = NULL, *lesson_b = NULL;
-	FILE *in = stdin, *pcapf = NULL, *logf = NULL;
-	const char *name = "stdin";
 	static struct app a; /* large; one per process */
-	bool app_up = false, fell_back = false;
-	int status = 2;
-	for (int i = 0; i < nl; i++) {
-		char lerr[CMD_ERR_MAX + CMD_PATH_MAX];
-		if (lesson_read(lnames[i], &lf[i], lerr, sizeof(lerr)) < 0) {
-			fprintf(stderr, "sockstep: %s\n", lerr);
-			goto out;
-		}
-	}
-	if (fd_check(err, sizeof(err)) < 0) {
-		fprintf(stderr, "sockstep: %s\n", err);
-		goto out;
-	}
-	if (open_inputs(&o, lf, nl, &in, &name) < 0)
-		goto out;
-	/* A send on a closed connection is a lesson (EPIPE), not a reason to die. */
-	signal(SIGPIPE, SIG_IGN);
-	a.live = !o.batch;
-
-	/* Privileges. Namespaces first: unshare(CLONE_NEWUSER) needs a
-	 * single-threaded process, and leaves no privilege outside them. */
-	if (o.lab.mode != NET_HOST && lab_enter_userns(err, sizeof(err)) < 0) {
-		fprintf(stderr, "sockstep: %s\n", err);
-		fprintf(stderr, "sockstep: falling back to --net host (the machine's own network stack)\n");
-		o.lab.mode = NET_HOST;
-		fell_back = true;
-	}
-	/* From here no other process of this uid may read our memory or open
-	 * our descriptors: not the capture ring, which --net host opens next
-	 * (the lab's uid_map, written above, needs a dumpable process). */
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	if (o.lab.mode == NET_HOST) {
-		/* As tcpdump -Z: the capture is opened, then root and every
-		 * capability (also those of 'setcap cap_net_raw+ep') go. */
-		if (app_init(&a, &o.lab, false, err, sizeof(err)) < 0) {
-			fprintf(stderr, "sockstep: %s\n", err);
-			goto out;
-		}
-		app_up = true;
-		if (priv_drop_all(err, sizeof(err)) < 0) {
-			fprintf(stderr, "sockstep: %s\n", err);
-			goto out;
-		}
-	}
-
-	/* Lessons: parsed with no privilege left; then the outputs, as the user,
-	 * once nothing can refuse the run any more. */
-	if ((status = parse_lessons(&o, lf, nl, fell_back, &lesson, &lesson_b)) != 0)
-		goto out;
-	status = 2;
-	if (!o.batch && !isatty(STDIN_FILENO)) {
-		fprintf(stderr, "sockstep: stdin is not a terminal; use --batch to run commands from a pipe or --script\n");
-		goto out;
-	}
-	a.wait_ms = o.wait_ms;
-	if (o.write_path && app_up && !a.wire) {
-		fprintf(stderr, "sockstep: --write: there is no capture: %s\n", a.wire_why);
-		goto out;
-	}
-	if (open_outputs(&o, &pcapf, &logf) < 0)
-		goto out;
-	if (!app_up) {
-		a.pcap = pcapf; /* the app owns it now */
-		a.pcap_name = o.write_path;
-		pcapf = NULL;
-		if (app_init(&a, &o.lab, false, err, sizeof(err)) < 0) {
-			fprintf(stderr, "sockstep: %s\n", err);
-			goto out;
-		}
-		app_up = true;
-	} else if (pcapf) {
-		if (wire_write_to(a.wire, pcapf, o.write_path, err, sizeof(err)) < 0) {
-			fprintf(stderr, "sockstep: %s\n", err);
-			goto out;
-		}
-		pcapf = NULL; /* the wire owns it now */
-	}
-	if (o.write_path && !a.wire) {
-		fprintf(stderr, "sockstep: --write: there is no capture: %s\n", a.wire_why);
-		goto out;
-	}
-	if (a.lab.mode == NET_HOST && !a.wire && o.batch)
-		fprintf(stderr, "sockstep: no capture: %s\n", a.wire_why);
-	status = run(&o, &a, lesson, lesson_b, in, name, logf);
-out:
-	if (app_up)
-		app_close(&a);
-	else if (a.pcap)
-		fclose(a.pcap);
-	a.pcap = NULL;
-	if (pcapf)
-		fclose(pcapf);
-	if (in != stdin)
-		fclose(in);
-	for (int i = 0; i < 2; i++)
-		lesson_file_free(&lf[i]);
-	lesson_free(lesson);
-	lesson_free(lesson_b);
-	if (logf)
-		fclose(logf);
+	struct start s = { .in = stdin, .name = "stdin", .a = &a };
+	int status = options_parse(argc, argv, &s.o);
+	if (status)
+		return status == 1 ? 0 : status;
+	if (s.o.read_path)
+		return read_capture(s.o.read_path);
+	if (s.o.list_lessons)
+		return list_lessons();
+	status = phase_files(&s);
+	if (!status)
+		status = phase_privileges(&s);
+	if (!status)
+		status = phase_lessons(&s);
+	if (!status)
+		status = phase_lab(&s);
+	if (!status)
+		status = run(&s.o, &a, s.lesson, s.lesson_b, s.in, s.name, s.logf);
+	cleanup(&s);
 	return status;
 }
