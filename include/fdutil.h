@@ -42,4 +42,8 @@ int fd_send(int sock, const void *buf, size_t len, int fd, int flags);
  * received (0: the peer is gone), or negative errno. */
 ssize_t fd_recv(int sock, void *buf, size_t len, int *fd, int flags);
 
+/* text written to path in one write() (a /proc or /sys file: a sysctl, a
+ * uid_map). 0 or negative errno. */
+int file_write_text(const char *path, const char *text);
+
 #endif

@@ -43,17 +43,7 @@ struct lab {
 int lab_parse_mode(const char *s, enum net_mode *out);
 const char *lab_mode_name(enum net_mode m);
 
-/* First thing in main(), while the process is still single-threaded:
- * unshare(CLONE_NEWUSER|CLONE_NEWNET) and map the caller to uid/gid 0 inside
- * (setgroups deny). As real root, map to an unprivileged uid outside
- * (SUDO_UID/SUDO_GID, else nobody) and become it (a short-lived forked
- * helper writes the maps: only the parent namespace may map another uid).
- * Root inside a container's user namespace takes the ordinary path (0 -> 0).
- * Not called for NET_HOST.
- * On refusal returns negative errno and writes one line naming the fix. */
-int lab_enter_userns(char *err, size_t errlen);
-
-/* Build the network for cfg->mode (after lab_enter_userns for LAB/LOOPBACK). */
+/* Build the network for cfg->mode (after priv_enter_userns for LAB/LOOPBACK). */
 int lab_setup(struct lab *lab, const struct lab_config *cfg, char *err, size_t errlen);
 
 /* Create a socket inside a side's host: setns(host), socket(), setns(wire).

@@ -92,3 +92,16 @@ ssize_t fd_recv(int sock, void *buf, size_t len, int *fd, int flags)
 			memcpy(fd, CMSG_DATA(cm), sizeof(int));
 	return n;
 }
+
+int file_write_text(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	size_t len = strlen(text);
+	ssize_t n = write(fd, text, len);
+	int e = n < 0 ? errno : (size_t)n != len ? EIO : 0;
+	if (close(fd) < 0 && e == 0)
+		e = errno;
+	return -e;
+}

@@ -402,7 +402,7 @@ static int phase_files(struct start *s)
 static int phase_privileges(struct start *s)
 {
 	char err[256];
-	if (s->o.lab.mode != NET_HOST && lab_enter_userns(err, sizeof(err)) < 0) {
+	if (s->o.lab.mode != NET_HOST && priv_enter_userns(err, sizeof(err)) < 0) {
 		fprintf(stderr, "sockstep: %s\n", err);
 		fprintf(stderr, "sockstep: falling back to --net host (the machine's own network stack)\n");
 		s->o.lab.mode = NET_HOST;
