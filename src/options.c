@@ -24,8 +24,9 @@ enum opt_id {
 #define BIT(id) (1u << (id))
 #define ALL_BITS (BIT(O_COUNT_) - 1)
 
-/* Which run an option belongs to. An ALONE option (it prints and exits)
- * goes with no other: its refusals are said before any other. */
+/* Which run an option belongs to: a BATCH option needs --batch, a SCREEN
+ * option cannot go with it; an ALONE option (it prints and exits) goes with
+ * no other, and its refusals are said before any other. */
 enum opt_mode { M_ANY, M_BATCH, M_SCREEN, M_ALONE };
 
 /* How a refusal of two options is said. */
@@ -42,10 +43,10 @@ struct opt_row {
 	const char *value;     /* its value in --help ("FILE"), or "" */
 	const char *help;      /* --help text; '\n' starts a continuation line */
 	enum opt_mode mode;
-	unsigned clash;        /* the rows it cannot go with (BIT) */
+	unsigned clash;        /* the rows it cannot go with (BIT), besides its mode's */
 	enum clash_form form;
 	const char *clash_why;
-	unsigned needs;        /* the rows it cannot go without */
+	unsigned needs;        /* the rows it cannot go without, besides its mode's */
 	const char *needs_why; /* after "--width needs --batch", or NULL */
 	int (*set)(struct options *o, const char *v); /* 0; 1: exit 0; 2 after one line */
 };
@@ -239,7 +240,7 @@ static const struct opt_row rows[O_COUNT_] = {
 		      "exit 1 if any line failed",
 		      M_BATCH, 0, C_WITH, NULL, 0, NULL, set_batch },
 	[O_SCRIPT] = { "script", 's', required_argument, "FILE", "read commands from FILE (with --batch)",
-		       M_BATCH, BIT(O_LESSON), C_BOTH, "expected one of them", BIT(O_BATCH), NULL, set_script },
+		       M_BATCH, BIT(O_LESSON), C_BOTH, "expected one of them", 0, NULL, set_script },
 	[O_LESSON] = { "lesson", 0, optional_argument, "NAME|FILE",
 		       "run a lesson; with --batch print it as a handout, with the\n"
 		       "real result of every command (exit 1 if an expect failed);\n"
@@ -249,12 +250,12 @@ static const struct opt_row rows[O_COUNT_] = {
 			"with --batch --lesson: text (default, for print), worksheet\n"
 			"(each prediction a blank, then an answer key from this run)\n"
 			"or md (Markdown with a Mermaid diagram, for a course site)",
-			M_BATCH, 0, C_WITH, NULL, BIT(O_BATCH) | BIT(O_LESSON), "it is the form of a lesson's handout",
+			M_BATCH, 0, C_WITH, NULL, BIT(O_LESSON), "it is the form of a lesson's handout",
 			set_handout },
 	[O_WIDTH] = { "width", 0, required_argument, "N",
 		      "--batch lines at most N columns (60-1000; a text handout's\n"
 		      "default is 100)",
-		      M_BATCH, 0, C_WITH, NULL, BIT(O_BATCH), "the screen takes the terminal's width", set_width },
+		      M_BATCH, 0, C_WITH, NULL, 0, "the screen takes the terminal's width", set_width },
 	[O_LIST] = { "list-lessons", 0, no_argument, "", "list the lessons found, with their summaries, and exit",
 		     M_ALONE, 0, C_WITH, "--list-lessons only lists the lessons and exits; expected --list-lessons alone",
 		     0, NULL, set_list },
@@ -282,9 +283,9 @@ static const struct opt_row rows[O_COUNT_] = {
 	[O_THEME] = { "theme", 't', required_argument, "NAME",
 		      "screen colours: default, projector (high contrast) or mono;\n"
 		      "NO_COLOR in the environment means mono",
-		      M_SCREEN, BIT(O_BATCH), C_WITH, SCREEN_WHY, 0, NULL, set_theme },
+		      M_SCREEN, 0, C_WITH, SCREEN_WHY, 0, NULL, set_theme },
 	[O_LOG] = { "log", 'l', required_argument, "FILE", "write diagnostics to FILE while the screen is in use",
-		    M_SCREEN, BIT(O_BATCH), C_WITH, SCREEN_WHY, 0, NULL, set_log },
+		    M_SCREEN, 0, C_WITH, SCREEN_WHY, 0, NULL, set_log },
 	[O_COMPARE] = { "compare", 0, no_argument, "[A B]",
 			"lessons A and B side by side, each in its own lab, one key\n"
 			"per step (default: compare-tcp and compare-udp)",
@@ -296,16 +297,25 @@ static const struct opt_row rows[O_COUNT_] = {
 			NULL, set_version },
 };
 
-/* The rows that row i cannot go with: an ALONE option none but the other
- * ALONE options (each of those says so itself, or names them in clash). */
+/* The rows that row i cannot go with: a SCREEN option --batch; an ALONE
+ * option every option but the other ALONE ones (each of those says so
+ * itself, or names them in clash). */
 static unsigned clashes(enum opt_id i)
 {
 	unsigned m = rows[i].clash;
+	if (rows[i].mode == M_SCREEN)
+		m |= BIT(O_BATCH);
 	if (rows[i].mode == M_ALONE)
 		for (int j = 0; j < O_COUNT_; j++)
 			if (rows[j].mode != M_ALONE)
 				m |= BIT(j);
 	return m & ~BIT(i);
+}
+
+/* The rows that row i cannot go without: a BATCH option --batch. */
+static unsigned needs(enum opt_id i)
+{
+	return (rows[i].needs | (rows[i].mode == M_BATCH ? BIT(O_BATCH) : 0)) & ~BIT(i);
 }
 
 /* Options that cannot go together are refused in one line, rather than one
@@ -339,13 +349,13 @@ static int refuse_table(const struct options *o)
 			}
 		}
 	for (int i = 0; i < O_COUNT_; i++) {
-		unsigned missing = (o->given & BIT(i)) ? rows[i].needs & ~o->given : 0;
+		unsigned missing = (o->given & BIT(i)) ? needs(i) & ~o->given : 0;
 		if (!missing)
 			continue;
 		fprintf(stderr, "sockstep: --%s needs", rows[i].name);
 		const char *sep = " ";
 		for (int j = 0; j < O_COUNT_; j++)
-			if (rows[i].needs & BIT(j)) {
+			if (needs(i) & BIT(j)) {
 				fprintf(stderr, "%s--%s", sep, rows[j].name);
 				sep = " and ";
 			}
