@@ -43,17 +43,7 @@ struct lab {
 int lab_parse_mode(const char *s, enum net_mode *out);
 const char *lab_mode_name(enum net_mode m);
 
-/* First thing in main(), while the process is still single-threaded:
- * unshare(CLONE_NEWUSER|CLONE_NEWNET) and map the caller to uid/gid 0 inside
- * (setgroups deny). As real root, map to an unprivileged uid outside
- * (SUDO_UID/SUDO_GID, else nobody) and become it (a short-lived forked
- * helper writes the maps: only the parent namespace may map another uid).
- * Root inside a container's user namespace takes the ordinary path (0 -> 0).
- * Not called for NET_HOST.
- * On refusal returns negative errno and writes one line naming the fix. */
-int lab_enter_userns(char *err, size_t errlen);
-
-/* Build the network for cfg->mode (after lab_enter_userns for LAB/LOOPBACK). */
+/* Build the network for cfg->mode (after priv_enter_userns for LAB/LOOPBACK). */
 int lab_setup(struct lab *lab, const struct lab_config *cfg, char *err, size_t errlen);
 
 /* Create a socket inside a side's host: setns(host), socket(), setns(wire).
@@ -64,17 +54,6 @@ int lab_socket(struct lab *lab, enum side side, int domain, int type, int protoc
  * lab_enter switches, lab_leave switches back to the wire namespace. */
 int lab_enter(struct lab *lab, enum side side);
 int lab_leave(struct lab *lab);
-
-/* Descriptors: sockstep keeps its own (namespaces, captures, netlink, the
- * files named on the command line) at lab_fd_base() and up, so that the
- * lesson's sockets start at 3 as in the lecture. That is 100 when the limit
- * (ulimit -n) allows, else LAB_FD_RESERVE below the limit. Below
- * LAB_FD_NEEDED, sockstep cannot run a lab and its lesson: lab_fd_check
- * says so in one line (negative errno), else 0. */
-#define LAB_FD_RESERVE 24
-#define LAB_FD_NEEDED 32
-int lab_fd_base(void);
-int lab_fd_check(char *err, size_t errlen);
 
 /* Close namespace descriptors; the kernel removes links and namespaces. */
 void lab_teardown(struct lab *lab);

@@ -14,7 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "lesson.h"
+#include "lesson_types.h"
 
 #define LESSON_FIT_COLS 76       /* the narration's text width at 80 columns (borders, margins) */
 #define LESSON_FIT_ROOM 17       /* lines inside the frame at 80x24 for programs, narration, table, bottom */

@@ -81,14 +81,6 @@ struct lesson_entry {
 int lesson_catalog(struct lesson_entry **out, FILE *warn, char *err, size_t errlen);
 void lesson_catalog_free(struct lesson_entry *e, int n);
 
-/* "save lesson FILE" (force: "save! lesson FILE"): the session of a as a
- * lesson file (lesson_save.h), opened with the user's rights (priv_open),
- * never over an existing file unless forced, never over what is not a
- * regular file or is in use. FILE must be NAME.lesson. Returns 0 with the
- * line to show in msg ("saved 9 steps to demo.lesson; ..."), or negative
- * errno with one line in msg, nothing written. */
-int lesson_save_write(struct app *a, const char *path, bool force, char *msg, size_t len);
-
 /* The handout (--batch --lesson): the lesson's title and summary, then each
  * step: its title, its narration, and the real results of each command as
  * --batch prints them, expect lines as "expect ...: ok" or "...: FAILED";

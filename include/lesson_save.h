@@ -1,7 +1,7 @@
 /* lesson_save.h - a session saved as a lesson ("save lesson FILE"): the
  * session log in, the text of a lesson file out. Pure: no I/O, no clock
  * (the events carry their own times); the file is written by
- * lesson_save_write (lesson_run.h).
+ * lesson_save_file (lesson_savefile.h).
  *
  * What the text holds:
  *   - a header: title and summary made from the name, the net: of the lab

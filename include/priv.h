@@ -1,6 +1,7 @@
 /* priv.h - privileges: every file the user names is opened with the rights
  * of the user who asked, never with root's; capabilities are given up once
- * the capture is open (see sockstep(1), PRIVILEGES). */
+ * the capture is open; the lab's own user namespace is entered here (see
+ * sockstep(1), PRIVILEGES). */
 #ifndef SOCKSTEP_PRIV_H
 #define SOCKSTEP_PRIV_H
 
@@ -85,5 +86,18 @@ int priv_drop_root(char *err, size_t errlen);
  * first byte of an untrusted file (--read, lessons) is parsed. 0 or
  * negative errno with one line in err. */
 int priv_drop_all(char *err, size_t errlen);
+
+/* First thing in main(), while the process is still single-threaded:
+ * unshare(CLONE_NEWUSER|CLONE_NEWNET) and map the caller to uid/gid 0 inside
+ * (setgroups deny). As real root, map to an unprivileged uid outside
+ * (SUDO_UID/SUDO_GID, else nobody) and become it (a short-lived forked
+ * helper writes the maps: only the parent namespace may map another uid).
+ * Root inside a container's user namespace takes the ordinary path (0 -> 0).
+ * Not called for NET_HOST.
+ * On refusal returns negative errno and writes one line naming the fix. */
+int priv_enter_userns(char *err, size_t errlen);
+
+/* Whether priv_enter_userns succeeded: the network namespace is ours. */
+bool priv_in_own_userns(void);
 
 #endif

@@ -1,7 +1,8 @@
 /* app.c - running command lines and letting the network progress (see app.h). */
 #include "app.h"
+#include "fdutil.h"
 #include "flowkey.h"
-#include "lesson_run.h"
+#include "lesson_savefile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,11 +19,11 @@
 #define QUIET_MS 60
 
 /* While a lab and its wire are built, the low descriptors are taken, so that
- * what libpcap and libnl open lands at lab_fd_base() and up and the lesson's
+ * what libpcap and libnl open lands at fd_base() and up and the lesson's
  * first socket is 3, as in the lecture's output. */
 static int hold_low_fds(int fds[100])
 {
-	int n = 0, fd, base = lab_fd_base();
+	int n = 0, fd, base = fd_base();
 	while (n < 100 && (fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0) {
 		if (fd >= base) {
 			close(fd);
@@ -150,7 +151,10 @@ int app_exec_line(struct app *a, const char *line, char *err, size_t errlen)
 	if (c->verb == V_SAVE) {
 		/* The session so far as a lesson (the generator skips this line). */
 		char msg[CMD_ERR_MAX + CMD_PATH_MAX];
-		rc = lesson_save_write(a, c->path, c->force, msg, sizeof(msg));
+		struct lesson_save_in from = {
+			.net = a->lab.mode == NET_LAB ? "lab" : a->lab.mode == NET_LOOPBACK ? "loopback" : NULL,
+			.lesson = a->lesson, .lesson_steps = a->lesson_steps };
+		rc = lesson_save_file(c->path, c->force, &a->log, &from, msg, sizeof(msg));
 		if (rc < 0) {
 			snprintf(err, errlen, "%s", msg);
 			rc = -EINVAL;

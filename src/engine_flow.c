@@ -4,6 +4,7 @@
  * made from it when it changes, and the frames that pass are checked
  * against the same set in C. No system call per frame. */
 #include "engine_flow.h"
+#include "fdutil.h"
 #include "slots.h"
 #include "hostfilter.h"
 #include "tcpstate.h"
@@ -161,10 +162,7 @@ static void read_others(const struct engine *e, struct engine_host *h)
 	if (h->diag < 0) {
 		int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
 		/* Above the programs' descriptors, like the rest of ours. */
-		int high = fd >= 0 ? fcntl(fd, F_DUPFD_CLOEXEC, lab_fd_base()) : -1;
-		if (fd >= 0)
-			close(fd);
-		h->diag = high;
+		h->diag = fd_move_high(fd);
 	}
 	struct others_ctx c = { e, h, IPPROTO_TCP };
 	if (h->diag < 0 || tcpstate_dump(h->diag, IPPROTO_TCP, 1u << TCP_LISTEN, other_seen, &c) < 0) {

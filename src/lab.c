@@ -1,19 +1,22 @@
-/* lab.c - sockstep's private network: a user namespace of its own, and in it
- * either one loopback host or two hosts joined by veth pairs to the wire
- * namespace (see lab.h and DESIGN.md "The lab network"). Everything is held
- * by descriptors, so it all disappears with the process. */
+/* lab.c - sockstep's private network, in the user namespace of its own that
+ * priv_enter_userns made: either one loopback host or two hosts joined by
+ * veth pairs to the wire namespace (see lab.h and DESIGN.md "The lab
+ * network"). The plan (hosts, names, addresses) is here; the netlink that
+ * builds it is netlink.c. Everything is held by descriptors, so it all
+ * disappears with the process. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
 #include "lab.h"
+#include "fdutil.h"
+#include "netlink.h"
 #include "priv.h"
+#include "session.h" /* errno_name */
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <linux/ethtool.h>
-#include <linux/rtnetlink.h>
 #include <linux/sockios.h>
 #include <net/if.h>
 #include <sched.h>
@@ -22,64 +25,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/types.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-#include <netlink/addr.h>
-#include <netlink/errno.h>
-#include <netlink/netlink.h>
-#include <netlink/route/addr.h>
-#include <netlink/route/link.h>
-#include <netlink/route/link/veth.h>
-#include <netlink/route/nexthop.h>
-#include <netlink/route/route.h>
-#include <netlink/socket.h>
-
-/* Set once lab_enter_userns succeeded: only then may lab_setup create links,
- * because only then are we sure the netns we are in is ours and not the host's. */
-static bool in_own_userns;
-
-static const char *errname(int e)
-{
-	switch (e) {
-	case EPERM: return "EPERM";
-	case ENOENT: return "ENOENT";
-	case ESRCH: return "ESRCH";
-	case EINTR: return "EINTR";
-	case EIO: return "EIO";
-	case EBADF: return "EBADF";
-	case ECHILD: return "ECHILD";
-	case EAGAIN: return "EAGAIN";
-	case ENOMEM: return "ENOMEM";
-	case EACCES: return "EACCES";
-	case EFAULT: return "EFAULT";
-	case EBUSY: return "EBUSY";
-	case EEXIST: return "EEXIST";
-	case ENODEV: return "ENODEV";
-	case ENOTDIR: return "ENOTDIR";
-	case EINVAL: return "EINVAL";
-	case ENFILE: return "ENFILE";
-	case EMFILE: return "EMFILE";
-	case ENOSPC: return "ENOSPC";
-	case EROFS: return "EROFS";
-	case ERANGE: return "ERANGE";
-	case ENOSYS: return "ENOSYS";
-	case EUSERS: return "EUSERS";
-	case ENOBUFS: return "ENOBUFS";
-	case EOPNOTSUPP: return "EOPNOTSUPP";
-	case EAFNOSUPPORT: return "EAFNOSUPPORT";
-	case EPROTONOSUPPORT: return "EPROTONOSUPPORT";
-	case EADDRNOTAVAIL: return "EADDRNOTAVAIL";
-	case ENETUNREACH: return "ENETUNREACH";
-	case ENETDOWN: return "ENETDOWN";
-	case ETIMEDOUT: return "ETIMEDOUT";
-	default: return "errno";
-	}
-}
 
 static int fail(char *err, size_t errlen, int e, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -93,47 +42,8 @@ static int fail(char *err, size_t errlen, int e, const char *fmt, ...)
 		va_start(ap, fmt);
 		vsnprintf(what, sizeof what, fmt, ap);
 		va_end(ap);
-		snprintf(err, errlen, "%s: %s (%s)", what, errname(e), strerror(e));
+		snprintf(err, errlen, "%s: %s (%s)", what, errno_name(e), strerror(e));
 	}
-	return -e;
-}
-
-/* libnl speaks NLE_* codes and loses the kernel's errno; map back the ones
- * that can come from the kernel so callers still see a real errno. */
-static int nl2errno(int nle)
-{
-	switch (nle < 0 ? -nle : nle) {
-	case NLE_SUCCESS: return 0;
-	case NLE_INTR: return EINTR;
-	case NLE_BAD_SOCK: return EBADF;
-	case NLE_AGAIN: return EAGAIN;
-	case NLE_NOMEM: return ENOMEM;
-	case NLE_EXIST: return EEXIST;
-	case NLE_INVAL: return EINVAL;
-	case NLE_RANGE: return ERANGE;
-	case NLE_OPNOTSUPP: return EOPNOTSUPP;
-	case NLE_AF_NOSUPPORT: return EAFNOSUPPORT;
-	case NLE_OBJ_NOTFOUND: return ENOENT;
-	case NLE_NOATTR: return ENOENT;
-	case NLE_PERM: return EPERM;
-	case NLE_NOACCESS: return EACCES;
-	case NLE_NODEV: return ENODEV;
-	case NLE_BUSY: return EBUSY;
-	case NLE_NOADDR: return EADDRNOTAVAIL;
-	case NLE_PROTO_MISMATCH: return EPROTONOSUPPORT;
-	case NLE_IMMUTABLE: return EPERM;
-	default: return EIO;
-	}
-}
-
-static int nlfail(char *err, size_t errlen, int nle, const char *what, const char *ns)
-{
-	int e = nl2errno(nle);
-	if (e == 0)
-		e = EIO;
-	if (err && errlen)
-		snprintf(err, errlen, "%s in the %s namespace: %s (netlink: %s)", what, ns,
-		         errname(e), nl_geterror(nle));
 	return -e;
 }
 
@@ -164,203 +74,9 @@ const char *lab_mode_name(enum net_mode m)
 	return "?";
 }
 
-/* ------------------------------------------------------- user namespace */
-
-static int write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	size_t len = strlen(text);
-	ssize_t n = write(fd, text, len);
-	int e = n < 0 ? errno : (size_t)n != len ? EIO : 0;
-	if (close(fd) < 0 && e == 0)
-		e = errno;
-	return -e;
-}
-
-/* Reads a small integer sysctl; -1 if absent or unreadable. */
-static long read_long(const char *path)
-{
-	FILE *f = fopen(path, "re");
-	long v = -1;
-	if (f) {
-		if (fscanf(f, "%ld", &v) != 1)
-			v = -1;
-		fclose(f);
-	}
-	return v;
-}
-
-static int refused(char *err, size_t errlen, int e)
-{
-	const char *how;
-	if (e == ENOSPC || e == EUSERS)
-		how = "the namespace limit is reached; raise /proc/sys/user/max_user_namespaces "
-		      "(and max_net_namespaces), e.g. 'sysctl -w user.max_user_namespaces=15000', "
-		      "or run with --net host";
-	else if (e == EINVAL)
-		how = "the process is multi-threaded or chrooted; call it first thing in main(), "
-		      "or run with --net host";
-	else if (e == EPERM && read_long("/proc/sys/kernel/unprivileged_userns_clone") == 0)
-		how = "enable them with 'sysctl -w kernel.unprivileged_userns_clone=1', "
-		      "or run with --net host";
-	else if (e == EPERM && read_long("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == 1)
-		how = "enable them with 'sysctl -w kernel.apparmor_restrict_unprivileged_userns=0', "
-		      "or run with --net host";
-	else if (e == EPERM && read_long("/proc/sys/user/max_user_namespaces") == 0)
-		how = "/proc/sys/user/max_user_namespaces is 0; raise it with "
-		      "'sysctl -w user.max_user_namespaces=15000', or run with --net host";
-	else if (e == EPERM)
-		how = "perhaps a container's seccomp policy forbids unshare(); "
-		      "allow it (e.g. docker --security-opt seccomp=unconfined), or run with --net host";
-	else
-		how = "run with --net host";
-	if (err && errlen)
-		snprintf(err, errlen, "user namespaces are refused here (unshare: %s); %s",
-		         errname(e), how);
-	return -e;
-}
-
-static int write_maps(pid_t pid, uid_t outer_uid, gid_t outer_gid, const char **step)
-{
-	char path[64], line[64];
-	int r;
-
-	/* "deny" is required before an unprivileged gid_map, and keeps the
-	 * outside groups out of reach in any case. */
-	snprintf(path, sizeof path, "/proc/%ld/setgroups", (long)pid);
-	*step = "writing setgroups";
-	if ((r = write_file(path, "deny")) < 0 && r != -ENOENT)
-		return r;
-	snprintf(path, sizeof path, "/proc/%ld/uid_map", (long)pid);
-	snprintf(line, sizeof line, "0 %lu 1", (unsigned long)outer_uid);
-	*step = "writing uid_map";
-	if ((r = write_file(path, line)) < 0)
-		return r;
-	snprintf(path, sizeof path, "/proc/%ld/gid_map", (long)pid);
-	snprintf(line, sizeof line, "0 %lu 1", (unsigned long)outer_gid);
-	*step = "writing gid_map";
-	return write_file(path, line);
-}
-
-/* As real root: a process in a new user namespace can only map ids it holds
- * itself, so a short-lived child still in the parent namespace (where it has
- * CAP_SETUID) writes our maps. Then we become ns-uid 0, i.e. the unprivileged
- * outer uid, keeping all capabilities over our own namespaces. */
-static int enter_as_root(char *err, size_t errlen)
-{
-	uid_t ou;
-	gid_t og;
-	priv_user(&ou, &og); /* never 0: mapping root would give the namespace root's power outside */
-	pid_t self = getpid();
-	int go[2], back[2];
-
-	/* Supplementary groups (root's 0 among them) would survive the uid
-	 * change and setgroups() is denied inside: the user's own, now. */
-	int gr = priv_user_groups();
-	if (gr < 0)
-		return fail(err, errlen, -gr, "setting the user's supplementary groups");
-	if (pipe2(go, O_CLOEXEC) < 0)
-		return fail(err, errlen, errno, "pipe for the uid-map helper");
-	if (pipe2(back, O_CLOEXEC) < 0) {
-		int e = errno;
-		close(go[0]);
-		close(go[1]);
-		return fail(err, errlen, e, "pipe for the uid-map helper");
-	}
-	pid_t pid = fork();
-	if (pid < 0) {
-		int e = errno;
-		close(go[0]); close(go[1]); close(back[0]); close(back[1]);
-		return fail(err, errlen, e, "fork of the uid-map helper");
-	}
-	if (pid == 0) {
-		char c;
-		int res[2] = {0, 0};
-		const char *step = "";
-		close(go[1]);
-		close(back[0]);
-		/* EOF means the parent's unshare failed: nothing to do. */
-		if (read(go[0], &c, 1) == 1) {
-			res[1] = -write_maps(self, ou, og, &step);
-			res[0] = step[8]; /* 's', 'u', 'g': which file */
-			if (write(back[1], res, sizeof res) < 0)
-				_exit(1);
-		}
-		_exit(0);
-	}
-	close(go[0]);
-	close(back[1]);
-
-	int r = 0, res[2] = {0, 0};
-	if (unshare(CLONE_NEWUSER | CLONE_NEWNET) < 0)
-		r = refused(err, errlen, errno);
-	else if (write(go[1], "x", 1) != 1)
-		r = fail(err, errlen, errno, "waking the uid-map helper");
-	close(go[1]);
-	if (r == 0 && read(back[0], res, sizeof res) != (ssize_t)sizeof res)
-		r = fail(err, errlen, EIO, "uid-map helper died");
-	close(back[0]);
-	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-		;
-	if (r < 0)
-		return r;
-	if (res[1] != 0)
-		return fail(err, errlen, res[1], "writing %s for uid %lu",
-		            res[0] == 'u' ? "uid_map" : res[0] == 'g' ? "gid_map" : "setgroups",
-		            (unsigned long)ou);
-	if (setresgid(0, 0, 0) < 0)
-		return fail(err, errlen, errno, "setresgid(0) inside the user namespace");
-	if (setresuid(0, 0, 0) < 0)
-		return fail(err, errlen, errno, "setresuid(0) inside the user namespace");
-	return 0;
-}
-
-int lab_enter_userns(char *err, size_t errlen)
-{
-	if (err && errlen)
-		err[0] = '\0';
-	if (priv_real_root()) {
-		int r = enter_as_root(err, errlen);
-		if (r == 0)
-			in_own_userns = true;
-		return r;
-	}
-	uid_t ou = geteuid();
-	gid_t og = getegid();
-	if (unshare(CLONE_NEWUSER | CLONE_NEWNET) < 0)
-		return refused(err, errlen, errno);
-	const char *step = "";
-	int r = write_maps(getpid(), ou, og, &step);
-	if (r < 0)
-		return fail(err, errlen, -r, "%s in the new user namespace", step);
-	in_own_userns = true;
-	return 0;
-}
-
 /* --------------------------------------------------------- netns helpers */
 
-int lab_fd_base(void)
-{
-	struct rlimit rl;
-	rlim_t lim = getrlimit(RLIMIT_NOFILE, &rl) == 0 ? rl.rlim_cur : 1024;
-	if (lim == RLIM_INFINITY || lim > 100 + LAB_FD_RESERVE)
-		return 100;
-	return lim > LAB_FD_RESERVE + 3 ? (int)(lim - LAB_FD_RESERVE) : 3;
-}
-
-int lab_fd_check(char *err, size_t errlen)
-{
-	struct rlimit rl;
-	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= LAB_FD_NEEDED)
-		return 0;
-	snprintf(err, errlen, "sockstep needs %d open file descriptors and the limit is %lu; "
-		 "raise it with 'ulimit -n %d'", LAB_FD_NEEDED, (unsigned long)rl.rlim_cur, LAB_FD_NEEDED);
-	return -EMFILE;
-}
-
-/* Namespace descriptors live at lab_fd_base() and up, out of the way of the
+/* Namespace descriptors live at fd_base() and up, out of the way of the
  * sockets a lesson creates, so that the first socket is 3 as in the
  * lecture's output. */
 static int open_self_ns(void)
@@ -368,51 +84,7 @@ static int open_self_ns(void)
 	int fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	int high = fcntl(fd, F_DUPFD_CLOEXEC, lab_fd_base());
-	if (high >= 0) {
-		close(fd);
-		fd = high;
-	}
-	return fd;
-}
-
-static struct nl_sock *nl_open(int *nle)
-{
-	struct nl_sock *sk = nl_socket_alloc();
-	if (!sk) {
-		*nle = -NLE_NOMEM;
-		return NULL;
-	}
-	int r = nl_connect(sk, NETLINK_ROUTE);
-	if (r < 0) {
-		nl_socket_free(sk);
-		*nle = r;
-		return NULL;
-	}
-	return sk;
-}
-
-static int link_up(struct nl_sock *sk, const char *name, int *ifindex)
-{
-	struct rtnl_link *link = NULL, *change;
-	int r = rtnl_link_get_kernel(sk, 0, name, &link);
-	if (r < 0)
-		return r;
-	if (ifindex)
-		*ifindex = rtnl_link_get_ifindex(link);
-	if (rtnl_link_get_flags(link) & IFF_UP) {
-		rtnl_link_put(link);
-		return 0;
-	}
-	if (!(change = rtnl_link_alloc())) {
-		rtnl_link_put(link);
-		return -NLE_NOMEM;
-	}
-	rtnl_link_set_flags(change, IFF_UP);
-	r = rtnl_link_change(sk, link, change, 0);
-	rtnl_link_put(change);
-	rtnl_link_put(link);
-	return r;
+	return fd_move_high(fd);
 }
 
 /* IPv6 off in the current netns, before links exist, so the capture holds no
@@ -424,7 +96,7 @@ static int ipv6_off(char *err, size_t errlen, const char *ns)
 		"/proc/sys/net/ipv6/conf/default/disable_ipv6",
 	};
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-		int r = write_file(files[i], "1");
+		int r = file_write_text(files[i], "1");
 		if (r < 0 && r != -ENOENT)
 			return fail(err, errlen, -r, "writing %s in the %s namespace", files[i], ns);
 	}
@@ -439,7 +111,7 @@ static int ipv6_off(char *err, size_t errlen, const char *ns)
 static int neigh_steady(char *err, size_t errlen, const char *ns)
 {
 	static const char file[] = "/proc/sys/net/ipv4/neigh/eth0/base_reachable_time_ms";
-	int r = write_file(file, "3600000");
+	int r = file_write_text(file, "3600000");
 	if (r < 0 && r != -ENOENT)
 		return fail(err, errlen, -r, "writing %s in the %s namespace", file, ns);
 	return 0;
@@ -458,101 +130,6 @@ static int txcsum_off(int ctl, const char *ifname)
 	return ioctl(ctl, SIOCETHTOOL, &ifr) < 0 ? -errno : 0;
 }
 
-static struct nl_addr *v4addr(struct in_addr a)
-{
-	struct nl_addr *na = nl_addr_build(AF_INET, &a, sizeof a);
-	if (na)
-		nl_addr_set_prefixlen(na, 32);
-	return na;
-}
-
-/* Host's eth0: its own /32, and a link-scope route to the other host, so it
- * ARPs for the peer directly across the wire: two hosts on different
- * networks joined by one cable, as in the lecture. */
-static int host_addressing(struct nl_sock *sk, int ifindex, struct in_addr self,
-                           struct in_addr peer, const char **step)
-{
-	int r = -NLE_NOMEM;
-	struct rtnl_addr *ad = rtnl_addr_alloc();
-	struct nl_addr *local = v4addr(self), *dst = v4addr(peer), *src = v4addr(self);
-	struct rtnl_route *rt = rtnl_route_alloc();
-	struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
-
-	*step = "allocating netlink objects";
-	if (!ad || !local || !dst || !src || !rt || !nh)
-		goto out;
-
-	*step = "adding the address to eth0";
-	rtnl_addr_set_family(ad, AF_INET);
-	rtnl_addr_set_ifindex(ad, ifindex);
-	if ((r = rtnl_addr_set_local(ad, local)) < 0)
-		goto out;
-	rtnl_addr_set_scope(ad, RT_SCOPE_UNIVERSE);
-	if ((r = rtnl_addr_add(sk, ad, 0)) < 0)
-		goto out;
-
-	*step = "adding the route to the other host";
-	rtnl_route_set_family(rt, AF_INET);
-	rtnl_route_set_table(rt, RT_TABLE_MAIN);
-	rtnl_route_set_protocol(rt, RTPROT_STATIC);
-	rtnl_route_set_scope(rt, RT_SCOPE_LINK);
-	rtnl_route_set_type(rt, RTN_UNICAST);
-	if ((r = rtnl_route_set_dst(rt, dst)) < 0)
-		goto out;
-	if ((r = rtnl_route_set_pref_src(rt, src)) < 0)
-		goto out;
-	rtnl_route_nh_set_ifindex(nh, ifindex);
-	rtnl_route_add_nexthop(rt, nh);
-	nh = NULL; /* owned by the route now */
-	r = rtnl_route_add(sk, rt, NLM_F_CREATE | NLM_F_EXCL);
-out:
-	if (nh)
-		rtnl_route_nh_free(nh);
-	if (rt)
-		rtnl_route_put(rt);
-	if (ad)
-		rtnl_addr_put(ad);
-	if (local)
-		nl_addr_put(local);
-	if (dst)
-		nl_addr_put(dst);
-	if (src)
-		nl_addr_put(src);
-	return r;
-}
-
-/* One veth pair: wire end `wname` stays here (the wire ns, where sk lives),
- * the peer "eth0" is created directly inside the host's netns. */
-static int make_veth(struct nl_sock *sk, const char *wname, const unsigned char wmac[6],
-                     const unsigned char hmac[6], int host_fd)
-{
-	int r = -NLE_NOMEM;
-	struct rtnl_link *veth = rtnl_link_veth_alloc();
-	struct nl_addr *wa = nl_addr_build(AF_LLC, wmac, 6);
-	struct nl_addr *ha = nl_addr_build(AF_LLC, hmac, 6);
-	if (!veth || !wa || !ha)
-		goto out;
-	struct rtnl_link *peer = rtnl_link_veth_get_peer(veth);
-	rtnl_link_set_name(veth, wname);
-	rtnl_link_set_addr(veth, wa);
-	rtnl_link_set_flags(veth, IFF_UP);
-	rtnl_link_set_name(peer, "eth0");
-	rtnl_link_set_addr(peer, ha);
-	/* No IFF_UP on the peer here: Linux 6.18 refuses bringing up a peer
-	 * created in another netns with ENOTCONN; build_host brings it up. */
-	rtnl_link_set_ns_fd(peer, host_fd);
-	rtnl_link_put(peer);
-	r = rtnl_link_add(sk, veth, NLM_F_CREATE | NLM_F_EXCL);
-out:
-	if (veth)
-		rtnl_link_veth_release(veth);
-	if (wa)
-		nl_addr_put(wa);
-	if (ha)
-		nl_addr_put(ha);
-	return r;
-}
-
 static long long mono_ms(void)
 {
 	struct timespec ts;
@@ -562,20 +139,19 @@ static long long mono_ms(void)
 
 /* A veth's qdisc is activated asynchronously (linkwatch) after its carrier
  * comes on; until then it drops what is sent, and the lesson's first SYN or
- * ARP would vanish. IFF_RUNNING is reported only after that work is done. */
+ * ARP would vanish. IFF_RUNNING is reported only after that work is done.
+ * 0, 1 when the deadline passed first, or a negative libnl code. */
 static int wait_running(struct nl_sock *sk, const char *name, long long deadline)
 {
 	for (;;) {
-		struct rtnl_link *link = NULL;
-		int r = rtnl_link_get_kernel(sk, 0, name, &link);
+		unsigned flags = 0;
+		int r = netlink_link_flags(sk, name, &flags);
 		if (r < 0)
 			return r;
-		unsigned flags = rtnl_link_get_flags(link);
-		rtnl_link_put(link);
 		if (flags & IFF_RUNNING)
 			return 0;
 		if (mono_ms() >= deadline)
-			return -NLE_BUSY;
+			return 1;
 		nanosleep(&(struct timespec){.tv_nsec = 1000000}, NULL);
 	}
 }
@@ -591,18 +167,18 @@ static int wait_all_running(struct lab *lab, char *err, size_t errlen)
 		int r = lab_enter(lab, links[i].side), nle = 0;
 		if (r < 0)
 			return fail(err, errlen, -r, "setns into the %s namespace", links[i].ns);
-		struct nl_sock *sk = nl_open(&nle);
+		struct nl_sock *sk = netlink_open(&nle);
 		if (sk) {
 			nle = wait_running(sk, links[i].name, deadline);
-			nl_socket_free(sk);
+			netlink_close(sk);
 		}
 		if ((r = lab_leave(lab)) < 0)
 			return fail(err, errlen, -r, "setns back to the wire namespace");
+		if (nle == 1)
+			return fail(err, errlen, ETIMEDOUT, "waiting for %s in the %s namespace to run", links[i].name,
+				    links[i].ns);
 		if (nle < 0)
-			return nle == -NLE_BUSY
-			               ? fail(err, errlen, ETIMEDOUT, "waiting for %s in the %s namespace to run",
-			                      links[i].name, links[i].ns)
-			               : nlfail(err, errlen, nle, "reading link state", links[i].ns);
+			return netlink_fail(err, errlen, nle, "reading link state", links[i].ns);
 	}
 	return 0;
 }
@@ -611,7 +187,7 @@ static void lab_init(struct lab *lab, enum net_mode mode)
 {
 	memset(lab, 0, sizeof *lab);
 	lab->mode = mode;
-	lab->userns = in_own_userns;
+	lab->userns = priv_in_own_userns();
 	lab->wire_ns = -1;
 	lab->cur_ns = -1;
 	for (int i = 0; i < 3; i++) {
@@ -646,8 +222,8 @@ static int build_host(struct lab *lab, struct nl_sock *wsk, int wctl, enum side 
 	lab->host_ns[side] = fd;
 	if ((r = ipv6_off(err, errlen, ns)) < 0)
 		goto back;
-	if (!(hsk = nl_open(&nle))) {
-		r = nlfail(err, errlen, nle, "opening a netlink socket", ns);
+	if (!(hsk = netlink_open(&nle))) {
+		r = netlink_fail(err, errlen, nle, "opening a netlink socket", ns);
 		goto back;
 	}
 	hctl = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -655,8 +231,8 @@ static int build_host(struct lab *lab, struct nl_sock *wsk, int wctl, enum side 
 		r = fail(err, errlen, errno, "control socket in the %s namespace", ns);
 		goto back;
 	}
-	if ((nle = link_up(hsk, "lo", NULL)) < 0) {
-		r = nlfail(err, errlen, nle, "bringing lo up", ns);
+	if ((nle = netlink_link_up(hsk, "lo", NULL)) < 0) {
+		r = netlink_fail(err, errlen, nle, "bringing lo up", ns);
 		goto back;
 	}
 back:
@@ -666,21 +242,21 @@ back:
 	if (r < 0)
 		goto out;
 
-	if ((nle = make_veth(wsk, wname, wmac, hmac, fd)) < 0) {
-		r = nlfail(err, errlen, nle, "creating the veth pair", "wire");
+	if ((nle = netlink_veth(wsk, wname, wmac, hmac, fd)) < 0) {
+		r = netlink_fail(err, errlen, nle, "creating the veth pair", "wire");
 		goto out;
 	}
 	int hidx = 0;
-	if ((nle = link_up(hsk, "eth0", &hidx)) < 0) {
-		r = nlfail(err, errlen, nle, "bringing eth0 up", ns);
+	if ((nle = netlink_link_up(hsk, "eth0", &hidx)) < 0) {
+		r = netlink_fail(err, errlen, nle, "bringing eth0 up", ns);
 		goto out;
 	}
-	if ((nle = link_up(wsk, wname, &lab->wire_ifindex[side])) < 0) {
-		r = nlfail(err, errlen, nle, "bringing the wire end up", "wire");
+	if ((nle = netlink_link_up(wsk, wname, &lab->wire_ifindex[side])) < 0) {
+		r = netlink_fail(err, errlen, nle, "bringing the wire end up", "wire");
 		goto out;
 	}
-	if ((nle = host_addressing(hsk, hidx, self, peer, &step)) < 0) {
-		r = nlfail(err, errlen, nle, step, ns);
+	if ((nle = netlink_host_route(hsk, hidx, self, peer, &step)) < 0) {
+		r = netlink_fail(err, errlen, nle, step, ns);
 		goto out;
 	}
 	if ((r = txcsum_off(hctl, "eth0")) < 0) {
@@ -698,7 +274,7 @@ out:
 	if (hctl >= 0)
 		close(hctl);
 	if (hsk)
-		nl_socket_free(hsk);
+		netlink_close(hsk);
 	return r;
 }
 
@@ -716,9 +292,9 @@ static int setup_lab(struct lab *lab, const struct lab_config *cfg, char *err, s
 	if (r < 0)
 		return r;
 	int nle = 0;
-	struct nl_sock *wsk = nl_open(&nle);
+	struct nl_sock *wsk = netlink_open(&nle);
 	if (!wsk)
-		return nlfail(err, errlen, nle, "opening a netlink socket", "wire");
+		return netlink_fail(err, errlen, nle, "opening a netlink socket", "wire");
 	int wctl = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (wctl < 0) {
 		r = fail(err, errlen, errno, "control socket in the wire namespace");
@@ -732,7 +308,7 @@ static int setup_lab(struct lab *lab, const struct lab_config *cfg, char *err, s
 out:
 	if (wctl >= 0)
 		close(wctl);
-	nl_socket_free(wsk);
+	netlink_close(wsk);
 	return r;
 }
 
@@ -748,8 +324,8 @@ int lab_setup(struct lab *lab, const struct lab_config *cfg, char *err, size_t e
 	if (cfg->mode != NET_LAB && cfg->mode != NET_LOOPBACK)
 		return fail(err, errlen, EINVAL, "unknown network mode %d", (int)cfg->mode);
 	/* Never build links in a netns that might be the host's own. */
-	if (!in_own_userns)
-		return fail(err, errlen, EPERM, "lab_setup(%s) before lab_enter_userns",
+	if (!priv_in_own_userns())
+		return fail(err, errlen, EPERM, "lab_setup(%s) before priv_enter_userns",
 		            lab_mode_name(cfg->mode));
 
 	int fd = open_self_ns();
@@ -762,14 +338,14 @@ int lab_setup(struct lab *lab, const struct lab_config *cfg, char *err, size_t e
 	int r;
 	if (cfg->mode == NET_LOOPBACK) {
 		int nle = 0;
-		struct nl_sock *sk = nl_open(&nle);
+		struct nl_sock *sk = netlink_open(&nle);
 		if (!sk) {
-			r = nlfail(err, errlen, nle, "opening a netlink socket", "loopback");
+			r = netlink_fail(err, errlen, nle, "opening a netlink socket", "loopback");
 		} else {
 			int idx = 0;
-			nle = link_up(sk, "lo", &idx);
-			r = nle < 0 ? nlfail(err, errlen, nle, "bringing lo up", "loopback") : 0;
-			nl_socket_free(sk);
+			nle = netlink_link_up(sk, "lo", &idx);
+			r = nle < 0 ? netlink_fail(err, errlen, nle, "bringing lo up", "loopback") : 0;
+			netlink_close(sk);
 			for (int i = 0; i < 3; i++) {
 				snprintf(lab->wire_if[i], sizeof lab->wire_if[i], "lo");
 				lab->wire_ifindex[i] = idx;

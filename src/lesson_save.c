@@ -528,6 +528,160 @@ static void les_close(struct state *st, struct buf *b)
 	st->done_ls = st->les_steps;
 }
 
+/* The header: how the file came to be, then title, summary, net and wait. */
+static void put_header(struct buf *b, const struct state *st, const struct lesson_save_in *in)
+{
+	if (st->les)
+		put(b, "# %s.lesson - a session saved by sockstep (save lesson %s.lesson): the steps\n"
+		       "# of lesson %s that ran, a step per command typed by hand, with the results and\n"
+		       "# states the kernel gave. Check it with\n"
+		       "#     sockstep --batch --lesson %s.lesson\n",
+		    in->name, in->name, st->les->name, in->name);
+	else
+		put(b, "# %s.lesson - a session saved by sockstep (save lesson %s.lesson): one step per\n"
+		       "# command, with the results and states the kernel gave. Check it with\n"
+		       "#     sockstep --batch --lesson %s.lesson\n",
+		    in->name, in->name, in->name);
+	if (!in->net)
+		put(b, "# Recorded in --net host: run it with --net host.\n");
+	put(b, "title: %s: a session saved from sockstep\n", in->name);
+	if (st->les) /* its title is the lesson's own line, not repeated as a step */
+		put(b, "summary: the lesson %s as run in a sockstep session, with the kernel's answers\n",
+		    st->les->name);
+	else
+		put(b, "summary: the commands of a sockstep session, checked against the kernel\n");
+	if (in->net)
+		put(b, "net: %s\n", in->net);
+	put(b, "wait: 300ms\n");
+}
+
+/* The narration waiting in says, each line as written; a say that had to
+ * stay a command (">> ") as a command line. */
+static void put_says(struct buf *b, const struct buf *says)
+{
+	for (const char *l = says->s; l && *l;) {
+		const char *nl = strchr(l, '\n');
+		bool cmdline = !strncmp(l, ">> ", 3);
+		put(b, "%s%.*s\n", cmdline ? "> " : "", (int)(nl ? nl - l : (long)strlen(l)) - (cmdline ? 3 : 0),
+		    l + (cmdline ? 3 : 0));
+		l = nl ? nl + 1 : NULL;
+	}
+}
+
+/* A line of the log that is not a step's command: say (narration for the
+ * next step), expect (kept when it held), predict (kept when answered),
+ * wire save (a note). True when text was one of them. */
+static bool put_aside(struct state *st, struct buf *b, struct buf *says, size_t ci, size_t next, const char *text,
+		      bool of_lesson)
+{
+	const struct session *s = st->s;
+	if (starts(text, "say")) {
+		const struct event *say = NULL;
+		for (size_t i = ci + 1; i < next && !say; i++)
+			if (session_at(s, i)->kind == EV_SAY)
+				say = session_at(s, i);
+		if (say && say->text && plain_text(say->text))
+			narration(says, say->text);
+		else
+			put(says, ">> %s\n", text); /* a command after all: marked for below */
+	} else if (starts(text, "expect")) {
+		const struct event *v = verdict(s, ci + 1, next);
+		if (v && v->ret && !st->in_step)
+			open_step(st, b, "checks");
+		if (!v || !v->ret)
+			put(b, "# %s (did not hold here: %s)\n", text, v && v->text ? v->text : "no verdict");
+		else if (!(of_lesson && in_this_step(st, b, text))) /* the lesson's own, once */
+			put(b, "> %s\n", text);
+	} else if (starts(text, "predict") && !answered(s, ci + 1, next)) {
+		/* A question the session never answered (it ended, or the
+		 * next command could not) would not load as a lesson. */
+		put(b, "# %s (left out: nothing in the session answered it)\n", text);
+	} else if (starts(text, "wire") && !strncmp(text, "wire save", 9)) {
+		put(b, "# %s (left out: lessons do not write files)\n", text);
+	} else {
+		return false;
+	}
+	return true;
+}
+
+/* A command as a step (or in the lesson's step, of_lesson): the timers
+ * that ended before it, its title, the narration said before it, the
+ * command and the expect lines for what it did. */
+static void put_command(struct state *st, struct buf *b, struct buf *says, size_t ci, size_t end, size_t next,
+			bool of_lesson)
+{
+	const struct event *e = session_at(st->s, ci);
+	const char *text = e->text;
+	if (timers_ended(st, ci + 1, end)) {
+		open_step(st, b, "the kernel's timers run: TIME_WAIT and FIN_WAIT2 end after 60 s");
+		put(b, "In the session a timer ended a socket's TIME_WAIT or FIN_WAIT2 here.\n> wait 61s\n");
+	}
+	char why[CMD_ERR_MAX];
+	struct who own = { e->side, 1, 0 };
+	bool fork = false;
+	if (cmd_parse(text, st->c, why, sizeof why) == 1) {
+		own = (struct who){ st->c->t.side, st->c->t.prog > 1 ? st->c->t.prog : 1, st->c->t.child };
+		fork = st->c->verb == V_FORK;
+	}
+	char title[CMD_LINE_MAX + 64];
+	step_title(st, ci + 1, end, own, text, title, sizeof title);
+	if (!of_lesson)
+		open_step(st, b, title);
+	if (says->len) {
+		put_says(b, says);
+		says->len = 0;
+		says->s[0] = '\0';
+	}
+	put(b, "> %s\n", text);
+	expectations(st, b, ci + 1, end, fork ? &own : NULL);
+	remember_tail(st, end, next);
+}
+
+/* The log's commands, each a step of its own or in the lesson's step;
+ * returns how many made a step. */
+static int put_log(struct state *st, struct buf *b, struct buf *says)
+{
+	const struct session *s = st->s;
+	int commands = 0;
+	size_t next;
+	for (size_t ci = s->first; ci < s->n; ci = next) {
+		const struct event *e = session_at(s, ci);
+		if (e->kind != EV_COMMAND || !e->text) {
+			next = ci + 1;
+			continue;
+		}
+		size_t end = window_end(s, ci, &next);
+		const char *text = e->text;
+		if (starts(text, "save") || starts(text, "save!"))
+			continue;
+		/* A command of the lesson that ran goes into its step, under its
+		 * title and narration; one typed by hand closes that step. */
+		bool of_lesson = les_meet(st, b, text) || (!starts(text, "say") && les_typed(st, b));
+		if (put_aside(st, b, says, ci, next, text, of_lesson))
+			continue;
+		put_command(st, b, says, ci, end, next, of_lesson);
+		commands++;
+	}
+	return commands;
+}
+
+/* What is written must load: a question the lesson check refuses
+ * (predict.h) though this run answered it is said here, not on replay. */
+static int check_loads(const struct buf *b, const struct lesson_save_in *in, char *err, size_t errlen)
+{
+	char file[LESSON_NAME_MAX + 8], why[CMD_ERR_MAX + sizeof(file) + 16];
+	struct lesson *l;
+	snprintf(file, sizeof(file), "%s.lesson", in->name);
+	int r = lesson_parse(b->s, b->len, file, in->name, &l, why, sizeof(why));
+	if (r < 0) {
+		snprintf(err, errlen, "the session does not make a lesson that loads (%s); expected a session "
+			 "without that line", why);
+		return r;
+	}
+	lesson_free(l);
+	return 0;
+}
+
 int lesson_save_text(const struct session *s, const struct lesson_save_in *in, char **out, char *err,
 		     size_t errlen)
 {
@@ -554,146 +708,32 @@ int lesson_save_text(const struct session *s, const struct lesson_save_in *in, c
 
 	struct buf b = { 0 };
 	struct buf says = { 0 }; /* narration waiting for the next step */
-	int commands = 0;
-	if (st->les)
-		put(&b, "# %s.lesson - a session saved by sockstep (save lesson %s.lesson): the steps\n"
-			"# of lesson %s that ran, a step per command typed by hand, with the results and\n"
-			"# states the kernel gave. Check it with\n"
-			"#     sockstep --batch --lesson %s.lesson\n",
-		    in->name, in->name, st->les->name, in->name);
-	else
-		put(&b, "# %s.lesson - a session saved by sockstep (save lesson %s.lesson): one step per\n"
-			"# command, with the results and states the kernel gave. Check it with\n"
-			"#     sockstep --batch --lesson %s.lesson\n",
-		    in->name, in->name, in->name);
-	if (!in->net)
-		put(&b, "# Recorded in --net host: run it with --net host.\n");
-	put(&b, "title: %s: a session saved from sockstep\n", in->name);
-	if (st->les) /* its title is the lesson's own line, not repeated as a step */
-		put(&b, "summary: the lesson %s as run in a sockstep session, with the kernel's answers\n",
-		    st->les->name);
-	else
-		put(&b, "summary: the commands of a sockstep session, checked against the kernel\n");
-	if (in->net)
-		put(&b, "net: %s\n", in->net);
-	put(&b, "wait: 300ms\n");
-
-	size_t next;
-	for (size_t ci = s->first; ci < s->n; ci = next) {
-		const struct event *e = session_at(s, ci);
-		if (e->kind != EV_COMMAND || !e->text) {
-			next = ci + 1;
-			continue;
-		}
-		size_t end = window_end(s, ci, &next);
-		const char *text = e->text;
-		if (starts(text, "save") || starts(text, "save!"))
-			continue;
-		/* A command of the lesson that ran goes into its step, under its
-		 * title and narration; one typed by hand closes that step. */
-		bool of_lesson = les_meet(st, &b, text) || (!starts(text, "say") && les_typed(st, &b));
-		if (starts(text, "say")) {
-			const struct event *say = NULL;
-			for (size_t i = ci + 1; i < next && !say; i++)
-				if (session_at(s, i)->kind == EV_SAY)
-					say = session_at(s, i);
-			if (say && say->text && plain_text(say->text))
-				narration(&says, say->text);
-			else
-				put(&says, ">> %s\n", text); /* a command after all: marked for below */
-			continue;
-		} else if (starts(text, "expect")) {
-			const struct event *v = verdict(s, ci + 1, next);
-			if (v && v->ret && !st->in_step) {
-				open_step(st, &b, "checks");
-			}
-			if (!v || !v->ret)
-				put(&b, "# %s (did not hold here: %s)\n", text, v && v->text ? v->text : "no verdict");
-			else if (!(of_lesson && in_this_step(st, &b, text))) /* the lesson's own, once */
-				put(&b, "> %s\n", text);
-			continue;
-		} else if (starts(text, "predict") && !answered(s, ci + 1, next)) {
-			/* A question the session never answered (it ended, or the
-			 * next command could not) would not load as a lesson. */
-			put(&b, "# %s (left out: nothing in the session answered it)\n", text);
-			continue;
-		} else if (starts(text, "wire") && !strncmp(text, "wire save", 9)) {
-			put(&b, "# %s (left out: lessons do not write files)\n", text);
-			continue;
-		}
-		if (timers_ended(st, ci + 1, end)) {
-			open_step(st, &b, "the kernel's timers run: TIME_WAIT and FIN_WAIT2 end after 60 s");
-			put(&b, "In the session a timer ended a socket's TIME_WAIT or FIN_WAIT2 here.\n> wait 61s\n");
-		}
-		char why[CMD_ERR_MAX];
-		struct who own = { e->side, 1, 0 };
-		bool fork = false;
-		if (cmd_parse(text, c, why, sizeof why) == 1) {
-			own = (struct who){ c->t.side, c->t.prog > 1 ? c->t.prog : 1, c->t.child };
-			fork = c->verb == V_FORK;
-		}
-		char title[CMD_LINE_MAX + 64];
-		step_title(st, ci + 1, end, own, text, title, sizeof title);
-		if (!of_lesson)
-			open_step(st, &b, title);
-		commands++;
-		/* The narration said before it, then any say that had to stay a command. */
-		if (says.len) {
-			for (char *l = says.s; l && *l;) {
-				char *nl = strchr(l, '\n');
-				if (!strncmp(l, ">> ", 3))
-					put(&b, "> %.*s\n", (int)(nl ? nl - l - 3 : (long)strlen(l) - 3), l + 3);
-				else
-					put(&b, "%.*s\n", (int)(nl ? nl - l : (long)strlen(l)), l);
-				l = nl ? nl + 1 : NULL;
-			}
-			says.len = 0;
-			says.s[0] = '\0';
-		}
-		put(&b, "> %s\n", text);
-		expectations(st, &b, ci + 1, end, fork ? &own : NULL);
-		remember_tail(st, end, next);
-	}
+	put_header(&b, st, in);
+	int commands = put_log(st, &b, &says);
 	les_close(st, &b);
 	commands += st->done_ls; /* a lesson's narration alone is worth saving */
 	if (says.len && !says.oom) {
 		open_step(st, &b, "the end");
-		for (char *l = says.s; l && *l;) {
-			char *nl = strchr(l, '\n');
-			bool cmdline = !strncmp(l, ">> ", 3);
-			put(&b, "%s%.*s\n", cmdline ? "> " : "", (int)(nl ? nl - l : (long)strlen(l)) - (cmdline ? 3 : 0),
-			    l + (cmdline ? 3 : 0));
-			l = nl ? nl + 1 : NULL;
-		}
+		put_says(&b, &says);
 	}
 	bool oom = b.oom || says.oom;
 	free(says.s);
 	free(st);
 	free(c);
+	int r = 0;
 	if (oom) {
-		free(b.s);
 		snprintf(err, errlen, "out of memory while saving the lesson");
-		return -ENOMEM;
-	}
-	if (!commands) {
-		free(b.s);
+		r = -ENOMEM;
+	} else if (!commands) {
 		snprintf(err, errlen, "nothing to save yet: the session has no command; expected a command first, "
 			 "e.g. server socket tcp");
-		return -EINVAL;
+		r = -EINVAL;
+	} else {
+		r = check_loads(&b, in, err, errlen);
 	}
-	/* What is written must load: a question the lesson check refuses
-	 * (predict.h) though this run answered it is said here, not on replay. */
-	char file[LESSON_NAME_MAX + 8], why[CMD_ERR_MAX + sizeof(file) + 16];
-	struct lesson *l;
-	snprintf(file, sizeof(file), "%s.lesson", in->name);
-	int r = lesson_parse(b.s, b.len, file, in->name, &l, why, sizeof(why));
-	if (r < 0) {
+	if (r < 0)
 		free(b.s);
-		snprintf(err, errlen, "the session does not make a lesson that loads (%s); expected a session "
-			 "without that line", why);
-		return r;
-	}
-	lesson_free(l);
-	*out = b.s;
-	return 0;
+	else
+		*out = b.s;
+	return r;
 }

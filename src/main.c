@@ -16,10 +16,12 @@
 #include "capture.h"
 #include "cmd.h"
 #include "config.h"
+#include "fdutil.h"
 #include "help.h"
 #include "lab.h"
 #include "handout_md.h"
 #include "lesson_run.h"
+#include "options.h"
 #include "out.h"
 #include "priv.h"
 #include "prog.h"
@@ -28,372 +30,12 @@
 #include "ui.h"
 #include "wrap.h"
 
-struct options {
-	bool batch;
-	const char *script;
-	const char *write_path;
-	const char *read_path;
-	const char *theme;
-	const char *log_path;
-	struct lab_config lab;
-	unsigned wait_ms;
-	const char *lesson;         /* --lesson NAME|FILE */
-	bool lesson_menu;           /* --lesson with no name: the lesson menu */
-	bool compare;               /* --compare: TCP and UDP labs side by side */
-	const char *compare_with[2]; /* --compare A B: these two lessons (default compare-tcp, compare-udp) */
-	bool list_lessons;
-	bool net_given, wait_given; /* a lesson's net: and wait: apply only when these were not given */
-	const char *ip_given;       /* --client-ip or --server-ip, when given */
-	const char *handout;        /* --handout, when given */
-	enum handout handout_kind;
-	int width;                  /* --width N; 0: not given */
-};
-
-/* The --handout values: one line each. */
-static const struct {
-	const char *name;
-	enum handout kind;
-} handouts[] = {
-	{ "text", HANDOUT_TEXT },
-	{ "worksheet", HANDOUT_WORKSHEET },
-	{ "md", HANDOUT_MD },
-};
-
-static void usage(FILE *f)
-{
-	fputs("Usage: sockstep [OPTION]...\n"
-	      "Teach the BSD socket API with real system calls, one step at a time.\n"
-	      "\n"
-	      "  -b, --batch            run commands without a terminal: from --script, else stdin;\n"
-	      "                         print each C call, its result, the sockaddr_in bytes, the\n"
-	      "                         5-tuple rows it changed and the frames it caused;\n"
-	      "                         exit 1 if any line failed\n"
-	      "  -s, --script FILE      read commands from FILE (with --batch)\n"
-	      "      --lesson NAME|FILE run a lesson; with --batch print it as a handout, with the\n"
-	      "                         real result of every command (exit 1 if an expect failed);\n"
-	      "                         with no NAME, choose one from the lesson menu (as L does)\n"
-	      "      --handout FORMAT   with --batch --lesson: text (default, for print), worksheet\n"
-	      "                         (each prediction a blank, then an answer key from this run)\n"
-	      "                         or md (Markdown with a Mermaid diagram, for a course site)\n"
-	      "      --width N          --batch lines at most N columns (60-1000; a text handout's\n"
-	      "                         default is 100)\n"
-	      "      --list-lessons     list the lessons found, with their summaries, and exit\n"
-	      "  -n, --net MODE         where the sockets live:\n"
-	      "                           lab       (default) two private hosts, client and server,\n"
-	      "                                     joined by sockstep itself as the wire\n"
-	      "                           loopback  one private host, both sides on 127.0.0.1\n"
-	      "                           host      the machine's own network stack\n"
-	      "      --client-ip IP     the lab client's address (default 100.0.0.1)\n"
-	      "      --server-ip IP     the lab server's address (default 200.0.0.2)\n"
-	      "  -w, --wait DURATION    batch: how long a blocked call is waited for before it is\n"
-	      "                         reported still blocked (default 2s; e.g. 500ms, 0)\n"
-	      "  -W, --write FILE       write every frame on the wire to a pcap file\n"
-	      "  -r, --read FILE        print the frames of a pcap file, one line each, and exit\n"
-	      "  -t, --theme NAME       screen colours: default, projector (high contrast) or mono;\n"
-	      "                         NO_COLOR in the environment means mono\n"
-	      "  -l, --log FILE         write diagnostics to FILE while the screen is in use\n"
-	      "      --compare [A B]    lessons A and B side by side, each in its own lab, one key\n"
-	      "                         per step (default: compare-tcp and compare-udp)\n"
-	      "  -h, --help             show this help and exit\n"
-	      "  -V, --version          show the version and exit\n"
-	      "\n"
-	      "Commands, one per line (see sockstep(1)). SIDE is server or client; client2 is\n"
-	      "a second client program, server.1 a forked child, server#4 one socket:\n",
-	      f);
-	/* From the verb table, as the '?' overlay: no command can be left out. */
-	char line[HELP_LINE_MAX];
-	for (size_t i = 0, n = help_commands(0, NULL, 0); i < n; i++) {
-		help_commands(i, line, sizeof line);
-		fprintf(f, "  %s\n", line);
-	}
-	fputs("\n"
-	      "Example:\n"
-	      "  printf 'server socket tcp\\nserver bind 127.0.0.1 1000\\n' | sockstep --batch --net loopback\n",
-	      f);
-}
-
-/* A lab address: a unicast dotted quad, not 0.0.0.0, loopback or multicast. */
-static int parse_lab_ip(const char *opt, const char *s, struct in_addr *out)
-{
-	if (inet_pton(AF_INET, s, out) != 1) {
-		fprintf(stderr, "sockstep: bad %s \"%s\": expected four numbers 0-255 separated by dots, e.g. 100.0.0.1\n",
-			opt, s);
-		return -EINVAL;
-	}
-	uint32_t h = ntohl(out->s_addr);
-	const char *why = h == 0 ? "0.0.0.0 means any address"
-			: (h >> 24) == 127 ? "127.0.0.0/8 is loopback (use --net loopback for that)"
-			: (h >> 28) == 14 ? "multicast addresses cannot be a host's address"
-			: h == 0xFFFFFFFF ? "255.255.255.255 is the broadcast address"
-			: (h >> 24) == 0 ? "0.0.0.0/8 means this network"
-					  : NULL;
-	if (why) {
-		fprintf(stderr, "sockstep: bad %s \"%s\": %s; expected a unicast address, e.g. 100.0.0.1\n", opt, s,
-			why);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-/* Options that cannot go together are refused in one line, rather than one
- * of them being ignored without a word. --read and --list-lessons print and
- * exit: nothing else applies to them. --theme and --log are the screen's. */
-static int refuse_contradictions(const struct options *o)
-{
-	const struct {
-		bool given;
-		const char *name;
-	} opts[] = {
-		{ o->batch, "--batch" },          { o->script, "--script" },
-		{ o->lesson || o->lesson_menu, "--lesson" }, { o->list_lessons, "--list-lessons" },
-		{ o->compare, "--compare" },      { o->net_given, "--net" },
-		{ o->ip_given, o->ip_given },     { o->wait_given, "--wait" },
-		{ o->write_path, "--write" },     { o->read_path, "--read" },
-		{ o->theme, "--theme" },          { o->log_path, "--log" },
-		{ o->handout, "--handout" },      { o->width, "--width" },
-	};
-	const char *alone = o->read_path ? "--read" : o->list_lessons ? "--list-lessons" : NULL;
-	for (size_t i = 0; alone && i < sizeof(opts) / sizeof(opts[0]); i++) {
-		if (opts[i].given && strcmp(opts[i].name, alone)) {
-			fprintf(stderr, "sockstep: %s cannot go with %s: %s; expected %s alone\n", alone, opts[i].name,
-				o->read_path ? "--read only prints a saved capture and exits"
-					     : "--list-lessons only lists the lessons and exits",
-				o->read_path ? "--read FILE" : "--list-lessons");
-			return -EINVAL;
-		}
-	}
-	if (o->batch && (o->theme || o->log_path)) {
-		fprintf(stderr, "sockstep: %s cannot go with --batch: it is for the screen, and --batch has none\n",
-			o->theme ? "--theme" : "--log");
-		return -EINVAL;
-	}
-	if (o->ip_given && o->net_given && o->lab.mode != NET_LAB) {
-		fprintf(stderr, "sockstep: %s cannot go with --net %s: only the lab has client and server addresses\n",
-			o->ip_given, lab_mode_name(o->lab.mode));
-		return -EINVAL;
-	}
-	return 0;
-}
-
-/* --handout NAME from the table above; -1 after one line naming the values. */
-static int parse_handout(const char *v, struct options *o)
-{
-	size_t n = sizeof(handouts) / sizeof(handouts[0]);
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(v, handouts[i].name)) {
-			o->handout = handouts[i].name;
-			o->handout_kind = handouts[i].kind;
-			return 0;
-		}
-	const char *names[sizeof(handouts) / sizeof(handouts[0])];
-	for (size_t i = 0; i < n; i++)
-		names[i] = handouts[i].name;
-	char list[128];
-	lesson_join(names, n, ", ", " or ", list, sizeof(list));
-	fprintf(stderr, "sockstep: bad --handout \"%s\": expected %s\n", tesc(v), list);
-	return -1;
-}
-
-/* Parse argv; returns 0, or 2 after printing one line for a bad option. */
-static int parse_options(int argc, char **argv, struct options *o)
-{
-	enum { OPT_CLIENT_IP = 256, OPT_SERVER_IP, OPT_LESSON, OPT_LIST_LESSONS, OPT_COMPARE, OPT_HANDOUT, OPT_WIDTH };
-	static const struct option longs[] = {
-		{ "batch", no_argument, NULL, 'b' },         { "script", required_argument, NULL, 's' },
-		{ "net", required_argument, NULL, 'n' },     { "wait", required_argument, NULL, 'w' },
-		{ "write", required_argument, NULL, 'W' },   { "read", required_argument, NULL, 'r' },
-		{ "client-ip", required_argument, NULL, OPT_CLIENT_IP },
-		{ "server-ip", required_argument, NULL, OPT_SERVER_IP },
-		{ "lesson", optional_argument, NULL, OPT_LESSON },
-		{ "list-lessons", no_argument, NULL, OPT_LIST_LESSONS },
-		{ "compare", no_argument, NULL, OPT_COMPARE },
-		{ "handout", required_argument, NULL, OPT_HANDOUT },
-		{ "width", required_argument, NULL, OPT_WIDTH },
-		{ "theme", required_argument, NULL, 't' },   { "log", required_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },          { "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	memset(o, 0, sizeof(*o));
-	o->lab.mode = NET_LAB;
-	inet_pton(AF_INET, "100.0.0.1", &o->lab.client_ip);
-	inet_pton(AF_INET, "200.0.0.2", &o->lab.server_ip);
-	o->wait_ms = 2000;
-	o->compare_with[0] = "compare-tcp";
-	o->compare_with[1] = "compare-udp";
-	opterr = 0;
-	int ch;
-	while ((ch = getopt_long(argc, argv, ":bs:n:w:W:r:t:l:hV", longs, NULL)) != -1) {
-		switch (ch) {
-		case 'b':
-			o->batch = true;
-			break;
-		case 's':
-			o->script = optarg;
-			break;
-		case OPT_LESSON:
-			/* "--lesson tcp" as well as "--lesson=tcp"; "--lesson" alone, or
-			 * before another option, is the menu. */
-			if (!optarg && optind < argc && argv[optind][0] != '-')
-				optarg = argv[optind++];
-			o->lesson = optarg;
-			o->lesson_menu = !optarg;
-			break;
-		case OPT_COMPARE:
-			o->compare = true;
-			break;
-		case OPT_LIST_LESSONS:
-			o->list_lessons = true;
-			break;
-		case OPT_HANDOUT:
-			if (parse_handout(optarg, o) < 0)
-				return 2;
-			break;
-		case OPT_WIDTH: {
-			char *end;
-			errno = 0;
-			long w = strtol(optarg, &end, 10);
-			if (errno || end == optarg || *end || w < WRAP_MIN || w > WRAP_MAX) {
-				fprintf(stderr, "sockstep: bad --width \"%s\": expected a number of columns from %d to %d\n",
-					tesc(optarg), WRAP_MIN, WRAP_MAX);
-				return 2;
-			}
-			o->width = (int)w;
-			break;
-		}
-		case 'n':
-			o->net_given = true;
-			if (lab_parse_mode(optarg, &o->lab.mode) < 0) {
-				fprintf(stderr, "sockstep: bad --net \"%s\": expected lab, loopback or host\n", optarg);
-				return 2;
-			}
-			break;
-		case 'w':
-			o->wait_given = true;
-			if (cmd_parse_ms(optarg, &o->wait_ms) < 0) {
-				fprintf(stderr, "sockstep: bad --wait \"%s\": expected a duration such as 2s, 500ms or 0\n",
-					optarg);
-				return 2;
-			}
-			break;
-		case 'W':
-			o->write_path = optarg;
-			break;
-		case 'r':
-			o->read_path = optarg;
-			break;
-		case 't':
-			if (ui_parse_theme(optarg) < 0) {
-				fprintf(stderr, "sockstep: bad --theme \"%s\": expected default, projector or mono\n", optarg);
-				return 2;
-			}
-			o->theme = optarg;
-			break;
-		case 'l':
-			o->log_path = optarg;
-			break;
-		case OPT_CLIENT_IP:
-			o->ip_given = "--client-ip";
-			if (parse_lab_ip("--client-ip", optarg, &o->lab.client_ip) < 0)
-				return 2;
-			break;
-		case OPT_SERVER_IP:
-			o->ip_given = "--server-ip";
-			if (parse_lab_ip("--server-ip", optarg, &o->lab.server_ip) < 0)
-				return 2;
-			break;
-		case 'h':
-			usage(stdout);
-			exit(0);
-		case 'V':
-			printf("sockstep %s\n", SOCKSTEP_VERSION);
-			exit(0);
-		case ':':
-			fprintf(stderr, "sockstep: option %s needs a value; see sockstep --help\n", argv[optind - 1]);
-			return 2;
-		default:
-			fprintf(stderr, "sockstep: unknown option \"%s\"; see sockstep --help\n", argv[optind - 1]);
-			return 2;
-		}
-	}
-	/* --compare takes two lesson names or none: the only words that are
-	 * not options, so they cannot be read as anything else. */
-	if (o->compare && optind < argc && argc - optind != 2) {
-		fprintf(stderr, "sockstep: --compare takes two lesson names or none, e.g. --compare close shutdown; "
-			"got %d name%s\n", argc - optind, argc - optind == 1 ? "" : "s");
-		return 2;
-	}
-	if (o->compare && optind < argc) {
-		o->compare_with[0] = argv[optind];
-		o->compare_with[1] = argv[optind + 1];
-		optind += 2;
-	}
-	if (optind < argc) {
-		fprintf(stderr, "sockstep: unexpected argument \"%s\"; commands go in a --script file or on stdin\n",
-			argv[optind]);
-		return 2;
-	}
-	if (refuse_contradictions(o) < 0)
-		return 2;
-	if (o->lesson_menu && o->batch) {
-		fprintf(stderr, "sockstep: --batch --lesson needs a lesson's name or file: the menu is for the screen; "
-			"expected --lesson NAME (see --list-lessons)\n");
-		return 2;
-	}
-	if (o->script && (o->lesson || o->lesson_menu)) {
-		fprintf(stderr, "sockstep: --script and --lesson both given; expected one of them\n");
-		return 2;
-	}
-	if (o->compare && (o->batch || o->lesson || o->lesson_menu || o->script)) {
-		fprintf(stderr, "sockstep: --compare is a screen of its own; expected no --batch, --lesson or --script\n");
-		return 2;
-	}
-	if (o->script && !o->batch) {
-		fprintf(stderr, "sockstep: --script needs --batch\n");
-		return 2;
-	}
-	if (o->handout && !(o->batch && o->lesson)) {
-		fprintf(stderr, "sockstep: --handout needs --batch and --lesson: it is the form of a lesson's handout\n");
-		return 2;
-	}
-	if (o->width && !o->batch) {
-		fprintf(stderr, "sockstep: --width needs --batch: the screen takes the terminal's width\n");
-		return 2;
-	}
-	if (o->width && o->handout_kind == HANDOUT_MD) {
-		fprintf(stderr, "sockstep: --width does not go with --handout md: Markdown is laid out by its reader\n");
-		return 2;
-	}
-	if (o->lab.client_ip.s_addr == o->lab.server_ip.s_addr) {
-		fprintf(stderr, "sockstep: --client-ip and --server-ip are both %s; expected two different addresses\n",
-			inet_ntoa(o->lab.client_ip));
-		return 2;
-	}
-	return 0;
-}
-
-/* A descriptor opened before the lab moves to lab_fd_base() and up, out of
- * the way of the lesson's sockets (the first one is 3, as in the lecture). */
-static int keep_high(int fd)
-{
-	int high = fcntl(fd, F_DUPFD_CLOEXEC, lab_fd_base());
-	if (high < 0)
-		return fd;
-	close(fd);
-	return high;
-}
-
 /* One line for a file that could not be opened. Under sudo the file was
  * opened as the user who asked: say so when that user may not open it. */
 static void open_failed(const char *what, const char *path, int e, const char *expected)
 {
 	fprintf(stderr, "sockstep: cannot open %s \"%s\": %s (%s)%s; expected %s\n", what, tesc(path), strerror(e),
 		errno_name(e), priv_denied(e), expected);
-}
-
-static const char *file_kind(mode_t m)
-{
-	return S_ISDIR(m) ? "a directory" : S_ISFIFO(m) ? "a FIFO" : S_ISCHR(m) ? "a character device"
-	     : S_ISBLK(m) ? "a block device" : S_ISSOCK(m) ? "a socket" : "not a regular file";
 }
 
 /* Open the script with the user's rights, refusing what is not a regular
@@ -408,12 +50,12 @@ static FILE *open_script(const char *path)
 	struct stat st;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		fprintf(stderr, "sockstep: script \"%s\" is %s; expected a file of commands\n", tesc(path),
-			fstat(fd, &st) < 0 ? "unreadable" : file_kind(st.st_mode));
+			fstat(fd, &st) < 0 ? "unreadable" : fd_kind(st.st_mode));
 		close(fd);
 		return NULL;
 	}
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-	fd = keep_high(fd);
+	fd = fd_move_high(fd);
 	FILE *f = fdopen(fd, "r");
 	if (!f)
 		close(fd);
@@ -451,7 +93,7 @@ static int open_output(const char *opt, const char *path, bool append)
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	/* Nor may two outputs be one file (--write S --log S, wire save S). */
 	priv_in_use(opt, fd);
-	return keep_high(fd);
+	return fd_move_high(fd);
 }
 
 /* An output that exists already and is a file in use: refused before any
@@ -702,10 +344,152 @@ static int run(struct options *o, struct app *a, struct lesson *lesson, struct l
 	return status;
 }
 
+/* What start-up holds, phase to phase; cleanup() releases it all. */
+struct start {
+	struct options o;
+	struct lesson_file lf[2]; /* the lessons, read but not parsed */
+	int nl;
+	struct lesson *lesson, *lesson_b;
+	FILE *in, *pcapf, *logf;
+	const char *name;         /* of the commands' input, for error lines */
+	struct app *a;
+	bool app_up;              /* a holds a lab (app_close) */
+	bool fell_back;           /* the user namespace was refused: --net host */
+};
+
+/* One line for what a phase was refused; the status of a refused start. */
+static int refused(const char *err)
+{
+	fprintf(stderr, "sockstep: %s\n", err);
+	return 2;
+}
+
+/* --list-lessons: with no privilege left, as the lessons are parsed. */
+static int list_lessons(void)
+{
+	char err[256];
+	if (priv_drop_all(err, sizeof(err)) < 0) {
+		fprintf(stderr, "sockstep: %s\n", err);
+		return 1;
+	}
+	return lesson_list(stdout) > 0 ? 0 : 1;
+}
+
+/* Files: the lessons are found and read now, as the user who asked, but
+ * parsed only once the privileges are gone; the script or stdin. */
+static int phase_files(struct start *s)
+{
+	const char *lnames[2] = { s->o.compare ? s->o.compare_with[0] : s->o.lesson, s->o.compare_with[1] };
+	s->nl = s->o.compare ? 2 : s->o.lesson ? 1 : 0;
+	for (int i = 0; i < s->nl; i++) {
+		char lerr[CMD_ERR_MAX + CMD_PATH_MAX];
+		if (lesson_read(lnames[i], &s->lf[i], lerr, sizeof(lerr)) < 0)
+			return refused(lerr);
+	}
+	char err[256];
+	if (fd_check(err, sizeof(err)) < 0)
+		return refused(err);
+	if (open_inputs(&s->o, s->lf, s->nl, &s->in, &s->name) < 0)
+		return 2;
+	/* A send on a closed connection is a lesson (EPIPE), not a reason to die. */
+	signal(SIGPIPE, SIG_IGN);
+	s->a->live = !s->o.batch;
+	return 0;
+}
+
+/* Privileges. Namespaces first: unshare(CLONE_NEWUSER) needs a
+ * single-threaded process, and leaves no privilege outside them. */
+static int phase_privileges(struct start *s)
+{
+	char err[256];
+	if (s->o.lab.mode != NET_HOST && priv_enter_userns(err, sizeof(err)) < 0) {
+		fprintf(stderr, "sockstep: %s\n", err);
+		fprintf(stderr, "sockstep: falling back to --net host (the machine's own network stack)\n");
+		s->o.lab.mode = NET_HOST;
+		s->fell_back = true;
+	}
+	/* From here no other process of this uid may read our memory or open
+	 * our descriptors: not the capture ring, which --net host opens next
+	 * (the lab's uid_map, written above, needs a dumpable process). */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	if (s->o.lab.mode != NET_HOST)
+		return 0;
+	/* As tcpdump -Z: the capture is opened, then root and every
+	 * capability (also those of 'setcap cap_net_raw+ep') go. */
+	if (app_init(s->a, &s->o.lab, false, err, sizeof(err)) < 0)
+		return refused(err);
+	s->app_up = true;
+	return priv_drop_all(err, sizeof(err)) < 0 ? refused(err) : 0;
+}
+
+/* Lessons: parsed with no privilege left; a screen needs a terminal. */
+static int phase_lessons(struct start *s)
+{
+	if (parse_lessons(&s->o, s->lf, s->nl, s->fell_back, &s->lesson, &s->lesson_b) != 0)
+		return 2;
+	if (!s->o.batch && !isatty(STDIN_FILENO))
+		return refused("stdin is not a terminal; use --batch to run commands from a pipe or --script");
+	s->a->wait_ms = s->o.wait_ms;
+	return 0;
+}
+
+/* The outputs, as the user, once nothing can refuse the run any more; then
+ * the lab (in --net host, the capture opened above gets --write). */
+static int phase_lab(struct start *s)
+{
+	struct app *a = s->a;
+	char err[256];
+	if (s->o.write_path && s->app_up && !a->wire) {
+		fprintf(stderr, "sockstep: --write: there is no capture: %s\n", a->wire_why);
+		return 2;
+	}
+	if (open_outputs(&s->o, &s->pcapf, &s->logf) < 0)
+		return 2;
+	if (!s->app_up) {
+		a->pcap = s->pcapf; /* the app owns it now */
+		a->pcap_name = s->o.write_path;
+		s->pcapf = NULL;
+		if (app_init(a, &s->o.lab, false, err, sizeof(err)) < 0)
+			return refused(err);
+		s->app_up = true;
+	} else if (s->pcapf) {
+		if (wire_write_to(a->wire, s->pcapf, s->o.write_path, err, sizeof(err)) < 0)
+			return refused(err);
+		s->pcapf = NULL; /* the wire owns it now */
+	}
+	if (s->o.write_path && !a->wire) {
+		fprintf(stderr, "sockstep: --write: there is no capture: %s\n", a->wire_why);
+		return 2;
+	}
+	if (a->lab.mode == NET_HOST && !a->wire && s->o.batch)
+		fprintf(stderr, "sockstep: no capture: %s\n", a->wire_why);
+	return 0;
+}
+
+/* The one cleanup, whichever phase stopped. */
+static void cleanup(struct start *s)
+{
+	if (s->app_up)
+		app_close(s->a);
+	else if (s->a->pcap)
+		fclose(s->a->pcap);
+	s->a->pcap = NULL;
+	if (s->pcapf)
+		fclose(s->pcapf);
+	if (s->in != stdin)
+		fclose(s->in);
+	for (int i = 0; i < 2; i++)
+		lesson_file_free(&s->lf[i]);
+	lesson_free(s->lesson);
+	lesson_free(s->lesson_b);
+	if (s->logf)
+		fclose(s->logf);
+}
+
 /* Start-up in named phases, as bubblewrap's main: options; files, opened
  * with the user's rights while privileged, nothing parsed; privileges given
  * up (a capture opened first in --net host, else our own user namespace);
- * the lessons parsed; the lab; the run. One cleanup. */
+ * the lessons parsed; the outputs and the lab; the run. One cleanup. */
 int main(int argc, char **argv)
 {
 	/* A side's program, exec'd by sockstep (prog.c): nothing of sockstep's
@@ -716,134 +500,24 @@ int main(int argc, char **argv)
 		return 2; /* no /dev/null: nowhere to say so either */
 	priv_init();
 	out_init(); /* stderr escaped; stdout checked at exit, as close_stdout does */
-	struct options o;
-	int rc = parse_options(argc, argv, &o);
-	if (rc)
-		return rc;
-	char err[256];
-	if (o.read_path)
-		return read_capture(o.read_path);
-	if (o.list_lessons) {
-		if (priv_drop_all(err, sizeof(err)) < 0) {
-			fprintf(stderr, "sockstep: %s\n", err);
-			return 1;
-		}
-		return lesson_list(stdout) > 0 ? 0 : 1;
-	}
-	if (o.compare && o.lab.mode != NET_LAB) {
-		fprintf(stderr, "sockstep: --compare runs two labs; expected --net lab or no --net\n");
-		return 2;
-	}
-
-	/* Files: the lessons are found and read now, as the user who asked, but
-	 * parsed only once the privileges are gone. */
-	struct lesson_file lf[2];
-	memset(lf, 0, sizeof(lf));
-	const char *lnames[2] = { o.compare ? o.compare_with[0] : o.lesson, o.compare_with[1] };
-	int nl = o.compare ? 2 : o.lesson ? 1 : 0;
-	struct lesson *lesson = NULL, *lesson_b = NULL;
-	FILE *in = stdin, *pcapf = NULL, *logf = NULL;
-	const char *name = "stdin";
 	static struct app a; /* large; one per process */
-	bool app_up = false, fell_back = false;
-	int status = 2;
-	for (int i = 0; i < nl; i++) {
-		char lerr[CMD_ERR_MAX + CMD_PATH_MAX];
-		if (lesson_read(lnames[i], &lf[i], lerr, sizeof(lerr)) < 0) {
-			fprintf(stderr, "sockstep: %s\n", lerr);
-			goto out;
-		}
-	}
-	if (lab_fd_check(err, sizeof(err)) < 0) {
-		fprintf(stderr, "sockstep: %s\n", err);
-		goto out;
-	}
-	if (open_inputs(&o, lf, nl, &in, &name) < 0)
-		goto out;
-	/* A send on a closed connection is a lesson (EPIPE), not a reason to die. */
-	signal(SIGPIPE, SIG_IGN);
-	a.live = !o.batch;
-
-	/* Privileges. Namespaces first: unshare(CLONE_NEWUSER) needs a
-	 * single-threaded process, and leaves no privilege outside them. */
-	if (o.lab.mode != NET_HOST && lab_enter_userns(err, sizeof(err)) < 0) {
-		fprintf(stderr, "sockstep: %s\n", err);
-		fprintf(stderr, "sockstep: falling back to --net host (the machine's own network stack)\n");
-		o.lab.mode = NET_HOST;
-		fell_back = true;
-	}
-	/* From here no other process of this uid may read our memory or open
-	 * our descriptors: not the capture ring, which --net host opens next
-	 * (the lab's uid_map, written above, needs a dumpable process). */
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	if (o.lab.mode == NET_HOST) {
-		/* As tcpdump -Z: the capture is opened, then root and every
-		 * capability (also those of 'setcap cap_net_raw+ep') go. */
-		if (app_init(&a, &o.lab, false, err, sizeof(err)) < 0) {
-			fprintf(stderr, "sockstep: %s\n", err);
-			goto out;
-		}
-		app_up = true;
-		if (priv_drop_all(err, sizeof(err)) < 0) {
-			fprintf(stderr, "sockstep: %s\n", err);
-			goto out;
-		}
-	}
-
-	/* Lessons: parsed with no privilege left; then the outputs, as the user,
-	 * once nothing can refuse the run any more. */
-	if ((status = parse_lessons(&o, lf, nl, fell_back, &lesson, &lesson_b)) != 0)
-		goto out;
-	status = 2;
-	if (!o.batch && !isatty(STDIN_FILENO)) {
-		fprintf(stderr, "sockstep: stdin is not a terminal; use --batch to run commands from a pipe or --script\n");
-		goto out;
-	}
-	a.wait_ms = o.wait_ms;
-	if (o.write_path && app_up && !a.wire) {
-		fprintf(stderr, "sockstep: --write: there is no capture: %s\n", a.wire_why);
-		goto out;
-	}
-	if (open_outputs(&o, &pcapf, &logf) < 0)
-		goto out;
-	if (!app_up) {
-		a.pcap = pcapf; /* the app owns it now */
-		a.pcap_name = o.write_path;
-		pcapf = NULL;
-		if (app_init(&a, &o.lab, false, err, sizeof(err)) < 0) {
-			fprintf(stderr, "sockstep: %s\n", err);
-			goto out;
-		}
-		app_up = true;
-	} else if (pcapf) {
-		if (wire_write_to(a.wire, pcapf, o.write_path, err, sizeof(err)) < 0) {
-			fprintf(stderr, "sockstep: %s\n", err);
-			goto out;
-		}
-		pcapf = NULL; /* the wire owns it now */
-	}
-	if (o.write_path && !a.wire) {
-		fprintf(stderr, "sockstep: --write: there is no capture: %s\n", a.wire_why);
-		goto out;
-	}
-	if (a.lab.mode == NET_HOST && !a.wire && o.batch)
-		fprintf(stderr, "sockstep: no capture: %s\n", a.wire_why);
-	status = run(&o, &a, lesson, lesson_b, in, name, logf);
-out:
-	if (app_up)
-		app_close(&a);
-	else if (a.pcap)
-		fclose(a.pcap);
-	a.pcap = NULL;
-	if (pcapf)
-		fclose(pcapf);
-	if (in != stdin)
-		fclose(in);
-	for (int i = 0; i < 2; i++)
-		lesson_file_free(&lf[i]);
-	lesson_free(lesson);
-	lesson_free(lesson_b);
-	if (logf)
-		fclose(logf);
+	struct start s = { .in = stdin, .name = "stdin", .a = &a };
+	int status = options_parse(argc, argv, &s.o);
+	if (status)
+		return status == 1 ? 0 : status;
+	if (s.o.read_path)
+		return read_capture(s.o.read_path);
+	if (s.o.list_lessons)
+		return list_lessons();
+	status = phase_files(&s);
+	if (!status)
+		status = phase_privileges(&s);
+	if (!status)
+		status = phase_lessons(&s);
+	if (!status)
+		status = phase_lab(&s);
+	if (!status)
+		status = run(&s.o, &a, s.lesson, s.lesson_b, s.in, s.name, s.logf);
+	cleanup(&s);
 	return status;
 }

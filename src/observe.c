@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "fdutil.h"
 #include "tcpstate.h"
 
 void observe_init(struct observer *o, struct lab *lab)
@@ -62,12 +63,7 @@ static int diag_of(struct observer *o, enum side side)
 {
 	if (o->diag[side] < 0) {
 		int fd = lab_socket(o->lab, side, AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
-		int high = fd >= 0 ? fcntl(fd, F_DUPFD_CLOEXEC, lab_fd_base()) : -1;
-		if (high >= 0) {
-			close(fd);
-			fd = high;
-		}
-		o->diag[side] = fd;
+		o->diag[side] = fd_move_high(fd);
 	}
 	return o->diag[side];
 }

@@ -1,5 +1,7 @@
 /* priv.c - privileges (see priv.h). As tcpdump -Z does: root is used only
- * for what needs it (the capture), never to open a file a user named. */
+ * for what needs it (the capture), never to open a file a user named; and,
+ * as bubblewrap keeps them in one place, the entry into our own user
+ * namespace (uid/gid maps, setgroups) is here too. */
 #include "priv.h"
 
 #include <errno.h>
@@ -7,6 +9,8 @@
 #include <grp.h>
 #include <linux/capability.h>
 #include <pwd.h>
+#include <sched.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fdutil.h"
 #include "names.h" /* errno_name */
 
 #define NOBODY 65534
@@ -114,36 +119,15 @@ static int open_as_user(const char *path, int flags, mode_t mode)
 		int r = become_user();
 		int fd = r < 0 ? -1 : open(path, flags, mode);
 		int e = r < 0 ? -r : fd < 0 ? errno : 0;
-		char cbuf[CMSG_SPACE(sizeof(int))];
-		memset(cbuf, 0, sizeof(cbuf));
-		struct iovec iov = { .iov_base = &e, .iov_len = sizeof(e) };
-		struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
-		if (fd >= 0) {
-			m.msg_control = cbuf;
-			m.msg_controllen = sizeof(cbuf);
-			struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-			c->cmsg_level = SOL_SOCKET;
-			c->cmsg_type = SCM_RIGHTS;
-			c->cmsg_len = CMSG_LEN(sizeof(int));
-			memcpy(CMSG_DATA(c), &fd, sizeof(int));
-		}
-		_exit(sendmsg(sv[1], &m, 0) < 0 ? 1 : 0);
+		_exit(fd_send(sv[1], &e, sizeof(e), fd, 0) < 0 ? 1 : 0);
 	}
 	close(sv[1]);
 	int e = EIO, fd = -1;
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { .iov_base = &e, .iov_len = sizeof(e) };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-			    .msg_controllen = sizeof(cbuf) };
-	ssize_t n;
-	while ((n = recvmsg(sv[0], &m, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
-		;
-	if (n == (ssize_t)sizeof(e)) {
-		for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))
-			if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
-				memcpy(&fd, CMSG_DATA(c), sizeof(int));
-	} else {
+	if (fd_recv(sv[0], &e, sizeof(e), &fd, MSG_CMSG_CLOEXEC) != (ssize_t)sizeof(e)) {
 		e = EIO;
+		if (fd >= 0)
+			close(fd);
+		fd = -1;
 	}
 	close(sv[0]);
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
@@ -322,4 +306,192 @@ const char *priv_same_file(int fd)
 		if (st.st_dev == in_use[i].dev && st.st_ino == in_use[i].ino)
 			return in_use[i].name;
 	return NULL;
+}
+
+/* ---- our own user namespace (the lab's) ---------------------------------- */
+
+/* Set once priv_enter_userns succeeded: only then may lab_setup create
+ * links, because only then are we sure the netns we are in is ours and not
+ * the host's. */
+static bool in_own_userns;
+
+static int nsfail(char *err, size_t errlen, int e, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* Writes "<what>: ENAME (strerror)" and returns -e. */
+static int nsfail(char *err, size_t errlen, int e, const char *fmt, ...)
+{
+	if (err && errlen) {
+		char what[160];
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(what, sizeof what, fmt, ap);
+		va_end(ap);
+		snprintf(err, errlen, "%s: %s (%s)", what, errno_name(e), strerror(e));
+	}
+	return -e;
+}
+
+/* Reads a small integer sysctl; -1 if absent or unreadable. */
+static long read_long(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	long v = -1;
+	if (f) {
+		if (fscanf(f, "%ld", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+static int userns_refused(char *err, size_t errlen, int e)
+{
+	const char *how;
+	if (e == ENOSPC || e == EUSERS)
+		how = "the namespace limit is reached; raise /proc/sys/user/max_user_namespaces "
+		      "(and max_net_namespaces), e.g. 'sysctl -w user.max_user_namespaces=15000', "
+		      "or run with --net host";
+	else if (e == EINVAL)
+		how = "the process is multi-threaded or chrooted; call it first thing in main(), "
+		      "or run with --net host";
+	else if (e == EPERM && read_long("/proc/sys/kernel/unprivileged_userns_clone") == 0)
+		how = "enable them with 'sysctl -w kernel.unprivileged_userns_clone=1', "
+		      "or run with --net host";
+	else if (e == EPERM && read_long("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == 1)
+		how = "enable them with 'sysctl -w kernel.apparmor_restrict_unprivileged_userns=0', "
+		      "or run with --net host";
+	else if (e == EPERM && read_long("/proc/sys/user/max_user_namespaces") == 0)
+		how = "/proc/sys/user/max_user_namespaces is 0; raise it with "
+		      "'sysctl -w user.max_user_namespaces=15000', or run with --net host";
+	else if (e == EPERM)
+		how = "perhaps a container's seccomp policy forbids unshare(); "
+		      "allow it (e.g. docker --security-opt seccomp=unconfined), or run with --net host";
+	else
+		how = "run with --net host";
+	if (err && errlen)
+		snprintf(err, errlen, "user namespaces are refused here (unshare: %s); %s",
+		         errno_name(e), how);
+	return -e;
+}
+
+static int write_maps(pid_t pid, uid_t outer_uid, gid_t outer_gid, const char **step)
+{
+	char path[64], line[64];
+	int r;
+
+	/* "deny" is required before an unprivileged gid_map, and keeps the
+	 * outside groups out of reach in any case. */
+	snprintf(path, sizeof path, "/proc/%ld/setgroups", (long)pid);
+	*step = "writing setgroups";
+	if ((r = file_write_text(path, "deny")) < 0 && r != -ENOENT)
+		return r;
+	snprintf(path, sizeof path, "/proc/%ld/uid_map", (long)pid);
+	snprintf(line, sizeof line, "0 %lu 1", (unsigned long)outer_uid);
+	*step = "writing uid_map";
+	if ((r = file_write_text(path, line)) < 0)
+		return r;
+	snprintf(path, sizeof path, "/proc/%ld/gid_map", (long)pid);
+	snprintf(line, sizeof line, "0 %lu 1", (unsigned long)outer_gid);
+	*step = "writing gid_map";
+	return file_write_text(path, line);
+}
+
+/* As real root: a process in a new user namespace can only map ids it holds
+ * itself, so a short-lived child still in the parent namespace (where it has
+ * CAP_SETUID) writes our maps. Then we become ns-uid 0, i.e. the unprivileged
+ * outer uid, keeping all capabilities over our own namespaces. */
+static int enter_as_root(char *err, size_t errlen)
+{
+	uid_t ou;
+	gid_t og;
+	priv_user(&ou, &og); /* never 0: mapping root would give the namespace root's power outside */
+	pid_t self = getpid();
+	int go[2], back[2];
+
+	/* Supplementary groups (root's 0 among them) would survive the uid
+	 * change and setgroups() is denied inside: the user's own, now. */
+	int gr = priv_user_groups();
+	if (gr < 0)
+		return nsfail(err, errlen, -gr, "setting the user's supplementary groups");
+	if (pipe2(go, O_CLOEXEC) < 0)
+		return nsfail(err, errlen, errno, "pipe for the uid-map helper");
+	if (pipe2(back, O_CLOEXEC) < 0) {
+		int e = errno;
+		close(go[0]);
+		close(go[1]);
+		return nsfail(err, errlen, e, "pipe for the uid-map helper");
+	}
+	pid_t pid = fork();
+	if (pid < 0) {
+		int e = errno;
+		close(go[0]); close(go[1]); close(back[0]); close(back[1]);
+		return nsfail(err, errlen, e, "fork of the uid-map helper");
+	}
+	if (pid == 0) {
+		char c;
+		int res[2] = {0, 0};
+		const char *step = "";
+		close(go[1]);
+		close(back[0]);
+		/* EOF means the parent's unshare failed: nothing to do. */
+		if (read(go[0], &c, 1) == 1) {
+			res[1] = -write_maps(self, ou, og, &step);
+			res[0] = step[8]; /* 's', 'u', 'g': which file */
+			if (write(back[1], res, sizeof res) < 0)
+				_exit(1);
+		}
+		_exit(0);
+	}
+	close(go[0]);
+	close(back[1]);
+
+	int r = 0, res[2] = {0, 0};
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNET) < 0)
+		r = userns_refused(err, errlen, errno);
+	else if (write(go[1], "x", 1) != 1)
+		r = nsfail(err, errlen, errno, "waking the uid-map helper");
+	close(go[1]);
+	if (r == 0 && read(back[0], res, sizeof res) != (ssize_t)sizeof res)
+		r = nsfail(err, errlen, EIO, "uid-map helper died");
+	close(back[0]);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	if (r < 0)
+		return r;
+	if (res[1] != 0)
+		return nsfail(err, errlen, res[1], "writing %s for uid %lu",
+		            res[0] == 'u' ? "uid_map" : res[0] == 'g' ? "gid_map" : "setgroups",
+		            (unsigned long)ou);
+	if (setresgid(0, 0, 0) < 0)
+		return nsfail(err, errlen, errno, "setresgid(0) inside the user namespace");
+	if (setresuid(0, 0, 0) < 0)
+		return nsfail(err, errlen, errno, "setresuid(0) inside the user namespace");
+	return 0;
+}
+
+bool priv_in_own_userns(void)
+{
+	return in_own_userns;
+}
+
+int priv_enter_userns(char *err, size_t errlen)
+{
+	if (err && errlen)
+		err[0] = '\0';
+	if (priv_real_root()) {
+		int r = enter_as_root(err, errlen);
+		if (r == 0)
+			in_own_userns = true;
+		return r;
+	}
+	uid_t ou = geteuid();
+	gid_t og = getegid();
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNET) < 0)
+		return userns_refused(err, errlen, errno);
+	const char *step = "";
+	int r = write_maps(getpid(), ou, og, &step);
+	if (r < 0)
+		return nsfail(err, errlen, -r, "%s in the new user namespace", step);
+	in_own_userns = true;
+	return 0;
 }

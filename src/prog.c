@@ -17,7 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "lab.h"
+#include "fdutil.h"
 #include "priv.h"
 #include "session.h" /* errno_name */
 #include "text.h"    /* tesc */
@@ -107,19 +107,9 @@ static void run_one(int ctl, int passed)
 static void __attribute__((noreturn)) child_loop(int ctl)
 {
 	for (;;) {
-		char cbuf[CMSG_SPACE(sizeof(int))];
-		struct iovec iov = { .iov_base = &req, .iov_len = sizeof(req) };
-		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-				     .msg_controllen = sizeof(cbuf) };
-		ssize_t n = recvmsg(ctl, &mh, 0);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
+		int passed;
+		if (fd_recv(ctl, &req, sizeof(req), &passed, 0) <= 0)
 			_exit(0); /* sockstep is gone */
-		int passed = -1;
-		struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-		if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
-			memcpy(&passed, CMSG_DATA(cm), sizeof(int));
 		run_one(ctl, passed);
 	}
 }
@@ -202,15 +192,6 @@ static void __attribute__((noreturn)) child_exec(int ctl_at, char *const argv[])
 
 /* ---- sockstep's side ------------------------------------------------------ */
 
-static int move_high(int fd)
-{
-	int high = fcntl(fd, F_DUPFD_CLOEXEC, lab_fd_base());
-	if (high < 0)
-		return fd;
-	close(fd);
-	return high;
-}
-
 int prog_spawn(struct prog *p, const char *name, char *err, size_t errlen)
 {
 	int sv[2];
@@ -221,7 +202,7 @@ int prog_spawn(struct prog *p, const char *name, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot start the program: socketpair: %s", strerror(e));
 		return -e;
 	}
-	int ctl_at = lab_fd_base();
+	int ctl_at = fd_base();
 	pid_t parent = getpid();
 	/* The runner's command line, made before the fork. */
 	char ctl_s[16], parent_s[16], name_s[16];
@@ -244,7 +225,7 @@ int prog_spawn(struct prog *p, const char *name, char *err, size_t errlen)
 	}
 	close(sv[1]);
 	p->pid = pid;
-	p->ctl = move_high(sv[0]);
+	p->ctl = fd_move_high(sv[0]);
 	p->alive = true;
 	int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (pfd < 0) {
@@ -253,7 +234,7 @@ int prog_spawn(struct prog *p, const char *name, char *err, size_t errlen)
 		prog_kill(p, true);
 		return -e;
 	}
-	p->pidfd = move_high(pfd);
+	p->pidfd = fd_move_high(pfd);
 	struct prog_rep *hello = malloc(sizeof(*hello));
 	int rc = hello ? prog_recv(p, hello) : -ENOMEM;
 	int exec_err = rc == 0 && hello->ret < 0 ? (hello->err ? hello->err : EIO) : 0;
@@ -294,26 +275,7 @@ int prog_send(struct prog *p, const struct prog_req *rq, int pass_fd)
 		len += rq->len;
 	else if (rq->op == V_FORK) /* the child's name, with its '\0' */
 		len += strnlen((const char *)rq->data, sizeof(rq->data) - 1) + 1;
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { .iov_base = (void *)rq, .iov_len = len };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-	if (pass_fd >= 0) {
-		memset(cbuf, 0, sizeof(cbuf));
-		mh.msg_control = cbuf;
-		mh.msg_controllen = sizeof(cbuf);
-		struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(cm), &pass_fd, sizeof(int));
-	}
-	for (;;) {
-		ssize_t n = sendmsg(p->ctl, &mh, MSG_NOSIGNAL);
-		if (n >= 0)
-			return 0;
-		if (errno != EINTR)
-			return -errno;
-	}
+	return fd_send(p->ctl, rq, len, pass_fd, MSG_NOSIGNAL);
 }
 
 /* The state letter of /proc/PID/stat: R, S, D, Z, T, ... or 0. */

@@ -5,6 +5,8 @@
 #include "ui.h"
 #include "ui_shell.h"
 
+#include "fdutil.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <langinfo.h>
@@ -695,13 +697,9 @@ int ui_run(struct app *a, const struct ui_opts *o)
 		teardown(&u, NULL);
 		return 1;
 	}
-	/* Our own descriptors live at lab_fd_base() and up: the lesson's sockets start at 3. */
+	/* Our own descriptors live at fd_base() and up: the lesson's sockets start at 3. */
 	for (int i = 0; i < 2; i++) {
-		int high = fcntl(sig_pipe[i], F_DUPFD_CLOEXEC, lab_fd_base());
-		if (high >= 0) {
-			close(sig_pipe[i]);
-			sig_pipe[i] = high;
-		}
+		sig_pipe[i] = fd_move_high(sig_pipe[i]);
 	}
 	got_quit = got_winch = 0;
 	signals_install();
@@ -739,7 +737,7 @@ int ui_run(struct app *a, const struct ui_opts *o)
 	curses_on = 1;
 	/* From here on stderr belongs to the log (or nowhere): a stray message
 	 * from a library must not scribble over the screen. */
-	saved_stderr = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, lab_fd_base());
+	saved_stderr = fd_dup_high(STDERR_FILENO);
 	int sink = log_file ? fileno(log_file) : open("/dev/null", O_WRONLY | O_CLOEXEC);
 	if (saved_stderr >= 0 && sink >= 0)
 		dup2(sink, STDERR_FILENO);
