@@ -230,9 +230,6 @@ bool ui_scroll_key(struct ui_pane *p, int key, int total, int visible);
 /* Fix p->top for total lines in visible rows (following the end if asked). */
 void ui_scroll_fix(struct ui_pane *p, int total, int visible);
 
-/* Diagnostics to --log FILE (nothing while curses owns the screen otherwise). */
-void ui_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
 /* Open the ':' line with text already typed (ui_prompt.c). */
 void ui_prompt_open(struct ui *u, const char *prefill);
 /* Where the prompt wants the cursor (screen coordinates). */
@@ -266,7 +263,5 @@ void ui_predict_skip(struct ui *u, bool all);
 void ui_predict_reset(struct ui *u, bool restart);
 /* "2 of 3 predicted" for the lesson's end, "" when the lesson asks nothing. */
 void ui_predict_score(struct ui *u, char *buf, size_t len);
-/* Set the narration line to a notice (warn: the warning style). */
-void ui_notice(struct ui *u, bool warn, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif

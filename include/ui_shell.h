@@ -7,14 +7,10 @@
 #define SOCKSTEP_UI_SHELL_H
 
 #include "ui_pane.h"
+#include "ui_theme.h"
 
 #define UI_MIN_COLS 80
 #define UI_MIN_LINES 24
-
-enum ui_theme { TH_DEFAULT, TH_PROJECTOR, TH_MONO };
-
-/* Map every role to an attribute for the theme (mono without colours). */
-void ui_theme_apply(struct ui *u, enum ui_theme th);
 
 /* Place every pane for the terminal's size, the zoom and the mode. */
 void ui_layout(struct ui *u);

@@ -4,6 +4,7 @@
  * (ui_*.c) draw themselves. Only this file feeds app_exec_line. */
 #include "ui.h"
 #include "ui_shell.h"
+#include "ui_notice.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -26,77 +27,6 @@
 #include "lesson_run.h"
 #include "out.h"
 #include "text.h"
-
-/* ---- diagnostics ------------------------------------------------------- */
-
-static FILE *log_file;
-static bool own_log; /* opened here from log_path: closed here too */
-static unsigned long log_dropped; /* lines a slow reader of the log had no room for */
-static bool log_gone;             /* the log failed (its reader went away): no more lines */
-
-/* Write one whole line to the log, or nothing: a FIFO's or a pipe's reader
- * that does not keep up must not freeze the screen (the descriptor is
- * non-blocking, see ui_run), and a line cut in two would be worse than one
- * left out. Lines up to PIPE_BUF go into a pipe whole or not at all. */
-static bool log_line(const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fileno(log_file), p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			return false;
-		if (w < 0) {
-			out_write_error("the --log file", errno);
-			log_gone = true;
-			return false;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return true;
-}
-
-/* One line: the message quotes what the user typed (commands, lesson
- * names, errors), so it is written escaped (text.h), as on a terminal: a log
- * is read with cat and tail -f. A log that cannot be written is said at exit;
- * lines a slow reader had no room for are counted in the next line. */
-void ui_log(const char *fmt, ...)
-{
-	if (!log_file || log_gone)
-		return;
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	char *msg = NULL, *line = NULL;
-	size_t len = 0;
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vasprintf(&msg, fmt, ap);
-	va_end(ap);
-	FILE *m = open_memstream(&line, &len);
-	if (m) {
-		fprintf(m, "%lld.%03ld ", (long long)ts.tv_sec, ts.tv_nsec / 1000000);
-		if (log_dropped)
-			fprintf(m, "(%lu line%s left out: the log's reader did not keep up) ", log_dropped,
-				log_dropped == 1 ? "" : "s");
-		text_fputs(n < 0 ? "(out of memory)" : msg, m);
-		fclose(m);
-	}
-	free(n < 0 ? NULL : msg);
-	if (!line)
-		return;
-	if (len > PIPE_BUF - 1) { /* cut where a UTF-8 character begins */
-		len = PIPE_BUF - 1;
-		while (len && ((unsigned char)line[len] & 0xC0) == 0x80)
-			len--;
-	}
-	line[len++] = '\n';
-	if (log_line(line, len))
-		log_dropped = 0;
-	else if (!log_gone)
-		log_dropped++;
-	free(line);
-}
 
 /* ---- signals: a flag and a byte down the self-pipe ---------------------- */
 
@@ -202,26 +132,6 @@ static void signals_restore(void)
 			installed[sig] = false;
 		}
 }
-/* ---- narration --------------------------------------------------------- */
-
-void ui_notice(struct ui *u, bool warn, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(u->notice, sizeof(u->notice), fmt, ap);
-	va_end(ap);
-	u->notice_warn = warn;
-	u->notice_at = u->a->log.n;
-}
-
-/* An output cut short while the screen is up (out_lost: a capture file's
- * reader that does not keep up or went away): on the status line, and in the log. */
-static void lost_notice(void *ctx, const char *line)
-{
-	ui_notice(ctx, true, "%s", line);
-	ui_log("%s", line);
-}
-
 /* The lab that keys and the ':' line act on: in --compare, the focused half's. */
 struct app *ui_target(struct ui *u)
 {
@@ -621,12 +531,7 @@ static void teardown(struct ui *u, SCREEN *scr)
 			close(sig_pipe[i]);
 			sig_pipe[i] = -1;
 		}
-	if (log_file) {
-		ui_log("curses stopped");
-		if (own_log)
-			fclose(log_file);
-		log_file = NULL;
-	}
+	ui_log_close();
 }
 
 int ui_run(struct app *a, const struct ui_opts *o)
@@ -669,25 +574,8 @@ int ui_run(struct app *a, const struct ui_opts *o)
 	if (nc && nc[0])
 		th = TH_MONO;
 
-	own_log = false;
-	if (o && o->log) {
-		log_file = o->log;
-	} else if (o && o->log_path) {
-		own_log = true;
-		int fd = open(o->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-		if (fd < 0 || !(log_file = fdopen(fd, "a"))) {
-			fprintf(stderr, "sockstep: cannot open --log \"%s\": %s\n", tesc(o->log_path), strerror(errno));
-			if (fd >= 0)
-				close(fd);
-			return 2;
-		}
-	}
-	/* A FIFO or a pipe: written without blocking (ui_log). */
-	struct stat lst;
-	log_dropped = 0;
-	log_gone = false;
-	if (log_file && fstat(fileno(log_file), &lst) == 0 && !S_ISREG(lst.st_mode))
-		fcntl(fileno(log_file), F_SETFL, fcntl(fileno(log_file), F_GETFL) | O_NONBLOCK);
+	if (ui_log_open(o ? o->log : NULL, o ? o->log_path : NULL))
+		return 2;
 	setlocale(LC_ALL, "");
 	u.utf8 = !strcmp(nl_langinfo(CODESET), "UTF-8");
 	if (pipe2(sig_pipe, O_NONBLOCK | O_CLOEXEC) < 0) {
@@ -740,12 +628,13 @@ int ui_run(struct app *a, const struct ui_opts *o)
 	/* From here on stderr belongs to the log (or nowhere): a stray message
 	 * from a library must not scribble over the screen. */
 	saved_stderr = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, lab_fd_base());
-	int sink = log_file ? fileno(log_file) : open("/dev/null", O_WRONLY | O_CLOEXEC);
+	FILE *log = ui_log_stream();
+	int sink = log ? fileno(log) : open("/dev/null", O_WRONLY | O_CLOEXEC);
 	if (saved_stderr >= 0 && sink >= 0)
 		dup2(sink, STDERR_FILENO);
-	if (!log_file && sink >= 0)
+	if (!log && sink >= 0)
 		close(sink);
-	out_set_notice(lost_notice, &u);
+	out_set_notice(ui_notice_lost, &u);
 	ui_log("curses started: TERM=%s utf8=%d theme=%d", getenv("TERM") ? getenv("TERM") : "", u.utf8, th);
 
 	cbreak(); /* Ctrl-C stays a signal: one way out, handled like SIGTERM */

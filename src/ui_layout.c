@@ -5,6 +5,7 @@
  * the joining character (tee, cross, corner), so a new arrangement needs
  * rectangles only, never drawing code of its own. */
 #include "ui_shell.h"
+#include "ui_notice.h"
 
 #include <stdio.h>
 #include <stdlib.h>

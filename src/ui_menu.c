@@ -5,6 +5,7 @@
  * its row is cut with an ellipsis, and the chosen one is shown whole below
  * the list. */
 #include "ui_shell.h"
+#include "ui_notice.h"
 
 #include <stdio.h>
 #include <stdlib.h>

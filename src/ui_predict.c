@@ -6,6 +6,7 @@
  * what was not answered. The answer is never stored: predict.c reads it from
  * the log of what the command did. Nothing here blocks. */
 #include "ui_shell.h"
+#include "ui_notice.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -2,6 +2,7 @@
  * completion from cmd_complete, Esc to cancel, Enter to run the line
  * through app_exec_line (ui_run_line). Errors land in the narration line. */
 #include "ui_pane.h"
+#include "ui_notice.h"
 
 #include <stdio.h>
 #include <stdlib.h>

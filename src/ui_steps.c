@@ -7,6 +7,7 @@
  * steps before, with its progress on the narration line; q or Esc stops a
  * step or a replay where it is. */
 #include "ui_shell.h"
+#include "ui_notice.h"
 
 #include <stdio.h>
 #include <string.h>
