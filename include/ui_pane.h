@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "app.h"
+#include "ui_hide.h"
 
 /* Colours by semantic role (htop's ColorElements); a theme maps each role
  * to an attribute. Meaning never rests on colour alone: every role that
@@ -111,9 +112,6 @@ struct ui_lesson {
 	struct app *a;
 };
 
-#define UI_PREDICT_QUEUE 16 /* questions of one step */
-#define UI_PREDICT_MAX 256  /* questions of one lesson that are scored */
-
 struct ui {
 	struct app *a;        /* the lab the keys and the ':' line act on */
 	struct ui_lesson les[2];  /* [0] the lesson (TCP in --compare), [1] --compare's second (UDP) */
@@ -140,39 +138,18 @@ struct ui {
 	struct lesson *owned; /* a lesson started from the menu: freed when replaced or at the end */
 	bool prompting;       /* the ':' line is open */
 	bool quit;            /* leave the loop */
-	/* A lesson step, or a replay (b, r), in progress: the loop turns it,
-	 * command by command and settle by settle, answering keys between
-	 * (ui_steps.c). */
-	struct ui_steps {
-		bool active;
-		bool replay;          /* b or r: the labs were rebuilt, steps 1..upto run again */
-		int k;                /* the step running (0-based); u->step is k + 1 meanwhile */
-		int upto;             /* run steps until k reaches this */
-		int lab;              /* whose commands run now: 0, then 1 in --compare */
-		size_t item;          /* that lab's next item of step k */
-		bool settling;        /* the last command acts on the network: it settles */
-		int ms;               /* settling: how long the loop may sleep before the next turn */
-		struct app_settle st;
-		int fails_before;
-		size_t from[2];       /* each lab's log length when step k began: its rows are after it */
-		int queued;           /* n pressed meanwhile: steps to run after it */
-		unsigned finished;    /* runs ended (each step or replay), counted for the --log */
-		unsigned drawn;       /* the last of them the screen has drawn, idle */
-		char err[CMD_ERR_MAX + CMD_PATH_MAX];
-	} run;
-	/* Predict, then reveal (ui_predict.c): the questions of the lesson's
-	 * steps, each waiting for a guess; their cells show "??" meanwhile. */
-	struct ui_predict {
-		size_t scan;          /* the next event of les[0]'s log to look at */
-		int seen;             /* questions met in that log: the ordinal of the next */
-		size_t ev[UI_PREDICT_QUEUE]; /* waiting questions (EV_PREDICT), oldest first */
-		int ord[UI_PREDICT_QUEUE];
-		int nq;
-		bool answering;       /* the ':' line holds a guess, not a command */
-		bool range_read;
-		unsigned lo, hi;      /* the client host's ephemeral port range */
-		signed char verdict[UI_PREDICT_MAX]; /* per question: 0 not yet, 1 right, 2 wrong, 3 skipped */
-	} pred;
+	/* The shell's state machines (ui_shell.h), opaque to the panes: a lesson
+	 * step or replay being run (ui_steps.c), and predict-then-reveal's
+	 * scoring (ui_predict.c). */
+	struct ui_steps *run;
+	struct ui_predict *pred;
+	bool stepping;        /* a lesson step or replay runs (ui_steps.c starts and ends it) */
+	struct ui_asked asked; /* questions waiting for a guess: their answers are hidden (ui_hide.h) */
+	bool answering;       /* the ':' line holds a guess, not a command */
+	/* What an overlay (the ':' line, the menu) hands back for the shell to
+	 * do after the key: run a line, judge a guess, start a lesson. */
+	enum ui_ask { UA_NONE, UA_RUN, UA_GUESS, UA_LESSON } ask;
+	char ask_text[CMD_LINE_MAX + CMD_PATH_MAX + 1];
 	/* the narration line */
 	char notice[CMD_ERR_MAX + CMD_PATH_MAX + 64];
 	bool notice_warn;
@@ -229,39 +206,5 @@ const char *ui_glyph(const struct ui *u, enum ui_glyph g);
 bool ui_scroll_key(struct ui_pane *p, int key, int total, int visible);
 /* Fix p->top for total lines in visible rows (following the end if asked). */
 void ui_scroll_fix(struct ui_pane *p, int total, int visible);
-
-/* Open the ':' line with text already typed (ui_prompt.c). */
-void ui_prompt_open(struct ui *u, const char *prefill);
-/* Where the prompt wants the cursor (screen coordinates). */
-void ui_prompt_cursor(const struct ui *u, int *y, int *x);
-/* Run one command line as the user typed it (ui.c): errors go to the narration. */
-void ui_run_line(struct ui *u, const char *line);
-
-/* Predict, then reveal (ui_predict.c). Is the cell of this program's socket
- * (fd), from log event `at` of lab a, the answer to a question still
- * waiting for a guess? Then the panes show "??" instead. */
-bool ui_predict_hides(const struct ui *u, const struct app *a, enum side side, int prog, int child, int fd,
-		      size_t at, enum expect_what what);
-/* The bytes a question still waiting asks for ("htons(1001): which 2 bytes?"),
- * when log event `at` of lab a comes after it: into b (up to 4), their count
- * in *n; the sockaddr_in and conversion panes show "??" for them. */
-bool ui_predict_hidden_bytes(const struct ui *u, const struct app *a, size_t at, unsigned char b[4], int *n);
-/* Text about what command seq did (a frame's summary, its layers, a
- * ladder label): the answers of the questions still waiting that were asked
- * before it become '?'s of the same width (predict_mask_words). */
-void ui_predict_mask(const struct ui *u, const struct app *a, unsigned seq, char *text);
-/* The step's new questions (a replay's are met, not asked again). */
-void ui_predict_collect(struct ui *u, bool replay);
-/* A question waits: the narration line's text for it. */
-bool ui_predict_line(struct ui *u, char *buf, size_t len);
-bool ui_predict_pending(const struct ui *u);
-/* The student's guess (the ':' line in answer mode): judged, revealed, scored. */
-void ui_predict_guess(struct ui *u, const char *guess);
-/* s: reveal the oldest question without scoring it; all: every one (n goes on). */
-void ui_predict_skip(struct ui *u, bool all);
-/* The lab was rebuilt (b, r): forget the questions waiting; restart: the score too. */
-void ui_predict_reset(struct ui *u, bool restart);
-/* "2 of 3 predicted" for the lesson's end, "" when the lesson asks nothing. */
-void ui_predict_score(struct ui *u, char *buf, size_t len);
 
 #endif

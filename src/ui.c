@@ -140,8 +140,6 @@ struct app *ui_target(struct ui *u)
 	return u->a;
 }
 
-static void panes_update(struct ui *u);
-
 void ui_run_line(struct ui *u, const char *line)
 {
 	char err[CMD_ERR_MAX] = "";
@@ -156,24 +154,15 @@ void ui_run_line(struct ui *u, const char *line)
 		ui_notice(u, true, "%s", err[0] ? err : "the command was refused");
 	/* Lines pasted or typed ahead run many to one draw: the panes read
 	 * each line's events now, before the bounded log drops them. */
-	panes_update(u);
+	ui_panes_update(u);
 }
 
-
-/* Every pane of the screen reads the new events of its log, drawn or not
- * (zoom hides some): the log is bounded, and drops what is not read. */
-static void panes_update(struct ui *u)
-{
-	for (int i = 0; i < P_TILED_; i++)
-		if (ui_pane_shown(u, i) && u->pane[i].ops && u->pane[i].ops->update)
-			u->pane[i].ops->update(u, &u->pane[i]);
-}
 
 static void draw(struct ui *u)
 {
 	if (ui_layout_stale(u))
 		ui_layout(u);
-	panes_update(u);
+	ui_panes_update(u);
 	werase(stdscr);
 	if (ui_layout_small()) {
 		curs_set(0);
@@ -226,14 +215,6 @@ static void focus_step(struct ui *u, int d)
 
 /* ---- lessons: n, b, r ------------------------------------------------- */
 
-/* Every pane forgets what it read: the logs were rebuilt from index 0. */
-void ui_panes_forget(struct ui *u)
-{
-	for (int i = 0; i < P_COUNT_; i++)
-		if (u->pane[i].ops && u->pane[i].ops->forget)
-			u->pane[i].ops->forget(u, &u->pane[i]);
-}
-
 static void mouse(struct ui *u)
 {
 	MEVENT me;
@@ -253,6 +234,19 @@ static void mouse(struct ui *u)
 			p->ops->click(u, p, me.y - p->y, me.x - p->x);
 		return;
 	}
+}
+
+/* What an overlay handed back (ui_pane.h's ask): the shell does it. */
+static void answer_ask(struct ui *u)
+{
+	enum ui_ask what = u->ask;
+	u->ask = UA_NONE;
+	if (what == UA_RUN)
+		ui_run_line(u, u->ask_text);
+	else if (what == UA_GUESS)
+		ui_predict_guess(u, u->ask_text);
+	else if (what == UA_LESSON)
+		ui_lesson_start(u, u->ask_text);
 }
 
 /* One key: what it did, as htop's HandlerResult: the loop redraws, or lays
@@ -278,11 +272,13 @@ static int key(struct ui *u, int k)
 	if (u->menu) {
 		struct ui_pane *mp = &u->pane[P_MENU];
 		mp->ops->key(u, mp, k);
+		answer_ask(u);
 		/* Closed, a lesson perhaps started: its narration pane takes rows. */
 		return u->menu ? UH_REDRAW : UH_RELAYOUT;
 	}
 	if (u->prompting) {
 		u->pane[P_PROMPT].ops->key(u, &u->pane[P_PROMPT], k);
+		answer_ask(u);
 		return UH_REDRAW;
 	}
 	if (ui_layout_small()) {
@@ -314,8 +310,7 @@ static int key(struct ui *u, int k)
 		/* A question waits: ':' takes the guess, s skips it (Enter stays the panes'). */
 		switch (k) {
 		case ':':
-			ui_prompt_open(u, "");
-			u->pred.answering = true;
+			ui_prompt_open(u, "", true);
 			return UH_REDRAW;
 		case 's':
 			ui_predict_skip(u, false);
@@ -326,19 +321,19 @@ static int key(struct ui *u, int k)
 	}
 	switch (k) {
 	case ':':
-		ui_prompt_open(u, "");
+		ui_prompt_open(u, "", false);
 		return UH_REDRAW;
 	case 's':
-		ui_prompt_open(u, "server ");
+		ui_prompt_open(u, "server ", false);
 		return UH_REDRAW;
 	case 'c':
-		ui_prompt_open(u, "client ");
+		ui_prompt_open(u, "client ", false);
 		return UH_REDRAW;
 	case 'w':
-		ui_prompt_open(u, "wire save ");
+		ui_prompt_open(u, "wire save ", false);
 		return UH_REDRAW;
 	case 'S':
-		ui_prompt_open(u, "save lesson ");
+		ui_prompt_open(u, "save lesson ", false);
 		return UH_REDRAW;
 	case 'L':
 		ui_menu_open(u);
@@ -441,9 +436,9 @@ static int loop(struct ui *u)
 		}
 		/* A state for whoever watches the --log (the screen tests): the end
 		 * of a step or replay, once the screen shows it. */
-		if (u->run.drawn != u->run.finished && !ui_steps_busy(u)) {
-			u->run.drawn = u->run.finished;
-			ui_log("screen: idle at step %d (run %u)", u->step, u->run.finished);
+		if (u->run->drawn != u->run->finished && !ui_steps_busy(u)) {
+			u->run->drawn = u->run->finished;
+			ui_log("screen: idle at step %d (run %u)", u->step, u->run->finished);
 		}
 		struct app *settling = ui_steps_settling(u);
 		bool paused = ui_steps_paused(u); /* between two steps: the wire waits for n */
@@ -453,7 +448,7 @@ static int loop(struct ui *u)
 		int n = 2, end[2] = { 2, 2 }; /* each lab's descriptors end before end[k] */
 		for (int k = 0; k < 2; k++) {
 			/* A settle that naps leaves its lab's descriptors alone. */
-			bool skip = labs[k] == settling && app_settle_sleeps(&u->run.st);
+			bool skip = labs[k] == settling && app_settle_sleeps(&u->run->st);
 			int m = labs[k] && !skip ? app_pollfds(labs[k], pfd + n, APP_MAX_POLL, paused) : 0;
 			n += m > 0 ? m : 0;
 			end[k] = n;
@@ -537,7 +532,13 @@ static void teardown(struct ui *u, SCREEN *scr)
 int ui_run(struct app *a, const struct ui_opts *o)
 {
 	static struct ui u;
+	static struct ui_steps run;
+	static struct ui_predict pred;
 	memset(&u, 0, sizeof(u));
+	memset(&run, 0, sizeof(run));
+	memset(&pred, 0, sizeof(pred));
+	u.run = &run;
+	u.pred = &pred;
 	u.a = a;
 	if (o && o->lesson) {
 		u.les[0] = (struct ui_lesson){ .l = o->lesson, .a = a };

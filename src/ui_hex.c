@@ -91,7 +91,7 @@ struct hidden {
 static struct hidden hidden_at(struct ui *u, struct ui_pane *p, size_t at)
 {
 	struct hidden h;
-	if (!ui_predict_hidden_bytes(u, p->a, at, h.b, &h.n))
+	if (!ui_hide_bytes(&u->asked, p->a, at, h.b, &h.n))
 		h.n = 0;
 	return h;
 }

@@ -96,12 +96,12 @@ static void who_prefix(const struct event *e, char *buf, size_t len)
 }
 
 /* The answer to a question still waiting is not drawn (ui_predict.c); when
- * it is revealed the pane reads its log again (ui_predict_reveal_panes). */
+ * it is revealed the pane reads its log again (ui_predict.c). */
 static bool hid(const struct ui *u, const struct app *a, const struct event *e, size_t at, enum expect_what w)
 {
 	const struct tuple_row *r = e->row;
-	return r ? ui_predict_hides(u, a, r->side, r->prog, r->child, r->fd, at, w)
-		 : ui_predict_hides(u, a, e->side, e->prog, e->child, e->fd, at, w);
+	return r ? ui_hide_cell(&u->asked, a, r->side, r->prog, r->child, r->fd, at, w)
+		 : ui_hide_cell(&u->asked, a, e->side, e->prog, e->child, e->fd, at, w);
 }
 
 static void read_event(const struct ui *u, struct lad *d, const struct app *a, const struct event *e, size_t at)
@@ -121,7 +121,7 @@ static void read_event(const struct ui *u, struct lad *d, const struct app *a, c
 		for (size_t i = d->l.n; i-- > 0 && d->l.n - i <= 8;)
 			if (d->l.it[i].frame && d->l.it[i].no == f->no) {
 				for (int t = 0; t < d->l.it[i].ntiers; t++)
-					ui_predict_mask(u, a, e->seq, d->l.it[i].label[t]);
+					ui_hide_mask(&u->asked, a, e->seq, d->l.it[i].label[t]);
 				break;
 			}
 		return;

@@ -118,7 +118,7 @@ static int step_table_lines(const struct ui *u, int which, int width, int *rows)
 {
 	const struct session *s = &u->les[which].a->log;
 	int n = 1, r = 1, notew = width - 24 > 20 ? width - 24 : 20;
-	for (size_t i = u->run.from[which]; i < s->n; i++) {
+	for (size_t i = u->run->from[which]; i < s->n; i++) {
 		const struct event *e = session_at(s, i);
 		if (!e || e->kind != EV_ROW || !e->row)
 			continue;

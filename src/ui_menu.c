@@ -182,12 +182,11 @@ static bool menu_key(struct ui *u, struct ui_pane *p, int key)
 	case '\r':
 	case '\n':
 	case UI_FKEY(KEY_ENTER): {
-		char *path = strdup(m->e[m->sel].path);
+		/* The shell starts it (ui_lesson_start) once the menu is closed. */
+		u->ask = UA_LESSON;
+		snprintf(u->ask_text, sizeof(u->ask_text), "%s", m->e[m->sel].path);
 		u->menu = false;
 		menu_forget(u, p);
-		if (path)
-			ui_lesson_start(u, path);
-		free(path);
 		return false;
 	}
 	case 27:

@@ -200,7 +200,7 @@ static void program_title(struct ui *u, struct ui_pane *p, char *buf, size_t len
 /* The answer to a question still waiting (ui_predict.c) is not shown yet. */
 static bool hidden(const struct ui *u, const struct ui_pane *p, const struct pline *pl, enum expect_what w)
 {
-	return ui_predict_hides(u, p->a, p->side, pl->prog, pl->child, pl->fd, pl->has_done ? pl->done_at : pl->at, w);
+	return ui_hide_cell(&u->asked, p->a, p->side, pl->prog, pl->child, pl->fd, pl->has_done ? pl->done_at : pl->at, w);
 }
 
 static const char *result_text(struct ui *u, const struct ui_pane *p, const struct pline *pl, char *buf, size_t len,

@@ -56,7 +56,7 @@ static void narration(struct ui *u, char *buf, size_t len, attr_t *attr, bool *p
 			*attr = u->attr[R_WARN];
 		return;
 	}
-	if (ui_predict_line(u, buf, len))
+	if (!ui_steps_busy(u) && ui_predict_line(u, buf, len))
 		return;
 	/* A lesson speaks until a command is typed by hand. */
 	if (u->nles && u->a->log.seq == u->lesson_seq[0] &&
@@ -157,10 +157,10 @@ static void draw_hints(struct ui *u, int y, int width)
 		{ ":", "answer", false }, { "s", "skip", false }, { "n", "next", false }, { "b", "back", false },
 		{ "?", "help", false },   { "Tab", "focus", true }, { "z", "zoom", true }, { "q", "quit", false },
 	};
-	if (u->prompting && u->pred.answering) {
+	if (u->prompting && u->answering) {
 		/* The ':' line took the narration's row: the question stays in sight below it. */
 		char q[CMD_LINE_MAX];
-		if (ui_predict_line(u, q, sizeof(q))) {
+		if (!ui_steps_busy(u) && ui_predict_line(u, q, sizeof(q))) {
 			int x = 1 + ui_put(u, stdscr, y, 1, width - 1, "Enter", u->attr[R_KEY]);
 			x += ui_put(u, stdscr, y, x + 1, width - x - 1, "checks", u->attr[R_TEXT]) + 3;
 			ui_put(u, stdscr, y, x, width - x, q, u->attr[R_NARRATE]);

@@ -338,7 +338,7 @@ static size_t step_from(const struct ui *u, const struct ui_pane *p)
 {
 	for (int k = 0; k < u->nles && k < 2; k++)
 		if (u->les[k].a == p->a && u->step > 0 &&
-		    (u->run.active || p->a->log.seq == u->lesson_seq[k]))
+		    (u->stepping || p->a->log.seq == u->lesson_seq[k]))
 			return u->step_log[k];
 	return (size_t)-1;
 }
@@ -651,7 +651,7 @@ static bool hidden_cell(const struct ui *u, const struct ui_pane *p, const struc
 	enum expect_what w = c == C_STATE ? EX_STATE : c == C_LPORT ? EX_LOCAL : c == C_RIP || c == C_RPORT ? EX_REMOTE
 											   : EX_BLOCKED;
 	const struct tuple_row *r = &e->row;
-	return w != EX_BLOCKED && ui_predict_hides(u, p->a, r->side, r->prog, r->child, r->fd, e->at, w);
+	return w != EX_BLOCKED && ui_hide_cell(&u->asked, p->a, r->side, r->prog, r->child, r->fd, e->at, w);
 }
 
 static void draw_row(struct ui *u, struct ui_pane *p, const struct table *t, const struct dline *d, int y)

@@ -149,7 +149,7 @@ static void draw_frame_line(struct ui *u, struct ui_pane *p, int y, const struct
 	int sw = p->w - x - rw;
 	char sum[sizeof(f->dec.summary)];
 	snprintf(sum, sizeof(sum), "%s", f->dec.summary);
-	ui_predict_mask(u, p->a, f->seq, sum); /* a port or text a waiting question asks for */
+	ui_hide_mask(&u->asked, p->a, f->seq, sum); /* a port or text a waiting question asks for */
 	int used = ui_put(u, p->win, y, x, sw, sum, base);
 	if (ui_width(u, sum) > sw && sw > 1)
 		ui_put(u, p->win, y, x + used - 1, 1, ui_glyph(u, G_ELLIPSIS), base);
@@ -175,7 +175,7 @@ void ui_frame_detail(struct ui *u, struct ui_pane *p, int y, const struct wire_f
 	ui_put(u, p->win, y++, 1, p->w - 2, head, u->attr[R_HEADER]);
 	/* Layer detail first, then the bytes, as far as the pane goes. */
 	frame_text(p->a->wire, f);
-	ui_predict_mask(u, p->a, f->seq, detail_buf);
+	ui_hide_mask(&u->asked, p->a, f->seq, detail_buf);
 	char *save = NULL;
 	int k = 0;
 	for (char *l = strtok_r(detail_buf, "\n", &save); l && y < p->h; l = strtok_r(NULL, "\n", &save))
