@@ -101,8 +101,6 @@ struct app *ui_target(struct ui *u);
 void ui_prompt_open(struct ui *u, const char *prefill, bool answering);
 /* Where the prompt wants the cursor (screen coordinates). */
 void ui_prompt_cursor(const struct ui *u, int *y, int *x);
-/* Run one command line as the user typed it (ui.c): errors go to the narration. */
-void ui_run_line(struct ui *u, const char *line);
 
 /* Predict, then reveal (ui_predict.c); what the panes hide is ui_hide.h. */
 /* The step's new questions (a replay's are met, not asked again). */

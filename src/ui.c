@@ -5,6 +5,7 @@
 #include "ui.h"
 #include "ui_shell.h"
 #include "ui_notice.h"
+#include "ui_keys.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -140,24 +141,6 @@ struct app *ui_target(struct ui *u)
 	return u->a;
 }
 
-void ui_run_line(struct ui *u, const char *line)
-{
-	char err[CMD_ERR_MAX] = "";
-	int rc = app_exec_line(ui_target(u), line, err, sizeof(err));
-	ui_log("exec \"%s\" -> %d%s%s", line, rc, err[0] ? ": " : "", err);
-	/* A call that puts nothing on the wire (closing a UDP socket) wakes no
-	 * descriptor of the loop: show its rows now, not at the next event. */
-	if (rc > 0)
-		app_service(ui_target(u), false);
-	u->notice[0] = '\0';
-	if (rc < 0 || rc == 2)
-		ui_notice(u, true, "%s", err[0] ? err : "the command was refused");
-	/* Lines pasted or typed ahead run many to one draw: the panes read
-	 * each line's events now, before the bounded log drops them. */
-	ui_panes_update(u);
-}
-
-
 static void draw(struct ui *u)
 {
 	if (ui_layout_stale(u))
@@ -206,36 +189,6 @@ static void draw(struct ui *u)
 
 /* ---- keys --------------------------------------------------------------- */
 
-static void focus_step(struct ui *u, int d)
-{
-	do
-		u->focus = (u->focus + d + P_TILED_) % P_TILED_;
-	while (!ui_pane_shown(u, u->focus));
-}
-
-/* ---- lessons: n, b, r ------------------------------------------------- */
-
-static void mouse(struct ui *u)
-{
-	MEVENT me;
-	if (getmouse(&me) != OK || !(me.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED)))
-		return;
-	for (int i = 0; i < P_TILED_; i++) {
-		struct ui_pane *p = &u->pane[i];
-		/* The title row above the content belongs to the pane too. */
-		if (!p->win || me.y < p->y - 1 || me.y >= p->y + p->h || me.x < p->x || me.x >= p->x + p->w)
-			continue;
-		/* the ladder takes its slot back */
-		bool relay = (u->focus == P_WIRE || u->focus == P_WIRE_B) && i != u->focus;
-		u->focus = i;
-		if (relay)
-			ui_layout(u);
-		if (me.y >= p->y && p->ops->click)
-			p->ops->click(u, p, me.y - p->y, me.x - p->x);
-		return;
-	}
-}
-
 /* What an overlay handed back (ui_pane.h's ask): the shell does it. */
 static void answer_ask(struct ui *u)
 {
@@ -249,20 +202,12 @@ static void answer_ask(struct ui *u)
 		ui_lesson_start(u, u->ask_text);
 }
 
-/* One key: what it did, as htop's HandlerResult: the loop redraws, or lays
- * out and redraws, only when a key asks for it. */
-enum ui_handled { UH_IGNORED = 0, UH_REDRAW = 1, UH_RELAYOUT = 2 };
-
+/* One key: the open overlay's (help, menu, the ':' line), else the key
+ * table's (ui_keys.c), which hands the rest to the focused pane. */
 static int key(struct ui *u, int k)
 {
-	if (k == UI_FKEY(KEY_RESIZE)) {
-		clearok(curscr, TRUE);
-		return UH_RELAYOUT;
-	}
-	if (k == 12) { /* Ctrl-L: repaint everything */
-		clearok(curscr, TRUE);
-		return UH_REDRAW;
-	}
+	if (ui_keys_is_always(k))
+		return ui_keys_always(u, k);
 	if (u->help) {
 		struct ui_pane *hp = &u->pane[P_HELP];
 		if (!hp->ops->key(u, hp, k))
@@ -286,110 +231,7 @@ static int key(struct ui *u, int k)
 			u->quit = true;
 		return UH_IGNORED;
 	}
-	if (ui_steps_busy(u)) {
-		/* A step or a replay runs: q and Esc stop it; what would run
-		 * commands of its own waits; looking around (Tab, z, ?, the
-		 * arrows) and the wire keys go on. */
-		switch (k) {
-		case 'q':
-		case 27:
-			ui_steps_cancel(u);
-			return UH_REDRAW;
-		case ':':
-		case 's':
-		case 'c':
-		case 'S':
-		case 'L':
-			ui_notice(u, false, "step %d is running: commands wait until it ends (Esc stops it)", u->step);
-			return UH_REDRAW;
-		default:
-			break;
-		}
-	}
-	if (ui_predict_pending(u) && !ui_steps_busy(u)) {
-		/* A question waits: ':' takes the guess, s skips it (Enter stays the panes'). */
-		switch (k) {
-		case ':':
-			ui_prompt_open(u, "", true);
-			return UH_REDRAW;
-		case 's':
-			ui_predict_skip(u, false);
-			return UH_REDRAW;
-		default:
-			break;
-		}
-	}
-	switch (k) {
-	case ':':
-		ui_prompt_open(u, "", false);
-		return UH_REDRAW;
-	case 's':
-		ui_prompt_open(u, "server ", false);
-		return UH_REDRAW;
-	case 'c':
-		ui_prompt_open(u, "client ", false);
-		return UH_REDRAW;
-	case 'w':
-		ui_prompt_open(u, "wire save ", false);
-		return UH_REDRAW;
-	case 'S':
-		ui_prompt_open(u, "save lesson ", false);
-		return UH_REDRAW;
-	case 'L':
-		ui_menu_open(u);
-		return UH_REDRAW;
-	case 'h':
-		ui_run_line(u, "wire hold");
-		return UH_REDRAW;
-	case 'p':
-		ui_run_line(u, "wire pass");
-		return UH_REDRAW;
-	case '.':
-		ui_run_line(u, "wire step");
-		return UH_REDRAW;
-	case 'x':
-		ui_run_line(u, "wire drop");
-		return UH_REDRAW;
-	case '\t': /* zoomed, or the ladder's slot changes hands with the frame list */
-		focus_step(u, 1);
-		return UH_RELAYOUT;
-	case UI_FKEY(KEY_BTAB):
-		focus_step(u, -1);
-		return UH_RELAYOUT;
-	case 'z':
-		u->zoom = !u->zoom;
-		return UH_RELAYOUT;
-	case '?':
-		u->help = true;
-		u->pane[P_HELP].top = 0;
-		u->pane[P_HELP].follow = false;
-		return UH_REDRAW;
-	case 'q':
-		u->quit = true;
-		return UH_REDRAW;
-	case 'n':
-	case ' ':
-		ui_steps_key(u, 'n');
-		return UH_REDRAW;
-	case 'b':
-	case 'r':
-		if (!u->nles)
-			break; /* without a lesson they are the focused pane's */
-		ui_steps_key(u, k);
-		return UH_REDRAW;
-	case UI_FKEY(KEY_MOUSE):
-		mouse(u);
-		return UH_REDRAW;
-	case 27: /* Esc: forget an error shown */
-		if (!u->notice[0])
-			return UH_IGNORED;
-		u->notice[0] = '\0';
-		return UH_REDRAW;
-	default:
-		break;
-	}
-	struct ui_pane *p = &u->pane[u->focus];
-	return p->win && p->ops->key && p->ops->key(u, p, k) ? UH_REDRAW : UH_IGNORED;
+	return ui_keys_run(u, k);
 }
 
 /* Read every key waiting (stdin said it was readable); never blocks. */

@@ -2,6 +2,7 @@
  * place, this command's news or error, else a hint for the situation) and
  * the key hints, essential ones first. */
 #include "ui_shell.h"
+#include "ui_keys.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -128,35 +129,11 @@ static void narration(struct ui *u, char *buf, size_t len, attr_t *attr, bool *p
 		snprintf(buf, len, "s or c picks a side, then type its next call; : runs any command; ? help");
 }
 
-/* The key hint line: pairs of key and what it does. The essential ones
- * always; the others (extra) where the width allows. */
-struct hint {
-	const char *key, *what;
-	bool extra;
-};
-
+/* The key hint line: pairs of key and what it does, from the key table
+ * (ui_keys.c). The essential ones always; the others (extra) where the
+ * width allows. */
 static void draw_hints(struct ui *u, int y, int width)
 {
-	static const struct hint normal[] = {
-		{ "?", "help", false },   { ":", "command", false }, { "s", "server", false },
-		{ "c", "client", false }, { "h", "hold", false },    { "p", "pass", true },
-		{ ".", "step", false },   { "x", "drop", false },    { "Tab", "focus", true },
-		{ "z", "zoom", false },   { "w", "save pcap", true }, { "q", "quit", false },
-	};
-	static const struct hint lesson[] = {
-		{ "n", "next", false },   { "b", "back", false },     { "r", "restart", false },
-		{ "?", "help", false },   { ":", "command", false },  { "s", "server", true },
-		{ "c", "client", true },  { "h", "hold", true },       { ".", "step", true },
-		{ "Tab", "focus", true }, { "z", "zoom", false },      { "q", "quit", false },
-	};
-	static const struct hint prompting[] = {
-		{ "Enter", "run", false }, { "Esc", "cancel", false }, { "Tab", "complete", false },
-		{ "Up/Down", "history", false },
-	};
-	static const struct hint predicting[] = {
-		{ ":", "answer", false }, { "s", "skip", false }, { "n", "next", false }, { "b", "back", false },
-		{ "?", "help", false },   { "Tab", "focus", true }, { "z", "zoom", true }, { "q", "quit", false },
-	};
 	if (u->prompting && u->answering) {
 		/* The ':' line took the narration's row: the question stays in sight below it. */
 		char q[CMD_LINE_MAX];
@@ -168,11 +145,14 @@ static void draw_hints(struct ui *u, int y, int width)
 		}
 	}
 	bool pred = !u->prompting && ui_predict_pending(u) && !ui_steps_busy(u);
-	const struct hint *h = u->prompting ? prompting : pred ? predicting : u->nles ? lesson : normal;
-	size_t n = u->prompting ? sizeof(prompting) / sizeof(prompting[0])
-		 : pred		 ? sizeof(predicting) / sizeof(predicting[0])
-		 : u->nles	 ? sizeof(lesson) / sizeof(lesson[0])
-				 : sizeof(normal) / sizeof(normal[0]);
+	enum ui_hint_mode m = u->prompting ? UK_PROMPT : pred ? UK_PREDICT : u->nles ? UK_LESSON : UK_EXPLORE;
+	struct hint {
+		const char *key, *what;
+		bool extra;
+	} h[16];
+	size_t n = 0;
+	while (n < 16 && ui_keys_hint(m, n, &h[n].key, &h[n].what, &h[n].extra))
+		n++;
 	bool show[16];
 	int used = 1;
 	for (size_t i = 0; i < n; i++) {
