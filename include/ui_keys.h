@@ -34,6 +34,8 @@ size_t ui_keys_help(size_t i, char *buf, size_t len);
  * label and word; extra: shown only where the width allows. false past the end. */
 bool ui_keys_hint(enum ui_hint_mode m, size_t i, const char **key, const char **what, bool *extra);
 
+/* The lab that keys and the ':' line act on (--compare: the focused half's). */
+struct app *ui_target(struct ui *u);
 /* Run one command line as the user typed it: errors go to the narration. */
 void ui_run_line(struct ui *u, const char *line);
 

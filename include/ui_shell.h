@@ -63,6 +63,8 @@ void ui_draw_status(struct ui *u);
 /* ui_panes.c: every pane of the screen reads its log's new events (drawn
  * or not); every pane forgets what it read from its log (rebuilt from index 0). */
 void ui_panes_update(struct ui *u);
+/* Every pane's ops, lab (the _B panes: --compare's second) and side. */
+void ui_panes_init(struct ui *u);
 void ui_panes_forget(struct ui *u);
 
 /* n, b, r (ui_steps.c): start the next step, go back one, restart. */
@@ -93,8 +95,6 @@ void ui_menu_open(struct ui *u);
  * lesson that does not load) is one line on the narration, nothing changed. */
 void ui_lesson_start(struct ui *u, const char *path);
 
-/* The lab that keys and the ':' line act on (--compare: the focused half's). */
-struct app *ui_target(struct ui *u);
 
 /* Open the ':' line with text already typed (ui_prompt.c): a command
  * line; answering: a guess. */

@@ -133,14 +133,6 @@ static void signals_restore(void)
 			installed[sig] = false;
 		}
 }
-/* The lab that keys and the ':' line act on: in --compare, the focused half's. */
-struct app *ui_target(struct ui *u)
-{
-	if (u->compare && u->focus >= P_LESSON_B && u->focus < P_TILED_)
-		return u->les[1].a;
-	return u->a;
-}
-
 static void draw(struct ui *u)
 {
 	if (ui_layout_stale(u))
@@ -371,6 +363,39 @@ static void teardown(struct ui *u, SCREEN *scr)
 	ui_log_close();
 }
 
+/* The lesson (two in --compare) that n walks, and its labs' waits on
+ * screen (saved_wait: the labs' own, given back at the end). */
+static void lessons_begin(struct ui *u, const struct ui_opts *o, unsigned saved_wait[2])
+{
+	if (o && o->lesson) {
+		u->les[0] = (struct ui_lesson){ .l = o->lesson, .a = u->a };
+		u->nles = 1;
+		if (o->compare && o->compare_lesson) {
+			u->les[1] = (struct ui_lesson){ .l = o->compare_lesson, .a = o->compare };
+			u->nles = 2;
+			u->compare = true;
+			/* Which steps share a row: in step, by title, or by position. */
+			static int rows[LESSON_ALIGN_MAX][2];
+			enum lesson_align_how how;
+			u->nrows = lesson_align(o->lesson, o->compare_lesson, rows, LESSON_ALIGN_MAX, &how);
+			u->row = rows;
+			u->row_how = (int)how;
+		}
+	}
+	/* On screen a blocked call of a lesson step is waited for briefly: the
+	 * screen goes on showing it blocked, and it completes when it can. */
+	for (int k = 0; k < u->nles; k++) {
+		struct app *la = u->les[k].a;
+		const struct lesson *l = u->les[k].l;
+		saved_wait[k] = la->wait_ms;
+		la->wait_ms = o->lesson_wait_ms ? o->lesson_wait_ms : l->wait_set ? l->wait_ms : 300;
+		if (!la->live) { /* a screen shows every state change as it happens */
+			la->live = true;
+			la->eng.live = true;
+		}
+	}
+}
+
 int ui_run(struct app *a, const struct ui_opts *o)
 {
 	static struct ui u;
@@ -382,34 +407,8 @@ int ui_run(struct app *a, const struct ui_opts *o)
 	u.run = &run;
 	u.pred = &pred;
 	u.a = a;
-	if (o && o->lesson) {
-		u.les[0] = (struct ui_lesson){ .l = o->lesson, .a = a };
-		u.nles = 1;
-		if (o->compare && o->compare_lesson) {
-			u.les[1] = (struct ui_lesson){ .l = o->compare_lesson, .a = o->compare };
-			u.nles = 2;
-			u.compare = true;
-			/* Which steps share a row: in step, by title, or by position. */
-			static int rows[LESSON_ALIGN_MAX][2];
-			enum lesson_align_how how;
-			u.nrows = lesson_align(o->lesson, o->compare_lesson, rows, LESSON_ALIGN_MAX, &how);
-			u.row = rows;
-			u.row_how = (int)how;
-		}
-	}
-	/* On screen a blocked call of a lesson step is waited for briefly: the
-	 * screen goes on showing it blocked, and it completes when it can. */
 	unsigned saved_wait[2] = { 0, 0 };
-	for (int k = 0; k < u.nles; k++) {
-		struct app *la = u.les[k].a;
-		const struct lesson *l = u.les[k].l;
-		saved_wait[k] = la->wait_ms;
-		la->wait_ms = o->lesson_wait_ms ? o->lesson_wait_ms : l->wait_set ? l->wait_ms : 300;
-		if (!la->live) { /* a screen shows every state change as it happens */
-			la->live = true;
-			la->eng.live = true;
-		}
-	}
+	lessons_begin(&u, o, saved_wait);
 	int th = ui_parse_theme(o && o->theme ? o->theme : "default");
 	if (th < 0)
 		th = TH_DEFAULT;
@@ -437,27 +436,7 @@ int ui_run(struct app *a, const struct ui_opts *o)
 	got_quit = got_winch = 0;
 	signals_install();
 
-	static const struct ui_pane_ops *const ops[P_COUNT_] = {
-		[P_SERVER] = &ui_program_ops, [P_CLIENT] = &ui_program_ops, [P_LESSON] = &ui_lesson_ops,
-		[P_TUPLE] = &ui_tuple_ops,    [P_HEX] = &ui_hex_ops,        [P_WIRE] = &ui_wire_ops,
-		[P_LADDER] = &ui_ladder_ops,
-		[P_LESSON_B] = &ui_lesson_ops, [P_SERVER_B] = &ui_program_ops, [P_CLIENT_B] = &ui_program_ops,
-		[P_TUPLE_B] = &ui_tuple_ops,  [P_LADDER_B] = &ui_ladder_ops, [P_WIRE_B] = &ui_wire_ops,
-		[P_HELP] = &ui_help_ops,
-		[P_PROMPT] = &ui_prompt_ops,
-		[P_MENU] = &ui_menu_ops,
-	};
-	for (int i = 0; i < P_COUNT_; i++) {
-		u.pane[i].ops = ops[i];
-		u.pane[i].follow = true;
-		u.pane[i].a = a;
-	}
-	if (u.compare)
-		for (int i = P_LESSON_B; i < P_TILED_; i++)
-			u.pane[i].a = u.les[1].a;
-	u.pane[P_SERVER].side = u.pane[P_SERVER_B].side = SIDE_SERVER;
-	u.pane[P_CLIENT].side = u.pane[P_CLIENT_B].side = SIDE_CLIENT;
-	u.focus = P_TUPLE;
+	ui_panes_init(&u);
 
 	/* newterm, unlike initscr, returns NULL instead of exiting on a bad TERM. */
 	SCREEN *scr = newterm(NULL, stdout, stdin);

@@ -27,6 +27,14 @@ struct ui_key {
 	const char *help;        /* its line in the '?' overlay (NULL: on another row's) */
 };
 
+/* The lab that keys and the ':' line act on: in --compare, the focused half's. */
+struct app *ui_target(struct ui *u)
+{
+	if (u->compare && u->focus >= P_LESSON_B && u->focus < P_TILED_)
+		return u->les[1].a;
+	return u->a;
+}
+
 void ui_run_line(struct ui *u, const char *line)
 {
 	char err[CMD_ERR_MAX] = "";

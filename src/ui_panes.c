@@ -18,3 +18,29 @@ void ui_panes_forget(struct ui *u)
 		if (u->pane[i].ops && u->pane[i].ops->forget)
 			u->pane[i].ops->forget(u, &u->pane[i]);
 }
+
+/* Every pane's ops, lab and side: the tiled ones, then the overlays. */
+void ui_panes_init(struct ui *u)
+{
+	static const struct ui_pane_ops *const ops[P_COUNT_] = {
+		[P_SERVER] = &ui_program_ops, [P_CLIENT] = &ui_program_ops, [P_LESSON] = &ui_lesson_ops,
+		[P_TUPLE] = &ui_tuple_ops,    [P_HEX] = &ui_hex_ops,        [P_WIRE] = &ui_wire_ops,
+		[P_LADDER] = &ui_ladder_ops,
+		[P_LESSON_B] = &ui_lesson_ops, [P_SERVER_B] = &ui_program_ops, [P_CLIENT_B] = &ui_program_ops,
+		[P_TUPLE_B] = &ui_tuple_ops,  [P_LADDER_B] = &ui_ladder_ops, [P_WIRE_B] = &ui_wire_ops,
+		[P_HELP] = &ui_help_ops,
+		[P_PROMPT] = &ui_prompt_ops,
+		[P_MENU] = &ui_menu_ops,
+	};
+	for (int i = 0; i < P_COUNT_; i++) {
+		u->pane[i].ops = ops[i];
+		u->pane[i].follow = true;
+		u->pane[i].a = u->a;
+	}
+	if (u->compare)
+		for (int i = P_LESSON_B; i < P_TILED_; i++)
+			u->pane[i].a = u->les[1].a;
+	u->pane[P_SERVER].side = u->pane[P_SERVER_B].side = SIDE_SERVER;
+	u->pane[P_CLIENT].side = u->pane[P_CLIENT_B].side = SIDE_CLIENT;
+	u->focus = P_TUPLE;
+}
