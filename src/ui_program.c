@@ -4,6 +4,7 @@
  * return value or errno name. A call that blocked says "blocked" until it
  * completes, then shows its result in place. */
 #include "ui_pane.h"
+#include "bounded.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -45,24 +46,17 @@ struct pgm {
 	bool missed;            /* the log dropped events before they were read */
 };
 
+static void free_line(void *item)
+{
+	free(((struct pline *)item)->text);
+}
+
 static void add_line(struct pgm *pg, struct pline pl, const char *text)
 {
-	if (pg->n == PROG_KEEP) { /* drop a quarter at once: one move per PROG_KEEP / 4 lines */
-		size_t k = PROG_KEEP / 4;
-		for (size_t i = 0; i < k; i++)
-			free(pg->l[i].text);
-		memmove(pg->l, pg->l + k, (pg->n - k) * sizeof(*pg->l));
-		pg->n -= k;
-		pg->dropped += k;
-	}
-	if (pg->n == pg->cap) {
-		size_t cap = pg->cap ? pg->cap * 2 : 64;
-		struct pline *l = realloc(pg->l, cap * sizeof(*l));
-		if (!l)
-			return; /* out of memory: the line is not shown, nothing breaks */
-		pg->l = l;
-		pg->cap = cap;
-	}
+	struct pline *l = bounded_room(pg->l, sizeof(*l), &pg->n, &pg->cap, PROG_KEEP, &pg->dropped, free_line);
+	if (!l)
+		return; /* out of memory: the line is not shown, nothing breaks */
+	pg->l = l;
 	pl.text = strdup(text ? text : "");
 	if (!pl.text)
 		return;

@@ -3,6 +3,7 @@
  * well as coloured, so that they still stand out on a washed-out projector
  * or a monochrome terminal. Narrow panes use the short step names. */
 #include "ui_pane.h"
+#include "bounded.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,20 +30,10 @@ struct rows {
 
 static void add_row(struct rows *r, const struct event *e, size_t at)
 {
-	if (r->n == TUPLE_KEEP) { /* drop a quarter at once: one move per TUPLE_KEEP / 4 rows */
-		size_t k = TUPLE_KEEP / 4;
-		memmove(r->r, r->r + k, (r->n - k) * sizeof(*r->r));
-		r->n -= k;
-		r->dropped += k;
-	}
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 64;
-		struct trow *t = realloc(r->r, cap * sizeof(*t));
-		if (!t)
-			return; /* out of memory: the row is not shown, nothing breaks */
-		r->r = t;
-		r->cap = cap;
-	}
+	struct trow *t = bounded_room(r->r, sizeof(*t), &r->n, &r->cap, TUPLE_KEEP, &r->dropped, NULL);
+	if (!t)
+		return; /* out of memory: the row is not shown, nothing breaks */
+	r->r = t;
 	r->r[r->n++] = (struct trow){ .row = *e->row, .seq = e->seq, .at = at };
 }
 
