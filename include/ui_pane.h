@@ -85,16 +85,22 @@ struct ui_pane_ops {
 	 * screen, drawn or not (zoom hides some), so that no pane misses the
 	 * events the bounded log then drops. May be NULL. */
 	void (*update)(struct ui *u, struct ui_pane *p);
-	/* Drop whatever the pane derived from its app's log (p->priv): the log
-	 * was rebuilt from index 0 (a lesson went back or restarted), or the
-	 * screen is closing. May be NULL. */
+	/* Drop whatever the pane derived from its app's log (p->priv keeps
+	 * its buffers): the log was rebuilt from index 0 (a lesson went back
+	 * or restarted). May be NULL. */
 	void (*forget)(struct ui *u, struct ui_pane *p);
+	/* Make the pane's own state (p->priv) once, before its first update:
+	 * 0, or -ENOMEM (then p->priv stays NULL and the pane shows nothing).
+	 * Drawing and updating never allocate it. May be NULL. */
+	int (*init)(struct ui *u, struct ui_pane *p);
+	/* Free p->priv and its buffers: the screen is closing. May be NULL. */
+	void (*free)(struct ui *u, struct ui_pane *p);
 };
 
 struct ui_pane {
 	const struct ui_pane_ops *ops;
 	struct app *a;        /* the lab whose log and wire this pane shows (--compare: one of two) */
-	void *priv;           /* the pane's own cache of its log, freed by ops->forget */
+	void *priv;           /* the pane's own state and buffers: ops->init makes it, ops->free frees it */
 	enum side side;       /* program panes: whose program */
 	WINDOW *win;          /* content area (inside the frame), NULL when hidden */
 	int y, x, h, w;       /* content rectangle on the screen */

@@ -45,6 +45,8 @@ struct ui_predict {
 
 /* Place every pane for the terminal's size, the zoom and the mode. */
 void ui_layout(struct ui *u);
+/* The screen is closing: what ui_layout sized goes. */
+void ui_layout_free(void);
 /* The terminal is below 80x24: only the "too small" message is drawn. */
 bool ui_layout_small(void);
 /* The lesson box no longer has the rows its current step needs. */
@@ -63,8 +65,10 @@ void ui_draw_status(struct ui *u);
 /* ui_panes.c: every pane of the screen reads its log's new events (drawn
  * or not); every pane forgets what it read from its log (rebuilt from index 0). */
 void ui_panes_update(struct ui *u);
-/* Every pane's ops, lab (the _B panes: --compare's second) and side. */
+/* Every pane's ops, lab (the _B panes: --compare's second) and side, and
+ * its own state (ops->init); ui_panes_free frees that at the end. */
 void ui_panes_init(struct ui *u);
+void ui_panes_free(struct ui *u);
 void ui_panes_forget(struct ui *u);
 
 /* n, b, r (ui_steps.c): start the next step, go back one, restart. */

@@ -335,7 +335,8 @@ static int loop(struct ui *u)
 
 static void teardown(struct ui *u, SCREEN *scr)
 {
-	ui_panes_forget(u);
+	ui_panes_free(u);
+	ui_layout_free();
 	for (int i = 0; i < P_COUNT_; i++)
 		if (u->pane[i].win) {
 			delwin(u->pane[i].win);

@@ -6,6 +6,7 @@
  * explanation. */
 #include "ui_pane.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,8 +38,8 @@ static const struct newest *newest_sa(struct ui_pane *p)
 {
 	const struct session *s = &p->a->log;
 	struct newest *nw = p->priv;
-	if (!nw && !(nw = p->priv = calloc(1, sizeof(*nw))))
-		return NULL;
+	if (!nw)
+		return NULL; /* out of memory at init: an empty pane */
 	if (s->n < nw->next) { /* the log was cut back */
 		bool gone = nw->set && (nw->at >= s->n || (nw->table_newer && nw->table_at >= s->n));
 		for (int i = 0; i < nw->nconv; i++)
@@ -117,7 +118,20 @@ static void hex_update(struct ui *u, struct ui_pane *p)
 	newest_sa(p);
 }
 
+static int hex_init(struct ui *u, struct ui_pane *p)
+{
+	(void)u;
+	return (p->priv = calloc(1, sizeof(struct newest))) ? 0 : -ENOMEM;
+}
+
 static void hex_forget(struct ui *u, struct ui_pane *p)
+{
+	(void)u;
+	if (p->priv)
+		memset(p->priv, 0, sizeof(struct newest));
+}
+
+static void hex_free(struct ui *u, struct ui_pane *p)
 {
 	(void)u;
 	free(p->priv);
@@ -468,4 +482,6 @@ const struct ui_pane_ops ui_hex_ops = {
 	.key = hex_key,
 	.update = hex_update,
 	.forget = hex_forget,
+	.init = hex_init,
+	.free = hex_free,
 };

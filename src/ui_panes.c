@@ -1,6 +1,8 @@
 /* ui_panes.c - every pane of the screen through its ops (ui_pane.h): read
- * the log's new events, forget what was read. */
+ * the log's new events, forget what was read; their state made once at
+ * the start and freed at the end. */
 #include "ui_shell.h"
+#include "ui_notice.h"
 
 /* Every pane of the screen reads the new events of its log, drawn or not
  * (zoom hides some): the log is bounded, and drops what is not read. */
@@ -43,4 +45,16 @@ void ui_panes_init(struct ui *u)
 	u->pane[P_SERVER].side = u->pane[P_SERVER_B].side = SIDE_SERVER;
 	u->pane[P_CLIENT].side = u->pane[P_CLIENT_B].side = SIDE_CLIENT;
 	u->focus = P_TUPLE;
+	for (int i = 0; i < P_COUNT_; i++)
+		if (u->pane[i].ops->init && u->pane[i].ops->init(u, &u->pane[i]) < 0)
+			ui_log("pane %s: out of memory: it stays empty", u->pane[i].ops->name);
+}
+
+/* The screen is closing: every pane forgets, then frees its own state. */
+void ui_panes_free(struct ui *u)
+{
+	ui_panes_forget(u);
+	for (int i = 0; i < P_COUNT_; i++)
+		if (u->pane[i].ops && u->pane[i].ops->free)
+			u->pane[i].ops->free(u, &u->pane[i]);
 }

@@ -7,6 +7,7 @@
 #include "bounded.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,9 +150,9 @@ static struct pgm *prog_of(struct ui *u, struct ui_pane *p)
 	static struct pgm none;
 	(void)u;
 	struct pgm *pg = p->priv;
-	if (!pg && !(pg = p->priv = calloc(1, sizeof(*pg)))) {
+	if (!pg) {
 		none.n = 0;
-		return &none; /* out of memory: an empty pane, nothing breaks */
+		return &none; /* out of memory at init: an empty pane, nothing breaks */
 	}
 	sync_prog(&p->a->log, p->side, pg);
 	return pg;
@@ -162,6 +163,13 @@ static void program_update(struct ui *u, struct ui_pane *p)
 	prog_of(u, p);
 }
 
+static int program_init(struct ui *u, struct ui_pane *p)
+{
+	(void)u;
+	return (p->priv = calloc(1, sizeof(struct pgm))) ? 0 : -ENOMEM;
+}
+
+/* The lines go; their array stays for the lines to come. */
 static void program_forget(struct ui *u, struct ui_pane *p)
 {
 	(void)u;
@@ -169,12 +177,20 @@ static void program_forget(struct ui *u, struct ui_pane *p)
 	if (pg) {
 		for (size_t k = 0; k < pg->n; k++)
 			free(pg->l[k].text);
-		free(pg->l);
+		*pg = (struct pgm){ .l = pg->l, .cap = pg->cap };
 	}
-	free(pg);
-	p->priv = NULL;
 	p->top = 0;
 	p->follow = true;
+}
+
+static void program_free(struct ui *u, struct ui_pane *p)
+{
+	struct pgm *pg = p->priv;
+	program_forget(u, p);
+	if (pg)
+		free(pg->l);
+	free(pg);
+	p->priv = NULL;
 }
 
 static void program_title(struct ui *u, struct ui_pane *p, char *buf, size_t len)
@@ -449,6 +465,8 @@ const struct ui_pane_ops ui_program_ops = {
 	.resize = program_resize,
 	.update = program_update,
 	.forget = program_forget,
+	.init = program_init,
+	.free = program_free,
 };
 
 int ui_program_rows(struct ui *u, struct ui_pane *p, int width)
