@@ -208,6 +208,11 @@ int ui_wrap(struct ui *u, WINDOW *win, int y, int x, int width, int maxrows, int
 int ui_width(struct ui *u, const char *text);
 const char *ui_glyph(const struct ui *u, enum ui_glyph g);
 
+/* The scroll keys, written once: arrows and PgUp/PgDn move by *by (a page
+ * is page lines), Home and End go to the first and the last; UM_NONE: not
+ * a scroll key. Every list (lines, frames, the menu) reads them here. */
+enum ui_move { UM_NONE, UM_BY, UM_FIRST, UM_LAST };
+enum ui_move ui_scroll_move(int key, long page, long *by);
 /* Shared scrolling for line lists: arrows, PgUp/PgDn, Home/End. true if used. */
 bool ui_scroll_key(struct ui_pane *p, int key, int total, int visible);
 /* Fix p->top for total lines in visible rows (following the end if asked). */

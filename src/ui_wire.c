@@ -240,16 +240,14 @@ static bool wire_key(struct ui *u, struct ui_pane *p, int key)
 		return false;
 	unsigned long last = wire_last_no(w), first = first_no(w), sel = selected(w, p);
 	long page = list_rows(u, p) > 2 ? list_rows(u, p) - 1 : 1;
-	long d;
-	switch (key) {
-	case UI_FKEY(KEY_UP): d = -1; break;
-	case UI_FKEY(KEY_DOWN): d = 1; break;
-	case UI_FKEY(KEY_PPAGE): d = -page; break;
-	case UI_FKEY(KEY_NPAGE): d = page; break;
-	case UI_FKEY(KEY_HOME):
+	long d = 0;
+	switch (ui_scroll_move(key, page, &d)) {
+	case UM_BY:
+		break;
+	case UM_FIRST:
 		p->sel = first;
 		return true;
-	case UI_FKEY(KEY_END):
+	case UM_LAST:
 		p->sel = 0; /* follow the newest again */
 		return true;
 	default:
