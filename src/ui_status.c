@@ -98,24 +98,17 @@ static void narration(struct ui *u, char *buf, size_t len, attr_t *attr, bool *p
 		return;
 	}
 	/* A program stopped from a shell first: nothing it does moves until SIGCONT. */
-	for (int i = 0; i < ENGINE_MAX_PROGS; i++) {
-		const struct eprog *pr = &u->a->eng.progs[i];
-		if (!pr->used || pr->gone || !pr->stopped)
-			continue;
+	struct engine_hold h;
+	if (engine_holding(&u->a->eng, true, &h)) {
 		snprintf(buf, len, "%s is stopped (SIGSTOP)%s%s%s: it runs nothing until SIGCONT (kill -CONT %d)",
-			 pr->name, pr->busy ? " in " : "", pr->busy ? cmd_verb_name(pr->verb) : "", pr->busy ? "()" : "",
-			 (int)pr->p.pid);
+			 h.name, h.busy ? " in " : "", h.busy ? cmd_verb_name(h.verb) : "", h.busy ? "()" : "", h.pid);
 		return;
 	}
 	/* A program blocked in a call: which call, since which step, and the ways on. */
-	for (int i = 0; i < ENGINE_MAX_PROGS; i++) {
-		const struct eprog *pr = &u->a->eng.progs[i];
-		if (!pr->used || !pr->busy)
-			continue;
-		enum side other = pr->side == SIDE_SERVER ? SIDE_CLIENT : SIDE_SERVER;
-		snprintf(buf, len, "%s is blocked in %s() since step %u (%c: %s's steps; interrupt: EINTR)",
-			 pr->name, cmd_verb_name(pr->verb), pr->seq, other == SIDE_SERVER ? 's' : 'c',
-			 side_name(other));
+	if (engine_holding(&u->a->eng, false, &h)) {
+		enum side other = h.side == SIDE_SERVER ? SIDE_CLIENT : SIDE_SERVER;
+		snprintf(buf, len, "%s is blocked in %s() since step %u (%c: %s's steps; interrupt: EINTR)", h.name,
+			 cmd_verb_name(h.verb), h.seq, other == SIDE_SERVER ? 's' : 'c', side_name(other));
 		return;
 	}
 	/* The whole session's, even when the log has dropped the events. */
