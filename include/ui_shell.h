@@ -1,8 +1,11 @@
-/* ui_shell.h - what the curses shell's own modules share: ui.c (start and
- * stop, signals, the loop, keys), ui_layout.c (where panes go, and the
- * borders drawn from their rectangles), ui_status.c (the narration and hint
- * lines), ui_theme.c, ui_steps.c (n, b and r as a state machine of the
- * loop). Panes see only ui_pane.h. */
+/* ui_shell.h - what the curses shell's own modules share, top down: ui.c
+ * (start and stop, signals, the loop), ui_status.c (the narration and hint
+ * lines), ui_keys.c (the key table), ui_steps.c (n, b and r as a
+ * state machine of the loop), ui_predict.c (predict, then reveal),
+ * ui_panes.c and ui_layout.c (the panes' lifecycle and places), and the
+ * overlays that hand work back to the shell (the ':' line, the menu). Each
+ * calls only the ones after it; the panes see only ui_pane.h, and what
+ * they hide for a question through ui_hide.h. */
 #ifndef SOCKSTEP_UI_SHELL_H
 #define SOCKSTEP_UI_SHELL_H
 

@@ -1,7 +1,9 @@
-/* ui.c - the curses shell: start and stop, signals, the one poll loop and
- * key dispatch. Where panes go is ui_layout.c, the lines below the frame
- * ui_status.c, the colours ui_theme.c, text and width ui_text.c; the panes
- * (ui_*.c) draw themselves. Only this file feeds app_exec_line. */
+/* ui.c - the curses shell, the top of the screen's files: start and stop,
+ * signals, the one poll loop, and each key to the open overlay or the key
+ * table (ui_keys.c). Where panes go is ui_layout.c, the lines below the
+ * frame ui_status.c, a lesson's steps ui_steps.c, the colours ui_theme.c,
+ * text and width ui_text.c, the notice and --log ui_notice.c; the panes
+ * (ui_*.c) draw themselves. Nothing below calls back up into this file. */
 #include "ui.h"
 #include "ui_shell.h"
 #include "ui_notice.h"
@@ -10,16 +12,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <langinfo.h>
-#include <limits.h>
 #include <locale.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 #include <wchar.h>
 
@@ -27,7 +25,6 @@
 #include "lesson_align.h"
 #include "lesson_run.h"
 #include "out.h"
-#include "text.h"
 
 /* ---- signals: a flag and a byte down the self-pipe ---------------------- */
 
