@@ -63,6 +63,20 @@ bool engine_call_pending(const struct engine *e, enum side side, int prog, int c
 /* How many programs are still blocked; seq_only: only in the call of command seq. */
 int engine_blocked(const struct engine *e, unsigned seq_only);
 
+/* What a reader outside the engine (the screen's narration) may know of a
+ * program that holds a session up, without reading the slots. */
+struct engine_hold {
+	const char *name;   /* "server", "client2", "server.1" */
+	int pid;
+	enum side side;
+	bool busy;          /* in a call: */
+	enum verb verb;     /* which, */
+	unsigned seq;       /* since which command */
+};
+/* The first program stopped by a signal (SIGSTOP) and not gone (stopped),
+ * or the first one blocked in a call (!stopped): true and *h, or false. */
+bool engine_holding(const struct engine *e, bool stopped, struct engine_hold *h);
+
 /* Batch: mark still-blocked calls of command seq as such in the log. */
 void engine_note_still_blocked(struct engine *e, unsigned seq, unsigned waited_ms);
 

@@ -16,8 +16,9 @@
  * is not 0) and returns how many lines there are. */
 size_t help_commands(size_t i, char *buf, size_t len);
 
-/* The '?' overlay: the keys, then "# Commands" and the command list. A line
- * that starts with '#' is a heading. Same contract as help_commands. */
+/* The '?' overlay after the screen's keys (ui_keys.c's table): the command
+ * line's keys, then "# Commands" and the command list. A line that starts
+ * with '#' is a heading. Same contract as help_commands. */
 size_t help_overlay(size_t i, char *buf, size_t len);
 
 #endif

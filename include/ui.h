@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "app.h"
+#include "ui_theme.h" /* ui_parse_theme, for --theme */
 
 struct lesson;
 
@@ -37,8 +38,5 @@ struct ui_opts {
 /* Run until the user quits; returns the exit status. The terminal is
  * restored on every path out (q, Ctrl-C, SIGTERM, SIGHUP, a crash signal). */
 int ui_run(struct app *a, const struct ui_opts *o);
-
-/* Validate a --theme value: 0 or -EINVAL. */
-int ui_parse_theme(const char *s);
 
 #endif

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "app.h"
+#include "ui_hide.h"
 
 /* Colours by semantic role (htop's ColorElements); a theme maps each role
  * to an attribute. Meaning never rests on colour alone: every role that
@@ -84,16 +85,22 @@ struct ui_pane_ops {
 	 * screen, drawn or not (zoom hides some), so that no pane misses the
 	 * events the bounded log then drops. May be NULL. */
 	void (*update)(struct ui *u, struct ui_pane *p);
-	/* Drop whatever the pane derived from its app's log (p->priv): the log
-	 * was rebuilt from index 0 (a lesson went back or restarted), or the
-	 * screen is closing. May be NULL. */
+	/* Drop whatever the pane derived from its app's log (p->priv keeps
+	 * its buffers): the log was rebuilt from index 0 (a lesson went back
+	 * or restarted). May be NULL. */
 	void (*forget)(struct ui *u, struct ui_pane *p);
+	/* Make the pane's own state (p->priv) once, before its first update:
+	 * 0, or -ENOMEM (then p->priv stays NULL and the pane shows nothing).
+	 * Drawing and updating never allocate it. May be NULL. */
+	int (*init)(struct ui *u, struct ui_pane *p);
+	/* Free p->priv and its buffers: the screen is closing. May be NULL. */
+	void (*free)(struct ui *u, struct ui_pane *p);
 };
 
 struct ui_pane {
 	const struct ui_pane_ops *ops;
 	struct app *a;        /* the lab whose log and wire this pane shows (--compare: one of two) */
-	void *priv;           /* the pane's own cache of its log, freed by ops->forget */
+	void *priv;           /* the pane's own state and buffers: ops->init makes it, ops->free frees it */
 	enum side side;       /* program panes: whose program */
 	WINDOW *win;          /* content area (inside the frame), NULL when hidden */
 	int y, x, h, w;       /* content rectangle on the screen */
@@ -110,9 +117,6 @@ struct ui_lesson {
 	const struct lesson *l;   /* NULL: no lesson */
 	struct app *a;
 };
-
-#define UI_PREDICT_QUEUE 16 /* questions of one step */
-#define UI_PREDICT_MAX 256  /* questions of one lesson that are scored */
 
 struct ui {
 	struct app *a;        /* the lab the keys and the ':' line act on */
@@ -140,39 +144,18 @@ struct ui {
 	struct lesson *owned; /* a lesson started from the menu: freed when replaced or at the end */
 	bool prompting;       /* the ':' line is open */
 	bool quit;            /* leave the loop */
-	/* A lesson step, or a replay (b, r), in progress: the loop turns it,
-	 * command by command and settle by settle, answering keys between
-	 * (ui_steps.c). */
-	struct ui_steps {
-		bool active;
-		bool replay;          /* b or r: the labs were rebuilt, steps 1..upto run again */
-		int k;                /* the step running (0-based); u->step is k + 1 meanwhile */
-		int upto;             /* run steps until k reaches this */
-		int lab;              /* whose commands run now: 0, then 1 in --compare */
-		size_t item;          /* that lab's next item of step k */
-		bool settling;        /* the last command acts on the network: it settles */
-		int ms;               /* settling: how long the loop may sleep before the next turn */
-		struct app_settle st;
-		int fails_before;
-		size_t from[2];       /* each lab's log length when step k began: its rows are after it */
-		int queued;           /* n pressed meanwhile: steps to run after it */
-		unsigned finished;    /* runs ended (each step or replay), counted for the --log */
-		unsigned drawn;       /* the last of them the screen has drawn, idle */
-		char err[CMD_ERR_MAX + CMD_PATH_MAX];
-	} run;
-	/* Predict, then reveal (ui_predict.c): the questions of the lesson's
-	 * steps, each waiting for a guess; their cells show "??" meanwhile. */
-	struct ui_predict {
-		size_t scan;          /* the next event of les[0]'s log to look at */
-		int seen;             /* questions met in that log: the ordinal of the next */
-		size_t ev[UI_PREDICT_QUEUE]; /* waiting questions (EV_PREDICT), oldest first */
-		int ord[UI_PREDICT_QUEUE];
-		int nq;
-		bool answering;       /* the ':' line holds a guess, not a command */
-		bool range_read;
-		unsigned lo, hi;      /* the client host's ephemeral port range */
-		signed char verdict[UI_PREDICT_MAX]; /* per question: 0 not yet, 1 right, 2 wrong, 3 skipped */
-	} pred;
+	/* The shell's state machines (ui_shell.h), opaque to the panes: a lesson
+	 * step or replay being run (ui_steps.c), and predict-then-reveal's
+	 * scoring (ui_predict.c). */
+	struct ui_steps *run;
+	struct ui_predict *pred;
+	bool stepping;        /* a lesson step or replay runs (ui_steps.c starts and ends it) */
+	struct ui_asked asked; /* questions waiting for a guess: their answers are hidden (ui_hide.h) */
+	bool answering;       /* the ':' line holds a guess, not a command */
+	/* What an overlay (the ':' line, the menu) hands back for the shell to
+	 * do after the key: run a line, judge a guess, start a lesson. */
+	enum ui_ask { UA_NONE, UA_RUN, UA_GUESS, UA_LESSON } ask;
+	char ask_text[CMD_LINE_MAX + CMD_PATH_MAX + 1];
 	/* the narration line */
 	char notice[CMD_ERR_MAX + CMD_PATH_MAX + 64];
 	bool notice_warn;
@@ -225,54 +208,14 @@ int ui_wrap(struct ui *u, WINDOW *win, int y, int x, int width, int maxrows, int
 int ui_width(struct ui *u, const char *text);
 const char *ui_glyph(const struct ui *u, enum ui_glyph g);
 
+/* The scroll keys, written once: arrows and PgUp/PgDn move by *by (a page
+ * is page lines), Home and End go to the first and the last; UM_NONE: not
+ * a scroll key. Every list (lines, frames, the menu) reads them here. */
+enum ui_move { UM_NONE, UM_BY, UM_FIRST, UM_LAST };
+enum ui_move ui_scroll_move(int key, long page, long *by);
 /* Shared scrolling for line lists: arrows, PgUp/PgDn, Home/End. true if used. */
 bool ui_scroll_key(struct ui_pane *p, int key, int total, int visible);
 /* Fix p->top for total lines in visible rows (following the end if asked). */
 void ui_scroll_fix(struct ui_pane *p, int total, int visible);
-
-/* Diagnostics to --log FILE (nothing while curses owns the screen otherwise). */
-void ui_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* Open the ':' line with text already typed (ui_prompt.c). */
-void ui_prompt_open(struct ui *u, const char *prefill);
-/* Where the prompt wants the cursor (screen coordinates). */
-void ui_prompt_cursor(const struct ui *u, int *y, int *x);
-/* Run one command line as the user typed it (ui.c): errors go to the narration. */
-void ui_run_line(struct ui *u, const char *line);
-
-/* Predict, then reveal (ui_predict.c). Is the cell of this program's socket
- * (fd), from log event `at` of lab a, the answer to a question still
- * waiting for a guess? Then the panes show "??" instead. */
-bool ui_predict_hides(const struct ui *u, const struct app *a, enum side side, int prog, int child, int fd,
-		      size_t at, enum expect_what what);
-/* The bytes a question still waiting asks for ("htons(1001): which 2 bytes?"),
- * when log event `at` of lab a comes after it: into b (up to 4), their count
- * in *n; the sockaddr_in and conversion panes show "??" for them. */
-bool ui_predict_hidden_bytes(const struct ui *u, const struct app *a, size_t at, unsigned char b[4], int *n);
-/* Text about what command seq did (a frame's summary, its layers, a
- * ladder label): the answers of the questions still waiting that were asked
- * before it become '?'s of the same width (predict_mask_words). */
-void ui_predict_mask(const struct ui *u, const struct app *a, unsigned seq, char *text);
-/* The bytes of frame f that a question still waiting, asked before the
- * command that caused it, asks for (a port, an address, recvfrom's text):
- * flagged in hide (WIRE_SNAP flags, zeroed here) for the hex dump's "??".
- * Returns how many. */
-size_t ui_predict_hide_frame(const struct ui *u, const struct app *a, const struct wire_frame *f,
-			     unsigned char *hide);
-/* The step's new questions (a replay's are met, not asked again). */
-void ui_predict_collect(struct ui *u, bool replay);
-/* A question waits: the narration line's text for it. */
-bool ui_predict_line(struct ui *u, char *buf, size_t len);
-bool ui_predict_pending(const struct ui *u);
-/* The student's guess (the ':' line in answer mode): judged, revealed, scored. */
-void ui_predict_guess(struct ui *u, const char *guess);
-/* s: reveal the oldest question without scoring it; all: every one (n goes on). */
-void ui_predict_skip(struct ui *u, bool all);
-/* The lab was rebuilt (b, r): forget the questions waiting; restart: the score too. */
-void ui_predict_reset(struct ui *u, bool restart);
-/* "2 of 3 predicted" for the lesson's end, "" when the lesson asks nothing. */
-void ui_predict_score(struct ui *u, char *buf, size_t len);
-/* Set the narration line to a notice (warn: the warning style). */
-void ui_notice(struct ui *u, bool warn, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif

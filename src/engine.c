@@ -517,6 +517,19 @@ bool engine_call_pending(const struct engine *e, enum side side, int prog, int c
 	return false;
 }
 
+bool engine_holding(const struct engine *e, bool stopped, struct engine_hold *h)
+{
+	for (int i = 0; i < ENGINE_MAX_PROGS; i++) {
+		const struct eprog *pr = &e->progs[i];
+		if (!pr->used || (stopped ? pr->gone || !pr->stopped : !pr->busy))
+			continue;
+		*h = (struct engine_hold){ .name = pr->name, .pid = (int)pr->p.pid, .side = pr->side,
+					   .busy = pr->busy, .verb = pr->verb, .seq = pr->seq };
+		return true;
+	}
+	return false;
+}
+
 int engine_blocked(const struct engine *e, unsigned seq_only)
 {
 	int n = 0;

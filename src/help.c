@@ -5,28 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The keys: the screen's own, not the command language. A line starting
- * with '#' is a heading. */
+/* What follows the screen's keys (ui_keys.c's table) in the overlay. A line
+ * starting with '#' is a heading. */
 static const char *const keys[] = {
-	"# Keys",
-	"?            this help (any key closes it)",
-	":            command line: type any command below, Enter runs it",
-	"s / c        command line for the server / the client (\"server \" typed for you)",
-	"h / p        wire: hold every frame / pass them again",
-	".            wire: release one held frame (step)",
-	"x            wire: drop the first held frame (TCP retransmits, UDP does not)",
-	"w            write the capture to a pcap file (\"wire save \" typed for you)",
-	"Tab S-Tab    focus the next / previous pane",
-	"arrows PgUp PgDn Home End   scroll the focused pane; in the wire pane: select a frame",
-	"z            zoom the focused pane to the whole screen (z again: back)",
-	"L            lesson menu: every lesson and its summary; Enter starts one",
-	"S            save the session as a lesson (\"save lesson \" typed for you)",
-	"n / space    next lesson step (start with L, --lesson NAME, or --compare)",
-	"b / r        lesson: back one step (the lab is built again and the steps replayed) / restart",
-	": / s        lesson, a PREDICT question waiting: type your guess / skip it",
-	"mouse        click a pane to focus it, a frame to select it",
-	"Esc          forget the error line      Ctrl-L   repaint",
-	"q            quit (Ctrl-C too)",
 	"",
 	"# On the command line",
 	"Tab completes a word, Up/Down walk the history, Esc cancels",

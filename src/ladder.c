@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "session.h" /* escape_bytes */
+#include "bounded.h"
 
 /* ---- glyphs and widths ------------------------------------------------ */
 
@@ -238,20 +239,10 @@ void ladder_free(struct ladder *l)
 
 static struct ladder_item *push(struct ladder *l)
 {
-	if (l->n == LADDER_KEEP) { /* drop a quarter at once: one move per LADDER_KEEP / 4 items */
-		size_t k = LADDER_KEEP / 4;
-		memmove(l->it, l->it + k, (l->n - k) * sizeof(*l->it));
-		l->n -= k;
-		l->dropped += k;
-	}
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		struct ladder_item *t = realloc(l->it, cap * sizeof(*t));
-		if (!t)
-			return NULL;
-		l->it = t;
-		l->cap = cap;
-	}
+	struct ladder_item *t = bounded_room(l->it, sizeof(*t), &l->n, &l->cap, LADDER_KEEP, &l->dropped, NULL);
+	if (!t)
+		return NULL;
+	l->it = t;
 	struct ladder_item *it = &l->it[l->n++];
 	memset(it, 0, sizeof(*it));
 	return it;

@@ -1,25 +1,25 @@
-/* ui.c - the curses shell: start and stop, signals, the one poll loop and
- * key dispatch. Where panes go is ui_layout.c, the lines below the frame
- * ui_status.c, the colours ui_theme.c, text and width ui_text.c; the panes
- * (ui_*.c) draw themselves. Only this file feeds app_exec_line. */
+/* ui.c - the curses shell, the top of the screen's files: start and stop,
+ * signals, the one poll loop, and each key to the open overlay or the key
+ * table (ui_keys.c). Where panes go is ui_layout.c, the lines below the
+ * frame ui_status.c, a lesson's steps ui_steps.c, the colours ui_theme.c,
+ * text and width ui_text.c, the notice and --log ui_notice.c; the panes
+ * (ui_*.c) draw themselves. Nothing below calls back up into this file. */
 #include "ui.h"
 #include "ui_shell.h"
+#include "ui_notice.h"
+#include "ui_keys.h"
 
 #include "fdutil.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <langinfo.h>
-#include <limits.h>
 #include <locale.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 #include <wchar.h>
 
@@ -27,78 +27,6 @@
 #include "lesson_align.h"
 #include "lesson_run.h"
 #include "out.h"
-#include "text.h"
-
-/* ---- diagnostics ------------------------------------------------------- */
-
-static FILE *log_file;
-static bool own_log; /* opened here from log_path: closed here too */
-static unsigned long log_dropped; /* lines a slow reader of the log had no room for */
-static bool log_gone;             /* the log failed (its reader went away): no more lines */
-
-/* Write one whole line to the log, or nothing: a FIFO's or a pipe's reader
- * that does not keep up must not freeze the screen (the descriptor is
- * non-blocking, see ui_run), and a line cut in two would be worse than one
- * left out. Lines up to PIPE_BUF go into a pipe whole or not at all. */
-static bool log_line(const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fileno(log_file), p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			return false;
-		if (w < 0) {
-			out_write_error("the --log file", errno);
-			log_gone = true;
-			return false;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return true;
-}
-
-/* One line: the message quotes what the user typed (commands, lesson
- * names, errors), so it is written escaped (text.h), as on a terminal: a log
- * is read with cat and tail -f. A log that cannot be written is said at exit;
- * lines a slow reader had no room for are counted in the next line. */
-void ui_log(const char *fmt, ...)
-{
-	if (!log_file || log_gone)
-		return;
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	char *msg = NULL, *line = NULL;
-	size_t len = 0;
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vasprintf(&msg, fmt, ap);
-	va_end(ap);
-	FILE *m = open_memstream(&line, &len);
-	if (m) {
-		fprintf(m, "%lld.%03ld ", (long long)ts.tv_sec, ts.tv_nsec / 1000000);
-		if (log_dropped)
-			fprintf(m, "(%lu line%s left out: the log's reader did not keep up) ", log_dropped,
-				log_dropped == 1 ? "" : "s");
-		text_fputs(n < 0 ? "(out of memory)" : msg, m);
-		fclose(m);
-	}
-	free(n < 0 ? NULL : msg);
-	if (!line)
-		return;
-	if (len > PIPE_BUF - 1) { /* cut where a UTF-8 character begins */
-		len = PIPE_BUF - 1;
-		while (len && ((unsigned char)line[len] & 0xC0) == 0x80)
-			len--;
-	}
-	line[len++] = '\n';
-	if (log_line(line, len))
-		log_dropped = 0;
-	else if (!log_gone)
-		log_dropped++;
-	free(line);
-}
 
 /* ---- signals: a flag and a byte down the self-pipe ---------------------- */
 
@@ -204,68 +132,11 @@ static void signals_restore(void)
 			installed[sig] = false;
 		}
 }
-/* ---- narration --------------------------------------------------------- */
-
-void ui_notice(struct ui *u, bool warn, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(u->notice, sizeof(u->notice), fmt, ap);
-	va_end(ap);
-	u->notice_warn = warn;
-	u->notice_at = u->a->log.n;
-}
-
-/* An output cut short while the screen is up (out_lost: a capture file's
- * reader that does not keep up or went away): on the status line, and in the log. */
-static void lost_notice(void *ctx, const char *line)
-{
-	ui_notice(ctx, true, "%s", line);
-	ui_log("%s", line);
-}
-
-/* The lab that keys and the ':' line act on: in --compare, the focused half's. */
-struct app *ui_target(struct ui *u)
-{
-	if (u->compare && u->focus >= P_LESSON_B && u->focus < P_TILED_)
-		return u->les[1].a;
-	return u->a;
-}
-
-static void panes_update(struct ui *u);
-
-void ui_run_line(struct ui *u, const char *line)
-{
-	char err[CMD_ERR_MAX] = "";
-	int rc = app_exec_line(ui_target(u), line, err, sizeof(err));
-	ui_log("exec \"%s\" -> %d%s%s", line, rc, err[0] ? ": " : "", err);
-	/* A call that puts nothing on the wire (closing a UDP socket) wakes no
-	 * descriptor of the loop: show its rows now, not at the next event. */
-	if (rc > 0)
-		app_service(ui_target(u), false);
-	u->notice[0] = '\0';
-	if (rc < 0 || rc == 2)
-		ui_notice(u, true, "%s", err[0] ? err : "the command was refused");
-	/* Lines pasted or typed ahead run many to one draw: the panes read
-	 * each line's events now, before the bounded log drops them. */
-	panes_update(u);
-}
-
-
-/* Every pane of the screen reads the new events of its log, drawn or not
- * (zoom hides some): the log is bounded, and drops what is not read. */
-static void panes_update(struct ui *u)
-{
-	for (int i = 0; i < P_TILED_; i++)
-		if (ui_pane_shown(u, i) && u->pane[i].ops && u->pane[i].ops->update)
-			u->pane[i].ops->update(u, &u->pane[i]);
-}
-
 static void draw(struct ui *u)
 {
 	if (ui_layout_stale(u))
 		ui_layout(u);
-	panes_update(u);
+	ui_panes_update(u);
 	werase(stdscr);
 	if (ui_layout_small()) {
 		curs_set(0);
@@ -309,58 +180,25 @@ static void draw(struct ui *u)
 
 /* ---- keys --------------------------------------------------------------- */
 
-static void focus_step(struct ui *u, int d)
+/* What an overlay handed back (ui_pane.h's ask): the shell does it. */
+static void answer_ask(struct ui *u)
 {
-	do
-		u->focus = (u->focus + d + P_TILED_) % P_TILED_;
-	while (!ui_pane_shown(u, u->focus));
+	enum ui_ask what = u->ask;
+	u->ask = UA_NONE;
+	if (what == UA_RUN)
+		ui_run_line(u, u->ask_text);
+	else if (what == UA_GUESS)
+		ui_predict_guess(u, u->ask_text);
+	else if (what == UA_LESSON)
+		ui_lesson_start(u, u->ask_text);
 }
 
-/* ---- lessons: n, b, r ------------------------------------------------- */
-
-/* Every pane forgets what it read: the logs were rebuilt from index 0. */
-void ui_panes_forget(struct ui *u)
-{
-	for (int i = 0; i < P_COUNT_; i++)
-		if (u->pane[i].ops && u->pane[i].ops->forget)
-			u->pane[i].ops->forget(u, &u->pane[i]);
-}
-
-static void mouse(struct ui *u)
-{
-	MEVENT me;
-	if (getmouse(&me) != OK || !(me.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED)))
-		return;
-	for (int i = 0; i < P_TILED_; i++) {
-		struct ui_pane *p = &u->pane[i];
-		/* The title row above the content belongs to the pane too. */
-		if (!p->win || me.y < p->y - 1 || me.y >= p->y + p->h || me.x < p->x || me.x >= p->x + p->w)
-			continue;
-		/* the ladder takes its slot back */
-		bool relay = (u->focus == P_WIRE || u->focus == P_WIRE_B) && i != u->focus;
-		u->focus = i;
-		if (relay)
-			ui_layout(u);
-		if (me.y >= p->y && p->ops->click)
-			p->ops->click(u, p, me.y - p->y, me.x - p->x);
-		return;
-	}
-}
-
-/* One key: what it did, as htop's HandlerResult: the loop redraws, or lays
- * out and redraws, only when a key asks for it. */
-enum ui_handled { UH_IGNORED = 0, UH_REDRAW = 1, UH_RELAYOUT = 2 };
-
+/* One key: the open overlay's (help, menu, the ':' line), else the key
+ * table's (ui_keys.c), which hands the rest to the focused pane. */
 static int key(struct ui *u, int k)
 {
-	if (k == UI_FKEY(KEY_RESIZE)) {
-		clearok(curscr, TRUE);
-		return UH_RELAYOUT;
-	}
-	if (k == 12) { /* Ctrl-L: repaint everything */
-		clearok(curscr, TRUE);
-		return UH_REDRAW;
-	}
+	if (ui_keys_is_always(k))
+		return ui_keys_always(u, k);
 	if (u->help) {
 		struct ui_pane *hp = &u->pane[P_HELP];
 		if (!hp->ops->key(u, hp, k))
@@ -370,11 +208,13 @@ static int key(struct ui *u, int k)
 	if (u->menu) {
 		struct ui_pane *mp = &u->pane[P_MENU];
 		mp->ops->key(u, mp, k);
+		answer_ask(u);
 		/* Closed, a lesson perhaps started: its narration pane takes rows. */
 		return u->menu ? UH_REDRAW : UH_RELAYOUT;
 	}
 	if (u->prompting) {
 		u->pane[P_PROMPT].ops->key(u, &u->pane[P_PROMPT], k);
+		answer_ask(u);
 		return UH_REDRAW;
 	}
 	if (ui_layout_small()) {
@@ -382,111 +222,7 @@ static int key(struct ui *u, int k)
 			u->quit = true;
 		return UH_IGNORED;
 	}
-	if (ui_steps_busy(u)) {
-		/* A step or a replay runs: q and Esc stop it; what would run
-		 * commands of its own waits; looking around (Tab, z, ?, the
-		 * arrows) and the wire keys go on. */
-		switch (k) {
-		case 'q':
-		case 27:
-			ui_steps_cancel(u);
-			return UH_REDRAW;
-		case ':':
-		case 's':
-		case 'c':
-		case 'S':
-		case 'L':
-			ui_notice(u, false, "step %d is running: commands wait until it ends (Esc stops it)", u->step);
-			return UH_REDRAW;
-		default:
-			break;
-		}
-	}
-	if (ui_predict_pending(u) && !ui_steps_busy(u)) {
-		/* A question waits: ':' takes the guess, s skips it (Enter stays the panes'). */
-		switch (k) {
-		case ':':
-			ui_prompt_open(u, "");
-			u->pred.answering = true;
-			return UH_REDRAW;
-		case 's':
-			ui_predict_skip(u, false);
-			return UH_REDRAW;
-		default:
-			break;
-		}
-	}
-	switch (k) {
-	case ':':
-		ui_prompt_open(u, "");
-		return UH_REDRAW;
-	case 's':
-		ui_prompt_open(u, "server ");
-		return UH_REDRAW;
-	case 'c':
-		ui_prompt_open(u, "client ");
-		return UH_REDRAW;
-	case 'w':
-		ui_prompt_open(u, "wire save ");
-		return UH_REDRAW;
-	case 'S':
-		ui_prompt_open(u, "save lesson ");
-		return UH_REDRAW;
-	case 'L':
-		ui_menu_open(u);
-		return UH_REDRAW;
-	case 'h':
-		ui_run_line(u, "wire hold");
-		return UH_REDRAW;
-	case 'p':
-		ui_run_line(u, "wire pass");
-		return UH_REDRAW;
-	case '.':
-		ui_run_line(u, "wire step");
-		return UH_REDRAW;
-	case 'x':
-		ui_run_line(u, "wire drop");
-		return UH_REDRAW;
-	case '\t': /* zoomed, or the ladder's slot changes hands with the frame list */
-		focus_step(u, 1);
-		return UH_RELAYOUT;
-	case UI_FKEY(KEY_BTAB):
-		focus_step(u, -1);
-		return UH_RELAYOUT;
-	case 'z':
-		u->zoom = !u->zoom;
-		return UH_RELAYOUT;
-	case '?':
-		u->help = true;
-		u->pane[P_HELP].top = 0;
-		u->pane[P_HELP].follow = false;
-		return UH_REDRAW;
-	case 'q':
-		u->quit = true;
-		return UH_REDRAW;
-	case 'n':
-	case ' ':
-		ui_steps_key(u, 'n');
-		return UH_REDRAW;
-	case 'b':
-	case 'r':
-		if (!u->nles)
-			break; /* without a lesson they are the focused pane's */
-		ui_steps_key(u, k);
-		return UH_REDRAW;
-	case UI_FKEY(KEY_MOUSE):
-		mouse(u);
-		return UH_REDRAW;
-	case 27: /* Esc: forget an error shown */
-		if (!u->notice[0])
-			return UH_IGNORED;
-		u->notice[0] = '\0';
-		return UH_REDRAW;
-	default:
-		break;
-	}
-	struct ui_pane *p = &u->pane[u->focus];
-	return p->win && p->ops->key && p->ops->key(u, p, k) ? UH_REDRAW : UH_IGNORED;
+	return ui_keys_run(u, k);
 }
 
 /* Read every key waiting (stdin said it was readable); never blocks. */
@@ -533,9 +269,9 @@ static int loop(struct ui *u)
 		}
 		/* A state for whoever watches the --log (the screen tests): the end
 		 * of a step or replay, once the screen shows it. */
-		if (u->run.drawn != u->run.finished && !ui_steps_busy(u)) {
-			u->run.drawn = u->run.finished;
-			ui_log("screen: idle at step %d (run %u)", u->step, u->run.finished);
+		if (u->run->drawn != u->run->finished && !ui_steps_busy(u)) {
+			u->run->drawn = u->run->finished;
+			ui_log("screen: idle at step %d (run %u)", u->step, u->run->finished);
 		}
 		struct app *settling = ui_steps_settling(u);
 		bool paused = ui_steps_paused(u); /* between two steps: the wire waits for n */
@@ -545,7 +281,7 @@ static int loop(struct ui *u)
 		int n = 2, end[2] = { 2, 2 }; /* each lab's descriptors end before end[k] */
 		for (int k = 0; k < 2; k++) {
 			/* A settle that naps leaves its lab's descriptors alone. */
-			bool skip = labs[k] == settling && app_settle_sleeps(&u->run.st);
+			bool skip = labs[k] == settling && app_settle_sleeps(&u->run->st);
 			int m = labs[k] && !skip ? app_pollfds(labs[k], pfd + n, APP_MAX_POLL, paused) : 0;
 			n += m > 0 ? m : 0;
 			end[k] = n;
@@ -598,7 +334,8 @@ static int loop(struct ui *u)
 
 static void teardown(struct ui *u, SCREEN *scr)
 {
-	ui_panes_forget(u);
+	ui_panes_free(u);
+	ui_layout_free();
 	for (int i = 0; i < P_COUNT_; i++)
 		if (u->pane[i].win) {
 			delwin(u->pane[i].win);
@@ -623,40 +360,33 @@ static void teardown(struct ui *u, SCREEN *scr)
 			close(sig_pipe[i]);
 			sig_pipe[i] = -1;
 		}
-	if (log_file) {
-		ui_log("curses stopped");
-		if (own_log)
-			fclose(log_file);
-		log_file = NULL;
-	}
+	ui_log_close();
 }
 
-int ui_run(struct app *a, const struct ui_opts *o)
+/* The lesson (two in --compare) that n walks, and its labs' waits on
+ * screen (saved_wait: the labs' own, given back at the end). */
+static void lessons_begin(struct ui *u, const struct ui_opts *o, unsigned saved_wait[2])
 {
-	static struct ui u;
-	memset(&u, 0, sizeof(u));
-	u.a = a;
 	if (o && o->lesson) {
-		u.les[0] = (struct ui_lesson){ .l = o->lesson, .a = a };
-		u.nles = 1;
+		u->les[0] = (struct ui_lesson){ .l = o->lesson, .a = u->a };
+		u->nles = 1;
 		if (o->compare && o->compare_lesson) {
-			u.les[1] = (struct ui_lesson){ .l = o->compare_lesson, .a = o->compare };
-			u.nles = 2;
-			u.compare = true;
+			u->les[1] = (struct ui_lesson){ .l = o->compare_lesson, .a = o->compare };
+			u->nles = 2;
+			u->compare = true;
 			/* Which steps share a row: in step, by title, or by position. */
 			static int rows[LESSON_ALIGN_MAX][2];
 			enum lesson_align_how how;
-			u.nrows = lesson_align(o->lesson, o->compare_lesson, rows, LESSON_ALIGN_MAX, &how);
-			u.row = rows;
-			u.row_how = (int)how;
+			u->nrows = lesson_align(o->lesson, o->compare_lesson, rows, LESSON_ALIGN_MAX, &how);
+			u->row = rows;
+			u->row_how = (int)how;
 		}
 	}
 	/* On screen a blocked call of a lesson step is waited for briefly: the
 	 * screen goes on showing it blocked, and it completes when it can. */
-	unsigned saved_wait[2] = { 0, 0 };
-	for (int k = 0; k < u.nles; k++) {
-		struct app *la = u.les[k].a;
-		const struct lesson *l = u.les[k].l;
+	for (int k = 0; k < u->nles; k++) {
+		struct app *la = u->les[k].a;
+		const struct lesson *l = u->les[k].l;
 		saved_wait[k] = la->wait_ms;
 		la->wait_ms = o->lesson_wait_ms ? o->lesson_wait_ms : l->wait_set ? l->wait_ms : 300;
 		if (!la->live) { /* a screen shows every state change as it happens */
@@ -664,6 +394,21 @@ int ui_run(struct app *a, const struct ui_opts *o)
 			la->eng.live = true;
 		}
 	}
+}
+
+int ui_run(struct app *a, const struct ui_opts *o)
+{
+	static struct ui u;
+	static struct ui_steps run;
+	static struct ui_predict pred;
+	memset(&u, 0, sizeof(u));
+	memset(&run, 0, sizeof(run));
+	memset(&pred, 0, sizeof(pred));
+	u.run = &run;
+	u.pred = &pred;
+	u.a = a;
+	unsigned saved_wait[2] = { 0, 0 };
+	lessons_begin(&u, o, saved_wait);
 	int th = ui_parse_theme(o && o->theme ? o->theme : "default");
 	if (th < 0)
 		th = TH_DEFAULT;
@@ -671,25 +416,8 @@ int ui_run(struct app *a, const struct ui_opts *o)
 	if (nc && nc[0])
 		th = TH_MONO;
 
-	own_log = false;
-	if (o && o->log) {
-		log_file = o->log;
-	} else if (o && o->log_path) {
-		own_log = true;
-		int fd = open(o->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-		if (fd < 0 || !(log_file = fdopen(fd, "a"))) {
-			fprintf(stderr, "sockstep: cannot open --log \"%s\": %s\n", tesc(o->log_path), strerror(errno));
-			if (fd >= 0)
-				close(fd);
-			return 2;
-		}
-	}
-	/* A FIFO or a pipe: written without blocking (ui_log). */
-	struct stat lst;
-	log_dropped = 0;
-	log_gone = false;
-	if (log_file && fstat(fileno(log_file), &lst) == 0 && !S_ISREG(lst.st_mode))
-		fcntl(fileno(log_file), F_SETFL, fcntl(fileno(log_file), F_GETFL) | O_NONBLOCK);
+	if (ui_log_open(o ? o->log : NULL, o ? o->log_path : NULL))
+		return 2;
 	setlocale(LC_ALL, "");
 	u.utf8 = !strcmp(nl_langinfo(CODESET), "UTF-8");
 	if (pipe2(sig_pipe, O_NONBLOCK | O_CLOEXEC) < 0) {
@@ -704,27 +432,7 @@ int ui_run(struct app *a, const struct ui_opts *o)
 	got_quit = got_winch = 0;
 	signals_install();
 
-	static const struct ui_pane_ops *const ops[P_COUNT_] = {
-		[P_SERVER] = &ui_program_ops, [P_CLIENT] = &ui_program_ops, [P_LESSON] = &ui_lesson_ops,
-		[P_TUPLE] = &ui_tuple_ops,    [P_HEX] = &ui_hex_ops,        [P_WIRE] = &ui_wire_ops,
-		[P_LADDER] = &ui_ladder_ops,
-		[P_LESSON_B] = &ui_lesson_ops, [P_SERVER_B] = &ui_program_ops, [P_CLIENT_B] = &ui_program_ops,
-		[P_TUPLE_B] = &ui_tuple_ops,  [P_LADDER_B] = &ui_ladder_ops, [P_WIRE_B] = &ui_wire_ops,
-		[P_HELP] = &ui_help_ops,
-		[P_PROMPT] = &ui_prompt_ops,
-		[P_MENU] = &ui_menu_ops,
-	};
-	for (int i = 0; i < P_COUNT_; i++) {
-		u.pane[i].ops = ops[i];
-		u.pane[i].follow = true;
-		u.pane[i].a = a;
-	}
-	if (u.compare)
-		for (int i = P_LESSON_B; i < P_TILED_; i++)
-			u.pane[i].a = u.les[1].a;
-	u.pane[P_SERVER].side = u.pane[P_SERVER_B].side = SIDE_SERVER;
-	u.pane[P_CLIENT].side = u.pane[P_CLIENT_B].side = SIDE_CLIENT;
-	u.focus = P_TUPLE;
+	ui_panes_init(&u);
 
 	/* newterm, unlike initscr, returns NULL instead of exiting on a bad TERM. */
 	SCREEN *scr = newterm(NULL, stdout, stdin);
@@ -738,12 +446,13 @@ int ui_run(struct app *a, const struct ui_opts *o)
 	/* From here on stderr belongs to the log (or nowhere): a stray message
 	 * from a library must not scribble over the screen. */
 	saved_stderr = fd_dup_high(STDERR_FILENO);
-	int sink = log_file ? fileno(log_file) : open("/dev/null", O_WRONLY | O_CLOEXEC);
+	FILE *log = ui_log_stream();
+	int sink = log ? fileno(log) : open("/dev/null", O_WRONLY | O_CLOEXEC);
 	if (saved_stderr >= 0 && sink >= 0)
 		dup2(sink, STDERR_FILENO);
-	if (!log_file && sink >= 0)
+	if (!log && sink >= 0)
 		close(sink);
-	out_set_notice(lost_notice, &u);
+	out_set_notice(ui_notice_lost, &u);
 	ui_log("curses started: TERM=%s utf8=%d theme=%d", getenv("TERM") ? getenv("TERM") : "", u.utf8, th);
 
 	cbreak(); /* Ctrl-C stays a signal: one way out, handled like SIGTERM */

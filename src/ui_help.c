@@ -1,13 +1,26 @@
 /* ui_help.c - the '?' overlay: every key and every command, in one place.
- * Arrows scroll it; any other key closes it. The lines are help.c's. */
+ * Arrows scroll it; any other key closes it. The lines are the key table's
+ * (ui_keys.c) and help.c's. */
 #include "help.h"
 #include "ui_pane.h"
+#include "ui_keys.h"
 
 #include <stdio.h>
 #include <string.h>
 
-/* The text is help.c's, made from the verb table: every command is in it. */
-#define NHELP ((int)help_overlay(0, NULL, 0))
+/* The keys from the key table (ui_keys.c), then help.c's text, made from
+ * the verb table: every key and every command is in it. */
+#define NKEYS ui_keys_help(0, NULL, 0)
+#define NHELP ((int)(NKEYS + help_overlay(0, NULL, 0)))
+
+/* Line i of the overlay into l. */
+static void help_line(size_t i, char *l, size_t len)
+{
+	if (i < NKEYS)
+		ui_keys_help(i, l, len);
+	else
+		help_overlay(i - NKEYS, l, len);
+}
 
 static void help_title(struct ui *u, struct ui_pane *p, char *buf, size_t len)
 {
@@ -48,7 +61,7 @@ static int put_line(struct ui *u, WINDOW *w, int y, int width, int maxrows, cons
 static int line_rows(struct ui *u, size_t i, int width)
 {
 	char l[HELP_LINE_MAX];
-	help_overlay(i, l, sizeof l);
+	help_line(i, l, sizeof l);
 	int r = put_line(u, NULL, 0, width, 1000, l[0] == '#' ? l + 2 : l, 0);
 	return r < 1 ? 1 : r;
 }
@@ -82,7 +95,7 @@ static void help_draw(struct ui *u, struct ui_pane *p)
 		if (y + line_rows(u, (size_t)i, width) > vis)
 			break;
 		char l[HELP_LINE_MAX];
-		help_overlay((size_t)i, l, sizeof l);
+		help_line((size_t)i, l, sizeof l);
 		const char *t = l[0] == '#' ? l + 2 : l;
 		if (!t[0]) {
 			y++;

@@ -6,6 +6,7 @@
  * explanation. */
 #include "ui_pane.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,8 +39,8 @@ static const struct newest *newest_sa(struct ui_pane *p)
 {
 	const struct session *s = &p->a->log;
 	struct newest *nw = p->priv;
-	if (!nw && !(nw = p->priv = calloc(1, sizeof(*nw))))
-		return NULL;
+	if (!nw)
+		return NULL; /* out of memory at init: an empty pane */
 	if (s->n < nw->next) { /* the log was cut back */
 		bool gone = nw->set && (nw->at >= s->n || (nw->table_newer && nw->table_at >= s->n));
 		for (int i = 0; i < nw->nconv; i++)
@@ -93,7 +94,7 @@ struct hidden {
 static struct hidden hidden_at(struct ui *u, struct ui_pane *p, size_t at)
 {
 	struct hidden h;
-	if (!ui_predict_hidden_bytes(u, p->a, at, h.b, &h.n))
+	if (!ui_hide_bytes(&u->asked, p->a, at, h.b, &h.n))
 		h.n = 0;
 	return h;
 }
@@ -119,7 +120,20 @@ static void hex_update(struct ui *u, struct ui_pane *p)
 	newest_sa(p);
 }
 
+static int hex_init(struct ui *u, struct ui_pane *p)
+{
+	(void)u;
+	return (p->priv = calloc(1, sizeof(struct newest))) ? 0 : -ENOMEM;
+}
+
 static void hex_forget(struct ui *u, struct ui_pane *p)
+{
+	(void)u;
+	if (p->priv)
+		memset(p->priv, 0, sizeof(struct newest));
+}
+
+static void hex_free(struct ui *u, struct ui_pane *p)
 {
 	(void)u;
 	free(p->priv);
@@ -155,7 +169,7 @@ static void hex_title(struct ui *u, struct ui_pane *p, char *buf, size_t len)
 	}
 	if (e->table_newer) { /* the table's first line is its title */
 		snprintf(buf, len, "%.*s", (int)strcspn(e->table, "\n"), e->table);
-		ui_predict_mask(u, p->a, e->table_seq, buf);
+		ui_hide_mask(&u->asked, p->a, e->table_seq, buf);
 		return;
 	}
 	if (e->conv_newer) {
@@ -352,7 +366,7 @@ static void table_draw(struct ui *u, struct ui_pane *p, const char *t, unsigned 
 		const char *nl = strchr(l, '\n');
 		char line[256];
 		snprintf(line, sizeof line, "%.*s", nl ? (int)(nl - l) : (int)strlen(l), l);
-		ui_predict_mask(u, p->a, seq, line); /* recvfrom's sender, while it is asked for */
+		ui_hide_mask(&u->asked, p->a, seq, line); /* recvfrom's sender, while it is asked for */
 		ui_put(u, p->win, y, 0, p->w, line, u->attr[y == 0 ? R_CURRENT : R_TEXT]);
 		l = nl;
 	}
@@ -472,4 +486,6 @@ const struct ui_pane_ops ui_hex_ops = {
 	.key = hex_key,
 	.update = hex_update,
 	.forget = hex_forget,
+	.init = hex_init,
+	.free = hex_free,
 };

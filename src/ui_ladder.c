@@ -8,6 +8,7 @@
 #include "ui_pane.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,12 +97,12 @@ static void who_prefix(const struct event *e, char *buf, size_t len)
 }
 
 /* The answer to a question still waiting is not drawn (ui_predict.c); when
- * it is revealed the pane reads its log again (ui_predict_reveal_panes). */
+ * it is revealed the pane reads its log again (ui_predict.c). */
 static bool hid(const struct ui *u, const struct app *a, const struct event *e, size_t at, enum expect_what w)
 {
 	const struct tuple_row *r = e->row;
-	return r ? ui_predict_hides(u, a, r->side, r->prog, r->child, r->fd, at, w)
-		 : ui_predict_hides(u, a, e->side, e->prog, e->child, e->fd, at, w);
+	return r ? ui_hide_cell(&u->asked, a, r->side, r->prog, r->child, r->fd, at, w)
+		 : ui_hide_cell(&u->asked, a, e->side, e->prog, e->child, e->fd, at, w);
 }
 
 static void read_event(const struct ui *u, struct lad *d, const struct app *a, const struct event *e, size_t at)
@@ -121,7 +122,7 @@ static void read_event(const struct ui *u, struct lad *d, const struct app *a, c
 		for (size_t i = d->l.n; i-- > 0 && d->l.n - i <= 8;)
 			if (d->l.it[i].frame && d->l.it[i].no == f->no) {
 				for (int t = 0; t < d->l.it[i].ntiers; t++)
-					ui_predict_mask(u, a, e->seq, d->l.it[i].label[t]);
+					ui_hide_mask(&u->asked, a, e->seq, d->l.it[i].label[t]);
 				break;
 			}
 		return;
@@ -168,11 +169,8 @@ static struct lad *sync_lad(const struct ui *u, struct ui_pane *p)
 {
 	const struct session *s = &p->a->log;
 	struct lad *d = p->priv;
-	if (!d) {
-		if (!(d = p->priv = calloc(1, sizeof(*d))))
-			return NULL;
-		ladder_init(&d->l);
-	}
+	if (!d)
+		return NULL; /* out of memory at init: an empty pane */
 	if (s->n < d->next) /* a refused command's events were taken back: none made an arrow */
 		d->next = s->n;
 	if (d->next < s->first) {
@@ -193,7 +191,17 @@ static void ladder_update(struct ui *u, struct ui_pane *p)
 	sync_lad(u, p);
 }
 
-static void ladder_forget(struct ui *u, struct ui_pane *p)
+static int ladder_pane_init(struct ui *u, struct ui_pane *p)
+{
+	(void)u;
+	struct lad *d = p->priv = calloc(1, sizeof(struct lad));
+	if (!d)
+		return -ENOMEM;
+	ladder_init(&d->l);
+	return 0;
+}
+
+static void ladder_pane_free(struct ui *u, struct ui_pane *p)
 {
 	(void)u;
 	struct lad *d = p->priv;
@@ -203,6 +211,17 @@ static void ladder_forget(struct ui *u, struct ui_pane *p)
 	}
 	free(d);
 	p->priv = NULL;
+}
+
+/* What it read goes; the rows' array stays for the figure to come. */
+static void ladder_forget(struct ui *u, struct ui_pane *p)
+{
+	(void)u;
+	struct lad *d = p->priv;
+	if (d) {
+		ladder_free(&d->l);
+		*d = (struct lad){ .rows = d->rows, .rcap = d->rcap, .l = d->l };
+	}
 	p->sel = 0;
 	p->top = 0;
 	p->follow = true;
@@ -468,4 +487,6 @@ const struct ui_pane_ops ui_ladder_ops = {
 	.click = ladder_click,
 	.update = ladder_update,
 	.forget = ladder_forget,
+	.init = ladder_pane_init,
+	.free = ladder_pane_free,
 };

@@ -5,6 +5,7 @@
  * the joining character (tee, cross, corner), so a new arrangement needs
  * rectangles only, never drawing code of its own. */
 #include "ui_shell.h"
+#include "ui_notice.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +35,11 @@ struct layout {
 };
 
 static struct layout lay;
+
+/* The frame's junctions, one cell a byte: sized when laid out, so that
+ * drawing the borders allocates nothing. */
+static unsigned char *edge_grid;
+static size_t edge_cap;
 
 /* From this width the ladder and the frame list both fit beside the hex pane. */
 #define WIDE_BOTH 180
@@ -117,7 +123,7 @@ static int step_table_lines(const struct ui *u, int which, int width, int *rows)
 {
 	const struct session *s = &u->les[which].a->log;
 	int n = 1, r = 1, notew = width - 24 > 20 ? width - 24 : 20;
-	for (size_t i = u->run.from[which]; i < s->n; i++) {
+	for (size_t i = u->run->from[which]; i < s->n; i++) {
 		const struct event *e = session_at(s, i);
 		if (!e || e->kind != EV_ROW || !e->row)
 			continue;
@@ -372,6 +378,14 @@ void ui_layout(struct ui *u)
 	mp->y = hp->y;
 	mp->x = hp->x;
 	mp->win = newwin(hh, hw, mp->y, mp->x);
+	size_t cells = (size_t)(lay.y_end + 1 > 0 ? lay.y_end + 1 : 0) * (size_t)(lay.cols > 0 ? lay.cols : 0);
+	if (cells > edge_cap) {
+		unsigned char *g = realloc(edge_grid, cells);
+		if (g) {
+			edge_grid = g;
+			edge_cap = cells;
+		}
+	}
 	ui_log("layout %dx%d%s%s (step needs: text %d, table %d, rows %d, calls %d)", COLS, LINES, u->zoom ? " zoomed" : "",
 	       u->compare ? " compare" : "", lay.lesson_want, lay.table_want, lay.rows_want, lay.calls_want);
 }
@@ -434,9 +448,10 @@ static chtype edge_char(unsigned e)
 void ui_draw_borders(struct ui *u)
 {
 	int rows = lay.y_end + 1, cols = lay.cols;
-	unsigned char *g = calloc((size_t)rows * (size_t)cols, 1);
-	if (!g)
-		return; /* no frame this once: the panes still draw */
+	unsigned char *g = edge_grid;
+	if (rows <= 0 || cols <= 0 || !g || (size_t)rows * (size_t)cols > edge_cap)
+		return; /* out of memory when laid out: no frame, the panes still draw */
+	memset(g, 0, (size_t)rows * (size_t)cols);
 	for (int i = 0; i < P_TILED_; i++) {
 		const struct ui_pane *p = &u->pane[i];
 		if (p->win)
@@ -451,9 +466,15 @@ void ui_draw_borders(struct ui *u)
 			if (g[y * cols + x])
 				mvwaddch(stdscr, y, x, edge_char(g[y * cols + x]));
 	wattrset(stdscr, A_NORMAL);
-	free(g);
 	for (int i = 0; i < P_TILED_; i++)
 		frame_title(u, i, u->pane[i].y - 1);
+}
+
+void ui_layout_free(void)
+{
+	free(edge_grid);
+	edge_grid = NULL;
+	edge_cap = 0;
 }
 
 bool ui_layout_small(void)

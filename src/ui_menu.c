@@ -5,6 +5,7 @@
  * its row is cut with an ellipsis, and the chosen one is shown whole below
  * the list. */
 #include "ui_shell.h"
+#include "ui_notice.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,6 +151,30 @@ static void menu_draw(struct ui *u, struct ui_pane *p)
 	ui_put(u, w, p->h - 1, 2, p->w - 4, foot, u->attr[R_KEY]);
 }
 
+/* Enter starts the lesson chosen, Esc or q close the menu (false); other
+ * keys do nothing while it is open. */
+static bool menu_act(struct ui *u, struct ui_pane *p, struct menu *m, int key)
+{
+	switch (key) {
+	case '\r':
+	case '\n':
+	case UI_FKEY(KEY_ENTER):
+		/* The shell starts it (ui_lesson_start) once the menu is closed. */
+		u->ask = UA_LESSON;
+		snprintf(u->ask_text, sizeof(u->ask_text), "%s", m->e[m->sel].path);
+		u->menu = false;
+		menu_forget(u, p);
+		return false;
+	case 27:
+	case 'q':
+		u->menu = false;
+		menu_forget(u, p);
+		return false;
+	default:
+		return true;
+	}
+}
+
 /* Keys of the open menu: false when it closes. */
 static bool menu_key(struct ui *u, struct ui_pane *p, int key)
 {
@@ -157,45 +182,20 @@ static bool menu_key(struct ui *u, struct ui_pane *p, int key)
 	if (!m)
 		return false;
 	int vis = list_rows(p) > 0 ? list_rows(p) : 1, page = vis > 2 ? vis - 1 : 1;
-	switch (key) {
-	case UI_FKEY(KEY_UP):
-	case 'k':
-		m->sel--;
+	long by = 0;
+	/* j and k move as the arrows do (less, vi). */
+	switch (ui_scroll_move(key == 'k' ? UI_FKEY(KEY_UP) : key == 'j' ? UI_FKEY(KEY_DOWN) : key, page, &by)) {
+	case UM_BY:
+		m->sel += (int)by;
 		break;
-	case UI_FKEY(KEY_DOWN):
-	case 'j':
-		m->sel++;
-		break;
-	case UI_FKEY(KEY_PPAGE):
-		m->sel -= page;
-		break;
-	case UI_FKEY(KEY_NPAGE):
-		m->sel += page;
-		break;
-	case UI_FKEY(KEY_HOME):
+	case UM_FIRST:
 		m->sel = 0;
 		break;
-	case UI_FKEY(KEY_END):
+	case UM_LAST:
 		m->sel = m->n - 1;
 		break;
-	case '\r':
-	case '\n':
-	case UI_FKEY(KEY_ENTER): {
-		char *path = strdup(m->e[m->sel].path);
-		u->menu = false;
-		menu_forget(u, p);
-		if (path)
-			ui_lesson_start(u, path);
-		free(path);
-		return false;
-	}
-	case 27:
-	case 'q':
-		u->menu = false;
-		menu_forget(u, p);
-		return false;
-	default:
-		return true; /* other keys do nothing while the menu is open */
+	case UM_NONE:
+		return menu_act(u, p, m, key);
 	}
 	if (m->sel < 0)
 		m->sel = 0;

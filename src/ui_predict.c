@@ -6,6 +6,7 @@
  * what was not answered. The answer is never stored: predict.c reads it from
  * the log of what the command did. Nothing here blocks. */
 #include "ui_shell.h"
+#include "ui_notice.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -21,73 +22,7 @@ static struct app *lab0(const struct ui *u)
 
 bool ui_predict_pending(const struct ui *u)
 {
-	return u->nles && u->pred.nq > 0;
-}
-
-bool ui_predict_hides(const struct ui *u, const struct app *a, enum side side, int prog, int child, int fd,
-		      size_t at, enum expect_what what)
-{
-	if (!ui_predict_pending(u) || a != lab0(u))
-		return false;
-	for (int i = 0; i < u->pred.nq; i++) {
-		const struct event *q = session_at(&a->log, u->pred.ev[i]);
-		if (!q || q->kind != EV_PREDICT || (enum expect_what)q->ret != what || at <= u->pred.ev[i])
-			continue;
-		if (q->side == side && (q->prog ? q->prog : 1) == (prog ? prog : 1) && q->child == child &&
-		    (q->fd < 0 || q->fd == fd))
-			return true;
-	}
-	return false;
-}
-
-bool ui_predict_hidden_bytes(const struct ui *u, const struct app *a, size_t at, unsigned char b[4], int *n)
-{
-	*n = 0;
-	if (!ui_predict_pending(u) || a != lab0(u))
-		return false;
-	for (int i = 0; i < u->pred.nq; i++) {
-		const struct event *q = session_at(&a->log, u->pred.ev[i]);
-		struct predict_answer ans;
-		if (!q || q->kind != EV_PREDICT || (enum expect_what)q->ret != EX_RESULT || q->side != SIDE_NONE ||
-		    at <= u->pred.ev[i] || predict_answer(&a->log, u->pred.ev[i], 0, 0, &ans) < 0 || !ans.bytes)
-			continue;
-		unsigned v;
-		int k = 0;
-		for (const char *s = ans.value; *n < 4 && sscanf(s, "%2x%n", &v, &k) == 1; s += k)
-			b[(*n)++] = (unsigned char)v;
-		return *n > 0;
-	}
-	return false;
-}
-
-void ui_predict_mask(const struct ui *u, const struct app *a, unsigned seq, char *text)
-{
-	if (!ui_predict_pending(u) || a != lab0(u))
-		return;
-	for (int i = 0; i < u->pred.nq; i++) {
-		const struct event *q = session_at(&a->log, u->pred.ev[i]);
-		struct predict_answer ans;
-		if (q && q->kind == EV_PREDICT && seq > q->seq &&
-		    predict_answer(&a->log, u->pred.ev[i], u->pred.lo, u->pred.hi, &ans) == 0)
-			predict_mask_words(text, &ans);
-	}
-}
-
-size_t ui_predict_hide_frame(const struct ui *u, const struct app *a, const struct wire_frame *f,
-			     unsigned char *hide)
-{
-	memset(hide, 0, WIRE_SNAP);
-	if (!ui_predict_pending(u) || a != lab0(u))
-		return 0;
-	size_t caplen = f->caplen < WIRE_SNAP ? f->caplen : WIRE_SNAP, n = 0;
-	for (int i = 0; i < u->pred.nq; i++) {
-		const struct event *q = session_at(&a->log, u->pred.ev[i]);
-		struct predict_answer ans;
-		if (q && q->kind == EV_PREDICT && f->seq > q->seq &&
-		    predict_answer(&a->log, u->pred.ev[i], u->pred.lo, u->pred.hi, &ans) == 0)
-			n += predict_hide_frame(&ans, &f->dec, f->data, caplen, hide);
-	}
-	return n;
+	return u->nles && u->asked.n > 0;
 }
 
 /* The ladder drew "??" for the answer as it read the log: it reads it
@@ -114,7 +49,8 @@ void ui_predict_collect(struct ui *u, bool replay)
 	struct app *a = lab0(u);
 	if (!a)
 		return;
-	struct ui_predict *p = &u->pred;
+	struct ui_predict *p = u->pred;
+	u->asked.lab = a; /* what the panes hide is about this lab (ui_hide.h) */
 	if (p->scan < a->log.first)
 		p->scan = a->log.first;
 	for (; p->scan < a->log.n; p->scan++) {
@@ -122,22 +58,23 @@ void ui_predict_collect(struct ui *u, bool replay)
 		if (!e || e->kind != EV_PREDICT)
 			continue;
 		int ord = p->seen++;
-		if (replay || p->nq == UI_PREDICT_QUEUE)
+		if (replay || u->asked.n == UI_PREDICT_QUEUE)
 			continue;
-		p->ev[p->nq] = p->scan;
-		p->ord[p->nq++] = ord;
+		u->asked.ev[u->asked.n] = p->scan;
+		p->ord[u->asked.n++] = ord;
 	}
 	/* A command ran: an answer it gave (recvfrom's data) is hidden in the
 	 * labels the ladder already read. */
-	if (p->nq)
+	if (u->asked.n)
 		reveal_panes(u);
 }
 
-static void pop(struct ui_predict *p)
+static void pop(struct ui *u)
 {
-	memmove(p->ev, p->ev + 1, (size_t)(p->nq - 1) * sizeof(p->ev[0]));
-	memmove(p->ord, p->ord + 1, (size_t)(p->nq - 1) * sizeof(p->ord[0]));
-	p->nq--;
+	struct ui_asked *q = &u->asked;
+	memmove(q->ev, q->ev + 1, (size_t)(q->n - 1) * sizeof(q->ev[0]));
+	memmove(u->pred->ord, u->pred->ord + 1, (size_t)(q->n - 1) * sizeof(u->pred->ord[0]));
+	q->n--;
 }
 
 static void who_what(const struct event *q, char *buf, size_t len)
@@ -150,9 +87,9 @@ static void who_what(const struct event *q, char *buf, size_t len)
 
 bool ui_predict_line(struct ui *u, char *buf, size_t len)
 {
-	if (!ui_predict_pending(u) || ui_steps_busy(u))
+	if (!ui_predict_pending(u))
 		return false;
-	const struct event *q = session_at(&lab0(u)->log, u->pred.ev[0]);
+	const struct event *q = session_at(&lab0(u)->log, u->asked.ev[0]);
 	if (!q)
 		return false;
 	char ww[48];
@@ -163,9 +100,9 @@ bool ui_predict_line(struct ui *u, char *buf, size_t len)
 
 static void range(struct ui *u)
 {
-	if (!u->pred.range_read) {
-		engine_port_range(&lab0(u)->eng, SIDE_CLIENT, &u->pred.lo, &u->pred.hi);
-		u->pred.range_read = true;
+	if (!u->pred->range_read) {
+		engine_port_range(&lab0(u)->eng, SIDE_CLIENT, &u->asked.lo, &u->asked.hi);
+		u->pred->range_read = true;
 	}
 }
 
@@ -174,7 +111,7 @@ static void reveal(struct ui *u, bool warn, const char *verdict)
 {
 	char next[CMD_ERR_MAX] = "";
 	if (ui_predict_pending(u)) {
-		const struct event *q = session_at(&lab0(u)->log, u->pred.ev[0]);
+		const struct event *q = session_at(&lab0(u)->log, u->asked.ev[0]);
 		snprintf(next, sizeof(next), "  %s next: %s", ui_glyph(u, G_DOT), q && q->text ? q->text : "");
 	}
 	reveal_panes(u);
@@ -186,24 +123,24 @@ void ui_predict_guess(struct ui *u, const char *guess)
 	if (!ui_predict_pending(u))
 		return;
 	range(u);
-	struct ui_predict *p = &u->pred;
+	struct ui_predict *p = u->pred;
 	struct predict_answer a;
-	const struct event *q = session_at(&lab0(u)->log, p->ev[0]);
+	const struct event *q = session_at(&lab0(u)->log, u->asked.ev[0]);
 	char ww[48] = "";
 	if (q)
 		who_what(q, ww, sizeof(ww));
-	if (predict_answer(&lab0(u)->log, p->ev[0], p->lo, p->hi, &a) < 0) {
+	if (predict_answer(&lab0(u)->log, u->asked.ev[0], u->asked.lo, u->asked.hi, &a) < 0) {
 		int ord = p->ord[0];
-		pop(p);
+		pop(u);
 		if (ord < UI_PREDICT_MAX)
 			p->verdict[ord] = 3;
 		reveal(u, true, "no answer: the command after the question did not say (not scored)");
 		return;
 	}
 	char why[200];
-	bool right = predict_judge(&a, guess, p->lo, p->hi, why, sizeof(why));
+	bool right = predict_judge(&a, guess, u->asked.lo, u->asked.hi, why, sizeof(why));
 	int ord = p->ord[0];
-	pop(p);
+	pop(u);
 	if (ord < UI_PREDICT_MAX)
 		p->verdict[ord] = right ? 1 : 2;
 	char v[CMD_ERR_MAX + 264];
@@ -221,22 +158,22 @@ void ui_predict_guess(struct ui *u, const char *guess)
 
 void ui_predict_skip(struct ui *u, bool all)
 {
-	struct ui_predict *p = &u->pred;
+	struct ui_predict *p = u->pred;
 	char v[CMD_ERR_MAX + 64] = "";
 	while (ui_predict_pending(u)) {
 		range(u);
 		struct predict_answer a;
-		const struct event *q = session_at(&lab0(u)->log, p->ev[0]);
+		const struct event *q = session_at(&lab0(u)->log, u->asked.ev[0]);
 		char ww[48] = "";
 		if (q)
 			who_what(q, ww, sizeof(ww));
 		if (p->ord[0] < UI_PREDICT_MAX)
 			p->verdict[p->ord[0]] = 3;
-		if (predict_answer(&lab0(u)->log, p->ev[0], p->lo, p->hi, &a) == 0)
+		if (predict_answer(&lab0(u)->log, u->asked.ev[0], u->asked.lo, u->asked.hi, &a) == 0)
 			snprintf(v, sizeof(v), "skipped: %s is %s", ww, a.value);
 		else
 			snprintf(v, sizeof(v), "skipped");
-		pop(p);
+		pop(u);
 		if (!all)
 			break;
 	}
@@ -248,11 +185,11 @@ void ui_predict_skip(struct ui *u, bool all)
 
 void ui_predict_reset(struct ui *u, bool restart)
 {
-	struct ui_predict *p = &u->pred;
+	struct ui_predict *p = u->pred;
 	p->scan = 0;
 	p->seen = 0;
-	p->nq = 0;
-	p->answering = false;
+	u->asked.n = 0;
+	u->answering = false;
 	if (restart)
 		memset(p->verdict, 0, sizeof(p->verdict));
 }
@@ -267,7 +204,7 @@ void ui_predict_score(struct ui *u, char *buf, size_t len)
 			if (l->steps[s].items[i].kind == LI_COMMAND && !strncmp(l->steps[s].items[i].text, "predict ", 8))
 				total++;
 	for (int i = 0; i < UI_PREDICT_MAX && i < total; i++)
-		n[u->pred.verdict[i] & 3]++;
+		n[u->pred->verdict[i] & 3]++;
 	/* A skip (3) is not scored; a question never reached (0) neither, but
 	 * a lesson's end reaches them all. */
 	if (total)

@@ -4,8 +4,10 @@
  * return value or errno name. A call that blocked says "blocked" until it
  * completes, then shows its result in place. */
 #include "ui_pane.h"
+#include "bounded.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,24 +47,17 @@ struct pgm {
 	bool missed;            /* the log dropped events before they were read */
 };
 
+static void free_line(void *item)
+{
+	free(((struct pline *)item)->text);
+}
+
 static void add_line(struct pgm *pg, struct pline pl, const char *text)
 {
-	if (pg->n == PROG_KEEP) { /* drop a quarter at once: one move per PROG_KEEP / 4 lines */
-		size_t k = PROG_KEEP / 4;
-		for (size_t i = 0; i < k; i++)
-			free(pg->l[i].text);
-		memmove(pg->l, pg->l + k, (pg->n - k) * sizeof(*pg->l));
-		pg->n -= k;
-		pg->dropped += k;
-	}
-	if (pg->n == pg->cap) {
-		size_t cap = pg->cap ? pg->cap * 2 : 64;
-		struct pline *l = realloc(pg->l, cap * sizeof(*l));
-		if (!l)
-			return; /* out of memory: the line is not shown, nothing breaks */
-		pg->l = l;
-		pg->cap = cap;
-	}
+	struct pline *l = bounded_room(pg->l, sizeof(*l), &pg->n, &pg->cap, PROG_KEEP, &pg->dropped, free_line);
+	if (!l)
+		return; /* out of memory: the line is not shown, nothing breaks */
+	pg->l = l;
 	pl.text = strdup(text ? text : "");
 	if (!pl.text)
 		return;
@@ -155,9 +150,9 @@ static struct pgm *prog_of(struct ui *u, struct ui_pane *p)
 	static struct pgm none;
 	(void)u;
 	struct pgm *pg = p->priv;
-	if (!pg && !(pg = p->priv = calloc(1, sizeof(*pg)))) {
+	if (!pg) {
 		none.n = 0;
-		return &none; /* out of memory: an empty pane, nothing breaks */
+		return &none; /* out of memory at init: an empty pane, nothing breaks */
 	}
 	sync_prog(&p->a->log, p->side, pg);
 	return pg;
@@ -168,6 +163,13 @@ static void program_update(struct ui *u, struct ui_pane *p)
 	prog_of(u, p);
 }
 
+static int program_init(struct ui *u, struct ui_pane *p)
+{
+	(void)u;
+	return (p->priv = calloc(1, sizeof(struct pgm))) ? 0 : -ENOMEM;
+}
+
+/* The lines go; their array stays for the lines to come. */
 static void program_forget(struct ui *u, struct ui_pane *p)
 {
 	(void)u;
@@ -175,12 +177,20 @@ static void program_forget(struct ui *u, struct ui_pane *p)
 	if (pg) {
 		for (size_t k = 0; k < pg->n; k++)
 			free(pg->l[k].text);
-		free(pg->l);
+		*pg = (struct pgm){ .l = pg->l, .cap = pg->cap };
 	}
-	free(pg);
-	p->priv = NULL;
 	p->top = 0;
 	p->follow = true;
+}
+
+static void program_free(struct ui *u, struct ui_pane *p)
+{
+	struct pgm *pg = p->priv;
+	program_forget(u, p);
+	if (pg)
+		free(pg->l);
+	free(pg);
+	p->priv = NULL;
 }
 
 static void program_title(struct ui *u, struct ui_pane *p, char *buf, size_t len)
@@ -200,7 +210,7 @@ static void program_title(struct ui *u, struct ui_pane *p, char *buf, size_t len
 /* The answer to a question still waiting (ui_predict.c) is not shown yet. */
 static bool hidden(const struct ui *u, const struct ui_pane *p, const struct pline *pl, enum expect_what w)
 {
-	return ui_predict_hides(u, p->a, p->side, pl->prog, pl->child, pl->fd, pl->has_done ? pl->done_at : pl->at, w);
+	return ui_hide_cell(&u->asked, p->a, p->side, pl->prog, pl->child, pl->fd, pl->has_done ? pl->done_at : pl->at, w);
 }
 
 static const char *result_text(struct ui *u, const struct ui_pane *p, const struct pline *pl, char *buf, size_t len,
@@ -455,6 +465,8 @@ const struct ui_pane_ops ui_program_ops = {
 	.resize = program_resize,
 	.update = program_update,
 	.forget = program_forget,
+	.init = program_init,
+	.free = program_free,
 };
 
 int ui_program_rows(struct ui *u, struct ui_pane *p, int width)

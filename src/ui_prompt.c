@@ -1,7 +1,9 @@
 /* ui_prompt.c - the ':' command line: editing, history (Up/Down), Tab
  * completion from cmd_complete, Esc to cancel, Enter to run the line
- * through app_exec_line (ui_run_line). Errors land in the narration line. */
-#include "ui_pane.h"
+ * (handed back to the shell, which runs it through app_exec_line). Errors
+ * land in the narration line. */
+#include "ui_shell.h"
+#include "ui_notice.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,14 +26,14 @@ static struct {
 	char draft[CMD_LINE_MAX + 1];
 } pr;
 
-void ui_prompt_open(struct ui *u, const char *prefill)
+void ui_prompt_open(struct ui *u, const char *prefill, bool answering)
 {
 	snprintf(pr.buf, sizeof(pr.buf), "%s", prefill);
 	pr.len = pr.cur = strlen(pr.buf);
 	pr.hpos = pr.nhist;
 	pr.scroll = 0;
 	u->prompting = true;
-	u->pred.answering = false; /* a command line, unless the caller says it takes a guess */
+	u->answering = answering; /* a guess, not a command */
 	u->notice[0] = '\0';
 }
 
@@ -181,7 +183,7 @@ static void prompt_draw(struct ui *u, struct ui_pane *p)
 		pr.scroll = cc - avail + 1;
 	if (cc < pr.scroll)
 		pr.scroll = cc;
-	ui_put(u, p->win, 0, 1, 1, u->pred.answering ? "?" : ":", u->attr[R_PROMPT]); /* ? takes a guess */
+	ui_put(u, p->win, 0, 1, 1, u->answering ? "?" : ":", u->attr[R_PROMPT]); /* ? takes a guess */
 	/* Skip the columns scrolled off to the left. */
 	size_t i = 0;
 	while (i < pr.len && cols_to(u, i) < pr.scroll)
@@ -212,7 +214,7 @@ static bool prompt_key(struct ui *u, struct ui_pane *p, int key)
 	case 27: /* Esc */
 	case 7:  /* Ctrl-G */
 		u->prompting = false;
-		u->pred.answering = false;
+		u->answering = false;
 		return true;
 	case '\r':
 	case '\n':
@@ -222,13 +224,13 @@ static bool prompt_key(struct ui *u, struct ui_pane *p, int key)
 		u->prompting = false;
 		if (strspn(line, " \t") == strlen(line))
 			return true;
-		if (u->pred.answering) { /* a guess, not a command: the kernel's answer is revealed */
-			u->pred.answering = false;
-			ui_predict_guess(u, line);
-			return true;
-		}
-		history_add(line);
-		ui_run_line(u, line);
+		/* The shell runs it (ui.c): a guess is judged, a command runs. */
+		u->ask = u->answering ? UA_GUESS : UA_RUN;
+		snprintf(u->ask_text, sizeof(u->ask_text), "%s", line);
+		if (u->answering)
+			u->answering = false;
+		else
+			history_add(line);
 		return true;
 	}
 	case '\t':

@@ -2,6 +2,7 @@
  * place, this command's news or error, else a hint for the situation) and
  * the key hints, essential ones first. */
 #include "ui_shell.h"
+#include "ui_keys.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -56,7 +57,7 @@ static void narration(struct ui *u, char *buf, size_t len, attr_t *attr, bool *p
 			*attr = u->attr[R_WARN];
 		return;
 	}
-	if (ui_predict_line(u, buf, len))
+	if (!ui_steps_busy(u) && ui_predict_line(u, buf, len))
 		return;
 	/* A lesson speaks until a command is typed by hand. */
 	if (u->nles && u->a->log.seq == u->lesson_seq[0] &&
@@ -97,24 +98,17 @@ static void narration(struct ui *u, char *buf, size_t len, attr_t *attr, bool *p
 		return;
 	}
 	/* A program stopped from a shell first: nothing it does moves until SIGCONT. */
-	for (int i = 0; i < ENGINE_MAX_PROGS; i++) {
-		const struct eprog *pr = &u->a->eng.progs[i];
-		if (!pr->used || pr->gone || !pr->stopped)
-			continue;
+	struct engine_hold h;
+	if (engine_holding(&u->a->eng, true, &h)) {
 		snprintf(buf, len, "%s is stopped (SIGSTOP)%s%s%s: it runs nothing until SIGCONT (kill -CONT %d)",
-			 pr->name, pr->busy ? " in " : "", pr->busy ? cmd_verb_name(pr->verb) : "", pr->busy ? "()" : "",
-			 (int)pr->p.pid);
+			 h.name, h.busy ? " in " : "", h.busy ? cmd_verb_name(h.verb) : "", h.busy ? "()" : "", h.pid);
 		return;
 	}
 	/* A program blocked in a call: which call, since which step, and the ways on. */
-	for (int i = 0; i < ENGINE_MAX_PROGS; i++) {
-		const struct eprog *pr = &u->a->eng.progs[i];
-		if (!pr->used || !pr->busy)
-			continue;
-		enum side other = pr->side == SIDE_SERVER ? SIDE_CLIENT : SIDE_SERVER;
-		snprintf(buf, len, "%s is blocked in %s() since step %u (%c: %s's steps; interrupt: EINTR)",
-			 pr->name, cmd_verb_name(pr->verb), pr->seq, other == SIDE_SERVER ? 's' : 'c',
-			 side_name(other));
+	if (engine_holding(&u->a->eng, false, &h)) {
+		enum side other = h.side == SIDE_SERVER ? SIDE_CLIENT : SIDE_SERVER;
+		snprintf(buf, len, "%s is blocked in %s() since step %u (%c: %s's steps; interrupt: EINTR)", h.name,
+			 cmd_verb_name(h.verb), h.seq, other == SIDE_SERVER ? 's' : 'c', side_name(other));
 		return;
 	}
 	/* The whole session's, even when the log has dropped the events. */
@@ -128,39 +122,15 @@ static void narration(struct ui *u, char *buf, size_t len, attr_t *attr, bool *p
 		snprintf(buf, len, "s or c picks a side, then type its next call; : runs any command; ? help");
 }
 
-/* The key hint line: pairs of key and what it does. The essential ones
- * always; the others (extra) where the width allows. */
-struct hint {
-	const char *key, *what;
-	bool extra;
-};
-
+/* The key hint line: pairs of key and what it does, from the key table
+ * (ui_keys.c). The essential ones always; the others (extra) where the
+ * width allows. */
 static void draw_hints(struct ui *u, int y, int width)
 {
-	static const struct hint normal[] = {
-		{ "?", "help", false },   { ":", "command", false }, { "s", "server", false },
-		{ "c", "client", false }, { "h", "hold", false },    { "p", "pass", true },
-		{ ".", "step", false },   { "x", "drop", false },    { "Tab", "focus", true },
-		{ "z", "zoom", false },   { "w", "save pcap", true }, { "q", "quit", false },
-	};
-	static const struct hint lesson[] = {
-		{ "n", "next", false },   { "b", "back", false },     { "r", "restart", false },
-		{ "?", "help", false },   { ":", "command", false },  { "s", "server", true },
-		{ "c", "client", true },  { "h", "hold", true },       { ".", "step", true },
-		{ "Tab", "focus", true }, { "z", "zoom", false },      { "q", "quit", false },
-	};
-	static const struct hint prompting[] = {
-		{ "Enter", "run", false }, { "Esc", "cancel", false }, { "Tab", "complete", false },
-		{ "Up/Down", "history", false },
-	};
-	static const struct hint predicting[] = {
-		{ ":", "answer", false }, { "s", "skip", false }, { "n", "next", false }, { "b", "back", false },
-		{ "?", "help", false },   { "Tab", "focus", true }, { "z", "zoom", true }, { "q", "quit", false },
-	};
-	if (u->prompting && u->pred.answering) {
+	if (u->prompting && u->answering) {
 		/* The ':' line took the narration's row: the question stays in sight below it. */
 		char q[CMD_LINE_MAX];
-		if (ui_predict_line(u, q, sizeof(q))) {
+		if (!ui_steps_busy(u) && ui_predict_line(u, q, sizeof(q))) {
 			int x = 1 + ui_put(u, stdscr, y, 1, width - 1, "Enter", u->attr[R_KEY]);
 			x += ui_put(u, stdscr, y, x + 1, width - x - 1, "checks", u->attr[R_TEXT]) + 3;
 			ui_put(u, stdscr, y, x, width - x, q, u->attr[R_NARRATE]);
@@ -168,11 +138,14 @@ static void draw_hints(struct ui *u, int y, int width)
 		}
 	}
 	bool pred = !u->prompting && ui_predict_pending(u) && !ui_steps_busy(u);
-	const struct hint *h = u->prompting ? prompting : pred ? predicting : u->nles ? lesson : normal;
-	size_t n = u->prompting ? sizeof(prompting) / sizeof(prompting[0])
-		 : pred		 ? sizeof(predicting) / sizeof(predicting[0])
-		 : u->nles	 ? sizeof(lesson) / sizeof(lesson[0])
-				 : sizeof(normal) / sizeof(normal[0]);
+	enum ui_hint_mode m = u->prompting ? UK_PROMPT : pred ? UK_PREDICT : u->nles ? UK_LESSON : UK_EXPLORE;
+	struct hint {
+		const char *key, *what;
+		bool extra;
+	} h[16];
+	size_t n = 0;
+	while (n < 16 && ui_keys_hint(m, n, &h[n].key, &h[n].what, &h[n].extra))
+		n++;
 	bool show[16];
 	int used = 1;
 	for (size_t i = 0; i < n; i++) {

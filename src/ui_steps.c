@@ -7,6 +7,7 @@
  * steps before, with its progress on the narration line; q or Esc stops a
  * step or a replay where it is. */
 #include "ui_shell.h"
+#include "ui_notice.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -54,7 +55,7 @@ static void lesson_mark(struct ui *u)
 /* The narration line while a step or replay runs: where it is, how to stop. */
 static void progress(struct ui *u)
 {
-	struct ui_steps *r = &u->run;
+	struct ui_steps *r = u->run;
 	int n = ui_lesson_steps(u);
 	const struct lesson_step *st = ui_lesson_step_at(u, 0, r->k);
 	if (!st)
@@ -79,7 +80,7 @@ static void note_lesson(struct ui *u)
 
 static void start_step(struct ui *u, int k)
 {
-	struct ui_steps *r = &u->run;
+	struct ui_steps *r = u->run;
 	r->k = k;
 	r->lab = 0;
 	r->item = 0;
@@ -97,8 +98,8 @@ static void begin(struct ui *u, bool replay, int from, int upto);
 /* The run is over: what the narration line says next. */
 static void finish(struct ui *u)
 {
-	struct ui_steps *r = &u->run;
-	r->active = false;
+	struct ui_steps *r = u->run;
+	u->stepping = false;
 	r->settling = false;
 	note_lesson(u);
 	lesson_mark(u);
@@ -121,8 +122,8 @@ static void finish(struct ui *u)
 
 void ui_steps_advance(struct ui *u)
 {
-	struct ui_steps *r = &u->run;
-	while (r->active && !r->settling) {
+	struct ui_steps *r = u->run;
+	while (u->stepping && !r->settling) {
 		const struct ui_lesson *ul = &u->les[r->lab];
 		const struct lesson_step *st = ui_lesson_step_at(u, r->lab, r->k);
 		if (!st || r->item >= st->nitems) {
@@ -161,12 +162,12 @@ void ui_steps_advance(struct ui *u)
 
 struct app *ui_steps_settling(const struct ui *u)
 {
-	return u->run.active && u->run.settling ? u->les[u->run.lab].a : NULL;
+	return u->stepping && u->run->settling ? u->les[u->run->lab].a : NULL;
 }
 
 void ui_steps_settle(struct ui *u, bool ready)
 {
-	struct ui_steps *r = &u->run;
+	struct ui_steps *r = u->run;
 	r->ms = app_settle_turn(u->les[r->lab].a, &r->st, ready);
 	if (r->ms < 0)
 		r->settling = false;
@@ -174,14 +175,14 @@ void ui_steps_settle(struct ui *u, bool ready)
 
 int ui_steps_timeout(const struct ui *u)
 {
-	if (!u->run.active)
+	if (!u->stepping)
 		return -1;
-	return u->run.settling ? u->run.ms : 0;
+	return u->run->settling ? u->run->ms : 0;
 }
 
 bool ui_steps_paused(const struct ui *u)
 {
-	if (!u->nles || u->run.active)
+	if (!u->nles || u->stepping)
 		return false;
 	for (int k = 0; k < u->nles; k++)
 		if (u->les[k].a->log.seq != u->lesson_seq[k])
@@ -191,15 +192,15 @@ bool ui_steps_paused(const struct ui *u)
 
 bool ui_steps_busy(const struct ui *u)
 {
-	return u->run.active;
+	return u->stepping;
 }
 
 void ui_steps_cancel(struct ui *u)
 {
-	struct ui_steps *r = &u->run;
-	if (!r->active)
+	struct ui_steps *r = u->run;
+	if (!u->stepping)
 		return;
-	r->active = false;
+	u->stepping = false;
 	r->settling = false;
 	note_lesson(u);
 	lesson_mark(u);
@@ -215,12 +216,12 @@ void ui_steps_cancel(struct ui *u)
 
 static void begin(struct ui *u, bool replay, int from, int upto)
 {
-	struct ui_steps *r = &u->run;
+	struct ui_steps *r = u->run;
 	unsigned finished = r->finished, drawn = r->drawn; /* counted over the whole session */
 	memset(r, 0, sizeof(*r));
 	r->finished = finished;
 	r->drawn = drawn;
-	r->active = true;
+	u->stepping = true;
 	r->replay = replay;
 	r->upto = upto;
 	r->fails_before = u->fails;
@@ -271,16 +272,16 @@ void ui_steps_key(struct ui *u, int k)
 		ui_notice(u, false, "no lesson loaded: L opens the lesson menu (or start with --lesson NAME)");
 		return;
 	}
-	if (u->run.active) {
+	if (u->stepping) {
 		/* Keys are never lost: n runs one more step after this one; b
 		 * and r stop it and go back from where it was going. */
-		struct ui_steps *r = &u->run;
+		struct ui_steps *r = u->run;
 		if (k == 'n') {
 			r->queued++;
 			return;
 		}
 		int target = r->upto + r->queued;
-		r->active = false;
+		u->stepping = false;
 		r->settling = false;
 		go_to(u, k == 'r' || target < 1 ? 0 : target - 1);
 		return;
@@ -324,7 +325,7 @@ void ui_lesson_start(struct ui *u, const char *path)
 		lesson_free(l);
 		return;
 	}
-	if (u->run.active)
+	if (u->stepping)
 		ui_steps_cancel(u);
 	/* A lesson starts from an empty lab of its own kind: the first socket is 3. */
 	a->cfg.mode = want;
@@ -354,10 +355,10 @@ void ui_lesson_start(struct ui *u, const char *path)
 	note_lesson(u); /* the lesson before is freed: never saved from */
 	u->fails = 0;
 	u->broken = false;
-	unsigned finished = u->run.finished, drawn = u->run.drawn;
-	memset(&u->run, 0, sizeof(u->run));
-	u->run.finished = finished;
-	u->run.drawn = drawn;
+	unsigned finished = u->run->finished, drawn = u->run->drawn;
+	memset(u->run, 0, sizeof(*u->run));
+	u->run->finished = finished;
+	u->run->drawn = drawn;
 	a->wait_ms = l->wait_set ? l->wait_ms : 300;
 	lesson_mark(u);
 	u->notice[0] = '\0';

@@ -186,27 +186,31 @@ void ui_scroll_fix(struct ui_pane *p, int total, int visible)
 		p->top = 0;
 }
 
+enum ui_move ui_scroll_move(int key, long page, long *by)
+{
+	switch (key) {
+	case UI_FKEY(KEY_UP): *by = -1; return UM_BY;
+	case UI_FKEY(KEY_DOWN): *by = 1; return UM_BY;
+	case UI_FKEY(KEY_PPAGE): *by = -page; return UM_BY;
+	case UI_FKEY(KEY_NPAGE): *by = page; return UM_BY;
+	case UI_FKEY(KEY_HOME): return UM_FIRST;
+	case UI_FKEY(KEY_END): return UM_LAST;
+	default: return UM_NONE;
+	}
+}
+
 bool ui_scroll_key(struct ui_pane *p, int key, int total, int visible)
 {
 	int maxtop = total > visible ? total - visible : 0;
-	int page = visible > 2 ? visible - 1 : 1;
-	switch (key) {
-	case UI_FKEY(KEY_UP):
-		p->top--;
+	long by = 0;
+	switch (ui_scroll_move(key, visible > 2 ? visible - 1 : 1, &by)) {
+	case UM_BY:
+		p->top += (int)by;
 		break;
-	case UI_FKEY(KEY_DOWN):
-		p->top++;
-		break;
-	case UI_FKEY(KEY_PPAGE):
-		p->top -= page;
-		break;
-	case UI_FKEY(KEY_NPAGE):
-		p->top += page;
-		break;
-	case UI_FKEY(KEY_HOME):
+	case UM_FIRST:
 		p->top = 0;
 		break;
-	case UI_FKEY(KEY_END):
+	case UM_LAST:
 		p->top = maxtop;
 		break;
 	default:

@@ -1,12 +1,10 @@
 /* ui_theme.c - the themes: each semantic role (ui_pane.h) mapped to colours
  * and attributes. Never dim (SGR 2): it vanishes on a projector. */
-#include "ui.h"
-#include "ui_shell.h"
+#include "ui_theme.h"
+#include "ui_pane.h"
 
 #include <errno.h>
 #include <string.h>
-
-
 
 int ui_parse_theme(const char *s)
 {

@@ -3,7 +3,9 @@
  * well as coloured, so that they still stand out on a washed-out projector
  * or a monochrome terminal. Narrow panes use the short step names. */
 #include "ui_pane.h"
+#include "bounded.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,30 +21,44 @@ struct trow {
 	size_t at;      /* its log event */
 };
 
+/* The buffers a draw works in, kept by the pane from one draw to the next
+ * (grown when too small, freed by ops->free): drawing allocates nothing
+ * while the table does not grow. */
+enum tbuf { B_STEP, B_ABOUT, B_KEEP, B_DL, B_PICK, B_SLOT, B_IA, B_IB, B_PA, B_PB, B_KA, B_KB, B_COUNT_ };
+
 struct rows {
 	struct trow *r;
 	size_t n, cap;
 	size_t next;            /* the first log event not looked at */
 	unsigned long dropped;  /* rows dropped to keep TUPLE_KEEP */
 	bool missed;            /* the log dropped events before they were read */
+	void *buf[B_COUNT_];
+	size_t bufcap[B_COUNT_]; /* bytes */
 };
+
+/* Buffer b of the pane, at least bytes long (zeroed if asked); NULL when
+ * out of memory. */
+static void *buf_of(struct rows *r, enum tbuf b, size_t bytes, bool zero)
+{
+	if (bytes > r->bufcap[b]) {
+		size_t cap = bytes < 256 ? 256 : bytes + bytes / 2;
+		void *t = realloc(r->buf[b], cap);
+		if (!t)
+			return NULL;
+		r->buf[b] = t;
+		r->bufcap[b] = cap;
+	}
+	if (zero)
+		memset(r->buf[b], 0, bytes);
+	return r->buf[b];
+}
 
 static void add_row(struct rows *r, const struct event *e, size_t at)
 {
-	if (r->n == TUPLE_KEEP) { /* drop a quarter at once: one move per TUPLE_KEEP / 4 rows */
-		size_t k = TUPLE_KEEP / 4;
-		memmove(r->r, r->r + k, (r->n - k) * sizeof(*r->r));
-		r->n -= k;
-		r->dropped += k;
-	}
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 64;
-		struct trow *t = realloc(r->r, cap * sizeof(*t));
-		if (!t)
-			return; /* out of memory: the row is not shown, nothing breaks */
-		r->r = t;
-		r->cap = cap;
-	}
+	struct trow *t = bounded_room(r->r, sizeof(*t), &r->n, &r->cap, TUPLE_KEEP, &r->dropped, NULL);
+	if (!t)
+		return; /* out of memory: the row is not shown, nothing breaks */
+	r->r = t;
 	r->r[r->n++] = (struct trow){ .row = *e->row, .seq = e->seq, .at = at };
 }
 
@@ -52,9 +68,9 @@ static struct rows *sync_rows(struct ui_pane *p)
 	static struct rows none;
 	const struct session *s = &p->a->log;
 	struct rows *r = p->priv;
-	if (!r && !(r = p->priv = calloc(1, sizeof(*r)))) {
+	if (!r) {
 		none.n = 0;
-		return &none; /* out of memory: an empty table, nothing breaks */
+		return &none; /* out of memory at init: an empty table, nothing breaks */
 	}
 	if (s->n < r->next) { /* the log was cut back: so are the rows it had made */
 		while (r->n && r->r[r->n - 1].at >= s->n)
@@ -79,12 +95,34 @@ static void tuple_update(struct ui *u, struct ui_pane *p)
 	sync_rows(p);
 }
 
+static int tuple_init(struct ui *u, struct ui_pane *p)
+{
+	(void)u;
+	return (p->priv = calloc(1, sizeof(struct rows))) ? 0 : -ENOMEM;
+}
+
+/* The rows go; the arrays stay for the rows to come. */
 static void tuple_forget(struct ui *u, struct ui_pane *p)
 {
 	(void)u;
 	struct rows *r = p->priv;
-	if (r)
-		free(r->r);
+	if (!r)
+		return;
+	r->n = 0;
+	r->next = 0;
+	r->dropped = 0;
+	r->missed = false;
+}
+
+static void tuple_free(struct ui *u, struct ui_pane *p)
+{
+	(void)u;
+	struct rows *r = p->priv;
+	if (!r)
+		return;
+	for (int b = 0; b < B_COUNT_; b++)
+		free(r->buf[b]);
+	free(r->r);
 	free(r);
 	p->priv = NULL;
 }
@@ -303,6 +341,7 @@ static int note_x(const struct widths *wd)
  * when following the newest (keep), and which rows the step made. */
 struct table {
 	const struct rows *rs;
+	struct rows *own;       /* the same: whose buffers the table is in */
 	struct widths wd;
 	struct dline *dl;
 	size_t n;
@@ -310,17 +349,6 @@ struct table {
 	bool *about;    /* per row: the current step is about it (made it, or used its socket) */
 	bool *keep;     /* per display line: shown when following the newest */
 };
-
-static void table_free(struct table *t)
-{
-	free(t->dl);
-	free(t->step);
-	free(t->about);
-	free(t->keep);
-	t->dl = NULL;
-	t->step = t->about = t->keep = NULL;
-	t->n = 0;
-}
 
 /* --compare: the other half's table, whose rows this one's are lined up with. */
 static struct ui_pane *sibling(struct ui *u, struct ui_pane *p)
@@ -338,7 +366,7 @@ static size_t step_from(const struct ui *u, const struct ui_pane *p)
 {
 	for (int k = 0; k < u->nles && k < 2; k++)
 		if (u->les[k].a == p->a && u->step > 0 &&
-		    (u->run.active || p->a->log.seq == u->lesson_seq[k]))
+		    (u->stepping || p->a->log.seq == u->lesson_seq[k]))
 			return u->step_log[k];
 	return (size_t)-1;
 }
@@ -383,7 +411,7 @@ static void mark_step(const struct ui *u, const struct ui_pane *p, struct table 
 static bool table_build(struct ui *u, struct ui_pane *p, struct table *t)
 {
 	memset(t, 0, sizeof(*t));
-	t->rs = sync_rows(p);
+	t->rs = t->own = sync_rows(p);
 	/* --compare: both halves in the same form (the later of the two), so
 	 * that their columns read alike. */
 	struct ui_pane *q = sibling(u, p);
@@ -397,12 +425,10 @@ static bool table_build(struct ui *u, struct ui_pane *p, struct table *t)
 	const struct rows *rs = t->rs;
 	if (!rs->n)
 		return true;
-	t->step = calloc(rs->n, sizeof(*t->step));
-	t->about = calloc(rs->n, sizeof(*t->about));
-	if (!t->step || !t->about) {
-		table_free(t);
+	t->step = buf_of(t->own, B_STEP, rs->n * sizeof(*t->step), true);
+	t->about = buf_of(t->own, B_ABOUT, rs->n * sizeof(*t->about), true);
+	if (!t->step || !t->about)
 		return false;
-	}
 	mark_step(u, p, t);
 	/* The notes (where a value came from) of the rows the step made, under them,
 	 * wrapped, never cut. */
@@ -420,10 +446,9 @@ static bool table_build(struct ui *u, struct ui_pane *p, struct table *t)
 				o++;
 		}
 	}
-	if (!(t->dl = malloc(cap * sizeof(*t->dl))) || !(t->keep = calloc(cap, sizeof(*t->keep)))) {
-		table_free(t);
+	if (!(t->dl = buf_of(t->own, B_DL, cap * sizeof(*t->dl), false)) ||
+	    !(t->keep = buf_of(t->own, B_KEEP, cap * sizeof(*t->keep), true)))
 		return false;
-	}
 	for (size_t i = 0; i < rs->n; i++) {
 		t->dl[t->n++] = (struct dline){ .row = i };
 		if (!notes || !t->step[i] || !rs->r[i].row.note[0])
@@ -449,7 +474,7 @@ static int table_pick(struct table *t, int room)
 	const struct rows *rs = t->rs;
 	if (!rs->n)
 		return 0;
-	struct tuple_pick *pk = calloc(rs->n, sizeof(*pk));
+	struct tuple_pick *pk = buf_of(t->own, B_PICK, rs->n * sizeof(*pk), true);
 	if (!pk) { /* out of memory: the newest lines, as many as fit */
 		int kept = 0;
 		for (size_t k = t->n; k-- > 0;)
@@ -467,7 +492,6 @@ static int table_pick(struct table *t, int room)
 	int used = tuple_pick(pk, rs->n, room);
 	for (size_t k = 0; k < t->n; k++)
 		t->keep[k] = t->dl[k].note ? pk[t->dl[k].row].note : pk[t->dl[k].row].show;
-	free(pk);
 	return used;
 }
 
@@ -494,7 +518,8 @@ static size_t kept_lines(const struct table *t, bool follow, size_t *idx)
 static size_t align_kept(const struct table *a, const size_t *ia, size_t na, const struct table *b,
 			 const size_t *ib, size_t nb, size_t *pa, size_t *pb)
 {
-	const char **ka = malloc((na + 1) * sizeof(*ka)), **kb = malloc((nb + 1) * sizeof(*kb));
+	const char **ka = buf_of(a->own, B_KA, (na + 1) * sizeof(*ka), false);
+	const char **kb = buf_of(a->own, B_KB, (nb + 1) * sizeof(*kb), false);
 	size_t total = 0;
 	if (ka && kb) {
 		for (size_t i = 0; i < na; i++)
@@ -503,8 +528,6 @@ static size_t align_kept(const struct table *a, const size_t *ia, size_t na, con
 			kb[i] = line_key(b, ib[i]);
 		total = tuple_align(ka, na, kb, nb, pa, pb);
 	}
-	free(ka);
-	free(kb);
 	return total;
 }
 
@@ -536,10 +559,12 @@ static long *compare_slots(struct ui *u, struct ui_pane *p, struct table *t, boo
 		return NULL;
 	int vis = p->h - 1 < q->h - 1 ? p->h - 1 : q->h - 1;
 	vis = vis > 0 ? vis : 0;
-	size_t *ia = malloc((t->n + 1) * sizeof(*ia)), *ib = malloc((o.n + 1) * sizeof(*ib));
-	size_t *pa = malloc((t->n + 1) * sizeof(*pa)), *pb = malloc((o.n + 1) * sizeof(*pb));
+	size_t *ia = buf_of(t->own, B_IA, (t->n + 1) * sizeof(*ia), false);
+	size_t *ib = buf_of(t->own, B_IB, (o.n + 1) * sizeof(*ib), false);
+	size_t *pa = buf_of(t->own, B_PA, (t->n + 1) * sizeof(*pa), false);
+	size_t *pb = buf_of(t->own, B_PB, (o.n + 1) * sizeof(*pb), false);
 	if (!ia || !ib || !pa || !pb)
-		goto out;
+		return NULL;
 	size_t na, nb, total;
 	int ra = vis, rb = vis, mina = step_rows(t, vis), minb = step_rows(&o, vis);
 	bool level = true;
@@ -593,19 +618,13 @@ static long *compare_slots(struct ui *u, struct ui_pane *p, struct table *t, boo
 			total = align_kept(t, ia, na, &o, ib, nb, pa, pb);
 		}
 	}
-	if (!(slot = malloc((total + 1) * sizeof(*slot))))
-		goto out;
+	if (!(slot = buf_of(t->own, B_SLOT, (total + 1) * sizeof(*slot), false)))
+		return NULL;
 	for (size_t k = 0; k < total; k++)
 		slot[k] = -1;
 	for (size_t i = 0; i < na; i++)
 		slot[pa[i]] = (long)ia[i];
 	*nslots = total;
-out:
-	free(ia);
-	free(ib);
-	free(pa);
-	free(pb);
-	table_free(&o);
 	return slot;
 }
 
@@ -615,7 +634,7 @@ out:
  * keeps for the pane; scrolled by hand, all of them. Slot -2 is the rule. */
 static long *side_slots(struct table *t, int vis, bool follow, size_t *nslots)
 {
-	long *slot = malloc((t->n + 2) * sizeof(*slot));
+	long *slot = buf_of(t->own, B_SLOT, (t->n + 2) * sizeof(*slot), false);
 	size_t ns = 0, nside[2] = { 0, 0 };
 	*nslots = 0;
 	if (!slot)
@@ -651,7 +670,7 @@ static bool hidden_cell(const struct ui *u, const struct ui_pane *p, const struc
 	enum expect_what w = c == C_STATE ? EX_STATE : c == C_LPORT ? EX_LOCAL : c == C_RIP || c == C_RPORT ? EX_REMOTE
 											   : EX_BLOCKED;
 	const struct tuple_row *r = &e->row;
-	return w != EX_BLOCKED && ui_predict_hides(u, p->a, r->side, r->prog, r->child, r->fd, e->at, w);
+	return w != EX_BLOCKED && ui_hide_cell(&u->asked, p->a, r->side, r->prog, r->child, r->fd, e->at, w);
 }
 
 static void draw_row(struct ui *u, struct ui_pane *p, const struct table *t, const struct dline *d, int y)
@@ -707,7 +726,6 @@ static void tuple_draw(struct ui *u, struct ui_pane *p)
 	if (!t.rs->n) {
 		ui_wrap(u, p->win, 1, 1, p->w - 2, p->h - 1, 0,
 			"no sockets yet: each step adds a row here, as in the lecture's tables", u->attr[R_MINOR]);
-		table_free(&t);
 		return;
 	}
 	size_t ns;
@@ -726,8 +744,6 @@ static void tuple_draw(struct ui *u, struct ui_pane *p)
 			}
 		}
 	}
-	free(slot);
-	table_free(&t);
 }
 
 /* Scrolling by hand shows every row; following the newest shows those
@@ -738,9 +754,7 @@ static bool tuple_key(struct ui *u, struct ui_pane *p, int key)
 	if (!table_build(u, p, &t))
 		return false;
 	size_t ns = 0;
-	long *slot = table_slots(u, p, &t, false, &ns);
-	free(slot);
-	table_free(&t);
+	table_slots(u, p, &t, false, &ns);
 	int vis = p->h - 1;
 	if (p->follow)
 		p->top = (int)ns > vis ? (int)ns - vis : 0;
@@ -761,4 +775,6 @@ const struct ui_pane_ops ui_tuple_ops = {
 	.key = tuple_key,
 	.update = tuple_update,
 	.forget = tuple_forget,
+	.init = tuple_init,
+	.free = tuple_free,
 };

@@ -147,7 +147,7 @@ static void draw_frame_line(struct ui *u, struct ui_pane *p, int y, const struct
 	int sw = p->w - x - rw;
 	char sum[sizeof(f->dec.summary)];
 	snprintf(sum, sizeof(sum), "%s", f->dec.summary);
-	ui_predict_mask(u, p->a, f->seq, sum); /* a port or text a waiting question asks for */
+	ui_hide_mask(&u->asked, p->a, f->seq, sum); /* a port or text a waiting question asks for */
 	int used = ui_put(u, p->win, y, x, sw, sum, base);
 	if (ui_width(u, sum) > sw && sw > 1)
 		ui_put(u, p->win, y, x + used - 1, 1, ui_glyph(u, G_ELLIPSIS), base);
@@ -173,10 +173,10 @@ void ui_frame_detail(struct ui *u, struct ui_pane *p, int y, const struct wire_f
 	ui_put(u, p->win, y++, 1, p->w - 2, head, u->attr[R_HEADER]);
 	/* Layer detail first, then the bytes, as far as the pane goes. */
 	frame_text(f);
-	ui_predict_mask(u, p->a, f->seq, detail_buf);
+	ui_hide_mask(&u->asked, p->a, f->seq, detail_buf);
 	/* The bytes of the fields a waiting question asks for: "??" in the dump too. */
 	static unsigned char hide[WIRE_SNAP];
-	if (ui_predict_hide_frame(u, p->a, f, hide))
+	if (ui_hide_frame(&u->asked, p->a, f, hide))
 		dec_hex_hidden(f->data, f->caplen < WIRE_SNAP ? f->caplen : WIRE_SNAP, hide, hex_buf, sizeof(hex_buf));
 	char *save = NULL;
 	int k = 0;
@@ -243,16 +243,14 @@ static bool wire_key(struct ui *u, struct ui_pane *p, int key)
 		return false;
 	unsigned long last = session_frames_last(log), first = first_no(log), sel = selected(log, p);
 	long page = list_rows(u, p) > 2 ? list_rows(u, p) - 1 : 1;
-	long d;
-	switch (key) {
-	case UI_FKEY(KEY_UP): d = -1; break;
-	case UI_FKEY(KEY_DOWN): d = 1; break;
-	case UI_FKEY(KEY_PPAGE): d = -page; break;
-	case UI_FKEY(KEY_NPAGE): d = page; break;
-	case UI_FKEY(KEY_HOME):
+	long d = 0;
+	switch (ui_scroll_move(key, page, &d)) {
+	case UM_BY:
+		break;
+	case UM_FIRST:
 		p->sel = first;
 		return true;
-	case UI_FKEY(KEY_END):
+	case UM_LAST:
 		p->sel = 0; /* follow the newest again */
 		return true;
 	default:
