@@ -19,6 +19,7 @@
 #include "fdutil.h"
 #include "help.h"
 #include "lab.h"
+#include "lesson_savefile.h"
 #include "handout_md.h"
 #include "lesson_run.h"
 #include "options.h"
@@ -500,6 +501,7 @@ int main(int argc, char **argv)
 		return 2; /* no /dev/null: nowhere to say so either */
 	priv_init();
 	out_init(); /* stderr escaped; stdout checked at exit, as close_stdout does */
+	app_set_saver(lesson_save_app); /* "save lesson": the engine's layer knows no lesson files */
 	static struct app a; /* large; one per process */
 	struct start s = { .in = stdin, .name = "stdin", .a = &a };
 	int status = options_parse(argc, argv, &s.o);

@@ -20,7 +20,7 @@
 #include "frame_build.h"
 
 #include "decode.h"
-#include "../src/decode_int.h" /* the accessors, tested as the dissectors use them */
+#include "decode_int.h" /* the accessors, tested as the dissectors use them */
 
 /* ---- frame builder ------------------------------------------------------ */
 

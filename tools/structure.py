@@ -4,6 +4,7 @@
 Prints, for the C sources under src/ and include/ (any depth):
   - every file over the line limit (1,000), and the largest files;
   - every function over the line limit (120), and the longest functions;
+  - the arrows that run back up the layers (the folders of src/, LAYERS);
   - the include cycles between modules: a module is a .c file and the .h of
     the same name (src/engine/bind.c and include/engine/bind.h are one);
     module A depends on B when a file of A includes B's header, or when A
@@ -23,6 +24,9 @@ import re
 import sys
 
 FILE_MAX = 1000
+# The folders of src/, lowest first: a file may use its own folder and those
+# before it ("" is src/ itself: main.c and the options' table).
+LAYERS = ["decode", "core", "net", "engine", "lesson", "ui", ""]
 FUNC_MAX = 120
 
 
@@ -188,7 +192,34 @@ def main():
         print(f"  {len(c)} modules: {', '.join(c)}")
         for e in inner:
             print(f"      {e}")
-    return 1 if big or long_ or comps else 0
+    # Layers: a module of a lower folder never depends on a higher one.
+    rank = {name: i for i, name in enumerate(LAYERS)}
+    def layer(m):
+        return m.split("/", 1)[0] if "/" in m else ""
+    up = sorted((a, b) for a in edges for b in edges[a]
+                if rank.get(layer(a), len(LAYERS)) < rank.get(layer(b), len(LAYERS)))
+    print(f"arrows that run back up the layers ({' < '.join(l or 'src' for l in LAYERS)}): {len(up)}")
+    for a, b in up:
+        print(f"      {a} -> {b}")
+    # The README's source map names every file (a header beside its .c
+    # goes with it).
+    missing = []
+    readme = os.path.join(root, "README.md")
+    if os.path.exists(readme):
+        text = open(readme, encoding="utf-8").read()
+        at = text.find("## Layout")
+        layout = text[at:text.find("\n## ", at + 1)] if at >= 0 else ""
+        names = set(os.path.basename(f) for f in files)
+        for f in files:
+            n = os.path.basename(f)
+            if n.endswith(".h") and n[:-2] + ".c" in names:
+                continue
+            if "`" + n + "`" not in layout and n not in layout:
+                missing.append(f)
+        print(f"files the README's Layout does not name: {len(missing)}")
+        for f in missing:
+            print(f"      {f}")
+    return 1 if big or long_ or comps or up or missing else 0
 
 
 if __name__ == "__main__":

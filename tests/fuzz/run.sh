@@ -35,7 +35,7 @@ profdata=$(tool profdata) && llvmcov=$(tool cov) || {
 }
 
 # The parser's files of each harness, and the functions the fuzzing must reach.
-declare -A files=([decode]="src/decode.c src/flowkey.c" [cmd]="src/cmd_lex.c src/cmd_args.c src/cmd_verbs.c src/cmd_expect.c src/cmd_parse.c" [lesson]="src/lesson.c")
+declare -A files=([decode]="src/decode/decode_frame.c src/decode/decode_eth.c src/decode/decode_sll.c src/decode/decode_arp.c src/decode/decode_ipv4.c src/decode/decode_ipv6.c src/decode/decode_icmp.c src/decode/decode_tcp.c src/decode/decode_udp.c src/decode/flowkey.c" [cmd]="src/core/cmd_lex.c src/core/cmd_args.c src/core/cmd_verbs.c src/core/cmd_expect.c src/core/cmd_parse.c" [lesson]="src/lesson/lesson.c")
 declare -A must=([decode]="flowkey_read" [cmd]="cmd_parse" [lesson]="lesson_parse header_line add_step command_line add_text end_step")
 
 # coverage NAME DIR LABEL: replay DIR through cov_NAME; print the line and

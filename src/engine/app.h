@@ -43,6 +43,13 @@ struct app {
  * and loopback modes. 0, or negative errno with one line in err. */
 int app_init(struct app *a, const struct lab_config *cfg, bool new_netns, char *err, size_t errlen);
 
+/* "save lesson FILE" ("save!": force): the session so far written as a
+ * lesson file. The engine's layer knows no lesson files: the layer above
+ * (lesson_savefile.c) says how, once, at start (main.c). 0 with the line to
+ * show in msg, or negative errno with one line in msg. */
+typedef int (*app_saver_fn)(const struct app *a, const char *path, bool force, char *msg, size_t len);
+void app_set_saver(app_saver_fn fn);
+
 /* Everything gone: sockets closed, wire closed, namespaces released, log freed. */
 void app_free(struct app *a);
 

@@ -2,7 +2,6 @@
 #include "app.h"
 #include "fdutil.h"
 #include "flowkey.h"
-#include "lesson_savefile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -95,6 +94,13 @@ void app_free(struct app *a)
 	lab_teardown(&a->lab);
 }
 
+static app_saver_fn saver;
+
+void app_set_saver(app_saver_fn fn)
+{
+	saver = fn;
+}
+
 int app_reset(struct app *a, char *err, size_t errlen)
 {
 	if (a->lab.mode == NET_HOST) {
@@ -149,12 +155,13 @@ int app_exec_line(struct app *a, const char *line, char *err, size_t errlen)
 	if (c->verb != V_EXPECT && a->wire)
 		a->eng.frames_seen_from = wire_last_no(a->wire); /* "expect wire saw" looks from here */
 	if (c->verb == V_SAVE) {
-		/* The session so far as a lesson (the generator skips this line). */
+		/* The session so far as a lesson (the generator skips this line),
+		 * written by the layer that knows lessons (app_set_saver). */
 		char msg[CMD_ERR_MAX + CMD_PATH_MAX];
-		struct lesson_save_in from = {
-			.net = a->lab.mode == NET_LAB ? "lab" : a->lab.mode == NET_LOOPBACK ? "loopback" : NULL,
-			.lesson = a->lesson, .lesson_steps = a->lesson_steps };
-		rc = lesson_save_file(c->path, c->force, &a->log, &from, msg, sizeof(msg));
+		if (saver)
+			rc = saver(a, c->path, c->force, msg, sizeof(msg));
+		else
+			rc = -ENOTSUP, snprintf(msg, sizeof(msg), "\"save lesson\" is not available here");
 		if (rc < 0) {
 			snprintf(err, errlen, "%s", msg);
 			rc = -EINVAL;

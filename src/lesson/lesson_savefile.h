@@ -1,6 +1,6 @@
 /* lesson_savefile.h - "save lesson FILE": a session written as a lesson
- * file. Below the app (app.c runs the command) and above the pure text
- * (lesson_save.h). */
+ * file. Above the app (app.c runs the command through app_set_saver) and
+ * the pure text (lesson_save.h). */
 #ifndef SOCKSTEP_LESSON_SAVEFILE_H
 #define SOCKSTEP_LESSON_SAVEFILE_H
 
@@ -18,5 +18,9 @@
  * written. */
 int lesson_save_file(const char *path, bool force, const struct session *log, const struct lesson_save_in *from,
 		     char *msg, size_t len);
+
+/* The same for an app's session (app_saver_fn: main.c hands it to app_set_saver). */
+struct app;
+int lesson_save_app(const struct app *a, const char *path, bool force, char *msg, size_t len);
 
 #endif

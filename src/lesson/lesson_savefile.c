@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "app.h"
 #include "fdutil.h"
 #include "lesson.h"
 #include "priv.h"
@@ -119,4 +120,14 @@ int lesson_save_file(const char *path, bool force, const struct session *log, co
 	snprintf(msg, len, "saved %d step%s to %s; replay: sockstep --batch --lesson %s", steps,
 		 steps == 1 ? "" : "s", tesc(path), tesc(path));
 	return 0;
+}
+
+int lesson_save_app(const struct app *a, const char *path, bool force, char *msg, size_t len)
+{
+	struct lesson_save_in from = {
+		.net = a->lab.mode == NET_LAB ? "lab" : a->lab.mode == NET_LOOPBACK ? "loopback" : NULL,
+		.lesson = a->lesson,
+		.lesson_steps = a->lesson_steps,
+	};
+	return lesson_save_file(path, force, &a->log, &from, msg, len);
 }
