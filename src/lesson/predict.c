@@ -515,7 +515,7 @@ size_t predict_hide_frame(const struct predict_answer *a, const struct dec_resul
 	case EX_REMOTE:
 	case EX_DATA:
 		has_addr = inet_pton(AF_INET, a->ip, addr) == 1;
-		/* fall through */
+		__attribute__((fallthrough)); /* and its port */
 	case EX_LOCAL:
 		has_port = v >= 0;
 		port[0] = (unsigned char)(v >> 8), port[1] = (unsigned char)v;
