@@ -168,6 +168,7 @@ enum cmd_verb_flag {
 	CMD_F_PANE = 1u << 3, /* what it does is drawn in the bottom pane: a sockaddr_in filled
 			       * in, a frame on the ladder */
 	CMD_F_CONV = 1u << 4, /* a conversion: one line of the conversions pane (the bottom pane) */
+	CMD_F_CALL = 1u << 5, /* a socket call the program makes: it returns a result a lesson may predict */
 };
 
 #define CMD_FORMS_MAX 9 /* syntax lines of one verb (wire has nine) */

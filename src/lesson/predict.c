@@ -642,14 +642,8 @@ void predict_hide_row(const struct predict_hide *h, struct tuple_row *r)
 
 static bool is_call(enum verb v)
 {
-	switch (v) {
-	case V_SOCKET: case V_BIND: case V_LISTEN: case V_ACCEPT: case V_CONNECT: case V_SEND: case V_RECV:
-	case V_SENDTO: case V_RECVFROM: case V_SHUTDOWN: case V_CLOSE: case V_SETSOCKOPT: case V_NONBLOCK:
-	case V_SELECT: case V_FORK: case V_FLOOD: case V_INTERRUPT: case V_GETSOCKNAME: case V_GETPEERNAME:
-		return true;
-	default:
-		return false;
-	}
+	const struct cmd_verb_info *d = cmd_verb_info(v);
+	return d && (d->flags & CMD_F_CALL);
 }
 
 static bool is_receive(enum verb v)
