@@ -1,6 +1,7 @@
 /* names.c - the names every layer shares (names.h). */
 #include "names.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -32,4 +33,17 @@ const char *errno_name(int err)
 		return n;
 	snprintf(buf, sizeof(buf), "E%d", err);
 	return buf;
+}
+
+int errno_fail(char *err, size_t errlen, int e, const char *fmt, ...)
+{
+	if (err && errlen) {
+		char what[160];
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(what, sizeof what, fmt, ap);
+		va_end(ap);
+		snprintf(err, errlen, "%s: %s (%s)", what, errno_name(e), strerror(e));
+	}
+	return -e;
 }

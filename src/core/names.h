@@ -29,4 +29,8 @@ void cmd_prog_name(enum side side, int prog, int child, char *out, size_t len);
  * library does not name. The returned text lives until the thread's next call. */
 const char *errno_name(int err);
 
+/* A system call's refusal as one line in err: "<what>: ENAME (strerror)".
+ * Returns -e, so that a caller can return it at once. */
+int errno_fail(char *err, size_t errlen, int e, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
 #endif

@@ -52,17 +52,9 @@ const size_t call_lecture_count = sizeof(call_lecture_entries) / sizeof(call_lec
  * the answers become one table. */
 static int families_run(struct engine *e, struct eprog *pr, const struct cmd *c, char *err, size_t errlen)
 {
-	if ((!pr || pr->gone) && c->t.child)
-		return slot_target_prog(e, &c->t, err, errlen) ? 0 : -EINVAL;
-	if (!pr || pr->gone) {
-		pr = slot_start_prog(e, c->t.side, c->t.prog, err, errlen);
-		if (!pr)
-			return -EINVAL;
-		slot_log(e, EV_INFO, pr, -1, "%s starts: a program of its own in the %s host; its first socket "
-			 "will be descriptor 3", pr->name, side_name(pr->side));
-	}
-	if (!e->rep)
-		return ERR("out of memory");
+	int rc;
+	if (!(pr = slot_prog_for(e, pr, &c->t, &rc, err, errlen)))
+		return rc;
 	const struct fam_family *fa = fam_families();
 	const struct fam_type *ty = fam_types();
 	struct prog_req rq;
@@ -77,7 +69,7 @@ static int families_run(struct engine *e, struct eprog *pr, const struct cmd *c,
 	pr->args.set = false; /* one EV_CALL for many socket() calls: no single call's arguments */
 	snprintf(pr->code, sizeof(pr->code), "for each family f and type t listed: s = socket(f, t, 0); "
 		 "if (s >= 0) close(s);");
-	int rc = call_send(e, pr, &rq, -1);
+	rc = call_send(e, pr, &rq, -1);
 	if (rc <= 0) { /* socket() never sleeps: only a program gone ends here */
 		slot_prog_died(e, pr);
 		return ERR("%s ended before it answered; expected \"%s families\" again", pr->name, pr->name);

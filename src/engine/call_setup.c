@@ -347,17 +347,9 @@ static int socket_run(struct engine *e, struct eprog *pr, const struct cmd *c, c
 		return ERR("the %s side holds %d open sockets already, the most sockstep follows; expected %s first",
 			   side_name(c->t.side), ENGINE_SIDE_SOCKS, how);
 	}
-	if ((!pr || pr->gone) && c->t.child)
-		return slot_target_prog(e, &c->t, err, errlen) ? 0 : -EINVAL;
-	if (!pr || pr->gone) { /* a program that ended starts again, afresh */
-		pr = slot_start_prog(e, c->t.side, c->t.prog, err, errlen);
-		if (!pr)
-			return -EINVAL;
-		slot_log(e, EV_INFO, pr, -1, "%s starts: a program of its own in the %s host; its first socket "
-			 "will be descriptor 3", pr->name, side_name(pr->side));
-	}
-	if (!e->rep)
-		return ERR("out of memory");
+	int rc;
+	if (!(pr = slot_prog_for(e, pr, &c->t, &rc, err, errlen)))
+		return rc;
 	const struct sock_kind *k = c->kind ? c->kind : &tcp_kind;
 	call_begin(e, pr, &call_setup_entries[0], NULL);
 	pr->kind = k;

@@ -412,3 +412,26 @@ void slot_prog_died(struct engine *e, struct eprog *pr)
 		s->close_row_due = s->has_shown;
 	}
 }
+
+struct eprog *slot_prog_for(struct engine *e, struct eprog *pr, const struct target *t, int *rc, char *err,
+			    size_t errlen)
+{
+	*rc = -EINVAL;
+	if ((!pr || pr->gone) && t->child) {
+		if (slot_target_prog(e, t, err, errlen))
+			*rc = 0;
+		return NULL;
+	}
+	if (!pr || pr->gone) {
+		pr = slot_start_prog(e, t->side, t->prog, err, errlen);
+		if (!pr)
+			return NULL;
+		slot_log(e, EV_INFO, pr, -1, "%s starts: a program of its own in the %s host; its first socket "
+			 "will be descriptor 3", pr->name, side_name(pr->side));
+	}
+	if (!e->rep) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	return pr;
+}

@@ -162,6 +162,14 @@ void slot_fork_advice(struct engine *e, enum side side, int num, char *out, size
 /* The program a command names, or NULL with one line in err. */
 struct eprog *slot_target_prog(struct engine *e, const struct target *t, char *err, size_t errlen);
 
+/* The program a call that may start one (socket, families) runs in: pr, or
+ * the side's program started afresh when it has none or it ended (a program
+ * that ended starts again). NULL when the call is not made, with *rc what
+ * to return (0: t names a forked child that exists, said in err; -EINVAL:
+ * refused, err says why). */
+struct eprog *slot_prog_for(struct engine *e, struct eprog *pr, const struct target *t, int *rc, char *err,
+			    size_t errlen);
+
 /* The socket a command names, or NULL with one line in err saying what was
  * expected. any_state: closed sockets count too (expect looks at them). */
 struct esock *slot_find(struct engine *e, const struct target *t, bool any_state, char *err, size_t errlen);

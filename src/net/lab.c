@@ -30,22 +30,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static int fail(char *err, size_t errlen, int e, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-/* Writes "<what>: ENAME (strerror)" and returns -e. */
-static int fail(char *err, size_t errlen, int e, const char *fmt, ...)
-{
-	if (err && errlen) {
-		char what[160];
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(what, sizeof what, fmt, ap);
-		va_end(ap);
-		snprintf(err, errlen, "%s: %s (%s)", what, errno_name(e), strerror(e));
-	}
-	return -e;
-}
 
 /* ------------------------------------------------------------------ modes */
 
@@ -98,7 +82,7 @@ static int ipv6_off(char *err, size_t errlen, const char *ns)
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
 		int r = file_write_text(files[i], "1");
 		if (r < 0 && r != -ENOENT)
-			return fail(err, errlen, -r, "writing %s in the %s namespace", files[i], ns);
+			return errno_fail(err, errlen, -r, "writing %s in the %s namespace", files[i], ns);
 	}
 	return 0;
 }
@@ -113,7 +97,7 @@ static int neigh_steady(char *err, size_t errlen, const char *ns)
 	static const char file[] = "/proc/sys/net/ipv4/neigh/eth0/base_reachable_time_ms";
 	int r = file_write_text(file, "3600000");
 	if (r < 0 && r != -ENOENT)
-		return fail(err, errlen, -r, "writing %s in the %s namespace", file, ns);
+		return errno_fail(err, errlen, -r, "writing %s in the %s namespace", file, ns);
 	return 0;
 }
 
@@ -166,16 +150,16 @@ static int wait_all_running(struct lab *lab, char *err, size_t errlen)
 	for (size_t i = 0; i < sizeof links / sizeof links[0]; i++) {
 		int r = lab_enter(lab, links[i].side), nle = 0;
 		if (r < 0)
-			return fail(err, errlen, -r, "setns into the %s namespace", links[i].ns);
+			return errno_fail(err, errlen, -r, "setns into the %s namespace", links[i].ns);
 		struct nl_sock *sk = netlink_open(&nle);
 		if (sk) {
 			nle = wait_running(sk, links[i].name, deadline);
 			netlink_close(sk);
 		}
 		if ((r = lab_leave(lab)) < 0)
-			return fail(err, errlen, -r, "setns back to the wire namespace");
+			return errno_fail(err, errlen, -r, "setns back to the wire namespace");
 		if (nle == 1)
-			return fail(err, errlen, ETIMEDOUT, "waiting for %s in the %s namespace to run", links[i].name,
+			return errno_fail(err, errlen, ETIMEDOUT, "waiting for %s in the %s namespace to run", links[i].name,
 				    links[i].ns);
 		if (nle < 0)
 			return netlink_fail(err, errlen, nle, "reading link state", links[i].ns);
@@ -212,11 +196,11 @@ static int build_host(struct lab *lab, struct nl_sock *wsk, int wctl, enum side 
 	const char *step = "";
 
 	if (unshare(CLONE_NEWNET) < 0)
-		return fail(err, errlen, errno, "unshare(CLONE_NEWNET) for the %s host", ns);
+		return errno_fail(err, errlen, errno, "unshare(CLONE_NEWNET) for the %s host", ns);
 	/* From here on we are inside the new host until the setns below. */
 	int fd = open_self_ns();
 	if (fd < 0) {
-		r = fail(err, errlen, -fd, "opening /proc/self/ns/net of the %s host", ns);
+		r = errno_fail(err, errlen, -fd, "opening /proc/self/ns/net of the %s host", ns);
 		goto back;
 	}
 	lab->host_ns[side] = fd;
@@ -228,7 +212,7 @@ static int build_host(struct lab *lab, struct nl_sock *wsk, int wctl, enum side 
 	}
 	hctl = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (hctl < 0) {
-		r = fail(err, errlen, errno, "control socket in the %s namespace", ns);
+		r = errno_fail(err, errlen, errno, "control socket in the %s namespace", ns);
 		goto back;
 	}
 	if ((nle = netlink_link_up(hsk, "lo", NULL)) < 0) {
@@ -238,7 +222,7 @@ static int build_host(struct lab *lab, struct nl_sock *wsk, int wctl, enum side 
 back:
 	/* hsk and hctl stay bound to the host netns wherever we are. */
 	if (setns(lab->wire_ns, CLONE_NEWNET) < 0 && r == 0)
-		r = fail(err, errlen, errno, "setns back to the wire namespace");
+		r = errno_fail(err, errlen, errno, "setns back to the wire namespace");
 	if (r < 0)
 		goto out;
 
@@ -260,11 +244,11 @@ back:
 		goto out;
 	}
 	if ((r = txcsum_off(hctl, "eth0")) < 0) {
-		r = fail(err, errlen, -r, "turning TX checksum offload off on the %s's eth0", ns);
+		r = errno_fail(err, errlen, -r, "turning TX checksum offload off on the %s's eth0", ns);
 		goto out;
 	}
 	if ((r = txcsum_off(wctl, wname)) < 0) {
-		r = fail(err, errlen, -r, "turning TX checksum offload off on %s", wname);
+		r = errno_fail(err, errlen, -r, "turning TX checksum offload off on %s", wname);
 		goto out;
 	}
 	snprintf(lab->wire_if[side], sizeof lab->wire_if[side], "%s", wname);
@@ -286,7 +270,7 @@ static int setup_lab(struct lab *lab, const struct lab_config *cfg, char *err, s
 	if (sip.s_addr == 0)
 		inet_pton(AF_INET, "200.0.0.2", &sip);
 	if (cip.s_addr == sip.s_addr)
-		return fail(err, errlen, EINVAL, "client and server need different addresses");
+		return errno_fail(err, errlen, EINVAL, "client and server need different addresses");
 
 	int r = ipv6_off(err, errlen, "wire");
 	if (r < 0)
@@ -297,7 +281,7 @@ static int setup_lab(struct lab *lab, const struct lab_config *cfg, char *err, s
 		return netlink_fail(err, errlen, nle, "opening a netlink socket", "wire");
 	int wctl = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (wctl < 0) {
-		r = fail(err, errlen, errno, "control socket in the wire namespace");
+		r = errno_fail(err, errlen, errno, "control socket in the wire namespace");
 		goto out;
 	}
 	if ((r = build_host(lab, wsk, wctl, SIDE_CLIENT, cip, sip, err, errlen)) < 0)
@@ -322,15 +306,15 @@ int lab_setup(struct lab *lab, const struct lab_config *cfg, char *err, size_t e
 	if (cfg->mode == NET_HOST)
 		return 0;
 	if (cfg->mode != NET_LAB && cfg->mode != NET_LOOPBACK)
-		return fail(err, errlen, EINVAL, "unknown network mode %d", (int)cfg->mode);
+		return errno_fail(err, errlen, EINVAL, "unknown network mode %d", (int)cfg->mode);
 	/* Never build links in a netns that might be the host's own. */
 	if (!priv_in_own_userns())
-		return fail(err, errlen, EPERM, "lab_setup(%s) before priv_enter_userns",
+		return errno_fail(err, errlen, EPERM, "lab_setup(%s) before priv_enter_userns",
 		            lab_mode_name(cfg->mode));
 
 	int fd = open_self_ns();
 	if (fd < 0)
-		return fail(err, errlen, -fd, "opening /proc/self/ns/net");
+		return errno_fail(err, errlen, -fd, "opening /proc/self/ns/net");
 	lab->wire_ns = lab->cur_ns = fd;
 	for (int i = 0; i < 3; i++)
 		lab->host_ns[i] = fd;
@@ -358,12 +342,12 @@ int lab_setup(struct lab *lab, const struct lab_config *cfg, char *err, size_t e
 			const char *ns = sd == SIDE_SERVER ? "server" : "client";
 			r = lab_enter(lab, sd);
 			if (r < 0)
-				r = fail(err, errlen, -r, "entering the %s host", ns);
+				r = errno_fail(err, errlen, -r, "entering the %s host", ns);
 			else {
 				r = neigh_steady(err, errlen, ns);
 				int back = lab_leave(lab);
 				if (r == 0 && back < 0)
-					r = fail(err, errlen, -back, "returning from the %s host", ns);
+					r = errno_fail(err, errlen, -back, "returning from the %s host", ns);
 			}
 		}
 	}

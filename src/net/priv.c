@@ -315,21 +315,6 @@ const char *priv_same_file(int fd)
  * the host's. */
 static bool in_own_userns;
 
-static int nsfail(char *err, size_t errlen, int e, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-/* Writes "<what>: ENAME (strerror)" and returns -e. */
-static int nsfail(char *err, size_t errlen, int e, const char *fmt, ...)
-{
-	if (err && errlen) {
-		char what[160];
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(what, sizeof what, fmt, ap);
-		va_end(ap);
-		snprintf(err, errlen, "%s: %s (%s)", what, errno_name(e), strerror(e));
-	}
-	return -e;
-}
 
 /* Reads a small integer sysctl; -1 if absent or unreadable. */
 static long read_long(const char *path)
@@ -412,20 +397,20 @@ static int enter_as_root(char *err, size_t errlen)
 	 * change and setgroups() is denied inside: the user's own, now. */
 	int gr = priv_user_groups();
 	if (gr < 0)
-		return nsfail(err, errlen, -gr, "setting the user's supplementary groups");
+		return errno_fail(err, errlen, -gr, "setting the user's supplementary groups");
 	if (pipe2(go, O_CLOEXEC) < 0)
-		return nsfail(err, errlen, errno, "pipe for the uid-map helper");
+		return errno_fail(err, errlen, errno, "pipe for the uid-map helper");
 	if (pipe2(back, O_CLOEXEC) < 0) {
 		int e = errno;
 		close(go[0]);
 		close(go[1]);
-		return nsfail(err, errlen, e, "pipe for the uid-map helper");
+		return errno_fail(err, errlen, e, "pipe for the uid-map helper");
 	}
 	pid_t pid = fork();
 	if (pid < 0) {
 		int e = errno;
 		close(go[0]); close(go[1]); close(back[0]); close(back[1]);
-		return nsfail(err, errlen, e, "fork of the uid-map helper");
+		return errno_fail(err, errlen, e, "fork of the uid-map helper");
 	}
 	if (pid == 0) {
 		char c;
@@ -449,23 +434,23 @@ static int enter_as_root(char *err, size_t errlen)
 	if (unshare(CLONE_NEWUSER | CLONE_NEWNET) < 0)
 		r = userns_refused(err, errlen, errno);
 	else if (write(go[1], "x", 1) != 1)
-		r = nsfail(err, errlen, errno, "waking the uid-map helper");
+		r = errno_fail(err, errlen, errno, "waking the uid-map helper");
 	close(go[1]);
 	if (r == 0 && read(back[0], res, sizeof res) != (ssize_t)sizeof res)
-		r = nsfail(err, errlen, EIO, "uid-map helper died");
+		r = errno_fail(err, errlen, EIO, "uid-map helper died");
 	close(back[0]);
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 		;
 	if (r < 0)
 		return r;
 	if (res[1] != 0)
-		return nsfail(err, errlen, res[1], "writing %s for uid %lu",
+		return errno_fail(err, errlen, res[1], "writing %s for uid %lu",
 		            res[0] == 'u' ? "uid_map" : res[0] == 'g' ? "gid_map" : "setgroups",
 		            (unsigned long)ou);
 	if (setresgid(0, 0, 0) < 0)
-		return nsfail(err, errlen, errno, "setresgid(0) inside the user namespace");
+		return errno_fail(err, errlen, errno, "setresgid(0) inside the user namespace");
 	if (setresuid(0, 0, 0) < 0)
-		return nsfail(err, errlen, errno, "setresuid(0) inside the user namespace");
+		return errno_fail(err, errlen, errno, "setresuid(0) inside the user namespace");
 	return 0;
 }
 
@@ -491,7 +476,7 @@ int priv_enter_userns(char *err, size_t errlen)
 	const char *step = "";
 	int r = write_maps(getpid(), ou, og, &step);
 	if (r < 0)
-		return nsfail(err, errlen, -r, "%s in the new user namespace", step);
+		return errno_fail(err, errlen, -r, "%s in the new user namespace", step);
 	in_own_userns = true;
 	return 0;
 }
