@@ -757,6 +757,16 @@ static void status(struct wire *w)
 		    kdrop);
 }
 
+/* "wire hold|drop next FRAME": the next frame of that kind is taken, once. */
+static int arm(struct wire *w, enum wire_op op, enum fault_frame frame)
+{
+	w->armed = frame;
+	w->armed_op = op;
+	session_add(w->log, EV_WIRE, SIDE_NONE, -1, "armed: the next %s will be %s (the others pass)",
+		    fault_frame_what(frame), op == W_DROP ? "dropped" : "held");
+	return 0;
+}
+
 int wire_exec(struct wire *w, const struct cmd *c, char *err, size_t errlen)
 {
 	if (c->wop == W_SAVE)
@@ -791,13 +801,8 @@ int wire_exec(struct wire *w, const struct cmd *c, char *err, size_t errlen)
 		return 0;
 	}
 	case W_HOLD:
-		if (c->frame != FAULT_NONE) {
-			w->armed = c->frame;
-			w->armed_op = W_HOLD;
-			session_add(w->log, EV_WIRE, SIDE_NONE, -1, "armed: the next %s will be held (the others pass)",
-				    fault_frame_what(c->frame));
-			return 0;
-		}
+		if (c->frame != FAULT_NONE)
+			return arm(w, W_HOLD, c->frame);
 		w->policy = WP_HOLD;
 		session_add(w->log, EV_WIRE, SIDE_NONE, -1, "policy HOLD: frames wait on the wire (step releases one, drop discards one)");
 		return 0;
@@ -808,13 +813,8 @@ int wire_exec(struct wire *w, const struct cmd *c, char *err, size_t errlen)
 		return 0;
 	case W_STEP:
 	case W_DROP: {
-		if (c->frame != FAULT_NONE) {
-			w->armed = c->frame;
-			w->armed_op = W_DROP;
-			session_add(w->log, EV_WIRE, SIDE_NONE, -1, "armed: the next %s will be dropped (the others pass)",
-				    fault_frame_what(c->frame));
-			return 0;
-		}
+		if (c->frame != FAULT_NONE)
+			return arm(w, W_DROP, c->frame);
 		if (!w->held.n) {
 			snprintf(err, errlen, "wire %s: no frame is held; expected \"wire hold\" and a frame on the wire first",
 				 c->wop == W_STEP ? "step" : "drop");
