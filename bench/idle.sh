@@ -1,12 +1,13 @@
 #!/bin/bash
 # idle.sh - what an idle sockstep costs (CPU, wake-ups, resident memory),
-# next to htop as the reference, in the same run, and how long a key takes
-# to reach the screen when the step puts frames on the wire. The lab (two
-# hosts and the wire: two capture rings) is what is measured. A benchmark,
-# not a test: it prints figures and judges nothing.
+# next to htop as the reference, in the same run. The lab (two hosts and the
+# wire: two capture rings) is what is measured. Key-to-screen time is
+# bench/keys.sh's (at a pty of its own, no tmux round trips in the figure).
+# A benchmark, not a test: it prints figures and judges nothing.
 #
 # Usage: bench/idle.sh path/to/sockstep [idle-seconds]
 set -u
+. "$(dirname "$0")/lib.sh"
 
 BIN=$(realpath "${1:?usage: idle.sh path/to/sockstep [seconds]}")
 SECS=${2:-10}
@@ -16,6 +17,7 @@ if ! command -v htop >/dev/null 2>&1; then
 	apt-get install -y htop >/dev/null 2>&1 || { echo "could not install htop"; exit 2; }
 fi
 
+machine
 SOCK="sockstep-bench-$$"
 T=(tmux -L "$SOCK" -f /dev/null)
 cleanup() {
@@ -38,7 +40,6 @@ cmd() {
 	"${T[@]}" send-keys -t "$1" -l -- "$2"
 	"${T[@]}" send-keys -t "$1" Enter
 }
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
 # CPU ticks (utime + stime) and context switches (voluntary, involuntary) of a pid.
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
@@ -77,7 +78,7 @@ printf '  %-9s cpu %6d ms   voluntary ctx switches %6d   involuntary %4d\n' \
 # Resident memory at the end of the idle period, same run: VmRSS now, VmHWM
 # the peak so far, and for sockstep where it goes (the capture rings are the
 # kernel's, mapped in as "socket:" mappings; the heap; the rest is code and
-# libraries). The target for sockstep is under 8 MiB idle.
+# libraries).
 status_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
 smaps_kb() { # pid, awk pattern on the mapping's name
 	awk -v pat="$2" '/^[0-9a-f]+-[0-9a-f]+ / { m = ($6 ~ pat) } m && $1 == "Rss:" { kb += $2 } END { print kb + 0 }' "/proc/$1/smaps"
@@ -90,35 +91,5 @@ printf '  %-9s VmRSS %6d kB (%.1f MiB)   peak VmHWM %6d kB   %-19s   heap %5d kB
 	htop "$(status_kb "$PH" VmRSS)" "$(awk -v k="$(status_kb "$PH" VmRSS)" 'BEGIN { print k / 1024 }')" \
 	"$(status_kb "$PH" VmHWM)" "" "$(smaps_kb "$PH" '^\\[heap\\]$')"
 
-# Key to screen through tmux: a step that produces frames. Time from sending
-# the keys to the screen showing the result, polling the terminal as fast as
-# tmux answers: tmux's own round trips (a process per send-keys and per
-# capture-pane) are most of it. bench/keys.sh measures at a pty of its own.
-seen() { screen ss | grep -oE 'wire [^ ]+ [^0-9]*[0-9]+ seen' | grep -oE '[0-9]+ seen' | grep -oE '[0-9]+'; }
-cmd ss "client socket tcp"
-wait_for ss "3 protocol definition" || wait_for ss "STEP3 PROTOCOL DEFINITION"
-t0=$(now_ms)
-cmd ss "client connect 200.0.0.2 80"
-if wait_for ss "ESTABLISHED"; then
-	echo "key to screen: ':client connect' until ESTABLISHED shows: $(($(now_ms) - t0)) ms"
-else
-	echo "key to screen: ESTABLISHED did not show within 5 s"
-fi
-# Then a few more rounds of frames: data sent until the wire counter moves.
-tot=0
-n=0
-for i in 1 2 3 4 5; do
-	before=$(seen)
-	t0=$(now_ms)
-	cmd ss "client send \"ping $i\""
-	for _ in $(seq 1 400); do
-		cur=$(seen)
-		[ -n "$cur" ] && [ -n "$before" ] && [ "$cur" -gt "$before" ] && break
-	done
-	dt=$(($(now_ms) - t0))
-	tot=$((tot + dt))
-	n=$((n + 1))
-	echo "key to screen: ':client send' round $i until the frame shows on the wire: $dt ms"
-done
-echo "key to screen: mean of $n send rounds: $((tot / n)) ms (includes tmux send-keys and capture-pane)"
+echo "goals: sockstep idle CPU 0 ms and 0 wake-ups; resident memory at most htop's"
 "${T[@]}" send-keys -t ss q
