@@ -11,6 +11,8 @@ set -u
 BIN=$(realpath "${1:?usage: keys.sh path/to/sockstep path/to/keylat}")
 KEYLAT=$(realpath "${2:?usage: keys.sh path/to/sockstep path/to/keylat}")
 SRC=$(cd "$(dirname "$0")/.." && pwd)
+. "$SRC/bench/lib.sh"
+machine
 export SOCKSTEP_LESSONS="$SRC/assets/lessons"
 if ! command -v htop >/dev/null 2>&1; then
 	echo "htop missing: installing it as the reference (apt-get install -y htop)"

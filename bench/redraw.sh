@@ -12,6 +12,8 @@ BIN=$(realpath "${1:?usage: redraw.sh path/to/sockstep path/to/allocs.so [N]}")
 LIB=$(realpath "${2:?usage: redraw.sh path/to/sockstep path/to/allocs.so [N]}")
 N=${3:-20}
 SRC=$(cd "$(dirname "$0")/.." && pwd)
+. "$SRC/bench/lib.sh"
+machine
 command -v tmux >/dev/null 2>&1 || { echo "needs tmux"; exit 2; }
 DIR=$(mktemp -d)
 chmod 0777 "$DIR" # sockstep may act as the user it was started for
