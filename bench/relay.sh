@@ -5,7 +5,8 @@
 # through sockstep's lab by `client flood COUNT udp 200.0.0.2 5000`, to a
 # bound server port that never reads, alternating A and B for RUNS rounds.
 # Prints frames per second of each, the frames lost, their medians and the
-# ratio relay / veth. A benchmark: it prints figures and judges nothing.
+# ratio relay / veth, and sockstep's peak memory (flat: COUNT should not
+# change it; try 1000000). A benchmark: it prints figures and judges nothing.
 #   relay.sh SOCKSTEP UDPFLOOD [COUNT] [RUNS]
 # sockstep's rate is its relayed frames / (session time - the same session
 # with a 1-datagram flood), so the lab's set-up and tear-down are not counted;
@@ -24,7 +25,11 @@ script() {
   chmod 644 "$tmp/flood-$1.script"
 }
 script 1; script "$count"
-session() { "$bin" --batch --wait 10s --script "$tmp/flood-$1.script" >"$tmp/out" 2>"$tmp/err"; }
+# A session; its peak resident memory (GNU time's %M, kB) in $tmp/rss.
+session() {
+  /usr/bin/time -f %M -o "$tmp/rss" "$bin" --batch --wait 10s --script "$tmp/flood-$1.script" >"$tmp/out" 2>"$tmp/err"
+}
+command -v /usr/bin/time >/dev/null || { echo "needs GNU time (/usr/bin/time) for the peak memory"; exit 2; }
 
 machine
 echo "relay: $count datagrams of 8 bytes per flood, $runs rounds, A (veth pair) and B (sockstep) alternating"
@@ -34,7 +39,7 @@ for _ in 1 2 3; do
   s=$(now); session 1 || { echo "baseline session failed: $(head -n1 "$tmp/err")"; exit 1; }; e=$(now)
   d=$((e - s)); if [ -z "$base" ] || [ "$d" -lt "$base" ]; then base=$d; fi
 done
-echo "lab set-up and tear-down: $((base / 1000)) ms"
+echo "lab set-up and tear-down: $((base / 1000)) ms; peak resident memory of a 1-datagram session $(cat "$tmp/rss") kB"
 
 fail=0 vrates=() rrates=() ratios=()
 for ((r = 1; r <= runs; r++)); do
@@ -58,9 +63,9 @@ for ((r = 1; r <= runs; r++)); do
   rrate=$(awk -v rel="$relayed" -v us="$us" 'BEGIN { printf "%.0f", rel / (us / 1e6) }')
   rrates+=("$rrate")
   [ -n "$vrate" ] && ratios+=("$(awk -v a="$rrate" -v b="$vrate" 'BEGIN { printf "%.2f", a / b }')")
-  printf 'round %d B: sockstep: %s datagrams sent; wire saw %d frames, relayed %d, lost %d, missed by the capture %d; flood %.3f s (session %.3f s): %s frames/s\n' \
+  printf 'round %d B: sockstep: %s datagrams sent; wire saw %d frames, relayed %d, lost %d, missed by the capture %d; flood %.3f s (session %.3f s): %s frames/s; peak memory %s kB\n' \
     "$r" "${sent:-?}" "$seen" "$relayed" "$lost" "$missed" "$(awk -v u="$us" 'BEGIN { print u / 1e6 }')" \
-    "$(awk -v u=$((e - s)) 'BEGIN { print u / 1e6 }')" "$rrate"
+    "$(awk -v u=$((e - s)) 'BEGIN { print u / 1e6 }')" "$rrate" "$(cat "$tmp/rss")"
 done
 mv=$(median "${vrates[@]}") mr=$(median "${rrates[@]}")
 echo "relay: median of $runs rounds: veth pair $mv frames/s, sockstep $mr frames/s;" \
