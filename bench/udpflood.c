@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -30,6 +32,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: udpflood IP PORT COUNT (an IPv4 address, a port, a count above 0)\n");
 		return 2;
 	}
+	prctl(PR_SET_PDEATHSIG, SIGKILL); /* ends with the script that started it, even killed */
 	to.sin_port = htons((unsigned short)atoi(argv[2]));
 	int fd = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
 	if (fd < 0) {

@@ -19,11 +19,12 @@ if [ -z "${VETH_INSIDE:-}" ]; then # this side: a namespace of our own, then aga
 fi
 
 # The far side: a namespace held by the sink, a UDP socket bound to port 5000
-# that never reads.
-unshare -n python3 -c 'import socket, signal
+# that never reads. The sink waits for the end of its input, a pipe this
+# script holds: when the script ends, even killed, the sink and its namespace go.
+exec 3> >(exec unshare -n python3 -c 'import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("0.0.0.0", 5000))
-signal.pause()' &
+sys.stdin.read()')
 far=$!
 trap 'kill "$far" 2>/dev/null; wait "$far" 2>/dev/null' EXIT
 for _ in $(seq 1 400); do # until it is bound (5000 is 1388 in /proc/net/udp)
@@ -38,16 +39,16 @@ ip link add va type veth peer name vb netns "$far" || fail "could not make the v
 ip addr add 100.0.0.1/32 dev va && ip link set va up && ip route add 200.0.0.2/32 dev va ||
 	fail "could not configure this side"
 nsenter -t "$far" -n sh -c 'ip link set lo up && ip addr add 200.0.0.2/32 dev vb &&
-	ip link set vb up && ip route add 100.0.0.1/32 dev vb' || fail "could not configure the far side"
+	ip link set vb up && ip route add 100.0.0.1/32 dev vb' 3>&- || fail "could not configure the far side"
 
 # Frames that reached vb, from the far side's own /proc/net/dev.
 rx() { awk '$1 == "vb:" { print $3 }' "/proc/$far/net/dev"; }
 # Datagrams the far socket dropped (RcvbufErrors: it never reads).
 rcvbuf() { awk '$1 == "Udp:" && $2 ~ /^[0-9]/ { print $6 }' "/proc/$far/net/snmp"; }
 
-"$flood" 200.0.0.2 5000 1 >/dev/null || fail "the warm-up datagram failed" # ARP, once
+"$flood" 200.0.0.2 5000 1 >/dev/null 3>&- || fail "the warm-up datagram failed" # ARP, once
 r0=$(rx) d0=$(rcvbuf)
-read -r sent failed secs < <("$flood" 200.0.0.2 5000 "$count") || fail "udpflood failed"
+read -r sent failed secs < <("$flood" 200.0.0.2 5000 "$count" 3>&-) || fail "udpflood failed"
 r1=$(rx) # what the sender's loop left in the backlog has crossed too, once it stops moving
 while sleep 0.01; r2=$(rx); [ "$r2" != "$r1" ]; do r1=$r2; done
 d1=$(rcvbuf)
