@@ -28,6 +28,6 @@ if command -v htop >/dev/null 2>&1; then
 	"$KEYLAT" -r 20 -k h -m "Hisham" -c q -- htop
 fi
 echo "sockstep, --lesson tcp step 7 (connect: ARP and the handshake on the wire): n until ESTABLISHED shows"
-for i in 1 2 3; do
+for _ in 1 2 3; do
 	"$KEYLAT" -r 1 -k n -m "ESTABLISHED" -c "" -s n -s n -s n -s n -s n -s n -- "$BIN" --lesson tcp | tail -n 1
 done

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # lib.sh - sourced by the benchmarks: the line that says which build and
 # which machine a figure comes from, and the median of a list.
 
