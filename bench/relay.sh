@@ -69,6 +69,6 @@ for ((r = 1; r <= runs; r++)); do
 done
 mv=$(median "${vrates[@]}") mr=$(median "${rrates[@]}")
 echo "relay: median of $runs rounds: veth pair $mv frames/s, sockstep $mr frames/s;" \
-  "ratio $(awk -v a="$mr" -v b="$mv" 'BEGIN { printf "%.2f", b ? a / b : 0 }')" \
+  "ratio of the medians $(awk -v a="$mr" -v b="$mv" 'BEGIN { printf "%.2f", b ? a / b : 0 }')" \
   "(per round: ${ratios[*]}; median $(median "${ratios[@]}")); goal >= 0.75"
 exit $fail
