@@ -175,7 +175,7 @@ bool row_drops_due(struct engine *e, struct esock *s);
 /* Tell it: the narration, in the lecture's terms, and the note under the
  * row r about to be shown; every holder of the socket (fork) counts it told. */
 void row_drops_tell(struct engine *e, struct esock *s, struct tuple_row *r);
-/* Arm the drops' timer for ms (0: disarm it, reading what it brought). */
+/* Arm the drops' timer for ms (0: read what it brought, so that it is quiet). */
 void row_drops_wake(struct engine *e, unsigned ms);
 
 /* ---- floods (call_opts.c) ------------------------------------------------ */

@@ -162,17 +162,17 @@ static unsigned long now_ms(void)
 
 void row_drops_wake(struct engine *e, unsigned ms)
 {
-	if (!ms && e->drops_timer < 0)
+	uint64_t ticks;
+	if (!ms) { /* one-shot: once read, it is spent */
+		if (e->drops_timer >= 0 && read(e->drops_timer, &ticks, sizeof(ticks)) < 0)
+			ticks = 0; /* not expired: EAGAIN */
 		return;
+	}
 	if (e->drops_timer < 0)
 		e->drops_timer = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-	if (e->drops_timer < 0)
-		return;
-	uint64_t ticks;
-	if (!ms && read(e->drops_timer, &ticks, sizeof(ticks)) < 0)
-		ticks = 0; /* not expired: EAGAIN */
 	struct itimerspec it = { .it_value = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000 } };
-	timerfd_settime(e->drops_timer, 0, &it, NULL);
+	if (e->drops_timer >= 0)
+		timerfd_settime(e->drops_timer, 0, &it, NULL);
 }
 
 /* Another open descriptor of the same socket made before s (fork's copies):
