@@ -107,11 +107,54 @@ static void others(void **state)
 	assert_null(explain_errno(V_SEND, 0, &fresh));
 }
 
+/* Counts as the lecture writes them. */
+static void counts(void **state)
+{
+	(void)state;
+	static const struct {
+		unsigned long n;
+		const char *want;
+	} c[] = { { 0, "0" }, { 999, "999" }, { 1000, "1,000" }, { 99744, "99,744" }, { 1000000, "1,000,000" },
+		  { 18446744073709551615UL, "18,446,744,073,709,551,615" } };
+	char out[32];
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		explain_count(c[i].n, out, sizeof(out));
+		assert_string_equal(out, c[i].want);
+	}
+	explain_count(99744, out, 4); /* cut, never overrun */
+	assert_string_equal(out, "99,");
+}
+
+/* A receive queue that overflowed: the wire's count beside the socket's,
+ * why (never read, or read too little), and a later count as "more". */
+static void drops(void **state)
+{
+	(void)state;
+	char out[256];
+	struct explain_drops d = { .who = "server", .dropped = 99744, .wire = true };
+	explain_drops(&d, out, sizeof(out));
+	assert_string_equal(out, "the wire lost none; the server's socket dropped 99,744 datagrams: it never read, "
+				 "and UDP has no flow control");
+	explain_drops_note(&d, out, sizeof(out));
+	assert_string_equal(out, "receive buffer full: 99,744 datagrams dropped, as SO_MEMINFO counts");
+	d = (struct explain_drops){ .who = "server.1", .dropped = 1, .received = 3, .wire = true, .wire_lost = 2 };
+	explain_drops(&d, out, sizeof(out));
+	assert_string_equal(out, "the wire lost 2 so far; the server.1's socket dropped 1 datagram: it read only 3, "
+				 "and UDP has no flow control");
+	d = (struct explain_drops){ .who = "client", .dropped = 99756, .told = 99744 };
+	explain_drops(&d, out, sizeof(out));
+	assert_string_equal(out, "the client's socket dropped 12 more (99,756 in all): it never read, and UDP has no "
+				 "flow control");
+	explain_drops_note(&d, out, sizeof(out));
+	assert_string_equal(out, "receive buffer full: 12 more dropped, 99,756 in all, as SO_MEMINFO counts");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(epipe),     cmocka_unit_test(enotconn),   cmocka_unit_test(eisconn),
 		cmocka_unit_test(einval),    cmocka_unit_test(eopnotsupp), cmocka_unit_test(others),
+		cmocka_unit_test(counts),    cmocka_unit_test(drops),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -468,6 +468,23 @@ static void test_pick(void **state)
 	assert_int_equal(tuple_pick(k, 4, 2), 2);
 	assert_true(k[3].show && k[1].show && !k[0].show);
 
+	/* After a flood: the server's row that only tells its receive queue's
+	 * drops (no cell changed) takes its note along, before older rows; the
+	 * client's row of the step comes next, its note only in what is left. */
+	struct tuple_pick f[] = {
+		PK(SIDE_SERVER, 3, "UNCONN", false, 0), PK(SIDE_CLIENT, 3, "UNCONN", false, 0),
+		PK(SIDE_SERVER, 3, "UNCONN", true, 2), PK(SIDE_CLIENT, 3, "UNCONN", true, 1),
+	};
+	f[2].kernel = f[3].kernel = f[2].news_in_note = true;
+	assert_int_equal(tuple_pick(f, 4, 4), 4);
+	assert_true(f[2].show && f[2].note && f[3].show && !f[3].note);
+	assert_false(f[0].show || f[1].show);
+	assert_int_equal(tuple_pick(f, 4, 2), 2); /* no room for the whole note: the rows */
+	assert_true(f[2].show && !f[2].note && f[3].show);
+	f[2].news_in_note = false; /* as before: rows first */
+	assert_int_equal(tuple_pick(f, 4, 4), 4);
+	assert_true(f[0].show && f[1].show && !f[2].note);
+
 	/* Of the step's older rows, those of its calls before the kernel's own
 	 * passing states (restart, step 4: STEP3 before SYN_SENT). */
 	c[1].kernel = true;

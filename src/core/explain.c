@@ -4,6 +4,8 @@
 
 #include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <string.h>
 
 const char *explain_errno(enum verb v, int err, const struct explain_sit *s)
 {
@@ -103,3 +105,64 @@ const char *explain_errno(enum verb v, int err, const struct explain_sit *s)
 	}
 }
 
+
+void explain_count(unsigned long n, char *out, size_t len)
+{
+	char digits[24], grouped[32];
+	int nd = snprintf(digits, sizeof(digits), "%lu", n);
+	size_t o = 0;
+	for (int i = 0; i < nd; i++) {
+		if (i && (nd - i) % 3 == 0)
+			grouped[o++] = ',';
+		grouped[o++] = digits[i];
+	}
+	grouped[o] = '\0';
+	snprintf(out, len, "%s", grouped);
+}
+
+/* "99,744 datagrams", or "12 more (99,756 in all)" after an earlier count. */
+static void dropped_words(const struct explain_drops *d, char *out, size_t len)
+{
+	char all[32], more[32];
+	explain_count(d->dropped, all, sizeof(all));
+	if (!d->told || d->told >= d->dropped) {
+		snprintf(out, len, "%s datagram%s", all, d->dropped == 1 ? "" : "s");
+		return;
+	}
+	explain_count(d->dropped - d->told, more, sizeof(more));
+	snprintf(out, len, "%s more (%s in all)", more, all);
+}
+
+void explain_drops(const struct explain_drops *d, char *out, size_t len)
+{
+	char wire[64] = "", what[80], read[48];
+	if (d->wire) {
+		char n[32];
+		explain_count(d->wire_lost, n, sizeof(n));
+		snprintf(wire, sizeof(wire), d->wire_lost ? "the wire lost %s so far; " : "the wire lost none; ",
+			 n);
+	}
+	dropped_words(d, what, sizeof(what));
+	if (d->received) {
+		char n[32];
+		explain_count(d->received, n, sizeof(n));
+		snprintf(read, sizeof(read), "it read only %s", n);
+	} else
+		snprintf(read, sizeof(read), "it never read");
+	/* The lecture's lesson: no flow control, so nothing slowed the sender
+	 * down; what its receive buffer could not hold, the kernel dropped. */
+	snprintf(out, len, "%sthe %s's socket dropped %s: %s, and UDP has no flow control", wire, d->who, what, read);
+}
+
+void explain_drops_note(const struct explain_drops *d, char *out, size_t len)
+{
+	char all[32], more[32];
+	explain_count(d->dropped, all, sizeof(all));
+	if (!d->told || d->told >= d->dropped) {
+		snprintf(out, len, "receive buffer full: %s datagram%s dropped, as SO_MEMINFO counts", all,
+			 d->dropped == 1 ? "" : "s");
+		return;
+	}
+	explain_count(d->dropped - d->told, more, sizeof(more));
+	snprintf(out, len, "receive buffer full: %s more dropped, %s in all, as SO_MEMINFO counts", more, all);
+}

@@ -176,7 +176,8 @@ int tuple_pick(struct tuple_pick *p, size_t n, int room)
 	for (int pass = 0; pass < 7; pass++)
 		for (size_t i = n; i-- > 0 && used < room;) {
 			if (pass == 6) {
-				if (p[i].show && p[i].in_step && p[i].note_lines > 0 && p[i].note_lines <= room - used) {
+				if (p[i].show && !p[i].note && p[i].in_step && p[i].note_lines > 0 &&
+				    p[i].note_lines <= room - used) {
 					p[i].note = true;
 					used += p[i].note_lines;
 				}
@@ -192,6 +193,11 @@ int tuple_pick(struct tuple_pick *p, size_t n, int room)
 			if (want && !p[i].show) {
 				p[i].show = true;
 				used++;
+				if (p[i].news_in_note && p[i].in_step && p[i].note_lines > 0 &&
+				    p[i].note_lines <= room - used) {
+					p[i].note = true;
+					used += p[i].note_lines;
+				}
 			}
 		}
 	return used;

@@ -67,7 +67,8 @@ const char *tuple_step_fit(enum tstep st, enum side side, int width);
  * rows of the sockets it used, then the newest row of each socket the
  * kernel still holds (the listener, the TIME_WAIT that makes a later bind
  * fail), then the rest, newest first within each; then, in the lines the
- * rows leave, the notes of the rows the step made, each whole or not at all. */
+ * rows leave, the notes of the rows the step made, each whole or not at all
+ * (a row whose news is its note takes its note along where it fits). */
 struct tuple_pick {
 	enum side side;
 	unsigned char prog, child; /* with fd: which socket the row is of */
@@ -77,6 +78,8 @@ struct tuple_pick {
 	bool kernel;     /* a change the kernel made by itself (TS_STATE), not a call */
 	bool used;       /* the newest row of a socket the current step used (send, recv) */
 	int note_lines;  /* lines its note takes; 0: no note */
+	bool news_in_note; /* it changed no cell, its note is the news (a receive
+			    * queue's drops): the note comes with the row */
 	bool show, note; /* out */
 };
 int tuple_pick(struct tuple_pick *p, size_t n, int room);

@@ -117,6 +117,8 @@ void call_got_data(struct engine *e, struct eprog *pr, struct esock *s, const un
 	if (len > CMD_DATA_MAX)
 		len = CMD_DATA_MAX;
 	memcpy(pr->data, buf, len);
+	if (n >= 0 && s->proto == PROTO_UDP)
+		s->received++; /* a datagram taken off its receive queue */
 	pr->data_len = len;
 	pr->data_set = true;
 	escape_bytes(buf, len, esc, sizeof(esc));

@@ -167,6 +167,17 @@ struct esock *row_other_holder(struct engine *e, const struct esock *s);
 void row_closed_state(struct engine *e, struct esock *s, char *out, size_t len);
 void row_state_now(struct engine *e, struct esock *s, char *out, size_t len);
 
+/* A UDP socket's full receive queue dropped datagrams the log has not told:
+ * time to tell? In batch at once (the step has settled); on the screen once
+ * the count has stood still for a moment (a flood's last frames are still
+ * arriving), with a timer that brings the loop back (row_drops_wake). */
+bool row_drops_due(struct engine *e, struct esock *s);
+/* Tell it: the narration, in the lecture's terms, and the note under the
+ * row r about to be shown; every holder of the socket (fork) counts it told. */
+void row_drops_tell(struct engine *e, struct esock *s, struct tuple_row *r);
+/* Arm the drops' timer for ms (0: read what it brought, so that it is quiet). */
+void row_drops_wake(struct engine *e, unsigned ms);
+
 /* ---- floods (call_opts.c) ------------------------------------------------ */
 
 /* A new turn of the relay: the floods' budget, and the waiting floods go on. */

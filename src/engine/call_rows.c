@@ -5,6 +5,16 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "explain.h"
+#include "wire.h"
+
+/* The screen tells a receive queue's drops once the count has not moved
+ * for this long: a flood's frames come in bursts, one relay turn apart. */
+#define DROPS_QUIET_MS 60
 
 /* A connection that ended while its descriptor is still open: the kernel
  * hands it to a TIME_WAIT socket of its own (tcp_time_wait), which keeps
@@ -48,6 +58,7 @@ int row_snapshot(struct engine *e, struct esock *s, struct tuple_row *r)
 		s->cur_remote = o.remote;
 	}
 	snprintf(r->state, sizeof(r->state), "%s", o.state);
+	s->drops_now = o.drops;
 	if (!s->cookie && o.cookie)
 		s->cookie = o.cookie;
 	if (s->proto == PROTO_TCP && s->connected_once && s->cookie && !s->cur_peer && !strcmp(r->state, "CLOSED"))
@@ -138,4 +149,76 @@ void row_state_now(struct engine *e, struct esock *s, char *out, size_t len)
 	}
 	row_snapshot(e, s, &r);
 	snprintf(out, len, "%s", r.state);
+}
+
+/* ---- a receive queue's drops ------------------------------------------------ */
+
+static unsigned long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (unsigned long)ts.tv_sec * 1000 + (unsigned long)ts.tv_nsec / 1000000;
+}
+
+void row_drops_wake(struct engine *e, unsigned ms)
+{
+	uint64_t ticks;
+	if (!ms) { /* one-shot: once read, it is spent */
+		if (e->drops_timer >= 0 && read(e->drops_timer, &ticks, sizeof(ticks)) < 0)
+			ticks = 0; /* not expired: EAGAIN */
+		return;
+	}
+	if (e->drops_timer < 0)
+		e->drops_timer = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	struct itimerspec it = { .it_value = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000 } };
+	if (e->drops_timer >= 0)
+		timerfd_settime(e->drops_timer, 0, &it, NULL);
+}
+
+/* Another open descriptor of the same socket made before s (fork's copies):
+ * that one tells the socket's drops, once. */
+static bool elder_holder(const struct engine *e, const struct esock *s)
+{
+	for (int i = 0; s->cookie && i < ENGINE_MAX_SOCKS; i++) {
+		const struct esock *o = &e->socks[i];
+		if (o != s && o->used && !o->closed && o->cookie == s->cookie && o->born < s->born)
+			return true;
+	}
+	return false;
+}
+
+bool row_drops_due(struct engine *e, struct esock *s)
+{
+	if (s->proto != PROTO_UDP || s->drops_now <= s->drops_told || elder_holder(e, s))
+		return false;
+	if (!e->live)
+		return true;
+	unsigned long now = now_ms();
+	if (s->drops_now != s->drops_seen) {
+		s->drops_seen = s->drops_now;
+		s->drops_at = now;
+	}
+	if (now - s->drops_at >= DROPS_QUIET_MS)
+		return true;
+	row_drops_wake(e, (unsigned)(DROPS_QUIET_MS - (now - s->drops_at)));
+	return false;
+}
+
+void row_drops_tell(struct engine *e, struct esock *s, struct tuple_row *r)
+{
+	const struct wire_counters *wc = e->wire && wire_relays(e->wire) ? wire_counters(e->wire) : NULL;
+	struct explain_drops d = { .who = slot_prog_of(e, s)->name, .dropped = (unsigned long)s->drops_now,
+				   .told = (unsigned long)s->drops_told, .wire = wc != NULL,
+				   .wire_lost = wc ? wc->lost + wc->dropped : 0 };
+	for (int i = 0; i < ENGINE_MAX_SOCKS; i++) {
+		struct esock *o = &e->socks[i];
+		if (o == s || (s->cookie && o->used && o->cookie == s->cookie)) {
+			d.received += o->received;
+			o->drops_told = s->drops_now;
+		}
+	}
+	char text[256];
+	explain_drops(&d, text, sizeof(text));
+	slot_log(e, EV_INFO, slot_prog_of(e, s), s->fd, "%s", text);
+	explain_drops_note(&d, r->note, sizeof(r->note));
 }

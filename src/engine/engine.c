@@ -25,6 +25,7 @@ void engine_init(struct engine *e, struct lab *lab, struct session *log)
 	e->rep = malloc(sizeof(*e->rep));
 	e->flood_budget = WIRE_CAP_FRAMES / 2; /* call_opts.c's FLOOD_BUDGET */
 	e->flood_timer = -1;
+	e->drops_timer = -1;
 }
 
 void engine_free(struct engine *e)
@@ -36,6 +37,8 @@ void engine_free(struct engine *e)
 	observe_free(&e->obs);
 	if (e->flood_timer >= 0)
 		close(e->flood_timer);
+	if (e->drops_timer >= 0)
+		close(e->drops_timer);
 	free(e->rep);
 	e->rep = NULL;
 	engine_host_free(e);
@@ -374,6 +377,8 @@ int engine_pollfds(const struct engine *e, struct pollfd *pfd, int max)
 	int n = 0;
 	if (e->flood_timer >= 0 && n < max)
 		pfd[n++] = (struct pollfd){ .fd = e->flood_timer, .events = POLLIN };
+	if (e->drops_timer >= 0 && n < max)
+		pfd[n++] = (struct pollfd){ .fd = e->drops_timer, .events = POLLIN };
 	for (int i = 0; i < ENGINE_MAX_PROGS && n < max; i++) {
 		const struct eprog *pr = &e->progs[i];
 		if (!pr->used || pr->gone || !pr->p.alive)
@@ -392,6 +397,7 @@ int engine_progress(struct engine *e)
 	int done = engine_watch(e);
 	bool tried[ENGINE_MAX_PROGS] = { false };
 	call_flood_turn(e);
+	row_drops_wake(e, 0); /* its turn has come: engine_refresh looks */
 	/* A program the kernel has woken is about to answer: wait for it, so
 	 * that which answers are logged together, and in which order, does not
 	 * depend on how the programs were scheduled. */
@@ -473,7 +479,8 @@ void engine_refresh(struct engine *e)
 		struct tuple_row r;
 		if (row_snapshot(e, s, &r) < 0)
 			continue; /* its program just ended: engine_watch tells it */
-		if (!strcmp(r.state, s->kernel.state) && !strcmp(r.lip, s->kernel.lip) &&
+		bool drops = row_drops_due(e, s);
+		if (!drops && !strcmp(r.state, s->kernel.state) && !strcmp(r.lip, s->kernel.lip) &&
 		    !strcmp(r.lport, s->kernel.lport) && !strcmp(r.rip, s->kernel.rip) &&
 		    !strcmp(r.rport, s->kernel.rport))
 			continue;
@@ -486,6 +493,8 @@ void engine_refresh(struct engine *e)
 			memcpy(r.rport, s->shown.rport, sizeof(r.rport));
 			memcpy(r.note, s->shown.note, sizeof(r.note));
 		}
+		if (drops)
+			row_drops_tell(e, s, &r);
 		row_show(e, s, &r, TS_STATE);
 	}
 }

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/netlink.h>
+#include <linux/sock_diag.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -34,6 +35,7 @@ int observe_fd(const struct prog *p, int fd, enum proto proto, bool want_cookie,
 	struct sockaddr_in sin;
 	socklen_t sl;
 	memset(o, 0, sizeof(*o));
+	o->drops = -1;
 	int mine = prog_peek(p, fd);
 	if (mine < 0) {
 		snprintf(o->state, sizeof(o->state), "?");
@@ -55,6 +57,13 @@ int observe_fd(const struct prog *p, int fd, enum proto proto, bool want_cookie,
 	socklen_t cl = sizeof(ck);
 	if (want_cookie && getsockopt(mine, SOL_SOCKET, SO_COOKIE, &ck, &cl) == 0)
 		o->cookie = ck;
+	/* The socket's own count (sk_drops), on the descriptor itself: no dump
+	 * of the host's sockets to search, and no other socket's drops. */
+	uint32_t mem[SK_MEMINFO_VARS];
+	socklen_t ml = sizeof(mem);
+	o->drops = getsockopt(mine, SOL_SOCKET, SO_MEMINFO, mem, &ml) == 0 && ml > SK_MEMINFO_DROPS * sizeof(mem[0])
+			   ? (long)mem[SK_MEMINFO_DROPS]
+			   : -1;
 	close(mine);
 	return 0;
 }

@@ -1,6 +1,6 @@
 /* observe.h - reading the kernel back after a call: what a program's
  * descriptor is now (getsockname, getpeername, the TCP state from TCP_INFO,
- * SO_COOKIE), and what the kernel keeps of a connection that no descriptor
+ * SO_COOKIE, the datagrams its receive queue dropped), and what the kernel keeps of a connection that no descriptor
  * holds any more (sock_diag). Given a program and a descriptor, it knows
  * nothing of commands, rows or who made the call (sockstep's engine, or a
  * traced program): every source of calls reads the kernel through it.
@@ -21,6 +21,9 @@ struct obs_sock {
 	bool has_local, has_peer;    /* getsockname / getpeername succeeded */
 	char state[16];              /* "LISTEN", "ESTABLISHED", "UNCONN", ... "?" unknown */
 	uint64_t cookie;             /* SO_COOKIE (0: not asked, or unknown) */
+	long drops;                  /* what the socket dropped because its receive queue
+				      * was full (SO_MEMINFO's SK_MEMINFO_DROPS, the
+				      * counter sock_diag and /proc/net/udp show); -1 unknown */
 };
 
 /* The sock_diag sockets, one per host, opened when first needed. */

@@ -100,6 +100,12 @@ struct esock {
 	bool connected_once;
 	struct tuple_row close_row;  /* the row close() leaves, shown by engine_refresh */
 	bool close_row_due;
+	/* UDP: what its full receive queue dropped (SK_MEMINFO_DROPS, row_drops) */
+	long drops_now;              /* at the last row_snapshot; -1 unknown */
+	long drops_seen;             /* the screen: the count last looked at, */
+	unsigned long drops_at;      /* and when it last changed (CLOCK_MONOTONIC ms) */
+	long drops_told;             /* the count the log has told */
+	unsigned long received;      /* datagrams its program read from it */
 };
 
 struct engine {
@@ -118,6 +124,7 @@ struct engine {
 	unsigned long flood_asked;  /* datagrams asked of the programs since flood_seen_base */
 	unsigned long flood_seen_base, flood_seen_prev; /* the wire's frame count then, and at the last turn */
 	int flood_timer;            /* timerfd: brings the loop back to a waiting flood, -1 */
+	int drops_timer;            /* timerfd: back to a receive queue whose drops may have settled, -1 */
 	struct prog_rep *rep;       /* room for one reply (64 KiB: not on the stack) */
 	struct engine_host *host;   /* --net host: the filter's state (engine_flow.c), NULL until needed */
 };

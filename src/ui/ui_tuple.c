@@ -485,7 +485,8 @@ static int table_pick(struct table *t, int room)
 		const struct tuple_row *r = &rs->r[i].row;
 		pk[i] = (struct tuple_pick){ .side = r->side, .prog = r->prog, .child = r->child, .fd = r->fd,
 					     .gone = !strcmp(r->state, "CLOSED"), .in_step = t->step[i],
-					     .used = t->about[i], .kernel = r->step == TS_STATE };
+					     .used = t->about[i], .kernel = r->step == TS_STATE,
+					     .news_in_note = r->step == TS_STATE && !r->changed && r->note[0] };
 	}
 	for (size_t k = 0; k < t->n; k++)
 		pk[t->dl[k].row].note_lines += t->dl[k].note;
