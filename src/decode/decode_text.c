@@ -5,14 +5,27 @@
 
 const char dec_hexdig[16] = "0123456789abcdef";
 
+/* "00" to "99": two digits per division (sb_u was the top symbol of --read). */
+static const char dig2[201] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+			      "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+			      "8081828384858687888990919293949596979899";
+
 void sb_u(struct sb *s, unsigned long v)
 {
 	char t[24];
 	size_t i = sizeof t;
-	do {
-		t[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
+	while (v >= 100) {
+		unsigned long q = v / 100;
+		i -= 2;
+		memcpy(t + i, dig2 + 2 * (v - q * 100), 2);
+		v = q;
+	}
+	if (v >= 10) {
+		i -= 2;
+		memcpy(t + i, dig2 + 2 * v, 2);
+	} else {
+		t[--i] = (char)('0' + v);
+	}
 	sb_mem(s, t + i, sizeof t - i);
 }
 
