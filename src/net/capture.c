@@ -68,6 +68,10 @@ static size_t list_line(char *buf, unsigned long no, ns_t d, const char *summary
 int capture_print(FILE *in, const char *path, FILE *out)
 {
 	char eb[PCAP_ERRBUF_SIZE] = "";
+	/* libpcap freads each header and frame: read the file in big blocks,
+	 * not stdio's 4 KiB (no byte of in is read yet). */
+	static char inbuf[1 << 18];
+	setvbuf(in, inbuf, _IOFBF, sizeof inbuf);
 	/* Nanoseconds whatever the file holds: relative times are computed
 	 * exactly, in signed nanoseconds, and nanosecond captures lose nothing. */
 	pcap_t *p = pcap_fopen_offline_with_tstamp_precision(in, PCAP_TSTAMP_PRECISION_NANO, eb);
