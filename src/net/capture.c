@@ -26,15 +26,28 @@ static ns_t frame_ns(const struct pcap_pkthdr *h, bool classic)
 	return sec * 1000000000 + (ns_t)h->ts.tv_usec;
 }
 
+/* "00" to "99": two digits per division. */
+static const char dig2[201] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+			      "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+			      "8081828384858687888990919293949596979899";
+
 /* v in decimal, at least width digits (padded with pad), ending at end;
  * returns where it begins. */
 static char *digits_back(char *end, uint64_t v, int width, char pad)
 {
 	char *p = end;
-	do {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
+	while (v >= 100) {
+		uint64_t q = v / 100;
+		p -= 2;
+		memcpy(p, dig2 + 2 * (v - q * 100), 2);
+		v = q;
+	}
+	if (v >= 10) {
+		p -= 2;
+		memcpy(p, dig2 + 2 * v, 2);
+	} else {
+		*--p = (char)('0' + v);
+	}
 	while (end - p < width)
 		*--p = pad;
 	return p;
