@@ -5,14 +5,27 @@
 
 const char dec_hexdig[16] = "0123456789abcdef";
 
+/* "00" to "99": two digits per division (sb_u was the top symbol of --read). */
+static const char dig2[201] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+			      "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+			      "8081828384858687888990919293949596979899";
+
 void sb_u(struct sb *s, unsigned long v)
 {
 	char t[24];
 	size_t i = sizeof t;
-	do {
-		t[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
+	while (v >= 100) {
+		unsigned long q = v / 100;
+		i -= 2;
+		memcpy(t + i, dig2 + 2 * (v - q * 100), 2);
+		v = q;
+	}
+	if (v >= 10) {
+		i -= 2;
+		memcpy(t + i, dig2 + 2 * v, 2);
+	} else {
+		t[--i] = (char)('0' + v);
+	}
 	sb_mem(s, t + i, sizeof t - i);
 }
 
@@ -27,23 +40,45 @@ void sb_hex(struct sb *s, unsigned long v, unsigned width)
 	sb_mem(s, t + i, sizeof t - i);
 }
 
+/* An octet in decimal at p; returns the end. */
+static char *put_octet(char *p, unsigned v)
+{
+	if (v >= 100) {
+		*p++ = (char)('0' + v / 100);
+		v %= 100;
+		memcpy(p, dig2 + 2 * v, 2);
+		return p + 2;
+	}
+	if (v >= 10) {
+		memcpy(p, dig2 + 2 * v, 2);
+		return p + 2;
+	}
+	*p++ = (char)('0' + v);
+	return p;
+}
+
+/* Built whole, then appended once (per octet appends showed in perf). */
 void sb_ip4(struct sb *s, const uint8_t a[4])
 {
+	char t[16], *p = t;
 	for (int i = 0; i < 4; i++) {
 		if (i)
-			sb_ch(s, '.');
-		sb_u(s, a[i]);
+			*p++ = '.';
+		p = put_octet(p, a[i]);
 	}
+	sb_mem(s, t, (size_t)(p - t));
 }
 
 /* RFC 5952 text: lower case, no leading zeros, longest run (>= 2) of zero
  * groups as "::" (first on a tie), ::ffff:a.b.c.d for IPv4-mapped. */
-void sb_ip6(struct sb *s, const uint8_t a[16])
+void sb_ip6(struct sb *out, const uint8_t a[16])
 {
+	char t[48]; /* the longest, ffff:...:ffff, is 39 */
+	struct sb local = { t, sizeof t, 0 }, *s = &local;
 	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 	if (memcmp(a, mapped, 12) == 0) {
-		sb_str(s, "::ffff:");
-		sb_ip4(s, a + 12);
+		sb_str(out, "::ffff:");
+		sb_ip4(out, a + 12);
 		return;
 	}
 	unsigned g[8];
@@ -74,6 +109,7 @@ void sb_ip6(struct sb *s, const uint8_t a[16])
 			sb_ch(s, ':');
 		sb_hex(s, g[i], 1);
 	}
+	sb_mem(out, t, local.len);
 }
 
 void sb_mac(struct sb *s, const uint8_t m[6])
