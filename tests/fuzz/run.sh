@@ -35,8 +35,8 @@ profdata=$(tool profdata) && llvmcov=$(tool cov) || {
 }
 
 # The parser's files of each harness, and the functions the fuzzing must reach.
-declare -A files=([decode]="src/decode/decode_frame.c src/decode/decode_eth.c src/decode/decode_sll.c src/decode/decode_arp.c src/decode/decode_ipv4.c src/decode/decode_ipv6.c src/decode/decode_icmp.c src/decode/decode_tcp.c src/decode/decode_udp.c src/decode/flowkey.c" [cmd]="src/core/cmd_lex.c src/core/cmd_args.c src/core/cmd_verbs.c src/core/cmd_expect.c src/core/cmd_parse.c" [lesson]="src/lesson/lesson.c")
-declare -A must=([decode]="flowkey_read" [cmd]="cmd_parse" [lesson]="lesson_parse header_line add_step command_line add_text end_step")
+declare -A files=([capture]="src/net/capture.c" [decode]="src/decode/decode_frame.c src/decode/decode_eth.c src/decode/decode_sll.c src/decode/decode_arp.c src/decode/decode_ipv4.c src/decode/decode_ipv6.c src/decode/decode_icmp.c src/decode/decode_tcp.c src/decode/decode_udp.c src/decode/flowkey.c" [cmd]="src/core/cmd_lex.c src/core/cmd_args.c src/core/cmd_verbs.c src/core/cmd_expect.c src/core/cmd_parse.c" [lesson]="src/lesson/lesson.c")
+declare -A must=([capture]="capture_print list_mapped list_frame" [decode]="flowkey_read" [cmd]="cmd_parse" [lesson]="lesson_parse header_line add_step command_line add_text end_step")
 
 # coverage NAME DIR LABEL: replay DIR through cov_NAME; print the line and
 # function coverage of the parser's files and the calls of the functions it
@@ -70,8 +70,8 @@ coverage() {
   return $rc
 }
 
-declare -A seeddir=([decode]="$here/corpus/decode" [cmd]="$here/corpus/cmd" [lesson]="$src/assets/lessons")
-for name in decode cmd lesson; do
+declare -A seeddir=([capture]="$here/corpus/capture" [decode]="$here/corpus/decode" [cmd]="$here/corpus/cmd" [lesson]="$src/assets/lessons")
+for name in decode capture cmd lesson; do
   mkdir -p "$work/$name"; cp "${seeddir[$name]}"/* "$work/$name/"
   seeds=$(ls "$work/$name" | wc -l)
   echo "fuzz_$name: ${secs}s from $seeds seeds"
@@ -81,7 +81,8 @@ for name in decode cmd lesson; do
     echo "  the seeds FAILED:"; grep -E 'does not parse|ERROR|SUMMARY' "$work/$name.seeds.log" | head -n 5; status=1
   fi
   if [ -n "$llvmcov" ]; then coverage "$name" "${seeddir[$name]}" seeds || status=1; fi
-  if ! "$build/tests/fuzz/fuzz_$name" -max_total_time="$secs" -print_final_stats=1 \
+  quiet=(); [ "$name" = capture ] && quiet=(-close_fd_mask=2) # a refused capture's line per input
+  if ! "$build/tests/fuzz/fuzz_$name" "${quiet[@]}" -max_total_time="$secs" -print_final_stats=1 \
        -artifact_prefix="$work/" "$work/$name" 2>"$work/$name.log"; then
     echo "fuzz_$name FAILED:"; tail -n 40 "$work/$name.log"; status=1
     continue
