@@ -298,10 +298,17 @@ int app_settle_turn(struct app *a, struct app_settle *st, bool ready)
 	switch (st->phase) {
 	case SP_QUIET:
 		if (ready) {
-			if (a->wire && service_wire(a) > 0)
+			/* The wire and the floods both, every turn: a flood's next
+			 * chunk goes out while the relay relays its last one. */
+			int moved = a->wire ? service_wire(a) : 0;
+			if (engine_serve_floods(&a->eng) > 0 || moved > 0)
 				return quiet_for(st, now); /* frames moved: wait for quiet again */
 			if (engine_progress(&a->eng) > 0)
 				return quiet_for(st, now);
+			/* A flood under way: its chunk's answer or its frames wake
+			 * the poll; a nap would only stall them. */
+			if (now < st->until && engine_flooding(&a->eng))
+				return left(st, now);
 			/* Woken by a timer, a socket whose call is not ready yet or
 			 * the reader of a capture file: nothing moved, so the quiet
 			 * time goes on (a reader that reads all along must not keep

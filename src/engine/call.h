@@ -171,5 +171,8 @@ void row_state_now(struct engine *e, struct esock *s, char *out, size_t len);
 
 /* A new turn of the relay: the floods' budget, and the waiting floods go on. */
 void call_flood_turn(struct engine *e);
+/* Every turn: done chunks read, next ones sent on credit; chunks handled. */
+int call_flood_serve(struct engine *e);
+bool call_flooding(const struct engine *e); /* a flood is under way */
 
 #endif
