@@ -477,8 +477,9 @@ static int select_run(struct engine *e, struct eprog *pr, const struct cmd *c, c
 
 /* A new turn of the relay: the floods' budget is what the capture ring can
  * take on top of the datagrams already asked for and not yet seen on the
- * wire. When nothing arrived since the last turn, nothing is in flight any
- * more (a datagram the kernel dropped is never seen). A flood left waiting
+ * wire. When nothing arrived since the last turn and every chunk has been
+ * answered, nothing is in flight any more (a datagram the kernel dropped is
+ * never seen). A flood left waiting
  * arms a 10 ms timer, so that the loop comes back to it. */
 void call_flood_turn(struct engine *e)
 {
@@ -489,7 +490,13 @@ void call_flood_turn(struct engine *e)
 		if (read(e->flood_timer, &ticks, sizeof(ticks)) < 0)
 			ticks = 0; /* not expired yet: EAGAIN */
 	}
-	if (!e->wire || seen == e->flood_seen_prev || seen - e->flood_seen_base >= e->flood_asked) {
+	/* Quiet since the last turn with every chunk answered: what was not
+	 * seen was dropped. A chunk still out may not have been sent yet. */
+	bool out = false;
+	for (int i = 0; i < ENGINE_MAX_PROGS; i++)
+		out |= e->progs[i].used && e->progs[i].busy && !e->progs[i].gone && e->progs[i].verb == V_FLOOD &&
+		       e->progs[i].flood_out;
+	if (!e->wire || (seen == e->flood_seen_prev && !out) || seen - e->flood_seen_base >= e->flood_asked) {
 		e->flood_asked = 0;
 		e->flood_seen_base = seen;
 	}
