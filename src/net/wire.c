@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "acks.h"
 #include "fault.h"
 #include "out.h"
 #include "pcapout.h"
@@ -49,19 +50,6 @@ struct queue {
 	unsigned head, n;
 };
 
-/* A TCP conversation as the wire saw it, for settling on evidence: the
- * sequence space each side has used, and how much of it the other side
- * acknowledged. Used and not acknowledged: an ACK is still to come (a
- * delayed one, 40 ms), so the step is not settled. Side 0 is the endpoint
- * that sorts first. */
-#define WIRE_TCP_FLOWS 32
-struct tcp_watch {
-	bool used, sent[2];
-	uint8_t ip[2][16];
-	uint16_t port[2];
-	uint32_t end[2], acked[2];  /* next seq after what side used; what the other acked of it */
-};
-
 struct wire {
 	struct lab *lab;
 	struct session *log;
@@ -87,7 +75,7 @@ struct wire {
 	unsigned long filters;      /* host: kernel filters installed */
 	unsigned listed_seq;        /* frames listed in the log for this command */
 	unsigned listed;
-	struct tcp_watch tcp[WIRE_TCP_FLOWS];
+	struct acks acks;           /* TCP segments not acknowledged yet */
 };
 
 static unsigned long long now_ms(void)
@@ -485,68 +473,9 @@ static const unsigned char *as_ethernet(const struct wire *w, struct pcap_pkthdr
 	return buf;
 }
 
-static bool seq_before(uint32_t a, uint32_t b)
-{
-	return (int32_t)(a - b) < 0;
-}
-
-static bool tcp_waits(const struct tcp_watch *t)
-{
-	return t->used && ((t->sent[0] && seq_before(t->acked[0], t->end[0])) ||
-			   (t->sent[1] && seq_before(t->acked[1], t->end[1])));
-}
-
-/* The frame's part in its conversation's sequence space. A reset ends the
- * conversation: nothing more is owed on either side. */
-static void tcp_watch(struct wire *w, const struct dec_result *r)
-{
-	if (r->ipproto != 6 || !r->tcp_rel || r->is_frag)
-		return;
-	int alen = r->ipver == 6 ? 16 : 4;
-	int c = memcmp(r->sip, r->dip, (size_t)alen);
-	int d = c < 0 || (c == 0 && r->sport <= r->dport) ? 0 : 1; /* the sender's side */
-	const uint8_t *ip0 = d ? r->dip : r->sip;
-	uint16_t p0 = d ? r->dport : r->sport, p1 = d ? r->sport : r->dport;
-	struct tcp_watch *t = NULL, *spare = NULL;
-	for (int i = 0; i < WIRE_TCP_FLOWS && !t; i++) {
-		struct tcp_watch *x = &w->tcp[i];
-		if (x->used && x->port[0] == p0 && x->port[1] == p1 && !memcmp(x->ip[0], ip0, (size_t)alen) &&
-		    !memcmp(x->ip[1], d ? r->sip : r->dip, (size_t)alen))
-			t = x;
-		else if (!spare && !tcp_waits(x))
-			spare = x;
-	}
-	uint8_t fl = r->tcp_flags;
-	if (fl & 0x04) { /* RST */
-		if (t)
-			t->used = false;
-		return;
-	}
-	uint32_t used = r->payload_len + !!(fl & 0x02) + !!(fl & 0x01); /* data, SYN, FIN */
-	if (!t) {
-		if (!used || !(t = spare ? spare : &w->tcp[0]))
-			return;
-		*t = (struct tcp_watch){ .used = true, .port = { p0, p1 } };
-		memcpy(t->ip[0], ip0, (size_t)alen);
-		memcpy(t->ip[1], d ? r->sip : r->dip, (size_t)alen);
-	}
-	uint32_t end = r->seq_raw + used;
-	if (used && (!t->sent[d] || seq_before(t->end[d], end))) {
-		if (!t->sent[d])
-			t->acked[d] = r->seq_raw;
-		t->sent[d] = true;
-		t->end[d] = end;
-	}
-	if ((fl & 0x10) && t->sent[!d] && seq_before(t->acked[!d], r->ack_raw))
-		t->acked[!d] = r->ack_raw;
-}
-
 bool wire_awaits(const struct wire *w)
 {
-	for (int i = 0; i < WIRE_TCP_FLOWS; i++)
-		if (tcp_waits(&w->tcp[i]))
-			return true;
-	return w->delayed.n > 0;
+	return acks_owed(&w->acks) || w->delayed.n > 0;
 }
 
 /* One frame arrived from a host: decode it once (flow key, summary), keep
@@ -566,7 +495,7 @@ static void on_frame(struct wire *w, enum wire_dir dir, const struct pcap_pkthdr
 		return;
 	}
 	dec_learn(&w->dec, &r);
-	tcp_watch(w, &r);
+	acks_see(&w->acks, &r);
 	const char *fired = NULL; /* the armed fault took this frame */
 	unsigned long no = ++w->last_no;
 	struct wire_frame *f = frames_put(&w->log->frames, no);
