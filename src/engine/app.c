@@ -14,8 +14,12 @@
 #include <time.h>
 
 /* No frame for this long after a command: the network has settled. Longer
- * than TCP's 40 ms delayed-ACK timer, so a delayed ACK is not left over. */
+ * than TCP's 40 ms delayed-ACK timer, so a delayed ACK is not left over.
+ * This only bounds the wait when the wire knows no frame is owed
+ * (wire_awaits): then SETTLE_MS of quiet is enough, for what the last
+ * frames set off in the hosts' kernels to come out. */
 #define QUIET_MS 60
+#define SETTLE_MS 5
 
 /* While a lab and its wire are built, the low descriptors are taken, so that
  * what libpcap and libnl open lands at fd_base() and up and the lesson's
@@ -250,11 +254,11 @@ static unsigned long now_ms(void)
  * The settling is a state machine turned by whoever polls (batch below, the
  * screen's loop with its keys): each turn reads what the poll brought and
  * says how long the caller may sleep before the next one. */
-static int quiet_for(struct app_settle *st, unsigned long now)
+static int quiet_for(const struct app *a, struct app_settle *st, unsigned long now)
 {
 	unsigned long el = now - st->start;
-	unsigned ms = QUIET_MS;
-	if (el < st->run_ms && st->run_ms - el < QUIET_MS)
+	unsigned ms = a->wire && !wire_awaits(a->wire) ? SETTLE_MS : QUIET_MS;
+	if (el < st->run_ms && st->run_ms - el < ms)
 		ms = (unsigned)(st->run_ms - el);
 	st->phase = SP_QUIET;
 	st->until = now + ms;
@@ -263,12 +267,11 @@ static int quiet_for(struct app_settle *st, unsigned long now)
 
 int app_settle_begin(struct app *a, struct app_settle *st, unsigned seq, unsigned run_ms)
 {
-	(void)a;
 	memset(st, 0, sizeof(*st));
 	st->seq = seq;
 	st->run_ms = run_ms;
 	st->start = now_ms();
-	return quiet_for(st, st->start);
+	return quiet_for(a, st, st->start);
 }
 
 static int left(const struct app_settle *st, unsigned long now)
@@ -298,10 +301,20 @@ int app_settle_turn(struct app *a, struct app_settle *st, bool ready)
 	switch (st->phase) {
 	case SP_QUIET:
 		if (ready) {
-			if (a->wire && service_wire(a) > 0)
-				return quiet_for(st, now); /* frames moved: wait for quiet again */
-			if (engine_progress(&a->eng) > 0)
-				return quiet_for(st, now);
+			/* The wire and the floods both, every turn: a flood's next
+			 * chunk goes out while the relay relays its last one. */
+			int moved = a->wire ? service_wire(a) : 0;
+			if (engine_serve_floods(&a->eng) > 0 || moved > 0)
+				return quiet_for(a, st, now); /* frames moved: wait for quiet again */
+			/* Blocked calls finish when no frame is owed any more (a
+			 * delayed ACK comes before the call it would follow). */
+			bool owed = a->wire && wire_awaits(a->wire);
+			if (!owed && engine_progress(&a->eng) > 0)
+				return quiet_for(a, st, now);
+			/* A flood under way: its chunk's answer or its frames wake
+			 * the poll; a nap would only stall them. */
+			if (now < st->until && engine_flooding(&a->eng))
+				return left(st, now);
 			/* Woken by a timer, a socket whose call is not ready yet or
 			 * the reader of a capture file: nothing moved, so the quiet
 			 * time goes on (a reader that reads all along must not keep
@@ -317,9 +330,9 @@ int app_settle_turn(struct app *a, struct app_settle *st, bool ready)
 		}
 		/* Quiet. Finish what the kernel allows now. */
 		if (engine_progress(&a->eng) > 0)
-			return quiet_for(st, now);
+			return quiet_for(a, st, now);
 		if (now - st->start < st->run_ms || (a->wire && wire_busy(a->wire)))
-			return quiet_for(st, now);
+			return quiet_for(a, st, now);
 		if (engine_blocked(&a->eng, st->seq) && now - st->start < a->wait_ms) {
 			/* Sleep until something happens or the wait is over. */
 			st->phase = SP_WAIT;
@@ -339,7 +352,7 @@ int app_settle_turn(struct app *a, struct app_settle *st, bool ready)
 			return left(st, now);
 		if (ready && a->wire)
 			service_wire(a);
-		return quiet_for(st, now);
+		return quiet_for(a, st, now);
 	case SP_TRANSIENT:
 		if (now < st->until)
 			return left(st, now);

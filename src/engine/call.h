@@ -182,5 +182,8 @@ void row_drops_wake(struct engine *e, unsigned ms);
 
 /* A new turn of the relay: the floods' budget, and the waiting floods go on. */
 void call_flood_turn(struct engine *e);
+/* Every turn: done chunks read, next ones sent on credit; chunks handled. */
+int call_flood_serve(struct engine *e);
+bool call_flooding(const struct engine *e); /* a flood is under way */
 
 #endif

@@ -117,6 +117,7 @@ static bool nosock_after(struct call_ctx *x, const struct prog_rep *rp, unsigned
 }
 
 static bool call_flood_chunk(struct engine *e, struct eprog *pr, struct esock *s);
+static int flood_fill(struct engine *e, struct eprog *pr, struct esock *s);
 static int select_run(struct engine *e, struct eprog *pr, const struct cmd *c, char *err, size_t errlen);
 
 static const char *ready_why(const struct esock *s, bool rd)
@@ -345,6 +346,7 @@ static int flood_prepare(struct call_ctx *x, const struct cmd *c, struct prog_re
 	s->flood_sent = s->flood_fail = 0;
 	s->flood_err = 0;
 	pr->flood_from = 0;
+	pr->flood_out = 0;
 	pr->seq = e->log->seq;
 	if (!call_flood_chunk(e, pr, s)) {
 		call_blocked(e, pr); /* the other floods have this turn's budget */
@@ -385,10 +387,14 @@ static bool flood_after(struct call_ctx *x, const struct prog_rep *rp, unsigned 
 	s->flood_fail += rp->failed;
 	if (rp->failed)
 		s->flood_err = rp->flood_err;
+	if (pr->flood_out)
+		pr->flood_out--;
 	if (pr->flood_from < s->flood_total && !rp->err) {
-		call_flood_chunk(e, pr, s); /* or it waits for the next turn */
+		flood_fill(e, pr, s); /* or it waits for the next turn */
 		return false;
 	}
+	if (pr->flood_out)
+		return false; /* a chunk still out: its answer ends the flood */
 	pr->busy = false;
 	call_log_result(e, pr, s->fd, (long)s->flood_sent, s->flood_fail ? s->flood_err : 0,
 			origin ? CS_COMPLETED : CS_DONE, origin);
@@ -471,8 +477,9 @@ static int select_run(struct engine *e, struct eprog *pr, const struct cmd *c, c
 
 /* A new turn of the relay: the floods' budget is what the capture ring can
  * take on top of the datagrams already asked for and not yet seen on the
- * wire. When nothing arrived since the last turn, nothing is in flight any
- * more (a datagram the kernel dropped is never seen). A flood left waiting
+ * wire. When nothing arrived since the last turn and every chunk has been
+ * answered, nothing is in flight any more (a datagram the kernel dropped is
+ * never seen). A flood left waiting
  * arms a 10 ms timer, so that the loop comes back to it. */
 void call_flood_turn(struct engine *e)
 {
@@ -483,7 +490,13 @@ void call_flood_turn(struct engine *e)
 		if (read(e->flood_timer, &ticks, sizeof(ticks)) < 0)
 			ticks = 0; /* not expired yet: EAGAIN */
 	}
-	if (!e->wire || seen == e->flood_seen_prev || seen - e->flood_seen_base >= e->flood_asked) {
+	/* Quiet since the last turn with every chunk answered: what was not
+	 * seen was dropped. A chunk still out may not have been sent yet. */
+	bool out = false;
+	for (int i = 0; i < ENGINE_MAX_PROGS; i++)
+		out |= e->progs[i].used && e->progs[i].busy && !e->progs[i].gone && e->progs[i].verb == V_FLOOD &&
+		       e->progs[i].flood_out;
+	if (!e->wire || (seen == e->flood_seen_prev && !out) || seen - e->flood_seen_base >= e->flood_asked) {
 		e->flood_asked = 0;
 		e->flood_seen_base = seen;
 	}
@@ -493,7 +506,7 @@ void call_flood_turn(struct engine *e)
 	for (int i = 0; i < ENGINE_MAX_PROGS; i++) {
 		struct eprog *pr = &e->progs[i];
 		if (pr->used && pr->busy && pr->verb == V_FLOOD && pr->flood_waiting && pr->sock >= 0)
-			waiting |= !call_flood_chunk(e, pr, &e->socks[pr->sock]);
+			waiting |= !flood_fill(e, pr, &e->socks[pr->sock]);
 	}
 	if (waiting && e->flood_timer < 0)
 		e->flood_timer = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
@@ -503,12 +516,67 @@ void call_flood_turn(struct engine *e)
 	}
 }
 
-/* Send the flood's next chunk, as much as the budget allows; false when
- * the budget is spent (the flood waits for the next turn). */
+/* Every turn of the loop, frames moving or not: the chunks that are done
+ * are read and the next ones sent at once, on credit: two chunks of half
+ * the budget may be out, not yet seen on the wire. So the programs send
+ * while the relay relays, on the other core, instead of taking turns. The
+ * last chunk's answer is the flood's result: engine_progress logs it, once
+ * the network is quiet. Returns the chunks read or handed out. */
+int call_flood_serve(struct engine *e)
+{
+	int n = 0;
+	unsigned long seen = e->wire ? wire_last_no(e->wire) : 0;
+	unsigned long inflight = e->flood_asked - (seen - e->flood_seen_base);
+	if (seen - e->flood_seen_base >= e->flood_asked)
+		inflight = 0;
+	e->flood_budget = inflight >= FLOOD_BUDGET ? 0 : (unsigned)(FLOOD_BUDGET - inflight);
+	for (int i = 0; i < ENGINE_MAX_PROGS; i++) {
+		struct eprog *pr = &e->progs[i];
+		if (!pr->used || !pr->busy || pr->gone || pr->verb != V_FLOOD || pr->sock < 0)
+			continue;
+		struct esock *s = &e->socks[pr->sock];
+		bool last = pr->flood_from >= s->flood_total && pr->flood_out <= 1;
+		if (!last && pr->flood_out && e->rep && prog_ready(&pr->p)) {
+			n++;
+			if (prog_recv(&pr->p, e->rep) < 0) {
+				slot_prog_died(e, pr);
+				continue;
+			}
+			call_finish(e, pr, pr->seq); /* the next chunks go out there */
+		} else
+			n += flood_fill(e, pr, s);
+	}
+	return n;
+}
+
+/* Chunks out while the credit lasts, two at most. */
+static int flood_fill(struct engine *e, struct eprog *pr, struct esock *s)
+{
+	int n = 0;
+	while (pr->flood_out < 2 && pr->flood_from < s->flood_total && call_flood_chunk(e, pr, s))
+		n++;
+	return n;
+}
+
+bool call_flooding(const struct engine *e)
+{
+	for (int i = 0; i < ENGINE_MAX_PROGS; i++) {
+		const struct eprog *pr = &e->progs[i];
+		if (pr->used && pr->busy && !pr->gone && pr->verb == V_FLOOD)
+			return true;
+	}
+	return false;
+}
+
+/* Send the flood's next chunk, as much as the budget allows (at most half
+ * of it: two chunks in flight); false when the budget is spent (the flood
+ * waits for the next turn). */
 static bool call_flood_chunk(struct engine *e, struct eprog *pr, struct esock *s)
 {
-	unsigned long left = s->flood_total - pr->flood_from;
+	unsigned long left = s->flood_total - pr->flood_from, most = FLOOD_BUDGET / 2;
 	unsigned long n = left < e->flood_budget ? left : e->flood_budget;
+	if (n > most && pr->flood_from) /* the first chunk as before: a small flood is one call */
+		n = most;
 	pr->flood_waiting = n == 0;
 	if (!n)
 		return false;
@@ -522,6 +590,7 @@ static bool call_flood_chunk(struct engine *e, struct eprog *pr, struct esock *s
 	pr->flood_from += n;
 	e->flood_budget -= (unsigned)n;
 	e->flood_asked += n;
+	pr->flood_out++;
 	engine_host_filter(e);
 	if (prog_send(&pr->p, &rq, -1) < 0)
 		slot_prog_died(e, pr);

@@ -392,6 +392,16 @@ int engine_pollfds(const struct engine *e, struct pollfd *pfd, int max)
 	return n;
 }
 
+int engine_serve_floods(struct engine *e)
+{
+	return call_flood_serve(e);
+}
+
+bool engine_flooding(const struct engine *e)
+{
+	return call_flooding(e);
+}
+
 int engine_progress(struct engine *e)
 {
 	int done = engine_watch(e);

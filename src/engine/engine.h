@@ -42,6 +42,12 @@ int engine_pollfds(const struct engine *e, struct pollfd *pfd, int max);
  * kernel changed by itself.) */
 int engine_progress(struct engine *e);
 
+/* Every turn of the loop, frames moving or not: the floods' done chunks
+ * are read and their next ones sent (a flood's result waits for
+ * engine_progress). Returns how many chunks it handled. */
+int engine_serve_floods(struct engine *e);
+bool engine_flooding(const struct engine *e); /* a flood is under way */
+
 /* Programs that ended or were stopped or continued behind sockstep's back
  * (kill -9, kill -STOP, kill -CONT from a shell): log it once, and mark an
  * ended program's descriptors closed (their rows follow from

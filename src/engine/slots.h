@@ -59,6 +59,7 @@ struct eprog {
 	bool nb_on;                 /* nonblock */
 	unsigned long flood_from;   /* flood: datagrams sent so far */
 	bool flood_waiting;         /* flood: its next chunk waits for the next turn of the relay */
+	unsigned flood_out;         /* flood: chunks sent to the program and not answered yet */
 	/* what it returned last, and received last (expect) */
 	bool last_set;
 	long last_ret;

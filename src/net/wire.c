@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "acks.h"
 #include "fault.h"
 #include "out.h"
 #include "pcapout.h"
@@ -74,6 +75,7 @@ struct wire {
 	unsigned long filters;      /* host: kernel filters installed */
 	unsigned listed_seq;        /* frames listed in the log for this command */
 	unsigned listed;
+	struct acks acks;           /* TCP segments not acknowledged yet */
 };
 
 static unsigned long long now_ms(void)
@@ -471,6 +473,11 @@ static const unsigned char *as_ethernet(const struct wire *w, struct pcap_pkthdr
 	return buf;
 }
 
+bool wire_awaits(const struct wire *w)
+{
+	return acks_owed(&w->acks) || w->delayed.n > 0;
+}
+
 /* One frame arrived from a host: decode it once (flow key, summary), keep
  * it in the log's frame store if it is ours, then relay, hold or delay it. */
 static void on_frame(struct wire *w, enum wire_dir dir, const struct pcap_pkthdr *ph,
@@ -488,6 +495,7 @@ static void on_frame(struct wire *w, enum wire_dir dir, const struct pcap_pkthdr
 		return;
 	}
 	dec_learn(&w->dec, &r);
+	acks_see(&w->acks, &r);
 	const char *fired = NULL; /* the armed fault took this frame */
 	unsigned long no = ++w->last_no;
 	struct wire_frame *f = frames_put(&w->log->frames, no);

@@ -96,6 +96,9 @@ int wire_exec(struct wire *w, const struct cmd *c, char *err, size_t errlen);
 bool wire_saw_since(const struct wire *w, unsigned long from_no, const char *text);
 unsigned wire_held(const struct wire *w);
 bool wire_busy(const struct wire *w);                      /* delayed frames still to go */
+/* A frame is still owed: a TCP segment seen and not acknowledged (a delayed
+ * ACK to come), or a delayed frame to go. */
+bool wire_awaits(const struct wire *w);
 /* The armed fault ("wire drop|hold next FRAME"): its kind, FAULT_NONE when
  * none; *drop says drop (true) or hold. */
 enum fault_frame wire_armed(const struct wire *w, bool *drop);
