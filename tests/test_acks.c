@@ -24,18 +24,8 @@ static struct dec_ctx ctx;
 static void see(struct acks *a, uint32_t src, uint32_t dst, uint32_t seq, uint32_t ack, unsigned flags,
 		unsigned n)
 {
-	struct fb f = { .n = 0 };
-	static const uint8_t mac[12] = { 2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1 };
-	putn(&f, mac, 12);
-	put16(&f, 0x0800);
-	put8(&f, 0x45); put8(&f, 0); put16(&f, 20 + 20 + n); put32(&f, 0);
-	put8(&f, 64); put8(&f, 6); put16(&f, 0);
-	put32(&f, src); put32(&f, dst);
-	put16(&f, src == CLI ? 9000 : 80); put16(&f, src == CLI ? 80 : 9000);
-	put32(&f, seq); put32(&f, ack);
-	put8(&f, 5 << 4); put8(&f, flags); put16(&f, 64240); put16(&f, 0); put16(&f, 0);
-	for (unsigned i = 0; i < n; i++)
-		put8(&f, 'a');
+	struct fb f;
+	fb_tcp4(&f, src, dst, src == CLI ? 9000 : 80, src == CLI ? 80 : 9000, seq, ack, flags, n);
 	struct dec_result r;
 	dec_frame(&ctx, f.b, f.n, f.n, &r);
 	acks_see(a, &r);

@@ -17,17 +17,8 @@
 /* Ethernet + IPv4 + TCP (20-byte header) with flags and n payload bytes. */
 static void tcp(struct dec_result *r, unsigned flags, unsigned n)
 {
-	struct fb f = { .n = 0 };
-	static const uint8_t mac[12] = { 2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1 };
-	putn(&f, mac, 12);
-	put16(&f, 0x0800);
-	put8(&f, 0x45); put8(&f, 0); put16(&f, 20 + 20 + n); put32(&f, 0);
-	put8(&f, 64); put8(&f, 6); put16(&f, 0);
-	put32(&f, 0x64000001); put32(&f, 0xC8000002);
-	put16(&f, 9000); put16(&f, 80); put32(&f, 1000); put32(&f, flags & 0x10 ? 2000 : 0);
-	put8(&f, 5 << 4); put8(&f, flags); put16(&f, 64240); put16(&f, 0); put16(&f, 0);
-	for (unsigned i = 0; i < n; i++)
-		put8(&f, 'a');
+	struct fb f;
+	fb_tcp4(&f, 0x64000001, 0xC8000002, 9000, 80, 1000, flags & 0x10 ? 2000 : 0, flags, n);
 	dec_frame(NULL, f.b, f.n, f.n, r);
 }
 
