@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pcap/pcap.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,6 +170,57 @@ static pcap_t *open_handle(const char *ifname, unsigned frames, bool closed, int
 	return h;
 }
 
+/* One relay capture handle, opened by a helper thread (open_relay_handles). */
+struct opening {
+	const char *ifname;
+	pcap_t *h;
+	int fd;
+	char err[PCAP_ERRBUF_SIZE + 128];
+};
+
+static void *open_one(void *arg)
+{
+	struct opening *o = arg;
+	o->h = open_handle(o->ifname, WIRE_CAP_FRAMES, false, &o->fd, o->err, sizeof(o->err));
+	return NULL;
+}
+
+/* Giving a packet socket its ring waits for an RCU grace period
+ * (af_packet.c: packet_set_ring), 10-15 ms: the two relay handles are
+ * opened side by side so that their waits overlap, the second by a helper
+ * thread that is gone before we return (see close_handles). A thread
+ * starts in its creator's namespaces with its credentials, so it opens the
+ * same sockets the loop would. If no thread can be made, one after the
+ * other. The first failure in order (client's end, then server's) is told. */
+static int open_relay_handles(struct wire *w, char *err, size_t errlen)
+{
+	struct opening o[2];
+	for (int d = 0; d < 2; d++)
+		o[d] = (struct opening){ .ifname = w->lab->wire_if[d == WD_C2S ? SIDE_CLIENT : SIDE_SERVER], .fd = -1 };
+	pthread_t t;
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	bool spawned = pthread_create(&t, NULL, open_one, &o[1]) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	open_one(&o[0]);
+	if (spawned)
+		pthread_join(t, NULL);
+	else if (o[0].h)
+		open_one(&o[1]);
+	for (int d = 0; d < 2; d++) {
+		w->h[d] = o[d].h;
+		w->fd[d] = o[d].fd;
+		w->nh += o[d].h != NULL;
+	}
+	for (int d = 0; d < 2; d++)
+		if (!o[d].h) {
+			snprintf(err, errlen, "%s", o[d].err);
+			return -EIO;
+		}
+	return 0;
+}
+
 struct wire *wire_open(struct lab *lab, struct session *log, char *err, size_t errlen)
 {
 	struct wire *w = calloc(1, sizeof(*w));
@@ -182,14 +235,9 @@ struct wire *wire_open(struct lab *lab, struct session *log, char *err, size_t e
 	w->link = DEC_LINK_ETH;
 	dec_init(&w->dec);
 	if (w->relay) {
-		for (int d = 0; d < 2; d++) {
-			enum side s = d == WD_C2S ? SIDE_CLIENT : SIDE_SERVER;
-			w->h[d] = open_handle(lab->wire_if[s], WIRE_CAP_FRAMES, false, &w->fd[d], err, errlen);
-			if (!w->h[d]) {
-				wire_close(w);
-				return NULL;
-			}
-			w->nh++;
+		if (open_relay_handles(w, err, errlen) < 0) {
+			wire_close(w);
+			return NULL;
 		}
 		w->timer = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	} else {
@@ -291,13 +339,45 @@ static void files_close(struct wire_files *f)
 	f->write = f->save = NULL;
 }
 
+static void *close_handle(void *h)
+{
+	pcap_close(h);
+	return NULL;
+}
+
+/* Closing a packet socket that has a ring waits for two RCU grace periods
+ * (af_packet.c: packet_release, then packet_set_ring for the ring), 15 ms
+ * each or more, and nothing here can shorten one. Closed one after the
+ * other, the two handles wait for four; closed at the same time, their
+ * waits share grace periods: a helper thread closes the second handle
+ * while this one closes the first, and is gone before we return (a lab
+ * rebuilt later may unshare, which a threaded process cannot). Signals stay
+ * with the main thread. */
+static void close_handles(pcap_t *h[2])
+{
+	pthread_t t;
+	sigset_t all, old;
+	bool spawned = false;
+	if (h[0] && h[1]) {
+		sigfillset(&all);
+		pthread_sigmask(SIG_SETMASK, &all, &old);
+		spawned = pthread_create(&t, NULL, close_handle, h[1]) == 0;
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+	}
+	if (h[0])
+		pcap_close(h[0]);
+	if (spawned)
+		pthread_join(t, NULL);
+	else if (h[1])
+		pcap_close(h[1]);
+	h[0] = h[1] = NULL;
+}
+
 void wire_close(struct wire *w)
 {
 	if (!w)
 		return;
-	for (int i = 0; i < 2; i++)
-		if (w->h[i])
-			pcap_close(w->h[i]);
+	close_handles(w->h);
 	files_close(&w->files);
 	if (w->timer >= 0)
 		close(w->timer);
