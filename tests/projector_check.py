@@ -18,43 +18,21 @@ would look at it: pane by pane, by their titles.
 Prints one FAIL line per thing not readable and exits 1; silent and 0 when
 everything is there.
 """
+import os
 import re
 import sys
 
-BOX_LEFT = "┌├┬┼"
-BOX_RIGHT = "┐┤┬┼"
-BORDER_START = "├└┼┴┬"
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import screen_panes  # noqa: E402
+
 STATES = ("CLOSED", "LISTEN", "SYN_SENT", "SYN_RECV", "ESTABLISHED", "FIN_WAIT1", "FIN_WAIT2",
           "CLOSE_WAIT", "LAST_ACK", "TIME_WAIT", "CLOSING", "UNCONN", "CONNECTED", "ESTAB", "FIN_WAIT")
 HEX = r"[0-9A-F]{2}"
 
 
 def panes(lines, word):
-    """Every pane whose title row holds word: its content lines (text between
-    its left and right borders), one list per pane."""
-    found = []
-    for y, line in enumerate(lines):
-        start = 0
-        while True:
-            x = line.find(word, start)
-            if x < 0:
-                break
-            start = x + len(word)
-            # The title sits on a border row: the pane spans from the box
-            # character before it to the next one after it.
-            left = max(line.rfind(c, 0, x) for c in BOX_LEFT)
-            rights = [line.find(c, x) for c in BOX_RIGHT]
-            rights = [r for r in rights if r >= 0]
-            if left < 0 or not rights:
-                continue
-            right = min(rights)
-            body = []
-            for row in lines[y + 1:]:
-                if len(row) <= left or row[left] in BORDER_START or row[left] != "│":
-                    break
-                body.append(row[left + 1:right])
-            found.append(body)
-    return found
+    """The bodies of the panes whose title holds word (screen_panes.py)."""
+    return [body for _, body in screen_panes.panes(lines, word)]
 
 
 def check_tuple(lines, fails, full=True):

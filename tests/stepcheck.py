@@ -26,12 +26,13 @@ For each step, what --batch printed for it must be on screen:
 
 Prints one FAIL line per thing missing, naming the step; exit 1 if any.
 """
+import os
 import re
 import sys
 
-BOX_LEFT = "┌├┬┼"
-BOX_RIGHT = "┐┤┬┼"
-BORDER_START = "├└┼┴┬"
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from screen_panes import panes  # noqa: E402
+
 HEX = r"[0-9A-F]{2}"
 EPHEMERAL = 32768
 
@@ -165,31 +166,6 @@ def parse_batch(text):
 
 
 # ---- the screen ---------------------------------------------------------------
-
-def panes(lines, word):
-    """Every pane whose title row holds word: (title line, body lines)."""
-    found = []
-    for y, line in enumerate(lines):
-        start = 0
-        while True:
-            x = line.find(word, start)
-            if x < 0:
-                break
-            start = x + len(word)
-            lefts = [line.rfind(c, 0, x) for c in BOX_LEFT]
-            left = max(lefts)
-            rights = [r for r in (line.find(c, x) for c in BOX_RIGHT) if r >= 0]
-            if left < 0 or not rights:
-                continue
-            right = min(rights)
-            body = []
-            for row in lines[y + 1:]:
-                if len(row) <= left or row[left] in BORDER_START or row[left] != "│":
-                    break
-                body.append(row[left + 1:right])
-            found.append((line[left:right + 1], body))
-    return found
-
 
 def words(text):
     return text.split()
