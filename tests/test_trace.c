@@ -47,7 +47,7 @@ struct run {
 static struct run R;
 
 /* Start trace_prog MODE under the tracer; SKIP only where ptrace is refused. */
-static void start(const char *mode, const char *hosts)
+static void start_as(const char *mode, const char *hosts, bool tty)
 {
 	memset(&R, 0, sizeof(R));
 	if (trace_init(&R.tr, R.err, sizeof(R.err)) == -EPERM) {
@@ -55,7 +55,7 @@ static void start(const char *mode, const char *hosts)
 		skip();
 	}
 	char *argv[] = { "trace_prog", (char *)mode, NULL };
-	struct trace_opts o = { .path = prog, .argv = argv, .hosts = hosts, .name = "client" };
+	struct trace_opts o = { .path = prog, .argv = argv, .hosts = hosts, .name = "client", .tty = tty };
 	struct tracee *t = trace_spawn(&R.tr, &o, &R.in, &R.out, R.note, sizeof(R.note), R.err, sizeof(R.err));
 	if (!t && strstr(R.err, "EPERM")) {
 		print_message("SKIP: %s\n", R.err);
@@ -64,6 +64,11 @@ static void start(const char *mode, const char *hosts)
 	if (!t)
 		fail_msg("trace_spawn: %s", R.err);
 	R.pid = t->pid;
+}
+
+static void start(const char *mode, const char *hosts)
+{
+	start_as(mode, hosts, false);
 }
 
 static void finish(void)
@@ -404,6 +409,45 @@ static void hosts_file(void **state)
 	finish();
 }
 
+/* Output on a pseudo-terminal: stdio writes each line at its newline, so
+ * the line before a call is there when the call stops; on a pipe it is not
+ * (the buffer waits for the exit). */
+static void output_on_tty_in_order(void **state)
+{
+	(void)state;
+	for (int tty = 0; tty <= 1; tty++) {
+		start_as("lines", NULL, tty);
+		expect_exec();
+		struct trace_ev ev;
+		next_call(&ev);
+		assert_int_equal(ev.nr, SYS_socket);
+		assert_string_equal(output(), tty ? "before\n" : "");
+		assert_int_equal(trace_resume(&R.tr, trace_find(&R.tr, R.pid)), 0);
+		expect_gone(R.pid, 0);
+		assert_string_equal(output(), "before\nafter 3\n");
+		finish();
+	}
+}
+
+/* trace_free with a process stopped in two threads: both ended and
+ * reaped, nothing left behind. */
+static void free_ends_all(void **state)
+{
+	(void)state;
+	start("thread", NULL);
+	expect_exec();
+	struct trace_ev ev;
+	expect_kind(TEV_NEW, &ev);
+	next_call(&ev);
+	assert_int_equal(ev.nr, SYS_socket);
+	pid_t pid = R.pid;
+	trace_free(&R.tr);
+	assert_int_equal(kill(pid, 0), -1);
+	assert_int_equal(errno, ESRCH);
+	close(R.in);
+	close(R.out);
+}
+
 /* A file made for a refusal: mode and first bytes. */
 static void make_file(const char *path, mode_t mode, const void *bytes, size_t len)
 {
@@ -554,6 +598,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(blocked_then_signal),
 		cmocka_unit_test(detach_runs_free),
 		cmocka_unit_test(hosts_file),
+		cmocka_unit_test(output_on_tty_in_order),
+		cmocka_unit_test(free_ends_all),
 		cmocka_unit_test(resolve_refusals),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

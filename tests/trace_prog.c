@@ -2,7 +2,7 @@
  * tracer: the calls a lecture's client and server make, on 127.0.0.1, and
  * a fork, a thread, an exec, io_uring, the hosts file. Its output says what
  * it saw, so the test checks the program's view as well as the tracer's.
- *   trace_prog net|fork|thread|exec|uring|hosts|block */
+ *   trace_prog net|fork|thread|exec|uring|hosts|block|lines */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -129,6 +129,16 @@ static int hosts(void)
 	return 0;
 }
 
+/* Lines with no fflush: on a pipe they wait in stdio's buffer until the
+ * exit; on a terminal each goes out at its newline. */
+static int lines(void)
+{
+	printf("before\n");
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+	printf("after %d\n", s);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *m = argc > 1 ? argv[1] : "";
@@ -138,6 +148,8 @@ int main(int argc, char **argv)
 		return forked();
 	if (!strcmp(m, "thread"))
 		return threaded();
+	if (!strcmp(m, "lines"))
+		return lines();
 	if (!strcmp(m, "block"))
 		return block();
 	if (!strcmp(m, "uring"))
@@ -148,6 +160,6 @@ int main(int argc, char **argv)
 		execl("/proc/self/exe", "trace_prog", "uring", (char *)NULL);
 		return 1;
 	}
-	fprintf(stderr, "usage: trace_prog net|fork|thread|exec|uring|hosts|block\n");
+	fprintf(stderr, "usage: trace_prog net|fork|thread|exec|uring|hosts|block|lines\n");
 	return 2;
 }
