@@ -354,3 +354,26 @@ void set_who(struct cmd_ctx *x, const struct cmd_tok *a, size_t n)
 	}
 }
 
+/* ---- the argv of "SIDE run" ---------------------------------------------- */
+
+int cmd_run_argv(const struct cmd *c, const char **argv, int max)
+{
+	size_t off = 0;
+	int k = 0;
+
+	if (!c || !argv || c->verb != V_RUN || c->count > CMD_RUN_ARGS || c->data_len > CMD_DATA_MAX)
+		return -EINVAL;
+	if (max < 0 || (unsigned long)max < c->count + 2)
+		return -E2BIG;
+	argv[k++] = c->path;
+	for (unsigned long i = 0; i < c->count; i++) {
+		const char *w = (const char *)c->data + off;
+		const char *end = memchr(w, '\0', c->data_len - off);
+		if (off >= c->data_len || !end) /* only a struct not made by cmd_parse */
+			return -EINVAL;
+		argv[k++] = w;
+		off += (size_t)(end - w) + 1;
+	}
+	argv[k] = NULL;
+	return k;
+}

@@ -21,7 +21,7 @@
 
 #include "cmd.h"
 
-#define TOK_MAX 16    /* more words than any command takes; extra ones are only counted */
+#define TOK_MAX 40    /* more words than any command takes (run: CMD_RUN_ARGS); extra ones are only counted */
 #define SHOW_MAX 40   /* longest token echoed in an error message */
 #define EXAMPLE_IP "200.0.0.2"
 
@@ -134,6 +134,8 @@ struct verb_words verb_words(bool side, bool with_sides);
  * forcing form ("save!"). */
 const struct cmd_verb_info *find_verb_bang(const struct cmd_tok *t, bool side, bool *bang);
 const struct cmd_verb_info *find_verb(const struct cmd_tok *t, bool side);
+/* The word of a fault's call (V_RECV: "recv"), "?" for a verb no fault takes. */
+const char *cmd_fault_call_word(enum verb v);
 
 /* ---- cmd_expect.c: what can be checked or predicted ------------------------- */
 
