@@ -26,6 +26,7 @@
 #include "out.h"
 #include "priv.h"
 #include "prog.h"
+#include "trace.h"
 #include "session.h"
 #include "text.h"
 #include "ui.h"
@@ -497,6 +498,9 @@ int main(int argc, char **argv)
 	 * start-up runs in it. */
 	if (argc > 1 && !strcmp(argv[1], PROG_RUNNER_FLAG))
 		return prog_runner(argc, argv, engine_perform_of);
+	/* A traced program's trampoline (trace_spawn.c): it becomes the program. */
+	if (argc > 1 && !strcmp(argv[1], TRACE_RUNNER_FLAG))
+		return trace_runner(argc, argv);
 	if (std_fds_open() < 0)
 		return 2; /* no /dev/null: nowhere to say so either */
 	priv_init();
