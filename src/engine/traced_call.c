@@ -54,7 +54,7 @@ static void log_sockaddr(struct engine *e, struct eprog *pr, const struct call_a
 	for (int i = 0; i < SA_NSTAGES; i++)
 		memcpy(b.bytes[i], a->sa, 16);
 	/* Only the last statement: the program's own were not seen. */
-	snprintf(b.code[SA_PORT], sizeof(b.code[SA_PORT]), "%s(): the %u bytes %s passed, read from its memory",
+	snprintf(b.code[SA_PORT], sizeof(b.code[SA_PORT]), "/* %s(): the %u bytes %s passed, read from its memory */",
 		 cmd_verb_name(a->verb), (unsigned)a->sa_len, pr->name);
 	b.sin = sin;
 	b.addr_host = ntohl(sin.sin_addr.s_addr);
