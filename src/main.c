@@ -294,6 +294,30 @@ static int parse_lessons(struct options *o, const struct lesson_file *lf, int nl
 	return 0;
 }
 
+/* --run's programs, started before any script or lesson line: in batch
+ * printed as the script's lines are (errors: the lines that failed); on the
+ * screen before it opens (-1 after one line: the start is refused). */
+static int run_programs(const struct options *o, struct app *a, int width)
+{
+	char line[CMD_LINE_MAX + 64], err[CMD_ERR_MAX];
+	int errors = 0;
+	for (int i = 0; i < o->nrun && options_run_line(o, i, line, sizeof(line)) == 0; i++) {
+		if (o->batch) {
+			FILE *f = fmemopen(line, strlen(line), "r");
+			errors += f ? batch_run_width(f, "--run", a, width) : 1;
+			if (f)
+				fclose(f);
+			continue;
+		}
+		int rc = app_exec_line(a, line, err, sizeof(err));
+		if (rc < 0 || rc == 2) {
+			fprintf(stderr, "sockstep: --run %s: %s\n", tesc(o->run[i]), err);
+			return -1;
+		}
+	}
+	return errors;
+}
+
 /* The run itself: batch, or the screen (with --compare's second lab). */
 static int run(struct options *o, struct app *a, struct lesson *lesson, struct lesson *lesson_b, FILE *in,
 	       const char *name, FILE *logf)
@@ -306,7 +330,7 @@ static int run(struct options *o, struct app *a, struct lesson *lesson, struct l
 			 mode_blurb(&a->lab));
 		if (!(lesson && o->handout_kind == HANDOUT_MD)) /* Markdown starts with its title */
 			wrap_fputs(head, width, stdout);
-		int errors;
+		int errors = 0, run_errors = run_programs(o, a, width);
 		if (lesson) {
 			name = lesson->file;
 			if (o->handout_kind == HANDOUT_MD)
@@ -323,9 +347,11 @@ static int run(struct options *o, struct app *a, struct lesson *lesson, struct l
 				 f == 1 ? "" : "s");
 			wrap_fputs(head, width, stdout);
 		}
+		if (run_errors)
+			fprintf(stderr, "sockstep: %d of the --run programs failed to start\n", run_errors);
 		if (errors)
 			fprintf(stderr, "sockstep: %d line%s of %s failed\n", errors, errors == 1 ? "" : "s", name);
-		return errors ? 1 : 0;
+		return errors || run_errors ? 1 : 0;
 	}
 	struct ui_opts uo = { .theme = o->theme, .log_path = o->log_path, .log = logf, .lesson = lesson,
 			      .menu = o->lesson_menu };
@@ -340,6 +366,8 @@ static int run(struct options *o, struct app *a, struct lesson *lesson, struct l
 		uo.compare = &b;
 		uo.compare_lesson = lesson_b;
 	}
+	if (run_programs(o, a, 0) < 0)
+		return 2;
 	int status = ui_run(a, &uo);
 	if (lesson_b)
 		app_close(&b);

@@ -156,6 +156,10 @@ struct cmd {
  * for anything else. Never reads past the terminating NUL; never allocates. */
 int cmd_parse(const char *line, struct cmd *out, char *err, size_t errlen);
 
+/* A program word alone ("server", "client2", "server.1#4"), as a command
+ * starts with one: 0 and *t filled, or -EINVAL with one line in err. */
+int cmd_parse_target(const char *word, struct target *t, char *err, size_t errlen);
+
 /* Canonical one-line text of a parsed command (for logs and handouts). */
 void cmd_format(const struct cmd *c, char *buf, size_t len);
 
