@@ -1,0 +1,38 @@
+/* traced_client.c - a small socket client of the tests' own (tests/traced.sh
+ * runs it under sockstep, traced): connect to ADDR PORT, say what it does
+ * on stdout between its calls, send "hi", close, exit with status 7.
+ * "nohtons" as a third argument stores the port without htons(), the
+ * lecture's byte-order mistake.
+ *   traced_client ADDR PORT [nohtons] */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+int main(int argc, char **argv)
+{
+	if (argc < 3) {
+		fprintf(stderr, "usage: traced_client ADDR PORT [nohtons]\n");
+		return 2;
+	}
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+	printf("socket() gave %d\n", s);
+	struct sockaddr_in a;
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	inet_pton(AF_INET, argv[1], &a.sin_addr);
+	unsigned port = (unsigned)atoi(argv[2]);
+	a.sin_port = argc > 3 && !strcmp(argv[3], "nohtons") ? (in_port_t)port : htons((in_port_t)port);
+	if (connect(s, (struct sockaddr *)&a, sizeof(a)) < 0) {
+		perror("connect");
+		return 3;
+	}
+	printf("connected to %s\n", argv[1]);
+	ssize_t n = send(s, "hi", 2, 0);
+	printf("sent %zd bytes\n", n);
+	close(s);
+	return 7;
+}
