@@ -338,7 +338,22 @@ static bool settled(const struct eprog *pr)
 		return true;
 	if (pr->tstate != TP_RUNNING || !pr->tr)
 		return false;
-	return trace_blocked(pr->tr) && trace_syscall_now(pr->tr) == SYS_read; /* its input */
+	if (!trace_blocked(pr->tr))
+		return false;
+	/* Sleeping for what no step of the network brings: its input, a child,
+	 * a signal. A timer (sleep) is waited for: its next call comes. */
+	switch (trace_syscall_now(pr->tr)) {
+	case SYS_read:
+	case SYS_wait4:
+	case SYS_waitid:
+	case SYS_rt_sigsuspend:
+#ifdef SYS_pause
+	case SYS_pause:
+#endif
+		return true;
+	default:
+		return false;
+	}
 }
 
 /* quick (the loop's turn): also give up once it sleeps outside a call
