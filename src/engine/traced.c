@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "call.h"
@@ -30,7 +31,19 @@ struct traced_all {
 	struct sysc_call sc[ENGINE_MAX_PROGS]; /* each program's call, from its enter to its exit */
 	bool execd[ENGINE_MAX_PROGS];
 	bool thread_told[ENGINE_MAX_PROGS];
+	unsigned long cont_since[ENGINE_MAX_PROGS]; /* "continue": when it began (CLOCK_MONOTONIC ms) */
 };
+
+/* "continue" runs a program until it blocks; one that never blocks (a loop
+ * of sends) is stopped before a call after this long, so that a step ends. */
+#define CONT_MAX_MS 3000
+
+static unsigned long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (unsigned long)ts.tv_sec * 1000 + (unsigned long)ts.tv_nsec / 1000000;
+}
 
 static struct eprog *prog_of_pid(struct engine *e, pid_t pid)
 {
@@ -124,7 +137,8 @@ static void dispatch(struct engine *e, const struct trace_ev *ev);
 static void step_wait(struct engine *e, struct eprog *pr)
 {
 	struct traced_all *T = e->trace;
-	pr->seq = e->log->seq;
+	if (!pr->busy) /* a call made again after a signal keeps its step */
+		pr->seq = e->log->seq;
 	pr->tstate = TP_IN_CALL;
 	if (trace_step(&T->tr, pr->tr) < 0)
 		return; /* it is gone: its TEV_GONE follows */
@@ -175,6 +189,11 @@ static void on_enter(struct engine *e, struct eprog *pr, const struct trace_ev *
 	}
 	if (pr->fault_call != V_COUNT_ && tcall_fault_matches(pr->fault_call, pr->verb))
 		apply_fault(e, pr);
+	if (pr->tcont && now_ms() - T->cont_since[pr - e->progs] > CONT_MAX_MS) {
+		pr->tcont = false;
+		slot_log(e, EV_INFO, pr, pr->tfd, "%s has run freely for %d s without blocking in a call: stopped before "
+			 "this one (\"%s continue\" lets it go on)", pr->name, CONT_MAX_MS / 1000, pr->name);
+	}
 	if (pr->tcont) {
 		step_wait(e, pr);
 		return;
@@ -282,6 +301,7 @@ static void on_new(struct engine *e, struct eprog *pr, const struct trace_ev *ev
 	ch->tin = ch->tout = -1;
 	ch->fault_call = V_COUNT_;
 	ch->tcont = pr->tcont;
+	T->cont_since[ch - e->progs] = T->cont_since[pr - e->progs];
 	slot_log(e, EV_INFO, ch, -1, "fork() made %s (pid %d): a copy of %s with the same descriptors, each one "
 		 "another reference to the same socket; it stops before its own socket calls (\"%s next\")", ch->name,
 		 (int)ev->pid, pr->name, ch->name);
@@ -298,9 +318,12 @@ static void dispatch(struct engine *e, const struct trace_ev *ev)
 			trace_resume(&T->tr, t);
 		return;
 	}
-	drain(e, owner(e, pr), false);
+	/* What the interrupted call returned comes before what the program
+	 * printed after it. */
 	if (pr->trestart && ev->kind != TEV_SIGNAL && ev->kind != TEV_NEW && resolve_restart(e, pr, ev))
 		return;
+	if (!pr->trestart) /* a signal is passed on at once: the program may have printed after it */
+		drain(e, owner(e, pr), false);
 	size_t slot = (size_t)(pr - e->progs);
 	switch (ev->kind) {
 	case TEV_ENTER:
@@ -369,7 +392,8 @@ static void wait_settled(struct engine *e, struct eprog *pr, int ms, bool quick)
 		struct eprog *o = owner(e, pr);
 		struct pollfd pf[2] = { { .fd = T->tr.sigfd, .events = POLLIN }, { .fd = o->tout, .events = POLLIN } };
 		poll(pf, 2, 1);
-		drain(e, o, false);
+		if (!pr->trestart)
+			drain(e, o, false);
 		struct trace_ev ev;
 		while (!pr->gone && next_event(e, pr->p.pid, &ev)) {
 			dispatch(e, &ev);
@@ -555,6 +579,7 @@ int traced_exec(struct engine *e, const struct cmd *c, char *err, size_t errlen)
 		return 0;
 	case V_CONTINUE:
 		pr->tcont = true;
+		T->cont_since[pr - e->progs] = now_ms();
 		if (pr->tstate == TP_BEFORE)
 			step_wait(e, pr);
 		wait_settled(e, pr, SETTLE_WAIT_MS, false);
@@ -615,12 +640,9 @@ int traced_progress(struct engine *e)
 	if (!e->trace)
 		return 0;
 	int n = 0;
-	for (int i = 0; i < ENGINE_MAX_PROGS; i++)
-		if (e->progs[i].used && e->progs[i].traced)
-			n += drain(e, &e->progs[i], false);
 	struct trace_ev ev;
 	while (next_event(e, 0, &ev)) {
-		dispatch(e, &ev);
+		dispatch(e, &ev); /* each event after what was printed before it */
 		n++;
 		/* A call that returned: on to the next one, so that the line saying
 		 * where it stops follows the result, whatever the wire does. */
@@ -628,6 +650,9 @@ int traced_progress(struct engine *e)
 		if (pr)
 			wait_settled(e, pr, SETTLE_WAIT_MS / 4, true);
 	}
+	for (int i = 0; i < ENGINE_MAX_PROGS; i++) /* not before what an interrupted call returned */
+		if (e->progs[i].used && e->progs[i].traced && !e->progs[i].trestart)
+			n += drain(e, &e->progs[i], false);
 	return n;
 }
 
