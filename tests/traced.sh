@@ -89,6 +89,31 @@ check "a forgotten htons shows as port 20480" \
 check "continue runs it to its end: refused, its perror line, status 3" \
   'has "-> -1 ECONNREFUSED" && has "client  | connect: Connection refused" && has "client exited with status 3"'
 
+# Its input, and a fault at the call boundary: one send is not one recv.
+cat >"$tmp/s4" <<EOS
+server socket tcp
+server bind 200.0.0.2 80
+server listen
+server accept
+client run $prog 200.0.0.2 80 recv
+client next
+client next
+client next
+server recv
+server send "hello world"
+client input "go\\n"
+client fault next recv short 5
+client next
+client next
+EOS
+"${run[@]}" --batch --script "$tmp/s4" >"$out" 2>"$err"
+check "a program waiting for its input has settled; its input reaches it" \
+  '[ ! -s "$err" ] && has "server  received \"hi\" (2 bytes)" && has "client  | input: go" &&
+   [ "$(at "client  | input: go")" -lt "$(at "client  recv(3, buf, 64, 0)  -> stopped before this call")" ]' || show "$err"
+check "a short-read fault: the recv returns 5 of the 11 bytes waiting, and the program sees them" \
+  'has "fault: this recv() may return at most 5 bytes" && has "client  recv(3, buf, 64, 0)  -> 5" &&
+   has "client  received \"hello\" (5 bytes)" && has "client  | got 5 \\\"hello\\\""' || show "$out"
+
 # Bad input: one line each, nothing changes.
 printf '%s\n' "client run $tmp/no-such-program" "client next" "client run $tmp" \
   "client run $prog 127.0.0.1 9" "client run $prog 127.0.0.1 9" "client socket tcp" >"$tmp/s3"

@@ -2,8 +2,9 @@
  * runs it under sockstep, traced): connect to ADDR PORT, say what it does
  * on stdout between its calls, send "hi", close, exit with status 7.
  * "nohtons" as a third argument stores the port without htons(), the
- * lecture's byte-order mistake.
- *   traced_client ADDR PORT [nohtons] */
+ * lecture's byte-order mistake; "recv" reads a line of its standard input
+ * after the send, then one recv() of at most 64 bytes, and prints both.
+ *   traced_client ADDR PORT [nohtons|recv] */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -33,6 +34,13 @@ int main(int argc, char **argv)
 	printf("connected to %s\n", argv[1]);
 	ssize_t n = send(s, "hi", 2, 0);
 	printf("sent %zd bytes\n", n);
+	if (argc > 3 && !strcmp(argv[3], "recv")) {
+		char line[64], buf[64];
+		if (fgets(line, sizeof(line), stdin))
+			printf("input: %s", line);
+		ssize_t got = recv(s, buf, sizeof(buf), 0);
+		printf("got %zd \"%.*s\"\n", got, got > 0 ? (int)got : 0, buf);
+	}
 	close(s);
 	return 7;
 }
