@@ -114,6 +114,25 @@ check "a short-read fault: the recv returns 5 of the 11 bytes waiting, and the p
   'has "fault: this recv() may return at most 5 bytes" && has "client  recv(3, buf, 64, 0)  -> 5" &&
    has "client  received \"hello\" (5 bytes)" && has "client  | got 5 \\\"hello\\\""' || show "$out"
 
+# A write to a connection the peer has reset: EPIPE, then SIGPIPE ends it.
+cat >"$tmp/s5" <<EOS
+server socket tcp
+server bind 200.0.0.2 80
+server listen
+server accept
+client run $prog 200.0.0.2 80 pipe
+client continue
+server close
+client input "go\\n"
+client continue
+EOS
+"${run[@]}" --batch --script "$tmp/s5" >"$out" 2>"$err"
+check "SIGPIPE: the RST crosses between two sends, the next gets EPIPE and the signal ends it" \
+  'has "client  send(3, \"x\", 1, 0)  -> 1" && hasE "srv→cli TCP 200\.0\.0\.2:80 → 100\.0\.0\.1:[0-9]+ \[RST\]" &&
+   has "client  send(3, \"x\", 1, 0)  -> -1 EPIPE" &&
+   has "client was killed by SIGPIPE: it wrote to a connection the peer had reset or closed" &&
+   [ "$(at "[RST]")" -lt "$(at "-> -1 EPIPE")" ]' || show "$out"
+
 # Bad input: one line each, nothing changes.
 printf '%s\n' "client run $tmp/no-such-program" "client next" "client run $tmp" \
   "client run $prog 127.0.0.1 9" "client run $prog 127.0.0.1 9" "client socket tcp" >"$tmp/s3"

@@ -3,8 +3,10 @@
  * on stdout between its calls, send "hi", close, exit with status 7.
  * "nohtons" as a third argument stores the port without htons(), the
  * lecture's byte-order mistake; "recv" reads a line of its standard input
- * after the send, then one recv() of at most 64 bytes, and prints both.
- *   traced_client ADDR PORT [nohtons|recv] */
+ * after the send, then one recv() of at most 64 bytes, and prints both;
+ * "pipe" reads a line of its input after connecting, then sends "x" five
+ * times 0.1 s apart (to a peer that has closed: SIGPIPE).
+ *   traced_client ADDR PORT [nohtons|recv|pipe] */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -32,6 +34,15 @@ int main(int argc, char **argv)
 		return 3;
 	}
 	printf("connected to %s\n", argv[1]);
+	if (argc > 3 && !strcmp(argv[3], "pipe")) {
+		char line[64];
+		if (fgets(line, sizeof(line), stdin))
+			for (int i = 0; i < 5; i++) {
+				printf("send: %zd\n", send(s, "x", 1, 0));
+				usleep(100000);
+			}
+		return 0;
+	}
 	ssize_t n = send(s, "hi", 2, 0);
 	printf("sent %zd bytes\n", n);
 	if (argc > 3 && !strcmp(argv[3], "recv")) {

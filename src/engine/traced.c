@@ -379,15 +379,16 @@ static bool settled(const struct eprog *pr)
 	}
 }
 
-/* quick (the loop's turn): also give up once it sleeps outside a call
- * (a timer, a file): its next stop wakes the loop again. */
-static void wait_settled(struct engine *e, struct eprog *pr, int ms, bool quick)
+/* It also gives up once the program sleeps outside a call (a timer): the
+ * wire must relay meanwhile (in the lab the frames cross only when sockstep
+ * relays them), and its next stop wakes the loop again. */
+static void wait_settled(struct engine *e, struct eprog *pr, int ms)
 {
 	struct traced_all *T = e->trace;
 	int asleep = 0;
 	for (int i = 0; i < ms && !settled(pr); i++) {
 		asleep = pr->tstate == TP_RUNNING && pr->tr && trace_blocked(pr->tr) ? asleep + 1 : 0;
-		if (quick && asleep >= 4)
+		if (asleep >= 4)
 			return;
 		struct eprog *o = owner(e, pr);
 		struct pollfd pf[2] = { { .fd = T->tr.sigfd, .events = POLLIN }, { .fd = o->tout, .events = POLLIN } };
@@ -498,7 +499,7 @@ static int run(struct engine *e, const struct cmd *c, char *err, size_t errlen)
 		slot_log(e, EV_INFO, pr, -1, "%s", note);
 	slot_log(e, EV_INFO, pr, -1, "%s runs %s (pid %d) in the %s host, traced: it stops before each of its "
 		 "socket calls, and \"%s next\" makes it", name, c->path, (int)t->pid, side_name(pr->side), name);
-	wait_settled(e, pr, SETTLE_WAIT_MS, false);
+	wait_settled(e, pr, SETTLE_WAIT_MS);
 	return 0;
 }
 
@@ -542,7 +543,7 @@ static int input(struct engine *e, struct eprog *pr, const struct cmd *c, char *
 	escape_bytes(c->data, (size_t)n, esc, sizeof(esc));
 	slot_log(e, EV_INFO, pr, -1, "\"%s\" (%zd bytes) written to %s's standard input%s", esc, n, pr->name,
 		 (size_t)n < c->data_len ? ": its pipe is full, the rest is lost" : "");
-	wait_settled(e, pr, SETTLE_WAIT_MS, false);
+	wait_settled(e, pr, SETTLE_WAIT_MS);
 	return 0;
 }
 
@@ -575,14 +576,14 @@ int traced_exec(struct engine *e, const struct cmd *c, char *err, size_t errlen)
 		if (pr->tstate != TP_BEFORE)
 			return refuse_busy(pr, err, errlen);
 		step_wait(e, pr);
-		wait_settled(e, pr, SETTLE_WAIT_MS, false);
+		wait_settled(e, pr, SETTLE_WAIT_MS);
 		return 0;
 	case V_CONTINUE:
 		pr->tcont = true;
 		T->cont_since[pr - e->progs] = now_ms();
 		if (pr->tstate == TP_BEFORE)
 			step_wait(e, pr);
-		wait_settled(e, pr, SETTLE_WAIT_MS, false);
+		wait_settled(e, pr, SETTLE_WAIT_MS);
 		return 0;
 	case V_DETACH:
 		if (trace_detach(&T->tr, pr->tr) < 0)
@@ -599,7 +600,7 @@ int traced_exec(struct engine *e, const struct cmd *c, char *err, size_t errlen)
 		slot_log(e, EV_INFO, pr, -1, "kill(%d, SIGKILL): %s ends at once, wherever it is", (int)pr->p.pid, pr->name);
 		pr->tstate = TP_RUNNING;
 		pr->tcont = false;
-		wait_settled(e, pr, SETTLE_WAIT_MS, false);
+		wait_settled(e, pr, SETTLE_WAIT_MS);
 		return 0;
 	case V_INPUT:
 		return input(e, pr, c, err, errlen);
@@ -648,7 +649,7 @@ int traced_progress(struct engine *e)
 		 * where it stops follows the result, whatever the wire does. */
 		struct eprog *pr = ev.kind == TEV_EXIT_CALL ? prog_of_pid(e, ev.pid) : NULL;
 		if (pr)
-			wait_settled(e, pr, SETTLE_WAIT_MS / 4, true);
+			wait_settled(e, pr, SETTLE_WAIT_MS / 4);
 	}
 	for (int i = 0; i < ENGINE_MAX_PROGS; i++) /* not before what an interrupted call returned */
 		if (e->progs[i].used && e->progs[i].traced && !e->progs[i].trestart)
