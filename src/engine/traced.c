@@ -469,9 +469,14 @@ static int run(struct engine *e, const struct cmd *c, char *err, size_t errlen)
 			if (!p || p->gone)
 				cmd_prog_name(c->t.side, n, 0, other, sizeof(other));
 		}
-		return ERR("%s runs already (%s); expected \"%s run %s\" for a program of its own, or \"%s kill\" first",
-			   name, old->traced ? "a program you ran" : "sockstep's own calls", other[0] ? other : name,
-			   c->path, old->traced ? name : name);
+		if (!other[0])
+			return ERR("%s runs already, and so do %s's other programs (up to %d): expected \"%s kill\" or "
+				   "a command for one of them", name, side_name(c->t.side), CMD_PROG_MAX, name);
+		if (!old->traced) /* sockstep's own: no command ends it */
+			return ERR("%s runs already (it makes sockstep's own calls); expected \"%s run %s\" for a program "
+				   "of its own", name, other, c->path);
+		return ERR("%s runs already (a program you ran); expected \"%s run %s\" for a program of its own, or "
+			   "\"%s kill\" first", name, other, c->path, name);
 	}
 	if (trace_resolve(c->path, path, sizeof(path), err, errlen) < 0 || tracer_of(e, err, errlen) < 0)
 		return -EINVAL;
