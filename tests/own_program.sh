@@ -1,0 +1,230 @@
+#!/usr/bin/env bash
+# own_program.sh - the lecture's programs (examples/, built beside sockstep)
+# run as a side's program under sockstep (`SIDE run`, `SIDE next`, `SIDE
+# continue`), in --net lab and --net loopback:
+#  - tcp_client1b stepped with `client next` until it exits, against
+#    sockstep's own server: each call with its result, the sockaddr_in bytes
+#    read from its memory, its own printf lines, its exit status;
+#  - sockstep's own client against `server run tcp_echo_server`;
+#  - the two examples against each other, and the UDP pair;
+#  - tcp_client1b_nohtons: the forgotten htons() shows as port 20480;
+#  - the calls sockstep lists for a program are the network calls
+#    `strace -f -qq -e trace=network` shows for the same program run on its
+#    own (in `unshare -rn`, on 127.0.0.1): names and results, in order.
+#   own_program.sh SOCKSTEP
+set -u
+bin=$(realpath "$1")
+. "$(dirname "$0")/lib.sh"
+ex=$(dirname "$bin")/examples
+
+# Before issue 20's engine the command does not exist: nothing to test yet.
+if ! "$bin" --help 2>&1 | grep -qE '^ +SIDE run '; then
+  echo "SKIP  sockstep --help lists no \"SIDE run\" command: the traced-program engine (issue 20) is not in this build"
+  exit 77
+fi
+for p in tcp_client1b tcp_client1b_nohtons tcp_echo_server udp_client udp_server; do
+  [ -x "$ex/$p" ] || { bad "$ex/$p: not built (examples/meson.build)"; finish; }
+done
+
+# batch NAME OPTIONS...: sockstep --batch OPTIONS on the script $tmp/NAME.script;
+# output in $tmp/NAME.out, stderr in $tmp/NAME.err, status in $tmp/NAME.rc.
+batch() {
+  local name=$1; shift
+  "$bin" --batch --wait 2s "$@" --script "$tmp/$name.script" >"$tmp/$name.out" 2>"$tmp/$name.err"
+  echo $? >"$tmp/$name.rc"
+}
+
+# ran_ok NAME WHAT: the batch run NAME exited 0 with nothing on stderr.
+ran_ok() {
+  local rc; rc=$(cat "$tmp/$1.rc")
+  if [ "$rc" = 0 ] && [ ! -s "$tmp/$1.err" ]; then ok "$2: batch exit 0"; return 0; fi
+  bad "$2: batch exit $rc$([ -s "$tmp/$1.err" ] && echo ', stderr:')" "$tmp/$1.err"
+  show "$tmp/$1.out"
+  return 1
+}
+
+# calls SIDE FILE: the calls sockstep printed for SIDE's traced program, one
+# "kernel-name result" a line, in order (tools: the python below). A call
+# that blocked is listed once, with the result it returned at last.
+calls() { python3 "$tmp/calls.py" "$1" <"$2"; }
+cat >"$tmp/calls.py" <<'EOF'
+import re, sys
+side = sys.argv[1]
+# "  client  connect(3, {AF_INET, 127.0.0.1, port 80}, 16)  -> 0", also with
+# "sock = " in front; "-> -1 ECONNREFUSED ...", "-> 5 "hello"".
+line_re = re.compile(r'^\s*' + re.escape(side) + r'\s+(?:\w+\s*=\s*)?([a-z_0-9]+)\((.*?)\)?;?\s+->\s*(.*)$')
+# The name libc's wrapper used and the kernel's: send() is sendto() with no
+# address, recv() is recvfrom() (the contract: sockstep shows what the
+# program wrote and says what the kernel saw).
+kernel = {'send': 'sendto', 'recv': 'recvfrom'}
+for line in sys.stdin:
+    m = line_re.match(line.rstrip('\n'))
+    if not m:
+        continue
+    name, args, res = m.groups()
+    if res.startswith(('blocked', 'still blocked', 'stopped')):
+        continue
+    saw = re.search(r'the kernel saw (\w+)', line)
+    name = saw.group(1) if saw else kernel.get(name, name)
+    r = re.match(r'(-1 [A-Z0-9]+|-?\d+)', res)
+    print(name, r.group(1) if r else res.split()[0])
+EOF
+
+# strace_calls FILE: the same from `strace -o FILE` (network calls only: strace's
+# trace=network, which has no close): "name result" a line.
+NETWORK='socket|socketpair|bind|listen|accept|accept4|connect|getsockname|getpeername|sendto|recvfrom|sendmsg|recvmsg|sendmmsg|recvmmsg|shutdown|setsockopt|getsockopt'
+strace_calls() {
+  sed -E 's/^(\[pid +)?[0-9]+\]? +//' "$1" | grep -E "^($NETWORK)\(" |
+    sed -nE 's/^([a-z0-9_]+)\(.* = (-1 [A-Z0-9]+|-?[0-9]+).*/\1 \2/p'
+}
+# network_only: sockstep's list kept to strace's trace=network set.
+network_only() { grep -E "^($NETWORK) "; }
+
+# ---- 1. tcp_client1b stepped, against sockstep's own server ---------------
+for net in lab loopback; do
+  if [ $net = lab ]; then ip=200.0.0.2; cip=100.0.0.1; else ip=127.0.0.1; cip=127.0.0.1; fi
+  {
+    echo "server socket tcp"; echo "server bind $ip 80"; echo "server listen 5"; echo "server accept"
+    echo "client run tcp_client1b $ip 80 \"hello\""
+    echo "client next"   # socket
+    echo "client next"   # connect: the handshake; the server's accept returns
+    echo "expect client result 0"
+    echo "expect server blocked no"
+    echo "expect server remote $cip *"
+    echo "client next"   # send
+    echo "expect client result 5"
+    echo "server recv"
+    echo "expect server data \"hello\""
+    echo "client next"   # recv: blocks until the server sends
+    echo "server send \"hello\""
+    echo "expect client data \"hello\""
+    echo "client next"   # close, then the program exits
+  } >"$tmp/step-$net.script"
+  batch "step-$net" --net $net
+  what="$net: tcp_client1b stepped against sockstep's server"
+  ran_ok "step-$net" "$what" || continue
+  out=$tmp/step-$net.out
+  calls client "$out" >"$tmp/step-$net.calls"
+  printf 'socket 3\nconnect 0\nsendto 5\nrecvfrom 5\nclose 0\n' >"$tmp/want"
+  if diff -u "$tmp/want" "$tmp/step-$net.calls" >"$tmp/d"; then ok "$what: socket 3, connect 0, send 5, recv 5, close 0"
+  else bad "$what: the calls listed" "$tmp/d"; fi
+  # The 16 bytes connect() was given, read from the program's memory.
+  hex=$(printf '02 00 00 50 %02X %02X %02X %02X 00 00 00 00 00 00 00 00' ${ip//./ })
+  check "$what: connect's sockaddr_in read as $hex" 'grep -qF "$hex" "$out"'
+  check "$what: connect shown with its address" 'grep -qE "connect\(3, \{AF_INET, $ip, port 80\}, 16\)" "$out"'
+  # Its own printf lines, in order with its calls: the four dumps before connect.
+  last=$(printf '[0]=2,[1]=0,[2]=0,[3]=50,[4]=%X,[5]=%X,[6]=%X,[7]=%X,' ${ip//./ })
+  check "$what: its 4th dump (after htons) in its output" 'grep -qF "$last" "$out"'
+  if awk -v d="$last" 'index($0, d) { seen = 1 } /connect\(3, \{AF_INET/ && / -> / { if (seen) ok = 1; exit } END { exit !ok }' "$out"
+  then ok "$what: the dump comes before connect's result"; else bad "$what: the dump is not before connect's result" "$out"; fi
+  check "$what: \"Received 5 bytes: hello\" in its output" 'grep -qF "Received 5 bytes: hello" "$out"'
+  check "$what: its exit with status 0" 'grep -qiE "client.*exit(ed)?( with)? (status|code) 0" "$out"'
+done
+
+# ---- 2. sockstep's client against tcp_echo_server -------------------------
+for net in lab loopback; do
+  if [ $net = lab ]; then ip=200.0.0.2; else ip=127.0.0.1; fi
+  cat >"$tmp/srv-$net.script" <<EOF
+server run tcp_echo_server $ip 80 1
+server continue
+expect server blocked yes
+client socket tcp
+client connect $ip 80
+expect client result 0
+expect client state ESTABLISHED
+client send "hola"
+client recv
+expect client data "hola"
+client close
+EOF
+  batch "srv-$net" --net $net
+  what="$net: sockstep's client against tcp_echo_server"
+  ran_ok "srv-$net" "$what" || continue
+  calls server "$tmp/srv-$net.out" >"$tmp/srv-$net.calls"
+  printf 'socket 3\nbind 0\nlisten 0\naccept 4\nrecvfrom 4\nsendto 4\nrecvfrom 0\nclose 0\nclose 0\n' >"$tmp/want"
+  if diff -u "$tmp/want" "$tmp/srv-$net.calls" >"$tmp/d"; then ok "$what: socket bind listen accept recv send recv(0) close close"
+  else bad "$what: the calls listed" "$tmp/d"; fi
+  check "$what: its output says who connected" 'grep -qE "Client connected: [0-9.]+ port [0-9]+" "$tmp/srv-$net.out"'
+done
+
+# ---- 3. the examples against each other: TCP and UDP ------------------------
+for net in lab loopback; do
+  if [ $net = lab ]; then ip=200.0.0.2; else ip=127.0.0.1; fi
+  cat >"$tmp/pair-$net.script" <<EOF
+server run tcp_echo_server $ip 80 1
+server continue
+client run tcp_client1b $ip 80 "hello"
+client continue
+EOF
+  batch "pair-$net" --net $net
+  what="$net: tcp_client1b against tcp_echo_server"
+  if ran_ok "pair-$net" "$what"; then
+    check "$what: the client got its echo" 'grep -qF "Received 5 bytes: hello" "$tmp/pair-$net.out"'
+    check "$what: the server echoed" 'grep -qF "Received 5 bytes, sending them back" "$tmp/pair-$net.out"'
+    check "$what: both exited with status 0" '[ "$(grep -ciE "(client|server).*exit(ed)?( with)? (status|code) 0" "$tmp/pair-$net.out")" -ge 2 ]'
+  fi
+  cat >"$tmp/udp-$net.script" <<EOF
+server run udp_server $ip 80 1
+server continue
+client run udp_client $ip 80 "hola"
+client continue
+EOF
+  batch "udp-$net" --net $net
+  what="$net: udp_client against udp_server"
+  if ran_ok "udp-$net" "$what"; then
+    check "$what: the client got its echo from the server" 'grep -qE "Received 4 bytes from $ip port 80: hola" "$tmp/udp-$net.out"'
+    calls client "$tmp/udp-$net.out" | tr '\n' ' ' >"$tmp/udp.calls"
+    check "$what: socket sendto recvfrom close" '[ "$(cat "$tmp/udp.calls")" = "socket 3 sendto 4 recvfrom 4 close 0 " ]'
+  fi
+done
+
+# ---- 4. the forgotten htons: port 20480 -------------------------------------
+cat >"$tmp/nohtons.script" <<'EOF'
+server socket tcp
+server bind 200.0.0.2 80
+server listen 5
+client run tcp_client1b_nohtons 200.0.0.2 80 "hello"
+client continue
+EOF
+batch nohtons --net lab
+out=$tmp/nohtons.out
+what="lab: tcp_client1b_nohtons"
+check "$what: connect shown to port 20480" 'grep -qE "connect\(3, \{AF_INET, 200.0.0.2, port 20480\}, 16\)" "$out"'
+check "$what: the bytes read from its memory: 50 00" 'grep -qF "02 00 50 00 C8 00 00 02 00 00 00 00 00 00 00 00" "$out"'
+check "$what: the SYN went to port 20480" 'grep -qE "100\.0\.0\.1:[0-9]+ → 200\.0\.0\.2:20480 \[SYN\]" "$out"'
+check "$what: connect -> -1 ECONNREFUSED" '[ "$(calls client "$out" | grep ^connect)" = "connect -1 ECONNREFUSED" ]'
+check "$what: its own line says port 20480" 'grep -qF "Connecting to 200.0.0.2 port 20480" "$out"'
+check "$what: its exit with status 1" 'grep -qiE "client.*exit(ed)?( with)? (status|code) 1" "$out"'
+
+# ---- 5. sockstep's list == strace's, for the same programs ------------------
+# Alone: in a network namespace of its own (unshare -rn) with lo up, the
+# server untraced and the client under strace, then the other way round.
+if need strace strace && need unshare util-linux; then
+  unshare -rn bash -c '
+    ip link set lo up || exit 1
+    "$1/tcp_echo_server" 127.0.0.1 80 1 >/dev/null & srv=$!
+    for _ in $(seq 100); do grep -q ":0050 00000000:0000 0A" /proc/net/tcp && break; sleep 0.05; done
+    strace -f -qq -e trace=network -o "$2/alone-client.strace" "$1/tcp_client1b" 127.0.0.1 80 hello >/dev/null
+    wait $srv
+    strace -f -qq -e trace=network -o "$2/alone-server.strace" "$1/tcp_echo_server" 127.0.0.1 80 1 >/dev/null & srv=$!
+    for _ in $(seq 100); do grep -q ":0050 00000000:0000 0A" /proc/net/tcp && break; sleep 0.05; done
+    "$1/tcp_client1b" 127.0.0.1 80 hola >/dev/null
+    wait $srv' unshare-test "$ex" "$tmp" 2>"$tmp/alone.err"
+  if [ ! -s "$tmp/alone-client.strace" ] || [ ! -s "$tmp/alone-server.strace" ]; then
+    skip "strace of the examples in unshare -rn did not run: $(head -c 300 "$tmp/alone.err")"
+  else
+    strace_calls "$tmp/alone-client.strace" >"$tmp/strace-client"
+    strace_calls "$tmp/alone-server.strace" >"$tmp/strace-server"
+    # The same programs under sockstep, in loopback (127.0.0.1, as alone).
+    for side in client server; do
+      if [ $side = client ]; then f=$tmp/step-loopback.out; else f=$tmp/srv-loopback.out; fi
+      calls $side "$f" | network_only >"$tmp/sockstep-$side"
+      if [ ! -s "$tmp/strace-$side" ]; then bad "strace listed no network call of the $side" "$tmp/alone-$side.strace"
+      elif diff -u "$tmp/strace-$side" "$tmp/sockstep-$side" >"$tmp/d"; then
+        ok "the $side's network calls: sockstep's list = strace's ($(tr '\n' ' ' <"$tmp/strace-$side"))"
+      else bad "the $side's network calls: strace (-) against sockstep (+)" "$tmp/d"; fi
+    done
+  fi
+fi
+
+finish
