@@ -26,6 +26,7 @@
 #include "out.h"
 #include "priv.h"
 #include "prog.h"
+#include "trace.h"
 #include "session.h"
 #include "text.h"
 #include "ui.h"
@@ -293,6 +294,30 @@ static int parse_lessons(struct options *o, const struct lesson_file *lf, int nl
 	return 0;
 }
 
+/* --run's programs, started before any script or lesson line: in batch
+ * printed as the script's lines are (errors: the lines that failed); on the
+ * screen before it opens (-1 after one line: the start is refused). */
+static int run_programs(const struct options *o, struct app *a, int width)
+{
+	char line[CMD_LINE_MAX + 64], err[CMD_ERR_MAX];
+	int errors = 0;
+	for (int i = 0; i < o->nrun && options_run_line(o, i, line, sizeof(line)) == 0; i++) {
+		if (o->batch) {
+			FILE *f = fmemopen(line, strlen(line), "r");
+			errors += f ? batch_run_width(f, "--run", a, width) : 1;
+			if (f)
+				fclose(f);
+			continue;
+		}
+		int rc = app_exec_line(a, line, err, sizeof(err));
+		if (rc < 0 || rc == 2) {
+			fprintf(stderr, "sockstep: --run %s: %s\n", tesc(o->run[i]), err);
+			return -1;
+		}
+	}
+	return errors;
+}
+
 /* The run itself: batch, or the screen (with --compare's second lab). */
 static int run(struct options *o, struct app *a, struct lesson *lesson, struct lesson *lesson_b, FILE *in,
 	       const char *name, FILE *logf)
@@ -305,7 +330,7 @@ static int run(struct options *o, struct app *a, struct lesson *lesson, struct l
 			 mode_blurb(&a->lab));
 		if (!(lesson && o->handout_kind == HANDOUT_MD)) /* Markdown starts with its title */
 			wrap_fputs(head, width, stdout);
-		int errors;
+		int errors = 0, run_errors = run_programs(o, a, width);
 		if (lesson) {
 			name = lesson->file;
 			if (o->handout_kind == HANDOUT_MD)
@@ -322,9 +347,11 @@ static int run(struct options *o, struct app *a, struct lesson *lesson, struct l
 				 f == 1 ? "" : "s");
 			wrap_fputs(head, width, stdout);
 		}
+		if (run_errors)
+			fprintf(stderr, "sockstep: %d of the --run programs failed to start\n", run_errors);
 		if (errors)
 			fprintf(stderr, "sockstep: %d line%s of %s failed\n", errors, errors == 1 ? "" : "s", name);
-		return errors ? 1 : 0;
+		return errors || run_errors ? 1 : 0;
 	}
 	struct ui_opts uo = { .theme = o->theme, .log_path = o->log_path, .log = logf, .lesson = lesson,
 			      .menu = o->lesson_menu };
@@ -339,6 +366,8 @@ static int run(struct options *o, struct app *a, struct lesson *lesson, struct l
 		uo.compare = &b;
 		uo.compare_lesson = lesson_b;
 	}
+	if (run_programs(o, a, 0) < 0)
+		return 2;
 	int status = ui_run(a, &uo);
 	if (lesson_b)
 		app_close(&b);
@@ -497,6 +526,9 @@ int main(int argc, char **argv)
 	 * start-up runs in it. */
 	if (argc > 1 && !strcmp(argv[1], PROG_RUNNER_FLAG))
 		return prog_runner(argc, argv, engine_perform_of);
+	/* A traced program's trampoline (trace_spawn.c): it becomes the program. */
+	if (argc > 1 && !strcmp(argv[1], TRACE_RUNNER_FLAG))
+		return trace_runner(argc, argv);
 	if (std_fds_open() < 0)
 		return 2; /* no /dev/null: nowhere to say so either */
 	priv_init();

@@ -18,7 +18,7 @@
 
 /* The rows, in --help's order. */
 enum opt_id {
-	O_BATCH, O_SCRIPT, O_LESSON, O_HANDOUT, O_WIDTH, O_LIST, O_NET, O_CLIENT_IP, O_SERVER_IP, O_WAIT,
+	O_BATCH, O_SCRIPT, O_LESSON, O_HANDOUT, O_WIDTH, O_LIST, O_RUN, O_NET, O_CLIENT_IP, O_SERVER_IP, O_WAIT,
 	O_WRITE, O_READ, O_THEME, O_LOG, O_COMPARE, O_HELP, O_VERSION, O_COUNT_
 };
 #define BIT(id) (1u << (id))
@@ -147,6 +147,62 @@ static int set_list(struct options *o, const char *v)
 	return 0;
 }
 
+int options_run_line(const struct options *o, int i, char *buf, size_t len)
+{
+	const char *v = o && i >= 0 && i < o->nrun ? o->run[i] : NULL;
+	const char *eq = v ? strchr(v, '=') : NULL;
+
+	if (!eq || !buf || len == 0)
+		return -EINVAL;
+	int k = snprintf(buf, len, "%.*s run %s", (int)(eq - v), v, eq + 1);
+	return k < 0 || (size_t)k >= len ? -EINVAL : 0;
+}
+
+/* --run 'client=PROGRAM ARG...': the line "client run PROGRAM ARG..." must
+ * parse, so that a typo is said now rather than after the lab is built. */
+static int set_run(struct options *o, const char *v)
+{
+	static struct cmd c; /* large */
+	char side[32], err[CMD_ERR_MAX], line[CMD_LINE_MAX + 64];
+	const char *eq = strchr(v, '=');
+	struct target t;
+
+	if (!eq || eq == v || (size_t)(eq - v) >= sizeof(side)) {
+		fprintf(stderr, "sockstep: bad --run \"%s\": expected SIDE=PROGRAM [ARG...], e.g. "
+			"--run 'client=tcp_client1b 200.0.0.2 80'\n", tesc(v));
+		return 2;
+	}
+	snprintf(side, sizeof(side), "%.*s", (int)(eq - v), v);
+	if (cmd_parse_target(side, &t, err, sizeof(err)) < 0) {
+		fprintf(stderr, "sockstep: bad --run \"%s\": %s\n", tesc(v), err);
+		return 2;
+	}
+	if (o->nrun >= OPTIONS_RUN_MAX) {
+		fprintf(stderr, "sockstep: --run given more than %d times; expected one program per side's slot\n",
+			OPTIONS_RUN_MAX);
+		return 2;
+	}
+	o->run[o->nrun++] = v;
+	if (options_run_line(o, o->nrun - 1, line, sizeof(line)) < 0 || cmd_parse(line, &c, err, sizeof(err)) != 1 ||
+	    c.verb != V_RUN) {
+		if (!err[0])
+			snprintf(err, sizeof(err), "expected SIDE=PROGRAM [ARG...]");
+		fprintf(stderr, "sockstep: bad --run \"%s\": %s\n", tesc(v), err);
+		return 2;
+	}
+	for (int i = 0; i < o->nrun - 1; i++) {
+		char other[CMD_LINE_MAX + 64];
+		static struct cmd c2;
+		if (options_run_line(o, i, other, sizeof(other)) == 0 && cmd_parse(other, &c2, NULL, 0) == 1 &&
+		    c2.t.side == c.t.side && c2.t.prog == c.t.prog) {
+			fprintf(stderr, "sockstep: --run gives %s two programs; expected one each, e.g. %s2=PROGRAM for "
+				"a second\n", side, side_name(c.t.side));
+			return 2;
+		}
+	}
+	return 0;
+}
+
 static int set_net(struct options *o, const char *v)
 {
 	o->net_given = true;
@@ -259,6 +315,11 @@ static const struct opt_row rows[O_COUNT_] = {
 	[O_LIST] = { "list-lessons", 0, no_argument, "", "list the lessons found, with their summaries, and exit",
 		     M_ALONE, 0, C_WITH, "--list-lessons only lists the lessons and exits; expected --list-lessons alone",
 		     0, NULL, set_list },
+	[O_RUN] = { "run", 0, required_argument, "SIDE=PROG",
+		    "start your own program PROG (with its arguments, in one\n"
+		    "quoted word) as SIDE's program, traced, before any other\n"
+		    "command: --run 'client=tcp_client1b 200.0.0.2 80'; repeatable",
+		    M_ANY, BIT(O_COMPARE), C_WITH, "--compare runs two lessons only", 0, NULL, set_run },
 	[O_NET] = { "net", 'n', required_argument, "MODE",
 		    "where the sockets live:\n"
 		    "  lab       (default) two private hosts, client and server,\n"
@@ -386,6 +447,11 @@ static int refuse_values(const struct options *o)
 	if (o->lab.client_ip.s_addr == o->lab.server_ip.s_addr) {
 		fprintf(stderr, "sockstep: --client-ip and --server-ip are both %s; expected two different addresses\n",
 			inet_ntoa(o->lab.client_ip));
+		return 2;
+	}
+	if (o->nrun && o->handout_kind == HANDOUT_MD) {
+		fprintf(stderr, "sockstep: --run does not go with --handout md: the Markdown handout holds the lesson's "
+			"own steps; expected --handout text or worksheet\n");
 		return 2;
 	}
 	if (o->compare && o->lab.mode != NET_LAB) {

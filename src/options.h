@@ -11,6 +11,8 @@
 #include "lab.h"
 #include "lesson_run.h" /* enum handout */
 
+#define OPTIONS_RUN_MAX 18 /* --run: one program per side's slot, client .. client9, server .. server9 */
+
 struct options {
 	bool batch;
 	const char *script;
@@ -31,12 +33,19 @@ struct options {
 	enum handout handout_kind;
 	int width;                  /* --width N; 0: not given */
 	unsigned given;             /* bit i: the table's row i was given */
+	const char *run[OPTIONS_RUN_MAX]; /* --run SIDE=PROGRAM ARG..., as given (validated), in order */
+	int nrun;
 };
 
 /* Parse argv into o (defaults first). 0: run; 1: --help or --version was
  * printed, exit 0; 2 after one line on stderr for a bad option, a missing
  * or bad value, a stray argument or options that cannot go together. */
 int options_parse(int argc, char **argv, struct options *o);
+
+/* The command line that --run's i-th value stands for, "client run PROGRAM
+ * ARG...", run at start before any script or lesson line. 0, or -EINVAL
+ * (no such --run, or a value options_parse did not check). */
+int options_run_line(const struct options *o, int i, char *buf, size_t len);
 
 /* The --help text: the options from the table, then the commands from the
  * verb table. */

@@ -60,6 +60,21 @@ refuse host+server-ip '--server-ip cannot go with --net host' -- \
 refuse loopback-lesson+client-ip '--client-ip cannot go with lesson sockaddr' --absent "$w" -- \
   "${run[@]}" --batch --lesson sockaddr --client-ip 10.1.1.1 --write "$w"
 
+# --run SIDE=PROGRAM ARG... (issue 20): checked as the line "SIDE run ..." is,
+# before anything is built or written.
+refuse run-no-side 'bad --run "tcp_client1b": expected SIDE=PROGRAM \[ARG...\]' --absent "$w" -- \
+  "${run[@]}" --batch --run tcp_client1b --write "$w" --script "$tmp/s"
+refuse run-bad-side 'bad --run "clinet=a.out": "clinet" is no program: expected server or client' -- \
+  "${run[@]}" --batch --run clinet=a.out --script "$tmp/s"
+refuse run-no-program '"client run" needs a program to run' -- "${run[@]}" --batch --run client= --script "$tmp/s"
+refuse run-socket '"client#4 run" acts on a program, not on one of its sockets' -- \
+  "${run[@]}" --batch --run 'client#4=a.out' --script "$tmp/s"
+refuse run-quote 'bad --run .*unterminated quote' -- "${run[@]}" --batch --run 'client=a.out "x' --script "$tmp/s"
+refuse run-twice '--run gives client two programs; expected one each, e.g. client2=PROGRAM' -- \
+  "${run[@]}" --batch --run client=a --run 'client=b c' --script "$tmp/s"
+refuse run+compare '--run cannot go with --compare' -- "${run[@]}" --compare --run client=a
+refuse run+md '--run does not go with --handout md' -- "${run[@]}" --batch --lesson tcp --handout md --run client=a
+
 # Item 14: an output that is the same file (device and inode) as an input.
 refuse write=script 'is the same file as --script' --unchanged "$tmp/s" -- \
   "${run[@]}" --batch --net loopback --write "$tmp/s" --script "$tmp/s"

@@ -406,6 +406,110 @@ static void test_program_verbs(void **state)
 }
 
 /* socket: the lecture's table of families and types. */
+/* Your own program: run's words, the commands that step it, its input and
+ * the faults at its calls (i20-common.md's grammar). */
+static void test_traced(void **state)
+{
+	const char *argv[CMD_RUN_ARGS + 2];
+	static char line[CMD_LINE_MAX];
+
+	(void)state;
+	ok("client run tcp_client1b 200.0.0.2 80");
+	assert_int_equal(c.verb, V_RUN);
+	assert_int_equal(c.t.side, SIDE_CLIENT);
+	assert_string_equal(c.path, "tcp_client1b");
+	assert_int_equal(c.count, 2);
+	data_is("200.0.0.2\0" "80", 13);
+	assert_true(cmd_acts(&c));
+	assert_int_equal(cmd_run_argv(&c, argv, CMD_RUN_ARGS + 2), 3);
+	assert_string_equal(argv[0], "tcp_client1b");
+	assert_string_equal(argv[1], "200.0.0.2");
+	assert_string_equal(argv[2], "80");
+	assert_null(argv[3]);
+	assert_int_equal(cmd_run_argv(&c, argv, 3), -E2BIG); /* no room for the NULL */
+	ok("server2 run /usr/bin/nc -l \"\" \"two words\"");
+	assert_int_equal(c.t.prog, 2);
+	assert_int_equal(cmd_run_argv(&c, argv, CMD_RUN_ARGS + 2), 4);
+	assert_string_equal(argv[2], "");
+	assert_string_equal(argv[3], "two words");
+	ok("client run ./prog");
+	assert_int_equal(c.count, 0);
+	assert_int_equal(c.data_len, 0);
+	assert_int_equal(cmd_run_argv(&c, argv, 2), 1);
+	assert_null(argv[1]);
+	ok("client send x");
+	assert_int_equal(cmd_run_argv(&c, argv, 4), -EINVAL);
+	/* CMD_RUN_ARGS arguments, and one more. */
+	strcpy(line, "client run p");
+	for (int i = 0; i < CMD_RUN_ARGS; i++)
+		strcat(line, " a");
+	ok(line);
+	assert_int_equal(cmd_run_argv(&c, argv, CMD_RUN_ARGS + 2), CMD_RUN_ARGS + 1);
+	strcat(line, " z");
+	bad(line, "at most 32 expected");
+
+	static const struct { const char *line; enum verb v; bool acts; } steps[] = {
+		{ "server next", V_NEXT, true }, { "client continue", V_CONTINUE, true },
+		{ "client2 detach", V_DETACH, false }, { "server.1 kill", V_KILL, true },
+	};
+	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		ok(steps[i].line);
+		assert_int_equal(c.verb, steps[i].v);
+		assert_int_equal(cmd_acts(&c), steps[i].acts);
+	}
+	ok("client input \"GET / HTTP/1.0\\r\\n\"");
+	assert_int_equal(c.verb, V_INPUT);
+	data_is("GET / HTTP/1.0\r\n", 16);
+	assert_true(cmd_acts(&c));
+
+	ok("client fault next recv short 3");
+	assert_int_equal(c.verb, V_FAULT);
+	assert_int_equal(c.fault_call, V_RECV);
+	assert_int_equal(c.fault_err, 0);
+	assert_int_equal(c.count, 3);
+	assert_false(cmd_acts(&c));
+	ok("server fault next recvfrom eagain");
+	assert_int_equal(c.fault_call, V_RECVFROM);
+	assert_int_equal(c.fault_err, EAGAIN);
+	ok("client fault next send econnreset");
+	assert_int_equal(c.fault_call, V_SEND);
+	assert_int_equal(c.fault_err, ECONNRESET);
+	ok("client fault next connect eintr");
+	assert_int_equal(c.fault_call, V_CONNECT);
+	assert_int_equal(c.fault_err, EINTR);
+	ok("server fault next accept eagain");
+	assert_int_equal(c.fault_call, V_ACCEPT);
+	ok("client fault next sendto eintr");
+	assert_int_equal(c.fault_call, V_SENDTO);
+
+	/* Each mistake: one line naming what was expected. */
+	bad("client run", "\"client run\" needs a program to run, e.g. client run tcp_client1b");
+	bad("client run \"\"", "needs a program: expected a file name or a path");
+	bad("client run \"a\\0b\"", "contains \\0");
+	bad("client run p \"x\\0\"", "argument 1 \"x\\x00\" contains \\0");
+	bad("client#3 run p", "acts on a program, not on one of its sockets: expected it without #3");
+	bad("server.1 run p", "starts a side's own program");
+	bad("client#4 next", "without #4");
+	bad("client next 3", "\"client next\" takes no arguments; unexpected \"3\"");
+	bad("client continue now", "takes no arguments");
+	bad("client input", "\"client input\" needs the text for the program's standard input");
+	bad("client input a b", "unexpected \"b\"");
+	bad("client fault", "\"client fault\" needs next, a call and a fault");
+	bad("client fault next recv", "needs next, a call and a fault");
+	bad("client fault now recv eintr", "unknown word \"now\" after \"client fault\": expected next");
+	bad("client fault next recv short 0", "bad byte count \"0\": expected a number from 1 to 65535");
+	bad("client fault next recv short 65536", "from 1 to 65535");
+	bad("client fault next recv short", "needs one byte count");
+	bad("client fault next recv short 1 2", "takes at most 4 arguments");
+	bad("client fault next bind eintr", "unknown call \"bind\" in \"client fault next\": expected recv, recvfrom");
+	bad("client fault next recv eperm", "unknown fault \"eperm\" for recv(): expected short N, eintr, eagain or "
+	    "econnreset");
+	bad("client fault next connect eagain", "no fault \"eagain\" for connect(): expected eintr");
+	bad("client fault next send short 1", "no fault \"short\" for send(): expected eintr, eagain or econnreset");
+	bad("client fault next recv eintr x", "takes nothing more; unexpected \"x\"");
+	bad("run ./a.out", "\"run\" needs a side first");
+}
+
 static void test_socket_kinds(void **state)
 {
 	static const struct {
@@ -754,6 +858,8 @@ static const char *cmd_diff(const struct cmd *a, const struct cmd *b)
 	SAME(path);
 	SAME(count);
 	SAME(num);
+	SAME(fault_call);
+	SAME(fault_err);
 	SAME(text);
 	SAME(ex.what);
 	SAME(ex.a);
@@ -821,6 +927,11 @@ static void test_round_trip(void **state)
 		"wire hold next RST", "wire drop next data", "wire hold next udp",
 		"predict client local \"Which port?\"", "predict result \"Bytes?\"",
 		"server families", "client2 journey", "server.1 sender", "client getsockname", "server#4 getpeername",
+		"client run tcp_client1b 200.0.0.2 80", "server run ./a.out", "client2 run \"my prog\" \"\" \"#x\" a\\b",
+		"server next", "server.1 next", "client continue", "client2 detach", "server kill",
+		"client input \"hello\\n\"", "client input \"\"", "client fault next recv short 1",
+		"server fault next recvfrom short 65535", "client fault next send econnreset",
+		"server fault next accept eagain", "client fault next connect eintr",
 	};
 	char text[CMD_LINE_MAX + 64];
 	bool verb[V_COUNT_] = { false }, wop[W_STATUS + 1] = { false }, ex[EX_WIRE_HELD + 1] = { false };
@@ -1457,17 +1568,22 @@ static void test_complete(void **state)
 	completes("save! ", "lesson");
 	completes("inet_", "inet_addr inet_pton");
 	completes("server ", "socket bind listen accept connect send recv sendto recvfrom shutdown close setsockopt "
-		  "flood sysctl interrupt nonblock select fork families journey sender getsockname getpeername");
+		  "flood sysctl interrupt nonblock select fork families journey sender getsockname getpeername "
+		  "run next continue detach kill input fault");
+	completes("client fault ", "next");
+	completes("client fault next ", "recv recvfrom send sendto connect accept");
+	completes("client fault next recv e", "eintr eagain econnreset");
+	completes("client run ", "");
 	completes("server b", "bind");
 	completes("server s", "socket send sendto shutdown setsockopt sysctl select sender");
-	completes("client2 f", "flood fork families");
-	completes("server.1#4 i", "interrupt");
+	completes("client2 f", "flood fork families fault");
+	completes("server.1#4 i", "interrupt input");
 	completes("client nonblock ", "on off");
 	completes("server select ", "rd wr rdwr");
 	completes("expect client2.1 ", "state result local remote data blocked");
 	completes("client0 ", "");
 	completes("server#4 re", "recv recvfrom");
-	completes("  cli   c", "connect close");
+	completes("  cli   c", "connect close continue");
 	completes("server socket ", "tcp udp unix unix-dgram inet6 inet6-udp raw seqpacket unix-seqpacket rdm packet netlink");
 	completes("server socket u", "udp unix unix-dgram unix-seqpacket");
 	completes("server bind 1.2.3.4 80 ", "inet_addr inet_pton nohtons");
@@ -1550,6 +1666,7 @@ int main(void)
 		cmocka_unit_test(test_targets),
 		cmocka_unit_test(test_programs),
 		cmocka_unit_test(test_program_verbs),
+		cmocka_unit_test(test_traced),
 		cmocka_unit_test(test_socket_kinds),
 		cmocka_unit_test(test_wire),
 		cmocka_unit_test(test_say_conversions_wait),

@@ -56,6 +56,13 @@ enum verb {
 	V_SENDER,     /* SIDE sender    (ntohs/ntohl of the address recvfrom() or accept() filled in) */
 	V_GETSOCKNAME, /* SIDE getsockname (the socket's own address, as the kernel fills it in) */
 	V_GETPEERNAME, /* SIDE getpeername (its peer's address, as the kernel fills it in) */
+	V_RUN,        /* SIDE run PROGRAM [ARG...]  (the user's own program, traced, stopped before a call) */
+	V_NEXT,       /* SIDE next       (let the traced program make its call; stop before the next) */
+	V_CONTINUE,   /* SIDE continue   (let it run until it blocks in a call or ends) */
+	V_DETACH,     /* SIDE detach     (let it run on untraced) */
+	V_KILL,       /* SIDE kill       (end the traced program) */
+	V_INPUT,      /* SIDE input "TEXT"  (to the traced program's standard input) */
+	V_FAULT,      /* SIDE fault next recv short N | SIDE fault next CALL eintr|eagain|econnreset */
 	V_COUNT_
 };
 
@@ -106,7 +113,8 @@ struct sock_kind {
 	const char *purpose;   /* one line: what this family/type is for */
 };
 
-#define CMD_SEL_MAX 12 /* descriptors named in one select (a line has at most 16 words) */
+#define CMD_SEL_MAX 12 /* descriptors named in one select */
+#define CMD_RUN_ARGS 32 /* arguments of "SIDE run PROGRAM ARG..." (a line has at most 40 words) */
 
 struct cmd {
 	enum verb verb;
@@ -132,9 +140,12 @@ struct cmd {
 	enum wire_op wop;        /* wire */
 	enum fault_frame frame;  /* wire hold|drop next FRAME; FAULT_NONE: now, the oldest held */
 	unsigned ms;             /* wire delay, wait: milliseconds */
-	char path[CMD_PATH_MAX]; /* wire save, save lesson; sysctl name */
+	char path[CMD_PATH_MAX]; /* wire save, save lesson; sysctl name; run: the PROGRAM as typed */
 	bool force;              /* save!: overwrite an existing file */
-	unsigned long count;     /* flood */
+	unsigned long count;     /* flood; run: the number of ARGs (each NUL-terminated in data, data_len
+				  * bytes in all); fault short: N, the most bytes the call returns */
+	enum verb fault_call;    /* fault: the call whose next result changes (V_RECV, V_CONNECT, ...) */
+	int fault_err;           /* fault: EINTR, EAGAIN or ECONNRESET; 0 for "short N" */
 	uint32_t num;            /* htons/htonl argument */
 	char text[CMD_LINE_MAX]; /* inet_addr/inet_pton argument exactly as typed */
 	struct expect ex;
@@ -144,6 +155,10 @@ struct cmd {
  * comment-only line, -EINVAL with one human line in err (no trailing newline)
  * for anything else. Never reads past the terminating NUL; never allocates. */
 int cmd_parse(const char *line, struct cmd *out, char *err, size_t errlen);
+
+/* A program word alone ("server", "client2", "server.1#4"), as a command
+ * starts with one: 0 and *t filled, or -EINVAL with one line in err. */
+int cmd_parse_target(const char *word, struct target *t, char *err, size_t errlen);
 
 /* Canonical one-line text of a parsed command (for logs and handouts). */
 void cmd_format(const struct cmd *c, char *buf, size_t len);
@@ -207,6 +222,11 @@ const struct cmd_verb_info *cmd_verb_info(enum verb v);
 /* Words valid after a given prefix of tokens, for Tab completion: fills up to
  * max words into out (pointers to static strings), returns how many. */
 int cmd_complete(const char *prefix, const char **out, int max);
+
+/* The argv of "SIDE run": argv[0] the PROGRAM as typed, then its ARGs, then
+ * NULL; the pointers point into c. Returns argc, -EINVAL when c is no run,
+ * -E2BIG when max (entries, the NULL included) is too small. */
+int cmd_run_argv(const struct cmd *c, const char **argv, int max);
 
 /* Parse a duration: "300", "300ms", "2s", "1.5s". 0 or -EINVAL. */
 int cmd_parse_ms(const char *s, unsigned *ms);

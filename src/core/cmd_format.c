@@ -3,6 +3,7 @@
  * command: text is quoted and escaped, defaults are left out. Pure. */
 #include "cmd_int.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -127,6 +128,16 @@ static void format_expect(struct out *o, const struct cmd *c)
 		emit(o, " %s", c->ex.a);
 }
 
+/* run PROGRAM ARG...: each word bare or quoted, so it reads back the same. */
+static void emit_run(struct out *o, const struct cmd *c)
+{
+	const char *argv[CMD_RUN_ARGS + 2];
+	int n = cmd_run_argv(c, argv, CMD_RUN_ARGS + 2);
+
+	for (int i = 0; i < n; i++)
+		emit_word(o, argv[i]);
+}
+
 static void format_side(struct out *o, const struct cmd *c)
 {
 	static const char *const hows[] = { [SHUT_RD] = "rd", [SHUT_WR] = "wr", [SHUT_RDWR] = "both" };
@@ -176,6 +187,19 @@ static void format_side(struct out *o, const struct cmd *c)
 		break;
 	case V_SYSCTL:
 		emit(o, " %s", c->path);
+		break;
+	case V_RUN:
+		emit_run(o, c);
+		break;
+	case V_INPUT:
+		emit_quoted(o, c->data, c->data_len);
+		break;
+	case V_FAULT:
+		emit(o, " next %s", cmd_fault_call_word(c->fault_call));
+		if (c->fault_err == 0)
+			emit(o, " short %lu", c->count);
+		else
+			emit(o, " %s", c->fault_err == EINTR ? "eintr" : c->fault_err == EAGAIN ? "eagain" : "econnreset");
 		break;
 	default:
 		break;

@@ -21,7 +21,7 @@
 
 #include "cmd.h"
 
-#define TOK_MAX 16    /* more words than any command takes; extra ones are only counted */
+#define TOK_MAX 40    /* more words than any command takes (run: CMD_RUN_ARGS); extra ones are only counted */
 #define SHOW_MAX 40   /* longest token echoed in an error message */
 #define EXAMPLE_IP "200.0.0.2"
 
@@ -117,6 +117,14 @@ int parse_conv(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, size_t
 enum { SIDE_BAD_PROG = -1, SIDE_BAD_FD = -2 };
 int match_side(const char *w, size_t len, struct target *tg);
 int parse_side(struct cmd_ctx *x, const struct cmd_tok *t, struct target *tg);
+/* The user's own program: run, next/continue/detach/kill, input, fault. */
+extern const char *const fault_call_words[]; /* recv, recvfrom, send, ... */
+extern const char *const fault_how_words[];  /* short, eintr, eagain, econnreset */
+int p_prog(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, size_t n);
+int p_run(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, size_t n);
+int p_input(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, size_t n);
+int p_fault(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, size_t n);
+const char *cmd_fault_call_word(enum verb v); /* V_RECV: "recv"; "?" for no fault's call */
 /* x->who = the first n words, as errors quote the command. */
 void set_who(struct cmd_ctx *x, const struct cmd_tok *a, size_t n);
 

@@ -108,3 +108,20 @@ int cmd_parse(const char *line, struct cmd *out, char *err, size_t errlen)
 	r = parse_words(&x, out);
 	return r < 0 ? r : 1;
 }
+
+int cmd_parse_target(const char *word, struct target *t, char *err, size_t errlen)
+{
+	struct cmd_ctx x = { .err = err, .errlen = errlen };
+	struct cmd_tok w;
+
+	if (err && errlen)
+		err[0] = '\0';
+	if (!word || !t)
+		return cmd_fail(&x, "no program to parse");
+	w = (struct cmd_tok){ word, strlen(word), false, 0 };
+	int r = parse_side(&x, &w, t);
+	if (r == 0)
+		return cmd_fail(&x, "\"%s\" is no program: expected server or client, or a further program of "
+				"a side, e.g. client2", cmd_show(&w).s);
+	return r < 0 ? r : 0;
+}

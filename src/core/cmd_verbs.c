@@ -20,6 +20,7 @@ static const char *const how_words[] = { "rd", "wr", "both", NULL };
 static const char *const opt_words[] = { "reuseaddr", NULL };
 static const char *const onoff_words[] = { "on", "off", NULL };
 static const char *const udp_words[] = { "udp", NULL };
+static const char *const next_words[] = { "next", NULL };
 
 /* The lecture's table of families and types (socket(2)): the words a
  * student types, the call sockstep makes, and what each is for. */
@@ -468,6 +469,29 @@ static const struct cmd_verb_info verbs[] = {
 	{ "getpeername", V_GETPEERNAME, CMD_F_SIDE | CMD_F_CALL,
 	  { { "SIDE getpeername", "the peer's address, as the kernel has it" } },
 	  0, 0, "no arguments", "getpeername", { NULL }, NULL },
+	{ "run", V_RUN, SIDE_ACTS,
+	  { { "SIDE run PROGRAM [ARG...]", "your program, stopped before each call" } },
+	  1, -1, "a program to run", "run tcp_client1b " EXAMPLE_IP " 80", { NULL }, p_run },
+	{ "next", V_NEXT, SIDE_ACTS,
+	  { { "SIDE next", "let it make the call, stop at the next" } },
+	  0, 0, "no arguments", "next", { NULL }, p_prog },
+	{ "continue", V_CONTINUE, SIDE_ACTS,
+	  { { "SIDE continue", "run it until it blocks in a call or ends" } },
+	  0, 0, "no arguments", "continue", { NULL }, p_prog },
+	{ "detach", V_DETACH, CMD_F_SIDE,
+	  { { "SIDE detach", "let it run on untraced (e.g. for gdb)" } },
+	  0, 0, "no arguments", "detach", { NULL }, p_prog },
+	{ "kill", V_KILL, SIDE_ACTS,
+	  { { "SIDE kill", "end the program you run (SIGKILL)" } },
+	  0, 0, "no arguments", "kill", { NULL }, p_prog },
+	{ "input", V_INPUT, SIDE_ACTS,
+	  { { "SIDE input \"TEXT\"", "TEXT to its standard input (\\n: Enter)" } },
+	  1, 1, "the text for the program's standard input", "input \"hello\\n\"", { NULL }, p_input },
+	{ "fault", V_FAULT, CMD_F_SIDE,
+	  { { "SIDE fault next recv|recvfrom short N", "its next one gets at most N bytes" },
+	    { "SIDE fault next CALL eintr|eagain|econnreset", "its next CALL fails with that errno" } },
+	  3, 4, "next, a call and a fault", "fault next recv short 1",
+	  { next_words, fault_call_words, fault_how_words }, p_fault },
 };
 #define N_VERBS (sizeof verbs / sizeof verbs[0])
 

@@ -43,6 +43,8 @@ enum ev_kind {
 	EV_CONVERT,  /* a conversion's bytes, for the hex pane: conv (its lines are EV_INFO) */
 	EV_PREDICT,  /* a question about the next command: text = question, ret = enum expect_what */
 	EV_TABLE,    /* a table to show as it is (families, journey): text = title '\n' lines */
+	EV_OUTPUT,   /* a traced program wrote to its stdout or stderr: text = one line, escaped
+		      * like EV_DATA's payload (no '\n'), ret = its bytes; in order with its calls */
 };
 
 enum call_status {
@@ -50,6 +52,8 @@ enum call_status {
 	CS_BLOCKED,   /* would block: waiting for poll */
 	CS_COMPLETED, /* a blocked call finished */
 	CS_STILL,     /* batch: still blocked after --wait */
+	CS_BEFORE,    /* a traced program is stopped before this call ("SIDE next" makes it);
+		       * the call is logged again when it is made */
 };
 
 struct event {

@@ -11,6 +11,24 @@
 
 #include "engine_flow.h"
 
+static const struct {
+	const struct call_entry *rows;
+	const size_t *n;
+} families[] = {
+	{ call_setup_entries, &call_setup_count },	{ call_data_entries, &call_data_count },
+	{ call_end_entries, &call_end_count },		{ call_opts_entries, &call_opts_count },
+	{ call_lecture_entries, &call_lecture_count },
+};
+
+const struct call_entry *call_entry_of(enum verb v)
+{
+	for (size_t f = 0; f < sizeof(families) / sizeof(families[0]); f++)
+		for (size_t i = 0; i < *families[f].n; i++)
+			if (families[f].rows[i].verb == v)
+				return &families[f].rows[i];
+	return NULL;
+}
+
 void call_req_init(struct prog_req *rq, enum verb op, int fd)
 {
 	memset(rq, 0, offsetof(struct prog_req, data));

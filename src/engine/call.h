@@ -84,6 +84,13 @@ extern const size_t call_opts_count;
 extern const struct call_entry call_lecture_entries[];
 extern const size_t call_lecture_count;
 
+/* The entry of a verb, or NULL for a command that is no call. */
+const struct call_entry *call_entry_of(enum verb v);
+
+/* fork()'s copies: ch (a new child of pr) holds every descriptor pr holds;
+ * each becomes a slot of ch with its row (call_opts.c). */
+void call_fork_inherit(struct engine *e, const struct eprog *pr, struct eprog *ch);
+
 #define ERR(...) (snprintf(err, errlen, __VA_ARGS__), -EINVAL)
 
 /* ---- a call's life (call.c) --------------------------------------------- */

@@ -135,7 +135,7 @@ static const char *ready_why(const struct esock *s, bool rd)
  * no room to follow them all, the newest are followed (a bare command means
  * the newest socket, in the child as in the parent) and the others are
  * named in one note; both keep pr's order of creation. */
-static void inherit(struct engine *e, const struct eprog *pr, struct eprog *ch)
+void call_fork_inherit(struct engine *e, const struct eprog *pr, struct eprog *ch)
 {
 	int from = (int)(pr - e->progs), order[ENGINE_MAX_SOCKS], n = 0;
 	for (int i = 0; i < ENGINE_MAX_SOCKS; i++) {
@@ -243,7 +243,7 @@ static int fork_run(struct engine *e, struct eprog *pr, const struct cmd *c, cha
 	pr->children = n;
 	slot_log(e, EV_INFO, ch, -1, "fork() returned 0 in the child, %s: a copy of %s with the same "
 		 "descriptors, each one another reference to the same socket", name, pr->name);
-	inherit(e, pr, ch);
+	call_fork_inherit(e, pr, ch);
 	return 0;
 }
 

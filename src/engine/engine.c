@@ -46,32 +46,10 @@ void engine_free(struct engine *e)
 
 /* ---- the call entries ------------------------------------------------------ */
 
-static const struct {
-	const struct call_entry *rows;
-	const size_t *n;
-} families[] = {
-	{ call_setup_entries, &call_setup_count },	{ call_data_entries, &call_data_count },
-	{ call_end_entries, &call_end_count },		{ call_opts_entries, &call_opts_count },
-	{ call_lecture_entries, &call_lecture_count },
-};
-
-/* The entry of a verb, or NULL for a command that is no call. */
-static const struct call_entry *entry_of(enum verb v)
-{
-	for (size_t f = 0; f < sizeof(families) / sizeof(families[0]); f++)
-		for (size_t i = 0; i < *families[f].n; i++)
-			if (families[f].rows[i].verb == v)
-				return &families[f].rows[i];
-	return NULL;
-}
-
 prog_perform_fn engine_perform_of(enum verb op)
 {
-	for (size_t f = 0; f < sizeof(families) / sizeof(families[0]); f++)
-		for (size_t i = 0; i < *families[f].n; i++)
-			if (families[f].rows[i].perform && families[f].rows[i].verb == op)
-				return families[f].rows[i].perform;
-	return NULL;
+	const struct call_entry *ce = call_entry_of(op);
+	return ce ? ce->perform : NULL;
 }
 
 /* ---- programs that changed behind sockstep's back ---------------------------- */
@@ -339,7 +317,7 @@ int engine_exec(struct engine *e, const struct cmd *c, char *err, size_t errlen)
 	int rc;
 	if (no_call(e, c, err, errlen, &rc))
 		return rc;
-	const struct call_entry *ce = entry_of(c->verb);
+	const struct call_entry *ce = call_entry_of(c->verb);
 	if (!ce)
 		return ERR("%s is not a socket call", cmd_verb_name(c->verb));
 	if ((ce->flags & CE_NEW_FD) && c->t.fd >= 0) {

@@ -390,6 +390,11 @@ void slot_prog_died(struct engine *e, struct eprog *pr)
 {
 	char how[96];
 	prog_exit_text(&pr->p, pr->ours, how, sizeof(how));
+	slot_prog_ended(e, pr, how);
+}
+
+void slot_prog_ended(struct engine *e, struct eprog *pr, const char *how)
+{
 	slot_log(e, EV_INFO, pr, -1, "%s %s%s%s%s: its descriptors are closed by the kernel", pr->name, how,
 		 pr->busy ? " in " : "", pr->busy ? cmd_verb_name(pr->verb) : "", pr->busy ? "(), which never returned" : "");
 	pr->gone = true;

@@ -31,6 +31,17 @@
 struct wire; /* wire.h, NET_LAB only */
 struct call_entry; /* call.h */
 
+/* Where a traced program is (traced.h). */
+enum eprog_trace {
+	TP_RUNNING,  /* running between its socket calls */
+	TP_BEFORE,   /* stopped before a socket call, shown: "SIDE next" makes it */
+	TP_IN_CALL,  /* in its call (busy when it sleeps there), its exit not seen yet */
+	TP_DETACHED, /* runs on untraced */
+};
+
+struct tracee; /* trace.h */
+struct traced_all; /* traced.c: the tracer and its queue */
+
 /* One program: "server", "client2", "server.1" (forked by "server"). */
 struct eprog {
 	bool used;
@@ -71,6 +82,19 @@ struct eprog {
 	struct sockaddr_in from;
 	bool from_set;
 	enum verb from_verb;
+	/* a program the user compiled, traced (traced.h): its calls are its own */
+	bool traced;
+	struct tracee *tr;          /* trace.h: the process sockstep traces */
+	enum eprog_trace tstate;    /* where it is */
+	bool tcont;                 /* "continue": it runs freely until it blocks or ends */
+	bool trestart;              /* a signal interrupted its call; the kernel makes it again */
+	int tin, tout;              /* its stdin (write end) and its stdout+stderr (read end), -1 */
+	unsigned toutn;             /* bytes of a line it has not ended yet, in tline */
+	char tline[160];
+	enum verb fault_call;       /* "fault next CALL ...": V_COUNT_ when none */
+	int fault_err;
+	long fault_short;
+	int tfd;                    /* the descriptor of its call, -1 none */
 };
 
 /* One descriptor of one program, open or closed (closed ones stay for the table). */
@@ -128,6 +152,7 @@ struct engine {
 	int drops_timer;            /* timerfd: back to a receive queue whose drops may have settled, -1 */
 	struct prog_rep *rep;       /* room for one reply (64 KiB: not on the stack) */
 	struct engine_host *host;   /* --net host: the filter's state (engine_flow.c), NULL until needed */
+	struct traced_all *trace;   /* the tracer of the user's programs (traced.c), NULL until one runs */
 };
 
 /* ---- finding and making slots ------------------------------------------ */
@@ -190,5 +215,7 @@ struct esock *slot_new_sock(struct engine *e, const struct eprog *pr, int fd, en
 /* The program ended (killed, or exited): log it once; its descriptors are
  * closed (their rows follow from engine_refresh). */
 void slot_prog_died(struct engine *e, struct eprog *pr);
+/* The same, with how it ended said by the caller ("exited with status 0"). */
+void slot_prog_ended(struct engine *e, struct eprog *pr, const char *how);
 
 #endif
