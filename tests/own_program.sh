@@ -11,10 +11,12 @@
 #  - the calls sockstep lists for a program are the network calls
 #    `strace -f -qq -e trace=network` shows for the same program run on its
 #    own (in `unshare -rn`, on 127.0.0.1): names and results, in order.
-#   own_program.sh SOCKSTEP
+# With --as-nobody, sockstep runs as uid 65534 (root only).
+#   own_program.sh SOCKSTEP [--as-nobody]
 set -u
 bin=$(realpath "$1")
 . "$(dirname "$0")/lib.sh"
+set_runner "${2:-}"
 ex=$(dirname "$bin")/examples
 
 # Before issue 20's engine the command does not exist: nothing to test yet.
@@ -30,7 +32,7 @@ done
 # output in $tmp/NAME.out, stderr in $tmp/NAME.err, status in $tmp/NAME.rc.
 batch() {
   local name=$1; shift
-  "$bin" --batch --wait 2s "$@" --script "$tmp/$name.script" >"$tmp/$name.out" 2>"$tmp/$name.err"
+  "${run[@]}" --batch --wait 2s "$@" --script "$tmp/$name.script" >"$tmp/$name.out" 2>"$tmp/$name.err"
   echo $? >"$tmp/$name.rc"
 }
 

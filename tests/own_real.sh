@@ -6,10 +6,12 @@
 #  - python3 connecting to the name "server" (the lab's hosts file, no DNS);
 #  - nc (netcat-openbsd) as the client of sockstep's server, and as the
 #    server of sockstep's client, its input given with `SIDE input`.
-#   own_real.sh SOCKSTEP
+# With --as-nobody, sockstep runs as uid 65534 (root only).
+#   own_real.sh SOCKSTEP [--as-nobody]
 set -u
 bin=$(realpath "$1")
 . "$(dirname "$0")/lib.sh"
+set_runner "${2:-}"
 
 # Before issue 20's engine the command does not exist: nothing to test yet.
 if ! "$bin" --help 2>&1 | grep -qE '^ +SIDE run '; then
@@ -22,7 +24,7 @@ fi
 # nothing to stderr (else a FAIL line says so).
 batch() {
   local rc
-  "$bin" --batch --net lab --wait 2s --script "$tmp/$1.script" >"$tmp/$1.out" 2>"$tmp/$1.err"
+  "${run[@]}" --batch --net lab --wait 2s --script "$tmp/$1.script" >"$tmp/$1.out" 2>"$tmp/$1.err"
   rc=$?
   if [ "$rc" = 0 ] && [ ! -s "$tmp/$1.err" ]; then ok "$2: batch exit 0"; return 0; fi
   bad "$2: batch exit $rc$([ -s "$tmp/$1.err" ] && echo ', stderr:')" "$tmp/$1.err"
