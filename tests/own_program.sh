@@ -8,6 +8,7 @@
 #  - sockstep's own client against `server run tcp_echo_server`;
 #  - the two examples against each other, and the UDP pair;
 #  - tcp_client1b_nohtons: the forgotten htons() shows as port 20480;
+#  - `client fault next recv short 2`: its loop reads the rest;
 #  - the calls sockstep lists for a program are the network calls
 #    `strace -f -qq -e trace=network` shows for the same program run on its
 #    own (in `unshare -rn`, on 127.0.0.1): names and results, in order.
@@ -197,6 +198,30 @@ check "$what: the SYN went to port 20480" 'grep -qE "100\.0\.0\.1:[0-9]+ → 200
 check "$what: connect -> -1 ECONNREFUSED" '[ "$(calls client "$out" | grep ^connect)" = "connect -1 ECONNREFUSED" ]'
 check "$what: its own line says port 20480" 'grep -qF "Connecting to 200.0.0.2 port 20480" "$out"'
 check "$what: its exit with status 1" 'grep -qiE "client.*exit(ed)?( with)? (status|code) 1" "$out"'
+
+# ---- 4b. one send is not one recv: a short read, and the client's loop --------
+cat >"$tmp/short.script" <<'EOF'
+server socket tcp
+server bind 200.0.0.2 80
+server listen 5
+server accept
+client run tcp_client1b 200.0.0.2 80 "hello"
+client next
+client next
+client next
+client fault next recv short 2
+server recv
+server send "hello"
+client continue
+EOF
+batch short --net lab
+what="lab: recv cut short to 2 bytes"
+if ran_ok short "$what"; then
+  check "$what: the program read 2 bytes, then the 3 others" \
+    'grep -qF "Received 2 bytes: he" "$tmp/short.out" && grep -qF "Received 3 bytes: llo" "$tmp/short.out"'
+  calls client "$tmp/short.out" | tr '\n' ' ' >"$tmp/short.calls"
+  check "$what: recv 2, recv 3 listed" 'grep -qF "recvfrom 2 recvfrom 3 close 0" "$tmp/short.calls"'
+fi
 
 # ---- 5. sockstep's list == strace's, for the same programs ------------------
 # Alone: in a network namespace of its own (unshare -rn) with lo up, the
