@@ -127,6 +127,7 @@ struct tracer {
 	struct tracee t[TRACE_MAX];
 	int sigfd;                    /* signalfd of SIGCHLD (SIGCHLD blocked): poll it for POLLIN,
 				       * then call trace_next_event until it returns 0 */
+	int next;                     /* where trace_next_event looks first (round robin) */
 };
 
 /* PROGRAM as typed: with a '/', a path; else looked up in PATH, then in
@@ -198,5 +199,16 @@ int trace_runner(int argc, char **argv);
  * slot given back. */
 struct tracee *trace_add(struct tracer *tr, pid_t pid, pid_t tgid);
 void trace_forget(struct tracee *t);
+
+/* The handshake on the control socket (descriptor 3 in the trampoline):
+ * sockstep sends 'H' and the hosts text (nothing after the 'H': none); the
+ * trampoline answers with a trace_hello (err 0: ready, text a note or "";
+ * else an errno and one line, and it exits); sockstep seizes it and sends
+ * one byte, "go". */
+#define TRACE_HOSTS_MAX 65536
+struct trace_hello {
+	int err;
+	char text[300];
+};
 
 #endif
