@@ -2,6 +2,7 @@
 #include "app.h"
 #include "fdutil.h"
 #include "flowkey.h"
+#include "traced.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -291,6 +292,8 @@ static int transient(struct app *a, struct app_settle *st, unsigned long now)
 	}
 	if (engine_blocked(&a->eng, st->seq))
 		engine_note_still_blocked(&a->eng, st->seq, a->wait_ms);
+	if (traced_unsettled(&a->eng))
+		traced_note_running(&a->eng, a->wait_ms);
 	st->phase = SP_DONE;
 	return -1;
 }
@@ -333,7 +336,8 @@ int app_settle_turn(struct app *a, struct app_settle *st, bool ready)
 			return quiet_for(a, st, now);
 		if (now - st->start < st->run_ms || (a->wire && wire_busy(a->wire)))
 			return quiet_for(a, st, now);
-		if (engine_blocked(&a->eng, st->seq) && now - st->start < a->wait_ms) {
+		/* A traced program between its calls: its next stop is on its way. */
+		if ((engine_blocked(&a->eng, st->seq) || traced_unsettled(&a->eng)) && now - st->start < a->wait_ms) {
 			/* Sleep until something happens or the wait is over. */
 			st->phase = SP_WAIT;
 			st->until = st->start + a->wait_ms;

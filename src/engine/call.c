@@ -47,7 +47,7 @@ void call_log_result(struct engine *e, struct eprog *pr, int fd, long ret, int e
 		ev->origin = origin;
 		ev->call = pr->args;
 	}
-	if (st != CS_BLOCKED) {
+	if (st != CS_BLOCKED && st != CS_BEFORE) {
 		pr->last_set = true;
 		pr->last_ret = ret;
 		pr->last_err = err;

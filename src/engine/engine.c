@@ -14,6 +14,7 @@
 
 #include "call.h"
 #include "convert.h"
+#include "traced.h"
 #include "wire.h"
 
 void engine_init(struct engine *e, struct lab *lab, struct session *log)
@@ -34,6 +35,7 @@ void engine_free(struct engine *e)
 	for (int i = ENGINE_MAX_PROGS - 1; i >= 0; i--)
 		if (e->progs[i].used)
 			prog_kill(&e->progs[i].p, e->progs[i].ours);
+	traced_free(e); /* the tracer reaps the programs it traced */
 	observe_free(&e->obs);
 	if (e->flood_timer >= 0)
 		close(e->flood_timer);
@@ -59,7 +61,7 @@ int engine_watch(struct engine *e)
 	int n = 0;
 	for (int i = 0; i < ENGINE_MAX_PROGS; i++) {
 		struct eprog *pr = &e->progs[i];
-		if (!pr->used || pr->gone)
+		if (!pr->used || pr->gone || pr->traced) /* the tracer tells a traced one's end */
 			continue;
 		if (!prog_alive(&pr->p)) {
 			slot_prog_died(e, pr);
@@ -317,6 +319,18 @@ int engine_exec(struct engine *e, const struct cmd *c, char *err, size_t errlen)
 	int rc;
 	if (no_call(e, c, err, errlen, &rc))
 		return rc;
+	switch (c->verb) {
+	case V_RUN:
+	case V_NEXT:
+	case V_CONTINUE:
+	case V_DETACH:
+	case V_KILL:
+	case V_INPUT:
+	case V_FAULT:
+		return traced_exec(e, c, err, errlen);
+	default:
+		break;
+	}
 	const struct call_entry *ce = call_entry_of(c->verb);
 	if (!ce)
 		return ERR("%s is not a socket call", cmd_verb_name(c->verb));
@@ -328,6 +342,8 @@ int engine_exec(struct engine *e, const struct cmd *c, char *err, size_t errlen)
 	}
 	/* A blocked program can do nothing else; one killed meanwhile has ended. */
 	struct eprog *pr = slot_find_prog(e, c->t.side, c->t.prog, c->t.child);
+	if (traced_refuse(pr, c, err, errlen) < 0)
+		return -EINVAL;
 	if (pr && !pr->gone && !prog_alive(&pr->p))
 		slot_prog_died(e, pr);
 	if (pr && !pr->gone && prog_stopped(&pr->p))
@@ -357,9 +373,10 @@ int engine_pollfds(const struct engine *e, struct pollfd *pfd, int max)
 		pfd[n++] = (struct pollfd){ .fd = e->flood_timer, .events = POLLIN };
 	if (e->drops_timer >= 0 && n < max)
 		pfd[n++] = (struct pollfd){ .fd = e->drops_timer, .events = POLLIN };
+	n += traced_pollfds(e, pfd + n, max - n);
 	for (int i = 0; i < ENGINE_MAX_PROGS && n < max; i++) {
 		const struct eprog *pr = &e->progs[i];
-		if (!pr->used || pr->gone || !pr->p.alive)
+		if (!pr->used || pr->gone || !pr->p.alive || pr->traced)
 			continue;
 		/* The pidfd turns readable when the program ends, killed or not. */
 		if (pr->p.pidfd >= 0)
@@ -384,6 +401,7 @@ int engine_progress(struct engine *e)
 {
 	int done = engine_watch(e);
 	bool tried[ENGINE_MAX_PROGS] = { false };
+	done += traced_progress(e); /* their calls, as they return */
 	call_flood_turn(e);
 	row_drops_wake(e, 0); /* its turn has come: engine_refresh looks */
 	/* A program the kernel has woken is about to answer: wait for it, so
@@ -391,7 +409,7 @@ int engine_progress(struct engine *e)
 	 * depend on how the programs were scheduled. */
 	for (int i = 0; i < ENGINE_MAX_PROGS; i++) {
 		struct eprog *pr = &e->progs[i];
-		if (!pr->used || !pr->busy || pr->verb == V_FLOOD)
+		if (!pr->used || !pr->busy || pr->verb == V_FLOOD || pr->traced)
 			continue;
 		for (int k = 0; k < 2000 && pr->p.alive && !prog_ready(&pr->p) && prog_awake(&pr->p); k++) {
 			struct pollfd pf = { .fd = pr->p.ctl, .events = POLLIN };
@@ -405,7 +423,7 @@ int engine_progress(struct engine *e)
 		struct eprog *next = NULL;
 		for (int i = 0; i < ENGINE_MAX_PROGS; i++) {
 			struct eprog *pr = &e->progs[i];
-			if (!pr->used || !pr->busy || tried[i])
+			if (!pr->used || !pr->busy || tried[i] || pr->traced)
 				continue;
 			bool sc = pr->verb == V_CONNECT, nc = next && next->verb == V_CONNECT;
 			if (!next || (sc && !nc) || (sc == nc && pr->seq < next->seq))

@@ -43,6 +43,9 @@ static void print_call(FILE *f, const struct event *ev)
 	case CS_STILL:
 		fprintf(f, "  -> still blocked after %ld ms\n", ev->ret);
 		return;
+	case CS_BEFORE:
+		fprintf(f, "  -> stopped before this call; \"%s next\" makes it\n", tag);
+		return;
 	default:
 		break;
 	}
@@ -81,6 +84,8 @@ static void print_sockaddr_folded(FILE *f, const struct event *ev)
 	const struct sa_build *b = ev->sa;
 	char hex[SA_HEX_MAX];
 	for (int i = 0; i < SA_NSTAGES; i++) {
+		if (!b->code[i][0])
+			continue; /* a statement not seen: a traced program's sockaddr is read whole */
 		bool zero = true;
 		for (int k = 8; k < 16; k++)
 			zero &= b->bytes[i][k] == 0;
@@ -100,6 +105,8 @@ static void print_sockaddr(FILE *f, const struct event *ev)
 	/* Each statement, its 16 bytes, and the same bytes as the lecture's
 	 * tcp_client1b prints them ("[0]=2,[1]=0,..."). */
 	for (int i = 0; i < SA_NSTAGES; i++) {
+		if (!b->code[i][0])
+			continue; /* a statement not seen: a traced program's sockaddr is read whole */
 		sa_hex(b->bytes[i], hex);
 		sa_lecture(b->bytes[i], lec);
 		fprintf(f, "  %-6s  %s\n  %-6s    %s\n  %-6s    %s\n", side_tag(ev), tesc(b->code[i]), "", hex, "",
@@ -216,6 +223,11 @@ static void print_event(struct batch_printer *p, FILE *f, const struct event *ev
 		break; /* the screen's byte boxes; the EV_INFO lines say it in words */
 	case EV_TABLE:
 		print_table(f, ev, p->narrow);
+		break;
+	case EV_OUTPUT: /* a traced program's own line, as it printed it */
+		fprintf(f, "  %-6s  | ", side_tag(ev));
+		put(f, ev->text);
+		fputc('\n', f);
 		break;
 	}
 }

@@ -216,10 +216,13 @@ static void call_name(const char *text, char *out, size_t len)
 static void md_call(struct md *m, const struct event *ev, size_t at)
 {
 	char line[CMD_LINE_MAX + 160], res[96], name[48], note[160];
+	if (ev->status == CS_BEFORE)
+		return; /* a traced program's call, listed once it is made */
 	code_side(m, ev);
 	call_name(ev->text, name, sizeof(name));
 	if (ev->status == CS_BLOCKED)
 		snprintf(res, sizeof(res), "blocks: it sleeps in this call");
+
 	else if (ev->status == CS_STILL)
 		snprintf(res, sizeof(res), "still blocked after %ld ms", ev->ret);
 	else {
@@ -252,6 +255,8 @@ static void md_sockaddr(struct md *m, const struct event *ev)
 	char hex[SA_HEX_MAX], line[320];
 	code_side(m, ev);
 	for (int i = 0; i < SA_NSTAGES; i++) {
+		if (!b->code[i][0])
+			continue; /* a statement not seen: a traced program's sockaddr is read whole */
 		code_add(m, b->code[i]);
 		sa_hex(b->bytes[i], hex);
 		snprintf(line, sizeof(line), "//   %s", hex);
@@ -451,6 +456,7 @@ static void md_events(struct md *m, const struct app *a, size_t *next)
 			break;
 		case EV_DATA:
 		case EV_INFO:
+		case EV_OUTPUT:
 			item(m, prog_of(ev, who, sizeof(who)), ev->kind == EV_INFO ? "note: " : NULL, ev->text);
 			break;
 		case EV_SAY:

@@ -276,7 +276,9 @@ static void expectations(struct state *st, struct buf *b, size_t from, size_t to
 					continue;
 				calls[nc++] = (struct seen_call){ .w = w };
 			}
-			if (e->status == CS_BLOCKED || e->status == CS_STILL) {
+			if (e->status == CS_BEFORE) {
+				continue; /* a traced program's call not made yet */
+			} else if (e->status == CS_BLOCKED || e->status == CS_STILL) {
 				calls[k].blocked = true;
 			} else {
 				calls[k].blocked = false;

@@ -156,7 +156,7 @@ int predict_answer(const struct session *s, size_t q, unsigned lo, unsigned hi, 
 				snprintf(o->value, sizeof(o->value), "%.*s", n, m);
 				return 0;
 			}
-			if (e->kind == EV_CALL && e->status != CS_BLOCKED && e->status != CS_STILL &&
+			if (e->kind == EV_CALL && e->status != CS_BLOCKED && e->status != CS_STILL && e->status != CS_BEFORE &&
 			    same_prog(pe, e->side, e->prog, e->child, e->fd))
 				hit = e;
 		}

@@ -128,7 +128,7 @@ static void read_event(const struct ui *u, struct lad *d, const struct app *a, c
 		return;
 	}
 	case EV_CALL:
-		if (e->status == CS_STILL || e->side == SIDE_NONE || !ladder_call_name(e->text, name, sizeof(name)))
+		if (e->status == CS_STILL || e->status == CS_BEFORE || e->side == SIDE_NONE || !ladder_call_name(e->text, name, sizeof(name)))
 			return;
 		who_prefix(e, pre, sizeof(pre));
 		snprintf(text, sizeof(text), "%s%s()", pre, name);

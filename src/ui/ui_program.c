@@ -12,16 +12,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum pl_kind { PL_CALL, PL_STMT, PL_DATA };
+enum pl_kind { PL_CALL, PL_STMT, PL_DATA, PL_OUT };
 
 /* One line of a program, copied out of the log: the log drops its oldest
  * events, the program keeps its lines. */
 struct pline {
 	enum pl_kind kind;
-	char *text;     /* owned: the call's code, the sockaddr statement or the payload note */
+	char *text;     /* owned: the call's code, the sockaddr statement, the payload note or
+			 * a traced program's output line */
 	size_t at;      /* the log event it came from */
 	/* PL_CALL */
 	bool blocked;   /* it blocked (CS_BLOCKED) */
+	bool before;    /* a traced program is stopped before it (CS_BEFORE): made in place later */
 	unsigned seq;   /* the command that made it, and its descriptor: to find its completion */
 	int fd;
 	long ret;       /* its result, when it did not block */
@@ -75,6 +77,28 @@ static void cut_back(struct pgm *pg, size_t n)
 	pg->next = n;
 }
 
+/* A traced program made the call it was stopped before: its line (the
+ * newest of that program's still waiting) becomes the call made. */
+static bool made_in_place(struct pgm *pg, const struct event *e, size_t i, const char *text)
+{
+	for (size_t k = pg->n; k-- > 0;) {
+		struct pline *pl = &pg->l[k];
+		if (pl->kind != PL_CALL || pl->prog != e->prog || pl->child != e->child)
+			continue;
+		if (!pl->before)
+			return false;
+		char *t = strdup(text ? text : "");
+		if (!t)
+			return false;
+		free(pl->text);
+		*pl = (struct pline){ .kind = PL_CALL, .text = t, .at = i, .blocked = e->status == CS_BLOCKED,
+				      .seq = e->seq, .fd = e->fd, .ret = e->ret, .err = e->err, .prog = e->prog,
+				      .child = e->child };
+		return true;
+	}
+	return false;
+}
+
 static void sync_prog(const struct session *s, enum side side, struct pgm *pg)
 {
 	if (s->n < pg->next)
@@ -92,7 +116,7 @@ static void sync_prog(const struct session *s, enum side side, struct pgm *pg)
 		 * (server.1) shares the side's pane: its lines say whose they are. */
 		char named[1024];
 		const char *text = e->text;
-		if ((e->prog > 1 || e->child) && text && (e->kind == EV_CALL || e->kind == EV_DATA)) {
+		if ((e->prog > 1 || e->child) && text && (e->kind == EV_CALL || e->kind == EV_DATA || e->kind == EV_OUTPUT)) {
 			char who[16];
 			cmd_prog_name(e->side, e->prog, e->child, who, sizeof(who));
 			snprintf(named, sizeof(named), "[%s] %s", who, text);
@@ -118,9 +142,11 @@ static void sync_prog(const struct session *s, enum side side, struct pgm *pg)
 				if (found)
 					break;
 			}
+			if (e->status != CS_BEFORE && made_in_place(pg, e, i, text))
+				break;
 			add_line(pg,
 				 (struct pline){ .kind = PL_CALL, .at = i, .blocked = e->status == CS_BLOCKED,
-						 .seq = e->seq, .fd = e->fd, .ret = e->ret, .err = e->err,
+						 .before = e->status == CS_BEFORE, .seq = e->seq, .fd = e->fd, .ret = e->ret, .err = e->err,
 						 .prog = e->prog, .child = e->child },
 				 text);
 			break;
@@ -129,6 +155,9 @@ static void sync_prog(const struct session *s, enum side side, struct pgm *pg)
 				break;
 			for (int st = 0; st < SA_NSTAGES; st++)
 				add_line(pg, (struct pline){ .kind = PL_STMT, .at = i }, e->sa->code[st]);
+			break;
+		case EV_OUTPUT:
+			add_line(pg, (struct pline){ .kind = PL_OUT, .at = i, .prog = e->prog, .child = e->child }, text);
 			break;
 		case EV_DATA:
 			add_line(pg, (struct pline){ .kind = PL_DATA, .at = i, .fd = e->fd, .prog = e->prog, .child = e->child },
@@ -220,6 +249,10 @@ static const char *result_text(struct ui *u, const struct ui_pane *p, const stru
 		*role = R_RET;
 		snprintf(buf, len, "%s ??", ui_glyph(u, G_ARROW));
 		return buf;
+	}
+	if (pl->before) {
+		*role = R_BLOCKED;
+		return "next"; /* stopped before it: "n" or "SIDE next" makes it */
 	}
 	if (!pl->has_done && pl->blocked) {
 		/* A call that no program waits in any more, without a result: its
@@ -413,6 +446,10 @@ static void program_draw(struct ui *u, struct ui_pane *p)
 			break;
 		case PL_STMT:
 			snprintf(code, sizeof(code), "%s", pl->text);
+			code_role = R_MINOR;
+			break;
+		case PL_OUT:
+			snprintf(code, sizeof(code), "> %s", pl->text);
 			code_role = R_MINOR;
 			break;
 		case PL_DATA:

@@ -1,0 +1,650 @@
+/* traced.c - the user's own program, traced and stepped (see traced.h). */
+#include "traced.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "call.h"
+#include "fdutil.h"
+#include "trace.h"
+#include "traced_call.h"
+
+/* Long enough for a program to start or to make its next call on a busy
+ * machine; a command waits at most this long, then the loop goes on. */
+#define SETTLE_WAIT_MS 2000
+#define TQ_MAX 64
+
+/* The tracer, the events that arrived while one program was waited for
+ * (the others'), and per program slot the exit a signal interrupted. */
+struct traced_all {
+	struct tracer tr;
+	struct trace_ev q[TQ_MAX];
+	int qn;
+	struct trace_ev held[ENGINE_MAX_PROGS];
+	struct sysc_call sc[ENGINE_MAX_PROGS]; /* each program's call, from its enter to its exit */
+	bool execd[ENGINE_MAX_PROGS];
+	bool thread_told[ENGINE_MAX_PROGS];
+};
+
+static struct eprog *prog_of_pid(struct engine *e, pid_t pid)
+{
+	for (int i = 0; i < ENGINE_MAX_PROGS; i++) {
+		struct eprog *pr = &e->progs[i];
+		if (pr->used && pr->traced && !pr->gone && pr->tr && pr->tr->pid == pid)
+			return pr;
+	}
+	return NULL;
+}
+
+/* The program whose pipes a program's output comes through: the one the
+ * user ran (its forked children write to the same). */
+static struct eprog *owner(struct engine *e, struct eprog *pr)
+{
+	struct eprog *o = pr->child ? slot_find_prog(e, pr->side, pr->num, 0) : pr;
+	return o && o->traced ? o : pr;
+}
+
+/* ---- output ---------------------------------------------------------------- */
+
+static void out_line(struct engine *e, struct eprog *pr)
+{
+	char esc[4 * sizeof(pr->tline) + 1];
+	escape_bytes((const unsigned char *)pr->tline, pr->toutn, esc, sizeof(esc));
+	struct event *ev = slot_log(e, EV_OUTPUT, pr, -1, "%s", esc);
+	if (ev)
+		ev->ret = pr->toutn;
+	pr->toutn = 0;
+}
+
+/* What it wrote so far, line by line; flush: a line it has not ended too.
+ * Returns how many reads brought bytes. */
+static int drain(struct engine *e, struct eprog *pr, bool flush)
+{
+	int n = 0;
+	ssize_t got = -1;
+	char buf[4096];
+	while (pr->traced && pr->tout >= 0 && (got = read(pr->tout, buf, sizeof(buf))) > 0) {
+		n++;
+		for (ssize_t i = 0; i < got; i++) {
+			if (buf[i] == '\n') {
+				if (pr->toutn && pr->tline[pr->toutn - 1] == '\r')
+					pr->toutn--;
+				out_line(e, pr);
+				continue;
+			}
+			pr->tline[pr->toutn++] = buf[i];
+			if (pr->toutn == sizeof(pr->tline))
+				out_line(e, pr);
+		}
+	}
+	if (pr->traced && pr->tout >= 0 && (got == 0 || (got < 0 && errno != EAGAIN && errno != EINTR))) {
+		close(pr->tout); /* EOF, or EIO on a pty: every writer has gone */
+		pr->tout = -1;
+		flush = true;
+	}
+	if (flush && pr->toutn)
+		out_line(e, pr);
+	return n;
+}
+
+/* ---- events ------------------------------------------------------------------ */
+
+/* The next event: of pid's program only (pid > 0: the others wait in the
+ * queue), or of any. */
+static bool next_event(struct engine *e, pid_t pid, struct trace_ev *ev)
+{
+	struct traced_all *T = e->trace;
+	for (int i = 0; i < T->qn; i++) {
+		if (pid && T->q[i].pid != pid && !(T->q[i].kind == TEV_NEW && T->q[i].parent == pid))
+			continue;
+		*ev = T->q[i];
+		memmove(&T->q[i], &T->q[i + 1], (size_t)(T->qn - i - 1) * sizeof(T->q[0]));
+		T->qn--;
+		return true;
+	}
+	while (trace_next_event(&T->tr, ev) > 0) {
+		if (!pid || ev->pid == pid || (ev->kind == TEV_NEW && ev->parent == pid) || T->qn == TQ_MAX)
+			return true;
+		T->q[T->qn++] = *ev;
+	}
+	return false;
+}
+
+static void dispatch(struct engine *e, const struct trace_ev *ev);
+
+/* Let its call run and wait briefly for the exit, as prog_settle does for
+ * sockstep's own programs: it returned (logged), or it sleeps in the call
+ * (logged as blocked: its exit comes later, through the loop). */
+static void step_wait(struct engine *e, struct eprog *pr)
+{
+	struct traced_all *T = e->trace;
+	pr->seq = e->log->seq;
+	pr->tstate = TP_IN_CALL;
+	if (trace_step(&T->tr, pr->tr) < 0)
+		return; /* it is gone: its TEV_GONE follows */
+	pid_t pid = pr->tr->pid;
+	int asleep = 0;
+	for (int i = 0; i < 3000; i++) {
+		struct pollfd pf = { .fd = T->tr.sigfd, .events = POLLIN };
+		poll(&pf, 1, 1);
+		struct trace_ev ev;
+		while (next_event(e, pid, &ev)) {
+			dispatch(e, &ev);
+			if (pr->gone || pr->tstate != TP_IN_CALL || pr->trestart)
+				return;
+		}
+		asleep = trace_blocked(pr->tr) ? asleep + 1 : 0;
+		if (asleep >= 4)
+			break;
+	}
+	if (!pr->busy)
+		call_blocked(e, pr);
+	pr->tcont = false; /* "continue" runs until it blocks */
+}
+
+static void apply_fault(struct engine *e, struct eprog *pr)
+{
+	struct traced_all *T = e->trace;
+	int rc = trace_fault(&T->tr, pr->tr, pr->fault_err, pr->fault_short);
+	const char *name = cmd_verb_name(pr->verb);
+	if (rc < 0)
+		slot_log(e, EV_INFO, pr, pr->tfd, "fault: this %s() has no length to cut; the fault waits for the next "
+			 "one", name);
+	else if (pr->fault_err)
+		slot_log(e, EV_INFO, pr, pr->tfd, "fault: sockstep skips this %s() and makes it return -1 %s, as the "
+			 "kernel could: does the program handle it?", name, errno_name(pr->fault_err));
+	else
+		slot_log(e, EV_INFO, pr, pr->tfd, "fault: this %s() may return at most %ld bytes (sockstep cuts its "
+			 "length): one send() is not one recv(); does the program read on?", name, pr->fault_short);
+	if (rc == 0)
+		pr->fault_call = V_COUNT_;
+}
+
+static void on_enter(struct engine *e, struct eprog *pr, const struct trace_ev *ev)
+{
+	struct traced_all *T = e->trace;
+	if (!tcall_enter(e, pr, ev, &T->sc[pr - e->progs])) {
+		trace_resume(&T->tr, pr->tr);
+		return;
+	}
+	if (pr->fault_call != V_COUNT_ && tcall_fault_matches(pr->fault_call, pr->verb))
+		apply_fault(e, pr);
+	if (pr->tcont) {
+		step_wait(e, pr);
+		return;
+	}
+	pr->tstate = TP_BEFORE;
+	tcall_before(e, pr);
+}
+
+static void on_exit(struct engine *e, struct eprog *pr, const struct trace_ev *ev)
+{
+	struct traced_all *T = e->trace;
+	if (pr->tstate != TP_IN_CALL) {
+		trace_resume(&T->tr, pr->tr);
+		return;
+	}
+	if (ev->restarted && !ev->faulted) {
+		/* A signal came: the program sees EINTR, or the kernel makes the
+		 * call again; the next event tells (resolve_restart). */
+		T->held[pr - e->progs] = *ev;
+		pr->trestart = true;
+		trace_resume(&T->tr, pr->tr);
+		return;
+	}
+	tcall_exit(e, pr, &T->sc[pr - e->progs], ev->ret, pr->busy ? pr->seq : 0);
+	pr->tstate = TP_RUNNING;
+	trace_resume(&T->tr, pr->tr);
+}
+
+/* After an exit a signal interrupted: true when ev was the call made again. */
+static bool resolve_restart(struct engine *e, struct eprog *pr, const struct trace_ev *ev)
+{
+	struct traced_all *T = e->trace;
+	struct trace_ev *h = &T->held[pr - e->progs];
+	const char *name = cmd_verb_name(pr->verb);
+	pr->trestart = false;
+	if (ev->kind == TEV_ENTER && ev->nr == h->nr) {
+		slot_log(e, EV_INFO, pr, pr->tfd, "a signal interrupted %s(); its handler was installed with SA_RESTART, "
+			 "so the kernel makes the call again: the program never sees it", name);
+		step_wait(e, pr);
+		return true;
+	}
+	slot_log(e, EV_INFO, pr, pr->tfd, "a signal interrupted %s(): the program sees -1 EINTR (no SA_RESTART, "
+		 "or a call the kernel never restarts)", name);
+	tcall_exit(e, pr, &T->sc[pr - e->progs], -EINTR, pr->busy ? pr->seq : 0);
+	pr->tstate = TP_RUNNING;
+	return false;
+}
+
+static void on_gone(struct engine *e, struct eprog *pr, const struct trace_ev *ev)
+{
+	struct eprog *o = owner(e, pr);
+	drain(e, o, o == pr);
+	char how[256];
+	if (ev->signo == SIGPIPE)
+		snprintf(how, sizeof(how), "was killed by SIGPIPE: it wrote to a connection the peer had reset or "
+			 "closed (a program that expects this ignores SIGPIPE, or sends with MSG_NOSIGNAL)");
+	else if (ev->signo)
+		snprintf(how, sizeof(how), "was killed by signal %d (SIG%s: %s)%s", ev->signo, sigabbrev_np(ev->signo),
+			 strsignal(ev->signo), ev->dumped ? ", core dumped" : "");
+	else
+		snprintf(how, sizeof(how), "exited with status %d", ev->code);
+	pr->tr = NULL;
+	pr->tstate = TP_RUNNING;
+	pr->trestart = false;
+	slot_prog_ended(e, pr, how);
+	if (pr->tin >= 0)
+		close(pr->tin);
+	if (pr->tout >= 0)
+		close(pr->tout);
+	pr->tin = pr->tout = -1;
+}
+
+/* A fork: the child becomes "server.1" as "server fork"'s do. */
+static void on_new(struct engine *e, struct eprog *pr, const struct trace_ev *ev)
+{
+	struct traced_all *T = e->trace;
+	struct tracee *t = trace_find(&T->tr, ev->pid);
+	size_t slot = (size_t)(pr - e->progs);
+	if (ev->thread) {
+		if (!T->thread_told[slot])
+			slot_log(e, EV_INFO, pr, -1, "%s started a thread (tid %d): sockstep steps a program's first "
+				 "thread; the calls of the others run unseen", pr->name, (int)ev->pid);
+		T->thread_told[slot] = true;
+		return;
+	}
+	struct eprog *root = owner(e, pr);
+	struct eprog *ch = root->children < CMD_CHILD_MAX ? slot_free_prog(e) : NULL;
+	if (!ch || !t) {
+		slot_log(e, EV_INFO, pr, -1, "%s forked process %d: sockstep names %d children of a program at most; "
+			 "this one runs on unseen", pr->name, (int)ev->pid, CMD_CHILD_MAX);
+		if (t)
+			trace_detach(&T->tr, t);
+		return;
+	}
+	memset(ch, 0, sizeof(*ch));
+	ch->used = ch->traced = true;
+	ch->side = pr->side;
+	ch->num = pr->num;
+	ch->child = ++root->children;
+	cmd_prog_name(ch->side, ch->num, ch->child, ch->name, sizeof(ch->name));
+	ch->tr = t;
+	ch->p = (struct prog){ .pid = ev->pid, .pidfd = t->pidfd >= 0 ? fd_dup_high(t->pidfd) : -1, .ctl = -1,
+			       .alive = true };
+	ch->sock = ch->tfd = -1;
+	ch->tin = ch->tout = -1;
+	ch->fault_call = V_COUNT_;
+	ch->tcont = pr->tcont;
+	slot_log(e, EV_INFO, ch, -1, "fork() made %s (pid %d): a copy of %s with the same descriptors, each one "
+		 "another reference to the same socket; it stops before its own socket calls (\"%s next\")", ch->name,
+		 (int)ev->pid, pr->name, ch->name);
+	call_fork_inherit(e, pr, ch);
+}
+
+static void dispatch(struct engine *e, const struct trace_ev *ev)
+{
+	struct traced_all *T = e->trace;
+	struct eprog *pr = prog_of_pid(e, ev->kind == TEV_NEW ? ev->parent : ev->pid);
+	if (!pr) { /* a thread, or a process sockstep does not follow: it runs on */
+		struct tracee *t = trace_find(&T->tr, ev->pid);
+		if (t && (ev->kind == TEV_ENTER || ev->kind == TEV_EXIT_CALL))
+			trace_resume(&T->tr, t);
+		return;
+	}
+	drain(e, owner(e, pr), false);
+	if (pr->trestart && ev->kind != TEV_SIGNAL && ev->kind != TEV_NEW && resolve_restart(e, pr, ev))
+		return;
+	size_t slot = (size_t)(pr - e->progs);
+	switch (ev->kind) {
+	case TEV_ENTER:
+		on_enter(e, pr, ev);
+		break;
+	case TEV_EXIT_CALL:
+		on_exit(e, pr, ev);
+		break;
+	case TEV_NEW:
+		on_new(e, pr, ev);
+		break;
+	case TEV_EXEC:
+		if (T->execd[slot])
+			slot_log(e, EV_INFO, pr, -1, "%s exec'd %s: the same process and descriptors, a new program, "
+				 "still traced", pr->name, ev->text);
+		T->execd[slot] = true;
+		break;
+	case TEV_SIGNAL:
+		slot_log(e, EV_INFO, pr, -1, "%s gets signal %d (SIG%s: %s)", pr->name, ev->signo,
+			 sigabbrev_np(ev->signo), strsignal(ev->signo));
+		break;
+	case TEV_GONE:
+		on_gone(e, pr, ev);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Until it is stopped before a call, blocked in one, gone, or waits for
+ * its input (or ms have passed: the loop goes on with it). */
+static bool settled(const struct eprog *pr)
+{
+	if (pr->gone || pr->tstate == TP_BEFORE || pr->tstate == TP_DETACHED || pr->busy)
+		return true;
+	if (pr->tstate != TP_RUNNING || !pr->tr)
+		return false;
+	return trace_blocked(pr->tr) && trace_syscall_now(pr->tr) == SYS_read; /* its input */
+}
+
+static void wait_settled(struct engine *e, struct eprog *pr, int ms)
+{
+	struct traced_all *T = e->trace;
+	for (int i = 0; i < ms && !settled(pr); i++) {
+		struct eprog *o = owner(e, pr);
+		struct pollfd pf[2] = { { .fd = T->tr.sigfd, .events = POLLIN }, { .fd = o->tout, .events = POLLIN } };
+		poll(pf, 2, 1);
+		drain(e, o, false);
+		struct trace_ev ev;
+		while (!pr->gone && pr->tr && next_event(e, pr->tr->pid, &ev)) {
+			dispatch(e, &ev);
+			if (settled(pr))
+				return;
+		}
+	}
+}
+
+/* ---- the commands ------------------------------------------------------------ */
+
+static int tracer_of(struct engine *e, char *err, size_t errlen)
+{
+	if (e->trace)
+		return 0;
+	struct traced_all *T = calloc(1, sizeof(*T));
+	if (!T)
+		return ERR("out of memory");
+	int rc = trace_init(&T->tr, err, errlen);
+	if (rc < 0) {
+		free(T);
+		return -EINVAL;
+	}
+	e->trace = T;
+	return 0;
+}
+
+/* The lab's names for the program's resolver: "server", "client". */
+static void hosts_text(const struct lab *lab, char *out, size_t len)
+{
+	char s[INET_ADDRSTRLEN], c[INET_ADDRSTRLEN];
+	inet_ntop(AF_INET, &lab->ip[SIDE_SERVER], s, sizeof(s));
+	inet_ntop(AF_INET, &lab->ip[SIDE_CLIENT], c, sizeof(c));
+	snprintf(out, len, "127.0.0.1\tlocalhost\n%s\tserver\n%s\tclient\n", s, c);
+}
+
+static struct tracee *spawn(struct engine *e, const struct cmd *c, const char *path, const char *name, int *in,
+			    int *out, char *note, size_t notelen, char *err, size_t errlen)
+{
+	const char *argv[CMD_RUN_ARGS + 2];
+	if (cmd_run_argv(c, argv, CMD_RUN_ARGS + 2) < 0) {
+		snprintf(err, errlen, "expected \"%s run PROGRAM [ARG...]\"", name);
+		return NULL;
+	}
+	char hosts[128];
+	hosts_text(e->lab, hosts, sizeof(hosts));
+	struct trace_opts o = { .path = path, .argv = (char *const *)argv, .name = name, .tty = true,
+				.hosts = e->lab->mode == NET_HOST ? NULL : hosts };
+	int rc = lab_enter(e->lab, c->t.side);
+	if (rc < 0) {
+		snprintf(err, errlen, "cannot enter the %s host to start %s: %s", side_name(c->t.side), name,
+			 errno_name(-rc));
+		return NULL;
+	}
+	struct tracee *t = trace_spawn(&e->trace->tr, &o, in, out, note, notelen, err, errlen);
+	lab_leave(e->lab);
+	return t;
+}
+
+static int run(struct engine *e, const struct cmd *c, char *err, size_t errlen)
+{
+	char name[16], path[4096], note[256] = "";
+	cmd_prog_name(c->t.side, c->t.prog, c->t.child, name, sizeof(name));
+	if (c->t.child)
+		return ERR("%s is a forked child's name: a program you run is a side's own (%s, %s2, ...); expected "
+			   "\"%s run %s\"", name, side_name(c->t.side), side_name(c->t.side), side_name(c->t.side), c->path);
+	struct eprog *old = slot_find_prog(e, c->t.side, c->t.prog, 0);
+	if (old && !old->gone) {
+		char other[16] = "";
+		for (int n = 1; n <= CMD_PROG_MAX && !other[0]; n++) {
+			struct eprog *p = slot_find_prog(e, c->t.side, n, 0);
+			if (!p || p->gone)
+				cmd_prog_name(c->t.side, n, 0, other, sizeof(other));
+		}
+		return ERR("%s runs already (%s); expected \"%s run %s\" for a program of its own, or \"%s kill\" first",
+			   name, old->traced ? "a program you ran" : "sockstep's own calls", other[0] ? other : name,
+			   c->path, old->traced ? name : name);
+	}
+	if (trace_resolve(c->path, path, sizeof(path), err, errlen) < 0 || tracer_of(e, err, errlen) < 0)
+		return -EINVAL;
+	struct eprog *pr = slot_free_prog(e);
+	if (!pr)
+		return ERR("%d programs exist already (running or ended), the most sockstep holds", ENGINE_MAX_PROGS);
+	int in = -1, out = -1;
+	struct tracee *t = spawn(e, c, path, name, &in, &out, note, sizeof(note), err, errlen);
+	if (!t)
+		return -EINVAL;
+	memset(pr, 0, sizeof(*pr));
+	pr->used = pr->traced = true;
+	pr->side = c->t.side;
+	pr->num = c->t.prog;
+	snprintf(pr->name, sizeof(pr->name), "%s", name);
+	pr->tr = t;
+	pr->p = (struct prog){ .pid = t->pid, .pidfd = fd_dup_high(t->pidfd), .ctl = -1, .alive = true };
+	pr->sock = pr->tfd = -1;
+	pr->tin = in;
+	pr->tout = out;
+	pr->fault_call = V_COUNT_;
+	e->trace->execd[pr - e->progs] = false;
+	e->trace->thread_told[pr - e->progs] = false;
+	if (note[0])
+		slot_log(e, EV_INFO, pr, -1, "%s", note);
+	slot_log(e, EV_INFO, pr, -1, "%s runs %s (pid %d) in the %s host, traced: it stops before each of its "
+		 "socket calls, and \"%s next\" makes it", name, c->path, (int)t->pid, side_name(pr->side), name);
+	wait_settled(e, pr, SETTLE_WAIT_MS);
+	return 0;
+}
+
+/* The traced program a command names, or NULL with one line in err. */
+static struct eprog *traced_target(struct engine *e, const struct cmd *c, char *err, size_t errlen)
+{
+	char name[16];
+	cmd_prog_name(c->t.side, c->t.prog, c->t.child, name, sizeof(name));
+	struct eprog *pr = slot_find_prog(e, c->t.side, c->t.prog, c->t.child);
+	if (!pr || !pr->traced)
+		snprintf(err, errlen, "%s is no program you run; expected \"%s run PROGRAM\" first", name, name);
+	else if (pr->gone)
+		snprintf(err, errlen, "%s has ended; expected \"%s run PROGRAM\" to run one again", name, name);
+	else if (pr->tstate == TP_DETACHED && c->verb != V_KILL && c->verb != V_INPUT)
+		snprintf(err, errlen, "%s runs on untraced since \"%s detach\"; expected \"%s kill\" or \"%s input\"",
+			 name, name, name, name);
+	else
+		return pr;
+	return NULL;
+}
+
+static int refuse_busy(const struct eprog *pr, char *err, size_t errlen)
+{
+	if (pr->busy)
+		return ERR("%s is blocked in %s() since [%u]: it makes no other call until that one returns; expected a "
+			   "command for the other side first, or \"%s kill\"", pr->name, cmd_verb_name(pr->verb), pr->seq,
+			   pr->name);
+	return ERR("%s runs between its socket calls (it is not stopped before one now); expected \"%s continue\", "
+		   "or \"%s input \\\"TEXT\\\"\" if it waits for its input", pr->name, pr->name, pr->name);
+}
+
+static int input(struct engine *e, struct eprog *pr, const struct cmd *c, char *err, size_t errlen)
+{
+	struct eprog *o = owner(e, pr);
+	if (o->tin < 0)
+		return ERR("%s's standard input is closed", pr->name);
+	ssize_t n = write(o->tin, c->data, c->data_len);
+	if (n < 0)
+		return ERR("cannot write to %s's standard input: %s", pr->name, errno_name(errno));
+	char esc[4 * CMD_DATA_MAX + 1];
+	escape_bytes(c->data, (size_t)n, esc, sizeof(esc));
+	slot_log(e, EV_INFO, pr, -1, "\"%s\" (%zd bytes) written to %s's standard input%s", esc, n, pr->name,
+		 (size_t)n < c->data_len ? ": its pipe is full, the rest is lost" : "");
+	wait_settled(e, pr, SETTLE_WAIT_MS);
+	return 0;
+}
+
+static int fault(struct engine *e, struct eprog *pr, const struct cmd *c)
+{
+	pr->fault_call = c->fault_call;
+	pr->fault_err = c->fault_err;
+	pr->fault_short = c->fault_err ? 0 : (long)c->count;
+	if (c->fault_err)
+		slot_log(e, EV_INFO, pr, -1, "fault set: %s's next %s() returns -1 %s", pr->name,
+			 cmd_verb_name(c->fault_call), errno_name(c->fault_err));
+	else
+		slot_log(e, EV_INFO, pr, -1, "fault set: %s's next %s() returns at most %lu bytes", pr->name,
+			 cmd_verb_name(c->fault_call), c->count);
+	if (pr->tstate == TP_BEFORE && tcall_fault_matches(pr->fault_call, pr->verb))
+		apply_fault(e, pr);
+	return 0;
+}
+
+int traced_exec(struct engine *e, const struct cmd *c, char *err, size_t errlen)
+{
+	if (c->verb == V_RUN)
+		return run(e, c, err, errlen);
+	struct eprog *pr = traced_target(e, c, err, errlen);
+	if (!pr)
+		return -EINVAL;
+	struct traced_all *T = e->trace;
+	switch (c->verb) {
+	case V_NEXT:
+		if (pr->tstate != TP_BEFORE)
+			return refuse_busy(pr, err, errlen);
+		step_wait(e, pr);
+		wait_settled(e, pr, SETTLE_WAIT_MS);
+		return 0;
+	case V_CONTINUE:
+		pr->tcont = true;
+		if (pr->tstate == TP_BEFORE)
+			step_wait(e, pr);
+		wait_settled(e, pr, SETTLE_WAIT_MS);
+		return 0;
+	case V_DETACH:
+		if (trace_detach(&T->tr, pr->tr) < 0)
+			return ERR("cannot let %s go: it has ended", pr->name);
+		pr->tstate = TP_DETACHED;
+		pr->busy = false;
+		slot_log(e, EV_INFO, pr, -1, "%s runs on by itself (pid %d): it no longer stops at its calls, and sockstep "
+			 "still shows its sockets. Its filter stays, so a debugger cannot attach: to debug it, run it "
+			 "outside sockstep", pr->name, (int)pr->p.pid);
+		return 0;
+	case V_KILL:
+		if (trace_kill(&T->tr, pr->tr) < 0)
+			return ERR("cannot kill %s: it has ended", pr->name);
+		slot_log(e, EV_INFO, pr, -1, "kill(%d, SIGKILL): %s ends at once, wherever it is", (int)pr->p.pid, pr->name);
+		pr->tstate = TP_RUNNING;
+		pr->tcont = false;
+		wait_settled(e, pr, SETTLE_WAIT_MS);
+		return 0;
+	case V_INPUT:
+		return input(e, pr, c, err, errlen);
+	case V_FAULT:
+		return fault(e, pr, c);
+	default:
+		return ERR("%s is no command for a program you run", cmd_verb_name(c->verb));
+	}
+}
+
+int traced_refuse(const struct eprog *pr, const struct cmd *c, char *err, size_t errlen)
+{
+	if (!pr || !pr->traced || pr->gone)
+		return 0;
+	return ERR("%s is a program you run: it makes its own calls, not sockstep's \"%s\"; expected \"%s next\", "
+		   "\"%s continue\" or \"%s kill\"", pr->name, cmd_verb_name(c->verb), pr->name, pr->name, pr->name);
+}
+
+/* ---- the loop ---------------------------------------------------------------- */
+
+int traced_pollfds(const struct engine *e, struct pollfd *pfd, int max)
+{
+	int n = 0;
+	if (!e->trace)
+		return 0;
+	if (n < max)
+		pfd[n++] = (struct pollfd){ .fd = e->trace->tr.sigfd, .events = POLLIN };
+	for (int i = 0; i < ENGINE_MAX_PROGS && n < max; i++) {
+		const struct eprog *pr = &e->progs[i];
+		if (pr->used && pr->traced && pr->tout >= 0)
+			pfd[n++] = (struct pollfd){ .fd = pr->tout, .events = POLLIN };
+	}
+	return n;
+}
+
+int traced_progress(struct engine *e)
+{
+	if (!e->trace)
+		return 0;
+	int n = 0;
+	for (int i = 0; i < ENGINE_MAX_PROGS; i++)
+		if (e->progs[i].used && e->progs[i].traced)
+			n += drain(e, &e->progs[i], false);
+	struct trace_ev ev;
+	while (next_event(e, 0, &ev)) {
+		dispatch(e, &ev);
+		n++;
+		/* A call that returned: on to the next one, so that the line saying
+		 * where it stops follows the result, whatever the wire does. */
+		struct eprog *pr = ev.kind == TEV_EXIT_CALL ? prog_of_pid(e, ev.pid) : NULL;
+		if (pr)
+			wait_settled(e, pr, SETTLE_WAIT_MS / 4);
+	}
+	return n;
+}
+
+bool traced_unsettled(const struct engine *e)
+{
+	for (int i = 0; e->trace && i < ENGINE_MAX_PROGS; i++) {
+		const struct eprog *pr = &e->progs[i];
+		if (pr->used && pr->traced && !settled(pr))
+			return true;
+	}
+	return false;
+}
+
+void traced_note_running(struct engine *e, unsigned waited_ms)
+{
+	for (int i = 0; e->trace && i < ENGINE_MAX_PROGS; i++) {
+		struct eprog *pr = &e->progs[i];
+		if (pr->used && pr->traced && !settled(pr))
+			slot_log(e, EV_INFO, pr, -1, "%s still runs after %u ms, between its socket calls", pr->name,
+				 waited_ms);
+	}
+}
+
+void traced_free(struct engine *e)
+{
+	for (int i = 0; i < ENGINE_MAX_PROGS; i++) {
+		struct eprog *pr = &e->progs[i];
+		if (!pr->used || !pr->traced)
+			continue;
+		if (pr->tin >= 0)
+			close(pr->tin);
+		if (pr->tout >= 0)
+			close(pr->tout);
+		pr->tin = pr->tout = -1;
+	}
+	if (!e->trace)
+		return;
+	trace_free(&e->trace->tr);
+	free(e->trace);
+	e->trace = NULL;
+}
