@@ -61,7 +61,7 @@ struct eprog {
 	struct call_args args;      /* its arguments, for the call event */
 	unsigned seq;               /* command that started it */
 	int sock;                   /* slot of its socket, -1 (select) */
-	char code[256];             /* its C text */
+	char code[512];             /* its C text (a traced call's: sysc.h's SYSC_TEXT_MAX) */
 	int sel_n, sel_fd[CMD_SEL_MAX];
 	bool sel_rd, sel_wr;
 	long dgram_len;             /* recvfrom: the waiting datagram's real length, -1 unknown */

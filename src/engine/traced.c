@@ -36,7 +36,7 @@ static struct eprog *prog_of_pid(struct engine *e, pid_t pid)
 {
 	for (int i = 0; i < ENGINE_MAX_PROGS; i++) {
 		struct eprog *pr = &e->progs[i];
-		if (pr->used && pr->traced && !pr->gone && pr->tr && pr->tr->pid == pid)
+		if (pr->used && pr->traced && !pr->gone && pr->p.pid == pid) /* tr is forgotten at its end */
 			return pr;
 	}
 	return NULL;
@@ -128,7 +128,7 @@ static void step_wait(struct engine *e, struct eprog *pr)
 	pr->tstate = TP_IN_CALL;
 	if (trace_step(&T->tr, pr->tr) < 0)
 		return; /* it is gone: its TEV_GONE follows */
-	pid_t pid = pr->tr->pid;
+	pid_t pid = pr->p.pid;
 	int asleep = 0;
 	for (int i = 0; i < 3000; i++) {
 		struct pollfd pf = { .fd = T->tr.sigfd, .events = POLLIN };
@@ -183,7 +183,7 @@ static void on_enter(struct engine *e, struct eprog *pr, const struct trace_ev *
 	tcall_before(e, pr);
 }
 
-static void on_exit(struct engine *e, struct eprog *pr, const struct trace_ev *ev)
+static void on_exit_call(struct engine *e, struct eprog *pr, const struct trace_ev *ev)
 {
 	struct traced_all *T = e->trace;
 	if (pr->tstate != TP_IN_CALL) {
@@ -307,7 +307,7 @@ static void dispatch(struct engine *e, const struct trace_ev *ev)
 		on_enter(e, pr, ev);
 		break;
 	case TEV_EXIT_CALL:
-		on_exit(e, pr, ev);
+		on_exit_call(e, pr, ev);
 		break;
 	case TEV_NEW:
 		on_new(e, pr, ev);
@@ -341,16 +341,22 @@ static bool settled(const struct eprog *pr)
 	return trace_blocked(pr->tr) && trace_syscall_now(pr->tr) == SYS_read; /* its input */
 }
 
-static void wait_settled(struct engine *e, struct eprog *pr, int ms)
+/* quick (the loop's turn): also give up once it sleeps outside a call
+ * (a timer, a file): its next stop wakes the loop again. */
+static void wait_settled(struct engine *e, struct eprog *pr, int ms, bool quick)
 {
 	struct traced_all *T = e->trace;
+	int asleep = 0;
 	for (int i = 0; i < ms && !settled(pr); i++) {
+		asleep = pr->tstate == TP_RUNNING && pr->tr && trace_blocked(pr->tr) ? asleep + 1 : 0;
+		if (quick && asleep >= 4)
+			return;
 		struct eprog *o = owner(e, pr);
 		struct pollfd pf[2] = { { .fd = T->tr.sigfd, .events = POLLIN }, { .fd = o->tout, .events = POLLIN } };
 		poll(pf, 2, 1);
 		drain(e, o, false);
 		struct trace_ev ev;
-		while (!pr->gone && pr->tr && next_event(e, pr->tr->pid, &ev)) {
+		while (!pr->gone && next_event(e, pr->p.pid, &ev)) {
 			dispatch(e, &ev);
 			if (settled(pr))
 				return;
@@ -453,7 +459,7 @@ static int run(struct engine *e, const struct cmd *c, char *err, size_t errlen)
 		slot_log(e, EV_INFO, pr, -1, "%s", note);
 	slot_log(e, EV_INFO, pr, -1, "%s runs %s (pid %d) in the %s host, traced: it stops before each of its "
 		 "socket calls, and \"%s next\" makes it", name, c->path, (int)t->pid, side_name(pr->side), name);
-	wait_settled(e, pr, SETTLE_WAIT_MS);
+	wait_settled(e, pr, SETTLE_WAIT_MS, false);
 	return 0;
 }
 
@@ -497,7 +503,7 @@ static int input(struct engine *e, struct eprog *pr, const struct cmd *c, char *
 	escape_bytes(c->data, (size_t)n, esc, sizeof(esc));
 	slot_log(e, EV_INFO, pr, -1, "\"%s\" (%zd bytes) written to %s's standard input%s", esc, n, pr->name,
 		 (size_t)n < c->data_len ? ": its pipe is full, the rest is lost" : "");
-	wait_settled(e, pr, SETTLE_WAIT_MS);
+	wait_settled(e, pr, SETTLE_WAIT_MS, false);
 	return 0;
 }
 
@@ -530,13 +536,13 @@ int traced_exec(struct engine *e, const struct cmd *c, char *err, size_t errlen)
 		if (pr->tstate != TP_BEFORE)
 			return refuse_busy(pr, err, errlen);
 		step_wait(e, pr);
-		wait_settled(e, pr, SETTLE_WAIT_MS);
+		wait_settled(e, pr, SETTLE_WAIT_MS, false);
 		return 0;
 	case V_CONTINUE:
 		pr->tcont = true;
 		if (pr->tstate == TP_BEFORE)
 			step_wait(e, pr);
-		wait_settled(e, pr, SETTLE_WAIT_MS);
+		wait_settled(e, pr, SETTLE_WAIT_MS, false);
 		return 0;
 	case V_DETACH:
 		if (trace_detach(&T->tr, pr->tr) < 0)
@@ -553,7 +559,7 @@ int traced_exec(struct engine *e, const struct cmd *c, char *err, size_t errlen)
 		slot_log(e, EV_INFO, pr, -1, "kill(%d, SIGKILL): %s ends at once, wherever it is", (int)pr->p.pid, pr->name);
 		pr->tstate = TP_RUNNING;
 		pr->tcont = false;
-		wait_settled(e, pr, SETTLE_WAIT_MS);
+		wait_settled(e, pr, SETTLE_WAIT_MS, false);
 		return 0;
 	case V_INPUT:
 		return input(e, pr, c, err, errlen);
@@ -605,7 +611,7 @@ int traced_progress(struct engine *e)
 		 * where it stops follows the result, whatever the wire does. */
 		struct eprog *pr = ev.kind == TEV_EXIT_CALL ? prog_of_pid(e, ev.pid) : NULL;
 		if (pr)
-			wait_settled(e, pr, SETTLE_WAIT_MS / 4);
+			wait_settled(e, pr, SETTLE_WAIT_MS / 4, true);
 	}
 	return n;
 }
