@@ -117,14 +117,6 @@ int parse_conv(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, size_t
 enum { SIDE_BAD_PROG = -1, SIDE_BAD_FD = -2 };
 int match_side(const char *w, size_t len, struct target *tg);
 int parse_side(struct cmd_ctx *x, const struct cmd_tok *t, struct target *tg);
-/* The user's own program: run, next/continue/detach/kill, input, fault. */
-extern const char *const fault_call_words[]; /* recv, recvfrom, send, ... */
-extern const char *const fault_how_words[];  /* short, eintr, eagain, econnreset */
-int p_prog(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, size_t n);
-int p_run(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, size_t n);
-int p_input(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, size_t n);
-int p_fault(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, size_t n);
-const char *cmd_fault_call_word(enum verb v); /* V_RECV: "recv"; "?" for no fault's call */
 /* x->who = the first n words, as errors quote the command. */
 void set_who(struct cmd_ctx *x, const struct cmd_tok *a, size_t n);
 
@@ -142,6 +134,8 @@ struct verb_words verb_words(bool side, bool with_sides);
  * forcing form ("save!"). */
 const struct cmd_verb_info *find_verb_bang(const struct cmd_tok *t, bool side, bool *bang);
 const struct cmd_verb_info *find_verb(const struct cmd_tok *t, bool side);
+/* The word of a fault's call (V_RECV: "recv"), "?" for a verb no fault takes. */
+const char *cmd_fault_call_word(enum verb v);
 
 /* ---- cmd_expect.c: what can be checked or predicted ------------------------- */
 

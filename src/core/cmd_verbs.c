@@ -233,6 +233,136 @@ static int p_sysctl(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, s
 	return 0;
 }
 
+/* ---- your own program, traced: run, next, continue, detach, kill, input, fault -- */
+
+/* A traced program is a side's program, not one of its descriptors: "#FD"
+ * names a socket, which these commands have none of. */
+static int want_whole_prog(struct cmd_ctx *x, const struct cmd *c)
+{
+	if (c->t.fd >= 0)
+		return cmd_fail(x, "\"%s\" acts on a program, not on one of its sockets: expected it without #%d, "
+				"e.g. %s %s", x->who, c->t.fd, side_name(c->t.side), cmd_verb_name(c->verb));
+	return 0;
+}
+
+/* next, continue, detach, kill: no arguments, a whole program. */
+static int p_prog(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, size_t n)
+{
+	(void)a;
+	(void)n;
+	return want_whole_prog(x, c);
+}
+
+/* run PROGRAM [ARG...]: the words as typed (quotes keep blanks in one ARG),
+ * the ARGs one after the other in data, each ended by its NUL. */
+static int p_run(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, size_t n)
+{
+	if (want_whole_prog(x, c) < 0)
+		return -EINVAL;
+	if (c->t.child)
+		return cmd_fail(x, "\"%s\" starts a side's own program: expected %s or %s2-9 (a forked child such "
+				"as .%d is made by fork()), e.g. %s run tcp_client1b", x->who, side_name(c->t.side),
+				side_name(c->t.side), c->t.child, side_name(c->t.side));
+	if (a[0].len == 0)
+		return cmd_fail(x, "\"%s\" needs a program: expected a file name or a path, e.g. %s run tcp_client1b "
+				EXAMPLE_IP " 80", x->who, side_name(c->t.side));
+	if (n - 1 > CMD_RUN_ARGS)
+		return cmd_fail(x, "\"%s\" gives %zu arguments to the program; at most %d expected", x->who, n - 1,
+				CMD_RUN_ARGS);
+	if (want_text(x, &a[0], c->path, sizeof c->path, "program") < 0)
+		return -EINVAL;
+	c->data_len = 0;
+	for (size_t i = 1; i < n; i++) {
+		if (memchr(a[i].s, '\0', a[i].len))
+			return cmd_fail(x, "argument %zu \"%s\" contains \\0: a C string ends there; expected plain text",
+					i, cmd_show(&a[i]).s);
+		if (a[i].len + 1 > CMD_DATA_MAX - c->data_len)
+			return cmd_fail(x, "the arguments of \"%s\" are over %d bytes; at most %d expected", x->who,
+					CMD_DATA_MAX, CMD_DATA_MAX);
+		memcpy(c->data + c->data_len, a[i].s, a[i].len + 1);
+		c->data_len += a[i].len + 1;
+	}
+	c->count = n - 1;
+	return 0;
+}
+
+/* input "TEXT": the bytes as send takes them (C escapes, \n ends a line). */
+static int p_input(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, size_t n)
+{
+	(void)n;
+	if (want_whole_prog(x, c) < 0)
+		return -EINVAL;
+	return want_data(x, c, a[0].s, a[0].len);
+}
+
+/* The calls a fault may change, and which errno each can really get (the
+ * lesson is the program's handling of it, so only errors the call can
+ * return: connect() gets no EAGAIN on TCP, send() no short count here). */
+static const char *const fault_call_words[] = { "recv", "recvfrom", "send", "sendto", "connect", "accept", NULL };
+static const char *const fault_how_words[] = { "short", "eintr", "eagain", "econnreset", NULL };
+static const enum verb fault_verbs[] = { V_RECV, V_RECVFROM, V_SEND, V_SENDTO, V_CONNECT, V_ACCEPT };
+static const int fault_errs[] = { 0, EINTR, EAGAIN, ECONNRESET };
+/* Bit k of fault_allowed[call]: fault_how_words[k] is allowed. */
+static const unsigned fault_allowed[] = { 0xF, 0xF, 0xE, 0xE, 0x2, 0x6 };
+
+static struct list fault_hows_of(int call, const char **buf)
+{
+	int k = 0;
+
+	for (int i = 0; fault_how_words[i]; i++)
+		if (fault_allowed[call] & (1u << i))
+			buf[k++] = i == 0 ? "short N" : fault_how_words[i];
+	buf[k] = NULL;
+	return cmd_join(buf);
+}
+
+/* fault next CALL short N | fault next CALL eintr|eagain|econnreset */
+static int p_fault(struct cmd_ctx *x, struct cmd *c, const struct cmd_tok *a, size_t n)
+{
+	const char *buf[6];
+	unsigned long v;
+	int call, how;
+
+	if (want_whole_prog(x, c) < 0)
+		return -EINVAL;
+	if (!cmd_tok_is(&a[0], "next"))
+		return cmd_fail(x, "unknown word \"%s\" after \"%s\": expected next, e.g. %s fault next recv short 1",
+				cmd_show(&a[0]).s, x->who, side_name(c->t.side));
+	if (n < 3)
+		return cmd_fail(x, "\"%s next\" needs a call and a fault: expected %s, then %s, e.g. %s fault next "
+				"recv short 1", x->who, cmd_join(fault_call_words).s, cmd_join(fault_how_words).s,
+				side_name(c->t.side));
+	call = cmd_lookup(&a[1], fault_call_words);
+	if (call < 0)
+		return cmd_fail(x, "unknown call \"%s\" in \"%s next\": expected %s%s", cmd_show(&a[1]).s, x->who,
+				cmd_join(fault_call_words).s, cmd_suggest(&a[1], fault_call_words).s);
+	how = cmd_lookup(&a[2], fault_how_words);
+	if (how < 0 || !(fault_allowed[call] & (1u << how)))
+		return cmd_fail(x, "%s fault \"%s\" for %s(): expected %s", how < 0 ? "unknown" : "no",
+				cmd_show(&a[2]).s, fault_call_words[call], fault_hows_of(call, buf).s);
+	if (how == 0 && n != 4)
+		return cmd_fail(x, "\"%s next %s short\" needs one byte count: expected a number from 1 to 65535, "
+				"e.g. %s fault next %s short 1", x->who, fault_call_words[call], side_name(c->t.side),
+				fault_call_words[call]);
+	if (how != 0 && n != 3)
+		return cmd_fail(x, "\"%s next %s %s\" takes nothing more; unexpected \"%s\"", x->who,
+				fault_call_words[call], fault_how_words[how], cmd_show(&a[3]).s);
+	if (how == 0 && want_number(x, &a[3], "byte count", 1, 65535, &v) < 0)
+		return -EINVAL;
+	c->fault_call = fault_verbs[call];
+	c->fault_err = fault_errs[how];
+	c->count = how == 0 ? v : 0;
+	return 0;
+}
+
+const char *cmd_fault_call_word(enum verb v)
+{
+	for (size_t i = 0; i < sizeof fault_verbs / sizeof fault_verbs[0]; i++)
+		if (fault_verbs[i] == v)
+			return fault_call_words[i];
+	return "?";
+}
+
 /* ---- the other top-level commands -------------------------------------- */
 
 const char *const wire_words[] = { "pass", "hold", "step", "drop", "delay", "save", "status", NULL };
