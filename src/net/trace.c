@@ -13,6 +13,7 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fdutil.h"
@@ -84,15 +85,26 @@ void trace_free(struct tracer *tr)
 		else
 			syscall(SYS_tgkill, t->tgid, t->pid, SIGKILL);
 	}
-	for (int i = 0; i < TRACE_MAX; i++) {
-		struct tracee *t = &tr->t[i];
-		if (!t->used)
-			continue;
-		while (waitpid(t->pid, NULL, __WALL) < 0 && errno == EINTR)
-			;
-		if (t->pidfd >= 0)
-			close(t->pidfd);
-		memset(t, 0, sizeof(*t));
+	/* Reaped in any order: a killed leader may be reported only once its
+	 * threads are. 5 s at most (SIGKILL is not refused; EXITKILL ends
+	 * whatever is left when sockstep does). */
+	struct timespec ms = { 0, 1000000 };
+	for (int round = 0; round < 5000; round++) {
+		int left = 0;
+		for (int i = 0; i < TRACE_MAX; i++) {
+			struct tracee *t = &tr->t[i];
+			int st;
+			if (!t->used)
+				continue;
+			pid_t w = waitpid(t->pid, &st, __WALL | WNOHANG);
+			if ((w < 0 && errno != EINTR) || (w > 0 && (WIFEXITED(st) || WIFSIGNALED(st))))
+				trace_forget(t);
+			else
+				left++;
+		}
+		if (!left)
+			break;
+		nanosleep(&ms, NULL);
 	}
 	if (tr->sigfd >= 0)
 		close(tr->sigfd);

@@ -41,6 +41,10 @@
  * EXEC, SIGNAL, GONE still are). gdb cannot attach to it (one tracer per
  * process); to debug, run the program outside sockstep.
  *
+ * A program built with -fsanitize=address gets detect_leaks=0 added to its
+ * ASAN_OPTIONS: LeakSanitizer stops threads with ptrace at exit, which a
+ * traced process cannot; it would fail and exit 1.
+ *
  * Signals: trace_init() blocks SIGCHLD in the calling thread (threads
  * started later inherit that; a thread started before that leaves SIGCHLD
  * unblocked may swallow the wake-up: start threads after trace_init, or
