@@ -18,6 +18,7 @@ set -u
 bin=$(realpath "$1")
 . "$(dirname "$0")/lib.sh"
 set_runner "${2:-}"
+. "$(dirname "$0")/own_lib.sh"
 ex=$(dirname "$bin")/examples
 
 # Before issue 20's engine the command does not exist: nothing to test yet.
@@ -125,6 +126,8 @@ for net in lab loopback; do
 done
 
 # ---- 2. sockstep's client against tcp_echo_server -------------------------
+# `continue` runs a program until it blocks in a call; once that call
+# returns, it stops before its next one.
 for net in lab loopback; do
   if [ $net = lab ]; then ip=200.0.0.2; else ip=127.0.0.1; fi
   cat >"$tmp/srv-$net.script" <<EOF
@@ -136,9 +139,11 @@ client connect $ip 80
 expect client result 0
 expect client state ESTABLISHED
 client send "hola"
+server continue
 client recv
 expect client data "hola"
 client close
+server continue
 EOF
   batch "srv-$net" --net $net
   what="$net: sockstep's client against tcp_echo_server"
@@ -148,36 +153,38 @@ EOF
   if diff -u "$tmp/want" "$tmp/srv-$net.calls" >"$tmp/d"; then ok "$what: socket bind listen accept recv send recv(0) close close"
   else bad "$what: the calls listed" "$tmp/d"; fi
   check "$what: its output says who connected" 'grep -qE "Client connected: [0-9.]+ port [0-9]+" "$tmp/srv-$net.out"'
+  check "$what: it exited with status 0" 'grep -qE "^  server +note: server exited with status 0" "$tmp/srv-$net.out"'
 done
 
 # ---- 3. the examples against each other: TCP and UDP ------------------------
+# Each let go on (continue) whenever it stops before a call, until both end.
 for net in lab loopback; do
   if [ $net = lab ]; then ip=200.0.0.2; else ip=127.0.0.1; fi
-  cat >"$tmp/pair-$net.script" <<EOF
-server run tcp_echo_server $ip 80 1
-server continue
-client run tcp_client1b $ip 80 "hello"
-client continue
-EOF
-  batch "pair-$net" --net $net
   what="$net: tcp_client1b against tcp_echo_server"
-  if ran_ok "pair-$net" "$what"; then
-    check "$what: the client got its echo" 'grep -qF "Received 5 bytes: hello" "$tmp/pair-$net.out"'
-    check "$what: the server echoed" 'grep -qF "Received 5 bytes, sending them back" "$tmp/pair-$net.out"'
-    check "$what: both exited with status 0" '[ "$(grep -ciE "(client|server).*exit(ed)?( with)? (status|code) 0" "$tmp/pair-$net.out")" -ge 2 ]'
+  own_start "pair-$net" --net $net
+  own "server run tcp_echo_server $ip 80 1" && own "server continue" &&
+    own "client run tcp_client1b $ip 80 \"hello\"" && own_free client server
+  own_end
+  if own_ok "$what"; then
+    out=$tmp/pair-$net.out
+    check "$what: the client got its echo" 'grep -qE "^  client +\| Received 5 bytes: hello$" "$out"'
+    check "$what: the server echoed" 'grep -qE "^  server +\| Received 5 bytes, sending them back$" "$out"'
+    check "$what: both exited with status 0" \
+      'grep -qE "^  client +note: client exited with status 0" "$out" && grep -qE "^  server +note: server exited with status 0" "$out"'
+    check "$what: the server's accept() shows the client's address" 'grep -qE "^  server +accept\(3, .*-> 4" "$out"'
   fi
-  cat >"$tmp/udp-$net.script" <<EOF
-server run udp_server $ip 80 1
-server continue
-client run udp_client $ip 80 "hola"
-client continue
-EOF
-  batch "udp-$net" --net $net
   what="$net: udp_client against udp_server"
-  if ran_ok "udp-$net" "$what"; then
-    check "$what: the client got its echo from the server" 'grep -qE "Received 4 bytes from $ip port 80: hola" "$tmp/udp-$net.out"'
-    calls client "$tmp/udp-$net.out" | tr '\n' ' ' >"$tmp/udp.calls"
-    check "$what: socket sendto recvfrom close" '[ "$(cat "$tmp/udp.calls")" = "socket 3 sendto 4 recvfrom 4 close 0 " ]'
+  own_start "udp-$net" --net $net
+  own "server run udp_server $ip 80 1" && own "server continue" &&
+    own "client run udp_client $ip 80 \"hola\"" && own_free client server
+  own_end
+  if own_ok "$what"; then
+    out=$tmp/udp-$net.out
+    check "$what: the client got its echo from the server" 'grep -qE "Received 4 bytes from $ip port 80: hola" "$out"'
+    calls client "$out" | tr '\n' ' ' >"$tmp/udp.calls"
+    check "$what: socket 3, sendto 4, recvfrom 4, close 0 (got: $(cat "$tmp/udp.calls"))" '[ "$(cat "$tmp/udp.calls")" = "socket 3 sendto 4 recvfrom 4 close 0 " ]'
+    calls server "$out" | tr '\n' ' ' >"$tmp/udp.calls"
+    check "$what: the server: socket 3, bind 0, recvfrom 4, sendto 4, close 0 (got: $(cat "$tmp/udp.calls"))" '[ "$(cat "$tmp/udp.calls")" = "socket 3 bind 0 recvfrom 4 sendto 4 close 0 " ]'
   fi
 done
 

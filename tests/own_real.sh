@@ -19,43 +19,30 @@ if ! "$bin" --help 2>&1 | grep -qE '^ +SIDE run '; then
   exit 77
 fi
 
-# batch NAME: sockstep --batch --net lab on $tmp/NAME.script; output in
-# $tmp/NAME.out, stderr $tmp/NAME.err; status 0 when it exited 0, wrote
-# nothing to stderr (else a FAIL line says so).
-batch() {
-  local rc
-  "${run[@]}" --batch --net lab --wait 2s --script "$tmp/$1.script" >"$tmp/$1.out" 2>"$tmp/$1.err"
-  rc=$?
-  if [ "$rc" = 0 ] && [ ! -s "$tmp/$1.err" ]; then ok "$2: batch exit 0"; return 0; fi
-  bad "$2: batch exit $rc$([ -s "$tmp/$1.err" ] && echo ', stderr:')" "$tmp/$1.err"
-  show "$tmp/$1.out"
-  return 1
-}
+. "$(dirname "$0")/own_lib.sh"
+# Each program is let go on (continue) until it waits for the other side
+# (blocked in a call), as a person at the prompt would.
 
 # ---- curl ---------------------------------------------------------------------
 # -q: no ~/.curlrc; --noproxy: an http_proxy in the environment is not asked.
 if need curl curl; then
-  cat >"$tmp/curl.script" <<'EOF'
-server socket tcp
-server bind 200.0.0.2 80
-server listen 5
-server accept
-client run curl -q -s -S --noproxy "*" http://200.0.0.2/lecture.txt
-client continue
-expect server blocked no
-server recv
-server send "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 24\r\n\r\nSTEP7 accepted, by curl\n"
-server close
-client continue
-EOF
-  if batch curl "curl fetching a page from sockstep's server"; then
+  what="curl fetching a page from sockstep's server"
+  own_start curl --net lab
+  own "server socket tcp" && own "server bind 200.0.0.2 80" && own "server listen 5" && own "server accept" &&
+    own 'client run curl -q -s -S --noproxy "*" http://200.0.0.2/lecture.txt' &&
+    own_until client 'send\([0-9]+, "GET /lecture.txt HTTP/1.1.* -> [0-9]+' &&
+    own "server recv" &&
+    own 'server send "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 24\r\n\r\nSTEP7 accepted, by curl\n"' &&
+    own "server close" && own_free client
+  own_end
+  if own_ok "$what"; then
     out=$tmp/curl.out
-    check "curl: its non-blocking connect shown: EINPROGRESS" 'grep -qE "connect\(.*200\.0\.0\.2, port 80.*-> -1 EINPROGRESS" "$out"'
-    check "curl: its wait shown (poll)" 'grep -qE "^ +client +.*poll\(" "$out"'
-    check "curl: getsockopt(SO_ERROR) shown" 'grep -qE "getsockopt\(.*SO_ERROR" "$out"'
+    check "curl: its non-blocking connect shown: EINPROGRESS" 'grep -qE "^  client +connect\(.*200\.0\.0\.2, port 80.*-> -1 EINPROGRESS" "$out"'
+    check "curl: its wait shown (poll)" 'grep -qE "^  client +poll\(" "$out"'
+    check "curl: getsockopt(SO_ERROR) shown" 'grep -qE "^  client +getsockopt\(.*SO_ERROR" "$out"'
     check "curl: its request reached sockstep's server" 'grep -qF "GET /lecture.txt HTTP/1.1" "$out"'
-    check "curl: printed the page" 'grep -qF "STEP7 accepted, by curl" "$out"'
-    check "curl: exited with status 0" 'grep -qiE "client.*exit(ed)?( with)? (status|code) 0" "$out"'
+    check "curl: printed the page" 'grep -qE "^  client +\| STEP7 accepted, by curl$" "$out"'
+    check "curl: exited with status 0" 'grep -qE "^  client +note: client exited with status 0" "$out"'
   fi
 fi
 
@@ -63,77 +50,54 @@ fi
 # /usr/bin/python3: the system's, which uid 65534 may run too.
 py=/usr/bin/python3
 if [ -x "$py" ] || skip "no /usr/bin/python3 (Debian package python3)"; then
-  cat >"$tmp/py.script" <<EOF
-server socket tcp
-server bind 200.0.0.2 80
-server listen 5
-server accept
-client run $py -c "import socket; s = socket.create_connection(('server', 80)); print('peer', s.getpeername()); s.sendall(b'hola'); print('got', s.recv(100)); s.close()"
-client continue
-expect server remote 100.0.0.1 *
-server recv
-expect server data "hola"
-server send "HOLA"
-client continue
-EOF
-  if batch py "python3 connecting to the name server"; then
+  what="python3 connecting to the name server"
+  own_start py --net lab
+  own "server socket tcp" && own "server bind 200.0.0.2 80" && own "server listen 5" && own "server accept" &&
+    own "client run $py -c \"import socket; s = socket.create_connection(('server', 80)); print('peer', s.getpeername()); s.sendall(b'hola'); print('got', s.recv(100)); s.close()\"" &&
+    own_until_blocked client && own "expect server remote 100.0.0.1 *" &&
+    own "server recv" && own 'expect server data "hola"' && own 'server send "HOLA"' && own_free client
+  own_end
+  if own_ok "$what"; then
     out=$tmp/py.out
-    check "python3: the name server is 200.0.0.2" 'grep -qF "peer ('"'"'200.0.0.2'"'"', 80)" "$out"'
-    check "python3: connect shown to 200.0.0.2 port 80" 'grep -qE "^ +client +.*connect\(3, \{AF_INET, 200\.0\.0\.2, port 80\}" "$out"'
-    check "python3: got the answer" 'grep -qF "got b'"'"'HOLA'"'"'" "$out"'
-    check "python3: exited with status 0" 'grep -qiE "client.*exit(ed)?( with)? (status|code) 0" "$out"'
-    check "python3: no DNS query on the wire" '! grep -qE ":53 |\.53 " "$out"'
+    check "python3: the name server is 200.0.0.2" "grep -qF \"peer ('200.0.0.2', 80)\" \"\$out\""
+    check "python3: connect shown to 200.0.0.2 port 80" 'grep -qE "^  client +connect\([0-9]+, \{AF_INET, 200\.0\.0\.2, port 80\}" "$out"'
+    check "python3: got the answer" "grep -qF \"got b'HOLA'\" \"\$out\""
+    check "python3: exited with status 0" 'grep -qE "^  client +note: client exited with status 0" "$out"'
+    check "python3: no DNS query on the wire" '! grep -qE "^  wire .*:53 " "$out"'
   fi
 fi
 
 # ---- nc, both directions -------------------------------------------------------
 if need nc netcat-openbsd; then
-  # nc the client: its input goes to sockstep's server, the answer to its output.
-  # It would wait for the end of its input after the server closes: killed.
-  cat >"$tmp/nc-client.script" <<'EOF'
-server socket tcp
-server bind 200.0.0.2 80
-server listen 5
-server accept
-client run nc 200.0.0.2 80
-client continue
-expect server blocked no
-client input "hello from nc\n"
-client continue
-server recv
-expect server data "hello from nc\n"
-server send "hello from sockstep\n"
-client continue
-server close
-client kill
-EOF
-  if batch nc-client "nc as the client of sockstep's server"; then
+  # nc the client: its input goes to sockstep's server, the answer to its
+  # output. It would wait for the end of its input after the server closes: killed.
+  what="nc as the client of sockstep's server"
+  own_start nc-client --net lab
+  own "server socket tcp" && own "server bind 200.0.0.2 80" && own "server listen 5" && own "server accept" &&
+    own "client run nc 200.0.0.2 80" && own_until_blocked client &&
+    own "expect server blocked no" && own 'client input "hello from nc\n"' && own_until_blocked client &&
+    own "server recv" && own 'expect server data "hello from nc\n"' && own 'server send "hello from sockstep\n"' &&
+    own_until_blocked client && own "client kill"
+  own_end
+  if own_ok "$what"; then
     out=$tmp/nc-client.out
-    check "nc client: connect shown" 'grep -qE "^ +client +.*connect\(3, \{AF_INET, 200\.0\.0\.2, port 80\}" "$out"'
-    check "nc client: printed the server's line" 'grep -qF "hello from sockstep" "$out"'
+    check "nc client: connect shown" 'grep -qE "^  client +connect\(3, \{AF_INET, 200\.0\.0\.2, port 80\}" "$out"'
+    check "nc client: printed the server's line" 'grep -qE "^  client +\| hello from sockstep$" "$out"'
   fi
   # nc the server: it listens; sockstep's client connects and talks with it.
-  cat >"$tmp/nc-server.script" <<'EOF'
-server run nc -l 200.0.0.2 80
-server continue
-expect server blocked yes
-client socket tcp
-client connect 200.0.0.2 80
-expect client result 0
-expect client state ESTABLISHED
-client send "hello from sockstep\n"
-server input "hello from nc\n"
-server continue
-client recv
-expect client data "hello from nc\n"
-client close
-server kill
-EOF
-  if batch nc-server "nc as the server of sockstep's client"; then
+  what="nc as the server of sockstep's client"
+  own_start nc-server --net lab
+  own "server run nc -l 200.0.0.2 80" && own_until_blocked server &&
+    own "client socket tcp" && own "client connect 200.0.0.2 80" && own "expect client result 0" &&
+    own 'client send "hello from sockstep\n"' && own_until_blocked server &&
+    own 'server input "hello from nc\n"' && own_until_blocked server &&
+    own "client recv" && own 'expect client data "hello from nc\n"' && own "client close" && own "server kill"
+  own_end
+  if own_ok "$what"; then
     out=$tmp/nc-server.out
-    check "nc server: listen shown" 'grep -qE "^ +server +.*listen\(3, [0-9]+\) +-> 0" "$out"'
-    check "nc server: accept shown, the client's address" 'grep -qE "^ +server +.*accept.*100\.0\.0\.1" "$out"'
-    check "nc server: printed the client's line" 'grep -qF "hello from sockstep" "$out"'
+    check "nc server: listen shown" 'grep -qE "^  server +listen\(3, [0-9]+\) +-> 0" "$out"'
+    check "nc server: accept shown, the client's address" 'grep -qE "^  server +accept.*-> [0-9]+" "$out" && grep -qE "100\.0\.0\.1" "$out"'
+    check "nc server: printed the client's line" 'grep -qE "^  server +\| hello from sockstep$" "$out"'
   fi
 fi
 
