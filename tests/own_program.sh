@@ -12,12 +12,18 @@
 #  - the calls sockstep lists for a program are the network calls
 #    `strace -f -qq -e trace=network` shows for the same program run on its
 #    own (in `unshare -rn`, on 127.0.0.1): names and results, in order.
-# With --as-nobody, sockstep runs as uid 65534 (root only).
-#   own_program.sh SOCKSTEP [--as-nobody]
+# With --as-nobody, sockstep runs as uid 65534; with --sudo, as root with
+# SUDO_UID=65534 (as sudo starts it), so the programs run as 65534 (root only).
+#   own_program.sh SOCKSTEP [--as-nobody|--sudo]
 set -u
 bin=$(realpath "$1")
 . "$(dirname "$0")/lib.sh"
-set_runner "${2:-}"
+if [ "${2:-}" = --sudo ]; then
+  need_root "sockstep started by sudo (SUDO_UID)" || finish
+  run=(env SUDO_UID=65534 SUDO_GID=65534 "$bin")
+else
+  set_runner "${2:-}"
+fi
 . "$(dirname "$0")/own_lib.sh"
 ex=$(dirname "$bin")/examples
 
@@ -83,6 +89,26 @@ strace_calls() {
 }
 # network_only: sockstep's list kept to strace's trace=network set.
 network_only() { grep -E "^($NETWORK) "; }
+
+# ---- 0. it runs as the user, with no capability -----------------------------
+# Root without SUDO_UID acts for uid 65534 (as sockstep does); a user for itself.
+if [ "$(id -u)" = 0 ]; then user=65534; else user=$(id -u); fi
+own_start whoami --net lab
+if own "client run tcp_client1b 200.0.0.2 80 \"hello\""; then
+  pid=$(sed -n 's/.*client runs tcp_client1b (pid \([0-9]*\)).*/\1/p' "$tmp/whoami.out" | head -n 1)
+  if [ -z "$pid" ] || [ ! -r "/proc/$pid/status" ]; then bad "run: no pid of tcp_client1b in its note" "$tmp/whoami.out"
+  else
+    grep -E '^(Uid|Gid|CapEff|CapPrm|TracerPid):' "/proc/$pid/status" >"$tmp/status"
+    check "the program runs as uid $user, with no capability, traced (/proc/$pid/status)" \
+      'grep -qE "^Uid:\s+$user\s+$user\s+$user\s+$user$" "$tmp/status" && grep -qE "^CapEff:\s+0+$" "$tmp/status" &&
+       grep -qE "^CapPrm:\s+0+$" "$tmp/status" && ! grep -qE "^TracerPid:\s+0$" "$tmp/status"' || show "$tmp/status"
+    # Its descriptors: 0-2 only (nothing of sockstep's), stopped before socket().
+    fds=$(ls "/proc/$pid/fd" 2>/dev/null | sort -n | tr '\n' ' ')
+    check "the program holds descriptors 0 1 2 only (got: $fds)" '[ "$fds" = "0 1 2 " ]'
+  fi
+  own "client kill"
+fi
+own_end
 
 # ---- 1. tcp_client1b stepped, against sockstep's own server ---------------
 for net in lab loopback; do
