@@ -316,9 +316,9 @@ static const struct opt_row rows[O_COUNT_] = {
 		     M_ALONE, 0, C_WITH, "--list-lessons only lists the lessons and exits; expected --list-lessons alone",
 		     0, NULL, set_list },
 	[O_RUN] = { "run", 0, required_argument, "SIDE=PROG",
-		    "start your own program PROG (with its arguments, in one\n"
-		    "quoted word) as SIDE's program, traced, before any other\n"
-		    "command: --run 'client=tcp_client1b 200.0.0.2 80'; repeatable",
+		    "start your own program PROG (its arguments in the same\n"
+		    "word) as SIDE's program, traced, before any other command,\n"
+		    "e.g. --run 'client=tcp_client1b 200.0.0.2 80'; repeatable",
 		    M_ANY, BIT(O_COMPARE), C_WITH, "--compare runs two lessons only", 0, NULL, set_run },
 	[O_NET] = { "net", 'n', required_argument, "MODE",
 		    "where the sockets live:\n"

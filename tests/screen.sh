@@ -177,7 +177,8 @@ send z
 check "z again: back to all panes" 'wait_for "sockaddr_in"'
 
 send n
-check "n without a lesson says how to load one" 'wait_for "no lesson loaded: L opens the lesson menu"'
+check "n without a lesson or a program of yours says how to start one" \
+	'wait_for "nothing to step: L opens a lesson; client run PROGRAM starts your program"'
 
 # ---- leaving: q -----------------------------------------------------------
 
@@ -686,5 +687,19 @@ click 10 11
 check "mouse: a click in the table focuses it again" 'wait_for "─[ 5-tuple"'
 send q
 check_exit "the mouse" 0
+
+# ---- n with no lesson steps your own program (issue 20) -------------------
+# The focused client pane's program: n runs "client next" (the log says what
+# ran, whatever the engine answers); with another pane focused, the program
+# last run or stepped.
+ui_fresh_log
+tmux_session ownstep 100 30 "$bin --net loopback --log $UI_LOG 2>$tmp/errn"
+wait_for "5-tuple" >/dev/null
+send BTab
+check "S-Tab from the 5-tuple focuses the client pane" 'wait_for "─[ client"'
+send n
+check "n, no lesson, client pane focused: it runs \"client next\"" \
+	'wait_until grep -qF "exec \"client next\"" "$UI_LOG"'
+check "n, no lesson: the lesson's notice is not shown" '! shown -F "no lesson loaded"'
 
 finish

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "call.h"
@@ -30,7 +31,19 @@ struct traced_all {
 	struct sysc_call sc[ENGINE_MAX_PROGS]; /* each program's call, from its enter to its exit */
 	bool execd[ENGINE_MAX_PROGS];
 	bool thread_told[ENGINE_MAX_PROGS];
+	unsigned long cont_since[ENGINE_MAX_PROGS]; /* "continue": when it began (CLOCK_MONOTONIC ms) */
 };
+
+/* "continue" runs a program until it blocks; one that never blocks (a loop
+ * of sends) is stopped before a call after this long, so that a step ends. */
+#define CONT_MAX_MS 3000
+
+static unsigned long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (unsigned long)ts.tv_sec * 1000 + (unsigned long)ts.tv_nsec / 1000000;
+}
 
 static struct eprog *prog_of_pid(struct engine *e, pid_t pid)
 {
@@ -124,7 +137,8 @@ static void dispatch(struct engine *e, const struct trace_ev *ev);
 static void step_wait(struct engine *e, struct eprog *pr)
 {
 	struct traced_all *T = e->trace;
-	pr->seq = e->log->seq;
+	if (!pr->busy) /* a call made again after a signal keeps its step */
+		pr->seq = e->log->seq;
 	pr->tstate = TP_IN_CALL;
 	if (trace_step(&T->tr, pr->tr) < 0)
 		return; /* it is gone: its TEV_GONE follows */
@@ -175,6 +189,11 @@ static void on_enter(struct engine *e, struct eprog *pr, const struct trace_ev *
 	}
 	if (pr->fault_call != V_COUNT_ && tcall_fault_matches(pr->fault_call, pr->verb))
 		apply_fault(e, pr);
+	if (pr->tcont && now_ms() - T->cont_since[pr - e->progs] > CONT_MAX_MS) {
+		pr->tcont = false;
+		slot_log(e, EV_INFO, pr, pr->tfd, "%s has run freely for %d s without blocking in a call: stopped before "
+			 "this one (\"%s continue\" lets it go on)", pr->name, CONT_MAX_MS / 1000, pr->name);
+	}
 	if (pr->tcont) {
 		step_wait(e, pr);
 		return;
@@ -282,6 +301,7 @@ static void on_new(struct engine *e, struct eprog *pr, const struct trace_ev *ev
 	ch->tin = ch->tout = -1;
 	ch->fault_call = V_COUNT_;
 	ch->tcont = pr->tcont;
+	T->cont_since[ch - e->progs] = T->cont_since[pr - e->progs];
 	slot_log(e, EV_INFO, ch, -1, "fork() made %s (pid %d): a copy of %s with the same descriptors, each one "
 		 "another reference to the same socket; it stops before its own socket calls (\"%s next\")", ch->name,
 		 (int)ev->pid, pr->name, ch->name);
@@ -298,9 +318,12 @@ static void dispatch(struct engine *e, const struct trace_ev *ev)
 			trace_resume(&T->tr, t);
 		return;
 	}
-	drain(e, owner(e, pr), false);
+	/* What the interrupted call returned comes before what the program
+	 * printed after it. */
 	if (pr->trestart && ev->kind != TEV_SIGNAL && ev->kind != TEV_NEW && resolve_restart(e, pr, ev))
 		return;
+	if (!pr->trestart) /* a signal is passed on at once: the program may have printed after it */
+		drain(e, owner(e, pr), false);
 	size_t slot = (size_t)(pr - e->progs);
 	switch (ev->kind) {
 	case TEV_ENTER:
@@ -338,23 +361,40 @@ static bool settled(const struct eprog *pr)
 		return true;
 	if (pr->tstate != TP_RUNNING || !pr->tr)
 		return false;
-	return trace_blocked(pr->tr) && trace_syscall_now(pr->tr) == SYS_read; /* its input */
+	if (!trace_blocked(pr->tr))
+		return false;
+	/* Sleeping for what no step of the network brings: its input, a child,
+	 * a signal. A timer (sleep) is waited for: its next call comes. */
+	switch (trace_syscall_now(pr->tr)) {
+	case SYS_read:
+	case SYS_wait4:
+	case SYS_waitid:
+	case SYS_rt_sigsuspend:
+#ifdef SYS_pause
+	case SYS_pause:
+#endif
+		return true;
+	default:
+		return false;
+	}
 }
 
-/* quick (the loop's turn): also give up once it sleeps outside a call
- * (a timer, a file): its next stop wakes the loop again. */
-static void wait_settled(struct engine *e, struct eprog *pr, int ms, bool quick)
+/* It also gives up once the program sleeps outside a call (a timer): the
+ * wire must relay meanwhile (in the lab the frames cross only when sockstep
+ * relays them), and its next stop wakes the loop again. */
+static void wait_settled(struct engine *e, struct eprog *pr, int ms)
 {
 	struct traced_all *T = e->trace;
 	int asleep = 0;
 	for (int i = 0; i < ms && !settled(pr); i++) {
 		asleep = pr->tstate == TP_RUNNING && pr->tr && trace_blocked(pr->tr) ? asleep + 1 : 0;
-		if (quick && asleep >= 4)
+		if (asleep >= 4)
 			return;
 		struct eprog *o = owner(e, pr);
 		struct pollfd pf[2] = { { .fd = T->tr.sigfd, .events = POLLIN }, { .fd = o->tout, .events = POLLIN } };
 		poll(pf, 2, 1);
-		drain(e, o, false);
+		if (!pr->trestart)
+			drain(e, o, false);
 		struct trace_ev ev;
 		while (!pr->gone && next_event(e, pr->p.pid, &ev)) {
 			dispatch(e, &ev);
@@ -429,9 +469,14 @@ static int run(struct engine *e, const struct cmd *c, char *err, size_t errlen)
 			if (!p || p->gone)
 				cmd_prog_name(c->t.side, n, 0, other, sizeof(other));
 		}
-		return ERR("%s runs already (%s); expected \"%s run %s\" for a program of its own, or \"%s kill\" first",
-			   name, old->traced ? "a program you ran" : "sockstep's own calls", other[0] ? other : name,
-			   c->path, old->traced ? name : name);
+		if (!other[0])
+			return ERR("%s runs already, and so do %s's other programs (up to %d): expected \"%s kill\" or "
+				   "a command for one of them", name, side_name(c->t.side), CMD_PROG_MAX, name);
+		if (!old->traced) /* sockstep's own: no command ends it */
+			return ERR("%s runs already (it makes sockstep's own calls); expected \"%s run %s\" for a program "
+				   "of its own", name, other, c->path);
+		return ERR("%s runs already (a program you ran); expected \"%s run %s\" for a program of its own, or "
+			   "\"%s kill\" first", name, other, c->path, name);
 	}
 	if (trace_resolve(c->path, path, sizeof(path), err, errlen) < 0 || tracer_of(e, err, errlen) < 0)
 		return -EINVAL;
@@ -459,7 +504,7 @@ static int run(struct engine *e, const struct cmd *c, char *err, size_t errlen)
 		slot_log(e, EV_INFO, pr, -1, "%s", note);
 	slot_log(e, EV_INFO, pr, -1, "%s runs %s (pid %d) in the %s host, traced: it stops before each of its "
 		 "socket calls, and \"%s next\" makes it", name, c->path, (int)t->pid, side_name(pr->side), name);
-	wait_settled(e, pr, SETTLE_WAIT_MS, false);
+	wait_settled(e, pr, SETTLE_WAIT_MS);
 	return 0;
 }
 
@@ -503,7 +548,7 @@ static int input(struct engine *e, struct eprog *pr, const struct cmd *c, char *
 	escape_bytes(c->data, (size_t)n, esc, sizeof(esc));
 	slot_log(e, EV_INFO, pr, -1, "\"%s\" (%zd bytes) written to %s's standard input%s", esc, n, pr->name,
 		 (size_t)n < c->data_len ? ": its pipe is full, the rest is lost" : "");
-	wait_settled(e, pr, SETTLE_WAIT_MS, false);
+	wait_settled(e, pr, SETTLE_WAIT_MS);
 	return 0;
 }
 
@@ -536,13 +581,14 @@ int traced_exec(struct engine *e, const struct cmd *c, char *err, size_t errlen)
 		if (pr->tstate != TP_BEFORE)
 			return refuse_busy(pr, err, errlen);
 		step_wait(e, pr);
-		wait_settled(e, pr, SETTLE_WAIT_MS, false);
+		wait_settled(e, pr, SETTLE_WAIT_MS);
 		return 0;
 	case V_CONTINUE:
 		pr->tcont = true;
+		T->cont_since[pr - e->progs] = now_ms();
 		if (pr->tstate == TP_BEFORE)
 			step_wait(e, pr);
-		wait_settled(e, pr, SETTLE_WAIT_MS, false);
+		wait_settled(e, pr, SETTLE_WAIT_MS);
 		return 0;
 	case V_DETACH:
 		if (trace_detach(&T->tr, pr->tr) < 0)
@@ -559,7 +605,7 @@ int traced_exec(struct engine *e, const struct cmd *c, char *err, size_t errlen)
 		slot_log(e, EV_INFO, pr, -1, "kill(%d, SIGKILL): %s ends at once, wherever it is", (int)pr->p.pid, pr->name);
 		pr->tstate = TP_RUNNING;
 		pr->tcont = false;
-		wait_settled(e, pr, SETTLE_WAIT_MS, false);
+		wait_settled(e, pr, SETTLE_WAIT_MS);
 		return 0;
 	case V_INPUT:
 		return input(e, pr, c, err, errlen);
@@ -600,19 +646,19 @@ int traced_progress(struct engine *e)
 	if (!e->trace)
 		return 0;
 	int n = 0;
-	for (int i = 0; i < ENGINE_MAX_PROGS; i++)
-		if (e->progs[i].used && e->progs[i].traced)
-			n += drain(e, &e->progs[i], false);
 	struct trace_ev ev;
 	while (next_event(e, 0, &ev)) {
-		dispatch(e, &ev);
+		dispatch(e, &ev); /* each event after what was printed before it */
 		n++;
 		/* A call that returned: on to the next one, so that the line saying
 		 * where it stops follows the result, whatever the wire does. */
 		struct eprog *pr = ev.kind == TEV_EXIT_CALL ? prog_of_pid(e, ev.pid) : NULL;
 		if (pr)
-			wait_settled(e, pr, SETTLE_WAIT_MS / 4, true);
+			wait_settled(e, pr, SETTLE_WAIT_MS / 4);
 	}
+	for (int i = 0; i < ENGINE_MAX_PROGS; i++) /* not before what an interrupted call returned */
+		if (e->progs[i].used && e->progs[i].traced && !e->progs[i].trestart)
+			n += drain(e, &e->progs[i], false);
 	return n;
 }
 

@@ -19,7 +19,11 @@ static const struct sock_kind kind_tcp = { "tcp", AF_INET, SOCK_STREAM, IPPROTO_
 					   "0", PROTO_TCP, "" };
 static const struct sock_kind kind_udp = { "udp", AF_INET, SOCK_DGRAM, IPPROTO_UDP, "AF_INET", "SOCK_DGRAM",
 					   "0", PROTO_UDP, "" };
-static const struct sock_kind kind_other = { "other", 0, 0, 0, "", "", "", PROTO_NONE,
+static const struct sock_kind kind_unix = { "AF_UNIX", AF_UNIX, 0, 0, "AF_UNIX", "", "", PROTO_NONE,
+					    "a local socket, between processes of one host (no network)" };
+static const struct sock_kind kind_inet6 = { "AF_INET6", AF_INET6, 0, 0, "AF_INET6", "", "", PROTO_NONE,
+					     "an IPv6 socket" };
+static const struct sock_kind kind_other = { "socket", 0, 0, 0, "", "", "", PROTO_NONE,
 					     "a socket of another family or type" };
 
 static const struct sock_kind *kind_of(uint64_t domain, uint64_t type, uint64_t proto)
@@ -29,7 +33,7 @@ static const struct sock_kind *kind_of(uint64_t domain, uint64_t type, uint64_t 
 		return &kind_tcp;
 	if (domain == AF_INET && t == SOCK_DGRAM && (proto == 0 || proto == IPPROTO_UDP))
 		return &kind_udp;
-	return &kind_other;
+	return domain == AF_UNIX ? &kind_unix : domain == AF_INET6 ? &kind_inet6 : &kind_other;
 }
 
 static long reader(void *ctx, uint64_t addr, void *buf, size_t len)
@@ -69,6 +73,19 @@ static void log_sockaddr(struct engine *e, struct eprog *pr, const struct call_a
 			 "the program meant %u, it stored the port without htons(): on this %s CPU the bytes came out "
 			 "the other way round", b.bytes[SA_PORT][2], b.bytes[SA_PORT][3], b.port_host, swapped,
 			 sa_little_endian() ? "little-endian" : "big-endian");
+}
+
+/* libc's resolver (getaddrinfo, gethostbyname) asks the name service
+ * cache daemon first over an AF_UNIX socket: that call is the resolver's,
+ * not one the program wrote. */
+static void resolver_note(struct engine *e, struct eprog *pr, const struct sysc_call *sc)
+{
+	static const char nscd[] = "/var/run/nscd/socket";
+	if (pr->verb != V_CONNECT || sc->sa_full_len < 2 + sizeof(nscd) - 1 || sc->sa_full[0] != AF_UNIX ||
+	    memcmp(sc->sa_full + 2, nscd, sizeof(nscd) - 1))
+		return;
+	slot_log(e, EV_INFO, pr, pr->tfd, "libc resolver: getaddrinfo() asks nscd, the name service cache, first; "
+		 "where none runs it reads /etc/hosts (in the lab, a hosts file naming server and client)");
 }
 
 /* What the entry's prepare would have set up, from the real arguments. */
@@ -129,6 +146,7 @@ bool tcall_enter(struct engine *e, struct eprog *pr, const struct trace_ev *ev, 
 	log_sockaddr(e, pr, &sc->ca);
 	if (sc->note[0])
 		slot_log(e, EV_INFO, pr, fd, "%s", sc->note);
+	resolver_note(e, pr, sc);
 	return true;
 }
 

@@ -45,6 +45,11 @@
  * ASAN_OPTIONS: LeakSanitizer stops threads with ptrace at exit, which a
  * traced process cannot; it would fail and exit 1.
  *
+ * Waiting for input: its reads of stdin (descriptor 0) do not stop; a
+ * program asleep there shows as trace_blocked() with trace_syscall_now()
+ * == SYS_read while no call is stepped. Writes to *in (trace_spawn) of a
+ * program that has ended give EPIPE (sockstep ignores SIGPIPE).
+ *
  * Signals: trace_init() blocks SIGCHLD in the calling thread (threads
  * started later inherit that; a thread started before that leaves SIGCHLD
  * unblocked may swallow the wake-up: start threads after trace_init, or

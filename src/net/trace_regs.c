@@ -14,8 +14,7 @@ typedef struct user_regs_struct regs_t;
 #define REG_RET(r) ((r).rax)
 #define REG_ARG2(r) ((r).rdx)
 #elif defined(__aarch64__)
-#include <asm/ptrace.h>
-typedef struct user_pt_regs regs_t;
+typedef struct user_regs_struct regs_t; /* the kernel's user_pt_regs: regs[31], sp, pc, pstate */
 #define REG_RET(r) ((r).regs[0])
 #define REG_ARG2(r) ((r).regs[2])
 #else

@@ -315,6 +315,20 @@ static void conv_list_draw(struct ui *u, struct ui_pane *p, const struct newest 
 
 static const char *const stage_short[SA_NSTAGES] = { "mem", "fam", "adr", "prt" };
 
+/* A traced program's sockaddr: its bytes as read from its memory at the
+ * call, one row (its statements were not seen). */
+static bool read_back(const struct sa_build *b)
+{
+	return !b->code[SA_MEMSET][0];
+}
+
+static const char *stage_label(const struct sa_build *b, int st, bool full)
+{
+	if (read_back(b))
+		return full ? "in memory" : "mem";
+	return full ? stage_name[st] : stage_short[st];
+}
+
 /* A pane too narrow for 16 spaced bytes (80 columns give it 36): every
  * stage still shows all 16 bytes, two digits each without blanks, every
  * second byte underlined so that [0], [1], ... can be counted at a glance;
@@ -326,7 +340,7 @@ static int dense_draw(struct ui *u, struct ui_pane *p, const struct sa_build *b,
 	int lw = p->w - 32 >= LABEL_W ? LABEL_W : 4;
 	int y = 0, first = 0;
 	bool head = p->h > SA_NSTAGES;
-	while (first < SA_NSTAGES - 1 && SA_NSTAGES - first > p->h)
+	while (first < SA_NSTAGES - 1 && (SA_NSTAGES - first > p->h || (read_back(b) && first < SA_PORT)))
 		first++;
 	if (head) {
 		/* The lecture's [i] over the byte each field starts with:
@@ -339,8 +353,7 @@ static int dense_draw(struct ui *u, struct ui_pane *p, const struct sa_build *b,
 	}
 	for (int st = first; st < SA_NSTAGES && y < p->h; st++, y++) {
 		bool last = st == SA_NSTAGES - 1;
-		ui_put(u, p->win, y, 0, lw, lw == LABEL_W ? stage_name[st] : stage_short[st],
-		       u->attr[last ? R_CURRENT : R_TEXT]);
+		ui_put(u, p->win, y, 0, lw, stage_label(b, st, lw == LABEL_W), u->attr[last ? R_CURRENT : R_TEXT]);
 		for (int i = 0; i < 16; i++) {
 			char hx[4];
 			snprintf(hx, sizeof(hx), "%02X", b->bytes[st][i]);
@@ -433,11 +446,11 @@ static void hex_draw(struct ui *u, struct ui_pane *p)
 		/* A short pane drops the field names, then the oldest stages,
 		 * never the current one. */
 		int first = 0;
-		while (first < SA_NSTAGES - 1 && SA_NSTAGES - first > p->h)
+		while (first < SA_NSTAGES - 1 && (SA_NSTAGES - first > p->h || (read_back(b) && first < SA_PORT)))
 			first++;
 		for (int st = first; st < SA_NSTAGES && y < p->h; st++, y++) {
 			bool last = st == SA_NSTAGES - 1;
-			ui_put(u, p->win, y, 0, LABEL_W, stage_name[st], u->attr[last ? R_CURRENT : R_TEXT]);
+			ui_put(u, p->win, y, 0, LABEL_W, stage_label(b, st, true), u->attr[last ? R_CURRENT : R_TEXT]);
 			stage_bytes(u, p, y, b, st, 0, nb, &h);
 			if (nb < 16)
 				ui_put(u, p->win, y, LABEL_W + nb * 3, 1, ui_glyph(u, G_ELLIPSIS), u->attr[R_MINOR]);

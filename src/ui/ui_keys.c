@@ -149,9 +149,50 @@ static int k_quit(struct ui *u, int k)
 	return UH_REDRAW;
 }
 
-/* n, b, r; without a lesson b and r are the focused pane's. */
+/* The program of side (SIDE_NONE: any) that a run, next or continue acted
+ * on last, from the log's commands (their canonical lines: "client2 next"). */
+static bool last_stepped(const struct session *s, enum side side, char *name, size_t len)
+{
+	for (size_t i = s->n; i-- > s->first;) {
+		const struct event *ev = session_at(s, i);
+		char prog[24], verb[16];
+		if (!ev || ev->kind != EV_COMMAND || !ev->text || (side != SIDE_NONE && ev->side != side) ||
+		    sscanf(ev->text, "%23s %15s", prog, verb) != 2)
+			continue;
+		if (!strcmp(verb, "run") || !strcmp(verb, "next") || !strcmp(verb, "continue")) {
+			snprintf(name, len, "%s", prog);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* n with no lesson: your own program's next call ("SIDE next"), for the
+ * program of the focused side's pane, else for the one last run or stepped. */
+static void step_own(struct ui *u)
+{
+	enum side side = u->focus == P_SERVER || u->focus == P_SERVER_B ? SIDE_SERVER
+			 : u->focus == P_CLIENT || u->focus == P_CLIENT_B ? SIDE_CLIENT : SIDE_NONE;
+	char prog[24], line[48];
+
+	if (!last_stepped(&ui_target(u)->log, side, prog, sizeof(prog))) {
+		if (side == SIDE_NONE) {
+			ui_notice(u, false, "nothing to step: L opens a lesson; client run PROGRAM starts your program");
+			return;
+		}
+		snprintf(prog, sizeof(prog), "%s", side_name(side));
+	}
+	snprintf(line, sizeof(line), "%s next", prog);
+	ui_run_line(u, line);
+}
+
+/* n, b, r; without a lesson n steps your own program, b and r are the focused pane's. */
 static int k_step(struct ui *u, int k)
 {
+	if (!u->nles && (k == 'n' || k == ' ')) {
+		step_own(u);
+		return UH_REDRAW;
+	}
 	if (k != 'n' && k != ' ' && !u->nles)
 		return UH_PANE;
 	ui_steps_key(u, k == ' ' ? 'n' : k);
@@ -222,7 +263,7 @@ static const struct ui_key table[] = {
 	{ { 'S' }, UW_NORMAL, k_prompt, NULL, NULL, { 0 },
 	  "S            save the session as a lesson (\"save lesson \" typed for you)" },
 	{ { 'n', ' ' }, UW_NORMAL, k_step, "n", "next", { 0, 1, 3 },
-	  "n / space    next lesson step (start with L, --lesson NAME, or --compare)" },
+	  "n / space    lesson: next step; none: your program's next call (SIDE next)" },
 	{ { 'b' }, UW_NORMAL, k_step, "b", "back", { 0, 2, 4 },
 	  "b / r        lesson: back one step (the lab is built again and the steps replayed) / restart" },
 	{ { 'r' }, UW_NORMAL, k_step, "r", "restart", { 0, 3 }, NULL },
