@@ -9,9 +9,12 @@
 #  - the two examples against each other, and the UDP pair;
 #  - tcp_client1b_nohtons: the forgotten htons() shows as port 20480;
 #  - `client fault next recv short 2`: its loop reads the rest;
+#  - tcp_client_name: getaddrinfo("server") through the lab's hosts file;
 #  - the calls sockstep lists for a program are the network calls
 #    `strace -f -qq -e trace=network` shows for the same program run on its
-#    own (in `unshare -rn`, on 127.0.0.1): names and results, in order.
+#    own (in `unshare -rn`, on 127.0.0.1): names and results, in order, for
+#    the TCP and UDP clients and servers;
+#  - the program runs as the user, with no capability, holding 0-2 only.
 # With --as-nobody, sockstep runs as uid 65534; with --sudo, as root with
 # SUDO_UID=65534 (as sudo starts it), so the programs run as 65534 (root only).
 #   own_program.sh SOCKSTEP [--as-nobody|--sudo]
@@ -214,6 +217,26 @@ for net in lab loopback; do
   fi
 done
 
+# ---- 3b. a name: getaddrinfo("server", "80") in the lab ------------------------
+what="lab: tcp_client_name server 80"
+own_start name --net lab
+own "server socket tcp" && own "server bind 200.0.0.2 80" && own "server listen 5" && own "server accept" &&
+  own 'client run tcp_client_name server 80 "hello"' && own_until client '^  client +send\(3, "hello", 5, 0\) +-> 5' &&
+  own "server recv" && own 'server send "hello"' && own_free client
+own_end
+if own_ok "$what"; then
+  out=$tmp/name.out
+  check "$what: the lab's hosts file named server 200.0.0.2" 'grep -qE "^  client +\| server is 200\.0\.0\.2, port 80$" "$out"'
+  check "$what: connect to 200.0.0.2 port 80" 'grep -qE "^  client +connect\(3, \{AF_INET, 200\.0\.0\.2, port 80\}, 16\) +-> 0" "$out"'
+  check "$what: got its echo, exited 0" \
+    'grep -qE "^  client +\| Received 5 bytes: hello$" "$out" && grep -qE "^  client +note: client exited with status 0" "$out"'
+  # The resolver's own sockets (nscd's, where libc asks it) are said to be libc's.
+  if grep -qE '^  client +connect\([0-9]+, \{AF_UNIX, "/var/run/nscd/socket"' "$out"; then
+    check "$what: libc's nscd connect said to be the resolver's" 'grep -qE "^  client +note: libc resolver" "$out"'
+  fi
+  check "$what: no DNS query on the wire" '! grep -qE "^  wire .*:53 " "$out"'
+fi
+
 # ---- 4. the forgotten htons: port 20480 -------------------------------------
 cat >"$tmp/nohtons.script" <<'EOF'
 server socket tcp
@@ -269,20 +292,29 @@ if need strace strace && need unshare util-linux; then
     strace -f -qq -e trace=network -o "$2/alone-server.strace" "$1/tcp_echo_server" 127.0.0.1 80 1 >/dev/null & srv=$!
     for _ in $(seq 100); do grep -q ":0050 00000000:0000 0A" /proc/net/tcp && break; sleep 0.05; done
     "$1/tcp_client1b" 127.0.0.1 80 hola >/dev/null
+    wait $srv
+    "$1/udp_server" 127.0.0.1 80 1 >/dev/null & srv=$!
+    for _ in $(seq 100); do grep -q ":0050 00000000:0000 07" /proc/net/udp && break; sleep 0.05; done
+    strace -f -qq -e trace=network -o "$2/alone-udp-client.strace" "$1/udp_client" 127.0.0.1 80 hola >/dev/null
+    wait $srv
+    strace -f -qq -e trace=network -o "$2/alone-udp-server.strace" "$1/udp_server" 127.0.0.1 80 1 >/dev/null & srv=$!
+    for _ in $(seq 100); do grep -q ":0050 00000000:0000 07" /proc/net/udp && break; sleep 0.05; done
+    "$1/udp_client" 127.0.0.1 80 hola >/dev/null
     wait $srv' unshare-test "$ex" "$tmp" 2>"$tmp/alone.err"
   if [ ! -s "$tmp/alone-client.strace" ] || [ ! -s "$tmp/alone-server.strace" ]; then
     skip "strace of the examples in unshare -rn did not run: $(head -c 300 "$tmp/alone.err")"
   else
-    strace_calls "$tmp/alone-client.strace" >"$tmp/strace-client"
-    strace_calls "$tmp/alone-server.strace" >"$tmp/strace-server"
-    # The same programs under sockstep, in loopback (127.0.0.1, as alone).
-    for side in client server; do
-      if [ $side = client ]; then f=$tmp/step-loopback.out; else f=$tmp/srv-loopback.out; fi
-      calls $side "$f" | network_only >"$tmp/sockstep-$side"
-      if [ ! -s "$tmp/strace-$side" ]; then bad "strace listed no network call of the $side" "$tmp/alone-$side.strace"
-      elif diff -u "$tmp/strace-$side" "$tmp/sockstep-$side" >"$tmp/d"; then
-        ok "the $side's network calls: sockstep's list = strace's ($(tr '\n' ' ' <"$tmp/strace-$side"))"
-      else bad "the $side's network calls: strace (-) against sockstep (+)" "$tmp/d"; fi
+    # The same programs under sockstep, in loopback (127.0.0.1, as alone):
+    # WHO SIDE (the batch run that traced it there).
+    for pair in "client client step-loopback" "server server srv-loopback" \
+                "udp-client client udp-loopback" "udp-server server udp-loopback"; do
+      set -- $pair
+      strace_calls "$tmp/alone-$1.strace" >"$tmp/strace-$1"
+      calls "$2" "$tmp/$3.out" | network_only >"$tmp/sockstep-$1"
+      if [ ! -s "$tmp/strace-$1" ]; then bad "strace listed no network call of the $1" "$tmp/alone-$1.strace"
+      elif diff -u "$tmp/strace-$1" "$tmp/sockstep-$1" >"$tmp/d"; then
+        ok "the $1's network calls: sockstep's list = strace's ($(tr '\n' ' ' <"$tmp/strace-$1"))"
+      else bad "the $1's network calls: strace (-) against sockstep (+)" "$tmp/d"; fi
     done
   fi
 fi
