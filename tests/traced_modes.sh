@@ -110,4 +110,110 @@ check "loopback: the server's output and its exit" \
   'has lo2 "server  | Listening on 127.0.0.1 port 80" && has lo2 "server  | Received 5 bytes, sending them back" &&
    has lo2 "server  note: server exited with status 0"'
 
+
+# ---- 2. --net host ----------------------------------------------------------
+# status_of PID: the lines of /proc/PID/status that say who it is and what it may.
+status_of() { grep -E '^(Uid|Gid|CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs):' "/proc/$1/status" 2>/dev/null; }
+# no_caps FILE UID: FILE (status_of's) says uid UID everywhere and no capability at all.
+no_caps() {
+  grep -qE "^Uid:\s+$2\s+$2\s+$2\s+$2$" "$1" && grep -qE "^CapEff:\s+0+$" "$1" &&
+    grep -qE "^CapPrm:\s+0+$" "$1" && grep -qE "^CapAmb:\s+0+$" "$1"
+}
+# pid_of NAME SIDE: the pid in "SIDE runs ... (pid N)" of own_start NAME's output.
+pid_of() { sed -n "s/^  $2 .* runs .* (pid \([0-9]*\)).*/\1/p" "$tmp/$1.out" | tail -n 1; }
+
+# privileges NAME MODE WHAT: in own_start NAME (--net MODE), the traced client
+# stopped before its first call: its uid is $user, it has no capability, it
+# holds 0 1 2 only and no capture ring (sockstep's own maps show its rings
+# as socket mappings, where it captures); then "id -u" run traced prints
+# WHAT (the uid it sees).
+privileges() {
+  local name=$1 net=$2 want=$3 pid fds
+  own "client run $client 127.0.0.1 9" || return
+  pid=$(pid_of "$name" client)
+  if [ -z "$pid" ] || ! status_of "$pid" >"$tmp/$name.status"; then
+    bad "$net: no pid of the traced client in its note" "$tmp/$name.out"; return
+  fi
+  check "$net: stopped before its first call, the program runs as uid $user with no capability" \
+    'no_caps "$tmp/$name.status" "$user" && grep -qE "^NoNewPrivs:\s+1$" "$tmp/$name.status"' || show "$tmp/$name.status"
+  fds=$(ls "/proc/$pid/fd" 2>/dev/null | sort -n | tr '\n' ' ')
+  check "$net: it holds descriptors 0 1 2 only (got: $fds)" '[ "$fds" = "0 1 2 " ]'
+  if [ "$net" = lab ] || [ $capture = yes ]; then
+    check "$net: sockstep's capture ring is a socket mapping of its own, none in the program's" \
+      'grep -q "socket:\[" "/proc/$OWN_PID_/maps" && ! grep -q "socket:\[" "/proc/$pid/maps"'
+  else
+    check "$net: no socket mapping in the program's memory" '! grep -q "socket:\[" "/proc/$pid/maps"'
+  fi
+  own "client kill"
+  own "client run id -u" && own_free client
+  check "$net: \"id -u\" run traced prints $want" 'grep -qxF "  client  | $want" "$tmp/$name.out"' ||
+    show "$tmp/$name.out"
+}
+
+own_start host-priv --net host
+privileges host-priv host "$user"
+own_end
+if [ $capture = no ]; then
+  check "host: without the right to capture, one line says why; the program still ran" \
+    'grep -q "capturing on the host needs root or cap_net_raw" "$tmp/host-priv.err" && [ "$(wc -l <"$tmp/host-priv.err")" = 1 ]' ||
+    show "$tmp/host-priv.err"
+fi
+
+# A traced server and a traced client on the host's stack, while uid 12345
+# (another user) has a TCP connection of its own on 127.0.0.1 that carries a
+# secret both ways: every frame of the two programs is captured (the filter
+# knows their sockets as it knows sockstep's own), none of the other's.
+if [ $capture = yes ]; then
+  port=$((43000 + RANDOM % 1000)) fport=$((44000 + RANDOM % 1000))
+  chmod 777 "$tmp"
+  other_py=$(setpriv --reuid=12345 --regid=12345 --clear-groups bash -c 'command -v python3')
+  setpriv --reuid=12345 --regid=12345 --clear-groups "${other_py:-python3}" - "$fport" "$tmp/ready" "$tmp/done" \
+    >"$tmp/other.log" 2>&1 <<'EOPY' &
+import os, socket, sys, time
+l = socket.socket(); l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+l.bind(("127.0.0.1", int(sys.argv[1]))); l.listen(1)
+c = socket.create_connection(("127.0.0.1", int(sys.argv[1]))); a, _ = l.accept()
+open(sys.argv[2], "w").close()
+got = 0
+while not os.path.exists(sys.argv[3]):
+    c.send(b"OTHER-SECRET-5e1f"); a.send(b"OTHER-SECRET-5e1f")
+    got += a.recv(100).count(b"OTHER-SECRET") + c.recv(100).count(b"OTHER-SECRET")
+    time.sleep(0.05)
+print("GOT", got, flush=True)
+EOPY
+  other=$!
+  wait_until test -e "$tmp/ready" || bad "host: uid 12345's connection did not start" "$tmp/other.log"
+  cat >"$tmp/host.s" <<EOS
+server run $server 127.0.0.1 $port 1
+server continue
+client run $tmp/traced_client 127.0.0.1 $port recv
+client continue
+server continue
+client input "go\\n"
+server continue
+EOS
+  batch host --net host --write "$tmp/host.pcap"
+  touch "$tmp/done"; wait "$other"
+  check "host: traced server and client: batch exit 0" 'ran_ok host' || show "$tmp/host.err"
+  check "host: the other user's connection went on meanwhile" 'grep -qE "^GOT [1-9]" "$tmp/other.log"' ||
+    show "$tmp/other.log"
+  check "host: the client's handshake, all three frames" \
+    'hasE host "host +TCP 127\.0\.0\.1:[0-9]+ → 127\.0\.0\.1:$port \[SYN\]" &&
+     hasE host "host +TCP 127\.0\.0\.1:$port → 127\.0\.0\.1:[0-9]+ \[SYN, ACK\]" &&
+     hasE host "host +TCP 127\.0\.0\.1:[0-9]+ → 127\.0\.0\.1:$port \[ACK\] seq=1 ack=1 .*len=0"' || show "$tmp/host.out"
+  check "host: the client's \"hi\", the server's echo and both FINs" \
+    'hasE host "127\.0\.0\.1:[0-9]+ → 127\.0\.0\.1:$port \[PSH, ACK\] .*len=2" &&
+     hasE host "127\.0\.0\.1:$port → 127\.0\.0\.1:[0-9]+ \[PSH, ACK\] .*len=2" &&
+     hasE host "127\.0\.0\.1:[0-9]+ → 127\.0\.0\.1:$port \[FIN, ACK\]" && hasE host "127\.0\.0\.1:$port → 127\.0\.0\.1:[0-9]+ \[FIN, ACK\]"'
+  check "host: the programs' calls, output and exits" \
+    'has host "client  connect(3, {AF_INET, 127.0.0.1, port $port}, 16)  -> 0" && has host "client  | got 2 \\\"hi\\\"" &&
+     has host "server  | Received 2 bytes, sending them back" && has host "client exited with status 7" &&
+     has host "server exited with status 0"' || show "$tmp/host.out"
+  check "host: every frame is theirs, on 127.0.0.1 (none of uid 12345's)" \
+    '[ -z "$(grep -E "^  wire +#" "$tmp/host.out" | grep -vE "host +TCP 127\.0\.0\.1:[0-9]+ → 127\.0\.0\.1:[0-9]+ " )" ] &&
+     [ -z "$(grep -E "^  wire +#" "$tmp/host.out" | grep -v ":$port")" ] && has host "0 frames of others reached the capture"'
+  check "host: no byte of uid 12345's flow in the pcap or the transcript" \
+    '[ -s "$tmp/host.pcap" ] && ! grep -qa "OTHER-SECRET" "$tmp/host.pcap" "$tmp/host.out" && grep -qa "hi" "$tmp/host.pcap"'
+fi
+
 finish
