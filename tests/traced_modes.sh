@@ -136,6 +136,7 @@ privileges() {
   fi
   check "$net: stopped before its first call, the program runs as uid $user with no capability" \
     'no_caps "$tmp/$name.status" "$user" && grep -qE "^NoNewPrivs:\s+1$" "$tmp/$name.status"' || show "$tmp/$name.status"
+  cat "/proc/$pid/uid_map" >"$tmp/$name.uid_map"
   fds=$(ls "/proc/$pid/fd" 2>/dev/null | sort -n | tr '\n' ' ')
   check "$net: it holds descriptors 0 1 2 only (got: $fds)" '[ "$fds" = "0 1 2 " ]'
   if [ "$net" = lab ] || [ $capture = yes ]; then
@@ -215,5 +216,24 @@ EOS
   check "host: no byte of uid 12345's flow in the pcap or the transcript" \
     '[ -s "$tmp/host.pcap" ] && ! grep -qa "OTHER-SECRET" "$tmp/host.pcap" "$tmp/host.out" && grep -qa "hi" "$tmp/host.pcap"'
 fi
+
+
+# ---- 3. the lab -------------------------------------------------------------
+# The user the lab maps: uid 0 of sockstep's user namespace is $user outside.
+# As that root the program would regain every capability at its exec; it
+# must have none, and still bind the lecture's port 80 in its host.
+own_start lab-priv --net lab
+privileges lab-priv lab 0
+check "lab: its user namespace maps its uid 0 to $user, and no other" \
+  '[ "$(awk "{print \$1, \$2, \$3}" "$tmp/lab-priv.uid_map")" = "0 $user 1" ]' || show "$tmp/lab-priv.uid_map"
+own "server run $server 200.0.0.2 80 1" && own "server continue"
+spid=$(pid_of lab-priv server)
+status_of "$spid" >"$tmp/lab-server.status"
+check "lab: a traced server with no capability binds port 80 and waits in accept" \
+  'grep -qF "server  bind(3, {AF_INET, 200.0.0.2, port 80}, 16)  -> 0" "$tmp/lab-priv.out" &&
+   grep -qF "server  accept(3, &addr, &len)  -> blocked since" "$tmp/lab-priv.out" && no_caps "$tmp/lab-server.status" "$user"' ||
+  { show "$tmp/lab-server.status"; show "$tmp/lab-priv.out"; }
+own "server kill"
+own_end
 
 finish
