@@ -19,11 +19,11 @@
 #     as a container's, tests/noptrace.c; Yama's sysctl as read).
 # With --as-nobody, sockstep runs as uid 65534; with --sudo, as root with
 # SUDO_UID=4242 (as sudo starts it), so the programs run as 4242.
-#   traced_modes.sh SOCKSTEP TRACED_CLIENT [--as-nobody|--sudo]
+#   traced_modes.sh SOCKSTEP TRACED_CLIENT NOPTRACE [--as-nobody|--sudo]
 set -u
-bin=$(realpath "$1")
+bin=$(realpath "$1") noptrace=$(realpath "$3")
 . "$(dirname "$0")/lib.sh"
-mode=${3:-}
+mode=${4:-}
 if [ "$mode" = --sudo ]; then
   need_root "sockstep started by sudo (SUDO_UID)" || finish
   run=(env SUDO_UID=4242 SUDO_GID=4242 "$bin")
@@ -235,5 +235,88 @@ check "lab: a traced server with no capability binds port 80 and waits in accept
   { show "$tmp/lab-server.status"; show "$tmp/lab-priv.out"; }
 own "server kill"
 own_end
+
+
+# ---- 4. what cannot be traced -------------------------------------------------
+# Each refused with one line naming what was expected (batch exit 1 and the
+# count line), and nothing changes: no program runs, the next command is
+# the session's first ([1]).
+mkdir -p "$tmp/bad/a directory"
+echo 'not a program' >"$tmp/bad/notexec" && chmod 644 "$tmp/bad/notexec"
+printf 'garbage that is not ELF' >"$tmp/bad/garbage"
+# An ELF header of another class or machine (what the kernel's loader reads
+# first): a 32-bit i386 program, and a 64-bit one for RISC-V.
+python3 - "$tmp/bad" <<'EOPY'
+import struct, sys
+def elf(path, cls, machine):
+    ident = b"\x7fELF" + bytes([cls, 1, 1, 0]) + bytes(8)
+    if cls == 1:   # ELF32: type, machine, version, entry, phoff, shoff, flags, sizes
+        h = ident + struct.pack("<HHIIIIIHHHHHH", 2, machine, 1, 0x8048000, 52, 0, 0, 52, 32, 0, 40, 0, 0)
+    else:
+        h = ident + struct.pack("<HHIQQQIHHHHHH", 2, machine, 1, 0x10000, 64, 0, 0, 64, 56, 0, 64, 0, 0)
+    open(path, "wb").write(h + bytes(64))
+elf(sys.argv[1] + "/elf32", 1, 3)
+elf(sys.argv[1] + "/riscv", 2, 243)
+EOPY
+chmod 755 "$tmp/bad" "$tmp/bad/garbage" "$tmp/bad/elf32" "$tmp/bad/riscv"
+# refused NAME PROGRAM TEXT [PREFIX...]: "client run PROGRAM" then "client
+# socket tcp" in batch (--net loopback; PREFIX before sockstep): the run
+# refused on one line holding TEXT, the socket made as [1].
+refused() {
+  local name=$1 prog=$2 text=$3
+  shift 3
+  printf 'client run %s\nclient socket tcp\n' "$prog" >"$tmp/$name.s"
+  chmod 644 "$tmp/$name.s"
+  "$@" "${run[@]}" --batch --net loopback --script "$tmp/$name.s" >"$tmp/$name.out" 2>"$tmp/$name.err"
+  echo $? >"$tmp/$name.rc"
+  check "refused, $name: exit 1, one line: ...$text..." \
+    '[ "$(cat "$tmp/$name.rc")" = 1 ] && [ "$(wc -l <"$tmp/$name.err")" = 2 ] &&
+     grep -qF "sockstep: $tmp/$name.s:1: " "$tmp/$name.err" && grep -qF -- "$text" "$tmp/$name.err" &&
+     grep -qxF "sockstep: 1 line of $tmp/$name.s failed" "$tmp/$name.err"' || show "$tmp/$name.err"
+  check "refused, $name: nothing ran; the next command is [1]" \
+    'grep -qxF "[1] client socket tcp" "$tmp/$name.out" && ! grep -qE "client run|client runs" "$tmp/$name.out" &&
+     grep -qF "client  sock = socket(PF_INET, SOCK_STREAM, IPPROTO_TCP);  -> 3" "$tmp/$name.out"' || show "$tmp/$name.out"
+}
+refused notfound "$tmp/bad/nothing-here" "$tmp/bad/nothing-here: no such file: expected a program file"
+refused notinpath no-such-program-xyz "no-such-program-xyz: not found in PATH nor among sockstep's examples"
+refused directory "\"$tmp/bad/a directory\"" "$tmp/bad/a directory is a directory: expected a program file"
+refused notexec "$tmp/bad/notexec" "$tmp/bad/notexec is not executable: expected a program file you may run (chmod +x"
+refused garbage "$tmp/bad/garbage" "$tmp/bad/garbage is not a program: expected an ELF executable or a script starting with #!"
+refused elf32 "$tmp/bad/elf32" "$tmp/bad/elf32 is a 32-bit program: sockstep traces $(uname -m) programs only"
+refused foreign "$tmp/bad/riscv" "$tmp/bad/riscv is a program for RISC-V: sockstep traces $(uname -m) programs only"
+
+# ptrace forbidden. (a) As in a container whose seccomp profile denies it:
+# sockstep runs under a filter that makes ptrace() fail EPERM (noptrace), so
+# the refusal is the kernel's own answer to PTRACE_SEIZE.
+refused seccomp "$client" "cannot trace the program: ptrace: EPERM: this system forbids it" "$noptrace"
+# ... and the program it had started for it (the trampoline) is gone.
+run_saved=("${run[@]}")
+run=("$noptrace" "${run[@]}")
+own_start seccomp-left --net loopback
+own "client run $client 127.0.0.1 9"
+proc_tree "$OWN_PID_" >"$tmp/seccomp-left.tree"
+check "refused under seccomp: no process left of the run (sockstep's children: $(awk '{print $4}' "$tmp/seccomp-left.tree" | tr '\n' ' '))" \
+  '! grep -qE " (client|traced_client|sockstep)$" "$tmp/seccomp-left.tree" && grep -qF "ptrace: EPERM" "$tmp/seccomp-left.err"'
+own_end
+run=("${run_saved[@]}")
+# (b) Yama (kernel.yama.ptrace_scope), which this machine may not have: its
+# sysctl as sockstep reads it, put in place in a mount namespace of the
+# test's own (root only). This checks the reading and the line, not the
+# kernel's enforcement (a and the scope-3 refusal come before any ptrace).
+yama() { # yama SCOPE COMMAND...: COMMAND where ptrace_scope reads SCOPE
+  local sc=$1; shift
+  unshare -m sh -c 'mount -t tmpfs -o size=16k,mode=755 none /proc/sys/kernel && mkdir /proc/sys/kernel/yama &&
+    echo "$0" >/proc/sys/kernel/yama/ptrace_scope && exec "$@"' "$sc" "$@"
+}
+if need_root "a Yama setting put in place in a mount namespace"; then
+  refused yama3 "$client" "this system forbids tracing programs (kernel.yama.ptrace_scope = 3, until the next boot)" yama 3
+  # Scope 2: only with CAP_SYS_PTRACE, which a user's sockstep on the host's
+  # stack does not have (in the lab it has it, in its own user namespace).
+  printf 'client run %s\nclient socket tcp\n' "$client" >"$tmp/yama2.s"; chmod 644 "$tmp/yama2.s"
+  yama 2 "${NOBODY[@]}" "$bin" --batch --net host --script "$tmp/yama2.s" >"$tmp/yama2.out" 2>"$tmp/yama2.err"
+  check "refused, Yama 2 for a user on the host's stack: what to ask root for" \
+    'grep -qF "sockstep: $tmp/yama2.s:1: this system forbids tracing programs (kernel.yama.ptrace_scope = 2, administrators only): run the program outside sockstep, or ask root for: sysctl kernel.yama.ptrace_scope=1" "$tmp/yama2.err" &&
+     grep -qxF "[1] client socket tcp" "$tmp/yama2.out"' || show "$tmp/yama2.err"
+fi
 
 finish
