@@ -10,9 +10,10 @@
 #     capture (the host filter follows their sockets as it follows
 #     sockstep's own) and no frame of another user's flow; the programs run
 #     as the user (under sudo as SUDO_UID, never root), with no capability;
-#  3. the lab: the program runs as the user the lab maps (uid 0 of its user
-#     namespace, the user outside), with no capability, yet binds the
-#     lecture's port 80; it holds descriptors 0 1 2 only and no capture ring;
+#  3. the lab (and loopback): the program runs as the user the lab maps (uid
+#     0 of its user namespace, the user outside), with no capability, yet
+#     binds the lecture's port 80; it holds descriptors 0 1 2 only and no
+#     capture ring;
 #  4. what cannot be traced is refused with one line and nothing changes:
 #     not found, a directory, not executable, not a program, a 32-bit or a
 #     foreign ELF, and a system where ptrace is forbidden (a seccomp filter
@@ -139,7 +140,7 @@ privileges() {
   cat "/proc/$pid/uid_map" >"$tmp/$name.uid_map"
   fds=$(ls "/proc/$pid/fd" 2>/dev/null | sort -n | tr '\n' ' ')
   check "$net: it holds descriptors 0 1 2 only (got: $fds)" '[ "$fds" = "0 1 2 " ]'
-  if [ "$net" = lab ] || [ $capture = yes ]; then
+  if [ "$net" != host ] || [ $capture = yes ]; then
     check "$net: sockstep's capture ring is a socket mapping of its own, none in the program's" \
       'grep -q "socket:\[" "/proc/$OWN_PID_/maps" && ! grep -q "socket:\[" "/proc/$pid/maps"'
   else
@@ -234,6 +235,12 @@ check "lab: a traced server with no capability binds port 80 and waits in accept
    grep -qF "server  accept(3, &addr, &len)  -> blocked since" "$tmp/lab-priv.out" && no_caps "$tmp/lab-server.status" "$user"' ||
   { show "$tmp/lab-server.status"; show "$tmp/lab-priv.out"; }
 own "server kill"
+own_end
+# Loopback is sockstep's own user and network namespaces too: the same rights.
+own_start lo-priv --net loopback
+privileges lo-priv loopback 0
+check "loopback: its user namespace maps its uid 0 to $user, and no other" \
+  '[ "$(awk "{print \$1, \$2, \$3}" "$tmp/lo-priv.uid_map")" = "0 $user 1" ]' || show "$tmp/lo-priv.uid_map"
 own_end
 
 
