@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "call.h"
+#include "engine_flow.h"
 #include "fdutil.h"
 #include "trace.h"
 #include "traced_call.h"
@@ -140,6 +141,9 @@ static void step_wait(struct engine *e, struct eprog *pr)
 	if (!pr->busy) /* a call made again after a signal keeps its step */
 		pr->seq = e->log->seq;
 	pr->tstate = TP_IN_CALL;
+	/* --net host: its connect's or sendto's destination (tcall_enter) in
+	 * the capture's filter before the call sends, as for sockstep's own. */
+	engine_host_filter(e);
 	if (trace_step(&T->tr, pr->tr) < 0)
 		return; /* it is gone: its TEV_GONE follows */
 	pid_t pid = pr->p.pid;
@@ -219,6 +223,7 @@ static void on_exit_call(struct engine *e, struct eprog *pr, const struct trace_
 	}
 	tcall_exit(e, pr, &T->sc[pr - e->progs], ev->ret, pr->busy ? pr->seq : 0);
 	pr->tstate = TP_RUNNING;
+	engine_host_filter(e); /* --net host: what the call made (a connection, a port) before it runs on */
 	trace_resume(&T->tr, pr->tr);
 }
 
