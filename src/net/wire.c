@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/if_packet.h>
 #include <pcap/pcap.h>
 #include <pthread.h>
 #include <signal.h>
@@ -17,6 +18,7 @@
 
 #include "acks.h"
 #include "fault.h"
+#include "fdutil.h"
 #include "out.h"
 #include "pcapout.h"
 #include "priv.h"
@@ -30,6 +32,9 @@
 /* The longest classic BPF program Linux attaches (BPF_MAXINSNS in
  * linux/filter.h, which cannot be included beside pcap/bpf.h). */
 #define KERNEL_MAXINSNS 4096
+/* The relay's flood rings go back to idle ones after this long without a
+ * frame or a flood's chunk. */
+#define WIRE_QUIET_MS 1000
 
 /* A frame waiting on the wire (held or delayed): a full copy, for injection. */
 struct pending {
@@ -59,6 +64,14 @@ struct wire {
 	pcap_t *h[2];               /* [WD_C2S]: capture on the client's wire end, [WD_S2C]: server's */
 	int fd[2];
 	int nh;
+	/* The relay's rings (see WIRE_CAP_IDLE): small ones for the whole
+	 * session, and flood-sized ones while the wire is busy; h is the one
+	 * the kernel fills. Each end's pair is a fanout group: the kernel
+	 * hands every frame to one member, the one its program names. */
+	bool resizable;             /* false: one ring of WIRE_CAP_FRAMES each, as on kernels without fanout */
+	pcap_t *idle[2], *busy[2];  /* busy: NULL while idle */
+	unsigned long long busy_ms; /* the last frame, or flood chunk announced */
+	unsigned long gone_recv, gone_drop; /* counters of the rings closed already */
 	int timer;                  /* timerfd for delayed frames */
 	enum wire_policy policy;
 	unsigned delay_ms;
@@ -170,9 +183,10 @@ static pcap_t *open_handle(const char *ifname, unsigned frames, bool closed, int
 	return h;
 }
 
-/* One relay capture handle, opened by a helper thread (open_relay_handles). */
+/* One relay capture handle, opened by a helper thread (open_pair). */
 struct opening {
 	const char *ifname;
+	unsigned frames;
 	pcap_t *h;
 	int fd;
 	char err[PCAP_ERRBUF_SIZE + 128];
@@ -181,9 +195,11 @@ struct opening {
 static void *open_one(void *arg)
 {
 	struct opening *o = arg;
-	o->h = open_handle(o->ifname, WIRE_CAP_FRAMES, false, &o->fd, o->err, sizeof(o->err));
+	o->h = open_handle(o->ifname, o->frames, false, &o->fd, o->err, sizeof(o->err));
 	return NULL;
 }
+
+static void close_handles(pcap_t **h, int n);
 
 /* Giving a packet socket its ring waits for an RCU grace period
  * (af_packet.c: packet_set_ring), 10-15 ms: the two relay handles are
@@ -191,12 +207,14 @@ static void *open_one(void *arg)
  * thread that is gone before we return (see close_handles). A thread
  * starts in its creator's namespaces with its credentials, so it opens the
  * same sockets the loop would. If no thread can be made, one after the
- * other. The first failure in order (client's end, then server's) is told. */
-static int open_relay_handles(struct wire *w, char *err, size_t errlen)
+ * other. The first failure in order (client's end, then server's) is told;
+ * then none is left open. */
+static int open_pair(const struct wire *w, unsigned frames, pcap_t *h[2], int fd[2], char *err, size_t errlen)
 {
 	struct opening o[2];
 	for (int d = 0; d < 2; d++)
-		o[d] = (struct opening){ .ifname = w->lab->wire_if[d == WD_C2S ? SIDE_CLIENT : SIDE_SERVER], .fd = -1 };
+		o[d] = (struct opening){ .ifname = w->lab->wire_if[d == WD_C2S ? SIDE_CLIENT : SIDE_SERVER],
+					 .frames = frames, .fd = -1 };
 	pthread_t t;
 	sigset_t all, old;
 	sigfillset(&all);
@@ -209,16 +227,167 @@ static int open_relay_handles(struct wire *w, char *err, size_t errlen)
 	else if (o[0].h)
 		open_one(&o[1]);
 	for (int d = 0; d < 2; d++) {
-		w->h[d] = o[d].h;
-		w->fd[d] = o[d].fd;
-		w->nh += o[d].h != NULL;
+		h[d] = o[d].h;
+		fd[d] = o[d].fd;
 	}
 	for (int d = 0; d < 2; d++)
 		if (!o[d].h) {
 			snprintf(err, errlen, "%s", o[d].err);
+			close_handles(h, 2);
 			return -EIO;
 		}
 	return 0;
+}
+
+/* The member of fd's fanout group that gets every frame from now on: k
+ * in order of joining (a classic BPF program "ret #k"; the kernel takes
+ * it modulo the members, so one member alone gets them all). Replacing a
+ * program waits for a grace period (af_packet.c: __fanout_set_data_bpf);
+ * the first one does not. */
+static int fanout_to(int fd, unsigned k)
+{
+	struct bpf_insn ret = BPF_STMT(BPF_RET | BPF_K, k);
+	struct { /* struct sock_fprog, as in deny_all */
+		unsigned short len;
+		struct bpf_insn *filter;
+	} prog = { 1, &ret };
+	return setsockopt(fd, SOL_PACKET, PACKET_FANOUT_DATA, &prog, sizeof(prog)) == 0 ? 0 : -errno;
+}
+
+/* fd joins the fanout group *id, or a new one (*id 0: the kernel picks
+ * its id, which goes into *id). */
+static int fanout_join(int fd, unsigned *id)
+{
+	unsigned flags = *id ? 0 : PACKET_FANOUT_FLAG_UNIQUEID;
+	int arg = (int)(*id | (unsigned)(PACKET_FANOUT_CBPF | flags) << 16);
+	if (setsockopt(fd, SOL_PACKET, PACKET_FANOUT, &arg, sizeof(arg)) < 0)
+		return -errno;
+	if (!*id) {
+		socklen_t len = sizeof(arg);
+		if (getsockopt(fd, SOL_PACKET, PACKET_FANOUT, &arg, &len) < 0)
+			return -errno;
+		*id = (unsigned)arg & 0xffff;
+	}
+	return 0;
+}
+
+/* The relay's handles: an idle ring on each wire end, in a fanout group
+ * of its own whose program names the second member: alone, the idle ring
+ * gets every frame; the moment a busy ring joins (grow), the busy one
+ * does, with no program to replace. Where the kernel has no fanout by
+ * program (before Linux 4.2), a flood-sized ring for the whole session. */
+static int open_relay_handles(struct wire *w, char *err, size_t errlen)
+{
+	if (open_pair(w, WIRE_CAP_IDLE, w->idle, w->fd, err, errlen) < 0)
+		return -EIO;
+	w->resizable = true;
+	for (int d = 0; d < 2; d++) {
+		unsigned id = 0;
+		if (fanout_join(w->fd[d], &id) < 0 || fanout_to(w->fd[d], 1) < 0)
+			w->resizable = false;
+	}
+	if (!w->resizable) {
+		close_handles(w->idle, 2);
+		if (open_pair(w, WIRE_CAP_FRAMES, w->idle, w->fd, err, errlen) < 0)
+			return -EIO;
+	}
+	w->h[0] = w->idle[0];
+	w->h[1] = w->idle[1];
+	w->nh = 2;
+	return 0;
+}
+
+/* The rings' counters, kept before their handle closes. */
+static void keep_stats(struct wire *w, pcap_t *h)
+{
+	struct pcap_stat ps;
+	if (h && pcap_stats(h, &ps) == 0) {
+		w->gone_recv += ps.ps_recv;
+		w->gone_drop += ps.ps_drop;
+	}
+}
+
+static void drain(struct wire *w, pcap_t *h, enum wire_dir dir);
+static void arm_timer(struct wire *w);
+
+/* Back to the idle rings: the kernel hands frames to them again, what the
+ * busy rings hold is relayed (it came first), and they close; then the
+ * program names the second member again, for the next grow. Three grace
+ * periods of waiting, on a wire quiet for a second. */
+static void shrink(struct wire *w)
+{
+	for (int d = 0; d < 2; d++)
+		if (fanout_to(pcap_fileno(w->idle[d]), 0) < 0) {
+			w->resizable = false; /* busy it stays */
+			return;
+		}
+	for (int d = 0; d < 2; d++) {
+		if (w->busy[d])
+			drain(w, w->busy[d], (enum wire_dir)d);
+		keep_stats(w, w->busy[d]);
+		w->h[d] = w->idle[d];
+		w->fd[d] = pcap_fileno(w->idle[d]);
+	}
+	close_handles(w->busy, 2);
+	for (int d = 0; d < 2; d++)
+		if (fanout_to(pcap_fileno(w->idle[d]), 1) < 0)
+			w->resizable = false; /* a busy ring would not get the frames: idle it stays */
+}
+
+/* Flood-sized rings for a busy wire: opened beside the idle ones (one
+ * grace period, both ends side by side) and joined to their groups, which
+ * hands them the frames from then on. What the idle rings took before is
+ * read first (wire_service). If that cannot be done, the wire stays as it
+ * is: a flood then loses what the idle ring cannot hold, and "missed by the
+ * capture" counts it. */
+static void grow(struct wire *w)
+{
+	pcap_t *h[2];
+	int fd[2];
+	char err[PCAP_ERRBUF_SIZE + 128];
+	int low[FD_HOLD_MAX];
+	int nlow = fd_hold_low(low); /* our descriptors live high (fdutil.h) */
+	int rc = open_pair(w, WIRE_CAP_FRAMES, h, fd, err, sizeof(err));
+	fd_release_low(low, nlow);
+	if (rc < 0)
+		return;
+	int d = 0;
+	for (; d < 2; d++) {
+		socklen_t len = sizeof(int);
+		int arg;
+		unsigned id = 0;
+		if (getsockopt(w->fd[d], SOL_PACKET, PACKET_FANOUT, &arg, &len) < 0)
+			break;
+		id = (unsigned)arg & 0xffff;
+		if (fanout_join(fd[d], &id) < 0)
+			break;
+	}
+	if (d < 2) { /* undo: what entered a busy ring meanwhile is relayed */
+		w->resizable = false;
+		if (d == 1) {
+			w->busy[0] = w->h[0] = h[0];
+			w->fd[0] = fd[0];
+			pcap_close(h[1]);
+			shrink(w);
+		} else
+			close_handles(h, 2);
+		return;
+	}
+	for (d = 0; d < 2; d++) {
+		w->busy[d] = w->h[d] = h[d];
+		w->fd[d] = fd[d];
+	}
+	w->busy_ms = now_ms();
+	arm_timer(w);
+}
+
+void wire_expect(struct wire *w, unsigned long frames)
+{
+	if (!w->relay || !w->resizable)
+		return;
+	w->busy_ms = now_ms();
+	if (!w->busy[0] && frames > WIRE_CAP_IDLE / 2)
+		grow(w);
 }
 
 struct wire *wire_open(struct lab *lab, struct session *log, char *err, size_t errlen)
@@ -308,15 +477,28 @@ int wire_kernel_filter(struct wire *w, const char *expr, char *err, size_t errle
 	return rc;
 }
 
+/* What the kernel's rings took in and dropped so far, the closed ones too. */
+static void ring_stats(const struct wire *w, unsigned long *recv, unsigned long *drop)
+{
+	*recv = w->gone_recv;
+	*drop = w->gone_drop;
+	for (int i = 0; i < w->nh; i++) {
+		pcap_t *both[2] = { w->h[i], w->idle[i] != w->h[i] ? w->idle[i] : NULL };
+		for (int k = 0; k < 2; k++) {
+			struct pcap_stat ps;
+			if (both[k] && pcap_stats(both[k], &ps) == 0) {
+				*recv += ps.ps_recv;
+				*drop += ps.ps_drop;
+			}
+		}
+	}
+}
+
 unsigned long wire_ring_frames(const struct wire *w)
 {
-	unsigned long n = 0;
-	for (int i = 0; i < w->nh; i++) {
-		struct pcap_stat ps;
-		if (pcap_stats(w->h[i], &ps) == 0)
-			n += ps.ps_recv;
-	}
-	return n;
+	unsigned long recv, drop;
+	ring_stats(w, &recv, &drop);
+	return recv;
 }
 
 unsigned long wire_filters(const struct wire *w)
@@ -349,35 +531,38 @@ static void *close_handle(void *h)
  * (af_packet.c: packet_release, then packet_set_ring for the ring), 15 ms
  * each or more, and nothing here can shorten one. Closed one after the
  * other, the two handles wait for four; closed at the same time, their
- * waits share grace periods: a helper thread closes the second handle
- * while this one closes the first, and is gone before we return (a lab
- * rebuilt later may unshare, which a threaded process cannot). Signals stay
- * with the main thread. */
-static void close_handles(pcap_t *h[2])
+ * waits share grace periods: helper threads close the others while this
+ * one closes the first, and are gone before we return (a lab rebuilt later
+ * may unshare, which a threaded process cannot). Signals stay with the main
+ * thread. The n handles (NULL: none) are NULL after. */
+static void close_handles(pcap_t **h, int n)
 {
-	pthread_t t;
+	pthread_t t[4];
+	bool spawned[4] = { false };
 	sigset_t all, old;
-	bool spawned = false;
-	if (h[0] && h[1]) {
-		sigfillset(&all);
-		pthread_sigmask(SIG_SETMASK, &all, &old);
-		spawned = pthread_create(&t, NULL, close_handle, h[1]) == 0;
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
-	}
-	if (h[0])
-		pcap_close(h[0]);
-	if (spawned)
-		pthread_join(t, NULL);
-	else if (h[1])
-		pcap_close(h[1]);
-	h[0] = h[1] = NULL;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	for (int i = 1; i < n && i < 4; i++)
+		spawned[i] = h[i] && pthread_create(&t[i], NULL, close_handle, h[i]) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	for (int i = 0; i < n; i++)
+		if (h[i] && (i >= 4 || !spawned[i]))
+			pcap_close(h[i]);
+	for (int i = 1; i < n && i < 4; i++)
+		if (spawned[i])
+			pthread_join(t[i], NULL);
+	for (int i = 0; i < n; i++)
+		h[i] = NULL;
 }
 
 void wire_close(struct wire *w)
 {
 	if (!w)
 		return;
-	close_handles(w->h);
+	/* Every ring at once: the relay's idle and busy ones, or the one. */
+	pcap_t *all[4] = { w->relay ? w->idle[0] : w->h[0], w->relay ? w->idle[1] : w->h[1], w->busy[0],
+			   w->busy[1] };
+	close_handles(all, 4);
 	files_close(&w->files);
 	if (w->timer >= 0)
 		close(w->timer);
@@ -440,7 +625,7 @@ int wire_pollfds(const struct wire *w, struct pollfd *pfd, int max)
 	int n = 0;
 	for (int i = 0; i < w->nh && n < max; i++)
 		pfd[n++] = (struct pollfd){ .fd = w->fd[i], .events = POLLIN };
-	if (w->timer >= 0 && w->delayed.n && n < max)
+	if (w->timer >= 0 && (w->delayed.n || w->busy[0]) && n < max)
 		pfd[n++] = (struct pollfd){ .fd = w->timer, .events = POLLIN };
 	/* A capture file whose reader has bytes to read: woken when it reads. */
 	if (n < max)
@@ -498,13 +683,17 @@ static struct pending dequeue(struct queue *q)
 	return p;
 }
 
+/* The timer: for the first delayed frame, and for the busy rings' end. */
 static void arm_timer(struct wire *w)
 {
 	if (w->timer < 0)
 		return;
 	struct itimerspec its = { 0 };
-	if (w->delayed.n) {
-		unsigned long long due = w->delayed.q[w->delayed.head].due_ms, now = now_ms();
+	unsigned long long due = w->delayed.n ? w->delayed.q[w->delayed.head].due_ms : 0;
+	if (w->busy[0] && (!due || w->busy_ms + WIRE_QUIET_MS < due))
+		due = w->busy_ms + WIRE_QUIET_MS;
+	if (due) {
+		unsigned long long now = now_ms();
 		unsigned long long in = due > now ? due - now : 1;
 		its.it_value.tv_sec = (time_t)(in / 1000);
 		its.it_value.tv_nsec = (long)(in % 1000) * 1000000L;
@@ -656,25 +845,51 @@ static void release(struct wire *w, struct pending *p, const char *why)
 	free(p->data);
 }
 
+/* Every frame h holds, in order. The number read. */
+static int dispatch_all(struct wire *w, pcap_t *h, enum wire_dir dir)
+{
+	struct dispatch_ctx c = { w, dir };
+	int n = 0, r;
+	while ((r = pcap_dispatch(h, 64, pcap_cb, (unsigned char *)&c)) > 0)
+		n += r;
+	return n;
+}
+
+static void drain(struct wire *w, pcap_t *h, enum wire_dir dir)
+{
+	dispatch_all(w, h, dir);
+}
+
 int wire_service(struct wire *w)
 {
 	/* Counted: the frames kept. Others' frames refused by the keep filter
 	 * are no sign of our network moving (they must not hold a step open). */
 	unsigned long before = w->last_no;
+	bool burst = false;
 	for (int i = 0; i < w->nh; i++) {
-		struct dispatch_ctx c = { w, (enum wire_dir)i };
-		while (pcap_dispatch(w->h[i], 64, pcap_cb, (unsigned char *)&c) > 0)
-			;
+		/* Busy: what the idle ring took before the switch came first. */
+		if (w->busy[i])
+			dispatch_all(w, w->idle[i], (enum wire_dir)i);
+		/* An idle ring half full in one turn: more may be coming than it
+		 * holds (the floods say so before they send: wire_expect). */
+		burst |= dispatch_all(w, w->h[i], (enum wire_dir)i) >= WIRE_CAP_IDLE / 2 && w->resizable;
 	}
 	int n = (int)(w->last_no - before);
+	if (n && w->busy[0])
+		w->busy_ms = now_ms();
+	if (burst && !w->busy[0])
+		grow(w);
 	uint64_t ticks;
-	if (w->timer >= 0 && w->delayed.n && (read(w->timer, &ticks, sizeof(ticks)) >= 0 || errno == EAGAIN)) {
+	if (w->timer >= 0 && (w->delayed.n || w->busy[0]) &&
+	    (read(w->timer, &ticks, sizeof(ticks)) >= 0 || errno == EAGAIN)) {
 		unsigned long long now = now_ms();
 		while (w->delayed.n && w->delayed.q[w->delayed.head].due_ms <= now) {
 			struct pending p = dequeue(&w->delayed);
 			release(w, &p, "delay over:");
 			n++;
 		}
+		if (w->busy[0] && now >= w->busy_ms + WIRE_QUIET_MS)
+			shrink(w);
 		arm_timer(w);
 	}
 	/* The capture files take what their readers have room for. */
@@ -832,12 +1047,8 @@ static void status(struct wire *w)
 		snprintf(pol + strlen(pol), sizeof(pol) - strlen(pol), ", %s next %s",
 			 w->armed_op == W_DROP ? "drop" : "hold", fault_frame_name(w->armed));
 	/* Frames the kernel could not hand to the capture are lost too: say so. */
-	unsigned long kdrop = 0;
-	for (int i = 0; i < w->nh; i++) {
-		struct pcap_stat ps;
-		if (pcap_stats(w->h[i], &ps) == 0)
-			kdrop += ps.ps_drop;
-	}
+	unsigned long krecv, kdrop;
+	ring_stats(w, &krecv, &kdrop);
 	session_add(w->log, EV_WIRE, SIDE_NONE, -1,
 		    "policy %s; %lu frames: %lu relayed, %lu held (%u waiting), %lu released, %lu delayed, "
 		    "%lu dropped, %lu lost; %lu missed by the capture",
