@@ -68,8 +68,9 @@ struct wire {
 	 * session, and flood-sized ones while the wire is busy; h is the one
 	 * the kernel fills. Each end's pair is a fanout group: the kernel
 	 * hands every frame to one member, the one its program names. */
-	bool resizable;             /* false: one ring of WIRE_CAP_FRAMES each, as on kernels without fanout */
+	bool resizable;             /* false: the rings stay as they are */
 	pcap_t *idle[2], *busy[2];  /* busy: NULL while idle */
+	unsigned group[2];          /* the fanout groups' ids; 0 before the first grow */
 	unsigned long long busy_ms; /* the last frame, or flood chunk announced */
 	unsigned long gone_recv, gone_drop; /* counters of the rings closed already */
 	int timer;                  /* timerfd for delayed frames */
@@ -271,29 +272,30 @@ static int fanout_join(int fd, unsigned *id)
 	return 0;
 }
 
-/* The relay's handles: an idle ring on each wire end, in a fanout group
- * of its own whose program names the second member: alone, the idle ring
- * gets every frame; the moment a busy ring joins (grow), the busy one
- * does, with no program to replace. Where the kernel has no fanout by
- * program (before Linux 4.2), a flood-sized ring for the whole session. */
+/* The relay's handles: an idle ring on each wire end (a busy one joins
+ * it while a flood runs: grow). */
 static int open_relay_handles(struct wire *w, char *err, size_t errlen)
 {
 	if (open_pair(w, WIRE_CAP_IDLE, w->idle, w->fd, err, errlen) < 0)
 		return -EIO;
 	w->resizable = true;
-	for (int d = 0; d < 2; d++) {
-		unsigned id = 0;
-		if (fanout_join(w->fd[d], &id) < 0 || fanout_to(w->fd[d], 1) < 0)
-			w->resizable = false;
-	}
-	if (!w->resizable) {
-		close_handles(w->idle, 2);
-		if (open_pair(w, WIRE_CAP_FRAMES, w->idle, w->fd, err, errlen) < 0)
-			return -EIO;
-	}
 	w->h[0] = w->idle[0];
 	w->h[1] = w->idle[1];
 	w->nh = 2;
+	return 0;
+}
+
+/* Before the first grow: each idle ring goes into a fanout group of its
+ * own, whose program names the second member. Alone, the idle ring gets
+ * every frame; the moment a busy ring joins, the busy one does, with no
+ * program to replace. Not at start-up: a group with a program costs one
+ * more grace period when it goes (af_packet.c: fanout_release_data), and
+ * most sessions never flood. */
+static int make_groups(struct wire *w)
+{
+	for (int d = 0; d < 2; d++)
+		if (!w->group[d] && (fanout_join(w->fd[d], &w->group[d]) < 0 || fanout_to(w->fd[d], 1) < 0))
+			return -1;
 	return 0;
 }
 
@@ -307,8 +309,14 @@ static void keep_stats(struct wire *w, pcap_t *h)
 	}
 }
 
-static void drain(struct wire *w, pcap_t *h, enum wire_dir dir);
+static int dispatch_all(struct wire *w, pcap_t *h, enum wire_dir dir);
 static void arm_timer(struct wire *w);
+
+/* Whether the busy rings wait for a quiet second to go. */
+static bool shrinking(const struct wire *w)
+{
+	return w->busy[0] && w->resizable;
+}
 
 /* Back to the idle rings: the kernel hands frames to them again, what the
  * busy rings hold is relayed (it came first), and they close; then the
@@ -323,7 +331,7 @@ static void shrink(struct wire *w)
 		}
 	for (int d = 0; d < 2; d++) {
 		if (w->busy[d])
-			drain(w, w->busy[d], (enum wire_dir)d);
+			dispatch_all(w, w->busy[d], (enum wire_dir)d);
 		keep_stats(w, w->busy[d]);
 		w->h[d] = w->idle[d];
 		w->fd[d] = pcap_fileno(w->idle[d]);
@@ -345,25 +353,25 @@ static void grow(struct wire *w)
 	pcap_t *h[2];
 	int fd[2];
 	char err[PCAP_ERRBUF_SIZE + 128];
+	if (make_groups(w) < 0) {
+		w->resizable = false; /* no fanout by program (Linux before 4.2) */
+		return;
+	}
 	int low[FD_HOLD_MAX];
 	int nlow = fd_hold_low(low); /* our descriptors live high (fdutil.h) */
 	int rc = open_pair(w, WIRE_CAP_FRAMES, h, fd, err, sizeof(err));
 	fd_release_low(low, nlow);
-	if (rc < 0)
+	if (rc < 0) {
+		w->resizable = false; /* not at every chunk again */
 		return;
+	}
 	int d = 0;
 	for (; d < 2; d++) {
-		socklen_t len = sizeof(int);
-		int arg;
-		unsigned id = 0;
-		if (getsockopt(w->fd[d], SOL_PACKET, PACKET_FANOUT, &arg, &len) < 0)
-			break;
-		id = (unsigned)arg & 0xffff;
+		unsigned id = w->group[d];
 		if (fanout_join(fd[d], &id) < 0)
 			break;
 	}
 	if (d < 2) { /* undo: what entered a busy ring meanwhile is relayed */
-		w->resizable = false;
 		if (d == 1) {
 			w->busy[0] = w->h[0] = h[0];
 			w->fd[0] = fd[0];
@@ -371,6 +379,7 @@ static void grow(struct wire *w)
 			shrink(w);
 		} else
 			close_handles(h, 2);
+		w->resizable = false;
 		return;
 	}
 	for (d = 0; d < 2; d++) {
@@ -625,7 +634,7 @@ int wire_pollfds(const struct wire *w, struct pollfd *pfd, int max)
 	int n = 0;
 	for (int i = 0; i < w->nh && n < max; i++)
 		pfd[n++] = (struct pollfd){ .fd = w->fd[i], .events = POLLIN };
-	if (w->timer >= 0 && (w->delayed.n || w->busy[0]) && n < max)
+	if (w->timer >= 0 && (w->delayed.n || shrinking(w)) && n < max)
 		pfd[n++] = (struct pollfd){ .fd = w->timer, .events = POLLIN };
 	/* A capture file whose reader has bytes to read: woken when it reads. */
 	if (n < max)
@@ -690,7 +699,7 @@ static void arm_timer(struct wire *w)
 		return;
 	struct itimerspec its = { 0 };
 	unsigned long long due = w->delayed.n ? w->delayed.q[w->delayed.head].due_ms : 0;
-	if (w->busy[0] && (!due || w->busy_ms + WIRE_QUIET_MS < due))
+	if (shrinking(w) && (!due || w->busy_ms + WIRE_QUIET_MS < due))
 		due = w->busy_ms + WIRE_QUIET_MS;
 	if (due) {
 		unsigned long long now = now_ms();
@@ -855,11 +864,6 @@ static int dispatch_all(struct wire *w, pcap_t *h, enum wire_dir dir)
 	return n;
 }
 
-static void drain(struct wire *w, pcap_t *h, enum wire_dir dir)
-{
-	dispatch_all(w, h, dir);
-}
-
 int wire_service(struct wire *w)
 {
 	/* Counted: the frames kept. Others' frames refused by the keep filter
@@ -880,7 +884,7 @@ int wire_service(struct wire *w)
 	if (burst && !w->busy[0])
 		grow(w);
 	uint64_t ticks;
-	if (w->timer >= 0 && (w->delayed.n || w->busy[0]) &&
+	if (w->timer >= 0 && (w->delayed.n || shrinking(w)) &&
 	    (read(w->timer, &ticks, sizeof(ticks)) >= 0 || errno == EAGAIN)) {
 		unsigned long long now = now_ms();
 		while (w->delayed.n && w->delayed.q[w->delayed.head].due_ms <= now) {
@@ -888,7 +892,7 @@ int wire_service(struct wire *w)
 			release(w, &p, "delay over:");
 			n++;
 		}
-		if (w->busy[0] && now >= w->busy_ms + WIRE_QUIET_MS)
+		if (shrinking(w) && now >= w->busy_ms + WIRE_QUIET_MS)
 			shrink(w);
 		arm_timer(w);
 	}
