@@ -3,10 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/if_packet.h>
 #include <pcap/pcap.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,20 +15,14 @@
 
 #include "acks.h"
 #include "fault.h"
-#include "fdutil.h"
 #include "out.h"
 #include "pcapout.h"
 #include "priv.h"
+#include "ring.h"
 #include "text.h"
 
 #define FRAMES_LISTED_PER_STEP 100
-#define WIRE_CAP_SNAP 1600 /* bytes captured per frame: a whole veth frame (MTU 1500) */
-/* libpcap's slot for a frame: the snapshot plus its tpacket and link headers,
- * aligned (1680 bytes for 1600 with libpcap 1.10; a little more is asked). */
-#define WIRE_CAP_SLOT (WIRE_CAP_SNAP + 128)
-/* The longest classic BPF program Linux attaches (BPF_MAXINSNS in
- * linux/filter.h, which cannot be included beside pcap/bpf.h). */
-#define KERNEL_MAXINSNS 4096
+_Static_assert(WIRE_CAP_FRAMES == RING_FRAMES, "the floods' budget is half a busy ring");
 /* The relay's flood rings go back to idle ones after this long without a
  * frame or a flood's chunk. */
 #define WIRE_QUIET_MS 1000
@@ -61,18 +52,8 @@ struct wire {
 	struct lab *lab;
 	struct session *log;
 	bool relay;                 /* lab: relay between two handles; loopback: observe lo */
-	pcap_t *h[2];               /* [WD_C2S]: capture on the client's wire end, [WD_S2C]: server's */
-	int fd[2];
-	int nh;
-	/* The relay's rings (see WIRE_CAP_IDLE): small ones for the whole
-	 * session, and flood-sized ones while the wire is busy; h is the one
-	 * the kernel fills. Each end's pair is a fanout group: the kernel
-	 * hands every frame to one member, the one its program names. */
-	bool resizable;             /* false: the rings stay as they are */
-	pcap_t *idle[2], *busy[2];  /* busy: NULL while idle */
-	unsigned group[2];          /* the fanout groups' ids; 0 before the first grow */
-	unsigned long long busy_ms; /* the last frame, or flood chunk announced */
-	unsigned long gone_recv, gone_drop; /* counters of the rings closed already */
+	struct rings r;             /* the capture handles: [WD_C2S] on the client's wire end, [WD_S2C] the server's */
+	unsigned long long busy_ms; /* the relay's last frame, or flood chunk announced */
 	int timer;                  /* timerfd for delayed frames */
 	enum wire_policy policy;
 	unsigned delay_ms;
@@ -101,301 +82,23 @@ static unsigned long long now_ms(void)
 	return (unsigned long long)ts.tv_sec * 1000 + (unsigned long long)ts.tv_nsec / 1000000;
 }
 
-/* The kernel's filter on h: whether one of `insns` instructions is
- * attached. libpcap falls back to filtering in user space, and takes the
- * kernel filter off, when the kernel refuses a program (too long, no
- * memory): then every frame would enter the ring again. */
-static bool kernel_filters(pcap_t *h, unsigned insns)
-{
-	socklen_t n = 0; /* 0: the kernel says how many instructions, copies none */
-	return getsockopt(pcap_fileno(h), SOL_SOCKET, SO_GET_FILTER, NULL, &n) == 0 && n == insns;
-}
-
-/* Let no frame into h's ring: a one-instruction program, "ret #0". */
-static int deny_all(pcap_t *h)
-{
-	struct bpf_insn ret0 = BPF_STMT(BPF_RET | BPF_K, 0);
-	struct bpf_program p = { 1, &ret0 };
-	if (pcap_setfilter(h, &p) == 0 && kernel_filters(h, 1))
-		return 0;
-	/* libpcap took it in user space only: attach it ourselves (struct
-	 * sock_fprog: a count, then instructions laid out as bpf_insn). */
-	struct {
-		unsigned short len;
-		struct bpf_insn *filter;
-	} kp = { 1, &ret0 };
-	if (setsockopt(pcap_fileno(h), SOL_SOCKET, SO_ATTACH_FILTER, &kp, sizeof(kp)) == 0 && kernel_filters(h, 1))
-		return 0;
-	return -EIO;
-}
-
-/* Open one capture handle: immediate, inbound only, non-blocking, with a
- * ring of `frames` slots. closed: let nothing in until a filter says what
- * (--net host: the machine's traffic is not ours to see). */
-static pcap_t *open_handle(const char *ifname, unsigned frames, bool closed, int *fd, char *err, size_t errlen)
-{
-	char eb[PCAP_ERRBUF_SIZE] = "";
-	pcap_t *h = pcap_create(ifname, eb);
-	if (!h) {
-		snprintf(err, errlen, "cannot capture on %s: %s", ifname, eb);
-		return NULL;
-	}
-	/* In immediate mode libpcap's ring (TPACKET_V2) has one slot per frame,
-	 * of snaplen plus headers, two to a 4 KiB page. The ring is resident
-	 * for as long as the capture is open, so it holds what one turn of the
-	 * poll loop can bring (WIRE_CAP_FRAMES, see wire.h), not megabytes. A
-	 * snaplen of 1600 keeps a whole veth frame and two slots in a page
-	 * (2048 took a page per frame). */
-	pcap_set_snaplen(h, WIRE_CAP_SNAP);
-	pcap_set_immediate_mode(h, 1);
-	pcap_set_promisc(h, 1);
-	pcap_set_buffer_size(h, (int)(frames * WIRE_CAP_SLOT));
-	int rc = pcap_activate(h);
-	if (rc < 0) {
-		snprintf(err, errlen, "cannot capture on %s: %s%s", ifname, pcap_statustostr(rc),
-			 rc == PCAP_ERROR_PERM_DENIED ? " (capturing needs root or cap_net_raw)" : "");
-		pcap_close(h);
-		return NULL;
-	}
-	/* The ring fills from the moment the socket is bound, inside
-	 * pcap_activate: close it before anything else. What entered in that
-	 * window is not handed to us: on a new filter, libpcap (pcap-linux.c,
-	 * pcap_setfilter_linux) marks every slot already filled to be
-	 * filtered again in user space with the new program, which refuses
-	 * everything here. */
-	if (closed && deny_all(h) < 0) {
-		snprintf(err, errlen, "cannot filter the capture on %s in the kernel; without a filter it would "
-			 "take in every user's traffic", ifname);
-		pcap_close(h);
-		return NULL;
-	}
-	/* Only what the host sent: what we inject goes out, and must not loop. */
-	if (pcap_setdirection(h, PCAP_D_IN) < 0 || pcap_setnonblock(h, 1, eb) < 0) {
-		snprintf(err, errlen, "cannot set up the capture on %s: %s", ifname, pcap_geterr(h));
-		pcap_close(h);
-		return NULL;
-	}
-	*fd = pcap_get_selectable_fd(h);
-	if (*fd < 0) {
-		snprintf(err, errlen, "the capture on %s has no descriptor to poll", ifname);
-		pcap_close(h);
-		return NULL;
-	}
-	return h;
-}
-
-/* One relay capture handle, opened by a helper thread (open_pair). */
-struct opening {
-	const char *ifname;
-	unsigned frames;
-	pcap_t *h;
-	int fd;
-	char err[PCAP_ERRBUF_SIZE + 128];
-};
-
-static void *open_one(void *arg)
-{
-	struct opening *o = arg;
-	o->h = open_handle(o->ifname, o->frames, false, &o->fd, o->err, sizeof(o->err));
-	return NULL;
-}
-
-static void close_handles(pcap_t **h, int n);
-
-/* Giving a packet socket its ring waits for an RCU grace period
- * (af_packet.c: packet_set_ring), 10-15 ms: the two relay handles are
- * opened side by side so that their waits overlap, the second by a helper
- * thread that is gone before we return (see close_handles). A thread
- * starts in its creator's namespaces with its credentials, so it opens the
- * same sockets the loop would. If no thread can be made, one after the
- * other. The first failure in order (client's end, then server's) is told;
- * then none is left open. */
-static int open_pair(const struct wire *w, unsigned frames, pcap_t *h[2], int fd[2], char *err, size_t errlen)
-{
-	struct opening o[2];
-	for (int d = 0; d < 2; d++)
-		o[d] = (struct opening){ .ifname = w->lab->wire_if[d == WD_C2S ? SIDE_CLIENT : SIDE_SERVER],
-					 .frames = frames, .fd = -1 };
-	pthread_t t;
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	bool spawned = pthread_create(&t, NULL, open_one, &o[1]) == 0;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	open_one(&o[0]);
-	if (spawned)
-		pthread_join(t, NULL);
-	else if (o[0].h)
-		open_one(&o[1]);
-	for (int d = 0; d < 2; d++) {
-		h[d] = o[d].h;
-		fd[d] = o[d].fd;
-	}
-	for (int d = 0; d < 2; d++)
-		if (!o[d].h) {
-			snprintf(err, errlen, "%s", o[d].err);
-			close_handles(h, 2);
-			return -EIO;
-		}
-	return 0;
-}
-
-/* The member of fd's fanout group that gets every frame from now on: k
- * in order of joining (a classic BPF program "ret #k"; the kernel takes
- * it modulo the members, so one member alone gets them all). Replacing a
- * program waits for a grace period (af_packet.c: __fanout_set_data_bpf);
- * the first one does not. */
-static int fanout_to(int fd, unsigned k)
-{
-	struct bpf_insn ret = BPF_STMT(BPF_RET | BPF_K, k);
-	struct { /* struct sock_fprog, as in deny_all */
-		unsigned short len;
-		struct bpf_insn *filter;
-	} prog = { 1, &ret };
-	return setsockopt(fd, SOL_PACKET, PACKET_FANOUT_DATA, &prog, sizeof(prog)) == 0 ? 0 : -errno;
-}
-
-/* fd joins the fanout group *id, or a new one (*id 0: the kernel picks
- * its id, which goes into *id). */
-static int fanout_join(int fd, unsigned *id)
-{
-	unsigned flags = *id ? 0 : PACKET_FANOUT_FLAG_UNIQUEID;
-	int arg = (int)(*id | (unsigned)(PACKET_FANOUT_CBPF | flags) << 16);
-	if (setsockopt(fd, SOL_PACKET, PACKET_FANOUT, &arg, sizeof(arg)) < 0)
-		return -errno;
-	if (!*id) {
-		socklen_t len = sizeof(arg);
-		if (getsockopt(fd, SOL_PACKET, PACKET_FANOUT, &arg, &len) < 0)
-			return -errno;
-		*id = (unsigned)arg & 0xffff;
-	}
-	return 0;
-}
-
-/* The relay's handles: an idle ring on each wire end (a busy one joins
- * it while a flood runs: grow). */
-static int open_relay_handles(struct wire *w, char *err, size_t errlen)
-{
-	if (open_pair(w, WIRE_CAP_IDLE, w->idle, w->fd, err, errlen) < 0)
-		return -EIO;
-	w->resizable = true;
-	w->h[0] = w->idle[0];
-	w->h[1] = w->idle[1];
-	w->nh = 2;
-	return 0;
-}
-
-/* Before the first grow: each idle ring goes into a fanout group of its
- * own, whose program names the second member. Alone, the idle ring gets
- * every frame; the moment a busy ring joins, the busy one does, with no
- * program to replace. Not at start-up: a group with a program costs one
- * more grace period when it goes (af_packet.c: fanout_release_data), and
- * most sessions never flood. */
-static int make_groups(struct wire *w)
-{
-	for (int d = 0; d < 2; d++)
-		if (!w->group[d] && (fanout_join(w->fd[d], &w->group[d]) < 0 || fanout_to(w->fd[d], 1) < 0))
-			return -1;
-	return 0;
-}
-
-/* The rings' counters, kept before their handle closes. */
-static void keep_stats(struct wire *w, pcap_t *h)
-{
-	struct pcap_stat ps;
-	if (h && pcap_stats(h, &ps) == 0) {
-		w->gone_recv += ps.ps_recv;
-		w->gone_drop += ps.ps_drop;
-	}
-}
-
-static int dispatch_all(struct wire *w, pcap_t *h, enum wire_dir dir);
 static void arm_timer(struct wire *w);
 
-/* Whether the busy rings wait for a quiet second to go. */
-static bool shrinking(const struct wire *w)
-{
-	return w->busy[0] && w->resizable;
-}
-
-/* Back to the idle rings: the kernel hands frames to them again, what the
- * busy rings hold is relayed (it came first), and they close; then the
- * program names the second member again, for the next grow. Three grace
- * periods of waiting, on a wire quiet for a second. */
-static void shrink(struct wire *w)
-{
-	for (int d = 0; d < 2; d++)
-		if (fanout_to(pcap_fileno(w->idle[d]), 0) < 0) {
-			w->resizable = false; /* busy it stays */
-			return;
-		}
-	for (int d = 0; d < 2; d++) {
-		if (w->busy[d])
-			dispatch_all(w, w->busy[d], (enum wire_dir)d);
-		keep_stats(w, w->busy[d]);
-		w->h[d] = w->idle[d];
-		w->fd[d] = pcap_fileno(w->idle[d]);
-	}
-	close_handles(w->busy, 2);
-	for (int d = 0; d < 2; d++)
-		if (fanout_to(pcap_fileno(w->idle[d]), 1) < 0)
-			w->resizable = false; /* a busy ring would not get the frames: idle it stays */
-}
-
-/* Flood-sized rings for a busy wire: opened beside the idle ones (one
- * grace period, both ends side by side) and joined to their groups, which
- * hands them the frames from then on. What the idle rings took before is
- * read first (wire_service). If that cannot be done, the wire stays as it
- * is: a flood then loses what the idle ring cannot hold, and "missed by the
- * capture" counts it. */
+/* Flood-sized rings, and the timer that gives them back. */
 static void grow(struct wire *w)
 {
-	pcap_t *h[2];
-	int fd[2];
-	char err[PCAP_ERRBUF_SIZE + 128];
-	if (make_groups(w) < 0) {
-		w->resizable = false; /* no fanout by program (Linux before 4.2) */
+	if (!ring_grow(&w->r))
 		return;
-	}
-	int low[FD_HOLD_MAX];
-	int nlow = fd_hold_low(low); /* our descriptors live high (fdutil.h) */
-	int rc = open_pair(w, WIRE_CAP_FRAMES, h, fd, err, sizeof(err));
-	fd_release_low(low, nlow);
-	if (rc < 0) {
-		w->resizable = false; /* not at every chunk again */
-		return;
-	}
-	int d = 0;
-	for (; d < 2; d++) {
-		unsigned id = w->group[d];
-		if (fanout_join(fd[d], &id) < 0)
-			break;
-	}
-	if (d < 2) { /* undo: what entered a busy ring meanwhile is relayed */
-		if (d == 1) {
-			w->busy[0] = w->h[0] = h[0];
-			w->fd[0] = fd[0];
-			pcap_close(h[1]);
-			shrink(w);
-		} else
-			close_handles(h, 2);
-		w->resizable = false;
-		return;
-	}
-	for (d = 0; d < 2; d++) {
-		w->busy[d] = w->h[d] = h[d];
-		w->fd[d] = fd[d];
-	}
 	w->busy_ms = now_ms();
 	arm_timer(w);
 }
 
 void wire_expect(struct wire *w, unsigned long frames)
 {
-	if (!w->relay || !w->resizable)
+	if (!w->relay || !w->r.resizable)
 		return;
 	w->busy_ms = now_ms();
-	if (!w->busy[0] && frames > WIRE_CAP_IDLE / 2)
+	if (!w->r.busy[0] && frames > RING_IDLE / 2)
 		grow(w);
 }
 
@@ -413,7 +116,7 @@ struct wire *wire_open(struct lab *lab, struct session *log, char *err, size_t e
 	w->link = DEC_LINK_ETH;
 	dec_init(&w->dec);
 	if (w->relay) {
-		if (open_relay_handles(w, err, errlen) < 0) {
+		if (ring_open_relay(&w->r, lab->wire_if[SIDE_CLIENT], lab->wire_if[SIDE_SERVER], err, errlen) < 0) {
 			wire_close(w);
 			return NULL;
 		}
@@ -424,9 +127,8 @@ struct wire *wire_open(struct lab *lab, struct session *log, char *err, size_t e
 		bool host = lab->mode == NET_HOST;
 		/* The host's other traffic shares the ring until the filter
 		 * drops it: a bigger ring there. */
-		w->h[0] = open_handle(host ? "any" : "lo", host ? 4 * WIRE_CAP_FRAMES : WIRE_CAP_FRAMES, host,
-				      &w->fd[0], err, errlen);
-		if (!w->h[0]) {
+		if (ring_open_one(&w->r, host ? "any" : "lo", host ? 4 * RING_FRAMES : RING_FRAMES, host, err,
+				  errlen) < 0) {
 			if (host && !strstr(err, "filter"))
 				snprintf(err, errlen, "capturing on the host needs root or cap_net_raw: run it with sudo "
 					 "(sockstep then drops to your user) or grant it once with "
@@ -435,13 +137,12 @@ struct wire *wire_open(struct lab *lab, struct session *log, char *err, size_t e
 			return NULL;
 		}
 		if (host)
-			pcap_setdirection(w->h[0], PCAP_D_INOUT);
-		int dlt = pcap_datalink(w->h[0]);
+			pcap_setdirection(w->r.h[0], PCAP_D_INOUT);
+		int dlt = pcap_datalink(w->r.h[0]);
 		if (dlt == DLT_LINUX_SLL || dlt == DLT_LINUX_SLL2) {
 			w->link = dlt == DLT_LINUX_SLL ? DEC_LINK_SLL : DEC_LINK_SLL2;
 			w->cooked = true;
 		}
-		w->nh = 1;
 	}
 	return w;
 }
@@ -454,59 +155,18 @@ void wire_set_filter(struct wire *w, wire_keep_fn *keep, void *ctx)
 
 int wire_kernel_filter(struct wire *w, const char *expr, char *err, size_t errlen)
 {
-	pcap_t *h = w->h[0];
-	if (!h || w->relay)
+	if (w->relay)
 		return -EINVAL;
-	if (!expr[0]) {
-		if (deny_all(h) == 0)
-			return 0;
-		snprintf(err, errlen, "the kernel refused the filter that lets nothing in");
-		return -EIO;
-	}
-	struct bpf_program p;
-	if (pcap_compile(h, &p, expr, 1, PCAP_NETMASK_UNKNOWN) < 0) {
-		snprintf(err, errlen, "the capture's filter does not compile: %s", pcap_geterr(h));
-		deny_all(h);
-		return -EINVAL;
-	}
-	if (p.bf_len > KERNEL_MAXINSNS) {
-		pcap_freecode(&p);
-		return -E2BIG; /* the filter in place stays */
-	}
-	int rc = 0;
-	if (pcap_setfilter(h, &p) < 0 || !kernel_filters(h, p.bf_len)) {
-		/* Fail closed: rather nothing than everyone's frames. */
-		snprintf(err, errlen, "the kernel refused the capture's filter (%u instructions)%s%s", p.bf_len,
-			 pcap_geterr(h)[0] ? ": " : "", pcap_geterr(h));
-		deny_all(h);
-		rc = -EIO;
-	}
-	pcap_freecode(&p);
-	w->filters++;
+	int rc = ring_filter(&w->r, expr, err, errlen);
+	if (expr[0] && (rc == 0 || rc == -EIO)) /* compiled, and given to the kernel */
+		w->filters++;
 	return rc;
-}
-
-/* What the kernel's rings took in and dropped so far, the closed ones too. */
-static void ring_stats(const struct wire *w, unsigned long *recv, unsigned long *drop)
-{
-	*recv = w->gone_recv;
-	*drop = w->gone_drop;
-	for (int i = 0; i < w->nh; i++) {
-		pcap_t *both[2] = { w->h[i], w->idle[i] != w->h[i] ? w->idle[i] : NULL };
-		for (int k = 0; k < 2; k++) {
-			struct pcap_stat ps;
-			if (both[k] && pcap_stats(both[k], &ps) == 0) {
-				*recv += ps.ps_recv;
-				*drop += ps.ps_drop;
-			}
-		}
-	}
 }
 
 unsigned long wire_ring_frames(const struct wire *w)
 {
 	unsigned long recv, drop;
-	ring_stats(w, &recv, &drop);
+	ring_stats(&w->r, &recv, &drop);
 	return recv;
 }
 
@@ -530,48 +190,11 @@ static void files_close(struct wire_files *f)
 	f->write = f->save = NULL;
 }
 
-static void *close_handle(void *h)
-{
-	pcap_close(h);
-	return NULL;
-}
-
-/* Closing a packet socket that has a ring waits for two RCU grace periods
- * (af_packet.c: packet_release, then packet_set_ring for the ring), 15 ms
- * each or more, and nothing here can shorten one. Closed one after the
- * other, the two handles wait for four; closed at the same time, their
- * waits share grace periods: helper threads close the others while this
- * one closes the first, and are gone before we return (a lab rebuilt later
- * may unshare, which a threaded process cannot). Signals stay with the main
- * thread. The n handles (NULL: none) are NULL after. */
-static void close_handles(pcap_t **h, int n)
-{
-	pthread_t t[4];
-	bool spawned[4] = { false };
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	for (int i = 1; i < n && i < 4; i++)
-		spawned[i] = h[i] && pthread_create(&t[i], NULL, close_handle, h[i]) == 0;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	for (int i = 0; i < n; i++)
-		if (h[i] && (i >= 4 || !spawned[i]))
-			pcap_close(h[i]);
-	for (int i = 1; i < n && i < 4; i++)
-		if (spawned[i])
-			pthread_join(t[i], NULL);
-	for (int i = 0; i < n; i++)
-		h[i] = NULL;
-}
-
 void wire_close(struct wire *w)
 {
 	if (!w)
 		return;
-	/* Every ring at once: the relay's idle and busy ones, or the one. */
-	pcap_t *all[4] = { w->relay ? w->idle[0] : w->h[0], w->relay ? w->idle[1] : w->h[1], w->busy[0],
-			   w->busy[1] };
-	close_handles(all, 4);
+	ring_close(&w->r);
 	files_close(&w->files);
 	if (w->timer >= 0)
 		close(w->timer);
@@ -632,9 +255,9 @@ void wire_give_writer(struct wire *w, void *writer)
 int wire_pollfds(const struct wire *w, struct pollfd *pfd, int max)
 {
 	int n = 0;
-	for (int i = 0; i < w->nh && n < max; i++)
-		pfd[n++] = (struct pollfd){ .fd = w->fd[i], .events = POLLIN };
-	if (w->timer >= 0 && (w->delayed.n || shrinking(w)) && n < max)
+	for (int i = 0; i < w->r.n && n < max; i++)
+		pfd[n++] = (struct pollfd){ .fd = w->r.fd[i], .events = POLLIN };
+	if (w->timer >= 0 && (w->delayed.n || ring_busy(&w->r)) && n < max)
 		pfd[n++] = (struct pollfd){ .fd = w->timer, .events = POLLIN };
 	/* A capture file whose reader has bytes to read: woken when it reads. */
 	if (n < max)
@@ -665,7 +288,7 @@ static void set_fate(struct wire *w, unsigned long no, enum frame_fate f)
 /* Put a frame on the other host's wire end. */
 static bool inject(struct wire *w, enum wire_dir dir, const unsigned char *p, unsigned len)
 {
-	pcap_t *out = w->h[dir == WD_C2S ? WD_S2C : WD_C2S];
+	pcap_t *out = w->r.h[dir == WD_C2S ? WD_S2C : WD_C2S];
 	return pcap_inject(out, p, len) == (int)len;
 }
 
@@ -699,7 +322,7 @@ static void arm_timer(struct wire *w)
 		return;
 	struct itimerspec its = { 0 };
 	unsigned long long due = w->delayed.n ? w->delayed.q[w->delayed.head].due_ms : 0;
-	if (shrinking(w) && (!due || w->busy_ms + WIRE_QUIET_MS < due))
+	if (ring_busy(&w->r) && (!due || w->busy_ms + WIRE_QUIET_MS < due))
 		due = w->busy_ms + WIRE_QUIET_MS;
 	if (due) {
 		unsigned long long now = now_ms();
@@ -761,7 +384,7 @@ bool wire_awaits(const struct wire *w)
 static void on_frame(struct wire *w, enum wire_dir dir, const struct pcap_pkthdr *ph,
 		     const unsigned char *p)
 {
-	unsigned char eth[WIRE_CAP_SNAP + 14];
+	unsigned char eth[RING_SNAP + 14];
 	struct pcap_pkthdr hh = *ph, *h = &hh;
 	p = as_ethernet(w, h, p, eth, sizeof(eth));
 	if (!p)
@@ -864,27 +487,32 @@ static int dispatch_all(struct wire *w, pcap_t *h, enum wire_dir dir)
 	return n;
 }
 
+static void drain(void *ctx, pcap_t *h, int end)
+{
+	dispatch_all(ctx, h, (enum wire_dir)end);
+}
+
 int wire_service(struct wire *w)
 {
 	/* Counted: the frames kept. Others' frames refused by the keep filter
 	 * are no sign of our network moving (they must not hold a step open). */
 	unsigned long before = w->last_no;
 	bool burst = false;
-	for (int i = 0; i < w->nh; i++) {
+	for (int i = 0; i < w->r.n; i++) {
 		/* Busy: what the idle ring took before the switch came first. */
-		if (w->busy[i])
-			dispatch_all(w, w->idle[i], (enum wire_dir)i);
+		if (ring_before(&w->r, i))
+			dispatch_all(w, ring_before(&w->r, i), (enum wire_dir)i);
 		/* An idle ring half full in one turn: more may be coming than it
 		 * holds (the floods say so before they send: wire_expect). */
-		burst |= dispatch_all(w, w->h[i], (enum wire_dir)i) >= WIRE_CAP_IDLE / 2 && w->resizable;
+		burst |= dispatch_all(w, w->r.h[i], (enum wire_dir)i) >= RING_IDLE / 2 && w->r.resizable;
 	}
 	int n = (int)(w->last_no - before);
-	if (n && w->busy[0])
+	if (n && w->r.busy[0])
 		w->busy_ms = now_ms();
-	if (burst && !w->busy[0])
+	if (burst && !w->r.busy[0])
 		grow(w);
 	uint64_t ticks;
-	if (w->timer >= 0 && (w->delayed.n || shrinking(w)) &&
+	if (w->timer >= 0 && (w->delayed.n || ring_busy(&w->r)) &&
 	    (read(w->timer, &ticks, sizeof(ticks)) >= 0 || errno == EAGAIN)) {
 		unsigned long long now = now_ms();
 		while (w->delayed.n && w->delayed.q[w->delayed.head].due_ms <= now) {
@@ -892,8 +520,8 @@ int wire_service(struct wire *w)
 			release(w, &p, "delay over:");
 			n++;
 		}
-		if (shrinking(w) && now >= w->busy_ms + WIRE_QUIET_MS)
-			shrink(w);
+		if (ring_busy(&w->r) && now >= w->busy_ms + WIRE_QUIET_MS)
+			ring_shrink(&w->r, drain, w);
 		arm_timer(w);
 	}
 	/* The capture files take what their readers have room for. */
@@ -1052,7 +680,7 @@ static void status(struct wire *w)
 			 w->armed_op == W_DROP ? "drop" : "hold", fault_frame_name(w->armed));
 	/* Frames the kernel could not hand to the capture are lost too: say so. */
 	unsigned long krecv, kdrop;
-	ring_stats(w, &krecv, &kdrop);
+	ring_stats(&w->r, &krecv, &kdrop);
 	session_add(w->log, EV_WIRE, SIDE_NONE, -1,
 		    "policy %s; %lu frames: %lu relayed, %lu held (%u waiting), %lu released, %lu delayed, "
 		    "%lu dropped, %lu lost; %lu missed by the capture",

@@ -26,14 +26,10 @@
 
 #define WIRE_SNAP FRAME_SNAP /* bytes kept of each frame, and a saved capture's snap length */
 #define WIRE_HELD_MAX 1024 /* frames that may wait on a held wire */
-/* Frames a capture ring holds (the kernel's, mapped into sockstep: resident
- * memory, two frames to a 4 KiB page). The poll loop drains the rings at
- * every turn, and a flood sends at most half a ring per turn (engine.c), so
- * a ring never overflows. That is the relay's ring while the wire is busy
- * (wire_expect); an idle lab has WIRE_CAP_IDLE on each end: a command's own
- * frames (a handshake, a send of at most CMD_DATA_MAX bytes) are a few. */
+/* Frames a busy capture ring holds (RING_FRAMES, ring.h): a flood sends at
+ * most half of it per turn of the poll loop (engine.c), so a ring never
+ * overflows. */
 #define WIRE_CAP_FRAMES 384
-#define WIRE_CAP_IDLE 32
 
 enum wire_policy { WP_PASS, WP_HOLD, WP_DELAY };
 
