@@ -592,6 +592,8 @@ static bool call_flood_chunk(struct engine *e, struct eprog *pr, struct esock *s
 	e->flood_asked += n;
 	pr->flood_out++;
 	engine_host_filter(e);
+	if (e->wire)
+		wire_expect(e->wire, n); /* the relay's rings sized for it first */
 	if (prog_send(&pr->p, &rq, -1) < 0)
 		slot_prog_died(e, pr);
 	return true;

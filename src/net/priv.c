@@ -70,32 +70,85 @@ void priv_user(uid_t *uid, gid_t *gid)
 	*gid = (gid_t)g;
 }
 
+#define GROUPS_MAX 256
+
+/* The groups the system gives uid (gid its primary one), as initgroups
+ * would: the count, none for an unknown user or more than GROUPS_MAX. */
+static int lookup_groups(uid_t uid, gid_t gid, gid_t groups[GROUPS_MAX])
+{
+	int n = 0;
+	struct passwd *pw = getpwuid(uid);
+	if (pw) {
+		n = GROUPS_MAX;
+		if (getgrouplist(pw->pw_name, gid, groups, &n) < 0)
+			n = 0; /* more than GROUPS_MAX: the primary group only */
+	}
+	return n;
+}
+
+/* lookup_groups in a short-lived child. The lookup goes through NSS, which
+ * loads its modules into the process that asks and never unloads them
+ * (nsswitch.conf's "systemd": libnss_systemd, libsystemd and theirs, about
+ * 0.5 MiB resident for the whole session); we need the answer once. The
+ * count, or -errno; a child that cannot be made does it here. */
+static int lookup_groups_apart(uid_t uid, gid_t gid, gid_t groups[GROUPS_MAX])
+{
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -errno;
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return lookup_groups(uid, gid, groups);
+	}
+	if (pid == 0) {
+		close(p[0]);
+		int n = lookup_groups(uid, gid, groups);
+		/* One write of at most 1 KiB: whole, never interleaved (PIPE_BUF). */
+		gid_t msg[1 + GROUPS_MAX];
+		msg[0] = (gid_t)n;
+		memcpy(msg + 1, groups, (size_t)n * sizeof(gid_t));
+		_exit(write(p[1], msg, (size_t)(n + 1) * sizeof(gid_t)) == (ssize_t)((size_t)(n + 1) * sizeof(gid_t)) ? 0 : 1);
+	}
+	close(p[1]);
+	gid_t msg[1 + GROUPS_MAX];
+	ssize_t got;
+	while ((got = read(p[0], msg, sizeof(msg))) < 0 && errno == EINTR)
+		;
+	close(p[0]);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	if (got < (ssize_t)sizeof(gid_t) || msg[0] > GROUPS_MAX || (size_t)got != (msg[0] + 1) * sizeof(gid_t))
+		return -EIO; /* the child died before it answered: drop nothing half-way */
+	memcpy(groups, msg + 1, msg[0] * sizeof(gid_t));
+	return (int)msg[0];
+}
+
 int priv_user_groups(void)
 {
 	uid_t uid;
 	gid_t gid;
 	priv_user(&uid, &gid);
-	gid_t groups[256];
-	int n = 0;
-	struct passwd *pw = getpwuid(uid);
-	if (pw) {
-		n = (int)(sizeof(groups) / sizeof(groups[0]));
-		if (getgrouplist(pw->pw_name, gid, groups, &n) < 0)
-			n = 0; /* more than 256: the primary group only */
-	}
+	gid_t groups[GROUPS_MAX];
+	int n = lookup_groups_apart(uid, gid, groups);
+	if (n < 0)
+		return n;
 	return setgroups((size_t)n, groups) < 0 ? -errno : 0;
 }
 
 /* In the child: become the user, with the supplementary groups the system
- * gives them (so a file their group may read opens, as it would for them). */
+ * gives them (so a file their group may read opens, as it would for them).
+ * Looked up here: this child is short-lived already. */
 static int become_user(void)
 {
 	uid_t uid;
 	gid_t gid;
 	priv_user(&uid, &gid);
-	int r = priv_user_groups();
-	if (r < 0)
-		return r;
+	gid_t groups[GROUPS_MAX];
+	int n = lookup_groups(uid, gid, groups);
+	if (setgroups((size_t)n, groups) < 0)
+		return -errno;
 	if (setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0)
 		return -errno;
 	return 0;
