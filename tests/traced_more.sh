@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Your own program, traced (issue 20), what wave 1 left: small programs of
+# the tests' own (tests/traced_more.c, one mode each) run under sockstep in
+# the lab, in batch:
+#  - a socket of another family (AF_UNIX, AF_INET6, netlink) never gets an
+#    IPv4 5-tuple row: its calls are shown, with no row;
+#  - a recv() interrupted by a signal is shown as restarted (SA_RESTART) or
+#    as EINTR, as the program saw it;
+#  - what the program prints after an EINTR is shown when it prints it, not
+#    held until its next call.
+#   traced_more.sh SOCKSTEP TRACED_MORE [--as-nobody]
+set -u
+bin=$1 prog=$2
+. "$(dirname "$0")/lib.sh"
+set_runner "${3:-}"
+
+out=$tmp/out err=$tmp/err
+# The program must be readable and runnable by the user sockstep runs as.
+cp "$prog" "$tmp/traced_more" && chmod 755 "$tmp" "$tmp/traced_more"
+prog=$tmp/traced_more
+
+# line N of the first line holding TEXT (fixed string), 0 when none
+at() { grep -nF -- "$1" "$out" | head -n1 | cut -d: -f1 | grep . || echo 0; }
+has() { grep -qF -- "$1" "$out"; }
+hasE() { grep -qE -- "$1" "$out"; }
+# batch SCRIPT-LINES...: one run of sockstep --batch in the lab
+batch() {
+  printf '%s\n' "$@" >"$tmp/script"
+  "${run[@]}" --batch --script "$tmp/script" >"$out" 2>"$err"
+}
+
+batch "client run $prog families" "client continue"
+if grep -q "ptrace" "$err" && ! grep -q "client run" "$out"; then
+  skip "tracing is not allowed here: $(head -n1 "$err")" || finish
+fi
+check "families: the script runs without a refusal, the program to its end" \
+  '[ ! -s "$err" ] && has "client  | families done" && has "client exited with status 0"' || show "$out"
+check "families: each call is shown" \
+  'has "client  connect(3, {AF_UNIX, \"/nonexistent/sockstep-test.sock\"}, 110)  -> -1 ENOENT" &&
+   has "client  socket(AF_INET6, SOCK_DGRAM, 0)  -> 3" && hasE "client  bind\(3, .*\)  -> 0"' || show "$out"
+check "families: no 5-tuple row for a socket that is not TCP or UDP over IPv4" \
+  '! grep -E "^    (STEP|KERNEL)" "$out" | grep -v "^    STEP  "' || show "$out"
+
+finish
