@@ -6,8 +6,6 @@
 #    IPv4 5-tuple row: its calls are shown, with no row;
 #  - a recv() interrupted by a signal is shown as restarted (SA_RESTART) or
 #    as EINTR, as the program saw it;
-#  - what the program prints after an EINTR is shown when it prints it, not
-#    held until its next call.
 #   traced_more.sh SOCKSTEP TRACED_MORE [--as-nobody]
 set -u
 bin=$1 prog=$2
@@ -41,4 +39,23 @@ check "families: each call is shown" \
 check "families: no 5-tuple row for a socket that is not TCP or UDP over IPv4" \
   '! grep -E "^    (STEP|KERNEL)" "$out" | grep -v "^    STEP  "' || show "$out"
 
+# A signal while recv() sleeps: a datagram to the program's second socket
+# (O_ASYNC) sends it SIGIO; then a datagram to the first ends the recv.
+for how in restart eintr; do
+  batch "server socket udp" "client run $prog signal 5000 5001 $how" "client continue" \
+    "server sendto 100.0.0.1 5001 \"sig\"" "server sendto 100.0.0.1 5000 \"data\"" "client input \"go\\n\"" \
+    "client continue"
+  check "signal ($how): recv() sleeps until the signal comes" \
+    '[ ! -s "$err" ] && has "client  recv(3, buf, 64, 0)  -> blocked since" && has "client gets signal 29 (SIG"' || show "$out"
+  if [ $how = restart ]; then
+    check "signal (SA_RESTART): the recv is restarted, the program never sees it, and gets the datagram" \
+      'has "its handler was installed with SA_RESTART, so the kernel makes the call again" &&
+       ! has "the program sees -1 EINTR" && hasE "client  recv\(3, buf, 64, 0\)  -> 4  \(blocked since \[[0-9]+\]\)" &&
+       has "client  | recv got 4 bytes"' || show "$out"
+  else
+    check "signal (no SA_RESTART): the program sees -1 EINTR, and says so" \
+      'has "the program sees -1 EINTR" && has "client  recv(3, buf, 64, 0)  -> -1 EINTR" &&
+       has "client  | recv: Interrupted system call" && ! has "so the kernel makes the call again"' || show "$out"
+  fi
+done
 finish
