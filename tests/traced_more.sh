@@ -6,6 +6,8 @@
 #    IPv4 5-tuple row: its calls are shown, with no row;
 #  - a recv() interrupted by a signal is shown as restarted (SA_RESTART) or
 #    as EINTR, as the program saw it;
+#  - what the program prints after an EINTR is shown when it prints it, not
+#    held until its next call.
 #   traced_more.sh SOCKSTEP TRACED_MORE [--as-nobody]
 set -u
 bin=$1 prog=$2
@@ -56,6 +58,9 @@ for how in restart eintr; do
     check "signal (no SA_RESTART): the program sees -1 EINTR, and says so" \
       'has "the program sees -1 EINTR" && has "client  recv(3, buf, 64, 0)  -> -1 EINTR" &&
        has "client  | recv: Interrupted system call" && ! has "so the kernel makes the call again"' || show "$out"
+    check "signal (EINTR): what it printed after the EINTR comes at once, before the next command, after its result" \
+      '[ "$(at "-> -1 EINTR")" -lt "$(at "client  | recv: Interrupted system call")" ] &&
+       [ "$(at "client  | recv: Interrupted system call")" -lt "$(at "[5] server sendto 100.0.0.1 5000")" ]' || show "$out"
   fi
 done
 finish

@@ -242,6 +242,36 @@ static bool resolve_restart(struct engine *e, struct eprog *pr, const struct tra
 	return false;
 }
 
+/* An interrupted call whose next event does not come: the program went on
+ * past it (it printed, or sleeps in another call, its stdin say), so it saw
+ * EINTR: a call made again stops at once at its seccomp stop. Told then,
+ * before what it printed; what it prints is never held for its next call.
+ * (A handler that prints is given 100 ms to return into the call again.) */
+static void settle_restart(struct engine *e, struct eprog *pr)
+{
+	struct traced_all *T = e->trace;
+	struct eprog *o = owner(e, pr);
+	int nr = T->held[pr - e->progs].nr;
+	struct trace_ev ev = { .kind = TEV_NONE };
+	for (int i = 0; i < 100; i++) {
+		while (pr->trestart && !pr->gone && next_event(e, pr->p.pid, &ev))
+			dispatch(e, &ev); /* the call made again, or what came after it */
+		if (!pr->trestart || pr->gone)
+			return;
+		long now = trace_syscall_now(pr->tr);
+		bool elsewhere = trace_blocked(pr->tr) && now != nr && now != SYS_restart_syscall;
+		struct pollfd pf = { .fd = o->tout, .events = POLLIN };
+		if (elsewhere)
+			break;
+		if (poll(&pf, 1, 0) <= 0)
+			return; /* nothing yet: the loop comes back */
+		struct pollfd sf = { .fd = T->tr.sigfd, .events = POLLIN };
+		poll(&sf, 1, 1);
+	}
+	ev.kind = TEV_NONE;
+	resolve_restart(e, pr, &ev);
+}
+
 static void on_gone(struct engine *e, struct eprog *pr, const struct trace_ev *ev)
 {
 	struct eprog *o = owner(e, pr);
@@ -357,6 +387,8 @@ static void dispatch(struct engine *e, const struct trace_ev *ev)
  * its input (or ms have passed: the loop goes on with it). */
 static bool settled(const struct eprog *pr)
 {
+	if (pr->trestart && !pr->gone)
+		return false; /* restarted or EINTR: its next stop or its output tells */
 	if (pr->gone || pr->tstate == TP_BEFORE || pr->tstate == TP_DETACHED || pr->busy)
 		return true;
 	if (pr->tstate != TP_RUNNING || !pr->tr)
@@ -393,8 +425,9 @@ static void wait_settled(struct engine *e, struct eprog *pr, int ms)
 		struct eprog *o = owner(e, pr);
 		struct pollfd pf[2] = { { .fd = T->tr.sigfd, .events = POLLIN }, { .fd = o->tout, .events = POLLIN } };
 		poll(pf, 2, 1);
-		if (!pr->trestart)
-			drain(e, o, false);
+		if (pr->trestart)
+			settle_restart(e, pr);
+		drain(e, o, false);
 		struct trace_ev ev;
 		while (!pr->gone && next_event(e, pr->p.pid, &ev)) {
 			dispatch(e, &ev);
@@ -656,9 +689,13 @@ int traced_progress(struct engine *e)
 		if (pr)
 			wait_settled(e, pr, SETTLE_WAIT_MS / 4);
 	}
-	for (int i = 0; i < ENGINE_MAX_PROGS; i++) /* not before what an interrupted call returned */
-		if (e->progs[i].used && e->progs[i].traced && !e->progs[i].trestart)
-			n += drain(e, &e->progs[i], false);
+	for (int i = 0; i < ENGINE_MAX_PROGS; i++) {
+		struct eprog *pr = &e->progs[i];
+		if (pr->used && pr->traced && pr->trestart)
+			settle_restart(e, pr); /* what an interrupted call returned comes first */
+		if (pr->used && pr->traced)
+			n += drain(e, pr, false);
+	}
 	return n;
 }
 
