@@ -61,6 +61,7 @@ static void log_sockaddr(struct engine *e, struct eprog *pr, const struct call_a
 	snprintf(b.code[SA_PORT], sizeof(b.code[SA_PORT]), "/* %s(): the %u bytes %s passed, read from its memory */",
 		 cmd_verb_name(a->verb), (unsigned)a->sa_len, pr->name);
 	b.sin = sin;
+	b.read = true;
 	b.addr_host = ntohl(sin.sin_addr.s_addr);
 	b.port_host = ntohs(sin.sin_port);
 	b.port_stored = sin.sin_port;

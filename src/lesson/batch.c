@@ -116,10 +116,10 @@ static void print_sockaddr(FILE *f, const struct event *ev)
 	}
 	sa_legend(line, sizeof(line));
 	fprintf(f, "  %-6s    %s\n", "", line);
-	sa_order_port(b->port_host, b->nohtons, line, sizeof(line));
+	char addr[sizeof(line)];
+	sa_order_of(b, line, sizeof(line), addr, sizeof(addr));
 	fprintf(f, "  %-6s    %s\n", "", line);
-	sa_order_addr(b->addr_host, line, sizeof(line));
-	fprintf(f, "  %-6s    %s\n", "", line);
+	fprintf(f, "  %-6s    %s\n", "", addr);
 }
 
 /* ARP frames counted and not listed, said in one line. */
