@@ -63,4 +63,12 @@ for how in restart eintr; do
        [ "$(at "client  | recv: Interrupted system call")" -lt "$(at "[5] server sendto 100.0.0.1 5000")" ]' || show "$out"
   fi
 done
+# A fork: the child's lines come through the terminal it shares with its
+# parent; sockstep cannot tell who wrote them, and says so once.
+batch "client run $prog fork" "client.1 continue"
+check "fork: the child is named, and the shared terminal is said once" \
+  '[ ! -s "$err" ] && hasE "fork\(\) made client\.1 \(pid [0-9]+\)" &&
+   [ "$(grep -c "output of client and client.1 shares one terminal" "$out")" = 1 ] &&
+   has "client  | child says hi" && has "client  | parent says bye" &&
+   [ "$(at "output of client and client.1 shares one terminal")" -lt "$(at "client  | child says hi")" ]' || show "$out"
 finish

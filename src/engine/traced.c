@@ -336,6 +336,10 @@ static void on_new(struct engine *e, struct eprog *pr, const struct trace_ev *ev
 		 "another reference to the same socket; it stops before its own socket calls (\"%s next\")", ch->name,
 		 (int)ev->pid, pr->name, ch->name);
 	call_fork_inherit(e, pr, ch);
+	if (ch->child == 1) /* said once: the lines are the root's from now on */
+		slot_log(e, EV_INFO, root, -1, "output of %s and %s shares one terminal: a forked child keeps its "
+			 "parent's stdout and stderr, and a terminal does not say which process wrote a line, so every "
+			 "line shows under %s", root->name, ch->name, root->name);
 }
 
 static void dispatch(struct engine *e, const struct trace_ev *ev)
