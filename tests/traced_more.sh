@@ -71,4 +71,9 @@ check "fork: the child is named, and the shared terminal is said once" \
    [ "$(grep -c "output of client and client.1 shares one terminal" "$out")" = 1 ] &&
    has "client  | child says hi" && has "client  | parent says bye" &&
    [ "$(at "output of client and client.1 shares one terminal")" -lt "$(at "client  | child says hi")" ]' || show "$out"
+# io_uring: refused with ENOSYS (its ring would bypass the stops), said once.
+batch "client run $prog iouring"
+check "io_uring: the program sees ENOSYS, and the note says why, once" \
+  '[ ! -s "$err" ] && [ "$(grep -c "client called io_uring_setup(): sockstep answered -1 ENOSYS" "$out")" = 1 ] &&
+   has "client  | io_uring_setup: Function not implemented" && has "client exited with status 0"' || show "$out"
 finish

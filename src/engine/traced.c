@@ -31,6 +31,7 @@ struct traced_all {
 	struct sysc_call sc[ENGINE_MAX_PROGS]; /* each program's call, from its enter to its exit */
 	bool execd[ENGINE_MAX_PROGS];
 	bool thread_told[ENGINE_MAX_PROGS];
+	bool uring_told[ENGINE_MAX_PROGS];
 	unsigned long cont_since[ENGINE_MAX_PROGS]; /* "continue": when it began (CLOCK_MONOTONIC ms) */
 };
 
@@ -382,6 +383,13 @@ static void dispatch(struct engine *e, const struct trace_ev *ev)
 	case TEV_GONE:
 		on_gone(e, pr, ev);
 		break;
+	case TEV_REFUSED:
+		if (!T->uring_told[slot])
+			slot_log(e, EV_INFO, pr, -1, "%s called io_uring_setup(): sockstep answered -1 ENOSYS, as a kernel "
+				 "without io_uring would, since a ring's requests would bypass the stops at its socket calls; "
+				 "the program falls back to ordinary calls, or fails saying io_uring is missing", pr->name);
+		T->uring_told[slot] = true;
+		break;
 	default:
 		break;
 	}
@@ -537,6 +545,7 @@ static int run(struct engine *e, const struct cmd *c, char *err, size_t errlen)
 	pr->fault_call = V_COUNT_;
 	e->trace->execd[pr - e->progs] = false;
 	e->trace->thread_told[pr - e->progs] = false;
+	e->trace->uring_told[pr - e->progs] = false;
 	if (note[0])
 		slot_log(e, EV_INFO, pr, -1, "%s", note);
 	slot_log(e, EV_INFO, pr, -1, "%s runs %s (pid %d) in the %s host, traced: it stops before each of its "
