@@ -76,4 +76,18 @@ batch "client run $prog iouring"
 check "io_uring: the program sees ENOSYS, and the note says why, once" \
   '[ ! -s "$err" ] && [ "$(grep -c "client called io_uring_setup(): sockstep answered -1 ENOSYS" "$out")" = 1 ] &&
    has "client  | io_uring_setup: Function not implemented" && has "client exited with status 0"' || show "$out"
+# The libc resolver: a name the lab's hosts file does not hold is asked of
+# the name server (DNS, port 53; in the lab no route reaches it): its calls
+# are marked as the resolver's, and said once; the program's own are not.
+batch "client run $prog dns nosuch.invalid" "client continue"
+if grep -qE '^hosts:.*\bdns\b' /etc/nsswitch.conf 2>/dev/null; then
+  check "resolver: the DNS query's calls are marked \"libc resolver\", its note said once" \
+    '[ ! -s "$err" ] && hasE "client  connect\([0-9]+, \{AF_INET6?, [^}]*, port 53\}, [0-9]+\)  /\* libc resolver \*/  -> " &&
+     hasE "client  close\([0-9]+\)  /\* libc resolver \*/  -> 0" &&
+     [ "$(grep -c "note: libc resolver: a DNS query (port 53)" "$out")" = 1 ] &&
+     ! grep -E "port 53" "$out" | grep -qvE "libc resolver|^            " &&
+     has "client  | getaddrinfo: "' || show "$out"
+else
+  ok "resolver: skipped, this system's /etc/nsswitch.conf asks no DNS for host names"
+fi
 finish

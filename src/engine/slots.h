@@ -131,6 +131,8 @@ struct esock {
 	unsigned long drops_at;      /* and when it last changed (CLOCK_MONOTONIC ms) */
 	long drops_told;             /* the count the log has told */
 	unsigned long received;      /* datagrams its program read from it */
+	char resolver;               /* a traced program's libc resolver's: 'n' asking nscd, 'd'
+				      * a DNS query, 0 not: its calls are marked, not the program's */
 };
 
 struct engine {
