@@ -90,4 +90,27 @@ if grep -qE '^hosts:.*\bdns\b' /etc/nsswitch.conf 2>/dev/null; then
 else
   ok "resolver: skipped, this system's /etc/nsswitch.conf asks no DNS for host names"
 fi
+# Threads: each is named (client/t2, client/t3: in the order they
+# started), stops before its own calls, and "client next" steps it; the
+# sockets are the process's, so the rows are client's.
+batch "server socket udp" "server bind 200.0.0.2 5000" "client run $prog threads 200.0.0.2 5000" \
+  "client next" "client next" "client next" "client next" "client next" "client next" "server recvfrom" "server recvfrom"
+check "threads: each thread is named and stops before its own first call" \
+  '[ ! -s "$err" ] && hasE "client/t2  note: client started a thread, client/t2 \(tid [0-9]+\)" &&
+   has "client/t2  socket(AF_INET, SOCK_DGRAM, 0)  -> stopped before this call; \"client next\" makes it" &&
+   has "client/t3  socket(AF_INET, SOCK_DGRAM, 0)  -> stopped before this call; \"client next\" makes it"' || show "$out"
+check "threads: \"client next\" steps each thread's calls, shown under its name, with the process's rows" \
+  'has "client/t2  sendto(3, \"t1\", 2, 0, {AF_INET, 200.0.0.2, port 5000}, 16)  -> 2" &&
+   has "client/t3  sendto(3, \"t2\", 2, 0, {AF_INET, 200.0.0.2, port 5000}, 16)  -> 2" &&
+   [ "$(grep -cE "STEP6 SEND MESSAGE TO PEER +client +3 UDP" "$out")" = 2 ] &&
+   has "client/t2  close(3)  -> 0" && has "client/t2  note: client/t2 ended" &&
+   [ "$(at "client/t2  close(3)  -> 0")" -lt "$(at "client/t3  socket(AF_INET")" ]' || show "$out"
+check "threads: the server receives both, the program ends" \
+  'has "server  received \"t1\" (2 bytes)" && has "server  received \"t2\" (2 bytes)" && has "client  | joined" &&
+   has "client exited with status 0"' || show "$out"
+batch "server socket udp" "server bind 200.0.0.2 5000" "client run $prog threads 200.0.0.2 5000" "client continue"
+check "threads: \"client continue\" runs every thread's calls, each shown under its name" \
+  '[ ! -s "$err" ] && has "client/t2  sendto(3, \"t1\", 2, 0, {AF_INET, 200.0.0.2, port 5000}, 16)  -> 2" &&
+   has "client/t3  sendto(3, \"t2\", 2, 0, {AF_INET, 200.0.0.2, port 5000}, 16)  -> 2" &&
+   has "client exited with status 0"' || show "$out"
 finish

@@ -95,6 +95,11 @@ struct eprog {
 	int fault_err;
 	long fault_short;
 	int tfd;                    /* the descriptor of its call, -1 none */
+	/* a traced program's threads: each an eprog of its own (its calls, its
+	 * stops), named "client/t2", whose sockets are its process's */
+	int thread;                 /* 0 a process, else its number in the process (2, 3, ...) */
+	int leader;                 /* a thread: the slot of its process */
+	int threads;                /* a process: the threads it started so far */
 };
 
 /* One descriptor of one program, open or closed (closed ones stay for the table). */

@@ -32,6 +32,7 @@ struct traced_all {
 	bool execd[ENGINE_MAX_PROGS];
 	bool thread_told[ENGINE_MAX_PROGS];
 	bool uring_told[ENGINE_MAX_PROGS];
+	unsigned long stops, stop_at[ENGINE_MAX_PROGS]; /* when each stopped before a call (a count) */
 	unsigned long cont_since[ENGINE_MAX_PROGS]; /* "continue": when it began (CLOCK_MONOTONIC ms) */
 };
 
@@ -60,6 +61,8 @@ static struct eprog *prog_of_pid(struct engine *e, pid_t pid)
  * user ran (its forked children write to the same). */
 static struct eprog *owner(struct engine *e, struct eprog *pr)
 {
+	if (pr->thread)
+		pr = &e->progs[pr->leader];
 	struct eprog *o = pr->child ? slot_find_prog(e, pr->side, pr->num, 0) : pr;
 	return o && o->traced ? o : pr;
 }
@@ -200,6 +203,7 @@ static void on_enter(struct engine *e, struct eprog *pr, const struct trace_ev *
 		return;
 	}
 	pr->tstate = TP_BEFORE;
+	T->stop_at[pr - e->progs] = ++T->stops;
 	tcall_before(e, pr);
 }
 
@@ -273,8 +277,26 @@ static void settle_restart(struct engine *e, struct eprog *pr)
 	resolve_restart(e, pr, &ev);
 }
 
+/* A thread's end: its sockets are its process's, which goes on. */
+static void thread_gone(struct engine *e, struct eprog *pr)
+{
+	slot_log(e, EV_INFO, pr, -1, "%s ended%s%s%s", pr->name, pr->busy ? " in " : "",
+		 pr->busy ? cmd_verb_name(pr->verb) : "", pr->busy ? "(), which never returned" : "");
+	pr->gone = true;
+	pr->busy = pr->trestart = false;
+	pr->tr = NULL;
+	pr->tstate = TP_RUNNING;
+	if (pr->p.pidfd >= 0)
+		close(pr->p.pidfd);
+	pr->p = (struct prog){ .pidfd = -1, .ctl = -1 };
+}
+
 static void on_gone(struct engine *e, struct eprog *pr, const struct trace_ev *ev)
 {
+	if (pr->thread) {
+		thread_gone(e, pr);
+		return;
+	}
 	struct eprog *o = owner(e, pr);
 	drain(e, o, o == pr);
 	char how[256];
@@ -297,17 +319,53 @@ static void on_gone(struct engine *e, struct eprog *pr, const struct trace_ev *e
 	pr->tin = pr->tout = -1;
 }
 
+/* A thread: an eprog of its own, "client/t2" (t1 is the first thread, the
+ * process's name: a thread's number says the order they started in, which
+ * reads the same in every run, where a tid does not), with its own calls and
+ * stops; its sockets are the process's (slots.h). */
+static void on_thread(struct engine *e, struct eprog *pr, const struct trace_ev *ev, struct tracee *t)
+{
+	struct traced_all *T = e->trace;
+	struct eprog *pro = pr->thread ? &e->progs[pr->leader] : pr;
+	size_t slot = (size_t)(pro - e->progs);
+	struct eprog *th = t && pro->threads < 99 ? slot_free_prog(e) : NULL;
+	if (!th) {
+		if (!T->thread_told[slot])
+			slot_log(e, EV_INFO, pr, -1, "%s started a thread (tid %d): sockstep holds %d programs and "
+				 "threads at most; this one's calls run unseen", pr->name, (int)ev->pid, ENGINE_MAX_PROGS);
+		T->thread_told[slot] = true;
+		return;
+	}
+	memset(th, 0, sizeof(*th));
+	th->used = th->traced = true;
+	th->side = pro->side;
+	th->num = pro->num;
+	th->child = pro->child;
+	th->thread = ++pro->threads + 1;
+	th->leader = (int)slot;
+	char nm[48];
+	snprintf(nm, sizeof(nm), "%s/t%d", pro->name, th->thread);
+	memcpy(th->name, nm, sizeof(th->name) - 1);
+	th->tr = t;
+	th->p = (struct prog){ .pid = ev->pid, .pidfd = pro->p.pidfd >= 0 ? fd_dup_high(pro->p.pidfd) : -1, .ctl = -1,
+			       .alive = true };
+	th->sock = th->tfd = -1;
+	th->tin = th->tout = -1;
+	th->fault_call = V_COUNT_;
+	th->tcont = pr->tcont;
+	T->cont_since[th - e->progs] = T->cont_since[pr - e->progs];
+	slot_log(e, EV_INFO, th, -1, "%s started a thread, %s (tid %d): it shares %s's descriptors and memory and "
+		 "stops before its own socket calls (\"%s next\" steps the thread stopped first)", pr->name, th->name,
+		 (int)ev->pid, pro->name, pro->name);
+}
+
 /* A fork: the child becomes "server.1" as "server fork"'s do. */
 static void on_new(struct engine *e, struct eprog *pr, const struct trace_ev *ev)
 {
 	struct traced_all *T = e->trace;
 	struct tracee *t = trace_find(&T->tr, ev->pid);
-	size_t slot = (size_t)(pr - e->progs);
 	if (ev->thread) {
-		if (!T->thread_told[slot])
-			slot_log(e, EV_INFO, pr, -1, "%s started a thread (tid %d): sockstep steps a program's first "
-				 "thread; the calls of the others run unseen", pr->name, (int)ev->pid);
-		T->thread_told[slot] = true;
+		on_thread(e, pr, ev, t);
 		return;
 	}
 	struct eprog *root = owner(e, pr);
@@ -336,7 +394,7 @@ static void on_new(struct engine *e, struct eprog *pr, const struct trace_ev *ev
 	slot_log(e, EV_INFO, ch, -1, "fork() made %s (pid %d): a copy of %s with the same descriptors, each one "
 		 "another reference to the same socket; it stops before its own socket calls (\"%s next\")", ch->name,
 		 (int)ev->pid, pr->name, ch->name);
-	call_fork_inherit(e, pr, ch);
+	call_fork_inherit(e, pr->thread ? &e->progs[pr->leader] : pr, ch);
 	if (ch->child == 1) /* said once: the lines are the root's from now on */
 		slot_log(e, EV_INFO, root, -1, "output of %s and %s shares one terminal: a forked child keeps its "
 			 "parent's stdout and stderr, and a terminal does not say which process wrote a line, so every "
@@ -414,6 +472,7 @@ static bool settled(const struct eprog *pr)
 	case SYS_wait4:
 	case SYS_waitid:
 	case SYS_rt_sigsuspend:
+	case SYS_futex: /* another of its threads (pthread_join, a lock): stepped on its own */
 #ifdef SYS_pause
 	case SYS_pause:
 #endif
@@ -572,6 +631,29 @@ static struct eprog *traced_target(struct engine *e, const struct cmd *c, char *
 	return NULL;
 }
 
+/* Is q pr (a process) or one of its threads, traced and not gone? */
+static bool of_process(const struct engine *e, const struct eprog *q, const struct eprog *pr)
+{
+	int lead = (int)(pr - e->progs);
+	return q->used && q->traced && !q->gone && (q == pr || (q->thread && q->leader == lead));
+}
+
+/* Of pr and its threads, the one stopped before a call the longest: "SIDE
+ * next" steps the oldest stop first, so that no thread waits behind another
+ * that keeps stopping. NULL when none is stopped. */
+static struct eprog *oldest_stop(struct engine *e, struct eprog *pr)
+{
+	struct traced_all *T = e->trace;
+	struct eprog *best = NULL;
+	for (int i = 0; i < ENGINE_MAX_PROGS; i++) {
+		struct eprog *q = &e->progs[i];
+		if (of_process(e, q, pr) && q->tstate == TP_BEFORE &&
+		    (!best || T->stop_at[i] < T->stop_at[best - e->progs]))
+			best = q;
+	}
+	return best;
+}
+
 static int refuse_busy(const struct eprog *pr, char *err, size_t errlen)
 {
 	if (pr->busy)
@@ -623,24 +705,32 @@ int traced_exec(struct engine *e, const struct cmd *c, char *err, size_t errlen)
 		return -EINVAL;
 	struct traced_all *T = e->trace;
 	switch (c->verb) {
-	case V_NEXT:
-		if (pr->tstate != TP_BEFORE)
+	case V_NEXT: {
+		struct eprog *st = oldest_stop(e, pr);
+		if (!st)
 			return refuse_busy(pr, err, errlen);
-		step_wait(e, pr);
-		wait_settled(e, pr, SETTLE_WAIT_MS);
+		step_wait(e, st);
+		wait_settled(e, st, SETTLE_WAIT_MS);
 		return 0;
+	}
 	case V_CONTINUE:
-		pr->tcont = true;
-		T->cont_since[pr - e->progs] = now_ms();
-		if (pr->tstate == TP_BEFORE)
-			step_wait(e, pr);
+		for (int i = 0; i < ENGINE_MAX_PROGS; i++)
+			if (of_process(e, &e->progs[i], pr)) {
+				e->progs[i].tcont = true;
+				T->cont_since[i] = now_ms();
+			}
+		for (struct eprog *st; (st = oldest_stop(e, pr));)
+			step_wait(e, st);
 		wait_settled(e, pr, SETTLE_WAIT_MS);
 		return 0;
 	case V_DETACH:
 		if (trace_detach(&T->tr, pr->tr) < 0)
 			return ERR("cannot let %s go: it has ended", pr->name);
-		pr->tstate = TP_DETACHED;
-		pr->busy = false;
+		for (int i = 0; i < ENGINE_MAX_PROGS; i++)
+			if (of_process(e, &e->progs[i], pr)) { /* its threads too: the filter is the process's */
+				e->progs[i].tstate = TP_DETACHED;
+				e->progs[i].busy = false;
+			}
 		slot_log(e, EV_INFO, pr, -1, "%s runs on by itself (pid %d): it no longer stops at its calls, and sockstep "
 			 "still shows its sockets. Its filter stays, so a debugger cannot attach: to debug it, run it "
 			 "outside sockstep", pr->name, (int)pr->p.pid);

@@ -86,8 +86,9 @@ static void log_sockaddr(struct engine *e, struct eprog *pr, const struct call_a
  * ('n' nscd, 'd' DNS): each note is said once. */
 static bool resolver_told(const struct engine *e, const struct eprog *pr, char kind)
 {
+	int slot = pr->thread ? pr->leader : (int)(pr - e->progs); /* a thread's sockets are its process's */
 	for (int i = 0; i < ENGINE_MAX_SOCKS; i++)
-		if (e->socks[i].used && e->socks[i].prog == (int)(pr - e->progs) && e->socks[i].resolver == kind)
+		if (e->socks[i].used && e->socks[i].prog == slot && e->socks[i].resolver == kind)
 			return true;
 	return false;
 }
