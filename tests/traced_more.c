@@ -3,12 +3,14 @@
  *   families          an AF_UNIX connect to a path that does not exist, an
  *                     AF_INET6 socket and a netlink socket, each closed;
  *                     prints "families done", status 0
- *   signal A B restart|eintr
+ *   signal A B restart|eintr|ignore [poll]
  *                     two UDP sockets bound to ports A and B; B is O_ASYNC,
  *                     so a datagram to B sends SIGIO (its handler installed
- *                     with SA_RESTART, or without), while recv() on A sleeps;
- *                     prints what recv() returned, then waits for a line of
- *                     its input before it closes A
+ *                     with SA_RESTART, or without; ignore: SIGURG instead,
+ *                     with no handler, which the kernel ignores), while
+ *                     recv() on A sleeps (poll: poll() on A for 60 s, then
+ *                     recv()); prints what it returned, then waits for a
+ *                     line of its input before it closes A
  *   threads ADDR PORT two threads, each sends "tN" to ADDR:PORT over UDP
  *                     from a socket of its own, one after the other (the
  *                     second starts once the first has ended); prints
@@ -25,8 +27,10 @@
 #include <linux/netlink.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,12 +86,24 @@ static int sig(int argc, char **argv)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_sigio;
 	sa.sa_flags = !strcmp(argv[4], "restart") ? SA_RESTART : 0;
-	sigaction(SIGIO, &sa, NULL);
+	bool ignore = !strcmp(argv[4], "ignore");
+	if (!ignore)
+		sigaction(SIGIO, &sa, NULL);
 	int a = udp_bound((unsigned)atoi(argv[2]));
 	int b = udp_bound((unsigned)atoi(argv[3]));
 	fcntl(b, F_SETOWN, getpid());
+	if (ignore)
+		fcntl(b, F_SETSIG, SIGURG);
 	fcntl(b, F_SETFL, O_ASYNC);
 	char buf[64];
+	if (argc > 5 && !strcmp(argv[5], "poll")) {
+		struct pollfd pf = { .fd = a, .events = POLLIN };
+		int r = poll(&pf, 1, 60000);
+		if (r < 0)
+			printf("poll: %s\n", strerror(errno));
+		else
+			printf("poll gave %d\n", r);
+	}
 	ssize_t n = recv(a, buf, sizeof(buf), 0);
 	if (n < 0)
 		printf("recv: %s\n", strerror(errno));

@@ -63,6 +63,25 @@ for how in restart eintr; do
        [ "$(at "client  | recv: Interrupted system call")" -lt "$(at "[5] server sendto 100.0.0.1 5000")" ]' || show "$out"
   fi
 done
+# poll(): after a handler it is never made again (SA_RESTART or not); with
+# no handler (SIGURG, ignored) the kernel resumes it (restart_syscall).
+for how in restart ignore; do
+  batch "server socket udp" "client run $prog signal 5000 5001 $how poll" "client continue" \
+    "server sendto 100.0.0.1 5001 \"sig\"" "server sendto 100.0.0.1 5000 \"data\"" "client continue" "client input \"go\\n\""
+  if [ $how = restart ]; then
+    check "signal (poll, SA_RESTART): -1 EINTR all the same, said with its reason" \
+      '[ ! -s "$err" ] && has "a signal interrupted poll(): the program sees -1 EINTR (a call the kernel never makes again after a handler, SA_RESTART or not)" &&
+       has "client  poll([{3, POLLIN}], 1, 60000)  -> -1 EINTR" && has "client  | poll: Interrupted system call" &&
+       has "with SA_RESTART or without (signal(7))"' || show "$out"
+  else
+    check "signal (poll, no handler): the kernel resumes it, the program never sees it" \
+      '[ ! -s "$err" ] && has "client gets signal 23 (SIGURG" &&
+       has "a signal interrupted poll(); no handler of the program caught it, so the kernel resumed the call (restart_syscall)" &&
+       ! has "EINTR" && has "client  | poll gave 1" && has "client  | recv got 4 bytes" &&
+       [ "$(at "resumed the call")" -lt "$(at "[5] server sendto")" ] && ! has "still runs after"' || show "$out"
+  fi
+done
+
 # A fork: the child's lines come through the terminal it shares with its
 # parent; sockstep cannot tell who wrote them, and says so once.
 batch "client run $prog fork" "client.1 continue"

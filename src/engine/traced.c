@@ -32,6 +32,7 @@ struct traced_all {
 	bool execd[ENGINE_MAX_PROGS];
 	bool thread_told[ENGINE_MAX_PROGS];
 	bool uring_told[ENGINE_MAX_PROGS];
+	int held_sig[ENGINE_MAX_PROGS];        /* the signal that interrupted it, 0 not seen yet */
 	unsigned long stops, stop_at[ENGINE_MAX_PROGS]; /* when each stopped before a call (a count) */
 	unsigned long cont_since[ENGINE_MAX_PROGS]; /* "continue": when it began (CLOCK_MONOTONIC ms) */
 };
@@ -218,6 +219,7 @@ static void on_exit_call(struct engine *e, struct eprog *pr, const struct trace_
 		/* A signal came: the program sees EINTR, or the kernel makes the
 		 * call again; the next event tells (resolve_restart). */
 		T->held[pr - e->progs] = *ev;
+		T->held_sig[pr - e->progs] = 0;
 		pr->trestart = true;
 		trace_resume(&T->tr, pr->tr);
 		return;
@@ -227,12 +229,29 @@ static void on_exit_call(struct engine *e, struct eprog *pr, const struct trace_
 	trace_resume(&T->tr, pr->tr);
 }
 
-/* After an exit a signal interrupted: true when ev was the call made again. */
+/* The kernel's restart codes (include/linux/errno.h), as the exit saw them. */
+#define ERESTARTSYS 512
+#define ERESTARTNOINTR 513
+#define ERESTART_RESTARTBLOCK 516
+
+/* The call's name as the program wrote it ("poll", "recv"), from its text. */
+static void call_word(const struct eprog *pr, char *out, size_t len)
+{
+	snprintf(out, len, "%.*s", (int)strcspn(pr->code, "("), pr->code);
+}
+
+/* After an exit a signal interrupted: true when ev was the call made again.
+ * Without a handler for the signal the kernel always makes it again (a
+ * poll's timeout through restart_syscall, which makes no stop); with one,
+ * ERESTARTSYS depends on SA_RESTART (the next event tells), the others
+ * give EINTR. A signal that ends the program: its end says so. */
 static bool resolve_restart(struct engine *e, struct eprog *pr, const struct trace_ev *ev)
 {
 	struct traced_all *T = e->trace;
-	struct trace_ev *h = &T->held[pr - e->progs];
-	const char *name = cmd_verb_name(pr->verb);
+	size_t slot = (size_t)(pr - e->progs);
+	struct trace_ev *h = &T->held[slot];
+	char name[32];
+	call_word(pr, name, sizeof(name));
 	pr->trestart = false;
 	if (ev->kind == TEV_ENTER && ev->nr == h->nr) {
 		slot_log(e, EV_INFO, pr, pr->tfd, "a signal interrupted %s(); its handler was installed with SA_RESTART, "
@@ -240,9 +259,23 @@ static bool resolve_restart(struct engine *e, struct eprog *pr, const struct tra
 		step_wait(e, pr);
 		return true;
 	}
-	slot_log(e, EV_INFO, pr, pr->tfd, "a signal interrupted %s(): the program sees -1 EINTR (no SA_RESTART, "
-		 "or a call the kernel never restarts)", name);
-	tcall_exit(e, pr, &T->sc[pr - e->progs], -EINTR, pr->busy ? pr->seq : 0);
+	if (ev->kind == TEV_GONE)
+		return false; /* "killed ... in recv(), which never returned" */
+	bool caught = !pr->tr || trace_sig_caught(pr->tr, T->held_sig[slot]);
+	if (!caught || h->ret == -ERESTARTNOINTR) {
+		slot_log(e, EV_INFO, pr, pr->tfd, "a signal interrupted %s(); no handler of the program caught it, so the "
+			 "kernel resumed the call%s: the program never saw it%s", name,
+			 h->ret == -ERESTART_RESTARTBLOCK ? " (restart_syscall)" : "",
+			 h->ret == -ERESTART_RESTARTBLOCK ? ", and sockstep does not see its result (the resumed call "
+							    "makes no stop)" : "");
+		pr->busy = false;
+		pr->tstate = TP_RUNNING;
+		return false;
+	}
+	slot_log(e, EV_INFO, pr, pr->tfd, "a signal interrupted %s(): the program sees -1 EINTR (%s)", name,
+		 h->ret == -ERESTARTSYS ? "its handler was installed without SA_RESTART"
+					: "a call the kernel never makes again after a handler, SA_RESTART or not");
+	tcall_exit(e, pr, &T->sc[slot], -EINTR, pr->busy ? pr->seq : 0);
 	pr->tstate = TP_RUNNING;
 	return false;
 }
@@ -264,7 +297,7 @@ static void settle_restart(struct engine *e, struct eprog *pr)
 		if (!pr->trestart || pr->gone)
 			return;
 		long now = trace_syscall_now(pr->tr);
-		bool elsewhere = trace_blocked(pr->tr) && now != nr && now != SYS_restart_syscall;
+		bool elsewhere = trace_blocked(pr->tr) && now != nr; /* restart_syscall too: resumed */
 		struct pollfd pf = { .fd = o->tout, .events = POLLIN };
 		if (elsewhere)
 			break;
@@ -435,6 +468,8 @@ static void dispatch(struct engine *e, const struct trace_ev *ev)
 		T->execd[slot] = true;
 		break;
 	case TEV_SIGNAL:
+		if (pr->trestart)
+			T->held_sig[slot] = ev->signo;
 		slot_log(e, EV_INFO, pr, -1, "%s gets signal %d (SIG%s: %s)", pr->name, ev->signo,
 			 sigabbrev_np(ev->signo), strsignal(ev->signo));
 		break;
@@ -473,6 +508,7 @@ static bool settled(const struct eprog *pr)
 	case SYS_waitid:
 	case SYS_rt_sigsuspend:
 	case SYS_futex: /* another of its threads (pthread_join, a lock): stepped on its own */
+	case SYS_restart_syscall: /* a poll resumed after a signal: it sleeps in it as in a call */
 #ifdef SYS_pause
 	case SYS_pause:
 #endif

@@ -197,6 +197,10 @@ bool trace_blocked(const struct tracee *t);
  * -1 running in user space, -2 not known ("running" or unreadable). */
 long trace_syscall_now(const struct tracee *t);
 
+/* Does its process catch signal sig (a handler: /proc/PID/status SigCgt)?
+ * Without one, an interrupted call is always made again by the kernel. */
+bool trace_sig_caught(const struct tracee *t, int sig);
+
 /* Is its descriptor fd a socket (/proc/TID/fd/FD links to "socket:[")? */
 bool trace_fd_is_socket(const struct tracee *t, int fd);
 
