@@ -105,6 +105,7 @@ if grep -qE '^hosts:.*\bdns\b' /etc/nsswitch.conf 2>/dev/null; then
      hasE "client  close\([0-9]+\)  /\* libc resolver \*/  -> 0" &&
      [ "$(grep -c "note: libc resolver: a DNS query (port 53)" "$out")" = 1 ] &&
      ! grep -E "port 53" "$out" | grep -qvE "libc resolver|^            " &&
+     has "(libc resolver'"'"'s socket (getaddrinfo), not the program'"'"'s own)" &&
      has "client  | getaddrinfo: "' || show "$out"
 else
   ok "resolver: skipped, this system's /etc/nsswitch.conf asks no DNS for host names"

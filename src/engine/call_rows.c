@@ -73,6 +73,8 @@ void row_show(struct engine *e, struct esock *s, struct tuple_row *r, enum tstep
 {
 	if (s->proto == PROTO_NONE)
 		return;
+	if (s->resolver && !r->note[0]) /* a traced program's getaddrinfo() asking DNS */
+		snprintf(r->note, sizeof(r->note), "libc resolver's socket (getaddrinfo), not the program's own");
 	struct eprog *pr = slot_prog_of(e, s);
 	r->step = st;
 	r->prog = (unsigned char)pr->num;
