@@ -15,6 +15,8 @@
  *                     from a socket of its own, one after the other (the
  *                     second starts once the first has ended); prints
  *                     "joined", status 0
+ *   together          a thread and the program each make a UDP socket and
+ *                     close it, at the same time; prints "joined", status 0
  *   fork              forks; the child prints "child says hi" and makes a
  *                     socket, the parent waits for it and prints "parent
  *                     says bye"
@@ -144,6 +146,23 @@ static int threads(int argc, char **argv)
 	return 0;
 }
 
+static void *one_socket(void *arg)
+{
+	(void)arg;
+	close(socket(AF_INET, SOCK_DGRAM, 0));
+	return NULL;
+}
+
+static int together(void)
+{
+	pthread_t t;
+	pthread_create(&t, NULL, one_socket, NULL);
+	one_socket(NULL);
+	pthread_join(t, NULL);
+	printf("joined\n");
+	return 0;
+}
+
 static int forks(void)
 {
 	pid_t p = fork();
@@ -193,6 +212,8 @@ int main(int argc, char **argv)
 		return sig(argc, argv);
 	if (!strcmp(m, "threads"))
 		return threads(argc, argv);
+	if (!strcmp(m, "together"))
+		return together();
 	if (!strcmp(m, "fork"))
 		return forks();
 	if (!strcmp(m, "iouring"))

@@ -128,6 +128,17 @@ check "threads: \"client next\" steps each thread's calls, shown under its name,
 check "threads: the server receives both, the program ends" \
   'has "server  received \"t1\" (2 bytes)" && has "server  received \"t2\" (2 bytes)" && has "client  | joined" &&
    has "client exited with status 0"' || show "$out"
+# Two threads stopped at once: "client next" steps the one stopped first,
+# so the other goes next (neither waits behind the other's next stop).
+batch "client run $prog together" "client next" "client next" "client next" "client next"
+first=$(grep -m1 -oE "^  client(/t2)?  socket\(AF_INET, SOCK_DGRAM, 0\)  -> stopped" "$out" | awk '{print $1}')
+other=$([ "$first" = client ] && echo client/t2 || echo client)
+check "threads stopped together: the oldest stop is stepped first, then the other thread's" \
+  '[ ! -s "$err" ] && [ -n "$first" ] && [ "$(grep -c "socket(AF_INET, SOCK_DGRAM, 0)  -> stopped" "$out")" = 2 ] &&
+   [ "$(sed -n "/^\[2\]/,/^\[3\]/p" "$out" | grep -oE "^  [a-z/0-9]+  socket\(AF_INET, SOCK_DGRAM, 0\)  -> [0-9]" | awk "{print \$1}")" = "$first" ] &&
+   [ "$(sed -n "/^\[3\]/,/^\[4\]/p" "$out" | grep -oE "^  [a-z/0-9]+  socket\(AF_INET, SOCK_DGRAM, 0\)  -> [0-9]" | awk "{print \$1}")" = "$other" ] &&
+   has "client  | joined" && has "client exited with status 0"' || show "$out"
+
 batch "server socket udp" "server bind 200.0.0.2 5000" "client run $prog threads 200.0.0.2 5000" "client continue"
 check "threads: \"client continue\" runs every thread's calls, each shown under its name" \
   '[ ! -s "$err" ] && has "client/t2  sendto(3, \"t1\", 2, 0, {AF_INET, 200.0.0.2, port 5000}, 16)  -> 2" &&
