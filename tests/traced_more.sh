@@ -7,7 +7,11 @@
 #  - a recv() interrupted by a signal is shown as restarted (SA_RESTART) or
 #    as EINTR, as the program saw it;
 #  - what the program prints after an EINTR is shown when it prints it, not
-#    held until its next call.
+#    held until its next call; a poll() is EINTR after any handler, and
+#    resumed when no handler catches the signal;
+#  - a fork's shared terminal is said once; io_uring is refused and told;
+#  - libc's resolver's calls (a DNS query) are marked as the resolver's;
+#  - threads are named (client/t2), stepped (the oldest stop first) and run.
 #   traced_more.sh SOCKSTEP TRACED_MORE [--as-nobody]
 set -u
 bin=$1 prog=$2
