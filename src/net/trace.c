@@ -192,6 +192,16 @@ long trace_syscall_now(const struct tracee *t)
 	return end == buf ? -2 : nr;
 }
 
+bool trace_sig_caught(const struct tracee *t, int sig)
+{
+	char buf[2048];
+	if (!t->used || sig < 1 || sig > 64 || proc_read(t, "status", buf, sizeof(buf)) <= 0)
+		return true; /* not known: as if caught (the next event tells) */
+	const char *l = strstr(buf, "\nSigCgt:");
+	unsigned long long mask = 0;
+	return !l || sscanf(l + 8, "%llx", &mask) != 1 || (mask >> (sig - 1) & 1);
+}
+
 bool trace_fd_is_socket(const struct tracee *t, int fd)
 {
 	char path[64], link[32];

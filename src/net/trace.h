@@ -29,8 +29,9 @@
  * poll, ppoll, select, pselect6, epoll_wait, epoll_pwait; read, write, readv,
  * writev, close and fcntl only on a descriptor above 2 (a file too: the
  * caller asks trace_fd_is_socket() and resumes at once if not).
- * io_uring_setup fails with ENOSYS (its calls would bypass the filter: the
- * program falls back to plain calls, or says io_uring is missing). A call of
+ * io_uring_setup stops too, and is answered at once with ENOSYS (its calls
+ * would bypass the filter: the program falls back to plain calls, or says
+ * io_uring is missing), told as TEV_REFUSED so that the user learns why. A call of
  * another architecture (int 0x80 on x86_64) fails with ENOSYS. The filter
  * sets no_new_privs: a set-uid file the program execs gains nothing.
  *
@@ -80,6 +81,9 @@ enum trace_ev_kind {
 	TEV_SIGNAL,    /* a signal is delivered to it (signo): it is passed on at once, and
 			* the tracee runs on by itself */
 	TEV_GONE,      /* it ended: exited (code) or killed (signo), dumped: core dumped */
+	TEV_REFUSED,   /* a call tracing cannot follow (nr: io_uring_setup, whose ring's
+			* submissions would bypass the filter) was answered -1 ENOSYS without
+			* running; it runs on by itself */
 	TEV_OUTPUT,    /* never returned here: the caller polls the *out fd of trace_spawn */
 };
 
@@ -192,6 +196,10 @@ bool trace_blocked(const struct tracee *t);
 /* The system call it is in, /proc/TID/syscall's first word: the number,
  * -1 running in user space, -2 not known ("running" or unreadable). */
 long trace_syscall_now(const struct tracee *t);
+
+/* Does its process catch signal sig (a handler: /proc/PID/status SigCgt)?
+ * Without one, an interrupted call is always made again by the kernel. */
+bool trace_sig_caught(const struct tracee *t, int sig);
 
 /* Is its descriptor fd a socket (/proc/TID/fd/FD links to "socket:[")? */
 bool trace_fd_is_socket(const struct tracee *t, int fd);

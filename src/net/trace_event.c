@@ -64,6 +64,18 @@ static int on_seccomp(struct tracee *t, struct trace_ev *ev)
 	if (ptrace(PTRACE_GET_SYSCALL_INFO, t->pid, (void *)sizeof(si), &si) < 0 ||
 	    si.op != PTRACE_SYSCALL_INFO_SECCOMP)
 		return pass(t, 0);
+#ifdef SYS_io_uring_setup
+	if (si.seccomp.nr == SYS_io_uring_setup) { /* never runs: see trace.h */
+		int r = trace_regs_skip(t->pid, -ENOSYS);
+		if (r == 0)
+			r = ptrace_go(t, PTRACE_CONT, 0);
+		if (r < 0 || t->free_running)
+			return r < 0 ? r : 0;
+		ev->kind = TEV_REFUSED;
+		ev->nr = SYS_io_uring_setup;
+		return 1;
+	}
+#endif
 	t->nr = (int)si.seccomp.nr;
 	memcpy(t->args, si.seccomp.args, sizeof(t->args));
 	t->in_call = true;

@@ -116,9 +116,12 @@ static void sync_prog(const struct session *s, enum side side, struct pgm *pg)
 		 * (server.1) shares the side's pane: its lines say whose they are. */
 		char named[1024];
 		const char *text = e->text;
-		if ((e->prog > 1 || e->child) && text && (e->kind == EV_CALL || e->kind == EV_DATA || e->kind == EV_OUTPUT)) {
-			char who[16];
+		if ((e->prog > 1 || e->child || e->thread) && text &&
+		    (e->kind == EV_CALL || e->kind == EV_DATA || e->kind == EV_OUTPUT)) {
+			char who[24];
 			cmd_prog_name(e->side, e->prog, e->child, who, sizeof(who));
+			if (e->thread) /* a traced program's thread: "[client/t2]" */
+				snprintf(who + strlen(who), sizeof(who) - strlen(who), "/t%d", e->thread);
 			snprintf(named, sizeof(named), "[%s] %s", who, text);
 			text = named;
 		}
