@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "trace_regs.h"
+#include "trace_watch.h"
 
 /* The kernel's restart codes (include/linux/errno.h): never seen by a
  * program, only by its tracer at the exit stop. */
@@ -153,6 +154,7 @@ static int on_exec(struct tracer *tr, struct tracee *t, struct trace_ev *ev)
 	ssize_t n = readlink(path, ev->text, sizeof(ev->text) - 1);
 	ev->text[n > 0 ? n : 0] = '\0';
 	ev->kind = TEV_EXEC;
+	ev->watch = trace_watch_exec(t, ev->text, ev->stmt, sizeof(ev->stmt));
 	int r = ptrace_go(t, PTRACE_CONT, 0);
 	return r < 0 ? r : 1;
 }
@@ -193,6 +195,12 @@ static int on_stop(struct tracer *tr, struct tracee *t, int st, struct trace_ev 
 	default:
 		return pass(t, 0);
 	}
+	if (sig == SIGTRAP) { /* the sockaddr's watch: never passed on to the program */
+		int w = trace_watch_trap(t, ev);
+		int r = w < 0 || t->held ? 0 : pass(t, 0);
+		if (w >= 0)
+			return r < 0 && r != -ESRCH ? r : w;
+	}
 	/* A signal on its way to the program: told, and passed on. */
 	ev->kind = TEV_SIGNAL;
 	ev->signo = sig;
@@ -231,8 +239,9 @@ int trace_next_event(struct tracer *tr, struct trace_ev *ev)
 		struct tracee *t = &tr->t[i];
 		if (!t->used)
 			continue;
-		int st;
-		pid_t w = waitpid(t->pid, &st, __WALL | WNOHANG);
+		int st = t->held_status;
+		pid_t w = t->held ? t->pid : waitpid(t->pid, &st, __WALL | WNOHANG);
+		t->held = false;
 		if (w == 0 || (w < 0 && errno == EINTR))
 			continue;
 		if (w < 0) { /* no longer ours to wait for: told as gone */
