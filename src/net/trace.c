@@ -142,7 +142,7 @@ struct tracee *trace_add(struct tracer *tr, pid_t pid, pid_t tgid)
 
 void trace_forget(struct tracee *t)
 {
-	trace_watch_free(t);
+	trace_watch_free(&t->watch);
 	if (t->pidfd >= 0)
 		close(t->pidfd);
 	memset(t, 0, sizeof(*t));

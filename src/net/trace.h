@@ -127,6 +127,8 @@ struct trace_opts {
 				       * information (trace_watch.h): TEV_EXEC's watch, TEV_WATCH */
 };
 
+struct trace_watch;                   /* trace_watch.h */
+
 struct tracee {                       /* one process or thread being traced */
 	bool used;
 	pid_t pid, tgid;

@@ -154,7 +154,9 @@ static int on_exec(struct tracer *tr, struct tracee *t, struct trace_ev *ev)
 	ssize_t n = readlink(path, ev->text, sizeof(ev->text) - 1);
 	ev->text[n > 0 ? n : 0] = '\0';
 	ev->kind = TEV_EXEC;
-	ev->watch = trace_watch_exec(t, ev->text, ev->stmt, sizeof(ev->stmt));
+	trace_watch_free(&t->watch); /* the former program's memory and debug registers are gone */
+	if (t->watch_want)
+		ev->watch = trace_watch_exec(&t->watch, t->pid, ev->text, ev->stmt, sizeof(ev->stmt));
 	int r = ptrace_go(t, PTRACE_CONT, 0);
 	return r < 0 ? r : 1;
 }
@@ -195,9 +197,17 @@ static int on_stop(struct tracer *tr, struct tracee *t, int st, struct trace_ev 
 	default:
 		return pass(t, 0);
 	}
-	if (sig == SIGTRAP) { /* the sockaddr's watch: never passed on to the program */
-		int w = trace_watch_trap(t, ev);
+	if (sig == SIGTRAP && t->watch) { /* the sockaddr's watch: never passed on to the program */
+		struct tw_hit h;
+		int w = trace_watch_trap(t->watch, t->pid, t->free_running, &h, &t->held, &t->held_status);
 		int r = w < 0 || t->held ? 0 : pass(t, 0);
+		if (w == 1) {
+			ev->kind = TEV_WATCH;
+			memcpy(ev->var, h.var, sizeof(ev->var));
+			memcpy(ev->bytes, h.bytes, sizeof(ev->bytes));
+			memcpy(ev->where, h.where, sizeof(ev->where));
+			memcpy(ev->stmt, h.stmt, sizeof(ev->stmt));
+		}
 		if (w >= 0)
 			return r < 0 && r != -ESRCH ? r : w;
 	}

@@ -41,13 +41,13 @@ uint64_t tw_dr7(int n)
 	return v;
 }
 
-void trace_watch_free(struct tracee *t)
+void trace_watch_free(struct trace_watch **w)
 {
-	if (!t->watch)
+	if (!*w)
 		return;
-	tdw_close(&t->watch->prog);
-	free(t->watch);
-	t->watch = NULL;
+	tdw_close(&(*w)->prog);
+	free(*w);
+	*w = NULL;
 }
 
 #if defined(__x86_64__)
@@ -98,12 +98,10 @@ static int load_bias(pid_t pid, const char *path, const struct tdw_prog *p, uint
 	return rc;
 }
 
-int trace_watch_exec(struct tracee *t, const char *path, char *why, size_t whylen)
+int trace_watch_exec(struct trace_watch **wp, pid_t pid, const char *path, char *why, size_t whylen)
 {
-	trace_watch_free(t); /* an exec took the former program's memory and debug registers */
+	trace_watch_free(wp); /* an exec took the former program's memory and debug registers */
 	why[0] = '\0';
-	if (!t->watch_want)
-		return 0;
 	struct trace_watch *w = calloc(1, sizeof(*w));
 	if (!w) {
 		snprintf(why, whylen, "out of memory for the sockaddr's watch");
@@ -111,17 +109,17 @@ int trace_watch_exec(struct tracee *t, const char *path, char *why, size_t whyle
 	}
 	char st[64];
 	struct stat sb;
-	snprintf(st, sizeof(st), "/proc/%d", (int)t->pid);
+	snprintf(st, sizeof(st), "/proc/%d", (int)pid);
 	w->uid = stat(st, &sb) == 0 ? sb.st_uid : 65534;
 	int rc = tdw_open(path, &w->prog, why, whylen);
-	if (rc == 0 && (rc = load_bias(t->pid, path, &w->prog, &w->bias)) < 0)
+	if (rc == 0 && (rc = load_bias(pid, path, &w->prog, &w->bias)) < 0)
 		snprintf(why, whylen, "cannot find where %s is loaded: %s", path, strerror(-rc));
 	if (rc == 0) {
 		w->bp = w->prog.main_lo + w->bias;
 		errno = 0;
-		w->bp_word = ptrace(PTRACE_PEEKTEXT, t->pid, (void *)(uintptr_t)w->bp, 0);
+		w->bp_word = ptrace(PTRACE_PEEKTEXT, pid, (void *)(uintptr_t)w->bp, 0);
 		long patched = (long)(((unsigned long)w->bp_word & ~0xfful) | 0xcc);
-		if (errno || ptrace(PTRACE_POKETEXT, t->pid, (void *)(uintptr_t)w->bp, (void *)patched) < 0) {
+		if (errno || ptrace(PTRACE_POKETEXT, pid, (void *)(uintptr_t)w->bp, (void *)patched) < 0) {
 			rc = -errno;
 			snprintf(why, whylen, "cannot set a breakpoint at main(): %s", strerror(-rc));
 		}
@@ -133,27 +131,25 @@ int trace_watch_exec(struct tracee *t, const char *path, char *why, size_t whyle
 		return rc;
 	}
 	w->bp_set = true;
-	t->watch = w;
+	*wp = w;
 	return 1;
 }
 
-static void disarm(struct tracee *t)
+static void disarm(struct trace_watch *w, pid_t pid)
 {
-	struct trace_watch *w = t->watch;
 	if (w->armed)
-		dr_set(t->pid, 7, 0);
+		dr_set(pid, 7, 0);
 	w->armed = false;
 }
 
 /* main is entered: its instruction put back, its variables located and watched. */
-static int on_main(struct tracee *t, struct user_regs_struct *r)
+static int on_main(struct trace_watch *w, pid_t pid, struct user_regs_struct *r)
 {
-	struct trace_watch *w = t->watch;
-	if (ptrace(PTRACE_POKETEXT, t->pid, (void *)(uintptr_t)w->bp, (void *)w->bp_word) < 0)
+	if (ptrace(PTRACE_POKETEXT, pid, (void *)(uintptr_t)w->bp, (void *)w->bp_word) < 0)
 		return 0;
 	w->bp_set = false;
 	r->rip = w->bp;
-	if (ptrace(PTRACE_SETREGS, t->pid, 0, r) < 0)
+	if (ptrace(PTRACE_SETREGS, pid, 0, r) < 0)
 		return 0;
 	w->cfa = r->rsp + 8; /* the return address was just pushed */
 	uint64_t fb = tdw_frame_base(&w->prog, w->cfa);
@@ -168,9 +164,9 @@ static int on_main(struct tracee *t, struct user_regs_struct *r)
 			w->slot_var[k] = i;
 	}
 	for (int k = 0; k < w->nslots; k++)
-		if (dr_set(t->pid, k, w->slot[k]) < 0)
+		if (dr_set(pid, k, w->slot[k]) < 0)
 			return 0;
-	w->armed = dr_set(t->pid, 7, tw_dr7(w->nslots)) == 0;
+	w->armed = dr_set(pid, 7, tw_dr7(w->nslots)) == 0;
 	return 0;
 }
 
@@ -178,9 +174,8 @@ static int on_main(struct tracee *t, struct user_regs_struct *r)
  * (its line is the call's), or until main has returned. Any other stop met
  * on the way is held for trace_next_event. -1 main has returned, 0 in
  * main, 1 not reached. */
-static int step_to_main(struct tracee *t, struct user_regs_struct *r)
+static int step_to_main(struct trace_watch *w, pid_t pid, struct user_regs_struct *r, bool *held, int *held_status)
 {
-	struct trace_watch *w = t->watch;
 	uint64_t lo = w->prog.main_lo + w->bias, hi = w->prog.main_hi + w->bias;
 	for (int n = 0; n < STEP_MAX; n++) {
 		if (r->rsp > w->cfa)
@@ -188,29 +183,28 @@ static int step_to_main(struct tracee *t, struct user_regs_struct *r)
 		if (r->rip >= lo && r->rip < hi)
 			return 0;
 		int st;
-		if (ptrace(PTRACE_SINGLESTEP, t->pid, 0, 0) < 0)
+		if (ptrace(PTRACE_SINGLESTEP, pid, 0, 0) < 0)
 			return 1;
-		while (waitpid(t->pid, &st, __WALL) < 0)
+		while (waitpid(pid, &st, __WALL) < 0)
 			if (errno != EINTR)
 				return 1;
 		if (!WIFSTOPPED(st) || WSTOPSIG(st) != SIGTRAP || (st >> 16) != 0) {
-			t->held = true; /* a signal, an event or its end: told next */
-			t->held_status = st;
+			*held = true; /* a signal, an event or its end: told next */
+			*held_status = st;
 			return 1;
 		}
-		if (ptrace(PTRACE_GETREGS, t->pid, 0, r) < 0)
+		if (ptrace(PTRACE_GETREGS, pid, 0, r) < 0)
 			return 1;
 	}
 	return 1;
 }
 
-static void fill_hit(struct tracee *t, int var, const struct user_regs_struct *r, bool in_main,
-		     struct trace_ev *ev)
+static void fill_hit(struct trace_watch *w, pid_t pid, int var, const struct user_regs_struct *r, bool in_main,
+		     struct tw_hit *ev)
 {
-	struct trace_watch *w = t->watch;
-	ev->kind = TEV_WATCH;
+	memset(ev, 0, sizeof(*ev));
 	snprintf(ev->var, sizeof(ev->var), "%s", w->prog.vars[var].name);
-	read_mem(t->pid, w->addr[var], ev->bytes, sizeof(ev->bytes));
+	read_mem(pid, w->addr[var], ev->bytes, sizeof(ev->bytes));
 	char file[4096];
 	int line;
 	/* rip is past the writing instruction (or the call's): rip - 1 is in it. */
@@ -222,56 +216,54 @@ static void fill_hit(struct tracee *t, int var, const struct user_regs_struct *r
 		ev->stmt[0] = '\0';
 }
 
-int trace_watch_trap(struct tracee *t, struct trace_ev *ev)
+int trace_watch_trap(struct trace_watch *w, pid_t pid, bool quiet, struct tw_hit *hit, bool *held,
+		     int *held_status)
 {
-	struct trace_watch *w = t->watch;
 	siginfo_t si;
 	struct user_regs_struct r;
-	if (!w || ptrace(PTRACE_GETSIGINFO, t->pid, 0, &si) < 0 || ptrace(PTRACE_GETREGS, t->pid, 0, &r) < 0)
+	if (!w || ptrace(PTRACE_GETSIGINFO, pid, 0, &si) < 0 || ptrace(PTRACE_GETREGS, pid, 0, &r) < 0)
 		return -1;
 	if (w->bp_set && si.si_code == SI_KERNEL && r.rip == w->bp + 1)
-		return on_main(t, &r);
+		return on_main(w, pid, &r);
 	if (!w->armed || si.si_code != TRAP_HWBKPT)
 		return -1;
 	errno = 0;
-	long dr6 = ptrace(PTRACE_PEEKUSER, t->pid, (void *)DR_OFF(6), 0);
+	long dr6 = ptrace(PTRACE_PEEKUSER, pid, (void *)DR_OFF(6), 0);
 	if (errno || !(dr6 & 0xf))
 		return -1;
-	dr_set(t->pid, 6, 0);
+	dr_set(pid, 6, 0);
 	int var = -1;
 	for (int k = 0; k < w->nslots; k++)
 		if (dr6 & (1L << k)) {
 			var = w->slot_var[k];
 			break;
 		}
-	if (var < 0 || t->free_running)
+	if (var < 0 || quiet)
 		return 0;
-	int where = step_to_main(t, &r);
+	int where = step_to_main(w, pid, &r, held, held_status);
 	if (where < 0) { /* main returned: its frame is exit's now */
-		disarm(t);
+		disarm(w, pid);
 		return 0;
 	}
-	fill_hit(t, var, &r, where == 0, ev);
+	fill_hit(w, pid, var, &r, where == 0, hit);
 	return 1;
 }
 
 #else /* the debug registers are x86_64's: elsewhere the program runs unwatched */
 
-int trace_watch_exec(struct tracee *t, const char *path, char *why, size_t whylen)
+int trace_watch_exec(struct trace_watch **w, pid_t pid, const char *path, char *why, size_t whylen)
 {
 	(void)path;
-	trace_watch_free(t);
-	why[0] = '\0';
-	if (!t->watch_want)
-		return 0;
+	(void)pid;
+	trace_watch_free(w);
 	snprintf(why, whylen, "the sockaddr's bytes statement by statement need x86_64's debug registers");
 	return -ENOTSUP;
 }
 
-int trace_watch_trap(struct tracee *t, struct trace_ev *ev)
+int trace_watch_trap(struct trace_watch *w, pid_t pid, bool quiet, struct tw_hit *hit, bool *held,
+		     int *held_status)
 {
-	(void)t;
-	(void)ev;
+	(void)w, (void)pid, (void)quiet, (void)hit, (void)held, (void)held_status;
 	return -1;
 }
 

@@ -24,7 +24,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "trace.h"
+#include <sys/types.h>
+
 #include "trace_dwarf.h"
 
 #define TW_SLOTS 4
@@ -51,17 +52,27 @@ struct trace_watch {
 	unsigned uid;                 /* the program's user: whose source files may be shown */
 };
 
-/* At the tracee's exec stop (path: its /proc/PID/exe): 1 watching from
- * main's start, 0 not asked (spawned without o->watch), negative errno and
- * one line in why. Any former program's watch is dropped. */
-int trace_watch_exec(struct tracee *t, const char *path, char *why, size_t whylen);
+/* A statement wrote a watched variable (trace.h's TEV_WATCH carries it). */
+struct tw_hit {
+	char var[64];
+	unsigned char bytes[16];
+	char where[96];               /* "file.c:42", "" when not in main's lines */
+	char stmt[160];               /* the source line, "" when not readable by the user */
+};
 
-/* A SIGTRAP signal-delivery stop: -1 not the watch's (a real SIGTRAP: pass
- * it on); 0 the watch's, nothing to tell; 1 and *ev (TEV_WATCH) a statement
- * wrote a watched variable. For 0 and 1 the tracee is still stopped: resume
- * it without the signal. */
-int trace_watch_trap(struct tracee *t, struct trace_ev *ev);
+/* At the exec stop of tracee pid (path: its /proc/PID/exe): *w (allocated)
+ * and 1: watching from main's start; negative errno and one line in why
+ * (-ENODATA: no debug information). */
+int trace_watch_exec(struct trace_watch **w, pid_t pid, const char *path, char *why, size_t whylen);
 
-void trace_watch_free(struct tracee *t);
+/* A SIGTRAP signal-delivery stop of pid: -1 not the watch's (a real
+ * SIGTRAP: pass it on); 0 the watch's, nothing to tell (quiet: a detached
+ * program's); 1 and *hit. For 0 and 1 the tracee is still stopped: resume
+ * it without the signal, unless *held: stepping back to main met another
+ * stop (*held_status, as waitpid gave it), to be handled as if waited for. */
+int trace_watch_trap(struct trace_watch *w, pid_t pid, bool quiet, struct tw_hit *hit, bool *held,
+		     int *held_status);
+
+void trace_watch_free(struct trace_watch **w);
 
 #endif
