@@ -38,6 +38,8 @@ static void stage_code(const struct trace_ev *ev, char *out, size_t len)
 
 void traced_watch_hit(struct engine *e, struct eprog *pr, struct tw_pending *w, const struct trace_ev *ev)
 {
+	if (w->shown >= TW_SHOWN_MAX)
+		return;
 	if (w->n && strcmp(w->var, ev->var) != 0)
 		traced_watch_flush(e, pr, w);
 	int i = w->n - 1;
@@ -69,5 +71,10 @@ void traced_watch_flush(struct engine *e, struct eprog *pr, struct tw_pending *w
 	struct event *ev = slot_log(e, EV_SOCKADDR, pr, pr->tfd, NULL);
 	if (ev)
 		session_attach_sa(ev, b);
+	int shown = w->shown + 1;
 	memset(w, 0, sizeof(*w));
+	w->shown = shown;
+	if (shown == TW_SHOWN_MAX)
+		slot_log(e, EV_INFO, pr, pr->tfd, "the bytes of %s's struct sockaddr_in were shown %d times: the "
+			 "statements that write it later are not shown", pr->name, TW_SHOWN_MAX);
 }

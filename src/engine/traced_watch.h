@@ -20,7 +20,11 @@ struct tw_pending {
 	int n;                        /* stages filled */
 	char where[SA_NSTAGES][96];   /* "file.c:42" of each stage */
 	struct sa_build b;
+	int shown;                    /* EV_SOCKADDR logged for it: a loop writing the struct says
+				       * so once, then is not shown any more (TW_SHOWN_MAX) */
 };
+
+#define TW_SHOWN_MAX 16
 
 /* TEV_EXEC: whether its sockaddr_in is watched; says why not once (first). */
 void traced_watch_exec(struct engine *e, struct eprog *pr, struct tw_pending *w, const struct trace_ev *ev,
