@@ -16,6 +16,9 @@ out=$tmp/out err=$tmp/err
 # Readable and runnable by the user sockstep runs as; its source beside it
 # (the line table names the source by its path at build time).
 cp "$prog" "$tmp/watch_prog" && cp "$nog" "$tmp/watch_prog_nog" && chmod 755 "$tmp" "$tmp"/watch_prog*
+# From another folder than the build's: the line table names the source
+# relative to the folder the compiler ran in.
+wsrc=$(realpath "$wsrc") && cd "$tmp" || exit 1
 
 script() {
   cat <<EOS

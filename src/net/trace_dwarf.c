@@ -204,7 +204,13 @@ int tdw_line(const struct tdw_prog *p, uint64_t pc, char *file, size_t filelen, 
 	const char *src = l ? dwarf_linesrc(l, NULL, NULL) : NULL;
 	if (!src || dwarf_lineno(l, line) != 0)
 		return -ENOENT;
-	snprintf(file, filelen, "%s", src);
+	/* A relative name is the compiler's, from the folder it ran in. */
+	Dwarf_Attribute a;
+	const char *dir = src[0] == '/' ? NULL : dwarf_formstring(dwarf_attr(&cu, DW_AT_comp_dir, &a));
+	if (dir)
+		snprintf(file, filelen, "%s/%s", dir, src);
+	else
+		snprintf(file, filelen, "%s", src);
 	return 0;
 }
 
