@@ -7,7 +7,7 @@
 # program without -g runs as before, with one note saying to build with -g.
 #   watch.sh SOCKSTEP WATCH_PROG WATCH_PROG_NOG WATCH_PROG_SOURCE [--as-nobody]
 set -u
-bin=$1 prog=$2 nog=$3 wsrc=$4
+bin=$(realpath "$1") prog=$2 nog=$3 wsrc=$4
 . "$(dirname "$0")/lib.sh"
 set_runner "${5:-}"
 [ "$(uname -m)" = x86_64 ] || skip "the debug registers watched are x86_64's" || finish

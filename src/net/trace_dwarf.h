@@ -14,7 +14,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/types.h>
 
 #define TDW_MAX_VARS 4
 
@@ -57,10 +56,10 @@ uint64_t tdw_frame_base(const struct tdw_prog *p, uint64_t cfa);
 /* The source file and line of the file address pc: 0, or -ENOENT. */
 int tdw_line(const struct tdw_prog *p, uint64_t pc, char *file, size_t filelen, int *line);
 
-/* Line `line` of the text file `file`, blanks around it trimmed, read only
- * when the user uid may read it (sockstep may run as root: a program's
- * debug information must not make it show a file its user cannot read).
- * 0, or negative errno. */
-int tdw_source_line(const char *file, int line, uid_t uid, char *out, size_t outlen);
+/* Line `line` of the text file `file`, blanks around it trimmed. Opened
+ * with the user's rights (priv_open: sockstep may be root, and a program's
+ * debug information must not make it show a file its user cannot read), as
+ * the program file is in tdw_open. 0, or negative errno. */
+int tdw_source_line(const char *file, int line, char *out, size_t outlen);
 
 #endif

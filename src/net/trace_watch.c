@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
-#include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/user.h>
 #include <sys/wait.h>
@@ -107,10 +106,6 @@ int trace_watch_exec(struct trace_watch **wp, pid_t pid, const char *path, char 
 		snprintf(why, whylen, "out of memory for the sockaddr's watch");
 		return -ENOMEM;
 	}
-	char st[64];
-	struct stat sb;
-	snprintf(st, sizeof(st), "/proc/%d", (int)pid);
-	w->uid = stat(st, &sb) == 0 ? sb.st_uid : 65534;
 	int rc = tdw_open(path, &w->prog, why, whylen);
 	if (rc == 0 && (rc = load_bias(pid, path, &w->prog, &w->bias)) < 0)
 		snprintf(why, whylen, "cannot find where %s is loaded: %s", path, strerror(-rc));
@@ -212,7 +207,7 @@ static void fill_hit(struct trace_watch *w, pid_t pid, int var, const struct use
 		return;
 	const char *base = strrchr(file, '/');
 	snprintf(ev->where, sizeof(ev->where), "%.80s:%d", base ? base + 1 : file, line);
-	if (tdw_source_line(file, line, (uid_t)w->uid, ev->stmt, sizeof(ev->stmt)) < 0)
+	if (tdw_source_line(file, line, ev->stmt, sizeof(ev->stmt)) < 0)
 		ev->stmt[0] = '\0';
 }
 

@@ -49,7 +49,6 @@ struct trace_watch {
 	int nslots;
 	uint64_t slot[TW_SLOTS];
 	int slot_var[TW_SLOTS];
-	unsigned uid;                 /* the program's user: whose source files may be shown */
 };
 
 /* A statement wrote a watched variable (trace.h's TEV_WATCH carries it). */
