@@ -200,8 +200,20 @@ uint64_t tdw_frame_base(const struct tdw_prog *p, uint64_t cfa)
 int tdw_line(const struct tdw_prog *p, uint64_t pc, char *file, size_t filelen, int *line)
 {
 	Dwarf_Die cu;
-	if (!p->dw || !dwarf_addrdie(p->dw, pc, &cu))
+	if (!p->dw)
 		return -ENOENT;
+	if (!dwarf_addrdie(p->dw, pc, &cu)) {
+		/* No .debug_aranges (clang emits none): each unit asked. */
+		Dwarf_Off off = 0, next;
+		size_t hsize;
+		bool found = false;
+		while (!found && dwarf_nextcu(p->dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+			found = dwarf_offdie(p->dw, off + hsize, &cu) && dwarf_haspc(&cu, pc) == 1;
+			off = next;
+		}
+		if (!found)
+			return -ENOENT;
+	}
 	Dwarf_Line *l = dwarf_getsrc_die(&cu, pc);
 	const char *src = l ? dwarf_linesrc(l, NULL, NULL) : NULL;
 	if (!src || dwarf_lineno(l, line) != 0)

@@ -132,6 +132,7 @@ static int on_new(struct tracer *tr, struct tracee *t, struct trace_ev *ev)
 	}
 	c->fresh = true;
 	c->free_running = t->free_running;
+	c->watch = trace_watch_fork(t->watch); /* the breakpoint at main's return is in its memory too */
 	ev->kind = TEV_NEW;
 	ev->pid = child;
 	ev->parent = t->pid;

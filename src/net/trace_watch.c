@@ -40,6 +40,20 @@ uint64_t tw_dr7(int n)
 	return v;
 }
 
+struct trace_watch *trace_watch_fork(const struct trace_watch *w)
+{
+	if (!w || !w->ret_set)
+		return NULL;
+	struct trace_watch *c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	c->prog.fd = -1; /* no debug information of its own: it watches nothing */
+	c->ret = w->ret;
+	c->ret_word = w->ret_word;
+	c->ret_set = true;
+	return c;
+}
+
 void trace_watch_free(struct trace_watch **w)
 {
 	if (!*w)
@@ -147,6 +161,17 @@ static int on_main(struct trace_watch *w, pid_t pid, struct user_regs_struct *r)
 	if (ptrace(PTRACE_SETREGS, pid, 0, r) < 0)
 		return 0;
 	w->cfa = r->rsp + 8; /* the return address was just pushed */
+	errno = 0;
+	long ret = ptrace(PTRACE_PEEKDATA, pid, (void *)(uintptr_t)r->rsp, 0);
+	if (errno == 0) {
+		w->ret = (uint64_t)ret;
+		w->ret_word = ptrace(PTRACE_PEEKTEXT, pid, (void *)(uintptr_t)w->ret, 0);
+		long patched = (long)(((unsigned long)w->ret_word & ~0xfful) | 0xcc);
+		w->ret_set = errno == 0 &&
+			     ptrace(PTRACE_POKETEXT, pid, (void *)(uintptr_t)w->ret, (void *)patched) == 0;
+	}
+	if (!w->ret_set)
+		return 0; /* main's end would not be seen: nothing watched */
 	uint64_t fb = tdw_frame_base(&w->prog, w->cfa);
 	for (int i = 0; i < w->prog.nvars; i++) {
 		const struct tdw_var *v = &w->prog.vars[i];
@@ -162,6 +187,18 @@ static int on_main(struct trace_watch *w, pid_t pid, struct user_regs_struct *r)
 		if (dr_set(pid, k, w->slot[k]) < 0)
 			return 0;
 	w->armed = dr_set(pid, 7, tw_dr7(w->nslots)) == 0;
+	return 0;
+}
+
+/* main returned: its instruction put back, the watches taken off. */
+static int on_return(struct trace_watch *w, pid_t pid, struct user_regs_struct *r)
+{
+	if (ptrace(PTRACE_POKETEXT, pid, (void *)(uintptr_t)w->ret, (void *)w->ret_word) < 0)
+		return 0;
+	w->ret_set = false;
+	r->rip = w->ret;
+	ptrace(PTRACE_SETREGS, pid, 0, r);
+	disarm(w, pid);
 	return 0;
 }
 
@@ -220,6 +257,8 @@ int trace_watch_trap(struct trace_watch *w, pid_t pid, bool quiet, struct tw_hit
 		return -1;
 	if (w->bp_set && si.si_code == SI_KERNEL && r.rip == w->bp + 1)
 		return on_main(w, pid, &r);
+	if (w->ret_set && si.si_code == SI_KERNEL && r.rip == w->ret + 1)
+		return on_return(w, pid, &r);
 	if (!w->armed || si.si_code != TRAP_HWBKPT)
 		return -1;
 	errno = 0;

@@ -12,8 +12,9 @@
  * all. Each write stops the program with SIGTRAP (never passed on to it);
  * when the write was made in a function main called (memset, inet_pton),
  * the program is single-stepped back into main, so that the statement
- * reported is main's line that called it. Once main has returned (its stack
- * is reused by exit's functions), the watches are taken off.
+ * reported is main's line that called it. A second breakpoint at the
+ * address main returns to takes the watches off when it returns (its stack
+ * is reused by exit's functions then).
  *
  * The kernel's own writes (accept, recvfrom filling the address) do not
  * fire a watch: those bytes are read at the call's exit, as before. */
@@ -44,6 +45,9 @@ struct trace_watch {
 	uint64_t bp;                  /* main's first instruction, in memory */
 	long bp_word;                 /* the word the int3 replaced */
 	bool bp_set, armed;
+	uint64_t ret;                 /* where main returns to (a breakpoint too: its frame is gone then) */
+	long ret_word;
+	bool ret_set;
 	uint64_t cfa;                 /* main's CFA: above it, main has returned */
 	uint64_t addr[TDW_MAX_VARS];  /* each variable's address in memory (0: not watched) */
 	int nslots;
@@ -73,5 +77,10 @@ int trace_watch_trap(struct trace_watch *w, pid_t pid, bool quiet, struct tw_hit
 		     int *held_status);
 
 void trace_watch_free(struct trace_watch **w);
+
+/* A fork's child: its memory is a copy, with the breakpoint where main
+ * returns, but not the debug registers; the child's watch (unarmed) takes
+ * that breakpoint away when it is hit. NULL when there is none to copy. */
+struct trace_watch *trace_watch_fork(const struct trace_watch *w);
 
 #endif
