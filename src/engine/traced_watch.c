@@ -68,6 +68,12 @@ void traced_watch_flush(struct engine *e, struct eprog *pr, struct tw_pending *w
 	b->addr_host = ntohl(b->sin.sin_addr.s_addr);
 	b->port_host = ntohs(b->sin.sin_port);
 	b->port_stored = b->sin.sin_port;
+	/* The lecture's mistake, seen in the source: sin_port set without htons(). */
+	for (int i = 0; i < w->n; i++)
+		if (strstr(b->code[i], "sin_port") && strchr(b->code[i], '=') && !strstr(b->code[i], "hton")) {
+			b->nohtons = true;
+			b->port_host = b->port_stored;
+		}
 	struct event *ev = slot_log(e, EV_SOCKADDR, pr, pr->tfd, NULL);
 	if (ev)
 		session_attach_sa(ev, b);
