@@ -16,6 +16,7 @@
 #include "fdutil.h"
 #include "trace.h"
 #include "traced_call.h"
+#include "traced_watch.h"
 
 /* Long enough for a program to start or to make its next call on a busy
  * machine; a command waits at most this long, then the loop goes on. */
@@ -36,6 +37,7 @@ struct traced_all {
 	int held_sig[ENGINE_MAX_PROGS];        /* the signal that interrupted it, 0 not seen yet */
 	unsigned long stops, stop_at[ENGINE_MAX_PROGS]; /* when each stopped before a call (a count) */
 	unsigned long cont_since[ENGINE_MAX_PROGS]; /* "continue": when it began (CLOCK_MONOTONIC ms) */
+	struct tw_pending wp[ENGINE_MAX_PROGS]; /* its sockaddr's statements not yet logged (traced_watch.h) */
 };
 
 /* "continue" runs a program until it blocks; one that never blocks (a loop
@@ -458,6 +460,7 @@ static void dispatch(struct engine *e, const struct trace_ev *ev)
 	size_t slot = (size_t)(pr - e->progs);
 	switch (ev->kind) {
 	case TEV_ENTER:
+		traced_watch_flush(e, pr, &T->wp[slot]);
 		on_enter(e, pr, ev);
 		break;
 	case TEV_EXIT_CALL:
@@ -467,6 +470,7 @@ static void dispatch(struct engine *e, const struct trace_ev *ev)
 		on_new(e, pr, ev);
 		break;
 	case TEV_EXEC:
+		traced_watch_exec(e, pr, &T->wp[slot], ev, !T->execd[slot]);
 		if (T->execd[slot])
 			slot_log(e, EV_INFO, pr, -1, "%s exec'd %s: the same process and descriptors, a new program, "
 				 "still traced", pr->name, ev->text);
@@ -478,7 +482,11 @@ static void dispatch(struct engine *e, const struct trace_ev *ev)
 		slot_log(e, EV_INFO, pr, -1, "%s gets signal %d (SIG%s: %s)", pr->name, ev->signo,
 			 sigabbrev_np(ev->signo), strsignal(ev->signo));
 		break;
+	case TEV_WATCH:
+		traced_watch_hit(e, pr, &T->wp[slot], ev);
+		break;
 	case TEV_GONE:
+		traced_watch_flush(e, pr, &T->wp[slot]);
 		on_gone(e, pr, ev);
 		break;
 	case TEV_REFUSED:
@@ -586,7 +594,7 @@ static struct tracee *spawn(struct engine *e, const struct cmd *c, const char *p
 	}
 	char hosts[128];
 	hosts_text(e->lab, hosts, sizeof(hosts));
-	struct trace_opts o = { .path = path, .argv = (char *const *)argv, .name = name, .tty = true,
+	struct trace_opts o = { .path = path, .argv = (char *const *)argv, .name = name, .tty = true, .watch = true,
 				.hosts = e->lab->mode == NET_HOST ? NULL : hosts };
 	int rc = lab_enter(e->lab, c->t.side);
 	if (rc < 0) {

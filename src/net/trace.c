@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "fdutil.h"
+#include "trace_watch.h"
 
 /* kernel.yama.ptrace_scope: 0..3, or -1 without Yama. */
 static int yama_scope(void)
@@ -141,6 +142,7 @@ struct tracee *trace_add(struct tracer *tr, pid_t pid, pid_t tgid)
 
 void trace_forget(struct tracee *t)
 {
+	trace_watch_free(&t->watch);
 	if (t->pidfd >= 0)
 		close(t->pidfd);
 	memset(t, 0, sizeof(*t));
