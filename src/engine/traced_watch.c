@@ -74,6 +74,9 @@ void traced_watch_flush(struct engine *e, struct eprog *pr, struct tw_pending *w
 			b->nohtons = true;
 			b->port_host = b->port_stored;
 		}
+	/* Otherwise the source's expression says nothing sure about byte order
+	 * (a conditional, a helper): the lines under the bytes read them. */
+	b->read = !b->nohtons;
 	struct event *ev = slot_log(e, EV_SOCKADDR, pr, pr->tfd, NULL);
 	if (ev)
 		session_attach_sa(ev, b);
