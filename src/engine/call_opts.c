@@ -26,13 +26,6 @@ enum { SETSOCKOPT, NONBLOCK, SELECT, FORK, INTERRUPT, FLOOD }; /* rows of call_o
  * has been drained, gives the budget back. */
 #define FLOOD_BUDGET (WIRE_CAP_FRAMES / 2)
 
-/* The budget's ceiling now: FLOOD_BUDGET, or less while the relay's
- * flood-sized rings are being set up (wire_room). */
-static unsigned long flood_room(struct engine *e)
-{
-	return e->wire ? wire_room(e->wire) : FLOOD_BUDGET;
-}
-
 /* ---- setsockopt, nonblock ---------------------------------------------------- */
 
 static void setsockopt_code(char *buf, size_t len, const char *var, enum side side, const struct cmd *c)
@@ -508,8 +501,8 @@ void call_flood_turn(struct engine *e)
 		e->flood_seen_base = seen;
 	}
 	e->flood_seen_prev = seen;
-	unsigned long inflight = e->flood_asked - (seen - e->flood_seen_base), room = flood_room(e);
-	e->flood_budget = inflight >= room ? 0 : (unsigned)(room - inflight);
+	unsigned long inflight = e->flood_asked - (seen - e->flood_seen_base);
+	e->flood_budget = inflight >= FLOOD_BUDGET ? 0 : (unsigned)(FLOOD_BUDGET - inflight);
 	for (int i = 0; i < ENGINE_MAX_PROGS; i++) {
 		struct eprog *pr = &e->progs[i];
 		if (pr->used && pr->busy && pr->verb == V_FLOOD && pr->flood_waiting && pr->sock >= 0)
@@ -536,8 +529,7 @@ int call_flood_serve(struct engine *e)
 	unsigned long inflight = e->flood_asked - (seen - e->flood_seen_base);
 	if (seen - e->flood_seen_base >= e->flood_asked)
 		inflight = 0;
-	unsigned long room = flood_room(e);
-	e->flood_budget = inflight >= room ? 0 : (unsigned)(room - inflight);
+	e->flood_budget = inflight >= FLOOD_BUDGET ? 0 : (unsigned)(FLOOD_BUDGET - inflight);
 	for (int i = 0; i < ENGINE_MAX_PROGS; i++) {
 		struct eprog *pr = &e->progs[i];
 		if (!pr->used || !pr->busy || pr->gone || pr->verb != V_FLOOD || pr->sock < 0)
@@ -581,14 +573,9 @@ bool call_flooding(const struct engine *e)
  * waits for the next turn). */
 static bool call_flood_chunk(struct engine *e, struct eprog *pr, struct esock *s)
 {
-	unsigned long left = s->flood_total - pr->flood_from;
-	if (e->wire)
-		wire_expect(e->wire, left); /* the relay's rings sized for the rest */
-	unsigned long most = flood_room(e) / 2;
+	unsigned long left = s->flood_total - pr->flood_from, most = FLOOD_BUDGET / 2;
 	unsigned long n = left < e->flood_budget ? left : e->flood_budget;
-	/* The first chunk as before: a small flood is one call; not while the
-	 * idle rings take the frames. */
-	if (n > most && (pr->flood_from || most < FLOOD_BUDGET / 2))
+	if (n > most && pr->flood_from) /* the first chunk as before: a small flood is one call */
 		n = most;
 	pr->flood_waiting = n == 0;
 	if (!n)
@@ -605,6 +592,8 @@ static bool call_flood_chunk(struct engine *e, struct eprog *pr, struct esock *s
 	e->flood_asked += n;
 	pr->flood_out++;
 	engine_host_filter(e);
+	if (e->wire)
+		wire_expect(e->wire, n); /* the relay's rings sized for it first */
 	if (prog_send(&pr->p, &rq, -1) < 0)
 		slot_prog_died(e, pr);
 	return true;

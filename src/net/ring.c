@@ -6,7 +6,6 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -102,54 +101,19 @@ static pcap_t *open_handle(const char *ifname, unsigned frames, bool closed, int
 	return h;
 }
 
-/* One relay capture handle, opened by a helper thread (open_pair); a busy
- * one (group set) joins the idle ring's fanout group and takes the frames
- * over from it. */
+/* One relay capture handle, opened by a helper thread (open_pair). */
 struct opening {
 	const char *ifname;
 	unsigned frames;
-	unsigned group;             /* the idle ring's fanout group, 0: none */
-	int idle_fd;
 	pcap_t *h;
 	int fd;
 	char err[PCAP_ERRBUF_SIZE + 128];
 };
 
-static int fanout_to(int fd, unsigned k);
-static int fanout_join(int fd, unsigned *id);
-static void discard(u_char *user, const struct pcap_pkthdr *hdr, const u_char *bytes)
-{
-	(void)user, (void)hdr, (void)bytes;
-}
-
-/* Opened closed (a frame it took meanwhile would be a copy of one the idle
- * ring has), it joins the group, whose program still names the idle ring;
- * emptied, it is opened, and the program names it: from the next frame on
- * it gets them all. The replaced program waits for a grace period, here. */
-static int take_over(struct opening *o)
-{
-	struct bpf_insn all = BPF_STMT(BPF_RET | BPF_K, 0x40000);
-	struct bpf_program p = { 1, &all };
-	unsigned id = o->group;
-	if (fanout_join(o->fd, &id) < 0)
-		return -1;
-	while (pcap_dispatch(o->h, -1, discard, NULL) > 0)
-		;
-	if (pcap_setfilter(o->h, &p) < 0 || !kernel_filters(o->h, 1))
-		return -1;
-	return fanout_to(o->idle_fd, 1);
-}
-
 static void *open_one(void *arg)
 {
 	struct opening *o = arg;
-	o->h = open_handle(o->ifname, o->frames, o->group != 0, &o->fd, o->err, sizeof(o->err));
-	if (o->h && o->group && take_over(o) < 0) {
-		snprintf(o->err, sizeof(o->err), "the flood-sized ring on %s could not take the frames over",
-			 o->ifname);
-		pcap_close(o->h); /* a member gone: the idle ring is the group's only one again */
-		o->h = NULL;
-	}
+	o->h = open_handle(o->ifname, o->frames, false, &o->fd, o->err, sizeof(o->err));
 	return NULL;
 }
 
@@ -169,18 +133,18 @@ static void *close_handle(void *h)
  * thread. The n handles (NULL: none) are NULL after. */
 static void close_handles(pcap_t **h, int n)
 {
-	pthread_t t[6];
-	bool spawned[6] = { false };
+	pthread_t t[4];
+	bool spawned[4] = { false };
 	sigset_t all, old;
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
-	for (int i = 1; i < n && i < 6; i++)
+	for (int i = 1; i < n && i < 4; i++)
 		spawned[i] = h[i] && pthread_create(&t[i], NULL, close_handle, h[i]) == 0;
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	for (int i = 0; i < n; i++)
-		if (h[i] && (i >= 6 || !spawned[i]))
+		if (h[i] && (i >= 4 || !spawned[i]))
 			pcap_close(h[i]);
-	for (int i = 1; i < n && i < 6; i++)
+	for (int i = 1; i < n && i < 4; i++)
 		if (spawned[i])
 			pthread_join(t[i], NULL);
 	for (int i = 0; i < n; i++)
@@ -195,13 +159,11 @@ static void close_handles(pcap_t **h, int n)
  * same sockets the loop would. If no thread can be made, one after the
  * other. The first failure in order (client's end, then server's) is told;
  * then none is left open. */
-static int open_pair(const struct rings *r, unsigned frames, bool busy, pcap_t *h[2], int fd[2], char *err,
-		     size_t errlen)
+static int open_pair(const struct rings *r, unsigned frames, pcap_t *h[2], int fd[2], char *err, size_t errlen)
 {
 	struct opening o[2];
 	for (int d = 0; d < 2; d++)
-		o[d] = (struct opening){ .ifname = r->ifname[d], .frames = frames, .fd = -1,
-					 .group = busy ? r->group[d] : 0, .idle_fd = busy ? pcap_fileno(r->idle[d]) : -1 };
+		o[d] = (struct opening){ .ifname = r->ifname[d], .frames = frames, .fd = -1 };
 	pthread_t t;
 	sigset_t all, old;
 	sigfillset(&all);
@@ -261,7 +223,7 @@ static int fanout_join(int fd, unsigned *id)
 int ring_open_relay(struct rings *r, const char *client_if, const char *server_if, char *err, size_t errlen)
 {
 	*r = (struct rings){ .ifname = { client_if, server_if }, .fd = { -1, -1 } };
-	if (open_pair(r, RING_IDLE, false, r->idle, r->fd, err, errlen) < 0)
+	if (open_pair(r, RING_IDLE, r->idle, r->fd, err, errlen) < 0)
 		return -EIO;
 	r->resizable = true;
 	r->h[0] = r->idle[0];
@@ -280,28 +242,24 @@ int ring_open_one(struct rings *r, const char *ifname, unsigned frames, bool clo
 	return 0;
 }
 
-static bool grow_join(struct rings *r, pcap_t *h[2], int fd[2]);
-
 void ring_close(struct rings *r)
 {
-	pcap_t *all[6] = { r->idle[0] ? r->idle[0] : r->h[0], r->idle[1] ? r->idle[1] : r->h[1], r->busy[0],
-			   r->busy[1], NULL, NULL };
-	int fd[2];
-	if (r->growing) /* no thread outlives the rings (a later lab may unshare) */
-		grow_join(r, all + 4, fd);
-	close_handles(all, 6);
+	pcap_t *all[4] = { r->idle[0] ? r->idle[0] : r->h[0], r->idle[1] ? r->idle[1] : r->h[1], r->busy[0],
+			   r->busy[1] };
+	close_handles(all, 4);
 	*r = (struct rings){ .fd = { -1, -1 } };
 }
 
 /* Before the first grow: each idle ring goes into a fanout group of its
- * own, whose program names the first member: itself, the only one. A busy
- * ring joins it, and takes over when the program names it (take_over). Not
- * at start-up: a group with a program costs one more grace period when it
- * goes (af_packet.c: fanout_release_data), and most sessions never flood. */
+ * own, whose program names the second member. Alone, the idle ring gets
+ * every frame; the moment a busy ring joins, the busy one does, with no
+ * program to replace. Not at start-up: a group with a program costs one
+ * more grace period when it goes (af_packet.c: fanout_release_data), and
+ * most sessions never flood. */
 static int make_groups(struct rings *r)
 {
 	for (int d = 0; d < 2; d++)
-		if (!r->group[d] && (fanout_join(r->fd[d], &r->group[d]) < 0 || fanout_to(r->fd[d], 0) < 0))
+		if (!r->group[d] && (fanout_join(r->fd[d], &r->group[d]) < 0 || fanout_to(r->fd[d], 1) < 0))
 			return -1;
 	return 0;
 }
@@ -326,9 +284,9 @@ pcap_t *ring_before(const struct rings *r, int end)
 	return r->busy[end] ? r->idle[end] : NULL;
 }
 
-/* Two grace periods of waiting (the program replaced, the busy rings
- * closed side by side), on a wire quiet for a second. The program names
- * the idle ring again, as before the grow. */
+/* Three grace periods of waiting (the program replaced twice, the busy
+ * rings closed side by side), on a wire quiet for a second. Then the
+ * program names the second member again, for the next grow. */
 void ring_shrink(struct rings *r, ring_drain_fn *drain, void *ctx)
 {
 	for (int d = 0; d < 2; d++)
@@ -344,89 +302,46 @@ void ring_shrink(struct rings *r, ring_drain_fn *drain, void *ctx)
 		r->fd[d] = pcap_fileno(r->idle[d]);
 	}
 	close_handles(r->busy, 2);
+	for (int d = 0; d < 2; d++)
+		if (fanout_to(pcap_fileno(r->idle[d]), 1) < 0)
+			r->resizable = false; /* a busy ring would not get the frames: idle it stays */
 }
 
-/* The busy rings' set-up, by a thread of its own (see open_pair). */
-struct growing {
-	struct rings *r;
-	pthread_t t;
-	_Atomic bool done;
-	pcap_t *h[2];
-	int fd[2], rc;
-};
-
-static void *grow_thread(void *arg)
-{
-	struct growing *g = arg;
-	char err[PCAP_ERRBUF_SIZE + 128];
-	int low[FD_HOLD_MAX];
-	int nlow = fd_hold_low(low); /* our descriptors live high (fdutil.h) */
-	g->rc = open_pair(g->r, RING_FRAMES, true, g->h, g->fd, err, sizeof(err));
-	fd_release_low(low, nlow);
-	g->done = true;
-	return NULL;
-}
-
+/* If the busy rings cannot be had, the wire stays as it is: a flood then
+ * loses what the idle ring cannot hold, and "missed by the capture" counts
+ * it. A busy ring that joined its group before the other failed is drained
+ * by the next ring_shrink (the caller's timer). */
 bool ring_grow(struct rings *r)
 {
-	if (!r->resizable || r->n != 2 || r->busy[0] || r->growing)
+	if (!r->resizable || r->n != 2 || r->busy[0])
 		return false;
 	if (make_groups(r) < 0) {
 		r->resizable = false; /* no fanout by program (Linux before 4.2) */
 		return false;
 	}
-	struct growing *g = calloc(1, sizeof(*g));
-	if (!g)
-		return false;
-	g->r = r;
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	int rc = pthread_create(&g->t, NULL, grow_thread, g);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc != 0) {
-		free(g);
-		return false;
-	}
-	r->growing = g;
-	return true;
-}
-
-bool ring_growing(const struct rings *r)
-{
-	return r->growing;
-}
-
-/* The thread done: its handles, NULL when it failed. */
-static bool grow_join(struct rings *r, pcap_t *h[2], int fd[2])
-{
-	struct growing *g = r->growing;
-	pthread_join(g->t, NULL);
-	bool ok = g->rc == 0;
-	for (int d = 0; d < 2; d++) {
-		h[d] = ok ? g->h[d] : NULL;
-		fd[d] = ok ? g->fd[d] : -1;
-	}
-	free(g);
-	r->growing = NULL;
-	return ok;
-}
-
-/* If the busy rings cannot be had, the wire stays as it is: a flood then
- * loses what the idle ring cannot hold, and "missed by the capture" counts
- * it. A busy ring that took over before the other failed is drained by the
- * next ring_shrink (the caller's timer). */
-bool ring_grown(struct rings *r)
-{
-	if (!r->growing)
-		return r->busy[0];
-	if (!r->growing->done)
-		return false;
 	pcap_t *h[2];
 	int fd[2];
-	if (!grow_join(r, h, fd)) {
+	char err[PCAP_ERRBUF_SIZE + 128];
+	int low[FD_HOLD_MAX];
+	int nlow = fd_hold_low(low); /* our descriptors live high (fdutil.h) */
+	int rc = open_pair(r, RING_FRAMES, h, fd, err, sizeof(err));
+	fd_release_low(low, nlow);
+	if (rc < 0) {
 		r->resizable = false; /* not at every chunk again */
 		return false;
+	}
+	for (int d = 0; d < 2; d++) {
+		unsigned id = r->group[d];
+		if (fanout_join(fd[d], &id) < 0) {
+			if (d == 0) {
+				close_handles(h, 2);
+				r->resizable = false;
+				return false;
+			}
+			pcap_close(h[1]); /* the client's end is busy: it goes back at the shrink */
+			h[1] = NULL;
+			break;
+		}
 	}
 	for (int d = 0; d < 2; d++) {
 		r->busy[d] = h[d];

@@ -36,7 +36,6 @@ struct rings {
 	pcap_t *idle[2], *busy[2];  /* busy: NULL while idle */
 	unsigned group[2];          /* the fanout groups' ids; 0 before the first grow */
 	unsigned long gone_recv, gone_drop; /* counters of the rings closed already */
-	struct growing *growing;    /* ring.c: busy rings being opened by a thread, NULL */
 };
 
 /* The relay's rings on the two wire ends (small: RING_IDLE), or one handle
@@ -46,16 +45,10 @@ int ring_open_relay(struct rings *r, const char *client_if, const char *server_i
 int ring_open_one(struct rings *r, const char *ifname, unsigned frames, bool closed, char *err, size_t errlen);
 void ring_close(struct rings *r); /* every handle at once (their waits overlap) */
 
-/* Flood-sized rings beside the idle ones, handed the frames from then on.
- * Their set-up (10-15 ms: a grace period) is a helper thread's, off the
- * loop: ring_grow starts it, ring_grown hands the frames over once it is
- * done (call it every turn; true when the busy rings take the frames). What
- * the idle rings took before is read first: ring_before. ring_grow is false
- * when nothing was started (the rings are busy, or growing, or cannot
- * grow); when the rings cannot be had the wire stays as it is. */
+/* Flood-sized rings beside the idle ones, handed the frames from then on
+ * (one ring set-up, 10-15 ms). What the idle rings took before is read first:
+ * ring_before. false when that cannot be had: the wire stays as it is. */
 bool ring_grow(struct rings *r);
-bool ring_grown(struct rings *r);
-bool ring_growing(const struct rings *r);
 /* Called with each busy ring that goes, for what it still holds. */
 typedef void ring_drain_fn(void *ctx, pcap_t *h, int end);
 /* Back to the idle rings: what the busy ones hold is drained (it came

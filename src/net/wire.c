@@ -84,11 +84,10 @@ static unsigned long long now_ms(void)
 
 static void arm_timer(struct wire *w);
 
-/* Flood-sized rings once their thread has opened them (ring_grown), and
- * the timer that gives them back. */
-static void grown(struct wire *w)
+/* Flood-sized rings, and the timer that gives them back. */
+static void grow(struct wire *w)
 {
-	if (!ring_growing(&w->r) || !ring_grown(&w->r))
+	if (!ring_grow(&w->r))
 		return;
 	w->busy_ms = now_ms();
 	arm_timer(w);
@@ -100,14 +99,7 @@ void wire_expect(struct wire *w, unsigned long frames)
 		return;
 	w->busy_ms = now_ms();
 	if (!w->r.busy[0] && frames > RING_IDLE / 2)
-		ring_grow(&w->r);
-	grown(w);
-}
-
-unsigned wire_room(struct wire *w)
-{
-	grown(w);
-	return ring_growing(&w->r) ? RING_IDLE / 2 : WIRE_CAP_FRAMES / 2;
+		grow(w);
 }
 
 struct wire *wire_open(struct lab *lab, struct session *log, char *err, size_t errlen)
@@ -518,8 +510,7 @@ int wire_service(struct wire *w)
 	if (n && w->r.busy[0])
 		w->busy_ms = now_ms();
 	if (burst && !w->r.busy[0])
-		ring_grow(&w->r);
-	grown(w);
+		grow(w);
 	uint64_t ticks;
 	if (w->timer >= 0 && (w->delayed.n || ring_busy(&w->r)) &&
 	    (read(w->timer, &ticks, sizeof(ticks)) >= 0 || errno == EAGAIN)) {

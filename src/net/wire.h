@@ -88,15 +88,10 @@ int wire_pollfds(const struct wire *w, struct pollfd *pfd, int max);
  * refused: others' traffic must not keep a step from settling). */
 int wire_service(struct wire *w);
 
-/* A flood is about to send `frames`: the relay's rings become flood-sized,
- * if they are not, and stay so until the wire has been quiet for a second.
- * Their set-up (a grace period, 10-15 ms) runs beside the loop; meanwhile
- * wire_room is the idle rings'. A no-op outside the lab. */
+/* A flood is about to send `frames` at once: the relay's rings become
+ * flood-sized first, if they are not (a ring set-up, 10-15 ms), and stay so
+ * until the wire has been quiet for a second. A no-op outside the lab. */
 void wire_expect(struct wire *w, unsigned long frames);
-/* Frames that may be in flight towards the relay's rings now without
- * overflowing them: half a ring (WIRE_CAP_FRAMES / 2), or half an idle
- * ring while the flood-sized ones are being set up. */
-unsigned wire_room(struct wire *w);
 
 /* The wire commands: pass, hold, step, drop, delay, save, status. 0, or
  * -EINVAL with one line in err (e.g. "wire step: no frame is held"). */
