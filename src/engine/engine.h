@@ -22,6 +22,7 @@
 #include "engine_flow.h"
 #include "slots.h"
 
+/* e: zeroed (a static engine), or one engine_free has ended. */
 void engine_init(struct engine *e, struct lab *lab, struct session *log);
 
 /* The code a program's runner performs for a request (the call entries'),

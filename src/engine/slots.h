@@ -147,7 +147,7 @@ struct engine {
 	bool live;                  /* a screen: show passing states (SYN_SENT) at once */
 	struct eprog progs[ENGINE_MAX_PROGS];
 	struct esock socks[ENGINE_MAX_SOCKS];
-	unsigned born;              /* sockets made so far */
+	unsigned born;              /* sockets made so far (the first field after the slots: engine_init) */
 	struct sa_build sa;         /* the last sockaddr_in built */
 	bool sa_set;
 	struct observer obs;        /* reads the kernel back (sock_diag per host) */
