@@ -59,7 +59,7 @@ enum verb {
 	V_RUN,        /* SIDE run PROGRAM [ARG...]  (the user's own program, traced, stopped before a call) */
 	V_NEXT,       /* SIDE next       (let the traced program make its call; stop before the next) */
 	V_CONTINUE,   /* SIDE continue   (let it run until it blocks in a call or ends) */
-	V_DETACH,     /* SIDE detach     (let it run on untraced) */
+	V_DETACH,     /* SIDE detach     (let it run on without stopping) */
 	V_KILL,       /* SIDE kill       (end the traced program) */
 	V_INPUT,      /* SIDE input "TEXT"  (to the traced program's standard input) */
 	V_FAULT,      /* SIDE fault next recv short N | SIDE fault next CALL eintr|eagain|econnreset */

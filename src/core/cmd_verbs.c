@@ -609,7 +609,7 @@ static const struct cmd_verb_info verbs[] = {
 	  { { "SIDE continue", "run it until it blocks in a call or ends" } },
 	  0, 0, "no arguments", "continue", { NULL }, p_prog },
 	{ "detach", V_DETACH, CMD_F_SIDE,
-	  { { "SIDE detach", "let it run on untraced (e.g. for gdb)" } },
+	  { { "SIDE detach", "let it run on, no longer stopping" } },
 	  0, 0, "no arguments", "detach", { NULL }, p_prog },
 	{ "kill", V_KILL, SIDE_ACTS,
 	  { { "SIDE kill", "end the program you run (SIGKILL)" } },

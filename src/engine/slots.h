@@ -36,7 +36,7 @@ enum eprog_trace {
 	TP_RUNNING,  /* running between its socket calls */
 	TP_BEFORE,   /* stopped before a socket call, shown: "SIDE next" makes it */
 	TP_IN_CALL,  /* in its call (busy when it sleeps there), its exit not seen yet */
-	TP_DETACHED, /* runs on untraced */
+	TP_DETACHED, /* runs on by itself: its stops answered at once, none shown */
 };
 
 struct tracee; /* trace.h */

@@ -673,7 +673,7 @@ static struct eprog *traced_target(struct engine *e, const struct cmd *c, char *
 	else if (pr->gone)
 		snprintf(err, errlen, "%s has ended; expected \"%s run PROGRAM\" to run one again", name, name);
 	else if (pr->tstate == TP_DETACHED && c->verb != V_KILL && c->verb != V_INPUT)
-		snprintf(err, errlen, "%s runs on untraced since \"%s detach\"; expected \"%s kill\" or \"%s input\"",
+		snprintf(err, errlen, "%s runs on by itself since \"%s detach\"; expected \"%s kill\" or \"%s input\"",
 			 name, name, name, name);
 	else
 		return pr;
