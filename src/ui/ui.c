@@ -263,6 +263,10 @@ static int loop(struct ui *u)
 			ui_steps_advance(u); /* commands up to the next that must settle */
 			dirty = true;
 		}
+		if (ui_steps_own_again(u)) { /* an n pressed while your program's last step settled */
+			ui_keys_run(u, 'n');
+			dirty = true;
+		}
 		if (dirty) {
 			draw(u);
 			dirty = false;

@@ -145,7 +145,7 @@ static struct step_need step_need(struct ui *u, int which, int width)
 	/* --compare's halves are a column each: both programs at the half's width. */
 	int ps = which ? P_SERVER_B : P_SERVER, pc = which ? P_CLIENT_B : P_CLIENT;
 	int ws = u->compare ? width : COLS / 2 - 1, wc = u->compare ? width : COLS - 2 - COLS / 2;
-	int a = ui_program_rows(u, &u->pane[ps], ws), b = ui_program_rows(u, &u->pane[pc], wc);
+	int a = ui_program_rows(u, &u->pane[ps], ws, false), b = ui_program_rows(u, &u->pane[pc], wc, false);
 	n.calls = a > b ? a : b;
 	n.table = step_table_lines(u, which, width, &n.rows);
 	const struct lesson_step *st = ui_lesson_current(u, which);
@@ -153,6 +153,53 @@ static struct step_need step_need(struct ui *u, int which, int width)
 	if (n.bottom == 1)
 		n.bottom = 0;
 	return n;
+}
+
+/* The table lines of the rows the explorer's step made, the header included. */
+static int explorer_table(const struct ui *u)
+{
+	if (!u->line_app)
+		return 2;
+	const struct session *s = &u->line_app->log;
+	int n = 1;
+	for (size_t i = u->line_log > s->first ? u->line_log : s->first; i < s->n; i++) {
+		const struct event *e = session_at(s, i);
+		if (e && e->kind == EV_ROW && e->row)
+			n++;
+	}
+	return n < 2 ? 2 : n;
+}
+
+/* The explorer's step, the last line typed or stepped (n): the program
+ * panes' rows that show what it made whole (ui_program_rows), at the split
+ * *xs (the column of the line between them). W / 2 when they fit in the
+ * programs' usual rows (fit); else the split, from W / 4 to 3 W / 4, that
+ * needs the fewest rows, the nearest W / 2 of those: a program whose output
+ * is long takes the wider pane, and the table and bottom panes keep more. */
+static int explorer_calls(struct ui *u, int W, int fit, int *xs)
+{
+	*xs = W / 2;
+	if (!u->line_app)
+		return 0;
+	int best = -1, bx = W / 2;
+	for (int d = 0; d <= W / 4; d++) {
+		for (int sgn = -1; sgn <= 1; sgn += 2) {
+			int x = W / 2 + sgn * d;
+			int a = ui_program_rows(u, &u->pane[P_SERVER], x - 1, true);
+			int b = ui_program_rows(u, &u->pane[P_CLIENT], W - 2 - x, true);
+			int m = a > b ? a : b;
+			if (m <= fit && d == 0)
+				return m;
+			if (best < 0 || m < best) {
+				best = m;
+				bx = x;
+			}
+			if (d == 0)
+				break;
+		}
+	}
+	*xs = bx;
+	return best;
 }
 
 /* Take up to *deficit lines from *h, down to floor. */
@@ -192,7 +239,7 @@ static void yield(int *h, int floor, int *deficit)
 static void layout_explorer(struct ui *u, int W, int F)
 {
 	int rows = F - 4, lh = 0;
-	int ph, th;
+	int ph, th, xs = W / 2;
 	if (u->nles) {
 		rows--; /* one more border: above the lesson pane */
 		struct step_need need = step_need(u, 0, W - 2);
@@ -232,10 +279,24 @@ static void layout_explorer(struct ui *u, int W, int F)
 	} else {
 		ph = rows * 30 / 100 < 4 ? 4 : rows * 30 / 100;
 		th = rows * 33 / 100 < 5 ? 5 : rows * 33 / 100;
+		/* The explorer's step (your program's, n): its calls and the
+		 * program's output whole. The table yields down to the rows the
+		 * step made, the bottom panes down to three lines. */
+		int need = explorer_calls(u, W, ph, &xs);
+		lay.calls_want = need;
+		if (need > ph) {
+			int trows = explorer_table(u), most = rows - (trows > th ? th : trows) - 3;
+			int want = need < most ? need : most;
+			if (want > ph) {
+				int more = want - ph, take = th - trows < more ? th - trows : more;
+				ph = want;
+				th -= take > 0 ? take : 0;
+			}
+		}
 	}
 	rows -= lh;
 	int bh = rows - ph - th;
-	lay.xs = W / 2;
+	lay.xs = xs;
 	int hexw = W * 42 / 100;
 	hexw = hexw < 36 ? 36 : hexw > 60 ? 60 : hexw;
 	int tcols, trows = ui_hex_table_size(u, &tcols);
@@ -488,6 +549,11 @@ bool ui_layout_stale(struct ui *u)
 	 * longer of the two halves', both boxes the same height). */
 	if (!u->zoom && !lay.small && !u->compare && ui_hex_table_size(u, NULL) != lay.hextable_want)
 		return true; /* a table came or went: it takes the room it needs */
+	if (!u->nles && !u->zoom && !lay.small && !u->compare) {
+		int rows = lay.rows - 6, ph = rows * 30 / 100 < 4 ? 4 : rows * 30 / 100; /* layout_explorer's */
+		int xs, need = explorer_calls(u, lay.cols, ph, &xs);
+		return need != lay.calls_want || xs != lay.xs; /* your program's step takes the room it needs */
+	}
 	if (!u->nles || u->zoom || lay.small)
 		return false;
 	struct step_need n = need_now(u);
