@@ -173,7 +173,7 @@ static int explorer_table(const struct ui *u)
 /* The explorer's step, the last line typed or stepped (n): the program
  * panes' rows that show what it made whole (ui_program_rows), at the split
  * *xs (the column of the line between them). W / 2 when they fit in the
- * programs' usual rows (fit); else the split, from W / 4 to 3 W / 4, that
+ * programs' usual rows (fit); else the split, from W / 5 to 4 W / 5, that
  * needs the fewest rows, the nearest W / 2 of those: a program whose output
  * is long takes the wider pane, and the table and bottom panes keep more. */
 static int explorer_calls(struct ui *u, int W, int fit, int *xs)
@@ -182,7 +182,7 @@ static int explorer_calls(struct ui *u, int W, int fit, int *xs)
 	if (!u->line_app)
 		return 0;
 	int best = -1, bx = W / 2;
-	for (int d = 0; d <= W / 4; d++) {
+	for (int d = 0; d <= W / 2 - W / 5; d++) {
 		for (int sgn = -1; sgn <= 1; sgn += 2) {
 			int x = W / 2 + sgn * d;
 			int a = ui_program_rows(u, &u->pane[P_SERVER], x - 1, true);

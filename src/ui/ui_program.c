@@ -119,7 +119,8 @@ static void sync_prog(const struct session *s, enum side side, struct pgm *pg)
 		if ((e->prog > 1 || e->child) && text && (e->kind == EV_CALL || e->kind == EV_DATA || e->kind == EV_OUTPUT)) {
 			char who[16];
 			cmd_prog_name(e->side, e->prog, e->child, who, sizeof(who));
-			snprintf(named, sizeof(named), "[%s] %s", who, text);
+			/* what the program wrote follows its "> " mark, the name before it */
+			snprintf(named, sizeof(named), "[%s] %s%s", who, e->kind == EV_OUTPUT ? "> " : "", text);
 			text = named;
 		}
 		switch (e->kind) {
@@ -288,9 +289,9 @@ static const char *result_text(struct ui *u, const struct ui_pane *p, const stru
 
 static int wrap_layout(const char *code, int rw, int avail, size_t off[WRAP_MAX + 1])
 {
-	/* A blank near the start of a row (output's "> [0]=2,[1]=0,...") is
-	 * not worth a row of its own: the word is cut instead. */
-	size_t least = code[0] == '>' ? 4 : 1;
+	/* A program's output ("> [0]=2,[1]=0,...") is cut at a blank only
+	 * past a third of the row: "> " is not worth a row of its own. */
+	bool out = code[0] == '>' || strstr(code, "] > ") != NULL;
 	size_t len = strlen(code), at = 0;
 	int rows = 0;
 	while (rows < WRAP_MAX) {
@@ -303,7 +304,7 @@ static int wrap_layout(const char *code, int rw, int avail, size_t off[WRAP_MAX 
 			at = len;
 			continue;
 		}
-		size_t cut = at + cap;
+		size_t cut = at + cap, least = out ? cap / 3 : 1;
 		for (size_t i = at + cap; i > at + least; i--)
 			if (code[i - 1] == ' ') {
 				cut = i;
@@ -326,7 +327,9 @@ static const char *line_text(struct ui *u, const struct ui_pane *p, const struct
 		return pl->text;
 	case PL_STMT:
 		return pl->text;
-	case PL_OUT:
+	case PL_OUT: /* "> TEXT", or "[client2] > TEXT" (sync_prog) */
+		if (pl->prog > 1 || pl->child)
+			return pl->text;
 		snprintf(buf, len, "> %s", pl->text);
 		return buf;
 	case PL_DATA:
