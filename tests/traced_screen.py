@@ -12,7 +12,8 @@ attributes). For each, what batch printed for that command must be on
 screen:
   - each call it printed, in its side's pane, as the program wrote it,
     whole (wrapped, never cut with "…"), with its result: "→ 3",
-    "→ -1 ECONNREFUSED", "next" (stopped before it), "blocked";
+    "→ -1 ECONNREFUSED", "next" (stopped before it), "blocked"; an errno
+    with batch's explanation of it under the call, whole;
   - the program's own output ("| TEXT" in batch), each line whole as
     "> TEXT" in its pane, in batch's order;
   - every 5-tuple row it printed, by value (an ephemeral port matches any);
@@ -161,6 +162,11 @@ def check_calls(blk, lines, fails, tag):
         if not re.fullmatch(want_result(res), rest):
             fails.append(f"{tag}: {side}'s {code!r}: want its result as batch's {res.split('(')[0].strip()!r}, "
                          f"the screen has {rest!r}")
+        # an errno: batch's explanation of it, whole, under the call
+        m = re.match(r"-1 ([A-Z][A-Z0-9_]+)", res)
+        why = [t for s, t in blk.notes if s == side and m and t.startswith(m.group(1) + ": ")]
+        if why and squash("/* " + why[-1] + " */") not in [squash(e) for e in ents]:
+            fails.append(f"{tag}: {side}'s {m.group(1)} is not explained under its call: want {why[-1]!r}")
 
 
 def check_output(blk, lines, fails, tag):

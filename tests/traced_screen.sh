@@ -91,4 +91,5 @@ for size in 80x24 100x30; do
 		done
 	fi
 done
+[ -n "${TRACED_SCREEN_KEEP:-}" ] && cp -r "$tmp"/. "$TRACED_SCREEN_KEEP"/
 finish

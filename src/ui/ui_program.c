@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum pl_kind { PL_CALL, PL_STMT, PL_DATA, PL_OUT };
+enum pl_kind { PL_CALL, PL_STMT, PL_DATA, PL_OUT, PL_WHY };
 
 /* One line of a program, copied out of the log: the log drops its oldest
  * events, the program keeps its lines. */
@@ -99,6 +99,23 @@ static bool made_in_place(struct pgm *pg, const struct event *e, size_t i, const
 	return false;
 }
 
+/* An explanation of the errno the program's newest call returned
+ * ("ECONNREFUSED: nobody listens ..."): it goes under the call. */
+static bool errno_explained(const struct pgm *pg, const struct event *e)
+{
+	if (!e->text)
+		return false;
+	for (size_t k = pg->n; k-- > 0;) {
+		const struct pline *pl = &pg->l[k];
+		if (pl->kind != PL_CALL || pl->prog != e->prog || pl->child != e->child)
+			continue;
+		int err = pl->has_done ? pl->done_err : pl->err;
+		size_t n = err ? strlen(errno_name(err)) : 0;
+		return n && pl->fd == e->fd && !strncmp(e->text, errno_name(err), n) && !strncmp(e->text + n, ": ", 2);
+	}
+	return false;
+}
+
 static void sync_prog(const struct session *s, enum side side, struct pgm *pg)
 {
 	if (s->n < pg->next)
@@ -164,6 +181,11 @@ static void sync_prog(const struct session *s, enum side side, struct pgm *pg)
 		case EV_DATA:
 			add_line(pg, (struct pline){ .kind = PL_DATA, .at = i, .fd = e->fd, .prog = e->prog, .child = e->child },
 				 text);
+			break;
+		case EV_INFO:
+			if (errno_explained(pg, e))
+				add_line(pg, (struct pline){ .kind = PL_WHY, .at = i, .fd = e->fd, .prog = e->prog,
+							     .child = e->child }, e->text);
 			break;
 		case EV_ROW:
 			if (e->row && e->row->proto != PROTO_NONE)
@@ -338,6 +360,12 @@ static const char *line_text(struct ui *u, const struct ui_pane *p, const struct
 		else
 			snprintf(buf, len, "/* %s */", pl->text);
 		return buf;
+	case PL_WHY:
+		if (hidden(u, p, pl, EX_RESULT)) /* the errno is the answer asked for */
+			snprintf(buf, len, "/* ?? */");
+		else
+			snprintf(buf, len, "/* %s */", pl->text);
+		return buf;
 	}
 	return "";
 }
@@ -369,12 +397,12 @@ static size_t step_from(const struct ui *u, const struct ui_pane *p)
 	return u->line_app == p->a ? u->line_log : (size_t)-1;
 }
 
-/* What the step made (a call with its result, the program's output) is
- * shown whole; the lines before it, and the statements and notes (the hex
+/* What the step made (a call with its result and its errno's explanation,
+ * the program's output) is shown whole; the lines before it, and the statements and notes (the hex
  * pane has their bytes), one row each. */
 static bool whole(const struct pline *pl, size_t from)
 {
-	if (pl->kind != PL_CALL && pl->kind != PL_OUT)
+	if (pl->kind != PL_CALL && pl->kind != PL_OUT && pl->kind != PL_WHY)
 		return false;
 	return pl->at >= from || (pl->has_done && pl->done_at >= from);
 }
