@@ -602,6 +602,7 @@ int ui_program_rows(struct ui *u, struct ui_pane *p, int width, bool step)
 		first = k;
 	int rows = 0;
 	for (size_t k = first; k < pg->n; k++)
-		rows += rows_of(u, p, pg, k, cur, from, width - 2);
+		if (step || pg->l[k].kind != PL_WHY) /* a lesson's narration says why: the note yields */
+			rows += rows_of(u, p, pg, k, cur, from, width - 2);
 	return rows;
 }
