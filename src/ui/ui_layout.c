@@ -29,6 +29,7 @@ struct layout {
 	int table_want;  /* the table lines its rows needed then */
 	int calls_want;  /* the program lines its current calls needed then */
 	int rows_want;   /* the table lines its rows needed, without their notes */
+	int xs_want;     /* the explorer: the programs' split its step needed (explorer_calls) */
 	/* Boxes that are not panes: --compare's heading lines. */
 	int nbox;
 	struct box { int y, x, h, w; } box[4];
@@ -284,6 +285,7 @@ static void layout_explorer(struct ui *u, int W, int F)
 		 * step made, the bottom panes down to three lines. */
 		int need = explorer_calls(u, W, ph, &xs);
 		lay.calls_want = need;
+		lay.xs_want = xs;
 		if (need > ph) {
 			int trows = explorer_table(u), most = rows - (trows > th ? th : trows) - 3;
 			int want = need < most ? need : most;
@@ -552,7 +554,7 @@ bool ui_layout_stale(struct ui *u)
 	if (!u->nles && !u->zoom && !lay.small && !u->compare) {
 		int rows = lay.rows - 6, ph = rows * 30 / 100 < 4 ? 4 : rows * 30 / 100; /* layout_explorer's */
 		int xs, need = explorer_calls(u, lay.cols, ph, &xs);
-		return need != lay.calls_want || xs != lay.xs; /* your program's step takes the room it needs */
+		return need != lay.calls_want || xs != lay.xs_want; /* your program's step takes the room it needs */
 	}
 	if (!u->nles || u->zoom || lay.small)
 		return false;
