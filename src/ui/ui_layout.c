@@ -30,6 +30,7 @@ struct layout {
 	int calls_want;  /* the program lines its current calls needed then */
 	int rows_want;   /* the table lines its rows needed, without their notes */
 	int xs_want;     /* the explorer: the programs' split its step needed (explorer_calls) */
+	int output_want; /* the program lines of a step whose program printed (step_need's output) */
 	/* Boxes that are not panes: --compare's heading lines. */
 	int nbox;
 	struct box { int y, x, h, w; } box[4];
@@ -115,6 +116,7 @@ struct step_need {
 	int table;     /* table lines for the rows the step printed (header, rows, their notes) */
 	int rows;      /* the same without the notes */
 	int bottom;    /* the step is about the sockaddr, conversion or ladder pane: the lines it needs; 0: not */
+	int output;    /* a program printed in the step: the program lines of the whole step; 0: none did */
 };
 
 /* Table lines of the rows the step has added so far in lab which (each row
@@ -139,7 +141,7 @@ static int step_table_lines(const struct ui *u, int which, int width, int *rows)
 
 static struct step_need step_need(struct ui *u, int which, int width)
 {
-	struct step_need n = { 0, 0, 0, 0, false };
+	struct step_need n = { 0, 0, 0, 0, 0, 0 };
 	if (which >= u->nles)
 		return n;
 	n.text = ui_lesson_rows_of(u, which, width);
@@ -148,6 +150,9 @@ static struct step_need step_need(struct ui *u, int which, int width)
 	int ws = u->compare ? width : COLS / 2 - 1, wc = u->compare ? width : COLS - 2 - COLS / 2;
 	int a = ui_program_rows(u, &u->pane[ps], ws, false), b = ui_program_rows(u, &u->pane[pc], wc, false);
 	n.calls = a > b ? a : b;
+	a = ui_program_output_rows(u, &u->pane[ps], ws);
+	b = ui_program_output_rows(u, &u->pane[pc], wc);
+	n.output = a > b ? a : b;
 	n.table = step_table_lines(u, which, width, &n.rows);
 	const struct lesson_step *st = ui_lesson_current(u, which);
 	n.bottom = st ? lesson_step_pane_lines(st) : 0; /* lesson_fit.h: what the step shows */
@@ -203,6 +208,30 @@ static int explorer_calls(struct ui *u, int W, int fit, int *xs)
 	return best;
 }
 
+/* A lesson's step whose program printed more than its pane of ph rows
+ * shows at W / 2: the split, from W / 5 to 4 W / 5, that shows the most of
+ * it, each program's current call whole (the nearest W / 2 of those). */
+static int lesson_split(struct ui *u, int W, int ph)
+{
+	int best = -1, bx = W / 2;
+	for (int d = 0; d <= W / 2 - W / 5; d++) {
+		for (int sgn = -1; sgn <= 1; sgn += 2) {
+			int x = W / 2 + sgn * d, ws = x - 1, wc = W - 2 - x;
+			int a = ui_program_output_rows(u, &u->pane[P_SERVER], ws);
+			int b = ui_program_output_rows(u, &u->pane[P_CLIENT], wc);
+			int m = a > b ? a : b;
+			if (ui_program_rows(u, &u->pane[P_SERVER], ws, false) <= ph &&
+			    ui_program_rows(u, &u->pane[P_CLIENT], wc, false) <= ph && (best < 0 || m < best)) {
+				best = m;
+				bx = x;
+			}
+			if (d == 0)
+				break;
+		}
+	}
+	return bx;
+}
+
 /* Take up to *deficit lines from *h, down to floor. */
 static void yield(int *h, int floor, int *deficit)
 {
@@ -248,6 +277,7 @@ static void layout_explorer(struct ui *u, int W, int F)
 		lay.table_want = need.table;
 		lay.calls_want = need.calls;
 		lay.rows_want = need.rows;
+		lay.output_want = need.output;
 		lh = need.text < 1 ? 1 : need.text;
 		int rest = rows - lh;
 		int calls = need.calls < 3 ? 3 : need.calls > 6 ? 6 : need.calls;
@@ -273,6 +303,14 @@ static void layout_explorer(struct ui *u, int W, int F)
 			pane_place(u, P_LESSON, 1, 1, F - 2, W - 2);
 			return;
 		}
+		/* A program printed in the step (your own program's output): room to
+		 * spare goes to the program panes first, up to the whole step. */
+		int spare = rest - ph - th - bwant;
+		if (deficit <= 0 && need.output > ph && spare > 0)
+			ph += spare < need.output - ph ? spare : need.output - ph;
+		if (need.output > ph) /* still more: the program with the longer lines takes the wider pane */
+			xs = lesson_split(u, W, ph);
+		lay.xs_want = xs;
 		if (deficit > 0) /* no room left for the whole narration: lesson_fit refuses this at load */
 			lh = lh - deficit < 1 ? 1 : lh - deficit;
 		else if (!need.bottom && deficit < 0) /* room to spare: the table's older rows have it */
@@ -559,6 +597,8 @@ bool ui_layout_stale(struct ui *u)
 	if (!u->nles || u->zoom || lay.small)
 		return false;
 	struct step_need n = need_now(u);
+	if (!u->compare && n.output != lay.output_want)
+		return true; /* a program printed: its lines want the room (and the split) */
 	return n.text != lay.lesson_want || n.table != lay.table_want || n.calls != lay.calls_want;
 }
 

@@ -181,6 +181,9 @@ int ui_hex_table_size(struct ui *u, int *cols);
  * call whole and every line after it; step: from the step's first line on,
  * its calls and the program's output whole (ui_program.c): the layout's floor. */
 int ui_program_rows(struct ui *u, struct ui_pane *p, int width, bool step);
+/* The same from the step's first line, when the program printed in the
+ * step (a traced program's output); 0 when it did not. */
+int ui_program_output_rows(struct ui *u, struct ui_pane *p, int width);
 
 /* Rows the lesson pane wants at this content width: the current step's
  * narration (ui_lesson.c), so that the box takes only the lines it needs. */

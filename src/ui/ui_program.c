@@ -590,6 +590,16 @@ const struct ui_pane_ops ui_program_ops = {
 	.free = program_free,
 };
 
+int ui_program_output_rows(struct ui *u, struct ui_pane *p, int width)
+{
+	struct pgm *pg = prog_of(u, p);
+	size_t from = step_from(u, p);
+	for (size_t k = pg->n; k-- > 0 && pg->l[k].at >= from;)
+		if (pg->l[k].kind == PL_OUT)
+			return ui_program_rows(u, p, width, true);
+	return 0;
+}
+
 int ui_program_rows(struct ui *u, struct ui_pane *p, int width, bool step)
 {
 	struct pgm *pg = prog_of(u, p);
