@@ -1,7 +1,9 @@
 #!/bin/bash
 # idle.sh - what an idle sockstep costs (CPU, wake-ups, resident memory),
 # next to htop as the reference, in the same run. The lab (two hosts and the
-# wire: two capture rings) is what is measured. Key-to-screen time is
+# wire: two capture rings) is what is measured. Memory is given as RSS (the
+# goal's measure: htop's RES), PSS and USS for both, and where each one's RSS
+# goes, mapping by mapping. Key-to-screen time is
 # bench/keys.sh's (at a pty of its own, no tmux round trips in the figure).
 # A benchmark, not a test: it prints figures and judges nothing.
 #
@@ -75,21 +77,54 @@ printf '  %-9s cpu %6d ms   voluntary ctx switches %6d   involuntary %4d\n' \
 printf '  %-9s cpu %6d ms   voluntary ctx switches %6d   involuntary %4d\n' \
 	htop $(((h1 - h0) * 1000 / HZ)) $((hv1 - hv0)) $((hn1 - hn0))
 
-# Resident memory at the end of the idle period, same run: VmRSS now, VmHWM
-# the peak so far, and for sockstep where it goes (the capture rings are the
-# kernel's, mapped in as "socket:" mappings; the heap; the rest is code and
-# libraries).
+# Resident memory at the end of the idle period, same run, three ways, each
+# from /proc/PID/smaps_rollup for both programs:
+#  RSS  every page mapped in, shared library pages counted whole (VmRSS: what
+#       htop itself shows as RES, and top and ps as RSS): the goal's measure;
+#  PSS  each shared page divided among the processes that map it: this
+#       program's share of the machine's memory (libc's pages are mostly
+#       other processes' too);
+#  USS  its private pages only (Private_Clean + Private_Dirty): what would be
+#       given back if it exited; a library no other process maps counts here.
 status_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
-smaps_kb() { # pid, awk pattern on the mapping's name
-	awk -v pat="$2" '/^[0-9a-f]+-[0-9a-f]+ / { m = ($6 ~ pat) } m && $1 == "Rss:" { kb += $2 } END { print kb + 0 }' "/proc/$1/smaps"
+rollup_kb() { # pid, field(s) of smaps_rollup summed
+	local pid=$1; shift
+	awk -v f=" $* " 'index(f, " " substr($1, 1, length($1) - 1) " ") { kb += $2 } END { print kb + 0 }' "/proc/$pid/smaps_rollup"
 }
-echo "resident memory after ${SECS} s idle, same run:"
-printf '  %-9s VmRSS %6d kB (%.1f MiB)   peak VmHWM %6d kB   capture rings %5d kB   heap %5d kB\n' \
-	sockstep "$(status_kb "$PS" VmRSS)" "$(awk -v k="$(status_kb "$PS" VmRSS)" 'BEGIN { print k / 1024 }')" \
-	"$(status_kb "$PS" VmHWM)" "$(smaps_kb "$PS" '^socket:')" "$(smaps_kb "$PS" '^\\[heap\\]$')"
-printf '  %-9s VmRSS %6d kB (%.1f MiB)   peak VmHWM %6d kB   %-19s   heap %5d kB\n' \
-	htop "$(status_kb "$PH" VmRSS)" "$(awk -v k="$(status_kb "$PH" VmRSS)" 'BEGIN { print k / 1024 }')" \
-	"$(status_kb "$PH" VmHWM)" "" "$(smaps_kb "$PH" '^\\[heap\\]$')"
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }'; }
+echo "resident memory after ${SECS} s idle, same run (kB):"
+for who in sockstep htop; do
+	pid=$PS; [ "$who" = htop ] && pid=$PH
+	r=$(rollup_kb "$pid" Rss) p=$(rollup_kb "$pid" Pss) u=$(rollup_kb "$pid" Private_Clean Private_Dirty)
+	printf '  %-9s RSS %6d (%s)   PSS %6d (%s)   USS %6d (%s)   peak VmHWM %6d\n' "$who" "$r" "$(mib "$r")" \
+		"$p" "$(mib "$p")" "$u" "$(mib "$u")" "$(status_kb "$pid" VmHWM)"
+done
+# Where each one's RSS goes, by mapping: the capture rings are the kernel's,
+# mapped into sockstep as "socket:" mappings; libraries are split into those
+# both programs map (their pages are the same files) and those only one loads.
+by_file() { # pid: "kB name" per mapping name
+	awk '/^[0-9a-f]+-[0-9a-f]+ / { n = $6; if (n == "") n = "[anon]"; else if (n ~ /^socket:/) n = "[rings]"; next }
+	     $1 == "Rss:" { kb[n] += $2 } END { for (k in kb) if (kb[k]) print kb[k], k }' "/proc/$1/smaps" | sort -rn
+}
+split_rss() { # pid, binary, the other's "kB name" file: "rings heap anon binary shared own own-list"
+	by_file "$1" | awk -v bin="$2" -v of="$3" '
+		BEGIN { while ((getline l < of) > 0) { split(l, f, " "); other[f[2]] = 1 } }
+		$2 == "[rings]" { r += $1; next } $2 == "[heap]" { h += $1; next }
+		$2 ~ /^\[/ { a += $1; next } $2 == bin { b += $1; next }
+		$2 in other { both += $1; next }
+		{ n = $2; sub(/.*\//, "", n); sub(/\.so.*/, "", n); own += $1; if ($1 >= 32) list = list sprintf(" %s %d,", n, $1) }
+		END { sub(/,$/, "", list); print r + 0, h + 0, a + 0, b + 0, both + 0, own + 0, list }'
+}
+t=${TMPDIR:-/tmp}/idle-maps.$$
+by_file "$PS" >"$t.s"; by_file "$PH" >"$t.h"
+read -r sr sh sa sb sboth sown slist < <(split_rss "$PS" "$BIN" "$t.h")
+read -r hr hh ha hb hboth hown hlist < <(split_rss "$PH" "$(command -v htop)" "$t.s")
+rm -f "$t.s" "$t.h"
+echo "where the RSS goes (kB):            sockstep   htop"
+printf '  %-32s %8d %6d\n' "capture rings" "$sr" "$hr" heap "$sh" "$hh" "other anonymous (bss, stacks)" "$sa" "$ha" \
+	"the program's binary" "$sb" "$hb" "libraries both map" "$sboth" "$hboth" "libraries only one loads" "$sown" "$hown"
+echo "  only sockstep's (32 kB and up): ${slist:-none}"
+echo "  only htop's (32 kB and up): ${hlist:-none}"
 
 echo "goals: sockstep idle CPU 0 ms and 0 wake-ups; resident memory at most htop's"
 "${T[@]}" send-keys -t ss q

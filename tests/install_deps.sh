@@ -20,7 +20,7 @@ stubs() {
   chmod +x "$tmp/bin"/*
 }
 run() { PATH=$tmp/bin /bin/sh "$srcdir/install-deps" >"$tmp/out" 2>"$tmp/err"; }
-want_list="build-essential meson ninja-build pkg-config libncurses-dev libpcap-dev libnl-3-dev libnl-route-3-dev libcmocka-dev libseccomp-dev tmux strace tshark tcpdump util-linux procps libcap2-bin python3 cmark-gfm man-db curl netcat-openbsd"
+want_list="build-essential meson ninja-build pkg-config libncurses-dev libpcap-dev libnl-3-dev libnl-route-3-dev libcmocka-dev libseccomp-dev libdw-dev libelf-dev tmux strace tshark tcpdump util-linux procps libcap2-bin python3 cmark-gfm man-db curl netcat-openbsd"
 
 stubs 0 no
 run; rc=$?

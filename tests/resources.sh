@@ -7,8 +7,10 @@
 #    stays flat between the 20,000th and the 50,000th line, and every line
 #    is still printed;
 #  - the capture rings are sized to what the relay needs: an idle lab holds
-#    them in under 2 MiB (31 MiB before) and stays under 8 MiB resident, and
-#    a flood of 100,000 datagrams is still relayed with none lost.
+#    them in under 256 KiB (31 MiB, then 1.5 MiB before) and stays under
+#    8 MiB resident; a flood of 100,000 datagrams is still relayed with none
+#    lost, on flood-sized rings that give way to the idle ones once the wire
+#    has been quiet for a second.
 # Memory is read from /proc (VmHWM, VmRSS) while sockstep waits for more
 # input, so that no other tool is needed. No timing decides anything.
 set -u
@@ -174,28 +176,45 @@ if need tmux tmux; then
   send "${keys[@]}"
   if wait_for '300002 seen 300002 passed'; then ok; else
     bad "screen: three floods of 100,000 were not all relayed: $(screen | grep -o 'wire · PASS[^─]*')"; fi
+  # The floods ran on flood-sized rings beside the idle ones (32 frames,
+  # 64 KiB each); once the wire has been quiet for a second only the idle
+  # ones are left, and what the closed ones took is still counted.
+  pid=$("${T[@]}" display-message -p -t "$S" '#{pane_pid}')
+  ring_kb() { awk '/^[0-9a-f]+-[0-9a-f]+ / { sock = ($6 ~ /^socket:/) } sock && $1 == "Rss:" { kb += $2 } END { print kb + 0 }' "/proc/$pid/smaps"; }
+  ring_maps() { grep -c ' socket:\[' "/proc/$pid/maps"; }
+  idle_again() { [ "$(ring_maps)" = 2 ] && [ "$(ring_kb)" -lt 256 ]; }
+  if WAIT_TRIES=100 wait_until idle_again; then ok; else
+    bad "screen: the rings are not back to the idle ones 5 s after the floods: $(ring_maps) mappings, $(ring_kb) kB"; fi
+  send Escape ':' 'wire status' Enter
+  if wait_for '300002 relayed'; then
+    shown -F '0 dropped, 0 lost; 0 missed by' && ok \
+      || bad "screen: after the rings went idle, the status is not 0 lost, 0 missed: $(screen | grep -o '300002 frames.*')"
+  else bad "screen: no wire status after the floods: $(screen | tail -n 3)"; fi
   "${T[@]}" kill-server >/dev/null 2>&1
 fi
 
 # ---- 19: the capture rings hold what the relay needs, not megabytes --------
 # An idle lab: the two capture rings (the kernel's, mapped into sockstep as
-# "socket:" mappings) were 15.4 MiB each, 31 of its 37 MiB resident.
+# "socket:" mappings) were 15.4 MiB each, 31 of its 37 MiB resident; then
+# 788 KiB each, sized for a flood. Idle they are 32 frames (64 KiB) each; a
+# flood gets rings of 384 beside them while it runs.
 # meson test sets MALLOC_PERTURB_, which makes calloc write its memory, and
 # so makes the frame ring (4 MiB, touched only as frames come) resident at
 # once: the idle figure is taken as a user runs sockstep, without it.
 mkfifo "$tmp/lab-in"
-env -u MALLOC_PERTURB_ "$bin" --batch <"$tmp/lab-in" >"$tmp/lab-out" 2>"$tmp/lab-err" &
+env -u MALLOC_PERTURB_ "$bin" --batch --wait 30s <"$tmp/lab-in" >"$tmp/lab-out" 2>"$tmp/lab-err" &
 pid=$!
 exec 3>"$tmp/lab-in"
 echo 'server socket udp' >&3; echo 'say "LAB-READY"' >&3
 if wait_said "$tmp/lab-out" 'LAB-READY'; then
   proc_tree "$pid" >"$tmp/procs" # the server's program: it must end with sockstep
-  rings=$(awk '/^[0-9a-f]+-[0-9a-f]+ / { sock = ($6 ~ /^socket:/) } sock && $1 == "Rss:" { kb += $2 } END { print kb + 0 }' "/proc/$pid/smaps")
-  nrings=$(grep -c ' socket:\[' "/proc/$pid/maps")
+  ring_kb() { awk '/^[0-9a-f]+-[0-9a-f]+ / { sock = ($6 ~ /^socket:/) } sock && $1 == "Rss:" { kb += $2 } END { print kb + 0 }' "/proc/$pid/smaps"; }
+  ring_maps() { grep -c ' socket:\[' "/proc/$pid/maps"; }
+  rings=$(ring_kb) nrings=$(ring_maps)
   rss=$(mem VmRSS)
   echo "idle lab (batch): resident ${rss} kB, of which ${rings} kB in ${nrings} capture ring mappings"
-  [ "$nrings" -ge 2 ] && ok || bad "lab: $nrings capture ring mappings, expected the two of the wire"
-  [ "$rings" -lt 2048 ] && ok || bad "lab: the capture rings hold ${rings} kB resident, expected under 2 MiB for both"
+  [ "$nrings" = 2 ] && ok || bad "lab: $nrings capture ring mappings, expected the two of the wire"
+  [ "$rings" -lt 256 ] && ok || bad "lab: the capture rings hold ${rings} kB resident, expected under 256 KiB for both"
   # The whole process, where no sanitizer adds its own memory.
   if $sanitized; then
     echo "sanitizer build: the whole-process bound is not checked"

@@ -293,6 +293,33 @@ static void test_byte_order_lines(void **state)
 	assert_int_equal(tiny[6], 'Z');
 }
 
+/* A sockaddr read from a traced program's memory: what its bytes mean,
+ * naming no htons() it may not have called. */
+static void test_read_lines(void **state)
+{
+	(void)state;
+	struct sa_build r;
+	memset(&r, 0, sizeof r);
+	r.read = true;
+	const unsigned char nohtons[16] = { 2, 0, 0x50, 0x00, 200, 0, 0, 2 };
+	memcpy(r.bytes[SA_NSTAGES - 1], nohtons, 16);
+	char port[320], addr[320];
+	sa_order_of(&r, port, sizeof port, addr, sizeof addr);
+	assert_null(strstr(port, "htons(20480)"));
+	assert_non_null(strstr(port, "sin_port: memory 50 00 = port 20480 in network order; the other way round 80"));
+	assert_string_equal(addr, "sin_addr: memory C8 00 00 02 = 200.0.0.2 in network order (what "
+				  "inet_addr(\"200.0.0.2\") stores)");
+	r.bytes[SA_NSTAGES - 1][2] = 0x00;
+	r.bytes[SA_NSTAGES - 1][3] = 0x50;
+	sa_order_of(&r, port, sizeof port, addr, sizeof addr);
+	assert_string_equal(port, "sin_port: memory 00 50 = port 80 in network order (what htons(80) stores)");
+	/* One sockstep built keeps its statements' lines. */
+	r.read = false;
+	r.port_host = 80;
+	sa_order_of(&r, port, sizeof port, addr, sizeof addr);
+	assert_non_null(strstr(port, "htons(80): host value 0x0050"));
+}
+
 /* inet_addr and inet_pton side by side, as the conversion commands show them. */
 static void test_conversions(void **state)
 {
@@ -347,6 +374,7 @@ int main(void)
 		cmocka_unit_test(test_lecture_format),
 		cmocka_unit_test(test_inet_addr_notes),
 		cmocka_unit_test(test_byte_order_lines),
+		cmocka_unit_test(test_read_lines),
 		cmocka_unit_test(test_conversions),
 	};
 

@@ -326,14 +326,17 @@ static void thread_followed(void **state)
 	finish();
 }
 
-/* exec keeps the filter and the tracing; io_uring_setup fails ENOSYS
- * without a stop. */
+/* exec keeps the filter and the tracing; io_uring_setup fails ENOSYS,
+ * told as refused. */
 static void exec_followed_io_uring_refused(void **state)
 {
 	(void)state;
 	start("exec", NULL);
 	expect_exec();
 	expect_exec(); /* the program exec'd itself */
+	struct trace_ev ev;
+	expect_kind(TEV_REFUSED, &ev);
+	assert_int_equal(ev.nr, SYS_io_uring_setup);
 	expect_gone(R.pid, 0);
 	char want[64];
 	snprintf(want, sizeof(want), "io_uring_setup -1 %d\n", ENOSYS);

@@ -61,6 +61,7 @@ struct event {
 	unsigned seq;         /* the command that caused it (1-based; 0 = start-up) */
 	enum side side;
 	unsigned char prog, child; /* the program: "client2.1" is 2, 1; 0 or 1 is the side's first */
+	unsigned char thread; /* a traced program's thread: "client/t2" is 2; 0 a process */
 	int fd;
 	long ret;             /* EV_CALL return value, EV_DATA bytes, EV_EXPECT 1/0, EV_FRAME number */
 	int err;              /* errno of a failed call, 0 otherwise */

@@ -182,6 +182,30 @@ void sa_order_addr(uint32_t addr_host, char *out, size_t len)
 			 (unsigned)addr_host, a, b, c, d);
 }
 
+void sa_order_of(const struct sa_build *b, char *port, size_t plen, char *addr, size_t alen)
+{
+	if (!b->read) {
+		sa_order_port(b->port_host, b->nohtons, port, plen);
+		sa_order_addr(b->addr_host, addr, alen);
+		return;
+	}
+	const unsigned char *m = b->bytes[SA_NSTAGES - 1];
+	unsigned net = (unsigned)m[2] << 8 | m[3], other = (unsigned)m[3] << 8 | m[2];
+	/* A port that reads as a small number the other way round was most
+	 * likely stored without htons() (the lecture's 20480 for 80). */
+	if (net >= 1024 && other && other < 1024)
+		snprintf(port, plen,
+			 "sin_port: memory %02X %02X = port %u in network order; the other way round %u: a port "
+			 "stored without htons() on a %s CPU (htons(%u) stores %02X %02X)",
+			 m[2], m[3], net, other, sa_little_endian() ? "little-endian" : "big-endian", other, m[3], m[2]);
+	else
+		snprintf(port, plen, "sin_port: memory %02X %02X = port %u in network order (what htons(%u) stores)",
+			 m[2], m[3], net, net);
+	snprintf(addr, alen, "sin_addr: memory %02X %02X %02X %02X = %u.%u.%u.%u in network order (what "
+		 "inet_addr(\"%u.%u.%u.%u\") stores)", m[4], m[5], m[6], m[7], m[4], m[5], m[6], m[7], m[4], m[5], m[6],
+		 m[7]);
+}
+
 void sa_inet_addr(const char *text, struct sa_conv *r)
 {
 	r->net = inet_addr(text);

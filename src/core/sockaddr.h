@@ -29,6 +29,8 @@ struct sa_build {
 	uint16_t port_stored;                 /* sin_port read as a host integer */
 	enum conv conv;
 	bool nohtons;
+	bool read;                            /* read whole from a traced program's memory: its
+					       * statements were not seen (no htons() call known) */
 	bool conv_failed;                     /* inet_addr gave INADDR_NONE / inet_pton gave 0 */
 	bool none_is_addr;                    /* inet_addr's INADDR_NONE was an address it read
 					       * (255.255.255.255, the lecture's trap), not bad input */
@@ -60,6 +62,12 @@ void sa_legend(char *out, size_t len);
  * "htons(1000) = 0x03E8 -> bytes 03 E8 in memory (host order would be E8 03: little-endian)". */
 void sa_order_port(uint16_t port, bool nohtons, char *out, size_t len);
 void sa_order_addr(uint32_t addr_host, char *out, size_t len);
+
+/* The two lines under a sockaddr's dump: sa_order_port and sa_order_addr
+ * for one sockstep built; for one read from a program's memory (b->read),
+ * what its bytes mean, naming no call it may not have made: "sin_port:
+ * memory 50 00 = port 20480 in network order; the other way round 80 ...". */
+void sa_order_of(const struct sa_build *b, char *port, size_t plen, char *addr, size_t alen);
 
 bool sa_little_endian(void);
 

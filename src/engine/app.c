@@ -22,31 +22,15 @@
 #define QUIET_MS 60
 #define SETTLE_MS 5
 
-/* While a lab and its wire are built, the low descriptors are taken, so that
- * what libpcap and libnl open lands at fd_base() and up and the lesson's
- * first socket is 3, as in the lecture's output. */
-static int hold_low_fds(int fds[100])
-{
-	int n = 0, fd, base = fd_base();
-	while (n < 100 && (fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0) {
-		if (fd >= base) {
-			close(fd);
-			break;
-		}
-		fds[n++] = fd;
-	}
-	return n;
-}
-
 static int build(struct app *a, const struct lab_config *cfg, bool new_netns, char *err, size_t errlen);
 
 int app_init(struct app *a, const struct lab_config *cfg, bool new_netns, char *err, size_t errlen)
 {
-	int low[100];
-	int n = hold_low_fds(low);
+	/* What libpcap and libnl open lands at fd_base() and up. */
+	int low[FD_HOLD_MAX];
+	int n = fd_hold_low(low);
 	int rc = build(a, cfg, new_netns, err, errlen);
-	while (n)
-		close(low[--n]);
+	fd_release_low(low, n);
 	return rc;
 }
 

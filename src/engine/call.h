@@ -157,7 +157,8 @@ struct esock *call_sock_of_fd(struct engine *e, const struct eprog *pr, int fd);
  * 0, or negative errno when the descriptor could not be borrowed. */
 int row_snapshot(struct engine *e, struct esock *s, struct tuple_row *r);
 
-/* Log a row for s; r already holds the values to show. */
+/* Log a row for s; r already holds the values to show. None for a socket
+ * the table does not follow (PROTO_NONE: AF_UNIX, AF_INET6, netlink). */
 void row_show(struct engine *e, struct esock *s, struct tuple_row *r, enum tstep st);
 
 /* The common case: a row straight from the kernel. */

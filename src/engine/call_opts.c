@@ -267,6 +267,16 @@ static int interrupt_run(struct engine *e, struct eprog *pr, const struct cmd *c
 }
 
 
+/* select() and poll() (epoll too) are never made again after a handler,
+ * SA_RESTART or not (signal(7)): a traced program's poll says so. */
+static const char *select_explain(int err, const struct explain_sit *sit)
+{
+	(void)sit;
+	return err == EINTR ? "a signal arrived while the call waited, and a handler ran: select(), poll() and "
+			      "epoll_wait() then return -1 EINTR, with SA_RESTART or without (signal(7))"
+			    : NULL;
+}
+
 /* select()'s answer: which descriptors are ready, and why. */
 static bool select_after(struct call_ctx *x, const struct prog_rep *rp, unsigned origin)
 {
@@ -276,7 +286,8 @@ static bool select_after(struct call_ctx *x, const struct prog_rep *rp, unsigned
 	nosock_after(x, rp, origin);
 	if (er) {
 		if (er == EINTR)
-			slot_log(e, EV_INFO, pr, -1, "EINTR: %s", call_hint(e, &(struct esock){ 0 }, V_SELECT, EINTR));
+			slot_log(e, EV_INFO, pr, -1, "EINTR: %s",
+				 call_hint(e, &(struct esock){ .prog = (int)(pr - e->progs) }, V_SELECT, EINTR));
 		return true;
 	}
 	for (int i = 0; i < pr->sel_n; i++) {
@@ -409,7 +420,7 @@ const struct call_entry call_opts_entries[] = {
 	[NONBLOCK] = { .verb = V_NONBLOCK, .code = nonblock_code, .prepare = optval_prepare,
 		       .perform = nonblock_perform, .after = nonblock_after },
 	[SELECT] = { .verb = V_SELECT, .flags = CE_OWN_RESULT, .perform = select_perform,
-		     .after = select_after, .run = select_run },
+		     .after = select_after, .run = select_run, .explain = select_explain },
 	[FORK] = { .verb = V_FORK, .flags = CE_OWN_RESULT, .code = fork_code, .perform = fork_perform,
 		   .after = nosock_after, .run = fork_run },
 	[INTERRUPT] = { .verb = V_INTERRUPT, .flags = CE_WHILE_BUSY, .run = interrupt_run },
@@ -592,6 +603,8 @@ static bool call_flood_chunk(struct engine *e, struct eprog *pr, struct esock *s
 	e->flood_asked += n;
 	pr->flood_out++;
 	engine_host_filter(e);
+	if (e->wire)
+		wire_expect(e->wire, n); /* the relay's rings sized for it first */
 	if (prog_send(&pr->p, &rq, -1) < 0)
 		slot_prog_died(e, pr);
 	return true;

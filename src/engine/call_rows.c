@@ -66,9 +66,15 @@ int row_snapshot(struct engine *e, struct esock *s, struct tuple_row *r)
 	return 0;
 }
 
-/* Log a row for s; `r` already holds the values to show. */
+/* Log a row for s; `r` already holds the values to show. The table follows
+ * TCP and UDP over IPv4: another family's socket (AF_UNIX, AF_INET6,
+ * netlink: PROTO_NONE) never gets a row, whatever call is made on it. */
 void row_show(struct engine *e, struct esock *s, struct tuple_row *r, enum tstep st)
 {
+	if (s->proto == PROTO_NONE)
+		return;
+	if (s->resolver && !r->note[0]) /* a traced program's getaddrinfo() asking DNS */
+		snprintf(r->note, sizeof(r->note), "libc resolver's socket (getaddrinfo), not the program's own");
 	struct eprog *pr = slot_prog_of(e, s);
 	r->step = st;
 	r->prog = (unsigned char)pr->num;

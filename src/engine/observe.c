@@ -42,12 +42,14 @@ int observe_fd(const struct prog *p, int fd, enum proto proto, bool want_cookie,
 		return mine;
 	}
 	sl = sizeof(sin);
-	if (getsockname(mine, (struct sockaddr *)&sin, &sl) == 0) {
+	/* Only an IPv4 address is one: an AF_UNIX path or an IPv6 address read
+	 * as a sockaddr_in would be shown as garbage. */
+	if (getsockname(mine, (struct sockaddr *)&sin, &sl) == 0 && sin.sin_family == AF_INET) {
 		o->local = sin;
 		o->has_local = true;
 	}
 	sl = sizeof(sin);
-	if (getpeername(mine, (struct sockaddr *)&sin, &sl) == 0) {
+	if (getpeername(mine, (struct sockaddr *)&sin, &sl) == 0 && sin.sin_family == AF_INET) {
 		o->remote = sin;
 		o->has_peer = true;
 	}

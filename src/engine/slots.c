@@ -25,8 +25,15 @@ struct event *slot_log(struct engine *e, enum ev_kind kind, const struct eprog *
 	if (ev && pr) {
 		ev->prog = (unsigned char)pr->num;
 		ev->child = (unsigned char)pr->child;
+		ev->thread = (unsigned char)pr->thread;
 	}
 	return ev;
+}
+
+/* The slot whose sockets pr's calls name: a thread's are its process's. */
+static int sock_owner(const struct engine *e, const struct eprog *pr)
+{
+	return pr->thread ? pr->leader : (int)(pr - e->progs);
 }
 
 struct eprog *slot_prog_of(struct engine *e, const struct esock *s)
@@ -40,8 +47,8 @@ struct eprog *slot_find_prog(struct engine *e, enum side side, int num, int chil
 	struct eprog *ended = NULL;
 	for (int i = 0; i < ENGINE_MAX_PROGS; i++) {
 		struct eprog *p = &e->progs[i];
-		if (!p->used || p->side != side || p->num != num || p->child != child)
-			continue;
+		if (!p->used || p->side != side || p->num != num || p->child != child || p->thread)
+			continue; /* a thread is named by its process's name */
 		if (!p->gone)
 			return p;
 		ended = p;
@@ -111,7 +118,7 @@ struct eprog *slot_start_prog(struct engine *e, enum side side, int num, char *e
 struct esock *slot_lookup(struct engine *e, const struct eprog *pr, int fd, bool with_closed)
 {
 	struct esock *best = NULL;
-	int slot = (int)(pr - e->progs);
+	int slot = sock_owner(e, pr);
 	for (int i = 0; i < ENGINE_MAX_SOCKS; i++) {
 		struct esock *s = &e->socks[i];
 		if (!s->used || s->prog != slot || (fd >= 0 && s->fd != fd))
@@ -377,7 +384,7 @@ struct esock *slot_new_sock(struct engine *e, const struct eprog *pr, int fd, en
 	memset(s, 0, sizeof(*s));
 	s->used = true;
 	s->born = ++e->born;
-	s->prog = (int)(pr - e->progs);
+	s->prog = sock_owner(e, pr);
 	s->side = pr->side;
 	s->fd = fd;
 	s->proto = proto;

@@ -95,6 +95,11 @@ struct eprog {
 	int fault_err;
 	long fault_short;
 	int tfd;                    /* the descriptor of its call, -1 none */
+	/* a traced program's threads: each an eprog of its own (its calls, its
+	 * stops), named "client/t2", whose sockets are its process's */
+	int thread;                 /* 0 a process, else its number in the process (2, 3, ...) */
+	int leader;                 /* a thread: the slot of its process */
+	int threads;                /* a process: the threads it started so far */
 };
 
 /* One descriptor of one program, open or closed (closed ones stay for the table). */
@@ -131,6 +136,8 @@ struct esock {
 	unsigned long drops_at;      /* and when it last changed (CLOCK_MONOTONIC ms) */
 	long drops_told;             /* the count the log has told */
 	unsigned long received;      /* datagrams its program read from it */
+	char resolver;               /* a traced program's libc resolver's: 'n' asking nscd, 'd'
+				      * a DNS query, 0 not: its calls are marked, not the program's */
 };
 
 struct engine {

@@ -12,9 +12,11 @@
 #include <unistd.h>
 
 #include "call.h"
+#include "engine_flow.h"
 #include "fdutil.h"
 #include "trace.h"
 #include "traced_call.h"
+#include "traced_watch.h"
 
 /* Long enough for a program to start or to make its next call on a busy
  * machine; a command waits at most this long, then the loop goes on. */
@@ -31,7 +33,11 @@ struct traced_all {
 	struct sysc_call sc[ENGINE_MAX_PROGS]; /* each program's call, from its enter to its exit */
 	bool execd[ENGINE_MAX_PROGS];
 	bool thread_told[ENGINE_MAX_PROGS];
+	bool uring_told[ENGINE_MAX_PROGS];
+	int held_sig[ENGINE_MAX_PROGS];        /* the signal that interrupted it, 0 not seen yet */
+	unsigned long stops, stop_at[ENGINE_MAX_PROGS]; /* when each stopped before a call (a count) */
 	unsigned long cont_since[ENGINE_MAX_PROGS]; /* "continue": when it began (CLOCK_MONOTONIC ms) */
+	struct tw_pending wp[ENGINE_MAX_PROGS]; /* its sockaddr's statements not yet logged (traced_watch.h) */
 };
 
 /* "continue" runs a program until it blocks; one that never blocks (a loop
@@ -59,6 +65,8 @@ static struct eprog *prog_of_pid(struct engine *e, pid_t pid)
  * user ran (its forked children write to the same). */
 static struct eprog *owner(struct engine *e, struct eprog *pr)
 {
+	if (pr->thread)
+		pr = &e->progs[pr->leader];
 	struct eprog *o = pr->child ? slot_find_prog(e, pr->side, pr->num, 0) : pr;
 	return o && o->traced ? o : pr;
 }
@@ -140,6 +148,9 @@ static void step_wait(struct engine *e, struct eprog *pr)
 	if (!pr->busy) /* a call made again after a signal keeps its step */
 		pr->seq = e->log->seq;
 	pr->tstate = TP_IN_CALL;
+	/* --net host: its connect's or sendto's destination (tcall_enter) in
+	 * the capture's filter before the call sends, as for sockstep's own. */
+	engine_host_filter(e);
 	if (trace_step(&T->tr, pr->tr) < 0)
 		return; /* it is gone: its TEV_GONE follows */
 	pid_t pid = pr->p.pid;
@@ -199,6 +210,7 @@ static void on_enter(struct engine *e, struct eprog *pr, const struct trace_ev *
 		return;
 	}
 	pr->tstate = TP_BEFORE;
+	T->stop_at[pr - e->progs] = ++T->stops;
 	tcall_before(e, pr);
 }
 
@@ -213,21 +225,40 @@ static void on_exit_call(struct engine *e, struct eprog *pr, const struct trace_
 		/* A signal came: the program sees EINTR, or the kernel makes the
 		 * call again; the next event tells (resolve_restart). */
 		T->held[pr - e->progs] = *ev;
+		T->held_sig[pr - e->progs] = 0;
 		pr->trestart = true;
 		trace_resume(&T->tr, pr->tr);
 		return;
 	}
 	tcall_exit(e, pr, &T->sc[pr - e->progs], ev->ret, pr->busy ? pr->seq : 0);
 	pr->tstate = TP_RUNNING;
+	engine_host_filter(e); /* --net host: what the call made (a connection, a port) before it runs on */
 	trace_resume(&T->tr, pr->tr);
 }
 
-/* After an exit a signal interrupted: true when ev was the call made again. */
+/* The kernel's restart codes (include/linux/errno.h), as the exit saw them. */
+#define ERESTARTSYS 512
+#define ERESTARTNOINTR 513
+#define ERESTART_RESTARTBLOCK 516
+
+/* The call's name as the program wrote it ("poll", "recv"), from its text. */
+static void call_word(const struct eprog *pr, char *out, size_t len)
+{
+	snprintf(out, len, "%.*s", (int)strcspn(pr->code, "("), pr->code);
+}
+
+/* After an exit a signal interrupted: true when ev was the call made again.
+ * Without a handler for the signal the kernel always makes it again (a
+ * poll's timeout through restart_syscall, which makes no stop); with one,
+ * ERESTARTSYS depends on SA_RESTART (the next event tells), the others
+ * give EINTR. A signal that ends the program: its end says so. */
 static bool resolve_restart(struct engine *e, struct eprog *pr, const struct trace_ev *ev)
 {
 	struct traced_all *T = e->trace;
-	struct trace_ev *h = &T->held[pr - e->progs];
-	const char *name = cmd_verb_name(pr->verb);
+	size_t slot = (size_t)(pr - e->progs);
+	struct trace_ev *h = &T->held[slot];
+	char name[32];
+	call_word(pr, name, sizeof(name));
 	pr->trestart = false;
 	if (ev->kind == TEV_ENTER && ev->nr == h->nr) {
 		slot_log(e, EV_INFO, pr, pr->tfd, "a signal interrupted %s(); its handler was installed with SA_RESTART, "
@@ -235,15 +266,77 @@ static bool resolve_restart(struct engine *e, struct eprog *pr, const struct tra
 		step_wait(e, pr);
 		return true;
 	}
-	slot_log(e, EV_INFO, pr, pr->tfd, "a signal interrupted %s(): the program sees -1 EINTR (no SA_RESTART, "
-		 "or a call the kernel never restarts)", name);
-	tcall_exit(e, pr, &T->sc[pr - e->progs], -EINTR, pr->busy ? pr->seq : 0);
+	if (ev->kind == TEV_GONE)
+		return false; /* "killed ... in recv(), which never returned" */
+	bool caught = !pr->tr || trace_sig_caught(pr->tr, T->held_sig[slot]);
+	if (!caught || h->ret == -ERESTARTNOINTR) {
+		slot_log(e, EV_INFO, pr, pr->tfd, "a signal interrupted %s(); no handler of the program caught it, so the "
+			 "kernel resumed the call%s: the program never saw it%s", name,
+			 h->ret == -ERESTART_RESTARTBLOCK ? " (restart_syscall)" : "",
+			 h->ret == -ERESTART_RESTARTBLOCK ? ", and sockstep does not see its result (the resumed call "
+							    "makes no stop)" : "");
+		pr->busy = false;
+		pr->tstate = TP_RUNNING;
+		return false;
+	}
+	slot_log(e, EV_INFO, pr, pr->tfd, "a signal interrupted %s(): the program sees -1 EINTR (%s)", name,
+		 h->ret == -ERESTARTSYS ? "its handler was installed without SA_RESTART"
+					: "a call the kernel never makes again after a handler, SA_RESTART or not");
+	tcall_exit(e, pr, &T->sc[slot], -EINTR, pr->busy ? pr->seq : 0);
 	pr->tstate = TP_RUNNING;
 	return false;
 }
 
+/* An interrupted call whose next event does not come: the program went on
+ * past it (it printed, or sleeps in another call, its stdin say), so it saw
+ * EINTR: a call made again stops at once at its seccomp stop. Told then,
+ * before what it printed; what it prints is never held for its next call.
+ * (A handler that prints is given 100 ms to return into the call again.) */
+static void settle_restart(struct engine *e, struct eprog *pr)
+{
+	struct traced_all *T = e->trace;
+	struct eprog *o = owner(e, pr);
+	int nr = T->held[pr - e->progs].nr;
+	struct trace_ev ev = { .kind = TEV_NONE };
+	for (int i = 0; i < 100; i++) {
+		while (pr->trestart && !pr->gone && next_event(e, pr->p.pid, &ev))
+			dispatch(e, &ev); /* the call made again, or what came after it */
+		if (!pr->trestart || pr->gone)
+			return;
+		long now = trace_syscall_now(pr->tr);
+		bool elsewhere = trace_blocked(pr->tr) && now != nr; /* restart_syscall too: resumed */
+		struct pollfd pf = { .fd = o->tout, .events = POLLIN };
+		if (elsewhere)
+			break;
+		if (poll(&pf, 1, 0) <= 0)
+			return; /* nothing yet: the loop comes back */
+		struct pollfd sf = { .fd = T->tr.sigfd, .events = POLLIN };
+		poll(&sf, 1, 1);
+	}
+	ev.kind = TEV_NONE;
+	resolve_restart(e, pr, &ev);
+}
+
+/* A thread's end: its sockets are its process's, which goes on. */
+static void thread_gone(struct engine *e, struct eprog *pr)
+{
+	slot_log(e, EV_INFO, pr, -1, "%s ended%s%s%s", pr->name, pr->busy ? " in " : "",
+		 pr->busy ? cmd_verb_name(pr->verb) : "", pr->busy ? "(), which never returned" : "");
+	pr->gone = true;
+	pr->busy = pr->trestart = false;
+	pr->tr = NULL;
+	pr->tstate = TP_RUNNING;
+	if (pr->p.pidfd >= 0)
+		close(pr->p.pidfd);
+	pr->p = (struct prog){ .pidfd = -1, .ctl = -1 };
+}
+
 static void on_gone(struct engine *e, struct eprog *pr, const struct trace_ev *ev)
 {
+	if (pr->thread) {
+		thread_gone(e, pr);
+		return;
+	}
 	struct eprog *o = owner(e, pr);
 	drain(e, o, o == pr);
 	char how[256];
@@ -266,17 +359,53 @@ static void on_gone(struct engine *e, struct eprog *pr, const struct trace_ev *e
 	pr->tin = pr->tout = -1;
 }
 
+/* A thread: an eprog of its own, "client/t2" (t1 is the first thread, the
+ * process's name: a thread's number says the order they started in, which
+ * reads the same in every run, where a tid does not), with its own calls and
+ * stops; its sockets are the process's (slots.h). */
+static void on_thread(struct engine *e, struct eprog *pr, const struct trace_ev *ev, struct tracee *t)
+{
+	struct traced_all *T = e->trace;
+	struct eprog *pro = pr->thread ? &e->progs[pr->leader] : pr;
+	size_t slot = (size_t)(pro - e->progs);
+	struct eprog *th = t && pro->threads < 99 ? slot_free_prog(e) : NULL;
+	if (!th) {
+		if (!T->thread_told[slot])
+			slot_log(e, EV_INFO, pr, -1, "%s started a thread (tid %d): sockstep holds %d programs and "
+				 "threads at most; this one's calls run unseen", pr->name, (int)ev->pid, ENGINE_MAX_PROGS);
+		T->thread_told[slot] = true;
+		return;
+	}
+	memset(th, 0, sizeof(*th));
+	th->used = th->traced = true;
+	th->side = pro->side;
+	th->num = pro->num;
+	th->child = pro->child;
+	th->thread = ++pro->threads + 1;
+	th->leader = (int)slot;
+	char nm[48];
+	snprintf(nm, sizeof(nm), "%s/t%d", pro->name, th->thread);
+	memcpy(th->name, nm, sizeof(th->name) - 1);
+	th->tr = t;
+	th->p = (struct prog){ .pid = ev->pid, .pidfd = pro->p.pidfd >= 0 ? fd_dup_high(pro->p.pidfd) : -1, .ctl = -1,
+			       .alive = true };
+	th->sock = th->tfd = -1;
+	th->tin = th->tout = -1;
+	th->fault_call = V_COUNT_;
+	th->tcont = pr->tcont;
+	T->cont_since[th - e->progs] = T->cont_since[pr - e->progs];
+	slot_log(e, EV_INFO, th, -1, "%s started a thread, %s (tid %d): it shares %s's descriptors and memory and "
+		 "stops before its own socket calls (\"%s next\" steps the thread stopped first)", pr->name, th->name,
+		 (int)ev->pid, pro->name, pro->name);
+}
+
 /* A fork: the child becomes "server.1" as "server fork"'s do. */
 static void on_new(struct engine *e, struct eprog *pr, const struct trace_ev *ev)
 {
 	struct traced_all *T = e->trace;
 	struct tracee *t = trace_find(&T->tr, ev->pid);
-	size_t slot = (size_t)(pr - e->progs);
 	if (ev->thread) {
-		if (!T->thread_told[slot])
-			slot_log(e, EV_INFO, pr, -1, "%s started a thread (tid %d): sockstep steps a program's first "
-				 "thread; the calls of the others run unseen", pr->name, (int)ev->pid);
-		T->thread_told[slot] = true;
+		on_thread(e, pr, ev, t);
 		return;
 	}
 	struct eprog *root = owner(e, pr);
@@ -305,7 +434,11 @@ static void on_new(struct engine *e, struct eprog *pr, const struct trace_ev *ev
 	slot_log(e, EV_INFO, ch, -1, "fork() made %s (pid %d): a copy of %s with the same descriptors, each one "
 		 "another reference to the same socket; it stops before its own socket calls (\"%s next\")", ch->name,
 		 (int)ev->pid, pr->name, ch->name);
-	call_fork_inherit(e, pr, ch);
+	call_fork_inherit(e, pr->thread ? &e->progs[pr->leader] : pr, ch);
+	if (ch->child == 1) /* said once: the lines are the root's from now on */
+		slot_log(e, EV_INFO, root, -1, "output of %s and %s shares one terminal: a forked child keeps its "
+			 "parent's stdout and stderr, and a terminal does not say which process wrote a line, so every "
+			 "line shows under %s", root->name, ch->name, root->name);
 }
 
 static void dispatch(struct engine *e, const struct trace_ev *ev)
@@ -327,6 +460,7 @@ static void dispatch(struct engine *e, const struct trace_ev *ev)
 	size_t slot = (size_t)(pr - e->progs);
 	switch (ev->kind) {
 	case TEV_ENTER:
+		traced_watch_flush(e, pr, &T->wp[slot]);
 		on_enter(e, pr, ev);
 		break;
 	case TEV_EXIT_CALL:
@@ -336,17 +470,31 @@ static void dispatch(struct engine *e, const struct trace_ev *ev)
 		on_new(e, pr, ev);
 		break;
 	case TEV_EXEC:
+		traced_watch_exec(e, pr, &T->wp[slot], ev, !T->execd[slot]);
 		if (T->execd[slot])
 			slot_log(e, EV_INFO, pr, -1, "%s exec'd %s: the same process and descriptors, a new program, "
 				 "still traced", pr->name, ev->text);
 		T->execd[slot] = true;
 		break;
 	case TEV_SIGNAL:
+		if (pr->trestart)
+			T->held_sig[slot] = ev->signo;
 		slot_log(e, EV_INFO, pr, -1, "%s gets signal %d (SIG%s: %s)", pr->name, ev->signo,
 			 sigabbrev_np(ev->signo), strsignal(ev->signo));
 		break;
+	case TEV_WATCH:
+		traced_watch_hit(e, pr, &T->wp[slot], ev);
+		break;
 	case TEV_GONE:
+		traced_watch_flush(e, pr, &T->wp[slot]);
 		on_gone(e, pr, ev);
+		break;
+	case TEV_REFUSED:
+		if (!T->uring_told[slot])
+			slot_log(e, EV_INFO, pr, -1, "%s called io_uring_setup(): sockstep answered -1 ENOSYS, as a kernel "
+				 "without io_uring would, since a ring's requests would bypass the stops at its socket calls; "
+				 "the program falls back to ordinary calls, or fails saying io_uring is missing", pr->name);
+		T->uring_told[slot] = true;
 		break;
 	default:
 		break;
@@ -357,6 +505,8 @@ static void dispatch(struct engine *e, const struct trace_ev *ev)
  * its input (or ms have passed: the loop goes on with it). */
 static bool settled(const struct eprog *pr)
 {
+	if (pr->trestart && !pr->gone)
+		return false; /* restarted or EINTR: its next stop or its output tells */
 	if (pr->gone || pr->tstate == TP_BEFORE || pr->tstate == TP_DETACHED || pr->busy)
 		return true;
 	if (pr->tstate != TP_RUNNING || !pr->tr)
@@ -370,6 +520,8 @@ static bool settled(const struct eprog *pr)
 	case SYS_wait4:
 	case SYS_waitid:
 	case SYS_rt_sigsuspend:
+	case SYS_futex: /* another of its threads (pthread_join, a lock): stepped on its own */
+	case SYS_restart_syscall: /* a poll resumed after a signal: it sleeps in it as in a call */
 #ifdef SYS_pause
 	case SYS_pause:
 #endif
@@ -393,8 +545,9 @@ static void wait_settled(struct engine *e, struct eprog *pr, int ms)
 		struct eprog *o = owner(e, pr);
 		struct pollfd pf[2] = { { .fd = T->tr.sigfd, .events = POLLIN }, { .fd = o->tout, .events = POLLIN } };
 		poll(pf, 2, 1);
-		if (!pr->trestart)
-			drain(e, o, false);
+		if (pr->trestart)
+			settle_restart(e, pr);
+		drain(e, o, false);
 		struct trace_ev ev;
 		while (!pr->gone && next_event(e, pr->p.pid, &ev)) {
 			dispatch(e, &ev);
@@ -441,7 +594,7 @@ static struct tracee *spawn(struct engine *e, const struct cmd *c, const char *p
 	}
 	char hosts[128];
 	hosts_text(e->lab, hosts, sizeof(hosts));
-	struct trace_opts o = { .path = path, .argv = (char *const *)argv, .name = name, .tty = true,
+	struct trace_opts o = { .path = path, .argv = (char *const *)argv, .name = name, .tty = true, .watch = true,
 				.hosts = e->lab->mode == NET_HOST ? NULL : hosts };
 	int rc = lab_enter(e->lab, c->t.side);
 	if (rc < 0) {
@@ -500,6 +653,7 @@ static int run(struct engine *e, const struct cmd *c, char *err, size_t errlen)
 	pr->fault_call = V_COUNT_;
 	e->trace->execd[pr - e->progs] = false;
 	e->trace->thread_told[pr - e->progs] = false;
+	e->trace->uring_told[pr - e->progs] = false;
 	if (note[0])
 		slot_log(e, EV_INFO, pr, -1, "%s", note);
 	slot_log(e, EV_INFO, pr, -1, "%s runs %s (pid %d) in the %s host, traced: it stops before each of its "
@@ -524,6 +678,29 @@ static struct eprog *traced_target(struct engine *e, const struct cmd *c, char *
 	else
 		return pr;
 	return NULL;
+}
+
+/* Is q pr (a process) or one of its threads, traced and not gone? */
+static bool of_process(const struct engine *e, const struct eprog *q, const struct eprog *pr)
+{
+	int lead = (int)(pr - e->progs);
+	return q->used && q->traced && !q->gone && (q == pr || (q->thread && q->leader == lead));
+}
+
+/* Of pr and its threads, the one stopped before a call the longest: "SIDE
+ * next" steps the oldest stop first, so that no thread waits behind another
+ * that keeps stopping. NULL when none is stopped. */
+static struct eprog *oldest_stop(struct engine *e, struct eprog *pr)
+{
+	struct traced_all *T = e->trace;
+	struct eprog *best = NULL;
+	for (int i = 0; i < ENGINE_MAX_PROGS; i++) {
+		struct eprog *q = &e->progs[i];
+		if (of_process(e, q, pr) && q->tstate == TP_BEFORE &&
+		    (!best || T->stop_at[i] < T->stop_at[best - e->progs]))
+			best = q;
+	}
+	return best;
 }
 
 static int refuse_busy(const struct eprog *pr, char *err, size_t errlen)
@@ -577,24 +754,32 @@ int traced_exec(struct engine *e, const struct cmd *c, char *err, size_t errlen)
 		return -EINVAL;
 	struct traced_all *T = e->trace;
 	switch (c->verb) {
-	case V_NEXT:
-		if (pr->tstate != TP_BEFORE)
+	case V_NEXT: {
+		struct eprog *st = oldest_stop(e, pr);
+		if (!st)
 			return refuse_busy(pr, err, errlen);
-		step_wait(e, pr);
-		wait_settled(e, pr, SETTLE_WAIT_MS);
+		step_wait(e, st);
+		wait_settled(e, st, SETTLE_WAIT_MS);
 		return 0;
+	}
 	case V_CONTINUE:
-		pr->tcont = true;
-		T->cont_since[pr - e->progs] = now_ms();
-		if (pr->tstate == TP_BEFORE)
-			step_wait(e, pr);
+		for (int i = 0; i < ENGINE_MAX_PROGS; i++)
+			if (of_process(e, &e->progs[i], pr)) {
+				e->progs[i].tcont = true;
+				T->cont_since[i] = now_ms();
+			}
+		for (struct eprog *st; (st = oldest_stop(e, pr));)
+			step_wait(e, st);
 		wait_settled(e, pr, SETTLE_WAIT_MS);
 		return 0;
 	case V_DETACH:
 		if (trace_detach(&T->tr, pr->tr) < 0)
 			return ERR("cannot let %s go: it has ended", pr->name);
-		pr->tstate = TP_DETACHED;
-		pr->busy = false;
+		for (int i = 0; i < ENGINE_MAX_PROGS; i++)
+			if (of_process(e, &e->progs[i], pr)) { /* its threads too: the filter is the process's */
+				e->progs[i].tstate = TP_DETACHED;
+				e->progs[i].busy = false;
+			}
 		slot_log(e, EV_INFO, pr, -1, "%s runs on by itself (pid %d): it no longer stops at its calls, and sockstep "
 			 "still shows its sockets. Its filter stays, so a debugger cannot attach: to debug it, run it "
 			 "outside sockstep", pr->name, (int)pr->p.pid);
@@ -656,9 +841,13 @@ int traced_progress(struct engine *e)
 		if (pr)
 			wait_settled(e, pr, SETTLE_WAIT_MS / 4);
 	}
-	for (int i = 0; i < ENGINE_MAX_PROGS; i++) /* not before what an interrupted call returned */
-		if (e->progs[i].used && e->progs[i].traced && !e->progs[i].trestart)
-			n += drain(e, &e->progs[i], false);
+	for (int i = 0; i < ENGINE_MAX_PROGS; i++) {
+		struct eprog *pr = &e->progs[i];
+		if (pr->used && pr->traced && pr->trestart)
+			settle_restart(e, pr); /* what an interrupted call returned comes first */
+		if (pr->used && pr->traced)
+			n += drain(e, pr, false);
+	}
 	return n;
 }
 

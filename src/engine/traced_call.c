@@ -61,6 +61,7 @@ static void log_sockaddr(struct engine *e, struct eprog *pr, const struct call_a
 	snprintf(b.code[SA_PORT], sizeof(b.code[SA_PORT]), "/* %s(): the %u bytes %s passed, read from its memory */",
 		 cmd_verb_name(a->verb), (unsigned)a->sa_len, pr->name);
 	b.sin = sin;
+	b.read = true;
 	b.addr_host = ntohl(sin.sin_addr.s_addr);
 	b.port_host = ntohs(sin.sin_port);
 	b.port_stored = sin.sin_port;
@@ -76,16 +77,45 @@ static void log_sockaddr(struct engine *e, struct eprog *pr, const struct call_a
 }
 
 /* libc's resolver (getaddrinfo, gethostbyname) asks the name service
- * cache daemon first over an AF_UNIX socket: that call is the resolver's,
- * not one the program wrote. */
-static void resolver_note(struct engine *e, struct eprog *pr, const struct sysc_call *sc)
+ * cache daemon first over an AF_UNIX socket, then, for a name /etc/hosts
+ * does not hold, the name server of /etc/resolv.conf (DNS: UDP, port 53).
+ * Those calls are the resolver's, not ones the program wrote: the socket is
+ * marked from that call on, and each of its calls says so. True when pr's
+ * call is the resolver's. */
+/* Whether one of pr's sockets was the resolver's already, for kind
+ * ('n' nscd, 'd' DNS): each note is said once. */
+static bool resolver_told(const struct engine *e, const struct eprog *pr, char kind)
+{
+	int slot = pr->thread ? pr->leader : (int)(pr - e->progs); /* a thread's sockets are its process's */
+	for (int i = 0; i < ENGINE_MAX_SOCKS; i++)
+		if (e->socks[i].used && e->socks[i].prog == slot && e->socks[i].resolver == kind)
+			return true;
+	return false;
+}
+
+static bool resolver_mark(struct engine *e, struct eprog *pr, struct esock *s, const struct sysc_call *sc)
 {
 	static const char nscd[] = "/var/run/nscd/socket";
-	if (pr->verb != V_CONNECT || sc->sa_full_len < 2 + sizeof(nscd) - 1 || sc->sa_full[0] != AF_UNIX ||
-	    memcmp(sc->sa_full + 2, nscd, sizeof(nscd) - 1))
-		return;
-	slot_log(e, EV_INFO, pr, pr->tfd, "libc resolver: getaddrinfo() asks nscd, the name service cache, first; "
-		 "where none runs it reads /etc/hosts (in the lab, a hosts file naming server and client)");
+	const unsigned char *a = sc->sa_full;
+	bool dest = (pr->verb == V_CONNECT || pr->verb == V_SENDTO) && !sc->ca.sa_out;
+	char kind = 'n';
+	if (dest && sc->sa_full_len >= 2 + sizeof(nscd) - 1 && a[0] == AF_UNIX && !memcmp(a + 2, nscd, sizeof(nscd) - 1)) {
+		if (!resolver_told(e, pr, kind))
+			slot_log(e, EV_INFO, pr, pr->tfd, "libc resolver: getaddrinfo() asks nscd, the name service cache, "
+				 "first; where none runs it reads /etc/hosts (in the lab, a hosts file naming server and "
+				 "client)");
+	} else if (dest && sc->sa_full_len >= 4 && (a[0] == AF_INET || a[0] == AF_INET6) && a[2] == 0 && a[3] == 53) {
+		kind = 'd';
+		if (!resolver_told(e, pr, kind))
+			slot_log(e, EV_INFO, pr, pr->tfd, "libc resolver: a DNS query (port 53) to the name server of "
+				 "/etc/resolv.conf, for a name /etc/hosts does not hold: descriptor %d is the resolver's until "
+				 "its close (the socket() and setsockopt() just before it were the resolver's too)", pr->tfd);
+	} else {
+		return s && s->resolver;
+	}
+	if (s)
+		s->resolver = kind;
+	return true;
 }
 
 /* What the entry's prepare would have set up, from the real arguments. */
@@ -146,7 +176,8 @@ bool tcall_enter(struct engine *e, struct eprog *pr, const struct trace_ev *ev, 
 	log_sockaddr(e, pr, &sc->ca);
 	if (sc->note[0])
 		slot_log(e, EV_INFO, pr, fd, "%s", sc->note);
-	resolver_note(e, pr, sc);
+	if (resolver_mark(e, pr, s, sc)) /* after the call, where a C comment goes */
+		snprintf(pr->code + strnlen(pr->code, sizeof(pr->code) - 24), 24, "  /* libc resolver */");
 	return true;
 }
 

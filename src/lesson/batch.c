@@ -17,10 +17,12 @@
 /* The program an event is about: "server", "client2", "server.1". */
 static const char *side_tag(const struct event *ev)
 {
-	static char name[16];
+	static char name[24];
 	if (ev->side == SIDE_NONE)
 		return "";
 	cmd_prog_name(ev->side, ev->prog ? ev->prog : 1, ev->child, name, sizeof(name));
+	if (ev->thread) /* a traced program's thread: "client/t2" */
+		snprintf(name + strlen(name), sizeof(name) - strlen(name), "/t%d", ev->thread);
 	return name;
 }
 
@@ -44,7 +46,9 @@ static void print_call(FILE *f, const struct event *ev)
 		fprintf(f, "  -> still blocked after %ld ms\n", ev->ret);
 		return;
 	case CS_BEFORE:
-		fprintf(f, "  -> stopped before this call; \"%s next\" makes it\n", tag);
+		/* A thread is stepped through its process's name. */
+		fprintf(f, "  -> stopped before this call; \"%.*s next\" makes it\n",
+			(int)strcspn(tag, "/"), tag);
 		return;
 	default:
 		break;
@@ -116,10 +120,10 @@ static void print_sockaddr(FILE *f, const struct event *ev)
 	}
 	sa_legend(line, sizeof(line));
 	fprintf(f, "  %-6s    %s\n", "", line);
-	sa_order_port(b->port_host, b->nohtons, line, sizeof(line));
+	char addr[sizeof(line)];
+	sa_order_of(b, line, sizeof(line), addr, sizeof(addr));
 	fprintf(f, "  %-6s    %s\n", "", line);
-	sa_order_addr(b->addr_host, line, sizeof(line));
-	fprintf(f, "  %-6s    %s\n", "", line);
+	fprintf(f, "  %-6s    %s\n", "", addr);
 }
 
 /* ARP frames counted and not listed, said in one line. */

@@ -275,11 +275,11 @@ static void md_sockaddr(struct md *m, const struct event *ev)
 	sa_legend(txt, sizeof(txt));
 	snprintf(line, sizeof(line), "//   %s", txt);
 	code_add(m, line);
-	sa_order_port(b->port_host, b->nohtons, txt, sizeof(txt));
+	char addr[sizeof(txt)];
+	sa_order_of(b, txt, sizeof(txt), addr, sizeof(addr));
 	snprintf(line, sizeof(line), "// %s", txt);
 	code_add(m, line);
-	sa_order_addr(b->addr_host, txt, sizeof(txt));
-	snprintf(line, sizeof(line), "// %s", txt);
+	snprintf(line, sizeof(line), "// %s", addr);
 	code_add(m, line);
 }
 

@@ -35,6 +35,25 @@ const char *fd_kind(mode_t m)
 	     : S_ISBLK(m) ? "a block device" : S_ISSOCK(m) ? "a socket" : "not a regular file";
 }
 
+int fd_hold_low(int *fds)
+{
+	int n = 0, fd, base = fd_base();
+	while (n < FD_HOLD_MAX && (fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0) {
+		if (fd >= base) {
+			close(fd);
+			break;
+		}
+		fds[n++] = fd;
+	}
+	return n;
+}
+
+void fd_release_low(const int *fds, int n)
+{
+	while (n)
+		close(fds[--n]);
+}
+
 int fd_dup_high(int fd)
 {
 	return fd < 0 ? -1 : fcntl(fd, F_DUPFD_CLOEXEC, fd_base());

@@ -19,6 +19,14 @@
 int fd_base(void);
 int fd_check(char *err, size_t errlen);
 
+/* While libraries open what sockstep keeps (libpcap, libnl), the low
+ * descriptors are taken (fds: FD_HOLD_MAX of room), so that theirs land at
+ * fd_base() and up and the lesson's first socket is 3, as in the lecture's
+ * output. Returns how many are held; fd_release_low gives them back. */
+#define FD_HOLD_MAX 100
+int fd_hold_low(int *fds);
+void fd_release_low(const int *fds, int n);
+
 /* A copy of fd at fd_base() and up (close-on-exec), fd itself left open;
  * -1 when there is none (fd negative, or no room up there). */
 int fd_dup_high(int fd);

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
+#include <linux/securebits.h>
 #include <pwd.h>
 #include <sched.h>
 #include <stdarg.h>
@@ -69,32 +70,85 @@ void priv_user(uid_t *uid, gid_t *gid)
 	*gid = (gid_t)g;
 }
 
+#define GROUPS_MAX 256
+
+/* The groups the system gives uid (gid its primary one), as initgroups
+ * would: the count, none for an unknown user or more than GROUPS_MAX. */
+static int lookup_groups(uid_t uid, gid_t gid, gid_t groups[GROUPS_MAX])
+{
+	int n = 0;
+	struct passwd *pw = getpwuid(uid);
+	if (pw) {
+		n = GROUPS_MAX;
+		if (getgrouplist(pw->pw_name, gid, groups, &n) < 0)
+			n = 0; /* more than GROUPS_MAX: the primary group only */
+	}
+	return n;
+}
+
+/* lookup_groups in a short-lived child. The lookup goes through NSS, which
+ * loads its modules into the process that asks and never unloads them
+ * (nsswitch.conf's "systemd": libnss_systemd, libsystemd and theirs, about
+ * 0.5 MiB resident for the whole session); we need the answer once. The
+ * count, or -errno; a child that cannot be made does it here. */
+static int lookup_groups_apart(uid_t uid, gid_t gid, gid_t groups[GROUPS_MAX])
+{
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -errno;
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return lookup_groups(uid, gid, groups);
+	}
+	if (pid == 0) {
+		close(p[0]);
+		int n = lookup_groups(uid, gid, groups);
+		/* One write of at most 1 KiB: whole, never interleaved (PIPE_BUF). */
+		gid_t msg[1 + GROUPS_MAX];
+		msg[0] = (gid_t)n;
+		memcpy(msg + 1, groups, (size_t)n * sizeof(gid_t));
+		_exit(write(p[1], msg, (size_t)(n + 1) * sizeof(gid_t)) == (ssize_t)((size_t)(n + 1) * sizeof(gid_t)) ? 0 : 1);
+	}
+	close(p[1]);
+	gid_t msg[1 + GROUPS_MAX];
+	ssize_t got;
+	while ((got = read(p[0], msg, sizeof(msg))) < 0 && errno == EINTR)
+		;
+	close(p[0]);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	if (got < (ssize_t)sizeof(gid_t) || msg[0] > GROUPS_MAX || (size_t)got != (msg[0] + 1) * sizeof(gid_t))
+		return -EIO; /* the child died before it answered: drop nothing half-way */
+	memcpy(groups, msg + 1, msg[0] * sizeof(gid_t));
+	return (int)msg[0];
+}
+
 int priv_user_groups(void)
 {
 	uid_t uid;
 	gid_t gid;
 	priv_user(&uid, &gid);
-	gid_t groups[256];
-	int n = 0;
-	struct passwd *pw = getpwuid(uid);
-	if (pw) {
-		n = (int)(sizeof(groups) / sizeof(groups[0]));
-		if (getgrouplist(pw->pw_name, gid, groups, &n) < 0)
-			n = 0; /* more than 256: the primary group only */
-	}
+	gid_t groups[GROUPS_MAX];
+	int n = lookup_groups_apart(uid, gid, groups);
+	if (n < 0)
+		return n;
 	return setgroups((size_t)n, groups) < 0 ? -errno : 0;
 }
 
 /* In the child: become the user, with the supplementary groups the system
- * gives them (so a file their group may read opens, as it would for them). */
+ * gives them (so a file their group may read opens, as it would for them).
+ * Looked up here: this child is short-lived already. */
 static int become_user(void)
 {
 	uid_t uid;
 	gid_t gid;
 	priv_user(&uid, &gid);
-	int r = priv_user_groups();
-	if (r < 0)
-		return r;
+	gid_t groups[GROUPS_MAX];
+	int n = lookup_groups(uid, gid, groups);
+	if (setgroups((size_t)n, groups) < 0)
+		return -errno;
 	if (setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0)
 		return -errno;
 	return 0;
@@ -195,6 +249,49 @@ int priv_runner_drop(void)
 		return -errno;
 	const char *what;
 	return clear_caps(&what);
+}
+
+/* uid 0 here: root of the machine, or of a user namespace (sockstep's, in
+ * a fresh exec that has no priv_in_own_userns): the uid map says which. */
+static bool machine_root(void)
+{
+	unsigned long in, out, count;
+	FILE *f = fopen("/proc/self/uid_map", "re");
+	bool own = f && fscanf(f, "%lu %lu %lu", &in, &out, &count) == 3 && !(in == 0 && out == 0 && count > 1);
+	if (f)
+		fclose(f);
+	return !own;
+}
+
+int priv_traced_drop(char *err, size_t errlen)
+{
+	if (getuid() != 0) {
+		int rc = priv_runner_drop();
+		return rc < 0 ? fail(err, errlen, -rc, "cannot drop privileges") : 0;
+	}
+	if (machine_root())
+		return fail(err, errlen, EPERM, "it would run as root (sockstep drops to your user first)");
+	/* The lecture's server binds port 80 in the lab: allowed to every
+	 * user of this network namespace (the side's), not by a capability.
+	 * Where it cannot be written the bind fails EACCES, explained. */
+	int fd = open("/proc/sys/net/ipv4/ip_unprivileged_port_start", O_WRONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (write(fd, "0\n", 2) < 0) { /* the bind's EACCES tells */
+		}
+		close(fd);
+	}
+	/* Root of a user namespace regains every capability at exec, unless
+	 * NOROOT says no (locked, with the bounding set emptied). */
+	if (prctl(PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP |
+			  SECBIT_NO_SETUID_FIXUP_LOCKED | SECBIT_NO_CAP_AMBIENT_RAISE |
+			  SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED, 0, 0, 0) < 0)
+		return fail(err, errlen, errno, "cannot set the securebits");
+	for (int c = 0; c <= 63; c++)
+		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno == EINVAL)
+			break; /* past the last capability this kernel knows */
+	const char *what;
+	int rc = clear_caps(&what);
+	return rc < 0 ? fail(err, errlen, -rc, what) : 0;
 }
 
 int priv_drop_root(char *err, size_t errlen)

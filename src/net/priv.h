@@ -76,6 +76,14 @@ int priv_user_groups(void);
  * (the lab) keeps what it has there. 0 or negative errno. */
 int priv_runner_drop(void);
 
+/* In a traced program's trampoline (trace_runner), before its exec: as
+ * priv_runner_drop, and as root of sockstep's user namespace too: no
+ * capability survives the exec (securebits NOROOT, locked; the bounding
+ * set emptied), ports below 1024 opened to any user of the side's network
+ * namespace instead (ip_unprivileged_port_start 0: the lecture's port 80).
+ * Root of the machine is refused. 0, or negative errno with one line in err. */
+int priv_traced_drop(char *err, size_t errlen);
+
 /* As real root in --net host once the capture is open: become priv_user()
  * (with its supplementary groups), then priv_drop_caps. 0 or negative errno with
  * one line in err. */

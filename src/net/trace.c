@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "fdutil.h"
+#include "trace_watch.h"
 
 /* kernel.yama.ptrace_scope: 0..3, or -1 without Yama. */
 static int yama_scope(void)
@@ -141,6 +142,7 @@ struct tracee *trace_add(struct tracer *tr, pid_t pid, pid_t tgid)
 
 void trace_forget(struct tracee *t)
 {
+	trace_watch_free(&t->watch);
 	if (t->pidfd >= 0)
 		close(t->pidfd);
 	memset(t, 0, sizeof(*t));
@@ -190,6 +192,16 @@ long trace_syscall_now(const struct tracee *t)
 	char *end;
 	long nr = strtol(buf, &end, 10);
 	return end == buf ? -2 : nr;
+}
+
+bool trace_sig_caught(const struct tracee *t, int sig)
+{
+	char buf[2048];
+	if (!t->used || sig < 1 || sig > 64 || proc_read(t, "status", buf, sizeof(buf)) <= 0)
+		return true; /* not known: as if caught (the next event tells) */
+	const char *l = strstr(buf, "\nSigCgt:");
+	unsigned long long mask = 0;
+	return !l || sscanf(l + 8, "%llx", &mask) != 1 || (mask >> (sig - 1) & 1);
 }
 
 bool trace_fd_is_socket(const struct tracee *t, int fd)

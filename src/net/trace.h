@@ -29,8 +29,9 @@
  * poll, ppoll, select, pselect6, epoll_wait, epoll_pwait; read, write, readv,
  * writev, close and fcntl only on a descriptor above 2 (a file too: the
  * caller asks trace_fd_is_socket() and resumes at once if not).
- * io_uring_setup fails with ENOSYS (its calls would bypass the filter: the
- * program falls back to plain calls, or says io_uring is missing). A call of
+ * io_uring_setup stops too, and is answered at once with ENOSYS (its calls
+ * would bypass the filter: the program falls back to plain calls, or says
+ * io_uring is missing), told as TEV_REFUSED so that the user learns why. A call of
  * another architecture (int 0x80 on x86_64) fails with ENOSYS. The filter
  * sets no_new_privs: a set-uid file the program execs gains nothing.
  *
@@ -80,7 +81,12 @@ enum trace_ev_kind {
 	TEV_SIGNAL,    /* a signal is delivered to it (signo): it is passed on at once, and
 			* the tracee runs on by itself */
 	TEV_GONE,      /* it ended: exited (code) or killed (signo), dumped: core dumped */
+	TEV_REFUSED,   /* a call tracing cannot follow (nr: io_uring_setup, whose ring's
+			* submissions would bypass the filter) was answered -1 ENOSYS without
+			* running; it runs on by itself */
 	TEV_OUTPUT,    /* never returned here: the caller polls the *out fd of trace_spawn */
+	TEV_WATCH,     /* a statement wrote a watched struct sockaddr_in (trace_watch.h): var, bytes,
+			* where, code; the tracee runs on by itself */
 };
 
 struct trace_ev {
@@ -100,6 +106,14 @@ struct trace_ev {
 				       * TEV_SIGNAL: signo */
 	bool dumped;
 	char text[256];               /* TEV_EXEC: path of the new program */
+	int watch;                    /* TEV_EXEC of a tracee spawned with o->watch: 1 main's (or a
+				       * global) struct sockaddr_in is watched from main's start on;
+				       * negative errno: not (-ENODATA no debug information) */
+	char var[64];                 /* TEV_WATCH: the variable's name */
+	unsigned char bytes[16];      /* TEV_WATCH: its 16 bytes after the statement */
+	char where[96];               /* TEV_WATCH: "file.c:42", or "" (not in the program's lines) */
+	char stmt[160];               /* TEV_WATCH: that source line, or "" (source not readable);
+				       * TEV_EXEC with watch < 0: why its sockaddr_in is not watched */
 };
 
 struct trace_opts {
@@ -113,7 +127,11 @@ struct trace_opts {
 				       * is then line-buffered, so printf's lines arrive in order with
 				       * the calls (on a pipe they wait in the buffer until exit or
 				       * fflush). Raw mode: bytes as written. stdin stays a pipe. */
+	bool watch;                   /* watch the program's struct sockaddr_in from its debug
+				       * information (trace_watch.h): TEV_EXEC's watch, TEV_WATCH */
 };
+
+struct trace_watch;                   /* trace_watch.h */
 
 struct tracee {                       /* one process or thread being traced */
 	bool used;
@@ -130,6 +148,11 @@ struct tracee {                       /* one process or thread being traced */
 	/* a fault to apply to this call (trace_fault) */
 	int fault_err;                /* >0: the call is skipped and returns -fault_err */
 	long fault_short;             /* >0: the length argument is cut to this before the call */
+	bool watch_want;              /* spawned with o->watch */
+	struct trace_watch *watch;    /* its watched variables (trace_watch.h), or NULL */
+	bool held;                    /* held_status is a status waitpid gave trace_watch while it
+				       * single-stepped: trace_next_event takes it before waiting */
+	int held_status;
 };
 
 struct tracer {
@@ -192,6 +215,10 @@ bool trace_blocked(const struct tracee *t);
 /* The system call it is in, /proc/TID/syscall's first word: the number,
  * -1 running in user space, -2 not known ("running" or unreadable). */
 long trace_syscall_now(const struct tracee *t);
+
+/* Does its process catch signal sig (a handler: /proc/PID/status SigCgt)?
+ * Without one, an interrupted call is always made again by the kernel. */
+bool trace_sig_caught(const struct tracee *t, int sig);
 
 /* Is its descriptor fd a socket (/proc/TID/fd/FD links to "socket:[")? */
 bool trace_fd_is_socket(const struct tracee *t, int fd);

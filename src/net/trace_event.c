@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "trace_regs.h"
+#include "trace_watch.h"
 
 /* The kernel's restart codes (include/linux/errno.h): never seen by a
  * program, only by its tracer at the exit stop. */
@@ -64,6 +65,18 @@ static int on_seccomp(struct tracee *t, struct trace_ev *ev)
 	if (ptrace(PTRACE_GET_SYSCALL_INFO, t->pid, (void *)sizeof(si), &si) < 0 ||
 	    si.op != PTRACE_SYSCALL_INFO_SECCOMP)
 		return pass(t, 0);
+#ifdef SYS_io_uring_setup
+	if (si.seccomp.nr == SYS_io_uring_setup) { /* never runs: see trace.h */
+		int r = trace_regs_skip(t->pid, -ENOSYS);
+		if (r == 0)
+			r = ptrace_go(t, PTRACE_CONT, 0);
+		if (r < 0 || t->free_running)
+			return r < 0 ? r : 0;
+		ev->kind = TEV_REFUSED;
+		ev->nr = SYS_io_uring_setup;
+		return 1;
+	}
+#endif
 	t->nr = (int)si.seccomp.nr;
 	memcpy(t->args, si.seccomp.args, sizeof(t->args));
 	t->in_call = true;
@@ -131,6 +144,7 @@ static int on_new(struct tracer *tr, struct tracee *t, struct trace_ev *ev)
 	}
 	c->fresh = true;
 	c->free_running = t->free_running;
+	c->watch = trace_watch_fork(t->watch); /* the breakpoint at main's return is in its memory too */
 	ev->kind = TEV_NEW;
 	ev->pid = child;
 	ev->parent = t->pid;
@@ -153,6 +167,9 @@ static int on_exec(struct tracer *tr, struct tracee *t, struct trace_ev *ev)
 	ssize_t n = readlink(path, ev->text, sizeof(ev->text) - 1);
 	ev->text[n > 0 ? n : 0] = '\0';
 	ev->kind = TEV_EXEC;
+	trace_watch_free(&t->watch); /* the former program's memory and debug registers are gone */
+	if (t->watch_want)
+		ev->watch = trace_watch_exec(&t->watch, t->pid, ev->text, ev->stmt, sizeof(ev->stmt));
 	int r = ptrace_go(t, PTRACE_CONT, 0);
 	return r < 0 ? r : 1;
 }
@@ -193,6 +210,20 @@ static int on_stop(struct tracer *tr, struct tracee *t, int st, struct trace_ev 
 	default:
 		return pass(t, 0);
 	}
+	if (sig == SIGTRAP && t->watch) { /* the sockaddr's watch: never passed on to the program */
+		struct tw_hit h;
+		int w = trace_watch_trap(t->watch, t->pid, t->free_running, &h, &t->held, &t->held_status);
+		int r = w < 0 || t->held ? 0 : pass(t, 0);
+		if (w == 1) {
+			ev->kind = TEV_WATCH;
+			memcpy(ev->var, h.var, sizeof(ev->var));
+			memcpy(ev->bytes, h.bytes, sizeof(ev->bytes));
+			memcpy(ev->where, h.where, sizeof(ev->where));
+			memcpy(ev->stmt, h.stmt, sizeof(ev->stmt));
+		}
+		if (w >= 0)
+			return r < 0 && r != -ESRCH ? r : w;
+	}
 	/* A signal on its way to the program: told, and passed on. */
 	ev->kind = TEV_SIGNAL;
 	ev->signo = sig;
@@ -231,8 +262,9 @@ int trace_next_event(struct tracer *tr, struct trace_ev *ev)
 		struct tracee *t = &tr->t[i];
 		if (!t->used)
 			continue;
-		int st;
-		pid_t w = waitpid(t->pid, &st, __WALL | WNOHANG);
+		int st = t->held_status;
+		pid_t w = t->held ? t->pid : waitpid(t->pid, &st, __WALL | WNOHANG);
+		t->held = false;
 		if (w == 0 || (w < 0 && errno == EINTR))
 			continue;
 		if (w < 0) { /* no longer ours to wait for: told as gone */

@@ -43,11 +43,13 @@ static int add_rules(scmp_filter_ctx ctx, const char **bad)
 		if (r < 0)
 			return r;
 	}
-	/* io_uring's submissions would bypass the filter: refuse the ring, so
-	 * that a program falls back to plain calls (or says why it cannot). */
+	/* io_uring's submissions would bypass the filter: the ring is refused
+	 * (the tracer answers ENOSYS, and says so; with no tracer, a traced
+	 * call fails ENOSYS too), so that a program falls back to plain calls
+	 * (or says why it cannot). */
 	*bad = "io_uring_setup";
 	int nr = seccomp_syscall_resolve_name("io_uring_setup");
-	return nr < 0 ? 0 : seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), nr, 0);
+	return nr < 0 ? 0 : seccomp_rule_add(ctx, SCMP_ACT_TRACE(0), nr, 0);
 }
 
 int trace_filter_load(char *err, size_t errlen)

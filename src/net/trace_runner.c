@@ -102,10 +102,11 @@ static void get_ready(char **argv, struct trace_hello *h)
 		_exit(127); /* sockstep is gone */
 	if (n > 1)
 		hosts_mount(hosts + 1, (size_t)n - 1, h->text, sizeof(h->text));
-	if (priv_runner_drop() < 0) {
-		h->err = errno ? errno : EPERM;
-		snprintf(h->text, sizeof(h->text), "cannot start the program: dropping privileges: %s",
-			 errno_name(h->err));
+	char why[200];
+	int rc = priv_traced_drop(why, sizeof(why));
+	if (rc < 0) {
+		h->err = -rc;
+		snprintf(h->text, sizeof(h->text), "cannot start the program: %s", why);
 		return;
 	}
 	/* sockstep reads its memory and takes copies of its sockets: that

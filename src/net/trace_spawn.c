@@ -228,6 +228,8 @@ struct tracee *trace_spawn(struct tracer *tr, const struct trace_opts *o, int *i
 	if (e == 0)
 		e = seize(pid, err, errlen);
 	struct tracee *t = e == 0 ? trace_add(tr, pid, pid) : NULL;
+	if (t)
+		t->watch_want = o->watch;
 	if (t && send(f.ctl[0], "g", 1, MSG_NOSIGNAL) != 1) {
 		e = -errno;
 		snprintf(err, errlen, "cannot start the program: the trampoline went away");

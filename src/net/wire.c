@@ -4,8 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pcap/pcap.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,16 +18,14 @@
 #include "out.h"
 #include "pcapout.h"
 #include "priv.h"
+#include "ring.h"
 #include "text.h"
 
 #define FRAMES_LISTED_PER_STEP 100
-#define WIRE_CAP_SNAP 1600 /* bytes captured per frame: a whole veth frame (MTU 1500) */
-/* libpcap's slot for a frame: the snapshot plus its tpacket and link headers,
- * aligned (1680 bytes for 1600 with libpcap 1.10; a little more is asked). */
-#define WIRE_CAP_SLOT (WIRE_CAP_SNAP + 128)
-/* The longest classic BPF program Linux attaches (BPF_MAXINSNS in
- * linux/filter.h, which cannot be included beside pcap/bpf.h). */
-#define KERNEL_MAXINSNS 4096
+_Static_assert(WIRE_CAP_FRAMES == RING_FRAMES, "the floods' budget is half a busy ring");
+/* The relay's flood rings go back to idle ones after this long without a
+ * frame or a flood's chunk. */
+#define WIRE_QUIET_MS 1000
 
 /* A frame waiting on the wire (held or delayed): a full copy, for injection. */
 struct pending {
@@ -56,9 +52,8 @@ struct wire {
 	struct lab *lab;
 	struct session *log;
 	bool relay;                 /* lab: relay between two handles; loopback: observe lo */
-	pcap_t *h[2];               /* [WD_C2S]: capture on the client's wire end, [WD_S2C]: server's */
-	int fd[2];
-	int nh;
+	struct rings r;             /* the capture handles: [WD_C2S] on the client's wire end, [WD_S2C] the server's */
+	unsigned long long busy_ms; /* the relay's last frame, or flood chunk announced */
 	int timer;                  /* timerfd for delayed frames */
 	enum wire_policy policy;
 	unsigned delay_ms;
@@ -87,138 +82,24 @@ static unsigned long long now_ms(void)
 	return (unsigned long long)ts.tv_sec * 1000 + (unsigned long long)ts.tv_nsec / 1000000;
 }
 
-/* The kernel's filter on h: whether one of `insns` instructions is
- * attached. libpcap falls back to filtering in user space, and takes the
- * kernel filter off, when the kernel refuses a program (too long, no
- * memory): then every frame would enter the ring again. */
-static bool kernel_filters(pcap_t *h, unsigned insns)
+static void arm_timer(struct wire *w);
+
+/* Flood-sized rings, and the timer that gives them back. */
+static void grow(struct wire *w)
 {
-	socklen_t n = 0; /* 0: the kernel says how many instructions, copies none */
-	return getsockopt(pcap_fileno(h), SOL_SOCKET, SO_GET_FILTER, NULL, &n) == 0 && n == insns;
+	if (!ring_grow(&w->r))
+		return;
+	w->busy_ms = now_ms();
+	arm_timer(w);
 }
 
-/* Let no frame into h's ring: a one-instruction program, "ret #0". */
-static int deny_all(pcap_t *h)
+void wire_expect(struct wire *w, unsigned long frames)
 {
-	struct bpf_insn ret0 = BPF_STMT(BPF_RET | BPF_K, 0);
-	struct bpf_program p = { 1, &ret0 };
-	if (pcap_setfilter(h, &p) == 0 && kernel_filters(h, 1))
-		return 0;
-	/* libpcap took it in user space only: attach it ourselves (struct
-	 * sock_fprog: a count, then instructions laid out as bpf_insn). */
-	struct {
-		unsigned short len;
-		struct bpf_insn *filter;
-	} kp = { 1, &ret0 };
-	if (setsockopt(pcap_fileno(h), SOL_SOCKET, SO_ATTACH_FILTER, &kp, sizeof(kp)) == 0 && kernel_filters(h, 1))
-		return 0;
-	return -EIO;
-}
-
-/* Open one capture handle: immediate, inbound only, non-blocking, with a
- * ring of `frames` slots. closed: let nothing in until a filter says what
- * (--net host: the machine's traffic is not ours to see). */
-static pcap_t *open_handle(const char *ifname, unsigned frames, bool closed, int *fd, char *err, size_t errlen)
-{
-	char eb[PCAP_ERRBUF_SIZE] = "";
-	pcap_t *h = pcap_create(ifname, eb);
-	if (!h) {
-		snprintf(err, errlen, "cannot capture on %s: %s", ifname, eb);
-		return NULL;
-	}
-	/* In immediate mode libpcap's ring (TPACKET_V2) has one slot per frame,
-	 * of snaplen plus headers, two to a 4 KiB page. The ring is resident
-	 * for as long as the capture is open, so it holds what one turn of the
-	 * poll loop can bring (WIRE_CAP_FRAMES, see wire.h), not megabytes. A
-	 * snaplen of 1600 keeps a whole veth frame and two slots in a page
-	 * (2048 took a page per frame). */
-	pcap_set_snaplen(h, WIRE_CAP_SNAP);
-	pcap_set_immediate_mode(h, 1);
-	pcap_set_promisc(h, 1);
-	pcap_set_buffer_size(h, (int)(frames * WIRE_CAP_SLOT));
-	int rc = pcap_activate(h);
-	if (rc < 0) {
-		snprintf(err, errlen, "cannot capture on %s: %s%s", ifname, pcap_statustostr(rc),
-			 rc == PCAP_ERROR_PERM_DENIED ? " (capturing needs root or cap_net_raw)" : "");
-		pcap_close(h);
-		return NULL;
-	}
-	/* The ring fills from the moment the socket is bound, inside
-	 * pcap_activate: close it before anything else. What entered in that
-	 * window is not handed to us: on a new filter, libpcap (pcap-linux.c,
-	 * pcap_setfilter_linux) marks every slot already filled to be
-	 * filtered again in user space with the new program, which refuses
-	 * everything here. */
-	if (closed && deny_all(h) < 0) {
-		snprintf(err, errlen, "cannot filter the capture on %s in the kernel; without a filter it would "
-			 "take in every user's traffic", ifname);
-		pcap_close(h);
-		return NULL;
-	}
-	/* Only what the host sent: what we inject goes out, and must not loop. */
-	if (pcap_setdirection(h, PCAP_D_IN) < 0 || pcap_setnonblock(h, 1, eb) < 0) {
-		snprintf(err, errlen, "cannot set up the capture on %s: %s", ifname, pcap_geterr(h));
-		pcap_close(h);
-		return NULL;
-	}
-	*fd = pcap_get_selectable_fd(h);
-	if (*fd < 0) {
-		snprintf(err, errlen, "the capture on %s has no descriptor to poll", ifname);
-		pcap_close(h);
-		return NULL;
-	}
-	return h;
-}
-
-/* One relay capture handle, opened by a helper thread (open_relay_handles). */
-struct opening {
-	const char *ifname;
-	pcap_t *h;
-	int fd;
-	char err[PCAP_ERRBUF_SIZE + 128];
-};
-
-static void *open_one(void *arg)
-{
-	struct opening *o = arg;
-	o->h = open_handle(o->ifname, WIRE_CAP_FRAMES, false, &o->fd, o->err, sizeof(o->err));
-	return NULL;
-}
-
-/* Giving a packet socket its ring waits for an RCU grace period
- * (af_packet.c: packet_set_ring), 10-15 ms: the two relay handles are
- * opened side by side so that their waits overlap, the second by a helper
- * thread that is gone before we return (see close_handles). A thread
- * starts in its creator's namespaces with its credentials, so it opens the
- * same sockets the loop would. If no thread can be made, one after the
- * other. The first failure in order (client's end, then server's) is told. */
-static int open_relay_handles(struct wire *w, char *err, size_t errlen)
-{
-	struct opening o[2];
-	for (int d = 0; d < 2; d++)
-		o[d] = (struct opening){ .ifname = w->lab->wire_if[d == WD_C2S ? SIDE_CLIENT : SIDE_SERVER], .fd = -1 };
-	pthread_t t;
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	bool spawned = pthread_create(&t, NULL, open_one, &o[1]) == 0;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	open_one(&o[0]);
-	if (spawned)
-		pthread_join(t, NULL);
-	else if (o[0].h)
-		open_one(&o[1]);
-	for (int d = 0; d < 2; d++) {
-		w->h[d] = o[d].h;
-		w->fd[d] = o[d].fd;
-		w->nh += o[d].h != NULL;
-	}
-	for (int d = 0; d < 2; d++)
-		if (!o[d].h) {
-			snprintf(err, errlen, "%s", o[d].err);
-			return -EIO;
-		}
-	return 0;
+	if (!w->relay || !w->r.resizable)
+		return;
+	w->busy_ms = now_ms();
+	if (!w->r.busy[0] && frames > RING_IDLE / 2)
+		grow(w);
 }
 
 struct wire *wire_open(struct lab *lab, struct session *log, char *err, size_t errlen)
@@ -235,7 +116,7 @@ struct wire *wire_open(struct lab *lab, struct session *log, char *err, size_t e
 	w->link = DEC_LINK_ETH;
 	dec_init(&w->dec);
 	if (w->relay) {
-		if (open_relay_handles(w, err, errlen) < 0) {
+		if (ring_open_relay(&w->r, lab->wire_if[SIDE_CLIENT], lab->wire_if[SIDE_SERVER], err, errlen) < 0) {
 			wire_close(w);
 			return NULL;
 		}
@@ -246,9 +127,8 @@ struct wire *wire_open(struct lab *lab, struct session *log, char *err, size_t e
 		bool host = lab->mode == NET_HOST;
 		/* The host's other traffic shares the ring until the filter
 		 * drops it: a bigger ring there. */
-		w->h[0] = open_handle(host ? "any" : "lo", host ? 4 * WIRE_CAP_FRAMES : WIRE_CAP_FRAMES, host,
-				      &w->fd[0], err, errlen);
-		if (!w->h[0]) {
+		if (ring_open_one(&w->r, host ? "any" : "lo", host ? 4 * RING_FRAMES : RING_FRAMES, host, err,
+				  errlen) < 0) {
 			if (host && !strstr(err, "filter"))
 				snprintf(err, errlen, "capturing on the host needs root or cap_net_raw: run it with sudo "
 					 "(sockstep then drops to your user) or grant it once with "
@@ -257,13 +137,12 @@ struct wire *wire_open(struct lab *lab, struct session *log, char *err, size_t e
 			return NULL;
 		}
 		if (host)
-			pcap_setdirection(w->h[0], PCAP_D_INOUT);
-		int dlt = pcap_datalink(w->h[0]);
+			pcap_setdirection(w->r.h[0], PCAP_D_INOUT);
+		int dlt = pcap_datalink(w->r.h[0]);
 		if (dlt == DLT_LINUX_SLL || dlt == DLT_LINUX_SLL2) {
 			w->link = dlt == DLT_LINUX_SLL ? DEC_LINK_SLL : DEC_LINK_SLL2;
 			w->cooked = true;
 		}
-		w->nh = 1;
 	}
 	return w;
 }
@@ -276,47 +155,19 @@ void wire_set_filter(struct wire *w, wire_keep_fn *keep, void *ctx)
 
 int wire_kernel_filter(struct wire *w, const char *expr, char *err, size_t errlen)
 {
-	pcap_t *h = w->h[0];
-	if (!h || w->relay)
+	if (w->relay)
 		return -EINVAL;
-	if (!expr[0]) {
-		if (deny_all(h) == 0)
-			return 0;
-		snprintf(err, errlen, "the kernel refused the filter that lets nothing in");
-		return -EIO;
-	}
-	struct bpf_program p;
-	if (pcap_compile(h, &p, expr, 1, PCAP_NETMASK_UNKNOWN) < 0) {
-		snprintf(err, errlen, "the capture's filter does not compile: %s", pcap_geterr(h));
-		deny_all(h);
-		return -EINVAL;
-	}
-	if (p.bf_len > KERNEL_MAXINSNS) {
-		pcap_freecode(&p);
-		return -E2BIG; /* the filter in place stays */
-	}
-	int rc = 0;
-	if (pcap_setfilter(h, &p) < 0 || !kernel_filters(h, p.bf_len)) {
-		/* Fail closed: rather nothing than everyone's frames. */
-		snprintf(err, errlen, "the kernel refused the capture's filter (%u instructions)%s%s", p.bf_len,
-			 pcap_geterr(h)[0] ? ": " : "", pcap_geterr(h));
-		deny_all(h);
-		rc = -EIO;
-	}
-	pcap_freecode(&p);
-	w->filters++;
+	int rc = ring_filter(&w->r, expr, err, errlen);
+	if (expr[0] && (rc == 0 || rc == -EIO)) /* compiled, and given to the kernel */
+		w->filters++;
 	return rc;
 }
 
 unsigned long wire_ring_frames(const struct wire *w)
 {
-	unsigned long n = 0;
-	for (int i = 0; i < w->nh; i++) {
-		struct pcap_stat ps;
-		if (pcap_stats(w->h[i], &ps) == 0)
-			n += ps.ps_recv;
-	}
-	return n;
+	unsigned long recv, drop;
+	ring_stats(&w->r, &recv, &drop);
+	return recv;
 }
 
 unsigned long wire_filters(const struct wire *w)
@@ -339,45 +190,11 @@ static void files_close(struct wire_files *f)
 	f->write = f->save = NULL;
 }
 
-static void *close_handle(void *h)
-{
-	pcap_close(h);
-	return NULL;
-}
-
-/* Closing a packet socket that has a ring waits for two RCU grace periods
- * (af_packet.c: packet_release, then packet_set_ring for the ring), 15 ms
- * each or more, and nothing here can shorten one. Closed one after the
- * other, the two handles wait for four; closed at the same time, their
- * waits share grace periods: a helper thread closes the second handle
- * while this one closes the first, and is gone before we return (a lab
- * rebuilt later may unshare, which a threaded process cannot). Signals stay
- * with the main thread. */
-static void close_handles(pcap_t *h[2])
-{
-	pthread_t t;
-	sigset_t all, old;
-	bool spawned = false;
-	if (h[0] && h[1]) {
-		sigfillset(&all);
-		pthread_sigmask(SIG_SETMASK, &all, &old);
-		spawned = pthread_create(&t, NULL, close_handle, h[1]) == 0;
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
-	}
-	if (h[0])
-		pcap_close(h[0]);
-	if (spawned)
-		pthread_join(t, NULL);
-	else if (h[1])
-		pcap_close(h[1]);
-	h[0] = h[1] = NULL;
-}
-
 void wire_close(struct wire *w)
 {
 	if (!w)
 		return;
-	close_handles(w->h);
+	ring_close(&w->r);
 	files_close(&w->files);
 	if (w->timer >= 0)
 		close(w->timer);
@@ -438,9 +255,9 @@ void wire_give_writer(struct wire *w, void *writer)
 int wire_pollfds(const struct wire *w, struct pollfd *pfd, int max)
 {
 	int n = 0;
-	for (int i = 0; i < w->nh && n < max; i++)
-		pfd[n++] = (struct pollfd){ .fd = w->fd[i], .events = POLLIN };
-	if (w->timer >= 0 && w->delayed.n && n < max)
+	for (int i = 0; i < w->r.n && n < max; i++)
+		pfd[n++] = (struct pollfd){ .fd = w->r.fd[i], .events = POLLIN };
+	if (w->timer >= 0 && (w->delayed.n || ring_busy(&w->r)) && n < max)
 		pfd[n++] = (struct pollfd){ .fd = w->timer, .events = POLLIN };
 	/* A capture file whose reader has bytes to read: woken when it reads. */
 	if (n < max)
@@ -471,7 +288,7 @@ static void set_fate(struct wire *w, unsigned long no, enum frame_fate f)
 /* Put a frame on the other host's wire end. */
 static bool inject(struct wire *w, enum wire_dir dir, const unsigned char *p, unsigned len)
 {
-	pcap_t *out = w->h[dir == WD_C2S ? WD_S2C : WD_C2S];
+	pcap_t *out = w->r.h[dir == WD_C2S ? WD_S2C : WD_C2S];
 	return pcap_inject(out, p, len) == (int)len;
 }
 
@@ -498,13 +315,17 @@ static struct pending dequeue(struct queue *q)
 	return p;
 }
 
+/* The timer: for the first delayed frame, and for the busy rings' end. */
 static void arm_timer(struct wire *w)
 {
 	if (w->timer < 0)
 		return;
 	struct itimerspec its = { 0 };
-	if (w->delayed.n) {
-		unsigned long long due = w->delayed.q[w->delayed.head].due_ms, now = now_ms();
+	unsigned long long due = w->delayed.n ? w->delayed.q[w->delayed.head].due_ms : 0;
+	if (ring_busy(&w->r) && (!due || w->busy_ms + WIRE_QUIET_MS < due))
+		due = w->busy_ms + WIRE_QUIET_MS;
+	if (due) {
+		unsigned long long now = now_ms();
 		unsigned long long in = due > now ? due - now : 1;
 		its.it_value.tv_sec = (time_t)(in / 1000);
 		its.it_value.tv_nsec = (long)(in % 1000) * 1000000L;
@@ -563,7 +384,7 @@ bool wire_awaits(const struct wire *w)
 static void on_frame(struct wire *w, enum wire_dir dir, const struct pcap_pkthdr *ph,
 		     const unsigned char *p)
 {
-	unsigned char eth[WIRE_CAP_SNAP + 14];
+	unsigned char eth[RING_SNAP + 14];
 	struct pcap_pkthdr hh = *ph, *h = &hh;
 	p = as_ethernet(w, h, p, eth, sizeof(eth));
 	if (!p)
@@ -656,25 +477,51 @@ static void release(struct wire *w, struct pending *p, const char *why)
 	free(p->data);
 }
 
+/* Every frame h holds, in order. The number read. */
+static int dispatch_all(struct wire *w, pcap_t *h, enum wire_dir dir)
+{
+	struct dispatch_ctx c = { w, dir };
+	int n = 0, r;
+	while ((r = pcap_dispatch(h, 64, pcap_cb, (unsigned char *)&c)) > 0)
+		n += r;
+	return n;
+}
+
+static void drain(void *ctx, pcap_t *h, int end)
+{
+	dispatch_all(ctx, h, (enum wire_dir)end);
+}
+
 int wire_service(struct wire *w)
 {
 	/* Counted: the frames kept. Others' frames refused by the keep filter
 	 * are no sign of our network moving (they must not hold a step open). */
 	unsigned long before = w->last_no;
-	for (int i = 0; i < w->nh; i++) {
-		struct dispatch_ctx c = { w, (enum wire_dir)i };
-		while (pcap_dispatch(w->h[i], 64, pcap_cb, (unsigned char *)&c) > 0)
-			;
+	bool burst = false;
+	for (int i = 0; i < w->r.n; i++) {
+		/* Busy: what the idle ring took before the switch came first. */
+		if (ring_before(&w->r, i))
+			dispatch_all(w, ring_before(&w->r, i), (enum wire_dir)i);
+		/* An idle ring half full in one turn: more may be coming than it
+		 * holds (the floods say so before they send: wire_expect). */
+		burst |= dispatch_all(w, w->r.h[i], (enum wire_dir)i) >= RING_IDLE / 2 && w->r.resizable;
 	}
 	int n = (int)(w->last_no - before);
+	if (n && w->r.busy[0])
+		w->busy_ms = now_ms();
+	if (burst && !w->r.busy[0])
+		grow(w);
 	uint64_t ticks;
-	if (w->timer >= 0 && w->delayed.n && (read(w->timer, &ticks, sizeof(ticks)) >= 0 || errno == EAGAIN)) {
+	if (w->timer >= 0 && (w->delayed.n || ring_busy(&w->r)) &&
+	    (read(w->timer, &ticks, sizeof(ticks)) >= 0 || errno == EAGAIN)) {
 		unsigned long long now = now_ms();
 		while (w->delayed.n && w->delayed.q[w->delayed.head].due_ms <= now) {
 			struct pending p = dequeue(&w->delayed);
 			release(w, &p, "delay over:");
 			n++;
 		}
+		if (ring_busy(&w->r) && now >= w->busy_ms + WIRE_QUIET_MS)
+			ring_shrink(&w->r, drain, w);
 		arm_timer(w);
 	}
 	/* The capture files take what their readers have room for. */
@@ -832,12 +679,8 @@ static void status(struct wire *w)
 		snprintf(pol + strlen(pol), sizeof(pol) - strlen(pol), ", %s next %s",
 			 w->armed_op == W_DROP ? "drop" : "hold", fault_frame_name(w->armed));
 	/* Frames the kernel could not hand to the capture are lost too: say so. */
-	unsigned long kdrop = 0;
-	for (int i = 0; i < w->nh; i++) {
-		struct pcap_stat ps;
-		if (pcap_stats(w->h[i], &ps) == 0)
-			kdrop += ps.ps_drop;
-	}
+	unsigned long krecv, kdrop;
+	ring_stats(&w->r, &krecv, &kdrop);
 	session_add(w->log, EV_WIRE, SIDE_NONE, -1,
 		    "policy %s; %lu frames: %lu relayed, %lu held (%u waiting), %lu released, %lu delayed, "
 		    "%lu dropped, %lu lost; %lu missed by the capture",

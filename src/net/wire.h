@@ -26,9 +26,9 @@
 
 #define WIRE_SNAP FRAME_SNAP /* bytes kept of each frame, and a saved capture's snap length */
 #define WIRE_HELD_MAX 1024 /* frames that may wait on a held wire */
-/* Frames a capture ring holds (the kernel's, mapped into sockstep: resident
- * memory). The poll loop drains the rings at every turn, and a flood sends
- * at most half a ring per turn (engine.c), so a ring never overflows. */
+/* Frames a busy capture ring holds (RING_FRAMES, ring.h): a flood sends at
+ * most half of it per turn of the poll loop (engine.c), so a ring never
+ * overflows. */
 #define WIRE_CAP_FRAMES 384
 
 enum wire_policy { WP_PASS, WP_HOLD, WP_DELAY };
@@ -87,6 +87,11 @@ int wire_pollfds(const struct wire *w, struct pollfd *pfd, int max);
  * Returns the number of frames kept and released (not those the keep filter
  * refused: others' traffic must not keep a step from settling). */
 int wire_service(struct wire *w);
+
+/* A flood is about to send `frames` at once: the relay's rings become
+ * flood-sized first, if they are not (a ring set-up, 10-15 ms), and stay so
+ * until the wire has been quiet for a second. A no-op outside the lab. */
+void wire_expect(struct wire *w, unsigned long frames);
 
 /* The wire commands: pass, hold, step, drop, delay, save, status. 0, or
  * -EINVAL with one line in err (e.g. "wire step: no frame is held"). */

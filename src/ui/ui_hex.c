@@ -467,13 +467,11 @@ static void hex_draw(struct ui *u, struct ui_pane *p)
 			ui_put(u, p->win, y++, LABEL_W, nb * 3, leg, u->attr[R_MINOR]);
 		}
 	}
-	char line[320];
-	if (!h.n) { /* the port's line says its bytes: not while a question asks for them */
-		sa_order_port(b->port_host, b->nohtons, line, sizeof(line));
+	char line[320], addr[320];
+	sa_order_of(b, line, sizeof(line), addr, sizeof(addr));
+	if (!h.n) /* the port's line says its bytes: not while a question asks for them */
 		y += ui_wrap(u, p->win, y, 0, p->w, p->h - y, 2, line, u->attr[R_TEXT]);
-	}
-	sa_order_addr(b->addr_host, line, sizeof(line));
-	y += ui_wrap(u, p->win, y, 0, p->w, p->h - y, 2, line, u->attr[R_TEXT]);
+	y += ui_wrap(u, p->win, y, 0, p->w, p->h - y, 2, addr, u->attr[R_TEXT]);
 	if (b->note[0] && y < p->h) /* what inet_addr made of "1.2.3" or "010.0.0.1" */
 		y += ui_wrap(u, p->win, y, 0, p->w, p->h - y, 2, b->note, u->attr[R_TEXT]);
 	/* The broadcast address is no failure: inet_addr read it, and its bytes

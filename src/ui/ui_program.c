@@ -33,6 +33,7 @@ struct pline {
 	long done_ret;  /* and its result */
 	int done_err;
 	unsigned char prog, child; /* PL_CALL, PL_DATA: whose (client2, server.1) */
+	bool named;     /* PL_OUT: its text is "[client2] > TEXT" already */
 };
 
 /* Lines derived from the log, per side, kept up to date incrementally so
@@ -133,9 +134,12 @@ static void sync_prog(const struct session *s, enum side side, struct pgm *pg)
 		 * (server.1) shares the side's pane: its lines say whose they are. */
 		char named[1024];
 		const char *text = e->text;
-		if ((e->prog > 1 || e->child) && text && (e->kind == EV_CALL || e->kind == EV_DATA || e->kind == EV_OUTPUT)) {
-			char who[16];
+		if ((e->prog > 1 || e->child || e->thread) && text &&
+		    (e->kind == EV_CALL || e->kind == EV_DATA || e->kind == EV_OUTPUT)) {
+			char who[24];
 			cmd_prog_name(e->side, e->prog, e->child, who, sizeof(who));
+			if (e->thread) /* a traced program's thread: "[client/t2]" */
+				snprintf(who + strlen(who), sizeof(who) - strlen(who), "/t%d", e->thread);
 			/* what the program wrote follows its "> " mark, the name before it */
 			snprintf(named, sizeof(named), "[%s] %s%s", who, e->kind == EV_OUTPUT ? "> " : "", text);
 			text = named;
@@ -176,7 +180,8 @@ static void sync_prog(const struct session *s, enum side side, struct pgm *pg)
 					add_line(pg, (struct pline){ .kind = PL_STMT, .at = i }, e->sa->code[st]);
 			break;
 		case EV_OUTPUT:
-			add_line(pg, (struct pline){ .kind = PL_OUT, .at = i, .prog = e->prog, .child = e->child }, text);
+			add_line(pg, (struct pline){ .kind = PL_OUT, .at = i, .prog = e->prog, .child = e->child,
+						     .named = text != e->text }, text);
 			break;
 		case EV_DATA:
 			add_line(pg, (struct pline){ .kind = PL_DATA, .at = i, .fd = e->fd, .prog = e->prog, .child = e->child },
@@ -350,7 +355,7 @@ static const char *line_text(struct ui *u, const struct ui_pane *p, const struct
 	case PL_STMT:
 		return pl->text;
 	case PL_OUT: /* "> TEXT", or "[client2] > TEXT" (sync_prog) */
-		if (pl->prog > 1 || pl->child)
+		if (pl->named)
 			return pl->text;
 		snprintf(buf, len, "> %s", pl->text);
 		return buf;
