@@ -31,6 +31,7 @@ struct layout {
 	int rows_want;   /* the table lines its rows needed, without their notes */
 	int xs_want;     /* the explorer: the programs' split its step needed (explorer_calls) */
 	int output_want; /* the program lines of a step whose program printed (step_need's output) */
+	int status_rows; /* the explorer's step took rows: the narration's rows then (ui_status_rows) */
 	/* Boxes that are not panes: --compare's heading lines. */
 	int nbox;
 	struct box { int y, x, h, w; } box[4];
@@ -159,6 +160,25 @@ static struct step_need step_need(struct ui *u, int which, int width)
 	if (n.bottom == 1)
 		n.bottom = 0;
 	return n;
+}
+
+/* The bottom panes' floor in the explorer's step: three lines when it put
+ * frames on the wire (the ladder's newest arrows), else one (the
+ * sockaddr's 16 bytes), and the rows a long narration covers. */
+static int explorer_bottom(struct ui *u)
+{
+	const struct session *s = &u->line_app->log;
+	/* A long narration covers the frame's bottom border, then pane rows. */
+	int n = 1, cover = ui_status_rows(u) - 2;
+	lay.status_rows = cover + 2;
+	for (size_t i = u->line_log > s->first ? u->line_log : s->first; i < s->n; i++) {
+		const struct event *e = session_at(s, i);
+		if (e && e->kind == EV_FRAME) {
+			n = 3;
+			break;
+		}
+	}
+	return n + (cover > 0 ? cover : 0);
 }
 
 /* The table lines of the rows the explorer's step made, the header included. */
@@ -320,12 +340,13 @@ static void layout_explorer(struct ui *u, int W, int F)
 		th = rows * 33 / 100 < 5 ? 5 : rows * 33 / 100;
 		/* The explorer's step (your program's, n): its calls and the
 		 * program's output whole. The table yields down to the rows the
-		 * step made, the bottom panes down to three lines. */
+		 * step made, the bottom panes down to three lines (one when the
+		 * step sent no frame). */
 		int need = explorer_calls(u, W, ph, &xs);
 		lay.calls_want = need;
 		lay.xs_want = xs;
 		if (need > ph) {
-			int trows = explorer_table(u), most = rows - (trows > th ? th : trows) - 3;
+			int trows = explorer_table(u), most = rows - (trows > th ? th : trows) - explorer_bottom(u);
 			int want = need < most ? need : most;
 			if (want > ph) {
 				int more = want - ph, take = th - trows < more ? th - trows : more;
@@ -592,6 +613,8 @@ bool ui_layout_stale(struct ui *u)
 	if (!u->nles && !u->zoom && !lay.small && !u->compare) {
 		int rows = lay.rows - 6, ph = rows * 30 / 100 < 4 ? 4 : rows * 30 / 100; /* layout_explorer's */
 		int xs, need = explorer_calls(u, lay.cols, ph, &xs);
+		if (lay.status_rows && ui_status_rows(u) != lay.status_rows)
+			return true; /* the narration's rows cover the step's bottom panes */
 		return need != lay.calls_want || xs != lay.xs_want; /* your program's step takes the room it needs */
 	}
 	if (!u->nles || u->zoom || lay.small)

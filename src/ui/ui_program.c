@@ -47,6 +47,8 @@ struct pgm {
 	size_t next;            /* first log event not looked at */
 	enum proto proto;
 	unsigned long dropped;  /* lines dropped to keep PROG_KEEP */
+	unsigned char sa[16];   /* the bytes after the newest sockaddr statements shown, */
+	int sa_prog;            /* and whose they were (prog * 256 + child + 1; 0: none) */
 	bool missed;            /* the log dropped events before they were read */
 };
 
@@ -175,9 +177,16 @@ static void sync_prog(const struct session *s, enum side side, struct pgm *pg)
 		case EV_SOCKADDR:
 			if (!e->sa)
 				break;
+			/* A traced program's call: one comment, the bytes read from its
+			 * memory; none when its own statements just made them (the watch). */
+			if (!e->sa->code[SA_MEMSET][0] && pg->sa_prog == e->prog * 256 + e->child + 1 &&
+			    !memcmp(pg->sa, e->sa->bytes[SA_PORT], 16))
+				break;
 			for (int st = 0; st < SA_NSTAGES; st++)
-				if (e->sa->code[st][0]) /* a traced program's: the one line read from its memory */
+				if (e->sa->code[st][0])
 					add_line(pg, (struct pline){ .kind = PL_STMT, .at = i }, e->sa->code[st]);
+			pg->sa_prog = e->sa->code[SA_MEMSET][0] ? e->prog * 256 + e->child + 1 : 0;
+			memcpy(pg->sa, e->sa->bytes[SA_PORT], 16);
 			break;
 		case EV_OUTPUT:
 			add_line(pg, (struct pline){ .kind = PL_OUT, .at = i, .prog = e->prog, .child = e->child,

@@ -68,6 +68,9 @@ void ui_draw_small(struct ui *u);
 
 /* The two lines below the frame: narration (or an error) and key hints. */
 void ui_draw_status(struct ui *u);
+/* The rows the narration takes now: 1, or more for a long one, which takes
+ * the rows above its line (the frame's bottom border, then the panes'). */
+int ui_status_rows(struct ui *u);
 
 /* ui_panes.c: every pane of the screen reads its log's new events (drawn
  * or not); every pane forgets what it read from its log (rebuilt from index 0). */
