@@ -134,6 +134,7 @@ static void signals_restore(void)
 }
 static void draw(struct ui *u)
 {
+	u->status_rows = ui_status_rows(u); /* the layout gives the rows a long narration covers */
 	if (ui_layout_stale(u))
 		ui_layout(u);
 	ui_panes_update(u);

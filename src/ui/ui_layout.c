@@ -169,7 +169,7 @@ static int explorer_bottom(struct ui *u)
 {
 	const struct session *s = &u->line_app->log;
 	/* A long narration covers the frame's bottom border, then pane rows. */
-	int n = 1, cover = ui_status_rows(u) - 2;
+	int n = 1, cover = u->status_rows - 2;
 	lay.status_rows = cover + 2;
 	for (size_t i = u->line_log > s->first ? u->line_log : s->first; i < s->n; i++) {
 		const struct event *e = session_at(s, i);
@@ -613,7 +613,7 @@ bool ui_layout_stale(struct ui *u)
 	if (!u->nles && !u->zoom && !lay.small && !u->compare) {
 		int rows = lay.rows - 6, ph = rows * 30 / 100 < 4 ? 4 : rows * 30 / 100; /* layout_explorer's */
 		int xs, need = explorer_calls(u, lay.cols, ph, &xs);
-		if (lay.status_rows && ui_status_rows(u) != lay.status_rows)
+		if (lay.status_rows && u->status_rows != lay.status_rows)
 			return true; /* the narration's rows cover the step's bottom panes */
 		return need != lay.calls_want || xs != lay.xs_want; /* your program's step takes the room it needs */
 	}

@@ -134,6 +134,7 @@ struct ui {
 	size_t step_log[2];   /* each lab's log.n when the step shown began: what is newer, that step made */
 	struct app *line_app; /* the lab of the last line typed or stepped (n), and its log.n then: */
 	size_t line_log;      /* what is newer, that line made (the explorer's step) */
+	int status_rows;      /* the narration's rows when last drawn (ui_status_rows): more than 2 cover panes */
 	bool broken;          /* a lab could not be rebuilt: the lesson cannot go on */
 	attr_t attr[R_COUNT_];
 	bool utf8;
