@@ -134,6 +134,7 @@ static void signals_restore(void)
 }
 static void draw(struct ui *u)
 {
+	u->status_rows = ui_status_rows(u); /* the layout gives the rows a long narration covers */
 	if (ui_layout_stale(u))
 		ui_layout(u);
 	ui_panes_update(u);
@@ -261,6 +262,10 @@ static int loop(struct ui *u)
 	while (!u->quit && !got_quit) {
 		if (ui_steps_busy(u) && !ui_steps_settling(u)) {
 			ui_steps_advance(u); /* commands up to the next that must settle */
+			dirty = true;
+		}
+		if (ui_steps_own_again(u)) { /* an n pressed while your program's last step settled */
+			ui_keys_run(u, 'n');
 			dirty = true;
 		}
 		if (dirty) {

@@ -178,7 +178,10 @@ static void hex_title(struct ui *u, struct ui_pane *p, char *buf, size_t len)
 	}
 	char var[40];
 	var_name(&e->sa, var, sizeof(var));
-	snprintf(buf, len, "sockaddr_in %s %s %s", var, ui_glyph(u, G_DOT), side_name(e->side));
+	const char *c = e->sa.code[SA_PORT];
+	if (!var[0] && !strncmp(c, "/* ", 3)) /* a traced program's, read from its memory: the call's */
+		snprintf(var, sizeof(var), "of %.*s()", (int)strcspn(c + 3, "(:"), c + 3);
+	snprintf(buf, len, "sockaddr_in%s%s %s %s", var[0] ? " " : "", var, ui_glyph(u, G_DOT), side_name(e->side));
 }
 
 /* Bytes from..to-1 of stage st on row y, from the label column on: each

@@ -35,9 +35,12 @@ struct app *ui_target(struct ui *u)
 	return u->a;
 }
 
-void ui_run_line(struct ui *u, const char *line)
+int ui_run_line(struct ui *u, const char *line)
 {
 	char err[CMD_ERR_MAX] = "";
+	/* What the line makes is the explorer's step (ui_program.c shows it whole). */
+	u->line_app = ui_target(u);
+	u->line_log = u->line_app->log.n;
 	int rc = app_exec_line(ui_target(u), line, err, sizeof(err));
 	ui_log("exec \"%s\" -> %d%s%s", line, rc, err[0] ? ": " : "", err);
 	/* A call that puts nothing on the wire (closing a UDP socket) wakes no
@@ -50,6 +53,7 @@ void ui_run_line(struct ui *u, const char *line)
 	/* Lines pasted or typed ahead run many to one draw: the panes read
 	 * each line's events now, before the bounded log drops them. */
 	ui_panes_update(u);
+	return rc;
 }
 
 static void focus_step(struct ui *u, int d)
@@ -80,7 +84,10 @@ static int k_stop(struct ui *u, int k)
 static int k_wait(struct ui *u, int k)
 {
 	(void)k;
-	ui_notice(u, false, "step %d is running: commands wait until it ends (Esc stops it)", u->step);
+	if (u->nles)
+		ui_notice(u, false, "step %d is running: commands wait until it ends (Esc stops it)", u->step);
+	else
+		ui_notice(u, false, "your program's step is settling: commands wait until it ends (Esc stops waiting)");
 	return UH_REDRAW;
 }
 
@@ -183,14 +190,18 @@ static void step_own(struct ui *u)
 		snprintf(prog, sizeof(prog), "%s", side_name(side));
 	}
 	snprintf(line, sizeof(line), "%s next", prog);
-	ui_run_line(u, line);
+	/* As --batch does, the network settles after it: the step's end is
+	 * what the screen shows, and the --log says when. */
+	int rc = ui_run_line(u, line);
+	ui_steps_own(u, ui_target(u), rc, line);
 }
 
 /* n, b, r; without a lesson n steps your own program, b and r are the focused pane's. */
 static int k_step(struct ui *u, int k)
 {
 	if (!u->nles && (k == 'n' || k == ' ')) {
-		step_own(u);
+		if (!ui_steps_own_queue(u)) /* one settling: this n comes after it */
+			step_own(u);
 		return UH_REDRAW;
 	}
 	if (k != 'n' && k != ' ' && !u->nles)

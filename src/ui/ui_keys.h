@@ -36,7 +36,8 @@ bool ui_keys_hint(enum ui_hint_mode m, size_t i, const char **key, const char **
 
 /* The lab that keys and the ':' line act on (--compare: the focused half's). */
 struct app *ui_target(struct ui *u);
-/* Run one command line as the user typed it: errors go to the narration. */
-void ui_run_line(struct ui *u, const char *line);
+/* Run one command line as the user typed it: errors go to the narration.
+ * Returns app_exec_line's (1 ran, 0 nothing, 2 an expect failed, <0 refused). */
+int ui_run_line(struct ui *u, const char *line);
 
 #endif

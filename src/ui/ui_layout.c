@@ -29,6 +29,9 @@ struct layout {
 	int table_want;  /* the table lines its rows needed then */
 	int calls_want;  /* the program lines its current calls needed then */
 	int rows_want;   /* the table lines its rows needed, without their notes */
+	int xs_want;     /* the explorer: the programs' split its step needed (explorer_calls) */
+	int output_want; /* the program lines of a step whose program printed (step_need's output) */
+	int status_rows; /* the explorer's step took rows: the narration's rows then (ui_status_rows) */
 	/* Boxes that are not panes: --compare's heading lines. */
 	int nbox;
 	struct box { int y, x, h, w; } box[4];
@@ -114,6 +117,7 @@ struct step_need {
 	int table;     /* table lines for the rows the step printed (header, rows, their notes) */
 	int rows;      /* the same without the notes */
 	int bottom;    /* the step is about the sockaddr, conversion or ladder pane: the lines it needs; 0: not */
+	int output;    /* a program printed in the step: the program lines of the whole step; 0: none did */
 };
 
 /* Table lines of the rows the step has added so far in lab which (each row
@@ -138,21 +142,114 @@ static int step_table_lines(const struct ui *u, int which, int width, int *rows)
 
 static struct step_need step_need(struct ui *u, int which, int width)
 {
-	struct step_need n = { 0, 0, 0, 0, false };
+	struct step_need n = { 0, 0, 0, 0, 0, 0 };
 	if (which >= u->nles)
 		return n;
 	n.text = ui_lesson_rows_of(u, which, width);
 	/* --compare's halves are a column each: both programs at the half's width. */
 	int ps = which ? P_SERVER_B : P_SERVER, pc = which ? P_CLIENT_B : P_CLIENT;
 	int ws = u->compare ? width : COLS / 2 - 1, wc = u->compare ? width : COLS - 2 - COLS / 2;
-	int a = ui_program_rows(u, &u->pane[ps], ws), b = ui_program_rows(u, &u->pane[pc], wc);
+	int a = ui_program_rows(u, &u->pane[ps], ws, false), b = ui_program_rows(u, &u->pane[pc], wc, false);
 	n.calls = a > b ? a : b;
+	a = ui_program_output_rows(u, &u->pane[ps], ws);
+	b = ui_program_output_rows(u, &u->pane[pc], wc);
+	n.output = a > b ? a : b;
 	n.table = step_table_lines(u, which, width, &n.rows);
 	const struct lesson_step *st = ui_lesson_current(u, which);
 	n.bottom = st ? lesson_step_pane_lines(st) : 0; /* lesson_fit.h: what the step shows */
 	if (n.bottom == 1)
 		n.bottom = 0;
 	return n;
+}
+
+/* The bottom panes' floor in the explorer's step: three lines when it put
+ * frames on the wire (the ladder's newest arrows), else one (the
+ * sockaddr's 16 bytes), and the rows a long narration covers. */
+static int explorer_bottom(struct ui *u)
+{
+	const struct session *s = &u->line_app->log;
+	/* A long narration covers the frame's bottom border, then pane rows. */
+	int n = 1, cover = u->status_rows - 2;
+	lay.status_rows = cover + 2;
+	for (size_t i = u->line_log > s->first ? u->line_log : s->first; i < s->n; i++) {
+		const struct event *e = session_at(s, i);
+		if (e && e->kind == EV_FRAME) {
+			n = 3;
+			break;
+		}
+	}
+	return n + (cover > 0 ? cover : 0);
+}
+
+/* The table lines of the rows the explorer's step made, the header included. */
+static int explorer_table(const struct ui *u)
+{
+	if (!u->line_app)
+		return 2;
+	const struct session *s = &u->line_app->log;
+	int n = 1;
+	for (size_t i = u->line_log > s->first ? u->line_log : s->first; i < s->n; i++) {
+		const struct event *e = session_at(s, i);
+		if (e && e->kind == EV_ROW && e->row)
+			n++;
+	}
+	return n < 2 ? 2 : n;
+}
+
+/* The explorer's step, the last line typed or stepped (n): the program
+ * panes' rows that show what it made whole (ui_program_rows), at the split
+ * *xs (the column of the line between them). W / 2 when they fit in the
+ * programs' usual rows (fit); else the split, from W / 5 to 4 W / 5, that
+ * needs the fewest rows, the nearest W / 2 of those: a program whose output
+ * is long takes the wider pane, and the table and bottom panes keep more. */
+static int explorer_calls(struct ui *u, int W, int fit, int *xs)
+{
+	*xs = W / 2;
+	if (!u->line_app)
+		return 0;
+	int best = -1, bx = W / 2;
+	for (int d = 0; d <= W / 2 - W / 5; d++) {
+		for (int sgn = -1; sgn <= 1; sgn += 2) {
+			int x = W / 2 + sgn * d;
+			int a = ui_program_rows(u, &u->pane[P_SERVER], x - 1, true);
+			int b = ui_program_rows(u, &u->pane[P_CLIENT], W - 2 - x, true);
+			int m = a > b ? a : b;
+			if (m <= fit && d == 0)
+				return m;
+			if (best < 0 || m < best) {
+				best = m;
+				bx = x;
+			}
+			if (d == 0)
+				break;
+		}
+	}
+	*xs = bx;
+	return best;
+}
+
+/* A lesson's step whose program printed more than its pane of ph rows
+ * shows at W / 2: the split, from W / 5 to 4 W / 5, that shows the most of
+ * it, each program's current call whole (the nearest W / 2 of those). */
+static int lesson_split(struct ui *u, int W, int ph)
+{
+	int best = -1, bx = W / 2;
+	for (int d = 0; d <= W / 2 - W / 5; d++) {
+		for (int sgn = -1; sgn <= 1; sgn += 2) {
+			int x = W / 2 + sgn * d, ws = x - 1, wc = W - 2 - x;
+			int a = ui_program_output_rows(u, &u->pane[P_SERVER], ws);
+			int b = ui_program_output_rows(u, &u->pane[P_CLIENT], wc);
+			int m = a > b ? a : b;
+			if (ui_program_rows(u, &u->pane[P_SERVER], ws, false) <= ph &&
+			    ui_program_rows(u, &u->pane[P_CLIENT], wc, false) <= ph && (best < 0 || m < best)) {
+				best = m;
+				bx = x;
+			}
+			if (d == 0)
+				break;
+		}
+	}
+	return bx;
 }
 
 /* Take up to *deficit lines from *h, down to floor. */
@@ -192,7 +289,7 @@ static void yield(int *h, int floor, int *deficit)
 static void layout_explorer(struct ui *u, int W, int F)
 {
 	int rows = F - 4, lh = 0;
-	int ph, th;
+	int ph, th, xs = W / 2;
 	if (u->nles) {
 		rows--; /* one more border: above the lesson pane */
 		struct step_need need = step_need(u, 0, W - 2);
@@ -200,6 +297,7 @@ static void layout_explorer(struct ui *u, int W, int F)
 		lay.table_want = need.table;
 		lay.calls_want = need.calls;
 		lay.rows_want = need.rows;
+		lay.output_want = need.output;
 		lh = need.text < 1 ? 1 : need.text;
 		int rest = rows - lh;
 		int calls = need.calls < 3 ? 3 : need.calls > 6 ? 6 : need.calls;
@@ -225,6 +323,14 @@ static void layout_explorer(struct ui *u, int W, int F)
 			pane_place(u, P_LESSON, 1, 1, F - 2, W - 2);
 			return;
 		}
+		/* A program printed in the step (your own program's output): room to
+		 * spare goes to the program panes first, up to the whole step. */
+		int spare = rest - ph - th - bwant;
+		if (deficit <= 0 && need.output > ph && spare > 0)
+			ph += spare < need.output - ph ? spare : need.output - ph;
+		if (need.output > ph) /* still more: the program with the longer lines takes the wider pane */
+			xs = lesson_split(u, W, ph);
+		lay.xs_want = xs;
 		if (deficit > 0) /* no room left for the whole narration: lesson_fit refuses this at load */
 			lh = lh - deficit < 1 ? 1 : lh - deficit;
 		else if (!need.bottom && deficit < 0) /* room to spare: the table's older rows have it */
@@ -232,10 +338,26 @@ static void layout_explorer(struct ui *u, int W, int F)
 	} else {
 		ph = rows * 30 / 100 < 4 ? 4 : rows * 30 / 100;
 		th = rows * 33 / 100 < 5 ? 5 : rows * 33 / 100;
+		/* The explorer's step (your program's, n): its calls and the
+		 * program's output whole. The table yields down to the rows the
+		 * step made, the bottom panes down to three lines (one when the
+		 * step sent no frame). */
+		int need = explorer_calls(u, W, ph, &xs);
+		lay.calls_want = need;
+		lay.xs_want = xs;
+		if (need > ph) {
+			int trows = explorer_table(u), most = rows - (trows > th ? th : trows) - explorer_bottom(u);
+			int want = need < most ? need : most;
+			if (want > ph) {
+				int more = want - ph, take = th - trows < more ? th - trows : more;
+				ph = want;
+				th -= take > 0 ? take : 0;
+			}
+		}
 	}
 	rows -= lh;
 	int bh = rows - ph - th;
-	lay.xs = W / 2;
+	lay.xs = xs;
 	int hexw = W * 42 / 100;
 	hexw = hexw < 36 ? 36 : hexw > 60 ? 60 : hexw;
 	int tcols, trows = ui_hex_table_size(u, &tcols);
@@ -488,9 +610,18 @@ bool ui_layout_stale(struct ui *u)
 	 * longer of the two halves', both boxes the same height). */
 	if (!u->zoom && !lay.small && !u->compare && ui_hex_table_size(u, NULL) != lay.hextable_want)
 		return true; /* a table came or went: it takes the room it needs */
+	if (!u->nles && !u->zoom && !lay.small && !u->compare) {
+		int rows = lay.rows - 6, ph = rows * 30 / 100 < 4 ? 4 : rows * 30 / 100; /* layout_explorer's */
+		int xs, need = explorer_calls(u, lay.cols, ph, &xs);
+		if (lay.status_rows && u->status_rows != lay.status_rows)
+			return true; /* the narration's rows cover the step's bottom panes */
+		return need != lay.calls_want || xs != lay.xs_want; /* your program's step takes the room it needs */
+	}
 	if (!u->nles || u->zoom || lay.small)
 		return false;
 	struct step_need n = need_now(u);
+	if (!u->compare && n.output != lay.output_want)
+		return true; /* a program printed: its lines want the room (and the split) */
 	return n.text != lay.lesson_want || n.table != lay.table_want || n.calls != lay.calls_want;
 }
 

@@ -132,6 +132,9 @@ struct ui {
 	int fails;            /* failures of the steps run (refused lines, expects not held) */
 	unsigned lesson_seq[2];   /* each lab's log.seq after the last step: a command typed since? */
 	size_t step_log[2];   /* each lab's log.n when the step shown began: what is newer, that step made */
+	struct app *line_app; /* the lab of the last line typed or stepped (n), and its log.n then: */
+	size_t line_log;      /* what is newer, that line made (the explorer's step) */
+	int status_rows;      /* the narration's rows when last drawn (ui_status_rows): more than 2 cover panes */
 	bool broken;          /* a lab could not be rebuilt: the lesson cannot go on */
 	attr_t attr[R_COUNT_];
 	bool utf8;
@@ -176,8 +179,12 @@ int ui_frame_detail_lines(const struct wire_frame *f);
 int ui_hex_table_size(struct ui *u, int *cols);
 
 /* Rows a program pane needs at this content width to show its current
- * call whole and every line after it (ui_program.c): the layout's floor. */
-int ui_program_rows(struct ui *u, struct ui_pane *p, int width);
+ * call whole and every line after it; step: from the step's first line on,
+ * its calls and the program's output whole (ui_program.c): the layout's floor. */
+int ui_program_rows(struct ui *u, struct ui_pane *p, int width, bool step);
+/* The same from the step's first line, when the program printed in the
+ * step (a traced program's output); 0 when it did not. */
+int ui_program_output_rows(struct ui *u, struct ui_pane *p, int width);
 
 /* Rows the lesson pane wants at this content width: the current step's
  * narration (ui_lesson.c), so that the box takes only the lines it needs. */

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum pl_kind { PL_CALL, PL_STMT, PL_DATA, PL_OUT };
+enum pl_kind { PL_CALL, PL_STMT, PL_DATA, PL_OUT, PL_WHY };
 
 /* One line of a program, copied out of the log: the log drops its oldest
  * events, the program keeps its lines. */
@@ -33,6 +33,7 @@ struct pline {
 	long done_ret;  /* and its result */
 	int done_err;
 	unsigned char prog, child; /* PL_CALL, PL_DATA: whose (client2, server.1) */
+	bool named;     /* PL_OUT: its text is "[client2] > TEXT" already */
 };
 
 /* Lines derived from the log, per side, kept up to date incrementally so
@@ -46,6 +47,8 @@ struct pgm {
 	size_t next;            /* first log event not looked at */
 	enum proto proto;
 	unsigned long dropped;  /* lines dropped to keep PROG_KEEP */
+	unsigned char sa[16];   /* the bytes after the newest sockaddr statements shown, */
+	int sa_prog;            /* and whose they were (prog * 256 + child + 1; 0: none) */
 	bool missed;            /* the log dropped events before they were read */
 };
 
@@ -99,6 +102,23 @@ static bool made_in_place(struct pgm *pg, const struct event *e, size_t i, const
 	return false;
 }
 
+/* An explanation of the errno the program's newest call returned
+ * ("ECONNREFUSED: nobody listens ..."): it goes under the call. */
+static bool errno_explained(const struct pgm *pg, const struct event *e)
+{
+	if (!e->text)
+		return false;
+	for (size_t k = pg->n; k-- > 0;) {
+		const struct pline *pl = &pg->l[k];
+		if (pl->kind != PL_CALL || pl->prog != e->prog || pl->child != e->child)
+			continue;
+		int err = pl->has_done ? pl->done_err : pl->err;
+		size_t n = err ? strlen(errno_name(err)) : 0;
+		return n && pl->fd == e->fd && !strncmp(e->text, errno_name(err), n) && !strncmp(e->text + n, ": ", 2);
+	}
+	return false;
+}
+
 static void sync_prog(const struct session *s, enum side side, struct pgm *pg)
 {
 	if (s->n < pg->next)
@@ -122,7 +142,8 @@ static void sync_prog(const struct session *s, enum side side, struct pgm *pg)
 			cmd_prog_name(e->side, e->prog, e->child, who, sizeof(who));
 			if (e->thread) /* a traced program's thread: "[client/t2]" */
 				snprintf(who + strlen(who), sizeof(who) - strlen(who), "/t%d", e->thread);
-			snprintf(named, sizeof(named), "[%s] %s", who, text);
+			/* what the program wrote follows its "> " mark, the name before it */
+			snprintf(named, sizeof(named), "[%s] %s%s", who, e->kind == EV_OUTPUT ? "> " : "", text);
 			text = named;
 		}
 		switch (e->kind) {
@@ -156,15 +177,29 @@ static void sync_prog(const struct session *s, enum side side, struct pgm *pg)
 		case EV_SOCKADDR:
 			if (!e->sa)
 				break;
+			/* A traced program's call: one comment, the bytes read from its
+			 * memory; none when its own statements just made them (the watch). */
+			if (!e->sa->code[SA_MEMSET][0] && pg->sa_prog == e->prog * 256 + e->child + 1 &&
+			    !memcmp(pg->sa, e->sa->bytes[SA_PORT], 16))
+				break;
 			for (int st = 0; st < SA_NSTAGES; st++)
-				add_line(pg, (struct pline){ .kind = PL_STMT, .at = i }, e->sa->code[st]);
+				if (e->sa->code[st][0])
+					add_line(pg, (struct pline){ .kind = PL_STMT, .at = i }, e->sa->code[st]);
+			pg->sa_prog = e->sa->code[SA_MEMSET][0] ? e->prog * 256 + e->child + 1 : 0;
+			memcpy(pg->sa, e->sa->bytes[SA_PORT], 16);
 			break;
 		case EV_OUTPUT:
-			add_line(pg, (struct pline){ .kind = PL_OUT, .at = i, .prog = e->prog, .child = e->child }, text);
+			add_line(pg, (struct pline){ .kind = PL_OUT, .at = i, .prog = e->prog, .child = e->child,
+						     .named = text != e->text }, text);
 			break;
 		case EV_DATA:
 			add_line(pg, (struct pline){ .kind = PL_DATA, .at = i, .fd = e->fd, .prog = e->prog, .child = e->child },
 				 text);
+			break;
+		case EV_INFO:
+			if (errno_explained(pg, e))
+				add_line(pg, (struct pline){ .kind = PL_WHY, .at = i, .fd = e->fd, .prog = e->prog,
+							     .child = e->child }, e->text);
 			break;
 		case EV_ROW:
 			if (e->row && e->row->proto != PROTO_NONE)
@@ -279,21 +314,25 @@ static const char *result_text(struct ui *u, const struct ui_pane *p, const stru
 	return buf;
 }
 
-/* The current call shown whole: its code cut into rows, the first at the
- * pane's code column and the others indented two more, each cut after its
- * last blank (a word is cut only when it fills a row), the result after the last
- * row (on a row of its own when it does not fit there). The code is ASCII:
- * the engine escapes every other byte. Returns the rows (at most
- * CALL_ROWS_MAX); off[i] is where row i starts. */
-#define CALL_ROWS_MAX 6
-#define CALL_INDENT 2
+/* A line shown whole: its text cut into rows, the first at the pane's code
+ * column and the others indented two more, each cut after its last blank (a
+ * word is cut only when it fills a row), the result (rw columns) after the
+ * last row (on a row of its own when it does not fit there). The text is
+ * ASCII: the engine escapes every other byte. Returns the rows (at most
+ * WRAP_MAX: what is longer is cut there); off[i] is where row i starts. */
+#define WRAP_MAX 12
+#define WRAP_INDENT 2
 
-static int call_layout(const char *code, int rw, int avail, size_t off[CALL_ROWS_MAX + 1])
+static int wrap_layout(const char *code, int rw, int avail, size_t off[WRAP_MAX + 1])
 {
+	/* A program's output ("> [0]=2,[1]=0,...") is cut at a blank only
+	 * past a third of the row: "> " is not worth a row of its own. */
+	bool out = code[0] == '>' || strstr(code, "] > ") != NULL;
 	size_t len = strlen(code), at = 0;
 	int rows = 0;
-	while (rows < CALL_ROWS_MAX) {
-		size_t cap = (size_t)(rows == 0 ? avail : avail - CALL_INDENT);
+	while (rows < WRAP_MAX) {
+		int c = rows == 0 ? avail : avail - WRAP_INDENT;
+		size_t cap = (size_t)(c > 1 ? c : 1);
 		off[rows++] = at;
 		if (len - at + (size_t)rw <= cap)
 			break; /* the rest and the result fit */
@@ -301,8 +340,8 @@ static int call_layout(const char *code, int rw, int avail, size_t off[CALL_ROWS
 			at = len;
 			continue;
 		}
-		size_t cut = at + cap;
-		for (size_t i = at + cap; i > at + 1; i--)
+		size_t cut = at + cap, least = out ? cap / 3 : 1;
+		for (size_t i = at + cap; i > at + least; i--)
 			if (code[i - 1] == ' ') {
 				cut = i;
 				break;
@@ -313,47 +352,133 @@ static int call_layout(const char *code, int rw, int avail, size_t off[CALL_ROWS
 	return rows;
 }
 
-static const char *call_result(struct ui *u, const struct ui_pane *p, const struct pline *pl, char *buf, size_t len, enum ui_role *role,
-			       int avail)
+/* A line's text as the pane shows it, and its role. */
+static const char *line_text(struct ui *u, const struct ui_pane *p, const struct pline *pl, bool is_cur, char *buf,
+			     size_t len, enum ui_role *role)
 {
+	*role = R_MINOR;
+	switch (pl->kind) {
+	case PL_CALL:
+		*role = is_cur ? R_CURRENT : R_TEXT;
+		return pl->text;
+	case PL_STMT:
+		return pl->text;
+	case PL_OUT: /* "> TEXT", or "[client2] > TEXT" (sync_prog) */
+		if (pl->named)
+			return pl->text;
+		snprintf(buf, len, "> %s", pl->text);
+		return buf;
+	case PL_DATA:
+		if (hidden(u, p, pl, EX_DATA)) /* what recv filled in: the student guesses first */
+			snprintf(buf, len, "/* received ?? */");
+		else
+			snprintf(buf, len, "/* %s */", pl->text);
+		return buf;
+	case PL_WHY:
+		if (hidden(u, p, pl, EX_RESULT)) /* the errno is the answer asked for */
+			snprintf(buf, len, "/* ?? */");
+		else
+			snprintf(buf, len, "/* %s */", pl->text);
+		return buf;
+	}
+	return "";
+}
+
+/* A call's result, shown whole after its code: "(waited)" is worth a word,
+ * not a row of its own. NULL for a line that is not a call. */
+static const char *whole_result(struct ui *u, const struct ui_pane *p, const struct pline *pl, char *buf, size_t len,
+				enum ui_role *role, int avail)
+{
+	if (pl->kind != PL_CALL)
+		return NULL;
 	const char *res = result_text(u, p, pl, buf, len, role);
-	/* "(waited)" is worth a word, not a row of its own. */
-	size_t off[CALL_ROWS_MAX + 1];
+	size_t off[WRAP_MAX + 1];
 	char *w = strstr(buf, " (waited)");
-	if (w && res == buf && call_layout(pl->text, ui_width(u, res) + 1, avail, off) >
-				     call_layout(pl->text, ui_width(u, res) + 1 - 9, avail, off))
+	if (w && res == buf && wrap_layout(pl->text, ui_width(u, res) + 1, avail, off) >
+				     wrap_layout(pl->text, ui_width(u, res) + 1 - 9, avail, off))
 		*w = '\0';
 	return res;
 }
 
-static int call_rows(struct ui *u, const struct ui_pane *p, const struct pline *pl, int avail)
+/* The log index from which a line is the step's: where the lesson step
+ * shown began, while no command was typed since; else where the last line
+ * typed or stepped (n) began; SIZE_MAX when none was in this lab. */
+static size_t step_from(const struct ui *u, const struct ui_pane *p)
 {
-	char rbuf[64];
-	enum ui_role role;
-	size_t off[CALL_ROWS_MAX + 1];
-	const char *res = call_result(u, p, pl, rbuf, sizeof(rbuf), &role, avail);
-	return call_layout(pl->text, ui_width(u, res) + 1, avail, off);
+	for (int k = 0; k < u->nles && k < 2; k++)
+		if (u->les[k].a == p->a && u->step > 0 && (u->stepping || p->a->log.seq == u->lesson_seq[k]))
+			return u->step_log[k];
+	return u->line_app == p->a ? u->line_log : (size_t)-1;
 }
 
-static void draw_call_row(struct ui *u, struct ui_pane *p, int row, const struct pline *pl, int sub,
-			  const char *mark)
+/* What the step made (a call with its result and its errno's explanation,
+ * the program's output) is shown whole; the lines before it, and the statements and notes (the hex
+ * pane has their bytes), one row each. */
+static bool whole(const struct pline *pl, size_t from)
 {
-	char rbuf[64];
-	enum ui_role rrole;
+	if (pl->kind != PL_CALL && pl->kind != PL_OUT && pl->kind != PL_WHY)
+		return false;
+	return pl->at >= from || (pl->has_done && pl->done_at >= from);
+}
+
+/* The rows a line takes: whole (is_cur, or the step's), or one. */
+static int line_rows(struct ui *u, const struct ui_pane *p, const struct pline *pl, bool is_cur, int avail)
+{
+	char tbuf[1100], rbuf[64];
+	enum ui_role role;
+	size_t off[WRAP_MAX + 1];
+	const char *text = line_text(u, p, pl, is_cur, tbuf, sizeof(tbuf), &role);
+	const char *res = whole_result(u, p, pl, rbuf, sizeof(rbuf), &role, avail);
+	return wrap_layout(text, res ? ui_width(u, res) + 1 : 0, avail, off);
+}
+
+static void draw_whole_row(struct ui *u, struct ui_pane *p, int row, const struct pline *pl, bool is_cur, int sub,
+			   const char *mark)
+{
+	char tbuf[1100], rbuf[64];
+	enum ui_role role, rrole = R_RET;
 	int avail = p->w - 2;
-	const char *res = call_result(u, p, pl, rbuf, sizeof(rbuf), &rrole, avail);
-	int rw = ui_width(u, res) + 1;
-	size_t off[CALL_ROWS_MAX + 1];
-	int rows = call_layout(pl->text, rw, avail, off);
+	const char *text = line_text(u, p, pl, is_cur, tbuf, sizeof(tbuf), &role);
+	const char *res = whole_result(u, p, pl, rbuf, sizeof(rbuf), &rrole, avail);
+	int rw = res ? ui_width(u, res) + 1 : 0;
+	size_t off[WRAP_MAX + 1];
+	int rows = wrap_layout(text, rw, avail, off);
 	if (sub >= rows)
 		return;
-	int x = sub == 0 ? 2 : 2 + CALL_INDENT;
-	if (sub == 0)
+	int x = sub == 0 ? 2 : 2 + WRAP_INDENT;
+	if (sub == 0 && is_cur)
 		ui_put(u, p->win, row, 0, 2, mark, u->attr[R_CURRENT]);
-	char piece[512];
-	snprintf(piece, sizeof(piece), "%.*s", (int)(off[sub + 1] - off[sub]), pl->text + off[sub]);
-	int used = ui_put(u, p->win, row, x, p->w - x, piece, u->attr[R_CURRENT]);
-	if (sub == rows - 1)
+	char piece[1100];
+	snprintf(piece, sizeof(piece), "%.*s", (int)(off[sub + 1] - off[sub]), text + off[sub]);
+	int used = ui_put(u, p->win, row, x, p->w - x, piece, u->attr[role]);
+	if (res && sub == rows - 1)
+		ui_put(u, p->win, row, p->w - rw + 1 > x + used ? p->w - rw + 1 : x + used + 1, rw, res,
+		       u->attr[rrole]);
+}
+
+/* A line of the history on one row: cut with an ellipsis where it is longer. */
+static void draw_short_row(struct ui *u, struct ui_pane *p, int row, const struct pline *pl)
+{
+	char tbuf[1100], rbuf[64];
+	enum ui_role role, rrole = R_RET;
+	const char *code = line_text(u, p, pl, false, tbuf, sizeof(tbuf), &role);
+	const char *res = pl->kind == PL_CALL ? result_text(u, p, pl, rbuf, sizeof(rbuf), &rrole) : NULL;
+	int x = 2, avail = p->w - x;
+	int rw = res ? ui_width(u, res) + 1 : 0;
+	if (rw > avail / 2 && res && pl->has_done) { /* drop "(waited)" before cutting the code */
+		char *w = strstr(rbuf, " (waited)");
+		if (w)
+			*w = '\0';
+		rw = ui_width(u, res) + 1;
+	}
+	int cw = avail - rw, used;
+	if (ui_width(u, code) > cw) {
+		used = ui_put(u, p->win, row, x, cw - 1, code, u->attr[role]);
+		used += ui_put(u, p->win, row, x + used, 1, ui_glyph(u, G_ELLIPSIS), u->attr[R_MINOR]);
+	} else {
+		used = ui_put(u, p->win, row, x, cw, code, u->attr[role]);
+	}
+	if (res)
 		ui_put(u, p->win, row, p->w - rw + 1 > x + used ? p->w - rw + 1 : x + used + 1, rw, res,
 		       u->attr[rrole]);
 }
@@ -376,6 +501,14 @@ static size_t current_call(const struct pgm *pg)
 	return cur;
 }
 
+/* The rows of line k at width avail (the pane's less its mark column). */
+static int rows_of(struct ui *u, const struct ui_pane *p, const struct pgm *pg, size_t k, size_t cur, size_t from,
+		   int avail)
+{
+	const struct pline *pl = &pg->l[k];
+	return k == cur || whole(pl, from) ? line_rows(u, p, pl, k == cur, avail) : 1;
+}
+
 static void program_draw(struct ui *u, struct ui_pane *p)
 {
 	struct pgm *pg = prog_of(u, p);
@@ -389,22 +522,27 @@ static void program_draw(struct ui *u, struct ui_pane *p)
 	}
 	/* A bounded history: when its top is gone, the first line says so. */
 	size_t head = pg->dropped || pg->missed ? 1 : 0, total = pg->n + head;
-	size_t cur = current_call(pg);
+	size_t cur = current_call(pg), from = step_from(u, p);
 	const char *mark = ui_glyph(u, G_CURRENT);
-	/* The current call is shown whole: as many rows as it needs (older
-	 * lines may be cut). Scrolling counts screen rows. */
-	int cur_rows = cur < pg->n ? call_rows(u, p, &pg->l[cur], p->w - 2) : 1;
-	size_t total_rows = total + (size_t)(cur_rows - 1);
-	ui_scroll_fix(p, (int)total_rows, p->h);
+	int avail = p->w - 2;
+	/* Scrolling counts screen rows: the step's lines and the current call
+	 * take as many as they need, the others one. */
+	int total_rows = (int)head, cur_top = -1;
+	for (size_t k = 0; k < pg->n; k++) {
+		if (k == cur)
+			cur_top = total_rows;
+		total_rows += rows_of(u, p, pg, k, cur, from, avail);
+	}
+	ui_scroll_fix(p, total_rows, p->h);
 	/* Following the newest: what came after the current call (a note, what
 	 * it received) gives way before the call's own first row does. */
-	if (p->follow && cur < pg->n && p->top > (int)(head + cur))
-		p->top = (int)(head + cur);
+	if (p->follow && cur_top >= 0 && p->top > cur_top)
+		p->top = cur_top;
 	/* The line and the row within it where the view starts. */
 	size_t line = 0;
 	int sub = 0;
 	for (int skip = p->top; skip > 0 && line < total; skip--) {
-		int rows = line >= head && line - head == cur ? cur_rows : 1;
+		int rows = line < head ? 1 : rows_of(u, p, pg, line - head, cur, from, avail);
 		if (++sub >= rows) {
 			sub = 0;
 			line++;
@@ -424,70 +562,27 @@ static void program_draw(struct ui *u, struct ui_pane *p)
 		}
 		size_t k = line - head;
 		const struct pline *pl = &pg->l[k];
-		bool is_cur = k == cur;
-		if (is_cur && pl->kind == PL_CALL) { /* whole, on as many rows as it needs */
-			draw_call_row(u, p, row, pl, sub, mark);
-			if (++sub >= cur_rows) {
+		if (k == cur || whole(pl, from)) {
+			draw_whole_row(u, p, row, pl, k == cur, sub, mark);
+			if (++sub >= line_rows(u, p, pl, k == cur, avail)) {
 				sub = 0;
 				line++;
 			}
 			continue;
 		}
 		line++;
-		if (is_cur)
-			ui_put(u, p->win, row, 0, 2, mark, u->attr[R_CURRENT]);
-		int x = 2, avail = p->w - x;
-		char code[512];
-		enum ui_role code_role = is_cur ? R_CURRENT : R_TEXT;
-		char rbuf[64];
-		const char *res = NULL;
-		enum ui_role rrole = R_RET;
-		switch (pl->kind) {
-		case PL_CALL:
-			snprintf(code, sizeof(code), "%s", pl->text);
-			res = result_text(u, p, pl, rbuf, sizeof(rbuf), &rrole);
-			break;
-		case PL_STMT:
-			snprintf(code, sizeof(code), "%s", pl->text);
-			code_role = R_MINOR;
-			break;
-		case PL_OUT:
-			snprintf(code, sizeof(code), "> %s", pl->text);
-			code_role = R_MINOR;
-			break;
-		case PL_DATA:
-			if (hidden(u, p, pl, EX_DATA)) /* what recv filled in: the student guesses first */
-				snprintf(code, sizeof(code), "/* received ?? */");
-			else
-				snprintf(code, sizeof(code), "/* %s */", pl->text);
-			code_role = R_MINOR;
-			break;
-		}
-		int rw = res ? ui_width(u, res) + 1 : 0;
-		if (rw > avail / 2 && res && pl->has_done) { /* drop "(waited)" before cutting the code */
-			char *w = strstr(rbuf, " (waited)");
-			if (w)
-				*w = '\0';
-			rw = ui_width(u, res) + 1;
-		}
-		int cw = avail - rw;
-		int used;
-		if (ui_width(u, code) > cw) {
-			used = ui_put(u, p->win, row, x, cw - 1, code, u->attr[code_role]);
-			used += ui_put(u, p->win, row, x + used, 1, ui_glyph(u, G_ELLIPSIS), u->attr[R_MINOR]);
-		} else {
-			used = ui_put(u, p->win, row, x, cw, code, u->attr[code_role]);
-		}
-		if (res)
-			ui_put(u, p->win, row, p->w - rw + 1 > x + used ? p->w - rw + 1 : x + used + 1, rw, res,
-			       u->attr[rrole]);
+		draw_short_row(u, p, row, pl);
 	}
 }
 
 static bool program_key(struct ui *u, struct ui_pane *p, int key)
 {
 	struct pgm *pg = prog_of(u, p);
-	return ui_scroll_key(p, key, (int)(pg->n + (pg->dropped || pg->missed ? 1 : 0)), p->h);
+	size_t cur = current_call(pg), from = step_from(u, p);
+	int rows = pg->dropped || pg->missed ? 1 : 0;
+	for (size_t k = 0; k < pg->n; k++)
+		rows += rows_of(u, p, pg, k, cur, from, p->w - 2);
+	return ui_scroll_key(p, key, rows, p->h);
 }
 
 static void program_resize(struct ui *u, struct ui_pane *p)
@@ -509,11 +604,29 @@ const struct ui_pane_ops ui_program_ops = {
 	.free = program_free,
 };
 
-int ui_program_rows(struct ui *u, struct ui_pane *p, int width)
+int ui_program_output_rows(struct ui *u, struct ui_pane *p, int width)
 {
 	struct pgm *pg = prog_of(u, p);
-	size_t cur = current_call(pg);
+	size_t from = step_from(u, p);
+	for (size_t k = pg->n; k-- > 0 && pg->l[k].at >= from;)
+		if (pg->l[k].kind == PL_OUT)
+			return ui_program_rows(u, p, width, true);
+	return 0;
+}
+
+int ui_program_rows(struct ui *u, struct ui_pane *p, int width, bool step)
+{
+	struct pgm *pg = prog_of(u, p);
+	size_t cur = current_call(pg), from = step_from(u, p);
 	if (cur == pg->n)
 		return 1;
-	return call_rows(u, p, &pg->l[cur], width - 2) + (int)(pg->n - 1 - cur);
+	/* From the step's first line (or the current call) to the last. */
+	size_t first = cur;
+	for (size_t k = cur; step && k-- > 0 && (whole(&pg->l[k], from) || pg->l[k].at >= from);)
+		first = k;
+	int rows = 0;
+	for (size_t k = first; k < pg->n; k++)
+		if (step || pg->l[k].kind != PL_WHY) /* a lesson's narration says why: the note yields */
+			rows += rows_of(u, p, pg, k, cur, from, width - 2);
+	return rows;
 }

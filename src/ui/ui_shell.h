@@ -29,6 +29,10 @@ struct ui_steps {
 	int fails_before;
 	size_t from[2];       /* each lab's log length when step k began: its rows are after it */
 	int queued;           /* n pressed meanwhile: steps to run after it */
+	/* n with no lesson (ui_steps_own): your program's next call, settled as
+	 * --batch settles it, in this lab. */
+	struct app *own;
+	char own_line[64];
 	unsigned finished;    /* runs ended (each step or replay), counted for the --log */
 	unsigned drawn;       /* the last of them the screen has drawn, idle */
 	char err[CMD_ERR_MAX + CMD_PATH_MAX];
@@ -64,6 +68,9 @@ void ui_draw_small(struct ui *u);
 
 /* The two lines below the frame: narration (or an error) and key hints. */
 void ui_draw_status(struct ui *u);
+/* The rows the narration takes now: 1, or more for a long one, which takes
+ * the rows above its line (the frame's bottom border, then the panes'). */
+int ui_status_rows(struct ui *u);
 
 /* ui_panes.c: every pane of the screen reads its log's new events (drawn
  * or not); every pane forgets what it read from its log (rebuilt from index 0). */
@@ -76,6 +83,14 @@ void ui_panes_forget(struct ui *u);
 
 /* n, b, r (ui_steps.c): start the next step, go back one, restart. */
 void ui_steps_key(struct ui *u, int k);
+/* n with no lesson (ui_steps.c): line ("client next") ran in lab a with
+ * ui_run_line's rc; the network settles after it as --batch does, then the
+ * screen is idle (the --log's "screen: idle" line). An n pressed meanwhile
+ * is queued (ui_steps_own_queue: false when no such step runs), and the
+ * loop presses it again once idle (ui_steps_own_again: one at a time). */
+void ui_steps_own(struct ui *u, struct app *a, int rc, const char *line);
+bool ui_steps_own_queue(struct ui *u);
+bool ui_steps_own_again(struct ui *u);
 /* A step or replay is running. */
 bool ui_steps_busy(const struct ui *u);
 /* Run its commands up to the next one that must settle, or to the end. */

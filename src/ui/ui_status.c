@@ -168,6 +168,17 @@ static void draw_hints(struct ui *u, int y, int width)
 	}
 }
 
+int ui_status_rows(struct ui *u)
+{
+	if (u->prompting)
+		return 1;
+	char line[CMD_LINE_MAX];
+	attr_t at;
+	bool place;
+	narration(u, line, sizeof(line), &at, &place);
+	return place ? 1 : ui_wrap(u, NULL, 0, 0, COLS - 2, LINES / 3, 2, line, at);
+}
+
 void ui_draw_status(struct ui *u)
 {
 	int W = COLS;

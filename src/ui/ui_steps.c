@@ -120,9 +120,15 @@ static void finish(struct ui *u)
 	}
 }
 
+static void own_done(struct ui *u);
+
 void ui_steps_advance(struct ui *u)
 {
 	struct ui_steps *r = u->run;
+	if (u->stepping && r->own && !r->settling) {
+		own_done(u);
+		return;
+	}
 	while (u->stepping && !r->settling) {
 		const struct ui_lesson *ul = &u->les[r->lab];
 		const struct lesson_step *st = ui_lesson_step_at(u, r->lab, r->k);
@@ -162,13 +168,15 @@ void ui_steps_advance(struct ui *u)
 
 struct app *ui_steps_settling(const struct ui *u)
 {
-	return u->stepping && u->run->settling ? u->les[u->run->lab].a : NULL;
+	if (!u->stepping || !u->run->settling)
+		return NULL;
+	return u->run->own ? u->run->own : u->les[u->run->lab].a;
 }
 
 void ui_steps_settle(struct ui *u, bool ready)
 {
 	struct ui_steps *r = u->run;
-	r->ms = app_settle_turn(u->les[r->lab].a, &r->st, ready);
+	r->ms = app_settle_turn(ui_steps_settling(u), &r->st, ready);
 	if (r->ms < 0)
 		r->settling = false;
 }
@@ -202,6 +210,14 @@ void ui_steps_cancel(struct ui *u)
 		return;
 	u->stepping = false;
 	r->settling = false;
+	if (r->own) { /* what the program does meanwhile shows live */
+		r->own = NULL;
+		r->queued = 0;
+		ui_notice(u, false, "stopped waiting for \"%s\" to settle", r->own_line);
+		ui_log("own: \"%s\" stopped", r->own_line);
+		r->finished++;
+		return;
+	}
 	note_lesson(u);
 	lesson_mark(u);
 	int n = ui_lesson_steps(u);
@@ -301,6 +317,52 @@ void ui_steps_key(struct ui *u, int k)
 	} else {
 		next(u);
 	}
+}
+
+/* ---- n with no lesson: your program's next call ------------------------ */
+
+/* It settled (or was refused): the screen is idle once drawn. */
+static void own_done(struct ui *u)
+{
+	struct ui_steps *r = u->run;
+	u->stepping = false;
+	r->own = NULL;
+	ui_log("own: \"%s\" settled", r->own_line);
+	r->finished++;
+}
+
+void ui_steps_own(struct ui *u, struct app *a, int rc, const char *line)
+{
+	struct ui_steps *r = u->run;
+	unsigned finished = r->finished, drawn = r->drawn;
+	int queued = r->queued;
+	memset(r, 0, sizeof(*r));
+	r->finished = finished;
+	r->drawn = drawn;
+	r->queued = queued;
+	snprintf(r->own_line, sizeof(r->own_line), "%s", line);
+	u->stepping = true;
+	r->own = a;
+	r->settling = rc > 0; /* a refused line ends at once (ui_steps_advance) */
+	if (rc > 0)
+		r->ms = app_settle_begin(a, &r->st, a->log.seq, a->run_ms);
+}
+
+bool ui_steps_own_queue(struct ui *u)
+{
+	if (!u->stepping || !u->run->own)
+		return false;
+	u->run->queued++;
+	return true;
+}
+
+bool ui_steps_own_again(struct ui *u)
+{
+	struct ui_steps *r = u->run;
+	if (u->stepping || u->nles || r->queued <= 0)
+		return false;
+	r->queued--;
+	return true;
 }
 
 /* ---- a lesson chosen in the menu ---------------------------------------- */
