@@ -359,6 +359,26 @@ static void on_gone(struct engine *e, struct eprog *pr, const struct trace_ev *e
 	pr->tin = pr->tout = -1;
 }
 
+/* A new traced slot for tracee t (pid): a thread or a forked child of
+ * pr, which goes on as pr does (stepped, or running on by "continue");
+ * pidfd is the process's descriptor, duplicated for it. */
+static void new_traced_slot(struct engine *e, struct eprog *slot, const struct eprog *pr, struct tracee *t, pid_t pid,
+			    int pidfd)
+{
+	struct traced_all *T = e->trace;
+	memset(slot, 0, sizeof(*slot));
+	slot->used = slot->traced = true;
+	slot->side = pr->side;
+	slot->num = pr->num;
+	slot->tr = t;
+	slot->p = (struct prog){ .pid = pid, .pidfd = pidfd >= 0 ? fd_dup_high(pidfd) : -1, .ctl = -1, .alive = true };
+	slot->sock = slot->tfd = -1;
+	slot->tin = slot->tout = -1;
+	slot->fault_call = V_COUNT_;
+	slot->tcont = pr->tcont;
+	T->cont_since[slot - e->progs] = T->cont_since[pr - e->progs];
+}
+
 /* A thread: an eprog of its own, "client/t2" (t1 is the first thread, the
  * process's name: a thread's number says the order they started in, which
  * reads the same in every run, where a tid does not), with its own calls and
@@ -376,8 +396,7 @@ static void on_thread(struct engine *e, struct eprog *pr, const struct trace_ev 
 		T->thread_told[slot] = true;
 		return;
 	}
-	memset(th, 0, sizeof(*th));
-	th->used = th->traced = true;
+	new_traced_slot(e, th, pr, t, ev->pid, pro->p.pidfd);
 	th->side = pro->side;
 	th->num = pro->num;
 	th->child = pro->child;
@@ -386,14 +405,6 @@ static void on_thread(struct engine *e, struct eprog *pr, const struct trace_ev 
 	char nm[48];
 	snprintf(nm, sizeof(nm), "%s/t%d", pro->name, th->thread);
 	memcpy(th->name, nm, sizeof(th->name) - 1);
-	th->tr = t;
-	th->p = (struct prog){ .pid = ev->pid, .pidfd = pro->p.pidfd >= 0 ? fd_dup_high(pro->p.pidfd) : -1, .ctl = -1,
-			       .alive = true };
-	th->sock = th->tfd = -1;
-	th->tin = th->tout = -1;
-	th->fault_call = V_COUNT_;
-	th->tcont = pr->tcont;
-	T->cont_since[th - e->progs] = T->cont_since[pr - e->progs];
 	slot_log(e, EV_INFO, th, -1, "%s started a thread, %s (tid %d): it shares %s's descriptors and memory and "
 		 "stops before its own socket calls (\"%s next\" steps the thread stopped first)", pr->name, th->name,
 		 (int)ev->pid, pro->name, pro->name);
@@ -417,20 +428,9 @@ static void on_new(struct engine *e, struct eprog *pr, const struct trace_ev *ev
 			trace_detach(&T->tr, t);
 		return;
 	}
-	memset(ch, 0, sizeof(*ch));
-	ch->used = ch->traced = true;
-	ch->side = pr->side;
-	ch->num = pr->num;
+	new_traced_slot(e, ch, pr, t, ev->pid, t->pidfd);
 	ch->child = ++root->children;
 	cmd_prog_name(ch->side, ch->num, ch->child, ch->name, sizeof(ch->name));
-	ch->tr = t;
-	ch->p = (struct prog){ .pid = ev->pid, .pidfd = t->pidfd >= 0 ? fd_dup_high(t->pidfd) : -1, .ctl = -1,
-			       .alive = true };
-	ch->sock = ch->tfd = -1;
-	ch->tin = ch->tout = -1;
-	ch->fault_call = V_COUNT_;
-	ch->tcont = pr->tcont;
-	T->cont_since[ch - e->progs] = T->cont_since[pr - e->progs];
 	slot_log(e, EV_INFO, ch, -1, "fork() made %s (pid %d): a copy of %s with the same descriptors, each one "
 		 "another reference to the same socket; it stops before its own socket calls (\"%s next\")", ch->name,
 		 (int)ev->pid, pr->name, ch->name);
