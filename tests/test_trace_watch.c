@@ -1,5 +1,6 @@
 /* test_trace_watch.c - a -g program's struct sockaddr_in found in its debug
- * information (trace_dwarf.c), the watches that cover it (trace_watch.c).
+ * information (dwarf_read.c), passed as sockstep-dwarf's answer and parsed
+ * back (trace_dwarf.c), the watches that cover it (trace_watch.c).
  *   test_trace_watch WATCH_PROG WATCH_PROG_NOG WATCH_PROG_SOURCE */
 #include <errno.h>
 #include <setjmp.h>
@@ -14,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "dwarf_read.h"
 #include "priv.h"
 #include "trace_dwarf.h"
 #include "trace_watch.h"
@@ -75,9 +77,9 @@ static int line_of(const char *text)
 static void finds_mains_sockaddr_in_and_the_global(void **state)
 {
 	(void)state;
-	struct tdw_prog p;
+	static struct tdw_prog p;
 	char err[256] = "";
-	assert_int_equal(tdw_open(prog, &p, err, sizeof(err)), 0);
+	assert_int_equal(tdw_read(prog, &p, err, sizeof(err)), 0);
 	assert_int_equal(p.nvars, 2);
 	assert_string_equal(p.vars[0].name, "echoserver");
 	assert_false(p.vars[0].global);
@@ -91,26 +93,99 @@ static void finds_mains_sockaddr_in_and_the_global(void **state)
 
 	char file[4096], code[160];
 	int line = 0;
-	assert_int_equal(tdw_line(&p, p.main_lo, file, sizeof(file), &line), 0);
+	assert_int_equal(tdw_line(&p, p.main_lo, file, sizeof(file), &line, NULL, 0), 0);
 	assert_non_null(strstr(file, "watch_prog.c"));
 	assert_true(file[0] == '/'); /* the compiler's folder joined: read from any folder */
 	/* the prologue's line: the signature (clang) or its opening brace (gcc) */
 	assert_true(line == line_of("int main(") || line == line_of("int main(") + 1);
 	assert_int_equal(tdw_source_line(file, line_of("echoserver.sin_port = htons"), code, sizeof(code)), 0);
 	assert_string_equal(code, "echoserver.sin_port = htons((unsigned short)atoi(argv[2]));");
-	assert_int_equal(tdw_line(&p, 1, file, sizeof(file), &line), -ENOENT);
-	tdw_close(&p);
+	assert_int_equal(tdw_line(&p, 1, file, sizeof(file), &line, NULL, 0), -ENOENT);
+}
+
+/* The answer sockstep-dwarf prints, parsed back as sockstep does: the same
+ * variables, and the statement's line and text found from its address. */
+static void the_answer_parses_back_to_the_same_program(void **state)
+{
+	(void)state;
+	static struct tdw_prog p, q;
+	char err[256] = "", *buf = NULL;
+	size_t len = 0;
+	assert_int_equal(tdw_read(prog, &p, err, sizeof(err)), 0);
+	FILE *f = open_memstream(&buf, &len);
+	tdw_print(f, &p, 0, "");
+	fclose(f);
+	assert_true(len < TDW_ANSWER_MAX);
+	assert_int_equal(tdw_parse(buf, len, &q, err, sizeof(err)), 0);
+	assert_memory_equal(&p, &q, sizeof(p));
+	int want = line_of("echoserver.sin_port = htons"), line = 0, i;
+	for (i = 0; i < q.nrows && q.rows[i].line != want; i++)
+		;
+	assert_true(i < q.nrows);
+	char file[TDW_PATH_MAX], text[TDW_TEXT_MAX];
+	assert_int_equal(tdw_line(&q, q.rows[i].pc + 1, file, sizeof(file), &line, text, sizeof(text)), 0);
+	assert_int_equal(line, want);
+	assert_string_equal(text, "echoserver.sin_port = htons((unsigned short)atoi(argv[2]));");
+	/* cut anywhere before its "end": not an answer */
+	assert_int_equal(tdw_parse(buf, len - 1, &q, err, sizeof(err)), -EPROTO);
+	assert_int_equal(tdw_parse(buf, len / 2, &q, err, sizeof(err)), -EPROTO);
+	assert_int_equal(q.nvars, 0);
+	free(buf);
+}
+
+static int parse(const char *text)
+{
+	static struct tdw_prog p;
+	char why[256];
+	return tdw_parse(text, strlen(text), &p, why, sizeof(why));
+}
+
+/* The answer comes from a process that read an untrusted file: each field is checked. */
+static void an_answer_out_of_bounds_is_refused(void **state)
+{
+	(void)state;
+	const char *head = "sockstep-dwarf 1\nprog 1 0\nmain 1000 1100 cfa\nvar local sa -32\nfile /s.c\n";
+	char a[512];
+	snprintf(a, sizeof(a), "%srow 1000 0 3 int x;\nend\n", head);
+	assert_int_equal(parse(a), 0);
+	const char *bad[] = {
+		"row 1100 0 3 x\n",       /* past main */
+		"row 1000 1 3 x\n",       /* no file 1 */
+		"row 1000 0 0 x\n",       /* line 0 */
+		"row 1000 0 3 a\tb\n",   /* a control character */
+		"row 1010 0 3 x\nrow 1008 0 4 y\n", /* descending */
+		"row 1000 0 3 x\nvar global g 1\nvar global g 2\nvar global g 3\nvar global g 4\n", /* five */
+		"var local s a -1\n",     /* a name with a space */
+		"row 10000000000000000 0 3 x\n", /* 17 digits */
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(a, sizeof(a), "%s%send\n", head, bad[i]);
+		assert_int_equal(parse(a), -EPROTO);
+	}
+	assert_int_equal(parse("sockstep-dwarf 2\nprog 1 0\nmain 1000 1100 cfa\nvar local sa -32\nend\n"), -EPROTO);
+	assert_int_equal(parse("sockstep-dwarf 1\nmain 1000 1100 cfa\nvar local sa -32\nend\n"), -EPROTO);
+	assert_int_equal(parse("sockstep-dwarf 1\nprog 1 0\nmain 1000 1000 cfa\nvar local sa -32\nend\n"), -EPROTO);
+	assert_int_equal(parse("sockstep-dwarf 1\nprog 1 0\nmain 1000 1100 cfa\nend\n"), -EPROTO); /* no variable */
+	snprintf(a, sizeof(a), "%send\nend\n", head); /* more after its end */
+	assert_int_equal(parse(a), -EPROTO);
+	/* the helper's own failure, with its line */
+	static struct tdw_prog p;
+	char why[256];
+	const char *e = "sockstep-dwarf 1\nerror 61 no debug information: build with -g\nend\n";
+	assert_int_equal(tdw_parse(e, strlen(e), &p, why, sizeof(why)), -ENODATA);
+	assert_string_equal(why, "no debug information: build with -g");
+	assert_int_equal(parse("sockstep-dwarf 1\nerror 0 x\nend\n"), -EPROTO);
 }
 
 static void a_program_without_g_says_build_with_g(void **state)
 {
 	(void)state;
-	struct tdw_prog p;
+	static struct tdw_prog p;
 	char err[256] = "";
-	assert_int_equal(tdw_open(prog_nog, &p, err, sizeof(err)), -ENODATA);
+	assert_int_equal(tdw_read(prog_nog, &p, err, sizeof(err)), -ENODATA);
 	assert_string_equal(err, "no debug information: build with -g to see the sockaddr's bytes statement by "
 			    "statement");
-	assert_int_equal(tdw_open("/nonexistent/prog", &p, err, sizeof(err)), -ENOENT);
+	assert_int_equal(tdw_read("/nonexistent/prog", &p, err, sizeof(err)), -ENOENT);
 }
 
 /* sockstep may be root: a source file named by a program's debug
@@ -153,6 +228,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(covers_an_unaligned_struct_with_three),
 		cmocka_unit_test(dr7_enables_write_watches_of_eight_bytes),
 		cmocka_unit_test(finds_mains_sockaddr_in_and_the_global),
+		cmocka_unit_test(the_answer_parses_back_to_the_same_program),
+		cmocka_unit_test(an_answer_out_of_bounds_is_refused),
 		cmocka_unit_test(a_program_without_g_says_build_with_g),
 		cmocka_unit_test(a_source_the_user_cannot_read_is_not_shown),
 	};

@@ -1,266 +1,306 @@
-/* trace_dwarf.c - main's struct sockaddr_in variables and the line table,
- * from a program's DWARF (see trace_dwarf.h). */
+/* trace_dwarf.c - the debug information's answer: written by sockstep-dwarf,
+ * parsed by sockstep, and looked up (see trace_dwarf.h).
+ *
+ * The answer, one item a line ('\n'), fields apart by one space:
+ *   sockstep-dwarf 1
+ *   prog PIE FIRST_LOAD            PIE 0 or 1; hex without 0x
+ *   main LO HI cfa|rbp
+ *   var local NAME OFFSET          decimal, signed (from the frame base)
+ *   var global NAME ADDR           hex
+ *   file PATH                      the rest of the line; numbered from 0
+ *   row PC FILE LINE TEXT          TEXT the rest of the line, may be empty
+ *   end
+ * or, when the program could not be read:
+ *   sockstep-dwarf 1
+ *   error ERRNO WHY
+ *   end
+ * Words are ASCII; PATH, TEXT and WHY have no control character. */
 #include "trace_dwarf.h"
 
-#include <dwarf.h>
-#include <elfutils/libdw.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <gelf.h>
-#include <stdio.h>
+#include <inttypes.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include "priv.h"
-
-/* Through typedefs and qualifiers to the type itself: is it struct sockaddr_in? */
-static bool is_sockaddr_in(Dwarf_Die *var)
-{
-	Dwarf_Attribute a;
-	Dwarf_Die t;
-	Dwarf_Die *d = var;
-	for (int depth = 0; depth < 8; depth++) {
-		if (!dwarf_attr_integrate(d, DW_AT_type, &a) || !dwarf_formref_die(&a, &t))
-			return false;
-		int tag = dwarf_tag(&t);
-		if (tag == DW_TAG_structure_type) {
-			const char *n = dwarf_diename(&t);
-			return n && strcmp(n, "sockaddr_in") == 0;
-		}
-		if (tag != DW_TAG_typedef && tag != DW_TAG_const_type && tag != DW_TAG_volatile_type)
-			return false;
-		d = &t;
-	}
-	return false;
-}
-
-/* A variable whose location is one DW_OP_fbreg or DW_OP_addr; others (in
- * registers, optimised out, location lists) are not watched. */
-static void add_var(struct tdw_prog *p, Dwarf_Die *die)
-{
-	Dwarf_Attribute a;
-	Dwarf_Op *ops;
-	size_t n;
-	if (p->nvars >= TDW_MAX_VARS || !is_sockaddr_in(die) || !dwarf_attr(die, DW_AT_location, &a) ||
-	    dwarf_getlocation(&a, &ops, &n) != 0 || n != 1)
-		return;
-	struct tdw_var *v = &p->vars[p->nvars];
-	memset(v, 0, sizeof(*v));
-	if (ops[0].atom == DW_OP_fbreg) {
-		v->off = (int64_t)ops[0].number;
-	} else if (ops[0].atom == DW_OP_addr) {
-		v->global = true;
-		v->addr = ops[0].number;
-	} else {
-		return;
-	}
-	const char *name = dwarf_diename(die);
-	snprintf(v->name, sizeof(v->name), "%s", name ? name : "?");
-	p->nvars++;
-}
-
-/* main's variables, in its nested blocks too. */
-static void scan_locals(struct tdw_prog *p, Dwarf_Die *scope, int depth)
-{
-	Dwarf_Die c;
-	if (depth > 16 || dwarf_child(scope, &c) != 0)
-		return;
-	do {
-		int tag = dwarf_tag(&c);
-		if (tag == DW_TAG_variable)
-			add_var(p, &c);
-		else if (tag == DW_TAG_lexical_block)
-			scan_locals(p, &c, depth + 1);
-	} while (dwarf_siblingof(&c, &c) == 0);
-}
-
-static int frame_base(Dwarf_Die *fn, enum tdw_fb *fb)
-{
-	Dwarf_Attribute a;
-	Dwarf_Op *ops;
-	size_t n;
-	if (!dwarf_attr(fn, DW_AT_frame_base, &a) || dwarf_getlocation(&a, &ops, &n) != 0 || n != 1)
-		return -ENOTSUP;
-	if (ops[0].atom == DW_OP_call_frame_cfa)
-		*fb = TDW_FB_CFA;
-	else if (ops[0].atom == DW_OP_reg6 || (ops[0].atom == DW_OP_breg6 && ops[0].number == 0))
-		*fb = TDW_FB_RBP;
-	else
-		return -ENOTSUP;
-	return 0;
-}
-
-/* Each compilation unit: main (its locals), and the globals. */
-static int scan(struct tdw_prog *p, Dwarf *dw)
-{
-	Dwarf_Off off = 0, next;
-	size_t hsize;
-	bool have_main = false;
-	int rc = 0;
-	while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
-		Dwarf_Die cu, c;
-		if (dwarf_offdie(dw, off + hsize, &cu) && dwarf_child(&cu, &c) == 0) {
-			do {
-				const char *n = dwarf_diename(&c);
-				Dwarf_Addr lo, hi;
-				if (dwarf_tag(&c) == DW_TAG_subprogram && !have_main && n && strcmp(n, "main") == 0 &&
-				    dwarf_lowpc(&c, &lo) == 0 && dwarf_highpc(&c, &hi) == 0) {
-					have_main = true;
-					p->main_lo = lo;
-					p->main_hi = hi;
-					rc = frame_base(&c, &p->fb);
-					scan_locals(p, &c, 0);
-				}
-			} while (dwarf_siblingof(&c, &c) == 0);
-		}
-		off = next;
-	}
-	/* Globals after main's locals (a second pass keeps that order). */
-	off = 0;
-	while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
-		Dwarf_Die cu, c;
-		if (dwarf_offdie(dw, off + hsize, &cu) && dwarf_child(&cu, &c) == 0)
-			do {
-				if (dwarf_tag(&c) == DW_TAG_variable)
-					add_var(p, &c);
-			} while (dwarf_siblingof(&c, &c) == 0);
-		off = next;
-	}
-	return have_main ? rc : -ENOENT;
-}
-
-static int load_info(struct tdw_prog *p, Elf *elf)
-{
-	GElf_Ehdr eh;
-	size_t nph;
-	if (!gelf_getehdr(elf, &eh) || elf_getphdrnum(elf, &nph) != 0)
-		return -ENOEXEC;
-	p->pie = eh.e_type == ET_DYN;
-	p->first_load = UINT64_MAX;
-	for (size_t i = 0; i < nph; i++) {
-		GElf_Phdr ph;
-		if (gelf_getphdr(elf, (int)i, &ph) && ph.p_type == PT_LOAD && ph.p_vaddr < p->first_load)
-			p->first_load = ph.p_vaddr & ~(uint64_t)0xfff;
-	}
-	return p->first_load == UINT64_MAX ? -ENOEXEC : 0;
-}
-
-int tdw_open(const char *path, struct tdw_prog *p, char *err, size_t errlen)
-{
-	memset(p, 0, sizeof(*p));
-	p->fd = priv_open(path, O_RDONLY, 0); /* as the user: sockstep may be root */
-	if (p->fd < 0) {
-		int e = -p->fd;
-		snprintf(err, errlen, "cannot read %s for its debug information: %s", path, strerror(e));
-		return -e;
-	}
-	Dwarf *dw = dwarf_begin(p->fd, DWARF_C_READ);
-	if (!dw) {
-		close(p->fd);
-		snprintf(err, errlen, "no debug information: build with -g to see the sockaddr's bytes statement by "
-			 "statement");
-		return -ENODATA;
-	}
-	p->dw = dw;
-	int rc = load_info(p, dwarf_getelf(dw));
-	if (rc == 0)
-		rc = scan(p, dw);
-	if (rc == 0 && p->nvars == 0)
-		rc = -ENOENT;
-	if (rc < 0) {
-		if (rc == -ENOEXEC)
-			snprintf(err, errlen, "%s: not an ELF program with program headers", path);
-		else if (rc == -ENOTSUP)
-			snprintf(err, errlen, "main()'s frame base is of a kind not read here: build with -O0 to see "
-				 "the sockaddr's bytes statement by statement");
-		else
-			snprintf(err, errlen, "no struct sockaddr_in in main() or among the globals (or kept in "
-				 "registers: build with -O0): no bytes to show statement by statement");
-		tdw_close(p);
-	}
-	return rc;
-}
-
-void tdw_close(struct tdw_prog *p)
-{
-	if (p->dw) {
-		dwarf_end(p->dw);
-		close(p->fd);
-	}
-	p->dw = NULL;
-	p->fd = -1;
-}
 
 uint64_t tdw_frame_base(const struct tdw_prog *p, uint64_t cfa)
 {
 	return p->fb == TDW_FB_RBP ? cfa - 16 : cfa;
 }
 
-int tdw_line(const struct tdw_prog *p, uint64_t pc, char *file, size_t filelen, int *line)
+int tdw_line(const struct tdw_prog *p, uint64_t pc, char *file, size_t filelen, int *line, char *text,
+	     size_t textlen)
 {
-	Dwarf_Die cu;
-	if (!p->dw)
+	if (pc < p->main_lo || pc >= p->main_hi)
 		return -ENOENT;
-	if (!dwarf_addrdie(p->dw, pc, &cu)) {
-		/* No .debug_aranges (clang emits none): each unit asked. */
-		Dwarf_Off off = 0, next;
-		size_t hsize;
-		bool found = false;
-		while (!found && dwarf_nextcu(p->dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
-			found = dwarf_offdie(p->dw, off + hsize, &cu) && dwarf_haspc(&cu, pc) == 1;
-			off = next;
-		}
-		if (!found)
-			return -ENOENT;
+	int lo = 0, hi = p->nrows; /* the last row at or before pc */
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+		if (p->rows[mid].pc <= pc)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	Dwarf_Line *l = dwarf_getsrc_die(&cu, pc);
-	const char *src = l ? dwarf_linesrc(l, NULL, NULL) : NULL;
-	if (!src || dwarf_lineno(l, line) != 0)
+	if (lo == 0)
 		return -ENOENT;
-	/* A relative name is the compiler's, from the folder it ran in. */
-	Dwarf_Attribute a;
-	const char *dir = src[0] == '/' ? NULL : dwarf_formstring(dwarf_attr(&cu, DW_AT_comp_dir, &a));
-	if (dir)
-		snprintf(file, filelen, "%s/%s", dir, src);
-	else
-		snprintf(file, filelen, "%s", src);
+	const struct tdw_row *r = &p->rows[lo - 1];
+	snprintf(file, filelen, "%s", p->files[r->file]);
+	*line = r->line;
+	if (text)
+		snprintf(text, textlen, "%s", r->text);
 	return 0;
 }
 
-int tdw_source_line(const char *file, int line, char *out, size_t outlen)
+/* s with its control characters as spaces (a tab in a source line). */
+static void put_text(FILE *f, const char *s)
 {
-	int fd = priv_open(file, O_RDONLY | O_NONBLOCK, 0);
-	if (fd < 0)
-		return fd;
-	struct stat st;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return -EINVAL;
+	for (; *s; s++)
+		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s, f);
+}
+
+void tdw_print(FILE *f, const struct tdw_prog *p, int err, const char *why)
+{
+	fprintf(f, "sockstep-dwarf %d\n", TDW_VERSION);
+	if (err < 0) {
+		fprintf(f, "error %d ", -err);
+		put_text(f, why);
+		fputs("\nend\n", f);
+		return;
 	}
-	FILE *f = fdopen(fd, "r");
-	if (!f) {
-		close(fd);
-		return -ENOMEM;
+	fprintf(f, "prog %d %" PRIx64 "\n", p->pie ? 1 : 0, p->first_load);
+	fprintf(f, "main %" PRIx64 " %" PRIx64 " %s\n", p->main_lo, p->main_hi, p->fb == TDW_FB_RBP ? "rbp" : "cfa");
+	for (int i = 0; i < p->nvars; i++) {
+		const struct tdw_var *v = &p->vars[i];
+		if (v->global)
+			fprintf(f, "var global %s %" PRIx64 "\n", v->name, v->addr);
+		else
+			fprintf(f, "var local %s %" PRId64 "\n", v->name, v->off);
 	}
-	char buf[512];
-	int n = 0, rc = -ENOENT;
-	bool whole = true; /* buf starts a line */
-	while (line > 0 && line <= 1000000 && fgets(buf, sizeof(buf), f)) {
-		bool starts = whole;
-		whole = strchr(buf, '\n') != NULL;
-		if (starts && ++n == line) {
-			char *s = buf;
-			while (*s == ' ' || *s == '\t')
-				s++;
-			size_t len = strcspn(s, "\r\n");
-			while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
-				len--;
-			snprintf(out, outlen, "%.*s", (int)len, s);
-			rc = 0;
+	for (int i = 0; i < p->nfiles; i++) {
+		fputs("file ", f);
+		put_text(f, p->files[i]);
+		fputc('\n', f);
+	}
+	for (int i = 0; i < p->nrows; i++) {
+		const struct tdw_row *r = &p->rows[i];
+		fprintf(f, "row %" PRIx64 " %d %d ", r->pc, r->file, r->line);
+		put_text(f, r->text);
+		fputc('\n', f);
+	}
+	fputs("end\n", f);
+}
+
+/* Parsing: each field read from a cursor over one line, bounded by its end. */
+struct cur {
+	const char *s, *end;
+};
+
+/* The next word (up to a space or the line's end): its length, 0 if none. */
+static size_t word(struct cur *c, const char **w)
+{
+	*w = c->s;
+	const char *e = memchr(c->s, ' ', (size_t)(c->end - c->s));
+	if (!e)
+		e = c->end;
+	size_t n = (size_t)(e - c->s);
+	c->s = e < c->end ? e + 1 : e;
+	return n;
+}
+
+static bool is_word(struct cur *c, const char *want)
+{
+	const char *w;
+	size_t n = word(c, &w);
+	return n == strlen(want) && memcmp(w, want, n) == 0;
+}
+
+/* Hex without 0x, 1 to 16 digits. */
+static bool hex(struct cur *c, uint64_t *v)
+{
+	const char *w;
+	size_t n = word(c, &w);
+	if (n == 0 || n > 16)
+		return false;
+	*v = 0;
+	for (size_t i = 0; i < n; i++) {
+		int d = w[i] >= '0' && w[i] <= '9' ? w[i] - '0' : w[i] >= 'a' && w[i] <= 'f' ? w[i] - 'a' + 10 : -1;
+		if (d < 0)
+			return false;
+		*v = *v << 4 | (uint64_t)d;
+	}
+	return true;
+}
+
+/* Decimal, optionally negative, within [min, max]. */
+static bool dec(struct cur *c, int64_t min, int64_t max, int64_t *v)
+{
+	const char *w;
+	size_t n = word(c, &w), i = 0;
+	bool neg = n > 0 && w[0] == '-';
+	i = neg;
+	if (n == i || n - i > 18)
+		return false;
+	int64_t x = 0;
+	for (; i < n; i++) {
+		if (w[i] < '0' || w[i] > '9')
+			return false;
+		x = x * 10 + (w[i] - '0');
+	}
+	*v = neg ? -x : x;
+	return *v >= min && *v <= max;
+}
+
+/* The rest of the line into out (size outlen): no control character, and it fits. */
+static bool rest(struct cur *c, char *out, size_t outlen)
+{
+	size_t n = (size_t)(c->end - c->s);
+	if (n >= outlen)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)c->s[i] < 0x20 || c->s[i] == 0x7f)
+			return false;
+	memcpy(out, c->s, n);
+	out[n] = '\0';
+	c->s = c->end;
+	return true;
+}
+
+static bool done(const struct cur *c)
+{
+	return c->s == c->end;
+}
+
+static bool parse_var(struct cur *c, struct tdw_prog *p)
+{
+	const char *w;
+	if (p->nvars >= TDW_MAX_VARS)
+		return false;
+	struct tdw_var *v = &p->vars[p->nvars];
+	size_t kn = word(c, &w);
+	if (kn == 6 && memcmp(w, "global", 6) == 0)
+		v->global = true;
+	else if (!(kn == 5 && memcmp(w, "local", 5) == 0))
+		return false;
+	size_t n = word(c, &w);
+	if (n == 0 || n >= sizeof(v->name))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!(w[i] == '_' || (w[i] >= '0' && w[i] <= '9') || (w[i] >= 'a' && w[i] <= 'z') ||
+		      (w[i] >= 'A' && w[i] <= 'Z')))
+			return false;
+	memcpy(v->name, w, n);
+	v->name[n] = '\0';
+	/* A local lies within a frame of at most 1 GiB. */
+	if (v->global ? !hex(c, &v->addr) : !dec(c, -(1 << 30), 1 << 30, &v->off))
+		return false;
+	p->nvars++;
+	return true;
+}
+
+static bool parse_row(struct cur *c, struct tdw_prog *p)
+{
+	int64_t file, line;
+	if (p->nrows >= TDW_MAX_ROWS)
+		return false;
+	struct tdw_row *r = &p->rows[p->nrows];
+	if (!hex(c, &r->pc) || !dec(c, 0, p->nfiles - 1, &file) || !dec(c, 1, 10000000, &line) ||
+	    !rest(c, r->text, sizeof(r->text)))
+		return false;
+	/* In main, ascending. */
+	if (r->pc < p->main_lo || r->pc >= p->main_hi || (p->nrows > 0 && r->pc <= p->rows[p->nrows - 1].pc))
+		return false;
+	r->file = (int)file;
+	r->line = (int)line;
+	p->nrows++;
+	return true;
+}
+
+/* One line of the answer after the version: 1 more to come, 0 its end,
+ * -1 not an answer. have: "prog" and "main" seen (bits 1, 2). */
+static int parse_line(struct cur *c, struct tdw_prog *p, int *have, int *err, char *why, size_t whylen)
+{
+	const char *w;
+	size_t n = word(c, &w);
+#define IS(lit) (n == sizeof(lit) - 1 && memcmp(w, lit, n) == 0)
+	if (IS("end"))
+		return done(c) && (*err || *have == 3) ? 0 : -1;
+	if (*err)
+		return -1; /* after "error" only "end" */
+	if (IS("error") && *have == 0) {
+		int64_t e;
+		if (!dec(c, 1, 4095, &e) || !rest(c, why, whylen))
+			return -1;
+		*err = (int)e;
+		return 1;
+	}
+	if (IS("prog") && *have == 0) {
+		int64_t pie;
+		if (!dec(c, 0, 1, &pie) || !hex(c, &p->first_load) || !done(c))
+			return -1;
+		p->pie = pie == 1;
+		*have |= 1;
+		return 1;
+	}
+	if (IS("main") && *have == 1) {
+		if (!hex(c, &p->main_lo) || !hex(c, &p->main_hi) || p->main_lo >= p->main_hi)
+			return -1;
+		const char *fb;
+		size_t fn = word(c, &fb);
+		if (fn == 3 && memcmp(fb, "cfa", 3) == 0)
+			p->fb = TDW_FB_CFA;
+		else if (fn == 3 && memcmp(fb, "rbp", 3) == 0)
+			p->fb = TDW_FB_RBP;
+		else
+			return -1;
+		*have |= 2;
+		return done(c) ? 1 : -1;
+	}
+	if (*have != 3)
+		return -1;
+	if (IS("var"))
+		return parse_var(c, p) && done(c) ? 1 : -1;
+	if (IS("file")) {
+		if (p->nfiles >= TDW_MAX_FILES || p->nrows > 0 || !rest(c, p->files[p->nfiles], TDW_PATH_MAX) ||
+		    !p->files[p->nfiles][0])
+			return -1;
+		p->nfiles++;
+		return 1;
+	}
+	if (IS("row"))
+		return parse_row(c, p) ? 1 : -1;
+#undef IS
+	return -1;
+}
+
+int tdw_parse(const char *buf, size_t len, struct tdw_prog *p, char *why, size_t whylen)
+{
+	memset(p, 0, sizeof(*p));
+	why[0] = '\0';
+	const char *s = buf, *end = buf + len;
+	int have = 0, err = 0, rc = -1, n = 0;
+	while (s < end) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		if (!nl)
+			break; /* a line cut short */
+		struct cur c = { s, nl };
+		s = nl + 1;
+		if (n++ == 0) {
+			char v[16];
+			snprintf(v, sizeof(v), "%d", TDW_VERSION);
+			if (!is_word(&c, "sockstep-dwarf") || !is_word(&c, v) || !done(&c))
+				break;
+		} else if ((rc = parse_line(&c, p, &have, &err, why, whylen)) <= 0) {
 			break;
 		}
 	}
-	fclose(f);
-	return rc;
+	if (rc == 0 && s == end && err) {
+		if (!why[0])
+			snprintf(why, whylen, "no debug information read (error %d)", err);
+		memset(p, 0, sizeof(*p));
+		return -err;
+	}
+	if (rc == 0 && s == end && p->nvars > 0)
+		return 0;
+	memset(p, 0, sizeof(*p));
+	snprintf(why, whylen, "no debug information: sockstep-dwarf's answer is not one (a version %d answer "
+		 "expected)", TDW_VERSION);
+	return -EPROTO;
 }

@@ -1,8 +1,12 @@
-/* trace_dwarf.h - a traced program's debug information, read with elfutils'
- * libdw: where main() starts and which of its variables (and the program's
- * globals) are a struct sockaddr_in, so that trace_watch can watch their 16
- * bytes; and the source line of an address. Reads the ELF file only: no
- * process, no ptrace (unit-tested on a program the build compiles with -g).
+/* trace_dwarf.h - what trace_watch needs of a traced program's debug
+ * information: where main() starts and ends, which of its variables (and
+ * the program's globals) are a struct sockaddr_in, and main's line table
+ * with the text of its source lines. Read by the helper sockstep-dwarf
+ * (dwarf_read.c, elfutils' libdw) in a process of its own, and passed to
+ * sockstep as a short text answer (tdw_print, tdw_parse) that sockstep
+ * validates field by field: the DWARF of any file a user names is parsed
+ * outside the process that may hold a capture ring or privileges, and the
+ * libraries that parse it are not loaded into an idle sockstep.
  *
  * Addresses are the file's (link-time): a PIE adds its load bias. A local's
  * address is its frame base plus an offset; tdw_frame_base() gives the
@@ -14,8 +18,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define TDW_MAX_VARS 4
+#define TDW_MAX_FILES 8      /* source files in main's lines (its .c, headers it inlines) */
+#define TDW_MAX_ROWS 512     /* line table rows in main: a longer main's tail has no lines */
+#define TDW_NAME_MAX 64
+#define TDW_PATH_MAX 1024
+#define TDW_TEXT_MAX 160     /* a source line's text, as shown (tw_hit's stmt) */
+#define TDW_ANSWER_MAX (256 * 1024) /* more than the largest answer above */
+#define TDW_VERSION 1
 
 /* How main's DW_AT_frame_base is computed. */
 enum tdw_fb {
@@ -24,42 +36,50 @@ enum tdw_fb {
 };
 
 struct tdw_var {
-	char name[64];
+	char name[TDW_NAME_MAX];
 	bool global;     /* DW_OP_addr: addr is the file's address */
 	uint64_t addr;   /* global */
 	int64_t off;     /* local: DW_OP_fbreg's offset from the frame base */
 };
 
+/* From pc up to the next row's pc: line `line` of files[file]. */
+struct tdw_row {
+	uint64_t pc;
+	int line;
+	int file;
+	char text[TDW_TEXT_MAX]; /* blanks around it trimmed; "" when the user may not read it */
+};
+
 struct tdw_prog {
-	void *dw;        /* Dwarf * (libdw.h stays out of the callers) */
-	int fd;
 	bool pie;        /* ET_DYN: add the load bias */
 	uint64_t first_load; /* the lowest PT_LOAD's address, page-aligned */
 	uint64_t main_lo, main_hi; /* main's code, [lo, hi) */
 	enum tdw_fb fb;
 	int nvars;
 	struct tdw_var vars[TDW_MAX_VARS];
+	int nfiles;
+	char files[TDW_MAX_FILES][TDW_PATH_MAX];
+	int nrows;       /* pc ascending, all in [main_lo, main_hi) */
+	struct tdw_row rows[TDW_MAX_ROWS];
 };
-
-/* Open path and find main and its struct sockaddr_in variables (main's
- * locals first, in their order, then globals). 0, or negative errno with one
- * line in err: -ENODATA no debug information, -ENOENT no main() or no
- * struct sockaddr_in in it, -ENOTSUP a frame base of another kind,
- * -ENOEXEC not an ELF file, other errno the file could not be read. On
- * failure nothing needs closing. */
-int tdw_open(const char *path, struct tdw_prog *p, char *err, size_t errlen);
-void tdw_close(struct tdw_prog *p);
 
 /* The frame base of main, from the CFA at its first instruction. */
 uint64_t tdw_frame_base(const struct tdw_prog *p, uint64_t cfa);
 
-/* The source file and line of the file address pc: 0, or -ENOENT. */
-int tdw_line(const struct tdw_prog *p, uint64_t pc, char *file, size_t filelen, int *line);
+/* The source file, line and its text of the file address pc in main: 0, or
+ * -ENOENT. text may be NULL. */
+int tdw_line(const struct tdw_prog *p, uint64_t pc, char *file, size_t filelen, int *line, char *text,
+	     size_t textlen);
 
-/* Line `line` of the text file `file`, blanks around it trimmed. Opened
- * with the user's rights (priv_open: sockstep may be root, and a program's
- * debug information must not make it show a file its user cannot read), as
- * the program file is in tdw_open. 0, or negative errno. */
-int tdw_source_line(const char *file, int line, char *out, size_t outlen);
+/* The answer sockstep-dwarf writes: p, or (err < 0) the failure -err and
+ * its line why. Version line first, "end" last. */
+void tdw_print(FILE *f, const struct tdw_prog *p, int err, const char *why);
+
+/* Parse an answer (len bytes, not NUL-terminated) into p: 0, or negative
+ * errno with one line in why: the helper's own failure (-ENODATA no debug
+ * information, -ENOENT no main() or no struct sockaddr_in, -ENOTSUP a frame
+ * base of another kind, -ENOEXEC not an ELF file, ...), or -EPROTO for an
+ * answer that is not one (every field checked; nothing trusted). */
+int tdw_parse(const char *buf, size_t len, struct tdw_prog *p, char *why, size_t whylen);
 
 #endif

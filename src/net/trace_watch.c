@@ -2,6 +2,8 @@
  * trace_watch.h). */
 #include "trace_watch.h"
 
+#include "dwarf_helper.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -47,7 +49,7 @@ struct trace_watch *trace_watch_fork(const struct trace_watch *w)
 	struct trace_watch *c = calloc(1, sizeof(*c));
 	if (!c)
 		return NULL;
-	c->prog.fd = -1; /* no debug information of its own: it watches nothing */
+	/* no debug information of its own (nrows 0): it watches nothing */
 	c->ret = w->ret;
 	c->ret_word = w->ret_word;
 	c->ret_set = true;
@@ -58,7 +60,6 @@ void trace_watch_free(struct trace_watch **w)
 {
 	if (!*w)
 		return;
-	tdw_close(&(*w)->prog);
 	free(*w);
 	*w = NULL;
 }
@@ -134,8 +135,6 @@ int trace_watch_exec(struct trace_watch **wp, pid_t pid, const char *path, char 
 		}
 	}
 	if (rc < 0) {
-		if (w->prog.dw)
-			tdw_close(&w->prog);
 		free(w);
 		return rc;
 	}
@@ -237,15 +236,14 @@ static void fill_hit(struct trace_watch *w, pid_t pid, int var, const struct use
 	memset(ev, 0, sizeof(*ev));
 	snprintf(ev->var, sizeof(ev->var), "%s", w->prog.vars[var].name);
 	read_mem(pid, w->addr[var], ev->bytes, sizeof(ev->bytes));
-	char file[4096];
+	char file[TDW_PATH_MAX];
 	int line;
 	/* rip is past the writing instruction (or the call's): rip - 1 is in it. */
-	if (!in_main || tdw_line(&w->prog, r->rip - 1 - w->bias, file, sizeof(file), &line) < 0)
+	if (!in_main ||
+	    tdw_line(&w->prog, r->rip - 1 - w->bias, file, sizeof(file), &line, ev->stmt, sizeof(ev->stmt)) < 0)
 		return;
 	const char *base = strrchr(file, '/');
 	snprintf(ev->where, sizeof(ev->where), "%.80s:%d", base ? base + 1 : file, line);
-	if (tdw_source_line(file, line, ev->stmt, sizeof(ev->stmt)) < 0)
-		ev->stmt[0] = '\0';
 }
 
 int trace_watch_trap(struct trace_watch *w, pid_t pid, bool quiet, struct tw_hit *hit, bool *held,

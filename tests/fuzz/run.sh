@@ -35,8 +35,8 @@ profdata=$(tool profdata) && llvmcov=$(tool cov) || {
 }
 
 # The parser's files of each harness, and the functions the fuzzing must reach.
-declare -A files=([capture]="src/net/capture.c" [decode]="src/decode/decode_frame.c src/decode/decode_eth.c src/decode/decode_sll.c src/decode/decode_arp.c src/decode/decode_ipv4.c src/decode/decode_ipv6.c src/decode/decode_icmp.c src/decode/decode_tcp.c src/decode/decode_udp.c src/decode/flowkey.c" [cmd]="src/core/cmd_lex.c src/core/cmd_args.c src/core/cmd_verbs.c src/core/cmd_expect.c src/core/cmd_parse.c" [lesson]="src/lesson/lesson.c" [sysc]="src/core/sysc.c src/core/sysc_text.c")
-declare -A must=([capture]="capture_print list_mapped list_frame" [decode]="flowkey_read" [cmd]="cmd_parse" [lesson]="lesson_parse header_line add_step command_line add_text end_step" [sysc]="sysc_enter sysc_exit enter_data enter_msg enter_wait exit_out put_sa st_sockaddr")
+declare -A files=([capture]="src/net/capture.c" [decode]="src/decode/decode_frame.c src/decode/decode_eth.c src/decode/decode_sll.c src/decode/decode_arp.c src/decode/decode_ipv4.c src/decode/decode_ipv6.c src/decode/decode_icmp.c src/decode/decode_tcp.c src/decode/decode_udp.c src/decode/flowkey.c" [cmd]="src/core/cmd_lex.c src/core/cmd_args.c src/core/cmd_verbs.c src/core/cmd_expect.c src/core/cmd_parse.c" [lesson]="src/lesson/lesson.c" [sysc]="src/core/sysc.c src/core/sysc_text.c" [dwarf_answer]="src/net/trace_dwarf.c")
+declare -A must=([capture]="capture_print list_mapped list_frame" [decode]="flowkey_read" [cmd]="cmd_parse" [lesson]="lesson_parse header_line add_step command_line add_text end_step" [sysc]="sysc_enter sysc_exit enter_data enter_msg enter_wait exit_out put_sa st_sockaddr" [dwarf_answer]="tdw_parse parse_line parse_var parse_row tdw_line")
 
 # coverage NAME DIR LABEL: replay DIR through cov_NAME; print the line and
 # function coverage of the parser's files and the calls of the functions it
@@ -70,8 +70,8 @@ coverage() {
   return $rc
 }
 
-declare -A seeddir=([capture]="$here/corpus/capture" [decode]="$here/corpus/decode" [cmd]="$here/corpus/cmd" [lesson]="$src/assets/lessons" [sysc]="$here/corpus/sysc")
-for name in decode capture cmd lesson sysc; do
+declare -A seeddir=([capture]="$here/corpus/capture" [decode]="$here/corpus/decode" [cmd]="$here/corpus/cmd" [lesson]="$src/assets/lessons" [sysc]="$here/corpus/sysc" [dwarf_answer]="$here/corpus/dwarf_answer")
+for name in decode capture cmd lesson sysc dwarf_answer; do
   mkdir -p "$work/$name"; cp "${seeddir[$name]}"/* "$work/$name/"
   seeds=$(ls "$work/$name" | wc -l)
   echo "fuzz_$name: ${secs}s from $seeds seeds"
