@@ -68,12 +68,9 @@ static void log_sockaddr(struct engine *e, struct eprog *pr, const struct call_a
 	struct event *ev = slot_log(e, EV_SOCKADDR, pr, pr->tfd, NULL);
 	if (ev)
 		session_attach_sa(ev, &b);
-	unsigned swapped = ((b.port_host & 0xff) << 8) | (b.port_host >> 8);
-	if (b.port_host >= 1024 && swapped && swapped < 1024)
-		slot_log(e, EV_INFO, pr, pr->tfd, "sin_port holds the bytes %02X %02X: port %u in network order. If "
-			 "the program meant %u, it stored the port without htons(): on this %s CPU the bytes came out "
-			 "the other way round", b.bytes[SA_PORT][2], b.bytes[SA_PORT][3], b.port_host, swapped,
-			 sa_little_endian() ? "little-endian" : "big-endian");
+	/* A port stored without htons() is told by the line under the bytes
+	 * (sa_order_of): a note as well would say it twice, and take the rows
+	 * a step at 80x24 needs. */
 }
 
 /* libc's resolver (getaddrinfo, gethostbyname) asks the name service

@@ -7,6 +7,7 @@
 #include "bounded.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,6 +120,57 @@ static bool errno_explained(const struct pgm *pg, const struct event *e)
 	return false;
 }
 
+/* The field a watched statement wrote, for the folded line: "memset",
+ * "sin_family", ... (the code after its "file:line  "), or its first word. */
+static void stmt_field(const char *code, char *out, size_t len)
+{
+	const char *c = strstr(code, "  ");
+	c = c ? c + 2 : code;
+	const char *f = strstr(c, ".sin_");
+	size_t n = 0;
+	if (f)
+		c = f + 1;
+	while (c[n] && (isalnum((unsigned char)c[n]) || c[n] == '_'))
+		n++;
+	snprintf(out, len, "%.*s", (int)(n ? n : 12), c);
+}
+
+/* A sockaddr's statements. Those a -g program's watch saw come as
+ * "file:line  code": all but the last fold into one line, "file:102,104,106
+ * memset, sin_family, sin_addr", naming the lines and fields (their bytes are the sockaddr pane's stages), so that a step at
+ * 80x24 keeps its calls and output whole; the last one, where a forgotten
+ * htons() shows, stays whole. sockstep's own calls' statements are not
+ * folded. */
+static void add_statements(struct pgm *pg, const struct sa_build *b, size_t at)
+{
+	int last = -1, n = 0;
+	for (int st = 0; st < SA_NSTAGES; st++)
+		if (b->code[st][0]) {
+			last = st;
+			n++;
+		}
+	const char *colon = n > 2 ? strchr(b->code[0], ':') : NULL;
+	if (!colon || !isdigit((unsigned char)colon[1]) || !strstr(b->code[0], "  ")) {
+		for (int st = 0; st < SA_NSTAGES; st++)
+			if (b->code[st][0])
+				add_line(pg, (struct pline){ .kind = PL_STMT, .at = at }, b->code[st]);
+		return;
+	}
+	char fold[SA_CODE_MAX + 64];
+	int w = snprintf(fold, sizeof(fold), "%.*s", (int)(colon - b->code[0]), b->code[0]);
+	for (int st = 0; st < last && w > 0 && (size_t)w < sizeof(fold); st++) {
+		const char *c = strchr(b->code[st], ':');
+		w += snprintf(fold + w, sizeof(fold) - (size_t)w, "%s%d", st ? "," : ":", c ? atoi(c + 1) : 0);
+	}
+	for (int st = 0; st < last && w > 0 && (size_t)w < sizeof(fold); st++) {
+		char f[24];
+		stmt_field(b->code[st], f, sizeof(f));
+		w += snprintf(fold + w, sizeof(fold) - (size_t)w, "%s%s", st ? ", " : "  ", f);
+	}
+	add_line(pg, (struct pline){ .kind = PL_STMT, .at = at }, fold);
+	add_line(pg, (struct pline){ .kind = PL_STMT, .at = at }, b->code[last]);
+}
+
 static void sync_prog(const struct session *s, enum side side, struct pgm *pg)
 {
 	if (s->n < pg->next)
@@ -182,9 +234,7 @@ static void sync_prog(const struct session *s, enum side side, struct pgm *pg)
 			if (!e->sa->code[SA_MEMSET][0] && pg->sa_prog == e->prog * 256 + e->child + 1 &&
 			    !memcmp(pg->sa, e->sa->bytes[SA_PORT], 16))
 				break;
-			for (int st = 0; st < SA_NSTAGES; st++)
-				if (e->sa->code[st][0])
-					add_line(pg, (struct pline){ .kind = PL_STMT, .at = i }, e->sa->code[st]);
+			add_statements(pg, e->sa, i);
 			pg->sa_prog = e->sa->code[SA_MEMSET][0] ? e->prog * 256 + e->child + 1 : 0;
 			memcpy(pg->sa, e->sa->bytes[SA_PORT], 16);
 			break;
