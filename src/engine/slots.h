@@ -95,6 +95,9 @@ struct eprog {
 	int fault_err;
 	long fault_short;
 	int tfd;                    /* the descriptor of its call, -1 none */
+	uint64_t tnoted[8];         /* system calls (by number, below 512) whose libc note was given */
+	unsigned char tsa_seen[16]; /* the bytes a -g program's watched statements left last, */
+	bool tsa_seen_set;          /* shown just now: its next call's read-back would say them again */
 	/* a traced program's threads: each an eprog of its own (its calls, its
 	 * stops), named "client/t2", whose sockets are its process's */
 	int thread;                 /* 0 a process, else its number in the process (2, 3, ...) */

@@ -48,7 +48,9 @@ static long reader(void *ctx, uint64_t addr, void *buf, size_t len)
 static void log_sockaddr(struct engine *e, struct eprog *pr, const struct call_args *a)
 {
 	struct sockaddr_in sin;
-	if (a->sa_out || a->sa_len < sizeof(sin))
+	bool seen = pr->tsa_seen_set && a->sa_len >= 16 && !memcmp(pr->tsa_seen, a->sa, 16);
+	pr->tsa_seen_set = false;
+	if (a->sa_out || a->sa_len < sizeof(sin) || seen) /* seen: its statements just showed these bytes */
 		return;
 	memcpy(&sin, a->sa, sizeof(sin));
 	if (sin.sin_family != AF_INET)
@@ -171,8 +173,14 @@ bool tcall_enter(struct engine *e, struct eprog *pr, const struct trace_ev *ev, 
 	snprintf(pr->code, sizeof(pr->code), "%s", sc->text);
 	setup(e, pr, s, ev);
 	log_sockaddr(e, pr, &sc->ca);
-	if (sc->note[0])
+	/* libc's names (send() is sendto() with no address ...): said once per
+	 * program and system call, not at every call. */
+	unsigned nr = (unsigned)ev->nr;
+	if (sc->note[0] && (nr >= 512 || !(pr->tnoted[nr / 64] & (1ull << (nr % 64))))) {
 		slot_log(e, EV_INFO, pr, fd, "%s", sc->note);
+		if (nr < 512)
+			pr->tnoted[nr / 64] |= 1ull << (nr % 64);
+	}
 	if (resolver_mark(e, pr, s, sc)) /* after the call, where a C comment goes */
 		snprintf(pr->code + strnlen(pr->code, sizeof(pr->code) - 24), 24, "  /* libc resolver */");
 	return true;

@@ -80,6 +80,8 @@ void traced_watch_flush(struct engine *e, struct eprog *pr, struct tw_pending *w
 	struct event *ev = slot_log(e, EV_SOCKADDR, pr, pr->tfd, NULL);
 	if (ev)
 		session_attach_sa(ev, b);
+	memcpy(pr->tsa_seen, b->bytes[w->n - 1], 16);
+	pr->tsa_seen_set = true;
 	int shown = w->shown + 1;
 	memset(w, 0, sizeof(*w));
 	w->shown = shown;
