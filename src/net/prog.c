@@ -34,7 +34,7 @@ static void on_interrupt(int sig)
  * connection returns EPIPE instead of killing the program) and SIGCHLD
  * ignored (forked children are reaped by the kernel). SIGUSR1 interrupts a
  * call: no SA_RESTART. */
-static void child_signals(void)
+void prog_signals_fresh(void)
 {
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
@@ -42,15 +42,21 @@ static void child_signals(void)
 	for (int s = 1; s < NSIG; s++)
 		if (s != SIGKILL && s != SIGSTOP)
 			sigaction(s, &sa, NULL);
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+static void child_signals(void)
+{
+	prog_signals_fresh();
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 	sigaction(SIGCHLD, &sa, NULL);
 	sa.sa_handler = on_interrupt;
-	sa.sa_flags = 0;
 	sigaction(SIGUSR1, &sa, NULL);
-	sigset_t none;
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
 /* Right after fork: die with the parent (checked after the prctl, so a parent

@@ -93,6 +93,11 @@ struct prog {
  * on CTL and runs the calls it is sent until sockstep goes away. */
 int prog_runner(int argc, char **argv, prog_perform_lookup perform);
 
+/* Every signal at its default action and none blocked, as a freshly
+ * started C program has them: a forked child's first act before it execs
+ * (runner programs and traced ones alike). */
+void prog_signals_fresh(void);
+
 /* Fork a program into the network namespace we are in now (the caller
  * enters the host's first); name is its process name (ps, strace). 0, or
  * negative errno with one line in err. V_FORK's data holds the child's name. */

@@ -18,6 +18,7 @@
 
 #include "fdutil.h"
 #include "names.h" /* errno_name */
+#include "prog.h"  /* prog_signals_fresh */
 
 /* The descriptors of a start: the control socket, stdin's pipe, and the
  * output's pipe or pseudo-terminal ([0] sockstep's end, [1] the program's). */
@@ -85,15 +86,7 @@ static void __attribute__((noreturn)) child_start(const struct spawn_fds *f, pid
 		_exit(127);
 	close_range(4, ~0U, 0);
 	setsid();
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = SIG_DFL;
-	for (int s = 1; s < NSIG; s++)
-		if (s != SIGKILL && s != SIGSTOP)
-			sigaction(s, &sa, NULL);
-	sigset_t none;
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
+	prog_signals_fresh();
 	execve("/proc/self/exe", argv, envp);
 	_exit(127); /* sockstep sees the control socket close with no hello */
 }
